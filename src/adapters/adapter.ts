@@ -1,0 +1,42 @@
+import type { Engine, Plan, PlanInput, Schema } from '../unified/index.js';
+
+/** What an engine can do; callers branch on these, never on the engine name. */
+export interface Capabilities {
+  /** DDL runs inside a transaction, so a failed migrate rolls back completely. */
+  readonly transactionalDdl: boolean;
+  /** The engine has namespaces (schemas) inside a database. */
+  readonly namespaces: boolean;
+}
+
+/** A database to connect to: the binding's name (for messages) and its resolved URL. */
+export interface DbTarget {
+  readonly name: string;
+  readonly url: string;
+  /** Base directory for relative file paths (the project root). */
+  readonly cwd: string;
+}
+
+export interface ApplyResult {
+  /** Statements that ran, in order. */
+  readonly executed: readonly string[];
+}
+
+export interface Connection {
+  introspect(options?: { signal?: AbortSignal }): Promise<Schema>;
+  /** Run a plan; on failure it throws REDB_MIGRATE_FAILED saying whether the database was rolled back. */
+  apply(plan: Plan, options?: { signal?: AbortSignal }): Promise<ApplyResult>;
+  close(): Promise<void>;
+}
+
+export interface Dialect {
+  readonly engine: Engine;
+  /** Order and compile operations into SQL. An operation the engine cannot express throws. */
+  compile(input: PlanInput): Plan;
+}
+
+export interface Adapter {
+  readonly engine: Engine;
+  readonly capabilities: Capabilities;
+  readonly dialect: Dialect;
+  connect(target: DbTarget, options?: { signal?: AbortSignal }): Promise<Connection>;
+}

@@ -1,0 +1,291 @@
+import { errors } from '../../errors.js';
+import {
+  describeOperation,
+  hazardsOf,
+  objectId,
+  type Column,
+  type Constraint,
+  type FkAction,
+  type Hazard,
+  type Index,
+  type Operation,
+  type Plan,
+  type PlanInput,
+  type PlanStep,
+  type SchemaObject,
+  type Table,
+  type TableRef,
+  type View,
+} from '../../unified/index.js';
+import { tokenize } from './sql-tokens.js';
+
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const list = (names: readonly string[]) => names.map(quoteIdent).join(', ');
+const action = (a: FkAction | undefined) => (a === undefined ? 'NO ACTION' : a.toUpperCase());
+
+/** Defaults SQLite accepts without parentheses; anything else is an expression and gets them. */
+const LITERAL_DEFAULT = /^(?:[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|'(?:[^']|'')*'|[xX]'[0-9a-fA-F]*'|NULL|TRUE|FALSE|CURRENT_TIME|CURRENT_DATE|CURRENT_TIMESTAMP|\(.*\))$/is;
+const defaultSql = (d: string) => (LITERAL_DEFAULT.test(d.trim()) ? d : `(${d})`);
+
+function columnSql(c: Column, inlinePk: { name?: string | undefined } | undefined): string {
+  const parts = [quoteIdent(c.name)];
+  if (c.type.native !== '') parts.push(c.type.native);
+  if (inlinePk !== undefined) {
+    if (inlinePk.name !== undefined) parts.push(`CONSTRAINT ${quoteIdent(inlinePk.name)}`);
+    parts.push('PRIMARY KEY AUTOINCREMENT');
+  }
+  if (!c.nullable) parts.push('NOT NULL');
+  if (c.default !== undefined) parts.push(`DEFAULT ${defaultSql(c.default)}`);
+  if (c.collation !== undefined) parts.push(`COLLATE ${quoteIdent(c.collation)}`);
+  if (c.generated !== undefined) parts.push(`GENERATED ALWAYS AS (${c.generated.expression}) ${c.generated.stored ? 'STORED' : 'VIRTUAL'}`);
+  return parts.join(' ');
+}
+
+const named = (name: string | undefined) => (name === undefined ? '' : `CONSTRAINT ${quoteIdent(name)} `);
+
+function constraintSql(c: Constraint): string {
+  switch (c.type) {
+    case 'unique':
+      return `${named(c.def.name)}UNIQUE (${list(c.def.columns)})`;
+    case 'check':
+      return `${named(c.def.name)}CHECK (${c.def.expression})`;
+    case 'foreign_key': {
+      const f = c.def;
+      let sql = `${named(f.name)}FOREIGN KEY (${list(f.columns)}) REFERENCES ${quoteIdent(f.references.table)} (${list(f.references.columns)})`;
+      sql += ` ON DELETE ${action(f.onDelete)} ON UPDATE ${action(f.onUpdate)}`;
+      if (f.match !== undefined) sql += ` MATCH ${f.match.toUpperCase()}`;
+      if (f.deferrable) sql += ` DEFERRABLE INITIALLY ${f.initiallyDeferred ? 'DEFERRED' : 'IMMEDIATE'}`;
+      return sql;
+    }
+    case 'exclusion':
+      throw errors.planUnsupported('sqlite', `exclusion constraint ${c.def.name}`);
+  }
+}
+
+export function createTableSql(t: Table, as: string = t.name): string {
+  if (t.exclusions.length > 0) throw errors.planUnsupported('sqlite', `exclusion constraints on ${t.name}`);
+  if (t.partitionBy !== undefined || t.partitionOf !== undefined) throw errors.planUnsupported('sqlite', `partitioning of ${t.name}`);
+  if (t.policies.length > 0) throw errors.planUnsupported('sqlite', `row-level security policies on ${t.name}`);
+  // AUTOINCREMENT only exists as a column-level primary key.
+  const autoPk = t.primaryKey !== undefined && t.primaryKey.columns.length === 1 && t.columns.some((c) => c.autoIncrement && c.name === t.primaryKey?.columns[0]);
+  const lines = t.columns.map((c) => columnSql(c, autoPk && c.name === t.primaryKey?.columns[0] ? { name: t.primaryKey?.name } : undefined));
+  if (t.primaryKey !== undefined && !autoPk) lines.push(`${named(t.primaryKey.name)}PRIMARY KEY (${list(t.primaryKey.columns)})`);
+  for (const def of t.uniques) lines.push(constraintSql({ type: 'unique', def }));
+  for (const def of t.checks) lines.push(constraintSql({ type: 'check', def }));
+  for (const def of t.foreignKeys) lines.push(constraintSql({ type: 'foreign_key', def }));
+  const options = [t.options?.withoutRowid ? 'WITHOUT ROWID' : '', t.options?.strict ? 'STRICT' : ''].filter(Boolean).join(', ');
+  return `CREATE TABLE ${quoteIdent(as)} (\n  ${lines.join(',\n  ')}\n)${options === '' ? '' : ` ${options}`}`;
+}
+
+export function createIndexSql(table: string, i: Index): string {
+  if (i.include !== undefined || (i.method !== undefined && i.method !== 'btree')) {
+    throw errors.planUnsupported('sqlite', `index ${i.name} (${i.method ?? 'INCLUDE'})`);
+  }
+  const keys = i.keys.map((k) => {
+    let sql = k.column === undefined ? (k.expression as string) : quoteIdent(k.column);
+    if (k.collation !== undefined) sql += ` COLLATE ${quoteIdent(k.collation)}`;
+    if (k.desc) sql += ' DESC';
+    return sql;
+  });
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${quoteIdent(table)} (${keys.join(', ')})${i.where === undefined ? '' : ` WHERE ${i.where}`}`;
+}
+
+const createViewSql = (v: View) =>
+  `CREATE VIEW ${quoteIdent(v.name)}${v.columns === undefined ? '' : ` (${list(v.columns)})`} AS ${v.definition}`;
+
+function createObjectSql(target: SchemaObject): string[] {
+  switch (target.kind) {
+    case 'table':
+      return [createTableSql(target.object), ...target.object.indexes.map((i) => createIndexSql(target.object.name, i))];
+    case 'view':
+      if (target.object.materialized) throw errors.planUnsupported('sqlite', `materialized view ${target.object.name}`);
+      return [createViewSql(target.object)];
+    case 'trigger':
+      return [target.object.definition];
+    case 'native':
+      return [target.object.definition];
+    default:
+      throw errors.planUnsupported('sqlite', `${target.kind} ${objectId(target.kind, target.object)}`);
+  }
+}
+
+function dropObjectSql(target: SchemaObject): string {
+  switch (target.kind) {
+    case 'table':
+      return `DROP TABLE ${quoteIdent(target.object.name)}`;
+    case 'view':
+      return `DROP VIEW ${quoteIdent(target.object.name)}`;
+    case 'trigger':
+      return `DROP TRIGGER ${quoteIdent(target.object.name)}`;
+    case 'native':
+      if (target.object.type === 'virtual table') return `DROP TABLE ${quoteIdent(target.object.name)}`;
+      throw errors.planUnsupported('sqlite', `dropping native ${target.object.type} ${target.object.name}`);
+    default:
+      throw errors.planUnsupported('sqlite', `${target.kind} ${objectId(target.kind, target.object)}`);
+  }
+}
+
+const mentions = (expression: string, name: string): boolean =>
+  tokenize(expression).some((t) => (t.type === 'ident' || t.type === 'word') && t.value.toUpperCase() === name.toUpperCase());
+
+/** Whether SQLite's own ALTER TABLE can carry out this table operation, or the table must be rebuilt. */
+function alterable(op: Operation, from: Table | undefined): boolean {
+  switch (op.op) {
+    case 'add_index':
+    case 'drop_index':
+      return true;
+    case 'add_column': {
+      const c = op.column;
+      const constantDefault = c.default === undefined || (LITERAL_DEFAULT.test(c.default.trim()) && !/^(\(|CURRENT_)/i.test(c.default.trim()));
+      return !c.autoIncrement && c.generated?.stored !== true && (c.nullable || c.default !== undefined) && constantDefault;
+    }
+    case 'drop_column': {
+      if (from === undefined) return false;
+      const name = op.column.name;
+      const used =
+        from.primaryKey?.columns.includes(name) ||
+        from.uniques.some((u) => u.columns.includes(name)) ||
+        from.foreignKeys.some((f) => f.columns.includes(name)) ||
+        from.indexes.some((i) => i.keys.some((k) => k.column === name || (k.expression !== undefined && mentions(k.expression, name))) || (i.where !== undefined && mentions(i.where, name))) ||
+        from.checks.some((c) => mentions(c.expression, name)) ||
+        from.columns.some((c) => c.generated !== undefined && mentions(c.generated.expression, name));
+      return !used;
+    }
+    default:
+      return false;
+  }
+}
+
+function alterSql(op: Operation): string {
+  switch (op.op) {
+    case 'add_index':
+      return createIndexSql(op.table.name, op.index);
+    case 'drop_index':
+      return `DROP INDEX ${quoteIdent(op.index.name)}`;
+    case 'add_column':
+      return `ALTER TABLE ${quoteIdent(op.table.name)} ADD COLUMN ${columnSql(op.column, undefined)}`;
+    case 'drop_column':
+      return `ALTER TABLE ${quoteIdent(op.table.name)} DROP COLUMN ${quoteIdent(op.column.name)}`;
+    default:
+      throw errors.planUnsupported('sqlite', describeOperation(op).kind);
+  }
+}
+
+/** The documented 12-step rebuild: new table, copy rows, swap, re-create indexes. */
+function rebuildSql(from: Table, to: Table): string[] {
+  const temp = `_redb_new_${to.name}`;
+  const kept = new Set(from.columns.filter((c) => c.generated === undefined).map((c) => c.name));
+  const copied = to.columns.filter((c) => c.generated === undefined && kept.has(c.name)).map((c) => c.name);
+  return [
+    createTableSql(to, temp),
+    `INSERT INTO ${quoteIdent(temp)} (${list(copied)}) SELECT ${list(copied)} FROM ${quoteIdent(from.name)}`,
+    `DROP TABLE ${quoteIdent(from.name)}`,
+    `ALTER TABLE ${quoteIdent(temp)} RENAME TO ${quoteIdent(to.name)}`,
+    ...to.indexes.map((i) => createIndexSql(to.name, i)),
+  ];
+}
+
+const step = (operations: readonly Operation[], statements: readonly string[], extra: readonly Hazard[] = []): PlanStep => {
+  const first = operations[0];
+  const line = first === undefined ? undefined : describeOperation(first);
+  return {
+    summary: line === undefined ? '' : `${line.sign} ${line.kind} ${line.id}${operations.length > 1 ? ` (+${operations.length - 1} more)` : ''}`,
+    operations,
+    statements,
+    hazards: [...operations.flatMap(hazardsOf), ...extra],
+  };
+};
+
+/** Views in an order where each comes after the views it reads from. */
+function viewOrder(views: readonly View[]): View[] {
+  const byName = new Map(views.map((v) => [v.name.toUpperCase(), v]));
+  const done = new Set<string>();
+  const out: View[] = [];
+  const visit = (v: View, path: Set<string>) => {
+    const key = v.name.toUpperCase();
+    if (done.has(key) || path.has(key)) return;
+    path.add(key);
+    for (const t of tokenize(v.definition)) {
+      const dep = byName.get(t.value.toUpperCase());
+      if ((t.type === 'ident' || t.type === 'word') && dep !== undefined && dep !== v) visit(dep, path);
+    }
+    done.add(key);
+    out.push(v);
+  };
+  for (const v of views) visit(v, new Set());
+  return out;
+}
+
+export function compileSqlite(input: PlanInput): Plan {
+  const fromTables = new Map(input.from.tables.map((t) => [t.name, t]));
+  const toTables = new Map(input.to.tables.map((t) => [t.name, t]));
+  const tableOps = new Map<string, Operation[]>();
+  const objectDrops: Operation[] = [];
+  const tableDrops: Operation[] = [];
+  const tableCreates: Operation[] = [];
+  const objectCreates: Operation[] = [];
+
+  for (const op of input.operations) {
+    if (op.op === 'create_object') (op.target.kind === 'table' ? tableCreates : objectCreates).push(op);
+    else if (op.op === 'drop_object') (op.target.kind === 'table' ? tableDrops : objectDrops).push(op);
+    else if (op.op === 'alter_object') {
+      objectDrops.push(op);
+      objectCreates.push(op);
+    } else {
+      const key = (op.table as TableRef).name;
+      tableOps.set(key, [...(tableOps.get(key) ?? []), op]);
+    }
+  }
+
+  const rebuilt = new Set([...tableOps].filter(([name, ops]) => !ops.every((op) => alterable(op, fromTables.get(name)))).map(([name]) => name));
+  const steps: PlanStep[] = [];
+
+  for (const op of objectDrops) {
+    const target = op.op === 'alter_object' ? op.from : op.op === 'drop_object' ? op.target : undefined;
+    if (target !== undefined) steps.push(step([op], [dropObjectSql(target)]));
+  }
+  for (const [name, ops] of tableOps) {
+    if (rebuilt.has(name)) continue;
+    for (const op of ops.filter((o) => o.op === 'drop_index')) steps.push(step([op], [alterSql(op)]));
+  }
+  for (const op of tableDrops) if (op.op === 'drop_object') steps.push(step([op], [dropObjectSql(op.target)]));
+  for (const op of tableCreates) if (op.op === 'create_object') steps.push(step([op], createObjectSql(op.target)));
+
+  const createdTriggers = new Set(
+    objectCreates.flatMap((o) => {
+      const target = o.op === 'create_object' ? o.target : o.op === 'alter_object' ? o.to : undefined;
+      return target?.kind === 'trigger' ? [target.object.name] : [];
+    }),
+  );
+  for (const [name, ops] of tableOps) {
+    if (rebuilt.has(name)) {
+      const from = fromTables.get(name);
+      const to = toTables.get(name);
+      if (from === undefined || to === undefined) throw errors.planUnsupported('sqlite', `changes to table ${name}, which is missing on one side`);
+      // Dropping the old table drops its triggers; the unchanged ones come back after the swap.
+      const triggers = input.to.triggers.filter((t) => t.table === name && !createdTriggers.has(t.name));
+      steps.push(
+        step(ops, [...rebuildSql(from, to), ...triggers.map((t) => t.definition)], [
+          { name: 'rewrites-table', reason: `SQLite cannot ALTER this in place: table ${name} is rebuilt and its rows copied` },
+        ]),
+      );
+    } else {
+      for (const op of ops.filter((o) => o.op === 'add_column' || o.op === 'drop_column')) steps.push(step([op], [alterSql(op)]));
+    }
+  }
+  for (const [name, ops] of tableOps) {
+    if (rebuilt.has(name)) continue;
+    for (const op of ops.filter((o) => o.op === 'add_index')) steps.push(step([op], [alterSql(op)]));
+  }
+
+  const creates = objectCreates.map((op) => ({ op, target: op.op === 'alter_object' ? op.to : op.op === 'create_object' ? op.target : undefined }));
+  const orderedViews = viewOrder(creates.flatMap((c) => (c.target?.kind === 'view' ? [c.target.object] : [])));
+  const rank = (c: (typeof creates)[number]) =>
+    c.target?.kind === 'native' ? 0 : c.target?.kind === 'view' ? 1 + orderedViews.indexOf(c.target.object) : 1 + orderedViews.length;
+  for (const c of [...creates].sort((a, b) => rank(a) - rank(b))) {
+    if (c.target !== undefined) steps.push(step([c.op], createObjectSql(c.target)));
+  }
+  return { engine: 'sqlite', steps, transactional: true };
+}
+
+export const sqliteDialect = { engine: 'sqlite' as const, compile: compileSqlite };

@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { RedbError } from './errors.js';
+import { processIo, type Io } from './commands/output.js';
+
+/**
+ * The only place that prints errors and sets the exit code. Command modules are imported when their
+ * verb runs, so `redb --help` and `redb status` load neither engine drivers nor ink.
+ */
+
+const io: Io = processIo();
+let exitCode = 0;
+let jsonMode = false;
+
+type Handler = (io: Io, ...args: never[]) => Promise<number>;
+
+/** Defer loading a command module until its verb runs. */
+function lazy(load: () => Promise<Handler>) {
+  return async (...args: unknown[]) => {
+    // Commander passes positionals, then the options object, then the command; drop the command.
+    const params = args.slice(0, -1);
+    const opts = params[params.length - 1] as { json?: boolean } | undefined;
+    jsonMode = opts?.json === true;
+    const handler = await load();
+    exitCode = await (handler as (io: Io, ...a: unknown[]) => Promise<number>)(io, ...params);
+  };
+}
+
+const program = new Command('redb')
+  .description('version control and portability for database schemas')
+  .version('0.1.0', '-V, --version')
+  .showSuggestionAfterError()
+  .exitOverride()
+  .configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    writeOut: (s) => process.stdout.write(s),
+    outputError: (s, write) => write(`error[REDB_USAGE]: ${s.replace(/^error: /, '')}`),
+  });
+
+program
+  .command('init')
+  .description('create a .redb repository and a schema/ working tree')
+  .argument('[dir]', 'directory to initialise', '.')
+  .action(lazy(async () => (await import('./commands/init.js')).default));
+
+const db = program.command('db').description('manage database bindings (like git remotes)');
+db.command('add')
+  .description('bind a database URL to a name')
+  .argument('<name>')
+  .argument('<url>', 'sqlite:<path>, duckdb:<path>, postgres://, mysql://, mongodb:// (passwords as ${VAR})')
+  .action(lazy(async () => (await import('./commands/db.js')).add));
+db.command('list')
+  .description('list bound databases')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/db.js')).list));
+db.command('remove')
+  .alias('rm')
+  .description('remove a binding (the database itself is not touched)')
+  .argument('<name>')
+  .action(lazy(async () => (await import('./commands/db.js')).remove));
+
+program
+  .command('pull')
+  .description('read a database’s live schema into the working tree')
+  .argument('<db>', 'a bound name or a database URL')
+  .option('--discard-changes', 'overwrite uncommitted edits in schema/')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/pull.js')).default));
+
+program
+  .command('status')
+  .description('working tree against HEAD, and each bound database against its commit')
+  .option('--exit-code', 'exit 2 when a database has drifted')
+  .option('--no-db', 'do not connect to bound databases')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/status.js')).default));
+
+program
+  .command('diff')
+  .description('compare two refs (default: HEAD with the working tree)')
+  .argument('[from]', 'commit, branch, tag, HEAD~n, working or db:<name>')
+  .argument('[to]', 'as <from>; default working')
+  .option('--exit-code', 'exit 2 when there are differences')
+  .option('--sql <engine>', 'also print the SQL that carries the change out on <engine>')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/diff.js')).default));
+
+program
+  .command('commit')
+  .description('record the working tree as a commit')
+  .requiredOption('-m, --message <message>', 'what changed and why')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/commit.js')).default));
+
+program
+  .command('log')
+  .description('show commit history')
+  .argument('[ref]', 'where to start (default HEAD)')
+  .option('-n, --max-count <n>', 'show at most n commits')
+  .option('--oneline', 'one line per commit')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/log.js')).default));
+
+program
+  .command('show')
+  .description('show a commit and its changes, or the schema of working / db:<name>')
+  .argument('[ref]', 'default HEAD')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/show.js')).default));
+
+program
+  .command('branch')
+  .description('list, create or delete branches')
+  .argument('[name]')
+  .argument('[start]', 'where the new branch starts (default HEAD)')
+  .option('-d, --delete', 'delete the branch')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/branch.js')).default));
+
+program
+  .command('switch')
+  .description('switch to a branch and update the working tree')
+  .argument('<branch>')
+  .option('-c, --create', 'create the branch at HEAD first')
+  .option('--discard-changes', 'throw away uncommitted edits in schema/')
+  .action(lazy(async () => (await import('./commands/switch.js')).default));
+
+program
+  .command('tag')
+  .description('list, create or delete tags')
+  .argument('[name]')
+  .argument('[ref]', 'what to tag (default HEAD)')
+  .option('-d, --delete', 'delete the tag')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/tag.js')).default));
+
+program
+  .command('migrate')
+  .description('bring a database to the schema of a ref: plan, check hazards, confirm, apply')
+  .argument('<db>', 'a bound name or a database URL')
+  .option('--to <ref>', 'target schema (default HEAD)')
+  .option('--dry-run', 'print the plan and change nothing')
+  .addOption(new Option('--allow <hazards>', 'hazards to allow: drops-data,data-dependent,rewrites-table,blocking-lock,breaks-compatibility or all'))
+  .option('-y, --yes', 'do not ask for confirmation')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/migrate.js')).default));
+
+function report(error: unknown): number {
+  const debug = process.env.REDB_DEBUG === '1';
+  if (error instanceof RedbError) {
+    if (jsonMode) io.out(JSON.stringify({ error: error.toJSON() }, null, 2));
+    io.err(`error[${error.code}]: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}`);
+    if (debug) io.err(String(error.stack) + (error.cause === undefined ? '' : `\ncaused by: ${String((error.cause as Error).stack ?? error.cause)}`));
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.err(`error[REDB_INTERNAL]: ${message} (this is a bug in redb; run again with REDB_DEBUG=1 and report the trace)`);
+  if (debug && error instanceof Error) io.err(String(error.stack));
+  return 1;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; usage errors were already printed by commander.
+    exitCode = error.exitCode === 0 ? 0 : 1;
+  } else {
+    exitCode = report(error);
+  }
+}
+process.exitCode = exitCode;

@@ -1,0 +1,14 @@
+import { commit } from '../ops/commit.js';
+import { changeTable, json, paint, shortId, type Io } from './output.js';
+
+export default async function run(io: Io, opts: { message: string; json?: boolean }): Promise<number> {
+  const result = await commit({ cwd: io.cwd, message: opts.message });
+  if (opts.json) {
+    json(io, result);
+    return 0;
+  }
+  io.out(`[${result.branch} ${paint.yellow(io, shortId(result.id))}] ${opts.message.split('\n')[0] ?? ''}`);
+  io.out(changeTable(io, result.changes));
+  if (result.recorded.length > 0) io.out(paint.dim(io, `recorded as the schema of: ${result.recorded.join(', ')}`));
+  return 0;
+}

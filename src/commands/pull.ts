@@ -1,0 +1,18 @@
+import { pull } from '../ops/pull.js';
+import { changeTable, json, paint, warnings, type Io } from './output.js';
+
+export default async function run(io: Io, db: string, opts: { json?: boolean; discardChanges?: boolean }): Promise<number> {
+  const result = await pull({ cwd: io.cwd, db, discardChanges: opts.discardChanges === true });
+  warnings(io, result.warnings);
+  if (opts.json) {
+    json(io, result);
+    return 0;
+  }
+  io.out(`pulled ${result.objects} objects from ${paint.bold(io, result.db)} (${result.engine}) into schema/`);
+  if (result.changes.length === 0) io.out(paint.dim(io, 'the working tree matches HEAD'));
+  else {
+    io.out(`changes against HEAD:`);
+    io.out(changeTable(io, result.changes));
+  }
+  return 0;
+}

@@ -1,0 +1,31 @@
+import { status } from '../ops/status.js';
+import { changeTable, json, paint, shortId, type Io } from './output.js';
+
+export default async function run(io: Io, opts: { json?: boolean; exitCode?: boolean; db?: boolean }): Promise<number> {
+  const result = await status({ cwd: io.cwd, databases: opts.db !== false });
+  const code = opts.exitCode && result.drift ? 2 : 0;
+  if (opts.json) {
+    json(io, result);
+    return code;
+  }
+  io.out(`On branch ${paint.bold(io, result.branch)}${result.head === undefined ? ' (no commits yet)' : ` at ${shortId(result.head)}`}`);
+  if (result.changes.length === 0) io.out('nothing to commit, working tree matches HEAD');
+  else {
+    io.out('Changes in the working tree (redb diff shows them, redb commit -m records them):');
+    io.out(changeTable(io, result.changes));
+  }
+  if (result.databases.length > 0) {
+    io.out('Databases:');
+    const state = {
+      'in-sync': paint.green(io, 'in sync'),
+      drift: paint.red(io, 'drift'),
+      untracked: paint.dim(io, 'not migrated or committed yet'),
+      unreachable: paint.yellow(io, 'unreachable'),
+    } as const;
+    for (const d of result.databases) {
+      io.out(`  ${paint.bold(io, d.name)}  at ${shortId(d.at)}  ${state[d.state]}${d.error === undefined ? '' : `: ${d.error.message}`}`);
+      if (d.changes.length > 0) io.out(changeTable(io, d.changes, '      '));
+    }
+  }
+  return code;
+}

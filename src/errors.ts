@@ -1,0 +1,170 @@
+/**
+ * Errors are data: a stable `code`, a message that says what happened, a `hint` that says what to
+ * do, and structured `data`. Only `src/cli.ts` turns them into output and exit codes.
+ * This file is the bottom layer: every other folder may import it, it imports nothing of ours.
+ */
+export class RedbError extends Error {
+  readonly code: string;
+  readonly hint: string | undefined;
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The process exit code the CLI uses for this error. */
+  readonly exitCode: number;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { hint?: string; data?: Record<string, unknown>; cause?: unknown; exitCode?: number } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RedbError';
+    this.code = code;
+    this.hint = options.hint;
+    this.data = options.data ?? {};
+    this.exitCode = options.exitCode ?? 1;
+  }
+
+  /** Attach the underlying failure (shown with REDB_DEBUG=1). */
+  because(cause: unknown): this {
+    Object.defineProperty(this, 'cause', { value: cause, enumerable: false, configurable: true });
+    return this;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, hint: this.hint, data: this.data };
+  }
+}
+
+const define =
+  <A extends unknown[]>(
+    code: string,
+    build: (...args: A) => { message: string; hint?: string; data?: Record<string, unknown>; exitCode?: number },
+  ) =>
+  (...args: A): RedbError => {
+    const { message, ...rest } = build(...args);
+    return new RedbError(code, message, rest);
+  };
+
+export const errors = {
+  notARepository: define('REDB_NOT_A_REPOSITORY', (dir: string) => ({
+    message: `not a redb repository (or any parent up to /): ${dir}`,
+    hint: 'run `redb init` here first, or cd into a project that has a .redb folder',
+    data: { dir },
+  })),
+  repositoryExists: define('REDB_REPO_EXISTS', (dir: string) => ({
+    message: `a redb repository already exists in ${dir}`,
+    hint: 'nothing to do: use it as it is, or remove .redb/ yourself to start over',
+    data: { dir },
+  })),
+  refNotFound: define('REDB_REF_NOT_FOUND', (ref: string) => ({
+    message: `no commit, branch or tag named '${ref}'`,
+    hint: 'redb log, redb branch, redb tag',
+    data: { ref },
+  })),
+  ambiguousRef: define('REDB_REF_AMBIGUOUS', (ref: string, candidates: readonly string[]) => ({
+    message: `short id '${ref}' matches ${candidates.length} commits`,
+    hint: 'give more characters of the id',
+    data: { ref, candidates },
+  })),
+  noCommits: define('REDB_NO_COMMITS', (ref: string) => ({
+    message: `'${ref}' has no commits yet`,
+    hint: 'redb pull <db> then redb commit -m <message>',
+    data: { ref },
+  })),
+  corruptObject: define('REDB_CORRUPT_OBJECT', (what: string, detail: string) => ({
+    message: `the repository object ${what} is damaged: ${detail}`,
+    hint: 'the .redb store was changed outside redb; run `git --git-dir .redb fsck` to see what is broken and restore .redb from a backup or a peer',
+    data: { object: what, detail },
+  })),
+  invalidSchemaFile: define('REDB_INVALID_SCHEMA_FILE', (file: string, field: string, detail: string) => ({
+    message: `${file}: ${field ? `${field}: ` : ''}${detail}`,
+    hint: 'fix the file (or restore it with `redb switch --discard-changes <branch>`), then run the command again',
+    data: { file, field, detail },
+  })),
+  invalidConfig: define('REDB_INVALID_CONFIG', (file: string, detail: string) => ({
+    message: `the repository configuration ${file} is invalid: ${detail}`,
+    hint: 'fix the file by hand or remove the offending entry with `redb db remove`',
+    data: { file, detail },
+  })),
+  invalidUrl: define('REDB_INVALID_URL', (url: string, detail: string) => ({
+    message: `'${url}' is not a database URL redb understands: ${detail}`,
+    hint: 'use sqlite:<path>, duckdb:<path>, postgres://user@host/db, mysql://user@host/db or mongodb://host/db',
+    data: { url, detail },
+  })),
+  plainPassword: define('REDB_PLAIN_PASSWORD', (redacted: string) => ({
+    message: `the URL ${redacted} carries a password in plain text, which would be stored in .redb/`,
+    hint: 'put the password in an environment variable and reference it: postgres://app:${PGPASSWORD}@host/db',
+    data: { url: redacted },
+  })),
+  missingEnv: define('REDB_ENV_MISSING', (variable: string, dbName: string) => ({
+    message: `the URL of '${dbName}' references \${${variable}}, which is not set`,
+    hint: `export ${variable}=... and run the command again`,
+    data: { variable, db: dbName },
+  })),
+  engineUnsupported: define('REDB_ENGINE_UNSUPPORTED', (engine: string, supported: readonly string[]) => ({
+    message: `redb has no adapter for ${engine} yet`,
+    hint: `supported engines: ${supported.join(', ')}`,
+    data: { engine, supported },
+  })),
+  dbNotFound: define('REDB_DB_NOT_FOUND', (dbName: string) => ({
+    message: `no database named '${dbName}' is bound to this repository`,
+    hint: 'redb db list shows the bindings; redb db add <name> <url> adds one',
+    data: { db: dbName },
+  })),
+  dbExists: define('REDB_DB_EXISTS', (dbName: string) => ({
+    message: `a database named '${dbName}' is already bound`,
+    hint: `redb db remove ${dbName} first, or choose another name`,
+    data: { db: dbName },
+  })),
+  dbUnreachable: define('REDB_DB_UNREACHABLE', (target: string, detail: string) => ({
+    message: `cannot reach database ${target}: ${detail}`,
+    hint: 'check the URL with `redb db list`, that the server is running, and the credentials',
+    data: { db: target, detail },
+  })),
+  invalidName: define('REDB_INVALID_NAME', (what: string, value: string, rule: string) => ({
+    message: `'${value}' is not a valid ${what} name: ${rule}`,
+    data: { what, value },
+  })),
+  nameTaken: define('REDB_NAME_TAKEN', (what: string, value: string) => ({
+    message: `a ${what} named '${value}' already exists`,
+    hint: `choose another name, or delete it first with -d`,
+    data: { what, value },
+  })),
+  nothingToCommit: define('REDB_NOTHING_TO_COMMIT', () => ({
+    message: 'nothing to commit: the working tree matches HEAD',
+    hint: 'redb pull <db> to bring in a live schema, or edit files under schema/',
+  })),
+  dirtyWorkingTree: define('REDB_DIRTY_WORKING_TREE', (action: string, changed: number) => ({
+    message: `the working tree has ${changed} uncommitted change${changed === 1 ? '' : 's'} that ${action} would overwrite`,
+    hint: 'commit them (redb commit -m ...), or pass --discard-changes to drop them',
+    data: { action, changed },
+  })),
+  confirmationRequired: define('REDB_CONFIRMATION_REQUIRED', (action: string) => ({
+    message: `${action} needs confirmation, and there is no terminal to ask`,
+    hint: 'review with --dry-run, then pass --yes',
+  })),
+  aborted: define('REDB_ABORTED', (action: string) => ({ message: `${action} cancelled; nothing was changed` })),
+  hazardsBlocked: define('REDB_HAZARDS_BLOCKED', (hazards: readonly string[]) => ({
+    message: `the plan has hazards that were not allowed: ${hazards.join(', ')}`,
+    hint: `review with --dry-run, then allow them explicitly: --allow ${hazards.join(',')}`,
+    data: { hazards },
+    exitCode: 3,
+  })),
+  migrateFailed: define('REDB_MIGRATE_FAILED', (dbName: string, statement: string, detail: string, rolledBack: boolean) => ({
+    message: `migrate of '${dbName}' failed at: ${statement.split('\n')[0]} — ${detail}${rolledBack ? '; the database was left as it was' : ''}`,
+    hint: 'fix the schema or the data that the statement tripped over, check with --dry-run, and run migrate again',
+    data: { db: dbName, statement, detail, rolledBack },
+  })),
+  planUnsupported: define('REDB_PLAN_UNSUPPORTED', (engine: string, what: string) => ({
+    message: `cannot compile ${what} for ${engine}`,
+    hint: 'this change needs a manual step; migrate the rest first, or run the SQL by hand',
+    data: { engine, what },
+  })),
+  crossEngine: define('REDB_CROSS_ENGINE', (from: string, to: string) => ({
+    message: `the target schema is a ${from} schema and the database is ${to}`,
+    hint: 'migrate within one engine; cross-engine copies are made with redb clone',
+    data: { from, to },
+  })),
+  usage: define('REDB_USAGE', (message: string, hint?: string) => ({ message, ...(hint === undefined ? {} : { hint }) })),
+} as const;
+
+export const isRedbError = (e: unknown): e is RedbError => e instanceof RedbError;

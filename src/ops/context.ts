@@ -1,0 +1,94 @@
+import * as nodeFs from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import type { Adapter, Connection } from '../adapters/adapter.js';
+import { loadAdapter } from '../adapters/registry.js';
+import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
+import { errors, RedbError } from '../errors.js';
+import { REDB_DIR, openStore, readConfig, readSchemaAt, readWorkingTree, resolveCommit, type Fs, type Store } from '../repo/index.js';
+import { canonicalText, type Engine, type Schema } from '../unified/index.js';
+
+/** What every operation takes: where it runs, and the side effects it may use. */
+export interface OpContext {
+  readonly cwd: string;
+  readonly fs?: Fs;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly signal?: AbortSignal;
+}
+
+/** The project whose `.redb/` is in `cwd` or the nearest parent. */
+export function findStore(ctx: OpContext): Store {
+  const fs = ctx.fs ?? nodeFs;
+  let dir = resolve(ctx.cwd);
+  for (;;) {
+    if (fs.existsSync(join(dir, REDB_DIR, 'HEAD'))) return openStore(fs, dir);
+    const parent = dirname(dir);
+    if (parent === dir) throw errors.notARepository(resolve(ctx.cwd));
+    dir = parent;
+  }
+}
+
+export interface ResolvedDb {
+  readonly name: string;
+  readonly engine: Engine;
+  /** As stored, with `${VAR}` references kept. */
+  readonly url: string;
+}
+
+/** A bound database by name, or a database URL given directly. */
+export async function resolveDb(store: Store, nameOrUrl: string): Promise<ResolvedDb> {
+  const config = await readConfig(store);
+  const bound = config.databases[nameOrUrl];
+  if (bound !== undefined) return { name: nameOrUrl, engine: parseDbUrl(bound.url).engine, url: bound.url };
+  if (/^[a-z+]+:/i.test(nameOrUrl)) return { name: redactUrl(nameOrUrl), engine: parseDbUrl(nameOrUrl).engine, url: nameOrUrl };
+  throw errors.dbNotFound(nameOrUrl);
+}
+
+export interface OpenDb {
+  readonly db: ResolvedDb;
+  readonly adapter: Adapter;
+  readonly connection: Connection;
+}
+
+export async function openDb(store: Store, db: ResolvedDb, ctx: OpContext): Promise<OpenDb> {
+  const adapter = await loadAdapter(db.engine);
+  const url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
+  try {
+    const connection = await adapter.connect({ name: db.name, url, cwd: store.root }, { signal: ctx.signal });
+    return { db, adapter, connection };
+  } catch (e) {
+    if (e instanceof RedbError) throw e;
+    throw errors.dbUnreachable(db.name, e instanceof Error ? e.message : String(e)).because(e);
+  }
+}
+
+/** Open, use and always close a database. */
+export async function withDb<T>(store: Store, nameOrUrl: string, ctx: OpContext, use: (open: OpenDb) => Promise<T>): Promise<T> {
+  const open = await openDb(store, await resolveDb(store, nameOrUrl), ctx);
+  try {
+    return await use(open);
+  } finally {
+    await open.connection.close();
+  }
+}
+
+export const schemaHash = (schema: Schema): string => createHash('sha1').update(canonicalText(schema)).digest('hex');
+
+export interface LoadedRef {
+  readonly schema: Schema;
+  /** The commit, when the ref named one. */
+  readonly commit?: string;
+  readonly label: string;
+}
+
+/** The schema a ref names: `working`, `db:<name>`, or anything git-like. */
+export async function loadRef(store: Store, ref: string, ctx: OpContext): Promise<LoadedRef> {
+  if (ref === 'working') return { schema: await readWorkingTree(store), label: 'working tree' };
+  if (ref.startsWith('db:')) {
+    const name = ref.slice(3);
+    const schema = await withDb(store, name, ctx, ({ connection }) => connection.introspect({ signal: ctx.signal }));
+    return { schema, label: ref };
+  }
+  const commit = await resolveCommit(store, ref);
+  return { schema: await readSchemaAt(store, commit), commit, label: `${ref} (${commit.slice(0, 7)})` };
+}

@@ -1,0 +1,47 @@
+import { assertSupported } from '../adapters/registry.js';
+import { parseDbUrl, redactUrl } from '../adapters/url.js';
+import { errors } from '../errors.js';
+import { readConfig, readDbState, writeConfig, writeDbState } from '../repo/index.js';
+import type { Engine } from '../unified/index.js';
+import { findStore, type OpContext } from './context.js';
+
+const DB_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+export interface DbBinding {
+  readonly name: string;
+  readonly engine: Engine;
+  /** Passwords are never shown; `${VAR}` references are. */
+  readonly url: string;
+  /** The commit the database was last brought to or recorded at. */
+  readonly at?: string | undefined;
+}
+
+export async function dbAdd(ctx: OpContext & { name: string; url: string }): Promise<DbBinding> {
+  const store = findStore(ctx);
+  if (!DB_NAME.test(ctx.name)) throw errors.invalidName('database', ctx.name, 'start with a letter; letters, digits, _ and - only');
+  const { engine } = parseDbUrl(ctx.url);
+  assertSupported(engine);
+  const config = await readConfig(store);
+  if (config.databases[ctx.name] !== undefined) throw errors.dbExists(ctx.name);
+  await writeConfig(store, { ...config, databases: { ...config.databases, [ctx.name]: { url: ctx.url } } });
+  return { name: ctx.name, engine, url: redactUrl(ctx.url) };
+}
+
+export async function dbList(ctx: OpContext): Promise<DbBinding[]> {
+  const store = findStore(ctx);
+  const [config, state] = await Promise.all([readConfig(store), readDbState(store)]);
+  return Object.entries(config.databases)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, { url }]) => ({ name, engine: parseDbUrl(url).engine, url: redactUrl(url), at: state[name]?.at }));
+}
+
+export async function dbRemove(ctx: OpContext & { name: string }): Promise<{ name: string }> {
+  const store = findStore(ctx);
+  const config = await readConfig(store);
+  if (config.databases[ctx.name] === undefined) throw errors.dbNotFound(ctx.name);
+  const { [ctx.name]: _removed, ...databases } = config.databases;
+  await writeConfig(store, { ...config, databases });
+  const { [ctx.name]: _state, ...state } = await readDbState(store);
+  await writeDbState(store, state);
+  return { name: ctx.name };
+}

@@ -1,0 +1,68 @@
+import { errors } from '../errors.js';
+import { updateDbState } from '../repo/index.js';
+import { HAZARDS, isEmptySchema, planHazards, type Hazard, type HazardName, type Plan } from '../unified/index.js';
+import { changesBetween, nativeWarnings } from './changes.js';
+import { findStore, loadRef, withDb, type OpContext } from './context.js';
+
+export interface MigratePlan {
+  readonly db: string;
+  readonly to: string;
+  readonly plan: Plan;
+  readonly hazards: readonly Hazard[];
+  /** Hazard names present in the plan and not allowed. */
+  readonly blocked: readonly HazardName[];
+  readonly warnings: readonly string[];
+}
+
+export interface MigrateResult extends MigratePlan {
+  readonly applied: boolean;
+  readonly executed: readonly string[];
+}
+
+export interface MigrateOptions {
+  readonly db: string;
+  /** Target ref; HEAD by default. */
+  readonly to?: string;
+  readonly dryRun?: boolean;
+  /** Hazard names allowed to run, or 'all'. */
+  readonly allow?: readonly string[] | 'all';
+  /** Skip confirmation (CI, agents). */
+  readonly yes?: boolean;
+  /** Asks a person to confirm the plan; absent where nobody can be asked. The core never prompts. */
+  readonly confirm?: (plan: MigratePlan) => Promise<boolean>;
+}
+
+export function parseAllow(value: string | undefined): readonly HazardName[] | 'all' {
+  if (value === undefined || value === '') return [];
+  if (value === 'all') return 'all';
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(HAZARDS as readonly string[]).includes(name)) throw errors.usage(`unknown hazard '${name}'`, `hazards: ${HAZARDS.join(', ')}, or all`);
+  }
+  return names as HazardName[];
+}
+
+/** Bring a database to the schema of a ref: diff live → ref, plan, check hazards, confirm, apply. */
+export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateResult> {
+  const store = findStore(ctx);
+  const target = await loadRef(store, ctx.to ?? 'HEAD', ctx);
+  return withDb(store, ctx.db, ctx, async ({ db, adapter, connection }) => {
+    if (!isEmptySchema(target.schema) && target.schema.engine !== adapter.engine) throw errors.crossEngine(target.schema.engine, adapter.engine);
+    const live = await connection.introspect({ signal: ctx.signal });
+    const { operations } = changesBetween(live, target.schema);
+    const plan = adapter.dialect.compile({ operations, from: live, to: target.schema });
+    const hazards = planHazards(plan);
+    const allow = ctx.allow ?? [];
+    const blocked = [...new Set(hazards.map((h) => h.name))].filter((h) => allow !== 'all' && !allow.includes(h));
+    const planned: MigratePlan = { db: db.name, to: target.label, plan, hazards, blocked, warnings: nativeWarnings(target.schema) };
+    if (ctx.dryRun || plan.steps.length === 0) return { ...planned, applied: false, executed: [] };
+    if (blocked.length > 0) throw errors.hazardsBlocked(blocked);
+    if (!ctx.yes) {
+      if (ctx.confirm === undefined) throw errors.confirmationRequired(`migrate of '${db.name}'`);
+      if (!(await ctx.confirm(planned))) throw errors.aborted(`migrate of '${db.name}'`);
+    }
+    const { executed } = await connection.apply(plan, { signal: ctx.signal });
+    if (target.commit !== undefined) await updateDbState(store, db.name, { at: target.commit });
+    return { ...planned, applied: true, executed };
+  });
+}

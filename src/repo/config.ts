@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { errors } from '../errors.js';
+import type { Store } from './store.js';
+
+/** `.redb/redb.json`: bindings and settings. Validated on every read. */
+export const Config = z
+  .object({
+    version: z.literal(1),
+    databases: z.record(z.string(), z.object({ url: z.string().min(1) }).strict()).default({}),
+    user: z.object({ name: z.string(), email: z.string() }).strict().optional(),
+  })
+  .strict();
+export type Config = z.infer<typeof Config>;
+
+/** `.redb/state/databases.json`: what redb last saw of each bound database. */
+export const DbState = z.record(
+  z.string(),
+  z
+    .object({
+      /** The commit the database was last brought to or recorded at. */
+      at: z.string().optional(),
+      /** Canonical hash of the schema last pulled from it. */
+      pulled: z.string().optional(),
+    })
+    .strict(),
+);
+export type DbState = z.infer<typeof DbState>;
+
+const CONFIG_FILE = 'redb.json';
+const STATE_FILE = join('state', 'databases.json');
+
+async function readJson<T>(store: Store, file: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
+  const path = join(store.gitdir, file);
+  let text: string;
+  try {
+    text = await store.fs.promises.readFile(path, 'utf8');
+  } catch {
+    return fallback;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw errors.invalidConfig(`.redb/${file}`, `not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw errors.invalidConfig(`.redb/${file}`, `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+async function writeJson(store: Store, file: string, value: unknown): Promise<void> {
+  const path = join(store.gitdir, file);
+  await store.fs.promises.mkdir(join(path, '..'), { recursive: true });
+  // Write then rename, so a crash never leaves half a file behind.
+  await store.fs.promises.writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
+  await store.fs.promises.rename(`${path}.tmp`, path);
+}
+
+export const readConfig = (store: Store): Promise<Config> => readJson(store, CONFIG_FILE, Config, { version: 1, databases: {} });
+export const writeConfig = (store: Store, config: Config): Promise<void> => writeJson(store, CONFIG_FILE, Config.parse(config));
+export const readDbState = (store: Store): Promise<DbState> => readJson(store, STATE_FILE, DbState, {});
+export const writeDbState = (store: Store, state: DbState): Promise<void> => writeJson(store, STATE_FILE, DbState.parse(state));
+
+export async function updateDbState(store: Store, name: string, patch: DbState[string]): Promise<void> {
+  const state = await readDbState(store);
+  await writeDbState(store, { ...state, [name]: { ...state[name], ...patch } });
+}

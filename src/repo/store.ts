@@ -1,0 +1,251 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import git from 'isomorphic-git';
+import { errors, RedbError } from '../errors.js';
+import { schemaFromFiles, schemaToFiles, emptySchema, type Schema } from '../unified/index.js';
+
+/** The file-system functions the store needs; node:fs satisfies it, tests may pass another. */
+export type Fs = typeof import('node:fs');
+
+export const REDB_DIR = '.redb';
+export const DEFAULT_BRANCH = 'main';
+
+export interface Store {
+  readonly fs: Fs;
+  /** The project directory (holds .redb/ and schema/). */
+  readonly root: string;
+  readonly gitdir: string;
+}
+
+export const openStore = (fs: Fs, root: string): Store => ({ fs, root, gitdir: join(root, REDB_DIR) });
+
+export interface CommitInfo {
+  readonly id: string;
+  readonly parents: readonly string[];
+  readonly tree: string;
+  readonly message: string;
+  readonly author: { readonly name: string; readonly email: string; readonly timestamp: number; readonly timezoneOffset: number };
+}
+
+const isGitError = (e: unknown, code: string): boolean => typeof e === 'object' && e !== null && (e as { code?: string }).code === code;
+
+export async function initStore(store: Store): Promise<void> {
+  await git.init({ fs: store.fs, gitdir: store.gitdir, bare: true, defaultBranch: DEFAULT_BRANCH });
+}
+
+/** Write a schema as one blob per object, in nested trees; returns the root tree id. */
+export async function writeSchemaTree(store: Store, schema: Schema): Promise<string> {
+  const { fs, gitdir } = store;
+  const root = new Map<string, Map<string, string>>();
+  const top: { mode: string; path: string; oid: string; type: 'blob' | 'tree' }[] = [];
+  for (const [path, text] of schemaToFiles(schema)) {
+    const oid = await git.writeBlob({ fs, gitdir, blob: Buffer.from(text, 'utf8') });
+    const slash = path.indexOf('/');
+    if (slash === -1) top.push({ mode: '100644', path, oid, type: 'blob' });
+    else {
+      const dir = path.slice(0, slash);
+      const entries = root.get(dir) ?? new Map<string, string>();
+      entries.set(path.slice(slash + 1), oid);
+      root.set(dir, entries);
+    }
+  }
+  for (const [dir, entries] of root) {
+    const tree = [...entries].map(([path, oid]) => ({ mode: '100644', path, oid, type: 'blob' as const }));
+    top.push({ mode: '040000', path: dir, oid: await git.writeTree({ fs, gitdir, tree }), type: 'tree' });
+  }
+  return git.writeTree({ fs, gitdir, tree: top });
+}
+
+/** Read a blob and check it hashes to its id: a hand-edited object is caught here. */
+async function readVerifiedBlob(store: Store, oid: string, path: string): Promise<string> {
+  let blob: Uint8Array;
+  try {
+    ({ blob } = await git.readBlob({ fs: store.fs, gitdir: store.gitdir, oid }));
+  } catch (e) {
+    throw errors.corruptObject(`${oid.slice(0, 7)} (${path})`, e instanceof Error ? e.message : String(e)).because(e);
+  }
+  const actual = createHash('sha1').update(`blob ${blob.length}\0`).update(blob).digest('hex');
+  if (actual !== oid) throw errors.corruptObject(`${oid.slice(0, 7)} (${path})`, `its content hashes to ${actual.slice(0, 7)}`);
+  return Buffer.from(blob).toString('utf8');
+}
+
+/** The files of a commit's tree, path → text. */
+export async function readTreeFiles(store: Store, treeOid: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (oid: string, prefix: string): Promise<void> => {
+    let entries;
+    try {
+      ({ tree: entries } = await git.readTree({ fs: store.fs, gitdir: store.gitdir, oid }));
+    } catch (e) {
+      throw errors.corruptObject(`tree ${oid.slice(0, 7)}${prefix === '' ? '' : ` (${prefix})`}`, e instanceof Error ? e.message : String(e)).because(e);
+    }
+    for (const entry of entries) {
+      const path = `${prefix}${entry.path}`;
+      if (entry.type === 'tree') await walk(entry.oid, `${path}/`);
+      else if (entry.type === 'blob') files.set(path, await readVerifiedBlob(store, entry.oid, path));
+    }
+  };
+  await walk(treeOid, '');
+  return files;
+}
+
+export async function readCommitInfo(store: Store, oid: string): Promise<CommitInfo> {
+  try {
+    const { commit } = await git.readCommit({ fs: store.fs, gitdir: store.gitdir, oid });
+    return { id: oid, parents: commit.parent, tree: commit.tree, message: commit.message.trimEnd(), author: commit.author };
+  } catch (e) {
+    if (isGitError(e, 'NotFoundError')) throw errors.refNotFound(oid);
+    throw errors.corruptObject(`commit ${oid.slice(0, 7)}`, e instanceof Error ? e.message : String(e)).because(e);
+  }
+}
+
+export async function readSchemaAt(store: Store, commitOid: string): Promise<Schema> {
+  const { tree } = await readCommitInfo(store, commitOid);
+  const files = await readTreeFiles(store, tree);
+  try {
+    return schemaFromFiles(files);
+  } catch (e) {
+    if (e instanceof RedbError && e.code === 'REDB_INVALID_SCHEMA_FILE') {
+      throw errors.corruptObject(`${commitOid.slice(0, 7)}:${String(e.data.file)}`, e.message).because(e);
+    }
+    throw e;
+  }
+}
+
+export async function writeCommit(
+  store: Store,
+  options: { tree: string; parents: readonly string[]; message: string; author: { name: string; email: string }; ref: string },
+): Promise<string> {
+  return git.commit({
+    fs: store.fs,
+    gitdir: store.gitdir,
+    message: options.message,
+    author: options.author,
+    tree: options.tree,
+    parent: [...options.parents],
+    ref: options.ref,
+  });
+}
+
+/** The full ref HEAD points at (`refs/heads/main`), even when the branch has no commits yet. */
+export async function headRef(store: Store): Promise<string> {
+  const branch = await git.currentBranch({ fs: store.fs, gitdir: store.gitdir, fullname: true });
+  return branch ?? 'HEAD';
+}
+
+/** The commit HEAD is at, or undefined on an unborn branch. */
+export async function headCommit(store: Store): Promise<string | undefined> {
+  try {
+    return await git.resolveRef({ fs: store.fs, gitdir: store.gitdir, ref: 'HEAD' });
+  } catch (e) {
+    if (isGitError(e, 'NotFoundError')) return undefined;
+    throw e;
+  }
+}
+
+export async function schemaAtHead(store: Store): Promise<Schema> {
+  const head = await headCommit(store);
+  return head === undefined ? emptySchema('sqlite') : readSchemaAt(store, head);
+}
+
+async function tryResolve(store: Store, ref: string): Promise<string | undefined> {
+  try {
+    return await git.resolveRef({ fs: store.fs, gitdir: store.gitdir, ref });
+  } catch (e) {
+    if (isGitError(e, 'NotFoundError')) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * A commit id for a git-style ref: full or short id, branch, tag, HEAD, and any of them followed by
+ * `~n` or `^` (first parent).
+ */
+export async function resolveCommit(store: Store, spec: string): Promise<string> {
+  const m = /^(.*?)((?:~\d*|\^)*)$/.exec(spec);
+  const base = m?.[1] ?? spec;
+  const suffix = m?.[2] ?? '';
+  if (base === '') throw errors.refNotFound(spec);
+  let oid: string | undefined;
+  if (base === 'HEAD') {
+    oid = await headCommit(store);
+    if (oid === undefined) throw errors.noCommits('HEAD');
+  } else {
+    oid = (await tryResolve(store, `refs/heads/${base}`)) ?? (await tryResolve(store, `refs/tags/${base}`));
+    if (oid === undefined && /^[0-9a-f]{4,40}$/i.test(base)) {
+      try {
+        oid = await git.expandOid({ fs: store.fs, gitdir: store.gitdir, oid: base.toLowerCase() });
+      } catch (e) {
+        if (isGitError(e, 'AmbiguousError')) throw errors.ambiguousRef(base, (e as { data?: { matches?: string[] } }).data?.matches ?? []);
+        if (!isGitError(e, 'NotFoundError')) throw e;
+      }
+    }
+  }
+  if (oid === undefined) throw errors.refNotFound(spec);
+  return walkParents(store, await peel(store, oid), suffix, spec);
+}
+
+async function peel(store: Store, oid: string): Promise<string> {
+  // Annotated tags point at a tag object; peel to the commit.
+  const { type } = await git.readObject({ fs: store.fs, gitdir: store.gitdir, oid, format: 'parsed' }).catch(() => ({ type: 'commit' }));
+  return type === 'tag' ? (await git.readTag({ fs: store.fs, gitdir: store.gitdir, oid })).tag.object : oid;
+}
+
+async function walkParents(store: Store, start: string, suffix: string, spec: string): Promise<string> {
+  let oid = start;
+  for (const step of suffix.match(/~\d*|\^/g) ?? []) {
+    const n = step === '^' || step === '~' ? 1 : Number(step.slice(1));
+    for (let i = 0; i < n; i++) {
+      const parent: string | undefined = (await readCommitInfo(store, oid)).parents[0];
+      if (parent === undefined) throw errors.refNotFound(spec);
+      oid = parent;
+    }
+  }
+  return oid;
+}
+
+export async function logFrom(store: Store, oid: string, limit?: number): Promise<CommitInfo[]> {
+  const out: CommitInfo[] = [];
+  let next: string | undefined = oid;
+  while (next !== undefined && (limit === undefined || out.length < limit)) {
+    const info = await readCommitInfo(store, next);
+    out.push(info);
+    next = info.parents[0];
+  }
+  return out;
+}
+
+const REF_NAME = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._/-]+(?<![./])$/;
+
+export function checkRefName(what: 'branch' | 'tag', name: string): void {
+  if (!REF_NAME.test(name) || name.endsWith('.lock') || name === 'HEAD' || name === 'working' || name.startsWith('db:')) {
+    throw errors.invalidName(what, name, 'use letters, digits, . _ - and /, not starting with - or ending with . or /; HEAD, working and db: are reserved');
+  }
+}
+
+export async function listRefs(store: Store, kind: 'heads' | 'tags'): Promise<{ name: string; id: string }[]> {
+  const names = kind === 'heads' ? await git.listBranches({ fs: store.fs, gitdir: store.gitdir }) : await git.listTags({ fs: store.fs, gitdir: store.gitdir });
+  const out: { name: string; id: string }[] = [];
+  for (const name of names.sort()) {
+    const id = await tryResolve(store, `refs/${kind}/${name}`);
+    if (id !== undefined) out.push({ name, id });
+  }
+  return out;
+}
+
+export async function refExists(store: Store, fullRef: string): Promise<boolean> {
+  return (await tryResolve(store, fullRef)) !== undefined;
+}
+
+export async function writeRef(store: Store, fullRef: string, oid: string): Promise<void> {
+  await git.writeRef({ fs: store.fs, gitdir: store.gitdir, ref: fullRef, value: oid, force: true });
+}
+
+export async function deleteRef(store: Store, fullRef: string): Promise<void> {
+  await git.deleteRef({ fs: store.fs, gitdir: store.gitdir, ref: fullRef });
+}
+
+/** Point HEAD at a branch (which may not have commits yet). */
+export async function setHead(store: Store, branch: string): Promise<void> {
+  await git.writeRef({ fs: store.fs, gitdir: store.gitdir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });
+}

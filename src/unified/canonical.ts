@@ -1,0 +1,175 @@
+import { Document, isMap, isPair, isScalar, parse as parseYaml, stringify as stringifyYaml, visit, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { errors } from '../errors.js';
+import { Engine, MODEL_VERSION, Schema, type SchemaInput, type Table, type View } from './model.js';
+import { KINDS, OBJECT_KINDS, allObjects, kindOfDir, objectKey, objectsOf, type ObjectKind } from './objects.js';
+
+/**
+ * Canonical form: the same database always yields byte-identical files. Lists whose order carries no
+ * meaning are sorted, optional flags that are off are left out, and every object is one YAML file.
+ */
+
+/** Booleans the model requires; every other `false` means "not set" and is left out. */
+const REQUIRED_BOOLEANS = new Set(['nullable', 'stored', 'always', 'unique', 'permissive', 'tz', 'binary']);
+/** Lists that default to empty; an empty one is left out. */
+const DEFAULTED_LISTS = new Set(['uniques', 'foreignKeys', 'checks', 'exclusions', 'indexes', 'policies']);
+
+export const META_FILE = 'redb.yaml';
+const Meta = z.object({ version: z.literal(MODEL_VERSION), engine: Engine }).strict();
+
+function prune(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(prune);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    if (v === false && !REQUIRED_BOOLEANS.has(k)) continue;
+    if (Array.isArray(v) && v.length === 0 && DEFAULTED_LISTS.has(k)) continue;
+    out[k] = prune(v);
+  }
+  return out;
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const sortBy = <T>(items: readonly T[], key: (t: T) => string): T[] => [...items].sort((a, b) => byText(key(a), key(b)));
+
+function sortTable(t: Table): Table {
+  return {
+    ...t,
+    uniques: sortBy(t.uniques, (u) => u.name ?? `~${u.columns.join(',')}`),
+    foreignKeys: sortBy(t.foreignKeys, (f) => f.name ?? `~${f.columns.join(',')}>${f.references.table}`),
+    checks: sortBy(t.checks, (c) => c.name ?? `~${c.expression}`),
+    exclusions: sortBy(t.exclusions, (e) => e.name),
+    indexes: sortBy(t.indexes, (i) => i.name),
+    policies: sortBy(t.policies, (p) => p.name),
+  };
+}
+
+const sortView = (v: View): View => ({ ...v, indexes: sortBy(v.indexes, (i) => i.name) });
+
+/** Validate and bring a schema into canonical form (sorted, flags normalised). */
+export function normalizeSchema(input: SchemaInput | Schema): Schema {
+  const parsed = Schema.parse(prune(input));
+  const sorted: Record<string, unknown> = { ...parsed };
+  for (const kind of OBJECT_KINDS) {
+    let items: readonly unknown[] = objectsOf(parsed, kind);
+    if (kind === 'table') items = (items as Table[]).map(sortTable);
+    if (kind === 'view') items = (items as View[]).map(sortView);
+    sorted[KINDS[kind].collection] = sortBy(items, (o) => objectKey(kind, o).join('\u0000'));
+  }
+  return sorted as Schema;
+}
+
+const SAFE = /^[A-Za-z0-9_$(),-]$/;
+/** File-name form of one identity part: readable where it can be, percent-encoded where it must. */
+function encodePart(part: string): string {
+  let out = '';
+  for (const ch of part) {
+    out += SAFE.test(ch) ? ch : [...Buffer.from(ch, 'utf8')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  }
+  return out;
+}
+
+export function objectPath(kind: ObjectKind, object: unknown): string {
+  return `${KINDS[kind].dir}/${objectKey(kind, object).map(encodePart).join('.')}.yaml`;
+}
+
+/** Maps written on one line: short, and read as a unit. */
+const FLOW_MAPS = new Set(['type', 'references', 'generated', 'identity', 'partitionBy', 'partitionOf', 'ownedBy']);
+
+export function serializeObject(object: unknown): string {
+  const doc = new Document(prune(object), { aliasDuplicateObjects: false });
+  visit(doc, {
+    Pair(_key, pair) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '';
+      if (isMap(pair.value) && FLOW_MAPS.has(key)) pair.value.flow = true;
+    },
+    Seq(_key, seq) {
+      if (seq.items.every((item) => isScalar(item))) seq.flow = true;
+    },
+    Map(_key, map) {
+      // A key of an index is a small map: one line each.
+      if (map.items.every((item) => isPair(item) && isScalar(item.value)) && map.items.length <= 4 && map.items.some((i) => isPair(i) && isScalar(i.key) && (i.key.value === 'column' || i.key.value === 'expression'))) map.flow = true;
+    },
+  });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+}
+
+/** The files of a schema, keyed by path relative to the tree root. Sorted, canonical. */
+export function schemaToFiles(schema: Schema): Map<string, string> {
+  const canonical = normalizeSchema(schema);
+  const files = new Map<string, string>();
+  files.set(META_FILE, stringifyYaml({ version: canonical.version, engine: canonical.engine }));
+  for (const { kind, object } of allObjects(canonical)) files.set(objectPath(kind, object), serializeObject(object));
+  return files;
+}
+
+function zodField(error: z.ZodError): { field: string; detail: string } {
+  const issue = error.issues[0];
+  if (issue === undefined) return { field: '', detail: error.message };
+  return { field: issue.path.map(String).join('.'), detail: issue.message };
+}
+
+function parseFile(path: string, text: string, root: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (e) {
+    const where = e instanceof YAMLParseError && e.linePos ? `line ${e.linePos[0].line}` : '';
+    const detail = e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e);
+    throw errors.invalidSchemaFile(`${root}${path}`, where, `not valid YAML: ${detail}`).because(e);
+  }
+}
+
+/**
+ * Read a schema back from its files, validating each one and reporting the file and field at fault.
+ * `root` prefixes file names in messages (e.g. `schema/`).
+ */
+export function schemaFromFiles(files: ReadonlyMap<string, string>, root = ''): Schema {
+  const collections: Record<string, unknown[]> = {};
+  let meta: z.infer<typeof Meta> | undefined;
+  for (const [path, text] of [...files].sort(([a], [b]) => byText(a, b))) {
+    if (path === META_FILE) {
+      const result = Meta.safeParse(parseFile(path, text, root));
+      if (!result.success) {
+        const { field, detail } = zodField(result.error);
+        throw errors.invalidSchemaFile(`${root}${path}`, field, detail);
+      }
+      meta = result.data;
+      continue;
+    }
+    const slash = path.indexOf('/');
+    const kind = slash > 0 ? kindOfDir(path.slice(0, slash)) : undefined;
+    if (kind === undefined || path.indexOf('/', slash + 1) !== -1) {
+      const known = OBJECT_KINDS.map((k) => `${KINDS[k].dir}/`).join(', ');
+      throw errors.invalidSchemaFile(`${root}${path}`, '', `not where redb keeps schema objects (folders: ${known})`);
+    }
+    if (!path.endsWith('.yaml')) throw errors.invalidSchemaFile(`${root}${path}`, '', 'schema object files end in .yaml');
+    const result = (KINDS[kind].schema as z.ZodType).safeParse(parseFile(path, text, root));
+    if (!result.success) {
+      const { field, detail } = zodField(result.error);
+      throw errors.invalidSchemaFile(`${root}${path}`, field, detail);
+    }
+    const expected = objectPath(kind, result.data);
+    if (expected !== path) {
+      throw errors.invalidSchemaFile(
+        `${root}${path}`,
+        'name',
+        `the file describes ${kind} '${objectKey(kind, result.data).join('.')}', which belongs in ${root}${expected} (to rename an object, use redb mv)`,
+      );
+    }
+    (collections[KINDS[kind].collection] ??= []).push(result.data);
+  }
+  const hasObjects = Object.keys(collections).length > 0;
+  if (meta === undefined && hasObjects) {
+    throw errors.invalidSchemaFile(`${root}${META_FILE}`, 'engine', 'missing: the file names the model version and engine');
+  }
+  return normalizeSchema({ version: MODEL_VERSION, engine: meta?.engine ?? 'sqlite', ...collections });
+}
+
+/** Whether a schema holds no objects at all (a fresh working tree or an unborn branch). */
+export const isEmptySchema = (schema: Schema): boolean => allObjects(schema).next().done === true;
+
+/** Stable text of a whole schema, for equality checks and hashing. */
+export function canonicalText(schema: Schema): string {
+  return [...schemaToFiles(schema)].map(([p, t]) => `--- ${p}\n${t}`).join('');
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * Portable column types. Every variant keeps `native`, the engine's own spelling, so a same-engine
+ * round trip is exact and a cross-engine translation knows what it lost.
+ */
+// Empty only for SQLite columns declared without a type.
+const native = z.string();
+
+const scalarVariants = [
+  z.object({ kind: z.literal('integer'), native, bits: z.union([z.literal(8), z.literal(16), z.literal(24), z.literal(32), z.literal(64)]), unsigned: z.boolean().optional() }).strict(),
+  z.object({ kind: z.literal('decimal'), native, precision: z.number().int().optional(), scale: z.number().int().optional(), unsigned: z.boolean().optional() }).strict(),
+  z.object({ kind: z.literal('float'), native, bits: z.union([z.literal(32), z.literal(64)]), unsigned: z.boolean().optional() }).strict(),
+  z.object({ kind: z.literal('text'), native, length: z.number().int().optional(), fixed: z.boolean().optional() }).strict(),
+  z.object({ kind: z.literal('binary'), native, length: z.number().int().optional(), fixed: z.boolean().optional() }).strict(),
+  z.object({ kind: z.literal('boolean'), native }).strict(),
+  z.object({ kind: z.literal('date'), native }).strict(),
+  z.object({ kind: z.literal('time'), native, tz: z.boolean(), precision: z.number().int().optional() }).strict(),
+  z.object({ kind: z.literal('timestamp'), native, tz: z.boolean(), precision: z.number().int().optional() }).strict(),
+  z.object({ kind: z.literal('interval'), native }).strict(),
+  z.object({ kind: z.literal('uuid'), native }).strict(),
+  z.object({ kind: z.literal('json'), native, binary: z.boolean() }).strict(),
+  /** `ref` names a model enum (PostgreSQL); inline `values` are MySQL's ENUM(...). */
+  z.object({ kind: z.literal('enum'), native, values: z.array(z.string()).optional(), ref: z.string().optional() }).strict(),
+  z.object({ kind: z.literal('set'), native, values: z.array(z.string()) }).strict(),
+  z.object({ kind: z.literal('vector'), native, dims: z.number().int().optional() }).strict(),
+  z.object({ kind: z.literal('spatial'), native }).strict(),
+  z.object({ kind: z.literal('network'), native }).strict(),
+  z.object({ kind: z.literal('bit'), native, length: z.number().int().optional(), varying: z.boolean().optional() }).strict(),
+  /** A user-defined type (domain, composite, range) referenced by qualified name. */
+  z.object({ kind: z.literal('user'), native, ref: z.string() }).strict(),
+  /** Anything redb has no portable meaning for: kept verbatim, translated only to the same engine. */
+  z.object({ kind: z.literal('other'), native }).strict(),
+] as const;
+
+/** Element types of arrays: every kind but array itself (nesting is `dims`). */
+export const ScalarType = z.discriminatedUnion('kind', [...scalarVariants]);
+export type ScalarType = z.infer<typeof ScalarType>;
+
+export const ColumnType = z.discriminatedUnion('kind', [
+  ...scalarVariants,
+  z.object({ kind: z.literal('array'), native, of: ScalarType, dims: z.number().int().min(1).optional() }).strict(),
+]);
+export type ColumnType = z.infer<typeof ColumnType>;
+
+export type ColumnTypeKind = ColumnType['kind'];

@@ -1,0 +1,29 @@
+import type { Hazard } from './hazards.js';
+import type { Engine, Schema } from './model.js';
+import type { Operation } from './operations.js';
+
+/** One step of a migration plan: the operations it carries out and the SQL that does it. */
+export interface PlanStep {
+  readonly summary: string;
+  readonly operations: readonly Operation[];
+  readonly statements: readonly string[];
+  readonly hazards: readonly Hazard[];
+}
+
+/** A compiled, ordered migration for one engine. */
+export interface Plan {
+  readonly engine: Engine;
+  readonly steps: readonly PlanStep[];
+  /** Whether the whole plan runs in one transaction (all or nothing). */
+  readonly transactional: boolean;
+}
+
+/** What a dialect needs to compile: the operations and the two models they lead between. */
+export interface PlanInput {
+  readonly operations: readonly Operation[];
+  readonly from: Schema;
+  readonly to: Schema;
+}
+
+export const planStatements = (plan: Plan): string[] => plan.steps.flatMap((s) => s.statements);
+export const planHazards = (plan: Plan): Hazard[] => plan.steps.flatMap((s) => s.hazards);

@@ -1,0 +1,15 @@
+import { sqliteEngine, type TestEngine } from '../support/scratch.js';
+import { sqliteCases } from './cases/sqlite.js';
+
+/**
+ * Every adapter runs the same conformance cases. A case is named once and written in each engine's
+ * own SQL; an engine that cannot express a case leaves it out of its file.
+ */
+export interface ConformanceEngine {
+  readonly test: TestEngine;
+  readonly cases: Readonly<Record<string, string>>;
+}
+
+export const CONFORMANCE_ENGINES: readonly ConformanceEngine[] = [
+  { test: sqliteEngine, cases: sqliteCases },
+];
