@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { RedbError } from '../../src/errors.js';
+import {
+  canonicalText,
+  describeOperation,
+  diffSchemas,
+  hazardsOf,
+  isWidening,
+  normalizeSchema,
+  schemaFromFiles,
+  schemaToFiles,
+  type Column,
+  type SchemaInput,
+} from '../../src/unified/index.js';
+
+const int = { kind: 'integer', native: 'INTEGER', bits: 64 } as const;
+const text = (n?: number) => ({ kind: 'text', native: n === undefined ? 'TEXT' : `VARCHAR(${n})`, ...(n === undefined ? {} : { length: n }) }) as const;
+const col = (name: string, type: Column['type'] = int, nullable = true): Column => ({ name, type, nullable });
+
+const base: SchemaInput = {
+  version: 1,
+  engine: 'sqlite',
+  tables: [
+    { name: 'b', columns: [col('id', int, false), col('name', text(28))], primaryKey: { columns: ['id'] } },
+    { name: 'a', columns: [col('id', int, false)], indexes: [{ name: 'z', unique: false, keys: [{ column: 'id' }] }, { name: 'y', unique: true, keys: [{ column: 'id', desc: false }] }] },
+  ],
+};
+
+describe('canonical form', () => {
+  it('is the same bytes however the input was ordered or spelled', () => {
+    const shuffled: SchemaInput = { ...base, tables: [...(base.tables ?? [])].reverse() };
+    expect(canonicalText(normalizeSchema(shuffled))).toBe(canonicalText(normalizeSchema(base)));
+    const a = normalizeSchema(base).tables.find((t) => t.name === 'a');
+    expect(a?.indexes.map((i) => i.name)).toEqual(['y', 'z']);
+    // `desc: false` means the same as leaving it out.
+    expect(schemaToFiles(normalizeSchema(base)).get('tables/a.yaml')).not.toContain('desc');
+  });
+
+  it('round-trips through files', () => {
+    const schema = normalizeSchema(base);
+    expect(canonicalText(schemaFromFiles(schemaToFiles(schema)))).toBe(canonicalText(schema));
+  });
+
+  it('keeps odd names readable and unambiguous in file names', () => {
+    const files = schemaToFiles(normalizeSchema({ version: 1, engine: 'postgres', tables: [{ schema: 'sales', name: 'Order Items/2024', columns: [col('x')] }] }));
+    expect([...files.keys()]).toContain('tables/sales.Order%20Items%2F2024.yaml');
+  });
+
+  it('reports the file and field of an invalid object', () => {
+    const files = schemaToFiles(normalizeSchema(base));
+    files.set('tables/a.yaml', (files.get('tables/a.yaml') as string).replace('unique: true', 'unique: "yes"'));
+    try {
+      schemaFromFiles(files, 'schema/');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(RedbError);
+      expect((e as RedbError).data).toMatchObject({ file: 'schema/tables/a.yaml', field: 'indexes.0.unique' });
+    }
+  });
+});
+
+describe('diff', () => {
+  it('finds nothing between a schema and itself', () => {
+    expect(diffSchemas(normalizeSchema(base), normalizeSchema(base))).toEqual([]);
+  });
+
+  it('yields entity-level operations: tables, columns, keys, indexes', () => {
+    const to = normalizeSchema({
+      ...base,
+      tables: [
+        { name: 'b', columns: [col('id', int, false), col('name', text(30), false), col('email', text())], primaryKey: { columns: ['id'] }, uniques: [{ columns: ['email'] }] },
+        { name: 'c', columns: [col('id')] },
+      ],
+    });
+    const ops = diffSchemas(normalizeSchema(base), to);
+    expect(ops.map((o) => o.op)).toEqual(['drop_object', 'alter_column', 'add_column', 'add_constraint', 'create_object']);
+    expect(ops.map((o) => describeOperation(o)).map((l) => `${l.sign} ${l.kind} ${l.id}`)).toEqual([
+      '- table a',
+      '~ column b.name',
+      '+ column b.email',
+      '+ unique b',
+      '+ table c',
+    ]);
+    expect(describeOperation(ops[1] as (typeof ops)[number]).detail).toBe('type VARCHAR(28) → VARCHAR(30), set NOT NULL');
+  });
+});
+
+describe('hazards', () => {
+  it('treats widening as safe and narrowing as data-dependent', () => {
+    expect(isWidening(text(28), text(30))).toBe(true);
+    expect(isWidening(text(30), text(28))).toBe(false);
+    expect(isWidening({ kind: 'integer', native: 'int', bits: 32 }, { kind: 'integer', native: 'bigint', bits: 64 })).toBe(true);
+    expect(isWidening({ kind: 'decimal', native: 'numeric(10,2)', precision: 10, scale: 2 }, { kind: 'decimal', native: 'numeric(12,2)', precision: 12, scale: 2 })).toBe(true);
+    expect(isWidening({ kind: 'decimal', native: 'numeric(10,2)', precision: 10, scale: 2 }, { kind: 'decimal', native: 'numeric(10,4)', precision: 10, scale: 4 })).toBe(false);
+    const widen = hazardsOf({ op: 'alter_column', table: { name: 'b' }, from: col('name', text(28)), to: col('name', text(30)) });
+    expect(widen).toEqual([]);
+    const narrow = hazardsOf({ op: 'alter_column', table: { name: 'b' }, from: col('name', text(30)), to: col('name', text(28)) });
+    expect(narrow.map((h) => h.name)).toEqual(['data-dependent']);
+  });
+
+  it('marks drops as destroying data', () => {
+    const drop = hazardsOf({ op: 'drop_column', table: { name: 'b' }, column: col('name') });
+    expect(drop.map((h) => h.name)).toEqual(['drops-data', 'breaks-compatibility']);
+  });
+});
