@@ -1,7 +1,7 @@
 import { userInfo, hostname } from 'node:os';
 import { errors } from '../errors.js';
-import { headCommit, headRef, readConfig, readDbState, readWorkingTree, schemaAtHead, writeCommit, writeDbState, writeSchemaTree, type Store } from '../repo/index.js';
-import type { ChangeLine } from '../unified/index.js';
+import { headCommit, headRef, readConfig, readDbState, readWorkingTree, schemaAtHead, writeCommit, writeDbState, writeIndex, writeSchemaTree, type Store } from '../repo/index.js';
+import { schemaToFiles, type ChangeLine } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, schemaHash, type OpContext } from './context.js';
 
@@ -34,6 +34,7 @@ export async function commit(ctx: OpContext & { message: string }): Promise<Comm
     author: await author(store, ctx.env ?? process.env),
     ref,
   });
+  await writeIndex(store, id, schemaToFiles(working));
   // A database whose pulled schema is exactly what was committed is now at this commit.
   const hash = schemaHash(working);
   const state = await readDbState(store);

@@ -1,32 +1,13 @@
-import * as nodeFs from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
 import type { Adapter, Connection } from '../adapters/adapter.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, RedbError } from '../errors.js';
-import { REDB_DIR, openStore, readConfig, readSchemaAt, readWorkingTree, resolveCommit, type Fs, type Store } from '../repo/index.js';
+import { readConfig, readSchemaAt, readWorkingTree, resolveCommit, type Store } from '../repo/index.js';
+import { findStore, type OpContext } from './find-store.js';
 import { canonicalText, type Engine, type Schema } from '../unified/index.js';
 
-/** What every operation takes: where it runs, and the side effects it may use. */
-export interface OpContext {
-  readonly cwd: string;
-  readonly fs?: Fs;
-  readonly env?: NodeJS.ProcessEnv;
-  readonly signal?: AbortSignal;
-}
-
-/** The project whose `.redb/` is in `cwd` or the nearest parent. */
-export function findStore(ctx: OpContext): Store {
-  const fs = ctx.fs ?? nodeFs;
-  let dir = resolve(ctx.cwd);
-  for (;;) {
-    if (fs.existsSync(join(dir, REDB_DIR, 'HEAD'))) return openStore(fs, dir);
-    const parent = dirname(dir);
-    if (parent === dir) throw errors.notARepository(resolve(ctx.cwd));
-    dir = parent;
-  }
-}
+export { findStore, type OpContext } from './find-store.js';
 
 export interface ResolvedDb {
   readonly name: string;

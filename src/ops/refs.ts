@@ -12,9 +12,10 @@ import {
   schemaAtHead,
   setHead,
   writeRef,
+  writeIndex,
   writeWorkingTree,
 } from '../repo/index.js';
-import { emptySchema } from '../unified/index.js';
+import { schemaToFiles } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, type OpContext } from './context.js';
 
@@ -68,8 +69,6 @@ export async function switchBranch(ctx: OpContext & { branch: string; create?: b
   } else if (!(await refExists(store, full))) {
     throw errors.refNotFound(ctx.branch);
   }
-  const [working, headSchema] = await Promise.all([readWorkingTree(store), schemaAtHead(store)]);
-  const dirty = changesBetween(headSchema, working).operations.length;
   if (ctx.create) {
     const head = await headCommit(store);
     if (head !== undefined) await writeRef(store, full, head);
@@ -78,10 +77,14 @@ export async function switchBranch(ctx: OpContext & { branch: string; create?: b
     // A new branch starts where HEAD is, so the working tree (edits included) carries over as git does.
     return { branch: ctx.branch, id: head, created };
   }
+  const [working, headSchema] = await Promise.all([readWorkingTree(store), schemaAtHead(store)]);
+  const dirty = changesBetween(headSchema, working).operations.length;
   if (dirty > 0 && !ctx.discardChanges) throw errors.dirtyWorkingTree(`switching to '${ctx.branch}'`, dirty);
   const id = await resolveCommit(store, ctx.branch);
   await setHead(store, ctx.branch);
-  await writeWorkingTree(store, id === undefined ? emptySchema('sqlite') : await readSchemaAt(store, id));
+  const schema = await readSchemaAt(store, id);
+  await writeWorkingTree(store, schema);
+  await writeIndex(store, id, schemaToFiles(schema));
   return { branch: ctx.branch, id, created };
 }
 

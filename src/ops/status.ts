@@ -1,8 +1,8 @@
-import { RedbError } from '../errors.js';
-import { headCommit, headRef, readConfig, readDbState, readSchemaAt, readWorkingTree, schemaAtHead } from '../repo/index.js';
-import type { ChangeLine } from '../unified/index.js';
-import { changesBetween } from './changes.js';
-import { findStore, withDb, type OpContext } from './context.js';
+import { join } from 'node:path';
+import { quickClean } from '../repo/index-cache.js';
+import type { Store } from '../repo/paths.js';
+import type { ChangeLine } from '../unified/describe.js';
+import { findStore, type OpContext } from './find-store.js';
 
 export interface DbStatus {
   readonly name: string;
@@ -23,42 +23,27 @@ export interface StatusResult {
   readonly drift: boolean;
 }
 
+/** Whether any database is bound. Unreadable config counts as yes: the full path reports it properly. */
+async function hasBindings(store: Store): Promise<boolean> {
+  try {
+    const raw: unknown = JSON.parse(await store.fs.promises.readFile(join(store.gitdir, 'redb.json'), 'utf8'));
+    const databases = (raw as { databases?: unknown }).databases;
+    return typeof databases !== 'object' || databases === null || Object.keys(databases).length > 0;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Working tree against HEAD, and each bound database against the commit it is at. A clean tree
+ * with no databases to look at is answered from the index alone; everything else takes the full path.
+ */
 export async function status(ctx: OpContext & { databases?: boolean }): Promise<StatusResult> {
   const store = findStore(ctx);
-  const [ref, head, working, headSchema, config, state] = await Promise.all([
-    headRef(store),
-    headCommit(store),
-    readWorkingTree(store),
-    schemaAtHead(store),
-    readConfig(store),
-    readDbState(store),
-  ]);
-  const databases: DbStatus[] = [];
-  if (ctx.databases !== false) {
-    for (const name of Object.keys(config.databases).sort()) {
-      const at = state[name]?.at;
-      if (at === undefined) {
-        databases.push({ name, state: 'untracked', changes: [] });
-        continue;
-      }
-      try {
-        const [expected, live] = await Promise.all([
-          readSchemaAt(store, at),
-          withDb(store, name, ctx, ({ connection }) => connection.introspect({ signal: ctx.signal })),
-        ]);
-        const { lines } = changesBetween(expected, live);
-        databases.push({ name, at, state: lines.length === 0 ? 'in-sync' : 'drift', changes: lines });
-      } catch (e) {
-        if (!(e instanceof RedbError)) throw e;
-        databases.push({ name, at, state: 'unreachable', changes: [], error: { code: e.code, message: e.message } });
-      }
-    }
+  if (ctx.databases === false || !(await hasBindings(store))) {
+    const clean = await quickClean(store);
+    if (clean !== undefined) return { branch: clean.branch, head: clean.commit, changes: [], databases: [], drift: false };
   }
-  return {
-    branch: ref.replace(/^refs\/heads\//, ''),
-    head,
-    changes: changesBetween(headSchema, working).lines,
-    databases,
-    drift: databases.some((d) => d.state === 'drift'),
-  };
+  const { fullStatus } = await import('./status-full.js');
+  return fullStatus(store, ctx);
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { errors } from '../errors.js';
-import type { Store } from './store.js';
+import type { Store } from './paths.js';
 
 /** `.redb/redb.json`: bindings and settings. Validated on every read. */
 export const Config = z

@@ -1,3 +1,5 @@
+export * from './paths.js';
 export * from './store.js';
 export * from './config.js';
 export * from './working-tree.js';
+export * from './index-cache.js';

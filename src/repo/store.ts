@@ -1,23 +1,9 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { errors, RedbError } from '../errors.js';
 import { schemaFromFiles, schemaToFiles, emptySchema, type Schema } from '../unified/index.js';
 
-/** The file-system functions the store needs; node:fs satisfies it, tests may pass another. */
-export type Fs = typeof import('node:fs');
-
-export const REDB_DIR = '.redb';
-export const DEFAULT_BRANCH = 'main';
-
-export interface Store {
-  readonly fs: Fs;
-  /** The project directory (holds .redb/ and schema/). */
-  readonly root: string;
-  readonly gitdir: string;
-}
-
-export const openStore = (fs: Fs, root: string): Store => ({ fs, root, gitdir: join(root, REDB_DIR) });
+import { DEFAULT_BRANCH, type Store } from './paths.js';
 
 export interface CommitInfo {
   readonly id: string;

@@ -1,9 +1,8 @@
 import { join, relative, sep } from 'node:path';
 import { schemaFromFiles, schemaToFiles, type Schema } from '../unified/index.js';
-import type { Store } from './store.js';
+import { WORKING_DIR, type Store } from './paths.js';
 
 /** The working tree: `schema/`, one human-editable YAML file per object. */
-export const WORKING_DIR = 'schema';
 
 async function listFiles(store: Store, dir: string): Promise<string[]> {
   const out: string[] = [];

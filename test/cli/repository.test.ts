@@ -149,6 +149,22 @@ describe('the loop: pull, commit, log, show, branch, switch, tag', () => {
     fsck(dir.path);
   });
 
+  it('answers status from its index, and still sees an edit that keeps the file size', () => {
+    redbOk(dir.path, ['pull', 'app']);
+    redbOk(dir.path, ['commit', '-m', 'initial']);
+    expect(redbOk(dir.path, ['status', '--no-db']).stdout).toContain('nothing to commit');
+    expect(readFileSync(join(dir.path, '.redb/state/index.json'), 'utf8')).toContain('tables/Genre.yaml');
+    const genre = join(dir.path, 'schema/tables/Genre.yaml');
+    const before = readFileSync(genre, 'utf8');
+    const after = before.replace('NVARCHAR(120), length: 120', 'NVARCHAR(121), length: 121');
+    expect(after.length).toBe(before.length);
+    writeFileSync(genre, after);
+    const r = redbOk(dir.path, ['status', '--no-db', '--json']);
+    expect((JSON.parse(r.stdout) as { changes: { id: string }[] }).changes.map((c) => c.id)).toEqual(['Genre.Name']);
+    writeFileSync(genre, before);
+    expect(redbOk(dir.path, ['status', '--no-db']).stdout).toContain('nothing to commit');
+  });
+
   it('shows the schema of the working tree and of a live database', () => {
     redbOk(dir.path, ['pull', 'app']);
     expect(redbOk(dir.path, ['show', 'working']).stdout).toMatch(/table\s+Track\s+9 columns, 3 indexes, 3 foreign keys/);

@@ -1,0 +1,11 @@
+// npm run bench [-- name ...]: run the benchmarks (all by default) and print their figures.
+const available = { startup: () => import('./startup.js') };
+const wanted = process.argv.slice(2);
+for (const name of wanted.length === 0 ? Object.keys(available) : wanted) {
+  const load = available[name];
+  if (load === undefined) {
+    console.error(`unknown benchmark '${name}'; available: ${Object.keys(available).join(', ')}`);
+    process.exit(1);
+  }
+  await (await load()).run();
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { join, relative, sep } from 'node:path';
+import { WORKING_DIR, type Store } from './paths.js';
+
+/**
+ * A cache in the spirit of git's index: the blob ids of HEAD's files and the size, mtime and blob
+ * id of each working file as last seen. With it, a clean `redb status` compares ids and stats
+ * without parsing YAML, validating schemas or opening git objects, so it costs about what Node
+ * does. It is only a cache: anything unexpected sends the caller down the full path.
+ *
+ * This module must stay light (node built-ins only): it is on the start-up path.
+ */
+
+interface StatEntry {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly oid: string;
+}
+
+interface IndexFile {
+  readonly version: 1;
+  /** HEAD's commit when the index was written; null on an unborn branch. */
+  readonly commit: string | null;
+  /** HEAD's tree: path → blob id. */
+  readonly head: Readonly<Record<string, string>>;
+  readonly stat: Readonly<Record<string, StatEntry>>;
+}
+
+const INDEX_FILE = join('state', 'index.json');
+/** Files changed this recently may change again within the same mtime tick: never trust their stat. */
+const RACY_MS = 2000;
+
+export const blobOid = (content: Uint8Array): string => createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Read the index; a missing or malformed one is simply absent (it is a cache, rebuilt on demand). */
+async function readIndex(store: Store): Promise<IndexFile | undefined> {
+  try {
+    const raw: unknown = JSON.parse(await store.fs.promises.readFile(join(store.gitdir, INDEX_FILE), 'utf8'));
+    if (!isRecord(raw) || raw.version !== 1 || !isRecord(raw.head) || !isRecord(raw.stat)) return undefined;
+    if (raw.commit !== null && typeof raw.commit !== 'string') return undefined;
+    if (!Object.values(raw.head).every((v) => typeof v === 'string')) return undefined;
+    const statOk = Object.values(raw.stat).every((e) => isRecord(e) && typeof e.size === 'number' && typeof e.mtimeMs === 'number' && typeof e.oid === 'string');
+    return statOk ? (raw as unknown as IndexFile) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** HEAD without isomorphic-git: the branch, and its commit (undefined when unborn). Undefined if not a plain layout. */
+export async function readHeadFast(store: Store): Promise<{ branch: string; commit: string | undefined } | undefined> {
+  try {
+    const head = (await store.fs.promises.readFile(join(store.gitdir, 'HEAD'), 'utf8')).trim();
+    const ref = /^ref: (refs\/heads\/.+)$/.exec(head)?.[1];
+    if (ref === undefined) return undefined;
+    const branch = ref.slice('refs/heads/'.length);
+    let commit: string | undefined;
+    try {
+      commit = (await store.fs.promises.readFile(join(store.gitdir, ref), 'utf8')).trim();
+    } catch {
+      // No loose ref: unborn, unless git packed it, which only the full path reads.
+      if (store.fs.existsSync(join(store.gitdir, 'packed-refs'))) return undefined;
+    }
+    if (commit !== undefined && !/^[0-9a-f]{40}$/.test(commit)) return undefined;
+    return { branch, commit };
+  } catch {
+    return undefined;
+  }
+}
+
+async function listWorking(store: Store, dir: string, out: string[]): Promise<void> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await store.fs.promises.readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await listWorking(store, path, out);
+    else out.push(path);
+  }
+}
+
+/** The working tree's files as blob ids, reusing cached ids where size and mtime match. */
+async function scanWorking(store: Store, cache: Readonly<Record<string, StatEntry>>): Promise<Map<string, StatEntry>> {
+  const base = join(store.root, WORKING_DIR);
+  const paths: string[] = [];
+  await listWorking(store, base, paths);
+  const out = new Map<string, StatEntry>();
+  for (const path of paths) {
+    const key = relative(base, path).split(sep).join('/');
+    const st = await store.fs.promises.stat(path);
+    const cached = cache[key];
+    if (cached !== undefined && cached.size === st.size && cached.mtimeMs === st.mtimeMs) out.set(key, cached);
+    else out.set(key, { size: st.size, mtimeMs: st.mtimeMs, oid: blobOid(await store.fs.promises.readFile(path)) });
+  }
+  return out;
+}
+
+/** If the working tree is byte-for-byte HEAD's tree, say where HEAD is; otherwise undefined. */
+export async function quickClean(store: Store): Promise<{ branch: string; commit: string | undefined } | undefined> {
+  const [index, head] = await Promise.all([readIndex(store), readHeadFast(store)]);
+  if (index === undefined || head === undefined || (head.commit ?? null) !== index.commit) return undefined;
+  const working = await scanWorking(store, index.stat);
+  const expected = Object.entries(index.head);
+  if (working.size !== expected.length) return undefined;
+  for (const [path, oid] of expected) if (working.get(path)?.oid !== oid) return undefined;
+  return head;
+}
+
+/** Record HEAD's files (path → text) and the working tree's current stats. */
+export async function writeIndex(store: Store, commit: string | undefined, headFiles: ReadonlyMap<string, string>): Promise<void> {
+  const previous = (await readIndex(store))?.stat ?? {};
+  const working = await scanWorking(store, previous);
+  const now = Date.now();
+  const stat: Record<string, StatEntry> = {};
+  for (const [path, entry] of working) if (now - entry.mtimeMs > RACY_MS) stat[path] = entry;
+  const head: Record<string, string> = {};
+  for (const [path, text] of headFiles) head[path] = blobOid(Buffer.from(text, 'utf8'));
+  const file = join(store.gitdir, INDEX_FILE);
+  await store.fs.promises.mkdir(join(file, '..'), { recursive: true });
+  const index: IndexFile = { version: 1, commit: commit ?? null, head, stat };
+  await store.fs.promises.writeFile(`${file}.tmp`, JSON.stringify(index));
+  await store.fs.promises.rename(`${file}.tmp`, file);
+}

@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+
+/** Where things live in a project. Kept free of heavy imports: the start-up path reads it. */
+export type Fs = typeof import('node:fs');
+
+export const REDB_DIR = '.redb';
+export const WORKING_DIR = 'schema';
+export const DEFAULT_BRANCH = 'main';
+
+export interface Store {
+  readonly fs: Fs;
+  /** The project directory (holds .redb/ and schema/). */
+  readonly root: string;
+  readonly gitdir: string;
+}
+
+export const openStore = (fs: Fs, root: string): Store => ({ fs, root, gitdir: join(root, REDB_DIR) });
