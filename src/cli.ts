@@ -105,6 +105,7 @@ program
   .command('show')
   .description('show a commit and its changes, or the schema of working / db:<name>')
   .argument('[ref]', 'default HEAD')
+  .option('--as <engine>', "render the schema as another engine's DDL, listing every lossy choice")
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/show.js')).default));
 

@@ -1,15 +1,8 @@
 import { diff } from '../ops/diff.js';
-import { Engine } from '../unified/model.js';
-import { errors } from '../errors.js';
-import { changeTable, json, paint, warnings, type Io } from './output.js';
+import { changeTable, json, paint, parseEngine, warnings, type Io } from './output.js';
 
 export default async function run(io: Io, from: string | undefined, to: string | undefined, opts: { json?: boolean; exitCode?: boolean; sql?: string }): Promise<number> {
-  let sql: Engine | undefined;
-  if (opts.sql !== undefined) {
-    const parsed = Engine.safeParse(opts.sql);
-    if (!parsed.success) throw errors.usage(`unknown engine '${opts.sql}'`, `--sql takes one of: ${Engine.options.join(', ')}`);
-    sql = parsed.data;
-  }
+  const sql = opts.sql === undefined ? undefined : parseEngine(opts.sql, '--sql');
   const result = await diff({ cwd: io.cwd, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(sql === undefined ? {} : { sql }) });
   warnings(io, result.warnings);
   const code = opts.exitCode && result.operations.length > 0 ? 2 : 0;

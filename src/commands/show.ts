@@ -1,12 +1,22 @@
 import { show } from '../ops/show.js';
 import { allObjects, objectId } from '../unified/objects.js';
-import { changeTable, json, paint, table, warnings, type Io } from './output.js';
+import { changeTable, json, paint, parseEngine, table, warnings, type Io } from './output.js';
 
-export default async function run(io: Io, ref: string | undefined, opts: { json?: boolean }): Promise<number> {
-  const result = await show({ cwd: io.cwd, ...(ref === undefined ? {} : { ref }) });
+export default async function run(io: Io, ref: string | undefined, opts: { json?: boolean; as?: string }): Promise<number> {
+  const as = opts.as === undefined ? undefined : parseEngine(opts.as, '--as');
+  const result = await show({ cwd: io.cwd, ...(ref === undefined ? {} : { ref }), ...(as === undefined ? {} : { as }) });
   warnings(io, result.warnings);
   if (opts.json) {
     json(io, result);
+    return 0;
+  }
+  if (result.as !== undefined) {
+    io.out(paint.dim(io, `-- ${result.ref} (${result.schema.engine}) as ${result.as.engine}`));
+    io.out(result.as.ddl.map((s) => `${s};`).join('\n\n'));
+    if (result.as.losses.length > 0) {
+      io.err(`\n${paint.yellow(io, `${result.as.losses.length} lossy choice${result.as.losses.length === 1 ? '' : 's'}`)}:`);
+      io.err(table(result.as.losses.map((l) => [l.object, `${l.from} → ${l.to}`, paint.dim(io, l.reason)]), '  '));
+    }
     return 0;
   }
   if (result.commit !== undefined) {

@@ -1,5 +1,6 @@
 import { readCommitInfo, readSchemaAt } from '../repo/index.js';
-import { emptySchema, type ChangeLine, type Schema } from '../unified/index.js';
+import { loadAdapter } from '../adapters/registry.js';
+import { diffSchemas, emptySchema, planStatements, translateSchema, type ChangeLine, type Engine, type Loss, type Schema } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
 import { findStore, loadRef, type OpContext } from './context.js';
 import { logEntry, type LogEntry } from './log.js';
@@ -12,15 +13,27 @@ export interface ShowResult {
   readonly changes: readonly ChangeLine[];
   readonly schema: Schema;
   readonly warnings: readonly string[];
+  /** With `as`: the schema as that engine's DDL, and every lossy choice made to get there. */
+  readonly as?: { readonly engine: Engine; readonly ddl: readonly string[]; readonly losses: readonly Loss[] } | undefined;
+}
+
+/** Render a schema in another engine's DDL (the cross-engine type view). */
+export async function renderAs(schema: Schema, engine: Engine): Promise<NonNullable<ShowResult['as']>> {
+  const adapter = await loadAdapter(engine);
+  const { schema: translated, losses } = translateSchema(schema, engine);
+  const empty = emptySchema(engine);
+  const plan = adapter.dialect.compile({ operations: diffSchemas(empty, translated), from: empty, to: translated });
+  return { engine, ddl: planStatements(plan), losses };
 }
 
 /** A commit with its changes, or the schema of `working` / `db:<name>`. */
-export async function show(ctx: OpContext & { ref?: string }): Promise<ShowResult> {
+export async function show(ctx: OpContext & { ref?: string; as?: Engine }): Promise<ShowResult> {
   const store = findStore(ctx);
   const ref = ctx.ref ?? 'HEAD';
   const loaded = await loadRef(store, ref, ctx);
-  if (loaded.commit === undefined) {
-    return { ref: loaded.label, changes: [], schema: loaded.schema, warnings: nativeWarnings(loaded.schema) };
+  const as = ctx.as === undefined ? undefined : await renderAs(loaded.schema, ctx.as);
+  if (loaded.commit === undefined || as !== undefined) {
+    return { ref: loaded.label, changes: [], schema: loaded.schema, warnings: nativeWarnings(loaded.schema), as };
   }
   const info = await readCommitInfo(store, loaded.commit);
   const parent = info.parents[0];

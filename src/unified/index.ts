@@ -7,3 +7,5 @@ export * from './diff.js';
 export * from './describe.js';
 export * from './hazards.js';
 export * from './plan.js';
+export * from './type-spelling.js';
+export * from './translate.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ColumnType } from './column-type.js';
+import { ENGINES } from './engines.js';
 
 /**
  * The unified model: one shape for every relational engine. Zod is the source of truth; the types
@@ -9,7 +10,7 @@ import { ColumnType } from './column-type.js';
 
 export const MODEL_VERSION = 1 as const;
 
-export const ENGINES = ['sqlite', 'postgres', 'mysql', 'duckdb', 'mongodb'] as const;
+export { ENGINES };
 export const Engine = z.enum(ENGINES);
 export type Engine = z.infer<typeof Engine>;
 
