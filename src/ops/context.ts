@@ -3,9 +3,9 @@ import type { Adapter, Connection } from '../adapters/adapter.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, RedbError } from '../errors.js';
-import { readConfig, readSchemaAt, readWorkingTree, resolveCommit, type Store } from '../repo/index.js';
+import { changedSchemas, headCommit, readConfig, readSchemaAt, readWorkingTree, resolveCommit, type Side, type Store } from '../repo/index.js';
 import { findStore, type OpContext } from './find-store.js';
-import { canonicalText, type Engine, type Schema } from '../unified/index.js';
+import { canonicalText, emptySchema, type Engine, type Schema } from '../unified/index.js';
 
 export { findStore, type OpContext } from './find-store.js';
 
@@ -72,4 +72,28 @@ export async function loadRef(store: Store, ref: string, ctx: OpContext): Promis
   }
   const commit = await resolveCommit(store, ref);
   return { schema: await readSchemaAt(store, commit), commit, label: `${ref} (${commit.slice(0, 7)})` };
+}
+
+/** A ref, resolved but not loaded: comparisons of two stored sides read only what differs. */
+export interface RefSide {
+  readonly label: string;
+  readonly side?: Side | undefined;
+  readonly load: () => Promise<Schema>;
+}
+
+export async function resolveSide(store: Store, ref: string, ctx: OpContext): Promise<RefSide> {
+  if (ref === 'working') return { label: 'working tree', side: 'working', load: () => readWorkingTree(store) };
+  if (ref.startsWith('db:')) return { label: ref, load: async () => (await loadRef(store, ref, ctx)).schema };
+  if (ref === 'HEAD' && (await headCommit(store)) === undefined) {
+    return { label: 'HEAD (no commits yet)', load: async () => emptySchema('sqlite') };
+  }
+  const commit = await resolveCommit(store, ref);
+  return { label: `${ref} (${commit.slice(0, 7)})`, side: { commit }, load: () => readSchemaAt(store, commit) };
+}
+
+/** Both sides' schemas: only the differing objects when both are stored, everything otherwise. */
+export async function loadPair(store: Store, a: RefSide, b: RefSide, full = false): Promise<{ from: Schema; to: Schema }> {
+  if (!full && a.side !== undefined && b.side !== undefined) return changedSchemas(store, a.side, b.side);
+  const [from, to] = await Promise.all([a.load(), b.load()]);
+  return { from, to };
 }

@@ -1,5 +1,5 @@
-import { headCommit, logFrom, readSchemaAt, resolveCommit, type CommitInfo } from '../repo/index.js';
-import { emptySchema } from '../unified/index.js';
+import { changedSchemas, headCommit, logFrom, readSchemaAt, resolveCommit, type CommitInfo, type Store } from '../repo/index.js';
+import { emptySchema, type ChangeLine } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, type OpContext } from './context.js';
 
@@ -13,6 +13,17 @@ export interface LogEntry {
   readonly date: string;
   /** Number of object-level changes against the first parent. */
   readonly changes: number;
+}
+
+/** A commit's changes against its first parent, reading only the objects that differ. */
+export async function commitChanges(store: Store, c: CommitInfo): Promise<ChangeLine[]> {
+  const parent = c.parents[0];
+  if (parent === undefined) {
+    const schema = await readSchemaAt(store, c.id);
+    return [...changesBetween(emptySchema(schema.engine), schema).lines];
+  }
+  const { from, to } = await changedSchemas(store, { commit: parent }, { commit: c.id });
+  return [...changesBetween(from, to).lines];
 }
 
 export const logEntry = (c: CommitInfo, changes: number): LogEntry => ({
@@ -31,13 +42,6 @@ export async function log(ctx: OpContext & { ref?: string; limit?: number }): Pr
   if (start === undefined) return [];
   const commits = await logFrom(store, start, ctx.limit);
   const out: LogEntry[] = [];
-  let next = commits[0] === undefined ? undefined : await readSchemaAt(store, commits[0].id);
-  for (let i = 0; i < commits.length; i++) {
-    const c = commits[i] as CommitInfo;
-    const parent = c.parents[0];
-    const parentSchema = parent === undefined ? emptySchema('sqlite') : await readSchemaAt(store, parent);
-    out.push(logEntry(c, next === undefined ? 0 : changesBetween(parentSchema, next).lines.length));
-    next = parentSchema;
-  }
+  for (const c of commits) out.push(logEntry(c, (await commitChanges(store, c)).length));
   return out;
 }

@@ -1,6 +1,6 @@
-import { updateDbState, readDbState, readWorkingTree, schemaAtHead, writeWorkingTree } from '../repo/index.js';
+import { changedSchemas, headCommit, quickClean, updateDbState, readDbState, readWorkingTree, schemaAtHead, writeWorkingTree } from '../repo/index.js';
 import { errors } from '../errors.js';
-import type { ChangeLine } from '../unified/index.js';
+import { allObjects, emptySchema, type ChangeLine } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
 import { findStore, schemaHash, withDb, type OpContext } from './context.js';
 
@@ -19,12 +19,11 @@ export interface PullResult {
  */
 export async function pull(ctx: OpContext & { db: string; discardChanges?: boolean }): Promise<PullResult> {
   const store = findStore(ctx);
-  const [working, head, state] = await Promise.all([readWorkingTree(store), schemaAtHead(store), readDbState(store)]);
-  const dirty = changesBetween(head, working).operations.length;
-  if (dirty > 0 && !ctx.discardChanges) {
-    const hash = schemaHash(working);
-    const onlyPulled = Object.values(state).some((s) => s.pulled === hash);
-    if (!onlyPulled) throw errors.dirtyWorkingTree('pull', dirty);
+  if (!ctx.discardChanges && (await quickClean(store)) === undefined) {
+    const [working, headSchema, state] = await Promise.all([readWorkingTree(store), schemaAtHead(store), readDbState(store)]);
+    const dirty = changesBetween(headSchema, working).operations.length;
+    const onlyPulled = Object.values(state).some((s) => s.pulled === schemaHash(working));
+    if (dirty > 0 && !onlyPulled) throw errors.dirtyWorkingTree('pull', dirty);
   }
   const { schema, name, engine } = await withDb(store, ctx.db, ctx, async ({ connection, db }) => ({
     schema: await connection.introspect({ signal: ctx.signal }),
@@ -33,6 +32,9 @@ export async function pull(ctx: OpContext & { db: string; discardChanges?: boole
   }));
   await writeWorkingTree(store, schema);
   await updateDbState(store, name, { pulled: schemaHash(schema) });
-  const objects = schema.tables.length + schema.views.length + schema.triggers.length + schema.routines.length + schema.sequences.length + schema.enums.length + schema.domains.length + schema.composites.length + schema.extensions.length + schema.natives.length + schema.namespaces.length;
-  return { db: name, engine, objects, changes: changesBetween(head, schema).lines, warnings: nativeWarnings(schema) };
+  // Compare with HEAD through blob ids: only what the pull changed is parsed again.
+  const headId = await headCommit(store);
+  const pair = headId === undefined ? { from: emptySchema(schema.engine), to: schema } : await changedSchemas(store, { commit: headId }, 'working');
+  const objects = [...allObjects(schema)].length;
+  return { db: name, engine, objects, changes: changesBetween(pair.from, pair.to).lines, warnings: nativeWarnings(schema) };
 }

@@ -1,9 +1,9 @@
-import { readCommitInfo, readSchemaAt } from '../repo/index.js';
+import { readCommitInfo } from '../repo/index.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { diffSchemas, emptySchema, planStatements, translateSchema, type ChangeLine, type Engine, type Loss, type Schema } from '../unified/index.js';
-import { changesBetween, nativeWarnings } from './changes.js';
+import { nativeWarnings } from './changes.js';
 import { findStore, loadRef, type OpContext } from './context.js';
-import { logEntry, type LogEntry } from './log.js';
+import { commitChanges, logEntry, type LogEntry } from './log.js';
 
 export interface ShowResult {
   readonly ref: string;
@@ -36,8 +36,6 @@ export async function show(ctx: OpContext & { ref?: string; as?: Engine }): Prom
     return { ref: loaded.label, changes: [], schema: loaded.schema, warnings: nativeWarnings(loaded.schema), as };
   }
   const info = await readCommitInfo(store, loaded.commit);
-  const parent = info.parents[0];
-  const before = parent === undefined ? emptySchema(loaded.schema.engine) : await readSchemaAt(store, parent);
-  const { lines } = changesBetween(before, loaded.schema);
+  const lines = await commitChanges(store, info);
   return { ref: loaded.label, commit: logEntry(info, lines.length), changes: lines, schema: loaded.schema, warnings: nativeWarnings(loaded.schema) };
 }

@@ -1,5 +1,5 @@
 import { RedbError } from '../errors.js';
-import { headCommit, headRef, readConfig, readDbState, readSchemaAt, readWorkingTree, schemaAtHead, writeIndex, type Store } from '../repo/index.js';
+import { changedSchemas, headCommit, headRef, readConfig, readDbState, readSchemaAt, readWorkingTree, schemaAtHead, writeIndex, type Store } from '../repo/index.js';
 import { schemaToFiles } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { withDb, type OpContext } from './context.js';
@@ -7,14 +7,9 @@ import type { DbStatus, StatusResult } from './status.js';
 
 /** The full status: parse and compare the working tree, and look at every bound database. */
 export async function fullStatus(store: Store, ctx: OpContext & { databases?: boolean }): Promise<StatusResult> {
-  const [ref, head, working, headSchema, config, state] = await Promise.all([
-    headRef(store),
-    headCommit(store),
-    readWorkingTree(store),
-    schemaAtHead(store),
-    readConfig(store),
-    readDbState(store),
-  ]);
+  const [ref, head, config, state] = await Promise.all([headRef(store), headCommit(store), readConfig(store), readDbState(store)]);
+  // Only the files that differ from HEAD are parsed.
+  const pair = head === undefined ? { from: await schemaAtHead(store), to: await readWorkingTree(store) } : await changedSchemas(store, { commit: head }, 'working');
   const databases: DbStatus[] = [];
   if (ctx.databases !== false) {
     for (const name of Object.keys(config.databases).sort()) {
@@ -36,8 +31,8 @@ export async function fullStatus(store: Store, ctx: OpContext & { databases?: bo
       }
     }
   }
-  const changes = changesBetween(headSchema, working).lines;
+  const changes = changesBetween(pair.from, pair.to).lines;
   // A clean tree is recorded so that the next status can skip all of this.
-  if (changes.length === 0) await writeIndex(store, head, head === undefined ? new Map() : schemaToFiles(headSchema));
+  if (changes.length === 0) await writeIndex(store, head, head === undefined ? new Map() : schemaToFiles(await readSchemaAt(store, head)));
   return { branch: ref.replace(/^refs\/heads\//, ''), head, changes, databases, drift: databases.some((d) => d.state === 'drift') };
 }

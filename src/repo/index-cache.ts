@@ -100,6 +100,12 @@ async function scanWorking(store: Store, cache: Readonly<Record<string, StatEntr
   return out;
 }
 
+/** The working tree's files, path → blob id, using the index's stats to skip unchanged files. */
+export async function workingEntries(store: Store): Promise<Map<string, string>> {
+  const working = await scanWorking(store, (await readIndex(store))?.stat ?? {});
+  return new Map([...working].map(([path, entry]) => [path, entry.oid]));
+}
+
 /** If the working tree is byte-for-byte HEAD's tree, say where HEAD is; otherwise undefined. */
 export async function quickClean(store: Store): Promise<{ branch: string; commit: string | undefined } | undefined> {
   const [index, head] = await Promise.all([readIndex(store), readHeadFast(store)]);

@@ -3,3 +3,4 @@ export * from './store.js';
 export * from './config.js';
 export * from './working-tree.js';
 export * from './index-cache.js';
+export * from './changed.js';

@@ -55,23 +55,32 @@ async function readVerifiedBlob(store: Store, oid: string, path: string): Promis
   return Buffer.from(blob).toString('utf8');
 }
 
-/** The files of a commit's tree, path → text. */
-export async function readTreeFiles(store: Store, treeOid: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
+/** Every blob of a tree, path → blob id, reading tree objects only. */
+export async function readTreeEntries(store: Store, treeOid: string): Promise<Map<string, string>> {
+  const entries = new Map<string, string>();
   const walk = async (oid: string, prefix: string): Promise<void> => {
-    let entries;
+    let tree;
     try {
-      ({ tree: entries } = await git.readTree({ fs: store.fs, gitdir: store.gitdir, oid }));
+      ({ tree } = await git.readTree({ fs: store.fs, gitdir: store.gitdir, oid }));
     } catch (e) {
       throw errors.corruptObject(`tree ${oid.slice(0, 7)}${prefix === '' ? '' : ` (${prefix})`}`, e instanceof Error ? e.message : String(e)).because(e);
     }
-    for (const entry of entries) {
+    for (const entry of tree) {
       const path = `${prefix}${entry.path}`;
       if (entry.type === 'tree') await walk(entry.oid, `${path}/`);
-      else if (entry.type === 'blob') files.set(path, await readVerifiedBlob(store, entry.oid, path));
+      else if (entry.type === 'blob') entries.set(path, entry.oid);
     }
   };
   await walk(treeOid, '');
+  return entries;
+}
+
+/** The files of a tree, path → text; `only` limits which paths are read. */
+export async function readTreeFiles(store: Store, treeOid: string, only?: ReadonlySet<string>): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const [path, oid] of await readTreeEntries(store, treeOid)) {
+    if (only === undefined || only.has(path)) files.set(path, await readVerifiedBlob(store, oid, path));
+  }
   return files;
 }
 
@@ -85,9 +94,9 @@ export async function readCommitInfo(store: Store, oid: string): Promise<CommitI
   }
 }
 
-export async function readSchemaAt(store: Store, commitOid: string): Promise<Schema> {
+export async function readSchemaAt(store: Store, commitOid: string, only?: ReadonlySet<string>): Promise<Schema> {
   const { tree } = await readCommitInfo(store, commitOid);
-  const files = await readTreeFiles(store, tree);
+  const files = await readTreeFiles(store, tree, only);
   try {
     return schemaFromFiles(files);
   } catch (e) {

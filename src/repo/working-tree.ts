@@ -21,11 +21,13 @@ async function listFiles(store: Store, dir: string): Promise<string[]> {
   return out;
 }
 
-export async function readWorkingFiles(store: Store): Promise<Map<string, string>> {
+/** The working tree's files, path → text; `only` limits which paths are read. */
+export async function readWorkingFiles(store: Store, only?: ReadonlySet<string>): Promise<Map<string, string>> {
   const base = join(store.root, WORKING_DIR);
   const files = new Map<string, string>();
   for (const path of await listFiles(store, base)) {
-    files.set(relative(base, path).split(sep).join('/'), await store.fs.promises.readFile(path, 'utf8'));
+    const key = relative(base, path).split(sep).join('/');
+    if (only === undefined || only.has(key)) files.set(key, await store.fs.promises.readFile(path, 'utf8'));
   }
   return files;
 }

@@ -1,0 +1,33 @@
+import { META_FILE, schemaFromFiles, type Schema } from '../unified/index.js';
+import { workingEntries } from './index-cache.js';
+import { WORKING_DIR, type Store } from './paths.js';
+import { readCommitInfo, readSchemaAt, readTreeEntries } from './store.js';
+import { readWorkingFiles } from './working-tree.js';
+
+/** One side of a comparison: a commit, or the working tree. */
+export type Side = { readonly commit: string } | 'working';
+
+async function entries(store: Store, side: Side): Promise<Map<string, string>> {
+  if (side === 'working') return workingEntries(store);
+  return readTreeEntries(store, (await readCommitInfo(store, side.commit)).tree);
+}
+
+async function load(store: Store, side: Side, only: ReadonlySet<string>): Promise<Schema> {
+  if (side !== 'working') return readSchemaAt(store, side.commit, only);
+  const files = await readWorkingFiles(store, only);
+  return schemaFromFiles(files, `${WORKING_DIR}/`);
+}
+
+/**
+ * The two sides restricted to the objects whose files differ. Every object is its own blob, so an
+ * unchanged object has the same id on both sides and is never read or parsed: diffing two large
+ * schemas costs what changed, not what exists.
+ */
+export async function changedSchemas(store: Store, from: Side, to: Side): Promise<{ from: Schema; to: Schema }> {
+  const [a, b] = await Promise.all([entries(store, from), entries(store, to)]);
+  const changed = new Set<string>([META_FILE]);
+  for (const [path, oid] of a) if (b.get(path) !== oid) changed.add(path);
+  for (const path of b.keys()) if (!a.has(path)) changed.add(path);
+  const [left, right] = await Promise.all([load(store, from, changed), load(store, to, changed)]);
+  return { from: left, to: right };
+}
