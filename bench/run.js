@@ -1,5 +1,8 @@
 // npm run bench [-- name ...]: run the benchmarks (all by default) and print their figures.
-const available = { startup: () => import('./startup.js') };
+const available = {
+  startup: () => import('./startup.js'),
+  'postgres-pull': () => import('./postgres-pull.js'),
+};
 const wanted = process.argv.slice(2);
 for (const name of wanted.length === 0 ? Object.keys(available) : wanted) {
   const load = available[name];

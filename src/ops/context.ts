@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Adapter, Connection } from '../adapters/adapter.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, RedbError } from '../errors.js';
 import { changedSchemas, headCommit, readConfig, readSchemaAt, readWorkingTree, resolveCommit, type Side, type Store } from '../repo/index.js';
 import { findStore, type OpContext } from './find-store.js';
-import { canonicalText, emptySchema, type Engine, type Schema } from '../unified/index.js';
+import { emptySchema, filesDigest, schemaToFiles, type Engine, type Schema } from '../unified/index.js';
 
 export { findStore, type OpContext } from './find-store.js';
 
@@ -53,7 +52,7 @@ export async function withDb<T>(store: Store, nameOrUrl: string, ctx: OpContext,
   }
 }
 
-export const schemaHash = (schema: Schema): string => createHash('sha1').update(canonicalText(schema)).digest('hex');
+export const schemaHash = (schema: Schema): string => filesDigest(schemaToFiles(schema));
 
 export interface LoadedRef {
   readonly schema: Schema;

@@ -1,6 +1,6 @@
 import { changedSchemas, headCommit, quickClean, updateDbState, readDbState, readWorkingTree, schemaAtHead, writeWorkingTree } from '../repo/index.js';
 import { errors } from '../errors.js';
-import { allObjects, emptySchema, type ChangeLine } from '../unified/index.js';
+import { allObjects, emptySchema, filesDigest, type ChangeLine } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
 import { findStore, schemaHash, withDb, type OpContext } from './context.js';
 
@@ -30,8 +30,8 @@ export async function pull(ctx: OpContext & { db: string; discardChanges?: boole
     name: db.name,
     engine: db.engine,
   }));
-  await writeWorkingTree(store, schema);
-  await updateDbState(store, name, { pulled: schemaHash(schema) });
+  const files = await writeWorkingTree(store, schema);
+  await updateDbState(store, name, { pulled: filesDigest(files) });
   // Compare with HEAD through blob ids: only what the pull changed is parsed again.
   const headId = await headCommit(store);
   const pair = headId === undefined ? { from: emptySchema(schema.engine), to: schema } : await changedSchemas(store, { commit: headId }, 'working');

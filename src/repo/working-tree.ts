@@ -25,11 +25,11 @@ async function listFiles(store: Store, dir: string): Promise<string[]> {
 export async function readWorkingFiles(store: Store, only?: ReadonlySet<string>): Promise<Map<string, string>> {
   const base = join(store.root, WORKING_DIR);
   const files = new Map<string, string>();
-  for (const path of await listFiles(store, base)) {
-    const key = relative(base, path).split(sep).join('/');
-    if (only === undefined || only.has(key)) files.set(key, await store.fs.promises.readFile(path, 'utf8'));
-  }
-  return files;
+  const paths = (await listFiles(store, base)).map((path) => ({ path, key: relative(base, path).split(sep).join('/') }));
+  await eachLimited(paths.filter(({ key }) => only === undefined || only.has(key)), 32, async ({ path, key }) => {
+    files.set(key, await store.fs.promises.readFile(path, 'utf8'));
+  });
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The working tree as a model, validated: a bad file is reported with its path and field. */
@@ -37,24 +37,29 @@ export async function readWorkingTree(store: Store): Promise<Schema> {
   return schemaFromFiles(await readWorkingFiles(store), `${WORKING_DIR}/`);
 }
 
-/** Make `schema/` hold exactly this schema: changed files rewritten, stale ones removed. */
-export async function writeWorkingTree(store: Store, schema: Schema): Promise<void> {
+/** Run `work` over `items`, a bounded number at a time: file I/O overlaps without exhausting handles. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Make `schema/` hold exactly this schema: changed files rewritten, stale ones removed. Returns the files. */
+export async function writeWorkingTree(store: Store, schema: Schema): Promise<Map<string, string>> {
   const base = join(store.root, WORKING_DIR);
   const next = schemaToFiles(schema);
   const current = await readWorkingFiles(store);
-  for (const path of current.keys()) {
-    if (!next.has(path)) await store.fs.promises.rm(join(base, path), { force: true });
-  }
-  for (const [path, text] of next) {
-    if (current.get(path) === text) continue;
-    const file = join(base, path);
-    await store.fs.promises.mkdir(join(file, '..'), { recursive: true });
-    await store.fs.promises.writeFile(file, text);
-  }
+  await eachLimited([...current.keys()].filter((p) => !next.has(p)), 32, (path) => store.fs.promises.rm(join(base, path), { force: true }));
+  const dirs = new Set([...next.keys()].map((p) => join(base, p, '..')));
+  for (const dir of dirs) await store.fs.promises.mkdir(dir, { recursive: true });
+  await eachLimited([...next].filter(([path, text]) => current.get(path) !== text), 32, ([path, text]) => store.fs.promises.writeFile(join(base, path), text));
   // Drop folders the change left empty.
   for (const entry of await store.fs.promises.readdir(base, { withFileTypes: true }).catch(() => [])) {
     if (!entry.isDirectory()) continue;
     const dir = join(base, entry.name);
     if ((await store.fs.promises.readdir(dir)).length === 0) await store.fs.promises.rmdir(dir);
   }
+  return next;
 }

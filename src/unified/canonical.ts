@@ -1,8 +1,10 @@
-import { Document, isMap, isPair, isScalar, parse as parseYaml, stringify as stringifyYaml, visit, YAMLParseError } from 'yaml';
+import { createHash } from 'node:crypto';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { errors } from '../errors.js';
 import { Engine, MODEL_VERSION, Schema, type SchemaInput, type Table, type View } from './model.js';
 import { KINDS, OBJECT_KINDS, allObjects, kindOfDir, objectKey, objectsOf, type ObjectKind } from './objects.js';
+import { emitYaml } from './yaml-emit.js';
 
 /**
  * Canonical form: the same database always yields byte-identical files. Lists whose order carries no
@@ -47,8 +49,12 @@ function sortTable(t: Table): Table {
 
 const sortView = (v: View): View => ({ ...v, indexes: sortBy(v.indexes, (i) => i.name) });
 
+/** Schemas this module produced: already canonical, so serialising them skips a second pass. */
+const canonical = new WeakSet<object>();
+
 /** Validate and bring a schema into canonical form (sorted, flags normalised). */
 export function normalizeSchema(input: SchemaInput | Schema): Schema {
+  if (canonical.has(input)) return input as Schema;
   const parsed = Schema.parse(prune(input));
   const sorted: Record<string, unknown> = { ...parsed };
   for (const kind of OBJECT_KINDS) {
@@ -57,6 +63,7 @@ export function normalizeSchema(input: SchemaInput | Schema): Schema {
     if (kind === 'view') items = (items as View[]).map(sortView);
     sorted[KINDS[kind].collection] = sortBy(items, (o) => objectKey(kind, o).join('\u0000'));
   }
+  canonical.add(sorted);
   return sorted as Schema;
 }
 
@@ -74,33 +81,16 @@ export function objectPath(kind: ObjectKind, object: unknown): string {
   return `${KINDS[kind].dir}/${objectKey(kind, object).map(encodePart).join('.')}.yaml`;
 }
 
-/** Maps written on one line: short, and read as a unit. */
-const FLOW_MAPS = new Set(['type', 'references', 'generated', 'identity', 'partitionBy', 'partitionOf', 'ownedBy']);
-
 export function serializeObject(object: unknown): string {
-  const doc = new Document(prune(object), { aliasDuplicateObjects: false });
-  visit(doc, {
-    Pair(_key, pair) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : '';
-      if (isMap(pair.value) && FLOW_MAPS.has(key)) pair.value.flow = true;
-    },
-    Seq(_key, seq) {
-      if (seq.items.every((item) => isScalar(item))) seq.flow = true;
-    },
-    Map(_key, map) {
-      // A key of an index is a small map: one line each.
-      if (map.items.every((item) => isPair(item) && isScalar(item.value)) && map.items.length <= 4 && map.items.some((i) => isPair(i) && isScalar(i.key) && (i.key.value === 'column' || i.key.value === 'expression'))) map.flow = true;
-    },
-  });
-  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return emitYaml(prune(object) as Record<string, unknown>);
 }
 
 /** The files of a schema, keyed by path relative to the tree root. Sorted, canonical. */
 export function schemaToFiles(schema: Schema): Map<string, string> {
-  const canonical = normalizeSchema(schema);
+  const normal = normalizeSchema(schema);
   const files = new Map<string, string>();
-  files.set(META_FILE, stringifyYaml({ version: canonical.version, engine: canonical.engine }));
-  for (const { kind, object } of allObjects(canonical)) files.set(objectPath(kind, object), serializeObject(object));
+  files.set(META_FILE, emitYaml({ version: normal.version, engine: normal.engine }));
+  for (const { kind, object } of allObjects(normal)) files.set(objectPath(kind, object), serializeObject(object));
   return files;
 }
 
@@ -168,6 +158,13 @@ export function schemaFromFiles(files: ReadonlyMap<string, string>, root = ''): 
 
 /** Whether a schema holds no objects at all (a fresh working tree or an unborn branch). */
 export const isEmptySchema = (schema: Schema): boolean => allObjects(schema).next().done === true;
+
+/** A digest of a schema's files, for quick equality checks. */
+export function filesDigest(files: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha1');
+  for (const [path, text] of [...files].sort(([a], [b]) => byText(a, b))) hash.update(path).update('\0').update(text).update('\0');
+  return hash.digest('hex');
+}
 
 /** Stable text of a whole schema, for equality checks and hashing. */
 export function canonicalText(schema: Schema): string {
