@@ -19,6 +19,22 @@ const DEFAULTED_LISTS = new Set(['uniques', 'foreignKeys', 'checks', 'exclusions
 export const META_FILE = 'redb.yaml';
 const Meta = z.object({ version: z.literal(MODEL_VERSION), engine: Engine }).strict();
 
+/**
+ * One function per older model version, turning a tree of that version into the next one's files.
+ * Version 1 is the first; the map grows with the model, and reading always upgrades in memory.
+ */
+const UPGRADES: Readonly<Record<number, (files: Map<string, unknown>) => Map<string, unknown>>> = {};
+
+function checkVersion(raw: unknown, file: string): void {
+  const version = (raw as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > MODEL_VERSION) {
+    throw errors.invalidSchemaFile(file, 'version', `written by a newer redb (model version ${version}; this redb reads up to ${MODEL_VERSION}): upgrade redb`);
+  }
+  if (typeof version === 'number' && version < MODEL_VERSION && UPGRADES[version] === undefined) {
+    throw errors.invalidSchemaFile(file, 'version', `model version ${version} is not one redb has ever written`);
+  }
+}
+
 function prune(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(prune);
   if (value === null || typeof value !== 'object') return value;
@@ -119,7 +135,9 @@ export function schemaFromFiles(files: ReadonlyMap<string, string>, root = ''): 
   let meta: z.infer<typeof Meta> | undefined;
   for (const [path, text] of [...files].sort(([a], [b]) => byText(a, b))) {
     if (path === META_FILE) {
-      const result = Meta.safeParse(parseFile(path, text, root));
+      const raw = parseFile(path, text, root);
+      checkVersion(raw, `${root}${path}`);
+      const result = Meta.safeParse(raw);
       if (!result.success) {
         const { field, detail } = zodField(result.error);
         throw errors.invalidSchemaFile(`${root}${path}`, field, detail);

@@ -103,3 +103,17 @@ describe('hazards', () => {
     expect(drop.map((h) => h.name)).toEqual(['drops-data', 'breaks-compatibility']);
   });
 });
+
+describe('model versions', () => {
+  it('refuses a tree written by a newer redb, saying so', () => {
+    const files = schemaToFiles(normalizeSchema(base));
+    files.set('redb.yaml', 'version: 2\nengine: sqlite\n');
+    try {
+      schemaFromFiles(files, 'schema/');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as RedbError).code).toBe('REDB_INVALID_SCHEMA_FILE');
+      expect((e as RedbError).message).toContain('written by a newer redb');
+    }
+  });
+});
