@@ -136,6 +136,15 @@ program
   .action(lazy(async () => (await import('./commands/tag.js')).default));
 
 program
+  .command('merge')
+  .description('three-way merge of another branch into the current one, object by object')
+  .argument('[branch]')
+  .option('-m, --message <message>', 'message of the merge commit')
+  .option('--abort', 'give up a merge that stopped on conflicts')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/merge.js')).default));
+
+program
   .command('migrate')
   .description('bring a database to the schema of a ref: plan, check hazards, confirm, apply')
   .argument('<db>', 'a bound name or a database URL')

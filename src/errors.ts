@@ -149,10 +149,15 @@ export const errors = {
     data: { hazards },
     exitCode: 3,
   })),
-  migrateFailed: define('REDB_MIGRATE_FAILED', (dbName: string, statement: string, detail: string, rolledBack: boolean) => ({
-    message: `migrate of '${dbName}' failed at: ${statement.split('\n')[0]} — ${detail}${rolledBack ? '; the database was left as it was' : ''}`,
-    hint: 'fix the schema or the data that the statement tripped over, check with --dry-run, and run migrate again',
-    data: { db: dbName, statement, detail, rolledBack },
+  /** `executed`: where DDL is not transactional, the statements that ran before the failure and stay applied. */
+  migrateFailed: define('REDB_MIGRATE_FAILED', (dbName: string, statement: string, detail: string, rolledBack: boolean, executed?: readonly string[]) => ({
+    message:
+      `migrate of '${dbName}' failed at: ${statement.split('\n')[0]} — ${detail}${rolledBack ? '; the database was left as it was' : ''}` +
+      (executed === undefined ? '' : `; ${executed.length} earlier statement${executed.length === 1 ? '' : 's'} ran and stay applied`),
+    hint: rolledBack
+      ? 'fix the schema or the data that the statement tripped over, check with --dry-run, and run migrate again'
+      : 'fix the schema or the data that the statement tripped over, then run migrate again: it plans from what the database has now, so it picks up where this run stopped',
+    data: { db: dbName, statement, detail, rolledBack, ...(executed === undefined ? {} : { executed: [...executed] }) },
   })),
   planUnsupported: define('REDB_PLAN_UNSUPPORTED', (engine: string, what: string) => ({
     message: `cannot compile ${what} for ${engine}`,
@@ -163,6 +168,15 @@ export const errors = {
     message: `the target schema is a ${from} schema and the database is ${to}`,
     hint: 'migrate within one engine; cross-engine copies are made with redb clone',
     data: { from, to },
+  })),
+  mergeInProgress: define('REDB_MERGE_IN_PROGRESS', (action: string) => ({
+    message: `a merge is in progress, so ${action} has to wait`,
+    hint: 'resolve the conflicts (redb status lists them) and redb commit, or redb merge --abort',
+  })),
+  unresolvedConflicts: define('REDB_UNRESOLVED_CONFLICTS', (files: readonly string[]) => ({
+    message: `${files.length} conflict${files.length === 1 ? ' is' : 's are'} not resolved: ${files.join(', ')}`,
+    hint: 'edit each object file to the schema you want, delete its .conflict.yaml file, then redb commit',
+    data: { files },
   })),
   usage: define('REDB_USAGE', (message: string, hint?: string) => ({ message, ...(hint === undefined ? {} : { hint }) })),
 } as const;

@@ -9,6 +9,11 @@ export default async function run(io: Io, opts: { json?: boolean; exitCode?: boo
     return code;
   }
   io.out(`On branch ${paint.bold(io, result.branch)}${result.head === undefined ? ' (no commits yet)' : ` at ${shortId(result.head)}`}`);
+  if (result.merging !== undefined) {
+    const { conflicts, theirs } = result.merging;
+    io.out(`Merging ${shortId(theirs)}: ${conflicts.length === 0 ? 'all conflicts resolved; run redb commit to conclude the merge' : 'fix the conflicts, then redb commit (or redb merge --abort)'}`);
+    for (const c of conflicts) io.out(`  ${paint.red(io, 'conflict')}  schema/${c}`);
+  }
   if (result.changes.length === 0) io.out('nothing to commit, working tree matches HEAD');
   else {
     io.out('Changes in the working tree (redb diff shows them, redb commit -m records them):');

@@ -1,6 +1,6 @@
 import { userInfo, hostname } from 'node:os';
 import { errors } from '../errors.js';
-import { headCommit, headRef, readConfig, readDbState, readWorkingTree, schemaAtHead, writeCommit, writeDbState, writeIndex, writeSchemaTree, type Store } from '../repo/index.js';
+import { clearMergeState, headCommit, headRef, listConflicts, readConfig, readMergeState, readDbState, readWorkingTree, schemaAtHead, writeCommit, writeDbState, writeIndex, writeSchemaTree, type Store } from '../repo/index.js';
 import { schemaToFiles, type ChangeLine } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, schemaHash, type OpContext } from './context.js';
@@ -23,17 +23,21 @@ export async function author(store: Store, env: NodeJS.ProcessEnv): Promise<{ na
 export async function commit(ctx: OpContext & { message: string }): Promise<CommitResult> {
   const store = findStore(ctx);
   if (ctx.message.trim() === '') throw errors.usage('a commit needs a message', 'redb commit -m "what changed"');
-  const [working, headSchema, head, ref] = await Promise.all([readWorkingTree(store), schemaAtHead(store), headCommit(store), headRef(store)]);
+  const conflicts = await listConflicts(store);
+  if (conflicts.length > 0) throw errors.unresolvedConflicts(conflicts);
+  const [working, headSchema, head, ref, merging] = await Promise.all([readWorkingTree(store), schemaAtHead(store), headCommit(store), headRef(store), readMergeState(store)]);
   const { lines } = changesBetween(headSchema, working);
-  if (lines.length === 0) throw errors.nothingToCommit();
+  // Concluding a merge is a commit even when the result equals this branch.
+  if (lines.length === 0 && merging === undefined) throw errors.nothingToCommit();
   const tree = await writeSchemaTree(store, working);
   const id = await writeCommit(store, {
     tree,
-    parents: head === undefined ? [] : [head],
+    parents: [...(head === undefined ? [] : [head]), ...(merging === undefined ? [] : [merging.theirs])],
     message: ctx.message,
     author: await author(store, ctx.env ?? process.env),
     ref,
   });
+  await clearMergeState(store);
   await writeIndex(store, id, schemaToFiles(working));
   // A database whose pulled schema is exactly what was committed is now at this commit.
   const hash = schemaHash(working);

@@ -10,3 +10,4 @@ export * from './show.js';
 export * from './refs.js';
 export * from './migrate.js';
 export * from './changes.js';
+export * from './merge.js';

@@ -5,6 +5,7 @@ import {
   headCommit,
   headRef,
   listRefs,
+  readMergeState,
   readSchemaAt,
   readWorkingTree,
   refExists,
@@ -61,6 +62,7 @@ export interface SwitchResult {
 /** Move HEAD to a branch and make the working tree match it; uncommitted edits are kept safe. */
 export async function switchBranch(ctx: OpContext & { branch: string; create?: boolean; discardChanges?: boolean }): Promise<SwitchResult> {
   const store = findStore(ctx);
+  if ((await readMergeState(store)) !== undefined) throw errors.mergeInProgress('switching branches');
   const full = `refs/heads/${ctx.branch}`;
   let created = false;
   if (ctx.create) {

@@ -21,6 +21,8 @@ export interface StatusResult {
   readonly changes: readonly ChangeLine[];
   readonly databases: readonly DbStatus[];
   readonly drift: boolean;
+  /** A merge waiting to be committed: the commit being merged and the conflict files left to resolve. */
+  readonly merging?: { readonly theirs: string; readonly conflicts: readonly string[] } | undefined;
 }
 
 /** Whether any database is bound. Unreadable config counts as yes: the full path reports it properly. */

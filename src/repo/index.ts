@@ -4,3 +4,4 @@ export * from './config.js';
 export * from './working-tree.js';
 export * from './index-cache.js';
 export * from './changed.js';
+export * from './merge-state.js';

@@ -19,28 +19,26 @@ export async function initStore(store: Store): Promise<void> {
   await git.init({ fs: store.fs, gitdir: store.gitdir, bare: true, defaultBranch: DEFAULT_BRANCH });
 }
 
-/** Write a schema as one blob per object, in nested trees; returns the root tree id. */
-export async function writeSchemaTree(store: Store, schema: Schema): Promise<string> {
+/** Write files (path → text) as blobs in nested trees; returns the root tree id. */
+export async function writeFilesTree(store: Store, files: ReadonlyMap<string, string>): Promise<string> {
   const { fs, gitdir } = store;
-  const root = new Map<string, Map<string, string>>();
+  const dirs = new Map<string, { mode: string; path: string; oid: string; type: 'blob' }[]>();
   const top: { mode: string; path: string; oid: string; type: 'blob' | 'tree' }[] = [];
-  for (const [path, text] of schemaToFiles(schema)) {
+  for (const [path, text] of files) {
     const oid = await git.writeBlob({ fs, gitdir, blob: Buffer.from(text, 'utf8') });
     const slash = path.indexOf('/');
     if (slash === -1) top.push({ mode: '100644', path, oid, type: 'blob' });
     else {
       const dir = path.slice(0, slash);
-      const entries = root.get(dir) ?? new Map<string, string>();
-      entries.set(path.slice(slash + 1), oid);
-      root.set(dir, entries);
+      dirs.set(dir, [...(dirs.get(dir) ?? []), { mode: '100644', path: path.slice(slash + 1), oid, type: 'blob' }]);
     }
   }
-  for (const [dir, entries] of root) {
-    const tree = [...entries].map(([path, oid]) => ({ mode: '100644', path, oid, type: 'blob' as const }));
-    top.push({ mode: '040000', path: dir, oid: await git.writeTree({ fs, gitdir, tree }), type: 'tree' });
-  }
+  for (const [dir, tree] of dirs) top.push({ mode: '040000', path: dir, oid: await git.writeTree({ fs, gitdir, tree }), type: 'tree' });
   return git.writeTree({ fs, gitdir, tree: top });
 }
+
+/** Write a schema as one canonical blob per object; returns the root tree id. */
+export const writeSchemaTree = (store: Store, schema: Schema): Promise<string> => writeFilesTree(store, schemaToFiles(schema));
 
 /** Read a blob and check it hashes to its id: a hand-edited object is caught here. */
 async function readVerifiedBlob(store: Store, oid: string, path: string): Promise<string> {
@@ -244,3 +242,12 @@ export async function deleteRef(store: Store, fullRef: string): Promise<void> {
 export async function setHead(store: Store, branch: string): Promise<void> {
   await git.writeRef({ fs: store.fs, gitdir: store.gitdir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });
 }
+
+/** The nearest common ancestor of two commits, if any. */
+export async function mergeBase(store: Store, a: string, b: string): Promise<string | undefined> {
+  const [base] = (await git.findMergeBase({ fs: store.fs, gitdir: store.gitdir, oids: [a, b] })) as string[];
+  return base;
+}
+
+/** The text of one blob, verified. */
+export const readBlobText = (store: Store, oid: string, path: string): Promise<string> => readVerifiedBlob(store, oid, path);

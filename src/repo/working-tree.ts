@@ -4,6 +4,10 @@ import { WORKING_DIR, type Store } from './paths.js';
 
 /** The working tree: `schema/`, one human-editable YAML file per object. */
 
+/** A merge conflict sits beside the object's file as `<object>.conflict.yaml` until resolved. */
+export const CONFLICT_SUFFIX = '.conflict.yaml';
+export const conflictPath = (objectPath: string): string => objectPath.replace(/\.yaml$/, CONFLICT_SUFFIX);
+
 async function listFiles(store: Store, dir: string): Promise<string[]> {
   const out: string[] = [];
   let entries: import('node:fs').Dirent[];
@@ -25,7 +29,7 @@ async function listFiles(store: Store, dir: string): Promise<string[]> {
 export async function readWorkingFiles(store: Store, only?: ReadonlySet<string>): Promise<Map<string, string>> {
   const base = join(store.root, WORKING_DIR);
   const files = new Map<string, string>();
-  const paths = (await listFiles(store, base)).map((path) => ({ path, key: relative(base, path).split(sep).join('/') }));
+  const paths = (await listFiles(store, base)).map((path) => ({ path, key: relative(base, path).split(sep).join('/') })).filter(({ key }) => !key.endsWith(CONFLICT_SUFFIX));
   await eachLimited(paths.filter(({ key }) => only === undefined || only.has(key)), 32, async ({ path, key }) => {
     files.set(key, await store.fs.promises.readFile(path, 'utf8'));
   });
@@ -48,8 +52,14 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
 
 /** Make `schema/` hold exactly this schema: changed files rewritten, stale ones removed. Returns the files. */
 export async function writeWorkingTree(store: Store, schema: Schema): Promise<Map<string, string>> {
+  const files = schemaToFiles(schema);
+  await writeWorkingFiles(store, files);
+  return files;
+}
+
+/** Make `schema/` hold exactly these files (path → text). */
+export async function writeWorkingFiles(store: Store, next: ReadonlyMap<string, string>): Promise<void> {
   const base = join(store.root, WORKING_DIR);
-  const next = schemaToFiles(schema);
   const current = await readWorkingFiles(store);
   await eachLimited([...current.keys()].filter((p) => !next.has(p)), 32, (path) => store.fs.promises.rm(join(base, path), { force: true }));
   const dirs = new Set([...next.keys()].map((p) => join(base, p, '..')));
@@ -61,5 +71,14 @@ export async function writeWorkingTree(store: Store, schema: Schema): Promise<Ma
     const dir = join(base, entry.name);
     if ((await store.fs.promises.readdir(dir)).length === 0) await store.fs.promises.rmdir(dir);
   }
-  return next;
+}
+
+/** Conflict files left by a merge, relative to `schema/`. */
+export async function listConflicts(store: Store): Promise<string[]> {
+  const base = join(store.root, WORKING_DIR);
+  return (await listFiles(store, base)).map((path) => relative(base, path).split(sep).join('/')).filter((key) => key.endsWith(CONFLICT_SUFFIX)).sort();
+}
+
+export async function clearConflicts(store: Store): Promise<void> {
+  for (const key of await listConflicts(store)) await store.fs.promises.rm(join(store.root, WORKING_DIR, key), { force: true });
 }

@@ -9,3 +9,4 @@ export * from './hazards.js';
 export * from './plan.js';
 export * from './type-spelling.js';
 export * from './translate.js';
+export { emitYaml } from './yaml-emit.js';
