@@ -58,7 +58,7 @@ export function run() {
     execFileSync(psql, [admin, '-qc', 'DROP DATABASE IF EXISTS redb_bench_10k WITH (FORCE)']);
     execFileSync(psql, [admin, '-qc', 'CREATE DATABASE redb_bench_10k']);
     writeFileSync(join(dir, 'schema.sql'), generate(TABLES));
-    const loadMs = timeOnce(psql, [dbUrl, '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-f', join(dir, 'schema.sql')]);
+    const loadMs = timeOnce(psql, [dbUrl, '-q', '-v', 'ON_ERROR_STOP=1', '-f', join(dir, 'schema.sql')]);
     console.log(`generated ${TABLES} tables (10 columns, primary key, 2 indexes, foreign key each) in ${(loadMs / 1000).toFixed(1)} s`);
     execFileSync(psql, [dbUrl, '-qc', 'ANALYZE']);
 
