@@ -145,6 +145,16 @@ program
   .action(lazy(async () => (await import('./commands/merge.js')).default));
 
 program
+  .command('lint')
+  .description('check a change for CI: hazards, naming, unsupported objects (exit 0 clean, 2 changes, 3 blocking)')
+  .argument('[from]', 'default: HEAD, or where this branch left main')
+  .argument('[to]', 'default: working tree, or HEAD')
+  .addOption(new Option('--format <format>', 'text, json, sarif or github').default('text'))
+  .option('--allow <hazards>', 'hazards that do not block')
+  .option('--json', 'same as --format json')
+  .action(lazy(async () => (await import('./commands/lint.js')).default));
+
+program
   .command('migrate')
   .description('bring a database to the schema of a ref: plan, check hazards, confirm, apply')
   .argument('<db>', 'a bound name or a database URL')

@@ -11,3 +11,4 @@ export * from './refs.js';
 export * from './migrate.js';
 export * from './changes.js';
 export * from './merge.js';
+export * from './lint.js';

@@ -1,0 +1,145 @@
+import { loadAdapter } from '../adapters/registry.js';
+import { RedbError } from '../errors.js';
+import { DEFAULT_BRANCH, headCommit, headRef, mergeBase, quickClean, refExists, resolveCommit, type Store } from '../repo/index.js';
+import {
+  describeOperation,
+  hazardsOf,
+  objectPath,
+  type ChangeLine,
+  type Engine,
+  type HazardName,
+  type Operation,
+  type Plan,
+  type Schema,
+} from '../unified/index.js';
+import { changesBetween } from './changes.js';
+import { findStore, loadPair, resolveSide, type OpContext } from './context.js';
+
+export const LINT_RULES = {
+  'drops-data': 'The change destroys stored data (a dropped table or column).',
+  'data-dependent': 'The change can fail or misbehave depending on the rows present (NOT NULL, narrowing, new unique or check).',
+  'rewrites-table': 'The change rewrites the whole table, taking time and locks proportional to its size.',
+  'blocking-lock': 'The change takes a lock that blocks reads or writes while it runs.',
+  'breaks-compatibility': 'The change removes or renames something an older application version may still use.',
+  lossy: 'The change loses information across engines.',
+  'name-too-long': 'An identifier is longer than the engine allows and would be truncated or refused.',
+  'native-object': 'The object is kept as native DDL: redb cannot check it.',
+  'unsupported-change': 'The engine cannot carry the change out as planned.',
+} as const;
+export type LintRule = keyof typeof LINT_RULES;
+
+export interface Finding {
+  readonly rule: LintRule;
+  readonly level: 'error' | 'warning' | 'note';
+  /** Blocking findings fail CI (exit 3); hazards block unless allowed. */
+  readonly blocking: boolean;
+  readonly message: string;
+  /** The object's file in the working tree, `schema/...`. */
+  readonly file: string;
+}
+
+export interface LintResult {
+  readonly from: string;
+  readonly to: string;
+  readonly engine: Engine;
+  readonly changes: readonly ChangeLine[];
+  readonly findings: readonly Finding[];
+  readonly blocking: boolean;
+}
+
+const NAME_LIMITS: Partial<Record<Engine, { bytes: number; rule: string }>> = {
+  postgres: { bytes: 63, rule: 'PostgreSQL truncates identifiers to 63 bytes' },
+  mysql: { bytes: 64, rule: 'MySQL refuses identifiers over 64 characters' },
+  duckdb: { bytes: 255, rule: 'identifiers over 255 bytes are refused' },
+};
+
+function fileOf(op: Operation): string {
+  switch (op.op) {
+    case 'create_object':
+    case 'drop_object':
+      return `schema/${objectPath(op.target.kind, op.target.object)}`;
+    case 'alter_object':
+      return `schema/${objectPath(op.to.kind, op.to.object)}`;
+    default:
+      return `schema/${objectPath('table', op.table)}`;
+  }
+}
+
+/** Names an operation introduces. */
+function newNames(op: Operation): string[] {
+  switch (op.op) {
+    case 'create_object': {
+      const o = op.target.object as { name: string; columns?: readonly { name: string }[]; indexes?: readonly { name: string }[] };
+      return [o.name, ...(o.columns ?? []).map((c) => c.name), ...(o.indexes ?? []).map((i) => i.name)];
+    }
+    case 'add_column':
+      return [op.column.name];
+    case 'add_index':
+      return [op.index.name];
+    case 'add_constraint':
+      return 'name' in op.constraint.def && op.constraint.def.name !== undefined ? [op.constraint.def.name] : [];
+    default:
+      return [];
+  }
+}
+
+/** The refs to check when none are given: uncommitted edits, else this branch since it left the default branch. */
+async function defaultRange(store: Store): Promise<[string, string]> {
+  const head = await headCommit(store);
+  if (head === undefined || (await quickClean(store)) === undefined) return ['HEAD', 'working'];
+  const branch = (await headRef(store)).replace(/^refs\/heads\//, '');
+  if (branch !== DEFAULT_BRANCH && (await refExists(store, `refs/heads/${DEFAULT_BRANCH}`))) {
+    const base = await mergeBase(store, head, await resolveCommit(store, DEFAULT_BRANCH));
+    if (base !== undefined && base !== head) return [base, 'HEAD'];
+  }
+  return ['HEAD', 'working'];
+}
+
+async function compile(engine: Engine, operations: readonly Operation[], from: Schema, to: Schema): Promise<Plan | RedbError> {
+  try {
+    return (await loadAdapter(engine)).dialect.compile({ operations, from, to });
+  } catch (e) {
+    if (e instanceof RedbError) return e;
+    throw e;
+  }
+}
+
+/** Check a change for CI: hazards, naming, and what redb cannot check. */
+export async function lint(ctx: OpContext & { from?: string; to?: string; allow?: readonly HazardName[] | 'all' }): Promise<LintResult> {
+  const store = findStore(ctx);
+  const [fromRef, toRef] = ctx.from === undefined ? await defaultRange(store) : [ctx.from, ctx.to ?? 'working'];
+  const [a, b] = await Promise.all([resolveSide(store, fromRef, ctx), resolveSide(store, toRef, ctx)]);
+  const { from, to } = await loadPair(store, a, b, true);
+  const { operations, lines } = changesBetween(from, to);
+  const allowed = (h: string) => ctx.allow === 'all' || (ctx.allow ?? []).includes(h as HazardName);
+  const findings: Finding[] = [];
+  const hazard = (rule: LintRule, message: string, file: string) =>
+    findings.push({ rule, level: allowed(rule) ? 'warning' : 'error', blocking: !allowed(rule), message, file });
+
+  const plan = operations.length === 0 ? undefined : await compile(to.engine, operations, from, to);
+  if (plan instanceof RedbError) {
+    if (plan.code !== 'REDB_ENGINE_UNSUPPORTED') findings.push({ rule: 'unsupported-change', level: 'error', blocking: true, message: plan.message, file: 'schema/' });
+    for (const op of operations) for (const h of hazardsOf(op)) hazard(h.name, h.reason, fileOf(op));
+  } else if (plan !== undefined) {
+    for (const step of plan.steps) {
+      const first = step.operations[0];
+      for (const h of step.hazards) hazard(h.name, h.reason, first === undefined ? 'schema/' : fileOf(first));
+    }
+  }
+  const limit = NAME_LIMITS[to.engine];
+  for (const op of operations) {
+    for (const name of newNames(op)) {
+      if (limit !== undefined && Buffer.byteLength(name, 'utf8') > limit.bytes) {
+        findings.push({ rule: 'name-too-long', level: 'error', blocking: true, message: `'${name.slice(0, 40)}…' is ${Buffer.byteLength(name)} bytes: ${limit.rule}`, file: fileOf(op) });
+      }
+    }
+    const line = describeOperation(op);
+    if ((op.op === 'create_object' || op.op === 'alter_object') && line.kind === 'native') {
+      findings.push({ rule: 'native-object', level: 'note', blocking: false, message: `${line.id} is kept as native DDL; redb applies it as written and cannot check it`, file: fileOf(op) });
+    }
+  }
+  return { from: a.label, to: b.label, engine: to.engine, changes: lines, findings, blocking: findings.some((f) => f.blocking) };
+}
+
+/** 0 clean, 2 changes with nothing blocking, 3 blocking findings. */
+export const lintExitCode = (r: LintResult): number => (r.blocking ? 3 : r.changes.length > 0 ? 2 : 0);
