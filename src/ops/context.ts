@@ -2,7 +2,8 @@ import type { Adapter, Connection } from '../adapters/adapter.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, RedbError } from '../errors.js';
-import { changedSchemas, headCommit, readConfig, readSchemaAt, readWorkingTree, resolveCommit, type Side, type Store } from '../repo/index.js';
+import { resolve } from 'node:path';
+import { changedSchemas, headCommit, readConfig, readSchemaAt, readSchemaDir, readWorkingTree, resolveCommit, type Side, type Store } from '../repo/index.js';
 import { findStore, type OpContext } from './find-store.js';
 import { emptySchema, filesDigest, schemaToFiles, type Engine, type Schema } from '../unified/index.js';
 
@@ -64,6 +65,11 @@ export interface LoadedRef {
 /** The schema a ref names: `working`, `db:<name>`, or anything git-like. */
 export async function loadRef(store: Store, ref: string, ctx: OpContext): Promise<LoadedRef> {
   if (ref === 'working') return { schema: await readWorkingTree(store), label: 'working tree' };
+  if (ref.startsWith('dir:')) {
+    const dir = resolve(ctx.cwd, ref.slice(4));
+    if (!store.fs.existsSync(dir)) throw errors.refNotFound(ref);
+    return { schema: await readSchemaDir(store.fs, dir), label: ref };
+  }
   if (ref.startsWith('db:')) {
     const name = ref.slice(3);
     const schema = await withDb(store, name, ctx, ({ connection }) => connection.introspect({ signal: ctx.signal }));
@@ -82,7 +88,7 @@ export interface RefSide {
 
 export async function resolveSide(store: Store, ref: string, ctx: OpContext): Promise<RefSide> {
   if (ref === 'working') return { label: 'working tree', side: 'working', load: () => readWorkingTree(store) };
-  if (ref.startsWith('db:')) return { label: ref, load: async () => (await loadRef(store, ref, ctx)).schema };
+  if (ref.startsWith('db:') || ref.startsWith('dir:')) return { label: ref, load: async () => (await loadRef(store, ref, ctx)).schema };
   if (ref === 'HEAD' && (await headCommit(store)) === undefined) {
     return { label: 'HEAD (no commits yet)', load: async () => emptySchema('sqlite') };
   }

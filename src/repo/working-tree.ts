@@ -8,18 +8,18 @@ import { WORKING_DIR, type Store } from './paths.js';
 export const CONFLICT_SUFFIX = '.conflict.yaml';
 export const conflictPath = (objectPath: string): string => objectPath.replace(/\.yaml$/, CONFLICT_SUFFIX);
 
-async function listFiles(store: Store, dir: string): Promise<string[]> {
+async function listFiles(fs: Store['fs'], dir: string): Promise<string[]> {
   const out: string[] = [];
   let entries: import('node:fs').Dirent[];
   try {
-    entries = await store.fs.promises.readdir(dir, { withFileTypes: true });
+    entries = await fs.promises.readdir(dir, { withFileTypes: true });
   } catch {
     return out;
   }
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(store, path)));
+    if (entry.isDirectory()) out.push(...(await listFiles(fs, path)));
     else out.push(path);
   }
   return out;
@@ -29,11 +29,21 @@ async function listFiles(store: Store, dir: string): Promise<string[]> {
 export async function readWorkingFiles(store: Store, only?: ReadonlySet<string>): Promise<Map<string, string>> {
   const base = join(store.root, WORKING_DIR);
   const files = new Map<string, string>();
-  const paths = (await listFiles(store, base)).map((path) => ({ path, key: relative(base, path).split(sep).join('/') })).filter(({ key }) => !key.endsWith(CONFLICT_SUFFIX));
+  const paths = (await listFiles(store.fs, base)).map((path) => ({ path, key: relative(base, path).split(sep).join('/') })).filter(({ key }) => !key.endsWith(CONFLICT_SUFFIX));
   await eachLimited(paths.filter(({ key }) => only === undefined || only.has(key)), 32, async ({ path, key }) => {
     files.set(key, await store.fs.promises.readFile(path, 'utf8'));
   });
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Any folder laid out like `schema/` (say, the base branch's checkout in CI), as a model. */
+export async function readSchemaDir(fs: Store['fs'], dir: string): Promise<Schema> {
+  const files = new Map<string, string>();
+  for (const path of await listFiles(fs, dir)) {
+    const key = relative(dir, path).split(sep).join('/');
+    if (!key.endsWith(CONFLICT_SUFFIX)) files.set(key, await fs.promises.readFile(path, 'utf8'));
+  }
+  return schemaFromFiles(files, `${dir}/`);
 }
 
 /** The working tree as a model, validated: a bad file is reported with its path and field. */
@@ -76,7 +86,7 @@ export async function writeWorkingFiles(store: Store, next: ReadonlyMap<string, 
 /** Conflict files left by a merge, relative to `schema/`. */
 export async function listConflicts(store: Store): Promise<string[]> {
   const base = join(store.root, WORKING_DIR);
-  return (await listFiles(store, base)).map((path) => relative(base, path).split(sep).join('/')).filter((key) => key.endsWith(CONFLICT_SUFFIX)).sort();
+  return (await listFiles(store.fs, base)).map((path) => relative(base, path).split(sep).join('/')).filter((key) => key.endsWith(CONFLICT_SUFFIX)).sort();
 }
 
 export async function clearConflicts(store: Store): Promise<void> {

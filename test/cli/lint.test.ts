@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chinookCopy, redb, redbOk } from '../support/cli.js';
@@ -78,6 +78,16 @@ describe('lint: CI checks with exit codes and reports', () => {
     const r = redb(dir.path, ['lint', '--json']);
     expect(r.code).toBe(3);
     expect((JSON.parse(r.stdout) as { to: string }).to).toMatch(/^HEAD/);
+  });
+
+  it('compares with a folder of schema files, as CI does with the base branch checked out', () => {
+    cpSync(join(dir.path, 'schema'), join(dir.path, 'base-schema'), { recursive: true });
+    edit('tables/Track.yaml', dropColumn);
+    const r = redb(dir.path, ['lint', 'dir:base-schema', 'working', '--json']);
+    expect(r.code).toBe(3);
+    expect((JSON.parse(r.stdout) as { changes: { id: string }[] }).changes.map((c) => c.id)).toEqual(['Track.Composer']);
+    expect(redb(dir.path, ['diff', 'dir:base-schema', 'HEAD', '--exit-code']).code).toBe(0);
+    expect(redb(dir.path, ['lint', 'dir:nowhere']).stderr).toContain('REDB_REF_NOT_FOUND');
   });
 
   it('rejects an unknown format', () => {
