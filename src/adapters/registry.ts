@@ -9,7 +9,7 @@ import type { Adapter } from './adapter.js';
 const loaders: Record<Engine, (() => Promise<Adapter>) | undefined> = {
   sqlite: async () => (await import('./sqlite/index.js')).sqliteAdapter,
   postgres: undefined,
-  mysql: undefined,
+  mysql: async () => (await import('./mysql/index.js')).mysqlAdapter,
   duckdb: undefined,
   mongodb: undefined,
 };

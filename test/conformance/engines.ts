@@ -1,5 +1,7 @@
 import { sqliteEngine, type TestEngine } from '../support/scratch.js';
 import { sqliteCases } from './cases/sqlite.js';
+import { mysqlEngine } from '../support/mysql.js';
+import { mysqlCases } from './cases/mysql.js';
 
 /**
  * Every adapter runs the same conformance cases. A case is named once and written in each engine's
@@ -12,4 +14,5 @@ export interface ConformanceEngine {
 
 export const CONFORMANCE_ENGINES: readonly ConformanceEngine[] = [
   { test: sqliteEngine, cases: sqliteCases },
+  { test: mysqlEngine, cases: mysqlCases },
 ];

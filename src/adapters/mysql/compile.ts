@@ -1,0 +1,274 @@
+import { errors } from '../../errors.js';
+import {
+  describeOperation,
+  hazardsOf,
+  objectId,
+  type Constraint,
+  type Hazard,
+  type Operation,
+  type Plan,
+  type PlanInput,
+  type PlanStep,
+  type SchemaObject,
+  type Table,
+  type TableRef,
+  type Trigger,
+} from '../../unified/index.js';
+import { alterTableSql, columnChangeRewrites, createObjectSql, dropObjectSql } from './compile-objects.js';
+import { checkSql, columnCheck, columnSql, createIndexSql, foreignKeySql, primaryKeySql, uniqueSql } from './ddl.js';
+import { quoteIdent, quotedNames } from './sql-text.js';
+
+/**
+ * MariaDB/MySQL plans. DDL is not transactional here: each statement commits on its own, so the
+ * order alone keeps every statement valid. Phases, in order:
+ */
+const PHASES = [
+  'drop code', // triggers, events, views, routines (and the old half of changed ones)
+  'drop foreign keys', // before any table or index they use goes
+  'drop table parts', // indexes, checks, uniques, columns
+  'drop tables',
+  'drop sequences',
+  'create sequences and routines', // views call functions; defaults call sequences
+  'create tables', // without foreign keys, so cycles work
+  'alter tables',
+  'add foreign keys',
+  'views', // in dependency order
+  'triggers', // in FOLLOWS order
+  'natives', // partitioning, events
+] as const;
+type Phase = (typeof PHASES)[number];
+
+const unsupported = (what: string) => errors.planUnsupported('mysql', what);
+const table = (ref: TableRef) => quoteIdent(ref.name);
+
+interface Placed {
+  readonly phase: Phase;
+  readonly step: PlanStep;
+  /** Orders steps inside a phase (dependencies of views and triggers). */
+  readonly name?: string;
+  readonly after?: ReadonlySet<string>;
+}
+
+function step(operations: readonly Operation[], statements: readonly string[], hazards: readonly Hazard[] = operations.flatMap(hazardsOf), label?: string): PlanStep {
+  const first = operations[0];
+  const line = first === undefined ? undefined : describeOperation(first);
+  const summary = label ?? (line === undefined ? '' : `${line.sign} ${line.kind} ${line.id}`);
+  return { summary, operations, statements, hazards };
+}
+
+const rewrites = (reason: string): Hazard => ({ name: 'rewrites-table', reason });
+
+/** The statement that drops one constraint. A check named after a column is that column's own: re-declaring the column drops it. */
+function dropConstraintSql(ref: TableRef, c: Constraint, from: Table | undefined): string {
+  const name = c.def.name;
+  if (c.type === 'exclusion') throw unsupported(`exclusion constraint ${c.def.name}`);
+  if (name === undefined) throw unsupported(`dropping an unnamed ${c.type.replace('_', ' ')} on ${ref.name}`);
+  if (c.type === 'foreign_key') return `ALTER TABLE ${table(ref)} DROP FOREIGN KEY ${quoteIdent(name)}`;
+  if (c.type === 'unique') return `ALTER TABLE ${table(ref)} DROP INDEX ${quoteIdent(name)}`;
+  const column = from?.columns.find((col) => col.name === name);
+  if (column !== undefined) return `ALTER TABLE ${table(ref)} MODIFY COLUMN ${columnSql(column)}`;
+  return `ALTER TABLE ${table(ref)} DROP CONSTRAINT ${quoteIdent(name)}`;
+}
+
+function addConstraintSql(ref: TableRef, c: Constraint, to: Table | undefined): string {
+  switch (c.type) {
+    case 'foreign_key':
+      return `ALTER TABLE ${table(ref)} ADD ${foreignKeySql(c.def)}`;
+    case 'unique':
+      return `ALTER TABLE ${table(ref)} ADD ${uniqueSql(c.def)}`;
+    case 'check': {
+      const column = c.def.name === undefined ? undefined : to?.columns.find((col) => col.name === c.def.name);
+      if (column !== undefined) return `ALTER TABLE ${table(ref)} MODIFY COLUMN ${columnSql(column, c.def)}`;
+      return `ALTER TABLE ${table(ref)} ADD ${checkSql(c.def)}`;
+    }
+    case 'exclusion':
+      throw unsupported(`exclusion constraint ${c.def.name}`);
+  }
+}
+
+/** Where a new column goes, so the table reads back in the target's column order. */
+function position(to: Table | undefined, column: string): string {
+  const at = to?.columns.findIndex((c) => c.name === column) ?? -1;
+  if (at === -1) return '';
+  const prev = to?.columns[at - 1];
+  return prev === undefined ? ' FIRST' : ` AFTER ${quoteIdent(prev.name)}`;
+}
+
+/** Sub-order inside 'alter tables': options (charset conversion) before column definitions, keys last. */
+const ALTER_ORDER: Partial<Record<Operation['op'], number>> = { alter_table: 0, add_column: 1, alter_column: 2, set_primary_key: 3, add_constraint: 4, add_index: 5 };
+const DROP_ORDER: Partial<Record<Operation['op'], number>> = { drop_index: 0, drop_constraint: 1, drop_column: 2 };
+
+function placeTableOp(op: Operation, from: Table | undefined, to: Table | undefined): Placed[] {
+  switch (op.op) {
+    case 'add_column': {
+      const sql = `ALTER TABLE ${table(op.table)} ADD COLUMN ${columnSql(op.column)}${position(to, op.column.name)}`;
+      return [{ phase: 'alter tables', step: step([op], [sql]) }];
+    }
+    case 'drop_column':
+      return [{ phase: 'drop table parts', step: step([op], [`ALTER TABLE ${table(op.table)} DROP COLUMN ${quoteIdent(op.column.name)}`]) }];
+    case 'alter_column': {
+      const sql = `ALTER TABLE ${table(op.table)} MODIFY COLUMN ${columnSql(op.to, columnCheck(to, op.to.name))}`;
+      const extra = columnChangeRewrites(op.from, op.to) ? [rewrites(`MODIFY COLUMN ${op.table.name}.${op.to.name} copies the table`)] : [];
+      return [{ phase: 'alter tables', step: step([op], [sql], [...hazardsOf(op), ...extra]) }];
+    }
+    case 'set_primary_key': {
+      const clauses = [op.from === undefined ? '' : 'DROP PRIMARY KEY', op.to === undefined ? '' : `ADD ${primaryKeySql(op.to)}`].filter(Boolean);
+      const hazards = [...hazardsOf(op), rewrites(`changing the primary key of ${op.table.name} rebuilds the table`)];
+      return [{ phase: 'alter tables', step: step([op], [`ALTER TABLE ${table(op.table)} ${clauses.join(', ')}`], hazards) }];
+    }
+    case 'add_constraint':
+      return [{ phase: op.constraint.type === 'foreign_key' ? 'add foreign keys' : 'alter tables', step: step([op], [addConstraintSql(op.table, op.constraint, to)]) }];
+    case 'drop_constraint':
+      return [{ phase: op.constraint.type === 'foreign_key' ? 'drop foreign keys' : 'drop table parts', step: step([op], [dropConstraintSql(op.table, op.constraint, from)]) }];
+    case 'add_index':
+      return [{ phase: 'alter tables', step: step([op], [createIndexSql(op.table.name, op.index, to?.options?.engine)]) }];
+    case 'drop_index':
+      return [{ phase: 'drop table parts', step: step([op], [`DROP INDEX ${quoteIdent(op.index.name)} ON ${table(op.table)}`]) }];
+    case 'alter_table': {
+      const { statements, hazards } = alterTableSql(op.table, op.from, op.to, to);
+      return [{ phase: 'alter tables', step: step([op], statements, [...hazardsOf(op), ...hazards]) }];
+    }
+    case 'add_policy':
+    case 'drop_policy':
+      throw unsupported(`row-level security policy ${op.policy.name} on ${op.table.name}`);
+    default:
+      throw unsupported(describeOperation(op).kind);
+  }
+}
+
+/** Views, triggers and natives: a name, and the names they must come after. */
+function dependencyOf(target: SchemaObject): Pick<Placed, 'name' | 'after'> {
+  if (target.kind === 'view') return { name: target.object.name, after: quotedNames(target.object.definition) };
+  if (target.kind === 'trigger') {
+    const m = /\bFOR EACH ROW\s+(?:FOLLOWS|PRECEDES)\s+(`(?:[^`]|``)*`)/i.exec(target.object.definition);
+    return { name: target.object.name, after: m?.[1] === undefined ? new Set() : quotedNames(m[1]) };
+  }
+  return {};
+}
+
+/** Partitioning or un-partitioning a table that holds rows moves all of them. */
+const partitioning = (target: SchemaObject, existing: ReadonlySet<string>): Hazard[] =>
+  target.kind === 'native' && target.object.type === 'partitioning' && existing.has(target.object.name)
+    ? [rewrites(`re-partitioning ${target.object.name} copies the table`)]
+    : [];
+
+const CREATE_PHASE: Partial<Record<SchemaObject['kind'], Phase>> = {
+  sequence: 'create sequences and routines',
+  routine: 'create sequences and routines',
+  table: 'create tables',
+  view: 'views',
+  trigger: 'triggers',
+  native: 'natives',
+};
+
+function placeCreate(op: Operation, target: SchemaObject, replace: boolean, existing: ReadonlySet<string>): Placed[] {
+  const phase = target.kind === 'native' && target.object.type === 'system versioned table' ? 'create tables' : CREATE_PHASE[target.kind];
+  if (phase === undefined) throw unsupported(`${target.kind} ${objectId(target.kind, target.object)}`);
+  const placed: Placed[] = [{ phase, step: step([op], createObjectSql(target, replace), [...hazardsOf(op), ...partitioning(target, existing)]), ...dependencyOf(target) }];
+  if (target.kind === 'table' && target.object.foreignKeys.length > 0) {
+    const t = target.object;
+    const sql = `ALTER TABLE ${quoteIdent(t.name)} ${t.foreignKeys.map((f) => `ADD ${foreignKeySql(f)}`).join(', ')}`;
+    placed.push({ phase: 'add foreign keys', step: step([op], [sql], [], `+ foreign keys of table ${t.name}`) });
+  }
+  return placed;
+}
+
+function placeDrop(op: Operation, target: SchemaObject, droppedTables: ReadonlySet<string>, existing: ReadonlySet<string>): Placed[] {
+  if (target.kind === 'table') {
+    const t = target.object;
+    const placed: Placed[] = [{ phase: 'drop tables', step: step([op], [dropObjectSql(target)]) }];
+    // Foreign keys go first, so tables that reference each other can be dropped in any order.
+    if (t.foreignKeys.length > 0) {
+      const drops = t.foreignKeys.map((f) => {
+        if (f.name === undefined) throw unsupported(`dropping an unnamed foreign key of ${t.name}`);
+        return `DROP FOREIGN KEY ${quoteIdent(f.name)}`;
+      });
+      const sql = `ALTER TABLE ${quoteIdent(t.name)} ${drops.join(', ')}`;
+      placed.push({ phase: 'drop foreign keys', step: step([op], [sql], [], `- foreign keys of table ${t.name}`) });
+    }
+    return placed;
+  }
+  // Dropping a table takes its partitioning along.
+  if (target.kind === 'native' && target.object.type === 'partitioning' && droppedTables.has(target.object.name)) return [];
+  const phase: Phase = target.kind === 'sequence' ? 'drop sequences' : target.kind === 'native' && target.object.type === 'system versioned table' ? 'drop tables' : 'drop code';
+  return [{ phase, step: step([op], [dropObjectSql(target)], [...hazardsOf(op), ...partitioning(target, existing)]) }];
+}
+
+/** Stable topological order of one phase's steps by their `after` names. */
+function ordered(items: readonly Placed[]): Placed[] {
+  const byName = new Map(items.flatMap((p) => (p.name === undefined ? [] : [[p.name, p] as const])));
+  const done = new Set<Placed>();
+  const out: Placed[] = [];
+  const visit = (p: Placed, path: Set<Placed>) => {
+    if (done.has(p) || path.has(p)) return;
+    path.add(p);
+    for (const dep of p.after ?? []) {
+      const d = byName.get(dep);
+      if (d !== undefined && d !== p) visit(d, path);
+    }
+    done.add(p);
+    out.push(p);
+  };
+  for (const p of items) visit(p, new Set());
+  return out;
+}
+
+/** Triggers that fire together (same table, timing and event) run in creation order. */
+const triggerGroup = (t: Trigger): string => {
+  const m = /^\s*CREATE\s+TRIGGER\s+`(?:[^`]|``)*`\s+(BEFORE|AFTER)\s+(INSERT|UPDATE|DELETE)\b/i.exec(t.definition);
+  return `${t.table}\u0000${(m?.[1] ?? '').toUpperCase()}\u0000${(m?.[2] ?? '').toUpperCase()}`;
+};
+
+/**
+ * Re-creating one trigger of a group moves it to the end of the group's firing order, so every other
+ * trigger of a touched group is re-created too, in the target's order (FOLLOWS).
+ */
+function regroupTriggers(input: PlanInput): Operation[] {
+  const touched = new Set<string>();
+  const names = new Set<string>();
+  for (const op of input.operations) {
+    const targets = op.op === 'alter_object' ? [op.from, op.to] : op.op === 'create_object' || op.op === 'drop_object' ? [op.target] : [];
+    for (const t of targets) {
+      if (t.kind !== 'trigger') continue;
+      touched.add(triggerGroup(t.object));
+      names.add(t.object.name);
+    }
+  }
+  const before = new Map(input.from.triggers.map((t) => [t.name, t]));
+  return input.to.triggers.flatMap((t): Operation[] => {
+    const old = before.get(t.name);
+    if (names.has(t.name) || old === undefined || !touched.has(triggerGroup(t))) return [];
+    return [{ op: 'alter_object', from: { kind: 'trigger', object: old }, to: { kind: 'trigger', object: t } }];
+  });
+}
+
+export function compileMysql(input: PlanInput): Plan {
+  const fromTables = new Map(input.from.tables.map((t) => [t.name, t]));
+  const toTables = new Map(input.to.tables.map((t) => [t.name, t]));
+  const existing = new Set(fromTables.keys());
+  const droppedTables = new Set(input.operations.flatMap((op) => (op.op === 'drop_object' && op.target.kind === 'table' ? [op.target.object.name] : [])));
+  const placed: Placed[] = [];
+  for (const op of [...input.operations, ...regroupTriggers(input)]) {
+    if (op.op === 'create_object') placed.push(...placeCreate(op, op.target, false, existing));
+    else if (op.op === 'drop_object') placed.push(...placeDrop(op, op.target, droppedTables, existing));
+    else if (op.op === 'alter_object') {
+      // Views are replaced in place (dependents stay valid), sequences altered (they keep their position).
+      if (op.to.kind === 'view' || op.to.kind === 'sequence') placed.push(...placeCreate(op, op.to, true, existing));
+      else placed.push(...placeDrop(op, op.from, droppedTables, existing), ...placeCreate(op, op.to, false, existing));
+    } else placed.push(...placeTableOp(op, fromTables.get(op.table.name), toTables.get(op.table.name)));
+  }
+  const subOrder = (p: Placed) => {
+    const op = p.step.operations[0];
+    if (op === undefined) return 0;
+    return p.phase === 'alter tables' ? (ALTER_ORDER[op.op] ?? 9) : p.phase === 'drop table parts' ? (DROP_ORDER[op.op] ?? 9) : 0;
+  };
+  const steps = PHASES.flatMap((phase) => {
+    const mine = placed.filter((p) => p.phase === phase);
+    const sorted = mine.map((p, i) => ({ p, i })).sort((a, b) => subOrder(a.p) - subOrder(b.p) || a.i - b.i).map(({ p }) => p);
+    return ordered(sorted).map((p) => p.step);
+  });
+  return { engine: 'mysql', steps, transactional: false };
+}
+
+export const mysqlDialect = { engine: 'mysql' as const, compile: compileMysql };
+
