@@ -1,4 +1,5 @@
 import type { Column } from './model.js';
+import { deepEqual } from './equal.js';
 import { objectId } from './objects.js';
 import { refText, type Constraint, type Operation } from './operations.js';
 
@@ -15,11 +16,11 @@ const columnText = (c: Column): string =>
 
 function columnChange(from: Column, to: Column): string {
   const parts: string[] = [];
-  if (from.type.native !== to.type.native || JSON.stringify(from.type) !== JSON.stringify(to.type)) parts.push(`type ${from.type.native} → ${to.type.native}`);
+  if (!deepEqual(from.type, to.type)) parts.push(`type ${from.type.native} → ${to.type.native}`);
   if (from.nullable !== to.nullable) parts.push(to.nullable ? 'drop NOT NULL' : 'set NOT NULL');
   if (from.default !== to.default) parts.push(to.default === undefined ? 'drop default' : `default ${to.default}`);
   const rest = Object.keys({ ...from, ...to }).filter(
-    (k) => !['name', 'type', 'nullable', 'default'].includes(k) && JSON.stringify(from[k as keyof Column]) !== JSON.stringify(to[k as keyof Column]),
+    (k) => !['name', 'type', 'nullable', 'default'].includes(k) && !deepEqual(from[k as keyof Column], to[k as keyof Column]),
   );
   return [...parts, ...rest].join(', ');
 }
@@ -91,7 +92,7 @@ export function describeOperation(op: Operation): ChangeLine {
       return { sign: op.op === 'add_policy' ? '+' : '-', kind: 'policy', id: `${refText(op.table)}.${op.policy.name}` };
     case 'alter_table': {
       const changed = (Object.keys({ ...op.from, ...op.to }) as (keyof typeof op.to)[]).filter(
-        (k) => JSON.stringify(op.from[k]) !== JSON.stringify(op.to[k]),
+        (k) => !deepEqual(op.from[k], op.to[k]),
       );
       return { sign: '~', kind: 'table', id: refText(op.table), detail: changed.join(', ') };
     }

@@ -1,4 +1,5 @@
 import { canonicalText, normalizeSchema } from './canonical.js';
+import { deepEqual } from './equal.js';
 import type { Column, Schema, Table } from './model.js';
 import { OBJECT_KINDS, objectKey, objectsOf, type ObjectKind, type SchemaObject } from './objects.js';
 import { tableRef, type Constraint, type Operation, type TableAttributes } from './operations.js';
@@ -9,7 +10,7 @@ import { tableRef, type Constraint, type Operation, type TableAttributes } from 
  * then creations and changes in creation order); the planner reorders by dependency.
  */
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const same = deepEqual;
 
 function keyed<T>(items: readonly T[], key: (t: T) => string): Map<string, T> {
   return new Map(items.map((item) => [key(item), item]));

@@ -1,4 +1,5 @@
 import type { ColumnType } from './column-type.js';
+import { deepEqual } from './equal.js';
 import type { Operation } from './operations.js';
 
 export const HAZARDS = ['drops-data', 'data-dependent', 'rewrites-table', 'blocking-lock', 'breaks-compatibility', 'lossy'] as const;
@@ -76,7 +77,7 @@ export function hazardsOf(op: Operation): Hazard[] {
     case 'alter_column': {
       const out: Hazard[] = [];
       const id = `${op.table.name}.${op.to.name}`;
-      if (JSON.stringify(op.from.type) !== JSON.stringify(op.to.type) && !isWidening(op.from.type, op.to.type)) {
+      if (!deepEqual(op.from.type, op.to.type) && !isWidening(op.from.type, op.to.type)) {
         out.push({ name: 'data-dependent', reason: `${id}: ${op.from.type.native} → ${op.to.type.native} may not fit existing values` });
       }
       if (op.from.nullable && !op.to.nullable) out.push({ name: 'data-dependent', reason: `${id}: SET NOT NULL fails if any row holds NULL` });

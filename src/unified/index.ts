@@ -10,3 +10,4 @@ export * from './plan.js';
 export * from './type-spelling.js';
 export * from './translate.js';
 export { emitYaml } from './yaml-emit.js';
+export { deepEqual } from './equal.js';

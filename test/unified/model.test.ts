@@ -117,3 +117,15 @@ describe('model versions', () => {
     }
   });
 });
+
+describe('structural equality', () => {
+  it('ignores key order and undefined keys, and sees every other difference', async () => {
+    const { deepEqual } = await import('../../src/unified/index.js');
+    expect(deepEqual({ a: 1, b: [1, { c: 'x' }] }, { b: [1, { c: 'x' }], a: 1 })).toBe(true);
+    expect(deepEqual({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(deepEqual({ a: 1 }, { a: 1, b: false })).toBe(false);
+    expect(deepEqual([1, 2], [2, 1])).toBe(false);
+    expect(deepEqual({ a: [] }, { a: {} })).toBe(false);
+    expect(deepEqual(null, {})).toBe(false);
+  });
+});
