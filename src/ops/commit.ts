@@ -1,9 +1,27 @@
 import { userInfo, hostname } from 'node:os';
 import { errors } from '../errors.js';
-import { clearMergeState, headCommit, headRef, listConflicts, readConfig, readMergeState, readDbState, readWorkingTree, schemaAtHead, writeCommit, writeDbState, writeIndex, writeSchemaTree, type Store } from '../repo/index.js';
-import { schemaToFiles, type ChangeLine } from '../unified/index.js';
+import {
+  changedSchemas,
+  clearMergeState,
+  headCommit,
+  headRef,
+  listConflicts,
+  readCommitInfo,
+  readConfig,
+  readDbState,
+  readMergeState,
+  readTreeEntries,
+  readWorkingTree,
+  writeBlobs,
+  writeCommit,
+  writeDbState,
+  writeEntriesTree,
+  writeIndex,
+  type Store,
+} from '../repo/index.js';
+import { allObjects, emptySchema, entriesDigest, objectPath, schemaToFiles, type ChangeLine } from '../unified/index.js';
 import { changesBetween } from './changes.js';
-import { findStore, schemaHash, type OpContext } from './context.js';
+import { findStore, type OpContext } from './context.js';
 
 export interface CommitResult {
   readonly id: string;
@@ -20,31 +38,55 @@ export async function author(store: Store, env: NodeJS.ProcessEnv): Promise<{ na
   return { name, email };
 }
 
+interface NextTree {
+  /** The new commit's tree: path → blob id. */
+  readonly entries: Map<string, string>;
+  readonly changes: readonly ChangeLine[];
+}
+
+/** The first commit: every object, validated and written in canonical form. */
+async function firstTree(store: Store): Promise<NextTree> {
+  const working = await readWorkingTree(store);
+  return { entries: await writeBlobs(store, schemaToFiles(working)), changes: changesBetween(emptySchema(working.engine), working).lines };
+}
+
+/**
+ * Every later commit: HEAD's tree with the objects whose files changed replaced. Unchanged files are
+ * HEAD's blobs, already validated and canonical, so a commit costs what changed.
+ */
+async function nextTree(store: Store, head: string): Promise<NextTree> {
+  const headEntries = await readTreeEntries(store, (await readCommitInfo(store, head)).tree);
+  const { from, to } = await changedSchemas(store, { commit: head }, 'working');
+  const entries = new Map(headEntries);
+  for (const { kind, object } of allObjects(from)) entries.delete(objectPath(kind, object));
+  for (const [path, oid] of await writeBlobs(store, schemaToFiles(to))) entries.set(path, oid);
+  return { entries, changes: changesBetween(from, to).lines };
+}
+
 export async function commit(ctx: OpContext & { message: string }): Promise<CommitResult> {
   const store = findStore(ctx);
   if (ctx.message.trim() === '') throw errors.usage('a commit needs a message', 'redb commit -m "what changed"');
   const conflicts = await listConflicts(store);
   if (conflicts.length > 0) throw errors.unresolvedConflicts(conflicts);
-  const [working, headSchema, head, ref, merging] = await Promise.all([readWorkingTree(store), schemaAtHead(store), headCommit(store), headRef(store), readMergeState(store)]);
-  const { lines } = changesBetween(headSchema, working);
+  const [head, ref, merging] = await Promise.all([headCommit(store), headRef(store), readMergeState(store)]);
+  const { entries, changes } = head === undefined ? await firstTree(store) : await nextTree(store, head);
   // Concluding a merge is a commit even when the result equals this branch.
-  if (lines.length === 0 && merging === undefined) throw errors.nothingToCommit();
-  const tree = await writeSchemaTree(store, working);
+  if (changes.length === 0 && merging === undefined) throw errors.nothingToCommit();
   const id = await writeCommit(store, {
-    tree,
+    tree: await writeEntriesTree(store, entries),
     parents: [...(head === undefined ? [] : [head]), ...(merging === undefined ? [] : [merging.theirs])],
     message: ctx.message,
     author: await author(store, ctx.env ?? process.env),
     ref,
   });
   await clearMergeState(store);
-  await writeIndex(store, id, schemaToFiles(working));
+  await writeIndex(store, id, entries);
   // A database whose pulled schema is exactly what was committed is now at this commit.
-  const hash = schemaHash(working);
+  const digest = entriesDigest(entries);
   const state = await readDbState(store);
-  const recorded = Object.entries(state).filter(([, s]) => s.pulled === hash).map(([name]) => name);
+  const recorded = Object.entries(state).filter(([, s]) => s.pulled === digest).map(([name]) => name);
   if (recorded.length > 0) {
     await writeDbState(store, Object.fromEntries(Object.entries(state).map(([name, s]) => [name, recorded.includes(name) ? { ...s, at: id } : s])));
   }
-  return { id, branch: ref.replace(/^refs\/heads\//, ''), changes: lines, recorded };
+  return { id, branch: ref.replace(/^refs\/heads\//, ''), changes, recorded };
 }

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { errors } from '../errors.js';
 import {
   changedSchemas,
   clearConflicts,
   clearMergeState,
   conflictPath,
+  fileOids,
   headCommit,
   headRef,
   mergeBase,
@@ -69,7 +70,7 @@ async function abort(store: Store): Promise<MergeResult> {
   await clearConflicts(store);
   await writeWorkingFiles(store, files);
   await clearMergeState(store);
-  await writeIndex(store, head, files);
+  await writeIndex(store, head, fileOids(files));
   return { outcome: 'aborted', changes: [], conflicts: [] };
 }
 
@@ -98,7 +99,7 @@ export async function merge(ctx: OpContext & { branch?: string; abort?: boolean;
     const files = schemaToFiles(await readSchemaAt(store, theirs));
     await writeRef(store, ref, theirs);
     await writeWorkingFiles(store, files);
-    await writeIndex(store, theirs, files);
+    await writeIndex(store, theirs, fileOids(files));
     const pair = await changedSchemas(store, { commit: head }, { commit: theirs });
     return { outcome: 'fast-forward', id: theirs, changes: changesBetween(pair.from, pair.to).lines, conflicts: [] };
   }
@@ -136,7 +137,7 @@ export async function merge(ctx: OpContext & { branch?: string; abort?: boolean;
   }
   const tree = await writeFilesTree(store, schemaToFiles(schema));
   const id = await writeCommit(store, { tree, parents: [head, theirs], message, author: await author(store, ctx.env ?? process.env), ref });
-  await writeIndex(store, id, schemaToFiles(schema));
+  await writeIndex(store, id, fileOids(schemaToFiles(schema)));
   const changes = await commitChanges(store, await readCommitInfo(store, id));
   return { outcome: 'merged', id, changes, conflicts: [] };
 }

@@ -13,6 +13,7 @@ import {
   schemaAtHead,
   setHead,
   writeRef,
+  fileOids,
   writeIndex,
   writeWorkingTree,
 } from '../repo/index.js';
@@ -86,7 +87,7 @@ export async function switchBranch(ctx: OpContext & { branch: string; create?: b
   await setHead(store, ctx.branch);
   const schema = await readSchemaAt(store, id);
   await writeWorkingTree(store, schema);
-  await writeIndex(store, id, schemaToFiles(schema));
+  await writeIndex(store, id, fileOids(schemaToFiles(schema)));
   return { branch: ctx.branch, id, created };
 }
 

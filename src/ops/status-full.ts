@@ -1,5 +1,5 @@
 import { RedbError } from '../errors.js';
-import { changedSchemas, headCommit, headRef, listConflicts, readMergeState, readConfig, readDbState, readSchemaAt, readWorkingTree, schemaAtHead, writeIndex, type Store } from '../repo/index.js';
+import { changedSchemas, headCommit, readCommitInfo, readTreeEntries, headRef, listConflicts, readMergeState, readConfig, readDbState, readSchemaAt, readWorkingTree, schemaAtHead, writeIndex, type Store } from '../repo/index.js';
 import { schemaToFiles } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { withDb, type OpContext } from './context.js';
@@ -33,7 +33,7 @@ export async function fullStatus(store: Store, ctx: OpContext & { databases?: bo
   }
   const changes = changesBetween(pair.from, pair.to).lines;
   // A clean tree is recorded so that the next status can skip all of this.
-  if (changes.length === 0) await writeIndex(store, head, head === undefined ? new Map() : schemaToFiles(await readSchemaAt(store, head)));
+  if (changes.length === 0) await writeIndex(store, head, head === undefined ? new Map() : await readTreeEntries(store, (await readCommitInfo(store, head)).tree));
   const merge = await readMergeState(store);
   const merging = merge === undefined ? undefined : { theirs: merge.theirs, conflicts: await listConflicts(store) };
   return { branch: ref.replace(/^refs\/heads\//, ''), head, changes, databases, drift: databases.some((d) => d.state === 'drift'), merging };

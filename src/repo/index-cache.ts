@@ -117,15 +117,18 @@ export async function quickClean(store: Store): Promise<{ branch: string; commit
   return head;
 }
 
-/** Record HEAD's files (path → text) and the working tree's current stats. */
-export async function writeIndex(store: Store, commit: string | undefined, headFiles: ReadonlyMap<string, string>): Promise<void> {
+/** Blob ids of files given as text. */
+export const fileOids = (files: ReadonlyMap<string, string>): Map<string, string> =>
+  new Map([...files].map(([path, text]) => [path, blobOid(Buffer.from(text, 'utf8'))]));
+
+/** Record HEAD's tree (path → blob id) and the working tree's current stats. */
+export async function writeIndex(store: Store, commit: string | undefined, headEntries: ReadonlyMap<string, string>): Promise<void> {
   const previous = (await readIndex(store))?.stat ?? {};
   const working = await scanWorking(store, previous);
   const now = Date.now();
   const stat: Record<string, StatEntry> = {};
   for (const [path, entry] of working) if (now - entry.mtimeMs > RACY_MS) stat[path] = entry;
-  const head: Record<string, string> = {};
-  for (const [path, text] of headFiles) head[path] = blobOid(Buffer.from(text, 'utf8'));
+  const head: Record<string, string> = Object.fromEntries(headEntries);
   const file = join(store.gitdir, INDEX_FILE);
   await store.fs.promises.mkdir(join(file, '..'), { recursive: true });
   const index: IndexFile = { version: 1, commit: commit ?? null, head, stat };

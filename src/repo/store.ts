@@ -19,23 +19,35 @@ export async function initStore(store: Store): Promise<void> {
   await git.init({ fs: store.fs, gitdir: store.gitdir, bare: true, defaultBranch: DEFAULT_BRANCH });
 }
 
-/** Write files (path → text) as blobs in nested trees; returns the root tree id. */
-export async function writeFilesTree(store: Store, files: ReadonlyMap<string, string>): Promise<string> {
+/** Write a tree from blob ids (path → oid), nesting folders; returns the root tree id. */
+export async function writeEntriesTree(store: Store, entries: ReadonlyMap<string, string>): Promise<string> {
   const { fs, gitdir } = store;
   const dirs = new Map<string, { mode: string; path: string; oid: string; type: 'blob' }[]>();
   const top: { mode: string; path: string; oid: string; type: 'blob' | 'tree' }[] = [];
-  for (const [path, text] of files) {
-    const oid = await git.writeBlob({ fs, gitdir, blob: Buffer.from(text, 'utf8') });
+  for (const [path, oid] of entries) {
     const slash = path.indexOf('/');
     if (slash === -1) top.push({ mode: '100644', path, oid, type: 'blob' });
     else {
       const dir = path.slice(0, slash);
-      dirs.set(dir, [...(dirs.get(dir) ?? []), { mode: '100644', path: path.slice(slash + 1), oid, type: 'blob' }]);
+      const list = dirs.get(dir) ?? [];
+      list.push({ mode: '100644', path: path.slice(slash + 1), oid, type: 'blob' });
+      dirs.set(dir, list);
     }
   }
   for (const [dir, tree] of dirs) top.push({ mode: '040000', path: dir, oid: await git.writeTree({ fs, gitdir, tree }), type: 'tree' });
   return git.writeTree({ fs, gitdir, tree: top });
 }
+
+/** Store files (path → text) as blobs; returns path → blob id. */
+export async function writeBlobs(store: Store, files: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [path, text] of files) out.set(path, await git.writeBlob({ fs: store.fs, gitdir: store.gitdir, blob: Buffer.from(text, 'utf8') }));
+  return out;
+}
+
+/** Write files (path → text) as blobs in nested trees; returns the root tree id. */
+export const writeFilesTree = async (store: Store, files: ReadonlyMap<string, string>): Promise<string> =>
+  writeEntriesTree(store, await writeBlobs(store, files));
 
 /** Write a schema as one canonical blob per object; returns the root tree id. */
 export const writeSchemaTree = (store: Store, schema: Schema): Promise<string> => writeFilesTree(store, schemaToFiles(schema));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { load as parseYaml, YAMLException } from 'js-yaml';
 import { z } from 'zod';
 import { errors } from '../errors.js';
 import { Engine, MODEL_VERSION, Schema, type SchemaInput, type Table, type View } from './model.js';
@@ -120,8 +120,8 @@ function parseFile(path: string, text: string, root: string): unknown {
   try {
     return parseYaml(text);
   } catch (e) {
-    const where = e instanceof YAMLParseError && e.linePos ? `line ${e.linePos[0].line}` : '';
-    const detail = e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e);
+    const where = e instanceof YAMLException && e.mark !== undefined ? `line ${e.mark.line + 1}` : '';
+    const detail = e instanceof YAMLException ? e.reason : e instanceof Error ? e.message : String(e);
     throw errors.invalidSchemaFile(`${root}${path}`, where, `not valid YAML: ${detail}`).because(e);
   }
 }
@@ -177,12 +177,22 @@ export function schemaFromFiles(files: ReadonlyMap<string, string>, root = ''): 
 /** Whether a schema holds no objects at all (a fresh working tree or an unborn branch). */
 export const isEmptySchema = (schema: Schema): boolean => allObjects(schema).next().done === true;
 
-/** A digest of a schema's files, for quick equality checks. */
-export function filesDigest(files: ReadonlyMap<string, string>): string {
+/** The git blob id of a file's text. */
+export const blobId = (text: string): string => {
+  const bytes = Buffer.from(text, 'utf8');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+};
+
+/** A digest of a tree's entries (path → blob id), for quick equality of whole schemas. */
+export function entriesDigest(entries: ReadonlyMap<string, string>): string {
   const hash = createHash('sha1');
-  for (const [path, text] of [...files].sort(([a], [b]) => byText(a, b))) hash.update(path).update('\0').update(text).update('\0');
+  for (const [path, oid] of [...entries].sort(([a], [b]) => byText(a, b))) hash.update(path).update('\0').update(oid).update('\0');
   return hash.digest('hex');
 }
+
+/** A digest of a schema's files (path → text); equal to the digest of the tree they make. */
+export const filesDigest = (files: ReadonlyMap<string, string>): string =>
+  entriesDigest(new Map([...files].map(([path, text]) => [path, blobId(text)])));
 
 /** Stable text of a whole schema, for equality checks and hashing. */
 export function canonicalText(schema: Schema): string {

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { emitYaml } from '../../src/unified/yaml-emit.js';
 
