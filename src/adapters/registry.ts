@@ -8,7 +8,7 @@ import type { Adapter } from './adapter.js';
  */
 const loaders: Record<Engine, (() => Promise<Adapter>) | undefined> = {
   sqlite: async () => (await import('./sqlite/index.js')).sqliteAdapter,
-  postgres: undefined,
+  postgres: async () => (await import('./postgres/index.js')).postgresAdapter,
   mysql: async () => (await import('./mysql/index.js')).mysqlAdapter,
   duckdb: undefined,
   mongodb: undefined,

@@ -2,6 +2,8 @@ import { sqliteEngine, type TestEngine } from '../support/scratch.js';
 import { sqliteCases } from './cases/sqlite.js';
 import { mysqlEngine } from '../support/mysql.js';
 import { mysqlCases } from './cases/mysql.js';
+import { postgresEngine } from '../support/postgres.js';
+import { postgresCases } from './cases/postgres.js';
 
 /**
  * Every adapter runs the same conformance cases. A case is named once and written in each engine's
@@ -15,4 +17,5 @@ export interface ConformanceEngine {
 export const CONFORMANCE_ENGINES: readonly ConformanceEngine[] = [
   { test: sqliteEngine, cases: sqliteCases },
   { test: mysqlEngine, cases: mysqlCases },
+  { test: postgresEngine, cases: postgresCases },
 ];

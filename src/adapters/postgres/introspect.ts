@@ -1,0 +1,110 @@
+import type { ClientBase } from 'pg';
+import { MODEL_VERSION, normalizeSchema, type Namespace, type Schema, type Table, type Trigger, type View } from '../../unified/index.js';
+import * as q from './catalog-objects.js';
+import * as t from './catalog-tables.js';
+import { mapRoutines, mapSequence, mapTrigger, mapUserTypes } from './introspect-objects.js';
+import { mapNative } from './introspect-natives.js';
+import { mapTable, mapView, orUndefined, type RelationRows } from './introspect-tables.js';
+import { qname } from './sql-text.js';
+import type { PgTypeInfo } from './types.js';
+
+const groupBy = <T>(items: readonly T[], key: (t: T) => string | null): Map<string, T[]> => {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === null) continue;
+    const list = out.get(k);
+    if (list === undefined) out.set(k, [item]);
+    else list.push(item);
+  }
+  return out;
+};
+
+/** PostgreSQL's own comment on `public`: a schema that says only this is the default one. */
+const DEFAULT_PUBLIC_COMMENT = 'standard public schema';
+
+/**
+ * `public` exists in every new database, so it is part of the model only when it differs from the
+ * default (its comment was changed or removed); every other user schema is a namespace.
+ */
+function mapNamespace(raw: q.RawNamespace): Namespace | undefined {
+  if (raw.name === 'public' && raw.comment === DEFAULT_PUBLIC_COMMENT) return undefined;
+  return { name: raw.name, comment: orUndefined(raw.comment) };
+}
+
+/** Every catalog row the model is made from, read in one read-only snapshot. */
+async function readCatalog(client: ClientBase) {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    // Everything the server prints is then schema-qualified: see catalog-sql.ts.
+    await client.query("SET LOCAL search_path = ''");
+    const rows = async <T>(sql: string): Promise<T[]> => (await client.query(sql)).rows as T[];
+    const catalog = {
+      namespaces: await rows<q.RawNamespace>(q.NAMESPACES),
+      extensions: await rows<q.RawExtension>(q.EXTENSIONS),
+      typeInfo: await rows<q.RawTypeInfo>(q.TYPE_INFO),
+      userTypes: await rows<q.RawUserType>(q.USER_TYPES),
+      relations: await rows<t.RawRelation>(t.RELATIONS),
+      columns: await rows<t.RawColumn>(t.COLUMNS),
+      constraints: await rows<t.RawConstraint>(t.CONSTRAINTS),
+      indexes: await rows<t.RawIndex>(t.INDEXES),
+      triggers: await rows<t.RawTrigger>(t.TRIGGERS),
+      policies: await rows<t.RawPolicy>(t.POLICIES),
+      routines: await rows<q.RawRoutine>(q.ROUTINES),
+      natives: await rows<q.RawNative>(q.NATIVES),
+    };
+    await client.query('COMMIT');
+    return catalog;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** The schema of the connected database, with a fixed number of catalog queries. */
+export async function introspectPostgres(client: ClientBase): Promise<Schema> {
+  const { namespaces, extensions, typeInfo, userTypes, relations, columns, constraints, indexes, triggers, policies, routines, natives } = await readCatalog(client);
+  const types = new Map<string, PgTypeInfo>(
+    typeInfo.map((t) => [t.oid, { name: t.name, schema: t.schema, typtype: t.typtype, category: t.category, elem: orUndefined(t.elem) }]),
+  );
+  const byRel: RelationRows = {
+    types,
+    columns: groupBy(columns, (c) => c.rel),
+    constraints: groupBy(constraints, (k) => k.rel),
+    indexes: groupBy(indexes, (i) => i.rel),
+    policies: groupBy(policies, (p) => p.rel),
+  };
+  // Rows of relations outside the model (system or extension tables) fall out here.
+  const relById = new Map(relations.map((r) => [r.oid, r]));
+  const tables: Table[] = relations.filter((r) => r.kind === 'r' || r.kind === 'p').map((r) => mapTable(r, byRel));
+  const views: View[] = relations.filter((r) => r.kind === 'v' || r.kind === 'm').map((r) => mapView(r, byRel));
+  // Identity columns own their sequence: it comes back with the column.
+  const sequences = relations.filter((r) => r.kind === 'S' && r.owner_deptype !== 'i').map(mapSequence);
+  const typed = mapUserTypes(userTypes, types, byRel.columns, groupBy(constraints, (k) => k.domain));
+  const { routines: functions, natives: aggregates } = mapRoutines(routines);
+  const modelTriggers: Trigger[] = triggers.flatMap((t) => {
+    const rel = relById.get(t.rel);
+    return rel === undefined ? [] : [mapTrigger(t, rel)];
+  });
+  const otherNatives = natives.filter((n) => n.rel === null || relById.has(n.rel)).map(mapNative);
+  // Legacy inheritance (INHERITS) has no place in the model: the link is kept as native DDL.
+  const inheritance = relations
+    .filter((r) => r.inherits.length > 0)
+    .map((r) => ({ type: 'inheritance', schema: r.schema, name: r.name, definition: r.inherits.map((p) => `ALTER TABLE ${qname(r)} INHERIT ${p}`).join(';\n') }));
+
+  return normalizeSchema({
+    version: MODEL_VERSION,
+    engine: 'postgres',
+    namespaces: namespaces.map(mapNamespace).filter((n): n is Namespace => n !== undefined),
+    extensions: extensions.map((e) => ({ name: e.name, schema: e.schema })),
+    enums: typed.enums,
+    domains: typed.domains,
+    composites: typed.composites,
+    sequences,
+    tables,
+    views,
+    routines: functions,
+    triggers: modelTriggers,
+    natives: [...typed.natives, ...aggregates, ...otherNatives, ...inheritance],
+  });
+}
