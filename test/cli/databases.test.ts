@@ -59,10 +59,14 @@ describe('db add | list | remove', () => {
   });
 
   it('accepts a password taken from the environment and keeps only the reference', () => {
-    // mongodb has no adapter yet, so use the reference check on a URL kind that parses: refused for the engine, not the password.
-    const r = redb(dir.path, ['db', 'add', 'docs', 'mongodb://app:${MONGO_PASSWORD}@127.0.0.1/app']);
-    expect(errorCode(r)).toBe('REDB_ENGINE_UNSUPPORTED');
-    expect(r.stderr).toContain('supported engines: sqlite');
+    redbOk(dir.path, ['db', 'add', 'prod', 'postgres://app:${PGPASSWORD}@127.0.0.1:5432/app']);
+    expect(config()).toContain('postgres://app:${PGPASSWORD}@127.0.0.1:5432/app');
+    expect(redbOk(dir.path, ['db', 'list']).stdout).toContain('${PGPASSWORD}');
+    // At use, a missing variable is named, not guessed.
+    const r = redb(dir.path, ['pull', 'prod'], { PGPASSWORD: undefined });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error[REDB_ENV_MISSING]');
+    expect(r.stderr).toContain('PGPASSWORD');
   });
 
   it('refuses engines that have no adapter yet, with the supported list', () => {
@@ -70,6 +74,7 @@ describe('db add | list | remove', () => {
       const r = redb(dir.path, ['db', 'add', 'x', url]);
       expect(r.code).toBe(1);
       expect(errorCode(r)).toBe('REDB_ENGINE_UNSUPPORTED');
+      expect(r.stderr).toContain('supported engines: sqlite, postgres, mysql');
     }
   });
 
