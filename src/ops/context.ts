@@ -1,11 +1,11 @@
+import { resolve } from 'node:path';
 import type { Adapter, Connection } from '../adapters/adapter.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, RedbError } from '../errors.js';
-import { resolve } from 'node:path';
 import { changedSchemas, headCommit, readConfig, readSchemaAt, readSchemaDir, readWorkingTree, resolveCommit, type Side, type Store } from '../repo/index.js';
-import { findStore, type OpContext } from './find-store.js';
 import { emptySchema, filesDigest, schemaToFiles, type Engine, type Schema } from '../unified/index.js';
+import type { OpContext } from './find-store.js';
 
 export { findStore, type OpContext } from './find-store.js';
 

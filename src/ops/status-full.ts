@@ -1,6 +1,20 @@
 import { RedbError } from '../errors.js';
-import { changedSchemas, headCommit, readCommitInfo, readTreeEntries, headRef, listConflicts, readMergeState, readConfig, readDbState, readSchemaAt, readWorkingTree, schemaAtHead, writeIndex, type Store } from '../repo/index.js';
-import { schemaToFiles } from '../unified/index.js';
+import {
+  changedSchemas,
+  headCommit,
+  headRef,
+  listConflicts,
+  readCommitInfo,
+  readConfig,
+  readDbState,
+  readMergeState,
+  readSchemaAt,
+  readTreeEntries,
+  readWorkingTree,
+  schemaAtHead,
+  writeIndex,
+  type Store,
+} from '../repo/index.js';
 import { changesBetween } from './changes.js';
 import { withDb, type OpContext } from './context.js';
 import type { DbStatus, StatusResult } from './status.js';
