@@ -55,9 +55,6 @@ export const Column = z
   .strict();
 export type Column = z.infer<typeof Column>;
 
-export const PrimaryKey = z.object({ name: name.optional(), columns: z.array(name).min(1), comment }).strict();
-export type PrimaryKey = z.infer<typeof PrimaryKey>;
-
 const deferrable = {
   deferrable: z.boolean().optional(),
   initiallyDeferred: z.boolean().optional(),
@@ -114,6 +111,20 @@ export const IndexKey = z
     message: 'an index key has either a column or an expression',
   });
 export type IndexKey = z.infer<typeof IndexKey>;
+
+export const PrimaryKey = z
+  .object({
+    name: name.optional(),
+    columns: z.array(name).min(1),
+    /** Per-column key options (MySQL DESC or prefix length), one per column in order; absent when every part is plain. */
+    keys: z.array(IndexKey).optional(),
+    comment,
+  })
+  .strict()
+  .refine((pk) => pk.keys === undefined || (pk.keys.length === pk.columns.length && pk.keys.every((k, i) => k.column === pk.columns[i])), {
+    message: 'primary key keys name its columns, in order',
+  });
+export type PrimaryKey = z.infer<typeof PrimaryKey>;
 
 export const Index = z
   .object({

@@ -95,6 +95,13 @@ export function translateSchema(source: Schema, to: Engine): Translation {
     return { name: i.name, unique: i.unique, keys: i.keys.map((k) => ({ column: k.column, expression: k.expression, desc: k.desc })), where: i.where };
   };
 
+  const primaryKey = (t: Table): Table['primaryKey'] => {
+    if (t.primaryKey?.keys === undefined) return t.primaryKey;
+    const { keys, ...pk } = t.primaryKey;
+    lose(`table ${qualified(t)}`, `PRIMARY KEY (${keys.map((k) => `${k.column ?? ''}${k.length === undefined ? '' : `(${k.length})`}${k.desc ? ' DESC' : ''}`).join(', ')})`, `PRIMARY KEY (${pk.columns.join(', ')})`, 'key order and prefix lengths are not carried');
+    return pk;
+  };
+
   const tables: Table[] = source.tables.map((t) => {
     const id = `table ${qualified(t)}`;
     for (const e of t.exclusions) lose(id, `EXCLUDE ${e.definition}`, '(not created)', 'exclusion constraints exist only in PostgreSQL');
@@ -105,7 +112,7 @@ export function translateSchema(source: Schema, to: Engine): Translation {
       schema: space(t.schema),
       name: t.name,
       columns: t.columns.map((c) => column(t, c)),
-      primaryKey: t.primaryKey,
+      primaryKey: primaryKey(t),
       uniques: t.uniques.map((u) => ({ name: u.name, columns: u.columns })),
       foreignKeys: t.foreignKeys.map((f) => {
         if (f.deferrable && to === 'mysql') lose(`foreign key ${qualified(t)}.${f.name ?? f.columns.join(',')}`, 'DEFERRABLE', '(immediate)', 'MySQL checks foreign keys immediately');

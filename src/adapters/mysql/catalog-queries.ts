@@ -1,9 +1,10 @@
 /**
  * The catalog reads of the MySQL introspector: a fixed handful of information_schema queries for the
- * whole database, never one per table. Only rare objects (events, partitioned or system-versioned
- * tables) take one SHOW CREATE each, and all sequences are read in one UNION query.
+ * whole database, never one per table. Only rare objects take one SHOW CREATE each (see
+ * show-create.ts), and all sequences are read in one UNION query.
  * The row shapes are private to the introspector.
  */
+import { readShowCreate, type ShownCreate } from './show-create.js';
 import { quoteIdent } from './sql-text.js';
 
 /** Runs one query with `?` parameters and returns its rows. */
@@ -75,6 +76,7 @@ export interface RawTrigger {
   timing: string;
   actionOrder: number | string;
   statement: string;
+  sqlMode: string;
 }
 export interface RawRoutine {
   name: string;
@@ -88,6 +90,7 @@ export interface RawRoutine {
   security: string;
   comment: string;
   databaseCollation: string;
+  sqlMode: string;
 }
 export interface RawParameter {
   routineName: string;
@@ -109,7 +112,19 @@ export interface RawSequence {
   cycle: number | string;
 }
 
-export interface Catalog {
+export interface RawSrid {
+  tableName: string;
+  columnName: string;
+  srid: number | string;
+}
+/** What the server's own sessions start with: stored code created under other settings records them. */
+export interface ServerDefaults {
+  sqlMode: string;
+  timeZone: string;
+}
+
+export interface Catalog extends ShownCreate {
+  readonly defaults: ServerDefaults;
   readonly tables: RawTable[];
   readonly columns: RawColumn[];
   readonly indexColumns: RawIndexColumn[];
@@ -120,9 +135,7 @@ export interface Catalog {
   readonly routines: RawRoutine[];
   readonly parameters: RawParameter[];
   readonly sequences: RawSequence[];
-  /** SHOW CREATE output of objects kept as native text, by kind and name. */
-  readonly events: { name: string; ddl: string }[];
-  readonly tableDdl: Map<string, string>;
+  readonly srids: RawSrid[];
 }
 
 const IGNORED = { mariadb: 's.IGNORED', mysql: "IF(s.IS_VISIBLE = 'NO', 'YES', 'NO')" } as const;
@@ -138,6 +151,14 @@ const CHECKS = {
 } as const;
 
 const ALGORITHM = { mariadb: 'ALGORITHM', mysql: "'UNDEFINED'" } as const;
+
+/** Spatial reference ids set on columns: MariaDB reports them only here (not even in SHOW CREATE TABLE). */
+const SRIDS = {
+  mariadb: `SELECT G_TABLE_NAME AS tableName, G_GEOMETRY_COLUMN AS columnName, SRID AS srid
+      FROM information_schema.GEOMETRY_COLUMNS WHERE G_TABLE_SCHEMA = ? AND SRID <> 0`,
+  mysql: `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS columnName, SRS_ID AS srid
+      FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND SRS_ID IS NOT NULL`,
+} as const;
 
 export async function readCatalog(query: Query, db: string, flavor: Flavor): Promise<Catalog> {
   const tables = await query<RawTable>(
@@ -182,7 +203,7 @@ export async function readCatalog(query: Query, db: string, flavor: Flavor): Pro
   );
   const triggers = await query<RawTrigger>(
     `SELECT TRIGGER_NAME AS name, EVENT_OBJECT_TABLE AS tableName, EVENT_MANIPULATION AS event, ACTION_TIMING AS timing,
-            ACTION_ORDER AS actionOrder, ACTION_STATEMENT AS statement
+            ACTION_ORDER AS actionOrder, ACTION_STATEMENT AS statement, SQL_MODE AS sqlMode
        FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?
       ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER`,
     [db],
@@ -191,7 +212,7 @@ export async function readCatalog(query: Query, db: string, flavor: Flavor): Pro
     `SELECT ROUTINE_NAME AS name, ROUTINE_TYPE AS type, DTD_IDENTIFIER AS returns, COLLATION_NAME AS returnsCollation,
             CHARACTER_SET_NAME AS returnsCharset, ROUTINE_DEFINITION AS body, IS_DETERMINISTIC AS isDeterministic,
             SQL_DATA_ACCESS AS dataAccess, SECURITY_TYPE AS security, ROUTINE_COMMENT AS comment,
-            DATABASE_COLLATION AS databaseCollation
+            DATABASE_COLLATION AS databaseCollation, SQL_MODE AS sqlMode
        FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME, ROUTINE_TYPE`,
     [db],
   );
@@ -203,22 +224,9 @@ export async function readCatalog(query: Query, db: string, flavor: Flavor): Pro
       ORDER BY SPECIFIC_NAME, ORDINAL_POSITION`,
     [db],
   );
-  const eventNames = await query<{ name: string }>(
-    `SELECT EVENT_NAME AS name FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME`,
-    [db],
-  );
-
-  // Rare objects whose full text information_schema does not hold: one SHOW CREATE each.
-  const events: { name: string; ddl: string }[] = [];
-  for (const { name } of eventNames) {
-    const [row] = await query<Record<string, string>>(`SHOW CREATE EVENT ${quoteIdent(db)}.${quoteIdent(name)}`);
-    events.push({ name, ddl: row?.['Create Event'] ?? '' });
-  }
-  const tableDdl = new Map<string, string>();
-  for (const t of tables.filter((t) => t.type === 'SYSTEM VERSIONED' || /\bpartitioned\b/.test(t.createOptions ?? ''))) {
-    const [row] = await query<Record<string, string>>(`SHOW CREATE TABLE ${quoteIdent(db)}.${quoteIdent(t.name)}`);
-    tableDdl.set(t.name, row?.['Create Table'] ?? '');
-  }
+  const [defaults] = await query<ServerDefaults>('SELECT @@GLOBAL.sql_mode AS sqlMode, @@GLOBAL.time_zone AS timeZone');
+  const srids = await query<RawSrid>(SRIDS[flavor], [db]);
+  const shown = await readShowCreate(query, db, { tables, indexColumns, routines });
   const sequenceNames = tables.filter((t) => t.type === 'SEQUENCE').map((t) => t.name);
   const sequences =
     sequenceNames.length === 0
@@ -234,5 +242,19 @@ export async function readCatalog(query: Query, db: string, flavor: Flavor): Pro
           sequenceNames,
         );
 
-  return { tables, columns, indexColumns, checks, foreignKeys, views, triggers, routines, parameters, sequences, events, tableDdl };
+  return {
+    defaults: defaults ?? { sqlMode: '', timeZone: 'SYSTEM' },
+    tables,
+    columns,
+    indexColumns,
+    checks,
+    foreignKeys,
+    views,
+    triggers,
+    routines,
+    parameters,
+    sequences,
+    srids,
+    ...shown,
+  };
 }

@@ -1,6 +1,7 @@
 import { errors } from '../../errors.js';
 import { objectId, type Column, type Hazard, type SchemaObject, type Table, type TableAttributes, type TableRef } from '../../unified/index.js';
 import { columnCheck, columnSql, createSequenceSql, createTableSql, createViewSql, sequenceOptionsSql } from './ddl.js';
+import { underSettings } from './session-settings.js';
 import { quoteIdent, quoteString, splitOptions } from './sql-text.js';
 
 const unsupported = (what: string) => errors.planUnsupported('mysql', what);
@@ -17,32 +18,38 @@ export function createObjectSql(target: SchemaObject, replace: boolean): string[
     case 'routine':
     case 'trigger':
     case 'native':
-      return [target.object.definition];
+      return underSettings(target.object.definition);
     default:
       throw unsupported(`${target.kind} ${objectId(target.kind, target.object)} (MySQL has no such objects)`);
   }
 }
 
-export function dropObjectSql(target: SchemaObject): string {
+/** The statements that drop one whole object. */
+export function dropObjectSql(target: SchemaObject): string[] {
   switch (target.kind) {
     case 'table':
-      return `DROP TABLE ${quoteIdent(target.object.name)}`;
+      return [`DROP TABLE ${quoteIdent(target.object.name)}`];
     case 'view':
-      return `DROP VIEW ${quoteIdent(target.object.name)}`;
+      return [`DROP VIEW ${quoteIdent(target.object.name)}`];
     case 'sequence':
-      return `DROP SEQUENCE ${quoteIdent(target.object.name)}`;
+      return [`DROP SEQUENCE ${quoteIdent(target.object.name)}`];
     case 'routine':
-      return `DROP ${target.object.kind === 'function' ? 'FUNCTION' : 'PROCEDURE'} ${quoteIdent(target.object.name)}`;
+      return [`DROP ${target.object.kind === 'function' ? 'FUNCTION' : 'PROCEDURE'} ${quoteIdent(target.object.name)}`];
     case 'trigger':
-      return `DROP TRIGGER ${quoteIdent(target.object.name)}`;
+      return [`DROP TRIGGER ${quoteIdent(target.object.name)}`];
     case 'native':
       switch (target.object.type) {
         case 'event':
-          return `DROP EVENT ${quoteIdent(target.object.name)}`;
+          return [`DROP EVENT ${quoteIdent(target.object.name)}`];
         case 'partitioning':
-          return `ALTER TABLE ${quoteIdent(target.object.name)} REMOVE PARTITIONING`;
+          return [`ALTER TABLE ${quoteIdent(target.object.name)} REMOVE PARTITIONING`];
         case 'system versioned table':
-          return `DROP TABLE ${quoteIdent(target.object.name)}`;
+          return [`DROP TABLE ${quoteIdent(target.object.name)}`];
+        // Only Oracle mode parses DROP PACKAGE; dropping the specification earlier in the plan takes the body along.
+        case 'package':
+          return underSettings(target.object.definition, `DROP PACKAGE ${quoteIdent(target.object.name)}`);
+        case 'package body':
+          return underSettings(target.object.definition, `DROP PACKAGE BODY IF EXISTS ${quoteIdent(target.object.name)}`);
         default:
           throw unsupported(`dropping native ${target.object.type} ${target.object.name}`);
       }

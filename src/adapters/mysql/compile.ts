@@ -12,10 +12,11 @@ import {
   type SchemaObject,
   type Table,
   type TableRef,
-  type Trigger,
 } from '../../unified/index.js';
 import { alterTableSql, columnChangeRewrites, createObjectSql, dropObjectSql } from './compile-objects.js';
 import { checkSql, columnCheck, columnSql, createIndexSql, foreignKeySql, primaryKeySql, uniqueSql } from './ddl.js';
+import { foreignKeyRebuilds } from './foreign-key-rebuilds.js';
+import { companionRecreations } from './recreations.js';
 import { quoteIdent, quotedNames } from './sql-text.js';
 
 /**
@@ -94,15 +95,43 @@ function position(to: Table | undefined, column: string): string {
   return prev === undefined ? ' FIRST' : ` AFTER ${quoteIdent(prev.name)}`;
 }
 
-/** Sub-order inside 'alter tables': options (charset conversion) before column definitions, keys last. */
+/**
+ * Sub-order inside 'alter tables': options (charset conversion) before column definitions, keys after.
+ * A column becoming AUTO_INCREMENT comes last: the server wants it to lead a key already.
+ */
 const ALTER_ORDER: Partial<Record<Operation['op'], number>> = { alter_table: 0, add_column: 1, alter_column: 2, set_primary_key: 3, add_constraint: 4, add_index: 5 };
+const alterOrder = (op: Operation): number => (op.op === 'alter_column' && op.to.autoIncrement && !op.from.autoIncrement ? 6 : (ALTER_ORDER[op.op] ?? 9));
 const DROP_ORDER: Partial<Record<Operation['op'], number>> = { drop_index: 0, drop_constraint: 1, drop_column: 2 };
 
-function placeTableOp(op: Operation, from: Table | undefined, to: Table | undefined): Placed[] {
+type SetPrimaryKey = Extract<Operation, { op: 'set_primary_key' }>;
+
+const primaryKeyClauses = (op: SetPrimaryKey): string[] =>
+  [op.from === undefined ? '' : 'DROP PRIMARY KEY', op.to === undefined ? '' : `ADD ${primaryKeySql(op.to)}`].filter(Boolean);
+const primaryKeyHazards = (op: SetPrimaryKey): Hazard[] => [...hazardsOf(op), rewrites(`changing the primary key of ${op.table.name} rebuilds the table`)];
+
+/**
+ * A new AUTO_INCREMENT column must lead a key in the very statement that adds it: a new primary key
+ * with it goes into the same ALTER TABLE (which also numbers the existing rows).
+ */
+function newAutoIncrementKeys(operations: readonly Operation[]): Map<Operation, SetPrimaryKey> {
+  const keys = new Map(operations.flatMap((op) => (op.op === 'set_primary_key' ? [[op.table.name, op] as const] : [])));
+  return new Map(
+    operations.flatMap((op) => {
+      const pk = op.op === 'add_column' && op.column.autoIncrement ? keys.get(op.table.name) : undefined;
+      return op.op === 'add_column' && pk?.to?.columns.includes(op.column.name) ? [[op, pk] as const] : [];
+    }),
+  );
+}
+
+function placeTableOp(op: Operation, from: Table | undefined, to: Table | undefined, withKey?: SetPrimaryKey): Placed[] {
   switch (op.op) {
     case 'add_column': {
-      const sql = `ALTER TABLE ${table(op.table)} ADD COLUMN ${columnSql(op.column)}${position(to, op.column.name)}`;
-      return [{ phase: 'alter tables', step: step([op], [sql]) }];
+      const add = `ADD COLUMN ${columnSql(op.column)}${position(to, op.column.name)}`;
+      if (withKey !== undefined) {
+        const sql = `ALTER TABLE ${table(op.table)} ${[add, ...primaryKeyClauses(withKey)].join(', ')}`;
+        return [{ phase: 'alter tables', step: step([op, withKey], [sql], [...hazardsOf(op), ...primaryKeyHazards(withKey)]) }];
+      }
+      return [{ phase: 'alter tables', step: step([op], [`ALTER TABLE ${table(op.table)} ${add}`]) }];
     }
     case 'drop_column':
       return [{ phase: 'drop table parts', step: step([op], [`ALTER TABLE ${table(op.table)} DROP COLUMN ${quoteIdent(op.column.name)}`]) }];
@@ -111,11 +140,8 @@ function placeTableOp(op: Operation, from: Table | undefined, to: Table | undefi
       const extra = columnChangeRewrites(op.from, op.to) ? [rewrites(`MODIFY COLUMN ${op.table.name}.${op.to.name} copies the table`)] : [];
       return [{ phase: 'alter tables', step: step([op], [sql], [...hazardsOf(op), ...extra]) }];
     }
-    case 'set_primary_key': {
-      const clauses = [op.from === undefined ? '' : 'DROP PRIMARY KEY', op.to === undefined ? '' : `ADD ${primaryKeySql(op.to)}`].filter(Boolean);
-      const hazards = [...hazardsOf(op), rewrites(`changing the primary key of ${op.table.name} rebuilds the table`)];
-      return [{ phase: 'alter tables', step: step([op], [`ALTER TABLE ${table(op.table)} ${clauses.join(', ')}`], hazards) }];
-    }
+    case 'set_primary_key':
+      return [{ phase: 'alter tables', step: step([op], [`ALTER TABLE ${table(op.table)} ${primaryKeyClauses(op).join(', ')}`], primaryKeyHazards(op)) }];
     case 'add_constraint':
       return [{ phase: op.constraint.type === 'foreign_key' ? 'add foreign keys' : 'alter tables', step: step([op], [addConstraintSql(op.table, op.constraint, to)]) }];
     case 'drop_constraint':
@@ -176,7 +202,7 @@ function placeCreate(op: Operation, target: SchemaObject, replace: boolean, exis
 function placeDrop(op: Operation, target: SchemaObject, droppedTables: ReadonlySet<string>, existing: ReadonlySet<string>): Placed[] {
   if (target.kind === 'table') {
     const t = target.object;
-    const placed: Placed[] = [{ phase: 'drop tables', step: step([op], [dropObjectSql(target)]) }];
+    const placed: Placed[] = [{ phase: 'drop tables', step: step([op], dropObjectSql(target)) }];
     // Foreign keys go first, so tables that reference each other can be dropped in any order.
     if (t.foreignKeys.length > 0) {
       const drops = t.foreignKeys.map((f) => {
@@ -191,7 +217,7 @@ function placeDrop(op: Operation, target: SchemaObject, droppedTables: ReadonlyS
   // Dropping a table takes its partitioning along.
   if (target.kind === 'native' && target.object.type === 'partitioning' && droppedTables.has(target.object.name)) return [];
   const phase: Phase = target.kind === 'sequence' ? 'drop sequences' : target.kind === 'native' && target.object.type === 'system versioned table' ? 'drop tables' : 'drop code';
-  return [{ phase, step: step([op], [dropObjectSql(target)], [...hazardsOf(op), ...partitioning(target, existing)]) }];
+  return [{ phase, step: step([op], dropObjectSql(target), [...hazardsOf(op), ...partitioning(target, existing)]) }];
 }
 
 /** Stable topological order of one phase's steps by their `after` names. */
@@ -213,54 +239,37 @@ function ordered(items: readonly Placed[]): Placed[] {
   return out;
 }
 
-/** Triggers that fire together (same table, timing and event) run in creation order. */
-const triggerGroup = (t: Trigger): string => {
-  const m = /^\s*CREATE\s+TRIGGER\s+`(?:[^`]|``)*`\s+(BEFORE|AFTER)\s+(INSERT|UPDATE|DELETE)\b/i.exec(t.definition);
-  return `${t.table}\u0000${(m?.[1] ?? '').toUpperCase()}\u0000${(m?.[2] ?? '').toUpperCase()}`;
-};
-
-/**
- * Re-creating one trigger of a group moves it to the end of the group's firing order, so every other
- * trigger of a touched group is re-created too, in the target's order (FOLLOWS).
- */
-function regroupTriggers(input: PlanInput): Operation[] {
-  const touched = new Set<string>();
-  const names = new Set<string>();
-  for (const op of input.operations) {
-    const targets = op.op === 'alter_object' ? [op.from, op.to] : op.op === 'create_object' || op.op === 'drop_object' ? [op.target] : [];
-    for (const t of targets) {
-      if (t.kind !== 'trigger') continue;
-      touched.add(triggerGroup(t.object));
-      names.add(t.object.name);
-    }
-  }
-  const before = new Map(input.from.triggers.map((t) => [t.name, t]));
-  return input.to.triggers.flatMap((t): Operation[] => {
-    const old = before.get(t.name);
-    if (names.has(t.name) || old === undefined || !touched.has(triggerGroup(t))) return [];
-    return [{ op: 'alter_object', from: { kind: 'trigger', object: old }, to: { kind: 'trigger', object: t } }];
-  });
-}
-
 export function compileMysql(input: PlanInput): Plan {
   const fromTables = new Map(input.from.tables.map((t) => [t.name, t]));
   const toTables = new Map(input.to.tables.map((t) => [t.name, t]));
   const existing = new Set(fromTables.keys());
   const droppedTables = new Set(input.operations.flatMap((op) => (op.op === 'drop_object' && op.target.kind === 'table' ? [op.target.object.name] : [])));
   const placed: Placed[] = [];
-  for (const op of [...input.operations, ...regroupTriggers(input)]) {
+  const autoKeys = newAutoIncrementKeys(input.operations);
+  const merged = new Set<Operation>(autoKeys.values());
+  for (const op of [...input.operations, ...companionRecreations(input)]) {
+    if (merged.has(op)) continue;
     if (op.op === 'create_object') placed.push(...placeCreate(op, op.target, false, existing));
     else if (op.op === 'drop_object') placed.push(...placeDrop(op, op.target, droppedTables, existing));
     else if (op.op === 'alter_object') {
       // Views are replaced in place (dependents stay valid), sequences altered (they keep their position).
       if (op.to.kind === 'view' || op.to.kind === 'sequence') placed.push(...placeCreate(op, op.to, true, existing));
       else placed.push(...placeDrop(op, op.from, droppedTables, existing), ...placeCreate(op, op.to, false, existing));
-    } else placed.push(...placeTableOp(op, fromTables.get(op.table.name), toTables.get(op.table.name)));
+    } else placed.push(...placeTableOp(op, fromTables.get(op.table.name), toTables.get(op.table.name), autoKeys.get(op)));
+  }
+  // Kept foreign keys on columns whose type changes: out of the way and back, carrying no hazards of their own.
+  for (const { table: ref, key } of foreignKeyRebuilds(input)) {
+    const constraint = { type: 'foreign_key', def: key } as const;
+    const label = `~ foreign key ${ref.name}.${key.name ?? key.columns.join(',')} (around a column type change)`;
+    placed.push(
+      { phase: 'drop foreign keys', step: step([{ op: 'drop_constraint', table: ref, constraint }], [dropConstraintSql(ref, constraint, undefined)], [], label) },
+      { phase: 'add foreign keys', step: step([{ op: 'add_constraint', table: ref, constraint }], [addConstraintSql(ref, constraint, undefined)], [], label) },
+    );
   }
   const subOrder = (p: Placed) => {
     const op = p.step.operations[0];
     if (op === undefined) return 0;
-    return p.phase === 'alter tables' ? (ALTER_ORDER[op.op] ?? 9) : p.phase === 'drop table parts' ? (DROP_ORDER[op.op] ?? 9) : 0;
+    return p.phase === 'alter tables' ? alterOrder(op) : p.phase === 'drop table parts' ? (DROP_ORDER[op.op] ?? 9) : 0;
   };
   const steps = PHASES.flatMap((phase) => {
     const mine = placed.filter((p) => p.phase === phase);

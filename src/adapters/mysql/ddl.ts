@@ -1,5 +1,5 @@
 import { errors } from '../../errors.js';
-import type { Check, Column, FkAction, ForeignKey, Index, PrimaryKey, Sequence, Table, TableOptions, UniqueConstraint, View } from '../../unified/index.js';
+import type { Check, Column, FkAction, ForeignKey, Index, IndexKey, PrimaryKey, Sequence, Table, TableOptions, UniqueConstraint, View } from '../../unified/index.js';
 import { quoteIdent, quoteList, quoteString } from './sql-text.js';
 
 /** SQL fragments of MariaDB/MySQL DDL; compile.ts decides what runs when. */
@@ -42,13 +42,23 @@ export function columnSql(c: Column, check?: Check): string {
 
 const isMemory = (engine: string | undefined) => engine !== undefined && /^(MEMORY|HEAP)$/i.test(engine);
 
+/** One key part: a column or expression, its prefix length, DESC. */
+function keySql(k: IndexKey, index: string): string {
+  if (k.nulls !== undefined || k.opclass !== undefined || k.collation !== undefined) throw unsupported(`key options of index ${index}`);
+  let sql = k.column === undefined ? `(${k.expression ?? ''})` : quoteIdent(k.column);
+  if (k.length !== undefined) sql += `(${k.length})`;
+  if (k.desc) sql += ' DESC';
+  return sql;
+}
+
 /** `[UNIQUE|FULLTEXT|SPATIAL]`, the key list and the trailing options of an index. */
 function indexParts(i: Index, engine: string | undefined): { kind: string; keys: string; options: string } {
   if (i.where !== undefined) throw unsupported(`partial index ${i.name}`);
   if (i.include !== undefined) throw unsupported(`INCLUDE columns of index ${i.name}`);
   if (i.nullsNotDistinct) throw unsupported(`NULLS NOT DISTINCT index ${i.name}`);
-  if (i.with !== undefined) throw unsupported(`storage parameters of index ${i.name}`);
   const method = i.method?.toLowerCase();
+  // The one index option MySQL has beyond the model's fields: a FULLTEXT parser.
+  if (i.with !== undefined && !(method === 'fulltext' && /^PARSER\s+(?:`(?:[^`]|``)+`|\w+)$/i.test(i.with))) throw unsupported(`index options ${i.with} of index ${i.name}`);
   let kind = i.unique ? 'UNIQUE ' : '';
   let using = '';
   if (method === 'fulltext' || method === 'spatial') kind = `${method.toUpperCase()} `;
@@ -56,15 +66,10 @@ function indexParts(i: Index, engine: string | undefined): { kind: string; keys:
   // MEMORY tables default to HASH, so a plain (B-tree) index there must say so.
   else if (method === 'btree' || (method === undefined && isMemory(engine))) using = ' USING BTREE';
   else if (method !== undefined) throw unsupported(`${method} index ${i.name}`);
-  const keys = i.keys.map((k) => {
-    if (k.nulls !== undefined || k.opclass !== undefined || k.collation !== undefined) throw unsupported(`key options of index ${i.name}`);
-    let sql = k.column === undefined ? `(${k.expression ?? ''})` : quoteIdent(k.column);
-    if (k.length !== undefined) sql += `(${k.length})`;
-    if (k.desc) sql += ' DESC';
-    return sql;
-  });
+  const keys = i.keys.map((k) => keySql(k, i.name));
   const comment = i.comment === undefined ? '' : ` COMMENT ${quoteString(i.comment)}`;
-  return { kind, keys: keys.join(', '), options: `${using}${comment}${i.invisible ? ' IGNORED' : ''}` };
+  const parser = i.with === undefined ? '' : ` WITH ${i.with}`;
+  return { kind, keys: keys.join(', '), options: `${using}${comment}${i.invisible ? ' IGNORED' : ''}${parser}` };
 }
 
 /** An index inside CREATE TABLE. */
@@ -78,8 +83,10 @@ export function createIndexSql(table: string, i: Index, engine: string | undefin
   return `CREATE ${p.kind}INDEX ${quoteIdent(i.name)} ON ${quoteIdent(table)} (${p.keys})${p.options}`;
 }
 
-export const primaryKeySql = (pk: PrimaryKey): string =>
-  `PRIMARY KEY (${quoteList(pk.columns)})${pk.comment === undefined ? '' : ` COMMENT ${quoteString(pk.comment)}`}`;
+export function primaryKeySql(pk: PrimaryKey): string {
+  const keys = pk.keys === undefined ? quoteList(pk.columns) : pk.keys.map((k) => keySql(k, 'PRIMARY')).join(', ');
+  return `PRIMARY KEY (${keys})${pk.comment === undefined ? '' : ` COMMENT ${quoteString(pk.comment)}`}`;
+}
 
 const named = (name: string | undefined) => (name === undefined ? '' : `CONSTRAINT ${quoteIdent(name)} `);
 

@@ -84,6 +84,8 @@ async function connect(target: DbTarget): Promise<Connection> {
       database: t.database,
       charset: 'utf8mb4_general_ci',
       multipleStatements: false,
+      // mysql2 adds IGNORE_SPACE to the session's sql_mode; stored code is created under the server's own.
+      flags: ['-IGNORE_SPACE'],
       // Catalog values arrive as the server spells them: no Date objects, no rounded big numbers.
       dateStrings: true,
       supportBigNumbers: true,

@@ -1,12 +1,15 @@
 import type { NativeObject, Routine, Sequence, Trigger, View } from '../../unified/index.js';
-import type { Catalog, RawParameter, RawRoutine, RawTrigger } from './catalog-queries.js';
+import type { Catalog, RawParameter, RawRoutine, RawTrigger, ServerDefaults } from './catalog-queries.js';
+import { withSettings, type SessionSettings } from './session-settings.js';
+import { shownAsWritten } from './show-create.js';
 import { quoteIdent, quoteString, stripDefiner, unqualify } from './sql-text.js';
 
 /**
  * Views, triggers, routines, events and sequences, and the native remainder of tables the model cannot
  * express. Stored code is kept as the full CREATE text, built from information_schema, without
  * DEFINER: objects are re-created as the user who applies them (SQL SECURITY DEFINER objects then run
- * with that user's rights).
+ * with that user's rights). Code created under another sql_mode (or an event in another time_zone)
+ * than the server's default records it (session-settings.ts).
  */
 
 const nonEmpty = (s: string | null | undefined): string | undefined => (s === null || s === undefined || s === '' ? undefined : s);
@@ -25,15 +28,21 @@ function mapView(v: Catalog['views'][number], db: string): View {
   };
 }
 
+const serverSettings = (d: ServerDefaults): SessionSettings => ({ sql_mode: d.sqlMode, time_zone: d.timeZone });
+
 /** Triggers firing on the same table and event run in ACTION_ORDER: kept as FOLLOWS <previous>. */
-function mapTriggers(rows: readonly RawTrigger[]): Trigger[] {
+function mapTriggers(rows: readonly RawTrigger[], defaults: ServerDefaults): Trigger[] {
   return rows.map((t, i) => {
     const prev = rows[i - 1];
     const follows = Number(t.actionOrder) > 1 && prev !== undefined && prev.tableName === t.tableName && prev.timing === t.timing && prev.event === t.event;
     return {
       table: t.tableName,
       name: t.name,
-      definition: `CREATE TRIGGER ${quoteIdent(t.name)} ${t.timing} ${t.event} ON ${quoteIdent(t.tableName)} FOR EACH ROW ${follows ? `FOLLOWS ${quoteIdent(prev.name)} ` : ''}${t.statement}`,
+      definition: withSettings(
+        `CREATE TRIGGER ${quoteIdent(t.name)} ${t.timing} ${t.event} ON ${quoteIdent(t.tableName)} FOR EACH ROW ${follows ? `FOLLOWS ${quoteIdent(prev.name)} ` : ''}${t.statement}`,
+        { sql_mode: t.sqlMode },
+        serverSettings(defaults),
+      ),
     };
   });
 }
@@ -43,8 +52,15 @@ function typeText(type: string, charset: string | null, collation: string | null
   return collation === null || collation === databaseCollation ? type : `${type} CHARSET ${charset ?? ''} COLLATE ${collation}`;
 }
 
-function mapRoutine(r: RawRoutine, params: readonly RawParameter[]): Routine {
+/** A string literal as the routine's own sql_mode reads it. */
+const literal = (value: string, sqlMode: string): string => (/\bNO_BACKSLASH_ESCAPES\b/.test(sqlMode) ? `'${value.replace(/'/g, "''")}'` : quoteString(value));
+
+function mapRoutine(r: RawRoutine, params: readonly RawParameter[], catalog: Catalog): Routine {
   const kind = r.type === 'FUNCTION' ? 'function' : 'procedure';
+  const signature = params.map((p) => p.type).join(', ');
+  const definition = (text: string) => withSettings(text, { sql_mode: r.sqlMode }, serverSettings(catalog.defaults));
+  // Oracle-mode routines have a syntax of their own: kept as the server shows them.
+  if (shownAsWritten(r)) return { name: r.name, kind, signature, definition: definition(stripDefiner(catalog.routineDdl.get(`${r.type}:${r.name}`) ?? '')) };
   const args = params.map((p) => {
     const type = typeText(p.type, p.charset, p.collation, r.databaseCollation);
     return `${kind === 'procedure' ? `${p.mode ?? 'IN'} ` : ''}${quoteIdent(p.name ?? '')} ${type}`;
@@ -55,9 +71,9 @@ function mapRoutine(r: RawRoutine, params: readonly RawParameter[]): Routine {
   if (r.isDeterministic === 'YES') lines.push('DETERMINISTIC');
   if (r.dataAccess !== 'CONTAINS SQL') lines.push(r.dataAccess);
   if (r.security === 'INVOKER') lines.push('SQL SECURITY INVOKER');
-  if (r.comment !== '') lines.push(`COMMENT ${quoteString(r.comment)}`);
+  if (r.comment !== '') lines.push(`COMMENT ${literal(r.comment, r.sqlMode)}`);
   lines.push(r.body);
-  return { name: r.name, kind, signature: params.map((p) => p.type).join(', '), definition: lines.join('\n') };
+  return { name: r.name, kind, signature, definition: definition(lines.join('\n')) };
 }
 
 /** The `PARTITION BY …` tail of SHOW CREATE TABLE, without MySQL's version comment wrapper. */
@@ -72,12 +88,21 @@ function partitionClause(ddl: string): string | undefined {
 }
 
 function mapNatives(catalog: Catalog): NativeObject[] {
+  const defaults = serverSettings(catalog.defaults);
   const natives: NativeObject[] = catalog.events.map((e) => ({
     type: 'event',
     name: e.name,
-    definition: stripDefiner(e.ddl),
+    definition: withSettings(stripDefiner(e.ddl), { sql_mode: e.sqlMode, time_zone: e.timeZone }, defaults),
     reason: 'events are kept as their CREATE EVENT text',
   }));
+  for (const r of catalog.routines.filter((x) => x.type.startsWith('PACKAGE'))) {
+    natives.push({
+      type: r.type.toLowerCase(),
+      name: r.name,
+      definition: withSettings(stripDefiner(catalog.routineDdl.get(`${r.type}:${r.name}`) ?? ''), { sql_mode: r.sqlMode }, defaults),
+      reason: 'Oracle-mode packages are kept as their CREATE PACKAGE text',
+    });
+  }
   for (const t of catalog.tables) {
     const ddl = catalog.tableDdl.get(t.name);
     if (ddl === undefined) continue;
@@ -121,8 +146,8 @@ export function mapCode(catalog: Catalog, db: string) {
   const routines = catalog.routines.filter((r) => r.type === 'FUNCTION' || r.type === 'PROCEDURE');
   return {
     views: catalog.views.map((v) => mapView(v, db)),
-    triggers: mapTriggers(catalog.triggers),
-    routines: routines.map((r) => mapRoutine(r, paramsOf.get(`${r.type}:${r.name}`) ?? [])),
+    triggers: mapTriggers(catalog.triggers, catalog.defaults),
+    routines: routines.map((r) => mapRoutine(r, paramsOf.get(`${r.type}:${r.name}`) ?? [], catalog)),
     sequences: mapSequences(catalog),
     natives: mapNatives(catalog),
   };

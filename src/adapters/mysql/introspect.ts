@@ -6,6 +6,7 @@ import {
   type FkAction,
   type ForeignKey,
   type Index,
+  type IndexKey,
   type PrimaryKey,
   type Schema,
   type Table,
@@ -25,7 +26,8 @@ import { MARIADB_JSON, MARIADB_JSON_COLLATION, mysqlColumnType } from './types.j
  *   they differ from their table's.
  * - A nullable column's implicit `DEFAULT NULL` (reported as the text `NULL`) is no default.
  * - Unique keys are indexes (`unique: true`): MySQL has no unique constraint apart from its index.
- * - The primary key's name is always PRIMARY, so it is left out.
+ * - The primary key's name is always PRIMARY, so it is left out. Its DESC and prefix parts are kept in
+ *   `keys`, present only when some part has one.
  * - MariaDB's JSON (LONGTEXT in utf8mb4_bin + `json_valid` column check) is read back as `json`.
  * - A column-level CHECK is a check named after its column (MariaDB's own naming); the compiler
  *   writes such a check inline again. A table-level check deliberately named like a column comes
@@ -33,8 +35,14 @@ import { MARIADB_JSON, MARIADB_JSON_COLLATION, mysqlColumnType } from './types.j
  * - Names in defaults, generated columns, checks and view bodies lose their database qualifier.
  * - CREATE_OPTIONS other than row_format (max_rows=…, checksum=…, transactional=…) are kept verbatim
  *   in `options.with`, which CREATE TABLE accepts as written.
- * Not kept: DESC or prefix parts of the PRIMARY KEY, FULLTEXT parsers, spatial SRIDs, routine and
- * trigger sql_mode, Oracle-mode packages.
+ * - A FULLTEXT parser is the index's `with`, as SHOW CREATE TABLE spells it: PARSER `ngram`.
+ * - A spatial column's SRID is part of its native type, as its column attribute: `point REF_SYSTEM_ID=4326`
+ *   (MariaDB), `point SRID 4326` (MySQL). A spatial index has no SRID of its own.
+ * - Stored code records a sql_mode (events also a time_zone) that differs from the server's default
+ *   (IGNORE_SPACE aside, which only changes parsing and which drivers set by themselves); Oracle-mode
+ *   routines keep the server's own text; packages are native objects (introspect-code.ts).
+ * What has no place in the model is a native object, and natives are reported wherever they matter.
+ * Left out on purpose: DEFINER clauses (the applying user becomes the definer).
  */
 
 const groupBy = <T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> => {
@@ -94,8 +102,13 @@ function columnDefault(raw: RawColumn, flavor: Flavor, db: string): string | und
   return NUMERIC.test(raw.dataType) || /^b'[01]*'$/.test(d) ? d : quoteString(d);
 }
 
+/** The SRID as the column attribute each flavor writes it. */
+const sridSpelling = (srid: string | undefined, flavor: Flavor): string =>
+  srid === undefined ? '' : flavor === 'mariadb' ? ` REF_SYSTEM_ID=${srid}` : ` SRID ${srid}`;
+
 function mapColumn(raw: RawColumn, table: RawTable, jsonCheck: boolean, catalog: TableCatalog): Column {
   const db = catalog.db;
+  const srid = catalog.srids.get(`${raw.tableName}\u0000${raw.name}`);
   const json = jsonCheck && raw.dataType.toLowerCase() === 'longtext' && raw.collation === MARIADB_JSON_COLLATION;
   const generated = raw.generation !== null && raw.generation !== '' && /GENERATED/i.test(raw.extra);
   const onUpdate = /\bon update (\S+)/i.exec(raw.extra)?.[1];
@@ -104,7 +117,7 @@ function mapColumn(raw: RawColumn, table: RawTable, jsonCheck: boolean, catalog:
   const charset = json || raw.charset === table.charset ? undefined : nonEmpty(raw.charset);
   return {
     name: raw.name,
-    type: json ? MARIADB_JSON : mysqlColumnType(raw.columnType, raw.dataType),
+    type: json ? MARIADB_JSON : mysqlColumnType(raw.columnType + sridSpelling(srid, catalog.flavor), raw.dataType),
     nullable: raw.nullable === 'YES',
     default: dflt,
     generated: generated ? { expression: unqualify(raw.generation as string, db), stored: /STORED/i.test(raw.extra) } : undefined,
@@ -118,27 +131,42 @@ function mapColumn(raw: RawColumn, table: RawTable, jsonCheck: boolean, catalog:
   };
 }
 
-function mapIndexes(rows: readonly RawIndexColumn[]): { primaryKey: PrimaryKey | undefined; indexes: Index[] } {
+/** `FULLTEXT KEY `name` (...) ... /*!50100 WITH PARSER `parser` *\/`, one line per index in SHOW CREATE TABLE. */
+const PARSER_LINE = /^\s*FULLTEXT KEY (`(?:[^`]|``)*`) .*\/\*!\d+ WITH (PARSER `(?:[^`]|``)*`) \*\/\s*,?$/gm;
+
+function fulltextParsers(ddl: string | undefined): Map<string, string> {
+  const parsers = new Map<string, string>();
+  for (const m of (ddl ?? '').matchAll(PARSER_LINE)) parsers.set((m[1] ?? '').slice(1, -1).replace(/``/g, '`'), m[2] ?? '');
+  return parsers;
+}
+
+function mapIndexes(rows: readonly RawIndexColumn[], ddl: string | undefined): { primaryKey: PrimaryKey | undefined; indexes: Index[] } {
   let primaryKey: PrimaryKey | undefined;
   const indexes: Index[] = [];
-  for (const [name, keys] of groupBy(rows, (r) => r.name)) {
-    const first = keys[0] as RawIndexColumn;
-    if (name === 'PRIMARY') {
-      primaryKey = { columns: keys.map((k) => k.columnName ?? ''), comment: nonEmpty(first.comment) };
-      continue;
-    }
+  const parsers = fulltextParsers(ddl);
+  for (const [name, parts] of groupBy(rows, (r) => r.name)) {
+    const first = parts[0] as RawIndexColumn;
     const type = first.type.toUpperCase();
-    indexes.push({
-      name,
-      unique: Number(first.nonUnique) === 0,
-      method: type === 'BTREE' ? undefined : type.toLowerCase(),
-      keys: keys.map((k) => ({
+    const keys = parts.map(
+      (k): IndexKey => ({
         column: k.columnName ?? undefined,
         // SPATIAL keys report an internal prefix length that cannot be written back.
         length: k.subPart === null || type === 'SPATIAL' ? undefined : Number(k.subPart),
         desc: k.collation === 'D' || undefined,
-      })),
+      }),
+    );
+    if (name === 'PRIMARY') {
+      const plain = keys.every((k) => k.length === undefined && k.desc === undefined);
+      primaryKey = { columns: keys.map((k) => k.column ?? ''), keys: plain ? undefined : keys, comment: nonEmpty(first.comment) };
+      continue;
+    }
+    indexes.push({
+      name,
+      unique: Number(first.nonUnique) === 0,
+      method: type === 'BTREE' ? undefined : type.toLowerCase(),
+      keys,
       invisible: first.ignored === 'YES' || undefined,
+      with: parsers.get(name),
       comment: nonEmpty(first.comment),
     });
   }
@@ -165,7 +193,7 @@ function mapTable(t: RawTable, catalog: TableCatalog): Table {
   return {
     name: t.name,
     columns,
-    ...mapIndexes(catalog.indexes.get(t.name) ?? []),
+    ...mapIndexes(catalog.indexes.get(t.name) ?? [], catalog.tableDdl.get(t.name)),
     uniques: [],
     foreignKeys,
     checks: checks.filter((c) => !(absorbed.has(c.name) && isJsonCheck(c, c.name))).map((c): Check => ({ name: c.name, expression: unqualify(c.clause, db) })),
@@ -183,6 +211,8 @@ interface TableCatalog {
   readonly indexes: Map<string, RawIndexColumn[]>;
   readonly checks: Map<string, RawCheck[]>;
   readonly foreignKeys: Map<string, Catalog['foreignKeys']>;
+  readonly srids: Map<string, string>;
+  readonly tableDdl: Catalog['tableDdl'];
 }
 
 export function mapCatalog(catalog: Catalog, db: string, flavor: Flavor): Schema {
@@ -193,6 +223,8 @@ export function mapCatalog(catalog: Catalog, db: string, flavor: Flavor): Schema
     indexes: groupBy(catalog.indexColumns, (i) => i.tableName),
     checks: groupBy(catalog.checks, (c) => c.tableName),
     foreignKeys: groupBy(catalog.foreignKeys, (f) => f.tableName),
+    srids: new Map(catalog.srids.map((s) => [`${s.tableName}\u0000${s.columnName}`, String(s.srid)])),
+    tableDdl: catalog.tableDdl,
   };
   const tables = catalog.tables.filter((t) => t.type === 'BASE TABLE').map((t) => mapTable(t, byTable));
   return normalizeSchema({ version: MODEL_VERSION, engine: 'mysql', tables, ...mapCode(catalog, db) });

@@ -62,6 +62,17 @@ function constraintSql(c: Constraint): string {
   }
 }
 
+/** Key parts: SQLite keeps DESC on a primary key, but has no prefix lengths. */
+function primaryKeyParts(pk: NonNullable<Table['primaryKey']>): string {
+  if (pk.keys === undefined) return list(pk.columns);
+  return pk.keys
+    .map((k) => {
+      if (k.length !== undefined || k.column === undefined) throw errors.planUnsupported('sqlite', `primary key part ${k.column ?? k.expression ?? ''}(${k.length ?? ''})`);
+      return `${quoteIdent(k.column)}${k.desc ? ' DESC' : ''}`;
+    })
+    .join(', ');
+}
+
 export function createTableSql(t: Table, as: string = t.name): string {
   if (t.exclusions.length > 0) throw errors.planUnsupported('sqlite', `exclusion constraints on ${t.name}`);
   if (t.partitionBy !== undefined || t.partitionOf !== undefined) throw errors.planUnsupported('sqlite', `partitioning of ${t.name}`);
@@ -69,7 +80,7 @@ export function createTableSql(t: Table, as: string = t.name): string {
   // AUTOINCREMENT only exists as a column-level primary key.
   const autoPk = t.primaryKey !== undefined && t.primaryKey.columns.length === 1 && t.columns.some((c) => c.autoIncrement && c.name === t.primaryKey?.columns[0]);
   const lines = t.columns.map((c) => columnSql(c, autoPk && c.name === t.primaryKey?.columns[0] ? { name: t.primaryKey?.name } : undefined));
-  if (t.primaryKey !== undefined && !autoPk) lines.push(`${named(t.primaryKey.name)}PRIMARY KEY (${list(t.primaryKey.columns)})`);
+  if (t.primaryKey !== undefined && !autoPk) lines.push(`${named(t.primaryKey.name)}PRIMARY KEY (${primaryKeyParts(t.primaryKey)})`);
   for (const def of t.uniques) lines.push(constraintSql({ type: 'unique', def }));
   for (const def of t.checks) lines.push(constraintSql({ type: 'check', def }));
   for (const def of t.foreignKeys) lines.push(constraintSql({ type: 'foreign_key', def }));

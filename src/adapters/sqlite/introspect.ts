@@ -102,7 +102,11 @@ function mapConstraints(parsed: ParsedTable, pkOf: (table: string) => readonly s
   for (const c of parsed.constraints as ParsedConstraint[]) {
     switch (c.kind) {
       case 'primary':
-        primaryKey = { name: c.name, columns: [...c.columns] };
+        primaryKey = {
+          name: c.name,
+          columns: [...c.columns],
+          keys: c.desc === undefined ? undefined : c.columns.map((column, i) => ({ column, desc: c.desc?.[i] === true ? true : undefined })),
+        };
         break;
       case 'unique':
         uniques.push({ name: c.name, columns: [...c.columns] });

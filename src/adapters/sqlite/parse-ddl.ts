@@ -17,7 +17,7 @@ export interface ParsedReference {
 }
 
 export type ParsedConstraint =
-  | { readonly kind: 'primary'; readonly name?: string | undefined; readonly columns: readonly string[] }
+  | { readonly kind: 'primary'; readonly name?: string | undefined; readonly columns: readonly string[]; readonly desc?: readonly boolean[] | undefined }
   | { readonly kind: 'unique'; readonly name?: string | undefined; readonly columns: readonly string[] }
   | { readonly kind: 'check'; readonly name?: string | undefined; readonly expression: string }
   | { readonly kind: 'foreign'; readonly name?: string | undefined; readonly columns: readonly string[]; readonly references: ParsedReference };
@@ -47,18 +47,27 @@ function parseAction(c: TokenCursor): FkAction | undefined {
   return undefined; // NO ACTION is the default: canonical form leaves it out
 }
 
-function nameList(c: TokenCursor): string[] {
+interface KeyPart {
+  readonly name: string;
+  readonly desc: boolean;
+}
+
+/** `(a, b DESC, ...)`: names with their order (COLLATE on a key part is accepted and not kept). */
+function keyParts(c: TokenCursor): KeyPart[] {
   c.expect('(');
-  const names: string[] = [];
+  const parts: KeyPart[] = [];
   do {
-    names.push(c.name());
-    // Column lists in PRIMARY KEY / UNIQUE may carry COLLATE and ASC/DESC; the model keeps the names.
+    const name = c.name();
     if (c.accept('COLLATE')) c.name();
-    c.accept('ASC') || c.accept('DESC');
+    const desc = c.accept('DESC');
+    if (!desc) c.accept('ASC');
+    parts.push({ name, desc });
   } while (c.accept(','));
   c.expect(')');
-  return names;
+  return parts;
 }
+
+const nameList = (c: TokenCursor): string[] => keyParts(c).map((p) => p.name);
 
 function parseReference(c: TokenCursor): ParsedReference {
   const table = c.qualifiedName();
@@ -105,10 +114,11 @@ function parseColumn(c: TokenCursor, constraints: ParsedConstraint[]): ParsedCol
     const constraintName = pending;
     pending = undefined;
     if (c.accept('PRIMARY', 'KEY')) {
-      c.accept('ASC') || c.accept('DESC');
+      const desc = c.accept('DESC');
+      if (!desc) c.accept('ASC');
       skipConflictClause(c);
       if (c.accept('AUTOINCREMENT')) autoIncrement = true;
-      constraints.push({ kind: 'primary', name: constraintName, columns: [name] });
+      constraints.push({ kind: 'primary', name: constraintName, columns: [name], desc: desc ? [true] : undefined });
     } else if (c.accept('NOT', 'NULL') || c.accept('NULL')) {
       skipConflictClause(c);
     } else if (c.accept('UNIQUE')) {
@@ -140,10 +150,11 @@ function parseColumn(c: TokenCursor, constraints: ParsedConstraint[]): ParsedCol
 function parseTableConstraint(c: TokenCursor, constraints: ParsedConstraint[]): void {
   const name = c.accept('CONSTRAINT') ? c.name() : undefined;
   if (c.accept('PRIMARY', 'KEY')) {
-    const columns = nameList(c);
+    const parts = keyParts(c);
     c.accept('AUTOINCREMENT');
     skipConflictClause(c);
-    constraints.push({ kind: 'primary', name, columns });
+    const desc = parts.some((p) => p.desc) ? parts.map((p) => p.desc) : undefined;
+    constraints.push({ kind: 'primary', name, columns: parts.map((p) => p.name), desc });
   } else if (c.accept('UNIQUE')) {
     const columns = nameList(c);
     skipConflictClause(c);

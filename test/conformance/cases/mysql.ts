@@ -109,6 +109,28 @@ export const mysqlCases: Record<string, string> = {
   'partitioned tables keep their partitioning as a native object': `CREATE TABLE sales (id INT NOT NULL, sold DATE NOT NULL, PRIMARY KEY (id, sold))
       PARTITION BY RANGE (YEAR(sold)) (PARTITION p2020 VALUES LESS THAN (2021), PARTITION pmax VALUES LESS THAN MAXVALUE);
     CREATE TABLE hashed (id INT PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 4`,
+  'primary keys with descending and prefix parts': `CREATE TABLE p (a VARCHAR(100) NOT NULL, b INT NOT NULL, PRIMARY KEY (a(10), b DESC));
+    CREATE TABLE q (t TEXT NOT NULL, n INT, PRIMARY KEY (t(20)) COMMENT 'by prefix', KEY by_n (n DESC))`,
+  'spatial reference ids': `CREATE TABLE places (id INT PRIMARY KEY, at POINT REF_SYSTEM_ID=4326 NOT NULL, area POLYGON REF_SYSTEM_ID=3857 NULL,
+    plain GEOMETRY, SPATIAL KEY sp_at (at)) ENGINE=InnoDB`,
+  'stored code under another sql_mode or time_zone': `CREATE TABLE t (a INT, \`b c\` TEXT);
+    SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT';
+    CREATE FUNCTION joined(x TEXT) RETURNS TEXT DETERMINISTIC COMMENT 'a || b' RETURN 'a' || x;
+    CREATE TRIGGER t_bi BEFORE INSERT ON t FOR EACH ROW SET NEW."b c" = 'x' || NEW."b c";
+    SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES';
+    CREATE PROCEDURE raw_backslash() NO SQL COMMENT 'C:\\temp' SELECT 'C:\\temp' AS path;
+    SET SESSION sql_mode = '';
+    CREATE FUNCTION lax() RETURNS INT DETERMINISTIC RETURN 1;
+    SET SESSION sql_mode = DEFAULT, time_zone = '+05:00';
+    CREATE EVENT at_five ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 05:00:00' ON COMPLETION PRESERVE DISABLE DO DELETE FROM t;
+    SET SESSION time_zone = DEFAULT;
+    CREATE FUNCTION plain_fn() RETURNS INT DETERMINISTIC RETURN 2`,
+  'Oracle-mode routines and packages': `SET SESSION sql_mode = 'ORACLE';
+    CREATE FUNCTION plus_one(x INT) RETURN INT DETERMINISTIC AS BEGIN RETURN x + 1; END;
+    CREATE PACKAGE pricing AS FUNCTION vat(amount NUMBER) RETURN NUMBER; END;
+    CREATE PACKAGE BODY pricing AS FUNCTION vat(amount NUMBER) RETURN NUMBER AS BEGIN RETURN amount * 0.2; END; END;
+    SET SESSION sql_mode = DEFAULT;
+    CREATE TABLE t (a INT)`,
   'system-versioned tables are kept as native objects': `CREATE TABLE prices (sku VARCHAR(10) PRIMARY KEY, amount DECIMAL(8,2)) WITH SYSTEM VERSIONING;
     CREATE TABLE notes (id INT PRIMARY KEY, sku VARCHAR(10), FOREIGN KEY (sku) REFERENCES prices (sku));
     CREATE VIEW current_prices AS SELECT sku, amount FROM prices`,

@@ -10,7 +10,9 @@ export const sqliteCases: Record<string, string> = {
   'primary keys': `CREATE TABLE a (id INTEGER PRIMARY KEY);
     CREATE TABLE b (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);
     CREATE TABLE c (x INTEGER, y TEXT, CONSTRAINT pk_c PRIMARY KEY (x, y));
-    CREATE TABLE d (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID`,
+    CREATE TABLE d (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
+    CREATE TABLE e (a INTEGER, b TEXT, PRIMARY KEY (a DESC, b));
+    CREATE TABLE f (id INTEGER PRIMARY KEY DESC, v TEXT)`,
   'unique constraints': `CREATE TABLE t (a INTEGER UNIQUE, b TEXT, c TEXT, CONSTRAINT uq_bc UNIQUE (b, c))`,
   'foreign keys': `CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT UNIQUE);
     CREATE TABLE child (
