@@ -162,6 +162,7 @@ program
   .option('--dry-run', 'print the plan and change nothing')
   .addOption(new Option('--allow <hazards>', 'hazards to allow: drops-data,data-dependent,rewrites-table,blocking-lock,breaks-compatibility or all'))
   .option('-y, --yes', 'do not ask for confirmation')
+  .option('--no-shadow', 'do not rehearse the plan on a shadow database first')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/migrate.js')).default));
 

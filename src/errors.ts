@@ -169,6 +169,11 @@ export const errors = {
     hint: 'migrate within one engine; cross-engine copies are made with redb clone',
     data: { from, to },
   })),
+  shadowMismatch: define('REDB_SHADOW_MISMATCH', (dbName: string, differences: readonly string[]) => ({
+    message: `the plan for '${dbName}', rehearsed on a shadow database, does not produce the target schema (${differences.length} difference${differences.length === 1 ? '' : 's'}: ${differences.slice(0, 5).join('; ')}); nothing was changed`,
+    hint: 'the planner got this change wrong: split the change into smaller commits, or apply it with --no-shadow after checking --dry-run yourself',
+    data: { db: dbName, differences },
+  })),
   mergeInProgress: define('REDB_MERGE_IN_PROGRESS', (action: string) => ({
     message: `a merge is in progress, so ${action} has to wait`,
     hint: 'resolve the conflicts (redb status lists them) and redb commit, or redb merge --abort',

@@ -28,6 +28,12 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/** A scratch database of the same engine and version, empty, dropped after use. */
+export interface Shadow {
+  readonly connection: Connection;
+  drop(): Promise<void>;
+}
+
 export interface Dialect {
   readonly engine: Engine;
   /** Order and compile operations into SQL. An operation the engine cannot express throws. */
@@ -39,4 +45,9 @@ export interface Adapter {
   readonly capabilities: Capabilities;
   readonly dialect: Dialect;
   connect(target: DbTarget, options?: { signal?: AbortSignal }): Promise<Connection>;
+  /**
+   * Open an empty shadow beside the target (in memory, or a scratch database on the same server)
+   * to rehearse a plan on. Absent where the engine offers none yet.
+   */
+  openShadow?(target: DbTarget, options?: { signal?: AbortSignal }): Promise<Shadow>;
 }

@@ -13,7 +13,7 @@ export function renderPlan(io: Io, p: MigratePlan): string {
   return lines.join('\n');
 }
 
-export default async function run(io: Io, db: string, opts: { to?: string; dryRun?: boolean; allow?: string; yes?: boolean; json?: boolean }): Promise<number> {
+export default async function run(io: Io, db: string, opts: { to?: string; dryRun?: boolean; allow?: string; yes?: boolean; json?: boolean; shadow?: boolean }): Promise<number> {
   const allow = parseAllow(opts.allow);
   const confirm = io.interactive && !opts.json ? async (plan: MigratePlan) => (await import('./ui/confirm.js')).confirmPlan(renderPlan(io, plan)) : undefined;
   const result = await migrate({
@@ -23,6 +23,7 @@ export default async function run(io: Io, db: string, opts: { to?: string; dryRu
     dryRun: opts.dryRun === true,
     allow,
     yes: opts.yes === true,
+    noShadow: opts.shadow === false,
     ...(confirm === undefined ? {} : { confirm }),
   });
   warnings(io, result.warnings);
@@ -36,6 +37,8 @@ export default async function run(io: Io, db: string, opts: { to?: string; dryRu
     return 0;
   }
   if (!result.applied || !io.interactive) io.out(renderPlan(io, result));
+  const rehearsal = { verified: 'rehearsed on a shadow database: it produces the target', unavailable: 'no shadow database for this engine yet: not rehearsed', skipped: 'not rehearsed (--no-shadow)' } as const;
+  io.out(paint.dim(io, `\n${rehearsal[result.shadow]}`));
   if (result.applied) io.out(paint.green(io, `\napplied ${result.executed.length} statements to ${result.db}`));
   else io.out(paint.dim(io, '\ndry run: nothing was changed'));
   return code;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Adapter, Connection } from '../adapters/adapter.js';
+import type { Adapter, Connection, DbTarget } from '../adapters/adapter.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, RedbError } from '../errors.js';
@@ -27,6 +27,7 @@ export async function resolveDb(store: Store, nameOrUrl: string): Promise<Resolv
 
 export interface OpenDb {
   readonly db: ResolvedDb;
+  readonly target: DbTarget;
   readonly adapter: Adapter;
   readonly connection: Connection;
 }
@@ -34,9 +35,10 @@ export interface OpenDb {
 export async function openDb(store: Store, db: ResolvedDb, ctx: OpContext): Promise<OpenDb> {
   const adapter = await loadAdapter(db.engine);
   const url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
+  const target: DbTarget = { name: db.name, url, cwd: store.root };
   try {
-    const connection = await adapter.connect({ name: db.name, url, cwd: store.root }, { signal: ctx.signal });
-    return { db, adapter, connection };
+    const connection = await adapter.connect(target, { signal: ctx.signal });
+    return { db, target, adapter, connection };
   } catch (e) {
     if (e instanceof RedbError) throw e;
     throw errors.dbUnreachable(db.name, e instanceof Error ? e.message : String(e)).because(e);

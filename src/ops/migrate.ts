@@ -3,6 +3,7 @@ import { updateDbState } from '../repo/index.js';
 import { HAZARDS, isEmptySchema, planHazards, type Hazard, type HazardName, type Plan } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
 import { findStore, loadRef, withDb, type OpContext } from './context.js';
+import { rehearse, type ShadowOutcome } from './shadow.js';
 
 export interface MigratePlan {
   readonly db: string;
@@ -17,6 +18,8 @@ export interface MigratePlan {
 export interface MigrateResult extends MigratePlan {
   readonly applied: boolean;
   readonly executed: readonly string[];
+  /** Whether the plan was rehearsed on a shadow database first. */
+  readonly shadow: ShadowOutcome | 'skipped';
 }
 
 export interface MigrateOptions {
@@ -28,6 +31,8 @@ export interface MigrateOptions {
   readonly allow?: readonly string[] | 'all';
   /** Skip confirmation (CI, agents). */
   readonly yes?: boolean;
+  /** Skip the rehearsal on a shadow database. */
+  readonly noShadow?: boolean;
   /** Asks a person to confirm the plan; absent where nobody can be asked. The core never prompts. */
   readonly confirm?: (plan: MigratePlan) => Promise<boolean>;
 }
@@ -46,7 +51,7 @@ export function parseAllow(value: string | undefined): readonly HazardName[] | '
 export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateResult> {
   const store = findStore(ctx);
   const target = await loadRef(store, ctx.to ?? 'HEAD', ctx);
-  return withDb(store, ctx.db, ctx, async ({ db, adapter, connection }) => {
+  return withDb(store, ctx.db, ctx, async ({ db, target: dbTarget, adapter, connection }) => {
     if (!isEmptySchema(target.schema) && target.schema.engine !== adapter.engine) throw errors.crossEngine(target.schema.engine, adapter.engine);
     const live = await connection.introspect({ signal: ctx.signal });
     const { operations } = changesBetween(live, target.schema);
@@ -55,14 +60,17 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
     const allow = ctx.allow ?? [];
     const blocked = [...new Set(hazards.map((h) => h.name))].filter((h) => allow !== 'all' && !allow.includes(h));
     const planned: MigratePlan = { db: db.name, to: target.label, plan, hazards, blocked, warnings: nativeWarnings(target.schema) };
-    if (ctx.dryRun || plan.steps.length === 0) return { ...planned, applied: false, executed: [] };
-    if (blocked.length > 0) throw errors.hazardsBlocked(blocked);
+    if (plan.steps.length === 0) return { ...planned, applied: false, executed: [], shadow: 'skipped' };
+    if (!ctx.dryRun && blocked.length > 0) throw errors.hazardsBlocked(blocked);
+    // Rehearse before anything touches the target (a dry run rehearses too: it says more).
+    const shadow = ctx.noShadow ? 'skipped' : await rehearse(adapter, dbTarget, live, plan, target.schema);
+    if (ctx.dryRun) return { ...planned, applied: false, executed: [], shadow };
     if (!ctx.yes) {
       if (ctx.confirm === undefined) throw errors.confirmationRequired(`migrate of '${db.name}'`);
       if (!(await ctx.confirm(planned))) throw errors.aborted(`migrate of '${db.name}'`);
     }
     const { executed } = await connection.apply(plan, { signal: ctx.signal });
     if (target.commit !== undefined) await updateDbState(store, db.name, { at: target.commit });
-    return { ...planned, applied: true, executed };
+    return { ...planned, applied: true, executed, shadow };
   });
 }

@@ -42,6 +42,8 @@ describe('migrate and status against SQLite', () => {
     const before = dump(file);
     const r = redbOk(dir.path, ['migrate', 'app', '--dry-run']);
     expect(r.stdout).toContain('ALTER TABLE "Artist" ADD COLUMN "Country" TEXT;');
+    expect(JSON.parse(redbOk(dir.path, ['migrate', 'app', '--dry-run', '--json']).stdout)).toMatchObject({ shadow: 'verified', applied: false });
+    expect(JSON.parse(redbOk(dir.path, ['migrate', 'app', '--dry-run', '--no-shadow', '--json']).stdout)).toMatchObject({ shadow: 'skipped' });
     expect(r.stdout).toContain('dry run: nothing was changed');
     expect(dump(file)).toEqual(before);
   });
@@ -50,6 +52,7 @@ describe('migrate and status against SQLite', () => {
     edit('tables/Artist.yaml', addColumn);
     redbOk(dir.path, ['commit', '-m', 'artist country']);
     const r = redbOk(dir.path, ['migrate', 'app', '--yes']);
+    expect(r.stdout).toContain('rehearsed on a shadow database: it produces the target');
     expect(r.stdout).toContain('applied 1 statements to app');
     expect(dump(file).artists).toHaveLength(275);
     const diff = redb(dir.path, ['diff', 'db:app', 'HEAD', '--exit-code']);

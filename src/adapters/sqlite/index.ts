@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { errors } from '../../errors.js';
 import { planStatements, type Plan } from '../../unified/index.js';
-import type { Adapter, ApplyResult, Connection, DbTarget } from '../adapter.js';
+import type { Adapter, ApplyResult, Connection, DbTarget, Shadow } from '../adapter.js';
 import { parseDbUrl } from '../url.js';
 import { sqliteDialect } from './compile.js';
 import { introspectSqlite } from './introspect.js';
@@ -52,20 +52,37 @@ async function connect(target: DbTarget): Promise<Connection> {
     const detail = e instanceof Error && /unable to open|does not exist/i.test(e.message) ? `no SQLite database at ${file}` : String(e instanceof Error ? e.message : e);
     throw errors.dbUnreachable(target.name, detail).because(e);
   }
+  return connection(db, target.name, file);
+}
+
+function connection(db: Database, name: string, file: string): Connection {
   return {
     introspect: async () => {
       try {
         return introspectSqlite(db);
       } catch (e) {
         if (e instanceof Error && /file is not a database/i.test(e.message)) {
-          throw errors.dbUnreachable(target.name, `${file} is not a SQLite database`).because(e);
+          throw errors.dbUnreachable(name, `${file} is not a SQLite database`).because(e);
         }
         throw e;
       }
     },
-    apply: async (plan) => applyPlan(db, plan, target.name),
+    apply: async (plan) => applyPlan(db, plan, name),
     close: async () => {
-      db.close();
+      if (db.open) db.close();
+    },
+  };
+}
+
+/** An in-memory database: the shadow a plan is rehearsed on before it touches the real one. */
+async function openShadow(): Promise<Shadow> {
+  const { default: Sqlite } = await import('better-sqlite3');
+  const db = new Sqlite(':memory:');
+  db.pragma('foreign_keys = ON');
+  return {
+    connection: connection(db, 'shadow', ':memory:'),
+    drop: async () => {
+      if (db.open) db.close();
     },
   };
 }
@@ -75,4 +92,5 @@ export const sqliteAdapter: Adapter = {
   capabilities: { transactionalDdl: true, namespaces: false },
   dialect: sqliteDialect,
   connect,
+  openShadow,
 };
