@@ -174,6 +174,11 @@ export const errors = {
     hint: 'the planner got this change wrong: split the change into smaller commits, or apply it with --no-shadow after checking --dry-run yourself',
     data: { db: dbName, differences },
   })),
+  shadowUnavailable: define('REDB_SHADOW_UNAVAILABLE', (dbName: string, detail: string) => ({
+    message: `cannot create a shadow database beside '${dbName}' to rehearse the plan on: ${detail}`,
+    hint: 'grant the user the right to create and drop databases, or pass --no-shadow to apply without a rehearsal',
+    data: { db: dbName, detail },
+  })),
   mergeInProgress: define('REDB_MERGE_IN_PROGRESS', (action: string) => ({
     message: `a merge is in progress, so ${action} has to wait`,
     hint: 'resolve the conflicts (redb status lists them) and redb commit, or redb merge --abort',

@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { errors } from '../../errors.js';
 import { planStatements, type Plan } from '../../unified/index.js';
-import type { Adapter, ApplyResult, Connection, DbTarget } from '../adapter.js';
+import type { Adapter, ApplyResult, Connection, DbTarget, Shadow } from '../adapter.js';
 import { redactUrl } from '../url.js';
 import type { Flavor, Query } from './catalog-queries.js';
 import { mysqlDialect } from './compile.js';
 import { introspectMysql } from './introspect.js';
+import { quoteIdent } from './sql-text.js';
 
 type Driver = import('mysql2/promise').Connection;
 
@@ -116,9 +118,46 @@ async function connect(target: DbTarget): Promise<Connection> {
   };
 }
 
+/**
+ * A scratch database on the same server (same version, same defaults as the target's database) to
+ * rehearse a plan on; dropped afterwards whatever happens.
+ */
+async function openShadow(target: DbTarget): Promise<Shadow> {
+  const t = parseMysqlUrl(target.url);
+  const { createConnection } = await import('mysql2/promise');
+  const name = `redb_shadow_${randomBytes(6).toString('hex')}`;
+  let admin: Driver;
+  try {
+    admin = await createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectTimeout: 10_000 });
+  } catch (e) {
+    throw errors.dbUnreachable(target.name, message(e)).because(e);
+  }
+  admin.on('error', () => {});
+  try {
+    const [rows] = await admin.query('SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [t.database]);
+    const defaults = (rows as { cs: string; co: string }[])[0];
+    await admin.query(`CREATE DATABASE ${quoteIdent(name)}${defaults === undefined ? '' : ` CHARACTER SET ${defaults.cs} COLLATE ${defaults.co}`}`);
+  } catch (e) {
+    await admin.end().catch(() => undefined);
+    throw errors.shadowUnavailable(target.name, message(e)).because(e);
+  }
+  const url = new URL(target.url.replace(/^mariadb:/i, 'mysql:'));
+  url.pathname = `/${encodeURIComponent(name)}`;
+  const drop = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).finally(() => admin.end().catch(() => undefined));
+  };
+  try {
+    return { connection: await connect({ name: `${target.name} (shadow)`, url: url.toString(), cwd: target.cwd }), drop };
+  } catch (e) {
+    await drop();
+    throw e;
+  }
+}
+
 export const mysqlAdapter: Adapter = {
   engine: 'mysql',
   capabilities: { transactionalDdl: false, namespaces: false },
   dialect: mysqlDialect,
   connect,
+  openShadow,
 };
