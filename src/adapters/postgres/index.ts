@@ -4,6 +4,7 @@ import { planStatements, type Plan } from '../../unified/index.js';
 import type { Adapter, ApplyResult, Connection, DbTarget } from '../adapter.js';
 import { postgresDialect } from './compile.js';
 import { introspectPostgres } from './introspect.js';
+import { openPostgresShadow } from './shadow.js';
 
 /** A driver error as text; a refused connection is an AggregateError with an empty message. */
 function message(e: unknown): string {
@@ -69,4 +70,5 @@ export const postgresAdapter: Adapter = {
   capabilities: { transactionalDdl: true, namespaces: true },
   dialect: postgresDialect,
   connect,
+  openShadow: (target) => openPostgresShadow(target, connect),
 };

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { errors } from '../../errors.js';
+import type { Connection, DbTarget, Shadow } from '../adapter.js';
+import { quoteIdent } from './sql-text.js';
+
+/**
+ * A scratch database on the target's own server (so the same version, encoding and locale) to
+ * rehearse a plan on. Created from template0, so nothing a site added to template1 leaks in; always
+ * dropped afterwards.
+ */
+export async function openPostgresShadow(target: DbTarget, connect: (target: DbTarget) => Promise<Connection>): Promise<Shadow> {
+  const { default: pg } = await import('pg');
+  const name = `redb_shadow_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: target.url, application_name: 'redb', connectionTimeoutMillis: 15_000 });
+  admin.on('error', () => undefined);
+  try {
+    await admin.connect();
+  } catch (e) {
+    throw errors.dbUnreachable(target.name, e instanceof Error ? e.message : String(e)).because(e);
+  }
+  try {
+    const { rows } = await admin.query<{ encoding: string; collate: string; ctype: string }>(
+      'SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = current_database()',
+    );
+    const db = rows[0];
+    const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+    await admin.query(
+      `CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0${db === undefined ? '' : ` ENCODING ${literal(db.encoding)} LC_COLLATE ${literal(db.collate)} LC_CTYPE ${literal(db.ctype)}`}`,
+    );
+  } catch (e) {
+    await admin.end().catch(() => undefined);
+    throw errors.shadowUnavailable(target.name, e instanceof Error ? e.message : String(e)).because(e);
+  }
+  const url = new URL(target.url);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  const drop = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).finally(() => admin.end().catch(() => undefined));
+  };
+  try {
+    return { connection: await connect({ name: `${target.name} (shadow)`, url: url.toString(), cwd: target.cwd }), drop };
+  } catch (e) {
+    await drop();
+    throw e;
+  }
+}
