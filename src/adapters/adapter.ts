@@ -21,8 +21,25 @@ export interface ApplyResult {
   readonly executed: readonly string[];
 }
 
+/** One row of a database's own migration history (`redb_migrations`). */
+export interface MigrationRecord {
+  /** The commit the database was brought to; absent when the target was not a commit. */
+  readonly commit?: string | undefined;
+  /** sha1 of the plan's statements. */
+  readonly planHash: string;
+  readonly statements: readonly string[];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly outcome: 'applied' | 'failed';
+  readonly error?: string | undefined;
+}
+
 export interface Connection {
   introspect(options?: { signal?: AbortSignal }): Promise<Schema>;
+  /** Append to the database's own history, kept outside the modelled schema. */
+  recordMigration?(record: MigrationRecord): Promise<void>;
+  /** The history, newest first. */
+  readHistory?(): Promise<MigrationRecord[]>;
   /** Run a plan; on failure it throws REDB_MIGRATE_FAILED saying whether the database was rolled back. */
   apply(plan: Plan, options?: { signal?: AbortSignal }): Promise<ApplyResult>;
   close(): Promise<void>;

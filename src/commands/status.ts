@@ -25,6 +25,7 @@ export default async function run(io: Io, opts: { json?: boolean; exitCode?: boo
       'in-sync': paint.green(io, 'in sync'),
       drift: paint.red(io, 'drift'),
       untracked: paint.dim(io, 'not migrated or committed yet'),
+      'unknown-commit': paint.yellow(io, 'migrated to a commit this repository does not have (fetch it from where it was made)'),
       unreachable: paint.yellow(io, 'unreachable'),
     } as const;
     for (const d of result.databases) {

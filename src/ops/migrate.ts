@@ -1,6 +1,7 @@
 import { errors } from '../errors.js';
 import { updateDbState } from '../repo/index.js';
-import { HAZARDS, isEmptySchema, planHazards, type Hazard, type HazardName, type Plan } from '../unified/index.js';
+import { createHash } from 'node:crypto';
+import { HAZARDS, isEmptySchema, planHazards, planStatements, type Hazard, type HazardName, type Plan } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
 import { findStore, loadRef, withDb, type OpContext } from './context.js';
 import { rehearse, type ShadowOutcome } from './shadow.js';
@@ -69,8 +70,26 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
       if (ctx.confirm === undefined) throw errors.confirmationRequired(`migrate of '${db.name}'`);
       if (!(await ctx.confirm(planned))) throw errors.aborted(`migrate of '${db.name}'`);
     }
-    const { executed } = await connection.apply(plan, { signal: ctx.signal });
+    const statements = planStatements(plan);
+    const record = async (outcome: 'applied' | 'failed', error?: string): Promise<string | undefined> => {
+      if (connection.recordMigration === undefined) return undefined;
+      const entry = { commit: target.commit, planHash: createHash('sha1').update(statements.join(';\n')).digest('hex'), statements, startedAt, finishedAt: new Date().toISOString(), outcome, error };
+      // The history must never hide the migration's own outcome.
+      return connection.recordMigration(entry).then(
+        () => undefined,
+        (e: unknown) => `the migration history could not be written: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    };
+    const startedAt = new Date().toISOString();
+    let executed: readonly string[];
+    try {
+      ({ executed } = await connection.apply(plan, { signal: ctx.signal }));
+    } catch (e) {
+      await record('failed', e instanceof Error ? e.message : String(e));
+      throw e;
+    }
+    const historyProblem = await record('applied');
     if (target.commit !== undefined) await updateDbState(store, db.name, { at: target.commit });
-    return { ...planned, applied: true, executed, shadow };
+    return { ...planned, warnings: historyProblem === undefined ? planned.warnings : [...planned.warnings, historyProblem], applied: true, executed, shadow };
   });
 }

@@ -19,6 +19,31 @@ import { changesBetween } from './changes.js';
 import { withDb, type OpContext } from './context.js';
 import type { DbStatus, StatusResult } from './status.js';
 
+const hasCommit = (store: Store, id: string): Promise<boolean> =>
+  readCommitInfo(store, id).then(
+    () => true,
+    (e: unknown) => {
+      if (e instanceof RedbError && e.code === 'REDB_REF_NOT_FOUND') return false;
+      throw e;
+    },
+  );
+
+/**
+ * Where a database is: the last commit its own history (`redb_migrations`) records, else what this
+ * repository last saw; and whether its live schema still matches that commit.
+ */
+async function databaseStatus(store: Store, name: string, seen: string | undefined, ctx: OpContext): Promise<DbStatus> {
+  return withDb(store, name, ctx, async ({ connection }) => {
+    const history = (await connection.readHistory?.()) ?? [];
+    const at = history.find((h) => h.outcome === 'applied' && h.commit !== undefined)?.commit ?? seen;
+    if (at === undefined) return { name, state: 'untracked', changes: [] };
+    if (!(await hasCommit(store, at))) return { name, at, state: 'unknown-commit', changes: [] };
+    const [expected, live] = await Promise.all([readSchemaAt(store, at), connection.introspect({ signal: ctx.signal })]);
+    const { lines } = changesBetween(expected, live);
+    return { name, at, state: lines.length === 0 ? 'in-sync' : 'drift', changes: lines };
+  });
+}
+
 /** The full status: parse and compare the working tree, and look at every bound database. */
 export async function fullStatus(store: Store, ctx: OpContext & { databases?: boolean }): Promise<StatusResult> {
   const [ref, head, config, state] = await Promise.all([headRef(store), headCommit(store), readConfig(store), readDbState(store)]);
@@ -27,21 +52,11 @@ export async function fullStatus(store: Store, ctx: OpContext & { databases?: bo
   const databases: DbStatus[] = [];
   if (ctx.databases !== false) {
     for (const name of Object.keys(config.databases).sort()) {
-      const at = state[name]?.at;
-      if (at === undefined) {
-        databases.push({ name, state: 'untracked', changes: [] });
-        continue;
-      }
       try {
-        const [expected, live] = await Promise.all([
-          readSchemaAt(store, at),
-          withDb(store, name, ctx, ({ connection }) => connection.introspect({ signal: ctx.signal })),
-        ]);
-        const { lines } = changesBetween(expected, live);
-        databases.push({ name, at, state: lines.length === 0 ? 'in-sync' : 'drift', changes: lines });
+        databases.push(await databaseStatus(store, name, state[name]?.at, ctx));
       } catch (e) {
         if (!(e instanceof RedbError)) throw e;
-        databases.push({ name, at, state: 'unreachable', changes: [], error: { code: e.code, message: e.message } });
+        databases.push({ name, at: state[name]?.at, state: 'unreachable', changes: [], error: { code: e.code, message: e.message } });
       }
     }
   }

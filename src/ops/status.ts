@@ -8,8 +8,11 @@ export interface DbStatus {
   readonly name: string;
   /** The commit the database was last brought to, if redb knows it. */
   readonly at?: string | undefined;
-  /** in-sync: live schema equals `at`; drift: it does not; untracked: no commit recorded; unreachable: could not look. */
-  readonly state: 'in-sync' | 'drift' | 'untracked' | 'unreachable';
+  /**
+   * in-sync: live schema equals `at`; drift: it does not; untracked: no commit recorded;
+   * unknown-commit: its history names a commit this repository does not have; unreachable: could not look.
+   */
+  readonly state: 'in-sync' | 'drift' | 'untracked' | 'unknown-commit' | 'unreachable';
   readonly changes: readonly ChangeLine[];
   readonly error?: { readonly code: string; readonly message: string } | undefined;
 }

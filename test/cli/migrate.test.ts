@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +62,23 @@ describe('migrate and status against SQLite', () => {
     expect(status.databases).toEqual([expect.objectContaining({ name: 'app', state: 'in-sync', at: head })]);
   });
 
+  it('keeps a history in the database itself, outside the modelled schema', () => {
+    edit('tables/Artist.yaml', addColumn);
+    redbOk(dir.path, ['commit', '-m', 'artist country']);
+    redbOk(dir.path, ['migrate', 'app', '--yes']);
+    const head = (JSON.parse(redbOk(dir.path, ['log', '--json', '-n', '1']).stdout) as { id: string }[])[0]?.id;
+    const db = new Sqlite(file, { readonly: true });
+    const rows = db.prepare('SELECT commit_id, outcome, statements FROM redb_migrations').all() as { commit_id: string; outcome: string; statements: string }[];
+    db.close();
+    expect(rows).toEqual([{ commit_id: head, outcome: 'applied', statements: JSON.stringify(['ALTER TABLE "Artist" ADD COLUMN "Country" TEXT']) }]);
+    // The history table is not part of the schema...
+    expect(redb(dir.path, ['diff', 'db:app', 'HEAD', '--exit-code']).code).toBe(0);
+    // ...and it, not this checkout's memory, says which commit the database is at.
+    rmSync(join(dir.path, '.redb', 'state', 'databases.json'));
+    const status = JSON.parse(redbOk(dir.path, ['status', '--json']).stdout) as { databases: { state: string; at: string }[] };
+    expect(status.databases).toEqual([expect.objectContaining({ state: 'in-sync', at: head })]);
+  });
+
   it('asks for --yes when there is no terminal to confirm on', () => {
     edit('tables/Artist.yaml', addColumn);
     redbOk(dir.path, ['commit', '-m', 'artist country']);
@@ -101,7 +118,11 @@ describe('migrate and status against SQLite', () => {
     expect(errorCode(r)).toBe('REDB_MIGRATE_FAILED');
     expect(r.stderr).toContain('UNIQUE constraint failed');
     expect(r.stderr).toContain('the database was left as it was');
-    expect(dump(file)).toEqual(before);
+    const db = new Sqlite(file, { readonly: true });
+    const history = db.prepare('SELECT outcome, error FROM redb_migrations').all() as { outcome: string; error: string }[];
+    db.close();
+    expect(history).toEqual([{ outcome: 'failed', error: expect.stringContaining('UNIQUE constraint failed') }]);
+    expect({ ...dump(file), schema: dump(file).schema.filter((o) => (o as { name: string }).name !== 'redb_migrations') }).toEqual(before);
   });
 
   it('reports drift when the live schema moves away from its commit', () => {

@@ -4,6 +4,7 @@ import { planStatements, type Plan } from '../../unified/index.js';
 import type { Adapter, ApplyResult, Connection, DbTarget, Shadow } from '../adapter.js';
 import { parseDbUrl } from '../url.js';
 import { sqliteDialect } from './compile.js';
+import { readHistory, recordMigration } from './history.js';
 import { introspectSqlite } from './introspect.js';
 
 type Database = import('better-sqlite3').Database;
@@ -68,6 +69,8 @@ function connection(db: Database, name: string, file: string): Connection {
       }
     },
     apply: async (plan) => applyPlan(db, plan, name),
+    recordMigration: async (record) => recordMigration(db, record),
+    readHistory: async () => readHistory(db),
     close: async () => {
       if (db.open) db.close();
     },

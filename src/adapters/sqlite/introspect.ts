@@ -17,6 +17,9 @@ import {
 import { parseCreateIndex, parseCreateTable, parseCreateView, type ParsedConstraint, type ParsedTable } from './parse-ddl.js';
 import { sqliteColumnType } from './types.js';
 
+/** redb's own migration history lives beside the schema, never in it. */
+export const HISTORY_TABLE = 'redb_migrations';
+
 /** Raw catalog rows: private to this file, mapped once into model objects. */
 interface RawObject {
   type: 'table' | 'view' | 'index' | 'trigger';
@@ -49,21 +52,21 @@ interface RawIndex {
 /** Five catalog queries for the whole database, never one per table. */
 function readCatalog(db: Database) {
   const objects = db
-    .prepare<[], RawObject>(`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`)
+    .prepare<[], RawObject>(`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name <> '${HISTORY_TABLE}' ORDER BY name`)
     .all();
   const tableInfo = db.prepare<[], RawTableInfo>(`SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main'`).all();
   const columns = db
     .prepare<[], RawColumn>(
       `SELECT m.name AS tbl, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden
          FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p
-        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> '${HISTORY_TABLE}'
         ORDER BY m.name, p.cid`,
     )
     .all();
   const indexes = db
     .prepare<[], RawIndex>(
       `SELECT m.name AS tbl, il.name, il.origin FROM sqlite_schema m JOIN pragma_index_list(m.name) il
-        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`,
+        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> '${HISTORY_TABLE}'`,
     )
     .all();
   return { objects, tableInfo, columns, indexes };
