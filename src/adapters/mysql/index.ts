@@ -5,6 +5,7 @@ import type { Adapter, ApplyResult, Connection, DbTarget, Shadow } from '../adap
 import { redactUrl } from '../url.js';
 import type { Flavor, Query } from './catalog-queries.js';
 import { mysqlDialect } from './compile.js';
+import { readHistory, recordMigration } from './history.js';
 import { introspectMysql } from './introspect.js';
 import { quoteIdent } from './sql-text.js';
 
@@ -112,6 +113,8 @@ async function connect(target: DbTarget): Promise<Connection> {
       return introspectMysql(query, t.database, flavor);
     },
     apply: async (plan, options) => applyPlan(driver, plan, target.name, options?.signal),
+    recordMigration: async (record) => recordMigration(query, t.database, record),
+    readHistory: async () => readHistory(query, t.database),
     close: async () => {
       await driver.end();
     },
