@@ -36,10 +36,10 @@ describe('the PostgreSQL adapter against a real PostgreSQL server', () => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       let queries = 0;
-      const query = client.query.bind(client) as (sql: string) => Promise<unknown>;
-      (client as unknown as { query: (sql: string) => Promise<unknown> }).query = (sql: string) => {
+      const query = client.query.bind(client) as (sql: string, params?: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: (sql: string, params?: unknown[]) => Promise<unknown> }).query = (sql: string, params?: unknown[]) => {
         queries++;
-        return query(sql);
+        return query(sql, params);
       };
       try {
         const schema = await introspectPostgres(client);
@@ -50,7 +50,7 @@ describe('the PostgreSQL adapter against a real PostgreSQL server', () => {
     };
     try {
       await small.exec('CREATE TABLE one (id int PRIMARY KEY)');
-      const many = Array.from({ length: 40 }, (_, i) => `CREATE TABLE t${i} (id int PRIMARY KEY, v text UNIQUE, CHECK (id > 0)); CREATE INDEX t${i}_v ON t${i} (lower(v))`);
+      const many = Array.from({ length: 40 }, (_, i) => `CREATE TABLE t${i} (id int PRIMARY KEY, v text UNIQUE, CHECK (id > 0)); CREATE INDEX t${i}_v ON t${i} (lower(v)); CREATE INDEX t${i}_id ON t${i} (id DESC)`);
       await large.exec(many.join(';\n'));
       const a = await count(small.url);
       const b = await count(large.url);

@@ -69,6 +69,31 @@ const CHANGES: Record<string, [from: string, to: string]> = {
     `CREATE TYPE e AS ENUM ('b', 'd'); CREATE DOMAIN d AS int CHECK (VALUE > 0); CREATE TYPE c AS (x int, y text)`,
     `CREATE TYPE e AS ENUM ('a', 'b', 'c', 'd', 'e'); CREATE DOMAIN d AS int NOT NULL DEFAULT 3 CONSTRAINT d_small CHECK (VALUE < 10); CREATE TYPE c AS (x bigint, z date)`,
   ],
+  'take back privileges, storage settings, tablespaces and other natives': [
+    `DO $$ BEGIN CREATE ROLE redb_reader; EXCEPTION WHEN OTHERS THEN NULL; END $$;
+     CREATE TABLE p (tenant int, id int, a int, b text, CONSTRAINT p_pk PRIMARY KEY (tenant, id) WITH (fillfactor = 70),
+       CONSTRAINT p_b UNIQUE (b) INCLUDE (a)) TABLESPACE redb_ts;
+     CREATE TABLE c (tenant int, p_id int, n int GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME c_numbers), note text,
+       CONSTRAINT c_p FOREIGN KEY (tenant, p_id) REFERENCES p ON DELETE SET NULL (p_id));
+     ALTER TABLE c ALTER COLUMN note SET STORAGE EXTERNAL, ALTER COLUMN note SET STATISTICS 20, ALTER COLUMN note SET COMPRESSION pglz;
+     CREATE INDEX c_note ON c (note) TABLESPACE redb_ts;
+     GRANT SELECT, INSERT ON p TO PUBLIC; GRANT UPDATE (note) ON c TO redb_reader WITH GRANT OPTION; REVOKE TRUNCATE ON c FROM CURRENT_USER;
+     CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'; REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC;
+     CREATE PUBLICATION pub FOR TABLE p;
+     CREATE TEXT SEARCH DICTIONARY d (TEMPLATE = pg_catalog.simple); CREATE TEXT SEARCH CONFIGURATION cfg (PARSER = pg_catalog."default");
+     ALTER TEXT SEARCH CONFIGURATION cfg ADD MAPPING FOR word WITH d`,
+    `CREATE TABLE p (tenant int, id int, a int, b text, CONSTRAINT p_pk PRIMARY KEY (tenant, id), CONSTRAINT p_b UNIQUE (b));
+     CREATE TABLE c (tenant int, p_id int, n int GENERATED ALWAYS AS IDENTITY, note text,
+       CONSTRAINT c_p FOREIGN KEY (tenant, p_id) REFERENCES p ON DELETE SET NULL);
+     CREATE INDEX c_note ON c (note);
+     CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'`,
+  ],
+  'add privileges and settings to existing objects, and keep them on a view made again': [
+    `CREATE TABLE t (id int PRIMARY KEY, a text, b int); CREATE VIEW v AS SELECT id FROM t`,
+    `CREATE TABLE t (id int, a text, b int, CONSTRAINT t_pkey PRIMARY KEY (id) INCLUDE (b));
+     ALTER TABLE t ALTER COLUMN a SET STORAGE MAIN; GRANT SELECT ON t TO PUBLIC;
+     CREATE VIEW v AS SELECT id, a FROM t; GRANT SELECT ON v TO PUBLIC; CREATE PUBLICATION pub FOR TABLE t WITH (publish = 'insert')`,
+  ],
   'alter a sequence and its owner': [
     'CREATE SEQUENCE s; CREATE TABLE t (id int)',
     'CREATE SEQUENCE s AS integer INCREMENT BY 2 MINVALUE 5 MAXVALUE 500 CACHE 4 CYCLE; CREATE TABLE t (id int); ALTER SEQUENCE s OWNED BY t.id',

@@ -34,12 +34,35 @@ export async function pgQuery<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
+/** The tablespace cases may use; a tablespace belongs to the server, so it is made once and kept. */
+export const TEST_TABLESPACE = 'redb_ts';
+let tablespace: Promise<void> | undefined;
+
+/** An in-place tablespace (a developer option) needs no directory of its own on the server. */
+async function ensureTablespace(admin: string): Promise<void> {
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  try {
+    if ((await client.query('SELECT 1 FROM pg_tablespace WHERE spcname = $1', [TEST_TABLESPACE])).rowCount === 0) {
+      await client.query('SET allow_in_place_tablespaces = on');
+      // Another test process may make it at the same moment.
+      await client.query(`CREATE TABLESPACE ${TEST_TABLESPACE} LOCATION ''`).catch((e: unknown) => {
+        if ((e as { code?: string }).code !== '42710' && (e as { code?: string }).code !== '23505') throw e;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /** Every scratch database is a fresh `redb_t_<random>` on the shared test server, dropped after use. */
 export const postgresEngine: TestEngine = {
   engine: 'postgres',
   async create(): Promise<ScratchDb> {
     const name = `redb_t_${randomBytes(6).toString('hex')}`;
     const admin = serverUrl('REDB_TEST_PG_URL');
+    tablespace ??= ensureTablespace(admin);
+    await tablespace;
     await pgExec(admin, `CREATE DATABASE "${name}"`);
     const url = pgDatabaseUrl(name);
     return {

@@ -15,6 +15,7 @@ import {
 } from '../../unified/index.js';
 import { alterColumnSql, alterTableSql, addColumnSql, dropColumnSql, rewritesTable } from './ddl-alter.js';
 import { alterObjectSql, sequenceRestarts } from './ddl-alter-objects.js';
+import { EARLY_EXTRA_NATIVES } from './ddl-natives.js';
 import { createObjectSql, dropObjectSql, ownedBySql, sequenceSql } from './ddl-objects.js';
 import { addConstraintSql, commentOn, createTableSql, dropConstraintSql, dropIndexSql, dropPolicySql, indexSql, policySql, primaryKeySql } from './ddl-tables.js';
 import { dependencyOrder, referenceText } from './order.js';
@@ -33,7 +34,7 @@ const PHASE = {
 } as const;
 
 /** Natives other objects may need (collations, types, operators, foreign tables...) are made with the types. */
-const EARLY_NATIVES = new Set(['collation', 'range type', 'aggregate', 'cast', 'operator', 'foreign server', 'foreign table']);
+const EARLY_NATIVES = new Set(['collation', 'range type', 'aggregate', 'cast', 'operator', 'foreign server', 'foreign table', ...EARLY_EXTRA_NATIVES]);
 
 const DROP_PHASE = { namespace: PHASE.dropNamespace, extension: PHASE.dropExtension, enum: PHASE.dropType, domain: PHASE.dropType, composite: PHASE.dropType,
   sequence: PHASE.dropSequence, routine: PHASE.dropRoutine, table: PHASE.dropTable, view: PHASE.dropView, trigger: PHASE.dropTrigger, native: PHASE.dropLateNative } as const;
@@ -91,6 +92,7 @@ export function compilePostgres(input: PlanInput): Plan {
   const droppedViews: { op: Operation | undefined; target: SchemaObject; statements: readonly string[] }[] = [];
   const rebuilt: SchemaObject[] = [];
   const droppedTables: { op: Operation; table: Table }[] = [];
+  const droppedNatives: { op: Operation; target: SchemaObject }[] = [];
 
   for (const op of input.operations) {
     const inherited = op.op === 'add_column' || op.op === 'drop_column' || op.op === 'alter_column' ? inheritedColumnSql(op, input) : undefined;
@@ -102,6 +104,7 @@ export function compilePostgres(input: PlanInput): Plan {
       case 'drop_object':
         if (op.target.kind === 'table') droppedTables.push({ op, table: op.target.object });
         else if (op.target.kind === 'view') droppedViews.push({ op, target: op.target, statements: [dropObjectSql(op.target)] });
+        else if (op.target.kind === 'native') droppedNatives.push({ op, target: op.target });
         else add(dropPhase(op.target), [op], [dropObjectSql(op.target)]);
         break;
       case 'create_object': {
@@ -179,6 +182,10 @@ export function compilePostgres(input: PlanInput): Plan {
   for (const t of triggersToRestore(input, recreated)) add(PHASE.trigger, [], createObjectSql({ kind: 'trigger', object: t }), [], `~ trigger ${t.table}.${t.name} (view re-created)`);
   const recreatedViews = input.to.views.filter((v) => recreated.has(viewKey(v)));
   for (const n of nativesToRestore(input, recreatedViews)) add(PHASE.lateNative, [], [n.definition], [], `~ ${n.type} ${n.name} (view re-created)`);
+
+  // Natives go before what they name (a text search configuration before its dictionaries).
+  const nativeOrder = dependencyOrder(droppedNatives, (d) => ({ schema: (d.target.object as { schema?: string }).schema, name: nameOf(d.target) }), (d) => referenceText(d.target));
+  for (const { op, target } of nativeOrder.reverse()) add(dropPhase(target), [op], [dropObjectSql(target)]);
 
   // A dropped table's foreign keys go first, so tables that reference each other can all be dropped.
   for (const { op, table } of droppedTables) add(PHASE.dropForeignKey, [op], table.foreignKeys.map((def) => dropConstraintSql(table, { type: 'foreign_key', def })), [], ' (foreign keys)');

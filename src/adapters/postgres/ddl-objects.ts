@@ -2,6 +2,7 @@ import { errors } from '../../errors.js';
 import { objectId, type Domain, type NativeObject, type Routine, type SchemaObject, type Sequence, type Trigger, type View } from '../../unified/index.js';
 import { commentOn, constraintSql, indexSql, sequenceOptionsSql, typeSql } from './ddl-tables.js';
 import { identValue, qname, quoteIdent, quoteLiteral, tokenize } from './sql-text.js';
+import { dropExtraNativeSql } from './ddl-natives.js';
 
 /** CREATE, DROP and ALTER for every object kind but tables (see ddl-tables.ts). */
 
@@ -133,8 +134,11 @@ function dropNativeSql(n: NativeObject): string {
       return n.definition.replace(/ REPLICA IDENTITY .*$/s, ' REPLICA IDENTITY DEFAULT');
     case 'inheritance':
       return n.definition.replace(/ INHERIT /g, ' NO INHERIT ');
-    default:
-      throw errors.planUnsupported('postgres', `dropping native ${n.type} ${n.name}`);
+    default: {
+      const sql = dropExtraNativeSql(n);
+      if (sql === undefined) throw errors.planUnsupported('postgres', `dropping native ${n.type} ${n.name}`);
+      return sql;
+    }
   }
 }
 

@@ -1,5 +1,30 @@
 import type { IndexKey } from '../../unified/index.js';
+import type { KeySignature, RawKeyDecoration } from './catalog-indexes.js';
 import { identValue, quoteIdent, tokenize, unwrapParens, type PgToken } from './sql-text.js';
+
+/** indoption bits (catalog/pg_index.h). */
+const INDOPTION_DESC = 1;
+const INDOPTION_NULLS_FIRST = 2;
+
+export const signatureKey = (s: KeySignature): string => `${s.type}:${s.am}:${s.opclass}:${s.collation}:${s.columnCollation}`;
+
+/**
+ * A plain column key as pg_get_indexdef() would print it: COLLATE and operator class as the server
+ * decided for this kind of key, then DESC / NULLS only where they differ from the default order
+ * (DESC implies NULLS FIRST). Access methods that cannot order keep indoption at zero.
+ */
+export function catalogIndexKey(column: string, option: number, decoration: RawKeyDecoration): IndexKey {
+  const desc = (option & INDOPTION_DESC) !== 0;
+  const nullsFirst = (option & INDOPTION_NULLS_FIRST) !== 0;
+  const nulls = desc && !nullsFirst ? 'last' : !desc && nullsFirst ? 'first' : undefined;
+  return {
+    column,
+    ...(decoration.collation === null ? {} : { collation: decoration.collation }),
+    ...(decoration.opclass === null ? {} : { opclass: decoration.opclass }),
+    ...(desc ? { desc } : {}),
+    ...(nulls === undefined ? {} : { nulls }),
+  };
+}
 
 /**
  * The key list of an index, read from `pg_get_indexdef()`. The catalog says which keys are columns

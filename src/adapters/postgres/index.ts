@@ -1,3 +1,16 @@
+/**
+ * The PostgreSQL adapter: introspection (introspect.ts, a fixed number of catalog queries) and DDL
+ * for every operation (compile.ts), applied in one transaction.
+ *
+ * What the model cannot say is kept as native DDL (NativeObject), never dropped: privileges (GRANT /
+ * REVOKE against each object's default), tablespaces, column storage / compression / statistics,
+ * custom identity sequence names, ON DELETE SET NULL (columns), INCLUDE and WITH on keys,
+ * publications, text search objects, base types, and more (see catalog-natives.ts).
+ *
+ * Deliberately left out, as `pg_dump --no-owner` and other schema tools do: owners (of every object)
+ * and the grantor of a privilege. Objects belong to the role that applies a plan, and privileges are
+ * granted by it. Default privileges (ALTER DEFAULT PRIVILEGES) are not read either.
+ */
 import type { Client } from 'pg';
 import { errors } from '../../errors.js';
 import { planStatements, type Plan } from '../../unified/index.js';

@@ -1,5 +1,5 @@
 import type { NativeObject } from '../../unified/index.js';
-import type { RawNative } from './catalog-objects.js';
+import type { RawNative } from './catalog-natives.js';
 import { commentSql, statements, TRIGGER_STATE } from './introspect-objects.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -65,9 +65,20 @@ function operator(raw: RawNative): NativeObject {
   };
 }
 
-export function mapNative(raw: RawNative): NativeObject {
+export function mapNative(raw: RawNative): NativeObject | undefined {
   const d = raw.detail;
   switch (raw.type) {
+    case 'publication':
+    case 'text search configuration':
+    case 'text search dictionary':
+    case 'text search parser':
+    case 'text search template':
+    case 'shell type':
+    case 'base type':
+      return { type: raw.type, schema: raw.schema ?? undefined, name: raw.name, definition: statements(raw.def ?? '', commentSql(text(d.on) ?? '', raw.comment)) };
+    case 'grant':
+      // Privileges set back to exactly the default ones leave nothing to keep.
+      return raw.def === null ? undefined : { type: raw.type, schema: raw.schema ?? undefined, name: raw.name, definition: raw.def };
     case 'rule':
       return {
         type: 'rule',

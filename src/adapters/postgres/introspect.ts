@@ -1,10 +1,14 @@
 import type { ClientBase } from 'pg';
-import { MODEL_VERSION, normalizeSchema, type Namespace, type Schema, type Table, type Trigger, type View } from '../../unified/index.js';
+import { MODEL_VERSION, normalizeSchema, type NativeObject, type Namespace, type Schema, type Table, type Trigger, type View } from '../../unified/index.js';
+import * as ix from './catalog-indexes.js';
+import * as nq from './catalog-natives.js';
 import * as q from './catalog-objects.js';
 import * as t from './catalog-tables.js';
+import { signatureKey } from './index-def.js';
 import { mapRoutines, mapSequence, mapTrigger, mapUserTypes } from './introspect-objects.js';
 import { mapNative } from './introspect-natives.js';
-import { mapTable, mapView, orUndefined, type RelationRows } from './introspect-tables.js';
+import { relationNatives } from './introspect-table-natives.js';
+import { keySignatures, mapTable, mapView, orUndefined, type RelationRows } from './introspect-tables.js';
 import { qname } from './sql-text.js';
 import type { PgTypeInfo } from './types.js';
 
@@ -32,12 +36,41 @@ function mapNamespace(raw: q.RawNamespace): Namespace | undefined {
   return { name: raw.name, comment: orUndefined(raw.comment) };
 }
 
+/** Columns by relation in attribute order, and by relation and attribute number. */
+function columnMaps(columns: readonly t.RawColumn[]) {
+  const byRel = groupBy(columns, (c) => c.rel);
+  const attributes = new Map<string, Map<number, t.RawColumn>>();
+  for (const [rel, list] of byRel) {
+    list.sort((a, b) => a.num - b.num);
+    attributes.set(rel, new Map(list.map((c) => [c.num, c])));
+  }
+  return { byRel, attributes };
+}
+
+/**
+ * What the server prints after each distinct kind of plain column key (KEY_DECORATIONS), in one
+ * query that runs even when there is none, so that the number of queries never varies.
+ */
+async function keyDecorations(client: ClientBase, indexes: readonly ix.RawIndex[], rows: Pick<RelationRows, 'attributes'>) {
+  const signatures = new Map<string, ix.KeySignature>();
+  for (const index of indexes) for (const s of keySignatures(index, rows)) signatures.set(signatureKey(s), s);
+  const list = [...signatures.values()];
+  const decorations = new Map<string, ix.RawKeyDecoration>();
+  const params = (['type', 'am', 'opclass', 'collation', 'columnCollation'] as const).map((k) => list.map((s) => s[k]));
+  for (const row of (await client.query(ix.KEY_DECORATIONS, params)).rows as ix.RawKeyDecoration[]) {
+    const signature = list[row.i - 1];
+    if (signature !== undefined) decorations.set(signatureKey(signature), row);
+  }
+  return decorations;
+}
+
 /** Every catalog row the model is made from, read in one read-only snapshot. */
 async function readCatalog(client: ClientBase) {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    // Everything the server prints is then schema-qualified: see catalog-sql.ts.
-    await client.query("SET LOCAL search_path = ''");
+    // With no search path everything the server prints is schema-qualified (see catalog-sql.ts);
+    // catalog queries are estimated costly enough to be JIT-compiled, which takes longer than running them.
+    await client.query("SET LOCAL search_path = ''; SET LOCAL jit = off");
     const rows = async <T>(sql: string): Promise<T[]> => (await client.query(sql)).rows as T[];
     const catalog = {
       namespaces: await rows<q.RawNamespace>(q.NAMESPACES),
@@ -45,16 +78,17 @@ async function readCatalog(client: ClientBase) {
       typeInfo: await rows<q.RawTypeInfo>(q.TYPE_INFO),
       userTypes: await rows<q.RawUserType>(q.USER_TYPES),
       relations: await rows<t.RawRelation>(t.RELATIONS),
-      columns: await rows<t.RawColumn>(t.COLUMNS),
+      columns: columnMaps(await rows<t.RawColumn>(t.COLUMNS)),
       constraints: await rows<t.RawConstraint>(t.CONSTRAINTS),
-      indexes: await rows<t.RawIndex>(t.INDEXES),
+      indexes: await rows<ix.RawIndex>(ix.INDEXES),
       triggers: await rows<t.RawTrigger>(t.TRIGGERS),
       policies: await rows<t.RawPolicy>(t.POLICIES),
       routines: await rows<q.RawRoutine>(q.ROUTINES),
-      natives: await rows<q.RawNative>(q.NATIVES),
+      natives: await rows<nq.RawNative>(nq.NATIVES),
     };
+    const decorations = await keyDecorations(client, catalog.indexes, catalog.columns);
     await client.query('COMMIT');
-    return catalog;
+    return { ...catalog, decorations };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
@@ -63,20 +97,28 @@ async function readCatalog(client: ClientBase) {
 
 /** The schema of the connected database, with a fixed number of catalog queries. */
 export async function introspectPostgres(client: ClientBase): Promise<Schema> {
-  const { namespaces, extensions, typeInfo, userTypes, relations, columns, constraints, indexes, triggers, policies, routines, natives } = await readCatalog(client);
+  const { namespaces, extensions, typeInfo, userTypes, relations, columns, constraints, indexes, triggers, policies, routines, natives, decorations } = await readCatalog(client);
   const types = new Map<string, PgTypeInfo>(
     typeInfo.map((t) => [t.oid, { name: t.name, schema: t.schema, typtype: t.typtype, category: t.category, elem: orUndefined(t.elem) }]),
   );
   const byRel: RelationRows = {
     types,
-    columns: groupBy(columns, (c) => c.rel),
+    columns: columns.byRel,
+    attributes: columns.attributes,
+    decorations,
     constraints: groupBy(constraints, (k) => k.rel),
     indexes: groupBy(indexes, (i) => i.rel),
     policies: groupBy(policies, (p) => p.rel),
   };
   // Rows of relations outside the model (system or extension tables) fall out here.
   const relById = new Map(relations.map((r) => [r.oid, r]));
-  const tables: Table[] = relations.filter((r) => r.kind === 'r' || r.kind === 'p').map((r) => mapTable(r, byRel));
+  const tables: Table[] = [];
+  const relationExtras: NativeObject[] = [];
+  for (const r of relations) {
+    const table = r.kind === 'r' || r.kind === 'p' ? mapTable(r, byRel) : undefined;
+    if (table !== undefined) tables.push(table);
+    relationExtras.push(...relationNatives(r, byRel));
+  }
   const views: View[] = relations.filter((r) => r.kind === 'v' || r.kind === 'm').map((r) => mapView(r, byRel));
   // Identity columns own their sequence: it comes back with the column.
   const sequences = relations.filter((r) => r.kind === 'S' && r.owner_deptype !== 'i').map(mapSequence);
@@ -86,10 +128,13 @@ export async function introspectPostgres(client: ClientBase): Promise<Schema> {
     const rel = relById.get(t.rel);
     return rel === undefined ? [] : [mapTrigger(t, rel)];
   });
-  const otherNatives = natives.filter((n) => n.rel === null || relById.has(n.rel)).map(mapNative);
+  const otherNatives = natives.flatMap((n) => {
+    const native = n.rel === null || relById.has(n.rel) ? mapNative(n) : undefined;
+    return native === undefined ? [] : [native];
+  });
   // Legacy inheritance (INHERITS) has no place in the model: the link is kept as native DDL.
   const inheritance = relations
-    .filter((r) => r.inherits.length > 0)
+    .flatMap((r) => (r.inherits === null ? [] : [{ ...r, inherits: r.inherits }]))
     .map((r) => ({ type: 'inheritance', schema: r.schema, name: r.name, definition: r.inherits.map((p) => `ALTER TABLE ${qname(r)} INHERIT ${p}`).join(';\n') }));
 
   return normalizeSchema({
@@ -105,6 +150,6 @@ export async function introspectPostgres(client: ClientBase): Promise<Schema> {
     views,
     routines: functions,
     triggers: modelTriggers,
-    natives: [...typed.natives, ...aggregates, ...otherNatives, ...inheritance],
+    natives: [...typed.natives, ...aggregates, ...otherNatives, ...inheritance, ...relationExtras],
   });
 }

@@ -46,7 +46,11 @@ export function triggersToRestore(input: PlanInput, recreated: ReadonlySet<strin
   });
 }
 
-/** Rules and column comments of re-created views (natives named `view.rule`, `view.column`). */
+/** Natives on a view's parts (named `view.part`) and on the view itself, which go when it is dropped. */
+const ON_VIEW_PARTS = new Set(['rule', 'comment', 'column options']);
+const ON_VIEW = new Set(['grant', 'tablespace']);
+
+/** Rules, column comments, privileges and settings of re-created views. */
 export function nativesToRestore(input: PlanInput, recreated: readonly View[]): NativeObject[] {
   const id = (n: NativeObject) => `${n.type}\u0000${n.schema ?? ''}\u0000${n.name}`;
   const created = new Set(
@@ -56,7 +60,9 @@ export function nativesToRestore(input: PlanInput, recreated: readonly View[]): 
     }),
   );
   return input.to.natives.filter(
-    (n) => (n.type === 'rule' || n.type === 'comment') && !created.has(id(n)) && recreated.some((v) => v.schema === n.schema && n.name.startsWith(`${v.name}.`)),
+    (n) =>
+      !created.has(id(n)) &&
+      recreated.some((v) => v.schema === n.schema && (ON_VIEW_PARTS.has(n.type) ? n.name.startsWith(`${v.name}.`) : ON_VIEW.has(n.type) && n.name === v.name)),
   );
 }
 
