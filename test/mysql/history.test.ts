@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shadowPrefix } from '../../src/adapters/shadow-name.js';
 import { redbOk } from '../support/cli.js';
 import { mysqlEngine, mysqlRows } from '../support/mysql.js';
 import { tempDir, type ScratchDb } from '../support/scratch.js';
@@ -37,6 +38,6 @@ describe('migrate through the CLI against a real MariaDB server', () => {
     expect(rows).toEqual([{ commit_id: head, outcome: 'applied' }]);
     const status = JSON.parse(redbOk(dir.path, ['status', '--json'], env).stdout) as { databases: { state: string; at: string }[] };
     expect(status.databases).toEqual([expect.objectContaining({ state: 'in-sync', at: head })]);
-    expect(await mysqlRows(db, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'redb\\\\_shadow\\\\_%'")).toEqual([]);
+    expect(await mysqlRows(db, `SELECT 1 FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ${shadowPrefix(database).length}) = '${shadowPrefix(database)}'`)).toEqual([]);
   });
 });

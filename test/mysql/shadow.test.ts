@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlAdapter } from '../../src/adapters/mysql/index.js';
 import { RedbError } from '../../src/errors.js';
 import { rehearse } from '../../src/ops/shadow.js';
+import { shadowPrefix } from '../../src/adapters/shadow-name.js';
 import { diffSchemas, type Plan, type Schema } from '../../src/unified/index.js';
 import { introspectUrl } from '../conformance/round-trip.js';
 import { mysqlEngine, mysqlRows } from '../support/mysql.js';
@@ -27,7 +28,11 @@ describe('shadow rehearsal against a real MariaDB server', () => {
     await wanted.drop();
   });
 
-  const shadows = async () => mysqlRows<{ n: number }>(live, "SELECT count(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'redb\\\\_shadow\\\\_%'");
+  // Only this test's shadows: other test files may rehearse at the same time.
+  const shadows = async () => {
+    const prefix = shadowPrefix(new URL(live.url).pathname.slice(1));
+    return mysqlRows<{ n: number }>(live, `SELECT count(*) AS n FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ${prefix.length}) = '${prefix}'`);
+  };
 
   it('verifies a good plan on a scratch database and drops it afterwards', async () => {
     const before = await shadows();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresAdapter } from '../../src/adapters/postgres/index.js';
 import type { RedbError } from '../../src/errors.js';
 import { rehearse } from '../../src/ops/shadow.js';
+import { shadowPrefix } from '../../src/adapters/shadow-name.js';
 import { diffSchemas, type Plan, type Schema } from '../../src/unified/index.js';
 import { introspectUrl } from '../conformance/round-trip.js';
 import { pgQuery, postgresEngine } from '../support/postgres.js';
@@ -13,7 +14,8 @@ describe('shadow rehearsal against a real PostgreSQL server', () => {
   let from: Schema;
   let to: Schema;
   const target = () => ({ name: 'app', url: live.url, cwd: process.cwd() });
-  const shadows = async () => pgQuery<{ n: string }>(live.url, "SELECT count(*) AS n FROM pg_database WHERE datname LIKE 'redb\\_shadow\\_%'");
+  // Only this test's shadows: other test files may rehearse at the same time.
+  const shadows = async () => pgQuery<{ n: string }>(live.url, `SELECT count(*) AS n FROM pg_database WHERE starts_with(datname, '${shadowPrefix(new URL(live.url).pathname.slice(1))}')`);
 
   beforeAll(async () => {
     live = await postgresEngine.create();

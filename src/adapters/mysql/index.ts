@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { errors } from '../../errors.js';
 import { planStatements, type Plan } from '../../unified/index.js';
 import type { Adapter, ApplyResult, Connection, DbTarget, Shadow } from '../adapter.js';
+import { shadowName } from '../shadow-name.js';
 import { redactUrl } from '../url.js';
 import type { Flavor, Query } from './catalog-queries.js';
 import { mysqlDialect } from './compile.js';
@@ -128,7 +128,7 @@ async function connect(target: DbTarget): Promise<Connection> {
 async function openShadow(target: DbTarget): Promise<Shadow> {
   const t = parseMysqlUrl(target.url);
   const { createConnection } = await import('mysql2/promise');
-  const name = `redb_shadow_${randomBytes(6).toString('hex')}`;
+  const name = shadowName(t.database);
   let admin: Driver;
   try {
     admin = await createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectTimeout: 10_000 });

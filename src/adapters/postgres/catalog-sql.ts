@@ -1,7 +1,10 @@
 /** SQL fragments shared by the catalog queries (catalog-tables.ts, catalog-objects.ts). */
 
+/** redb's own migration history lives in this schema, beside the modelled ones and never among them. */
+export const HISTORY_SCHEMA = 'redb';
+
 /** User schemas: never pg_catalog, pg_toast, temp schemas or information_schema. */
-export const userNs = (alias: string) => `${alias}.nspname !~ '^pg_' AND ${alias}.nspname <> 'information_schema'`;
+export const userNs = (alias: string) => `${alias}.nspname !~ '^pg_' AND ${alias}.nspname NOT IN ('information_schema', '${HISTORY_SCHEMA}')`;
 /** Objects created by an extension come back with the extension, so they are not part of the model. */
 export const notExtension = (catalog: string, oid: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = '${catalog}'::regclass AND x.objid = ${oid} AND x.deptype = 'e')`;

@@ -16,6 +16,7 @@ import { errors } from '../../errors.js';
 import { planStatements, type Plan } from '../../unified/index.js';
 import type { Adapter, ApplyResult, Connection, DbTarget } from '../adapter.js';
 import { postgresDialect } from './compile.js';
+import { readHistory, recordMigration } from './history.js';
 import { introspectPostgres } from './introspect.js';
 import { openPostgresShadow } from './shadow.js';
 
@@ -72,6 +73,8 @@ async function connect(target: DbTarget): Promise<Connection> {
   return {
     introspect: async () => introspectPostgres(connected),
     apply: async (plan, options) => applyPlan(connected, plan, target.name, options?.signal),
+    recordMigration: async (record) => recordMigration(connected, record),
+    readHistory: async () => readHistory(connected),
     close: async () => {
       await connected.end();
     },

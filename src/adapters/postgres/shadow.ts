@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { errors } from '../../errors.js';
 import type { Connection, DbTarget, Shadow } from '../adapter.js';
+import { shadowName } from '../shadow-name.js';
 import { quoteIdent } from './sql-text.js';
 
 /**
@@ -10,7 +10,7 @@ import { quoteIdent } from './sql-text.js';
  */
 export async function openPostgresShadow(target: DbTarget, connect: (target: DbTarget) => Promise<Connection>): Promise<Shadow> {
   const { default: pg } = await import('pg');
-  const name = `redb_shadow_${randomBytes(6).toString('hex')}`;
+  const name = shadowName(decodeURIComponent(new URL(target.url).pathname.slice(1)));
   const admin = new pg.Client({ connectionString: target.url, application_name: 'redb', connectionTimeoutMillis: 15_000 });
   admin.on('error', () => undefined);
   try {
