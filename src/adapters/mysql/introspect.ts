@@ -16,6 +16,7 @@ import { readCatalog, type Catalog, type Flavor, type Query, type RawCheck, type
 import { mapCode } from './introspect-code.js';
 import { quoteIdent, quoteString, splitOptions, unqualify } from './sql-text.js';
 import { MARIADB_JSON, MARIADB_JSON_COLLATION, mysqlColumnType } from './types.js';
+import { groupBy } from '../group-by.js';
 
 /**
  * MariaDB/MySQL catalog → unified model. Objects carry no `schema`: a URL names one database, and a
@@ -45,16 +46,6 @@ import { MARIADB_JSON, MARIADB_JSON_COLLATION, mysqlColumnType } from './types.j
  * Left out on purpose: DEFINER clauses (the applying user becomes the definer).
  */
 
-const groupBy = <T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> => {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list === undefined) out.set(k, [item]);
-    else list.push(item);
-  }
-  return out;
-};
 
 const nonEmpty = (s: string | null | undefined): string | undefined => (s === null || s === undefined || s === '' ? undefined : s);
 

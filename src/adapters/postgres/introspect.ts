@@ -11,18 +11,8 @@ import { relationNatives } from './introspect-table-natives.js';
 import { keySignatures, mapTable, mapView, orUndefined, type RelationRows } from './introspect-tables.js';
 import { qname } from './sql-text.js';
 import type { PgTypeInfo } from './types.js';
+import { groupBy } from '../group-by.js';
 
-const groupBy = <T>(items: readonly T[], key: (t: T) => string | null): Map<string, T[]> => {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    if (k === null) continue;
-    const list = out.get(k);
-    if (list === undefined) out.set(k, [item]);
-    else list.push(item);
-  }
-  return out;
-};
 
 /** PostgreSQL's own comment on `public`: a schema that says only this is the default one. */
 const DEFAULT_PUBLIC_COMMENT = 'standard public schema';

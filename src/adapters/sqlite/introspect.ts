@@ -16,6 +16,7 @@ import {
 } from '../../unified/index.js';
 import { parseCreateIndex, parseCreateTable, parseCreateView, type ParsedConstraint, type ParsedTable } from './parse-ddl.js';
 import { sqliteColumnType } from './types.js';
+import { groupBy } from '../group-by.js';
 
 /** redb's own migration history lives beside the schema, never in it. */
 export const HISTORY_TABLE = 'redb_migrations';
@@ -72,16 +73,6 @@ function readCatalog(db: Database) {
   return { objects, tableInfo, columns, indexes };
 }
 
-const groupBy = <T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> => {
-  const out = new Map<K, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list === undefined) out.set(k, [item]);
-    else list.push(item);
-  }
-  return out;
-};
 
 function mapColumn(raw: RawColumn, parsed: ParsedTable | undefined): Column {
   const p = parsed?.columns.find((c) => c.name === raw.name);
