@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { roundTrip } from '../conformance/round-trip.js';
+import { sharedFixture } from '../support/cli.js';
 import { mysqlEngine } from '../support/mysql.js';
 
 /** The script creates and selects its own database; the scratch database takes its place. */
-const chinook = readFileSync('/work/shared/fixtures/chinook/Chinook_MySql.sql', 'utf8')
+const chinook = readFileSync(sharedFixture('chinook', 'Chinook_MySql.sql'), 'utf8')
   .split('\n')
   .filter((line) => !/^\s*(DROP DATABASE|CREATE DATABASE|USE)\b/i.test(line))
   .join('\n');

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalText, type Schema } from '../../src/unified/index.js';
 import { applySchema, introspectUrl } from '../conformance/round-trip.js';
+import { sharedFixture } from '../support/cli.js';
 import { pgDumpSchema, postgresEngine, psqlFile } from '../support/postgres.js';
 import { tempDir, type ScratchDb } from '../support/scratch.js';
 
-const CHINOOK = '/work/shared/fixtures/chinook/Chinook_PostgreSql.sql';
+const CHINOOK = sharedFixture('chinook', 'Chinook_PostgreSql.sql');
 
 /** The Chinook script creates and switches to its own database; a scratch database stands in for it. */
 function loadChinook(url: string): void {
