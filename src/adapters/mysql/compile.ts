@@ -18,6 +18,7 @@ import { checkSql, columnCheck, columnSql, createIndexSql, foreignKeySql, primar
 import { foreignKeyRebuilds } from './foreign-key-rebuilds.js';
 import { companionRecreations } from './recreations.js';
 import { quoteIdent, quotedNames } from './sql-text.js';
+import { topologicalOrder } from '../topological-order.js';
 
 /**
  * MariaDB/MySQL plans. DDL is not transactional here: each statement commits on its own, so the
@@ -223,20 +224,7 @@ function placeDrop(op: Operation, target: SchemaObject, droppedTables: ReadonlyS
 /** Stable topological order of one phase's steps by their `after` names. */
 function ordered(items: readonly Placed[]): Placed[] {
   const byName = new Map(items.flatMap((p) => (p.name === undefined ? [] : [[p.name, p] as const])));
-  const done = new Set<Placed>();
-  const out: Placed[] = [];
-  const visit = (p: Placed, path: Set<Placed>) => {
-    if (done.has(p) || path.has(p)) return;
-    path.add(p);
-    for (const dep of p.after ?? []) {
-      const d = byName.get(dep);
-      if (d !== undefined && d !== p) visit(d, path);
-    }
-    done.add(p);
-    out.push(p);
-  };
-  for (const p of items) visit(p, new Set());
-  return out;
+  return topologicalOrder(items, (p) => [...(p.after ?? [])].flatMap((dep) => byName.get(dep) ?? []));
 }
 
 export function compileMysql(input: PlanInput): Plan {

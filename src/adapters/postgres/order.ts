@@ -1,5 +1,6 @@
 import type { SchemaObject } from '../../unified/index.js';
 import { identValue, qname, tokenize } from './sql-text.js';
+import { topologicalOrder } from '../topological-order.js';
 
 /**
  * A stand-in for the dependency-graph planner: objects are ordered so that each comes after the
@@ -28,18 +29,8 @@ export function dependencyOrder<T>(items: readonly T[], named: (t: T) => { schem
     });
     return [...out];
   });
-  const done = new Set<number>();
-  const order: T[] = [];
-  const visit = (i: number, path: Set<number>) => {
-    if (done.has(i) || path.has(i)) return;
-    path.add(i);
-    for (const j of deps[i] ?? []) visit(j, path);
-    path.delete(i);
-    done.add(i);
-    order.push(items[i] as T);
-  };
-  items.forEach((_item, i) => visit(i, new Set()));
-  return order;
+  const indexes = items.map((_item, i) => i);
+  return topologicalOrder(indexes, (i) => deps[i] ?? []).map((i) => items[i] as T);
 }
 
 /** Whether `text` names the object `o` (see dependencyOrder for what counts). */

@@ -17,6 +17,7 @@ import {
   type TableRef,
   type View,
 } from '../../unified/index.js';
+import { topologicalOrder } from '../topological-order.js';
 import { tokenize } from './sql-tokens.js';
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
@@ -210,21 +211,9 @@ const step = (operations: readonly Operation[], statements: readonly string[], e
 /** Views in an order where each comes after the views it reads from. */
 function viewOrder(views: readonly View[]): View[] {
   const byName = new Map(views.map((v) => [v.name.toUpperCase(), v]));
-  const done = new Set<string>();
-  const out: View[] = [];
-  const visit = (v: View, path: Set<string>) => {
-    const key = v.name.toUpperCase();
-    if (done.has(key) || path.has(key)) return;
-    path.add(key);
-    for (const t of tokenize(v.definition)) {
-      const dep = byName.get(t.value.toUpperCase());
-      if ((t.type === 'ident' || t.type === 'word') && dep !== undefined && dep !== v) visit(dep, path);
-    }
-    done.add(key);
-    out.push(v);
-  };
-  for (const v of views) visit(v, new Set());
-  return out;
+  return topologicalOrder(views, (v) =>
+    tokenize(v.definition).flatMap((t) => (t.type === 'ident' || t.type === 'word' ? (byName.get(t.value.toUpperCase()) ?? []) : [])),
+  );
 }
 
 export function compileSqlite(input: PlanInput): Plan {
