@@ -60,6 +60,8 @@ function fileOf(op: Operation): string {
       return `schema/${objectPath(op.target.kind, op.target.object)}`;
     case 'alter_object':
       return `schema/${objectPath(op.to.kind, op.to.object)}`;
+    case 'rename_object':
+      return `schema/${objectPath(op.target.kind, op.target.object)}`;
     default:
       return `schema/${objectPath('table', op.table)}`;
   }
@@ -73,9 +75,13 @@ function newNames(op: Operation): string[] {
       return [o.name, ...(o.columns ?? []).map((c) => c.name), ...(o.indexes ?? []).map((i) => i.name)];
     }
     case 'add_column':
+    case 'rename_column':
       return [op.column.name];
     case 'add_index':
+    case 'rename_index':
       return [op.index.name];
+    case 'rename_object':
+      return [op.target.object.name];
     case 'add_constraint':
       return 'name' in op.constraint.def && op.constraint.def.name !== undefined ? [op.constraint.def.name] : [];
     default:

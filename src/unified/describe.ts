@@ -96,5 +96,11 @@ export function describeOperation(op: Operation): ChangeLine {
       );
       return { sign: '~', kind: 'table', id: refText(op.table), detail: changed.join(', ') };
     }
+    case 'rename_object':
+      return { sign: '~', kind: op.target.kind, id: refText(op.from), detail: `renamed to ${op.target.object.name}` };
+    case 'rename_column':
+      return { sign: '~', kind: 'column', id: `${refText(op.table)}.${op.from}`, detail: `renamed to ${op.column.name}` };
+    case 'rename_index':
+      return { sign: '~', kind: 'index', id: `${refText(op.table)}.${op.from}`, detail: `renamed to ${op.index.name}` };
   }
 }

@@ -89,6 +89,11 @@ export function hazardsOf(op: Operation): Hazard[] {
       return op.to === undefined ? [] : [{ name: 'data-dependent', reason: `new primary key on ${op.table.name} fails on duplicate or NULL values` }];
     case 'add_index':
       return op.index.unique ? [{ name: 'data-dependent', reason: `unique index ${op.index.name} fails on duplicate values` }] : [];
+    case 'rename_object':
+      return [{ name: 'breaks-compatibility', reason: `applications still using ${op.from.name} will fail after it becomes ${op.target.object.name}` }];
+    case 'rename_column':
+      return [{ name: 'breaks-compatibility', reason: `applications still using ${op.table.name}.${op.from} will fail after it becomes ${op.column.name}` }];
+    case 'rename_index':
     case 'drop_constraint':
     case 'drop_index':
     case 'create_object':

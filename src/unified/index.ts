@@ -11,3 +11,4 @@ export * from './type-spelling.js';
 export * from './translate.js';
 export { emitYaml } from './yaml-emit.js';
 export { deepEqual } from './equal.js';
+export * from './renames.js';

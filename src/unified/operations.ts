@@ -32,7 +32,11 @@ export type Operation =
   | { readonly op: 'drop_index'; readonly table: TableRef; readonly index: Index }
   | { readonly op: 'add_policy'; readonly table: TableRef; readonly policy: Policy }
   | { readonly op: 'drop_policy'; readonly table: TableRef; readonly policy: Policy }
-  | { readonly op: 'alter_table'; readonly table: TableRef; readonly from: TableAttributes; readonly to: TableAttributes };
+  | { readonly op: 'alter_table'; readonly table: TableRef; readonly from: TableAttributes; readonly to: TableAttributes }
+  /** A recorded rename (`redb mv`): the object keeps its rows and dependants. `target` is the object as renamed. */
+  | { readonly op: 'rename_object'; readonly target: Extract<SchemaObject, { kind: 'table' | 'view' }>; readonly from: TableRef }
+  | { readonly op: 'rename_column'; readonly table: TableRef; readonly from: string; readonly column: Column }
+  | { readonly op: 'rename_index'; readonly table: TableRef; readonly from: string; readonly index: Index };
 
 export type OperationKind = Operation['op'];
 
@@ -49,6 +53,8 @@ export const operationTable = (op: Operation): TableRef | undefined => {
       return op.target.kind === 'table' ? tableRef(op.target.object) : undefined;
     case 'alter_object':
       return undefined;
+    case 'rename_object':
+      return op.target.kind === 'table' ? tableRef(op.target.object) : undefined;
     default:
       return op.table;
   }

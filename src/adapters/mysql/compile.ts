@@ -25,6 +25,7 @@ import { topologicalOrder } from '../topological-order.js';
  * order alone keeps every statement valid. Phases, in order:
  */
 const PHASES = [
+  'renames', // recorded renames: every other operation names things as they are after them
   'drop code', // triggers, events, views, routines (and the old half of changed ones)
   'drop foreign keys', // before any table or index they use goes
   'drop table parts', // indexes, checks, uniques, columns
@@ -158,6 +159,13 @@ function placeTableOp(op: Operation, from: Table | undefined, to: Table | undefi
     case 'add_policy':
     case 'drop_policy':
       throw unsupported(`row-level security policy ${op.policy.name} on ${op.table.name}`);
+    // RENAME TABLE renames views too; dependants (foreign keys, triggers) follow the table.
+    case 'rename_object':
+      return [{ phase: 'renames', step: step([op], [`RENAME TABLE ${table(op.from)} TO ${quoteIdent(op.target.object.name)}`]) }];
+    case 'rename_column':
+      return [{ phase: 'renames', step: step([op], [`ALTER TABLE ${table(op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.column.name)}`]) }];
+    case 'rename_index':
+      return [{ phase: 'renames', step: step([op], [`ALTER TABLE ${table(op.table)} RENAME INDEX ${quoteIdent(op.from)} TO ${quoteIdent(op.index.name)}`]) }];
     default:
       throw unsupported(describeOperation(op).kind);
   }
@@ -243,7 +251,8 @@ export function compileMysql(input: PlanInput): Plan {
       // Views are replaced in place (dependents stay valid), sequences altered (they keep their position).
       if (op.to.kind === 'view' || op.to.kind === 'sequence') placed.push(...placeCreate(op, op.to, true, existing));
       else placed.push(...placeDrop(op, op.from, droppedTables, existing), ...placeCreate(op, op.to, false, existing));
-    } else placed.push(...placeTableOp(op, fromTables.get(op.table.name), toTables.get(op.table.name), autoKeys.get(op)));
+    } else if (op.op === 'rename_object') placed.push(...placeTableOp(op, undefined, undefined, undefined));
+    else placed.push(...placeTableOp(op, fromTables.get(op.table.name), toTables.get(op.table.name), autoKeys.get(op)));
   }
   // Kept foreign keys on columns whose type changes: out of the way and back, carrying no hazards of their own.
   for (const { table: ref, key } of foreignKeyRebuilds(input)) {

@@ -28,7 +28,7 @@ import { qname, quoteIdent } from './sql-text.js';
  * creations follow, with foreign keys after every table exists so that cycles work.
  */
 const PHASE = {
-  dropTrigger: 1, dropLateNative: 2, dropView: 3, dropPolicy: 4, dropForeignKey: 5, dropTablePart: 6, dropTable: 7, dropColumn: 8,
+  rename: 0, dropTrigger: 1, dropLateNative: 2, dropView: 3, dropPolicy: 4, dropForeignKey: 5, dropTablePart: 6, dropTable: 7, dropColumn: 8,
   dropEarlyNative: 9, dropRoutine: 10, dropSequence: 11, dropType: 12, dropExtension: 13, dropNamespace: 14,
   namespace: 20, extension: 21, objects: 22, alterTable: 23, foreignKey: 24, index: 25, ownedBy: 26, view: 27, policy: 28, trigger: 29, lateNative: 30,
 } as const;
@@ -166,6 +166,18 @@ export function compilePostgres(input: PlanInput): Plan {
         break;
       case 'add_policy':
         add(PHASE.policy, [op], [policySql(op.table, op.policy)]);
+        break;
+      // Renames run first: every other operation names things as they are after them.
+      case 'rename_object': {
+        const what = op.target.kind === 'table' ? 'TABLE' : op.target.object.materialized ? 'MATERIALIZED VIEW' : 'VIEW';
+        add(PHASE.rename, [op], [`ALTER ${what} ${qname(op.from)} RENAME TO ${quoteIdent(op.target.object.name)}`]);
+        break;
+      }
+      case 'rename_column':
+        add(PHASE.rename, [op], [`ALTER TABLE ${qname(op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.column.name)}`]);
+        break;
+      case 'rename_index':
+        add(PHASE.rename, [op], [`ALTER INDEX ${qname({ schema: op.table.schema, name: op.from })} RENAME TO ${quoteIdent(op.index.name)}`]);
         break;
       default:
         throw errors.planUnsupported('postgres', `operation ${(op as { op: string }).op}`);

@@ -208,6 +208,25 @@ const step = (operations: readonly Operation[], statements: readonly string[], e
   };
 };
 
+/**
+ * A recorded rename. Tables and columns rename in place, with `legacy_alter_table` off for the
+ * statement so SQLite rewrites the foreign keys, views and triggers that name them; SQLite cannot
+ * rename an index or a view, so those are dropped and created under the new name.
+ */
+function renameSql(op: Extract<Operation, { op: 'rename_object' | 'rename_column' | 'rename_index' }>): string[] {
+  const modern = (sql: string) => ['PRAGMA legacy_alter_table = OFF', sql, 'PRAGMA legacy_alter_table = ON'];
+  switch (op.op) {
+    case 'rename_object':
+      return op.target.kind === 'table'
+        ? modern(`ALTER TABLE ${quoteIdent(op.from.name)} RENAME TO ${quoteIdent(op.target.object.name)}`)
+        : [`DROP VIEW ${quoteIdent(op.from.name)}`, createViewSql(op.target.object)];
+    case 'rename_column':
+      return modern(`ALTER TABLE ${quoteIdent(op.table.name)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.column.name)}`);
+    case 'rename_index':
+      return [`DROP INDEX ${quoteIdent(op.from)}`, createIndexSql(op.table.name, op.index)];
+  }
+}
+
 /** Views in an order where each comes after the views it reads from. */
 function viewOrder(views: readonly View[]): View[] {
   const byName = new Map(views.map((v) => [v.name.toUpperCase(), v]));
@@ -224,9 +243,12 @@ export function compileSqlite(input: PlanInput): Plan {
   const tableDrops: Operation[] = [];
   const tableCreates: Operation[] = [];
   const objectCreates: Operation[] = [];
+  const steps: PlanStep[] = [];
 
   for (const op of input.operations) {
-    if (op.op === 'create_object') (op.target.kind === 'table' ? tableCreates : objectCreates).push(op);
+    // Renames run first: every other operation names things as they are after them.
+    if (op.op === 'rename_object' || op.op === 'rename_column' || op.op === 'rename_index') steps.push(step([op], renameSql(op)));
+    else if (op.op === 'create_object') (op.target.kind === 'table' ? tableCreates : objectCreates).push(op);
     else if (op.op === 'drop_object') (op.target.kind === 'table' ? tableDrops : objectDrops).push(op);
     else if (op.op === 'alter_object') {
       objectDrops.push(op);
@@ -238,7 +260,6 @@ export function compileSqlite(input: PlanInput): Plan {
   }
 
   const rebuilt = new Set([...tableOps].filter(([name, ops]) => !ops.every((op) => alterable(op, fromTables.get(name)))).map(([name]) => name));
-  const steps: PlanStep[] = [];
 
   for (const op of objectDrops) {
     const target = op.op === 'alter_object' ? op.from : op.op === 'drop_object' ? op.target : undefined;
