@@ -162,9 +162,19 @@ program
   .option('--dry-run', 'print the plan and change nothing')
   .addOption(new Option('--allow <hazards>', 'hazards to allow: drops-data,data-dependent,rewrites-table,blocking-lock,breaks-compatibility or all'))
   .option('-y, --yes', 'do not ask for confirmation')
+  .option('--online', 'PostgreSQL: build indexes CONCURRENTLY, add constraints NOT VALID then VALIDATE, under a lock_timeout')
   .option('--no-shadow', 'do not rehearse the plan on a shadow database first')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/migrate.js')).default));
+
+program
+  .command('mv')
+  .description('record a rename, so that migrate renames instead of dropping and adding')
+  .argument('<kind>', 'table, view, column or index')
+  .argument('<old>', 'table or view: [schema.]name; column or index: [schema.]table.name')
+  .argument('<new>', 'the new name')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/mv.js')).default));
 
 function report(error: unknown): number {
   const debug = process.env.REDB_DEBUG === '1';

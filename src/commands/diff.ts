@@ -16,5 +16,9 @@ export default async function run(io: Io, from: string | undefined, to: string |
     io.out(changeTable(io, result.changes));
   }
   if (result.sql !== undefined && result.sql.length > 0) io.out(`\n${result.sql.map((s) => `${s};`).join('\n')}`);
+  if (result.suggestions.length > 0) {
+    io.out(paint.dim(io, '\npossible renames (a rename keeps rows; record one before committing):'));
+    for (const s of result.suggestions) io.out(`  ${s.command}`);
+  }
   return code;
 }

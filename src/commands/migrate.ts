@@ -13,7 +13,7 @@ export function renderPlan(io: Io, p: MigratePlan): string {
   return lines.join('\n');
 }
 
-export default async function run(io: Io, db: string, opts: { to?: string; dryRun?: boolean; allow?: string; yes?: boolean; json?: boolean; shadow?: boolean }): Promise<number> {
+export default async function run(io: Io, db: string, opts: { to?: string; dryRun?: boolean; allow?: string; yes?: boolean; json?: boolean; shadow?: boolean; online?: boolean }): Promise<number> {
   const allow = parseAllow(opts.allow);
   const confirm = io.interactive && !opts.json ? async (plan: MigratePlan) => (await import('./ui/confirm.js')).confirmPlan(renderPlan(io, plan)) : undefined;
   const result = await migrate({
@@ -24,6 +24,7 @@ export default async function run(io: Io, db: string, opts: { to?: string; dryRu
     allow,
     yes: opts.yes === true,
     noShadow: opts.shadow === false,
+    online: opts.online === true,
     ...(confirm === undefined ? {} : { confirm }),
   });
   warnings(io, result.warnings);

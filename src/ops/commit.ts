@@ -10,6 +10,7 @@ import {
   readConfig,
   readDbState,
   readMergeState,
+  readPendingRenames,
   readTreeEntries,
   readWorkingTree,
   writeBlobs,
@@ -17,9 +18,10 @@ import {
   writeDbState,
   writeEntriesTree,
   writeIndex,
+  writePendingRenames,
   type Store,
 } from '../repo/index.js';
-import { allObjects, emptySchema, entriesDigest, objectPath, schemaToFiles, type ChangeLine } from '../unified/index.js';
+import { allObjects, emptySchema, entriesDigest, objectPath, renameTrailers, schemaToFiles, type ChangeLine, type Rename } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, type OpContext } from './context.js';
 
@@ -54,13 +56,13 @@ async function firstTree(store: Store): Promise<NextTree> {
  * Every later commit: HEAD's tree with the objects whose files changed replaced. Unchanged files are
  * HEAD's blobs, already validated and canonical, so a commit costs what changed.
  */
-async function nextTree(store: Store, head: string): Promise<NextTree> {
+async function nextTree(store: Store, head: string, renames: readonly Rename[]): Promise<NextTree> {
   const headEntries = await readTreeEntries(store, (await readCommitInfo(store, head)).tree);
   const { from, to } = await changedSchemas(store, { commit: head }, 'working');
   const entries = new Map(headEntries);
   for (const { kind, object } of allObjects(from)) entries.delete(objectPath(kind, object));
   for (const [path, oid] of await writeBlobs(store, schemaToFiles(to))) entries.set(path, oid);
-  return { entries, changes: changesBetween(from, to).lines };
+  return { entries, changes: changesBetween(from, to, renames).lines };
 }
 
 export async function commit(ctx: OpContext & { message: string }): Promise<CommitResult> {
@@ -69,17 +71,19 @@ export async function commit(ctx: OpContext & { message: string }): Promise<Comm
   const conflicts = await listConflicts(store);
   if (conflicts.length > 0) throw errors.unresolvedConflicts(conflicts);
   const [head, ref, merging] = await Promise.all([headCommit(store), headRef(store), readMergeState(store)]);
-  const { entries, changes } = head === undefined ? await firstTree(store) : await nextTree(store, head);
+  const renames = await readPendingRenames(store);
+  const { entries, changes } = head === undefined ? await firstTree(store) : await nextTree(store, head, renames);
   // Concluding a merge is a commit even when the result equals this branch.
   if (changes.length === 0 && merging === undefined) throw errors.nothingToCommit();
   const id = await writeCommit(store, {
     tree: await writeEntriesTree(store, entries),
     parents: [...(head === undefined ? [] : [head]), ...(merging === undefined ? [] : [merging.theirs])],
-    message: ctx.message,
+    message: ctx.message.trimEnd() + renameTrailers(renames),
     author: await author(store, ctx.env ?? process.env),
     ref,
   });
   await clearMergeState(store);
+  await writePendingRenames(store, []);
   await writeIndex(store, id, entries);
   // A database whose pulled schema is exactly what was committed is now at this commit.
   const digest = entriesDigest(entries);

@@ -3,8 +3,8 @@ import type { Adapter, Connection, DbTarget } from '../adapters/adapter.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, RedbError } from '../errors.js';
-import { changedSchemas, headCommit, readConfig, readSchemaAt, readSchemaDir, readWorkingTree, resolveCommit, type Side, type Store } from '../repo/index.js';
-import { emptySchema, filesDigest, schemaToFiles, type Engine, type Schema } from '../unified/index.js';
+import { changedSchemas, headCommit, readCommitInfo, readConfig, readDbState, readPendingRenames, readSchemaAt, readSchemaDir, readWorkingTree, renamesBetween, resolveCommit, type Side, type Store } from '../repo/index.js';
+import { emptySchema, filesDigest, reverseRenames, schemaToFiles, type Engine, type Rename, type Schema } from '../unified/index.js';
 import type { OpContext } from './find-store.js';
 
 export { findStore, type OpContext } from './find-store.js';
@@ -103,4 +103,36 @@ export async function loadPair(store: Store, a: RefSide, b: RefSide, full = fals
   if (!full && a.side !== undefined && b.side !== undefined) return changedSchemas(store, a.side, b.side);
   const [from, to] = await Promise.all([a.load(), b.load()]);
   return { from, to };
+}
+
+/** The commit a side stands on: its own, or HEAD for the working tree. */
+async function sideCommit(store: Store, side: Side | undefined): Promise<string | undefined> {
+  if (side === undefined) return undefined;
+  return side === 'working' ? headCommit(store) : side.commit;
+}
+
+/** Renames recorded between two sides (commits carry theirs; the working tree has those of `redb mv`). */
+export async function renamesFor(store: Store, a: RefSide, b: RefSide): Promise<Rename[]> {
+  const between = await renamesBetween(store, await sideCommit(store, a.side), await sideCommit(store, b.side));
+  const pending = a.side === 'working' || b.side === 'working' ? await readPendingRenames(store) : [];
+  if (b.side === 'working' && a.side !== 'working') return [...between, ...pending];
+  if (a.side === 'working' && b.side !== 'working') return [...reverseRenames(pending), ...between];
+  return between;
+}
+
+/**
+ * The commit a database is at: the last one its own history records, else what this repository last
+ * saw; undefined when neither names a commit this repository has.
+ */
+export async function databaseCommit(store: Store, name: string, connection: Connection): Promise<string | undefined> {
+  const history = (await connection.readHistory?.()) ?? [];
+  const at = history.find((h) => h.outcome === 'applied' && h.commit !== undefined)?.commit ?? (await readDbState(store))[name]?.at;
+  if (at === undefined) return undefined;
+  return readCommitInfo(store, at).then(
+    () => at,
+    (e: unknown) => {
+      if (e instanceof RedbError && e.code === 'REDB_REF_NOT_FOUND') return undefined;
+      throw e;
+    },
+  );
 }

@@ -1,7 +1,7 @@
 import { loadAdapter } from '../adapters/registry.js';
-import { isEmptySchema, planStatements, type ChangeLine, type Engine, type Operation } from '../unified/index.js';
+import { isEmptySchema, planStatements, type ChangeLine, type Engine, type Operation, type RenameSuggestion } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
-import { findStore, loadPair, resolveSide, type OpContext } from './context.js';
+import { findStore, loadPair, renamesFor, resolveSide, type OpContext } from './context.js';
 
 export interface DiffResult {
   readonly from: string;
@@ -11,6 +11,8 @@ export interface DiffResult {
   /** With `sql`: the statements that would carry the change out on that engine. */
   readonly sql?: readonly string[] | undefined;
   readonly warnings: readonly string[];
+  /** Drops and adds that look like renames; `redb mv` records them. */
+  readonly suggestions: readonly RenameSuggestion[];
 }
 
 /** Compare two refs; by default HEAD with the working tree, as `git diff` does. */
@@ -19,12 +21,12 @@ export async function diff(ctx: OpContext & { from?: string; to?: string; sql?: 
   const [a, b] = await Promise.all([resolveSide(store, ctx.from ?? 'HEAD', ctx), resolveSide(store, ctx.to ?? 'working', ctx)]);
   // Compiling SQL needs the whole models (a SQLite rebuild re-creates a table's triggers, views are ordered...).
   const { from, to } = await loadPair(store, a, b, ctx.sql !== undefined);
-  const { operations, lines } = changesBetween(from, to);
+  const changes = changesBetween(from, to, await renamesFor(store, a, b));
   let sql: string[] | undefined;
   if (ctx.sql !== undefined) {
     const adapter = await loadAdapter(ctx.sql);
-    sql = planStatements(adapter.dialect.compile({ operations, from, to }));
+    sql = planStatements(adapter.dialect.compile({ operations: changes.operations, from: changes.from, to }));
   }
   const warnings = isEmptySchema(to) ? [] : nativeWarnings(to);
-  return { from: a.label, to: b.label, operations, changes: lines, sql, warnings };
+  return { from: a.label, to: b.label, operations: changes.operations, changes: changes.lines, sql, warnings, suggestions: changes.suggestions };
 }

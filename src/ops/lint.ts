@@ -13,7 +13,7 @@ import {
   type Schema,
 } from '../unified/index.js';
 import { changesBetween } from './changes.js';
-import { findStore, loadPair, resolveSide, type OpContext } from './context.js';
+import { findStore, loadPair, renamesFor, resolveSide, type OpContext } from './context.js';
 
 export const LINT_RULES = {
   'drops-data': 'The change destroys stored data (a dropped table or column).',
@@ -116,13 +116,14 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
   const [fromRef, toRef] = ctx.from === undefined ? await defaultRange(store) : [ctx.from, ctx.to ?? 'working'];
   const [a, b] = await Promise.all([resolveSide(store, fromRef, ctx), resolveSide(store, toRef, ctx)]);
   const { from, to } = await loadPair(store, a, b, true);
-  const { operations, lines } = changesBetween(from, to);
+  const changes = changesBetween(from, to, await renamesFor(store, a, b));
+  const { operations, lines } = changes;
   const allowed = (h: string) => ctx.allow === 'all' || (ctx.allow ?? []).includes(h as HazardName);
   const findings: Finding[] = [];
   const hazard = (rule: LintRule, message: string, file: string) =>
     findings.push({ rule, level: allowed(rule) ? 'warning' : 'error', blocking: !allowed(rule), message, file });
 
-  const plan = operations.length === 0 ? undefined : await compile(to.engine, operations, from, to);
+  const plan = operations.length === 0 ? undefined : await compile(to.engine, operations, changes.from, to);
   if (plan instanceof RedbError) {
     if (plan.code !== 'REDB_ENGINE_UNSUPPORTED') findings.push({ rule: 'unsupported-change', level: 'error', blocking: true, message: plan.message, file: 'schema/' });
     for (const op of operations) for (const h of hazardsOf(op)) hazard(h.name, h.reason, fileOf(op));

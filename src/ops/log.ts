@@ -1,5 +1,5 @@
 import { changedSchemas, headCommit, logFrom, readSchemaAt, resolveCommit, type CommitInfo, type Store } from '../repo/index.js';
-import { emptySchema, type ChangeLine } from '../unified/index.js';
+import { emptySchema, parseRenameTrailers, type ChangeLine } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, type OpContext } from './context.js';
 
@@ -23,7 +23,7 @@ export async function commitChanges(store: Store, c: CommitInfo): Promise<Change
     return [...changesBetween(emptySchema(schema.engine), schema).lines];
   }
   const { from, to } = await changedSchemas(store, { commit: parent }, { commit: c.id });
-  return [...changesBetween(from, to).lines];
+  return [...changesBetween(from, to, parseRenameTrailers(c.message)).lines];
 }
 
 export const logEntry = (c: CommitInfo, changes: number): LogEntry => ({

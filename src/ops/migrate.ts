@@ -1,9 +1,9 @@
 import { errors } from '../errors.js';
-import { updateDbState } from '../repo/index.js';
+import { headCommit, readPendingRenames, renamesBetween, updateDbState } from '../repo/index.js';
 import { createHash } from 'node:crypto';
 import { HAZARDS, isEmptySchema, planHazards, planStatements, type Hazard, type HazardName, type Plan } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
-import { findStore, loadRef, withDb, type OpContext } from './context.js';
+import { databaseCommit, findStore, loadRef, withDb, type OpContext } from './context.js';
 import { rehearse, type ShadowOutcome } from './shadow.js';
 
 export interface MigratePlan {
@@ -32,6 +32,8 @@ export interface MigrateOptions {
   readonly allow?: readonly string[] | 'all';
   /** Skip confirmation (CI, agents). */
   readonly yes?: boolean;
+  /** Prefer lock-light statements where the engine has them (PostgreSQL). */
+  readonly online?: boolean;
   /** Skip the rehearsal on a shadow database. */
   readonly noShadow?: boolean;
   /** Asks a person to confirm the plan; absent where nobody can be asked. The core never prompts. */
@@ -55,8 +57,11 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
   return withDb(store, ctx.db, ctx, async ({ db, target: dbTarget, adapter, connection }) => {
     if (!isEmptySchema(target.schema) && target.schema.engine !== adapter.engine) throw errors.crossEngine(target.schema.engine, adapter.engine);
     const live = await connection.introspect({ signal: ctx.signal });
-    const { operations } = changesBetween(live, target.schema);
-    const plan = adapter.dialect.compile({ operations, from: live, to: target.schema });
+    // Renames recorded on the way from the database's commit to the target keep their rows.
+    const renames = await renamesBetween(store, await databaseCommit(store, db.name, connection), target.commit ?? (await headCommit(store)));
+    const pending = ctx.to === 'working' ? await readPendingRenames(store) : [];
+    const changes = changesBetween(live, target.schema, [...renames, ...pending]);
+    const plan = adapter.dialect.compile({ operations: changes.operations, from: changes.from, to: target.schema, online: ctx.online === true });
     const hazards = planHazards(plan);
     const allow = ctx.allow ?? [];
     const blocked = [...new Set(hazards.map((h) => h.name))].filter((h) => allow !== 'all' && !allow.includes(h));

@@ -8,6 +8,7 @@ import {
   readConfig,
   readDbState,
   readMergeState,
+  readPendingRenames,
   readSchemaAt,
   readTreeEntries,
   readWorkingTree,
@@ -60,7 +61,7 @@ export async function fullStatus(store: Store, ctx: OpContext & { databases?: bo
       }
     }
   }
-  const changes = changesBetween(pair.from, pair.to).lines;
+  const changes = changesBetween(pair.from, pair.to, await readPendingRenames(store)).lines;
   // A clean tree is recorded so that the next status can skip all of this.
   if (changes.length === 0) await writeIndex(store, head, head === undefined ? new Map() : await readTreeEntries(store, (await readCommitInfo(store, head)).tree));
   const merge = await readMergeState(store);

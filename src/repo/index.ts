@@ -5,3 +5,4 @@ export * from './working-tree.js';
 export * from './index-cache.js';
 export * from './changed.js';
 export * from './merge-state.js';
+export * from './renames.js';

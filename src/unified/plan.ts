@@ -23,6 +23,8 @@ export interface PlanInput {
   readonly operations: readonly Operation[];
   readonly from: Schema;
   readonly to: Schema;
+  /** Prefer statements that keep the table usable while they run (PostgreSQL: CONCURRENTLY, NOT VALID, lock_timeout). */
+  readonly online?: boolean;
 }
 
 export const planStatements = (plan: Plan): string[] => plan.steps.flatMap((s) => s.statements);

@@ -105,6 +105,47 @@ function renameColumnIn(s: Schema, table: Table, from: string, to: string): Colu
 }
 
 /**
+ * Carry out one rename on `model` (in place) if the old name exists and the new one is free; `lands`
+ * says whether the far side has where the rename ends up. Returns the rename operation, if it applied.
+ */
+function applyOne(model: Schema, r: Rename, lands: (kind: RenameKind, name: string) => boolean): Operation | undefined {
+  switch (r.kind) {
+    case 'table': {
+      const table = findTable(model, r.schema, r.from);
+      if (table === undefined || findTable(model, r.schema, r.to) !== undefined || !lands('table', r.to)) return undefined;
+      const old = tableRef(table);
+      renameTableIn(model, r.schema, r.from, r.to);
+      return { op: 'rename_object', target: { kind: 'table', object: table }, from: old };
+    }
+    case 'view': {
+      const view = findView(model, r.schema, r.from);
+      if (view === undefined || findView(model, r.schema, r.to) !== undefined || !lands('view', r.to)) return undefined;
+      const old = tableRef(view);
+      view.name = r.to;
+      return { op: 'rename_object', target: { kind: 'view', object: view }, from: old };
+    }
+    case 'column': {
+      const table = findTable(model, r.schema, r.table ?? '');
+      if (table === undefined || !table.columns.some((c) => c.name === r.from) || table.columns.some((c) => c.name === r.to) || !lands('column', r.to)) return undefined;
+      return { op: 'rename_column', table: tableRef(table), from: r.from, column: renameColumnIn(model, table, r.from, r.to) };
+    }
+    case 'index': {
+      const table = findTable(model, r.schema, r.table ?? '');
+      const index = table?.indexes.find((x) => x.name === r.from);
+      if (table === undefined || index === undefined || table.indexes.some((x) => x.name === r.to) || !lands('index', r.to)) return undefined;
+      index.name = r.to;
+      return { op: 'rename_index', table: tableRef(table), from: r.from, index };
+    }
+  }
+}
+
+/** One rename on a copy of `schema` (as `redb mv` records it); undefined when the old name is missing or the new one taken. */
+export function renameInSchema(schema: Schema, r: Rename): Schema | undefined {
+  const copy = structuredClone(normalizeSchema(schema)) as Schema;
+  return applyOne(copy, r, () => true) === undefined ? undefined : normalizeSchema(copy);
+}
+
+/**
  * Apply recorded renames to a copy of `from` where they fit: the old name exists on the `from` side,
  * the new one does not, and the `to` side has where the renames end up. Renames that do not fit (the
  * object was dropped since, or the record belongs to another history) are left out. Returns the
@@ -116,43 +157,22 @@ export function applyRenames(fromInput: Schema, to: Schema, renames: readonly Re
   const operations: Operation[] = [];
   renames.forEach((r, i) => {
     const target = finalName(r, renames.slice(i + 1));
-    switch (r.kind) {
-      case 'table': {
-        const table = findTable(from, r.schema, r.from);
-        if (table === undefined || findTable(from, r.schema, r.to) !== undefined || findTable(to, r.schema, target) === undefined) return;
-        const old = tableRef(table);
-        renameTableIn(from, r.schema, r.from, r.to);
-        operations.push({ op: 'rename_object', target: { kind: 'table', object: table }, from: old });
-        return;
+    const after = findTable(to, r.schema, r.table ?? '');
+    const lands = (kind: RenameKind): boolean => {
+      switch (kind) {
+        case 'table':
+          return findTable(to, r.schema, target) !== undefined;
+        case 'view':
+          return findView(to, r.schema, target) !== undefined;
+        case 'column':
+          return after?.columns.some((c) => c.name === target) === true;
+        case 'index':
+          return after?.indexes.some((x) => x.name === target) === true;
       }
-      case 'view': {
-        const view = findView(from, r.schema, r.from);
-        if (view === undefined || findView(from, r.schema, r.to) !== undefined || findView(to, r.schema, target) === undefined) return;
-        const old = tableRef(view);
-        view.name = r.to;
-        operations.push({ op: 'rename_object', target: { kind: 'view', object: view }, from: old });
-        return;
-      }
-      case 'column': {
-        const table = findTable(from, r.schema, r.table ?? '');
-        const after = findTable(to, r.schema, r.table ?? '');
-        const has = (t: Table | undefined, name: string) => t?.columns.some((c) => c.name === name) === true;
-        if (table === undefined || !has(table, r.from) || has(table, r.to) || !has(after, target)) return;
-        const column = renameColumnIn(from, table, r.from, r.to);
-        operations.push({ op: 'rename_column', table: tableRef(table), from: r.from, column });
-        return;
-      }
-      case 'index': {
-        const table = findTable(from, r.schema, r.table ?? '');
-        const after = findTable(to, r.schema, r.table ?? '');
-        const has = (t: Table | undefined, name: string) => t?.indexes.some((x) => x.name === name) === true;
-        if (table === undefined || !has(table, r.from) || has(table, r.to) || !has(after, target)) return;
-        const index = table.indexes.find((x) => x.name === r.from) as Index;
-        index.name = r.to;
-        operations.push({ op: 'rename_index', table: tableRef(table), from: r.from, index });
-        return;
-      }
-    }
+    };
+    const op = applyOne(from, r, lands);
+    // A snapshot: later renames go on changing the same objects (a → tmp, b → a, tmp → b).
+    if (op !== undefined) operations.push(structuredClone(op));
   });
   return { operations, from: normalizeSchema(from) };
 }
