@@ -4,11 +4,12 @@ import { json, paint, warnings, type Io } from './output.js';
 export function renderPlan(io: Io, p: MigratePlan): string {
   const lines: string[] = [];
   lines.push(`${paint.bold(io, `migrate ${p.db}`)} → ${p.to}: ${p.plan.steps.length} step${p.plan.steps.length === 1 ? '' : 's'}${p.plan.transactional ? ', in one transaction' : ''}`);
-  for (const step of p.plan.steps) {
+  p.plan.steps.forEach((step, i) => {
     lines.push(`\n${paint.cyan(io, `-- ${step.summary}`)}`);
+    for (const lock of p.locks[i] ?? []) lines.push(paint.dim(io, `-- lock: ${lock}`));
     for (const h of step.hazards) lines.push(`${paint.yellow(io, `-- hazard ${h.name}`)}: ${h.reason}`);
     for (const sql of step.statements) lines.push(`${sql};`);
-  }
+  });
   if (p.blocked.length > 0) lines.push(`\n${paint.red(io, `blocked by hazards: ${p.blocked.join(', ')}`)} (allow with --allow ${p.blocked.join(',')})`);
   return lines.join('\n');
 }

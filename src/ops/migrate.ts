@@ -1,3 +1,4 @@
+import { stepLocks } from '../adapters/locks.js';
 import { errors } from '../errors.js';
 import { headCommit, readPendingRenames, renamesBetween, updateDbState } from '../repo/index.js';
 import { createHash } from 'node:crypto';
@@ -14,6 +15,8 @@ export interface MigratePlan {
   /** Hazard names present in the plan and not allowed. */
   readonly blocked: readonly HazardName[];
   readonly warnings: readonly string[];
+  /** Per step, the locks its statements take (estimated from their text). */
+  readonly locks: readonly (readonly string[])[];
 }
 
 export interface MigrateResult extends MigratePlan {
@@ -65,7 +68,8 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
     const hazards = planHazards(plan);
     const allow = ctx.allow ?? [];
     const blocked = [...new Set(hazards.map((h) => h.name))].filter((h) => allow !== 'all' && !allow.includes(h));
-    const planned: MigratePlan = { db: db.name, to: target.label, plan, hazards, blocked, warnings: nativeWarnings(target.schema) };
+    const locks = plan.steps.map((s) => stepLocks(adapter.engine, s.statements));
+    const planned: MigratePlan = { db: db.name, to: target.label, plan, hazards, blocked, warnings: nativeWarnings(target.schema), locks };
     if (plan.steps.length === 0) return { ...planned, applied: false, executed: [], shadow: 'skipped' };
     if (!ctx.dryRun && blocked.length > 0) throw errors.hazardsBlocked(blocked);
     // Rehearse before anything touches the target (a dry run rehearses too: it says more).
