@@ -176,6 +176,79 @@ program
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/mv.js')).default));
 
+const mask = program.command('mask').description('masking policies for clone and the MCP server');
+mask
+  .command('suggest')
+  .description('propose a masking policy from column names and sampled values (YAML on stdout)')
+  .argument('<db>', 'a bound name or a database URL')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/mask.js')).suggest));
+
+const mcp = program
+  .command('mcp')
+  .description('MCP server for coding assistants: stdio by default, or streamable HTTP with --http')
+  .option('--http <port>', 'serve streamable HTTP at http://<host>:<port>/mcp, bearer tokens required')
+  .option('--host <host>', 'address to bind with --http', '127.0.0.1')
+  .option('--policy <file>', 'masking policy for query results (default: the one named in .redb/mcp.yaml)')
+  .action(lazy(async () => (await import('./commands/mcp.js')).serve));
+const mcpToken = mcp.command('token').description('bearer tokens of redb mcp --http');
+mcpToken
+  .command('create')
+  .description('create a token; it is printed once, only its hash is kept')
+  .argument('[name]', 'what the token is for')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/mcp.js')).tokenCreate));
+mcpToken
+  .command('list')
+  .description('list tokens: id, name, created, last used')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/mcp.js')).tokenList));
+mcpToken
+  .command('revoke')
+  .description('revoke a token by id')
+  .argument('<id>')
+  .action(lazy(async () => (await import('./commands/mcp.js')).tokenRevoke));
+mcp
+  .command('grant')
+  .description('give the MCP server a login on <db> that can only read (or record one with --url)')
+  .argument('<db>', 'a bound database')
+  .option('--url <url>', 'a read-only URL you set up yourself (password as ${VAR})')
+  .option('--role <name>', 'name of the login to create (default redb_mcp_<db>)')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/mcp.js')).grant));
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+program
+  .command('clone')
+  .description('copy schema and rows into another database, of any engine, then verify the copy')
+  .argument('<src>', 'a bound name or a database URL')
+  .argument('<dst>', 'a bound name or a database URL (a SQLite or DuckDB file is created)')
+  .option('--schema-only', 'create the schema, copy no rows')
+  .option('--data-only', 'copy rows into tables that exist already')
+  .option('--tables <names>', 'only these tables (comma-separated; name or schema.name)')
+  .option('--where <table:condition>', "copy only the rows that match (the source's SQL); repeatable", collect)
+  .option('--mask <policy>', 'mask rows in flight with a policy file')
+  .option('--resume', 'continue an interrupted clone from its checkpoints (.redb/state/clone/)')
+  .option('--jobs <n>', 'tables copied at once (default 4)')
+  .option('--batch-rows <n>', 'rows per batch: one target transaction and one checkpoint each (default 10000)')
+  .option('--allow <what>', 'allow lossy type translations: --allow lossy')
+  .option('--truncate', 'empty target tables that already have rows')
+  .option('--no-verify', 'skip the comparison of counts and checksums at the end')
+  .option('-y, --yes', 'do not ask for confirmation')
+  .option('--json', 'progress events and the result as JSON lines')
+  .action(lazy(async () => (await import('./commands/clone.js')).default));
+
+program
+  .command('verify')
+  .description('compare two databases: row counts and checksums of every table, across engines')
+  .argument('<src>', 'a bound name or a database URL')
+  .argument('<dst>', 'a bound name or a database URL')
+  .option('--tables <names>', 'only these tables (comma-separated)')
+  .option('--where <table:condition>', 'compare only these source rows (as a clone with --where copied); repeatable', collect)
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/verify.js')).default));
+
 function report(error: unknown): number {
   const debug = process.env.REDB_DEBUG === '1';
   if (error instanceof RedbError) {

@@ -188,6 +188,83 @@ export const errors = {
     hint: 'edit each object file to the schema you want, delete its .conflict.yaml file, then redb commit',
     data: { files },
   })),
+  /** `line` is 1-based; 0 when the problem is not tied to one place in the file. */
+  policyInvalid: define('REDB_POLICY_INVALID', (source: string, line: number, field: string, detail: string) => ({
+    message: `${source}${line > 0 ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${detail}`,
+    hint: 'fix the masking policy (redb mask suggest <db> writes a starting point), then run the command again',
+    data: { source, line, field, detail },
+  })),
+  policyUnknownColumn: define('REDB_POLICY_UNKNOWN_COLUMN', (source: string, line: number, pattern: string, detail: string) => ({
+    message: `${source}:${line}: '${pattern}' ${detail}`,
+    hint: 'a misspelt name would leave data unmasked: correct the name, or use a glob (*) for names that may be absent',
+    data: { source, line, pattern, detail },
+  })),
+  policySecretMissing: define('REDB_POLICY_SECRET_MISSING', (source: string, detail: string) => ({
+    message: `${source}: the masking secret is missing: ${detail}`,
+    hint: 'set `secret: env:REDB_MASK_SECRET` in the policy and export REDB_MASK_SECRET=<a long random string>; keep it to mask the same way again',
+    data: { source, detail },
+  })),
+  mcpNoReadRole: define('REDB_MCP_NO_READ_ROLE', (dbName: string) => ({
+    message: `'${dbName}' has no read-only account for the MCP server, and the bound account may write`,
+    hint: `run \`redb mcp grant ${dbName}\` to create a login that can only read, or \`redb mcp grant ${dbName} --url <read-only URL>\` to record one you made`,
+    data: { db: dbName },
+  })),
+  mcpReadRoleUnsafe: define('REDB_MCP_READ_ROLE_UNSAFE', (dbName: string, detail: string) => ({
+    message: `the MCP read account of '${dbName}' has more power than reading: ${detail}`,
+    hint: `point it at a login that can only SELECT: redb mcp grant ${dbName}`,
+    data: { db: dbName, detail },
+  })),
+  mcpDenied: define('REDB_MCP_DENIED', (what: string) => ({
+    message: `${what} is denied to the MCP server by the masking policy`,
+    hint: 'ask for other tables or columns; the policy file decides what assistants may see',
+    data: { what },
+  })),
+  mcpQueryFailed: define('REDB_MCP_QUERY_FAILED', (dbName: string, detail: string) => ({
+    message: `the query on '${dbName}' failed: ${detail}`,
+    hint: 'send one read-only statement (SELECT, VALUES, WITH ... SELECT)',
+    data: { db: dbName, detail },
+  })),
+  mcpGrantFailed: define('REDB_MCP_GRANT_FAILED', (dbName: string, detail: string) => ({
+    message: `cannot create a read-only login on '${dbName}': ${detail}`,
+    hint: 'run redb mcp grant with a binding whose account may create roles (or users) and grant SELECT',
+    data: { db: dbName, detail },
+  })),
+  mcpTokenNotFound: define('REDB_MCP_TOKEN_NOT_FOUND', (id: string) => ({
+    message: `no MCP token with id '${id}'`,
+    hint: 'redb mcp token list shows the ids',
+    data: { id },
+  })),
+  cloneLossy: define('REDB_CLONE_LOSSY', (target: string, losses: readonly string[]) => ({
+    message: `the copy into ${target} would lose ${losses.length} thing${losses.length === 1 ? '' : 's'}: ${losses.slice(0, 5).join('; ')}${losses.length > 5 ? '; ...' : ''}`,
+    hint: 'review the list (--json shows all of it), then pass --allow lossy',
+    data: { target, losses },
+    exitCode: 3,
+  })),
+  cloneTypeUnmapped: define('REDB_CLONE_TYPE_UNMAPPED', (table: string, column: string, type: string, engine: string) => ({
+    message: `column ${table}.${column} has type ${type}, which has no ${engine} equivalent`,
+    hint: `leave the table out (--tables), or pass --allow lossy to copy its values as text`,
+    data: { table, column, type, engine },
+  })),
+  cloneTableMissing: define('REDB_CLONE_TABLE_MISSING', (dbName: string, table: string) => ({
+    message: `${dbName} has no table ${table}`,
+    hint: 'check the names with `redb show db:<name>`; --tables takes table or schema.table names',
+    data: { db: dbName, table },
+  })),
+  cloneColumnMissing: define('REDB_CLONE_COLUMN_MISSING', (dbName: string, table: string, column: string) => ({
+    message: `table ${table} in ${dbName} has no column ${column} to copy into`,
+    hint: 'bring the target table to the source schema first (redb migrate), or clone without --data-only',
+    data: { db: dbName, table, column },
+  })),
+  cloneTargetNotEmpty: define('REDB_CLONE_TARGET_NOT_EMPTY', (dbName: string, tables: readonly string[]) => ({
+    message: `${dbName} already has rows in ${tables.join(', ')}; nothing was copied`,
+    hint: 'pass --truncate to empty those tables first, or --resume to continue an interrupted clone',
+    data: { db: dbName, tables },
+  })),
+  verifyMismatch: define('REDB_VERIFY_MISMATCH', (source: string, target: string, tables: readonly string[], checks: readonly unknown[]) => ({
+    message: `${target} does not match ${source} in ${tables.length} table${tables.length === 1 ? '' : 's'}: ${tables.join(', ')}`,
+    hint: 'the counts and checksums per table are in the --json output; fix the cause and clone again with --truncate',
+    data: { source, target, tables, checks },
+  })),
   usage: define('REDB_USAGE', (message: string, hint?: string) => ({ message, ...(hint === undefined ? {} : { hint }) })),
 } as const;
 

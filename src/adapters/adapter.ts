@@ -34,27 +34,54 @@ export interface MigrationRecord {
   readonly error?: string | undefined;
 }
 
+/** The table and columns `sampleRows` reads. */
+export interface SampleTable {
+  readonly schema?: string | undefined;
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
 export interface Connection {
   introspect(options?: { signal?: AbortSignal }): Promise<Schema>;
   /** Append to the database's own history, kept outside the modelled schema. */
   recordMigration?(record: MigrationRecord): Promise<void>;
   /** The history, newest first. */
   readHistory?(): Promise<MigrationRecord[]>;
+  /**
+   * Up to `limit` rows of a table, each an array of the named columns' values in that order, as
+   * the driver returns them (a plain SELECT; no order is promised). Used to suggest masking rules.
+   */
+  sampleRows?(table: SampleTable, limit: number): Promise<unknown[][]>;
   /** Run a plan; on failure it throws REDB_MIGRATE_FAILED saying whether the database was rolled back. */
   apply(plan: Plan, options?: { signal?: AbortSignal }): Promise<ApplyResult>;
   close(): Promise<void>;
+}
+
+/** An embedded engine standing in for a scratch database beside the target, and why. */
+export interface ShadowStandIn {
+  /** The engine and major version, e.g. `PostgreSQL 18`. */
+  readonly server: string;
+  readonly reason: string;
 }
 
 /** A scratch database of the same engine and version, empty, dropped after use. */
 export interface Shadow {
   readonly connection: Connection;
   drop(): Promise<void>;
+  /** Set when the shadow is not beside the target but on an embedded engine (maybe another version). */
+  readonly standIn?: ShadowStandIn;
 }
 
 export interface Dialect {
   readonly engine: Engine;
   /** Order and compile operations into SQL. An operation the engine cannot express throws. */
   compile(input: PlanInput): Plan;
+}
+
+export interface ShadowOptions {
+  readonly signal?: AbortSignal;
+  /** Extensions the schemas rehearsed use: an embedded stand-in must load them, or say it cannot. */
+  readonly extensions?: readonly string[];
 }
 
 export interface Adapter {
@@ -66,5 +93,45 @@ export interface Adapter {
    * Open an empty shadow beside the target (in memory, or a scratch database on the same server)
    * to rehearse a plan on. Absent where the engine offers none yet.
    */
-  openShadow?(target: DbTarget, options?: { signal?: AbortSignal }): Promise<Shadow>;
+  openShadow?(target: DbTarget, options?: ShadowOptions): Promise<Shadow>;
+}
+
+/** Where a result column's values come from, when the engine can say. */
+export interface ColumnSource {
+  readonly schema?: string | undefined;
+  readonly table: string;
+  readonly column: string;
+}
+
+export interface ResultColumn {
+  readonly name: string;
+  /** Absent for expressions, aggregates and anything else the engine cannot trace to one table column. */
+  readonly source?: ColumnSource | undefined;
+}
+
+/** A read-only query's result: the columns, then the rows streamed so a caller can stop at its limit. */
+export interface ReadResult {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: AsyncIterable<unknown[]>;
+}
+
+/**
+ * A session the engine itself keeps read-only (read-only transaction or open, single statements,
+ * a statement timeout). One query per session: it is closed after the result has been read.
+ */
+export interface ReadOnlySession {
+  /** `maxRows` lets the engine stop producing rows early; the caller still counts. */
+  query(sql: string, options: { readonly maxRows: number }): Promise<ReadResult>;
+  close(): Promise<void>;
+}
+
+export interface ReadOnlyDriver {
+  open(target: DbTarget, options: { readonly timeoutMs: number }): Promise<ReadOnlySession>;
+  /** The identifier quoting of the engine's SQL, for the statements redb writes itself. */
+  quote(name: string): string;
+  /**
+   * Create (or reset the password of) a login that can read the target's database and nothing else.
+   * Absent for file engines: a read-only open is their boundary.
+   */
+  createReadRole?(target: DbTarget, role: string, password: string): Promise<void>;
 }

@@ -7,7 +7,18 @@ import type { Store } from './paths.js';
 export const Config = z
   .object({
     version: z.literal(1),
-    databases: z.record(z.string(), z.object({ url: z.string().min(1) }).strict()).default({}),
+    databases: z
+      .record(
+        z.string(),
+        z
+          .object({
+            url: z.string().min(1),
+            /** The URL the MCP server queries through: a login that can only read (`redb mcp grant`). */
+            readUrl: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .default({}),
     user: z.object({ name: z.string(), email: z.string() }).strict().optional(),
   })
   .strict();
@@ -30,7 +41,7 @@ export type DbState = z.infer<typeof DbState>;
 const CONFIG_FILE = 'redb.json';
 const STATE_FILE = join('state', 'databases.json');
 
-async function readJson<T>(store: Store, file: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
+export async function readJson<T>(store: Store, file: string, schema: z.ZodType<T>, fallback: T): Promise<T> {
   const path = join(store.gitdir, file);
   let text: string;
   try {
@@ -52,7 +63,7 @@ async function readJson<T>(store: Store, file: string, schema: z.ZodType<T>, fal
   return result.data;
 }
 
-async function writeJson(store: Store, file: string, value: unknown): Promise<void> {
+export async function writeJson(store: Store, file: string, value: unknown): Promise<void> {
   const path = join(store.gitdir, file);
   await store.fs.promises.mkdir(join(path, '..'), { recursive: true });
   // Write then rename, so a crash never leaves half a file behind.

@@ -7,6 +7,7 @@ import type { Flavor, Query } from './catalog-queries.js';
 import { mysqlDialect } from './compile.js';
 import { readHistory, recordMigration } from './history.js';
 import { introspectMysql } from './introspect.js';
+import { sampleRows } from './sample.js';
 import { quoteIdent } from './sql-text.js';
 
 type Driver = import('mysql2/promise').Connection;
@@ -115,6 +116,7 @@ async function connect(target: DbTarget): Promise<Connection> {
     apply: async (plan, options) => applyPlan(driver, plan, target.name, options?.signal),
     recordMigration: async (record) => recordMigration(query, t.database, record),
     readHistory: async () => readHistory(query, t.database),
+    sampleRows: (table, limit) => sampleRows(driver, table, limit),
     close: async () => {
       await driver.end();
     },

@@ -6,6 +6,7 @@ import { parseDbUrl } from '../url.js';
 import { sqliteDialect } from './compile.js';
 import { readHistory, recordMigration } from './history.js';
 import { introspectSqlite } from './introspect.js';
+import { sampleRows } from './sample.js';
 
 type Database = import('better-sqlite3').Database;
 
@@ -71,6 +72,7 @@ function connection(db: Database, name: string, file: string): Connection {
     apply: async (plan) => applyPlan(db, plan, name),
     recordMigration: async (record) => recordMigration(db, record),
     readHistory: async () => readHistory(db),
+    sampleRows: async (table, limit) => sampleRows(db, table, limit),
     close: async () => {
       if (db.open) db.close();
     },

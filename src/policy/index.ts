@@ -1,0 +1,11 @@
+/**
+ * Masking policies: which tables and columns a clone copies or the MCP server shows, and how each
+ * sensitive value is replaced. Pure: this layer imports only src/unified/ and libraries.
+ */
+export { parsePolicy, loadPolicy, type MaskPolicy, type PolicyRule, type DenyEntry } from './parse-policy.js';
+export { compileMasker, type Masker } from './compile-masker.js';
+export type { MaskColumn, MaskTable } from './mask-types.js';
+export { maskTableOf } from './mask-table.js';
+export { TRANSFORMS, type TransformName } from './policy-schema.js';
+export { suggestPolicy, suggestRules, type Suggestion } from './suggest.js';
+export { renderPolicy } from './render-policy.js';
