@@ -70,12 +70,10 @@ describe('db add | list | remove', () => {
   });
 
   it('refuses engines that have no adapter yet, with the supported list', () => {
-    for (const url of ['duckdb:analytics.duckdb', 'mongodb://127.0.0.1/app']) {
-      const r = redb(dir.path, ['db', 'add', 'x', url]);
-      expect(r.code).toBe(1);
-      expect(errorCode(r)).toBe('REDB_ENGINE_UNSUPPORTED');
-      expect(r.stderr).toContain('supported engines: sqlite, postgres, mysql');
-    }
+    const r = redb(dir.path, ['db', 'add', 'x', 'mongodb://127.0.0.1/app']);
+    expect(r.code).toBe(1);
+    expect(errorCode(r)).toBe('REDB_ENGINE_UNSUPPORTED');
+    expect(r.stderr).toContain('supported engines: sqlite, postgres, mysql, duckdb');
   });
 
   it('rejects a hand-broken configuration file with the file named', () => {

@@ -4,6 +4,8 @@ import { mysqlEngine } from '../support/mysql.js';
 import { mysqlCases } from './cases/mysql.js';
 import { postgresEngine } from '../support/postgres.js';
 import { postgresCases } from './cases/postgres.js';
+import { duckdbEngine } from '../support/duckdb.js';
+import { duckdbCases } from './cases/duckdb.js';
 
 /**
  * Every adapter runs the same conformance cases. A case is named once and written in each engine's
@@ -18,4 +20,5 @@ export const CONFORMANCE_ENGINES: readonly ConformanceEngine[] = [
   { test: sqliteEngine, cases: sqliteCases },
   { test: mysqlEngine, cases: mysqlCases },
   { test: postgresEngine, cases: postgresCases },
+  { test: duckdbEngine, cases: duckdbCases },
 ];
