@@ -1,0 +1,61 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { mcpTokenCheck } from '../ops/mcp-tokens.js';
+import type { McpContext } from './context.js';
+import { createMcpServer } from './server.js';
+
+export interface HttpServing {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const reply = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
+};
+
+/** The bearer token's id, or undefined; the token file is read on every request so a revoke takes effect at once. */
+async function caller(ctx: Omit<McpContext, 'caller'>, req: IncomingMessage): Promise<string | undefined> {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  return match?.[1] === undefined ? undefined : mcpTokenCheck(ctx.store, match[1]);
+}
+
+/**
+ * Streamable HTTP at /mcp, stateless: each POST gets its own server and transport, authorised by a
+ * bearer token from `redb mcp token create`.
+ */
+export async function serveHttp(ctx: Omit<McpContext, 'caller'>, host: string, port: number): Promise<HttpServing> {
+  // Behind a loopback address the Host header must name it; elsewhere the token alone guards the server.
+  const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost';
+  let allowedHosts: string[] = [];
+  const http = createServer((req, res) => {
+    void (async () => {
+      if (new URL(req.url ?? '/', 'http://x').pathname !== '/mcp') return reply(res, 404, 'not found: the MCP endpoint is /mcp');
+      const id = await caller(ctx, req);
+      if (id === undefined) return reply(res, 401, 'unauthorized: send Authorization: Bearer <token> (redb mcp token create)', { 'www-authenticate': 'Bearer realm="redb"' });
+      if (req.method !== 'POST') return reply(res, 405, 'method not allowed: this server is stateless, POST only');
+      const server = createMcpServer({ ...ctx, caller: id });
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, enableDnsRebindingProtection: loopback, allowedHosts });
+      res.on('close', () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(req, res);
+    })().catch((e: unknown) => {
+      if (!res.headersSent) reply(res, 500, e instanceof Error ? e.message : String(e));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => resolve());
+  });
+  const bound = (http.address() as AddressInfo).port;
+  const name = host.includes(':') ? `[${host}]` : host;
+  allowedHosts = [`${name}:${bound}`, `localhost:${bound}`];
+  return {
+    url: `http://${name}:${bound}/mcp`,
+    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
+  };
+}

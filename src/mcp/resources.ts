@@ -1,0 +1,45 @@
+import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Variables } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
+import { history } from '../ops/mcp-history.js';
+import { describeSchema } from '../ops/mcp-schema.js';
+import { headCommit } from '../repo/index.js';
+import { answer, type McpContext } from './context.js';
+
+/** Template variables arrive percent-encoded: refs like `feature/x` or `db:app` are encoded in URIs. */
+const variable = (vars: Variables, name: string): string => decodeURIComponent(String(vars[name] ?? ''));
+
+/** Read through `answer` (so it is logged); a failure becomes a protocol error carrying the same one-line message. */
+async function read(ctx: McpContext, what: string, uri: URL, mimeType: string, work: () => Promise<string>) {
+  const result = await answer(ctx, what, undefined, work);
+  const text = result.content[0]?.text ?? '';
+  if (result.isError === true) throw new Error(text);
+  return { contents: [{ uri: uri.href, mimeType, text }] };
+}
+
+/** `redb://schema/<ref>/<object>`: one object's definition; `redb://log/<ref>`: the history from a ref. */
+export function registerResources(server: McpServer, ctx: McpContext): void {
+  server.registerResource(
+    'schema-object',
+    new ResourceTemplate('redb://schema/{ref}/{object}', {
+      // Lists HEAD's objects; any other ref can be read by writing its URI.
+      list: async () => {
+        if ((await headCommit(ctx.store)) === undefined) return { resources: [] };
+        const { objects } = await describeSchema({ ...ctx, ref: 'HEAD', policy: ctx.settings.policy });
+        return { resources: objects.map((o) => ({ uri: `redb://schema/HEAD/${encodeURIComponent(o.id)}`, name: `${o.kind} ${o.id}`, mimeType: 'application/yaml' })) };
+      },
+    }),
+    { description: 'One schema object (table, view, enum, ...) at a ref, as redb stores it', mimeType: 'application/yaml' },
+    (uri, vars) =>
+      read(ctx, 'resource:schema', uri, 'application/yaml', async () => {
+        const { objects } = await describeSchema({ ...ctx, ref: variable(vars, 'ref'), object: variable(vars, 'object'), policy: ctx.settings.policy });
+        return objects.map((o) => `# ${o.kind} ${o.id} (${o.file})\n${o.definition}`).join('\n');
+      }),
+  );
+
+  server.registerResource(
+    'log',
+    new ResourceTemplate('redb://log/{ref}', { list: async () => ({ resources: [{ uri: 'redb://log/HEAD', name: 'history of HEAD', mimeType: 'application/json' }] }) }),
+    { description: 'The commit history from a ref, with each commit’s changed objects', mimeType: 'application/json' },
+    (uri, vars) => read(ctx, 'resource:log', uri, 'application/json', async () => JSON.stringify(await history({ ...ctx, ref: variable(vars, 'ref'), limit: 100 }), null, 2)),
+  );
+}

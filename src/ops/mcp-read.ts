@@ -1,0 +1,46 @@
+import type { DbTarget, ReadOnlyDriver } from '../adapters/adapter.js';
+import { loadReadOnly } from '../adapters/registry.js';
+import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
+import { errors } from '../errors.js';
+import { readConfig, type Store } from '../repo/index.js';
+import type { Engine } from '../unified/index.js';
+import { findStore, type OpContext } from './context.js';
+
+/** File engines are opened read-only by the library; server engines need a login that can only read. */
+const FILE_ENGINES: readonly Engine[] = ['sqlite', 'duckdb'];
+
+export interface ReadTarget {
+  readonly engine: Engine;
+  readonly driver: ReadOnlyDriver;
+  readonly target: DbTarget;
+}
+
+/** Where the MCP server may read a bound database: its read URL, or the file itself for file engines. */
+export async function readTarget(store: Store, name: string, ctx: OpContext): Promise<ReadTarget> {
+  const bound = (await readConfig(store)).databases[name];
+  if (bound === undefined) throw errors.dbNotFound(name);
+  const engine = parseDbUrl(bound.url).engine;
+  const url = bound.readUrl ?? (FILE_ENGINES.includes(engine) ? bound.url : undefined);
+  if (url === undefined) throw errors.mcpNoReadRole(name);
+  const driver = await loadReadOnly(engine);
+  return { engine, driver, target: { name, url: resolveUrl(url, name, ctx.env ?? process.env), cwd: store.root } };
+}
+
+export interface McpDatabase {
+  readonly name: string;
+  readonly engine: Engine;
+  /** Passwords hidden. */
+  readonly url: string;
+  /** Whether the MCP server may run queries on it (a read login is set up, or it is a file). */
+  readonly queryable: boolean;
+}
+
+export async function mcpDatabases(ctx: OpContext): Promise<McpDatabase[]> {
+  const config = await readConfig(findStore(ctx));
+  return Object.entries(config.databases)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, { url, readUrl }]) => {
+      const engine = parseDbUrl(url).engine;
+      return { name, engine, url: redactUrl(url), queryable: readUrl !== undefined || FILE_ENGINES.includes(engine) };
+    });
+}
