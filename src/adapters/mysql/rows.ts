@@ -1,0 +1,169 @@
+import type { Table } from '../../unified/index.js';
+import type { DbTarget } from '../adapter.js';
+import { batched, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { errors } from '../../errors.js';
+import { parseMysqlUrl } from './index.js';
+import { quoteIdent } from './sql-text.js';
+
+type Driver = import('mysql2/promise').Connection;
+
+/**
+ * MariaDB/MySQL rows: each table is one streamed SELECT (the socket pauses while a batch is being
+ * written elsewhere), and writes are multi-row INSERTs of about a megabyte, one transaction per
+ * batch. Sessions run in UTC, so TIMESTAMP values need no zone arithmetic.
+ */
+
+/** Statements stay well under the default max_allowed_packet (16 MB on MariaDB, 64 MB on MySQL 8). */
+const STATEMENT_BYTES = 1 << 20;
+
+const name = (t: TableName): string => quoteIdent(t.name);
+
+async function connectMysql(target: DbTarget): Promise<Driver> {
+  const t = parseMysqlUrl(target.url);
+  const { createConnection } = await import('mysql2/promise');
+  let driver: Driver;
+  try {
+    driver = await createConnection({
+      host: t.host,
+      port: t.port,
+      user: t.user,
+      password: t.password,
+      database: t.database,
+      charset: 'utf8mb4_general_ci',
+      // Values as the server spells them: no Date objects, no rounded big numbers, JSON as text.
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      typeCast: (field, next) => (field.type === 'JSON' ? field.string('utf8') : next()),
+      connectTimeout: 10_000,
+    });
+  } catch (e) {
+    throw errors.dbUnreachable(target.name, e instanceof Error ? e.message : String(e)).because(e);
+  }
+  driver.on('error', () => {});
+  await driver.query("SET time_zone = '+00:00'");
+  return driver;
+}
+
+function reader(driver: Driver): RowReader {
+  const escape = (value: unknown): string => (typeof value === 'bigint' ? value.toString() : driver.escape(value));
+  return {
+    async *readBatches(table, options) {
+      // The promise wrapper has no streaming API; its callback connection has.
+      const core = (driver as unknown as { connection: import('mysql2').Connection }).connection;
+      const query = core.query({ sql: selectSql(name(table), options, quoteIdent, escape), rowsAsArray: true });
+      yield* batched(query.stream({ highWaterMark: Math.min(options.batchRows, 1024) }) as AsyncIterable<Row>, options.batchRows);
+    },
+    async count(table, where) {
+      const [rows] = await driver.query(`SELECT COUNT(*) AS n FROM ${name(table)}${where === undefined ? '' : ` WHERE (${where})`}`);
+      return Number((rows as { n: number | string }[])[0]?.n ?? 0);
+    },
+  };
+}
+
+/**
+ * Parallel readers share one snapshot by starting their transactions while a global read lock
+ * holds writes still (as mydumper does). Without the RELOAD privilege that needs, one reader
+ * copies table after table from its own consistent snapshot.
+ */
+async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise<RowSource> {
+  const drivers: Driver[] = [];
+  const close = async () => {
+    await Promise.all(drivers.map((d) => d.end().catch(() => undefined)));
+  };
+  const begin = (d: Driver) => d.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+  try {
+    drivers.push(await connectMysql(target));
+    const first = drivers[0] as Driver;
+    if (jobs > 1) {
+      for (let i = 1; i < jobs; i++) drivers.push(await connectMysql(target));
+      await first.query('SET SESSION lock_wait_timeout = 10');
+      const locked = await first.query('FLUSH TABLES WITH READ LOCK').then(
+        () => true,
+        () => false,
+      );
+      if (locked) {
+        for (const d of drivers) await begin(d);
+        await first.query('UNLOCK TABLES');
+        return { readers: drivers.map(reader), close };
+      }
+      await Promise.all(drivers.splice(1).map((d) => d.end().catch(() => undefined)));
+    }
+    await begin(first);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { readers: drivers.map(reader), close };
+}
+
+function writer(driver: Driver): RowWriter {
+  const escape = (value: unknown): string => (typeof value === 'bigint' ? value.toString() : driver.escape(value));
+  return {
+    async write(table, columns, rows) {
+      const head = `INSERT INTO ${name(table)} (${columns.map(quoteIdent).join(', ')}) VALUES `;
+      await driver.query('START TRANSACTION');
+      try {
+        let values: string[] = [];
+        let bytes = 0;
+        for (const row of rows) {
+          const tuple = `(${row.map(escape).join(', ')})`;
+          if (bytes + tuple.length > STATEMENT_BYTES && values.length > 0) {
+            await driver.query(head + values.join(', '));
+            values = [];
+            bytes = 0;
+          }
+          values.push(tuple);
+          bytes += tuple.length + 2;
+        }
+        if (values.length > 0) await driver.query(head + values.join(', '));
+        await driver.query('COMMIT');
+      } catch (e) {
+        await driver.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      }
+    },
+    async deleteKeys(table, key, keys) {
+      if (keys.length === 0) return;
+      const tuple = (values: readonly unknown[]) => `(${values.map(escape).join(', ')})`;
+      await driver.query(`DELETE FROM ${name(table)} WHERE (${key.map(quoteIdent).join(', ')}) IN (${keys.map(tuple).join(', ')})`);
+    },
+  };
+}
+
+async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise<RowTarget> {
+  const drivers: Driver[] = [];
+  const close = async () => {
+    await Promise.all(drivers.map((d) => d.end().catch(() => undefined)));
+  };
+  try {
+    for (let i = 0; i < jobs; i++) {
+      const d = await connectMysql(target);
+      drivers.push(d);
+      // Tables load in any order; an explicit 0 in an AUTO_INCREMENT column stays 0.
+      await d.query("SET SESSION foreign_key_checks = 0, unique_checks = 0, sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')");
+    }
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const main = drivers[0] as Driver;
+  return {
+    foreignKeysAtCreate: false,
+    keysAfterLoad: false,
+    checksForeignKeys: false,
+    writers: drivers.map(writer),
+    async count(table) {
+      const [rows] = await main.query(`SELECT COUNT(*) AS n FROM ${name(table)}`);
+      return Number((rows as { n: number | string }[])[0]?.n ?? 0);
+    },
+    async truncate(tables) {
+      for (const t of tables) await main.query(`TRUNCATE TABLE ${name(t)}`);
+    },
+    // AUTO_INCREMENT moves past explicit values by itself.
+    async finishTable(_table: Table) {},
+    close,
+  };
+}
+
+export const mysqlRows: RowsAdapter = { openSource, openTarget };

@@ -1,0 +1,113 @@
+import type { Table } from '../unified/index.js';
+import type { DbTarget } from './adapter.js';
+
+/**
+ * The data plane of an adapter: read rows as async batches from one consistent snapshot, write
+ * rows in bulk through the engine's fast path. Values travel in the driver's own representation;
+ * src/replicate/values.ts is the one place that gives them a portable meaning.
+ */
+
+/** A table as the data plane names it. */
+export interface TableName {
+  readonly schema?: string | undefined;
+  readonly name: string;
+}
+
+/** One row: values in the order of the columns asked for. */
+export type Row = unknown[];
+
+export interface ReadOptions {
+  readonly columns: readonly string[];
+  /** Primary key columns: rows come in this order, and `after` / `until` bound them. */
+  readonly key?: readonly string[] | undefined;
+  /** Only rows whose key is greater than this (a resumed copy). */
+  readonly after?: readonly unknown[] | undefined;
+  /** Only rows whose key is at most this. */
+  readonly until?: readonly unknown[] | undefined;
+  /** A condition in the source engine's SQL (`--where`). */
+  readonly where?: string | undefined;
+  readonly batchRows: number;
+}
+
+export interface RowReader {
+  /** Rows in batches of at most `batchRows`; the next batch is read only when the previous one is taken. */
+  readBatches(table: TableName, options: ReadOptions): AsyncIterable<Row[]>;
+  count(table: TableName, where?: string): Promise<number>;
+  /**
+   * Count and an order-independent checksum of the rows, computed by the server over its own text
+   * of each row: comparable only with the same engine reading columns of the same types. Absent
+   * where the engine offers no hash to compute it with.
+   */
+  checksum?(table: TableName, columns: readonly string[], where?: string): Promise<{ rows: number; checksum: string }>;
+}
+
+/** Readers that all see one snapshot of the database, for as many parallel table copies. */
+export interface RowSource {
+  /** One per parallel job; fewer when the engine cannot share its snapshot between connections. */
+  readonly readers: readonly RowReader[];
+  close(): Promise<void>;
+}
+
+export interface RowWriter {
+  /** Write one batch and commit it before resolving. */
+  write(table: TableName, columns: readonly string[], rows: readonly Row[]): Promise<void>;
+  /** Delete the rows with these keys (a resumed copy redoes its last uncommitted batch). */
+  deleteKeys(table: TableName, key: readonly string[], keys: readonly (readonly unknown[])[]): Promise<void>;
+}
+
+export interface RowTarget {
+  /** Adding a foreign key to a loaded table rebuilds it, so keys are declared with the table. */
+  readonly foreignKeysAtCreate: boolean;
+  /**
+   * Primary keys and unique constraints are faster built once after the load than maintained row
+   * by row (where the table is not organised by its key, as InnoDB's and SQLite's are).
+   */
+  readonly keysAfterLoad: boolean;
+  /** Writes are checked against foreign keys that exist (they cannot be switched off): referenced tables load first. */
+  readonly checksForeignKeys: boolean;
+  /** One per parallel job. */
+  readonly writers: readonly RowWriter[];
+  count(table: TableName): Promise<number>;
+  truncate(tables: readonly TableName[]): Promise<void>;
+  /** After a table's rows are in: move identity and serial counters past the copied values. */
+  finishTable(table: Table): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface RowsAdapter {
+  openSource(target: DbTarget, options: { readonly jobs: number }): Promise<RowSource>;
+  /** Opens the database, creating it first where it is a file. */
+  openTarget(target: DbTarget, options: { readonly jobs: number }): Promise<RowTarget>;
+}
+
+/** Batches of at most `size` items from an async stream of items. */
+export async function* batched<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** `WHERE` clauses bounding a keyset read; `param` renders the i-th bound value. */
+export function keyBounds(options: ReadOptions, quote: (name: string) => string, param: (value: unknown) => string): string[] {
+  const key = options.key ?? [];
+  const tuple = (names: readonly string[]) => (names.length === 1 ? (names[0] as string) : `(${names.join(', ')})`);
+  const keyList = tuple(key.map(quote));
+  const clauses: string[] = [];
+  if (options.after !== undefined) clauses.push(`${keyList} > ${tuple(options.after.map(param))}`);
+  if (options.until !== undefined) clauses.push(`${keyList} <= ${tuple(options.until.map(param))}`);
+  if (options.where !== undefined) clauses.push(`(${options.where})`);
+  return clauses;
+}
+
+/** `SELECT` of a table's columns in key order, bounded as the options say. */
+export function selectSql(qualified: string, options: ReadOptions, quote: (name: string) => string, param: (value: unknown) => string, tail = ''): string {
+  const where = keyBounds(options, quote, param);
+  const order = (options.key ?? []).length > 0 ? ` ORDER BY ${(options.key ?? []).map(quote).join(', ')}` : '';
+  return `SELECT ${options.columns.map(quote).join(', ')} FROM ${qualified}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${order}${tail}`;
+}

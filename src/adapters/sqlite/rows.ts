@@ -1,0 +1,115 @@
+import { isAbsolute, resolve } from 'node:path';
+import { errors } from '../../errors.js';
+import type { DbTarget } from '../adapter.js';
+import { selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { parseDbUrl } from '../url.js';
+import { quoteIdent } from './compile.js';
+
+/**
+ * SQLite rows over one connection (calls are synchronous, so parallel jobs share it safely).
+ * Reads page through the table by key (or rowid) inside one read transaction: the snapshot.
+ * Writes are a prepared INSERT run once per row inside one transaction per batch.
+ */
+
+type Database = import('better-sqlite3').Database;
+
+async function open(target: DbTarget, create: boolean): Promise<Database> {
+  const { default: Sqlite } = await import('better-sqlite3');
+  const path = parseDbUrl(target.url).path as string;
+  const file = isAbsolute(path) ? path : resolve(target.cwd, path);
+  try {
+    const db = new Sqlite(file, { fileMustExist: !create });
+    // 64-bit integers arrive exactly, as bigint.
+    db.defaultSafeIntegers(true);
+    return db;
+  } catch (e) {
+    throw errors.dbUnreachable(target.name, e instanceof Error && /unable to open|does not exist/i.test(e.message) ? `no SQLite database at ${file}` : String(e)).because(e);
+  }
+}
+
+const name = (t: TableName): string => quoteIdent(t.name);
+
+function reader(db: Database): RowReader {
+  return {
+    async *readBatches(table: TableName, options: ReadOptions) {
+      // A table without a primary key is paged by its rowid, which is left out of the rows.
+      const byRowid = (options.key ?? []).length === 0;
+      const paged: ReadOptions = byRowid ? { ...options, key: ['rowid'], columns: [...options.columns, 'rowid'] } : options;
+      let after = options.after;
+      for (;;) {
+        const params: unknown[] = [];
+        const sql = selectSql(name(table), { ...paged, after }, (n) => (n === 'rowid' ? n : quoteIdent(n)), (v) => (params.push(v), '?'), ` LIMIT ${options.batchRows}`);
+        const rows = db.prepare(sql).raw(true).all(...params) as Row[];
+        if (rows.length === 0) return;
+        const last = rows[rows.length - 1] as Row;
+        after = byRowid ? [last[last.length - 1]] : (paged.key ?? []).map((k) => last[options.columns.indexOf(k)]);
+        yield byRowid ? rows.map((r) => r.slice(0, -1)) : rows;
+        if (rows.length < options.batchRows) return;
+      }
+    },
+    async count(table, where) {
+      return Number(db.prepare(`SELECT count(*) FROM ${name(table)}${where === undefined ? '' : ` WHERE (${where})`}`).pluck().get());
+    },
+  };
+}
+
+async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise<RowSource> {
+  const db = await open(target, false);
+  // A read transaction holds one snapshot of the file until it ends.
+  db.exec('BEGIN');
+  db.prepare('SELECT count(*) FROM sqlite_master').get();
+  const one = reader(db);
+  return {
+    readers: Array.from({ length: jobs }, () => one),
+    close: async () => {
+      if (db.open) db.close();
+    },
+  };
+}
+
+const bindable = (value: unknown): unknown => (typeof value === 'boolean' ? (value ? 1 : 0) : value === undefined ? null : value);
+
+function writer(db: Database): RowWriter {
+  return {
+    async write(table, columns, rows) {
+      const insert = db.prepare(`INSERT INTO ${name(table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+      db.transaction(() => {
+        for (const row of rows) insert.run(...row.map(bindable));
+      })();
+    },
+    async deleteKeys(table, key, keys) {
+      const del = db.prepare(`DELETE FROM ${name(table)} WHERE ${key.map((k) => `${quoteIdent(k)} = ?`).join(' AND ')}`);
+      db.transaction(() => {
+        for (const values of keys) del.run(...values.map(bindable));
+      })();
+    },
+  };
+}
+
+async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise<RowTarget> {
+  const db = await open(target, true);
+  // Tables load in any order; the keys are declared but checked only by later writers.
+  db.pragma('foreign_keys = OFF');
+  const one = writer(db);
+  return {
+    foreignKeysAtCreate: true,
+    keysAfterLoad: false,
+    checksForeignKeys: false,
+    writers: Array.from({ length: jobs }, () => one),
+    async count(table) {
+      return Number(db.prepare(`SELECT count(*) FROM ${name(table)}`).pluck().get());
+    },
+    async truncate(tables) {
+      db.transaction(() => {
+        for (const t of tables) db.exec(`DELETE FROM ${name(t)}`);
+      })();
+    },
+    // INTEGER PRIMARY KEY and AUTOINCREMENT counters follow explicit values by themselves.
+    async finishTable() {},
+    close: async () => {
+      if (db.open) db.close();
+    },
+  };
+}
+
+export const sqliteRows: RowsAdapter = { openSource, openTarget };

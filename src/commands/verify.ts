@@ -1,0 +1,23 @@
+import { verify } from '../ops/verify.js';
+import { renderChecks, withChecks } from './clone.js';
+import { json, paint, type Io } from './output.js';
+
+export default async function run(io: Io, source: string, target: string, opts: { tables?: string; where?: string[]; json?: boolean }): Promise<number> {
+  const result = await withChecks(io, opts.json === true, () =>
+    verify({
+      cwd: io.cwd,
+      env: io.env,
+      source,
+      target,
+      ...(opts.tables === undefined ? {} : { tables: opts.tables.split(',').map((t) => t.trim()).filter(Boolean) }),
+      ...(opts.where === undefined ? {} : { where: opts.where }),
+    }),
+  );
+  if (opts.json) {
+    json(io, result);
+    return 0;
+  }
+  io.out(renderChecks(io, result.tables));
+  io.out(paint.green(io, `${result.target} matches ${result.source}: ${result.tables.length} table${result.tables.length === 1 ? '' : 's'}, counts and checksums equal`));
+  return 0;
+}

@@ -1,0 +1,118 @@
+import { resolve } from 'node:path';
+import { loadAdapter } from '../adapters/registry.js';
+import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
+import { errors, isRedbError } from '../errors.js';
+import type { Store } from '../repo/paths.js';
+import { checkpointFile } from '../replicate/checkpoints.js';
+import { cloneDatabase, type CloneResult } from '../replicate/clone.js';
+import type { Endpoint } from '../replicate/endpoint.js';
+import type { OnEvent } from '../replicate/events.js';
+import { findStore, resolveDb, type OpContext, type ResolvedDb } from './context.js';
+
+export type { CloneResult } from '../replicate/clone.js';
+export type { CloneEvent } from '../replicate/events.js';
+
+export interface CloneOptions {
+  /** Bound names or database URLs. */
+  readonly source: string;
+  readonly target: string;
+  readonly schemaOnly?: boolean;
+  readonly dataOnly?: boolean;
+  readonly tables?: readonly string[];
+  /** `table:condition`, the condition in the source's SQL. */
+  readonly where?: readonly string[];
+  /** A masking policy file (src/policy). */
+  readonly mask?: string;
+  readonly resume?: boolean;
+  readonly jobs?: number;
+  readonly allowLossy?: boolean;
+  readonly truncate?: boolean;
+  readonly yes?: boolean;
+  /** Rows per batch (one target transaction and one checkpoint each). */
+  readonly batchRows?: number;
+  /** Skip the comparison of counts and checksums at the end. */
+  readonly noVerify?: boolean;
+  /** Asks a person before `--truncate` empties target tables; absent where nobody can be asked. */
+  readonly confirm?: (question: string) => Promise<boolean>;
+  readonly onEvent?: OnEvent;
+}
+
+export const DEFAULT_JOBS = 4;
+export const DEFAULT_BATCH_ROWS = 10_000;
+
+/** The project, when there is one: clone and verify also run on plain URLs outside any. */
+export function optionalStore(ctx: OpContext): Store | undefined {
+  try {
+    return findStore(ctx);
+  } catch (e) {
+    if (isRedbError(e) && e.code === 'REDB_NOT_A_REPOSITORY') return undefined;
+    throw e;
+  }
+}
+
+/** A bound name (inside a project) or a URL, resolved to what the data plane connects to. */
+export async function openEndpoint(store: Store | undefined, nameOrUrl: string, ctx: OpContext): Promise<Endpoint & { readonly db: ResolvedDb }> {
+  let db: ResolvedDb;
+  if (store !== undefined) db = await resolveDb(store, nameOrUrl);
+  else if (/^[a-z+]+:/i.test(nameOrUrl)) db = { name: redactUrl(nameOrUrl), engine: parseDbUrl(nameOrUrl).engine, url: nameOrUrl };
+  else throw errors.notARepository(resolve(ctx.cwd));
+  const adapter = await loadAdapter(db.engine);
+  const url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
+  return { db, name: db.name, engine: db.engine, adapter, target: { name: db.name, url, cwd: store?.root ?? ctx.cwd } };
+}
+
+/** `table:condition` pairs; the condition may itself hold colons. */
+export function parseWhere(items: readonly string[] | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const item of items ?? []) {
+    const colon = item.indexOf(':');
+    if (colon <= 0 || item.slice(colon + 1).trim() === '') throw errors.usage(`--where '${item}' is not table:condition`, "e.g. --where 'orders:created_at > now() - interval 30 day'");
+    out.set(item.slice(0, colon).trim(), item.slice(colon + 1).trim());
+  }
+  return out;
+}
+
+/**
+ * Copy schema and rows from one database into another (any engines), masking on the way when a
+ * policy is given, then verify. Checkpoints live in the project's .redb/state/ so `resume` can
+ * continue a killed run; outside a project there are none, and `resume` is refused.
+ */
+export async function clone(ctx: OpContext & CloneOptions): Promise<CloneResult> {
+  if (ctx.schemaOnly && ctx.dataOnly) throw errors.usage('--schema-only and --data-only exclude each other');
+  const jobs = ctx.jobs ?? DEFAULT_JOBS;
+  if (!Number.isInteger(jobs) || jobs < 1) throw errors.usage(`--jobs must be a whole number of at least 1, not ${ctx.jobs}`);
+  const batchRows = ctx.batchRows ?? DEFAULT_BATCH_ROWS;
+  if (!Number.isInteger(batchRows) || batchRows < 1) throw errors.usage(`--batch-rows must be a whole number of at least 1, not ${ctx.batchRows}`);
+  const where = parseWhere(ctx.where);
+  const store = optionalStore(ctx);
+  const source = await openEndpoint(store, ctx.source, ctx);
+  const target = await openEndpoint(store, ctx.target, ctx);
+  let masker: Parameters<typeof cloneDatabase>[0]['masker'];
+  if (ctx.mask !== undefined) {
+    const { loadPolicy, compileMasker } = await import('../policy/index.js');
+    const policy = await loadPolicy(resolve(ctx.cwd, ctx.mask));
+    masker = (tables) => compileMasker(policy, { env: ctx.env ?? process.env, tables });
+  }
+  if (ctx.truncate && !ctx.yes) {
+    if (ctx.confirm === undefined) throw errors.confirmationRequired(`emptying tables of '${target.name}' (--truncate)`);
+    if (!(await ctx.confirm(`Empty the copied tables of ${target.name} before loading them?`))) throw errors.aborted(`clone into '${target.name}'`);
+  }
+  return cloneDatabase({
+    source,
+    target,
+    schemaOnly: ctx.schemaOnly,
+    dataOnly: ctx.dataOnly,
+    tables: ctx.tables,
+    where,
+    masker,
+    allowLossy: ctx.allowLossy,
+    truncate: ctx.truncate,
+    resume: ctx.resume,
+    jobs,
+    batchRows,
+    verify: ctx.noVerify !== true,
+    checkpointFile: store === undefined ? undefined : checkpointFile(store.gitdir, source.db.url, target.db.url),
+    onEvent: ctx.onEvent,
+    signal: ctx.signal,
+  });
+}

@@ -1,0 +1,178 @@
+import { loadRows } from '../adapters/registry.js';
+import type { RowReader, RowSource, RowTarget, RowWriter } from '../adapters/rows.js';
+import { errors } from '../errors.js';
+import { maskTableOf, type Masker, type MaskTable } from '../policy/index.js';
+import type { Loss, Plan, Table } from '../unified/index.js';
+import { openCheckpoints } from './checkpoints.js';
+import { copyTable } from './copy-table.js';
+import { apply, introspect, type Endpoint } from './endpoint.js';
+import type { OnEvent } from './events.js';
+import { nameOf, pairTable, type TablePair } from './pairing.js';
+import { runLanes } from './parallel.js';
+import { schemaPhases, selectTables, tableId, translateTables } from './schema-phases.js';
+import { verifyPairs, type TableCheck } from './verify.js';
+
+export interface CloneRequest {
+  readonly source: Endpoint;
+  readonly target: Endpoint;
+  readonly schemaOnly?: boolean | undefined;
+  readonly dataOnly?: boolean | undefined;
+  /** Source tables (`name` or `schema.name`); all when absent. */
+  readonly tables?: readonly string[] | undefined;
+  /** Source table name → condition in the source's SQL. */
+  readonly where?: ReadonlyMap<string, string> | undefined;
+  /** Compiles the masking policy against the source tables (which checks the columns it names). */
+  readonly masker?: ((tables: readonly MaskTable[]) => Masker) | undefined;
+  readonly allowLossy?: boolean | undefined;
+  readonly truncate?: boolean | undefined;
+  readonly resume?: boolean | undefined;
+  readonly jobs: number;
+  readonly batchRows: number;
+  readonly verify: boolean;
+  /** Where checkpoints are kept; absent outside a repository. */
+  readonly checkpointFile?: string | undefined;
+  readonly onEvent?: OnEvent | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface CloneResult {
+  readonly source: string;
+  readonly target: string;
+  readonly resumed: boolean;
+  readonly losses: readonly Loss[];
+  readonly statements: { readonly create: number; readonly finish: number };
+  readonly tables: readonly { readonly table: string; readonly target: string; readonly rows: number; readonly masked: boolean }[];
+  /** What the copy leaves out without loss to the rows (foreign keys to tables not copied). */
+  readonly warnings: readonly string[];
+  /** Tables the policy denies: not copied at all. */
+  readonly denied: readonly string[];
+  readonly verify?: readonly TableCheck[] | undefined;
+}
+
+/** The policy's masking of one table's rows, columns in pair order (denied columns become NULL). */
+const rowMask = (masker: Masker | undefined, pair: TablePair) => masker?.rowMasker(maskTableOf(pair.source), pair.columns.map((c) => c.source.name));
+
+/**
+ * Copy a database's schema and rows into another, of any engine: translate and create the tables,
+ * copy the rows from one snapshot in parallel, add indexes and foreign keys, then verify.
+ */
+export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
+  const { source, target, signal } = req;
+  const onEvent: OnEvent = req.onEvent ?? (() => undefined);
+  const checkpoints = await openCheckpoints(req.checkpointFile, source.name, target.name, req.resume === true);
+  const sourceSchema = await introspect(source, signal);
+  const selected = selectTables(sourceSchema.tables, req.tables, source.name);
+  const masker = req.masker?.(sourceSchema.tables.map(maskTableOf));
+  const denied = selected.filter((t) => masker?.deniesTable(maskTableOf(t)) === true);
+  const tables = selected.filter((t) => !denied.includes(t));
+  const where = resolveWhere(req.where, tables, source.name);
+  // Checked before the target is touched: a refused translation leaves nothing behind.
+  const translated = req.dataOnly ? undefined : translateTables(sourceSchema, tables, target.engine, req.allowLossy === true, target.name);
+
+  // One handle on the target at a time: an embedded engine must not have its file open twice.
+  const targetRows = await loadRows(target.engine);
+  const withTarget = async <T>(use: (rows: RowTarget) => Promise<T>): Promise<T> => {
+    const rows = await targetRows.openTarget(target.target, { jobs: req.jobs });
+    try {
+      return await use(rows);
+    } finally {
+      await rows.close();
+    }
+  };
+  // Opening proves the target reachable (and creates a file database) before anything is planned.
+  const { foreignKeysAtCreate, keysAfterLoad, checksForeignKeys } = await withTarget(async (rows) => rows);
+  let rowsSource: RowSource | undefined;
+  let verifySource: RowSource | undefined;
+  try {
+    const liveBefore = await introspect(target, signal);
+    const existing = tables.flatMap((t) => pairTable(t, liveBefore, target.name, true) ?? []).filter((p) => checkpoints.table(p.id) === undefined);
+    if (!req.schemaOnly && existing.length > 0) {
+      await withTarget(async (rows) => (req.truncate ? rows.truncate(existing.map((p) => nameOf(p.target))) : refuseRows(rows, existing, target.name)));
+    }
+    let finish: Plan | undefined;
+    let created = 0;
+    let pairs: TablePair[];
+    if (translated === undefined) {
+      pairs = tables.map((t) => pairTable(t, liveBefore, target.name, false));
+    } else {
+      const phases = schemaPhases(translated.schema, liveBefore, target.adapter.dialect, { foreignKeysAtCreate, keysAfterLoad });
+      finish = phases.finish;
+      created = await apply(target, phases.create, signal);
+      onEvent({ type: 'schema', phase: 'create', statements: created });
+      const liveAfter = created > 0 ? await introspect(target, signal) : liveBefore;
+      pairs = tables.map((t) => pairTable(t, liveAfter, target.name, false));
+    }
+
+    const copied = new Map<string, number>();
+    if (!req.schemaOnly) {
+      const sourceRows = await (await loadRows(source.engine)).openSource(source.target, { jobs: req.jobs });
+      rowsSource = sourceRows;
+      const byTable = new Map(pairs.map((p) => [p.source, p]));
+      // Where foreign keys exist during the load and are checked, referenced tables go first.
+      const dependsOn = req.dataOnly || checksForeignKeys ? (p: TablePair) => p.source.foreignKeys.flatMap((f) => [...byTable.values()].filter((q) => q.source.name === f.references.table)) : undefined;
+      await withTarget((rows) =>
+        runLanes(
+          pairs,
+          Math.min(sourceRows.readers.length, rows.writers.length),
+          async (pair, lane) => {
+            const n = await copyTable(pair, sourceRows.readers[lane] as RowReader, rows.writers[lane] as RowWriter, rows, {
+              sourceEngine: source.engine,
+              targetEngine: target.engine,
+              batchRows: req.batchRows,
+              where: where.get(pair.id),
+              mask: rowMask(masker, pair),
+              checkpoints,
+              onEvent,
+              signal,
+            });
+            copied.set(pair.id, n);
+          },
+          dependsOn,
+        ),
+      );
+    }
+    const finished = finish === undefined ? 0 : await apply(target, finish, signal);
+    if (finish !== undefined) onEvent({ type: 'schema', phase: 'finish', statements: finished });
+
+    const masked = new Set(pairs.filter((p) => rowMask(masker, p) !== undefined).map((p) => p.id));
+    let verify: TableCheck[] | undefined;
+    if (req.verify && !req.schemaOnly && rowsSource !== undefined) {
+      verifySource = await (await loadRows(target.engine)).openSource(target.target, { jobs: req.jobs });
+      verify = await verifyPairs(pairs, { engine: source.engine, readers: rowsSource.readers }, { engine: target.engine, readers: verifySource.readers }, { where, countsOnly: masked, batchRows: req.batchRows, onEvent });
+    }
+    await checkpoints.finish();
+    const result: CloneResult = {
+      source: source.name,
+      target: target.name,
+      resumed: checkpoints.resumed,
+      losses: translated?.losses ?? [],
+      warnings: translated?.warnings ?? [],
+      statements: { create: created, finish: finished },
+      tables: pairs.map((p) => ({ table: p.id, target: tableId(p.target), rows: copied.get(p.id) ?? 0, masked: masked.has(p.id) })),
+      denied: denied.map(tableId),
+      verify,
+    };
+    const mismatched = (verify ?? []).filter((c) => !c.match).map((c) => c.table);
+    if (mismatched.length > 0) throw errors.verifyMismatch(source.name, target.name, mismatched, verify ?? []);
+    return result;
+  } finally {
+    await verifySource?.close();
+    await rowsSource?.close();
+  }
+}
+
+/** `--where` keys resolved to the selected tables' ids. */
+export function resolveWhere(where: ReadonlyMap<string, string> | undefined, tables: readonly Table[], dbName: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, condition] of where ?? []) {
+    for (const table of selectTables(tables, [name], dbName)) out.set(tableId(table), condition);
+  }
+  return out;
+}
+
+/** A target table that already has rows would end up with a mix: refused unless `--truncate` (or `--resume` of this clone). */
+async function refuseRows(rows: RowTarget, pairs: readonly TablePair[], targetName: string): Promise<void> {
+  const full: string[] = [];
+  for (const pair of pairs) if ((await rows.count(nameOf(pair.target))) > 0) full.push(tableId(pair.target));
+  if (full.length > 0) throw errors.cloneTargetNotEmpty(targetName, full);
+}

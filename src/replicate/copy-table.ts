@@ -1,0 +1,116 @@
+import type { Row, RowReader, RowTarget, RowWriter } from '../adapters/rows.js';
+import type { Engine } from '../unified/index.js';
+import { decodeKey, encodeKey, type Checkpoints } from './checkpoints.js';
+import type { OnEvent } from './events.js';
+import { nameOf, type TablePair } from './pairing.js';
+import { coercer, decoder } from './values.js';
+
+export interface CopyOptions {
+  readonly sourceEngine: Engine;
+  readonly targetEngine: Engine;
+  readonly batchRows: number;
+  readonly where?: string | undefined;
+  /** Masks a row of portable values in place (src/policy). */
+  readonly mask?: ((row: unknown[]) => void) | undefined;
+  readonly checkpoints: Checkpoints;
+  readonly onEvent: OnEvent;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * A function that changes a row in place from the source driver's values to what the target writer
+ * takes: same-engine copies pass values through untouched (exact, whatever the type), others go
+ * through the portable form (values.ts), and masking always works on that form.
+ */
+function converter(pair: TablePair, options: CopyOptions): (row: Row) => Row {
+  const { mask } = options;
+  if (options.sourceEngine === options.targetEngine && mask === undefined) return (row) => row;
+  const decode = pair.columns.map((c) => decoder(options.sourceEngine, c.source.type));
+  const coerce = pair.columns.map((c) => coercer(c.target.type));
+  return (row) => {
+    for (let i = 0; i < row.length; i++) row[i] = (decode[i] as (v: unknown) => unknown)(row[i]);
+    mask?.(row);
+    for (let i = 0; i < row.length; i++) row[i] = (coerce[i] as (v: unknown) => unknown)(row[i]);
+    return row;
+  };
+}
+
+/** The items of `items`, the next one always being read while the caller works on the current one. */
+export async function* readAhead<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = items[Symbol.asyncIterator]();
+  let next = it.next();
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done === true) return;
+      next = it.next();
+      // A failure of the read ahead surfaces at the next await; it must not go unhandled meanwhile.
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
+}
+
+/**
+ * Copy one table in key order, batch by batch: one batch is written while the next is read, and
+ * no more are held, so memory stays flat however large the table. Before each batch the checkpoint records the batch's last key as
+ * pending; after the target commits it, that key becomes `after`. A resumed copy first deletes
+ * the rows of a pending batch from the target, then reads on from `after`.
+ */
+export async function copyTable(pair: TablePair, reader: RowReader, writer: RowWriter, target: RowTarget, options: CopyOptions): Promise<number> {
+  const { checkpoints } = options;
+  const state = checkpoints.table(pair.id);
+  if (state?.done) {
+    options.onEvent({ type: 'table', table: pair.id, state: 'done', rows: state.rows, total: state.rows, rowsPerSecond: 0 });
+    return state.rows;
+  }
+  const from = nameOf(pair.source);
+  const to = nameOf(pair.target);
+  const columns = pair.columns.map((c) => c.source.name);
+  const targetColumns = pair.columns.map((c) => c.target.name);
+  const key = pair.key?.map((i) => columns[i] as string);
+  const targetKey = pair.key?.map((i) => targetColumns[i] as string);
+  const convert = converter(pair, options);
+  const keyOf = (row: Row): unknown[] => (pair.key ?? []).map((i) => row[i]);
+
+  let rows = 0;
+  let after: unknown[] | undefined;
+  if (state !== undefined && key !== undefined && targetKey !== undefined) {
+    rows = state.rows;
+    after = state.after === undefined ? undefined : decodeKey(state.after);
+    if (state.pending !== undefined) {
+      const until = decodeKey(state.pending);
+      for await (const batch of reader.readBatches(from, { columns, key, after, until, where: options.where, batchRows: options.batchRows })) {
+        await writer.deleteKeys(to, targetKey, batch.map((row) => keyOf(convert(row))));
+      }
+    }
+  } else if (state !== undefined) {
+    // Without a key there is no telling which rows arrived: this table starts over.
+    await target.truncate([to]);
+  }
+
+  const total = await reader.count(from, options.where);
+  const started = Date.now();
+  const startRows = rows;
+  options.onEvent({ type: 'table', table: pair.id, state: 'start', rows, total, rowsPerSecond: 0 });
+  for await (const batch of readAhead(reader.readBatches(from, { columns, key, after, where: options.where, batchRows: options.batchRows }))) {
+    if (options.signal?.aborted) throw new Error('cancelled');
+    const last = key === undefined ? undefined : encodeKey(keyOf(batch[batch.length - 1] as Row));
+    if (last !== undefined) await checkpoints.update(pair.id, { done: false, rows, after: after === undefined ? undefined : encodeKey(after), pending: last });
+    else if (rows === 0) await checkpoints.update(pair.id, { done: false, rows });
+    if (key !== undefined) after = keyOf(batch[batch.length - 1] as Row);
+    await writer.write(to, targetColumns, batch.map(convert));
+    rows += batch.length;
+    await checkpoints.update(pair.id, { done: false, rows, after: last });
+    const seconds = (Date.now() - started) / 1000;
+    const rate = seconds > 0 ? (rows - startRows) / seconds : 0;
+    options.onEvent({ type: 'table', table: pair.id, state: 'rows', rows, total, rowsPerSecond: Math.round(rate), etaSeconds: rate > 0 ? Math.max(0, (total - rows) / rate) : undefined });
+  }
+  await target.finishTable(pair.target);
+  await checkpoints.update(pair.id, { done: true, rows });
+  const seconds = (Date.now() - started) / 1000;
+  options.onEvent({ type: 'table', table: pair.id, state: 'done', rows, total, rowsPerSecond: Math.round(seconds > 0 ? (rows - startRows) / seconds : 0) });
+  return rows;
+}

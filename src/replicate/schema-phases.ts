@@ -1,0 +1,125 @@
+import type { Dialect } from '../adapters/adapter.js';
+import { errors } from '../errors.js';
+import { allObjects, diffSchemas, emptySchema, objectKey, translateSchema, type Engine, type Loss, type Operation, type Plan, type Schema, type Table } from '../unified/index.js';
+
+/**
+ * The schema side of a clone: which tables, translated for the target engine, and split in two
+ * plans. `create` makes the tables bare (no secondary indexes; keys only where the engine keeps
+ * rows in key order; foreign keys only where the engine cannot add them later); `finish` adds keys,
+ * indexes, foreign keys, views and triggers after the rows are in, which is much faster than maintaining them row by row and keeps
+ * triggers from firing on copied rows.
+ */
+
+export const tableId = (t: { schema?: string | undefined; name: string }): string => (t.schema === undefined ? t.name : `${t.schema}.${t.name}`);
+
+/** The tables `--tables` names (`name` or `schema.name`), or all of them. */
+export function selectTables(tables: readonly Table[], names: readonly string[] | undefined, dbName: string): Table[] {
+  if (names === undefined || names.length === 0) return [...tables];
+  return names.map((n) => {
+    const found = tables.find((t) => tableId(t) === n) ?? tables.find((t) => t.name === n) ?? tables.find((t) => t.name.toLowerCase() === n.toLowerCase());
+    if (found === undefined) throw errors.cloneTableMissing(dbName, n);
+    return found;
+  });
+}
+
+/** Kinds with no portable meaning: across engines their values can only travel as text. */
+const UNMAPPED = new Set(['other', 'user', 'spatial']);
+
+export interface Translated {
+  readonly schema: Schema;
+  readonly losses: readonly Loss[];
+  /** Foreign keys left out because they reference a table that is not copied. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The source schema, limited to `tables`, spelled for `to`. A choice that loses something needs
+ * `allowLossy`; a type with no portable meaning is named on its own, since it cannot be mapped.
+ */
+export function translateTables(source: Schema, tables: readonly Table[], to: Engine, allowLossy: boolean, targetName: string): Translated {
+  const whole = tables.length === source.tables.length;
+  const keep = new Set(tables);
+  const copied = new Set(tables.map(tableId));
+  const warnings: string[] = [];
+  const subset: Schema = {
+    ...source,
+    tables: source.tables
+      .filter((t) => keep.has(t))
+      .map((t) => {
+        const outside = t.foreignKeys.filter((f) => !copied.has(tableId({ schema: f.references.schema ?? t.schema, name: f.references.table })));
+        for (const f of outside) warnings.push(`foreign key ${f.name ?? f.columns.join(', ')} of ${tableId(t)} is not created: it references ${f.references.table}, which is not copied`);
+        return outside.length === 0 ? t : { ...t, foreignKeys: t.foreignKeys.filter((f) => !outside.includes(f)) };
+      }),
+    // Views and routines may read any table: they come along only with the whole database.
+    views: whole ? source.views : [],
+    routines: whole ? source.routines : [],
+    natives: whole ? source.natives : [],
+    triggers: source.triggers.filter((tr) => tables.some((t) => t.name === tr.table && t.schema === tr.schema)),
+  };
+  if (source.engine !== to && !allowLossy) {
+    const domains = new Set(source.domains.map((d) => tableId(d)));
+    for (const t of subset.tables) {
+      for (const c of t.columns) {
+        if (UNMAPPED.has(c.type.kind) && !(c.type.kind === 'user' && domains.has(c.type.ref))) throw errors.cloneTypeUnmapped(tableId(t), c.name, c.type.native, to);
+      }
+    }
+  }
+  const { schema, losses } = translateSchema(subset, to);
+  if (losses.length > 0 && !allowLossy) throw errors.cloneLossy(targetName, losses.map((l) => `${l.object}: ${l.from} → ${l.to} (${l.reason})`));
+  return { schema, losses, warnings };
+}
+
+export interface Phases {
+  readonly create: Plan;
+  readonly finish: Plan;
+}
+
+/**
+ * Whether the target has what an operation would create already: an object of that kind and name,
+ * or, on a table, an index or foreign key of that name (a resumed clone, or the user's own table).
+ */
+function present(live: Schema): (op: Operation) => boolean {
+  const keys = new Set([...allObjects(live)].map((o) => `${o.kind}\u0000${objectKey(o.kind, o.object).join('\u0000')}`));
+  const tables = new Map(live.tables.map((t) => [tableId(t).toLowerCase(), t]));
+  return (op) => {
+    if (op.op === 'create_object') return keys.has(`${op.target.kind}\u0000${objectKey(op.target.kind, op.target.object).join('\u0000')}`);
+    if (op.op !== 'add_index' && op.op !== 'add_constraint' && op.op !== 'set_primary_key') return false;
+    const table = tables.get(tableId(op.table).toLowerCase());
+    if (table === undefined) return false;
+    if (op.op === 'set_primary_key') return table.primaryKey !== undefined;
+    if (op.op === 'add_index') return table.indexes.some((i) => i.name === op.index.name);
+    const c = op.constraint;
+    if (c.type === 'unique') return table.uniques.some((u) => u.columns.join() === c.def.columns.join());
+    return c.type === 'foreign_key' && table.foreignKeys.some((f) => (f.name !== undefined && f.name === c.def.name) || f.columns.join() === c.def.columns.join());
+  };
+}
+
+/** How the target engine wants its tables for a load (RowTarget's flags of the same names). */
+export interface LoadShape {
+  readonly foreignKeysAtCreate: boolean;
+  readonly keysAfterLoad: boolean;
+}
+
+/** The two plans, leaving out whatever the target has already (its own tables are kept as they are). */
+export function schemaPhases(schema: Schema, live: Schema, dialect: Dialect, shape: LoadShape): Phases {
+  const bare: Schema = {
+    ...schema,
+    tables: schema.tables.map((t) => ({
+      ...t,
+      indexes: [],
+      foreignKeys: shape.foreignKeysAtCreate ? t.foreignKeys : [],
+      ...(shape.keysAfterLoad ? { primaryKey: undefined, uniques: [] } : {}),
+    })),
+    views: [],
+    triggers: [],
+    natives: [],
+  };
+  const there = present(live);
+  const empty = emptySchema(schema.engine);
+  const create = diffSchemas(empty, bare).filter((op) => !there(op));
+  const finish = diffSchemas(bare, schema).filter((op) => !there(op));
+  return {
+    create: dialect.compile({ operations: create, from: empty, to: bare }),
+    finish: dialect.compile({ operations: finish, from: bare, to: schema }),
+  };
+}
