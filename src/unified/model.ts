@@ -21,6 +21,9 @@ const comment = z.string().optional();
 /** SQL expression text, in the engine's own spelling. */
 const expression = z.string().min(1);
 const list = <T extends z.ZodType>(item: T) => z.array(item).default([]);
+/** SQLite `ON CONFLICT` resolution of a constraint; absent means ABORT, the default. */
+export const OnConflict = z.enum(['rollback', 'fail', 'ignore', 'replace']);
+export type OnConflict = z.infer<typeof OnConflict>;
 
 export const Column = z
   .object({
@@ -50,6 +53,8 @@ export const Column = z
     invisible: z.boolean().optional(),
     /** MySQL ZEROFILL. */
     zerofill: z.boolean().optional(),
+    /** SQLite: the NOT NULL constraint's ON CONFLICT resolution. */
+    notNullOnConflict: OnConflict.optional(),
     comment,
   })
   .strict();
@@ -59,11 +64,6 @@ const deferrable = {
   deferrable: z.boolean().optional(),
   initiallyDeferred: z.boolean().optional(),
 };
-
-export const UniqueConstraint = z
-  .object({ name: name.optional(), columns: z.array(name).min(1), nullsNotDistinct: z.boolean().optional(), ...deferrable, comment })
-  .strict();
-export type UniqueConstraint = z.infer<typeof UniqueConstraint>;
 
 export const FK_ACTIONS = ['no action', 'restrict', 'cascade', 'set null', 'set default'] as const;
 export const FkAction = z.enum(FK_ACTIONS);
@@ -112,19 +112,36 @@ export const IndexKey = z
   });
 export type IndexKey = z.infer<typeof IndexKey>;
 
+const keysNameColumns = (c: { columns: string[]; keys?: IndexKey[] | undefined }): boolean =>
+  c.keys === undefined || (c.keys.length === c.columns.length && c.keys.every((k, i) => k.column === c.columns[i]));
+
 export const PrimaryKey = z
   .object({
     name: name.optional(),
     columns: z.array(name).min(1),
     /** Per-column key options (MySQL DESC or prefix length), one per column in order; absent when every part is plain. */
     keys: z.array(IndexKey).optional(),
+    onConflict: OnConflict.optional(),
     comment,
   })
   .strict()
-  .refine((pk) => pk.keys === undefined || (pk.keys.length === pk.columns.length && pk.keys.every((k, i) => k.column === pk.columns[i])), {
-    message: 'primary key keys name its columns, in order',
-  });
+  .refine(keysNameColumns, { message: 'primary key keys name its columns, in order' });
 export type PrimaryKey = z.infer<typeof PrimaryKey>;
+
+export const UniqueConstraint = z
+  .object({
+    name: name.optional(),
+    columns: z.array(name).min(1),
+    /** Per-column key options (SQLite COLLATE or DESC), one per column in order; absent when every part is plain. */
+    keys: z.array(IndexKey).optional(),
+    nullsNotDistinct: z.boolean().optional(),
+    ...deferrable,
+    onConflict: OnConflict.optional(),
+    comment,
+  })
+  .strict()
+  .refine(keysNameColumns, { message: 'unique constraint keys name its columns, in order' });
+export type UniqueConstraint = z.infer<typeof UniqueConstraint>;
 
 export const Index = z
   .object({

@@ -90,7 +90,10 @@ function renameColumnIn(s: Schema, table: Table, from: string, to: string): Colu
     table.primaryKey.columns = renameIn(table.primaryKey.columns, from, to);
     for (const k of table.primaryKey.keys ?? []) if (k.column === from) k.column = to;
   }
-  for (const u of table.uniques) u.columns = renameIn(u.columns, from, to);
+  for (const u of table.uniques) {
+    u.columns = renameIn(u.columns, from, to);
+    for (const k of u.keys ?? []) if (k.column === from) k.column = to;
+  }
   for (const fk of table.foreignKeys) fk.columns = renameIn(fk.columns, from, to);
   for (const i of table.indexes) {
     for (const k of i.keys) if (k.column === from) k.column = to;

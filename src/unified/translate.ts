@@ -81,7 +81,7 @@ export function translateSchema(source: Schema, to: Engine): Translation {
       lose(`column ${id}`, `GENERATED ${c.generated.expression}`, 'GENERATED (copied as written)', 'generation expressions are copied as written and may need editing');
       return { ...out, generated: c.generated };
     }
-    for (const [field, value] of [['collation', c.collation], ['charset', c.charset], ['onUpdate', c.onUpdate]] as const) {
+    for (const [field, value] of [['collation', c.collation], ['charset', c.charset], ['onUpdate', c.onUpdate], ['NOT NULL ON CONFLICT', c.notNullOnConflict]] as const) {
       if (value !== undefined) lose(`column ${id}`, `${field} ${value}`, '(none)', `${field} is specific to ${source.engine}`);
     }
     return out;
@@ -95,9 +95,15 @@ export function translateSchema(source: Schema, to: Engine): Translation {
     return { name: i.name, unique: i.unique, keys: i.keys.map((k) => ({ column: k.column, expression: k.expression, desc: k.desc })), where: i.where };
   };
 
+  const conflictLoss = (t: Table, what: string, resolution: string | undefined): void => {
+    if (resolution !== undefined) lose(`table ${qualified(t)}`, `${what} ON CONFLICT ${resolution.toUpperCase()}`, what, 'ON CONFLICT resolution is specific to SQLite');
+  };
+
   const primaryKey = (t: Table): Table['primaryKey'] => {
-    if (t.primaryKey?.keys === undefined) return t.primaryKey;
-    const { keys, ...pk } = t.primaryKey;
+    if (t.primaryKey === undefined) return undefined;
+    conflictLoss(t, 'PRIMARY KEY', t.primaryKey.onConflict);
+    const { keys, ...pk } = { ...t.primaryKey, onConflict: undefined };
+    if (keys === undefined) return pk;
     lose(`table ${qualified(t)}`, `PRIMARY KEY (${keys.map((k) => `${k.column ?? ''}${k.length === undefined ? '' : `(${k.length})`}${k.desc ? ' DESC' : ''}`).join(', ')})`, `PRIMARY KEY (${pk.columns.join(', ')})`, 'key order and prefix lengths are not carried');
     return pk;
   };
@@ -113,7 +119,11 @@ export function translateSchema(source: Schema, to: Engine): Translation {
       name: t.name,
       columns: t.columns.map((c) => column(t, c)),
       primaryKey: primaryKey(t),
-      uniques: t.uniques.map((u) => ({ name: u.name, columns: u.columns })),
+      uniques: t.uniques.map((u) => {
+        conflictLoss(t, `UNIQUE (${u.columns.join(', ')})`, u.onConflict);
+        if (u.keys !== undefined) lose(`table ${qualified(t)}`, `UNIQUE (${u.keys.map((k) => `${k.column ?? ''}${k.collation === undefined ? '' : ` COLLATE ${k.collation}`}${k.desc ? ' DESC' : ''}`).join(', ')})`, `UNIQUE (${u.columns.join(', ')})`, 'per-column collation and order of a unique constraint are not carried');
+        return { name: u.name, columns: u.columns };
+      }),
       foreignKeys: t.foreignKeys.map((f) => {
         if (f.deferrable && to === 'mysql') lose(`foreign key ${qualified(t)}.${f.name ?? f.columns.join(',')}`, 'DEFERRABLE', '(immediate)', 'MySQL checks foreign keys immediately');
         return { ...f, references: { ...f.references, schema: space(f.references.schema) }, match: undefined, notValid: undefined, ...(to === 'mysql' ? { deferrable: undefined, initiallyDeferred: undefined } : {}) };

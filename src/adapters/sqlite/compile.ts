@@ -8,34 +8,39 @@ import {
   type FkAction,
   type Hazard,
   type Index,
+  type OnConflict,
   type Operation,
   type Plan,
   type PlanInput,
   type PlanStep,
+  type PrimaryKey,
   type SchemaObject,
   type Table,
   type TableRef,
+  type UniqueConstraint,
   type View,
 } from '../../unified/index.js';
 import { topologicalOrder } from '../topological-order.js';
 import { tokenize } from './sql-tokens.js';
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const quoteString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 const list = (names: readonly string[]) => names.map(quoteIdent).join(', ');
 const action = (a: FkAction | undefined) => (a === undefined ? 'NO ACTION' : a.toUpperCase());
 
 /** Defaults SQLite accepts without parentheses; anything else is an expression and gets them. */
 const LITERAL_DEFAULT = /^(?:[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|'(?:[^']|'')*'|[xX]'[0-9a-fA-F]*'|NULL|TRUE|FALSE|CURRENT_TIME|CURRENT_DATE|CURRENT_TIMESTAMP|\(.*\))$/is;
 const defaultSql = (d: string) => (LITERAL_DEFAULT.test(d.trim()) ? d : `(${d})`);
+const onConflict = (resolution: OnConflict | undefined) => (resolution === undefined ? '' : ` ON CONFLICT ${resolution.toUpperCase()}`);
 
-function columnSql(c: Column, inlinePk: { name?: string | undefined } | undefined): string {
+function columnSql(c: Column, inlinePk: PrimaryKey | undefined): string {
   const parts = [quoteIdent(c.name)];
   if (c.type.native !== '') parts.push(c.type.native);
   if (inlinePk !== undefined) {
     if (inlinePk.name !== undefined) parts.push(`CONSTRAINT ${quoteIdent(inlinePk.name)}`);
-    parts.push('PRIMARY KEY AUTOINCREMENT');
+    parts.push(`PRIMARY KEY${onConflict(inlinePk.onConflict)} AUTOINCREMENT`);
   }
-  if (!c.nullable) parts.push('NOT NULL');
+  if (!c.nullable) parts.push(`NOT NULL${onConflict(c.notNullOnConflict)}`);
   if (c.default !== undefined) parts.push(`DEFAULT ${defaultSql(c.default)}`);
   if (c.collation !== undefined) parts.push(`COLLATE ${quoteIdent(c.collation)}`);
   if (c.generated !== undefined) parts.push(`GENERATED ALWAYS AS (${c.generated.expression}) ${c.generated.stored ? 'STORED' : 'VIRTUAL'}`);
@@ -47,7 +52,7 @@ const named = (name: string | undefined) => (name === undefined ? '' : `CONSTRAI
 function constraintSql(c: Constraint): string {
   switch (c.type) {
     case 'unique':
-      return `${named(c.def.name)}UNIQUE (${list(c.def.columns)})`;
+      return `${named(c.def.name)}UNIQUE (${keyParts(c.def)})${onConflict(c.def.onConflict)}`;
     case 'check':
       return `${named(c.def.name)}CHECK (${c.def.expression})`;
     case 'foreign_key': {
@@ -63,13 +68,13 @@ function constraintSql(c: Constraint): string {
   }
 }
 
-/** Key parts: SQLite keeps DESC on a primary key, but has no prefix lengths. */
-function primaryKeyParts(pk: NonNullable<Table['primaryKey']>): string {
-  if (pk.keys === undefined) return list(pk.columns);
-  return pk.keys
+/** Key parts of a primary key or unique: SQLite keeps COLLATE and DESC on them, but has no prefix lengths. */
+function keyParts(c: PrimaryKey | UniqueConstraint): string {
+  if (c.keys === undefined) return list(c.columns);
+  return c.keys
     .map((k) => {
-      if (k.length !== undefined || k.column === undefined) throw errors.planUnsupported('sqlite', `primary key part ${k.column ?? k.expression ?? ''}(${k.length ?? ''})`);
-      return `${quoteIdent(k.column)}${k.desc ? ' DESC' : ''}`;
+      if (k.length !== undefined || k.column === undefined) throw errors.planUnsupported('sqlite', `key part ${k.column ?? k.expression ?? ''}(${k.length ?? ''})`);
+      return `${quoteIdent(k.column)}${k.collation === undefined ? '' : ` COLLATE ${quoteIdent(k.collation)}`}${k.desc ? ' DESC' : ''}`;
     })
     .join(', ');
 }
@@ -80,8 +85,8 @@ export function createTableSql(t: Table, as: string = t.name): string {
   if (t.policies.length > 0) throw errors.planUnsupported('sqlite', `row-level security policies on ${t.name}`);
   // AUTOINCREMENT only exists as a column-level primary key.
   const autoPk = t.primaryKey !== undefined && t.primaryKey.columns.length === 1 && t.columns.some((c) => c.autoIncrement && c.name === t.primaryKey?.columns[0]);
-  const lines = t.columns.map((c) => columnSql(c, autoPk && c.name === t.primaryKey?.columns[0] ? { name: t.primaryKey?.name } : undefined));
-  if (t.primaryKey !== undefined && !autoPk) lines.push(`${named(t.primaryKey.name)}PRIMARY KEY (${primaryKeyParts(t.primaryKey)})`);
+  const lines = t.columns.map((c) => columnSql(c, autoPk && c.name === t.primaryKey?.columns[0] ? t.primaryKey : undefined));
+  if (t.primaryKey !== undefined && !autoPk) lines.push(`${named(t.primaryKey.name)}PRIMARY KEY (${keyParts(t.primaryKey)})${onConflict(t.primaryKey.onConflict)}`);
   for (const def of t.uniques) lines.push(constraintSql({ type: 'unique', def }));
   for (const def of t.checks) lines.push(constraintSql({ type: 'check', def }));
   for (const def of t.foreignKeys) lines.push(constraintSql({ type: 'foreign_key', def }));
@@ -141,7 +146,7 @@ const mentions = (expression: string, name: string): boolean =>
   tokenize(expression).some((t) => (t.type === 'ident' || t.type === 'word') && t.value.toUpperCase() === name.toUpperCase());
 
 /** Whether SQLite's own ALTER TABLE can carry out this table operation, or the table must be rebuilt. */
-function alterable(op: Operation, from: Table | undefined): boolean {
+function alterable(op: Operation, from: Table | undefined, to: Table | undefined): boolean {
   switch (op.op) {
     case 'add_index':
     case 'drop_index':
@@ -149,7 +154,10 @@ function alterable(op: Operation, from: Table | undefined): boolean {
     case 'add_column': {
       const c = op.column;
       const constantDefault = c.default === undefined || (LITERAL_DEFAULT.test(c.default.trim()) && !/^(\(|CURRENT_)/i.test(c.default.trim()));
-      return !c.autoIncrement && c.generated?.stored !== true && (c.nullable || c.default !== undefined) && constantDefault;
+      // ADD COLUMN appends: it only puts the column where `to` has it when no kept column follows it.
+      const later = to?.columns.slice(to.columns.findIndex((x) => x.name === c.name) + 1) ?? [];
+      const appended = from !== undefined && later.every((x) => !from.columns.some((f) => f.name === x.name));
+      return appended && !c.autoIncrement && c.generated?.stored !== true && (c.nullable || c.default !== undefined) && constantDefault;
     }
     case 'drop_column': {
       if (from === undefined) return false;
@@ -188,9 +196,16 @@ function rebuildSql(from: Table, to: Table): string[] {
   const temp = `_redb_new_${to.name}`;
   const kept = new Set(from.columns.filter((c) => c.generated === undefined).map((c) => c.name));
   const copied = to.columns.filter((c) => c.generated === undefined && kept.has(c.name)).map((c) => c.name);
+  const counted = (t: Table) => t.columns.some((c) => c.autoIncrement);
   return [
     createTableSql(to, temp),
-    `INSERT INTO ${quoteIdent(temp)} (${list(copied)}) SELECT ${list(copied)} FROM ${quoteIdent(from.name)}`,
+    // OR ABORT: a row that breaks the new table fails the migration, whatever ON CONFLICT the table declares
+    // (IGNORE or REPLACE would silently drop or merge rows).
+    ...(copied.length === 0 ? [] : [`INSERT OR ABORT INTO ${quoteIdent(temp)} (${list(copied)}) SELECT ${list(copied)} FROM ${quoteIdent(from.name)}`]),
+    // The AUTOINCREMENT counter moves with the rows, so ids of deleted rows are never handed out again.
+    ...(counted(from) && counted(to)
+      ? [`DELETE FROM sqlite_sequence WHERE name = ${quoteString(temp)}`, `UPDATE sqlite_sequence SET name = ${quoteString(temp)} WHERE name = ${quoteString(from.name)}`]
+      : []),
     `DROP TABLE ${quoteIdent(from.name)}`,
     `ALTER TABLE ${quoteIdent(temp)} RENAME TO ${quoteIdent(to.name)}`,
     ...to.indexes.map((i) => createIndexSql(to.name, i)),
@@ -216,10 +231,14 @@ const step = (operations: readonly Operation[], statements: readonly string[], e
 function renameSql(op: Extract<Operation, { op: 'rename_object' | 'rename_column' | 'rename_index' }>): string[] {
   const modern = (sql: string) => ['PRAGMA legacy_alter_table = OFF', sql, 'PRAGMA legacy_alter_table = ON'];
   switch (op.op) {
-    case 'rename_object':
-      return op.target.kind === 'table'
-        ? modern(`ALTER TABLE ${quoteIdent(op.from.name)} RENAME TO ${quoteIdent(op.target.object.name)}`)
-        : [`DROP VIEW ${quoteIdent(op.from.name)}`, createViewSql(op.target.object)];
+    case 'rename_object': {
+      if (op.target.kind === 'view') return [`DROP VIEW ${quoteIdent(op.from.name)}`, createViewSql(op.target.object)];
+      const to = op.target.object.name;
+      // SQLite compares table names without case: a change of case only goes through a third name.
+      const via = to.toLowerCase() === op.from.name.toLowerCase() ? [`_redb_rename_${to}`] : [];
+      const names = [op.from.name, ...via, to];
+      return names.slice(1).flatMap((name, i) => modern(`ALTER TABLE ${quoteIdent(names[i] as string)} RENAME TO ${quoteIdent(name)}`));
+    }
     case 'rename_column':
       return modern(`ALTER TABLE ${quoteIdent(op.table.name)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.column.name)}`);
     case 'rename_index':
@@ -243,11 +262,11 @@ export function compileSqlite(input: PlanInput): Plan {
   const tableDrops: Operation[] = [];
   const tableCreates: Operation[] = [];
   const objectCreates: Operation[] = [];
+  const renames: PlanStep[] = [];
   const steps: PlanStep[] = [];
 
   for (const op of input.operations) {
-    // Renames run first: every other operation names things as they are after them.
-    if (op.op === 'rename_object' || op.op === 'rename_column' || op.op === 'rename_index') steps.push(step([op], renameSql(op)));
+    if (op.op === 'rename_object' || op.op === 'rename_column' || op.op === 'rename_index') renames.push(step([op], renameSql(op)));
     else if (op.op === 'create_object') (op.target.kind === 'table' ? tableCreates : objectCreates).push(op);
     else if (op.op === 'drop_object') (op.target.kind === 'table' ? tableDrops : objectDrops).push(op);
     else if (op.op === 'alter_object') {
@@ -259,12 +278,22 @@ export function compileSqlite(input: PlanInput): Plan {
     }
   }
 
-  const rebuilt = new Set([...tableOps].filter(([name, ops]) => !ops.every((op) => alterable(op, fromTables.get(name)))).map(([name]) => name));
+  const rebuilt = new Set([...tableOps].filter(([name, ops]) => !ops.every((op) => alterable(op, fromTables.get(name), toTables.get(name)))).map(([name]) => name));
 
-  for (const op of objectDrops) {
-    const target = op.op === 'alter_object' ? op.from : op.op === 'drop_object' ? op.target : undefined;
-    if (target !== undefined) steps.push(step([op], [dropObjectSql(target)]));
-  }
+  const dropped = (op: Operation) => (op.op === 'alter_object' ? op.from : op.op === 'drop_object' ? op.target : undefined);
+  const dropSteps = (ops: readonly Operation[]) =>
+    ops.flatMap((op) => {
+      const target = dropped(op);
+      if (target === undefined) return [];
+      // A virtual table (FTS, R*Tree) holds rows: dropping it, even to re-create it changed, loses them.
+      const rows: Hazard[] = target.kind === 'native' && target.object.type === 'virtual table' ? [{ name: 'drops-data', reason: `drops virtual table ${target.object.name} and all its rows` }] : [];
+      return [step([op], [dropObjectSql(target)], rows)];
+    });
+  // Triggers are dropped first: renaming a view drops the triggers on it, and a trigger's name never
+  // changes with a rename. Then the renames, since every other operation names things as they are after them.
+  steps.push(...dropSteps(objectDrops.filter((op) => dropped(op)?.kind === 'trigger')));
+  steps.push(...renames);
+  steps.push(...dropSteps(objectDrops.filter((op) => dropped(op)?.kind !== 'trigger')));
   for (const [name, ops] of tableOps) {
     if (rebuilt.has(name)) continue;
     for (const op of ops.filter((o) => o.op === 'drop_index')) steps.push(step([op], [alterSql(op)]));
@@ -278,20 +307,21 @@ export function compileSqlite(input: PlanInput): Plan {
       return target?.kind === 'trigger' ? [target.object.name] : [];
     }),
   );
+  // Dropping a table or view drops its triggers; the unchanged ones come back with it.
+  const keptTriggers = (table: string) => input.to.triggers.filter((t) => t.table === table && !createdTriggers.has(t.name)).map((t) => t.definition);
   for (const [name, ops] of tableOps) {
     if (rebuilt.has(name)) {
       const from = fromTables.get(name);
       const to = toTables.get(name);
       if (from === undefined || to === undefined) throw errors.planUnsupported('sqlite', `changes to table ${name}, which is missing on one side`);
-      // Dropping the old table drops its triggers; the unchanged ones come back after the swap.
-      const triggers = input.to.triggers.filter((t) => t.table === name && !createdTriggers.has(t.name));
       steps.push(
-        step(ops, [...rebuildSql(from, to), ...triggers.map((t) => t.definition)], [
+        step(ops, [...rebuildSql(from, to), ...keptTriggers(name)], [
           { name: 'rewrites-table', reason: `SQLite cannot ALTER this in place: table ${name} is rebuilt and its rows copied` },
         ]),
       );
     } else {
-      for (const op of ops.filter((o) => o.op === 'add_column' || o.op === 'drop_column')) steps.push(step([op], [alterSql(op)]));
+      // Adds before drops: SQLite will not drop a table's last column.
+      for (const kind of ['add_column', 'drop_column']) for (const op of ops.filter((o) => o.op === kind)) steps.push(step([op], [alterSql(op)]));
     }
   }
   for (const [name, ops] of tableOps) {
@@ -304,7 +334,9 @@ export function compileSqlite(input: PlanInput): Plan {
   const rank = (c: (typeof creates)[number]) =>
     c.target?.kind === 'native' ? 0 : c.target?.kind === 'view' ? 1 + orderedViews.indexOf(c.target.object) : 1 + orderedViews.length;
   for (const c of [...creates].sort((a, b) => rank(a) - rank(b))) {
-    if (c.target !== undefined) steps.push(step([c.op], createObjectSql(c.target)));
+    if (c.target === undefined) continue;
+    const recreatedView = c.op.op === 'alter_object' && c.target.kind === 'view';
+    steps.push(step([c.op], [...createObjectSql(c.target), ...(recreatedView ? keptTriggers(c.target.object.name) : [])]));
   }
   return { engine: 'sqlite', steps, transactional: true };
 }

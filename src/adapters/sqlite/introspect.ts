@@ -85,6 +85,7 @@ function mapColumn(raw: RawColumn, parsed: ParsedTable | undefined): Column {
     generated: generated && p?.generated !== undefined ? { expression: p.generated, stored: raw.hidden === 3 } : undefined,
     autoIncrement: p?.autoIncrement === true ? true : undefined,
     collation: p?.collation,
+    notNullOnConflict: p?.notNullOnConflict,
   };
 }
 
@@ -96,14 +97,10 @@ function mapConstraints(parsed: ParsedTable, pkOf: (table: string) => readonly s
   for (const c of parsed.constraints as ParsedConstraint[]) {
     switch (c.kind) {
       case 'primary':
-        primaryKey = {
-          name: c.name,
-          columns: [...c.columns],
-          keys: c.desc === undefined ? undefined : c.columns.map((column, i) => ({ column, desc: c.desc?.[i] === true ? true : undefined })),
-        };
+        primaryKey = { name: c.name, columns: [...c.columns], keys: c.keys?.map((k) => ({ ...k })), onConflict: c.onConflict };
         break;
       case 'unique':
-        uniques.push({ name: c.name, columns: [...c.columns] });
+        uniques.push({ name: c.name, columns: [...c.columns], keys: c.keys?.map((k) => ({ ...k })), onConflict: c.onConflict });
         break;
       case 'check':
         checks.push({ name: c.name, expression: c.expression });

@@ -1,4 +1,4 @@
-import type { FkAction } from '../../unified/index.js';
+import type { FkAction, OnConflict } from '../../unified/index.js';
 import { TokenCursor, isPunct, isWord, tokenize, type Token } from './sql-tokens.js';
 
 /**
@@ -17,8 +17,14 @@ export interface ParsedReference {
 }
 
 export type ParsedConstraint =
-  | { readonly kind: 'primary'; readonly name?: string | undefined; readonly columns: readonly string[]; readonly desc?: readonly boolean[] | undefined }
-  | { readonly kind: 'unique'; readonly name?: string | undefined; readonly columns: readonly string[] }
+  | {
+      readonly kind: 'primary' | 'unique';
+      readonly name?: string | undefined;
+      readonly columns: readonly string[];
+      /** Per-part order and collation, one per column; absent when every part is plain. */
+      readonly keys?: readonly KeyOptions[] | undefined;
+      readonly onConflict?: OnConflict | undefined;
+    }
   | { readonly kind: 'check'; readonly name?: string | undefined; readonly expression: string }
   | { readonly kind: 'foreign'; readonly name?: string | undefined; readonly columns: readonly string[]; readonly references: ParsedReference };
 
@@ -27,6 +33,7 @@ export interface ParsedColumn {
   readonly collation?: string | undefined;
   readonly generated?: string | undefined;
   readonly autoIncrement: boolean;
+  readonly notNullOnConflict?: OnConflict | undefined;
 }
 
 export interface ParsedTable {
@@ -47,27 +54,40 @@ function parseAction(c: TokenCursor): FkAction | undefined {
   return undefined; // NO ACTION is the default: canonical form leaves it out
 }
 
-interface KeyPart {
-  readonly name: string;
-  readonly desc: boolean;
+export interface KeyOptions {
+  readonly column: string;
+  readonly desc?: true | undefined;
+  readonly collation?: string | undefined;
 }
 
-/** `(a, b DESC, ...)`: names with their order (COLLATE on a key part is accepted and not kept). */
+interface KeyPart extends KeyOptions {
+  /** `PRIMARY KEY (id AUTOINCREMENT)`, the table-constraint spelling. */
+  readonly autoIncrement: boolean;
+}
+
+/** `(a, b COLLATE NOCASE DESC, ...)`: names with their collation and order. */
 function keyParts(c: TokenCursor): KeyPart[] {
   c.expect('(');
   const parts: KeyPart[] = [];
   do {
-    const name = c.name();
-    if (c.accept('COLLATE')) c.name();
-    const desc = c.accept('DESC');
-    if (!desc) c.accept('ASC');
-    parts.push({ name, desc });
+    const column = c.name();
+    const collation = c.accept('COLLATE') ? c.name() : undefined;
+    const desc = c.accept('DESC') ? true : undefined;
+    if (desc === undefined) c.accept('ASC');
+    parts.push({ column, desc, collation, autoIncrement: c.accept('AUTOINCREMENT') });
   } while (c.accept(','));
   c.expect(')');
   return parts;
 }
 
-const nameList = (c: TokenCursor): string[] => keyParts(c).map((p) => p.name);
+/** A key constraint from its parts; `keys` only when some part is more than a column name. */
+function keyConstraint(kind: 'primary' | 'unique', name: string | undefined, parts: readonly KeyPart[], onConflict: OnConflict | undefined): ParsedConstraint {
+  const plain = parts.every((p) => p.desc === undefined && p.collation === undefined);
+  const keys = plain ? undefined : parts.map(({ column, desc, collation }) => ({ column, desc, collation }));
+  return { kind, name, columns: parts.map((p) => p.column), keys, onConflict };
+}
+
+const nameList = (c: TokenCursor): string[] => keyParts(c).map((p) => p.column);
 
 function parseReference(c: TokenCursor): ParsedReference {
   const table = c.qualifiedName();
@@ -95,8 +115,13 @@ function parseReference(c: TokenCursor): ParsedReference {
   return { table, columns, onDelete, onUpdate, match, deferrable, initiallyDeferred };
 }
 
-function skipConflictClause(c: TokenCursor): void {
-  if (c.accept('ON', 'CONFLICT')) c.next();
+/** `ON CONFLICT <resolution>`; ABORT is the default, so it reads as no clause. */
+function conflictClause(c: TokenCursor): OnConflict | undefined {
+  if (!c.accept('ON', 'CONFLICT')) return undefined;
+  const resolution = c.name().toLowerCase();
+  if (resolution === 'abort') return undefined;
+  if (resolution === 'rollback' || resolution === 'fail' || resolution === 'ignore' || resolution === 'replace') return resolution;
+  throw new SyntaxError(`unknown ON CONFLICT resolution '${resolution}'`);
 }
 
 function parseColumn(c: TokenCursor, constraints: ParsedConstraint[]): ParsedColumn {
@@ -105,6 +130,7 @@ function parseColumn(c: TokenCursor, constraints: ParsedConstraint[]): ParsedCol
   let collation: string | undefined;
   let generated: string | undefined;
   let autoIncrement = false;
+  let notNullOnConflict: OnConflict | undefined;
   let pending: string | undefined;
   while (!c.done() && !c.at(',') && !c.at(')')) {
     if (c.accept('CONSTRAINT')) {
@@ -116,14 +142,15 @@ function parseColumn(c: TokenCursor, constraints: ParsedConstraint[]): ParsedCol
     if (c.accept('PRIMARY', 'KEY')) {
       const desc = c.accept('DESC');
       if (!desc) c.accept('ASC');
-      skipConflictClause(c);
+      const onConflict = conflictClause(c);
       if (c.accept('AUTOINCREMENT')) autoIncrement = true;
-      constraints.push({ kind: 'primary', name: constraintName, columns: [name], desc: desc ? [true] : undefined });
-    } else if (c.accept('NOT', 'NULL') || c.accept('NULL')) {
-      skipConflictClause(c);
+      constraints.push({ kind: 'primary', name: constraintName, columns: [name], keys: desc ? [{ column: name, desc: true }] : undefined, onConflict });
+    } else if (c.accept('NOT', 'NULL')) {
+      notNullOnConflict = conflictClause(c);
+    } else if (c.accept('NULL')) {
+      conflictClause(c); // a NULL "constraint" allows what is allowed anyway: its clause never fires
     } else if (c.accept('UNIQUE')) {
-      skipConflictClause(c);
-      constraints.push({ kind: 'unique', name: constraintName, columns: [name] });
+      constraints.push({ kind: 'unique', name: constraintName, columns: [name], onConflict: conflictClause(c) });
     } else if (c.accept('CHECK')) {
       constraints.push({ kind: 'check', name: constraintName, expression: c.parenthesized() });
     } else if (c.accept('DEFAULT')) {
@@ -144,21 +171,19 @@ function parseColumn(c: TokenCursor, constraints: ParsedConstraint[]): ParsedCol
       throw new SyntaxError(`unexpected '${c.rest().slice(0, 30)}' in column ${name}`);
     }
   }
-  return { name, collation, generated, autoIncrement };
+  return { name, collation, generated, autoIncrement, notNullOnConflict };
 }
 
-function parseTableConstraint(c: TokenCursor, constraints: ParsedConstraint[]): void {
+/** Returns the columns a table-level primary key marks AUTOINCREMENT. */
+function parseTableConstraint(c: TokenCursor, constraints: ParsedConstraint[]): string[] {
   const name = c.accept('CONSTRAINT') ? c.name() : undefined;
   if (c.accept('PRIMARY', 'KEY')) {
     const parts = keyParts(c);
-    c.accept('AUTOINCREMENT');
-    skipConflictClause(c);
-    const desc = parts.some((p) => p.desc) ? parts.map((p) => p.desc) : undefined;
-    constraints.push({ kind: 'primary', name, columns: parts.map((p) => p.name), desc });
+    constraints.push(keyConstraint('primary', name, parts, conflictClause(c)));
+    return parts.filter((p) => p.autoIncrement).map((p) => p.column);
   } else if (c.accept('UNIQUE')) {
-    const columns = nameList(c);
-    skipConflictClause(c);
-    constraints.push({ kind: 'unique', name, columns });
+    const parts = keyParts(c);
+    constraints.push(keyConstraint('unique', name, parts, conflictClause(c)));
   } else if (c.accept('CHECK')) {
     constraints.push({ kind: 'check', name, expression: c.parenthesized() });
   } else if (c.accept('FOREIGN', 'KEY')) {
@@ -168,6 +193,7 @@ function parseTableConstraint(c: TokenCursor, constraints: ParsedConstraint[]): 
   } else {
     throw new SyntaxError(`unexpected '${c.rest().slice(0, 30)}' in table constraints`);
   }
+  return [];
 }
 
 function skipCreate(c: TokenCursor, object: string): void {
@@ -184,18 +210,19 @@ export function parseCreateTable(sql: string): ParsedTable {
   skipCreate(c, 'TABLE');
   const columns: ParsedColumn[] = [];
   const constraints: ParsedConstraint[] = [];
+  const autoIncrement = new Set<string>();
   if (c.accept('AS')) return { columns, constraints }; // CREATE TABLE ... AS SELECT: columns come from the pragma
   c.expect('(');
   do {
     const t = c.peek();
     if (t !== undefined && t.type === 'word' && TABLE_CONSTRAINT_START.includes(t.value) && !isColumnNamed(c)) {
-      parseTableConstraint(c, constraints);
+      for (const name of parseTableConstraint(c, constraints)) autoIncrement.add(name);
     } else {
       columns.push(parseColumn(c, constraints));
     }
   } while (c.accept(','));
   c.expect(')');
-  return { columns, constraints };
+  return { columns: columns.map((col) => (autoIncrement.has(col.name) ? { ...col, autoIncrement: true } : col)), constraints };
 }
 
 /** `CONSTRAINT`, `PRIMARY`, ... may also be column names; a column name is followed by a type or a comma. */
