@@ -13,10 +13,12 @@ import {
   type Table,
   type TableRef,
 } from '../../unified/index.js';
-import { alterTableSql, columnChangeRewrites, createObjectSql, dropObjectSql } from './compile-objects.js';
-import { checkSql, columnCheck, columnSql, createIndexSql, foreignKeySql, primaryKeySql, uniqueSql } from './ddl.js';
+import { alterColumnSql, alterTableSql, createObjectSql, dropObjectSql, position } from './compile-objects.js';
+import { checkSql, columnCheck, columnSql, createIndexSql, foreignKeySql, indexDefinitionSql, uniqueSql } from './ddl.js';
+import { droppedKeyClause, keyMerges, primaryKeyClauses, primaryKeyHazards, type KeyMerges } from './key-merges.js';
 import { foreignKeyRebuilds } from './foreign-key-rebuilds.js';
 import { companionRecreations } from './recreations.js';
+import { partitioningFollowsRenames } from './renamed-partitionings.js';
 import { quoteIdent, quotedNames } from './sql-text.js';
 import { topologicalOrder } from '../topological-order.js';
 
@@ -89,61 +91,48 @@ function addConstraintSql(ref: TableRef, c: Constraint, to: Table | undefined): 
   }
 }
 
-/** Where a new column goes, so the table reads back in the target's column order. */
-function position(to: Table | undefined, column: string): string {
-  const at = to?.columns.findIndex((c) => c.name === column) ?? -1;
-  if (at === -1) return '';
-  const prev = to?.columns[at - 1];
-  return prev === undefined ? ' FIRST' : ` AFTER ${quoteIdent(prev.name)}`;
-}
-
 /**
  * Sub-order inside 'alter tables': options (charset conversion) before column definitions, keys after.
- * A column becoming AUTO_INCREMENT comes last: the server wants it to lead a key already.
+ * A column becoming AUTO_INCREMENT comes last: the server wants it to lead a key already. A column
+ * becoming nullable comes after the primary key changes: while it is in the key the server silently
+ * keeps it NOT NULL.
  */
 const ALTER_ORDER: Partial<Record<Operation['op'], number>> = { alter_table: 0, add_column: 1, alter_column: 2, set_primary_key: 3, add_constraint: 4, add_index: 5 };
-const alterOrder = (op: Operation): number => (op.op === 'alter_column' && op.to.autoIncrement && !op.from.autoIncrement ? 6 : (ALTER_ORDER[op.op] ?? 9));
+function alterOrder(op: Operation): number {
+  if (op.op === 'alter_column' && op.to.autoIncrement && !op.from.autoIncrement) return 6;
+  if (op.op === 'alter_column' && op.to.nullable && !op.from.nullable) return 3.5;
+  return ALTER_ORDER[op.op] ?? 9;
+}
 const DROP_ORDER: Partial<Record<Operation['op'], number>> = { drop_index: 0, drop_constraint: 1, drop_column: 2 };
 
-type SetPrimaryKey = Extract<Operation, { op: 'set_primary_key' }>;
-
-const primaryKeyClauses = (op: SetPrimaryKey): string[] =>
-  [op.from === undefined ? '' : 'DROP PRIMARY KEY', op.to === undefined ? '' : `ADD ${primaryKeySql(op.to)}`].filter(Boolean);
-const primaryKeyHazards = (op: SetPrimaryKey): Hazard[] => [...hazardsOf(op), rewrites(`changing the primary key of ${op.table.name} rebuilds the table`)];
-
-/**
- * A new AUTO_INCREMENT column must lead a key in the very statement that adds it: a new primary key
- * with it goes into the same ALTER TABLE (which also numbers the existing rows).
- */
-function newAutoIncrementKeys(operations: readonly Operation[]): Map<Operation, SetPrimaryKey> {
-  const keys = new Map(operations.flatMap((op) => (op.op === 'set_primary_key' ? [[op.table.name, op] as const] : [])));
-  return new Map(
-    operations.flatMap((op) => {
-      const pk = op.op === 'add_column' && op.column.autoIncrement ? keys.get(op.table.name) : undefined;
-      return op.op === 'add_column' && pk?.to?.columns.includes(op.column.name) ? [[op, pk] as const] : [];
-    }),
-  );
-}
-
-function placeTableOp(op: Operation, from: Table | undefined, to: Table | undefined, withKey?: SetPrimaryKey): Placed[] {
+function placeTableOp(op: Operation, from: Table | undefined, to: Table | undefined, keys: KeyMerges): Placed[] {
   switch (op.op) {
     case 'add_column': {
       const add = `ADD COLUMN ${columnSql(op.column)}${position(to, op.column.name)}`;
-      if (withKey !== undefined) {
-        const sql = `ALTER TABLE ${table(op.table)} ${[add, ...primaryKeyClauses(withKey)].join(', ')}`;
-        return [{ phase: 'alter tables', step: step([op, withKey], [sql], [...hazardsOf(op), ...primaryKeyHazards(withKey)]) }];
+      const key = keys.withAdd.get(op);
+      if (key?.op === 'set_primary_key') {
+        const sql = `ALTER TABLE ${table(op.table)} ${[add, ...primaryKeyClauses(key, keys)].join(', ')}`;
+        return [{ phase: 'alter tables', step: step([op, key], [sql], [...hazardsOf(op), ...primaryKeyHazards(key)]) }];
+      }
+      if (key?.op === 'add_index') {
+        const sql = `ALTER TABLE ${table(op.table)} ${add}, ADD ${indexDefinitionSql(key.index, to?.options?.engine)}`;
+        return [{ phase: 'alter tables', step: step([op, key], [sql]) }];
       }
       return [{ phase: 'alter tables', step: step([op], [`ALTER TABLE ${table(op.table)} ${add}`]) }];
     }
-    case 'drop_column':
-      return [{ phase: 'drop table parts', step: step([op], [`ALTER TABLE ${table(op.table)} DROP COLUMN ${quoteIdent(op.column.name)}`]) }];
+    case 'drop_column': {
+      const drop = `DROP COLUMN ${quoteIdent(op.column.name)}`;
+      const merged = keys.withDrop.get(op) ?? [];
+      const sql = `ALTER TABLE ${table(op.table)} ${[...merged.map(droppedKeyClause), drop].join(', ')}`;
+      const hazards = [...hazardsOf(op), ...merged.flatMap((k) => (k.op === 'set_primary_key' ? primaryKeyHazards(k) : []))];
+      return [{ phase: 'drop table parts', step: step([op, ...merged.filter((k) => keys.absorbed.has(k))], [sql], hazards) }];
+    }
     case 'alter_column': {
-      const sql = `ALTER TABLE ${table(op.table)} MODIFY COLUMN ${columnSql(op.to, columnCheck(to, op.to.name))}`;
-      const extra = columnChangeRewrites(op.from, op.to) ? [rewrites(`MODIFY COLUMN ${op.table.name}.${op.to.name} copies the table`)] : [];
-      return [{ phase: 'alter tables', step: step([op], [sql], [...hazardsOf(op), ...extra]) }];
+      const { statements, hazards } = alterColumnSql(op.table, op.from, op.to, to);
+      return [{ phase: 'alter tables', step: step([op], statements, [...hazardsOf(op), ...hazards]) }];
     }
     case 'set_primary_key':
-      return [{ phase: 'alter tables', step: step([op], [`ALTER TABLE ${table(op.table)} ${primaryKeyClauses(op).join(', ')}`], primaryKeyHazards(op)) }];
+      return [{ phase: 'alter tables', step: step([op], [`ALTER TABLE ${table(op.table)} ${primaryKeyClauses(op, keys).join(', ')}`], primaryKeyHazards(op)) }];
     case 'add_constraint':
       return [{ phase: op.constraint.type === 'foreign_key' ? 'add foreign keys' : 'alter tables', step: step([op], [addConstraintSql(op.table, op.constraint, to)]) }];
     case 'drop_constraint':
@@ -159,9 +148,6 @@ function placeTableOp(op: Operation, from: Table | undefined, to: Table | undefi
     case 'add_policy':
     case 'drop_policy':
       throw unsupported(`row-level security policy ${op.policy.name} on ${op.table.name}`);
-    // RENAME TABLE renames views too; dependants (foreign keys, triggers) follow the table.
-    case 'rename_object':
-      return [{ phase: 'renames', step: step([op], [`RENAME TABLE ${table(op.from)} TO ${quoteIdent(op.target.object.name)}`]) }];
     case 'rename_column':
       return [{ phase: 'renames', step: step([op], [`ALTER TABLE ${table(op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.column.name)}`]) }];
     case 'rename_index':
@@ -196,10 +182,10 @@ const CREATE_PHASE: Partial<Record<SchemaObject['kind'], Phase>> = {
   native: 'natives',
 };
 
-function placeCreate(op: Operation, target: SchemaObject, replace: boolean, existing: ReadonlySet<string>): Placed[] {
+function placeCreate(op: Operation, target: SchemaObject, replacing: SchemaObject | undefined, existing: ReadonlySet<string>): Placed[] {
   const phase = target.kind === 'native' && target.object.type === 'system versioned table' ? 'create tables' : CREATE_PHASE[target.kind];
   if (phase === undefined) throw unsupported(`${target.kind} ${objectId(target.kind, target.object)}`);
-  const placed: Placed[] = [{ phase, step: step([op], createObjectSql(target, replace), [...hazardsOf(op), ...partitioning(target, existing)]), ...dependencyOf(target) }];
+  const placed: Placed[] = [{ phase, step: step([op], createObjectSql(target, replacing), [...hazardsOf(op), ...partitioning(target, existing)]), ...dependencyOf(target) }];
   if (target.kind === 'table' && target.object.foreignKeys.length > 0) {
     const t = target.object;
     const sql = `ALTER TABLE ${quoteIdent(t.name)} ${t.foreignKeys.map((f) => `ADD ${foreignKeySql(f)}`).join(', ')}`;
@@ -241,18 +227,22 @@ export function compileMysql(input: PlanInput): Plan {
   const existing = new Set(fromTables.keys());
   const droppedTables = new Set(input.operations.flatMap((op) => (op.op === 'drop_object' && op.target.kind === 'table' ? [op.target.object.name] : [])));
   const placed: Placed[] = [];
-  const autoKeys = newAutoIncrementKeys(input.operations);
-  const merged = new Set<Operation>(autoKeys.values());
-  for (const op of [...input.operations, ...companionRecreations(input)]) {
-    if (merged.has(op)) continue;
-    if (op.op === 'create_object') placed.push(...placeCreate(op, op.target, false, existing));
+  const keys = keyMerges(input.operations);
+  const renamed = partitioningFollowsRenames(input.operations);
+  for (const op of [...renamed.operations, ...companionRecreations(input)]) {
+    if (keys.absorbed.has(op)) continue;
+    if (op.op === 'create_object') placed.push(...placeCreate(op, op.target, undefined, existing));
     else if (op.op === 'drop_object') placed.push(...placeDrop(op, op.target, droppedTables, existing));
     else if (op.op === 'alter_object') {
       // Views are replaced in place (dependents stay valid), sequences altered (they keep their position).
-      if (op.to.kind === 'view' || op.to.kind === 'sequence') placed.push(...placeCreate(op, op.to, true, existing));
-      else placed.push(...placeDrop(op, op.from, droppedTables, existing), ...placeCreate(op, op.to, false, existing));
-    } else if (op.op === 'rename_object') placed.push(...placeTableOp(op, undefined, undefined, undefined));
-    else placed.push(...placeTableOp(op, fromTables.get(op.table.name), toTables.get(op.table.name), autoKeys.get(op)));
+      if (op.to.kind === 'view' || op.to.kind === 'sequence') placed.push(...placeCreate(op, op.to, op.from, existing));
+      else placed.push(...placeDrop(op, op.from, droppedTables, existing), ...placeCreate(op, op.to, undefined, existing));
+    } else if (op.op === 'rename_object') {
+      // RENAME TABLE renames views too; dependants (foreign keys, triggers, partitioning) follow the table.
+      const sql = `RENAME TABLE ${table(op.from)} TO ${quoteIdent(op.target.object.name)}`;
+      placed.push({ phase: 'renames', step: step([op, ...(renamed.carried.get(op) ?? [])], [sql], hazardsOf(op)) });
+    }
+    else placed.push(...placeTableOp(op, fromTables.get(op.table.name), toTables.get(op.table.name), keys));
   }
   // Kept foreign keys on columns whose type changes: out of the way and back, carrying no hazards of their own.
   for (const { table: ref, key } of foreignKeyRebuilds(input)) {
