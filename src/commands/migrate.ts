@@ -40,7 +40,9 @@ export default async function run(io: Io, db: string, opts: { to?: string; dryRu
   }
   if (!result.applied || !io.interactive) io.out(renderPlan(io, result));
   const rehearsal = { verified: 'rehearsed on a shadow database: it produces the target', unavailable: 'no shadow database for this engine yet: not rehearsed', skipped: 'not rehearsed (--no-shadow)' } as const;
-  io.out(paint.dim(io, `\n${rehearsal[result.shadow]}`));
+  const standIn = result.shadowStandIn;
+  const line = standIn !== undefined && result.shadow === 'verified' ? `rehearsed on an embedded ${standIn.server} (${standIn.reason}): it produces the target` : rehearsal[result.shadow];
+  io.out(paint.dim(io, `\n${line}`));
   if (result.applied) io.out(paint.green(io, `\napplied ${result.executed.length} statements to ${result.db}`));
   else io.out(paint.dim(io, '\ndry run: nothing was changed'));
   return code;

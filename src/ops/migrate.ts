@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { HAZARDS, isEmptySchema, planHazards, planStatements, type Hazard, type HazardName, type Plan } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
 import { databaseCommit, findStore, loadRef, withDb, type OpContext } from './context.js';
-import { rehearse, type ShadowOutcome } from './shadow.js';
+import { rehearsal, type ShadowOutcome } from './shadow.js';
+import type { ShadowStandIn } from '../adapters/adapter.js';
 
 export interface MigratePlan {
   readonly db: string;
@@ -24,6 +25,8 @@ export interface MigrateResult extends MigratePlan {
   readonly executed: readonly string[];
   /** Whether the plan was rehearsed on a shadow database first. */
   readonly shadow: ShadowOutcome | 'skipped';
+  /** Set when an embedded engine stood in for the shadow database (e.g. CREATE DATABASE was not permitted). */
+  readonly shadowStandIn?: ShadowStandIn;
 }
 
 export interface MigrateOptions {
@@ -73,8 +76,9 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
     if (plan.steps.length === 0) return { ...planned, applied: false, executed: [], shadow: 'skipped' };
     if (!ctx.dryRun && blocked.length > 0) throw errors.hazardsBlocked(blocked);
     // Rehearse before anything touches the target (a dry run rehearses too: it says more).
-    const shadow = ctx.noShadow ? 'skipped' : await rehearse(adapter, dbTarget, live, plan, target.schema);
-    if (ctx.dryRun) return { ...planned, applied: false, executed: [], shadow };
+    const rehearsed = ctx.noShadow ? undefined : await rehearsal(adapter, dbTarget, live, plan, target.schema);
+    const shadowReport = { shadow: rehearsed?.outcome ?? 'skipped', ...(rehearsed?.standIn === undefined ? {} : { shadowStandIn: rehearsed.standIn }) } as const;
+    if (ctx.dryRun) return { ...planned, applied: false, executed: [], ...shadowReport };
     if (!ctx.yes) {
       if (ctx.confirm === undefined) throw errors.confirmationRequired(`migrate of '${db.name}'`);
       if (!(await ctx.confirm(planned))) throw errors.aborted(`migrate of '${db.name}'`);
@@ -99,6 +103,6 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
     }
     const historyProblem = await record('applied');
     if (target.commit !== undefined) await updateDbState(store, db.name, { at: target.commit });
-    return { ...planned, warnings: historyProblem === undefined ? planned.warnings : [...planned.warnings, historyProblem], applied: true, executed, shadow };
+    return { ...planned, warnings: historyProblem === undefined ? planned.warnings : [...planned.warnings, historyProblem], applied: true, executed, ...shadowReport };
   });
 }

@@ -34,9 +34,10 @@ SELECT 'event trigger', NULL, NULL, e.evtname, NULL, obj_description(e.oid, 'pg_
        jsonb_build_object('event', e.evtevent, 'tags', to_jsonb(e.evttags), 'function', e.evtfoid::regproc::text, 'enabled', e.evtenabled)
   FROM pg_event_trigger e WHERE ${notExtension('pg_event_trigger', 'e.oid')}
 UNION ALL
+-- colliculocale is colllocale from PostgreSQL 17 on (an embedded 18 may stand in as a shadow): read by name from the row.
 SELECT 'collation', n.nspname, NULL, co.collname, NULL, obj_description(co.oid, 'pg_collation'),
        jsonb_build_object('provider', co.collprovider, 'collate', co.collcollate, 'ctype', co.collctype,
-                          'icu_locale', co.colliculocale, 'deterministic', co.collisdeterministic)
+                          'icu_locale', coalesce(to_jsonb(co) ->> 'colllocale', to_jsonb(co) ->> 'colliculocale'), 'deterministic', co.collisdeterministic)
   FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
  WHERE ${userNs('n')} AND ${notExtension('pg_collation', 'co.oid')}
 UNION ALL

@@ -1,14 +1,26 @@
+import type { Client } from 'pg';
 import { errors } from '../../errors.js';
-import type { Connection, DbTarget, Shadow } from '../adapter.js';
+import type { Connection, DbTarget, Shadow, ShadowOptions } from '../adapter.js';
 import { shadowName } from '../shadow-name.js';
+import { openPgliteShadow } from './pglite-shadow.js';
 import { quoteIdent } from './sql-text.js';
+
+/** How the adapter connects: to a URL, or over a client already connected. */
+export interface PostgresConnector {
+  connect(target: DbTarget): Promise<Connection>;
+  over(client: Client, name: string): Connection;
+}
+
+/** SQLSTATE 42501: the user may not create databases. */
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 /**
  * A scratch database on the target's own server (so the same version, encoding and locale) to
  * rehearse a plan on. Created from template0, so nothing a site added to template1 leaks in; always
- * dropped afterwards.
+ * dropped afterwards. Where the user may not create databases, an embedded PostgreSQL stands in
+ * (pglite-shadow.ts).
  */
-export async function openPostgresShadow(target: DbTarget, connect: (target: DbTarget) => Promise<Connection>): Promise<Shadow> {
+export async function openPostgresShadow(target: DbTarget, connector: PostgresConnector, options?: ShadowOptions): Promise<Shadow> {
   const { default: pg } = await import('pg');
   const name = shadowName(decodeURIComponent(new URL(target.url).pathname.slice(1)));
   const admin = new pg.Client({ connectionString: target.url, application_name: 'redb', connectionTimeoutMillis: 15_000 });
@@ -28,8 +40,12 @@ export async function openPostgresShadow(target: DbTarget, connect: (target: DbT
       `CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0${db === undefined ? '' : ` ENCODING ${literal(db.encoding)} LC_COLLATE ${literal(db.collate)} LC_CTYPE ${literal(db.ctype)}`}`,
     );
   } catch (e) {
-    await admin.end().catch(() => undefined);
-    throw errors.shadowUnavailable(target.name, e instanceof Error ? e.message : String(e)).because(e);
+    try {
+      if ((e as { code?: unknown }).code !== INSUFFICIENT_PRIVILEGE) throw errors.shadowUnavailable(target.name, e instanceof Error ? e.message : String(e)).because(e);
+      return await openPgliteShadow(target, admin, options?.extensions ?? [], 'CREATE DATABASE not permitted', connector.over);
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
   }
   const url = new URL(target.url);
   url.pathname = `/${encodeURIComponent(name)}`;
@@ -37,7 +53,7 @@ export async function openPostgresShadow(target: DbTarget, connect: (target: DbT
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).finally(() => admin.end().catch(() => undefined));
   };
   try {
-    return { connection: await connect({ name: `${target.name} (shadow)`, url: url.toString(), cwd: target.cwd }), drop };
+    return { connection: await connector.connect({ name: `${target.name} (shadow)`, url: url.toString(), cwd: target.cwd }), drop };
   } catch (e) {
     await drop();
     throw e;
