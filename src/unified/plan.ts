@@ -8,6 +8,13 @@ export interface PlanStep {
   readonly operations: readonly Operation[];
   readonly statements: readonly string[];
   readonly hazards: readonly Hazard[];
+  /**
+   * A step that cannot run inside the plan's transaction (PostgreSQL's CREATE INDEX CONCURRENTLY):
+   * `before` runs on its own ahead of the transactional steps, `after` once they have committed.
+   */
+  readonly outsideTransaction?: 'before' | 'after' | undefined;
+  /** Statements that undo what a failed outside step left behind (the INVALID index of a failed concurrent build). */
+  readonly onFailure?: readonly string[] | undefined;
 }
 
 /** A compiled, ordered migration for one engine. */

@@ -1,6 +1,7 @@
 import { errors } from '../../errors.js';
 import { objectId, type CompositeType, type Domain, type Enum, type SchemaObject, type Sequence } from '../../unified/index.js';
 import { createObjectSql, dropObjectSql, routineId, triggerId, viewKind } from './ddl-objects.js';
+import { enumAltersInPlace } from './enum-rebuild.js';
 import { commentOn, constraintSql, typeSql } from './ddl-tables.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 import { sequenceBounds } from './types.js';
@@ -22,9 +23,8 @@ const commentChange = (what: string, from: string | undefined, to: string | unde
 
 function alterEnum(from: Enum, to: Enum): string[] {
   const name = qname(to);
-  // Values can be added anywhere, never removed or reordered.
-  const kept = to.values.filter((v) => from.values.includes(v));
-  if (!same(kept, from.values)) throw errors.planUnsupported('postgres', `removing or reordering values of enum ${objectId('enum', to)}`);
+  // Values can be added anywhere, never removed or reordered (compile.ts makes such an enum again).
+  if (!enumAltersInPlace(from, to)) throw errors.planUnsupported('postgres', `removing or reordering values of enum ${objectId('enum', to)}`);
   const out = to.values.flatMap((v, i) => {
     if (from.values.includes(v)) return [];
     const prev = to.values[i - 1];

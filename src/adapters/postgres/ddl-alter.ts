@@ -1,5 +1,5 @@
 import { errors } from '../../errors.js';
-import { isWidening, type Column, type TableAttributes, type TableRef } from '../../unified/index.js';
+import { isWidening, type Column, type ColumnType, type TableAttributes, type TableRef } from '../../unified/index.js';
 import { columnSql, commentOn, sequenceOptionsSql, typeSql } from './ddl-tables.js';
 import { qname, quoteIdent } from './sql-text.js';
 
@@ -29,10 +29,19 @@ function identitySql(col: string, from: Column['identity'], to: Column['identity
   // Options left out return to their defaults, so every one is stated.
   const all = sequenceOptionsSql({ increment: to.increment ?? '1', cache: to.cache ?? '1' });
   const bounds = [to.min === undefined ? 'NO MINVALUE' : `MINVALUE ${to.min}`, to.max === undefined ? 'NO MAXVALUE' : `MAXVALUE ${to.max}`];
-  const start = to.start === undefined ? [] : [`START WITH ${to.start}`];
+  // The default start is the lower bound going up, the upper one going down.
+  const descending = (to.increment ?? '1').startsWith('-');
+  const start = [`START WITH ${to.start ?? (descending ? (to.max ?? '-1') : (to.min ?? '1'))}`];
   const settings = [...all, ...bounds, ...start, to.cycle ? 'CYCLE' : 'NO CYCLE'].map((o) => `SET ${o}`);
   return [`${col} SET GENERATED ${to.always ? 'ALWAYS' : 'BY DEFAULT'} ${settings.join(' ')}`];
 }
+
+/** Enums cast to and from text only: a change that involves one goes through text. */
+const castVia = (from: Column, to: Column): string => {
+  const isEnum = (t: ColumnType) => t.kind === 'enum' || (t.kind === 'array' && t.of.kind === 'enum');
+  if (!isEnum(from.type) && !isEnum(to.type)) return '';
+  return from.type.kind === 'array' && to.type.kind === 'array' ? '::text[]' : '::text';
+};
 
 export function alterColumnSql(t: TableRef, from: Column, to: Column): string[] {
   for (const key of ['autoIncrement', 'charset', 'onUpdate', 'invisible', 'zerofill'] as const) {
@@ -50,7 +59,7 @@ export function alterColumnSql(t: TableRef, from: Column, to: Column): string[] 
   const defaultChanged = from.default !== to.default;
   // The old default may not cast to the new type: it goes first and comes back after.
   if (from.default !== undefined && (defaultChanged || typeChanged)) out.push(`${col} DROP DEFAULT`);
-  if (typeChanged) out.push(`${col} TYPE ${typeSql(to.type.native, to.collation)} USING ${quoteIdent(to.name)}::${to.type.native}`);
+  if (typeChanged) out.push(`${col} TYPE ${typeSql(to.type.native, to.collation)} USING ${quoteIdent(to.name)}${castVia(from, to)}::${to.type.native}`);
   if (to.default !== undefined && (defaultChanged || typeChanged)) out.push(`${col} SET DEFAULT ${to.default}`);
   if (from.identity !== undefined && to.identity === undefined) out.push(...identitySql(col, from.identity, to.identity));
   // Identity needs NOT NULL first; dropping it leaves NOT NULL as it was.

@@ -83,7 +83,8 @@ export function dropConstraintSql(t: TableRef, c: Constraint): string {
   return `ALTER TABLE ${table(t)} DROP CONSTRAINT ${quoteIdent(name)}`;
 }
 
-export function indexSql(t: TableRef, i: Index): string[] {
+/** `concurrently`: built without blocking writes (outside a transaction only). */
+export function indexSql(t: TableRef, i: Index, concurrently = false): string[] {
   const keys = i.keys.map((k) => {
     let sql = k.column === undefined ? `(${k.expression ?? ''})` : quoteIdent(k.column);
     if (k.length !== undefined) throw errors.planUnsupported('postgres', `prefix length on a key of index ${i.name}`);
@@ -95,7 +96,7 @@ export function indexSql(t: TableRef, i: Index): string[] {
   });
   if (i.invisible) throw errors.planUnsupported('postgres', `invisible index ${i.name}`);
   const sql = [
-    `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${table(t)}`,
+    `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdent(i.name)} ON ${table(t)}`,
     i.method === undefined ? '' : ` USING ${i.method}`,
     ` (${keys.join(', ')})`,
     i.include === undefined ? '' : ` INCLUDE (${identList(i.include)})`,
@@ -106,7 +107,8 @@ export function indexSql(t: TableRef, i: Index): string[] {
   return [sql, ...(i.comment === undefined ? [] : [commentOn(`INDEX ${qname({ schema: t.schema, name: i.name })}`, i.comment)])];
 }
 
-export const dropIndexSql = (t: TableRef, i: Index): string => `DROP INDEX ${qname({ schema: t.schema, name: i.name })}`;
+export const dropIndexSql = (t: TableRef, i: Index, concurrently = false): string =>
+  `DROP INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${qname({ schema: t.schema, name: i.name })}`;
 
 const POLICY_COMMANDS = { all: 'ALL', select: 'SELECT', insert: 'INSERT', update: 'UPDATE', delete: 'DELETE' } as const;
 const role = (r: string) => (r.toLowerCase() === 'public' ? 'PUBLIC' : quoteIdent(r));

@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL adapter: introspection (introspect.ts, a fixed number of catalog queries) and DDL
- * for every operation (compile.ts), applied in one transaction.
+ * for every operation (compile.ts), applied in one transaction; online plans (online.ts) run their
+ * concurrent index builds and constraint validations outside it.
  *
  * What the model cannot say is kept as native DDL (NativeObject), never dropped: privileges (GRANT /
  * REVOKE against each object's default), tablespaces, column storage / compression / statistics,
@@ -18,6 +19,7 @@ import type { Adapter, ApplyResult, Connection, DbTarget } from '../adapter.js';
 import { postgresDialect } from './compile.js';
 import { readHistory, recordMigration } from './history.js';
 import { introspectPostgres } from './introspect.js';
+import { sampleRows } from './sample.js';
 import { openPostgresShadow } from './shadow.js';
 
 /** A driver error as text; a refused connection is an AggregateError with an empty message. */
@@ -30,29 +32,57 @@ function message(e: unknown): string {
 }
 
 /**
- * Run a plan in one transaction: PostgreSQL DDL is transactional, so a failure leaves the database
- * exactly as it was. Function bodies are not checked at creation (as pg_dump does), because a body
- * may name objects that later steps create; literals are compiled for standard-conforming strings.
+ * Run a plan: its steps outside the transaction first (session settings, concurrent drops), then
+ * the rest in one transaction, then what must follow a commit (concurrent builds, validations).
+ * PostgreSQL DDL is transactional, so a plan without outside steps is all or nothing. Function bodies
+ * are not checked at creation (as pg_dump does), because a body may name objects that later steps
+ * create; literals are compiled for standard-conforming strings.
  */
 async function applyPlan(client: Client, plan: Plan, name: string, signal: AbortSignal | undefined): Promise<ApplyResult> {
   const executed: string[] = [];
-  await client.query('BEGIN');
-  let current = 'BEGIN';
-  try {
-    await client.query('SET LOCAL check_function_bodies = false');
-    await client.query('SET LOCAL standard_conforming_strings = on');
-    for (const sql of planStatements(plan)) {
-      current = sql;
-      if (signal?.aborted) throw new Error('cancelled');
-      await client.query(sql);
-      executed.push(sql);
+  // Statements that stay applied whatever happens next: outside ones, and the transaction once committed.
+  const kept: string[] = [];
+  let current = '';
+  const run = async (sql: string) => {
+    current = sql;
+    if (signal?.aborted) throw new Error('cancelled');
+    await client.query(sql);
+    executed.push(sql);
+  };
+  const fail = (e: unknown) => errors.migrateFailed(name, current, message(e), kept.length === 0, kept.length === 0 ? undefined : kept).because(e);
+
+  const outside = async (when: 'before' | 'after') => {
+    for (const step of plan.steps.filter((s) => s.outsideTransaction === when)) {
+      for (const sql of step.statements) {
+        try {
+          await run(sql);
+          kept.push(sql);
+        } catch (e) {
+          for (const undo of step.onFailure ?? []) await client.query(undo).catch(() => undefined);
+          throw fail(e);
+        }
+      }
     }
-    current = 'COMMIT';
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw errors.migrateFailed(name, current, message(e), true).because(e);
+  };
+
+  await outside('before');
+  const inside = plan.steps.filter((s) => s.outsideTransaction === undefined).flatMap((s) => s.statements);
+  if (inside.length > 0) {
+    await client.query('BEGIN');
+    try {
+      current = 'BEGIN';
+      await client.query('SET LOCAL check_function_bodies = false');
+      await client.query('SET LOCAL standard_conforming_strings = on');
+      for (const sql of inside) await run(sql);
+      current = 'COMMIT';
+      await client.query('COMMIT');
+      kept.push(...inside);
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw fail(e);
+    }
   }
+  await outside('after');
   return { executed };
 }
 
@@ -69,14 +99,19 @@ async function connect(target: DbTarget): Promise<Connection> {
     await client?.end().catch(() => undefined);
     throw errors.dbUnreachable(target.name, message(e)).because(e);
   }
-  const connected = client;
+  return clientConnection(client, target.name);
+}
+
+/** A Connection over a connected client: a server's, or an embedded PostgreSQL's (pglite-shadow.ts). */
+export function clientConnection(client: Client, name: string): Connection {
   return {
-    introspect: async () => introspectPostgres(connected),
-    apply: async (plan, options) => applyPlan(connected, plan, target.name, options?.signal),
-    recordMigration: async (record) => recordMigration(connected, record),
-    readHistory: async () => readHistory(connected),
+    introspect: async () => introspectPostgres(client),
+    apply: async (plan, options) => applyPlan(client, plan, name, options?.signal),
+    recordMigration: async (record) => recordMigration(client, record),
+    readHistory: async () => readHistory(client),
+    sampleRows: (table, limit) => sampleRows(client, table, limit),
     close: async () => {
-      await connected.end();
+      await client.end();
     },
   };
 }
@@ -86,5 +121,5 @@ export const postgresAdapter: Adapter = {
   capabilities: { transactionalDdl: true, namespaces: true },
   dialect: postgresDialect,
   connect,
-  openShadow: (target) => openPostgresShadow(target, connect),
+  openShadow: (target, options) => openPostgresShadow(target, { connect, over: clientConnection }, options),
 };

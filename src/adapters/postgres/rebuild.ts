@@ -5,10 +5,11 @@ const key = (o: { schema?: string | undefined; name: string }) => `${o.schema ??
 
 /**
  * Views the plan must drop and create again although they did not change: PostgreSQL refuses to
- * drop a view another view reads, or to change the type of (or drop) a column a view reads. `going`
- * names the views the plan drops or re-creates anyway.
+ * drop a view another view reads, to change the type of (or drop) a column a view reads, or to drop a
+ * routine a view calls. `going` names the views the plan drops or re-creates anyway; `also`, the
+ * routines it drops and creates again and tables whose columns change type by other means.
  */
-export function viewsToRebuild(input: PlanInput, going: ReadonlySet<string>): { from: View; to: View }[] {
+export function viewsToRebuild(input: PlanInput, going: ReadonlySet<string>, also: readonly { schema?: string | undefined; name: string }[]): { from: View; to: View }[] {
   const changedTables = input.operations.flatMap((op) =>
     (op.op === 'alter_column' && (op.from.type.native !== op.to.type.native || op.from.collation !== op.to.collation)) || op.op === 'drop_column' ? [op.table] : [],
   );
@@ -21,7 +22,7 @@ export function viewsToRebuild(input: PlanInput, going: ReadonlySet<string>): { 
     for (const v of input.from.views) {
       const to = toViews.get(key(v));
       if (gone.has(key(v)) || to === undefined) continue;
-      if ([...goneViews, ...changedTables].some((dep) => mentions(v.definition, dep))) {
+      if ([...goneViews, ...changedTables, ...also].some((dep) => mentions(v.definition, dep))) {
         gone.add(key(v));
         goneViews.push(v);
         out.push({ from: v, to });
