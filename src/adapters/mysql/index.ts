@@ -2,59 +2,18 @@ import { errors } from '../../errors.js';
 import { planStatements, type Plan } from '../../unified/index.js';
 import type { Adapter, ApplyResult, Connection, DbTarget, Shadow } from '../adapter.js';
 import { shadowName } from '../shadow-name.js';
-import { redactUrl } from '../url.js';
 import type { Flavor, Query } from './catalog-queries.js';
 import { mysqlDialect } from './compile.js';
 import { readHistory, recordMigration } from './history.js';
 import { introspectMysql } from './introspect.js';
 import { sampleRows } from './sample.js';
+import { openMysql, parseMysqlUrl } from './connect.js';
+export { parseMysqlUrl, type MysqlTarget } from './connect.js';
 import { quoteIdent } from './sql-text.js';
 
 type Driver = import('mysql2/promise').Connection;
 
 /** What a mysql:// or mariadb:// URL says: the server, the account and the one database it names. */
-export interface MysqlTarget {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly password: string | undefined;
-  readonly database: string;
-}
-
-export function parseMysqlUrl(url: string): MysqlTarget {
-  let parsed: URL;
-  try {
-    // mariadb:// is the same protocol; URL only needs a scheme it can split.
-    parsed = new URL(url.replace(/^mariadb:/i, 'mysql:'));
-  } catch {
-    throw errors.invalidUrl(redactUrl(url), 'it does not parse as a URL');
-  }
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (database === '' || database.includes('/')) throw errors.invalidUrl(redactUrl(url), 'it names no database: mysql://user@host:3306/<database>');
-  return {
-    host: parsed.hostname === '' ? 'localhost' : parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: parsed.port === '' ? 3306 : Number(parsed.port),
-    user: decodeURIComponent(parsed.username),
-    password: parsed.password === '' ? undefined : decodeURIComponent(parsed.password),
-    database,
-  };
-}
-
-/** Driver errors that mean "cannot get at this database", as opposed to a failing statement. */
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ER_ACCESS_DENIED_ERROR',
-  'ER_DBACCESS_DENIED_ERROR',
-  'ER_BAD_DB_ERROR',
-  'PROTOCOL_CONNECTION_LOST',
-]);
-const errorCode = (e: unknown): string | undefined => (e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined);
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
@@ -77,32 +36,8 @@ async function applyPlan(driver: Driver, plan: Plan, name: string, signal: Abort
 
 async function connect(target: DbTarget): Promise<Connection> {
   const t = parseMysqlUrl(target.url);
-  const { createConnection } = await import('mysql2/promise');
-  let driver: Driver;
-  try {
-    driver = await createConnection({
-      host: t.host,
-      port: t.port,
-      user: t.user,
-      password: t.password,
-      database: t.database,
-      charset: 'utf8mb4_general_ci',
-      multipleStatements: false,
-      // mysql2 adds IGNORE_SPACE to the session's sql_mode; stored code is created under the server's own.
-      flags: ['-IGNORE_SPACE'],
-      // Catalog values arrive as the server spells them: no Date objects, no rounded big numbers.
-      dateStrings: true,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      connectTimeout: 10_000,
-    });
-  } catch (e) {
-    const code = errorCode(e);
-    if (code !== undefined && UNREACHABLE.has(code)) throw errors.dbUnreachable(target.name, message(e) || code).because(e);
-    throw e;
-  }
-  // A lost connection must not crash the process; the next query reports it.
-  driver.on('error', () => {});
+  // mysql2 adds IGNORE_SPACE to the session's sql_mode; stored code is created under the server's own.
+  const driver = await openMysql(target, { flags: ['-IGNORE_SPACE'] });
   const query: Query = async <T>(sql: string, params?: readonly unknown[]) => {
     const [rows] = await driver.query(sql, params === undefined ? undefined : [...params]);
     return rows as T[];

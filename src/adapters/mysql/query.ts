@@ -6,7 +6,7 @@
  */
 import { errors, RedbError } from '../../errors.js';
 import type { DbTarget, ReadOnlyDriver, ReadOnlySession } from '../adapter.js';
-import { parseMysqlUrl } from './index.js';
+import { openMysql, parseMysqlUrl } from './connect.js';
 import { quoteIdent } from './sql-text.js';
 
 type Driver = import('mysql2/promise').Connection;
@@ -14,29 +14,7 @@ type Driver = import('mysql2/promise').Connection;
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const quoteString = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-async function connectTo(target: DbTarget): Promise<Driver> {
-  const t = parseMysqlUrl(target.url);
-  const { createConnection } = await import('mysql2/promise');
-  try {
-    const driver = await createConnection({
-      host: t.host,
-      port: t.port,
-      user: t.user,
-      password: t.password,
-      database: t.database,
-      charset: 'utf8mb4_general_ci',
-      multipleStatements: false,
-      dateStrings: true,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      connectTimeout: 10_000,
-    });
-    driver.on('error', () => {});
-    return driver;
-  } catch (e) {
-    throw errors.dbUnreachable(target.name, message(e)).because(e);
-  }
-}
+const connectTo = (target: DbTarget): Promise<Driver> => openMysql(target);
 
 /** Privileges the login holds beyond reading, globally or on its database. */
 async function extraPrivileges(driver: Driver, database: string): Promise<string[]> {

@@ -1,8 +1,7 @@
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
 import { batched, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
-import { errors } from '../../errors.js';
-import { parseMysqlUrl } from './index.js';
+import { openMysql } from './connect.js';
 import { quoteIdent } from './sql-text.js';
 
 type Driver = import('mysql2/promise').Connection;
@@ -19,28 +18,8 @@ const STATEMENT_BYTES = 1 << 20;
 const name = (t: TableName): string => quoteIdent(t.name);
 
 async function connectMysql(target: DbTarget): Promise<Driver> {
-  const t = parseMysqlUrl(target.url);
-  const { createConnection } = await import('mysql2/promise');
-  let driver: Driver;
-  try {
-    driver = await createConnection({
-      host: t.host,
-      port: t.port,
-      user: t.user,
-      password: t.password,
-      database: t.database,
-      charset: 'utf8mb4_general_ci',
-      // Values as the server spells them: no Date objects, no rounded big numbers, JSON as text.
-      dateStrings: true,
-      supportBigNumbers: true,
-      bigNumberStrings: true,
-      typeCast: (field, next) => (field.type === 'JSON' ? field.string('utf8') : next()),
-      connectTimeout: 10_000,
-    });
-  } catch (e) {
-    throw errors.dbUnreachable(target.name, e instanceof Error ? e.message : String(e)).because(e);
-  }
-  driver.on('error', () => {});
+  // JSON as text, like every other value; times in UTC.
+  const driver = await openMysql(target, { typeCast: (field, next) => (field.type === 'JSON' ? field.string('utf8') : next()) });
   await driver.query("SET time_zone = '+00:00'");
   return driver;
 }
