@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Table } from '../unified/index.js';
 import type { DbTarget } from './adapter.js';
 
@@ -39,6 +40,13 @@ export interface RowReader {
    * where the engine offers no hash to compute it with.
    */
   checksum?(table: TableName, columns: readonly string[], where?: string): Promise<{ rows: number; checksum: string }>;
+  /**
+   * The key of the `batchRows`-th row in key order within the bounds (the last one if fewer),
+   * as readBatches gives it; undefined when no row is left. Marks the end of a raw chunk.
+   */
+  chunkEnd?(table: TableName, options: ReadOptions): Promise<unknown[] | undefined>;
+  /** The rows within the bounds in the engine's own bulk format, unparsed: for writeRaw of the same engine. */
+  readRaw?(table: TableName, options: ReadOptions): Promise<Readable>;
 }
 
 /** Readers that all see one snapshot of the database, for as many parallel table copies. */
@@ -53,6 +61,8 @@ export interface RowWriter {
   write(table: TableName, columns: readonly string[], rows: readonly Row[]): Promise<void>;
   /** Delete the rows with these keys (a resumed copy redoes its last uncommitted batch). */
   deleteKeys(table: TableName, key: readonly string[], keys: readonly (readonly unknown[])[]): Promise<void>;
+  /** Load readRaw's stream of the same engine (columns of the same types) and commit it; resolves to the rows written. */
+  writeRaw?(table: TableName, columns: readonly string[], rows: Readable): Promise<number>;
 }
 
 export interface RowTarget {

@@ -1,4 +1,4 @@
-import type { Row, RowReader, RowTarget, RowWriter } from '../adapters/rows.js';
+import type { ReadOptions, Row, RowReader, RowTarget, RowWriter, TableName } from '../adapters/rows.js';
 import type { Engine } from '../unified/index.js';
 import { decodeKey, encodeKey, type Checkpoints } from './checkpoints.js';
 import type { OnEvent } from './events.js';
@@ -33,6 +33,62 @@ function converter(pair: TablePair, options: CopyOptions): (row: Row) => Row {
     for (let i = 0; i < row.length; i++) row[i] = (coerce[i] as (v: unknown) => unknown)(row[i]);
     return row;
   };
+}
+
+/** Rows to write as one committed unit: `last` is its last key (on a keyed table), `write` commits it and counts its rows. */
+interface Chunk {
+  readonly last: unknown[] | undefined;
+  write(): Promise<number>;
+}
+
+/** The adapter calls a raw copy makes. */
+interface RawIo {
+  readonly chunkEnd: NonNullable<RowReader['chunkEnd']>;
+  readonly readRaw: NonNullable<RowReader['readRaw']>;
+  readonly writeRaw: NonNullable<RowWriter['writeRaw']>;
+}
+
+/**
+ * Same engine, same column types, nothing masked, and an adapter that can move its own bulk
+ * format: rows go from source to target as the source's bytes, never parsed.
+ */
+function rawIo(pair: TablePair, reader: RowReader, writer: RowWriter, options: CopyOptions): RawIo | undefined {
+  const sameTypes = pair.columns.every((c) => c.source.type.native === c.target.type.native);
+  if (options.sourceEngine !== options.targetEngine || options.mask !== undefined || !sameTypes) return undefined;
+  const { chunkEnd, readRaw } = reader;
+  const { writeRaw } = writer;
+  if (chunkEnd === undefined || readRaw === undefined || writeRaw === undefined) return undefined;
+  return { chunkEnd: chunkEnd.bind(reader), readRaw: readRaw.bind(reader), writeRaw: writeRaw.bind(writer) };
+}
+
+/** A raw chunk stands for this many batches: no row of it is held in memory, and each costs a key lookup and a commit. */
+const RAW_CHUNK_BATCHES = 50;
+
+/** Chunks of raw rows ending at keys looked up first (the checkpoint needs the last key before the write); a table without a key is one chunk. */
+async function* rawChunks(io: RawIo, from: TableName, to: TableName, targetColumns: readonly string[], read: ReadOptions): AsyncGenerator<Chunk> {
+  const { chunkEnd, readRaw, writeRaw } = io;
+  let after = read.after;
+  for (;;) {
+    const last = read.key === undefined ? undefined : await chunkEnd(from, { ...read, after, batchRows: read.batchRows * RAW_CHUNK_BATCHES });
+    if (read.key !== undefined && last === undefined) return;
+    const bounds = { ...read, after, until: last };
+    yield { last, write: async () => writeRaw(to, targetColumns, await readRaw(from, bounds)) };
+    if (last === undefined) return;
+    after = last;
+  }
+}
+
+/** Chunks of one batch each, converted on the way (converter), the next read while one is written. */
+async function* rowChunks(reader: RowReader, writer: RowWriter, from: TableName, to: TableName, targetColumns: readonly string[], read: ReadOptions, convert: (row: Row) => Row, keyOf: (row: Row) => unknown[]): AsyncGenerator<Chunk> {
+  for await (const batch of readAhead(reader.readBatches(from, read))) {
+    yield {
+      last: read.key === undefined ? undefined : keyOf(batch[batch.length - 1] as Row),
+      write: async () => {
+        await writer.write(to, targetColumns, batch.map(convert));
+        return batch.length;
+      },
+    };
+  }
 }
 
 /** The items of `items`, the next one always being read while the caller works on the current one. */
@@ -95,14 +151,16 @@ export async function copyTable(pair: TablePair, reader: RowReader, writer: RowW
   const started = Date.now();
   const startRows = rows;
   options.onEvent({ type: 'table', table: pair.id, state: 'start', rows, total, rowsPerSecond: 0 });
-  for await (const batch of readAhead(reader.readBatches(from, { columns, key, after, where: options.where, batchRows: options.batchRows }))) {
+  const read: ReadOptions = { columns, key, after, where: options.where, batchRows: options.batchRows };
+  const io = rawIo(pair, reader, writer, options);
+  const chunks = io !== undefined ? rawChunks(io, from, to, targetColumns, read) : rowChunks(reader, writer, from, to, targetColumns, read, convert, keyOf);
+  for await (const chunk of chunks) {
     if (options.signal?.aborted) throw new Error('cancelled');
-    const last = key === undefined ? undefined : encodeKey(keyOf(batch[batch.length - 1] as Row));
+    const last = chunk.last === undefined ? undefined : encodeKey(chunk.last);
     if (last !== undefined) await checkpoints.update(pair.id, { done: false, rows, after: after === undefined ? undefined : encodeKey(after), pending: last });
     else if (rows === 0) await checkpoints.update(pair.id, { done: false, rows });
-    if (key !== undefined) after = keyOf(batch[batch.length - 1] as Row);
-    await writer.write(to, targetColumns, batch.map(convert));
-    rows += batch.length;
+    after = chunk.last;
+    rows += await chunk.write();
     await checkpoints.update(pair.id, { done: false, rows, after: last });
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? (rows - startRows) / seconds : 0;

@@ -4,7 +4,7 @@ import type { Client } from 'pg';
 import { errors } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
-import { batched, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { batched, keyBounds, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /**
@@ -75,13 +75,28 @@ function reader(client: Client): RowReader {
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${qname(table)}${where === undefined ? '' : ` WHERE (${where})`}`);
       return Number(rows[0]?.n ?? 0);
     },
-    // The sum of each row's md5 (its first 64 bits), in numeric so that it never overflows.
+    // The sum of each row's 64-bit text hash (the one hash partitioning keeps stable across
+    // versions; several times cheaper than md5), in numeric so that it never overflows.
     async checksum(table, columns, where) {
       const row = `ROW(${columns.map(quoteIdent).join(', ')})::text`;
       const { rows } = await client.query<{ n: string; s: string }>(
-        `SELECT count(*) AS n, coalesce(sum(('x' || substr(md5(${row}), 1, 16))::bit(64)::bigint::numeric), 0)::text AS s FROM ${qname(table)}${where === undefined ? '' : ` WHERE (${where})`}`,
+        `SELECT count(*) AS n, coalesce(sum(hashtextextended(${row}, 0)), 0)::text AS s FROM ${qname(table)}${where === undefined ? '' : ` WHERE (${where})`}`,
       );
       return { rows: Number(rows[0]?.n ?? 0), checksum: rows[0]?.s ?? '0' };
+    },
+    // Key values as text, as COPY gives them to readBatches: they go back into SQL as literals
+    // (aliased, so that ORDER BY sorts the typed columns). An index-only scan skips to the n-th
+    // key; with fewer rows left, the last one ends the chunk.
+    async chunkEnd(table, options) {
+      const key = (options.key ?? []).map(quoteIdent);
+      const where = keyBounds(options, quoteIdent, literal);
+      const select = `SELECT ${key.map((k, i) => `${k}::text AS k${i}`).join(', ')} FROM ${qname(table)}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY `;
+      const query = async (sql: string) => (await client.query<unknown[]>({ text: sql, rowMode: 'array' })).rows[0];
+      return (await query(`${select}${key.join(', ')} OFFSET ${options.batchRows - 1} LIMIT 1`)) ?? query(`${select}${key.map((k) => `${k} DESC`).join(', ')} LIMIT 1`);
+    },
+    async readRaw(table, options) {
+      const { to } = await import('pg-copy-streams');
+      return client.query(to(`COPY (${selectSql(qname(table), options, quoteIdent, literal)}) TO STDOUT`));
     },
   };
 }
@@ -127,6 +142,12 @@ function writer(client: Client): RowWriter {
         }
       };
       await pipeline(Readable.from(lines()), client.query(from(`COPY ${qname(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`)));
+    },
+    async writeRaw(table, columns, rows) {
+      const { from } = await import('pg-copy-streams');
+      const sink = client.query(from(`COPY ${qname(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`));
+      await pipeline(rows, sink);
+      return sink.rowCount;
     },
     async deleteKeys(table, key, keys) {
       if (keys.length === 0) return;
