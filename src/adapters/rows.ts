@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Table } from '../unified/index.js';
 import type { DbTarget } from './adapter.js';
+import type { Checksum, ChecksumColumn } from './canonical-sql.js';
 
 /**
  * The data plane of an adapter: read rows as async batches from one consistent snapshot, write
@@ -28,25 +29,40 @@ export interface ReadOptions {
   /** A condition in the source engine's SQL (`--where`). */
   readonly where?: string | undefined;
   readonly batchRows: number;
+  /** The rows within the bounds may come in any order (they are written and committed as one). */
+  readonly anyOrder?: boolean | undefined;
 }
 
 export interface RowReader {
   /** Rows in batches of at most `batchRows`; the next batch is read only when the previous one is taken. */
   readBatches(table: TableName, options: ReadOptions): AsyncIterable<Row[]>;
   count(table: TableName, where?: string): Promise<number>;
+  /** About how many rows the table has, from the engine's statistics (for progress); absent where it keeps none. */
+  estimate?(table: TableName): Promise<number | undefined>;
   /**
-   * Count and an order-independent checksum of the rows, computed by the server over its own text
-   * of each row: comparable only with the same engine reading columns of the same types. Absent
-   * where the engine offers no hash to compute it with.
+   * Count and an order-independent checksum of the rows, computed by the server: comparable only
+   * with the same engine reading columns of the same types, hashing the same way. `value` hashes each
+   * value by its type (undefined where a type has no such hash), `text` the row's text. Absent where
+   * the engine offers no hash to compute it with.
    */
-  checksum?(table: TableName, columns: readonly string[], where?: string): Promise<{ rows: number; checksum: string }>;
+  checksum?(table: TableName, columns: readonly string[], where: string | undefined, by: 'value' | 'text'): Promise<Checksum | undefined>;
+  /**
+   * Count and the cross-engine checksum of canonical-sql.ts, computed by the server: comparable
+   * with any engine's. Undefined when a column cannot be written canonically in this engine's SQL.
+   */
+  portableChecksum?(table: TableName, columns: readonly ChecksumColumn[], where?: string): Promise<Checksum | undefined>;
   /**
    * The key of the `batchRows`-th row in key order within the bounds (the last one if fewer),
    * as readBatches gives it; undefined when no row is left. Marks the end of a raw chunk.
    */
   chunkEnd?(table: TableName, options: ReadOptions): Promise<unknown[] | undefined>;
-  /** The rows within the bounds in the engine's own bulk format, unparsed: for writeRaw of the same engine. */
-  readRaw?(table: TableName, options: ReadOptions): Promise<Readable>;
+  /**
+   * The bulk formats readRaw can give this table's columns in, preferred first: names only the same
+   * engine's writer understands (a format may carry what must match on both sides, like an encoding).
+   */
+  rawFormats?(table: TableName, columns: readonly string[]): Promise<readonly string[]>;
+  /** The rows within the bounds in one of rawFormats, unparsed: for writeRaw of the same engine. */
+  readRaw?(table: TableName, options: ReadOptions, format: string): Promise<Readable>;
 }
 
 /** Readers that all see one snapshot of the database, for as many parallel table copies. */
@@ -61,8 +77,10 @@ export interface RowWriter {
   write(table: TableName, columns: readonly string[], rows: readonly Row[]): Promise<void>;
   /** Delete the rows with these keys (a resumed copy redoes its last uncommitted batch). */
   deleteKeys(table: TableName, key: readonly string[], keys: readonly (readonly unknown[])[]): Promise<void>;
-  /** Load readRaw's stream of the same engine (columns of the same types) and commit it; resolves to the rows written. */
-  writeRaw?(table: TableName, columns: readonly string[], rows: Readable): Promise<number>;
+  /** The bulk formats writeRaw takes for this table's columns, preferred first (see RowReader.rawFormats). */
+  rawFormats?(table: TableName, columns: readonly string[]): Promise<readonly string[]>;
+  /** Load readRaw's stream of the same engine (columns of the same types) in `format` and commit it; resolves to the rows written. */
+  writeRaw?(table: TableName, columns: readonly string[], rows: Readable, format: string): Promise<number>;
 }
 
 export interface RowTarget {
@@ -118,6 +136,6 @@ export function keyBounds(options: ReadOptions, quote: (name: string) => string,
 /** `SELECT` of a table's columns in key order, bounded as the options say. */
 export function selectSql(qualified: string, options: ReadOptions, quote: (name: string) => string, param: (value: unknown) => string, tail = ''): string {
   const where = keyBounds(options, quote, param);
-  const order = (options.key ?? []).length > 0 ? ` ORDER BY ${(options.key ?? []).map(quote).join(', ')}` : '';
+  const order = (options.key ?? []).length > 0 && options.anyOrder !== true ? ` ORDER BY ${(options.key ?? []).map(quote).join(', ')}` : '';
   return `SELECT ${options.columns.map(quote).join(', ')} FROM ${qualified}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${order}${tail}`;
 }

@@ -10,7 +10,7 @@ import type { OnEvent } from './events.js';
 import { nameOf, pairTable, type TablePair } from './pairing.js';
 import { runLanes } from './parallel.js';
 import { schemaPhases, selectTables, tableId, translateTables } from './schema-phases.js';
-import { verifyPairs, type TableCheck } from './verify.js';
+import { verifySource, type TableCheck } from './verify.js';
 
 export interface CloneRequest {
   readonly source: Endpoint;
@@ -60,17 +60,8 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
   const { source, target, signal } = req;
   const onEvent: OnEvent = req.onEvent ?? (() => undefined);
   const checkpoints = await openCheckpoints(req.checkpointFile, source.name, target.name, req.resume === true);
-  const sourceSchema = await introspect(source, signal);
-  const selected = selectTables(sourceSchema.tables, req.tables, source.name);
-  const masker = req.masker?.(sourceSchema.tables.map(maskTableOf));
-  const denied = selected.filter((t) => masker?.deniesTable(maskTableOf(t)) === true);
-  const tables = selected.filter((t) => !denied.includes(t));
-  const where = resolveWhere(req.where, tables, source.name);
-  // Checked before the target is touched: a refused translation leaves nothing behind.
-  const translated = req.dataOnly ? undefined : translateTables(sourceSchema, tables, target.engine, req.allowLossy === true, target.name);
-
-  // One handle on the target at a time: an embedded engine must not have its file open twice.
   const targetRows = await loadRows(target.engine);
+  // One handle on the target at a time: an embedded engine must not have its file open twice.
   const withTarget = async <T>(use: (rows: RowTarget) => Promise<T>): Promise<T> => {
     const rows = await targetRows.openTarget(target.target, { jobs: req.jobs });
     try {
@@ -79,10 +70,19 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
       await rows.close();
     }
   };
+  const sourceSchema = await introspect(source, signal);
+  const selected = selectTables(sourceSchema.tables, req.tables, source.name);
+  const masker = req.masker?.(sourceSchema.tables.map(maskTableOf));
+  const denied = selected.filter((t) => masker?.deniesTable(maskTableOf(t)) === true);
+  const tables = selected.filter((t) => !denied.includes(t));
+  const where = resolveWhere(req.where, tables, source.name);
+  // Checked before the target is touched: a refused translation leaves nothing behind.
+  const translated = req.dataOnly ? undefined : translateTables(sourceSchema, tables, target.engine, req.allowLossy === true, target.name);
   // Opening proves the target reachable (and creates a file database) before anything is planned.
   const { foreignKeysAtCreate, keysAfterLoad, checksForeignKeys } = await withTarget(async (rows) => rows);
+
   let rowsSource: RowSource | undefined;
-  let verifySource: RowSource | undefined;
+  let targetReaders: RowSource | undefined;
   try {
     const liveBefore = await introspect(target, signal);
     const existing = tables.flatMap((t) => pairTable(t, liveBefore, target.name, true) ?? []).filter((p) => checkpoints.table(p.id) === undefined);
@@ -131,14 +131,16 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
         ),
       );
     }
+    const masked = new Set(pairs.filter((p) => rowMask(masker, p) !== undefined).map((p) => p.id));
+    // The source's side of the comparison runs on its (now idle) readers while the target is finished.
+    const verifying = req.verify && rowsSource !== undefined ? verifySource(pairs, { engine: source.engine, readers: rowsSource.readers }, target.engine, { where, countsOnly: masked, batchRows: req.batchRows, onEvent }) : undefined;
     const finished = finish === undefined ? 0 : await apply(target, finish, signal);
     if (finish !== undefined) onEvent({ type: 'schema', phase: 'finish', statements: finished });
 
-    const masked = new Set(pairs.filter((p) => rowMask(masker, p) !== undefined).map((p) => p.id));
     let verify: TableCheck[] | undefined;
-    if (req.verify && !req.schemaOnly && rowsSource !== undefined) {
-      verifySource = await (await loadRows(target.engine)).openSource(target.target, { jobs: req.jobs });
-      verify = await verifyPairs(pairs, { engine: source.engine, readers: rowsSource.readers }, { engine: target.engine, readers: verifySource.readers }, { where, countsOnly: masked, batchRows: req.batchRows, onEvent });
+    if (verifying !== undefined) {
+      targetReaders = await (await loadRows(target.engine)).openSource(target.target, { jobs: req.jobs });
+      verify = await verifying.against({ engine: target.engine, readers: targetReaders.readers });
     }
     await checkpoints.finish();
     const result: CloneResult = {
@@ -156,7 +158,7 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
     if (mismatched.length > 0) throw errors.verifyMismatch(source.name, target.name, mismatched, verify ?? []);
     return result;
   } finally {
-    await verifySource?.close();
+    await targetReaders?.close();
     await rowsSource?.close();
   }
 }

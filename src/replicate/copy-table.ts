@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ReadOptions, Row, RowReader, RowTarget, RowWriter, TableName } from '../adapters/rows.js';
 import type { Engine } from '../unified/index.js';
 import { decodeKey, encodeKey, type Checkpoints } from './checkpoints.js';
@@ -26,11 +27,15 @@ function converter(pair: TablePair, options: CopyOptions): (row: Row) => Row {
   const { mask } = options;
   if (options.sourceEngine === options.targetEngine && mask === undefined) return (row) => row;
   const decode = pair.columns.map((c) => decoder(options.sourceEngine, c.source.type));
-  const coerce = pair.columns.map((c) => coercer(c.target.type));
+  // A portable value is already what a column of its own kind takes (masks keep the kind).
+  const coerce = pair.columns.map((c) => (c.source.type.kind === c.target.type.kind ? undefined : coercer(c.target.type)));
   return (row) => {
     for (let i = 0; i < row.length; i++) row[i] = (decode[i] as (v: unknown) => unknown)(row[i]);
     mask?.(row);
-    for (let i = 0; i < row.length; i++) row[i] = (coerce[i] as (v: unknown) => unknown)(row[i]);
+    for (let i = 0; i < row.length; i++) {
+      const c = coerce[i];
+      if (c !== undefined) row[i] = c(row[i]);
+    }
     return row;
   };
 }
@@ -41,24 +46,35 @@ interface Chunk {
   write(): Promise<number>;
 }
 
-/** The adapter calls a raw copy makes. */
+/** The adapter calls a raw copy makes, in the format agreed on. */
 interface RawIo {
   readonly chunkEnd: NonNullable<RowReader['chunkEnd']>;
-  readonly readRaw: NonNullable<RowReader['readRaw']>;
-  readonly writeRaw: NonNullable<RowWriter['writeRaw']>;
+  readRaw(table: TableName, options: ReadOptions): Promise<Readable>;
+  writeRaw(table: TableName, columns: readonly string[], rows: Readable): Promise<number>;
 }
 
 /**
  * Same engine, same column types, nothing masked, and an adapter that can move its own bulk
- * format: rows go from source to target as the source's bytes, never parsed.
+ * format: rows go from source to target as the source's bytes, never parsed, in the first format
+ * the reader offers that the writer takes.
  */
-function rawIo(pair: TablePair, reader: RowReader, writer: RowWriter, options: CopyOptions): RawIo | undefined {
+async function rawIo(pair: TablePair, reader: RowReader, writer: RowWriter, options: CopyOptions): Promise<RawIo | undefined> {
   const sameTypes = pair.columns.every((c) => c.source.type.native === c.target.type.native);
   if (options.sourceEngine !== options.targetEngine || options.mask !== undefined || !sameTypes) return undefined;
   const { chunkEnd, readRaw } = reader;
   const { writeRaw } = writer;
-  if (chunkEnd === undefined || readRaw === undefined || writeRaw === undefined) return undefined;
-  return { chunkEnd: chunkEnd.bind(reader), readRaw: readRaw.bind(reader), writeRaw: writeRaw.bind(writer) };
+  if (chunkEnd === undefined || readRaw === undefined || writeRaw === undefined || reader.rawFormats === undefined || writer.rawFormats === undefined) return undefined;
+  const [offered, taken] = await Promise.all([
+    reader.rawFormats(nameOf(pair.source), pair.columns.map((c) => c.source.name)),
+    writer.rawFormats(nameOf(pair.target), pair.columns.map((c) => c.target.name)),
+  ]);
+  const format = offered.find((f) => taken.includes(f));
+  if (format === undefined) return undefined;
+  return {
+    chunkEnd: chunkEnd.bind(reader),
+    readRaw: (table, read) => readRaw.call(reader, table, read, format),
+    writeRaw: (table, columns, rows) => writeRaw.call(writer, table, columns, rows, format),
+  };
 }
 
 /** A raw chunk stands for this many batches: no row of it is held in memory, and each costs a key lookup and a commit. */
@@ -71,7 +87,7 @@ async function* rawChunks(io: RawIo, from: TableName, to: TableName, targetColum
   for (;;) {
     const last = read.key === undefined ? undefined : await chunkEnd(from, { ...read, after, batchRows: read.batchRows * RAW_CHUNK_BATCHES });
     if (read.key !== undefined && last === undefined) return;
-    const bounds = { ...read, after, until: last };
+    const bounds = { ...read, after, until: last, anyOrder: true };
     yield { last, write: async () => writeRaw(to, targetColumns, await readRaw(from, bounds)) };
     if (last === undefined) return;
     after = last;
@@ -147,12 +163,13 @@ export async function copyTable(pair: TablePair, reader: RowReader, writer: RowW
     await target.truncate([to]);
   }
 
-  const total = await reader.count(from, options.where);
+  // The total is for progress: statistics serve where they exist, saving a count of the whole table.
+  const total = (options.where === undefined ? await reader.estimate?.(from) : undefined) ?? (await reader.count(from, options.where));
   const started = Date.now();
   const startRows = rows;
   options.onEvent({ type: 'table', table: pair.id, state: 'start', rows, total, rowsPerSecond: 0 });
   const read: ReadOptions = { columns, key, after, where: options.where, batchRows: options.batchRows };
-  const io = rawIo(pair, reader, writer, options);
+  const io = await rawIo(pair, reader, writer, options);
   const chunks = io !== undefined ? rawChunks(io, from, to, targetColumns, read) : rowChunks(reader, writer, from, to, targetColumns, read, convert, keyOf);
   for await (const chunk of chunks) {
     if (options.signal?.aborted) throw new Error('cancelled');

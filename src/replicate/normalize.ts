@@ -1,3 +1,4 @@
+import type { CanonicalForm } from '../adapters/canonical-sql.js';
 import type { ColumnType } from '../unified/index.js';
 import { coercer, timestampText } from './values.js';
 
@@ -44,6 +45,33 @@ export function comparisonType(a: ColumnType, b: ColumnType): ColumnType {
     if (pair.has(k) && (pair.has('text') || pair.has('other') || pair.has('enum'))) return either(k);
   }
   return { kind: 'text', native: 'text' };
+}
+
+/** Kinds whose text the servers can write canonically, per comparison kind: the kinds each side may have. */
+const SERVER_FORMS: Readonly<Partial<Record<Kind, { form: CanonicalForm; from: readonly Kind[] }>>> = {
+  integer: { form: 'integer', from: ['integer', 'boolean'] },
+  decimal: { form: 'decimal', from: ['integer', 'decimal'] },
+  boolean: { form: 'boolean', from: ['boolean'] },
+  binary: { form: 'binary', from: ['binary'] },
+  date: { form: 'date', from: ['date'] },
+  time: { form: 'time', from: ['time'] },
+  timestamp: { form: 'timestamp', from: ['timestamp'] },
+  uuid: { form: 'uuid', from: ['uuid', 'text'] },
+};
+/** Kinds compared as text whose own text every engine writes alike (floats, JSON, bits and arrays are not). */
+const TEXT_KINDS: ReadonlySet<Kind> = new Set(['text', 'enum', 'uuid', 'integer', 'decimal', 'boolean', 'binary', 'date', 'time', 'timestamp', 'interval', 'network', 'user', 'other']);
+
+/**
+ * The form in which the servers write a column's values for a cross-engine checksum (canonical-sql.ts),
+ * giving the texts `normalizer` gives; undefined where only JavaScript can (floats, JSON, ...).
+ * `exact`: both sides are one engine and one type, so the engine's own text serves.
+ */
+export function canonicalForm(a: ColumnType, b: ColumnType, exact: boolean): CanonicalForm | undefined {
+  if (exact) return 'raw';
+  const as = comparisonType(a, b);
+  const server = SERVER_FORMS[as.kind];
+  if (server !== undefined) return server.from.includes(a.kind) && server.from.includes(b.kind) ? server.form : undefined;
+  return (as.kind === 'text' || as.kind === 'enum') && TEXT_KINDS.has(a.kind) && TEXT_KINDS.has(b.kind) ? 'text' : undefined;
 }
 
 const decimalText = (text: string): string => {

@@ -45,8 +45,20 @@ function toBoolean(raw: unknown): unknown {
   return text;
 }
 
+/** `YYYY-MM-DD HH:MM:SS`, the usual spelling, which needs no tidying: checked without a regular expression, as it is on every value. */
+function isPlainTimestamp(s: string): boolean {
+  if (s.length !== 19) return false;
+  for (let i = 0; i < 19; i++) {
+    const c = s.charCodeAt(i);
+    const ok = i === 4 || i === 7 ? c === 45 : i === 10 ? c === 32 : i === 13 || i === 16 ? c === 58 : c >= 48 && c <= 57;
+    if (!ok) return false;
+  }
+  return true;
+}
+
 /** `2009-01-01T10:00:00.500+02:00` → `2009-01-01 08:00:00.5`; without an offset, only the spelling is tidied. */
 export function timestampText(raw: unknown): string {
+  if (typeof raw === 'string' && isPlainTimestamp(raw)) return raw;
   const text = asText(raw).trim().replace('T', ' ');
   const m = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d(?::\d\d)?)(\.\d+)?\s*(Z|[+-]\d\d(?::?\d\d)?)?$/i.exec(text);
   if (m === null) return text;

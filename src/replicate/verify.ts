@@ -1,7 +1,8 @@
+import type { CanonicalForm, Checksum, ChecksumColumn } from '../adapters/canonical-sql.js';
 import type { RowReader } from '../adapters/rows.js';
 import type { ColumnType, Engine } from '../unified/index.js';
 import type { OnEvent } from './events.js';
-import { comparisonType, normalizer } from './normalize.js';
+import { canonicalForm, comparisonType, normalizer } from './normalize.js';
 import { nameOf, type TablePair } from './pairing.js';
 import { tableId } from './schema-phases.js';
 import { runLanes } from './parallel.js';
@@ -17,6 +18,11 @@ export interface TableCheck {
   readonly targetChecksum?: string | undefined;
   /** Masked tables differ by design: only their counts are compared. */
   readonly countsOnly: boolean;
+  /**
+   * Who computed the checksums: each server hashing its own values (same engine and types), each
+   * server hashing canonical text (canonical-sql.ts), or redb reading and normalising every row.
+   */
+  readonly method?: 'server-hash' | 'server-canonical' | 'rows' | undefined;
   readonly match: boolean;
 }
 
@@ -68,6 +74,8 @@ async function checksum(reader: RowReader, engine: Engine, pair: TablePair, side
   return { rows, checksum: `${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}` };
 }
 
+const same = (a: Checksum | undefined, b: Checksum | undefined): boolean => a !== undefined && b !== undefined && a.rows === b.rows && a.checksum === b.checksum;
+
 export interface VerifyOptions {
   readonly where?: ReadonlyMap<string, string>;
   /** Tables compared by count only (masked copies). */
@@ -76,41 +84,104 @@ export interface VerifyOptions {
   readonly onEvent?: OnEvent | undefined;
 }
 
-/** Compare each pair's rows on both sides, tables in parallel over the readers both sides have. */
-export async function verifyPairs(pairs: readonly TablePair[], source: Side, target: Side, options: VerifyOptions): Promise<TableCheck[]> {
-  const results = new Map<string, TableCheck>();
-  const lanes = Math.min(source.readers.length, target.readers.length);
-  await runLanes(pairs, lanes, async (pair, lane) => {
-    const src = source.readers[lane] as RowReader;
-    const dst = target.readers[lane] as RowReader;
-    const where = options.where?.get(pair.id);
-    const countsOnly = options.countsOnly?.has(pair.id) ?? false;
-    let check: TableCheck;
-    if (countsOnly) {
-      const [sourceRows, targetRows] = await Promise.all([src.count(nameOf(pair.source), where), dst.count(nameOf(pair.target))]);
-      check = { table: pair.id, target: tableId(pair.target), sourceRows, targetRows, countsOnly, match: sourceRows === targetRows };
-    } else {
-      const types = pair.columns.map((c) => comparisonType(c.source.type, c.target.type));
-      const exact = pair.columns.map((c) => source.engine === target.engine && c.source.type.native === c.target.type.native);
-      // Same engine, same types: each server can hash its own rows, and nothing crosses the wire.
-      const byServer = exact.every(Boolean) && src.checksum !== undefined && dst.checksum !== undefined;
-      const [a, b] = await Promise.all([
-        byServer ? (src.checksum as NonNullable<RowReader['checksum']>)(nameOf(pair.source), pair.columns.map((c) => c.source.name), where) : checksum(src, source.engine, pair, 'source', types, exact, where, options.batchRows),
-        byServer ? (dst.checksum as NonNullable<RowReader['checksum']>)(nameOf(pair.target), pair.columns.map((c) => c.target.name)) : checksum(dst, target.engine, pair, 'target', types, exact, undefined, options.batchRows),
-      ]);
-      check = {
-        table: pair.id,
-        target: tableId(pair.target),
-        sourceRows: a.rows,
-        targetRows: b.rows,
-        sourceChecksum: a.checksum,
-        targetChecksum: b.checksum,
-        countsOnly,
-        match: a.rows === b.rows && a.checksum === b.checksum,
-      };
-    }
-    results.set(pair.id, check);
-    options.onEvent?.({ type: 'verify', table: pair.id, match: check.match, countsOnly });
+/**
+ * How a pair is compared, cheapest first: by each server hashing its own values when both sides are
+ * one engine with the same types; by each server hashing canonical text (canonical-sql.ts) when
+ * both can write every column so; else by reading the rows here and normalising them
+ * (normalize.ts), which also decides whenever the servers' sums differ.
+ */
+interface Plan {
+  readonly pair: TablePair;
+  readonly where: string | undefined;
+  readonly countsOnly: boolean;
+  readonly exact: readonly boolean[];
+  /** Both sides hash values on the server. */
+  readonly byHash: boolean;
+  /** Both sides hash canonical text on the server, in these forms. */
+  readonly forms?: readonly CanonicalForm[] | undefined;
+}
+
+/** The plan for a pair, from the source's readers (the target's are of the same kind when the engines are). */
+function plan(pair: TablePair, source: Side, targetEngine: Engine, options: VerifyOptions): Plan {
+  const exact = pair.columns.map((c) => source.engine === targetEngine && c.source.type.native === c.target.type.native);
+  const reader = source.readers[0];
+  const forms = pair.columns.map((c, i) => canonicalForm(c.source.type, c.target.type, exact[i] as boolean));
+  return {
+    pair,
+    where: options.where?.get(pair.id),
+    countsOnly: options.countsOnly?.has(pair.id) ?? false,
+    exact,
+    byHash: exact.every(Boolean) && reader?.checksum !== undefined,
+    forms: forms.every((f) => f !== undefined) && reader?.portableChecksum !== undefined ? (forms as CanonicalForm[]) : undefined,
+  };
+}
+
+/** One side's first, server-computed figure for a pair: a count, a hash of values, or a sum of canonical text. */
+async function serverSide(p: Plan, reader: RowReader, side: 'source' | 'target'): Promise<Checksum | undefined> {
+  const table = nameOf(p.pair[side]);
+  const where = side === 'source' ? p.where : undefined;
+  if (p.countsOnly) return { rows: await reader.count(table, where), checksum: '' };
+  if (p.byHash) return reader.checksum?.(table, p.pair.columns.map((c) => c[side].name), where, 'value');
+  if (p.forms === undefined) return undefined;
+  const forms = p.forms;
+  return reader.portableChecksum?.(table, p.pair.columns.map((c, i) => ({ name: c[side].name, type: c[side].type, form: forms[i] as CanonicalForm })), where);
+}
+
+/** Both sides' checksums when the servers' first figures do not settle it. */
+async function decide(p: Plan, src: RowReader, dst: RowReader, source: Side, target: Side, batchRows: number): Promise<[Checksum, Checksum, NonNullable<TableCheck['method']>]> {
+  const { pair } = p;
+  if (p.byHash) {
+    // A type without a hash function (json, point, ...): the rows' text, hashed by each server.
+    const [a, b] = await Promise.all([src.checksum?.(nameOf(pair.source), pair.columns.map((c) => c.source.name), p.where, 'text'), dst.checksum?.(nameOf(pair.target), pair.columns.map((c) => c.target.name), undefined, 'text')]);
+    if (a !== undefined && b !== undefined) return [a, b, 'server-hash'];
+  }
+  const types = pair.columns.map((c) => comparisonType(c.source.type, c.target.type));
+  const [a, b] = await Promise.all([checksum(src, source.engine, pair, 'source', types, p.exact, p.where, batchRows), checksum(dst, target.engine, pair, 'target', types, p.exact, undefined, batchRows)]);
+  return [a, b, 'rows'];
+}
+
+/**
+ * Compare each pair's rows on both sides. The source's server-side figures start at once, spread
+ * over its readers, so they can run while the target is still being finished (indexes, keys); the
+ * target's follow when `against` is called, and the two are compared table by table.
+ */
+export function verifySource(pairs: readonly TablePair[], source: Side, targetEngine: Engine, options: VerifyOptions): { against(target: Side): Promise<TableCheck[]> } {
+  const plans = pairs.map((pair) => plan(pair, source, targetEngine, options));
+  const early = new Map<string, Promise<Checksum | undefined>>();
+  const started = runLanes(plans, source.readers.length, async (p, lane) => {
+    const result = serverSide(p, source.readers[lane] as RowReader, 'source');
+    early.set(p.pair.id, result);
+    await result.catch(() => undefined);
   });
-  return pairs.map((p) => results.get(p.id) as TableCheck);
+  // A failure surfaces when the results are asked for; meanwhile it must not go unhandled.
+  started.catch(() => undefined);
+  return {
+    async against(targetSide) {
+      await started;
+      const results = new Map<string, TableCheck>();
+      await runLanes(plans, Math.min(source.readers.length, targetSide.readers.length), async (p, lane) => {
+        const src = source.readers[lane] as RowReader;
+        const dst = targetSide.readers[lane] as RowReader;
+        const [a, b] = await Promise.all([early.get(p.pair.id), serverSide(p, dst, 'target')]);
+        const base = { table: p.pair.id, target: tableId(p.pair.target), countsOnly: p.countsOnly };
+        let check: TableCheck;
+        if (p.countsOnly) {
+          check = { ...base, sourceRows: a?.rows ?? 0, targetRows: b?.rows ?? 0, match: a !== undefined && a.rows === b?.rows };
+        } else {
+          // Hashes of values settle it either way; equal canonical sums settle it; else the rows decide.
+          const settled = a !== undefined && b !== undefined && (p.byHash || same(a, b));
+          const [x, y, method] = settled ? [a, b, p.byHash ? ('server-hash' as const) : ('server-canonical' as const)] : await decide(p, src, dst, source, targetSide, options.batchRows);
+          check = { ...base, sourceRows: x.rows, targetRows: y.rows, sourceChecksum: x.checksum, targetChecksum: y.checksum, method, match: same(x, y) };
+        }
+        results.set(p.pair.id, check);
+        options.onEvent?.({ type: 'verify', table: p.pair.id, match: check.match, countsOnly: p.countsOnly });
+      });
+      return pairs.map((p) => results.get(p.id) as TableCheck);
+    },
+  };
+}
+
+/** Compare each pair's rows on both sides, tables in parallel over the readers both sides have. */
+export function verifyPairs(pairs: readonly TablePair[], source: Side, target: Side, options: VerifyOptions): Promise<TableCheck[]> {
+  return verifySource(pairs, source, target.engine, options).against(target);
 }

@@ -1,6 +1,7 @@
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
+import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql } from '../canonical-sql.js';
 import { batched, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { openDuckdb } from './connect.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
@@ -42,10 +43,33 @@ const count = async (connection: DuckDBConnection, table: TableName, where?: str
   return Number(rows[0]?.[0] ?? 0);
 };
 
+/**
+ * Canonical text in DuckDB's SQL. Decimals are written with their full scale; times trimmed
+ * already. Zoned times are left to JavaScript (their text follows the session's zone).
+ */
+const CANONICAL: CanonicalSql = {
+  text: (x) => `CAST(${x} AS VARCHAR)`,
+  decimal: (x, type) => trimFraction(`CAST(${x} AS VARCHAR)`, fractionDigits(type), { hasPoint: (t) => `contains(${t}, '.')`, rtrim: (t, c) => `rtrim(${t}, '${c}')` }),
+  boolean: (x, yes, no) => `CASE WHEN ${x} THEN '${yes}' WHEN NOT ${x} THEN '${no}' END`,
+  hex: (x) => `lower(hex(${x}))`,
+  lower: (x) => `lower(${x})`,
+  date: (x) => `CAST(${x} AS VARCHAR)`,
+  time: (x, type) => (type.kind === 'time' && type.tz ? undefined : `CAST(${x} AS VARCHAR)`),
+  timestamp: (x, type) => (type.kind === 'timestamp' && type.tz ? undefined : `CAST(${x} AS VARCHAR)`),
+  row: (values) => (values.length === 0 ? "''" : `concat(${values.map((v) => `coalesce(chr(2) || ${v}, chr(1))`).join(', ')})`),
+};
+
 function reader(connection: DuckDBConnection): RowReader {
   return {
     readBatches: (table, options) => batched(rowsOf(connection, selectSql(qname(table), options, quoteIdent, literal)), options.batchRows),
     count: (table, where) => count(connection, table, where),
+    async portableChecksum(table, columns, where) {
+      const text = canonicalRow(CANONICAL, columns, quoteIdent);
+      if (text === undefined) return undefined;
+      const sql = `SELECT count(*), CAST(coalesce(sum(CAST('0x' || left(md5(${text}), 15) AS BIGINT)), 0) AS VARCHAR) FROM ${qname(table)}${where === undefined ? '' : ` WHERE (${where})`}`;
+      const row = (await connection.runAndReadAll(sql)).getRows()[0];
+      return { rows: Number(row?.[0] ?? 0), checksum: String(row?.[1] ?? '0') };
+    },
   };
 }
 

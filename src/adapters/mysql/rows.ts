@@ -1,5 +1,6 @@
-import type { Table } from '../../unified/index.js';
+import type { ColumnType, Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
+import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql } from '../canonical-sql.js';
 import { batched, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { openMysql } from './connect.js';
 import { quoteIdent } from './sql-text.js';
@@ -34,11 +35,39 @@ function reader(driver: Driver): RowReader {
       yield* batched(query.stream({ highWaterMark: Math.min(options.batchRows, 1024) }) as AsyncIterable<Row>, options.batchRows);
     },
     async count(table, where) {
-      const [rows] = await driver.query(`SELECT COUNT(*) AS n FROM ${name(table)}${where === undefined ? '' : ` WHERE (${where})`}`);
+      const [rows] = await driver.query(`SELECT COUNT(*) AS n FROM ${name(table)}${whereSql(where)}`);
       return Number((rows as { n: number | string }[])[0]?.n ?? 0);
+    },
+    async portableChecksum(table, columns, where) {
+      const text = canonicalRow(CANONICAL, columns, quoteIdent);
+      if (text === undefined) return undefined;
+      const [rows] = await driver.query(`SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CAST(CONV(LEFT(MD5(${text}), 15), 16, 10) AS UNSIGNED)), 0) AS CHAR) AS s FROM ${name(table)}${whereSql(where)}`);
+      const row = (rows as { n: number | string; s: string }[])[0];
+      return { rows: Number(row?.n ?? 0), checksum: row?.s ?? '0' };
     },
   };
 }
+
+const whereSql = (where: string | undefined): string => (where === undefined ? '' : ` WHERE (${where})`);
+
+/**
+ * Canonical text in MariaDB/MySQL's SQL. Values are left for CONCAT and TRIM to turn into text
+ * (an explicit CAST costs a copy of every value; the text is the same); decimals, times and
+ * datetimes have every fractional digit of their type.
+ */
+const trimmed = (x: string, type: ColumnType): string => trimFraction(x, fractionDigits(type), { hasPoint: (t) => `LOCATE('.', ${t}) > 0`, rtrim: (t, c) => `TRIM(TRAILING '${c}' FROM ${t})` });
+const CANONICAL: CanonicalSql = {
+  text: (x) => x,
+  decimal: trimmed,
+  boolean: (x, yes, no) => `CASE WHEN ${x} <> 0 THEN '${yes}' WHEN ${x} = 0 THEN '${no}' END`,
+  hex: (x) => `LOWER(HEX(${x}))`,
+  lower: (x) => `LOWER(${x})`,
+  date: (x) => x,
+  time: trimmed,
+  // Sessions run in UTC, so TIMESTAMP values read as UTC already.
+  timestamp: trimmed,
+  row: (values) => (values.length === 0 ? "''" : `CONCAT(${values.map((v) => `COALESCE(CONCAT(_utf8mb4 X'02', ${v}), _utf8mb4 X'01')`).join(', ')})`),
+};
 
 /**
  * Parallel readers share one snapshot by starting their transactions while a global read lock

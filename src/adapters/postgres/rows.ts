@@ -4,6 +4,7 @@ import type { Client } from 'pg';
 import { errors } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
+import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql, type Checksum } from '../canonical-sql.js';
 import { batched, keyBounds, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -14,6 +15,25 @@ import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
  */
 
 const SESSION = "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET IntervalStyle TO 'postgres'; SET extra_float_digits TO 3; SET bytea_output TO 'hex'";
+
+const whereSql = (where: string | undefined): string => (where === undefined ? '' : ` WHERE (${where})`);
+const sumOf = ({ rows }: { rows: { n: string; s: string }[] }): Checksum => ({ rows: Number(rows[0]?.n ?? 0), checksum: rows[0]?.s ?? '0' });
+
+/**
+ * Canonical text in PostgreSQL's SQL. Sessions run in UTC with ISO dates, whose text of times has
+ * its fractions trimmed already; numeric keeps its scale's digits.
+ */
+const CANONICAL: CanonicalSql = {
+  text: (x) => `${x}::text`,
+  decimal: (x, type) => trimFraction(`${x}::text`, fractionDigits(type), { hasPoint: (t) => `strpos(${t}, '.') > 0`, rtrim: (t, c) => `rtrim(${t}, '${c}')` }),
+  boolean: (x, yes, no) => `CASE WHEN ${x} THEN '${yes}' WHEN NOT ${x} THEN '${no}' END`,
+  hex: (x) => `encode(${x}, 'hex')`,
+  lower: (x) => `lower(${x})`,
+  date: (x) => `left(${x}::text, 10)`,
+  time: (x, type) => (type.kind === 'time' && type.tz ? `${x}::time::text` : `${x}::text`),
+  timestamp: (x, type) => (type.kind === 'timestamp' && type.tz ? `(${x} AT TIME ZONE 'UTC')::text` : `${x}::text`),
+  row: (values) => (values.length === 0 ? "''" : `concat(${values.map((v) => `coalesce(E'\\x02' || ${v}, E'\\x01')`).join(', ')})`),
+};
 
 async function open(target: DbTarget): Promise<Client> {
   const { default: pg } = await import('pg');
@@ -38,7 +58,15 @@ function text(value: unknown): string {
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-const copyField = (value: unknown): string => (value === null || value === undefined ? '\\N' : text(value).replace(/[\\\n\r\t]/g, (c) => ESCAPES[c] as string));
+const SPECIAL = /[\\\n\r\t]/;
+const escapeText = (t: string): string => (SPECIAL.test(t) ? t.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c] as string) : t);
+/** A value as a field of COPY's text format: numbers need no escaping, text only where it has a special character. */
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'string') return escapeText(value);
+  if (typeof value === 'bigint' || typeof value === 'number') return String(value);
+  return escapeText(text(value));
+}
 const literal = (value: unknown): string => quoteLiteral(text(value));
 
 const UNESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
@@ -64,7 +92,72 @@ async function* copyRows(stream: AsyncIterable<Buffer>): AsyncGenerator<Row> {
   }
 }
 
+/**
+ * Whether every one of the columns has a built-in type, and the database's encoding. Only built-in
+ * types mean the same bytes in every database: a user type's binary form (an array or record of it)
+ * names its oid, and an enum hashes by the oids of its labels, which differ between databases.
+ */
+async function typesOf(client: Client, table: TableName, columns: readonly string[]): Promise<{ builtin: boolean; encoding: string }> {
+  const { rows } = await client.query<{ n: number; builtin: boolean | null; encoding: string }>(
+    `SELECT count(*)::int AS n, bool_and(atttypid < 16384) AS builtin, current_setting('server_encoding') AS encoding
+       FROM pg_attribute WHERE attrelid = $1::regclass AND attname = ANY($2) AND NOT attisdropped`,
+    [qname(table), columns],
+  );
+  const row = rows[0];
+  return { builtin: row !== undefined && row.n === columns.length && row.builtin === true, encoding: row?.encoding ?? '' };
+}
+
+/**
+ * COPY's binary format skips printing and parsing every value, most of what a load costs the
+ * servers. It moves safely between databases only for built-in types and, since binary text is not
+ * converted, between databases of one encoding: so a format names the encoding, and the reader and
+ * writer agree only when theirs are the same.
+ */
+async function rawFormats(client: Client, table: TableName, columns: readonly string[]): Promise<string[]> {
+  const { builtin, encoding } = await typesOf(client, table, columns);
+  return builtin ? [`binary/${encoding}`, 'text'] : ['text'];
+}
+
+const copyFormat = (format: string): string => (format.startsWith('binary/') ? ' (FORMAT binary)' : '');
+
+/** The values of an integer key, read from its index's ends, and how many values make `rows` rows on average. */
+interface IntegerRange {
+  readonly min: bigint;
+  readonly max: bigint;
+  readonly rows: number;
+  span(rows: number): bigint;
+}
+
 function reader(client: Client): RowReader {
+  const ranges = new Map<string, Promise<IntegerRange | undefined>>();
+  /** The range of a key column of an integer type (cached per table: the snapshot does not change); undefined for other types. */
+  const integerRange = (table: TableName, column: string): Promise<IntegerRange | undefined> => {
+    const id = `${qname(table)}.${quoteIdent(column)}`;
+    let range = ranges.get(id);
+    if (range === undefined) {
+      range = (async () => {
+        const { rows: types } = await client.query<{ integer: boolean }>(
+          'SELECT atttypid IN (20, 21, 23) AS integer FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2',
+          [qname(table), column],
+        );
+        if (types[0]?.integer !== true) return undefined;
+        const { rows } = await client.query<{ min: string | null; max: string | null; n: number }>(
+          `SELECT min(${quoteIdent(column)})::text AS min, max(${quoteIdent(column)})::text AS max, (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = $1::regclass) AS n FROM ${qname(table)}`,
+          [qname(table)],
+        );
+        const row = rows[0];
+        if (row?.min == null || row.max == null) return { min: 0n, max: 0n, rows: 0, span: () => 1n };
+        const min = BigInt(row.min);
+        const max = BigInt(row.max);
+        const width = max - min + 1n;
+        // Without statistics, assume every value is used.
+        const count = row.n > 0 ? row.n : Number(width);
+        return { min, max, rows: count, span: (n) => BigInt(Math.max(1, Math.ceil((Number(width) / count) * n))) };
+      })();
+      ranges.set(id, range);
+    }
+    return range;
+  };
   return {
     async *readBatches(table: TableName, options: ReadOptions) {
       const { to } = await import('pg-copy-streams');
@@ -72,31 +165,66 @@ function reader(client: Client): RowReader {
       yield* batched(copyRows(stream), options.batchRows);
     },
     async count(table, where) {
-      const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${qname(table)}${where === undefined ? '' : ` WHERE (${where})`}`);
+      const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${qname(table)}${whereSql(where)}`);
       return Number(rows[0]?.n ?? 0);
     },
-    // The sum of each row's 64-bit text hash (the one hash partitioning keeps stable across
-    // versions; several times cheaper than md5), in numeric so that it never overflows.
-    async checksum(table, columns, where) {
-      const row = `ROW(${columns.map(quoteIdent).join(', ')})::text`;
-      const { rows } = await client.query<{ n: string; s: string }>(
-        `SELECT count(*) AS n, coalesce(sum(hashtextextended(${row}, 0)), 0)::text AS s FROM ${qname(table)}${where === undefined ? '' : ` WHERE (${where})`}`,
-      );
-      return { rows: Number(rows[0]?.n ?? 0), checksum: rows[0]?.s ?? '0' };
+    // Each row hashed by the server, summed in numeric so that it never overflows. By value: each
+    // column with its type's own hash function (hash_record_extended, PostgreSQL 14 and later),
+    // several times cheaper than text, for built-in types (typesOf); by text: the row's text with
+    // the one text hash partitioning keeps stable across versions, for the rest and for types
+    // without a hash function (json, point, ...).
+    async checksum(table, columns, where, by) {
+      if (by === 'value' && !(await typesOf(client, table, columns)).builtin) return undefined;
+      const row = `ROW(${columns.map(quoteIdent).join(', ')})`;
+      const hash = by === 'value' ? `hash_record_extended(${row}, 0)` : `hashtextextended(${row}::text, 0)`;
+      const sql = `SELECT count(*) AS n, coalesce(sum(${hash}), 0)::text AS s FROM ${qname(table)}${whereSql(where)}`;
+      if (by === 'text') return sumOf(await client.query<{ n: string; s: string }>(sql));
+      // A failed statement would end the snapshot's transaction; a savepoint keeps it.
+      await client.query('SAVEPOINT redb_checksum');
+      try {
+        const result = sumOf(await client.query<{ n: string; s: string }>(sql));
+        await client.query('RELEASE SAVEPOINT redb_checksum');
+        return result;
+      } catch {
+        await client.query('ROLLBACK TO SAVEPOINT redb_checksum');
+        return undefined;
+      }
     },
-    // Key values as text, as COPY gives them to readBatches: they go back into SQL as literals
-    // (aliased, so that ORDER BY sorts the typed columns). An index-only scan skips to the n-th
-    // key; with fewer rows left, the last one ends the chunk.
+    async portableChecksum(table, columns, where) {
+      const text = canonicalRow(CANONICAL, columns, quoteIdent);
+      if (text === undefined) return undefined;
+      return sumOf(await client.query<{ n: string; s: string }>(`SELECT count(*) AS n, coalesce(sum(('x' || left(md5(${text}), 15))::bit(60)::bigint), 0)::text AS s FROM ${qname(table)}${whereSql(where)}`));
+    },
+    // Key values as text, as COPY gives them to readBatches: they go back into SQL as literals.
+    // A single integer key is cut into equal ranges of values, found without reading a row;
+    // another key by skipping to the n-th one in an index-only scan (the last one if fewer are left).
     async chunkEnd(table, options) {
-      const key = (options.key ?? []).map(quoteIdent);
+      const key = options.key ?? [];
+      const range = key.length === 1 ? await integerRange(table, key[0] as string) : undefined;
+      if (range !== undefined) {
+        if (range.rows === 0) return undefined;
+        const after = options.after === undefined ? range.min - 1n : BigInt(String(options.after[0]));
+        if (after >= range.max) return undefined;
+        const end = after + range.span(options.batchRows);
+        return [String(end < range.max ? end : range.max)];
+      }
+      const quoted = key.map(quoteIdent);
       const where = keyBounds(options, quoteIdent, literal);
-      const select = `SELECT ${key.map((k, i) => `${k}::text AS k${i}`).join(', ')} FROM ${qname(table)}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY `;
+      // Aliased, so that ORDER BY sorts the typed columns.
+      const select = `SELECT ${quoted.map((k, i) => `${k}::text AS k${i}`).join(', ')} FROM ${qname(table)}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY `;
       const query = async (sql: string) => (await client.query<unknown[]>({ text: sql, rowMode: 'array' })).rows[0];
-      return (await query(`${select}${key.join(', ')} OFFSET ${options.batchRows - 1} LIMIT 1`)) ?? query(`${select}${key.map((k) => `${k} DESC`).join(', ')} LIMIT 1`);
+      return (await query(`${select}${quoted.join(', ')} OFFSET ${options.batchRows - 1} LIMIT 1`)) ?? query(`${select}${quoted.map((k) => `${k} DESC`).join(', ')} LIMIT 1`);
     },
-    async readRaw(table, options) {
+    async estimate(table) {
+      const { rows } = await client.query<{ n: number }>('SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass', [qname(table)]);
+      const n = rows[0]?.n;
+      // -1: never analysed.
+      return n === undefined || n < 0 ? undefined : Math.round(n);
+    },
+    rawFormats: (table, columns) => rawFormats(client, table, columns),
+    async readRaw(table, options, format) {
       const { to } = await import('pg-copy-streams');
-      return client.query(to(`COPY (${selectSql(qname(table), options, quoteIdent, literal)}) TO STDOUT`));
+      return client.query(to(`COPY (${selectSql(qname(table), options, quoteIdent, literal)}) TO STDOUT${copyFormat(format)}`));
     },
   };
 }
@@ -133,19 +261,23 @@ function writer(client: Client): RowWriter {
   return {
     async write(table, columns, rows) {
       const { from } = await import('pg-copy-streams');
+      // Rows of COPY text, 512 to a piece.
       const lines = function* () {
         for (let i = 0; i < rows.length; i += 512) {
-          yield rows
-            .slice(i, i + 512)
-            .map((row) => `${row.map(copyField).join('\t')}\n`)
-            .join('');
+          let piece = '';
+          for (const row of rows.slice(i, i + 512)) {
+            for (let c = 0; c < row.length; c++) piece += c === 0 ? copyField(row[c]) : `\t${copyField(row[c])}`;
+            piece += '\n';
+          }
+          yield piece;
         }
       };
       await pipeline(Readable.from(lines()), client.query(from(`COPY ${qname(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`)));
     },
-    async writeRaw(table, columns, rows) {
+    rawFormats: (table, columns) => rawFormats(client, table, columns),
+    async writeRaw(table, columns, rows, format) {
       const { from } = await import('pg-copy-streams');
-      const sink = client.query(from(`COPY ${qname(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`));
+      const sink = client.query(from(`COPY ${qname(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN${copyFormat(format)}`));
       await pipeline(rows, sink);
       return sink.rowCount;
     },

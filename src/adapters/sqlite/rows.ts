@@ -1,6 +1,8 @@
+import { hash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
+import { canonicalRow, md5Sum, trimFraction, type CanonicalSql } from '../canonical-sql.js';
 import { selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { parseDbUrl } from '../url.js';
 import { quoteIdent } from './compile.js';
@@ -48,13 +50,53 @@ function reader(db: Database): RowReader {
       }
     },
     async count(table, where) {
-      return Number(db.prepare(`SELECT count(*) FROM ${name(table)}${where === undefined ? '' : ` WHERE (${where})`}`).pluck().get());
+      return Number(db.prepare(`SELECT count(*) FROM ${name(table)}${whereSql(where)}`).pluck().get());
+    },
+    async portableChecksum(table, columns, where) {
+      const text = canonicalRow(CANONICAL, columns, quoteIdent);
+      if (text === undefined) return undefined;
+      const [rows, sum] = db.prepare(`SELECT count(*), redb_md5_sum(${text}) FROM ${name(table)}${whereSql(where)}`).raw(true).get() as [bigint, string];
+      return { rows: Number(rows), checksum: sum };
     },
   };
 }
 
+const whereSql = (where: string | undefined): string => (where === undefined ? '' : ` WHERE (${where})`);
+
+/**
+ * Canonical text in SQLite's SQL. Values are whatever was stored: text that is not already in
+ * canonical form (a timestamp with an offset, say) simply fails to match, and the JavaScript
+ * comparison decides.
+ */
+const trimmed = (t: string): string => trimFraction(t, undefined, { hasPoint: (t) => `instr(${t}, '.') > 0 AND instr(${t}, 'e') = 0`, rtrim: (t, c) => `rtrim(${t}, '${c}')` });
+const CANONICAL: CanonicalSql = {
+  text: (x, type) => (type.kind === 'text' ? x : `CAST(${x} AS TEXT)`),
+  decimal: (x) => trimmed(`CAST(${x} AS TEXT)`),
+  boolean: (x, yes, no) => `CASE WHEN ${x} THEN '${yes}' WHEN NOT ${x} THEN '${no}' END`,
+  // hex(NULL) is an empty text, as is hex(X''): NULL has to stay NULL.
+  hex: (x) => `CASE WHEN ${x} IS NOT NULL THEN lower(hex(${x})) END`,
+  lower: (x) => `lower(${x})`,
+  date: (x) => `substr(CAST(${x} AS TEXT), 1, 10)`,
+  time: (x) => trimmed(`CAST(${x} AS TEXT)`),
+  timestamp: (x) => trimmed(`replace(CAST(${x} AS TEXT), 'T', ' ')`),
+  row: (values) => (values.length === 0 ? "''" : values.map((v) => `coalesce(char(2) || ${v}, char(1))`).join(' || ')),
+};
+
+/** SQLite has no md5: the sum of canonical-sql.ts is an aggregate written in JavaScript. */
+function addMd5Sum(db: Database): void {
+  type Sum = ReturnType<typeof md5Sum>;
+  db.aggregate<Sum>('redb_md5_sum', {
+    start: () => md5Sum((text) => hash('md5', text)),
+    step: (sum, text) => {
+      sum.add(text as unknown as string);
+    },
+    result: (sum) => sum.total(),
+  });
+}
+
 async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise<RowSource> {
   const db = await open(target, false);
+  addMd5Sum(db);
   // A read transaction holds one snapshot of the file until it ends.
   db.exec('BEGIN');
   db.prepare('SELECT count(*) FROM sqlite_master').get();
