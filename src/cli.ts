@@ -8,6 +8,14 @@ import { processIo, type Io } from './commands/output.js';
  * verb runs, so `redb --help` and `redb status` load neither engine drivers nor ink.
  */
 
+// A reader that stops early (`redb log | head`) closes the pipe: what was asked still finishes (a
+// commit or a migrate is not cut short), and the rest of the output goes nowhere, as with git.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 const io: Io = processIo();
 let exitCode = 0;
 let jsonMode = false;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chinookCopy, errorCode, redb, redbOk } from '../support/cli.js';
+import { chinookCopy, CLI, errorCode, redb, redbOk } from '../support/cli.js';
 import { tempDir } from '../support/scratch.js';
 
 describe('bad input gets a clear error and loses nothing', () => {
@@ -16,6 +16,11 @@ describe('bad input gets a clear error and loses nothing', () => {
     redbOk(dir.path, ['commit', '-m', 'initial']);
   });
   afterEach(() => dir.cleanup());
+
+  it('stops writing quietly when the reader of its output goes away (redb … | head)', () => {
+    const r = execFileSync('bash', ['-c', `'${process.execPath}' '${CLI}' show HEAD --as postgres 2>&1 | head -c 1; echo " exit \${PIPESTATUS[0]}"`], { cwd: dir.path, encoding: 'utf8' });
+    expect(r).toMatch(/^. exit 0\n$/);
+  });
 
   it('names an unknown ref and suggests where to look', () => {
     for (const ref of ['nosuch', 'HEAD~5', 'deadbeef', 'db:nosuch']) {
