@@ -209,13 +209,21 @@ async function walkParents(store: Store, start: string, suffix: string, spec: st
   return oid;
 }
 
+/** Every commit reachable from `oid`, merged branches included, newest first (as `git log`); ties keep first parents first. */
 export async function logFrom(store: Store, oid: string, limit?: number): Promise<CommitInfo[]> {
   const out: CommitInfo[] = [];
-  let next: string | undefined = oid;
-  while (next !== undefined && (limit === undefined || out.length < limit)) {
-    const info = await readCommitInfo(store, next);
+  const seen = new Set([oid]);
+  const waiting = [await readCommitInfo(store, oid)];
+  while (waiting.length > 0 && (limit === undefined || out.length < limit)) {
+    let newest = 0;
+    for (let i = 1; i < waiting.length; i++) if ((waiting[i] as CommitInfo).author.timestamp > (waiting[newest] as CommitInfo).author.timestamp) newest = i;
+    const [info] = waiting.splice(newest, 1) as [CommitInfo];
     out.push(info);
-    next = info.parents[0];
+    for (const parent of info.parents) {
+      if (seen.has(parent)) continue;
+      seen.add(parent);
+      waiting.push(await readCommitInfo(store, parent));
+    }
   }
   return out;
 }
