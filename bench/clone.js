@@ -25,6 +25,17 @@ function servers() {
   return { pg: pick('REDB_TEST_PG_URL'), mysql: pick('REDB_TEST_MYSQL_URL') };
 }
 
+/** The peers this benchmark compares with, from Debian's packages (as root), as the test servers are. */
+function ensurePeers() {
+  const missing = ['pgloader', 'pgcopydb', 'time'].filter((tool) => spawnSync('bash', ['-c', `command -v ${tool === 'time' ? '/usr/bin/time' : tool}`]).status !== 0);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) throw new Error(`the clone benchmark needs ${missing.join(', ')}: apt-get install ${missing.join(' ')}`);
+  console.log(`installing ${missing.join(', ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+}
+
 function pgBin(name) {
   const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
   for (const v of versions) if (existsSync(`/usr/lib/postgresql/${v}/bin/${name}`)) return `/usr/lib/postgresql/${v}/bin/${name}`;
@@ -89,6 +100,7 @@ function compare(cases) {
 }
 
 export function run() {
+  ensurePeers();
   const { pg, mysql: my } = servers();
   const dir = mkdtempSync(join(tmpdir(), 'redb-bench-clone-'));
   const src = withDb(pg, 'redb_bench_clone_src');
