@@ -160,7 +160,9 @@ export function applyRenames(fromInput: Schema, to: Schema, renames: readonly Re
   const operations: Operation[] = [];
   renames.forEach((r, i) => {
     const target = finalName(r, renames.slice(i + 1));
-    const after = findTable(to, r.schema, r.table ?? '');
+    // A column or index renamed before its table was: the table is on the far side under its last name.
+    const owner = r.table === undefined ? '' : finalName({ kind: 'table', schema: r.schema, from: r.table, to: r.table }, renames.slice(i + 1));
+    const after = findTable(to, r.schema, owner);
     const lands = (kind: RenameKind): boolean => {
       switch (kind) {
         case 'table':

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadAdapter } from '../../src/adapters/registry.js';
 import type { Connection } from '../../src/adapters/adapter.js';
 import { RedbError } from '../../src/errors.js';
-import { canonicalText, diffSchemas, planHazards, planStatements, type Column, type Plan, type Schema, type Table } from '../../src/unified/index.js';
+import { applyRenames, canonicalText, diffSchemas, planHazards, planStatements, type Column, type Plan, type Schema, type Table } from '../../src/unified/index.js';
 import { duckdbEngine, duckdbRows } from '../support/duckdb.js';
 import type { ScratchDb } from '../support/scratch.js';
 
@@ -135,14 +135,12 @@ describe('migrating a DuckDB database', () => {
     const live = await connection.introspect();
     const renamedPlain: Table = { ...table(live, 'plain'), name: 'flat', columns: table(live, 'plain').columns.map((c) => (c.name === 'b' ? { ...c, name: 'bee' } : c)) };
     const target: Schema = { ...live, tables: live.tables.map((t) => (t.name === 'plain' ? renamedPlain : t)) };
-    const plan = (await adapter).dialect.compile({
-      operations: [
-        { op: 'rename_object', target: { kind: 'table', object: renamedPlain }, from: { name: 'plain' } },
-        { op: 'rename_column', table: { name: 'flat' }, from: 'b', column: renamedPlain.columns[1] as Column },
-      ],
-      from: live,
-      to: target,
-    });
+    // As `redb migrate` plans it: the recorded renames become operations, and `from` carries them already.
+    const { operations, from } = applyRenames(live, target, [
+      { kind: 'table', from: 'plain', to: 'flat' },
+      { kind: 'column', table: 'flat', from: 'b', to: 'bee' },
+    ]);
+    const plan = (await adapter).dialect.compile({ operations, from, to: target });
     expect(planStatements(plan)).toEqual(['ALTER TABLE "plain" RENAME TO "flat"', 'ALTER TABLE "flat" RENAME COLUMN "b" TO "bee"']);
     await connection.apply(plan);
     expect(canonicalText(await connection.introspect())).toBe(canonicalText(target));

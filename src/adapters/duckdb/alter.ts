@@ -1,6 +1,7 @@
 import { errors } from '../../errors.js';
 import { deepEqual, describeOperation, type Column, type Operation, type Table, type TableRef } from '../../unified/index.js';
 import { tokenize } from '../sqlite/sql-tokens.js';
+import { castSql, plainCast } from './cast.js';
 import { columnSql, columnTarget, commentSql, dropIndexSql, indexSql } from './ddl.js';
 import { qname, quoteIdent } from './sql-text.js';
 
@@ -48,7 +49,8 @@ export function alterable(op: Operation, from: Table, free: boolean): boolean {
     case 'drop_column':
       return free && !columnUsed(from, op.column.name);
     case 'rename_column':
-      return free && !columnUsed(from, op.from);
+      // `from` has the recorded renames applied already: keys name the column by its new name, checks by its old one.
+      return free && !columnUsed(from, op.from) && !columnUsed(from, op.column.name);
     case 'rename_object':
       return free && op.from.schema === op.target.object.schema;
     default:
@@ -67,14 +69,20 @@ export function columnsAfter(from: Table, ops: readonly Operation[]): string[] {
   return names;
 }
 
-/** The order ALTERs run in: the table's own name first, since the other operations use the new one. */
-const ORDER: readonly Operation['op'][] = ['rename_object', 'rename_column', 'drop_column', 'add_column', 'alter_column', 'alter_table', 'rename_index', 'add_index'];
+/**
+ * The order ALTERs run in: the table's own name first, since the other operations use the new one;
+ * columns are added before others are dropped, since DuckDB will not drop a table's last column.
+ */
+const ORDER: readonly Operation['op'][] = ['rename_object', 'rename_column', 'add_column', 'drop_column', 'alter_column', 'alter_table', 'rename_index', 'add_index'];
 export const alterOrder = (ops: readonly Operation[]): Operation[] => ORDER.flatMap((kind) => ops.filter((op) => op.op === kind));
 
 function alterColumnSql(table: TableRef, from: Column, to: Column): string[] {
   const column = `ALTER TABLE ${qname(table)} ALTER COLUMN ${quoteIdent(to.name)}`;
   const out: string[] = [];
-  if (!deepEqual(from.type, to.type)) out.push(`${column} SET DATA TYPE ${to.type.native}`);
+  if (!deepEqual(from.type, to.type)) {
+    const cast = castSql(quoteIdent(to.name), table.name, from, to);
+    out.push(`${column} SET DATA TYPE ${to.type.native}${cast === plainCast(quoteIdent(to.name), to.type.native) ? '' : ` USING ${cast}`}`);
+  }
   if (from.nullable !== to.nullable) out.push(`${column} ${to.nullable ? 'DROP' : 'SET'} NOT NULL`);
   if (from.default !== to.default) out.push(to.default === undefined ? `${column} DROP DEFAULT` : `${column} SET DEFAULT (${to.default})`);
   if (from.comment !== to.comment) out.push(commentSql(columnTarget(table, to.name), to.comment));

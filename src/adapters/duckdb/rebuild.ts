@@ -1,9 +1,12 @@
 import type { Operation, Table } from '../../unified/index.js';
+import { castSql } from './cast.js';
 import { createTableSql, indexSql } from './ddl.js';
+import { columnBefore } from './renames.js';
 import { identList, qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /** One table made again: its rows are kept in a temporary copy while the old table goes. */
 export interface Rebuild {
+  /** The table as the database holds it, before the plan's renames (see renames.ts). */
   readonly from: Table;
   readonly to: Table;
   readonly operations: readonly Operation[];
@@ -26,14 +29,13 @@ export const REPEAT_MARK = '/* redb: run again until it inserts no rows */ ';
 export function rebuildSql(r: Rebuild): { copyOut: string[]; drop: string[]; create: string[] } {
   const copy = `temp.${quoteIdent(r.copy)}`;
   const target = qname(r.to);
-  const renamedFrom = new Map(r.operations.flatMap((op) => (op.op === 'rename_column' ? [[op.column.name, op.from] as const] : [])));
   const old = new Map(r.from.columns.filter((c) => c.generated === undefined).map((c) => [c.name, c]));
   const values = new Map(
     r.to.columns.flatMap((c) => {
-      const source = old.get(renamedFrom.get(c.name) ?? c.name);
+      const source = old.get(columnBefore(r.operations, c.name));
       if (c.generated !== undefined || source === undefined) return [];
       const value = `c.${quoteIdent(source.name)}`;
-      return [[c.name, source.type.native === c.type.native ? value : `CAST(${value} AS ${c.type.native})`] as const];
+      return [[c.name, castSql(value, r.to.name, source, c)] as const];
     }),
   );
   const insert = `INSERT INTO ${target} (${identList([...values.keys()])}) SELECT ${[...values.values()].join(', ')} FROM ${copy} c`;
