@@ -182,6 +182,8 @@ export async function copyTable(pair: TablePair, reader: RowReader, writer: RowW
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? (rows - startRows) / seconds : 0;
     options.onEvent({ type: 'table', table: pair.id, state: 'rows', rows, total, rowsPerSecond: Math.round(rate), etaSeconds: rate > 0 ? Math.max(0, (total - rows) / rate) : undefined });
+    // Embedded engines read and write synchronously: a turn of the event loop lets the progress display draw.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   await target.finishTable(pair.target);
   await checkpoints.update(pair.id, { done: true, rows });

@@ -19,8 +19,9 @@ const STATEMENT_BYTES = 1 << 20;
 const name = (t: TableName): string => quoteIdent(t.name);
 
 async function connectMysql(target: DbTarget): Promise<Driver> {
-  // JSON as text, like every other value; times in UTC.
-  const driver = await openMysql(target, { typeCast: (field, next) => (field.type === 'JSON' ? field.string('utf8') : next()) });
+  // JSON as text, like every other value (an option, not a typeCast callback, which would cost a call
+  // and an object per value); times in UTC.
+  const driver = await openMysql(target, { jsonStrings: true });
   await driver.query("SET time_zone = '+00:00'");
   return driver;
 }
