@@ -62,8 +62,8 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
   const checkpoints = await openCheckpoints(req.checkpointFile, source.name, target.name, req.resume === true);
   const targetRows = await loadRows(target.engine);
   // One handle on the target at a time: an embedded engine must not have its file open twice.
-  const withTarget = async <T>(use: (rows: RowTarget) => Promise<T>): Promise<T> => {
-    const rows = await targetRows.openTarget(target.target, { jobs: req.jobs });
+  const withTarget = async <T>(use: (rows: RowTarget) => Promise<T>, jobs: number): Promise<T> => {
+    const rows = await targetRows.openTarget(target.target, { jobs });
     try {
       return await use(rows);
     } finally {
@@ -78,8 +78,10 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
   const where = resolveWhere(req.where, tables, source.name);
   // Checked before the target is touched: a refused translation leaves nothing behind.
   const translated = req.dataOnly ? undefined : translateTables(sourceSchema, tables, target.engine, req.allowLossy === true, target.name);
+  // A connection per table at most: a parallel job needs a table of its own.
+  const jobs = Math.max(1, Math.min(req.jobs, tables.length));
   // Opening proves the target reachable (and creates a file database) before anything is planned.
-  const { foreignKeysAtCreate, keysAfterLoad, checksForeignKeys } = await withTarget(async (rows) => rows);
+  const { foreignKeysAtCreate, keysAfterLoad, checksForeignKeys } = await withTarget(async (rows) => rows, 1);
 
   let rowsSource: RowSource | undefined;
   let targetReaders: RowSource | undefined;
@@ -87,7 +89,7 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
     const liveBefore = await introspect(target, signal);
     const existing = tables.flatMap((t) => pairTable(t, liveBefore, target.name, true) ?? []).filter((p) => checkpoints.table(p.id) === undefined);
     if (!req.schemaOnly && existing.length > 0) {
-      await withTarget(async (rows) => (req.truncate ? rows.truncate(existing.map((p) => nameOf(p.target))) : refuseRows(rows, existing, target.name)));
+      await withTarget(async (rows) => (req.truncate ? rows.truncate(existing.map((p) => nameOf(p.target))) : refuseRows(rows, existing, target.name)), 1);
     }
     let finish: Plan | undefined;
     let created = 0;
@@ -105,7 +107,7 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
 
     const copied = new Map<string, number>();
     if (!req.schemaOnly) {
-      const sourceRows = await (await loadRows(source.engine)).openSource(source.target, { jobs: req.jobs });
+      const sourceRows = await (await loadRows(source.engine)).openSource(source.target, { jobs });
       rowsSource = sourceRows;
       const byTable = new Map(pairs.map((p) => [p.source, p]));
       // Where foreign keys exist during the load and are checked, referenced tables go first.
@@ -129,6 +131,7 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
           },
           dependsOn,
         ),
+        jobs,
       );
     }
     const masked = new Set(pairs.filter((p) => rowMask(masker, p) !== undefined).map((p) => p.id));
@@ -139,7 +142,7 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
 
     let verify: TableCheck[] | undefined;
     if (verifying !== undefined) {
-      targetReaders = await (await loadRows(target.engine)).openSource(target.target, { jobs: req.jobs });
+      targetReaders = await (await loadRows(target.engine)).openSource(target.target, { jobs });
       verify = await verifying.against({ engine: target.engine, readers: targetReaders.readers });
     }
     await checkpoints.finish();
