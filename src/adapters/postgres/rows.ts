@@ -218,8 +218,8 @@ function reader(client: Client): RowReader {
     async estimate(table) {
       const { rows } = await client.query<{ n: number }>('SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass', [qname(table)]);
       const n = rows[0]?.n;
-      // -1: never analysed.
-      return n === undefined || n < 0 ? undefined : Math.round(n);
+      // -1 (0 before PostgreSQL 14): never analysed; an empty table is counted, at no cost.
+      return n === undefined || n <= 0 ? undefined : Math.round(n);
     },
     rawFormats: (table, columns) => rawFormats(client, table, columns),
     async readRaw(table, options, format) {
