@@ -93,7 +93,8 @@ export async function openCheckpoints(file: string | undefined, source: string, 
     },
     finish: async () => {
       await saving;
-      if (file !== undefined) await rm(file, { force: true });
+      // With the half-written save a kill may have left behind.
+      if (file !== undefined) await Promise.all([rm(file, { force: true }), rm(`${file}.tmp`, { force: true })]);
     },
   };
 }
