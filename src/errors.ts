@@ -255,6 +255,32 @@ export const errors = {
     hint: 'bring the target table to the source schema first (redb migrate), or clone without --data-only',
     data: { db: dbName, table, column },
   })),
+  cloneWhereInvalid: define('REDB_CLONE_WHERE_INVALID', (dbName: string, table: string, condition: string, detail: string) => ({
+    message: `--where for ${table} does not run on ${dbName}: ${detail}`,
+    hint: `the condition follows WHERE as it is, so write it in that engine's SQL over ${table}'s own column names`,
+    data: { db: dbName, table, condition, detail },
+  })),
+  cloneWhereBreaksKey: define('REDB_CLONE_WHERE_BREAKS_KEY', (dbName: string, breaks: readonly { child: string; parent: string; foreignKey: string; orphans: number; suggestion: string }[]) => ({
+    message: `--where would leave rows referring to rows that are not copied, so their foreign keys could not be added; nothing was copied: ${breaks
+      .map((b) => `${b.orphans} row${b.orphans === 1 ? '' : 's'} of ${b.child} (foreign key ${b.foreignKey})`)
+      .join('; ')}`,
+    hint: `filter those tables to match, e.g. ${breaks.map((b) => `--where '${b.suggestion}'`).join(' ')}, or leave them out with --tables (their foreign keys are then not created)`,
+    data: { db: dbName, breaks: breaks.map((b) => ({ ...b })) },
+  })),
+  cloneFinishFailed: define('REDB_CLONE_FINISH_FAILED', (target: string, statement: string, detail: string, rolledBack: boolean, resumable: boolean) => ({
+    message: `the rows are in ${target}, but adding its keys, indexes and foreign keys failed at: ${statement.split('\n')[0]} — ${detail}${rolledBack ? '; none of them was added' : ''}`,
+    hint: resumable
+      ? 'fix the cause, then run the same clone with --resume: it keeps the copied rows and adds what is still missing'
+      : 'fix the cause, then clone again with --truncate --yes',
+    data: { target, statement, detail, rolledBack },
+  })),
+  cloneCopyFailed: define('REDB_CLONE_COPY_FAILED', (source: string, target: string, table: string, detail: string, resumable: boolean) => ({
+    message: `copying ${table} from ${source} into ${target} failed: ${detail}`,
+    hint: resumable
+      ? 'fix the cause, then run the same clone with --resume: it continues from the last committed batch'
+      : 'fix the cause, then run the same clone with --truncate --yes (outside a redb project there are no checkpoints to resume from)',
+    data: { source, target, table, detail },
+  })),
   cloneTargetNotEmpty: define('REDB_CLONE_TARGET_NOT_EMPTY', (dbName: string, tables: readonly string[]) => ({
     message: `${dbName} already has rows in ${tables.join(', ')}; nothing was copied`,
     hint: 'pass --truncate to empty those tables first, or --resume to continue an interrupted clone',

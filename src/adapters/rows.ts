@@ -37,6 +37,10 @@ export interface RowReader {
   /** Rows in batches of at most `batchRows`; the next batch is read only when the previous one is taken. */
   readBatches(table: TableName, options: ReadOptions): AsyncIterable<Row[]>;
   count(table: TableName, where?: string): Promise<number>;
+  /** Run `where` over none of the table's rows: a condition the engine cannot parse or resolve fails here, at no cost. */
+  probe(table: TableName, where: string): Promise<void>;
+  /** The identifier quoting of the engine's SQL, for the conditions redb writes itself. */
+  quote(name: string): string;
   /** About how many rows the table has, from the engine's statistics (for progress); absent where it keeps none. */
   estimate?(table: TableName): Promise<number | undefined>;
   /**

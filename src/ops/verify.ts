@@ -1,7 +1,7 @@
 import { loadRows } from '../adapters/registry.js';
-import type { RowSource } from '../adapters/rows.js';
+import type { RowReader, RowSource } from '../adapters/rows.js';
 import { errors } from '../errors.js';
-import { resolveWhere } from '../replicate/clone.js';
+import { probeWhere, resolveWhere } from '../replicate/clone.js';
 import { introspect } from '../replicate/endpoint.js';
 import { pairTable } from '../replicate/pairing.js';
 import { selectTables } from '../replicate/schema-phases.js';
@@ -45,6 +45,7 @@ export async function verify(ctx: OpContext & VerifyOptions): Promise<VerifyResu
   try {
     const a = await (await loadRows(source.engine)).openSource(source.target, { jobs });
     opened.push(a);
+    await probeWhere(a.readers[0] as RowReader, whereById, tables, source.name);
     const b = await (await loadRows(target.engine)).openSource(target.target, { jobs });
     opened.push(b);
     const checks = await verifyPairs(pairs, { engine: source.engine, readers: a.readers }, { engine: target.engine, readers: b.readers }, { where: whereById, batchRows: DEFAULT_BATCH_ROWS });

@@ -1,6 +1,6 @@
 import { loadRows } from '../adapters/registry.js';
 import type { RowReader, RowSource, RowTarget, RowWriter } from '../adapters/rows.js';
-import { errors } from '../errors.js';
+import { errors, isRedbError } from '../errors.js';
 import { maskTableOf, type Masker, type MaskTable } from '../policy/index.js';
 import type { Loss, Plan, Table } from '../unified/index.js';
 import { openCheckpoints } from './checkpoints.js';
@@ -76,6 +76,15 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
   const denied = selected.filter((t) => masker?.deniesTable(maskTableOf(t)) === true);
   const tables = selected.filter((t) => !denied.includes(t));
   const where = resolveWhere(req.where, tables, source.name);
+  if (where.size > 0 && !req.schemaOnly) {
+    const probing = await (await loadRows(source.engine)).openSource(source.target, { jobs: 1 });
+    try {
+      await probeWhere(probing.readers[0] as RowReader, where, tables, source.name);
+      await refuseOrphans(probing.readers[0] as RowReader, where, tables, source.name);
+    } finally {
+      await probing.close();
+    }
+  }
   // Checked before the target is touched: a refused translation leaves nothing behind.
   const translated = req.dataOnly ? undefined : translateTables(sourceSchema, tables, target.engine, req.allowLossy === true, target.name);
   // A connection per table at most: a parallel job needs a table of its own.
@@ -117,17 +126,23 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
           pairs,
           Math.min(sourceRows.readers.length, rows.writers.length),
           async (pair, lane) => {
-            const n = await copyTable(pair, sourceRows.readers[lane] as RowReader, rows.writers[lane] as RowWriter, rows, {
-              sourceEngine: source.engine,
-              targetEngine: target.engine,
-              batchRows: req.batchRows,
-              where: where.get(pair.id),
-              mask: rowMask(masker, pair),
-              checkpoints,
-              onEvent,
-              signal,
-            });
-            copied.set(pair.id, n);
+            try {
+              const n = await copyTable(pair, sourceRows.readers[lane] as RowReader, rows.writers[lane] as RowWriter, rows, {
+                sourceEngine: source.engine,
+                targetEngine: target.engine,
+                batchRows: req.batchRows,
+                where: where.get(pair.id),
+                mask: rowMask(masker, pair),
+                checkpoints,
+                onEvent,
+                signal,
+              });
+              copied.set(pair.id, n);
+            } catch (e) {
+              // A server's refusal (a constraint, a lost connection, a full disk) is not a bug: say which table, and how to go on.
+              if (isRedbError(e) || signal?.aborted === true) throw e;
+              throw errors.cloneCopyFailed(source.name, target.name, pair.id, firstLine(e), req.checkpointFile !== undefined).because(e);
+            }
           },
           dependsOn,
         ),
@@ -137,7 +152,7 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
     const masked = new Set(pairs.filter((p) => rowMask(masker, p) !== undefined).map((p) => p.id));
     // The source's side of the comparison runs on its (now idle) readers while the target is finished.
     const verifying = req.verify && rowsSource !== undefined ? verifySource(pairs, { engine: source.engine, readers: rowsSource.readers }, target.engine, { where, countsOnly: masked, batchRows: req.batchRows, onEvent }) : undefined;
-    const finished = finish === undefined ? 0 : await apply(target, finish, signal);
+    const finished = finish === undefined ? 0 : await finishTarget(target, finish, req.checkpointFile !== undefined, signal);
     if (finish !== undefined) onEvent({ type: 'schema', phase: 'finish', statements: finished });
 
     let verify: TableCheck[] | undefined;
@@ -163,6 +178,64 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
   } finally {
     await targetReaders?.close();
     await rowsSource?.close();
+  }
+}
+
+const firstLine = (e: unknown): string => (e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e));
+
+/** Each `--where` condition run over none of its table's rows, so that one the engine cannot resolve is named before anything is written. */
+export async function probeWhere(reader: RowReader, where: ReadonlyMap<string, string>, tables: readonly Table[], dbName: string): Promise<void> {
+  for (const table of tables) {
+    const condition = where.get(tableId(table));
+    if (condition === undefined) continue;
+    try {
+      await reader.probe(nameOf(table), condition);
+    } catch (e) {
+      throw errors.cloneWhereInvalid(dbName, tableId(table), condition, firstLine(e)).because(e);
+    }
+  }
+}
+
+/**
+ * A `--where` on a table that copied tables refer to must not leave their rows pointing at rows
+ * that stay behind: the foreign key could not be added afterwards (or, where the target checks keys
+ * during the load, the copy would stop half-way). Counted on the source before anything is written.
+ */
+async function refuseOrphans(reader: RowReader, where: ReadonlyMap<string, string>, tables: readonly Table[], dbName: string): Promise<void> {
+  const q = reader.quote;
+  const breaks: Parameters<typeof errors.cloneWhereBreaksKey>[1][number][] = [];
+  for (const child of tables) {
+    for (const fk of child.foreignKeys) {
+      const parent = tables.find((t) => t.name === fk.references.table && t.schema === (fk.references.schema ?? child.schema));
+      const parentWhere = parent === undefined ? undefined : where.get(tableId(parent));
+      if (parent === undefined || parentWhere === undefined) continue;
+      const childWhere = where.get(tableId(child));
+      const from = `${parent.schema === undefined ? '' : `${q(parent.schema)}.`}${q(parent.name)}`;
+      const matches = fk.columns.map((c, i) => `redb_parent.${q(fk.references.columns[i] as string)} = ${q(child.name)}.${q(c)}`);
+      const orphan = [
+        ...(childWhere === undefined ? [] : [`(${childWhere})`]),
+        ...fk.columns.map((c) => `${q(child.name)}.${q(c)} IS NOT NULL`),
+        `NOT EXISTS (SELECT 1 FROM ${from} AS redb_parent WHERE ${matches.join(' AND ')} AND (${parentWhere}))`,
+      ].join(' AND ');
+      const orphans = await reader.count(nameOf(child), orphan);
+      if (orphans === 0) continue;
+      const list = (names: readonly string[]) => (names.length === 1 ? q(names[0] as string) : `(${names.map(q).join(', ')})`);
+      const suggestion = `${tableId(child)}:${list(fk.columns)} IN (SELECT ${fk.references.columns.map(q).join(', ')} FROM ${from} WHERE ${parentWhere})`;
+      const foreignKey = `${tableId(child)}(${fk.columns.join(', ')}) → ${tableId(parent)}(${fk.references.columns.join(', ')})`;
+      breaks.push({ child: tableId(child), parent: tableId(parent), foreignKey, orphans, suggestion: childWhere === undefined ? suggestion : `${suggestion} AND (${childWhere})` });
+    }
+  }
+  if (breaks.length > 0) throw errors.cloneWhereBreaksKey(dbName, breaks);
+}
+
+/** The keys, indexes and foreign keys added after the load; a failure says that the rows are in, and how to go on. */
+async function finishTarget(target: Endpoint, finish: Plan, resumable: boolean, signal: AbortSignal | undefined): Promise<number> {
+  try {
+    return await apply(target, finish, signal);
+  } catch (e) {
+    if (!isRedbError(e) || e.code !== 'REDB_MIGRATE_FAILED') throw e;
+    const { statement, detail, rolledBack } = e.data as { statement: string; detail: string; rolledBack: boolean };
+    throw errors.cloneFinishFailed(target.name, statement, detail, rolledBack, resumable).because(e);
   }
 }
 

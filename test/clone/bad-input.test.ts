@@ -1,10 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { chinookCopy, errorCode, redb, redbOk } from '../support/cli.js';
+import { mysqlEngine, mysqlRows } from '../support/mysql.js';
 import { pgExec, postgresEngine } from '../support/postgres.js';
 import { tempDir, type ScratchDb } from '../support/scratch.js';
-import { envUrl, redbPw, sqliteQuery } from './helpers.js';
+import { cloneResult, envUrl, redbPw, sqliteQuery } from './helpers.js';
 
 describe('clone refuses bad input with a clear error and changes nothing (SQLite)', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -73,6 +75,70 @@ describe('clone refuses bad input with a clear error and changes nothing (SQLite
   });
 });
 
+describe('--where conditions are checked on the source before anything is written (SQLite)', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let src: string;
+  beforeEach(() => {
+    dir = tempDir('redb-clone-where-');
+    src = chinookCopy(dir.path, 'src.db');
+    redbOk(dir.path, ['init']);
+  });
+  afterEach(() => dir.cleanup());
+  const dst = () => join(dir.path, 'dst.db');
+
+  it('a condition the engine cannot resolve names the table and the engine’s complaint, for clone and verify', () => {
+    const r = redb(dir.path, ['clone', 'sqlite:src.db', 'sqlite:dst.db', '--where', 'Track:Bogus > 1']);
+    expect(r.code).toBe(1);
+    expect(errorCode(r)).toBe('REDB_CLONE_WHERE_INVALID');
+    expect(r.stderr).toContain('--where for Track');
+    expect(r.stderr).toContain('no such column: Bogus');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(dst())).toBe(false);
+
+    redbOk(dir.path, ['clone', 'sqlite:src.db', 'sqlite:dst.db', '--tables', 'Genre']);
+    const v = redb(dir.path, ['verify', 'sqlite:src.db', 'sqlite:dst.db', '--tables', 'Genre', '--where', 'Genre:Name >>> 1']);
+    expect(v.code).toBe(1);
+    expect(errorCode(v)).toBe('REDB_CLONE_WHERE_INVALID');
+    expect(v.stderr).toContain('syntax error');
+  });
+
+  it('a condition that would strand referring rows is refused with their counts and a --where that fits', () => {
+    const cut = 'Milliseconds > 300000';
+    // What the refusal must report, counted here straight from the source.
+    const stranded = (child: string) => sqliteQuery<{ n: number }>(src, `SELECT count(*) AS n FROM ${child} WHERE TrackId NOT IN (SELECT TrackId FROM Track WHERE ${cut})`)[0]?.n;
+    expect(stranded('InvoiceLine')).toBeGreaterThan(0);
+    const r = redb(dir.path, ['clone', 'sqlite:src.db', 'sqlite:dst.db', '--where', `Track:${cut}`]);
+    expect(r.code).toBe(1);
+    expect(errorCode(r)).toBe('REDB_CLONE_WHERE_BREAKS_KEY');
+    expect(r.stderr).toContain(`${stranded('InvoiceLine')} rows of InvoiceLine (foreign key InvoiceLine(TrackId) → Track(TrackId))`);
+    expect(r.stderr).toContain(`${stranded('PlaylistTrack')} rows of PlaylistTrack (foreign key PlaylistTrack(TrackId) → Track(TrackId))`);
+    expect(existsSync(dst())).toBe(false);
+
+    // The conditions the hint offers, taken as they are, give a copy whose foreign keys hold.
+    const offered = [...r.stderr.matchAll(/--where '([^']+)'/g)].map((m) => m[1] as string);
+    expect(offered.map((w) => w.split(':')[0])).toEqual(['InvoiceLine', 'PlaylistTrack']);
+    const ok = redb(dir.path, ['clone', 'sqlite:src.db', 'sqlite:dst.db', '--json', '--where', `Track:${cut}`, ...offered.flatMap((w) => ['--where', w])]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const tracks = sqliteQuery<{ n: number }>(src, `SELECT count(*) AS n FROM Track WHERE ${cut}`)[0]?.n;
+    expect(sqliteQuery<{ n: number }>(dst(), 'SELECT count(*) AS n FROM Track')[0]?.n).toBe(tracks);
+    expect(sqliteQuery(dst(), 'PRAGMA foreign_key_check')).toEqual([]);
+    expect(sqliteQuery<{ table: string }>(dst(), 'SELECT "table" FROM pragma_foreign_key_list(\'InvoiceLine\')').map((f) => f.table)).toContain('Track');
+  });
+
+  it('a row the target refuses during the copy is named with the table and how to go on', () => {
+    const db = new Sqlite(dst());
+    db.exec('CREATE TABLE Genre (GenreId INTEGER PRIMARY KEY, Name NVARCHAR(120) CHECK (length(Name) < 10))');
+    db.close();
+    const r = redb(dir.path, ['clone', 'sqlite:src.db', 'sqlite:dst.db', '--tables', 'Genre', '--data-only']);
+    expect(r.code).toBe(1);
+    expect(errorCode(r)).toBe('REDB_CLONE_COPY_FAILED');
+    expect(r.stderr).toContain('copying Genre');
+    expect(r.stderr).toContain('CHECK constraint failed');
+    expect(r.stderr).toContain('--resume');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('clone names types it cannot map, and lossy choices (real PostgreSQL)', () => {
   let dir: ReturnType<typeof tempDir>;
   let source: ScratchDb;
@@ -108,5 +174,46 @@ describe('clone names types it cannot map, and lossy choices (real PostgreSQL)',
     expect(lossy.code, lossy.stderr).toBe(0);
     expect(sqliteQuery(join(dir.path, 'out.db'), 'SELECT id, name, spot FROM places')).toEqual([{ id: 1, name: 'home', spot: '(1,2)' }]);
     expect(sqliteQuery(join(dir.path, 'out.db'), 'SELECT amount FROM prices')).toEqual([{ amount: 9.99 }]);
+  });
+});
+
+describe('a key the target cannot build after the load is named, with the rows left in (PostgreSQL → MariaDB)', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let source: ScratchDb;
+  let target: ScratchDb;
+  beforeAll(async () => {
+    dir = tempDir('redb-clone-finish-');
+    redbOk(dir.path, ['init']);
+    source = await postgresEngine.create();
+    target = await mysqlEngine.create();
+    // Distinct to PostgreSQL; the same to MariaDB's case-insensitive default collation.
+    await pgExec(source.url, "CREATE TABLE code (id int PRIMARY KEY, code varchar(10) NOT NULL); CREATE UNIQUE INDEX code_code ON code (code); INSERT INTO code VALUES (1, 'abc'), (2, 'ABC');");
+  });
+  afterAll(async () => {
+    await source?.drop();
+    await target?.drop();
+    dir?.cleanup();
+  });
+
+  it('REDB_CLONE_FINISH_FAILED says the rows are in, which statement failed, and how to go on', async () => {
+    const r = redbPw(dir.path, ['clone', envUrl(source.url), envUrl(target.url), '--allow', 'lossy']);
+    expect(r.code).toBe(1);
+    expect(errorCode(r)).toBe('REDB_CLONE_FINISH_FAILED');
+    expect(r.stderr).toContain('the rows are in');
+    expect(r.stderr).toContain('CREATE UNIQUE INDEX `code_code`');
+    expect(r.stderr).toContain('Duplicate entry');
+    expect(r.stderr).toContain('--resume');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await mysqlRows(target, 'SELECT id, code FROM code ORDER BY id')).toEqual([
+      { id: 1, code: 'abc' },
+      { id: 2, code: 'ABC' },
+    ]);
+
+    // As the hint says: once the cause is fixed, --resume keeps the rows and adds what is missing.
+    await mysqlRows(target, 'ALTER TABLE code MODIFY code varchar(10) COLLATE utf8mb4_bin NOT NULL');
+    const resumed = redbPw(dir.path, ['clone', envUrl(source.url), envUrl(target.url), '--allow', 'lossy', '--resume', '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(cloneResult(resumed).verify?.every((c) => c.match)).toBe(true);
+    expect(await mysqlRows(target, "SELECT non_unique AS n FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name = 'code_code'")).toEqual([{ n: 0 }]);
   });
 });

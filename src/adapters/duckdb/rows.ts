@@ -63,6 +63,10 @@ function reader(connection: DuckDBConnection): RowReader {
   return {
     readBatches: (table, options) => batched(rowsOf(connection, selectSql(qname(table), options, quoteIdent, literal)), options.batchRows),
     count: (table, where) => count(connection, table, where),
+    quote: quoteIdent,
+    async probe(table, where) {
+      await connection.run(`SELECT 1 FROM ${qname(table)} WHERE (${where}) LIMIT 0`);
+    },
     async portableChecksum(table, columns, where) {
       const text = canonicalRow(CANONICAL, columns, quoteIdent);
       if (text === undefined) return undefined;

@@ -39,6 +39,10 @@ function reader(driver: Driver): RowReader {
       const [rows] = await driver.query(`SELECT COUNT(*) AS n FROM ${name(table)}${whereSql(where)}`);
       return Number((rows as { n: number | string }[])[0]?.n ?? 0);
     },
+    quote: quoteIdent,
+    async probe(table, where) {
+      await driver.query(`SELECT 1 FROM ${name(table)}${whereSql(where)} LIMIT 0`);
+    },
     async portableChecksum(table, columns, where) {
       const text = canonicalRow(CANONICAL, columns, quoteIdent);
       if (text === undefined) return undefined;

@@ -168,6 +168,10 @@ function reader(client: Client): RowReader {
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${qname(table)}${whereSql(where)}`);
       return Number(rows[0]?.n ?? 0);
     },
+    quote: quoteIdent,
+    async probe(table, where) {
+      await client.query(`SELECT 1 FROM ${qname(table)}${whereSql(where)} LIMIT 0`);
+    },
     // Each row hashed by the server, summed in numeric so that it never overflows. By value: each
     // column with its type's own hash function (hash_record_extended, PostgreSQL 14 and later),
     // several times cheaper than text, for built-in types (typesOf); by text: the row's text with

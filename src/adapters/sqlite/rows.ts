@@ -52,6 +52,10 @@ function reader(db: Database): RowReader {
     async count(table, where) {
       return Number(db.prepare(`SELECT count(*) FROM ${name(table)}${whereSql(where)}`).pluck().get());
     },
+    quote: quoteIdent,
+    async probe(table, where) {
+      db.prepare(`SELECT 1 FROM ${name(table)}${whereSql(where)} LIMIT 0`).all();
+    },
     async portableChecksum(table, columns, where) {
       const text = canonicalRow(CANONICAL, columns, quoteIdent);
       if (text === undefined) return undefined;
