@@ -255,6 +255,11 @@ export const errors = {
     hint: 'bring the target table to the source schema first (redb migrate), or clone without --data-only',
     data: { db: dbName, table, column },
   })),
+  cloneSameDatabase: define('REDB_CLONE_SAME_DATABASE', (source: string, target: string) => ({
+    message: `${source} and ${target} are the same database: a clone into itself would overwrite (with --truncate, empty) what it reads; nothing was changed`,
+    hint: 'name another database as the target (on a server, create it first; a file database is created for you)',
+    data: { source, target },
+  })),
   cloneWhereInvalid: define('REDB_CLONE_WHERE_INVALID', (dbName: string, table: string, condition: string, detail: string) => ({
     message: `--where for ${table} does not run on ${dbName}: ${detail}`,
     hint: `the condition follows WHERE as it is, so write it in that engine's SQL over ${table}'s own column names`,

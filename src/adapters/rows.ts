@@ -1,3 +1,5 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Table } from '../unified/index.js';
 import type { DbTarget } from './adapter.js';
@@ -110,6 +112,18 @@ export interface RowsAdapter {
   openSource(target: DbTarget, options: { readonly jobs: number }): Promise<RowSource>;
   /** Opens the database, creating it first where it is a file. */
   openTarget(target: DbTarget, options: { readonly jobs: number }): Promise<RowTarget>;
+  /**
+   * What tells this database apart from every other, however its URL spells it: two URLs with the
+   * same identity name one database. Undefined where each open is a new database (in memory).
+   */
+  identity(target: DbTarget): Promise<string | undefined>;
+}
+
+/** A database file's identity: its real path (through symbolic links), whether or not it exists yet. */
+export function fileIdentity(file: string): string {
+  if (existsSync(file)) return realpathSync(file);
+  const dir = dirname(resolve(file));
+  return join(existsSync(dir) ? realpathSync(dir) : dir, basename(file));
 }
 
 /** Batches of at most `size` items from an async stream of items. */

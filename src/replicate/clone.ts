@@ -59,8 +59,12 @@ const rowMask = (masker: Masker | undefined, pair: TablePair) => masker?.rowMask
 export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
   const { source, target, signal } = req;
   const onEvent: OnEvent = req.onEvent ?? (() => undefined);
-  const checkpoints = await openCheckpoints(req.checkpointFile, source.name, target.name, req.resume === true);
   const targetRows = await loadRows(target.engine);
+  if (source.engine === target.engine) {
+    const [a, b] = await Promise.all([targetRows.identity(source.target), targetRows.identity(target.target)]);
+    if (a !== undefined && a === b) throw errors.cloneSameDatabase(source.name, target.name);
+  }
+  const checkpoints = await openCheckpoints(req.checkpointFile, source.name, target.name, req.resume === true);
   // One handle on the target at a time: an embedded engine must not have its file open twice.
   const withTarget = async <T>(use: (rows: RowTarget) => Promise<T>, jobs: number): Promise<T> => {
     const rows = await targetRows.openTarget(target.target, { jobs });

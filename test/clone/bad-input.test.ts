@@ -1,10 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { chinookCopy, errorCode, redb, redbOk } from '../support/cli.js';
 import { mysqlEngine, mysqlRows } from '../support/mysql.js';
-import { pgExec, postgresEngine } from '../support/postgres.js';
+import { pgExec, pgQuery, postgresEngine } from '../support/postgres.js';
 import { tempDir, type ScratchDb } from '../support/scratch.js';
 import { cloneResult, envUrl, redbPw, sqliteQuery } from './helpers.js';
 
@@ -50,6 +50,17 @@ describe('clone refuses bad input with a clear error and changes nothing (SQLite
     expect(errorCode(r)).toBe('REDB_POLICY_UNKNOWN_COLUMN');
     expect(r.stderr).toContain('Customer.Emial');
     expect(existsSync(join(dir.path, 'dst.db'))).toBe(false);
+  });
+
+  it('a database cloned into itself, however its path is spelled, is refused and keeps its rows', () => {
+    symlinkSync(join(dir.path, 'src.db'), join(dir.path, 'alias.db'));
+    for (const other of ['sqlite:./src.db', 'sqlite:alias.db', `sqlite:${join(dir.path, 'src.db')}`]) {
+      const r = redb(dir.path, ['clone', 'sqlite:src.db', other, '--truncate', '--yes']);
+      expect(r.code).toBe(1);
+      expect(errorCode(r)).toBe('REDB_CLONE_SAME_DATABASE');
+      expect(r.stderr).toContain('nothing was changed');
+    }
+    expect(sqliteQuery<{ n: number }>(join(dir.path, 'src.db'), 'SELECT count(*) AS n FROM Track')[0]?.n).toBe(3503);
   });
 
   it('a table that is not there, a malformed --where, and --resume outside a repository', () => {
@@ -193,6 +204,16 @@ describe('a key the target cannot build after the load is named, with the rows l
     await source?.drop();
     await target?.drop();
     dir?.cleanup();
+  });
+
+  it('the same server database under another host name or the same URL is refused, on PostgreSQL and MariaDB', async () => {
+    const alias = source.url.replace('@127.0.0.1:', '@localhost:');
+    expect(alias).not.toBe(source.url);
+    const pg = redbPw(dir.path, ['clone', envUrl(source.url), envUrl(alias), '--truncate', '--yes']);
+    expect(errorCode(pg), pg.stderr).toBe('REDB_CLONE_SAME_DATABASE');
+    const my = redbPw(dir.path, ['clone', envUrl(target.url), envUrl(target.url), '--truncate', '--yes']);
+    expect(errorCode(my), my.stderr).toBe('REDB_CLONE_SAME_DATABASE');
+    expect(await pgQuery(source.url, 'SELECT count(*)::int AS n FROM code')).toEqual([{ n: 2 }]);
   });
 
   it('REDB_CLONE_FINISH_FAILED says the rows are in, which statement failed, and how to go on', async () => {

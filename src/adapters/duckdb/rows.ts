@@ -2,8 +2,8 @@ import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql } from '../canonical-sql.js';
-import { batched, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
-import { openDuckdb } from './connect.js';
+import { batched, fileIdentity, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { duckdbFile, MEMORY, openDuckdb } from './connect.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /**
@@ -184,4 +184,9 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
   };
 }
 
-export const duckdbRows: RowsAdapter = { openSource, openTarget };
+async function identity(target: DbTarget): Promise<string | undefined> {
+  const file = duckdbFile(target);
+  return file === MEMORY ? undefined : `duckdb:${fileIdentity(file)}`;
+}
+
+export const duckdbRows: RowsAdapter = { openSource, openTarget, identity };

@@ -179,4 +179,15 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
   };
 }
 
-export const mysqlRows: RowsAdapter = { openSource, openTarget };
+/** The database's name on a server told apart by its host name, port and data folder. */
+async function identity(target: DbTarget): Promise<string> {
+  const driver = await openMysql(target, {});
+  try {
+    const [rows] = await driver.query("SELECT CONCAT(DATABASE(), '@', @@hostname, ':', @@port, ':', @@datadir) AS id");
+    return `mysql:${(rows as { id: string }[])[0]?.id ?? ''}`;
+  } finally {
+    await driver.end().catch(() => undefined);
+  }
+}
+
+export const mysqlRows: RowsAdapter = { openSource, openTarget, identity };

@@ -331,4 +331,15 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
   };
 }
 
-export const postgresRows: RowsAdapter = { openSource, openTarget };
+/** The database's name on a server told apart by its start time and port (host names and addresses may alias one another). */
+async function identity(target: DbTarget): Promise<string> {
+  const client = await open(target);
+  try {
+    const { rows } = await client.query<{ id: string }>("SELECT current_database() || '@' || pg_postmaster_start_time()::text || ':' || coalesce(inet_server_port(), 0) AS id");
+    return `postgres:${rows[0]?.id ?? ''}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export const postgresRows: RowsAdapter = { openSource, openTarget, identity };

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, md5Sum, trimFraction, type CanonicalSql } from '../canonical-sql.js';
-import { selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { fileIdentity, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { parseDbUrl } from '../url.js';
 import { quoteIdent } from './compile.js';
 
@@ -15,10 +15,14 @@ import { quoteIdent } from './compile.js';
 
 type Database = import('better-sqlite3').Database;
 
+function fileOf(target: DbTarget): string {
+  const path = parseDbUrl(target.url).path as string;
+  return path === ':memory:' || isAbsolute(path) ? path : resolve(target.cwd, path);
+}
+
 async function open(target: DbTarget, create: boolean): Promise<Database> {
   const { default: Sqlite } = await import('better-sqlite3');
-  const path = parseDbUrl(target.url).path as string;
-  const file = isAbsolute(path) ? path : resolve(target.cwd, path);
+  const file = fileOf(target);
   try {
     const db = new Sqlite(file, { fileMustExist: !create });
     // 64-bit integers arrive exactly, as bigint.
@@ -158,4 +162,9 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
   };
 }
 
-export const sqliteRows: RowsAdapter = { openSource, openTarget };
+async function identity(target: DbTarget): Promise<string | undefined> {
+  const file = fileOf(target);
+  return file === ':memory:' || file === '' ? undefined : `sqlite:${fileIdentity(file)}`;
+}
+
+export const sqliteRows: RowsAdapter = { openSource, openTarget, identity };
