@@ -115,9 +115,12 @@ export const errors = {
     hint: `redb db remove ${dbName} first, or choose another name`,
     data: { db: dbName },
   })),
-  dbUnreachable: define('REDB_DB_UNREACHABLE', (target: string, detail: string) => ({
+  dbUnreachable: define('REDB_DB_UNREACHABLE', (target: string, detail: string, kind: 'server' | 'file' = 'server') => ({
     message: `cannot reach database ${target}: ${detail}`,
-    hint: 'check the URL with `redb db list`, that the server is running, and the credentials',
+    hint:
+      kind === 'file'
+        ? 'check the URL with `redb db list` and that the file (and its folder) exists and can be opened; a relative path is taken from the project root, or from the current folder outside a project'
+        : 'check the URL with `redb db list`, that the server is running, and the credentials',
     data: { db: target, detail },
   })),
   invalidName: define('REDB_INVALID_NAME', (what: string, value: string, rule: string) => ({

@@ -1,13 +1,9 @@
 import { resolve } from 'node:path';
-import { loadAdapter } from '../adapters/registry.js';
-import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
-import { errors, isRedbError } from '../errors.js';
-import type { Store } from '../repo/paths.js';
+import { errors } from '../errors.js';
 import { checkpointFile } from '../replicate/checkpoints.js';
 import { cloneDatabase, type CloneResult } from '../replicate/clone.js';
-import type { Endpoint } from '../replicate/endpoint.js';
 import type { OnEvent } from '../replicate/events.js';
-import { findStore, resolveDb, type OpContext, type ResolvedDb } from './context.js';
+import { openEndpoint, optionalStore, type OpContext } from './context.js';
 
 export type { CloneResult } from '../replicate/clone.js';
 export type { CloneEvent } from '../replicate/events.js';
@@ -39,27 +35,6 @@ export interface CloneOptions {
 
 export const DEFAULT_JOBS = 4;
 export const DEFAULT_BATCH_ROWS = 10_000;
-
-/** The project, when there is one: clone and verify also run on plain URLs outside any. */
-export function optionalStore(ctx: OpContext): Store | undefined {
-  try {
-    return findStore(ctx);
-  } catch (e) {
-    if (isRedbError(e) && e.code === 'REDB_NOT_A_REPOSITORY') return undefined;
-    throw e;
-  }
-}
-
-/** A bound name (inside a project) or a URL, resolved to what the data plane connects to. */
-export async function openEndpoint(store: Store | undefined, nameOrUrl: string, ctx: OpContext): Promise<Endpoint & { readonly db: ResolvedDb }> {
-  let db: ResolvedDb;
-  if (store !== undefined) db = await resolveDb(store, nameOrUrl);
-  else if (/^[a-z+]+:/i.test(nameOrUrl)) db = { name: redactUrl(nameOrUrl), engine: parseDbUrl(nameOrUrl).engine, url: nameOrUrl };
-  else throw errors.notARepository(resolve(ctx.cwd));
-  const adapter = await loadAdapter(db.engine);
-  const url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
-  return { db, name: db.name, engine: db.engine, adapter, target: { name: db.name, url, cwd: store?.root ?? ctx.cwd } };
-}
 
 /** `table:condition` pairs; the condition may itself hold colons. */
 export function parseWhere(items: readonly string[] | undefined): Map<string, string> {

@@ -2,10 +2,11 @@ import { resolve } from 'node:path';
 import type { Adapter, Connection, DbTarget } from '../adapters/adapter.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
-import { errors, RedbError } from '../errors.js';
+import { errors, isRedbError, RedbError } from '../errors.js';
 import { changedSchemas, headCommit, readCommitInfo, readConfig, readDbState, readPendingRenames, readSchemaAt, readSchemaDir, readWorkingTree, renamesBetween, resolveCommit, type Side, type Store } from '../repo/index.js';
 import { emptySchema, filesDigest, reverseRenames, schemaToFiles, type Engine, type Rename, type Schema } from '../unified/index.js';
-import type { OpContext } from './find-store.js';
+import type { Endpoint } from '../replicate/endpoint.js';
+import { findStore, type OpContext } from './find-store.js';
 
 export { findStore, type OpContext } from './find-store.js';
 
@@ -16,13 +17,30 @@ export interface ResolvedDb {
   readonly url: string;
 }
 
-/** A bound database by name, or a database URL given directly. */
-export async function resolveDb(store: Store, nameOrUrl: string): Promise<ResolvedDb> {
-  const config = await readConfig(store);
-  const bound = config.databases[nameOrUrl];
+/** The project, when there is one: clone, verify and mask suggest also run on plain URLs outside any. */
+export function optionalStore(ctx: OpContext): Store | undefined {
+  try {
+    return findStore(ctx);
+  } catch (e) {
+    if (isRedbError(e) && e.code === 'REDB_NOT_A_REPOSITORY') return undefined;
+    throw e;
+  }
+}
+
+/** A bound name (inside a project) or a URL, resolved to what the data plane connects to. */
+export async function openEndpoint(store: Store | undefined, nameOrUrl: string, ctx: OpContext): Promise<Endpoint & { readonly db: ResolvedDb }> {
+  const db = await resolveDb(store, nameOrUrl, ctx.cwd);
+  const adapter = await loadAdapter(db.engine);
+  const url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
+  return { db, name: db.name, engine: db.engine, adapter, target: { name: db.name, url, cwd: store?.root ?? ctx.cwd } };
+}
+
+/** A bound database by name (inside a project), or a database URL given directly (anywhere). */
+export async function resolveDb(store: Store | undefined, nameOrUrl: string, cwd = process.cwd()): Promise<ResolvedDb> {
+  const bound = store === undefined ? undefined : (await readConfig(store)).databases[nameOrUrl];
   if (bound !== undefined) return { name: nameOrUrl, engine: parseDbUrl(bound.url).engine, url: bound.url };
   if (/^[a-z+]+:/i.test(nameOrUrl)) return { name: redactUrl(nameOrUrl), engine: parseDbUrl(nameOrUrl).engine, url: nameOrUrl };
-  throw errors.dbNotFound(nameOrUrl);
+  throw store === undefined ? errors.notARepository(resolve(cwd)) : errors.dbNotFound(nameOrUrl);
 }
 
 export interface OpenDb {
@@ -32,10 +50,10 @@ export interface OpenDb {
   readonly connection: Connection;
 }
 
-export async function openDb(store: Store, db: ResolvedDb, ctx: OpContext): Promise<OpenDb> {
+export async function openDb(store: Store | undefined, db: ResolvedDb, ctx: OpContext): Promise<OpenDb> {
   const adapter = await loadAdapter(db.engine);
   const url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
-  const target: DbTarget = { name: db.name, url, cwd: store.root };
+  const target: DbTarget = { name: db.name, url, cwd: store?.root ?? ctx.cwd };
   try {
     const connection = await adapter.connect(target, { signal: ctx.signal });
     return { db, target, adapter, connection };
@@ -46,8 +64,8 @@ export async function openDb(store: Store, db: ResolvedDb, ctx: OpContext): Prom
 }
 
 /** Open, use and always close a database. */
-export async function withDb<T>(store: Store, nameOrUrl: string, ctx: OpContext, use: (open: OpenDb) => Promise<T>): Promise<T> {
-  const open = await openDb(store, await resolveDb(store, nameOrUrl), ctx);
+export async function withDb<T>(store: Store | undefined, nameOrUrl: string, ctx: OpContext, use: (open: OpenDb) => Promise<T>): Promise<T> {
+  const open = await openDb(store, await resolveDb(store, nameOrUrl, ctx.cwd), ctx);
   try {
     return await use(open);
   } finally {

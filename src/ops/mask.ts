@@ -1,5 +1,5 @@
 import { maskTableOf, renderPolicy, suggestRules, type MaskTable, type Suggestion } from '../policy/index.js';
-import { findStore, withDb, type OpContext } from './context.js';
+import { optionalStore, withDb, type OpContext } from './context.js';
 
 /** Rows read per table to recognise values (e-mail addresses, phone and card numbers). */
 export const SAMPLE_ROWS = 100;
@@ -21,8 +21,8 @@ const tableName = (t: MaskTable) => (t.schema === undefined ? t.name : `${t.sche
 
 /** Propose a masking policy for a database from its column names and a sample of its rows. */
 export async function maskSuggest(ctx: OpContext & { db: string }): Promise<MaskSuggestResult> {
-  const store = findStore(ctx);
-  return withDb(store, ctx.db, ctx, async ({ connection, db }) => {
+  // A bound name inside a project, or a URL anywhere: a policy is often written before the project exists.
+  return withDb(optionalStore(ctx), ctx.db, ctx, async ({ connection, db }) => {
     const schema = await connection.introspect({ signal: ctx.signal });
     const tables = schema.tables.map(maskTableOf);
     const warnings: string[] = [];

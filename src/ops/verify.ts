@@ -6,7 +6,8 @@ import { introspect } from '../replicate/endpoint.js';
 import { pairTable } from '../replicate/pairing.js';
 import { selectTables } from '../replicate/schema-phases.js';
 import { verifyPairs, type TableCheck } from '../replicate/verify.js';
-import { DEFAULT_BATCH_ROWS, DEFAULT_JOBS, openEndpoint, optionalStore, parseWhere } from './clone.js';
+import { DEFAULT_BATCH_ROWS, DEFAULT_JOBS, parseWhere } from './clone.js';
+import { openEndpoint, optionalStore } from './context.js';
 import type { OpContext } from './context.js';
 
 export type { TableCheck } from '../replicate/verify.js';

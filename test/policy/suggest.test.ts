@@ -120,7 +120,21 @@ describe('redb mask suggest', () => {
     const r = redb(dir.path, ['mask', 'suggest', `sqlite:${join(dir.path, 'missing.db')}`]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error\[REDB_DB_UNREACHABLE\]: .*no SQLite database at/);
+    expect(r.stderr).toContain('that the file (and its folder) exists');
     expect(r.stdout).toBe('');
+  });
+
+  test('runs on a URL outside any project, as clone does; a bound name there says there is no project', () => {
+    const outside = tempDir('redb-norepo-');
+    try {
+      const file = chinookCopy(outside.path, 'src.db');
+      expect(entries(redbOk(outside.path, ['mask', 'suggest', `sqlite:${file}`]).stdout)['Customer.Email']).toBe('email');
+      const named = redb(outside.path, ['mask', 'suggest', 'prod']);
+      expect(named.code).toBe(1);
+      expect(named.stderr).toMatch(/^error\[REDB_NOT_A_REPOSITORY\]/);
+    } finally {
+      outside.cleanup();
+    }
   });
 });
 

@@ -36,7 +36,7 @@ export function duckdbFile(target: DbTarget): string {
  */
 export async function openDuckdb(target: DbTarget, options: OpenOptions = {}): Promise<DuckdbHandle> {
   const file = duckdbFile(target);
-  if (file !== MEMORY && options.create !== true && !existsSync(file)) throw errors.dbUnreachable(target.name, `no DuckDB database at ${file}`);
+  if (file !== MEMORY && options.create !== true && !existsSync(file)) throw errors.dbUnreachable(target.name, `no DuckDB database at ${file}`, 'file');
   return openFile(target.name, file, options.readOnly === true);
 }
 
@@ -49,7 +49,7 @@ async function openFile(name: string, file: string, readOnly: boolean): Promise<
   try {
     instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {});
   } catch (e) {
-    throw errors.dbUnreachable(name, e instanceof Error ? e.message : String(e)).because(e);
+    throw errors.dbUnreachable(name, e instanceof Error ? e.message : String(e), 'file').because(e);
   }
   try {
     const connection = await instance.connect();
@@ -67,6 +67,6 @@ async function openFile(name: string, file: string, readOnly: boolean): Promise<
     };
   } catch (e) {
     instance.closeSync();
-    throw errors.dbUnreachable(name, e instanceof Error ? e.message : String(e)).because(e);
+    throw errors.dbUnreachable(name, e instanceof Error ? e.message : String(e), 'file').because(e);
   }
 }

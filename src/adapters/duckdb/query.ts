@@ -19,7 +19,7 @@ async function open(target: DbTarget, options: { readonly timeoutMs: number }): 
     await handle.connection.run('SET lock_configuration = true');
   } catch (e) {
     handle.close();
-    throw errors.dbUnreachable(target.name, message(e)).because(e);
+    throw errors.dbUnreachable(target.name, message(e), 'file').because(e);
   }
   // DuckDB has no statement timeout setting; interrupting the connection is its equivalent.
   let timer: NodeJS.Timeout | undefined;

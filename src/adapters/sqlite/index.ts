@@ -52,7 +52,7 @@ async function connect(target: DbTarget): Promise<Connection> {
     db.pragma('foreign_keys = ON');
   } catch (e) {
     const detail = e instanceof Error && /unable to open|does not exist/i.test(e.message) ? `no SQLite database at ${file}` : String(e instanceof Error ? e.message : e);
-    throw errors.dbUnreachable(target.name, detail).because(e);
+    throw errors.dbUnreachable(target.name, detail, 'file').because(e);
   }
   return connection(db, target.name, file);
 }
@@ -64,7 +64,7 @@ function connection(db: Database, name: string, file: string): Connection {
         return introspectSqlite(db);
       } catch (e) {
         if (e instanceof Error && /file is not a database/i.test(e.message)) {
-          throw errors.dbUnreachable(name, `${file} is not a SQLite database`).because(e);
+          throw errors.dbUnreachable(name, `${file} is not a SQLite database`, 'file').because(e);
         }
         throw e;
       }

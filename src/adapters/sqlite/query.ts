@@ -23,7 +23,7 @@ async function open(target: DbTarget): Promise<ReadOnlySession> {
     db = new Sqlite(file, { readonly: true, fileMustExist: true });
     db.pragma('query_only = ON');
   } catch (e) {
-    throw errors.dbUnreachable(target.name, message(e)).because(e);
+    throw errors.dbUnreachable(target.name, message(e), 'file').because(e);
   }
   // An iterator left open keeps the connection busy, and close() would fail.
   let reading: IterableIterator<unknown[]> | undefined;

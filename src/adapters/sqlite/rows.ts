@@ -29,7 +29,7 @@ async function open(target: DbTarget, create: boolean): Promise<Database> {
     db.defaultSafeIntegers(true);
     return db;
   } catch (e) {
-    throw errors.dbUnreachable(target.name, e instanceof Error && /unable to open|does not exist/i.test(e.message) ? `no SQLite database at ${file}` : String(e)).because(e);
+    throw errors.dbUnreachable(target.name, e instanceof Error && /unable to open|does not exist/i.test(e.message) ? `no SQLite database at ${file}` : String(e), 'file').because(e);
   }
 }
 
