@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { load as parseYaml, YAMLException } from 'js-yaml';
 import { z } from 'zod';
 import { errors } from '../errors.js';
+import { typeContradiction, type ColumnType } from './column-type.js';
 import { Engine, MODEL_VERSION, Schema, type SchemaInput, type Table, type View } from './model.js';
 import { KINDS, OBJECT_KINDS, allObjects, kindOfDir, objectKey, objectsOf, type ObjectKind } from './objects.js';
 import { emitYaml } from './yaml-emit.js';
@@ -126,11 +127,32 @@ function parseFile(path: string, text: string, root: string): unknown {
   }
 }
 
+/** The first column type within `value` (a parsed object file) whose fields contradict its native spelling. */
+function contradiction(value: unknown, path: readonly (string | number)[]): { field: string; detail: string } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.kind === 'string' && typeof v.native === 'string') {
+    // Validated already by the object's schema: anything with a kind and a native spelling is a column type.
+    const found = typeContradiction(v as ColumnType);
+    return found === undefined ? undefined : { field: [...path, found.field].join('.'), detail: found.detail };
+  }
+  for (const [key, inner] of Array.isArray(value) ? value.entries() : Object.entries(v)) {
+    const found = contradiction(inner, [...path, key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+export interface ReadOptions {
+  /** Hand-edited files (a working tree): also check that each column type's fields agree with its native spelling. */
+  readonly edited?: boolean;
+}
+
 /**
  * Read a schema back from its files, validating each one and reporting the file and field at fault.
  * `root` prefixes file names in messages (e.g. `schema/`).
  */
-export function schemaFromFiles(files: ReadonlyMap<string, string>, root = ''): Schema {
+export function schemaFromFiles(files: ReadonlyMap<string, string>, root = '', options: ReadOptions = {}): Schema {
   const collections: Record<string, unknown[]> = {};
   let meta: z.infer<typeof Meta> | undefined;
   for (const [path, text] of [...files].sort(([a], [b]) => byText(a, b))) {
@@ -157,6 +179,8 @@ export function schemaFromFiles(files: ReadonlyMap<string, string>, root = ''): 
       const { field, detail } = zodField(result.error);
       throw errors.invalidSchemaFile(`${root}${path}`, field, detail);
     }
+    const contradicted = options.edited === true ? contradiction(result.data, []) : undefined;
+    if (contradicted !== undefined) throw errors.invalidSchemaFile(`${root}${path}`, contradicted.field, contradicted.detail);
     const expected = objectPath(kind, result.data);
     if (expected !== path) {
       throw errors.invalidSchemaFile(

@@ -44,3 +44,36 @@ export const ColumnType = z.discriminatedUnion('kind', [
 export type ColumnType = z.infer<typeof ColumnType>;
 
 export type ColumnTypeKind = ColumnType['kind'];
+
+/**
+ * Where a type's fields contradict the numbers in its `native` spelling (a hand edit that changed one
+ * and not the other): the field and what each says; undefined when they agree or cannot be compared.
+ * Both must agree: same-engine DDL is written from `native`, while diffs and hazards read the fields.
+ */
+export function typeContradiction(type: ColumnType): { readonly field: string; readonly detail: string } | undefined {
+  if (type.kind === 'array') {
+    const inner = typeContradiction(type.of);
+    return inner === undefined ? undefined : { field: `of.${inner.field}`, detail: inner.detail };
+  }
+  const numbers = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)/.exec(type.native);
+  if (numbers === null) return undefined;
+  const check = (field: string, value: number | undefined, spelled: string | undefined) =>
+    value === undefined || spelled === undefined || value === Number(spelled)
+      ? undefined
+      : { field, detail: `native ${type.native} says ${spelled}, but ${field} says ${value}: change both together` };
+  switch (type.kind) {
+    case 'text':
+    case 'binary':
+    case 'bit':
+      return check('length', type.length, numbers[1]);
+    case 'decimal':
+      return check('precision', type.precision, numbers[1]) ?? check('scale', type.scale, numbers[2]);
+    case 'time':
+    case 'timestamp':
+      return check('precision', type.precision, numbers[1]);
+    case 'vector':
+      return check('dims', type.dims, numbers[1]);
+    default:
+      return undefined;
+  }
+}

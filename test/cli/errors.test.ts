@@ -40,6 +40,23 @@ describe('bad input gets a clear error and loses nothing', () => {
     expect(r.stderr).toContain('schema/tables/Album.yaml: columns.0.nullable');
   });
 
+  it('a type whose fields contradict its native spelling (one edited, not the other) is an error, not a silent no-op', () => {
+    const file = join(dir.path, 'schema/tables/Album.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('native: NVARCHAR(160), length: 160');
+    // Same-engine DDL is written from native, hazards read length: an edit to one alone would mislead both.
+    writeFileSync(file, text.replace('native: NVARCHAR(160), length: 160', 'native: NVARCHAR(160), length: 200'));
+    const lengthOnly = redb(dir.path, ['diff']);
+    expect(lengthOnly.code).toBe(1);
+    expect(errorCode(lengthOnly)).toBe('REDB_INVALID_SCHEMA_FILE');
+    expect(lengthOnly.stderr).toContain('schema/tables/Album.yaml: columns.1.type.length: native NVARCHAR(160) says 160, but length says 200');
+    writeFileSync(file, text.replace('native: NVARCHAR(160), length: 160', 'native: NVARCHAR(100), length: 160'));
+    expect(errorCode(redb(dir.path, ['commit', '-m', 'narrow']))).toBe('REDB_INVALID_SCHEMA_FILE');
+    // Both together are a change like any other.
+    writeFileSync(file, text.replace('native: NVARCHAR(160), length: 160', 'native: NVARCHAR(200), length: 200'));
+    expect(redbOk(dir.path, ['diff']).stdout).toContain('Album.Title  type NVARCHAR(160) → NVARCHAR(200)');
+  });
+
   it('reports YAML that does not parse, with the line', () => {
     writeFileSync(join(dir.path, 'schema/tables/Album.yaml'), 'name: Album\ncolumns: [\n  - oops: {\n');
     const r = redb(dir.path, ['diff']);

@@ -9,6 +9,7 @@ import {
   normalizeSchema,
   schemaFromFiles,
   schemaToFiles,
+  typeContradiction,
   type Column,
   type SchemaInput,
 } from '../../src/unified/index.js';
@@ -127,5 +128,29 @@ describe('structural equality', () => {
     expect(deepEqual([1, 2], [2, 1])).toBe(false);
     expect(deepEqual({ a: [] }, { a: {} })).toBe(false);
     expect(deepEqual(null, {})).toBe(false);
+  });
+});
+
+describe('column types whose fields contradict their native spelling', () => {
+  it('agree when the numbers match or cannot be compared', () => {
+    expect(typeContradiction({ kind: 'text', native: 'character varying(24)', length: 24 })).toBeUndefined();
+    expect(typeContradiction({ kind: 'text', native: 'text', length: 65535 })).toBeUndefined();
+    expect(typeContradiction({ kind: 'decimal', native: 'numeric(12,2)', precision: 12, scale: 2 })).toBeUndefined();
+    expect(typeContradiction({ kind: 'decimal', native: 'numeric(5)', precision: 5, scale: 0 })).toBeUndefined();
+    expect(typeContradiction({ kind: 'timestamp', native: 'timestamp(3) with time zone', tz: true, precision: 3 })).toBeUndefined();
+    expect(typeContradiction({ kind: 'integer', native: 'int(11)', bits: 32 })).toBeUndefined();
+  });
+
+  it('name the field that disagrees, in arrays too', () => {
+    expect(typeContradiction({ kind: 'text', native: 'VARCHAR(30)', length: 28 })).toEqual({ field: 'length', detail: 'native VARCHAR(30) says 30, but length says 28: change both together' });
+    expect(typeContradiction({ kind: 'decimal', native: 'decimal(10,2)', precision: 10, scale: 3 })?.field).toBe('scale');
+    expect(typeContradiction({ kind: 'timestamp', native: 'datetime(6)', tz: false, precision: 3 })?.field).toBe('precision');
+    expect(typeContradiction({ kind: 'array', native: 'character varying(5)[]', of: { kind: 'text', native: 'character varying(5)', length: 9 } })?.field).toBe('of.length');
+  });
+
+  it('are refused when files are read as hand-edited, and kept as they are from history', () => {
+    const files = schemaToFiles(normalizeSchema({ ...base, tables: [{ name: 'b', columns: [col('id', int, false), col('name', { kind: 'text', native: 'VARCHAR(30)', length: 28 })] }] }));
+    expect(schemaFromFiles(files).tables[0]?.columns[1]?.type).toMatchObject({ native: 'VARCHAR(30)', length: 28 });
+    expect(() => schemaFromFiles(files, 'schema/', { edited: true })).toThrow(/schema\/tables\/b\.yaml: columns\.1\.type\.length: native VARCHAR\(30\) says 30, but length says 28/);
   });
 });
