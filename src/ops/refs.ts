@@ -80,9 +80,12 @@ export async function switchBranch(ctx: OpContext & { branch: string; create?: b
     // A new branch starts where HEAD is, so the working tree (edits included) carries over as git does.
     return { branch: ctx.branch, id: head, created };
   }
-  const [working, headSchema] = await Promise.all([readWorkingTree(store), schemaAtHead(store)]);
-  const dirty = changesBetween(headSchema, working).operations.length;
-  if (dirty > 0 && !ctx.discardChanges) throw errors.dirtyWorkingTree(`switching to '${ctx.branch}'`, dirty);
+  // Edits that are to be discarded are not read: a file that no longer parses is exactly what --discard-changes recovers from.
+  if (!ctx.discardChanges) {
+    const [working, headSchema] = await Promise.all([readWorkingTree(store), schemaAtHead(store)]);
+    const dirty = changesBetween(headSchema, working).operations.length;
+    if (dirty > 0) throw errors.dirtyWorkingTree(`switching to '${ctx.branch}'`, dirty);
+  }
   const id = await resolveCommit(store, ctx.branch);
   await setHead(store, ctx.branch);
   const schema = await readSchemaAt(store, id);

@@ -38,6 +38,11 @@ describe('bad input gets a clear error and loses nothing', () => {
     expect(r.code).toBe(1);
     expect(errorCode(r)).toBe('REDB_INVALID_SCHEMA_FILE');
     expect(r.stderr).toContain('schema/tables/Album.yaml: columns.0.nullable');
+    // The way out the hint offers works on the very file that does not parse.
+    expect(r.stderr).toContain('redb switch --discard-changes <branch>');
+    redbOk(dir.path, ['switch', '--discard-changes', 'main']);
+    expect(readFileSync(file, 'utf8')).not.toContain('maybe');
+    expect(redbOk(dir.path, ['status', '--no-db']).stdout).toContain('nothing to commit');
   });
 
   it('a type whose fields contradict its native spelling (one edited, not the other) is an error, not a silent no-op', () => {
