@@ -43,6 +43,22 @@ function parseRename(schema: Schema, kind: RenameKind, old: string, to: string):
   return { kind, ...(table.schema === undefined ? {} : { schema: table.schema }), table: table.name, from: old.slice(dot + 1), to };
 }
 
+/**
+ * The new name as a plain name. Written in full like the old one (`redb mv column Genre.Name
+ * Genre.Title`, as `git mv` takes paths), the old one's schema and table are dropped; a name that
+ * would still carry a dot (a move to another table or schema) is refused rather than taken literally.
+ */
+function newName(kind: RenameKind, old: string, to: string): string {
+  const within = kind === 'table' || kind === 'view' ? old.indexOf('.') : old.lastIndexOf('.');
+  const prefix = within > 0 ? old.slice(0, within + 1) : '';
+  const plain = prefix !== '' && to.startsWith(prefix) ? to.slice(prefix.length) : to;
+  const where = kind === 'table' || kind === 'view' ? 'schema' : 'table';
+  if (plain.trim() === '' || plain.includes('/') || plain.includes('.')) {
+    throw errors.invalidName(kind, to, `give the new name alone, e.g. redb mv ${kind} ${old} new_name (a rename stays in its ${where})`);
+  }
+  return plain;
+}
+
 /** Names in the views' and triggers' text that still say the old name. */
 function mentions(schema: Schema, rename: Rename): string[] {
   const word = new RegExp(`(^|[^A-Za-z0-9_$])${rename.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z0-9_$]|$)`);
@@ -61,9 +77,9 @@ export async function mv(ctx: OpContext & { kind: string; old: string; new: stri
   const store = findStore(ctx);
   if (!(RENAME_KINDS as readonly string[]).includes(ctx.kind)) throw errors.usage(`cannot rename a '${ctx.kind}'`, `kinds: ${RENAME_KINDS.join(', ')}`);
   const kind = ctx.kind as RenameKind;
-  if (ctx.new.trim() === '' || ctx.new.includes('/')) throw errors.invalidName(kind, ctx.new, 'give a plain name (same schema and table as before)');
+  const to = newName(kind, ctx.old, ctx.new);
   const working = await readWorkingTree(store);
-  const rename = parseRename(working, kind, ctx.old, ctx.new);
+  const rename = parseRename(working, kind, ctx.old, to);
   if (rename.from === rename.to) throw errors.usage(`'${ctx.old}' already has that name`);
   // A rename already made by hand in the files is only recorded.
   const byHand = renameInSchema(working, reverseRenames([rename])[0] as Rename) !== undefined;

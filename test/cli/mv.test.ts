@@ -78,6 +78,13 @@ describe('redb mv: recorded renames keep rows', () => {
     expect(count('SELECT count(*) AS n FROM Track WHERE Writer IS NOT NULL')).toBe(composers);
   });
 
+  it('takes the new name written in full, as git mv takes paths', () => {
+    expect(redbOk(dir.path, ['mv', 'column', 'Track.Composer', 'Track.Writer']).stdout).toContain('renamed column Track.Composer -> Writer');
+    const track = readFileSync(join(dir.path, 'schema/tables/Track.yaml'), 'utf8');
+    expect(track).toContain('- name: Writer\n');
+    expect(track).not.toContain('Track.Writer');
+  });
+
   it('refuses unknown kinds, missing objects and taken names, changing nothing', () => {
     const before = readFileSync(join(dir.path, 'schema/tables/Track.yaml'), 'utf8');
     expect(errorCode(redb(dir.path, ['mv', 'sequence', 'a', 'b']))).toBe('REDB_USAGE');
@@ -85,6 +92,11 @@ describe('redb mv: recorded renames keep rows', () => {
     const taken = redb(dir.path, ['mv', 'column', 'Track.Composer', 'Name']);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toMatch(/new one is taken/);
+    // Written in full, the new name must stay in the old one's table; the same name is nothing to record.
+    const moved = redb(dir.path, ['mv', 'column', 'Track.Composer', 'Album.Writer']);
+    expect(errorCode(moved)).toBe('REDB_INVALID_NAME');
+    expect(moved.stderr).toContain('a rename stays in its table');
+    expect(errorCode(redb(dir.path, ['mv', 'column', 'Track.Composer', 'Track.Composer']))).toBe('REDB_USAGE');
     expect(readFileSync(join(dir.path, 'schema/tables/Track.yaml'), 'utf8')).toBe(before);
     expect(existsSync(join(dir.path, 'schema/.renames.yaml'))).toBe(false);
   });
