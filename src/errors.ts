@@ -303,3 +303,6 @@ export const errors = {
 } as const;
 
 export const isRedbError = (e: unknown): e is RedbError => e instanceof RedbError;
+
+/** The first line of what went wrong: drivers add context on further lines that a one-line error leaves out. */
+export const firstLineOf = (e: unknown): string => (e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e));

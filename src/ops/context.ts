@@ -29,7 +29,11 @@ export function optionalStore(ctx: OpContext): Store | undefined {
 
 /** A bound name (inside a project) or a URL, resolved to what the data plane connects to. */
 export async function openEndpoint(store: Store | undefined, nameOrUrl: string, ctx: OpContext): Promise<Endpoint & { readonly db: ResolvedDb }> {
-  const db = await resolveDb(store, nameOrUrl, ctx.cwd);
+  return endpointOf(store, await resolveDb(store, nameOrUrl, ctx.cwd), ctx);
+}
+
+/** A resolved database with its adapter and the target it connects to (`${VAR}` filled in; relative files from the project root). */
+async function endpointOf(store: Store | undefined, db: ResolvedDb, ctx: OpContext): Promise<Endpoint & { readonly db: ResolvedDb }> {
   const adapter = await loadAdapter(db.engine);
   const url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
   return { db, name: db.name, engine: db.engine, adapter, target: { name: db.name, url, cwd: store?.root ?? ctx.cwd } };
@@ -51,9 +55,7 @@ export interface OpenDb {
 }
 
 export async function openDb(store: Store | undefined, db: ResolvedDb, ctx: OpContext): Promise<OpenDb> {
-  const adapter = await loadAdapter(db.engine);
-  const url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
-  const target: DbTarget = { name: db.name, url, cwd: store?.root ?? ctx.cwd };
+  const { adapter, target } = await endpointOf(store, db, ctx);
   try {
     const connection = await adapter.connect(target, { signal: ctx.signal });
     return { db, target, adapter, connection };

@@ -1,6 +1,6 @@
 import { loadRows } from '../adapters/registry.js';
 import type { RowReader, RowSource, RowTarget, RowWriter } from '../adapters/rows.js';
-import { errors, isRedbError } from '../errors.js';
+import { errors, firstLineOf, isRedbError } from '../errors.js';
 import { maskTableOf, type Masker, type MaskTable } from '../policy/index.js';
 import type { Loss, Plan, Table } from '../unified/index.js';
 import { openCheckpoints } from './checkpoints.js';
@@ -145,7 +145,7 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
             } catch (e) {
               // A server's refusal (a constraint, a lost connection, a full disk) is not a bug: say which table, and how to go on.
               if (isRedbError(e) || signal?.aborted === true) throw e;
-              throw errors.cloneCopyFailed(source.name, target.name, pair.id, firstLine(e), req.checkpointFile !== undefined).because(e);
+              throw errors.cloneCopyFailed(source.name, target.name, pair.id, firstLineOf(e), req.checkpointFile !== undefined).because(e);
             }
           },
           dependsOn,
@@ -185,8 +185,6 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
   }
 }
 
-const firstLine = (e: unknown): string => (e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e));
-
 /** Each `--where` condition run over none of its table's rows, so that one the engine cannot resolve is named before anything is written. */
 export async function probeWhere(reader: RowReader, where: ReadonlyMap<string, string>, tables: readonly Table[], dbName: string): Promise<void> {
   for (const table of tables) {
@@ -195,7 +193,7 @@ export async function probeWhere(reader: RowReader, where: ReadonlyMap<string, s
     try {
       await reader.probe(nameOf(table), condition);
     } catch (e) {
-      throw errors.cloneWhereInvalid(dbName, tableId(table), condition, firstLine(e)).because(e);
+      throw errors.cloneWhereInvalid(dbName, tableId(table), condition, firstLineOf(e)).because(e);
     }
   }
 }

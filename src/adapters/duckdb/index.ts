@@ -5,7 +5,7 @@
  * actions do not exist in DuckDB and are not modelled.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { errors } from '../../errors.js';
+import { errors, firstLineOf } from '../../errors.js';
 import { planStatements, type Plan } from '../../unified/index.js';
 import type { Adapter, ApplyResult, Connection, DbTarget, Shadow } from '../adapter.js';
 import { duckdbDialect } from './compile.js';
@@ -14,7 +14,6 @@ import { readHistory, recordMigration } from './history.js';
 import { introspectDuckdb } from './introspect.js';
 import { REPEAT_MARK } from './rebuild.js';
 
-const message = (e: unknown): string => (e instanceof Error ? e.message.split('\n')[0] ?? e.message : String(e));
 
 /** Run a plan in one transaction: DuckDB's DDL is transactional, so a failure leaves nothing behind. */
 async function applyPlan(connection: DuckDBConnection, plan: Plan, name: string, signal: AbortSignal | undefined): Promise<ApplyResult> {
@@ -34,7 +33,7 @@ async function applyPlan(connection: DuckDBConnection, plan: Plan, name: string,
     await connection.run(current);
   } catch (e) {
     await connection.run('ROLLBACK').catch(() => undefined);
-    throw errors.migrateFailed(name, current, message(e), true).because(e);
+    throw errors.migrateFailed(name, current, firstLineOf(e), true).because(e);
   }
   return { executed };
 }
