@@ -511,7 +511,14 @@ class Parser {
   }
 
   private tableRef(tables: readonly Table[], bound: { alias: string; table: Table }[]): FromItem {
-    if (this.key() === '(') lossy('a subquery or parenthesised join in FROM');
+    // MariaDB prints every join in parentheses: `from (a join b on(...))`.
+    if (this.key() === '(') {
+      if (this.key(1) === 'SELECT') lossy('a subquery in FROM');
+      this.i++;
+      const inner = this.fromItem(tables, bound);
+      this.expect(')');
+      return inner;
+    }
     const parts = [this.name()];
     while (this.accept('.')) parts.push(this.name());
     const name = parts[parts.length - 1] as string;
