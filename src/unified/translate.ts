@@ -47,6 +47,8 @@ const constantsOnly: ExpressionTranslator = {
   view: () => ({ loss: 'views are not translated without a reader for the source engine' }),
 };
 
+const ENGINE_NAMES: Readonly<Record<Engine, string>> = { postgres: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite', duckdb: 'DuckDB', mongodb: 'MongoDB' };
+
 /** Targets that cannot index part of a table. */
 const PARTIAL_INDEXES: Readonly<Record<Engine, boolean>> = { postgres: true, sqlite: true, mysql: false, duckdb: false, mongodb: false };
 /** How each target keeps generated columns; undefined where both kinds exist. */
@@ -117,7 +119,7 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
   const index = (table: Table, i: Index): Index | undefined => {
     const id = `index ${qualified(table)}.${i.name}`;
     if (i.method !== undefined && !['btree'].includes(i.method)) return void lose(id, `USING ${i.method}`, '(not created)', `${i.method} indexes are specific to ${source.engine}`);
-    if (i.where !== undefined && !PARTIAL_INDEXES[to]) return void lose(id, `WHERE ${i.where}`, '(not created)', `${to} has no partial indexes`);
+    if (i.where !== undefined && !PARTIAL_INDEXES[to]) return void lose(id, `WHERE ${i.where}`, '(not created)', `${ENGINE_NAMES[to]} has no partial indexes`);
     const where = i.where === undefined ? undefined : carry(table, 'where', i.where, id, `WHERE ${i.where}`, '(not created)');
     if (i.where !== undefined && where === undefined) return undefined;
     const keys: Index['keys'] = [];

@@ -344,6 +344,14 @@ class Walk {
         return { k: 'call', fn: 'replace', args };
       case 'concat':
         return concat(args, 'skip', this.r);
+      // DuckDB keeps the text as written, where these are plain functions.
+      case 'coalesce':
+      case 'ifnull':
+        if (args.length < 2) arity(2);
+        return { k: 'call', fn: 'coalesce', args };
+      case 'nullif':
+        arity(2);
+        return nullIf(args[0] as Expr, args[1] as Expr, this.r);
       case 'regexp_matches':
         if (this.r.source !== 'duckdb') break;
         arity(2);

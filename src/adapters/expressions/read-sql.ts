@@ -464,7 +464,8 @@ class Parser {
       while (this.accept(','));
     }
     const having = this.accept('HAVING') ? this.cond(0) : undefined;
-    if (['ORDER', 'LIMIT', 'WINDOW', 'FOR'].includes(this.key() ?? '')) lossy(`${this.key() ?? ''} in a view`);
+    const tail = this.key() ?? '';
+    if (['ORDER', 'LIMIT', 'WINDOW', 'FOR'].includes(tail)) lossy(`${tail === 'ORDER' ? 'ORDER BY' : tail} in a view`);
     const union: { all: boolean; select: Select }[] = [];
     while (this.accept('UNION')) {
       const all = this.accept('ALL');
