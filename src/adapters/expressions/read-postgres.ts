@@ -1,7 +1,8 @@
 import type { Engine, Table } from '../../unified/index.js';
 import { lossy, type CastType, type Expr, type FromItem, type Select, type TableRef } from './ast.js';
-import { arith, between, compare, concat, condition, distinct, engineName, inList, like, nullIf, regex, temporal, type Reading } from './meaning.js';
-import { classOf, fromScope, isNumeric, type Scope } from './scope.js';
+import { readCall } from './functions.js';
+import { arith, between, compare, concat, condition, distinct, inList, like, nullIf, regex, temporal, type Reading } from './meaning.js';
+import { classOf, fromScope, type Scope } from './scope.js';
 
 /**
  * PostgreSQL's parse trees (from libpg-query, PostgreSQL's own parser) read into the portable form.
@@ -297,74 +298,6 @@ class Walk {
       if (name !== 'count') lossy(`${name}(*)`);
       return { k: 'aggregate', fn: 'count', distinct: false };
     }
-    const args = (v.args ?? []).map((a: Node) => this.expr(a)) as Expr[];
-    const cls = args.map((a) => classOf(a, this.r.scope));
-    const arity = (n: number) => {
-      if (args.length !== n) lossy(`${name} with ${args.length} arguments`);
-    };
-    const positive = (e: Expr | undefined) => e?.k === 'number' && e.integer && !e.text.startsWith('-');
-    switch (name) {
-      case 'now':
-      case 'transaction_timestamp':
-      case 'current_timestamp':
-        arity(0);
-        return { k: 'now', type: 'timestamp' };
-      case 'current_date':
-      case 'today':
-        arity(0);
-        return { k: 'now', type: 'date' };
-      case 'lower':
-      case 'upper':
-      case 'length':
-      case 'char_length':
-      case 'character_length':
-      case 'btrim':
-      case 'trim':
-        arity(1);
-        if (cls[0] !== 'text') lossy(`${name} of a ${cls[0]} value`);
-        if (name === 'btrim' || name === 'trim') return { k: 'call', fn: 'trim', args };
-        return { k: 'call', fn: name === 'lower' || name === 'upper' ? name : 'length', args };
-      case 'abs':
-        arity(1);
-        if (!isNumeric(cls[0] ?? 'other')) lossy(`abs of a ${cls[0]} value`);
-        return { k: 'call', fn: 'abs', args };
-      case 'round':
-        if (cls[0] !== 'integer' && cls[0] !== 'decimal') lossy('round of a floating-point value (engines round halves differently)');
-        if (args.length === 2 && !(args[1]?.k === 'number' && args[1].integer)) lossy('round to a computed number of digits');
-        if (args.length < 1 || args.length > 2) arity(1);
-        return { k: 'call', fn: 'round', args };
-      case 'substr':
-      case 'substring':
-        arity(3);
-        if (cls[0] !== 'text' || !positive(args[1]) || args[1]?.k === 'number' && args[1].text === '0' || !positive(args[2])) lossy(`${name} with a start or length that is not a positive constant`);
-        return { k: 'call', fn: 'substr', args };
-      case 'replace':
-        arity(3);
-        if (cls.some((c) => c !== 'text')) lossy('replace on values that are not text');
-        return { k: 'call', fn: 'replace', args };
-      case 'concat':
-        return concat(args, 'skip', this.r);
-      // DuckDB keeps the text as written, where these are plain functions.
-      case 'coalesce':
-      case 'ifnull':
-        if (args.length < 2) arity(2);
-        return { k: 'call', fn: 'coalesce', args };
-      case 'nullif':
-        arity(2);
-        return nullIf(args[0] as Expr, args[1] as Expr, this.r);
-      case 'regexp_matches':
-        if (this.r.source !== 'duckdb') break;
-        arity(2);
-        return regex(args[0] as Expr, args[1] as Expr, false, false, this.r);
-      case 'count':
-      case 'sum':
-      case 'min':
-      case 'max':
-        arity(1);
-        if ((name === 'min' || name === 'max') && cls[0] === 'text') lossy(`${name} of text depends on the collation`);
-        if (name === 'sum' && !isNumeric(cls[0] ?? 'other')) lossy(`sum of ${cls[0]}`);
-        return { k: 'aggregate', fn: name, arg: args[0], distinct: v.agg_distinct === true };
-    }
-    return lossy(`${engineName(this.r.source)}'s ${name}() has no equivalent redb knows`);
+    return readCall(name, (v.args ?? []).map((a: Node) => this.expr(a)) as Expr[], v.agg_distinct === true, this.r);
   }
 }
