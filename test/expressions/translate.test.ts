@@ -114,6 +114,8 @@ const CASES: readonly Case[] = [
   { from: 'sqlite', text: "name LIKE 'a%'", to: lost(/ASCII letters only/) },
   { from: 'sqlite', text: "lower(name) = 'x'", to: lost(/ASCII letters only/) },
   { from: 'sqlite', text: 'qty / 2', use: 'generated', to: { postgres: '"qty" / 2', mysql: '`qty` DIV 2' } },
+  // SQLite matches names case-insensitively; PostgreSQL's quoted names do not.
+  { from: 'sqlite', text: 'SCORE > 1', to: { postgres: '"score" > 1' } },
   { from: 'sqlite', text: 'amount * 2', use: 'generated', to: lost(/binary floating point/) },
   { from: 'sqlite', text: "date('now')", use: 'default', to: { postgres: 'CURRENT_DATE', mysql: 'curdate()' } },
   // DuckDB prints in PostgreSQL's grammar, with its own meanings.

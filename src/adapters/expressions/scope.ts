@@ -3,6 +3,8 @@ import type { Expr, ValueClass } from './ast.js';
 
 /** A column's class, and its collation where the engine would compare text by it. */
 export interface ColumnFacts {
+  /** The column's name as the table spells it (SQLite and MariaDB match names case-insensitively). */
+  readonly name: string;
   readonly cls: ValueClass;
   readonly collation?: string | undefined;
 }
@@ -36,7 +38,7 @@ export function classOfType(t: ColumnType): ValueClass {
   }
 }
 
-const factsOf = (c: Column): ColumnFacts => ({ cls: classOfType(c.type), collation: c.collation });
+const factsOf = (c: Column): ColumnFacts => ({ name: c.name, cls: classOfType(c.type), collation: c.collation });
 
 /** The columns of one table, named bare or by the table's name. */
 export function tableScope(table: Table): Scope {

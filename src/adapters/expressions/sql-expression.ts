@@ -233,8 +233,8 @@ export class ExpressionParser extends Cursor {
     while (this.accept('.')) parts.push(this.name());
     const name = parts[parts.length - 1] as string;
     const qualifier = parts[parts.length - 2];
-    if (this.r.scope.column(qualifier, name) === undefined) lossy(`the column ${parts.join('.')} is not known`);
-    return { k: 'column', qualifier, name };
+    const facts = this.r.scope.column(qualifier, name) ?? lossy(`the column ${parts.join('.')} is not known`);
+    return { k: 'column', qualifier, name: facts.name };
   }
 
   private caseExpr(): Expr {
