@@ -11,7 +11,6 @@ import { classOf, fromScope, type Scope } from './scope.js';
  */
 
 // Parse-tree nodes are plain JSON from the parser; each is checked by its key as it is read.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = any;
 
 export type ParseSync = (sql: string) => { stmts?: { stmt?: Node }[] | undefined };
