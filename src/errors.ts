@@ -243,6 +243,11 @@ export const errors = {
     data: { target, losses },
     exitCode: 3,
   })),
+  cloneRehearsalFailed: define('REDB_CLONE_REHEARSAL_FAILED', (target: string, statement: string, detail: string) => ({
+    message: `the schema translated for ${target}, rehearsed on a scratch database of the same engine, fails at: ${statement.split('\n')[0]} — ${detail}; nothing was created in ${target}`,
+    hint: 'leave the object out (--tables), or change it on the source; `redb show db:<source> --as <engine>` prints the translated schema',
+    data: { target, statement, detail },
+  })),
   cloneTypeUnmapped: define('REDB_CLONE_TYPE_UNMAPPED', (table: string, column: string, type: string, engine: string) => ({
     message: `column ${table}.${column} has type ${type}, which has no ${engine} equivalent`,
     hint: `leave the table out (--tables), or pass --allow lossy to copy its values as text`,

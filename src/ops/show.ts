@@ -1,4 +1,5 @@
 import { readCommitInfo } from '../repo/index.js';
+import { loadExpressionTranslator } from '../adapters/expressions/index.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { diffSchemas, emptySchema, planStatements, translateSchema, type ChangeLine, type Engine, type Loss, type Schema } from '../unified/index.js';
 import { nativeWarnings } from './changes.js';
@@ -20,7 +21,8 @@ export interface ShowResult {
 /** Render a schema in another engine's DDL (the cross-engine type view). */
 export async function renderAs(schema: Schema, engine: Engine): Promise<NonNullable<ShowResult['as']>> {
   const adapter = await loadAdapter(engine);
-  const { schema: translated, losses } = translateSchema(schema, engine);
+  const expressions = schema.engine === engine ? undefined : await loadExpressionTranslator(schema.engine, engine);
+  const { schema: translated, losses } = translateSchema(schema, engine, { expressions });
   const empty = emptySchema(engine);
   const plan = adapter.dialect.compile({ operations: diffSchemas(empty, translated), from: empty, to: translated });
   return { engine, ddl: planStatements(plan), losses };

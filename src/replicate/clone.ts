@@ -1,3 +1,4 @@
+import { loadExpressionTranslator } from '../adapters/expressions/index.js';
 import { loadRows } from '../adapters/registry.js';
 import type { RowReader, RowSource, RowTarget, RowWriter } from '../adapters/rows.js';
 import { errors, firstLineOf, isRedbError } from '../errors.js';
@@ -9,6 +10,7 @@ import { apply, introspect, type Endpoint } from './endpoint.js';
 import type { OnEvent } from './events.js';
 import { nameOf, pairTable, type TablePair } from './pairing.js';
 import { runLanes } from './parallel.js';
+import { rehearseClone } from './rehearse-clone.js';
 import { schemaPhases, selectTables, tableId, translateTables } from './schema-phases.js';
 import { verifySource, type TableCheck } from './verify.js';
 
@@ -90,7 +92,10 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
     }
   }
   // Checked before the target is touched: a refused translation leaves nothing behind.
-  const translated = req.dataOnly ? undefined : translateTables(sourceSchema, tables, target.engine, req.allowLossy === true, target.name);
+  const expressions = req.dataOnly || source.engine === target.engine ? undefined : await loadExpressionTranslator(source.engine, target.engine);
+  const translated = req.dataOnly ? undefined : translateTables(sourceSchema, tables, target.engine, req.allowLossy === true, target.name, expressions);
+  // Across engines, the translated schema is built on a scratch database first: the engine's refusal stops the clone here.
+  if (translated !== undefined && source.engine !== target.engine) await rehearseClone(target, translated.schema, signal);
   // A connection per table at most: a parallel job needs a table of its own.
   const jobs = Math.max(1, Math.min(req.jobs, tables.length));
   // Opening proves the target reachable (and creates a file database) before anything is planned.

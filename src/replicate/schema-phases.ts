@@ -1,6 +1,6 @@
 import type { Dialect } from '../adapters/adapter.js';
 import { errors } from '../errors.js';
-import { allObjects, diffSchemas, emptySchema, objectKey, translateSchema, type Engine, type Loss, type Operation, type Plan, type Schema, type Table } from '../unified/index.js';
+import { allObjects, diffSchemas, emptySchema, objectKey, translateSchema, type Engine, type ExpressionTranslator, type Loss, type Operation, type Plan, type Schema, type Table } from '../unified/index.js';
 
 /**
  * The schema side of a clone: which tables, translated for the target engine, and split in two
@@ -36,7 +36,7 @@ export interface Translated {
  * The source schema, limited to `tables`, spelled for `to`. A choice that loses something needs
  * `allowLossy`; a type with no portable meaning is named on its own, since it cannot be mapped.
  */
-export function translateTables(source: Schema, tables: readonly Table[], to: Engine, allowLossy: boolean, targetName: string): Translated {
+export function translateTables(source: Schema, tables: readonly Table[], to: Engine, allowLossy: boolean, targetName: string, expressions?: ExpressionTranslator): Translated {
   const whole = tables.length === source.tables.length;
   const keep = new Set(tables);
   const copied = new Set(tables.map(tableId));
@@ -64,7 +64,7 @@ export function translateTables(source: Schema, tables: readonly Table[], to: En
       }
     }
   }
-  const { schema, losses } = translateSchema(subset, to);
+  const { schema, losses } = translateSchema(subset, to, { expressions });
   if (losses.length > 0 && !allowLossy) throw errors.cloneLossy(targetName, losses.map((l) => `${l.object}: ${l.from} → ${l.to} (${l.reason})`));
   return { schema, losses, warnings };
 }

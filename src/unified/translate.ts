@@ -1,5 +1,5 @@
 import { normalizeSchema } from './canonical.js';
-import type { Column, Engine, Enum, Index, Schema, Table } from './model.js';
+import type { Column, Engine, Enum, Index, Schema, Table, View } from './model.js';
 import { spellType } from './type-spelling.js';
 
 /**
@@ -20,16 +20,44 @@ export interface Translation {
   readonly losses: readonly Loss[];
 }
 
+export type ExpressionUse = 'check' | 'default' | 'generated' | 'where';
+/** An expression in the target's SQL, or why it has no faithful equivalent there. */
+export type TranslatedExpression = { readonly sql: string } | { readonly loss: string };
+
+/**
+ * Reads the source engine's expressions and writes them for the target (the adapters provide it;
+ * the model only asks). Tables are the source's, so the reader knows each column's type.
+ */
+export interface ExpressionTranslator {
+  expression(text: string, use: ExpressionUse, table: Table): TranslatedExpression;
+  /** A view's SELECT; `namespace` maps a source table's schema to the target's. */
+  view(definition: string, tables: readonly Table[], namespace: (schema: string | undefined) => string | undefined): TranslatedExpression;
+}
+
+export interface TranslateOptions {
+  /** Without one, only constants cross engines; every other expression is reported lost. */
+  readonly expressions?: ExpressionTranslator | undefined;
+}
+
+/** Constants that read the same everywhere: what crosses engines when no translator is given. */
+const PLAIN_CONSTANT = /^(?:[+-]?\d+(?:\.\d+)?|NULL|TRUE|FALSE)$/i;
+
+const constantsOnly: ExpressionTranslator = {
+  expression: (text) => (PLAIN_CONSTANT.test(text.trim()) ? { sql: text.trim() } : { loss: 'expressions are not translated without a reader for the source engine' }),
+  view: () => ({ loss: 'views are not translated without a reader for the source engine' }),
+};
+
+const ENGINE_NAMES: Readonly<Record<Engine, string>> = { postgres: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite', duckdb: 'DuckDB', mongodb: 'MongoDB' };
+
+/** Targets that cannot index part of a table. */
+const PARTIAL_INDEXES: Readonly<Record<Engine, boolean>> = { postgres: true, sqlite: true, mysql: false, duckdb: false, mongodb: false };
+/** How each target keeps generated columns; undefined where both kinds exist. */
+const GENERATED_STORED: Readonly<Record<Engine, boolean | undefined>> = { postgres: true, duckdb: false, mysql: undefined, sqlite: undefined, mongodb: undefined };
+
 const NAMESPACED: Readonly<Record<Engine, boolean>> = { postgres: true, duckdb: true, mysql: false, sqlite: false, mongodb: false };
 const DEFAULT_NAMESPACE: Readonly<Record<Engine, string | undefined>> = { postgres: 'public', duckdb: 'main', mysql: undefined, sqlite: undefined, mongodb: undefined };
 
-/** Defaults that mean the same everywhere, in each engine's spelling. */
-const NOW: Readonly<Record<Engine, string>> = { postgres: 'CURRENT_TIMESTAMP', mysql: 'current_timestamp()', sqlite: 'CURRENT_TIMESTAMP', duckdb: 'CURRENT_TIMESTAMP', mongodb: '' };
-const NOW_SPELLINGS = /^(?:current_timestamp(?:\(\))?|now\(\)|localtimestamp|\(?datetime\('now'\)\)?)$/i;
-const LITERAL = /^(?:'(?:[^']|'')*'|[+-]?\d+(?:\.\d+)?|NULL|TRUE|FALSE)$/i;
-const PG_CAST = /^('(?:[^']|'')*'|[+-]?\d+(?:\.\d+)?)::[\w\s."[\]()]+$/;
-
-export function translateSchema(source: Schema, to: Engine): Translation {
+export function translateSchema(source: Schema, to: Engine, options: TranslateOptions = {}): Translation {
   if (source.engine === to) return { schema: source, losses: [] };
   const losses: Loss[] = [];
   const lose = (object: string, from: string, toText: string, reason: string) => losses.push({ object, from, to: toText, reason });
@@ -42,16 +70,16 @@ export function translateSchema(source: Schema, to: Engine): Translation {
   }
   const qualified = (t: { schema?: string | undefined; name: string }) => (t.schema === undefined ? t.name : `${t.schema}.${t.name}`);
 
-  const translateDefault = (id: string, expr: string | undefined): string | undefined => {
-    if (expr === undefined) return undefined;
-    const trimmed = expr.trim();
-    if (NOW_SPELLINGS.test(trimmed)) return NOW[to];
-    if (LITERAL.test(trimmed)) return trimmed;
-    const cast = PG_CAST.exec(trimmed);
-    if (cast?.[1] !== undefined) return cast[1];
-    lose(`column ${id}`, `DEFAULT ${expr}`, '(no default)', 'default expression is engine-specific');
+  const expressions = options.expressions ?? constantsOnly;
+  /** The expression in the target's SQL, or undefined after listing the loss. */
+  const carry = (table: Table, use: ExpressionUse, text: string, object: string, from: string, dropped: string): string | undefined => {
+    const out = expressions.expression(text, use, table);
+    if ('sql' in out) return out.sql;
+    lose(object, from, dropped, out.loss);
     return undefined;
   };
+  const translateDefault = (table: Table, id: string, expr: string | undefined): string | undefined =>
+    expr === undefined ? undefined : carry(table, 'default', expr, `column ${id}`, `DEFAULT ${expr}`, '(no default)');
 
   const column = (table: Table, c: Column): Column => {
     const id = `${qualified(table)}.${c.name}`;
@@ -70,7 +98,7 @@ export function translateSchema(source: Schema, to: Engine): Translation {
       name: c.name,
       type: spelled.type,
       nullable: c.nullable,
-      default: c.identity !== undefined || c.autoIncrement ? undefined : translateDefault(id, c.default),
+      default: c.identity !== undefined || c.autoIncrement || /nextval\(/i.test(c.default ?? '') ? undefined : translateDefault(table, id, c.default),
       comment: to === 'sqlite' ? undefined : c.comment,
     };
     if (/nextval\(/i.test(c.default ?? '') || c.identity !== undefined || c.autoIncrement) {
@@ -78,8 +106,9 @@ export function translateSchema(source: Schema, to: Engine): Translation {
       return to === 'postgres' || to === 'duckdb' ? { ...out, default: undefined, identity: { always: false } } : { ...out, default: undefined, autoIncrement: true };
     }
     if (c.generated !== undefined) {
-      lose(`column ${id}`, `GENERATED ${c.generated.expression}`, 'GENERATED (copied as written)', 'generation expressions are copied as written and may need editing');
-      return { ...out, generated: c.generated };
+      // A generated column that cannot be translated becomes a plain one: its values are copied.
+      const expression = carry(table, 'generated', c.generated.expression, `column ${id}`, `GENERATED ALWAYS AS (${c.generated.expression})`, '(a plain column)');
+      if (expression !== undefined) return { ...out, default: undefined, generated: { expression, stored: GENERATED_STORED[to] ?? c.generated.stored } };
     }
     for (const [field, value] of [['collation', c.collation], ['charset', c.charset], ['onUpdate', c.onUpdate], ['NOT NULL ON CONFLICT', c.notNullOnConflict]] as const) {
       if (value !== undefined) lose(`column ${id}`, `${field} ${value}`, '(none)', `${field} is specific to ${source.engine}`);
@@ -90,9 +119,17 @@ export function translateSchema(source: Schema, to: Engine): Translation {
   const index = (table: Table, i: Index): Index | undefined => {
     const id = `index ${qualified(table)}.${i.name}`;
     if (i.method !== undefined && !['btree'].includes(i.method)) return void lose(id, `USING ${i.method}`, '(not created)', `${i.method} indexes are specific to ${source.engine}`);
-    if (i.where !== undefined && to === 'mysql') return void lose(id, `WHERE ${i.where}`, '(not created)', 'MySQL has no partial indexes');
+    if (i.where !== undefined && !PARTIAL_INDEXES[to]) return void lose(id, `WHERE ${i.where}`, '(not created)', `${ENGINE_NAMES[to]} has no partial indexes`);
+    const where = i.where === undefined ? undefined : carry(table, 'where', i.where, id, `WHERE ${i.where}`, '(not created)');
+    if (i.where !== undefined && where === undefined) return undefined;
+    const keys: Index['keys'] = [];
+    for (const k of i.keys) {
+      const expression = k.expression === undefined ? undefined : carry(table, 'generated', k.expression, id, `(${k.expression})`, '(not created)');
+      if (k.expression !== undefined && expression === undefined) return undefined;
+      keys.push({ column: k.column, expression, desc: k.desc });
+    }
     if (i.include !== undefined) lose(id, `INCLUDE (${i.include.join(', ')})`, '(dropped)', 'covering columns are not carried');
-    return { name: i.name, unique: i.unique, keys: i.keys.map((k) => ({ column: k.column, expression: k.expression, desc: k.desc })), where: i.where };
+    return { name: i.name, unique: i.unique, keys, where };
   };
 
   const conflictLoss = (t: Table, what: string, resolution: string | undefined): void => {
@@ -128,7 +165,10 @@ export function translateSchema(source: Schema, to: Engine): Translation {
         if (f.deferrable && to === 'mysql') lose(`foreign key ${qualified(t)}.${f.name ?? f.columns.join(',')}`, 'DEFERRABLE', '(immediate)', 'MySQL checks foreign keys immediately');
         return { ...f, references: { ...f.references, schema: space(f.references.schema) }, match: undefined, notValid: undefined, ...(to === 'mysql' ? { deferrable: undefined, initiallyDeferred: undefined } : {}) };
       }),
-      checks: t.checks.map((c) => ({ name: c.name, expression: c.expression })),
+      checks: t.checks.flatMap((c) => {
+        const expression = carry(t, 'check', c.expression, `check ${qualified(t)}${c.name === undefined ? '' : `.${c.name}`}`, `CHECK (${c.expression})`, '(not created)');
+        return expression === undefined ? [] : [{ name: c.name, expression }];
+      }),
       exclusions: [],
       indexes: t.indexes.flatMap((i) => index(t, i) ?? []),
       policies: [],
@@ -136,9 +176,20 @@ export function translateSchema(source: Schema, to: Engine): Translation {
     };
   });
 
-  for (const v of source.views) lose(`view ${qualified(v)}`, 'definition', 'copied as written', `the view's SQL is ${source.engine} SQL and may need editing`);
-  const views = source.views.filter((v) => !v.materialized || to === 'postgres').map((v) => ({ ...v, schema: space(v.schema), options: undefined, indexes: [] }));
-  for (const v of source.views.filter((x) => x.materialized && to !== 'postgres')) lose(`view ${qualified(v)}`, 'MATERIALIZED', '(not created)', `${to} has no materialized views`);
+  const views: View[] = [];
+  for (const v of source.views) {
+    if (v.materialized && to !== 'postgres') {
+      lose(`view ${qualified(v)}`, 'MATERIALIZED', '(not created)', `${to} has no materialized views`);
+      continue;
+    }
+    const body = expressions.view(v.definition, source.tables, space);
+    if ('loss' in body) {
+      lose(`view ${qualified(v)}`, 'definition', '(not created)', body.loss);
+      continue;
+    }
+    if (v.options !== undefined) lose(`view ${qualified(v)}`, JSON.stringify(v.options), '(defaults)', `view options are specific to ${source.engine}`);
+    views.push({ ...v, schema: space(v.schema), definition: body.sql, options: undefined, indexes: [] });
+  }
   for (const t of source.triggers) lose(`trigger ${qualified({ schema: t.schema, name: t.name })}`, 'trigger', '(not created)', 'trigger bodies are engine-specific');
   for (const r of source.routines) lose(`${r.kind} ${qualified(r)}(${r.signature})`, r.kind, '(not created)', 'routine bodies are engine-specific');
   for (const n of source.natives) lose(`${n.type} ${qualified(n)}`, n.type, '(not created)', `kept only as ${source.engine} DDL`);

@@ -4,6 +4,7 @@ import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql } from '../canonical-sql.js';
 import { batched, fileIdentity, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { duckdbFile, MEMORY, openDuckdb } from './connect.js';
+import { parseCreateTable } from './parse-ddl.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /**
@@ -155,8 +156,12 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
   const columnsOf = async (t: TableName): Promise<readonly string[]> => {
     const id = qname(t);
     if (!known.has(id)) {
-      const rows = (await main.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE schema_name = ${quoteLiteral(t.schema ?? 'main')} AND table_name = ${quoteLiteral(t.name)} ORDER BY column_index`)).getRows();
-      known.set(id, rows.map((r) => String(r[0])));
+      const where = `schema_name = ${quoteLiteral(t.schema ?? 'main')} AND table_name = ${quoteLiteral(t.name)}`;
+      const rows = (await main.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE ${where} ORDER BY column_index`)).getRows();
+      // The appender takes stored columns only: generated ones are left out of its rows.
+      const ddl = (await main.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE ${where}`)).getRows()[0]?.[0];
+      const parsed = typeof ddl === 'string' ? parseCreateTable(ddl) : new Map<string, { generated?: string | undefined }>();
+      known.set(id, rows.map((r) => String(r[0])).filter((name) => parsed.get(name)?.generated === undefined));
     }
     return known.get(id) as readonly string[];
   };
