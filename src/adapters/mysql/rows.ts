@@ -18,7 +18,8 @@ const STATEMENT_BYTES = 1 << 20;
 
 const name = (t: TableName): string => quoteIdent(t.name);
 
-async function connectMysql(target: DbTarget): Promise<Driver> {
+/** A connection as the rows plane reads with it (change capture's snapshot too). */
+export async function connectMysql(target: DbTarget): Promise<Driver> {
   // JSON as text, like every other value (an option, not a typeCast callback, which would cost a call
   // and an object per value); times in UTC.
   const driver = await openMysql(target, { jsonStrings: true });
@@ -26,7 +27,7 @@ async function connectMysql(target: DbTarget): Promise<Driver> {
   return driver;
 }
 
-function reader(driver: Driver): RowReader {
+export function reader(driver: Driver): RowReader {
   const escape = (value: unknown): string => (typeof value === 'bigint' ? value.toString() : driver.escape(value));
   return {
     async *readBatches(table, options) {
