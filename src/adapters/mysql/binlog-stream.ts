@@ -249,7 +249,8 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
   } catch (e) {
     if (isRedbError(e)) throw e;
     const code = (e as { code?: unknown }).code;
-    if (code === 'ER_MASTER_FATAL_ERROR_READING_BINLOG') throw errors.changesPositionGone(target.name, surfaced, message(e)).because(e);
+    // 1236: the server cannot read its log from there (purged, or never had it).
+    if ((e as { errno?: unknown }).errno === 1236) throw errors.changesPositionGone(target.name, surfaced, message(e)).because(e);
     if (code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR' || code === 'ER_ACCESS_DENIED_ERROR') {
       throw errors.changesPrivilege(target.name, url.user, ['REPLICATION SLAVE'], `GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO <login>`).because(e);
     }

@@ -192,7 +192,7 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     session = undefined;
   };
 
-  async function prepare(tables: readonly TableName[]): Promise<Handoff> {
+  async function prepare(tables: readonly TableName[], options: { readonly signal?: AbortSignal } = {}): Promise<Handoff> {
     const c = await sql();
     const qualified = await resolveTables(c, target, tables);
     const publicationExists = (await c.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name])).rowCount === 1;
@@ -213,7 +213,11 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     try {
       await dropSlot(c, target, name);
       const replication = await replicationClient(target, `redb replicate ${name}`);
+      // A new slot waits for every transaction then running on the server to end: cancelling ends the wait (and the slot).
+      const cancel = () => void endClient(replication);
+      options.signal?.addEventListener('abort', cancel);
       try {
+        options.signal?.throwIfAborted();
         const { rows } = await replication.query<{ consistent_point: string; snapshot_name: string }>(`CREATE_REPLICATION_SLOT ${quoteIdent(name)} LOGICAL pgoutput EXPORT_SNAPSHOT`);
         const { consistent_point: start, snapshot_name: snapshot } = rows[0] as { consistent_point: string; snapshot_name: string };
         return {
@@ -223,7 +227,9 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
         };
       } catch (e) {
         await endClient(replication);
-        throw e;
+        throw options.signal?.aborted ? errors.aborted('setting up change capture') : e;
+      } finally {
+        options.signal?.removeEventListener('abort', cancel);
       }
     } catch (e) {
       if (!publicationExists) await c.query(`DROP PUBLICATION IF EXISTS ${quoteIdent(name)}`).catch(() => undefined);
@@ -259,12 +265,17 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
   async function acknowledge(p: Position): Promise<void> {
     const lsn = lsnOf(p);
     if (session !== undefined) return session.confirm(lsn);
-    // No stream open here: move the slot itself, if no one else is reading it.
-    const { rows } = await (await sql()).query<{ confirmed: string | null; active: boolean }>('SELECT confirmed_flush_lsn::text AS confirmed, active FROM pg_replication_slots WHERE slot_name = $1', [name]);
-    const row = rows[0];
-    if (row === undefined) throw errors.changesJobMissing(target.name, job, `replication slot ${name}`);
-    if (row.active || compareLsn(parseLsn(row.confirmed ?? '0/0') ?? 0n, lsn) >= 0) return;
-    await (await sql()).query('SELECT pg_replication_slot_advance($1, $2::pg_lsn)', [name, formatLsn(lsn)]);
+    // No stream open here: move the slot itself (once a reader that just left has let go of it).
+    const c = await sql();
+    if (!(await waitInactive(c, target, name))) throw errors.changesJobMissing(target.name, job, `replication slot ${name}`);
+    const { rows } = await c.query<{ confirmed: string | null }>('SELECT confirmed_flush_lsn::text AS confirmed FROM pg_replication_slots WHERE slot_name = $1', [name]);
+    if (compareLsn(parseLsn(rows[0]?.confirmed ?? '0/0') ?? 0n, lsn) >= 0) return;
+    try {
+      await c.query('SELECT pg_replication_slot_advance($1, $2::pg_lsn)', [name, formatLsn(lsn)]);
+    } catch (e) {
+      if (codeOf(e) === '55006') throw errors.changesSlotActive(target.name, name, undefined).because(e);
+      throw errors.changesSourceFailed(target.name, `moving replication slot ${name}`, message(e)).because(e);
+    }
   }
 
   async function status() {
