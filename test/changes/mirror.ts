@@ -126,7 +126,7 @@ export async function readAll(source: RowSource, table: TableName, columns: read
  */
 export async function follow(capture: ChangeCapture, from: Position, mirror: Mirror, done: (m: Mirror) => boolean, options: StreamOptions & { timeoutMs?: number; onEvent?: (e: ChangeEvent) => void | Promise<void> } = {}): Promise<Position | undefined> {
   const stop = new AbortController();
-  const timer = setTimeout(() => stop.abort(), options.timeoutMs ?? 60_000);
+  const timer = setTimeout(() => stop.abort(), options.timeoutMs ?? 120_000);
   let last: Position | undefined;
   try {
     for await (const e of capture.stream(from, { ...options, signal: stop.signal })) {
