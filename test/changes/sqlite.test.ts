@@ -17,7 +17,7 @@ const target = () => ({ name: 'source', url: `sqlite:${file}`, cwd: process.cwd(
 
 beforeEach(async () => {
   plane = await loadChanges('sqlite');
-  dir = tempDir('redb-changes-');
+  dir = tempDir('redb-capture-test-');
   file = join(dir.path, 'source.db');
   writer = new Sqlite(file);
   writer.pragma('journal_mode = WAL');
@@ -95,8 +95,9 @@ describe('SQLite change capture', { timeout: 180_000 }, () => {
 
     const final = await currentRows('h', ['id', 'v', 'note'], ['id']);
     expect(transactions).toBeGreaterThan(5);
+    // A backlog is read in groups of up to thousands of changes: one group may hold all of it.
+    expect(mirror.events.filter((e) => e.kind === 'insert' || e.kind === 'update' || e.kind === 'delete').length).toBeGreaterThan(5);
     const commits = mirror.events.filter((e) => e.kind === 'commit');
-    expect(commits.length).toBeGreaterThan(1);
     // Every group is after the snapshot's position: nothing the copy had comes again.
     expect(commits.every((e) => e.kind === 'commit' && plane.compare(e.position, handoff.start) > 0)).toBe(true);
     expect(mirror.rows('h').length).toBe(final.length);

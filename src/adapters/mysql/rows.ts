@@ -18,8 +18,7 @@ const STATEMENT_BYTES = 1 << 20;
 
 const name = (t: TableName): string => quoteIdent(t.name);
 
-/** A connection as the rows plane reads with it (change capture's snapshot too). */
-export async function connectMysql(target: DbTarget): Promise<Driver> {
+async function connectMysql(target: DbTarget): Promise<Driver> {
   // JSON as text, like every other value (an option, not a typeCast callback, which would cost a call
   // and an object per value); times in UTC.
   const driver = await openMysql(target, { jsonStrings: true });
@@ -27,7 +26,7 @@ export async function connectMysql(target: DbTarget): Promise<Driver> {
   return driver;
 }
 
-export function reader(driver: Driver): RowReader {
+function reader(driver: Driver): RowReader {
   const escape = (value: unknown): string => (typeof value === 'bigint' ? value.toString() : driver.escape(value));
   return {
     async *readBatches(table, options) {
@@ -192,3 +191,6 @@ async function identity(target: DbTarget): Promise<string> {
 }
 
 export const mysqlRows: RowsAdapter = { openSource, openTarget, identity };
+
+/** For change capture's hand-off (changes.ts): its snapshot is read on the same kind of connection. */
+export { connectMysql, reader };

@@ -14,6 +14,8 @@ interface Relation {
   readonly table: TableName;
   readonly columns: readonly ChangeColumn[];
   readonly keyIndexes: readonly number[];
+  /** Columns of type bytea: the rows plane reads them as bytes, so they are turned from their hex text into bytes. */
+  readonly bytea: readonly number[];
   readonly identity: 'key' | 'full';
   /** The shape last sent as an event, to tell a new shape from a repeat. */
   readonly signature: string;
@@ -47,6 +49,7 @@ export class PgChangeDecoder {
           table: { schema: m.namespace, name: m.name },
           columns,
           keyIndexes: columns.flatMap((c, i) => (c.key ? [i] : [])),
+          bytea: m.columns.flatMap((c, i) => (c.typeOid === BYTEA ? [i] : [])),
           identity,
           signature,
         };
@@ -63,13 +66,13 @@ export class PgChangeDecoder {
         return;
       case 'insert': {
         const r = this.relation(m.oid);
-        yield { kind: 'insert', table: r.table, row: values(m.tuple) };
+        yield { kind: 'insert', table: r.table, row: values(r, m.tuple) };
         return;
       }
       case 'update': {
         const r = this.relation(m.oid);
         const unchanged = m.tuple.flatMap((v, i) => (v === undefined ? [(r.columns[i] as ChangeColumn).name] : []));
-        yield { kind: 'update', table: r.table, before: m.old === undefined ? undefined : before(r, m.old), row: values(m.tuple), unchanged };
+        yield { kind: 'update', table: r.table, before: m.old === undefined ? undefined : before(r, m.old), row: values(r, m.tuple), unchanged };
         return;
       }
       case 'delete': {
@@ -97,12 +100,26 @@ export class PgChangeDecoder {
   }
 }
 
-/** Text stays text (as COPY gives it to the rows plane); unchanged TOAST values stay undefined. */
-const values = (tuple: readonly TupleValue[]): unknown[] => tuple.slice();
+const BYTEA = 17;
+
+/**
+ * Values as the rows plane reads them: the text of each type's output function (the sessions print
+ * alike: replication.ts), bytea as bytes (its text is `\x` and hex digits: bytea_output is hex).
+ * Unchanged TOAST values stay undefined.
+ */
+function values(r: Relation, tuple: readonly TupleValue[]): unknown[] {
+  const row: unknown[] = tuple.slice();
+  for (const i of r.bytea) {
+    const v = row[i];
+    if (typeof v === 'string') row[i] = Buffer.from(v.slice(2), 'hex');
+  }
+  return row;
+}
 
 function before(r: Relation, old: OldTuple): Before {
-  if (old.image === 'full') return { image: 'full', row: values(old.tuple) };
-  return { image: 'key', key: r.keyIndexes.map((i) => old.tuple[i]) };
+  const row = values(r, old.tuple);
+  if (old.image === 'full') return { image: 'full', row };
+  return { image: 'key', key: r.keyIndexes.map((i) => row[i]) };
 }
 
 export const commitEvent = (endLsn: bigint, commitTime: bigint): ChangeEvent => ({ kind: 'commit', position: formatLsn(endLsn) as Position, committedAt: pgTimestamp(commitTime) });

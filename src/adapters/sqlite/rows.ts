@@ -20,7 +20,7 @@ function fileOf(target: DbTarget): string {
   return path === ':memory:' || isAbsolute(path) ? path : resolve(target.cwd, path);
 }
 
-export async function open(target: DbTarget, create: boolean): Promise<Database> {
+async function open(target: DbTarget, create: boolean): Promise<Database> {
   const { default: Sqlite } = await import('better-sqlite3');
   const file = fileOf(target);
   try {
@@ -35,7 +35,7 @@ export async function open(target: DbTarget, create: boolean): Promise<Database>
 
 const name = (t: TableName): string => quoteIdent(t.name);
 
-export function reader(db: Database): RowReader {
+function reader(db: Database): RowReader {
   return {
     async *readBatches(table: TableName, options: ReadOptions) {
       // A table without a primary key is paged by its rowid, which is left out of the rows.
@@ -91,7 +91,7 @@ const CANONICAL: CanonicalSql = {
 };
 
 /** SQLite has no md5: the sum of canonical-sql.ts is an aggregate written in JavaScript. */
-export function addMd5Sum(db: Database): void {
+function addMd5Sum(db: Database): void {
   type Sum = ReturnType<typeof md5Sum>;
   db.aggregate<Sum>('redb_md5_sum', {
     start: () => md5Sum((text) => hash('md5', text)),
@@ -168,3 +168,6 @@ async function identity(target: DbTarget): Promise<string | undefined> {
 }
 
 export const sqliteRows: RowsAdapter = { openSource, openTarget, identity };
+
+/** For change capture's hand-off (changes.ts): its snapshot is read on the same kind of connection. */
+export { addMd5Sum, open, reader };
