@@ -304,6 +304,81 @@ export const errors = {
     hint: 'the counts and checksums per table are in the --json output; fix the cause and clone again with --truncate',
     data: { source, target, tables, checks },
   })),
+  changesUnsupported: define('REDB_CHANGES_UNSUPPORTED', (engine: string) => ({
+    message: `${engine} keeps no change log redb can read: it can be a replication target, but not a source`,
+    hint: 'replicate from a PostgreSQL, MariaDB/MySQL or SQLite database; clone copies from any engine once',
+    data: { engine },
+  })),
+  changesWalLevel: define('REDB_CHANGES_WAL_LEVEL', (dbName: string, walLevel: string) => ({
+    message: `${dbName} runs with wal_level = ${walLevel}: its write-ahead log has no logical changes to read`,
+    hint: "as a superuser: ALTER SYSTEM SET wal_level = logical; then restart the server (the setting takes effect only at start); managed services call it logical replication or 'rds.logical_replication'",
+    data: { db: dbName, walLevel },
+  })),
+  changesPrivilege: define('REDB_CHANGES_PRIVILEGE', (dbName: string, login: string, missing: readonly string[], fix: string) => ({
+    message: `the login ${login} on ${dbName} may not read the change log: it lacks ${missing.join(', ')}`,
+    hint: fix,
+    data: { db: dbName, login, missing },
+  })),
+  changesNoSlots: define('REDB_CHANGES_NO_SLOTS', (dbName: string, setting: string, limit: number, used: number) => ({
+    message: `${dbName} has no free replication slot: ${setting} is ${limit} and ${used} ${used === 1 ? 'is' : 'are'} in use`,
+    hint: `drop slots no one reads (SELECT slot_name, active FROM pg_replication_slots; redb-made ones are named redb_<job>, removed by redb replicate drop <job>), or raise ${setting} and restart the server`,
+    data: { db: dbName, setting, limit, used },
+  })),
+  changesBinlogOff: define('REDB_CHANGES_BINLOG_OFF', (dbName: string) => ({
+    message: `${dbName} keeps no binary log (log_bin is OFF): there is no change log to read`,
+    hint: 'start the server with log_bin (e.g. log-bin=mysql-bin and a server_id in its configuration), binlog_format=ROW and binlog_row_image=FULL',
+    data: { db: dbName },
+  })),
+  changesBinlogFormat: define('REDB_CHANGES_BINLOG_FORMAT', (dbName: string, format: string, where: string) => ({
+    message: `${dbName} logs changes as ${format} (${where}): only row events say which rows changed`,
+    hint: "SET GLOBAL binlog_format = 'ROW' (and binlog_format=ROW in the server's configuration, to keep it after a restart); sessions that set their own format must not set another",
+    data: { db: dbName, format, where },
+  })),
+  changesRowImage: define('REDB_CHANGES_ROW_IMAGE', (dbName: string, image: string, where: string) => ({
+    message: `${dbName} logs ${image} row images (${where}): a change would be missing the columns it did not touch`,
+    hint: "SET GLOBAL binlog_row_image = 'FULL' (and binlog_row_image=FULL in the server's configuration); sessions that set their own image must not set another",
+    data: { db: dbName, image, where },
+  })),
+  changesNoKey: define('REDB_CHANGES_NO_KEY', (dbName: string, tables: readonly string[], fix: string) => ({
+    message: `${tables.length === 1 ? 'table' : 'tables'} ${tables.join(', ')} in ${dbName} ${tables.length === 1 ? 'has' : 'have'} no primary key, so a change cannot say which row it changed; nothing was set up`,
+    hint: fix,
+    data: { db: dbName, tables },
+  })),
+  changesTableMissing: define('REDB_CHANGES_TABLE_MISSING', (dbName: string, table: string) => ({
+    message: `${dbName} has no table ${table} to capture changes of`,
+    hint: 'check the names with `redb show db:<name>`; tables are named table or schema.table',
+    data: { db: dbName, table },
+  })),
+  changesJobMissing: define('REDB_CHANGES_JOB_MISSING', (dbName: string, job: string, what: string) => ({
+    message: `replication job ${job} has no ${what} on ${dbName}`,
+    hint: `start the job again from a copy (redb replicate), which sets it up; redb replicate status lists the jobs`,
+    data: { db: dbName, job },
+  })),
+  changesSlotActive: define('REDB_CHANGES_SLOT_ACTIVE', (dbName: string, slot: string, pid: number | undefined) => ({
+    message: `replication slot ${slot} on ${dbName} is being read by another session${pid === undefined ? '' : ` (server process ${pid})`}`,
+    hint: 'stop the other redb replicate of this job first (one reader per job), then run the command again',
+    data: { db: dbName, slot, pid },
+  })),
+  changesPositionGone: define('REDB_CHANGES_POSITION_GONE', (dbName: string, position: string, detail: string) => ({
+    message: `${dbName} no longer has the changes after ${position}: ${detail}`,
+    hint: 'the job must copy its tables again: redb replicate drop <job>, then redb replicate',
+    data: { db: dbName, position, detail },
+  })),
+  changesBadPosition: define('REDB_CHANGES_BAD_POSITION', (engine: string, text: string) => ({
+    message: `'${text}' is not a ${engine} change log position`,
+    hint: 'positions are written by redb itself; a target changed by hand has to be copied again',
+    data: { engine, position: text },
+  })),
+  changesSchemaUnknown: define('REDB_CHANGES_SCHEMA_UNKNOWN', (dbName: string, table: string, detail: string) => ({
+    message: `the binary log of ${dbName} has rows of ${table} whose columns the server can no longer name: ${detail}`,
+    hint: "SET GLOBAL binlog_row_metadata = 'FULL' so that the log names its columns itself, then copy the table again",
+    data: { db: dbName, table, detail },
+  })),
+  changesSourceFailed: define('REDB_CHANGES_SOURCE_FAILED', (dbName: string, action: string, detail: string) => ({
+    message: `${action} on ${dbName} failed: ${detail}`,
+    hint: 'fix the cause (privileges, ownership of the tables, a server setting), then run the command again; nothing half-made is left behind',
+    data: { db: dbName, action, detail },
+  })),
   usage: define('REDB_USAGE', (message: string, hint?: string) => ({ message, ...(hint === undefined ? {} : { hint }) })),
 } as const;
 

@@ -191,3 +191,6 @@ async function identity(target: DbTarget): Promise<string> {
 }
 
 export const mysqlRows: RowsAdapter = { openSource, openTarget, identity };
+
+/** For change capture's hand-off (changes.ts): its snapshot is read on the same kind of connection. */
+export { connectMysql, reader };

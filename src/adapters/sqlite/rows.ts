@@ -168,3 +168,6 @@ async function identity(target: DbTarget): Promise<string | undefined> {
 }
 
 export const sqliteRows: RowsAdapter = { openSource, openTarget, identity };
+
+/** For change capture's hand-off (changes.ts): its snapshot is read on the same kind of connection. */
+export { addMd5Sum, open, reader };
