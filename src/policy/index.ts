@@ -6,6 +6,7 @@ export { parsePolicy, loadPolicy, type MaskPolicy, type PolicyRule, type DenyEnt
 export { compileMasker, type Masker } from './compile-masker.js';
 export type { MaskColumn, MaskTable } from './mask-types.js';
 export { maskTableOf } from './mask-table.js';
+export { columnVerdicts, type ColumnVerdict, type ColumnVerdicts, type RelationName } from './column-verdicts.js';
 export { TRANSFORMS, type TransformName } from './policy-schema.js';
 export { suggestPolicy, suggestRules, type Suggestion } from './suggest.js';
 export { renderPolicy } from './render-policy.js';
