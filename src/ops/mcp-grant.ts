@@ -4,8 +4,9 @@ import { loadReadOnly } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors } from '../errors.js';
 import { readConfig, writeConfig } from '../repo/index.js';
-import { columnVerdicts } from '../policy/index.js';
+import { checkPolicyNames, columnVerdicts, maskTableOf } from '../policy/index.js';
 import { findStore, type OpContext } from './context.js';
+import { liveSchema } from './mcp-read.js';
 import { loadMcpSettings } from './mcp-settings.js';
 
 export interface McpGrantResult {
@@ -51,7 +52,10 @@ export async function mcpGrant(ctx: OpContext & { db: string; url?: string; role
     const role = ctx.role ?? `redb_mcp_${ctx.db.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
     const envVar = `REDB_MCP_${ctx.db.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}_PASSWORD`;
     const password = randomBytes(24).toString('base64url');
-    grant = await driver.createReadRole({ name: ctx.db, url: resolveUrl(bound.url, ctx.db, ctx.env ?? process.env), cwd: store.root }, role, password, columnVerdicts(settings.policy));
+    const target = { name: ctx.db, url: resolveUrl(bound.url, ctx.db, ctx.env ?? process.env), cwd: store.root };
+    // A misspelt name in the policy would grant the column it meant to hide.
+    if (settings.policy !== undefined) checkPolicyNames(settings.policy, (await liveSchema({ engine, driver, target }, ctx)).tables.map(maskTableOf));
+    grant = await driver.createReadRole(target, role, password, columnVerdicts(settings.policy));
     readUrl = withAccount(bound.url, role, envVar);
     created = { role, envVar, password };
   }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mcpGrant } from '../../src/ops/mcp-grant.js';
-import { redbOk } from '../support/cli.js';
+import { redb, redbOk } from '../support/cli.js';
 import { mysqlEngine, mysqlScriptConnection } from '../support/mysql.js';
 import type { ScratchDb } from '../support/scratch.js';
 import { expectPrivacy, HIDDEN, POLICY, setupSql } from './privacy-cases.js';
@@ -84,6 +84,10 @@ describe('query never shows what the policy hides, nor the server’s secrets: M
     const grants = ((await admin(`SHOW GRANTS FOR '${user()}'@'%'`)) as Record<string, string>[]).map((r) => Object.values(r)[0] as string);
     expect(grants).toContain(`GRANT SELECT (\`EmployeeId\`, \`Name\`, \`Salary\`) ON \`${database()}\`.\`Employee\` TO \`${user()}\`@\`%\``);
     expect(grants.join('\n')).not.toMatch(/ON `[^`]+`\.\*|FILE|PROCESS|Secrets|NameList/);
+    // A misspelt name would leave the column it meant granted: refused, with its line.
+    writeFileSync(join(p.dir, 'typo.yaml'), `${POLICY}  - Employe.Salary\n`);
+    const typo = redb(p.dir, ['mcp', 'grant', name, '--policy', 'typo.yaml'], p.env);
+    expect([typo.code, typo.stderr]).toEqual([1, expect.stringMatching(/^error\[REDB_POLICY_UNKNOWN_COLUMN\]: .*typo\.yaml:8: 'Employe\.Salary' names no table/)]);
   });
 
   it('refuses every statement that reads a denied or masked column, by the column grants, and answers the rest', async () => {
@@ -115,6 +119,18 @@ describe('query never shows what the policy hides, nor the server’s secrets: M
     } finally {
       other.destroy();
       await running;
+    }
+  });
+
+  it('answers query with the read login’s password alone; sample_rows names the bound account’s variable it needs', async () => {
+    const env = { ...p.env };
+    delete env.TEST_MY_PASSWORD;
+    const s = await stdioClient({ ...p, env });
+    try {
+      expect((await call(s.client, 'query', { database: name, sql: 'SELECT Name FROM Employee WHERE EmployeeId = 1' })).json()).toMatchObject({ rows: [['Name 1']] });
+      expect((await call(s.client, 'sample_rows', { database: name, table: 'Employee' })).text).toMatch(/^error\[REDB_ENV_MISSING\]: .*\$\{TEST_MY_PASSWORD\}/);
+    } finally {
+      await s.close();
     }
   });
 
