@@ -219,7 +219,7 @@ export const errors = {
   })),
   mcpReadRoleStale: define('REDB_MCP_READ_ROLE_STALE', (dbName: string, detail: string) => ({
     message: `the MCP read account of '${dbName}' may read more than the masking policy allows: ${detail}`,
-    hint: `the policy changed after the grant: run \`redb mcp grant ${dbName}\` again to grant what it allows`,
+    hint: `run \`redb mcp grant ${dbName}\` again to grant what the policy allows now (a grant made to PUBLIC or to a role the login belongs to must be revoked where it was made)`,
     data: { db: dbName, detail },
   })),
   mcpRefRefused: define('REDB_MCP_REF_REFUSED', (ref: string, reason: string) => ({

@@ -22,6 +22,8 @@ export interface CatalogRelation extends RelationName {
   readonly reads?: readonly ViewRead[] | undefined;
   /** Why `reads` is unknown, for the message. */
   readonly unknownReads?: string | undefined;
+  /** Any reader of some column can read a digest of all of them (MariaDB's live CHECKSUM=1). */
+  readonly wholeRowDigest?: boolean | undefined;
 }
 
 export interface ViewRead {
@@ -99,6 +101,7 @@ export function readPlan(relations: readonly CatalogRelation[], policy: ReadPoli
     }
     const withheld = r.columns.filter((c) => verdict(r, c) !== undefined);
     if (withheld.length === 0) return { grant: 'all' };
+    if (r.wholeRowDigest === true) return { grant: 'none', reason: 'keeps a live checksum of all its columns, from which a hidden value could be guessed' };
     if (withheld.length === r.columns.length) return { grant: 'none', reason: 'has only masked or denied columns' };
     return { grant: 'columns', columns: r.columns.filter((c) => !withheld.includes(c)), withheld };
   }
@@ -112,8 +115,9 @@ export interface Readable extends RelationName {
   readonly columns: readonly string[];
 }
 
-/** What the login may read beyond the plan, one phrase each (empty when nothing). */
+/** What the login may read beyond the plan, one phrase each, hidden columns first (empty when nothing). */
 export function beyondPlan(readable: readonly Readable[], plans: ReadonlyMap<string, RelationPlan>): string[] {
+  const columns: string[] = [];
   const out: string[] = [];
   for (const r of readable) {
     if (r.columns.length === 0) continue;
@@ -121,7 +125,7 @@ export function beyondPlan(readable: readonly Readable[], plans: ReadonlyMap<str
     const label = relationLabel(r);
     if (plan === undefined) out.push(`${label}, which redb does not know`);
     else if (plan.grant === 'none') out.push(`${label}, which ${plan.reason}`);
-    else if (plan.grant === 'columns') for (const c of r.columns.filter((x) => plan.withheld.includes(x))) out.push(`${label}.${c}, which the policy masks or denies`);
+    else if (plan.grant === 'columns') for (const c of r.columns.filter((x) => plan.withheld.includes(x))) columns.push(`${label}.${c}, which the policy masks or denies`);
   }
-  return out;
+  return [...columns, ...out];
 }

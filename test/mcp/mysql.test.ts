@@ -91,9 +91,8 @@ describe('redb mcp against a real MariaDB server', () => {
   it('refuses writes, several statements, file access; nothing changes', async () => {
     const { client, close } = await memoryClient(p);
     try {
-      for (const sql of ['SELECT 1; DROP TABLE customers', 'COMMIT; DROP TABLE customers']) {
-        expect((await call(client, 'query', { database: name, sql })).text, sql).toMatch(/^error\[REDB_MCP_QUERY_FAILED\]: .*SQL syntax/);
-      }
+      expect((await call(client, 'query', { database: name, sql: 'SELECT 1; DROP TABLE customers' })).text).toMatch(/^error\[REDB_MCP_QUERY_FAILED\]: .*SQL syntax/);
+      expect((await call(client, 'query', { database: name, sql: 'COMMIT; DROP TABLE customers' })).text).toMatch(/^error\[REDB_MCP_QUERY_FAILED\]: .*only a query may run/);
       const attempts = [
         'DROP TABLE customers',
         "INSERT INTO secrets VALUES (2, 'x')",

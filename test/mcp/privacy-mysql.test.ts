@@ -14,6 +14,8 @@ const EXTRA_SETUP = `
 CREATE TABLE Login (Id int PRIMARY KEY, Employee int, Password varchar(50), Shout varchar(50) AS (upper(Password)) PERSISTENT);
 INSERT INTO Login (Id, Employee, Password) VALUES (1, 3, 'pw-3');
 CREATE VIEW NameList AS SELECT Name FROM Employee;
+CREATE TABLE Vault (Id int PRIMARY KEY, Pin varchar(10)) ENGINE=Aria CHECKSUM=1;
+INSERT INTO Vault VALUES (1, 'pw-pin');
 `;
 
 const MARIADB_LEAKS = [
@@ -21,6 +23,8 @@ const MARIADB_LEAKS = [
   'SELECT Shout FROM Login',
   // Not a leak, but under a masking policy a definer's-rights view is not granted: MariaDB cannot say what it reads.
   'SELECT Name FROM NameList',
+  // Aria's live checksum covers every column: a table that keeps one is granted whole or not at all.
+  'SELECT Id FROM Vault',
 ];
 
 /** Through the query tool: the server's secrets an attacker tries first. Each must fail. */
@@ -32,6 +36,11 @@ const REFUSED = [
   'SELECT * FROM performance_schema.events_statements_history',
   "SELECT Name FROM Employee INTO OUTFILE '/tmp/redb-mcp-outfile'",
   'SHOW GRANTS FOR root@localhost',
+  // Not queries: CHECKSUM TABLE digests every column for a reader of any one of them.
+  'CHECKSUM TABLE Employee',
+  '/*!CHECKSUM TABLE Employee*/',
+  'SHOW TABLE STATUS',
+  'HANDLER Employee OPEN',
 ];
 
 const bindable = (url: string): string => url.replace(/^mysql:\/\/([^:@/]+):[^@/]*@/, 'mysql://$1:${TEST_MY_PASSWORD}@');
@@ -63,8 +72,8 @@ describe('query never shows what the policy hides, nor the server’s secrets: M
     await db.exec(setupSql('mysql') + EXTRA_SETUP);
     name = `my${randomBytes(4).toString('hex')}`;
     p = await project({ [name]: bindable(db.url) }, { TEST_MY_PASSWORD: decodeURIComponent(new URL(db.url).password), NO_COLOR: '1' });
-    writeFileSync(join(p.dir, 'policy.yaml'), `${POLICY}  - Login.Password\n`);
-    writeFileSync(join(p.dir, 'strict.yaml'), `${POLICY}  - Login.Password\n  - Employee.Name\n`);
+    writeFileSync(join(p.dir, 'policy.yaml'), `${POLICY}  - Login.Password\n  - Vault.Pin\n`);
+    writeFileSync(join(p.dir, 'strict.yaml'), `${POLICY}  - Login.Password\n  - Vault.Pin\n  - Employee.Name\n`);
     writeFileSync(join(p.dir, '.redb', 'mcp.yaml'), 'policy: policy.yaml\n');
     granted = redbOk(p.dir, ['mcp', 'grant', name], p.env).stdout;
     const m = /export (\w+)='([^']+)'/.exec(granted);

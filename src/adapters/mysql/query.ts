@@ -11,6 +11,7 @@ import type { DbTarget, ReadOnlyDriver, ReadOnlySession, ReadOptions } from '../
 import { openMysql, parseMysqlUrl } from './connect.js';
 import { checkReadLogin } from './read-checks.js';
 import { createReadRole } from './read-role.js';
+import { isQuery } from './statement-kind.js';
 import { quoteIdent } from './sql-text.js';
 
 type Driver = import('mysql2/promise').Connection;
@@ -37,6 +38,7 @@ async function open(target: DbTarget, options: ReadOptions): Promise<ReadOnlySes
   }
   return {
     async query(sql, { maxRows }) {
+      if (options.trusted !== true && !isQuery(sql)) throw errors.mcpQueryFailed(target.name, 'only a query may run: SELECT, WITH ... SELECT or VALUES');
       try {
         await driver.query(`SET SESSION sql_select_limit = ${maxRows + 1}`);
         await driver.query('START TRANSACTION READ ONLY');

@@ -36,7 +36,7 @@ export interface ProjectCatalog {
 /** The database's tables and views, with their columns, as the connected login sees them. */
 export async function readCatalog(driver: Driver, database: string, policy: ReadPolicy): Promise<ProjectCatalog> {
   const [tables] = await driver.query(
-    `SELECT t.TABLE_NAME AS name, t.TABLE_TYPE AS type, v.SECURITY_TYPE AS security, v.VIEW_DEFINITION AS definition
+    `SELECT t.TABLE_NAME AS name, t.TABLE_TYPE AS type, t.CHECKSUM IS NOT NULL AS checksum, v.SECURITY_TYPE AS security, v.VIEW_DEFINITION AS definition
        FROM information_schema.TABLES t LEFT JOIN information_schema.VIEWS v ON v.TABLE_SCHEMA = t.TABLE_SCHEMA AND v.TABLE_NAME = t.TABLE_NAME
       WHERE t.TABLE_SCHEMA = ?`,
     [database],
@@ -54,8 +54,8 @@ export async function readCatalog(driver: Driver, database: string, policy: Read
     if (g !== null && g !== '') generated.set(t, { ...generated.get(t), [c]: identifiers(g) });
   }
   const databases = (schemata as { s: string }[]).map((r) => r.s);
-  const relations = (tables as { name: string; type: string; security: string | null; definition: string | null }[]).map((t): CatalogRelation => {
-    const base = { name: t.name, columns: byTable.get(t.name) ?? [], generated: generated.get(t.name) };
+  const relations = (tables as { name: string; type: string; checksum: number; security: string | null; definition: string | null }[]).map((t): CatalogRelation => {
+    const base = { name: t.name, columns: byTable.get(t.name) ?? [], generated: generated.get(t.name), wholeRowDigest: Number(t.checksum) === 1 };
     if (t.type !== 'VIEW') return { ...base, kind: 'table' };
     if (t.security === 'INVOKER') return { ...base, kind: 'view', ownerRights: false };
     return { ...base, kind: 'view', ownerRights: true, ...definerReads(t.definition ?? '', database, databases, policy) };
