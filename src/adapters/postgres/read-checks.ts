@@ -31,7 +31,8 @@ async function checkPlainRole(client: Client, name: string): Promise<void> {
  * Functions that reach past the login's own rights: dblink opens connections of its own (outside
  * the read-only transaction), and a SECURITY DEFINER function reads with its owner's rights. The
  * latter are refused when their owner is a superuser, and, under a policy, all of them: they could
- * read a masked column for the caller.
+ * read a masked column for the caller. A function in a schema the login may not use cannot be called
+ * (an extensions schema kept apart is enough).
  */
 async function checkReach(client: Client, name: string, policy: ReadPolicy): Promise<void> {
   const { rows } = await client.query<{ fn: string; why: string }>(
@@ -42,7 +43,7 @@ async function checkReach(client: Client, name: string, policy: ReadPolicy): Pro
       WHERE (e.oid IS NOT NULL
              OR (p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                  AND ($1::boolean OR (SELECT o.rolsuper FROM pg_roles o WHERE o.oid = p.proowner))))
-        AND has_function_privilege(p.oid, 'EXECUTE')
+        AND has_function_privilege(p.oid, 'EXECUTE') AND has_schema_privilege(n.oid, 'USAGE')
       ORDER BY 1 LIMIT 3`,
     [!policy.empty],
   );
