@@ -122,7 +122,7 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
     'query',
     {
       description:
-        'Run one read-only SQL statement on a bound database, through a login that can only read, in a read-only transaction with a timeout. Results are cut at the row and byte limits (`truncated`) and masked by the project’s policy; denied tables and columns are refused, and computed columns are withheld (null) when a policy is in force.',
+        'Run one read-only SQL statement on a bound database, through a login that can only read, in a read-only transaction with a timeout. Results are cut at the row and byte limits (`truncated`). A statement that touches a column the project’s masking policy masks or denies, anywhere in it (WHERE, JOIN, ORDER BY, aggregates, subqueries...), is refused: `sample_rows` shows masked columns with their masks applied.',
       inputSchema: {
         database: z.string().describe('a bound database name'),
         sql: z.string().min(1).describe('one statement: SELECT, VALUES, WITH ... SELECT'),
