@@ -54,6 +54,11 @@ export async function serveHttp(ctx: Omit<McpContext, 'caller'>, host: string, p
       if (!res.headersSent) reply(res, 500, e instanceof Error ? e.message : String(e));
     });
   });
+  // Clients keep connections open between calls and drop idle ones after a few seconds (undici: 4 s).
+  // A server that drops them first, at Node's default 5 s, races a client sending on the same socket,
+  // and the call fails with "other side closed": so the server waits longer than any client.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(port, host, () => resolve());

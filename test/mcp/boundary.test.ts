@@ -157,6 +157,8 @@ describe('the MCP server reaches only what the project bound (stdio and HTTP)', 
       const before = accessLog(p).length;
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer redb_forged' }, body: '{}' });
       expect(res.status).toBe(401);
+      // Idle connections outlive the client's (a server closing first races the client's next call).
+      expect(res.headers.get('keep-alive')).toBe('timeout=65');
       expect(accessLog(p).slice(before)).toEqual([expect.objectContaining({ token: '-', tool: 'http', outcome: 'error', code: 'REDB_MCP_UNAUTHORIZED' })]);
     } finally {
       child.kill('SIGTERM');
