@@ -197,7 +197,7 @@ const mcp = program
   .description('MCP server for coding assistants: stdio by default, or streamable HTTP with --http')
   .option('--http <port>', 'serve streamable HTTP at http://<host>:<port>/mcp, bearer tokens required')
   .option('--host <host>', 'address to bind with --http', '127.0.0.1')
-  .option('--policy <file>', 'masking policy for query results (default: the one named in .redb/mcp.yaml)')
+  .option('--policy <file>', 'masking policy: what query may not read and sample_rows masks (default: the one named in .redb/mcp.yaml)')
   .action(lazy(async () => (await import('./commands/mcp.js')).serve));
 const mcpToken = mcp.command('token').description('bearer tokens of redb mcp --http');
 mcpToken
@@ -222,8 +222,10 @@ mcp
   .argument('<db>', 'a bound database')
   .option('--url <url>', 'a read-only URL you set up yourself (password as ${VAR})')
   .option('--role <name>', 'name of the login to create (default redb_mcp_<db>)')
+  .option('--policy <file>', 'masking policy whose masked and denied columns the login may not read (default: the one named in .redb/mcp.yaml)')
   .option('--json', 'machine-readable output')
-  .action(lazy(async () => (await import('./commands/mcp.js')).grant));
+  // `mcp` has a --policy of its own, which commander fills wherever the flag is written: merge them.
+  .action((db: string, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/mcp.js')).grant)(db, cmd.optsWithGlobals(), cmd));
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

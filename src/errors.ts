@@ -217,10 +217,34 @@ export const errors = {
     hint: `point it at a login that can only SELECT: redb mcp grant ${dbName}`,
     data: { db: dbName, detail },
   })),
+  mcpReadRoleStale: define('REDB_MCP_READ_ROLE_STALE', (dbName: string, detail: string) => ({
+    message: `the MCP read account of '${dbName}' may read more than the masking policy allows: ${detail}`,
+    hint: `run \`redb mcp grant ${dbName}\` again to grant what the policy allows now (a grant made to PUBLIC or to a role the login belongs to must be revoked where it was made)`,
+    data: { db: dbName, detail },
+  })),
+  mcpRefRefused: define('REDB_MCP_REF_REFUSED', (ref: string, reason: string) => ({
+    message: `'${ref}' is refused over MCP: ${reason}`,
+    hint: 'name a commit, branch, tag, HEAD~n, working or db:<bound database> (list_databases shows the names)',
+    data: { ref, reason },
+  })),
+  mcpUnauthorized: define('REDB_MCP_UNAUTHORIZED', () => ({
+    message: 'unauthorized: send Authorization: Bearer <token>',
+    hint: 'redb mcp token create',
+  })),
   mcpDenied: define('REDB_MCP_DENIED', (what: string) => ({
     message: `${what} is denied to the MCP server by the masking policy`,
     hint: 'ask for other tables or columns; the policy file decides what assistants may see',
     data: { what },
+  })),
+  mcpColumnWithheld: define('REDB_MCP_COLUMN_WITHHELD', (what: string) => ({
+    message: `${what}: free-form queries may not read columns the masking policy masks or denies, in any part of the statement`,
+    hint: 'leave it out of the query; sample_rows shows masked columns with their masks applied',
+    data: { what },
+  })),
+  mcpNotGranted: define('REDB_MCP_NOT_GRANTED', (dbName: string, detail: string) => ({
+    message: `the MCP read account of '${dbName}' may not read that: ${detail}`,
+    hint: `it reads only the columns the masking policy neither masks nor denies (sample_rows shows masked ones masked); a table added since the grant needs \`redb mcp grant ${dbName}\``,
+    data: { db: dbName, detail },
   })),
   mcpQueryFailed: define('REDB_MCP_QUERY_FAILED', (dbName: string, detail: string) => ({
     message: `the query on '${dbName}' failed: ${detail}`,

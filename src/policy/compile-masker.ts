@@ -102,6 +102,20 @@ export function compileMasker(policy: MaskPolicy, options: { env?: NodeJS.Proces
   };
 }
 
+/**
+ * Check that the policy's exact names (no globs) name tables and columns of `tables`, without
+ * compiling its transforms or reading its secret: what `redb mcp grant` needs before it grants.
+ */
+export function checkPolicyNames(policy: MaskPolicy, tables: readonly MaskTable[]): void {
+  const columns = [...policy.rules.map((r) => ({ text: r.match, line: r.line })), ...policy.deny.filter((d) => d.kind === 'column').map((d) => ({ text: d.pattern, line: d.line }))];
+  checkNames(
+    policy.source,
+    tables,
+    columns.map((c) => ({ pattern: compilePattern(c.text, 'column'), line: c.line })),
+    policy.deny.filter((d) => d.kind === 'table').map((d) => ({ pattern: compilePattern(d.pattern, 'table'), line: d.line })),
+  );
+}
+
 /** Exact names (no globs) in the policy must exist: a misspelt one would leave data unmasked. */
 function checkNames(
   source: string,
