@@ -90,10 +90,11 @@ export const errors = {
     hint: 'use sqlite:<path>, duckdb:<path>, postgres://user@host/db, mysql://user@host/db or mongodb://host/db',
     data: { url, detail },
   })),
-  plainPassword: define('REDB_PLAIN_PASSWORD', (redacted: string) => ({
-    message: `the URL ${redacted} carries a password in plain text, which would be stored in .redb/`,
-    hint: 'put the password in an environment variable and reference it: postgres://app:${PGPASSWORD}@host/db',
-    data: { url: redacted },
+  /** `where`: the places the password sits (`the password after user:`, or a parameter's name). */
+  plainPassword: define('REDB_PLAIN_PASSWORD', (redacted: string, where: readonly string[] = []) => ({
+    message: `the URL ${redacted} carries a password in plain text${where.length > 0 ? ` (${where.join(', ')})` : ''}, which would be stored in .redb/`,
+    hint: 'put the password in an environment variable and reference it: postgres://app:${PGPASSWORD}@host/db, or ?password=${PGPASSWORD}',
+    data: { url: redacted, where },
   })),
   missingEnv: define('REDB_ENV_MISSING', (variable: string, dbName: string) => ({
     message: `the URL of '${dbName}' references \${${variable}}, which is not set`,
