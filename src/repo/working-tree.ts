@@ -46,12 +46,12 @@ export async function readSchemaDir(fs: Store['fs'], dir: string): Promise<Schem
     const key = relative(dir, path).split(sep).join('/');
     if (!key.endsWith(CONFLICT_SUFFIX)) files.set(key, await fs.promises.readFile(path, 'utf8'));
   }
-  return schemaFromFiles(files, `${dir}/`, { edited: true });
+  return schemaFromFiles(files, `${dir}/`, { edited: true, whole: true });
 }
 
 /** The working tree as a model, validated: a bad file is reported with its path and field. */
 export async function readWorkingTree(store: Store): Promise<Schema> {
-  return schemaFromFiles(await readWorkingFiles(store), `${WORKING_DIR}/`, { edited: true });
+  return schemaFromFiles(await readWorkingFiles(store), `${WORKING_DIR}/`, { edited: true, whole: true });
 }
 
 /** Run `work` over `items`, a bounded number at a time: file I/O overlaps without exhausting handles. */
