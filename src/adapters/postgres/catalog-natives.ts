@@ -9,7 +9,7 @@ export interface RawNative {
   type:
     | 'rule' | 'statistics' | 'event trigger' | 'collation' | 'foreign server' | 'foreign table' | 'cast' | 'operator' | 'comment' | 'replica identity'
     | 'publication' | 'text search configuration' | 'text search dictionary' | 'text search parser' | 'text search template'
-    | 'shell type' | 'base type' | 'grant';
+    | 'shell type' | 'base type' | 'grant' | 'default privileges';
   schema: string | null;
   rel: string | null;
   name: string;
@@ -195,4 +195,17 @@ SELECT 'grant', n.nspname, NULL, p.proname || '(' || pg_get_function_identity_ar
 UNION ALL
 SELECT 'grant', n.nspname, NULL, t.typname, ${aclStatements(`'TYPE ' || ${qualified('n.nspname', 't.typname')}`, 't.typacl', "acldefault('T', t.typowner)")}, NULL, '{}'::jsonb
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
- WHERE t.typacl IS NOT NULL AND ${userNs('n')} AND ${notExtension('pg_type', 't.oid')}`;
+ WHERE t.typacl IS NOT NULL AND ${userNs('n')} AND ${notExtension('pg_type', 't.oid')}
+UNION ALL
+-- ALTER DEFAULT PRIVILEGES: privileges objects get when a role creates them. A role-wide entry
+-- replaces the built-in defaults (so it is compared with them); a schema's entry adds to them.
+SELECT 'default privileges', n.nspname, NULL,
+       pg_get_userbyid(d.defaclrole) || '.' || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' ELSE 'schemas' END,
+       ${aclStatements(
+         "CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' ELSE 'SCHEMAS' END",
+         'd.defaclacl',
+         "CASE WHEN d.defaclnamespace = 0 THEN acldefault(CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END, d.defaclrole) ELSE NULL::aclitem[] END",
+       )}, NULL,
+       jsonb_build_object('role', pg_get_userbyid(d.defaclrole))
+  FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
+ WHERE d.defaclnamespace = 0 OR ${userNs('n')}`;

@@ -52,6 +52,11 @@ export function dropExtraNativeSql(n: NativeObject): string | undefined {
   switch (n.type) {
     case 'grant':
       return each(n.definition, ungrant);
+    case 'default privileges':
+      return each(n.definition, (s) => {
+        const m = /^(ALTER DEFAULT PRIVILEGES FOR ROLE .*? )((?:GRANT|REVOKE) .*)$/s.exec(s);
+        return m === null ? s : `${m[1] ?? ''}${ungrant(m[2] ?? '')}`;
+      });
     case 'tablespace':
       return n.definition.replace(/ SET TABLESPACE .*$/s, ' SET TABLESPACE pg_default');
     case 'column options':
