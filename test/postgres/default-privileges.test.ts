@@ -34,6 +34,11 @@ describe('PostgreSQL default privileges are kept, not dropped in silence', () =>
       ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
       ALTER DEFAULT PRIVILEGES REVOKE USAGE ON TYPES FROM PUBLIC;
       ALTER DEFAULT PRIVILEGES GRANT USAGE ON SCHEMAS TO ${ROLE};
+      CREATE ACCESS METHOD heap_copy TYPE TABLE HANDLER heap_tableam_handler;
+      CREATE TABLE app.stored_elsewhere (id int) USING heap_copy;
+      CREATE CONVERSION app.latin_to_utf FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
+      CREATE FOREIGN DATA WRAPPER plain_wrapper OPTIONS (debug 'true');
+      CREATE SERVER plain_server FOREIGN DATA WRAPPER plain_wrapper;
     `);
     dir = tempDir();
     run(['init']);
@@ -46,6 +51,10 @@ describe('PostgreSQL default privileges are kept, not dropped in silence', () =>
   });
 
   it('pull keeps each as native DDL with a warning; commit and migrate re-create them exactly on an empty database', async () => {
+    const others = async (url: string) =>
+      pgQuery<{ o: string }>(url, `SELECT 'am ' || amname AS o FROM pg_am WHERE oid >= 16384 UNION ALL SELECT 'conversion ' || conname FROM pg_conversion WHERE oid >= 16384
+        UNION ALL SELECT 'fdw ' || fdwname || ' ' || coalesce(fdwoptions::text, '') FROM pg_foreign_data_wrapper UNION ALL SELECT 'server ' || srvname FROM pg_foreign_server
+        UNION ALL SELECT 'table am ' || c.relname || ' ' || a.amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.relname = 'stored_elsewhere' ORDER BY 1`).then((rows) => rows.map((r) => r.o));
     const pulled = run(['pull', 'src']);
     const files = readdirSync(join(dir.path, 'schema', 'native')).filter((f) => f.startsWith('default%20privileges'));
     expect(files).toHaveLength(7);
@@ -57,6 +66,9 @@ describe('PostgreSQL default privileges are kept, not dropped in silence', () =>
     run(['migrate', 'dst', '--yes']);
     expect(await defaultAcl(target.url)).toEqual(await defaultAcl(source.url));
     expect((await defaultAcl(target.url)).length).toBe(7);
+    // Access methods, conversions and foreign-data wrappers made by hand come along too.
+    expect(await others(target.url)).toEqual(await others(source.url));
+    expect(await others(target.url)).toEqual(['am heap_copy', 'conversion latin_to_utf', "fdw plain_wrapper {debug=true}", 'server plain_server', 'table am stored_elsewhere heap_copy']);
     // Read back from the copy, nothing differs.
     expect(run(['diff', 'HEAD', 'db:dst', '--exit-code']).stdout).not.toContain('default privileges');
   });

@@ -9,7 +9,7 @@ export interface RawNative {
   type:
     | 'rule' | 'statistics' | 'event trigger' | 'collation' | 'foreign server' | 'foreign table' | 'cast' | 'operator' | 'comment' | 'replica identity'
     | 'publication' | 'text search configuration' | 'text search dictionary' | 'text search parser' | 'text search template'
-    | 'shell type' | 'base type' | 'grant' | 'default privileges';
+    | 'shell type' | 'base type' | 'grant' | 'default privileges' | 'access method' | 'conversion' | 'foreign data wrapper';
   schema: string | null;
   rel: string | null;
   name: string;
@@ -208,4 +208,24 @@ SELECT 'default privileges', n.nspname, NULL,
        )}, NULL,
        jsonb_build_object('role', pg_get_userbyid(d.defaclrole))
   FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
- WHERE d.defaclnamespace = 0 OR ${userNs('n')}`;
+ WHERE d.defaclnamespace = 0 OR ${userNs('n')}
+UNION ALL
+-- Access methods, conversions and foreign-data wrappers made by hand (not by initdb or an extension).
+SELECT 'access method', NULL, NULL, a.amname,
+       'CREATE ACCESS METHOD ' || quote_ident(a.amname) || ' TYPE ' || CASE a.amtype WHEN 'i' THEN 'INDEX' ELSE 'TABLE' END || ' HANDLER ' || a.amhandler::regproc::text,
+       obj_description(a.oid, 'pg_am'), jsonb_build_object('on', 'ACCESS METHOD ' || quote_ident(a.amname))
+  FROM pg_am a WHERE a.oid >= 16384 AND ${notExtension('pg_am', 'a.oid')}
+UNION ALL
+SELECT 'conversion', n.nspname, NULL, c.conname,
+       'CREATE ' || CASE WHEN c.condefault THEN 'DEFAULT ' ELSE '' END || 'CONVERSION ' || ${qualified('n.nspname', 'c.conname')}
+       || ' FOR ' || quote_literal(pg_encoding_to_char(c.conforencoding)) || ' TO ' || quote_literal(pg_encoding_to_char(c.contoencoding)) || ' FROM ' || c.conproc::regproc::text,
+       obj_description(c.oid, 'pg_conversion'), jsonb_build_object('on', 'CONVERSION ' || ${qualified('n.nspname', 'c.conname')})
+  FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace
+ WHERE ${userNs('n')} AND ${notExtension('pg_conversion', 'c.oid')}
+UNION ALL
+SELECT 'foreign data wrapper', NULL, NULL, w.fdwname,
+       'CREATE FOREIGN DATA WRAPPER ' || quote_ident(w.fdwname)
+       || coalesce(' HANDLER ' || NULLIF(w.fdwhandler, 0)::regproc::text, ' NO HANDLER') || coalesce(' VALIDATOR ' || NULLIF(w.fdwvalidator, 0)::regproc::text, ' NO VALIDATOR')
+       || coalesce(' OPTIONS (' || (SELECT string_agg(quote_ident(split_part(o, '=', 1)) || ' ' || quote_literal(substr(o, strpos(o, '=') + 1)), ', ') FROM unnest(w.fdwoptions) o) || ')', ''),
+       obj_description(w.oid, 'pg_foreign_data_wrapper'), jsonb_build_object('on', 'FOREIGN DATA WRAPPER ' || quote_ident(w.fdwname))
+  FROM pg_foreign_data_wrapper w WHERE ${notExtension('pg_foreign_data_wrapper', 'w.oid')}`;

@@ -69,6 +69,9 @@ export function mapNative(raw: RawNative): NativeObject | undefined {
   const d = raw.detail;
   switch (raw.type) {
     case 'publication':
+    case 'access method':
+    case 'conversion':
+    case 'foreign data wrapper':
     case 'text search configuration':
     case 'text search dictionary':
     case 'text search parser':
