@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { RedbError } from './errors.js';
+import { RedbError, systemError } from './errors.js';
 import { processIo, type Io } from './commands/output.js';
 
 /**
@@ -259,8 +259,10 @@ program
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/verify.js')).default));
 
-function report(error: unknown): number {
+function report(thrown: unknown): number {
   const debug = process.env.REDB_DEBUG === '1';
+  // Permission denied, a full disk, a read-only file system...: the user's to fix, not a bug.
+  const error = thrown instanceof RedbError ? thrown : (systemError(thrown, process.cwd()) ?? thrown);
   if (error instanceof RedbError) {
     if (jsonMode) io.out(JSON.stringify({ error: error.toJSON() }, null, 2));
     io.err(`error[${error.code}]: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}`);

@@ -85,15 +85,60 @@ export const errors = {
     hint: 'fix the file by hand or remove the offending entry with `redb db remove`',
     data: { file, detail },
   })),
+  /** An operating-system failure on a path, one code per cause (see `systemError`). */
+  permissionDenied: define('REDB_PERMISSION_DENIED', (path: string, syscall: string) => ({
+    message: `permission denied: cannot ${action(syscall)} ${path}`,
+    hint: `check who owns ${path} and its folder (ls -ld), then run redb as a user who may write there, or change the permissions`,
+    data: { path, syscall },
+  })),
+  readOnlyFileSystem: define('REDB_READ_ONLY_FILE_SYSTEM', (path: string, syscall: string) => ({
+    message: `${path} is on a read-only file system (${syscall})`,
+    hint: 'work on a writable file system (for a project: a writable copy of it), or mount this one read-write',
+    data: { path, syscall },
+  })),
+  diskFull: define('REDB_DISK_FULL', (path: string, syscall: string, quota: boolean) => ({
+    message: `${quota ? 'the disk quota is used up' : 'no space left on the device'} holding ${path} (${syscall})`,
+    hint: `free some space (df -h ${path} shows how much is left), then run the command again`,
+    data: { path, syscall, quota },
+  })),
+  tooManyOpenFiles: define('REDB_TOO_MANY_OPEN_FILES', (path: string, syscall: string, system: boolean) => ({
+    message: `too many open files${system ? ' on this system' : ' for this process'}, at ${path} (${syscall})`,
+    hint: system ? 'the whole system ran out of file handles: close other programs, or raise fs.file-max' : 'raise the limit of this shell (ulimit -n 4096), then run the command again',
+    data: { path, syscall, system },
+  })),
+  isADirectory: define('REDB_IS_A_DIRECTORY', (path: string, syscall: string) => ({
+    message: `${path} is a folder, where a file was expected (${syscall})`,
+    hint: 'give the path of a file, or move the folder out of the way',
+    data: { path, syscall },
+  })),
+  notADirectory: define('REDB_NOT_A_DIRECTORY', (path: string, syscall: string) => ({
+    message: `${path}: a part of this path is a file, where a folder was expected (${syscall})`,
+    hint: 'check the path; a file stands where a folder of that name should be',
+    data: { path, syscall },
+  })),
+  fileNotFound: define('REDB_FILE_NOT_FOUND', (path: string, syscall: string) => ({
+    message: `${path} does not exist (${syscall})`,
+    hint: 'check the path: a file or folder in it is missing (create the folder, or correct the name)',
+    data: { path, syscall },
+  })),
+  fileSystemError: define('REDB_FILE_SYSTEM_ERROR', (path: string, syscall: string, errno: string, detail: string) => ({
+    message: `the file system failed on ${path}: ${detail} (${errno}, ${syscall})`,
+    hint:
+      errno === 'EIO'
+        ? 'the device reported a read or write error: check the disk and the file system (dmesg, fsck) before running the command again'
+        : 'fix the cause named here, then run the command again',
+    data: { path, syscall, errno, detail },
+  })),
   invalidUrl: define('REDB_INVALID_URL', (url: string, detail: string) => ({
     message: `'${url}' is not a database URL redb understands: ${detail}`,
     hint: 'use sqlite:<path>, duckdb:<path>, postgres://user@host/db, mysql://user@host/db or mongodb://host/db',
     data: { url, detail },
   })),
-  plainPassword: define('REDB_PLAIN_PASSWORD', (redacted: string) => ({
-    message: `the URL ${redacted} carries a password in plain text, which would be stored in .redb/`,
-    hint: 'put the password in an environment variable and reference it: postgres://app:${PGPASSWORD}@host/db',
-    data: { url: redacted },
+  /** `where`: the places the password sits (`the password after user:`, or a parameter's name). */
+  plainPassword: define('REDB_PLAIN_PASSWORD', (redacted: string, where: readonly string[] = []) => ({
+    message: `the URL ${redacted} carries a password in plain text${where.length > 0 ? ` (${where.join(', ')})` : ''}, which would be stored in .redb/`,
+    hint: 'put the password in an environment variable and reference it: postgres://app:${PGPASSWORD}@host/db, or ?password=${PGPASSWORD}',
+    data: { url: redacted, where },
   })),
   missingEnv: define('REDB_ENV_MISSING', (variable: string, dbName: string) => ({
     message: `the URL of '${dbName}' references \${${variable}}, which is not set`,
@@ -407,6 +452,90 @@ export const errors = {
 } as const;
 
 export const isRedbError = (e: unknown): e is RedbError => e instanceof RedbError;
+
+/** A Node system error (`fs`, `net`, a driver that passes one on): errno code, and where known the call and path. */
+interface SystemErrorLike {
+  readonly code: string;
+  readonly syscall?: string;
+  readonly path?: string;
+  readonly dest?: string;
+  readonly message: string;
+}
+
+const isSystemError = (e: unknown): e is SystemErrorLike => {
+  const x = e as { code?: unknown; syscall?: unknown } | null;
+  return e instanceof Error && typeof x?.code === 'string' && /^E[A-Z0-9]+$/.test(x.code) && typeof x.syscall === 'string';
+};
+
+/** A system call in words, for "cannot <action> <path>". */
+const ACTIONS: Readonly<Record<string, string>> = {
+  open: 'open',
+  mkdir: 'create the folder',
+  rmdir: 'remove the folder',
+  scandir: 'list the folder',
+  opendir: 'list the folder',
+  unlink: 'remove',
+  rename: 'rename',
+  write: 'write',
+  read: 'read',
+  copyfile: 'copy',
+  stat: 'look at',
+  lstat: 'look at',
+  access: 'reach',
+  chmod: 'change the mode of',
+  utime: 'touch',
+  fsync: 'flush',
+  symlink: 'create the link',
+  link: 'create the link',
+};
+const action = (syscall: string): string => ACTIONS[syscall] ?? syscall;
+
+/** The OS failures a user can fix, by errno; the rest of the errno values stay "a bug in redb". */
+const SYSTEM_ERRORS: Readonly<Record<string, (path: string, syscall: string, e: SystemErrorLike) => RedbError>> = {
+  EACCES: (p, c) => errors.permissionDenied(p, c),
+  EPERM: (p, c) => errors.permissionDenied(p, c),
+  EROFS: (p, c) => errors.readOnlyFileSystem(p, c),
+  ENOSPC: (p, c) => errors.diskFull(p, c, false),
+  EDQUOT: (p, c) => errors.diskFull(p, c, true),
+  EMFILE: (p, c) => errors.tooManyOpenFiles(p, c, false),
+  ENFILE: (p, c) => errors.tooManyOpenFiles(p, c, true),
+  EISDIR: (p, c) => errors.isADirectory(p, c),
+  ENOTDIR: (p, c) => errors.notADirectory(p, c),
+  ENOENT: (p, c) => errors.fileNotFound(p, c),
+  ENAMETOOLONG: (p, c) => errors.fileSystemError(p, c, 'ENAMETOOLONG', 'the name is too long for this file system'),
+  ELOOP: (p, c) => errors.fileSystemError(p, c, 'ELOOP', 'too many symbolic links'),
+  EIO: (p, c) => errors.fileSystemError(p, c, 'EIO', 'input/output error'),
+  EBUSY: (p, c) => errors.fileSystemError(p, c, 'EBUSY', 'the file or device is busy'),
+  ETXTBSY: (p, c) => errors.fileSystemError(p, c, 'ETXTBSY', 'the file is busy'),
+  EFBIG: (p, c) => errors.fileSystemError(p, c, 'EFBIG', 'the file is too large for this file system'),
+};
+
+/**
+ * The coded error for an operating-system failure (permission denied, disk full, read-only file
+ * system, too many open files, a folder where a file was expected, ...), found on the error or its
+ * causes; undefined when it is none of those. `where` stands in for the path when the error has
+ * none. The one mapping the CLI and the MCP server use.
+ */
+export function systemError(e: unknown, where?: string): RedbError | undefined {
+  for (let at: unknown = e, depth = 0; at !== undefined && at !== null && depth < 5; at = (at as { cause?: unknown }).cause, depth++) {
+    if (!isSystemError(at)) continue;
+    const build = SYSTEM_ERRORS[at.code];
+    if (build === undefined) return undefined;
+    // A write to an open file names no path: say where the command was working.
+    const path = at.path ?? at.dest ?? where ?? 'a file';
+    return build(path, at.syscall ?? 'access', at).because(e);
+  }
+  return undefined;
+}
+
+/** Name the path on a system error that lacks it (a read of a folder, a write to an open file), for `systemError`. */
+export function withPath(e: unknown, path: string): unknown {
+  if (e instanceof Error && (e as { path?: unknown }).path === undefined) Object.defineProperty(e, 'path', { value: path, enumerable: true, configurable: true });
+  return e;
+}
+
+/** Whether a file-system error means only "not there" (a file or folder that may be absent); anything else is a failure to report. */
+export const isNotFound = (e: unknown): boolean => e instanceof Error && (e as { code?: unknown }).code === 'ENOENT';
 
 /** The first line of what went wrong: drivers add context on further lines that a one-line error leaves out. */
 export const firstLineOf = (e: unknown): string => (e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e));

@@ -5,6 +5,7 @@ import {
   describeOperation,
   hazardsOf,
   objectPath,
+  schemaProblems,
   type ChangeLine,
   type Engine,
   type HazardName,
@@ -25,6 +26,7 @@ export const LINT_RULES = {
   'name-too-long': 'An identifier is longer than the engine allows and would be truncated or refused.',
   'native-object': 'The object is kept as native DDL: redb cannot check it.',
   'unsupported-change': 'The engine cannot carry the change out as planned.',
+  'invalid-schema': 'The schema cannot exist on its engine: two columns of one name, a key on a missing column, a foreign key to a missing table or to columns that are not a key there, a type whose kind contradicts its native spelling.',
 } as const;
 export type LintRule = keyof typeof LINT_RULES;
 
@@ -115,7 +117,18 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
   const store = findStore(ctx);
   const [fromRef, toRef] = ctx.from === undefined ? await defaultRange(store) : [ctx.from, ctx.to ?? 'working'];
   const [a, b] = await Promise.all([resolveSide(store, fromRef, ctx), resolveSide(store, toRef, ctx)]);
-  const { from, to } = await loadPair(store, a, b, true);
+  let pair: { from: Schema; to: Schema };
+  try {
+    pair = await loadPair(store, a, b, true);
+  } catch (e) {
+    // A working tree or folder that cannot be read as a schema is a finding, with its file.
+    if (!(e instanceof RedbError) || e.code !== 'REDB_INVALID_SCHEMA_FILE') throw e;
+    const file = typeof e.data.file === 'string' ? e.data.file : 'schema/';
+    const finding: Finding = { rule: 'invalid-schema', level: 'error', blocking: true, message: e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message, file };
+    const engine = (await a.load().catch(() => undefined))?.engine ?? 'sqlite';
+    return { from: a.label, to: b.label, engine, changes: [], findings: [finding], blocking: true };
+  }
+  const { from, to } = pair;
   const changes = changesBetween(from, to, await renamesFor(store, a, b));
   const { operations, lines } = changes;
   const allowed = (h: string) => ctx.allow === 'all' || (ctx.allow ?? []).includes(h as HazardName);
@@ -132,6 +145,10 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
       const first = step.operations[0];
       for (const h of step.hazards) hazard(h.name, h.reason, first === undefined ? 'schema/' : fileOf(first));
     }
+  }
+  // A commit is not checked when read (history stays readable): a merge made elsewhere may hold what cannot exist.
+  for (const p of schemaProblems(to)) {
+    findings.push({ rule: 'invalid-schema', level: p.level, blocking: p.level === 'error', message: `${p.field}: ${p.detail}`, file: `schema/${objectPath(p.kind, p.object)}` });
   }
   const limit = NAME_LIMITS[to.engine];
   for (const op of operations) {

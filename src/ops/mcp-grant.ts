@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ReadGrant } from '../adapters/adapter.js';
 import { loadReadOnly } from '../adapters/registry.js';
-import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
+import { parseDbUrl, redactUrl, resolveUrl, withoutAccountParams } from '../adapters/url.js';
 import { errors } from '../errors.js';
 import { readConfig, writeConfig } from '../repo/index.js';
 import { checkPolicyNames, columnVerdicts, maskTableOf } from '../policy/index.js';
@@ -21,8 +21,12 @@ export interface McpGrantResult {
   readonly policy?: string | undefined;
 }
 
-/** The bound URL with its account replaced by `role` and a password read from `envVar`. */
-function withAccount(url: string, role: string, envVar: string): string {
+/**
+ * The bound URL with its account replaced by `role` and a password read from `envVar`; the bound
+ * account's `?user=` / `?password=` go, since pg reads them before the userinfo.
+ */
+function withAccount(bound: string, role: string, envVar: string): string {
+  const url = withoutAccountParams(bound);
   const account = `${encodeURIComponent(role)}:\${${envVar}}@`;
   return /^[a-z+]+:\/\/[^/@]*@/i.test(url) ? url.replace(/^([a-z+]+:\/\/)[^/@]*@/i, `$1${account}`) : url.replace(/^([a-z+]+:\/\/)/i, `$1${account}`);
 }

@@ -15,17 +15,17 @@ export interface ShowResult {
   readonly schema: Schema;
   readonly warnings: readonly string[];
   /** With `as`: the schema as that engine's DDL, and every lossy choice made to get there. */
-  readonly as?: { readonly engine: Engine; readonly ddl: readonly string[]; readonly losses: readonly Loss[] } | undefined;
+  readonly as?: { readonly engine: Engine; readonly ddl: readonly string[]; readonly losses: readonly Loss[]; readonly notes: readonly Loss[] } | undefined;
 }
 
 /** Render a schema in another engine's DDL (the cross-engine type view). */
 export async function renderAs(schema: Schema, engine: Engine): Promise<NonNullable<ShowResult['as']>> {
   const adapter = await loadAdapter(engine);
   const expressions = schema.engine === engine ? undefined : await loadExpressionTranslator(schema.engine, engine);
-  const { schema: translated, losses } = translateSchema(schema, engine, { expressions });
+  const { schema: translated, losses, notes } = translateSchema(schema, engine, { expressions });
   const empty = emptySchema(engine);
   const plan = adapter.dialect.compile({ operations: diffSchemas(empty, translated), from: empty, to: translated });
-  return { engine, ddl: planStatements(plan), losses };
+  return { engine, ddl: planStatements(plan), losses, notes };
 }
 
 /** A commit with its changes, or the schema of `working` / `db:<name>`. */

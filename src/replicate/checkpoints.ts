@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { errors } from '../errors.js';
+import { errors, isNotFound } from '../errors.js';
 
 /**
  * Per-table progress of a clone, in `.redb/state/clone/<id>.json` (one file per source/target
@@ -64,7 +64,7 @@ export async function openCheckpoints(file: string | undefined, source: string, 
   let resumed = false;
   if (resume) {
     if (file === undefined) throw errors.usage('--resume needs a redb repository to keep checkpoints in', 'run the clone inside a project (redb init), or start it again without --resume');
-    const text = await readFile(file, 'utf8').catch(() => undefined);
+    const text = await readFile(file, 'utf8').catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
     if (text !== undefined) {
       const parsed = CloneState.safeParse(JSON.parse(text));
       if (!parsed.success) throw errors.invalidConfig(file, parsed.error.issues[0]?.message ?? 'invalid');

@@ -64,9 +64,10 @@ export function translateTables(source: Schema, tables: readonly Table[], to: En
       }
     }
   }
-  const { schema, losses } = translateSchema(subset, to, { expressions });
+  const { schema, losses, notes } = translateSchema(subset, to, { expressions });
   if (losses.length > 0 && !allowLossy) throw errors.cloneLossy(targetName, losses.map((l) => `${l.object}: ${l.from} → ${l.to} (${l.reason})`));
-  return { schema, losses, warnings };
+  // Storage options (engine, charset, row format) are reported, never a reason to refuse.
+  return { schema, losses, warnings: [...warnings, ...notes.map((n) => `note: ${n.object}: ${n.from} → ${n.to} (${n.reason})`)] };
 }
 
 export interface Phases {

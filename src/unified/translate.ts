@@ -18,6 +18,12 @@ export interface Loss {
 export interface Translation {
   readonly schema: Schema;
   readonly losses: readonly Loss[];
+  /**
+   * What the target does its own way without losing a value or a rule: storage options (MariaDB's
+   * engine, charset and row format, PostgreSQL's storage parameters, SQLite's WITHOUT ROWID). Reported,
+   * never a reason to refuse.
+   */
+  readonly notes: readonly Loss[];
 }
 
 export type ExpressionUse = 'check' | 'default' | 'generated' | 'where';
@@ -53,13 +59,19 @@ const ENGINE_NAMES: Readonly<Record<Engine, string>> = { postgres: 'PostgreSQL',
 const PARTIAL_INDEXES: Readonly<Record<Engine, boolean>> = { postgres: true, sqlite: true, mysql: false, duckdb: false, mongodb: false };
 /** How each target keeps generated columns; undefined where both kinds exist. */
 const GENERATED_STORED: Readonly<Record<Engine, boolean | undefined>> = { postgres: true, duckdb: false, mysql: undefined, sqlite: undefined, mongodb: undefined };
+/**
+ * Table options that only say how the source stores rows: the target stores them its own way, and
+ * every value and rule arrives. Row-level security is not among them: it decides who sees rows.
+ */
+const STORAGE_OPTIONS = new Set(['engine', 'charset', 'collation', 'rowFormat', 'unlogged', 'with', 'withoutRowid', 'strict']);
 
 const NAMESPACED: Readonly<Record<Engine, boolean>> = { postgres: true, duckdb: true, mysql: false, sqlite: false, mongodb: false };
 const DEFAULT_NAMESPACE: Readonly<Record<Engine, string | undefined>> = { postgres: 'public', duckdb: 'main', mysql: undefined, sqlite: undefined, mongodb: undefined };
 
 export function translateSchema(source: Schema, to: Engine, options: TranslateOptions = {}): Translation {
-  if (source.engine === to) return { schema: source, losses: [] };
+  if (source.engine === to) return { schema: source, losses: [], notes: [] };
   const losses: Loss[] = [];
+  const notes: Loss[] = [];
   const lose = (object: string, from: string, toText: string, reason: string) => losses.push({ object, from, to: toText, reason });
   const enums = new Map<string, readonly string[]>(source.enums.map((e) => [e.schema === undefined ? e.name : `${e.schema}.${e.name}`, e.values]));
   const domains = new Map(source.domains.map((d) => [d.schema === undefined ? d.name : `${d.schema}.${d.name}`, d]));
@@ -150,7 +162,11 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
     for (const e of t.exclusions) lose(id, `EXCLUDE ${e.definition}`, '(not created)', 'exclusion constraints exist only in PostgreSQL');
     for (const p of t.policies) lose(id, `POLICY ${p.name}`, '(not created)', 'row-level security is specific to PostgreSQL');
     if (t.partitionBy !== undefined || t.partitionOf !== undefined) lose(id, 'partitioning', '(plain table)', 'partitioning is not carried');
-    if (t.options !== undefined && Object.keys(t.options).length > 0) lose(id, JSON.stringify(t.options), '(defaults)', `table options are specific to ${source.engine}`);
+    const options = Object.entries(t.options ?? {}).filter(([, v]) => v !== undefined);
+    const storage = options.filter(([k]) => STORAGE_OPTIONS.has(k));
+    const rules = options.filter(([k]) => !STORAGE_OPTIONS.has(k));
+    if (storage.length > 0) notes.push({ object: id, from: storage.map(([k, v]) => `${k} ${String(v)}`).join(', '), to: `(${to}'s own)`, reason: `storage options are specific to ${source.engine}; every value arrives` });
+    if (rules.length > 0) lose(id, JSON.stringify(Object.fromEntries(rules)), '(defaults)', `table options are specific to ${source.engine}`);
     return {
       schema: space(t.schema),
       name: t.name,
@@ -206,5 +222,5 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
     tables,
     views,
   });
-  return { schema, losses };
+  return { schema, losses, notes };
 }

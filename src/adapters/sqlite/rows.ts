@@ -4,6 +4,7 @@ import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, md5Sum, trimFraction, type CanonicalSql } from '../canonical-sql.js';
 import { fileIdentity, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { fileAccessError } from '../file-access.js';
 import { parseDbUrl } from '../url.js';
 import { quoteIdent } from './compile.js';
 
@@ -29,7 +30,9 @@ async function open(target: DbTarget, create: boolean): Promise<Database> {
     db.defaultSafeIntegers(true);
     return db;
   } catch (e) {
-    throw errors.dbUnreachable(target.name, e instanceof Error && /unable to open|does not exist/i.test(e.message) ? `no SQLite database at ${file}` : String(e), 'file').because(e);
+    const os = fileAccessError(file, create);
+    if (os !== undefined) throw os.because(e);
+    throw errors.dbUnreachable(target.name, e instanceof Error && /unable to open|does not exist/i.test(e.message) && !create ? `no SQLite database at ${file}` : String(e), 'file').because(e);
   }
 }
 
