@@ -21,7 +21,7 @@ import {
   writePendingRenames,
   type Store,
 } from '../repo/index.js';
-import { allObjects, emptySchema, entriesDigest, objectPath, renameTrailers, schemaToFiles, type ChangeLine, type Rename } from '../unified/index.js';
+import { allObjects, emptySchema, ENGINE_LIMITS, entriesDigest, limitProblems, objectPath, refuseLimitProblems, renameTrailers, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, type OpContext } from './context.js';
 
@@ -49,6 +49,7 @@ interface NextTree {
 /** The first commit: every object, validated and written in canonical form. */
 async function firstTree(store: Store): Promise<NextTree> {
   const working = await readWorkingTree(store);
+  refuseOverLimits(working);
   return { entries: await writeBlobs(store, schemaToFiles(working)), changes: changesBetween(emptySchema(working.engine), working).lines };
 }
 
@@ -59,10 +60,16 @@ async function firstTree(store: Store): Promise<NextTree> {
 async function nextTree(store: Store, head: string, renames: readonly Rename[]): Promise<NextTree> {
   const headEntries = await readTreeEntries(store, (await readCommitInfo(store, head)).tree);
   const { from, to } = await changedSchemas(store, { commit: head }, 'working');
+  refuseOverLimits(to);
   const entries = new Map(headEntries);
   for (const { kind, object } of allObjects(from)) entries.delete(objectPath(kind, object));
   for (const [path, oid] of await writeBlobs(store, schemaToFiles(to))) entries.set(path, oid);
   return { entries, changes: changesBetween(from, to, renames).lines };
+}
+
+/** What the schema's own engine would refuse or change (a name PostgreSQL cuts to 63 bytes) is not committed: a migrate could never match it. */
+function refuseOverLimits(changed: Schema): void {
+  refuseLimitProblems(limitProblems(changed), `a ${ENGINE_LIMITS[changed.engine].label} schema`, 'nothing was committed');
 }
 
 export async function commit(ctx: OpContext & { message: string }): Promise<CommitResult> {

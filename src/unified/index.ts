@@ -12,3 +12,4 @@ export * from './translate.js';
 export { emitYaml } from './yaml-emit.js';
 export { deepEqual } from './equal.js';
 export * from './renames.js';
+export * from './limits.js';

@@ -1,5 +1,7 @@
 import { normalizeSchema } from './canonical.js';
 import type { Column, Engine, Enum, Index, Schema, Table } from './model.js';
+import { boundedType, keyLengths } from './key-lengths.js';
+import { ENGINE_LIMITS } from './limits.js';
 import { spellType } from './type-spelling.js';
 
 /**
@@ -20,6 +22,8 @@ export interface Translation {
   readonly losses: readonly Loss[];
 }
 
+/** Options every table gets on the target: the portable model's text is Unicode, whatever the database's default character set. */
+const TABLE_OPTIONS: Readonly<Record<Engine, Table['options']>> = { mysql: { charset: 'utf8mb4' }, postgres: undefined, sqlite: undefined, duckdb: undefined, mongodb: undefined };
 const NAMESPACED: Readonly<Record<Engine, boolean>> = { postgres: true, duckdb: true, mysql: false, sqlite: false, mongodb: false };
 const DEFAULT_NAMESPACE: Readonly<Record<Engine, string | undefined>> = { postgres: 'public', duckdb: 'main', mysql: undefined, sqlite: undefined, mongodb: undefined };
 
@@ -41,6 +45,8 @@ export function translateSchema(source: Schema, to: Engine): Translation {
     lose('schema', [...namespaces].join(', '), '(one namespace)', `${to} has no schemas inside a database: all objects share one namespace`);
   }
   const qualified = (t: { schema?: string | undefined; name: string }) => (t.schema === undefined ? t.name : `${t.schema}.${t.name}`);
+  // Text and bytes in keys get a length where the target's keys are bounded in bytes.
+  const keyed = keyLengths(source.tables, to);
 
   const translateDefault = (id: string, expr: string | undefined): string | undefined => {
     if (expr === undefined) return undefined;
@@ -63,9 +69,11 @@ export function translateSchema(source: Schema, to: Engine): Translation {
         type = domain.type;
       }
     }
-    const spelled = spellType(type, to, enums);
+    const bound = keyed.columns.get(table)?.get(c.name);
+    const spelled = spellType(bound === undefined ? type : boundedType(type, bound), to, enums);
     if (spelled === undefined) throw new Error(`no type spelling for ${to}`);
-    if (spelled.loss !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, spelled.loss);
+    if (bound !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, `it is part of a key, and a ${ENGINE_LIMITS[to].label} key holds at most ${ENGINE_LIMITS[to].textKey?.bytes} bytes: longer values are refused`);
+    else if (spelled.loss !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, spelled.loss);
     const out: Column = {
       name: c.name,
       type: spelled.type,
@@ -92,7 +100,9 @@ export function translateSchema(source: Schema, to: Engine): Translation {
     if (i.method !== undefined && !['btree'].includes(i.method)) return void lose(id, `USING ${i.method}`, '(not created)', `${i.method} indexes are specific to ${source.engine}`);
     if (i.where !== undefined && to === 'mysql') return void lose(id, `WHERE ${i.where}`, '(not created)', 'MySQL has no partial indexes');
     if (i.include !== undefined) lose(id, `INCLUDE (${i.include.join(', ')})`, '(dropped)', 'covering columns are not carried');
-    return { name: i.name, unique: i.unique, keys: i.keys.map((k) => ({ column: k.column, expression: k.expression, desc: k.desc })), where: i.where };
+    const prefixes = keyed.prefixes.get(table)?.get(i.name);
+    for (const [column, n] of prefixes ?? []) lose(id, `(${column})`, `(${column}(${n}))`, `a ${ENGINE_LIMITS[to].label} index holds at most ${ENGINE_LIMITS[to].textKey?.bytes} bytes: it indexes the first ${n} characters of ${column}`);
+    return { name: i.name, unique: i.unique, keys: i.keys.map((k) => ({ column: k.column, expression: k.expression, desc: k.desc, length: k.column === undefined ? undefined : prefixes?.get(k.column) })), where: i.where };
   };
 
   const conflictLoss = (t: Table, what: string, resolution: string | undefined): void => {
@@ -132,6 +142,7 @@ export function translateSchema(source: Schema, to: Engine): Translation {
       exclusions: [],
       indexes: t.indexes.flatMap((i) => index(t, i) ?? []),
       policies: [],
+      options: TABLE_OPTIONS[to],
       comment: to === 'sqlite' ? undefined : t.comment,
     };
   });
