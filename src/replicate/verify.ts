@@ -16,7 +16,7 @@ export interface TableCheck {
   readonly targetRows: number;
   readonly sourceChecksum?: string | undefined;
   readonly targetChecksum?: string | undefined;
-  /** Masked tables differ by design: only their counts are compared. */
+  /** Compared by count only (the tables a caller asked so for). */
   readonly countsOnly: boolean;
   /** The source's values were masked before they were compared (`verify --mask`, a masked clone). */
   readonly masked?: boolean | undefined;

@@ -169,7 +169,7 @@ function reader(client: Client): RowReader {
       return Number(rows[0]?.n ?? 0);
     },
     quote: quoteIdent,
-    valueBytes: (column) => `octet_length(${column})`,
+    valueBytes: (column, type) => (type.kind === 'binary' || type.kind === 'text' ? `octet_length(${column})` : `octet_length(${column}::text)`),
     async probe(table, where) {
       await client.query(`SELECT 1 FROM ${qname(table)}${whereSql(where)} LIMIT 0`);
     },
