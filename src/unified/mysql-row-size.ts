@@ -1,4 +1,5 @@
 import type { ColumnType } from './column-type.js';
+import type { LimitProblem } from './limits.js';
 import type { Column, Table } from './model.js';
 
 /**
@@ -6,7 +7,7 @@ import type { Column, Table } from './model.js';
  * for (error 1118): the server's 65,535 bytes over every column (BLOB and TEXT counting only their
  * pointer), and InnoDB's in-page record of half a 16 KB page (8,126 bytes, with innodb_strict_mode,
  * the default), where a column that can move off the page counts its 20-byte pointer. Checked
- * against MariaDB 10.11 column by column kind (test/clone/limits.test.ts); an unknown spelling
+ * against MariaDB 10.11 column kind by column kind (test/unified/limits.test.ts); an unknown spelling
  * counts nothing, so the estimate never refuses what the server would take.
  */
 
@@ -126,4 +127,41 @@ export function keyPartBytes(column: Column, table: Table, prefix: number | unde
   if ('blob' in s) return prefix === undefined ? undefined : prefix * (isText ? cb : 1);
   const full = 'fixed' in s ? s.fixed : s.variable;
   return prefix === undefined ? full : Math.min(full, prefix * (isText ? cb : 1));
+}
+
+const INNODB_MAX_COLUMNS = 1017;
+export const INNODB_KEY_BYTES = 3072;
+
+const isInnodb = (t: Table): boolean => t.options?.engine === undefined || t.options.engine.toLowerCase() === 'innodb';
+
+/** What MariaDB would refuse in one table (or index otherwise than written): columns, row and key sizes. */
+export function mysqlStorage(t: Table, id: string): Omit<LimitProblem, 'file'>[] {
+  const out: Omit<LimitProblem, 'file'>[] = [];
+  const innodb = isInnodb(t);
+  if (innodb && t.columns.length > INNODB_MAX_COLUMNS) out.push({ kind: 'columns', object: `table ${id}`, detail: `has ${t.columns.length} columns`, limit: `an InnoDB table has at most ${INNODB_MAX_COLUMNS} (errno 185)` });
+  const size = mysqlRowSize(t);
+  if (size.server > SERVER_ROW_BYTES) out.push({ kind: 'row-size', object: `table ${id}`, detail: `needs rows of up to ${size.server} bytes`, limit: `a MariaDB/MySQL row holds at most ${SERVER_ROW_BYTES} bytes, BLOB and TEXT columns counting only their pointers (error 1118); make some columns TEXT or BLOB` });
+  else if (innodb && size.innodb > INNODB_RECORD_BYTES) out.push({ kind: 'row-size', object: `table ${id}`, detail: `needs an InnoDB record of up to ${size.innodb} bytes`, limit: `an InnoDB record holds at most ${INNODB_RECORD_BYTES} bytes in the page (error 1118); make some short VARCHAR columns TEXT, or use fewer of them` });
+  const keys: { name: string; parts: { column: string; length?: number | undefined }[]; pads: boolean }[] = [
+    ...(t.primaryKey === undefined ? [] : [{ name: 'primary key', parts: t.primaryKey.columns.map((c, i) => ({ column: c, length: t.primaryKey?.keys?.[i]?.length })), pads: false }]),
+    ...t.uniques.map((u) => ({ name: `unique ${u.name ?? `(${u.columns.join(', ')})`}`, parts: u.columns.map((c) => ({ column: c })), pads: false })),
+    // MariaDB cuts a plain index on a long VARCHAR to a prefix of its own accord, which then reads back as another index.
+    ...t.indexes.filter((i) => i.method === undefined || i.method === 'btree').map((i) => ({ name: `index ${i.name}`, parts: i.keys.flatMap((k) => (k.column === undefined ? [] : [{ column: k.column, length: k.length }])), pads: !i.unique })),
+  ];
+  for (const key of keys) {
+    let bytes = 0;
+    for (const part of key.parts) {
+      const column = t.columns.find((c) => c.name.toLowerCase() === part.column.toLowerCase());
+      if (column === undefined) continue;
+      const b = keyPartBytes(column, t, part.length);
+      if (b === undefined) {
+        out.push({ kind: 'key-size', object: `${key.name} of ${id}`, detail: `is on ${column.name}, a ${column.type.native} column, without a prefix length`, limit: 'a BLOB or TEXT column needs a key length to be part of a key (error 1170)' });
+        bytes = Number.NaN;
+        break;
+      }
+      bytes += b;
+    }
+    if (innodb && bytes > INNODB_KEY_BYTES) out.push({ kind: 'key-size', object: `${key.name} of ${id}`, detail: `needs ${bytes} bytes`, limit: `an InnoDB key holds at most ${INNODB_KEY_BYTES} bytes (${key.pads ? 'MariaDB would index a prefix instead, which reads back as another index' : 'error 1071'})` });
+  }
+  return out;
 }
