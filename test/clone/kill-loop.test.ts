@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, errorCode } from '../support/cli.js';
@@ -25,21 +25,37 @@ interface Outcome {
   readonly stderr: string;
 }
 
+/** When to kill: `delayMs` after the start, or after this run writes a checkpoint in the folder `afterFile` (it is copying). */
+type KillAt = { readonly delayMs: number; readonly afterFile?: string | undefined } | undefined;
+
 /**
- * Run the CLI and SIGKILL it after `delayMs`, unless it ends first. Never spawnSync here: the
+ * Run the CLI and SIGKILL it when `at` says, unless it ends first. Never spawnSync here: the
  * pairs run side by side, and a blocked event loop would hold back the other pairs' kills.
  */
-function runKilledAfter(cwd: string, args: readonly string[], delayMs: number): Promise<Outcome> {
+function runKilled(cwd: string, args: readonly string[], at: KillAt): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...PASSWORD_ENV, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let killed = false;
-    const timer = Number.isFinite(delayMs)
-      ? setTimeout(() => {
-          killed = true;
-          child.kill('SIGKILL');
-        }, delayMs)
-      : undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const kill = () => {
+      killed = true;
+      child.kill('SIGKILL');
+    };
+    const { delayMs, afterFile } = at ?? { delayMs: Number.NaN };
+    if (afterFile !== undefined) {
+      // Written by this run, not left by the one killed before it.
+      const started = Date.now();
+      const written = () => {
+        try {
+          return readdirSync(afterFile).some((f) => f.endsWith('.json') && statSync(join(afterFile, f)).mtimeMs > started);
+        } catch {
+          return false; // not there yet, or removed by a clone that finished
+        }
+      };
+      const poll = () => (written() ? (timer = setTimeout(kill, delayMs)) : (timer = setTimeout(poll, 50)));
+      poll();
+    } else if (Number.isFinite(delayMs)) timer = setTimeout(kill, delayMs);
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
@@ -140,7 +156,7 @@ describe.concurrent('clone killed with SIGKILL at random moments, then resumed: 
       const dir = tempDir('redb-kill-loop-');
       cleanups.push(() => source.drop(), () => target.drop(), () => dir.cleanup());
       const run = async (a: readonly string[]) => {
-        const r = await runKilledAfter(dir.path, a, Infinity);
+        const r = await runKilled(dir.path, a, undefined);
         return { code: r.code ?? -1, stdout: '', stderr: r.stderr };
       };
       expect((await run(['init'])).code).toBe(0);
@@ -149,18 +165,19 @@ describe.concurrent('clone killed with SIGKILL at random moments, then resumed: 
       const args = ['clone', src, dst, '--batch-rows', '700', '--jobs', '2', '--allow', 'lossy', '--yes', '--resume'];
       const stateDir = join(dir.path, '.redb', 'state', 'clone');
 
-      // Kills land anywhere in [0.3 s, reach]; the reach grows while they all land before the clone
-      // has written its checkpoint (a loaded machine starts slowly), so later phases are hit too.
+      // Every other kill lands anywhere in the first 12 s (reading the schemas, creating the tables,
+      // copying, adding keys, verifying, removing the checkpoint); the others within 4 s of the moment
+      // the checkpoint appears, so that some land in the copy however slowly a loaded machine starts.
       const deadline = Date.now() + LOOP_MS;
-      let reach = 6_000;
       let kills = 0;
       let killsAfterStart = 0;
       let finished = false;
       const log: string[] = [];
       while ((Date.now() < deadline || kills < 3 || killsAfterStart < 1) && !finished) {
-        const delay = 300 + Math.floor(Math.random() * reach);
-        const outcome = await runKilledAfter(dir.path, args, delay);
-        log.push(`${delay} ms: ${outcome.killed ? 'killed' : `exit ${outcome.code}`}${existsSync(stateDir) ? ` [${readdirSync(stateDir).join(' ')}]` : ''}`);
+        const inCopy = kills % 2 === 1;
+        const delay = inCopy ? Math.floor(Math.random() * 4_000) : 300 + Math.floor(Math.random() * 12_000);
+        const outcome = await runKilled(dir.path, args, { delayMs: delay, afterFile: inCopy ? stateDir : undefined });
+        log.push(`${delay} ms${inCopy ? ' after the checkpoint' : ''}: ${outcome.killed ? 'killed' : `exit ${outcome.code}`}${existsSync(stateDir) ? ` [${readdirSync(stateDir).join(' ')}]` : ''}`);
         if (!outcome.killed) {
           // It ran to its end before the kill came: either it finished, or it found nothing to resume after an earlier run had.
           expect([0, 1], outcome.stderr).toContain(outcome.code);
@@ -170,7 +187,6 @@ describe.concurrent('clone killed with SIGKILL at random moments, then resumed: 
         }
         kills++;
         if (existsSync(stateDir) && readdirSync(stateDir).some((f) => f.endsWith('.json'))) killsAfterStart++;
-        else if (killsAfterStart === 0) reach = Math.min(30_000, reach * 1.5);
       }
       if (!finished) {
         const last = await run(args);
