@@ -256,6 +256,7 @@ program
   .argument('<dst>', 'a bound name or a database URL')
   .option('--tables <names>', 'only these tables (comma-separated)')
   .option('--where <table:condition>', 'compare only these source rows (as a clone with --where copied); repeatable', collect)
+  .option('--mask <policy>', 'the policy a masked copy was made with: source values are masked the same way, then compared')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/verify.js')).default));
 

@@ -177,6 +177,23 @@ export const errors = {
     hint: `choose another name, or delete it first with -d`,
     data: { what, value },
   })),
+  /** `problems`: one line each, `object detail: limit`; `action` says what was not done. */
+  limitExceeded: define('REDB_LIMIT_EXCEEDED', (target: string, problems: readonly { object: string; detail: string; limit: string; file: string }[], action: string) => ({
+    message: `${target} cannot hold ${problems.length === 1 ? 'this' : `these ${problems.length} things`}: ${problems
+      .slice(0, 3)
+      .map((p) => `${p.object} ${p.detail}: ${p.limit}`)
+      .join('; ')}${problems.length > 3 ? '; ...' : ''}; ${action}`,
+    hint: 'shorten the names, split the table or change the types (redb lint lists every problem, --json here too), then run the command again',
+    data: { target, problems: problems.map((p) => ({ ...p })) },
+  })),
+  nameClash: define('REDB_NAME_CLASH', (target: string, problems: readonly { object: string; detail: string; limit: string; file: string }[], action: string) => ({
+    message: `${target} cannot tell these names apart: ${problems
+      .slice(0, 3)
+      .map((p) => `${p.object} ${p.detail} (${p.limit})`)
+      .join('; ')}${problems.length > 3 ? '; ...' : ''}; ${action}`,
+    hint: 'rename one of each pair in the source (redb mv), or leave one out with --tables',
+    data: { target, problems: problems.map((p) => ({ ...p })) },
+  })),
   nothingToCommit: define('REDB_NOTHING_TO_COMMIT', () => ({
     message: 'nothing to commit: the working tree matches HEAD',
     hint: 'redb pull <db> to bring in a live schema, or edit files under schema/',
@@ -362,6 +379,36 @@ export const errors = {
       ? 'fix the cause, then run the same clone with --resume: it continues from the last committed batch'
       : 'fix the cause, then run the same clone with --truncate --yes (outside a redb project there are no checkpoints to resume from)',
     data: { source, target, table, detail },
+  })),
+  cloneResumeMismatch: define('REDB_CLONE_RESUME_MISMATCH', (source: string, target: string, differences: readonly string[]) => ({
+    message: `--resume would not continue the interrupted clone of ${source} into ${target}: ${differences.join('; ')}; nothing was written`,
+    hint: 'resume with the same options as the interrupted run (the command line it was started with, plus --resume), or start over with --truncate and without --resume',
+    data: { source, target, differences },
+  })),
+  cloneFinished: define('REDB_CLONE_FINISHED', (source: string, target: string, finishedAt: string) => ({
+    message: `the clone of ${source} into ${target} finished at ${finishedAt}: there is nothing to resume`,
+    hint: `redb verify compares the two; to copy again, run the clone without --resume (with --truncate to replace the rows)`,
+    data: { source, target, finishedAt },
+  })),
+  cloneInterrupted: define('REDB_CLONE_INTERRUPTED', (source: string, target: string, signal: 'SIGINT' | 'SIGTERM', resumable: boolean) => ({
+    message: `the clone of ${source} into ${target} was interrupted; ${resumable ? 'what was committed is kept: run the same command with --resume to continue' : 'outside a redb project there are no checkpoints: run it again with --truncate --yes'}`,
+    data: { source, target, signal, resumable },
+    exitCode: signal === 'SIGINT' ? 130 : 143,
+  })),
+  cloneTargetIncompatible: define('REDB_CLONE_TARGET_INCOMPATIBLE', (dbName: string, problems: readonly string[]) => ({
+    message: `the copy into ${dbName} could not succeed, so nothing was emptied or written: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}`,
+    hint: 'bring the target tables to the source schema first (redb migrate, or drop them and let the clone create them), or leave those tables out with --tables',
+    data: { db: dbName, problems },
+  })),
+  cloneTruncateReferenced: define('REDB_CLONE_TRUNCATE_REFERENCED', (dbName: string, references: readonly { table: string; referencedBy: string; rows: number }[]) => ({
+    message: `--truncate would empty ${[...new Set(references.map((r) => r.table))].join(', ')} in ${dbName}, which ${references.map((r) => `${r.referencedBy} (${r.rows} row${r.rows === 1 ? '' : 's'})`).join(', ')} refer${references.length === 1 ? 's' : ''} to and the clone does not copy; nothing was emptied`,
+    hint: 'copy those tables too (--tables), or empty them yourself first',
+    data: { db: dbName, references: references.map((r) => ({ ...r })) },
+  })),
+  cloneValueTooLarge: define('REDB_CLONE_VALUE_TOO_LARGE', (dbName: string, problems: readonly { table: string; column: string; rows: number; limit: number; setting: string }[]) => ({
+    message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's' : ''} a ${p.column} value larger than ${dbName} accepts (${p.setting} = ${p.limit} bytes)`).join('; ')}; nothing was written`,
+    hint: `raise ${problems[0]?.setting ?? 'the limit'} on the target server (SET GLOBAL, and in its configuration), or leave the rows out with --where`,
+    data: { db: dbName, problems: problems.map((p) => ({ ...p })) },
   })),
   cloneTargetNotEmpty: define('REDB_CLONE_TARGET_NOT_EMPTY', (dbName: string, tables: readonly string[]) => ({
     message: `${dbName} already has rows in ${tables.join(', ')}; nothing was copied`,

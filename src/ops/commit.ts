@@ -22,7 +22,7 @@ import {
   writePendingRenames,
   type Store,
 } from '../repo/index.js';
-import { allObjects, emptySchema, entriesDigest, losesReferable, objectPath, referencedRelations, renameTrailers, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
+import { allObjects, emptySchema, ENGINE_LIMITS, entriesDigest, limitProblems, losesReferable, objectPath, referencedRelations, refuseLimitProblems, renameTrailers, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, type OpContext } from './context.js';
 
@@ -50,6 +50,7 @@ interface NextTree {
 /** The first commit: every object, validated and written in canonical form. */
 async function firstTree(store: Store): Promise<NextTree> {
   const working = await readWorkingTree(store);
+  refuseOverLimits(working);
   return { entries: await writeBlobs(store, schemaToFiles(working)), changes: changesBetween(emptySchema(working.engine), working).lines };
 }
 
@@ -61,6 +62,7 @@ async function nextTree(store: Store, head: string, renames: readonly Rename[]):
   const headEntries = await readTreeEntries(store, (await readCommitInfo(store, head)).tree);
   const { from, to } = await changedSchemas(store, { commit: head }, 'working');
   await checkReferences(store, from, to);
+  refuseOverLimits(to);
   const entries = new Map(headEntries);
   for (const { kind, object } of allObjects(from)) entries.delete(objectPath(kind, object));
   for (const [path, oid] of await writeBlobs(store, schemaToFiles(to))) entries.set(path, oid);
@@ -86,6 +88,11 @@ async function checkReferences(store: Store, from: Schema, to: Schema): Promise<
   const context = schemaFromFiles(new Map([...schemaToFiles(to), ...(await readWorkingFiles(store, wanted))]), 'schema/');
   // Only the changed objects' own references are complete here (the tables read beside them have theirs unread).
   if (schemaProblems(context).some((p) => p.level === 'error' && own.has(objectPath(p.kind, p.object)))) await readWorkingTree(store);
+}
+
+/** What the schema's own engine would refuse or change (a name PostgreSQL cuts to 63 bytes) is not committed: a migrate could never match it. */
+function refuseOverLimits(changed: Schema): void {
+  refuseLimitProblems(limitProblems(changed), `a ${ENGINE_LIMITS[changed.engine].label} schema`, 'nothing was committed');
 }
 
 export async function commit(ctx: OpContext & { message: string }): Promise<CommitResult> {

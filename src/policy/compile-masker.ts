@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { errors } from '../errors.js';
 import { Keyed } from './keyed.js';
 import type { MaskColumn, MaskTable, ValueMask } from './mask-types.js';
@@ -6,6 +7,12 @@ import type { MaskPolicy, PolicyRule } from './parse-policy.js';
 import { buildTransform, KEYED } from './transforms.js';
 
 export interface Masker {
+  /**
+   * What decides the masked values, without revealing the secret: a hash of the policy's rules and
+   * denials, and a keyed fingerprint of its secret (empty when it has none). A resumed clone must
+   * mask as the interrupted run did.
+   */
+  readonly fingerprint: { readonly policy: string; readonly secret: string };
   /** Whole table denied (never copied / never shown). */
   deniesTable(table: MaskTable): boolean;
   /** Columns that are denied: written as NULL by clone, refused/omitted by MCP. */
@@ -78,7 +85,13 @@ export function compileMasker(policy: MaskPolicy, options: { env?: NodeJS.Proces
     for (const table of options.tables) planTable(table);
   }
 
+  const { rules: policyRules, deny } = policy;
+  const policyHash = createHash('sha256')
+    .update(JSON.stringify({ secret: policy.secret?.startsWith('env:') === true ? 'env' : policy.secret === undefined ? 'none' : 'literal', rules: policyRules.map(({ line: _line, ...r }) => r), deny: deny.map(({ line: _line, ...d }) => d) }))
+    .digest('hex')
+    .slice(0, 16);
   return {
+    fingerprint: { policy: policyHash, secret: secret === undefined ? '' : keyed.mac('redb:secret-fingerprint', '').toString('hex').slice(0, 16) },
     deniesTable: (table) => deniedTables.some((d) => d.pattern.matchesTable(table)),
     deniedColumns: (table) => [...planTable(table)].filter(([, p]) => p.deny).map(([name]) => name),
     rowMasker(table, columns) {

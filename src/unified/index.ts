@@ -14,3 +14,4 @@ export { deepEqual } from './equal.js';
 export * from './renames.js';
 export * from './native-kind.js';
 export * from './validate.js';
+export * from './limits.js';

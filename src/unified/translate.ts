@@ -1,5 +1,7 @@
 import { normalizeSchema } from './canonical.js';
 import type { Column, Engine, Enum, Index, Schema, Table, View } from './model.js';
+import { boundedType, keyLengths } from './key-lengths.js';
+import { ENGINE_LIMITS } from './limits.js';
 import { spellType } from './type-spelling.js';
 
 /**
@@ -65,6 +67,8 @@ const GENERATED_STORED: Readonly<Record<Engine, boolean | undefined>> = { postgr
  */
 const STORAGE_OPTIONS = new Set(['engine', 'charset', 'collation', 'rowFormat', 'unlogged', 'with', 'withoutRowid', 'strict']);
 
+/** Options every table gets on the target: the portable model's text is Unicode, whatever the database's default character set. */
+const TABLE_OPTIONS: Readonly<Record<Engine, Table['options']>> = { mysql: { charset: 'utf8mb4' }, postgres: undefined, sqlite: undefined, duckdb: undefined, mongodb: undefined };
 const NAMESPACED: Readonly<Record<Engine, boolean>> = { postgres: true, duckdb: true, mysql: false, sqlite: false, mongodb: false };
 const DEFAULT_NAMESPACE: Readonly<Record<Engine, string | undefined>> = { postgres: 'public', duckdb: 'main', mysql: undefined, sqlite: undefined, mongodb: undefined };
 
@@ -81,6 +85,8 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
     lose('schema', [...namespaces].join(', '), '(one namespace)', `${to} has no schemas inside a database: all objects share one namespace`);
   }
   const qualified = (t: { schema?: string | undefined; name: string }) => (t.schema === undefined ? t.name : `${t.schema}.${t.name}`);
+  // Text and bytes in keys get a length where the target's keys are bounded in bytes.
+  const keyed = keyLengths(source.tables, to);
 
   const expressions = options.expressions ?? constantsOnly;
   /** The expression in the target's SQL, or undefined after listing the loss. */
@@ -103,9 +109,11 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
         type = domain.type;
       }
     }
-    const spelled = spellType(type, to, enums);
+    const bound = keyed.columns.get(table)?.get(c.name);
+    const spelled = spellType(bound === undefined ? type : boundedType(type, bound), to, enums);
     if (spelled === undefined) throw new Error(`no type spelling for ${to}`);
-    if (spelled.loss !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, spelled.loss);
+    if (bound !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, `it is part of a key, and a ${ENGINE_LIMITS[to].label} key holds at most ${ENGINE_LIMITS[to].textKey?.bytes} bytes: longer values are refused`);
+    else if (spelled.loss !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, spelled.loss);
     const out: Column = {
       name: c.name,
       type: spelled.type,
@@ -141,7 +149,9 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
       keys.push({ column: k.column, expression, desc: k.desc });
     }
     if (i.include !== undefined) lose(id, `INCLUDE (${i.include.join(', ')})`, '(dropped)', 'covering columns are not carried');
-    return { name: i.name, unique: i.unique, keys, where };
+    const prefixes = keyed.prefixes.get(table)?.get(i.name);
+    for (const [column, n] of prefixes ?? []) lose(id, `(${column})`, `(${column}(${n}))`, `a ${ENGINE_LIMITS[to].label} index holds at most ${ENGINE_LIMITS[to].textKey?.bytes} bytes: it indexes the first ${n} characters of ${column}`);
+    return { name: i.name, unique: i.unique, keys: keys.map((k) => ({ ...k, length: k.column === undefined ? undefined : prefixes?.get(k.column) })), where };
   };
 
   const conflictLoss = (t: Table, what: string, resolution: string | undefined): void => {
@@ -188,6 +198,7 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
       exclusions: [],
       indexes: t.indexes.flatMap((i) => index(t, i) ?? []),
       policies: [],
+      options: TABLE_OPTIONS[to],
       comment: to === 'sqlite' ? undefined : t.comment,
     };
   });
