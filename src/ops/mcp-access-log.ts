@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { safeFsOf } from '../repo/safe-fs.js';
 import type { Store } from '../repo/index.js';
 
 /** One line of `.redb/state/mcp-access.log`. */
@@ -19,6 +21,13 @@ export const ACCESS_LOG = join('state', 'mcp-access.log');
 /** Append one JSON line; appends of a line this short are atomic, so concurrent calls do not interleave. */
 export async function appendAccess(store: Store, entry: AccessEntry): Promise<void> {
   const path = join(store.gitdir, ACCESS_LOG);
-  await store.fs.promises.mkdir(join(path, '..'), { recursive: true });
-  await store.fs.promises.appendFile(path, `${JSON.stringify(entry)}\n`);
+  // Never through a link: not in the folders on the way (checked), not as the log itself (O_NOFOLLOW).
+  await safeFsOf(store).realDir(dirname(path), { create: true });
+  const { O_APPEND, O_CREAT, O_WRONLY, O_NOFOLLOW } = constants;
+  const handle = await store.fs.promises.open(path, O_APPEND | O_CREAT | O_WRONLY | O_NOFOLLOW, 0o644);
+  try {
+    await handle.write(`${JSON.stringify(entry)}\n`);
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import * as nodeFs from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { errors } from '../errors.js';
+import { safeFs } from '../repo/safe-fs.js';
 
 /**
  * Per-table progress of a clone, in `.redb/state/clone/<id>.json` (one file per source/target
@@ -77,11 +79,8 @@ export async function openCheckpoints(file: string | undefined, source: string, 
   const save = (): Promise<void> => {
     if (file === undefined) return Promise.resolve();
     const text = `${JSON.stringify(state, null, 2)}\n`;
-    saving = saving.then(async () => {
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(`${file}.tmp`, text);
-      await rename(`${file}.tmp`, file);
-    });
+    // Atomic, and never through a link in .redb/ (the file is <project>/.redb/state/clone/<id>.json).
+    saving = saving.then(() => safeFs(nodeFs, join(dirname(file), '..', '..', '..')).writeFile(file, text));
     return saving;
   };
   return {
@@ -94,7 +93,10 @@ export async function openCheckpoints(file: string | undefined, source: string, 
     finish: async () => {
       await saving;
       // With the half-written save a kill may have left behind.
-      if (file !== undefined) await Promise.all([rm(file, { force: true }), rm(`${file}.tmp`, { force: true })]);
+      if (file === undefined) return;
+      await Promise.all([safeFs(nodeFs, join(dirname(file), '..', '..', '..')).remove(file), rm(`${file}.tmp`, { force: true })]);
+      const leftovers = (await readdir(dirname(file)).catch(() => [] as string[])).filter((n) => n.startsWith(`.${basename(file)}.redb-`));
+      await Promise.all(leftovers.map((n) => rm(join(dirname(file), n), { force: true })));
     },
   };
 }
