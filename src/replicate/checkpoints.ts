@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as nodeFs from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { errors } from '../errors.js';
@@ -94,9 +94,12 @@ export async function openCheckpoints(file: string | undefined, source: string, 
       await saving;
       // With the half-written save a kill may have left behind.
       if (file === undefined) return;
-      await Promise.all([safeFs(nodeFs, join(dirname(file), '..', '..', '..')).remove(file), rm(`${file}.tmp`, { force: true })]);
+      // Through the safe writer: a link on the way is refused before anything is removed.
+      const safe = safeFs(nodeFs, join(dirname(file), '..', '..', '..'));
+      await safe.remove(file);
+      await safe.remove(`${file}.tmp`);
       const leftovers = (await readdir(dirname(file)).catch(() => [] as string[])).filter((n) => n.startsWith(`.${basename(file)}.redb-`));
-      await Promise.all(leftovers.map((n) => rm(join(dirname(file), n), { force: true })));
+      for (const n of leftovers) await safe.remove(join(dirname(file), n));
     },
   };
 }

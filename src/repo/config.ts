@@ -85,5 +85,6 @@ export async function updateDbState(store: Store, name: string, patch: DbState[s
     await writeDbState(store, { ...state, [name]: { ...state[name], ...patch } });
   };
   if (store.locked === true) return update();
-  await withLock(store.gitdir, { command: 'redb (recording a database state)', fs: store.fs }, update);
+  // Called once the database has changed (migrate): worth waiting longer for than a command that has done nothing yet.
+  await withLock(store.gitdir, { command: 'redb (recording a database state)', fs: store.fs, waitMs: 30_000 }, update);
 }
