@@ -1,5 +1,5 @@
 import { errors } from '../errors.js';
-import { PENDING_RENAMES, pendingRenamesText, readPendingRenames, readWorkingTree, runJournaled, schemaAtHead, workingSteps, type Step, type Store } from '../repo/index.js';
+import { PENDING_RENAMES, pendingRenamesText, readPendingRenames, readWorkingTree, runJournaled, schemaAtHead, workingSteps, type Change, type Store } from '../repo/index.js';
 import { RENAME_KINDS, renameInSchema, renameText, reverseRenames, schemaToFiles, type Rename, type RenameKind, type Schema } from '../unified/index.js';
 import { type OpContext } from './context.js';
 import { writing } from './find-store.js';
@@ -110,7 +110,7 @@ export async function mv(ctx: OpContext & { kind: string; old: string; new: stri
       const where = rename.table === undefined ? '' : ` in table ${rename.table}`;
       throw errors.usage(`cannot rename ${kind} '${rename.from}' to '${rename.to}'${where}: the old name is missing or the new one is taken`);
     }
-    const steps: Step[] = byHand ? [] : await workingSteps(store, new Map([...schemaToFiles(renamed)].map(([path, text]) => [path, { text }])));
+    const steps: Change[] = byHand ? [] : await workingSteps(store, new Map([...schemaToFiles(renamed)].map(([path, text]) => [path, { text }])));
     steps.push({ write: PENDING_RENAMES, text: pendingRenamesText([...pending, rename]) as string });
     await runJournaled(store, 'mv', steps);
     const stale = mentions(renamed, rename);

@@ -18,7 +18,7 @@ import {
   workingSteps,
   writeIndex,
   writeRef,
-  type Step,
+  type Change,
 } from '../repo/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, type OpContext } from './context.js';
@@ -91,7 +91,7 @@ export async function switchBranch(ctx: OpContext & { branch: string; create?: b
     const id = await resolveCommit(store, ctx.branch);
     // The branch's files exactly as committed: blobs, not parsed and written again.
     const entries = await readTreeEntries(store, (await readCommitInfo(store, id)).tree);
-    const steps: Step[] = await workingSteps(store, new Map([...entries].map(([path, blob]) => [path, { blob }])));
+    const steps: Change[] = await workingSteps(store, new Map([...entries].map(([path, blob]) => [path, { blob }])));
     // Renames recorded against the old branch mean nothing on the new one.
     if (ctx.discardChanges || (await readPendingRenames(store)).length > 0) steps.push({ remove: PENDING_RENAMES });
     steps.push({ head: ctx.branch });

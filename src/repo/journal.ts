@@ -41,9 +41,6 @@ export type Change =
   /** What redb records of a database. */
   | { readonly database: string; readonly at?: string; readonly pulled?: string };
 
-/** Kept for callers that build lists of changes. */
-export type Step = Change;
-
 /** A path inside `schema/`: relative, no `..`, no empty parts. */
 const WorkingPath = z
   .string()

@@ -2,7 +2,7 @@ import { join, relative, sep } from 'node:path';
 import { errors } from '../errors.js';
 import { schemaFromFiles, type Schema } from '../unified/index.js';
 import { blobOid, scanForReplace } from './index-cache.js';
-import type { Step } from './journal.js';
+import type { Change } from './journal.js';
 import { WORKING_DIR, type Store } from './paths.js';
 
 /** The working tree: `schema/`, one human-editable YAML file per object. */
@@ -84,10 +84,10 @@ export type FileSource = { readonly text: string } | { readonly blob: string };
  * removed as links, never followed. Conflict files are left alone unless `conflicts: 'remove'`.
  * Pending renames (`.renames.yaml`) are the caller's business.
  */
-export async function workingSteps(store: Store, next: ReadonlyMap<string, FileSource>, options: { conflicts?: 'keep' | 'remove' } = {}): Promise<Step[]> {
+export async function workingSteps(store: Store, next: ReadonlyMap<string, FileSource>, options: { conflicts?: 'keep' | 'remove' } = {}): Promise<Change[]> {
   const { files, links } = await scanForReplace(store);
   const keep = (path: string) => options.conflicts !== 'remove' && path.endsWith(CONFLICT_SUFFIX);
-  const steps: Step[] = links.map((path) => ({ remove: path }));
+  const steps: Change[] = links.map((path) => ({ remove: path }));
   for (const path of [...files.keys()].sort()) if (!next.has(path) && !keep(path)) steps.push({ remove: path });
   for (const [path, source] of [...next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const oid = 'blob' in source ? source.blob : blobOid(Buffer.from(source.text, 'utf8'));
