@@ -1,4 +1,4 @@
-import { changedSchemas, headCommit, PENDING_RENAMES, quickClean, readDbState, readWorkingTree, runJournaled, schemaAtHead, workingSteps, type Store } from '../repo/index.js';
+import { changedSchemas, headCommit, PENDING_RENAMES, quickClean, readDbState, readWorkingTree, runJournaled, scanForReplace, schemaAtHead, workingEntries, workingSteps, type Store } from '../repo/index.js';
 import { errors } from '../errors.js';
 import { allObjects, emptySchema, filesDigest, schemaToFiles, type ChangeLine } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
@@ -17,13 +17,15 @@ export interface PullResult {
 }
 
 /** Edits made by hand since the last commit would be overwritten: refused unless they are only what an earlier pull wrote. */
-async function refuseDirty(store: Store): Promise<void> {
-  if ((await quickClean(store)) !== undefined) return;
+async function refuseDirty(store: Store, scanned?: ReadonlyMap<string, string>): Promise<void> {
+  if ((await quickClean(store, scanned)) !== undefined) return;
   const [working, headSchema, state] = await Promise.all([readWorkingTree(store), schemaAtHead(store), readDbState(store)]);
   const dirty = changesBetween(headSchema, working).operations.length;
   const onlyPulled = Object.values(state).some((s) => s.pulled === schemaHash(working));
   if (dirty > 0 && !onlyPulled) throw errors.dirtyWorkingTree('pull', dirty);
 }
+
+const sameEntries = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean => a.size === b.size && [...a].every(([path, oid]) => b.get(path) === oid);
 
 /**
  * Bring a database's live schema into the working tree. The database is read first, without the
@@ -32,17 +34,19 @@ async function refuseDirty(store: Store): Promise<void> {
  */
 export async function pull(ctx: OpContext & { db: string; discardChanges?: boolean }): Promise<PullResult> {
   const found = findStore(ctx);
-  // Before connecting, to fail fast; checked again under the lock, where it counts.
-  if (!ctx.discardChanges) await refuseDirty(found);
+  // Before connecting, to fail fast; under the lock it counts, and is checked again if the files changed meanwhile.
+  const checked = ctx.discardChanges ? undefined : await workingEntries(found);
+  if (checked !== undefined) await refuseDirty(found, checked);
   const { schema, name, engine } = await withDb(found, ctx.db, ctx, async ({ connection, db }) => ({
     schema: await connection.introspect({ signal: ctx.signal }),
     name: db.name,
     engine: db.engine,
   }));
   return writing(ctx, `pull ${ctx.db}`, async (store) => {
-    if (!ctx.discardChanges) await refuseDirty(store);
+    const scanned = await scanForReplace(store);
+    if (checked !== undefined && (scanned.links.length > 0 || !sameEntries(checked, scanned.files))) await refuseDirty(store, scanned.links.length > 0 ? undefined : scanned.files);
     const files = schemaToFiles(schema);
-    const steps = await workingSteps(store, new Map([...files].map(([path, text]) => [path, { text }])));
+    const steps = await workingSteps(store, new Map([...files].map(([path, text]) => [path, { text }])), { scanned });
     // Renames recorded by hand describe edits that are being discarded.
     if (ctx.discardChanges) steps.push({ remove: PENDING_RENAMES });
     steps.push({ database: name, pulled: filesDigest(files) });

@@ -137,13 +137,14 @@ export async function workingEntries(store: Store): Promise<Map<string, string>>
 }
 
 /** If the working tree is byte-for-byte HEAD's tree, say where HEAD is; otherwise undefined. */
-export async function quickClean(store: Store): Promise<{ branch: string; commit: string | undefined } | undefined> {
+export async function quickClean(store: Store, scanned?: ReadonlyMap<string, string>): Promise<{ branch: string; commit: string | undefined } | undefined> {
   const [index, head] = await Promise.all([readIndex(store), readHeadFast(store)]);
   if (index === undefined || head === undefined || (head.commit ?? null) !== index.commit) return undefined;
-  const working = await scanWorking(store, index.stat);
+  // The working tree's blob ids, unless the caller has just read them.
+  const working = scanned ?? new Map([...(await scanWorking(store, index.stat))].map(([path, entry]) => [path, entry.oid]));
   const expected = Object.entries(index.head);
   if (working.size !== expected.length) return undefined;
-  for (const [path, oid] of expected) if (working.get(path)?.oid !== oid) return undefined;
+  for (const [path, oid] of expected) if (working.get(path) !== oid) return undefined;
   return head;
 }
 

@@ -177,7 +177,26 @@ async function finishAll(store: Store, journal: Journal): Promise<void> {
   const base = join(store.root, WORKING_DIR);
   const st = await store.fs.promises.lstat(base).catch(() => undefined);
   if (st?.isSymbolicLink()) throw errors.symlink(WORKING_DIR);
-  for (const action of journal.actions) await finish(store, action);
+  // Files of schema/ are independent of each other: a run of them is finished several at a time.
+  // Everything else (refs, HEAD, MERGE_HEAD, state) keeps its order: HEAD and MERGE_HEAD come last.
+  const actions = journal.actions;
+  for (let i = 0; i < actions.length; ) {
+    const working = (a: Action) => 'rename' in a || 'remove' in a;
+    if (!working(actions[i] as Action)) {
+      await finish(store, actions[i++] as Action);
+      continue;
+    }
+    const kind = 'rename' in (actions[i] as Action);
+    let end = i;
+    while (end < actions.length && working(actions[end] as Action) && 'rename' in (actions[end] as Action) === kind) end++;
+    const run = actions.slice(i, end);
+    let next = 0;
+    const worker = async () => {
+      while (next < run.length) await finish(store, run[next++] as Action);
+    };
+    await Promise.all(Array.from({ length: Math.min(32, run.length) }, worker));
+    i = end;
+  }
   // The renames in .redb/ are durable before the journal goes.
   await syncDir(store.fs, store.gitdir);
 }

@@ -84,8 +84,12 @@ export type FileSource = { readonly text: string } | { readonly blob: string };
  * removed as links, never followed. Conflict files are left alone unless `conflicts: 'remove'`.
  * Pending renames (`.renames.yaml`) are the caller's business.
  */
-export async function workingSteps(store: Store, next: ReadonlyMap<string, FileSource>, options: { conflicts?: 'keep' | 'remove' } = {}): Promise<Change[]> {
-  const { files, links } = await scanForReplace(store);
+export async function workingSteps(
+  store: Store,
+  next: ReadonlyMap<string, FileSource>,
+  options: { conflicts?: 'keep' | 'remove'; scanned?: { files: ReadonlyMap<string, string>; links: readonly string[] } } = {},
+): Promise<Change[]> {
+  const { files, links } = options.scanned ?? (await scanForReplace(store));
   const keep = (path: string) => options.conflicts !== 'remove' && path.endsWith(CONFLICT_SUFFIX);
   const steps: Change[] = links.map((path) => ({ remove: path }));
   for (const path of [...files.keys()].sort()) if (!next.has(path) && !keep(path)) steps.push({ remove: path });
