@@ -29,6 +29,8 @@ function lazy(load: () => Promise<Handler>) {
     const params = args.slice(0, -1);
     const opts = params[params.length - 1] as { json?: boolean } | undefined;
     jsonMode = opts?.json === true;
+    // A command a killed writer left half-done is finished before anything reads the project.
+    await (await import('./ops/find-store.js')).finishInterrupted({ cwd: io.cwd, env: io.env });
     const handler = await load();
     exitCode = await (handler as (io: Io, ...a: unknown[]) => Promise<number>)(io, ...params);
   };
@@ -97,6 +99,7 @@ program
   .command('commit')
   .description('record the working tree as a commit')
   .requiredOption('-m, --message <message>', 'what changed and why')
+  .option('--allow-empty', 'commit even if the schema is the same as HEAD')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/commit.js')).default));
 

@@ -80,6 +80,11 @@ export const errors = {
     hint: 'fix the file (or restore it with `redb switch --discard-changes <branch>`), then run the command again',
     data: { file, field, detail },
   })),
+  symlink: define('REDB_SYMLINK', (path: string) => ({
+    message: `${path} is a symbolic link: redb neither follows links in a project nor writes through them`,
+    hint: 'replace the link with the file or folder itself (git keeps a link as a link, so a schema folder cannot hold one); in schema/, --discard-changes replaces it',
+    data: { path },
+  })),
   invalidConfig: define('REDB_INVALID_CONFIG', (file: string, detail: string) => ({
     message: `the repository configuration ${file} is invalid: ${detail}`,
     hint: 'fix the file by hand or remove the offending entry with `redb db remove`',
@@ -194,9 +199,11 @@ export const errors = {
     hint: 'rename one of each pair in the source (redb mv), or leave one out with --tables',
     data: { target, problems: problems.map((p) => ({ ...p })) },
   })),
-  nothingToCommit: define('REDB_NOTHING_TO_COMMIT', () => ({
-    message: 'nothing to commit: the working tree matches HEAD',
-    hint: 'redb pull <db> to bring in a live schema, or edit files under schema/',
+  nothingToCommit: define('REDB_NOTHING_TO_COMMIT', (unborn = false) => ({
+    message: unborn ? 'nothing to commit: schema/ is empty and has never been pulled' : 'nothing to commit: the working tree matches HEAD',
+    hint: unborn
+      ? 'redb pull <db> first (an empty database gives an empty schema, which can be committed), or pass --allow-empty'
+      : 'redb pull <db> to bring in a live schema, edit files under schema/, or pass --allow-empty to record the same schema again',
   })),
   dirtyWorkingTree: define('REDB_DIRTY_WORKING_TREE', (action: string, changed: number) => ({
     message: `the working tree has ${changed} uncommitted change${changed === 1 ? '' : 's'} that ${action} would overwrite`,
@@ -243,6 +250,21 @@ export const errors = {
     message: `cannot create a shadow database beside '${dbName}' to rehearse the plan on: ${detail}`,
     hint: 'grant the user the right to create and drop databases, or pass --no-shadow to apply without a rehearsal',
     data: { db: dbName, detail },
+  })),
+  locked: define('REDB_LOCKED', (holder: { pid: number; host: string; command: string; started: string }, lockFile: string) => ({
+    message: `another redb command is writing this repository: ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.started})`,
+    hint: `wait for it to finish and run the command again; if that process is gone from another machine, delete ${lockFile}`,
+    data: { ...holder, lockFile },
+  })),
+  interrupted: define('REDB_INTERRUPTED', (command: string, detail: string) => ({
+    message: `an interrupted \`redb ${command}\` could not be finished: ${detail}`,
+    hint: 'fix the cause and run any redb command again to finish it (it is recorded in .redb/state/journal.json)',
+    data: { command, detail },
+  })),
+  writeDenied: define('REDB_WRITE_DENIED', (path: string, detail: string) => ({
+    message: `cannot write ${path}: ${detail}`,
+    hint: 'commands that change the repository need a writable project; status, log, diff and show work in a read-only one',
+    data: { path, detail },
   })),
   mergeInProgress: define('REDB_MERGE_IN_PROGRESS', (action: string) => ({
     message: `a merge is in progress, so ${action} has to wait`,

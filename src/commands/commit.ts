@@ -1,8 +1,8 @@
 import { commit } from '../ops/commit.js';
 import { changeTable, json, paint, shortId, type Io } from './output.js';
 
-export default async function run(io: Io, opts: { message: string; json?: boolean }): Promise<number> {
-  const result = await commit({ cwd: io.cwd, message: opts.message });
+export default async function run(io: Io, opts: { message: string; json?: boolean; allowEmpty?: boolean }): Promise<number> {
+  const result = await commit({ cwd: io.cwd, message: opts.message, allowEmpty: opts.allowEmpty === true });
   if (opts.json) {
     json(io, result);
     return 0;

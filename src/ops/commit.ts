@@ -1,8 +1,8 @@
 import { userInfo, hostname } from 'node:os';
+import { join } from 'node:path';
 import { errors } from '../errors.js';
 import {
   changedSchemas,
-  clearMergeState,
   headCommit,
   headRef,
   listConflicts,
@@ -14,17 +14,19 @@ import {
   readTreeEntries,
   readWorkingFiles,
   readWorkingTree,
+  runJournaled,
+  PENDING_RENAMES,
+  WORKING_DIR,
   writeBlobs,
   writeCommit,
-  writeDbState,
   writeEntriesTree,
   writeIndex,
-  writePendingRenames,
   type Store,
 } from '../repo/index.js';
-import { allObjects, emptySchema, ENGINE_LIMITS, entriesDigest, limitProblems, losesReferable, objectPath, referencedRelations, refuseLimitProblems, renameTrailers, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
+import { allObjects, emptySchema, ENGINE_LIMITS, entriesDigest, limitProblems, losesReferable, META_FILE, objectPath, referencedRelations, refuseLimitProblems, renameTrailers, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
 import { changesBetween } from './changes.js';
-import { findStore, type OpContext } from './context.js';
+import { type OpContext } from './context.js';
+import { writing } from './find-store.js';
 
 export interface CommitResult {
   readonly id: string;
@@ -95,32 +97,40 @@ function refuseOverLimits(changed: Schema): void {
   refuseLimitProblems(limitProblems(changed), `a ${ENGINE_LIMITS[changed.engine].label} schema`, 'nothing was committed');
 }
 
-export async function commit(ctx: OpContext & { message: string }): Promise<CommitResult> {
-  const store = findStore(ctx);
+/**
+ * Record the working tree. Objects first (each whole and fsynced), then one journal (see
+ * repo/journal.ts) moves the branch, ends a merge, drops the renames the commit carries and records
+ * the databases it matches: a kill leaves either no commit, or the commit with all of that done.
+ */
+export async function commit(ctx: OpContext & { message: string; allowEmpty?: boolean }): Promise<CommitResult> {
   if (ctx.message.trim() === '') throw errors.usage('a commit needs a message', 'redb commit -m "what changed"');
-  const conflicts = await listConflicts(store);
-  if (conflicts.length > 0) throw errors.unresolvedConflicts(conflicts);
-  const [head, ref, merging] = await Promise.all([headCommit(store), headRef(store), readMergeState(store)]);
-  const renames = await readPendingRenames(store);
-  const { entries, changes } = head === undefined ? await firstTree(store) : await nextTree(store, head, renames);
-  // Concluding a merge is a commit even when the result equals this branch.
-  if (changes.length === 0 && merging === undefined) throw errors.nothingToCommit();
-  const id = await writeCommit(store, {
-    tree: await writeEntriesTree(store, entries),
-    parents: [...(head === undefined ? [] : [head]), ...(merging === undefined ? [] : [merging.theirs])],
-    message: ctx.message.trimEnd() + renameTrailers(renames),
-    author: await author(store, ctx.env ?? process.env),
-    ref,
+  return writing(ctx, 'commit', async (store) => {
+    const conflicts = await listConflicts(store);
+    if (conflicts.length > 0) throw errors.unresolvedConflicts(conflicts);
+    const [head, ref, merging] = await Promise.all([headCommit(store), headRef(store), readMergeState(store)]);
+    const renames = await readPendingRenames(store);
+    const { entries, changes } = head === undefined ? await firstTree(store) : await nextTree(store, head, renames);
+    // Concluding a merge is a commit even when the result equals this branch. The first commit of
+    // a pulled, empty database records its (empty) schema, so that migrate can bring others to it.
+    const pulledEmpty = head === undefined && store.fs.existsSync(join(store.root, WORKING_DIR, META_FILE));
+    if (changes.length === 0 && merging === undefined && ctx.allowEmpty !== true && !pulledEmpty) throw errors.nothingToCommit(head === undefined);
+    const id = await writeCommit(store, {
+      tree: await writeEntriesTree(store, entries),
+      parents: [...(head === undefined ? [] : [head]), ...(merging === undefined ? [] : [merging.theirs])],
+      message: ctx.message.trimEnd() + renameTrailers(renames),
+      author: await author(store, ctx.env ?? process.env),
+    });
+    // A database whose pulled schema is exactly what was committed is now at this commit.
+    const digest = entriesDigest(entries);
+    const state = await readDbState(store);
+    const recorded = Object.entries(state).filter(([, s]) => s.pulled === digest).map(([name]) => name);
+    await runJournaled(store, 'commit', [
+      { ref, oid: id },
+      ...(merging === undefined ? [] : [{ merge: null }]),
+      ...(renames.length === 0 ? [] : [{ remove: PENDING_RENAMES }]),
+      ...recorded.map((name) => ({ database: name, at: id })),
+    ]);
+    await writeIndex(store, id, entries).catch(() => undefined);
+    return { id, branch: ref.replace(/^refs\/heads\//, ''), changes, recorded };
   });
-  await clearMergeState(store);
-  await writePendingRenames(store, []);
-  await writeIndex(store, id, entries);
-  // A database whose pulled schema is exactly what was committed is now at this commit.
-  const digest = entriesDigest(entries);
-  const state = await readDbState(store);
-  const recorded = Object.entries(state).filter(([, s]) => s.pulled === digest).map(([name]) => name);
-  if (recorded.length > 0) {
-    await writeDbState(store, Object.fromEntries(Object.entries(state).map(([name, s]) => [name, recorded.includes(name) ? { ...s, at: id } : s])));
-  }
-  return { id, branch: ref.replace(/^refs\/heads\//, ''), changes, recorded };
 }

@@ -1,9 +1,10 @@
 import { assertSupported } from '../adapters/registry.js';
 import { engineOfUrl, parseDbUrl, redactUrl } from '../adapters/url.js';
 import { errors } from '../errors.js';
-import { readConfig, readDbState, writeConfig, writeDbState } from '../repo/index.js';
+import { readConfig, readDbState, writeConfig, writeDbState, type Store } from '../repo/index.js';
 import type { Engine } from '../unified/index.js';
 import { findStore, type OpContext } from './context.js';
+import { writing } from './find-store.js';
 
 const DB_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -16,8 +17,10 @@ export interface DbBinding {
   readonly at?: string | undefined;
 }
 
-export async function dbAdd(ctx: OpContext & { name: string; url: string }): Promise<DbBinding> {
-  const store = findStore(ctx);
+// Writers of redb.json hold the repository lock: two `db add` at once would each drop the other's binding.
+export const dbAdd = (ctx: OpContext & { name: string; url: string }): Promise<DbBinding> => writing(ctx, 'db add', (store) => add(store, ctx));
+
+async function add(store: Store, ctx: OpContext & { name: string; url: string }): Promise<DbBinding> {
   if (!DB_NAME.test(ctx.name)) throw errors.invalidName('database', ctx.name, 'start with a letter; letters, digits, _ and - only');
   const { engine } = parseDbUrl(ctx.url);
   assertSupported(engine);
@@ -36,8 +39,9 @@ export async function dbList(ctx: OpContext): Promise<DbBinding[]> {
     .map(([name, { url }]) => ({ name, engine: engineOfUrl(url) ?? parseDbUrl(url).engine, url: redactUrl(url), at: state[name]?.at }));
 }
 
-export async function dbRemove(ctx: OpContext & { name: string }): Promise<{ name: string }> {
-  const store = findStore(ctx);
+export const dbRemove = (ctx: OpContext & { name: string }): Promise<{ name: string }> => writing(ctx, 'db remove', (store) => remove(store, ctx));
+
+async function remove(store: Store, ctx: OpContext & { name: string }): Promise<{ name: string }> {
   const config = await readConfig(store);
   if (config.databases[ctx.name] === undefined) throw errors.dbNotFound(ctx.name);
   const { [ctx.name]: _removed, ...databases } = config.databases;

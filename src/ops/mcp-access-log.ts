@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { safeFsOf } from '../repo/safe-fs.js';
 import type { Store } from '../repo/index.js';
 
 /** What a client asked for, as it wrote it (never expanded): logged with every call. */
@@ -41,6 +42,6 @@ function bounded(entry: AccessEntry): AccessEntry {
 /** Append one JSON line (JSON escapes newlines, so client text cannot forge a line). */
 export async function appendAccess(store: Store, entry: AccessEntry): Promise<void> {
   const path = join(store.gitdir, ACCESS_LOG);
-  await store.fs.promises.mkdir(join(path, '..'), { recursive: true });
-  await store.fs.promises.appendFile(path, `${JSON.stringify(bounded(entry))}\n`);
+  // Never through a link: not in the folders on the way, not as the log itself.
+  await safeFsOf(store).appendFile(path, `${JSON.stringify(bounded(entry))}\n`);
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import * as nodeFs from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { errors, isNotFound } from '../errors.js';
+import { safeFs } from '../repo/safe-fs.js';
 
 /**
  * Per-table progress of a clone, in `.redb/state/clone/<id>.json` (one file per source/target
@@ -170,11 +172,8 @@ export async function openCheckpoints(file: string | undefined, job: CloneJob, r
   const save = (): Promise<void> => {
     if (file === undefined) return Promise.resolve();
     const text = `${JSON.stringify(state, null, 2)}\n`;
-    saving = saving.then(async () => {
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(`${file}.tmp`, text);
-      await rename(`${file}.tmp`, file);
-    });
+    // Atomic, and never through a link in .redb/ (the file is <project>/.redb/state/clone/<id>.json).
+    saving = saving.then(() => safeFs(nodeFs, join(dirname(file), '..', '..', '..')).writeFile(file, text));
     return saving;
   };
   return {
@@ -188,11 +187,16 @@ export async function openCheckpoints(file: string | undefined, job: CloneJob, r
     finish: async () => {
       await saving;
       if (file === undefined) return;
+      // Through the safe writer: a link on the way is refused before anything is written or removed.
+      const safe = safeFs(nodeFs, join(dirname(file), '..', '..', '..'));
       // Noted before the checkpoint goes: a kill in between leaves a checkpoint that finishes again.
-      await appendFile(finishedLog(file), `${JSON.stringify({ id: idOf(file), source: job.source, target: job.target, finishedAt: new Date().toISOString() })}\n`);
-      // With the half-written save a kill may have left behind, and the folder when it is empty.
-      await Promise.all([rm(file, { force: true }), rm(`${file}.tmp`, { force: true })]);
-      await rmdir(dirname(file)).catch(() => undefined);
+      await safe.appendFile(finishedLog(file), `${JSON.stringify({ id: idOf(file), source: job.source, target: job.target, finishedAt: new Date().toISOString() })}\n`);
+      // With the half-written saves a kill may have left behind, and the folder when it is empty.
+      await safe.remove(file);
+      await safe.remove(`${file}.tmp`);
+      const leftovers = (await readdir(dirname(file)).catch(() => [] as string[])).filter((n) => n.startsWith(`.${basename(file)}.redb-`));
+      for (const n of leftovers) await safe.remove(join(dirname(file), n));
+      await safe.removeEmptyDir(dirname(file));
     },
   };
 }

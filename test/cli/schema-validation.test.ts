@@ -2,7 +2,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { headCommit, headRef, openStore, readSchemaAt, writeCommit, writeFilesTree } from '../../src/repo/index.js';
+import { headCommit, headRef, openStore, readSchemaAt, writeCommit, writeRef, writeFilesTree } from '../../src/repo/index.js';
 import { schemaToFiles, type Schema } from '../../src/unified/index.js';
 import { chinookCopy, errorCode, redb, redbOk } from '../support/cli.js';
 import { duckdbEngine } from '../support/duckdb.js';
@@ -136,7 +136,7 @@ describe('a merge of two valid branches into an impossible schema (DuckDB)', () 
       tables: schema.tables.map((t) => (t === album ? { ...t, foreignKeys: [{ columns: ['id'], references: { table: 'nobody', columns: ['id'] } }] } : t)),
     };
     const tree = await writeFilesTree(store, schemaToFiles(bad));
-    await writeCommit(store, { tree, parents: [head], message: 'bad', author: { name: 'x', email: 'x@example.com' }, ref: await headRef(store) });
+    await writeRef(store, await headRef(store), await writeCommit(store, { tree, parents: [head], message: 'bad', author: { name: 'x', email: 'x@example.com' } }));
     const lint = redb(dir.path, ['lint', 'HEAD~1', 'HEAD', '--format', 'json']);
     expect(lint.code).toBe(3);
     const findings = (JSON.parse(lint.stdout) as { findings: { rule: string; file: string; message: string; blocking: boolean }[] }).findings.filter((f) => f.rule === 'invalid-schema');
