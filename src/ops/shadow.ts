@@ -19,13 +19,13 @@ const detailOf = (e: unknown): string => (e instanceof RedbError && typeof e.dat
  * Build `schema` on an empty shadow. A stand-in of another version that cannot hold it (an ICU
  * collation, a language it lacks) says the rehearsal is unavailable: the plan is not at fault.
  */
-async function reproduce(shadow: Shadow, adapter: Adapter, target: DbTarget, schema: Schema, signal: AbortSignal | undefined): Promise<void> {
+async function reproduce(shadow: Shadow, adapter: Adapter, target: DbTarget, schema: Schema, phase: string, signal: AbortSignal | undefined): Promise<void> {
   const empty = await shadow.connection.introspect();
   try {
     await shadow.connection.apply(adapter.dialect.compile({ operations: diffSchemas(empty, schema), from: empty, to: schema }), signal === undefined ? {} : { signal });
   } catch (e) {
     if (e instanceof RedbError && e.code === 'REDB_MIGRATE_INTERRUPTED') throw errors.migrateInterrupted(target.name, 0, 0, true);
-    if (shadow.standIn === undefined) throw errors.shadowFailed(target.name, 'building its current schema', statementOf(e), detailOf(e)).because(e);
+    if (shadow.standIn === undefined) throw errors.shadowFailed(target.name, phase, statementOf(e), detailOf(e)).because(e);
     throw errors.shadowUnavailable(target.name, `${shadow.standIn.reason}, and the embedded ${shadow.standIn.server} standing in cannot hold the schema: ${detailOf(e)}`).because(e);
   }
 }
@@ -71,7 +71,7 @@ export async function rehearsal(adapter: Adapter, target: DbTarget, live: Schema
     const shadow = await openShadow(target, { extensions, ...(signal === undefined ? {} : { signal }) });
     standIn = shadow.standIn;
     try {
-      await reproduce(shadow, adapter, target, schema, signal);
+      await reproduce(shadow, adapter, target, schema, then === undefined ? 'building the target schema (so the target itself does not hold together)' : 'building its current schema', signal);
       if (then !== undefined) {
         try {
           await shadow.connection.apply(then, signal === undefined ? {} : { signal });
