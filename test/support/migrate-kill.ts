@@ -36,6 +36,8 @@ export interface KillTarget {
   applying?(): Promise<boolean>;
   /** Shadow databases beside this database that exist now. */
   shadows(): Promise<string[]>;
+  /** False where shadows are in memory (nothing to aim a kill at). */
+  readonly hasShadow?: boolean;
   close(): Promise<void>;
 }
 
@@ -80,49 +82,64 @@ export interface KillLoopResult {
   readonly midApply: number;
 }
 
-/** The loop itself; `budgetMs` bounds it (it always makes at least two runs, one each way). */
-export async function killLoop(target: KillTarget, budgetMs: number): Promise<KillLoopResult> {
+export interface TwoCommits {
+  readonly dir: ReturnType<typeof tempDir>;
+  /** Commit ids of tags A and B. */
+  readonly commits: Readonly<Record<'A' | 'B', string>>;
+  /** The tables each commit has. */
+  readonly wanted: Readonly<Record<'A' | 'B', readonly string[]>>;
+  /** How long a whole migrate from B to A took, to spread kills over. */
+  readonly full: number;
+}
+
+/** A project bound to the target with commits A and B (see KILL_TABLES); the database is left at A. */
+export async function twoCommits(target: KillTarget): Promise<TwoCommits> {
   const dir = tempDir('redb-kill-');
+  const { env } = target;
+  redbOk(dir.path, ['init']);
+  redbOk(dir.path, ['db', 'add', 'app', target.bind], env);
+  redbOk(dir.path, ['pull', 'app'], env);
+  redbOk(dir.path, ['commit', '-m', 'A'], env);
+  redbOk(dir.path, ['tag', 'A'], env);
+  await target.db.exec(KILL_TABLES.map((t) => target.createTable(t)).join(';\n'));
+  redbOk(dir.path, ['pull', 'app'], env);
+  redbOk(dir.path, ['commit', '-m', 'B'], env);
+  redbOk(dir.path, ['tag', 'B'], env);
+  const id = (tag: string) => (JSON.parse(redbOk(dir.path, ['log', '--json', '-n', '1', tag], env).stdout) as { id: string }[])[0]?.id as string;
+  const started = Date.now();
+  redbOk(dir.path, ['migrate', 'app', '--to', 'A', '--yes', '--allow', 'all'], env);
+  const full = Date.now() - started;
+  expect(await target.tables()).toEqual([]);
+  return { dir, commits: { A: id('A'), B: id('B') }, wanted: { A: [], B: [...KILL_TABLES] }, full };
+}
+
+/** The loop itself; `budgetMs` bounds it (it always makes at least three runs, one of each kind of kill). */
+export async function killLoop(target: KillTarget, budgetMs: number): Promise<KillLoopResult> {
+  const { dir, commits, wanted, full } = await twoCommits(target);
   try {
     const { env } = target;
-    redbOk(dir.path, ['init']);
-    redbOk(dir.path, ['db', 'add', 'app', target.bind], env);
-    redbOk(dir.path, ['pull', 'app'], env);
-    redbOk(dir.path, ['commit', '-m', 'A'], env);
-    redbOk(dir.path, ['tag', 'A'], env);
-    await target.db.exec(KILL_TABLES.map((t) => target.createTable(t)).join(';\n'));
-    redbOk(dir.path, ['pull', 'app'], env);
-    redbOk(dir.path, ['commit', '-m', 'B'], env);
-    redbOk(dir.path, ['tag', 'B'], env);
-    const commits = Object.fromEntries(
-      ['A', 'B'].map((tag) => [tag, (JSON.parse(redbOk(dir.path, ['log', '--json', '-n', '1', tag], env).stdout) as { id: string }[])[0]?.id]),
-    );
-    const wanted: Record<string, string[]> = { A: [], B: [...KILL_TABLES] };
-    // Back to A, timed: kills are spread over a whole run.
-    const started = Date.now();
-    redbOk(dir.path, ['migrate', 'app', '--to', 'A', '--yes', '--allow', 'all'], env);
-    const full = Date.now() - started;
-    expect(await target.tables()).toEqual([]);
-
     let iterations = 0;
     let midApply = 0;
     const deadline = Date.now() + budgetMs;
-    while (iterations < 2 || Date.now() < deadline) {
-      const to = iterations % 2 === 0 ? 'B' : 'A';
+    while (iterations < 3 || Date.now() < deadline) {
+      const to: 'A' | 'B' = iterations % 2 === 0 ? 'B' : 'A';
       const before = await target.tables();
       const historyBefore = await target.history();
-      // Every other kill is aimed at the apply itself, where one is most likely to leave something half done.
-      const aim = iterations % 4 >= 2 && target.applying !== undefined;
+      // Kills take turns: aimed at the rehearsal (a shadow exists), aimed at the apply (statements run
+      // on the database itself), and anywhere in a run.
+      const mode = (['rehearsal', 'apply', 'anywhere'] as const)[iterations % 3];
+      const until = Date.now() + full * 2;
       const when = async () => {
-        if (aim) {
-          const until = Date.now() + full * 2;
-          while (Date.now() < until && !(await (target.applying as () => Promise<boolean>)())) await sleep(10);
+        if (mode === 'rehearsal' && target.hasShadow !== false) {
+          while (Date.now() < until && (await target.shadows()).length === 0) await sleep(10);
+        } else if (mode === 'apply' && target.applying !== undefined) {
+          while (Date.now() < until && !(await target.applying())) await sleep(10);
           // A whole apply takes a few hundred milliseconds: land anywhere in its first part.
           await sleep(Math.random() * 120);
         } else await sleep(Math.random() * full);
       };
       const run = await killedMigrate(dir.path, env, to, when);
-      const context = `run ${iterations} (→ ${to}, ${run.killed ? 'killed' : 'finished first'}): ${run.stderr}`;
+      const context = `run ${iterations} (→ ${to}, ${run.killed ? `killed, aimed at ${mode}` : 'finished first'}): ${run.stderr}`;
 
       // The history matches what is in the database.
       const history = await target.history();

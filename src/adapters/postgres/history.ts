@@ -36,8 +36,8 @@ export async function recordMigration(client: ClientBase, r: MigrationRecord): P
 
 /** Rows left `running` by a process that ended; called while holding the migrate lock, so none is live. */
 export async function settleHistory(client: ClientBase): Promise<void> {
-  const exists = await client.query(`SELECT to_regclass('${HISTORY_SCHEMA}.migrations') IS NOT NULL AS present`);
-  if ((exists.rows[0] as { present: boolean } | undefined)?.present !== true) return;
+  // Only rows written with `executed` can be running: a table made before it has none.
+  if (!(await hasExecuted(client))) return;
   const { rows } = await client.query<{ id: string; statements: string[]; executed: number | null }>(
     `SELECT id, statements, executed FROM ${HISTORY_SCHEMA}.migrations WHERE outcome = 'running'`,
   );
@@ -46,11 +46,16 @@ export async function settleHistory(client: ClientBase): Promise<void> {
   }
 }
 
+const hasTable = async (client: ClientBase): Promise<boolean> =>
+  (await client.query<{ present: boolean }>(`SELECT to_regclass('${HISTORY_SCHEMA}.migrations') IS NOT NULL AS present`)).rows[0]?.present === true;
+
+const hasExecuted = async (client: ClientBase): Promise<boolean> =>
+  (await hasTable(client)) &&
+  ((await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = '${HISTORY_SCHEMA}.migrations'::regclass AND attname = 'executed' AND NOT attisdropped`)).rowCount ?? 0) > 0;
+
 export async function readHistory(client: ClientBase): Promise<MigrationRecord[]> {
-  const exists = await client.query(`SELECT to_regclass('${HISTORY_SCHEMA}.migrations') IS NOT NULL AS present`);
-  if ((exists.rows[0] as { present: boolean } | undefined)?.present !== true) return [];
-  const columns = await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = '${HISTORY_SCHEMA}.migrations'::regclass AND attname = 'executed' AND NOT attisdropped`);
-  const select = columns.rowCount === 0 ? HISTORY_COLUMNS.replace(', executed', ', NULL AS executed') : HISTORY_COLUMNS;
+  if (!(await hasTable(client))) return [];
+  const select = (await hasExecuted(client)) ? HISTORY_COLUMNS : HISTORY_COLUMNS.replace(', executed', ', NULL AS executed');
   const { rows } = await client.query<HistoryRow>(`SELECT ${select} FROM ${HISTORY_SCHEMA}.migrations ORDER BY id DESC`);
   return rows.map(recordFromRow);
 }
