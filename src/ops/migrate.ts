@@ -80,8 +80,9 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
     const interrupted = () => errors.migrateInterrupted(db.name, 0, 0, true);
     const stopped = () => ctx.signal?.aborted === true;
     if (!ctx.dryRun) await connection.lockMigrations?.({ waitMs: ctx.waitMs ?? MIGRATE_WAIT_MS, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
-    // Shadows a killed rehearsal left on the server go now, whether or not this run rehearses.
-    await connection.dropStaleShadows?.();
+    // Shadows a killed rehearsal left on the server go now, whether or not this run rehearses (a dry
+    // run changes nothing but its own shadows: it sweeps only where it rehearses).
+    if (!ctx.dryRun) await connection.dropStaleShadows?.();
     const live = await connection.introspect({ signal: ctx.signal });
     const history = (await connection.readHistory?.()) ?? [];
     // Renames recorded on the way from the database's commit to the target keep their rows.

@@ -28,7 +28,7 @@ describe('the connection lost right after COMMIT, against a real PostgreSQL serv
     await run(['db', 'add', 'app', proxy.url.replace(`:${url.password}@`, ':${REDB_TEST_PASSWORD}@')]);
     await run(['pull', 'app']);
     await run(['commit', '-m', 'initial']);
-  });
+  }, 180_000);
   afterAll(async () => {
     await proxy?.close();
     await db?.drop();
@@ -59,5 +59,5 @@ describe('the connection lost right after COMMIT, against a real PostgreSQL serv
     expect(again.stdout).toContain('already matches');
     expect(await pgQuery(db.url, 'SELECT count(*)::int AS n FROM redb.migrations')).toEqual([{ n: 1 }]);
     expect((await redbAsync(dir.path, ['diff', 'db:app', 'HEAD', '--exit-code'], env)).code).toBe(0);
-  }, 120_000);
+  }, 300_000);
 });

@@ -43,7 +43,7 @@ describe.each([sqliteEngine, duckdbEngine, postgresEngine, mysqlEngine] as TestE
     expect(status().databases).toEqual([expect.objectContaining({ state: 'in-sync', at: commitOf('A') })]);
     // ...then B's change lands without its row.
     await db.exec(column);
-  }, 120_000);
+  }, 300_000);
   afterEach(async () => {
     await db.drop();
     dir.cleanup();
@@ -61,5 +61,5 @@ describe.each([sqliteEngine, duckdbEngine, postgresEngine, mysqlEngine] as TestE
     expect(status().databases).toEqual([expect.objectContaining({ state: 'in-sync', at: commitOf('HEAD') })]);
     // Recorded once: a database whose history already says so is left alone.
     expect(JSON.parse(redbOk(dir.path, ['migrate', 'app', '--yes', '--json'], env).stdout)).toMatchObject({ applied: false, matched: false });
-  }, 120_000);
+  }, 300_000);
 });

@@ -62,12 +62,24 @@ async function applyPlan(connection: DuckDBConnection, plan: Plan, name: string,
   return historyProblem === undefined ? { executed } : { executed, historyProblem };
 }
 
+/** Views that no longer compile (what they read changed under them). */
+async function brokenViews(connection: DuckDBConnection): Promise<{ view: string; error: string }[]> {
+  const rows = await connection.runAndReadAll("SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal ORDER BY 1, 2");
+  const broken: { view: string; error: string }[] = [];
+  for (const [schema, view] of rows.getRows() as [string, string][]) {
+    const quoted = (s: string) => `"${s.replace(/"/g, '""')}"`;
+    await connection.run(`SELECT * FROM ${quoted(schema)}.${quoted(view)} LIMIT 0`).catch((e: unknown) => broken.push({ view: `${schema}.${view}`, error: firstLineOf(e) }));
+  }
+  return broken;
+}
+
 function connection(handle: DuckdbHandle, name: string): Connection {
   return {
     introspect: async () => introspectDuckdb(handle.connection),
     apply: async (plan, options) => applyPlan(handle.connection, plan, name, options),
     recordMigration: async (record) => recordMigration(handle.connection, record),
     readHistory: async () => readHistory(handle.connection),
+    brokenViews: async () => brokenViews(handle.connection),
     close: async () => handle.close(),
   };
 }

@@ -22,8 +22,8 @@ export async function lockMigrations(query: Query, database: string, name: strin
   const lock = lockName(database);
   await waitForLock(
     name,
-    // One second at a time, so a Ctrl-C is noticed.
-    async () => Number((await query<{ ok: unknown }>('SELECT GET_LOCK(?, 1) AS ok', [lock]))[0]?.ok) === 1,
+    // Without waiting in the server, so the wait is ours to bound and a Ctrl-C is noticed.
+    async () => Number((await query<{ ok: unknown }>('SELECT GET_LOCK(?, 0) AS ok', [lock]))[0]?.ok) === 1,
     async () => {
       const id = (await query<{ id: unknown }>('SELECT IS_USED_LOCK(?) AS id', [lock]))[0]?.id;
       if (id === null || id === undefined) return 'a session that has just ended';

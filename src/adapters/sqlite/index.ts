@@ -100,10 +100,24 @@ function connection(db: Database, name: string, file: string): Connection {
     recordMigration: async (record) => recordMigration(db, record),
     readHistory: async () => readHistory(db),
     sampleRows: async (table, limit) => sampleRows(db, table, limit),
+    brokenViews: async () => brokenViews(db),
     close: async () => {
       if (db.open) db.close();
     },
   };
+}
+
+/** Views that no longer compile: SQLite checks what a view reads only when it is read. */
+function brokenViews(db: Database): { view: string; error: string }[] {
+  const views = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name").all();
+  return views.flatMap(({ name }) => {
+    try {
+      db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}" LIMIT 0`);
+      return [];
+    } catch (e) {
+      return [{ view: name, error: e instanceof Error ? e.message : String(e) }];
+    }
+  });
 }
 
 /** An in-memory database: the shadow a plan is rehearsed on before it touches the real one. */
