@@ -42,11 +42,11 @@ const SCHEMAS: Record<string, string> = {
     CREATE SEQUENCE \`order_seq\`;
     CREATE TABLE \`language\` (id int PRIMARY KEY DEFAULT (NEXT VALUE FOR \`order_seq\`), \`name\` varchar(20), \`default\` int DEFAULT 1, \`check\` int CHECK (\`check\` > 0));
     CREATE TABLE \`user\` (id int PRIMARY KEY, \`language\` int, CONSTRAINT \`key\` FOREIGN KEY (\`language\`) REFERENCES \`language\` (id));
-    CREATE TABLE \`order\` (id int PRIMARY KEY, \`select\` varchar(20), \`user\` int, \`table\` varchar(10), \`v2\` int, total int GENERATED ALWAYS AS (\`user\` * 2) STORED, KEY \`index\` (\`select\`), CONSTRAINT \`references\` FOREIGN KEY (\`user\`) REFERENCES \`user\` (id));
+    CREATE TABLE \`order\` (id int PRIMARY KEY, \`select\` varchar(20), \`user\` int, \`table\` varchar(10), \`z_reader\` int, total int GENERATED ALWAYS AS (\`user\` * 2) STORED, KEY \`index\` (\`select\`), CONSTRAINT \`references\` FOREIGN KEY (\`user\`) REFERENCES \`user\` (id));
     CREATE FUNCTION \`default\`(x int) RETURNS int DETERMINISTIC RETURN x + 1;
-    CREATE VIEW \`v1\` AS SELECT o.\`v2\`, \`default\`(o.\`user\`) AS \`language\` FROM \`order\` o;
-    CREATE VIEW \`v2\` AS SELECT v1.\`language\` AS \`v1\`, o.\`select\` FROM \`v1\` JOIN \`order\` o ON o.\`v2\` = v1.\`v2\`;
-    CREATE VIEW \`table\` AS SELECT * FROM \`v2\` ORDER BY 1;
+    CREATE VIEW \`a_src\` AS SELECT o.\`z_reader\`, \`default\`(o.\`user\`) AS \`language\` FROM \`order\` o;
+    CREATE VIEW \`z_reader\` AS SELECT a.\`language\` AS \`a_src\`, o.\`select\` FROM \`a_src\` a JOIN \`order\` o ON o.\`z_reader\` = a.\`z_reader\`;
+    CREATE VIEW \`table\` AS SELECT * FROM \`z_reader\` ORDER BY 1;
     CREATE VIEW \`group\` AS SELECT \`select\`, count(*) AS n FROM \`order\` GROUP BY \`select\`;
     CREATE TRIGGER \`trigger\` BEFORE INSERT ON \`order\` FOR EACH ROW SET NEW.\`table\` = 'x';`,
   sqlite: `

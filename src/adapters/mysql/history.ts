@@ -20,7 +20,11 @@ const hasExecuted = async (query: Query): Promise<boolean> =>
 /** Make the database and table, and add `executed` to a table made before it was kept (MySQL has no ADD COLUMN IF NOT EXISTS). */
 export async function ensureHistory(query: Query): Promise<void> {
   for (const sql of CREATE) await query(sql);
-  if (!(await hasExecuted(query))) await query('ALTER TABLE `redb`.`migrations` ADD COLUMN executed int');
+  if (await hasExecuted(query)) return;
+  // The table is the server's: a migrate of another database may add the column at the same moment.
+  await query('ALTER TABLE `redb`.`migrations` ADD COLUMN executed int').catch((e: unknown) => {
+    if ((e as { errno?: unknown }).errno !== 1060) throw e;
+  });
 }
 
 /** Each write commits on its own: DDL cannot share a transaction with it here. */
