@@ -128,9 +128,9 @@ export async function applyPlan(client: Client, plan: Plan, name: string, option
   });
   await outside(before);
   if (inside.length > 0) {
-    await client.query('BEGIN');
     try {
       current = 'BEGIN';
+      await client.query('BEGIN');
       await client.query('SET LOCAL check_function_bodies = false');
       await client.query('SET LOCAL standard_conforming_strings = on');
       for (const sql of inside) await run(sql);

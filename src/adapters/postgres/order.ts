@@ -1,6 +1,6 @@
 import type { SchemaObject } from '../../unified/index.js';
 import { topologicalOrder } from '../topological-order.js';
-import { qualifiedReferences, routineReferences, sqlReferences, typeReferences, type Reference } from './references.js';
+import { nativeReferences, routineReferences, sqlReferences, typeReferences, type Reference } from './references.js';
 import { identValue, tokenize } from './sql-text.js';
 
 /** An object as references find it: its name, and the kinds of reference it answers to. */
@@ -66,7 +66,7 @@ export function objectReferences(target: SchemaObject): Reference[] {
     case 'trigger':
       return [{ kind: 'relation', schema: target.object.schema, name: target.object.table }, ...sqlReferences(target.object.definition)];
     case 'native':
-      return [...sqlReferences(target.object.definition), ...qualifiedReferences(target.object.definition)];
+      return nativeReferences(target.object.definition);
     case 'enum':
     case 'namespace':
     case 'extension':

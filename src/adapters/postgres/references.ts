@@ -76,5 +76,37 @@ export function routineReferences(definition: string): Reference[] {
   return out;
 }
 
-/** Every qualified name (`schema.name`) in a native object's DDL, whose structure is not known. */
-export const qualifiedReferences = (sql: string): Reference[] => qualifiedNames(tokenize(sql), fold);
+/** Words PostgreSQL reserves: printed bare, they are never a name (the server quotes a name so spelled). */
+const RESERVED = new Set(
+  (
+    'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date current_role ' +
+    'current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from grant group having in ' +
+    'initially intersect into lateral leading limit localtime localtimestamp not null offset on only or order placing primary references returning select ' +
+    'session_user some symmetric table then to trailing true union unique user using variadic when where window with'
+  ).split(' '),
+);
+
+/** Where a native's DDL names another object bare: `SERVER s`, `ON t`, `TO t`, `(integer AS mood)`, and option values (`SFUNC = f`, `SUBTYPE = t`). */
+const NATIVE_NAME_AFTER = new Set(['server', 'wrapper', 'handler', 'validator', 'on', 'to', 'table', 'as', 'type', 'collation', 'function', 'procedure', 'domain']);
+
+/**
+ * References in a native object's DDL (a foreign table, an aggregate, a cast, a rule...), whose
+ * structure varies by kind: what sqlReferences finds, every qualified name, and a name where these
+ * statements put one (after SERVER, ON, TO, AS in a cast's signature, `=` of an option).
+ */
+export function nativeReferences(sql: string): Reference[] {
+  const tokens = tokenize(sql);
+  const out = [...sqlReferences(sql), ...qualifiedNames(tokens, fold)];
+  for (let i = 1; i < tokens.length; i++) {
+    const before = tokens[i - 1] as PgToken;
+    const namesNext = (before.type === 'word' && NATIVE_NAME_AFTER.has(before.value)) || (before.type === 'punct' && before.value === '=');
+    const path = namesNext ? pathAt(tokens, i) : undefined;
+    if (path === undefined) continue;
+    const t = tokens[i] as PgToken;
+    if (path.parts.length === 1 && t.type === 'word' && RESERVED.has(t.value)) continue;
+    const ref = named('any', path.parts);
+    if (ref !== undefined && !(ref.schema === undefined && BUILTIN_TYPES.has(ref.name))) out.push(ref);
+    i = path.next - 1;
+  }
+  return out;
+}
