@@ -175,6 +175,7 @@ program
   .option('-y, --yes', 'do not ask for confirmation')
   .option('--online', 'PostgreSQL: build indexes CONCURRENTLY, add constraints NOT VALID then VALIDATE, under a lock_timeout')
   .option('--no-shadow', 'do not rehearse the plan on a shadow database first')
+  .option('--wait <seconds>', 'how long to wait for another migrate of the database to finish (default 60)')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/migrate.js')).default));
 

@@ -231,6 +231,27 @@ export const errors = {
       : 'fix the schema or the data that the statement tripped over, then run migrate again: it plans from what the database has now, so it picks up where this run stopped',
     data: { db: dbName, statement, detail, rolledBack, ...(executed === undefined ? {} : { executed: [...executed] }) },
   })),
+  /** Ctrl-C (or SIGTERM) stopped a migrate at a statement boundary; its outcome is in the database's history. */
+  migrateInterrupted: define('REDB_MIGRATE_INTERRUPTED', (dbName: string, executed: number, total: number, rolledBack: boolean) => ({
+    message: rolledBack
+      ? `migrate of '${dbName}' interrupted; the database was left as it was`
+      : `migrate of '${dbName}' interrupted after ${executed} of ${total} statement${total === 1 ? '' : 's'}, which stay applied and are recorded in its history`,
+    hint: 'run migrate again: it plans from what the database has now',
+    data: { db: dbName, executed, total, rolledBack },
+    exitCode: 130,
+  })),
+  /** The connection went away while COMMIT was on its way: the server decided, the client never heard. */
+  migrateOutcomeUnknown: define('REDB_MIGRATE_OUTCOME_UNKNOWN', (dbName: string, detail: string) => ({
+    message: `lost the connection to '${dbName}' while committing the migration (${detail}): it either landed whole, with its row in the database's history, or not at all`,
+    hint: 'redb status says which; redb migrate again finishes it either way',
+    data: { db: dbName, detail },
+  })),
+  /** Another session holds the database's migrate lock: a concurrent migrate, or a killed one's statement the server is still running. */
+  migrateBusy: define('REDB_MIGRATE_BUSY', (dbName: string, holder: string, waitedSeconds: number) => ({
+    message: `another migrate of '${dbName}' is still running on the server (${holder}); waited ${waitedSeconds} s`,
+    hint: 'wait for it to finish and run migrate again (or wait longer: --wait <seconds>); if its process is gone, the server ends the session once its statement finishes',
+    data: { db: dbName, holder, waitedSeconds },
+  })),
   planUnsupported: define('REDB_PLAN_UNSUPPORTED', (engine: string, what: string) => ({
     message: `cannot compile ${what} for ${engine}`,
     hint: 'this change needs a manual step; migrate the rest first, or run the SQL by hand',
@@ -245,6 +266,12 @@ export const errors = {
     message: `the plan for '${dbName}', rehearsed on a shadow database, does not produce the target schema (${differences.length} difference${differences.length === 1 ? '' : 's'}: ${differences.slice(0, 5).join('; ')}); nothing was changed`,
     hint: 'the planner got this change wrong: split the change into smaller commits, or apply it with --no-shadow after checking --dry-run yourself',
     data: { db: dbName, differences },
+  })),
+  /** A statement failed on the shadow: the rehearsal stopped there, and the database itself was never touched. */
+  shadowFailed: define('REDB_SHADOW_FAILED', (dbName: string, phase: string, statement: string, detail: string, shadow = 'a shadow database') => ({
+    message: `the rehearsal of the plan for '${dbName}' on ${shadow} failed while ${phase}${statement === '' ? '' : ` at: ${statement.split('\n')[0]}`} — ${detail}; '${dbName}' itself was not touched`,
+    hint: 'check the plan with --dry-run: the target schema may need a change the planner cannot make in one step (split it into smaller commits), or a name it uses may not exist',
+    data: { db: dbName, phase, statement, detail },
   })),
   shadowUnavailable: define('REDB_SHADOW_UNAVAILABLE', (dbName: string, detail: string) => ({
     message: `cannot create a shadow database beside '${dbName}' to rehearse the plan on: ${detail}`,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { Adapter, Connection, DbTarget } from '../adapters/adapter.js';
+import type { Adapter, Connection, DbTarget, MigrationRecord } from '../adapters/adapter.js';
+import { historyCommit } from '../adapters/history-rows.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, isRedbError, RedbError } from '../errors.js';
@@ -144,9 +145,9 @@ export async function renamesFor(store: Store, a: RefSide, b: RefSide): Promise<
  * The commit a database is at: the last one its own history records, else what this repository last
  * saw; undefined when neither names a commit this repository has.
  */
-export async function databaseCommit(store: Store, name: string, connection: Connection): Promise<string | undefined> {
-  const history = (await connection.readHistory?.()) ?? [];
-  const at = history.find((h) => h.outcome === 'applied' && h.commit !== undefined)?.commit ?? (await readDbState(store))[name]?.at;
+export async function databaseCommit(store: Store, name: string, connection: Connection, read?: readonly MigrationRecord[]): Promise<string | undefined> {
+  const history = read ?? (await connection.readHistory?.()) ?? [];
+  const at = historyCommit(history) ?? (await readDbState(store))[name]?.at;
   if (at === undefined) return undefined;
   return readCommitInfo(store, at).then(
     () => at,

@@ -1,3 +1,4 @@
+import { historyCommit } from '../adapters/history-rows.js';
 import { RedbError } from '../errors.js';
 import {
   aheadBehind,
@@ -38,7 +39,7 @@ const hasCommit = (store: Store, id: string): Promise<boolean> =>
 async function databaseStatus(store: Store, name: string, seen: string | undefined, head: string | undefined, ctx: OpContext): Promise<DbStatus> {
   return withDb(store, name, ctx, async ({ connection }) => {
     const history = (await connection.readHistory?.()) ?? [];
-    const at = history.find((h) => h.outcome === 'applied' && h.commit !== undefined)?.commit ?? seen;
+    const at = historyCommit(history) ?? seen;
     if (at === undefined) return { name, state: 'untracked', changes: [] };
     if (!(await hasCommit(store, at))) return { name, at, state: 'unknown-commit', changes: [] };
     const [expected, live] = await Promise.all([readSchemaAt(store, at), connection.introspect({ signal: ctx.signal })]);
