@@ -21,7 +21,9 @@ const SCHEMES: Readonly<Record<string, Engine>> = {
 };
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-const ONLY_ENV_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+/** A sealed secret, `${secret:name}`: stands where `${VAR}` may, filled in by ops before resolveUrl. */
+const SECRET_REF = /\$\{secret:[A-Za-z][A-Za-z0-9_-]{0,63}\}/g;
+const ONLY_ENV_REF = /^\$\{(?:[A-Za-z_][A-Za-z0-9_]*|secret:[A-Za-z][A-Za-z0-9_-]{0,63})\}$/;
 
 /** The URL with any plain password replaced by `***`, for messages and listings. */
 export function redactUrl(url: string): string {
@@ -50,7 +52,7 @@ export function parseDbUrl(url: string): DbUrl {
   let parsed: URL;
   try {
     // Placeholders are not URL-safe; stand them in with a neutral word to check the rest.
-    parsed = new URL(url.replace(ENV_REF, 'x'));
+    parsed = new URL(url.replace(ENV_REF, 'x').replace(SECRET_REF, 'x'));
   } catch {
     throw errors.invalidUrl(redactUrl(url), 'it does not parse as a URL');
   }

@@ -23,7 +23,8 @@ import {
 } from '../repo/index.js';
 import { allObjects, emptySchema, entriesDigest, objectPath, renameTrailers, schemaToFiles, type ChangeLine, type Rename } from '../unified/index.js';
 import { changesBetween } from './changes.js';
-import { findStore, type OpContext } from './context.js';
+import { findStore } from './context.js';
+import { signerFor, type KeyContext } from './signatures.js';
 
 export interface CommitResult {
   readonly id: string;
@@ -65,9 +66,10 @@ async function nextTree(store: Store, head: string, renames: readonly Rename[]):
   return { entries, changes: changesBetween(from, to, renames).lines };
 }
 
-export async function commit(ctx: OpContext & { message: string }): Promise<CommitResult> {
+export async function commit(ctx: KeyContext & { message: string; sign?: boolean }): Promise<CommitResult> {
   const store = findStore(ctx);
   if (ctx.message.trim() === '') throw errors.usage('a commit needs a message', 'redb commit -m "what changed"');
+  const signer = await signerFor(store, ctx);
   const conflicts = await listConflicts(store);
   if (conflicts.length > 0) throw errors.unresolvedConflicts(conflicts);
   const [head, ref, merging] = await Promise.all([headCommit(store), headRef(store), readMergeState(store)]);
@@ -81,6 +83,7 @@ export async function commit(ctx: OpContext & { message: string }): Promise<Comm
     message: ctx.message.trimEnd() + renameTrailers(renames),
     author: await author(store, ctx.env ?? process.env),
     ref,
+    signer,
   });
   await clearMergeState(store);
   await writePendingRenames(store, []);

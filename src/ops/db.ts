@@ -14,17 +14,19 @@ export interface DbBinding {
   readonly url: string;
   /** The commit the database was last brought to or recorded at. */
   readonly at?: string | undefined;
+  /** Only commits verified by a trusted identity are migrated into it. */
+  readonly requireSigned?: boolean;
 }
 
-export async function dbAdd(ctx: OpContext & { name: string; url: string }): Promise<DbBinding> {
+export async function dbAdd(ctx: OpContext & { name: string; url: string; requireSigned?: boolean }): Promise<DbBinding> {
   const store = findStore(ctx);
   if (!DB_NAME.test(ctx.name)) throw errors.invalidName('database', ctx.name, 'start with a letter; letters, digits, _ and - only');
   const { engine } = parseDbUrl(ctx.url);
   assertSupported(engine);
   const config = await readConfig(store);
   if (config.databases[ctx.name] !== undefined) throw errors.dbExists(ctx.name);
-  await writeConfig(store, { ...config, databases: { ...config.databases, [ctx.name]: { url: ctx.url } } });
-  return { name: ctx.name, engine, url: redactUrl(ctx.url) };
+  await writeConfig(store, { ...config, databases: { ...config.databases, [ctx.name]: { url: ctx.url, ...(ctx.requireSigned === true ? { requireSigned: true } : {}) } } });
+  return { name: ctx.name, engine, url: redactUrl(ctx.url), ...(ctx.requireSigned === true ? { requireSigned: true } : {}) };
 }
 
 export async function dbList(ctx: OpContext): Promise<DbBinding[]> {
@@ -32,7 +34,7 @@ export async function dbList(ctx: OpContext): Promise<DbBinding[]> {
   const [config, state] = await Promise.all([readConfig(store), readDbState(store)]);
   return Object.entries(config.databases)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, { url }]) => ({ name, engine: parseDbUrl(url).engine, url: redactUrl(url), at: state[name]?.at }));
+    .map(([name, { url, requireSigned }]) => ({ name, engine: parseDbUrl(url).engine, url: redactUrl(url), at: state[name]?.at, ...(requireSigned === true ? { requireSigned } : {}) }));
 }
 
 export async function dbRemove(ctx: OpContext & { name: string }): Promise<{ name: string }> {

@@ -30,7 +30,8 @@ import {
 import { emitYaml, META_FILE, schemaFromFiles, schemaToFiles, type ChangeLine } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { author } from './commit.js';
-import { findStore, type OpContext } from './context.js';
+import { findStore } from './context.js';
+import { signerFor, type KeyContext } from './signatures.js';
 import { commitChanges } from './log.js';
 
 export interface MergeConflict {
@@ -79,7 +80,7 @@ async function abort(store: Store): Promise<MergeResult> {
  * an object changed on one side only takes that side, the same change on both sides is no conflict,
  * and different changes to one object are a conflict left in the working tree for a person.
  */
-export async function merge(ctx: OpContext & { branch?: string; abort?: boolean; message?: string }): Promise<MergeResult> {
+export async function merge(ctx: KeyContext & { branch?: string; abort?: boolean; message?: string; sign?: boolean }): Promise<MergeResult> {
   const store = findStore(ctx);
   if (ctx.abort) return abort(store);
   if (ctx.branch === undefined) throw errors.usage('which branch should be merged?', 'redb merge <branch>');
@@ -104,6 +105,8 @@ export async function merge(ctx: OpContext & { branch?: string; abort?: boolean;
     return { outcome: 'fast-forward', id: theirs, changes: changesBetween(pair.from, pair.to).lines, conflicts: [] };
   }
 
+  // Unlocked before anything is written: a wrong passphrase leaves everything as it was.
+  const signer = await signerFor(store, ctx);
   const treeOf = async (commit: string | undefined) => (commit === undefined ? new Map<string, string>() : readTreeEntries(store, (await readCommitInfo(store, commit)).tree));
   const [b, o, t] = await Promise.all([treeOf(base), treeOf(head), treeOf(theirs)]);
   const text = (oid: string | undefined, path: string) => (oid === undefined ? Promise.resolve(undefined) : readBlobText(store, oid, path));
@@ -136,7 +139,7 @@ export async function merge(ctx: OpContext & { branch?: string; abort?: boolean;
     return { outcome: 'conflicts', changes: [], conflicts };
   }
   const tree = await writeFilesTree(store, schemaToFiles(schema));
-  const id = await writeCommit(store, { tree, parents: [head, theirs], message, author: await author(store, ctx.env ?? process.env), ref });
+  const id = await writeCommit(store, { tree, parents: [head, theirs], message, author: await author(store, ctx.env ?? process.env), ref, signer });
   await writeIndex(store, id, fileOids(schemaToFiles(schema)));
   const changes = await commitChanges(store, await readCommitInfo(store, id));
   return { outcome: 'merged', id, changes, conflicts: [] };

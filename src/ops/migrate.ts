@@ -1,6 +1,6 @@
 import { stepLocks } from '../adapters/locks.js';
 import { errors } from '../errors.js';
-import { headCommit, readPendingRenames, renamesBetween, updateDbState } from '../repo/index.js';
+import { headCommit, readConfig, readPendingRenames, renamesBetween, updateDbState } from '../repo/index.js';
 import { createHash } from 'node:crypto';
 import { HAZARDS, isEmptySchema, planHazards, planStatements, type Hazard, type HazardName, type Plan } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
@@ -60,6 +60,7 @@ export function parseAllow(value: string | undefined): readonly HazardName[] | '
 export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateResult> {
   const store = findStore(ctx);
   const target = await loadRef(store, ctx.to ?? 'HEAD', ctx);
+  if ((await readConfig(store)).databases[ctx.db]?.requireSigned === true) await (await import('./signatures.js')).requireVerified(store, ctx, ctx.db, target.commit, target.label);
   return withDb(store, ctx.db, ctx, async ({ db, target: dbTarget, adapter, connection }) => {
     if (!isEmptySchema(target.schema) && target.schema.engine !== adapter.engine) throw errors.crossEngine(target.schema.engine, adapter.engine);
     const live = await connection.introspect({ signal: ctx.signal });

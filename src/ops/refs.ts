@@ -20,6 +20,7 @@ import {
 import { schemaToFiles } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, type OpContext } from './context.js';
+import type { KeyContext } from './signatures.js';
 
 export interface RefEntry {
   readonly name: string;
@@ -98,10 +99,12 @@ export async function tagList(ctx: OpContext): Promise<RefEntry[]> {
   return listRefs(findStore(ctx), 'tags');
 }
 
-export async function tagCreate(ctx: OpContext & { name: string; ref?: string }): Promise<RefEntry> {
+export async function tagCreate(ctx: KeyContext & { name: string; ref?: string; message?: string; sign?: boolean }): Promise<RefEntry> {
   const store = findStore(ctx);
   checkRefName('tag', ctx.name);
   if (await refExists(store, `refs/tags/${ctx.name}`)) throw errors.nameTaken('tag', ctx.name);
+  // Annotated (and signed) tags are objects of their own, as git's `tag -a/-s`.
+  if (ctx.sign === true || ctx.message !== undefined) return (await import('./annotated-tag.js')).annotatedTag(store, ctx);
   const id = await resolveCommit(store, ctx.ref ?? 'HEAD');
   await writeRef(store, `refs/tags/${ctx.name}`, id);
   return { name: ctx.name, id };
