@@ -45,8 +45,8 @@ function checkName(name: string): void {
   if (!SECRET_NAME.test(name)) throw errors.invalidName('secret', name, 'a letter, then letters, digits, _ and - (at most 64)');
 }
 
-async function writer(store: Store, ctx: KeyContext): Promise<{ me: Identity; sign: Awaited<ReturnType<typeof objectSigner>>; who: { name: string; email: string } }> {
-  const me = await loadIdentity({ ...keyOptions(ctx), create: true });
+async function writer(store: Store, ctx: KeyContext, create = true): Promise<{ me: Identity; sign: Awaited<ReturnType<typeof objectSigner>>; who: { name: string; email: string } }> {
+  const me = await loadIdentity({ ...keyOptions(ctx), create });
   return { me, sign: await objectSigner(me), who: await author(store, ctx.env ?? process.env) };
 }
 
@@ -100,7 +100,8 @@ export async function secretRm(ctx: KeyContext & { name: string }): Promise<{ na
  */
 export async function secretReseal(ctx: KeyContext): Promise<{ resealed: string[]; recipients: string[] }> {
   const store = findStore(ctx);
-  const { me, sign, who } = await writer(store, ctx);
+  // An identity made now could open nothing: resealing needs the one the secrets were sealed to.
+  const { me, sign, who } = await writer(store, ctx, false);
   const to = await recipients(store, me.card);
   const set = await readSecretSet(store);
   await trustSecretSet(store, ctx, set.head, me);
