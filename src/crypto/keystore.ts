@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { errors } from '../errors.js';
 import { decryptWithPassphrase, encryptWithPassphrase, isArmoredAge } from './age.js';
-import { b64, cardOf, checkCard, IdentityCard, newSecretKeys, unb64, type SecretKeys } from './identity.js';
+import { ed25519PublicFromSeed } from './ed25519.js';
+import { b64, cardOf, checkCard, didKeyOf, IdentityCard, newSecretKeys, unb64, type SecretKeys } from './identity.js';
 
 /**
  * Where this user's keys live: outside every repository, in the user's config folder
@@ -139,12 +140,13 @@ async function unlock(opts: KeyOptions): Promise<Identity> {
   })();
   if (parsed?.success !== true) throw errors.keyFileInvalid(paths.secret, 'not a redb key file');
   const keys: SecretKeys = { ed25519: unb64(parsed.data.ed25519), mldsa65: unb64(parsed.data.mldsa65), age: parsed.data.age };
-  const card = await cardOf(keys);
+  // The card beside the key is this user's own (same folder, same owner): when it names this key,
+  // it is used as it is, which spares loading age and a second ML-DSA signature on every unlock.
   const stored = readCardQuietly(opts);
-  // The public card is derived from the keys; a missing or stale one is rewritten.
-  if (stored?.id !== card.id || stored.mldsa65 !== card.mldsa65 || stored.recipient !== card.recipient) {
-    fs.writeFileSync(paths.card, `${JSON.stringify(card, null, 2)}\n`, { mode: 0o644 });
-  }
+  if (stored?.id === didKeyOf(ed25519PublicFromSeed(keys.ed25519))) return { card: stored, keys };
+  // Missing or stale: derived again from the keys and rewritten.
+  const card = await cardOf(keys);
+  fs.writeFileSync(paths.card, `${JSON.stringify(card, null, 2)}\n`, { mode: 0o644 });
   return { card, keys };
 }
 
