@@ -38,7 +38,18 @@ function macKey(store: Store, env: NodeJS.ProcessEnv): Buffer | undefined {
   }
 }
 
-const macOf = (key: Buffer, entries: Record<string, unknown>): Buffer => createHmac('sha256', key).update(JSON.stringify(entries)).digest();
+/** Keys sorted at every level: the MAC must not depend on the order a parser rebuilt the objects in. */
+const canonical = (v: unknown): string =>
+  Array.isArray(v)
+    ? `[${v.map(canonical).join(',')}]`
+    : typeof v === 'object' && v !== null
+      ? `{${Object.keys(v)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+          .join(',')}}`
+      : JSON.stringify(v);
+
+const macOf = (key: Buffer, entries: Record<string, unknown>): Buffer => createHmac('sha256', key).update(canonical(entries)).digest();
 
 export async function openSignatureCache(store: Store, env: NodeJS.ProcessEnv): Promise<SignatureCache> {
   const key = macKey(store, env);

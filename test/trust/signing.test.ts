@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,10 +81,14 @@ describe('signed commits', () => {
   it('log --show-signature shows each commit, and a forged cache entry is not believed', () => {
     const entries = JSON.parse(ok(alice, root, ['log', '--show-signature', '--json']).stdout) as { id: string; signature: { status: string } }[];
     expect(entries.map((e) => e.signature.status)).toEqual(['verified', 'verified']);
+    // A second run answers from the cache: nothing new to remember, so the file is not rewritten.
+    const cacheFile = join(root, '.redb', 'state', 'signatures.json');
+    const written = statSync(cacheFile).mtimeMs;
+    ok(alice, root, ['log', '--show-signature', '--json']);
+    expect(statSync(cacheFile).mtimeMs).toBe(written);
     const bad = forge(second, (raw) => raw.replace(/\nmoods\n$/, '\nforged\n'));
     expect(statusOf(verify(bad))).toBe('bad');
     // Someone with the folder rewrites the cache to call the forgery verified: redb does not take it.
-    const cacheFile = join(root, '.redb', 'state', 'signatures.json');
     const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { status: string; reason: string }> };
     for (const [k, v] of Object.entries(cache.entries)) if (k.startsWith(bad)) cache.entries[k] = { ...v, status: 'verified', reason: 'trust me' };
     writeFileSync(cacheFile, JSON.stringify(cache));
