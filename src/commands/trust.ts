@@ -25,6 +25,7 @@ function report(io: Io, c: TrustChange, asJson: boolean | undefined): number {
   }
   if (c.applied) io.out(`trust document: ${c.summary} (${paint.yellow(io, c.revision.slice(0, 7))})`);
   else io.out(`trust document: ${c.summary} is signed ${c.signatures} of ${c.needed}; other admins run ${paint.bold(io, 'redb trust sign')}`);
+  if (c.resealed.length > 0) io.out(`resealed to the members now: ${c.resealed.join(', ')}`);
   if (c.resealDue.length > 0) io.err(`${paint.yellow(io, 'reseal due')}: ${c.resealDue.join(', ')} ${c.resealDue.length === 1 ? 'is' : 'are'} sealed to the old members; run redb secret reseal`);
   return 0;
 }

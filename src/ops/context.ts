@@ -37,7 +37,7 @@ async function endpointOf(store: Store | undefined, db: ResolvedDb, ctx: OpConte
   const adapter = await loadAdapter(db.engine);
   let url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
   // Sealed secrets are opened only for a URL that names one: the keys and age load then, not before.
-  if (store !== undefined && url.includes('${secret:')) url = await (await import('./secret.js')).resolveSecretRefs({ ...ctx, store, url });
+  if (store !== undefined && url.includes('${secret:')) url = await (await import('./secret.js')).resolveSecretRefs({ ...ctx, store, url, bound: db.name });
   return { db, name: db.name, engine: db.engine, adapter, target: { name: db.name, url, cwd: store?.root ?? ctx.cwd } };
 }
 

@@ -1,6 +1,7 @@
 import { loadIdentity, objectSigner, openWith, readCard, sealTo, type Identity, type IdentityCard } from '../crypto/index.js';
-import { errors } from '../errors.js';
-import type { Store } from '../repo/index.js';
+import { errors, RedbError } from '../errors.js';
+import { resolveUrl } from '../adapters/url.js';
+import { readConfig, type Store } from '../repo/index.js';
 import { readSealed, readSecretSet, SECRET_NAME, writeSecretSet, type SecretManifest } from '../repo/secret-store.js';
 import type { TrustDocument } from '../repo/trust-document.js';
 import { author } from './commit.js';
@@ -102,6 +103,29 @@ export async function secretReseal(ctx: KeyContext): Promise<{ resealed: string[
   const store = findStore(ctx);
   // An identity made now could open nothing: resealing needs the one the secrets were sealed to.
   const { me, sign, who } = await writer(store, ctx, false);
+  return resealAs(store, ctx, { me, sign, who });
+}
+
+/**
+ * After a change to the trust document, by the admin who made it (keys already unlocked): reseal
+ * right away when they can open every secret; otherwise leave them due and say so.
+ */
+export async function resealAfterTrustChange(store: Store, ctx: KeyContext, me: Identity): Promise<{ resealed: string[]; due: string[] }> {
+  const chain = await trustChain(store);
+  const current = chain[chain.length - 1];
+  if (current === undefined) return { resealed: [], due: [] };
+  const due = await secretsDueForReseal(store, current.doc);
+  if (due.length === 0) return { resealed: [], due: [] };
+  try {
+    const { resealed } = await resealAs(store, ctx, { me, sign: await objectSigner(me), who: await author(store, ctx.env ?? process.env) });
+    return { resealed, due: [] };
+  } catch (e) {
+    if (e instanceof RedbError && (e.code === 'REDB_SECRET_NOT_FOR_YOU' || e.code === 'REDB_NOT_VERIFIED')) return { resealed: [], due };
+    throw e;
+  }
+}
+
+async function resealAs(store: Store, ctx: KeyContext, { me, sign, who }: { me: Identity; sign: Awaited<ReturnType<typeof objectSigner>>; who: { name: string; email: string } }): Promise<{ resealed: string[]; recipients: string[] }> {
   const to = await recipients(store, me.card);
   const set = await readSecretSet(store);
   await trustSecretSet(store, ctx, set.head, me);
@@ -134,10 +158,18 @@ const SECRET_REF = /\$\{secret:([A-Za-z][A-Za-z0-9_-]{0,63})\}/g;
 
 export const hasSecretRefs = (url: string): boolean => /\$\{secret:/.test(url);
 
-/** Fill `${secret:name}` references in a database URL (URL-encoded where the URL has an authority). */
-export async function resolveSecretRefs(ctx: KeyContext & { store: Store; url: string }): Promise<string> {
+/**
+ * Fill `${secret:name}` references in a database URL (URL-encoded where the URL has an authority).
+ * Only a bound database's URL, as the project stores it: a URL typed ad hoc (or sent by an MCP
+ * client) could point anywhere, and the secret would go with it.
+ */
+export async function resolveSecretRefs(ctx: KeyContext & { store: Store; url: string; bound: string }): Promise<string> {
   const names = [...new Set([...ctx.url.matchAll(SECRET_REF)].map((m) => m[1] as string))];
   if (names.length === 0) return ctx.url;
+  const binding = (await readConfig(ctx.store)).databases[ctx.bound];
+  if (binding === undefined || resolveUrl(binding.url, ctx.bound, ctx.env ?? process.env) !== ctx.url) {
+    throw errors.usage('a ${secret:...} is only filled into the URL of a bound database', 'bind it first: redb db add <name> <url>, then use the name');
+  }
   const set = await readSecretSet(ctx.store);
   for (const name of names) if (!set.files.has(name)) throw errors.secretNotFound(name);
   const me = await loadIdentity(keyOptions(ctx));

@@ -5,7 +5,7 @@ import { ADMIN, admins, documentText, MEMBER_NAME, memberById, revisionPayload, 
 import { checkRevision, moveTrustRef, PROPOSED_REF, proposedHead, readRevision, TRUST_REF, writeRevision, type TrustRevision } from '../repo/trust-store.js';
 import { author } from './commit.js';
 import { findStore } from './find-store.js';
-import { secretsDueForReseal } from './secret.js';
+import { resealAfterTrustChange, secretsDueForReseal } from './secret.js';
 import { keyOptions, trustChain, type KeyContext } from './signatures.js';
 
 export interface TrustMember {
@@ -41,6 +41,9 @@ export interface TrustChange {
   readonly applied: boolean;
   readonly signatures: number;
   readonly needed: number;
+  /** Secrets sealed again to the new members, right after the change. */
+  readonly resealed: readonly string[];
+  /** Secrets still sealed to the old members (this admin cannot open them): `redb secret reseal` by someone who can. */
   readonly resealDue: readonly string[];
 }
 
@@ -107,7 +110,8 @@ async function change(ctx: KeyContext, summary: string, mutate: (doc: TrustDocum
   } else {
     await moveTrustRef(store, PROPOSED_REF, id);
   }
-  return { summary, revision: id, applied, signatures: 1, needed: deciding.threshold, resealDue: applied ? await secretsDueForReseal(store, doc) : [] };
+  const sealed = applied ? await resealAfterTrustChange(store, ctx, me) : { resealed: [], due: [] };
+  return { summary, revision: id, applied, signatures: 1, needed: deciding.threshold, resealed: sealed.resealed, resealDue: sealed.due };
 }
 
 /** A card from `redb id --json` output (extra fields of that output are dropped). */
@@ -188,7 +192,8 @@ export async function trustSign(ctx: KeyContext): Promise<TrustChange> {
   } else {
     await moveTrustRef(store, PROPOSED_REF, id);
   }
-  return { summary: rev.summary, revision: id, applied, signatures: count, needed: current.doc.threshold, resealDue: applied ? await secretsDueForReseal(store, rev.doc) : [] };
+  const sealed = applied ? await resealAfterTrustChange(store, ctx, me) : { resealed: [], due: [] };
+  return { summary: rev.summary, revision: id, applied, signatures: count, needed: current.doc.threshold, resealed: sealed.resealed, resealDue: sealed.due };
 }
 
 export { ADMIN };

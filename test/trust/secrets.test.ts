@@ -74,32 +74,42 @@ describe('sealing', () => {
     expect(list.map((s) => [s.name, s.recipients.join(','), s.resealDue])).toEqual([['api-token', 'alice,bob', false], ['db-password', 'alice,bob', false]]);
   });
 
-  it('opens a secret that the age package sealed, and uses it in a database URL', async () => {
-    // Sealed outside redb (as `age -r` would), committed under alice's signature by the library.
+  it('opens a secret that the age package sealed, says it is due for a reseal, reseals it, and uses it in a database URL', async () => {
+    // Sealed outside redb (as `age -r` would), to alice alone, committed under her signature by the library.
     const e = new Encrypter();
-    for (const who of [alice, bob]) e.addRecipient((JSON.parse(ok(who, root, ['id', '--json']).stdout) as { recipient: string }).recipient);
+    e.addRecipient((JSON.parse(ok(alice, root, ['id', '--json']).stdout) as { recipient: string }).recipient);
     const external = await e.encrypt('app.db');
     const store = openStore(nodeFs, root);
     const set = await readSecretSet(store);
     const me = await loadIdentity({ env: alice.env });
     const files = new Map<string, string | Uint8Array>(set.files);
     files.set('app-path', external);
-    const ids = set.manifest.secrets['db-password']?.recipients as string[];
-    await writeSecretSet(store, { manifest: { version: 1, secrets: { ...set.manifest.secrets, 'app-path': { recipients: ids, trust: null, updated: new Date().toISOString(), by: me.card.id } } }, files, parent: set.head, message: 'set app-path', author: { name: 'alice', email: 'alice@example.com' } }, await objectSigner(me));
+    await writeSecretSet(store, { manifest: { version: 1, secrets: { ...set.manifest.secrets, 'app-path': { recipients: [me.card.id], trust: null, updated: new Date().toISOString(), by: me.card.id } } }, files, parent: set.head, message: 'set app-path', author: { name: 'alice', email: 'alice@example.com' } }, await objectSigner(me));
     good(alice, ['db', 'add', 'sealed', 'sqlite:${secret:app-path}']);
     expect(good(bob, ['db', 'list', '--json']).stdout).toContain('${secret:app-path}');
+    const due = JSON.parse(good(alice, ['secret', 'list', '--json']).stdout) as { name: string; resealDue: boolean }[];
+    expect(due.filter((s) => s.resealDue).map((s) => s.name)).toEqual(['app-path']);
+    expect(errorCode(run(bob, ['pull', 'sealed', '--discard-changes']))).toBe('REDB_SECRET_NOT_FOR_YOU');
+    expect(JSON.parse(good(alice, ['secret', 'reseal', '--json']).stdout)).toMatchObject({ resealed: ['api-token', 'app-path', 'db-password'], recipients: ['alice', 'bob'] });
+    expect(await openAs('bob', sealed('app-path'))).toBe('app.db');
     const pulled = good(bob, ['pull', 'sealed', '--json', '--discard-changes']);
     expect(pulled.stdout).toMatch(/Album/);
+    // Typed ad hoc (or sent by an MCP client), a URL could point anywhere: no secret goes into it.
+    const adHoc = run(bob, ['pull', 'sqlite:${secret:app-path}', '--discard-changes']);
+    expect(errorCode(adHoc)).toBe('REDB_USAGE');
+    expect(adHoc.stderr).toMatch(/only filled into the URL of a bound database/);
   });
 });
 
 describe('removing a teammate', () => {
-  it('marks the secrets due for a reseal; after it, the removed teammate opens nothing new', async () => {
+  it('reseals with the change; the removed teammate opens nothing resealed after', async () => {
     expect(await openAs('bob', sealed('db-password'))).toBe(VALUE);
+    const before = sealed('db-password');
     const removed = good(alice, ['trust', 'remove', 'bob']);
-    expect(removed.stderr).toMatch(/reseal due: api-token, app-path, db-password/);
-    expect((JSON.parse(good(alice, ['secret', 'list', '--json']).stdout) as { resealDue: boolean }[]).every((s) => s.resealDue)).toBe(true);
-    expect(JSON.parse(good(alice, ['secret', 'reseal', '--json']).stdout)).toMatchObject({ resealed: ['api-token', 'app-path', 'db-password'], recipients: ['alice'] });
+    expect(removed.stdout).toMatch(/resealed to the members now: api-token, app-path, db-password/);
+    expect((JSON.parse(good(alice, ['secret', 'list', '--json']).stdout) as { resealDue: boolean; recipients: string[] }[]).every((s) => !s.resealDue && s.recipients.join() === 'alice')).toBe(true);
+    // What bob could open before the removal he still can (rotate such values); nothing after.
+    expect(await openAs('bob', before)).toBe(VALUE);
     await expect(openAs('bob', sealed('db-password'))).rejects.toThrow(/no identity matched/);
     expect(await openAs('alice', sealed('db-password'))).toBe(VALUE);
     const r = run(bob, ['pull', 'sealed', '--discard-changes']);
