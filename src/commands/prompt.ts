@@ -10,6 +10,8 @@ export function passphrasePrompt(io: Io): ((question: string) => Promise<string>
   return (question) =>
     new Promise((resolve, reject) => {
       const stdin = process.stdin;
+      // No echo from the first key: raw mode before the question, or a fast typist's answer shows.
+      stdin.setRawMode(true);
       process.stderr.write(question);
       let typed = '';
       const finish = (then: () => void) => {
@@ -26,7 +28,6 @@ export function passphrasePrompt(io: Io): ((question: string) => Promise<string>
           typed = ch === '\u007f' || ch === '\b' ? typed.slice(0, -1) : typed + ch;
         }
       };
-      stdin.setRawMode(true);
       stdin.resume();
       stdin.on('data', onData);
     });
