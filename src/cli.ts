@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { RedbError } from './errors.js';
+import { RedbError, systemError } from './errors.js';
 import { processIo, type Io } from './commands/output.js';
 
 /**
@@ -219,7 +219,7 @@ const mcp = program
   .description('MCP server for coding assistants: stdio by default, or streamable HTTP with --http')
   .option('--http <port>', 'serve streamable HTTP at http://<host>:<port>/mcp, bearer tokens required')
   .option('--host <host>', 'address to bind with --http', '127.0.0.1')
-  .option('--policy <file>', 'masking policy for query results (default: the one named in .redb/mcp.yaml)')
+  .option('--policy <file>', 'masking policy: what query may not read and sample_rows masks (default: the one named in .redb/mcp.yaml)')
   .action(lazy(async () => (await import('./commands/mcp.js')).serve));
 const mcpToken = mcp.command('token').description('bearer tokens of redb mcp --http');
 mcpToken
@@ -244,8 +244,10 @@ mcp
   .argument('<db>', 'a bound database')
   .option('--url <url>', 'a read-only URL you set up yourself (password as ${VAR})')
   .option('--role <name>', 'name of the login to create (default redb_mcp_<db>)')
+  .option('--policy <file>', 'masking policy whose masked and denied columns the login may not read (default: the one named in .redb/mcp.yaml)')
   .option('--json', 'machine-readable output')
-  .action(lazy(async () => (await import('./commands/mcp.js')).grant));
+  // `mcp` has a --policy of its own, which commander fills wherever the flag is written: merge them.
+  .action((db: string, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/mcp.js')).grant)(db, cmd.optsWithGlobals(), cmd));
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -276,6 +278,7 @@ program
   .argument('<dst>', 'a bound name or a database URL')
   .option('--tables <names>', 'only these tables (comma-separated)')
   .option('--where <table:condition>', 'compare only these source rows (as a clone with --where copied); repeatable', collect)
+  .option('--mask <policy>', 'the policy a masked copy was made with: source values are masked the same way, then compared')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/verify.js')).default));
 
@@ -354,8 +357,10 @@ secret
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/secret.js')).reseal));
 
-function report(error: unknown): number {
+function report(thrown: unknown): number {
   const debug = process.env.REDB_DEBUG === '1';
+  // Permission denied, a full disk, a read-only file system...: the user's to fix, not a bug.
+  const error = thrown instanceof RedbError ? thrown : (systemError(thrown, process.cwd()) ?? thrown);
   if (error instanceof RedbError) {
     if (jsonMode) io.out(JSON.stringify({ error: error.toJSON() }, null, 2));
     io.err(`error[${error.code}]: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}`);

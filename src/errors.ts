@@ -85,15 +85,60 @@ export const errors = {
     hint: 'fix the file by hand or remove the offending entry with `redb db remove`',
     data: { file, detail },
   })),
+  /** An operating-system failure on a path, one code per cause (see `systemError`). */
+  permissionDenied: define('REDB_PERMISSION_DENIED', (path: string, syscall: string) => ({
+    message: `permission denied: cannot ${action(syscall)} ${path}`,
+    hint: `check who owns ${path} and its folder (ls -ld), then run redb as a user who may write there, or change the permissions`,
+    data: { path, syscall },
+  })),
+  readOnlyFileSystem: define('REDB_READ_ONLY_FILE_SYSTEM', (path: string, syscall: string) => ({
+    message: `${path} is on a read-only file system (${syscall})`,
+    hint: 'work on a writable file system (for a project: a writable copy of it), or mount this one read-write',
+    data: { path, syscall },
+  })),
+  diskFull: define('REDB_DISK_FULL', (path: string, syscall: string, quota: boolean) => ({
+    message: `${quota ? 'the disk quota is used up' : 'no space left on the device'} holding ${path} (${syscall})`,
+    hint: `free some space (df -h ${path} shows how much is left), then run the command again`,
+    data: { path, syscall, quota },
+  })),
+  tooManyOpenFiles: define('REDB_TOO_MANY_OPEN_FILES', (path: string, syscall: string, system: boolean) => ({
+    message: `too many open files${system ? ' on this system' : ' for this process'}, at ${path} (${syscall})`,
+    hint: system ? 'the whole system ran out of file handles: close other programs, or raise fs.file-max' : 'raise the limit of this shell (ulimit -n 4096), then run the command again',
+    data: { path, syscall, system },
+  })),
+  isADirectory: define('REDB_IS_A_DIRECTORY', (path: string, syscall: string) => ({
+    message: `${path} is a folder, where a file was expected (${syscall})`,
+    hint: 'give the path of a file, or move the folder out of the way',
+    data: { path, syscall },
+  })),
+  notADirectory: define('REDB_NOT_A_DIRECTORY', (path: string, syscall: string) => ({
+    message: `${path}: a part of this path is a file, where a folder was expected (${syscall})`,
+    hint: 'check the path; a file stands where a folder of that name should be',
+    data: { path, syscall },
+  })),
+  fileNotFound: define('REDB_FILE_NOT_FOUND', (path: string, syscall: string) => ({
+    message: `${path} does not exist (${syscall})`,
+    hint: 'check the path: a file or folder in it is missing (create the folder, or correct the name)',
+    data: { path, syscall },
+  })),
+  fileSystemError: define('REDB_FILE_SYSTEM_ERROR', (path: string, syscall: string, errno: string, detail: string) => ({
+    message: `the file system failed on ${path}: ${detail} (${errno}, ${syscall})`,
+    hint:
+      errno === 'EIO'
+        ? 'the device reported a read or write error: check the disk and the file system (dmesg, fsck) before running the command again'
+        : 'fix the cause named here, then run the command again',
+    data: { path, syscall, errno, detail },
+  })),
   invalidUrl: define('REDB_INVALID_URL', (url: string, detail: string) => ({
     message: `'${url}' is not a database URL redb understands: ${detail}`,
     hint: 'use sqlite:<path>, duckdb:<path>, postgres://user@host/db, mysql://user@host/db or mongodb://host/db',
     data: { url, detail },
   })),
-  plainPassword: define('REDB_PLAIN_PASSWORD', (redacted: string) => ({
-    message: `the URL ${redacted} carries a password in plain text, which would be stored in .redb/`,
-    hint: 'put the password in an environment variable and reference it: postgres://app:${PGPASSWORD}@host/db',
-    data: { url: redacted },
+  /** `where`: the places the password sits (`the password after user:`, or a parameter's name). */
+  plainPassword: define('REDB_PLAIN_PASSWORD', (redacted: string, where: readonly string[] = []) => ({
+    message: `the URL ${redacted} carries a password in plain text${where.length > 0 ? ` (${where.join(', ')})` : ''}, which would be stored in .redb/`,
+    hint: 'put the password in an environment variable and reference it: postgres://app:${PGPASSWORD}@host/db, or ?password=${PGPASSWORD}',
+    data: { url: redacted, where },
   })),
   missingEnv: define('REDB_ENV_MISSING', (variable: string, dbName: string) => ({
     message: `the URL of '${dbName}' references \${${variable}}, which is not set`,
@@ -131,6 +176,23 @@ export const errors = {
     message: `a ${what} named '${value}' already exists`,
     hint: `choose another name, or delete it first with -d`,
     data: { what, value },
+  })),
+  /** `problems`: one line each, `object detail: limit`; `action` says what was not done. */
+  limitExceeded: define('REDB_LIMIT_EXCEEDED', (target: string, problems: readonly { object: string; detail: string; limit: string; file: string }[], action: string) => ({
+    message: `${target} cannot hold ${problems.length === 1 ? 'this' : `these ${problems.length} things`}: ${problems
+      .slice(0, 3)
+      .map((p) => `${p.object} ${p.detail}: ${p.limit}`)
+      .join('; ')}${problems.length > 3 ? '; ...' : ''}; ${action}`,
+    hint: 'shorten the names, split the table or change the types (redb lint lists every problem, --json here too), then run the command again',
+    data: { target, problems: problems.map((p) => ({ ...p })) },
+  })),
+  nameClash: define('REDB_NAME_CLASH', (target: string, problems: readonly { object: string; detail: string; limit: string; file: string }[], action: string) => ({
+    message: `${target} cannot tell these names apart: ${problems
+      .slice(0, 3)
+      .map((p) => `${p.object} ${p.detail} (${p.limit})`)
+      .join('; ')}${problems.length > 3 ? '; ...' : ''}; ${action}`,
+    hint: 'rename one of each pair in the source (redb mv), or leave one out with --tables',
+    data: { target, problems: problems.map((p) => ({ ...p })) },
   })),
   nothingToCommit: define('REDB_NOTHING_TO_COMMIT', () => ({
     message: 'nothing to commit: the working tree matches HEAD',
@@ -302,10 +364,34 @@ export const errors = {
     hint: `point it at a login that can only SELECT: redb mcp grant ${dbName}`,
     data: { db: dbName, detail },
   })),
+  mcpReadRoleStale: define('REDB_MCP_READ_ROLE_STALE', (dbName: string, detail: string) => ({
+    message: `the MCP read account of '${dbName}' may read more than the masking policy allows: ${detail}`,
+    hint: `run \`redb mcp grant ${dbName}\` again to grant what the policy allows now (a grant made to PUBLIC or to a role the login belongs to must be revoked where it was made)`,
+    data: { db: dbName, detail },
+  })),
+  mcpRefRefused: define('REDB_MCP_REF_REFUSED', (ref: string, reason: string) => ({
+    message: `'${ref}' is refused over MCP: ${reason}`,
+    hint: 'name a commit, branch, tag, HEAD~n, working or db:<bound database> (list_databases shows the names)',
+    data: { ref, reason },
+  })),
+  mcpUnauthorized: define('REDB_MCP_UNAUTHORIZED', () => ({
+    message: 'unauthorized: send Authorization: Bearer <token>',
+    hint: 'redb mcp token create',
+  })),
   mcpDenied: define('REDB_MCP_DENIED', (what: string) => ({
     message: `${what} is denied to the MCP server by the masking policy`,
     hint: 'ask for other tables or columns; the policy file decides what assistants may see',
     data: { what },
+  })),
+  mcpColumnWithheld: define('REDB_MCP_COLUMN_WITHHELD', (what: string) => ({
+    message: `${what}: free-form queries may not read columns the masking policy masks or denies, in any part of the statement`,
+    hint: 'leave it out of the query; sample_rows shows masked columns with their masks applied',
+    data: { what },
+  })),
+  mcpNotGranted: define('REDB_MCP_NOT_GRANTED', (dbName: string, detail: string) => ({
+    message: `the MCP read account of '${dbName}' may not read that: ${detail}`,
+    hint: `it reads only the columns the masking policy neither masks nor denies (sample_rows shows masked ones masked); a table added since the grant needs \`redb mcp grant ${dbName}\``,
+    data: { db: dbName, detail },
   })),
   mcpQueryFailed: define('REDB_MCP_QUERY_FAILED', (dbName: string, detail: string) => ({
     message: `the query on '${dbName}' failed: ${detail}`,
@@ -378,6 +464,36 @@ export const errors = {
       ? 'fix the cause, then run the same clone with --resume: it continues from the last committed batch'
       : 'fix the cause, then run the same clone with --truncate --yes (outside a redb project there are no checkpoints to resume from)',
     data: { source, target, table, detail },
+  })),
+  cloneResumeMismatch: define('REDB_CLONE_RESUME_MISMATCH', (source: string, target: string, differences: readonly string[]) => ({
+    message: `--resume would not continue the interrupted clone of ${source} into ${target}: ${differences.join('; ')}; nothing was written`,
+    hint: 'resume with the same options as the interrupted run (the command line it was started with, plus --resume), or start over with --truncate and without --resume',
+    data: { source, target, differences },
+  })),
+  cloneFinished: define('REDB_CLONE_FINISHED', (source: string, target: string, finishedAt: string) => ({
+    message: `the clone of ${source} into ${target} finished at ${finishedAt}: there is nothing to resume`,
+    hint: `redb verify compares the two; to copy again, run the clone without --resume (with --truncate to replace the rows)`,
+    data: { source, target, finishedAt },
+  })),
+  cloneInterrupted: define('REDB_CLONE_INTERRUPTED', (source: string, target: string, signal: 'SIGINT' | 'SIGTERM', resumable: boolean) => ({
+    message: `the clone of ${source} into ${target} was interrupted; ${resumable ? 'what was committed is kept: run the same command with --resume to continue' : 'outside a redb project there are no checkpoints: run it again with --truncate --yes'}`,
+    data: { source, target, signal, resumable },
+    exitCode: signal === 'SIGINT' ? 130 : 143,
+  })),
+  cloneTargetIncompatible: define('REDB_CLONE_TARGET_INCOMPATIBLE', (dbName: string, problems: readonly string[]) => ({
+    message: `the copy into ${dbName} could not succeed, so nothing was emptied or written: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}`,
+    hint: 'bring the target tables to the source schema first (redb migrate, or drop them and let the clone create them), or leave those tables out with --tables',
+    data: { db: dbName, problems },
+  })),
+  cloneTruncateReferenced: define('REDB_CLONE_TRUNCATE_REFERENCED', (dbName: string, references: readonly { table: string; referencedBy: string; rows: number }[]) => ({
+    message: `--truncate would empty ${[...new Set(references.map((r) => r.table))].join(', ')} in ${dbName}, which ${references.map((r) => `${r.referencedBy} (${r.rows} row${r.rows === 1 ? '' : 's'})`).join(', ')} refer${references.length === 1 ? 's' : ''} to and the clone does not copy; nothing was emptied`,
+    hint: 'copy those tables too (--tables), or empty them yourself first',
+    data: { db: dbName, references: references.map((r) => ({ ...r })) },
+  })),
+  cloneValueTooLarge: define('REDB_CLONE_VALUE_TOO_LARGE', (dbName: string, problems: readonly { table: string; column: string; rows: number; limit: number; setting: string }[]) => ({
+    message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's' : ''} a ${p.column} value larger than ${dbName} accepts (${p.setting} = ${p.limit} bytes)`).join('; ')}; nothing was written`,
+    hint: `raise ${problems[0]?.setting ?? 'the limit'} on the target server (SET GLOBAL, and in its configuration), or leave the rows out with --where`,
+    data: { db: dbName, problems: problems.map((p) => ({ ...p })) },
   })),
   cloneTargetNotEmpty: define('REDB_CLONE_TARGET_NOT_EMPTY', (dbName: string, tables: readonly string[]) => ({
     message: `${dbName} already has rows in ${tables.join(', ')}; nothing was copied`,
@@ -468,6 +584,90 @@ export const errors = {
 } as const;
 
 export const isRedbError = (e: unknown): e is RedbError => e instanceof RedbError;
+
+/** A Node system error (`fs`, `net`, a driver that passes one on): errno code, and where known the call and path. */
+interface SystemErrorLike {
+  readonly code: string;
+  readonly syscall?: string;
+  readonly path?: string;
+  readonly dest?: string;
+  readonly message: string;
+}
+
+const isSystemError = (e: unknown): e is SystemErrorLike => {
+  const x = e as { code?: unknown; syscall?: unknown } | null;
+  return e instanceof Error && typeof x?.code === 'string' && /^E[A-Z0-9]+$/.test(x.code) && typeof x.syscall === 'string';
+};
+
+/** A system call in words, for "cannot <action> <path>". */
+const ACTIONS: Readonly<Record<string, string>> = {
+  open: 'open',
+  mkdir: 'create the folder',
+  rmdir: 'remove the folder',
+  scandir: 'list the folder',
+  opendir: 'list the folder',
+  unlink: 'remove',
+  rename: 'rename',
+  write: 'write',
+  read: 'read',
+  copyfile: 'copy',
+  stat: 'look at',
+  lstat: 'look at',
+  access: 'reach',
+  chmod: 'change the mode of',
+  utime: 'touch',
+  fsync: 'flush',
+  symlink: 'create the link',
+  link: 'create the link',
+};
+const action = (syscall: string): string => ACTIONS[syscall] ?? syscall;
+
+/** The OS failures a user can fix, by errno; the rest of the errno values stay "a bug in redb". */
+const SYSTEM_ERRORS: Readonly<Record<string, (path: string, syscall: string, e: SystemErrorLike) => RedbError>> = {
+  EACCES: (p, c) => errors.permissionDenied(p, c),
+  EPERM: (p, c) => errors.permissionDenied(p, c),
+  EROFS: (p, c) => errors.readOnlyFileSystem(p, c),
+  ENOSPC: (p, c) => errors.diskFull(p, c, false),
+  EDQUOT: (p, c) => errors.diskFull(p, c, true),
+  EMFILE: (p, c) => errors.tooManyOpenFiles(p, c, false),
+  ENFILE: (p, c) => errors.tooManyOpenFiles(p, c, true),
+  EISDIR: (p, c) => errors.isADirectory(p, c),
+  ENOTDIR: (p, c) => errors.notADirectory(p, c),
+  ENOENT: (p, c) => errors.fileNotFound(p, c),
+  ENAMETOOLONG: (p, c) => errors.fileSystemError(p, c, 'ENAMETOOLONG', 'the name is too long for this file system'),
+  ELOOP: (p, c) => errors.fileSystemError(p, c, 'ELOOP', 'too many symbolic links'),
+  EIO: (p, c) => errors.fileSystemError(p, c, 'EIO', 'input/output error'),
+  EBUSY: (p, c) => errors.fileSystemError(p, c, 'EBUSY', 'the file or device is busy'),
+  ETXTBSY: (p, c) => errors.fileSystemError(p, c, 'ETXTBSY', 'the file is busy'),
+  EFBIG: (p, c) => errors.fileSystemError(p, c, 'EFBIG', 'the file is too large for this file system'),
+};
+
+/**
+ * The coded error for an operating-system failure (permission denied, disk full, read-only file
+ * system, too many open files, a folder where a file was expected, ...), found on the error or its
+ * causes; undefined when it is none of those. `where` stands in for the path when the error has
+ * none. The one mapping the CLI and the MCP server use.
+ */
+export function systemError(e: unknown, where?: string): RedbError | undefined {
+  for (let at: unknown = e, depth = 0; at !== undefined && at !== null && depth < 5; at = (at as { cause?: unknown }).cause, depth++) {
+    if (!isSystemError(at)) continue;
+    const build = SYSTEM_ERRORS[at.code];
+    if (build === undefined) return undefined;
+    // A write to an open file names no path: say where the command was working.
+    const path = at.path ?? at.dest ?? where ?? 'a file';
+    return build(path, at.syscall ?? 'access', at).because(e);
+  }
+  return undefined;
+}
+
+/** Name the path on a system error that lacks it (a read of a folder, a write to an open file), for `systemError`. */
+export function withPath(e: unknown, path: string): unknown {
+  if (e instanceof Error && (e as { path?: unknown }).path === undefined) Object.defineProperty(e, 'path', { value: path, enumerable: true, configurable: true });
+  return e;
+}
+
+/** Whether a file-system error means only "not there" (a file or folder that may be absent); anything else is a failure to report. */
+export const isNotFound = (e: unknown): boolean => e instanceof Error && (e as { code?: unknown }).code === 'ENOENT';
 
 /** The first line of what went wrong: drivers add context on further lines that a one-line error leaves out. */
 export const firstLineOf = (e: unknown): string => (e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e));

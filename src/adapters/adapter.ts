@@ -88,7 +88,8 @@ export interface Adapter {
   readonly engine: Engine;
   readonly capabilities: Capabilities;
   readonly dialect: Dialect;
-  connect(target: DbTarget, options?: { signal?: AbortSignal }): Promise<Connection>;
+  /** `readOnly`: the caller only reads; a file engine then opens the file so other readers may share it. */
+  connect(target: DbTarget, options?: { signal?: AbortSignal; readOnly?: boolean }): Promise<Connection>;
   /**
    * Open an empty shadow beside the target (in memory, or a scratch database on the same server)
    * to rehearse a plan on. Absent where the engine offers none yet.
@@ -125,13 +126,52 @@ export interface ReadOnlySession {
   close(): Promise<void>;
 }
 
+/** A table or view by name, as a masking policy matches it. */
+export interface RelationName {
+  readonly schema?: string | undefined;
+  readonly name: string;
+}
+
+/**
+ * What the masking policy says of columns, by name (the MCP server's policy, compiled without its
+ * secret): free-form SQL may not touch a masked or denied column in any part of a statement.
+ */
+export interface ReadPolicy {
+  /** Nothing is masked or denied. */
+  readonly empty: boolean;
+  tableDenied(table: RelationName): boolean;
+  column(table: RelationName, column: string): 'denied' | 'masked' | undefined;
+}
+
+export interface ReadOptions {
+  readonly timeoutMs: number;
+  readonly policy: ReadPolicy;
+  /**
+   * The statements are redb's own (sample_rows, which masks what it reads) through the bound
+   * account: the session is still read-only, but the checks made for a client's SQL are skipped.
+   */
+  readonly trusted?: boolean | undefined;
+}
+
+/** What a grant gave the read login: relations readable whole, in part (the rest withheld), or not at all. */
+export interface ReadGrant {
+  readonly whole: readonly string[];
+  readonly partial: readonly { readonly relation: string; readonly withheld: readonly string[] }[];
+  readonly none: readonly { readonly relation: string; readonly reason: string }[];
+}
+
 export interface ReadOnlyDriver {
-  open(target: DbTarget, options: { readonly timeoutMs: number }): Promise<ReadOnlySession>;
+  /**
+   * Open a session for one statement. A client's SQL (not `trusted`) runs only through a login that
+   * can do nothing but read what the policy allows, and never touches a masked or denied column.
+   */
+  open(target: DbTarget, options: ReadOptions): Promise<ReadOnlySession>;
   /** The identifier quoting of the engine's SQL, for the statements redb writes itself. */
   quote(name: string): string;
   /**
-   * Create (or reset the password of) a login that can read the target's database and nothing else.
+   * Create (or reset) a login that can read the target's project data and nothing else: no server
+   * secrets, and none of the columns the policy masks or denies. Run again, it re-grants from scratch.
    * Absent for file engines: a read-only open is their boundary.
    */
-  createReadRole?(target: DbTarget, role: string, password: string): Promise<void>;
+  createReadRole?(target: DbTarget, role: string, password: string, policy: ReadPolicy): Promise<ReadGrant>;
 }

@@ -12,6 +12,7 @@ import {
   readMergeState,
   readPendingRenames,
   readTreeEntries,
+  readWorkingFiles,
   readWorkingTree,
   writeBlobs,
   writeCommit,
@@ -21,7 +22,7 @@ import {
   writePendingRenames,
   type Store,
 } from '../repo/index.js';
-import { allObjects, emptySchema, entriesDigest, objectPath, renameTrailers, schemaToFiles, type ChangeLine, type Rename } from '../unified/index.js';
+import { allObjects, emptySchema, ENGINE_LIMITS, entriesDigest, limitProblems, losesReferable, objectPath, referencedRelations, refuseLimitProblems, renameTrailers, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore } from './context.js';
 import { signerFor, type KeyContext } from './signatures.js';
@@ -50,6 +51,7 @@ interface NextTree {
 /** The first commit: every object, validated and written in canonical form. */
 async function firstTree(store: Store): Promise<NextTree> {
   const working = await readWorkingTree(store);
+  refuseOverLimits(working);
   return { entries: await writeBlobs(store, schemaToFiles(working)), changes: changesBetween(emptySchema(working.engine), working).lines };
 }
 
@@ -60,10 +62,38 @@ async function firstTree(store: Store): Promise<NextTree> {
 async function nextTree(store: Store, head: string, renames: readonly Rename[]): Promise<NextTree> {
   const headEntries = await readTreeEntries(store, (await readCommitInfo(store, head)).tree);
   const { from, to } = await changedSchemas(store, { commit: head }, 'working');
+  await checkReferences(store, from, to);
+  refuseOverLimits(to);
   const entries = new Map(headEntries);
   for (const { kind, object } of allObjects(from)) entries.delete(objectPath(kind, object));
   for (const [path, oid] of await writeBlobs(store, schemaToFiles(to))) entries.set(path, oid);
   return { entries, changes: changesBetween(from, to, renames).lines };
+}
+
+/**
+ * A commit reads only the changed objects; what they refer to (and what refers to what they remove)
+ * must exist too. The tables the changed objects name are read beside them; when something another
+ * object may refer to went away, or a reference looks broken, the whole tree is read, which reports
+ * the file and field at fault.
+ */
+async function checkReferences(store: Store, from: Schema, to: Schema): Promise<void> {
+  if (losesReferable(from, to)) {
+    await readWorkingTree(store);
+    return;
+  }
+  const own = new Set(schemaToFiles(to).keys());
+  const wanted = new Set<string>();
+  for (const r of referencedRelations(to)) for (const kind of ['table', 'view'] as const) wanted.add(objectPath(kind, r));
+  for (const path of own) wanted.delete(path);
+  if (referencedRelations(to).length === 0) return;
+  const context = schemaFromFiles(new Map([...schemaToFiles(to), ...(await readWorkingFiles(store, wanted))]), 'schema/');
+  // Only the changed objects' own references are complete here (the tables read beside them have theirs unread).
+  if (schemaProblems(context).some((p) => p.level === 'error' && own.has(objectPath(p.kind, p.object)))) await readWorkingTree(store);
+}
+
+/** What the schema's own engine would refuse or change (a name PostgreSQL cuts to 63 bytes) is not committed: a migrate could never match it. */
+function refuseOverLimits(changed: Schema): void {
+  refuseLimitProblems(limitProblems(changed), `a ${ENGINE_LIMITS[changed.engine].label} schema`, 'nothing was committed');
 }
 
 export async function commit(ctx: KeyContext & { message: string; sign?: boolean }): Promise<CommitResult> {

@@ -46,7 +46,7 @@ export async function resolveDb(store: Store | undefined, nameOrUrl: string, cwd
   const bound = store === undefined ? undefined : (await readConfig(store)).databases[nameOrUrl];
   if (bound !== undefined) return { name: nameOrUrl, engine: parseDbUrl(bound.url).engine, url: bound.url };
   if (/^[a-z+]+:/i.test(nameOrUrl)) return { name: redactUrl(nameOrUrl), engine: parseDbUrl(nameOrUrl).engine, url: nameOrUrl };
-  throw store === undefined ? errors.notARepository(resolve(cwd)) : errors.dbNotFound(nameOrUrl);
+  throw store === undefined ? errors.notARepository(resolve(cwd)) : errors.dbNotFound(redactUrl(nameOrUrl));
 }
 
 export interface OpenDb {

@@ -1,5 +1,5 @@
 import { assertSupported } from '../adapters/registry.js';
-import { parseDbUrl, redactUrl } from '../adapters/url.js';
+import { engineOfUrl, parseDbUrl, redactUrl } from '../adapters/url.js';
 import { errors } from '../errors.js';
 import { readConfig, readDbState, writeConfig, writeDbState } from '../repo/index.js';
 import type { Engine } from '../unified/index.js';
@@ -34,7 +34,8 @@ export async function dbList(ctx: OpContext): Promise<DbBinding[]> {
   const [config, state] = await Promise.all([readConfig(store), readDbState(store)]);
   return Object.entries(config.databases)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, { url, requireSigned }]) => ({ name, engine: parseDbUrl(url).engine, url: redactUrl(url), at: state[name]?.at, ...(requireSigned === true ? { requireSigned } : {}) }));
+    // A binding written by hand may not pass parseDbUrl: list it (redacted) so that it can be seen and removed.
+    .map(([name, { url, requireSigned }]) => ({ name, engine: engineOfUrl(url) ?? parseDbUrl(url).engine, url: redactUrl(url), at: state[name]?.at, ...(requireSigned === true ? { requireSigned } : {}) }));
 }
 
 export async function dbRemove(ctx: OpContext & { name: string }): Promise<{ name: string }> {

@@ -27,7 +27,7 @@ import {
   WORKING_DIR,
   type Store,
 } from '../repo/index.js';
-import { emitYaml, META_FILE, schemaFromFiles, schemaToFiles, type ChangeLine } from '../unified/index.js';
+import { emitYaml, META_FILE, objectPath, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { author } from './commit.js';
 import { findStore } from './context.js';
@@ -43,12 +43,22 @@ export interface MergeConflict {
   readonly theirs: 'changed' | 'deleted' | 'added';
 }
 
+/** A merged schema that cannot exist, each side valid on its own (one adds a foreign key to a table the other drops). */
+export interface MergeProblem {
+  /** The object's file, relative to `schema/`. */
+  readonly path: string;
+  readonly field: string;
+  readonly detail: string;
+}
+
 export interface MergeResult {
   readonly outcome: 'up-to-date' | 'fast-forward' | 'merged' | 'conflicts' | 'aborted';
   readonly id?: string | undefined;
   /** What the merge brought into the current branch. */
   readonly changes: readonly ChangeLine[];
   readonly conflicts: readonly MergeConflict[];
+  /** With outcome `conflicts`: what makes the merged schema impossible, to fix before `redb commit`. */
+  readonly problems?: readonly MergeProblem[] | undefined;
 }
 
 const side = (base: string | undefined, mine: string | undefined): MergeConflict['ours'] =>
@@ -128,15 +138,18 @@ export async function merge(ctx: KeyContext & { branch?: string; abort?: boolean
     conflicts.push({ path, conflict: conflictPath(path), ours: side(bo, oo), theirs: side(bo, to) });
     conflictFiles.set(conflictPath(path), conflictText(path, texts));
   }
-  // Each file is valid on its own; the merged whole must read back too.
+  // Each file is valid on its own; the merged whole must read back too, and be a schema that can exist.
   const schema = schemaFromFiles(merged, `${WORKING_DIR}/`);
+  const problems = schemaProblems(schema)
+    .filter((p) => p.level === 'error')
+    .map((p) => ({ path: objectPath(p.kind, p.object), field: p.field, detail: p.detail }));
   const message = ctx.message ?? `Merge branch '${ctx.branch}'`;
   await writeWorkingFiles(store, merged);
 
-  if (conflicts.length > 0) {
+  if (conflicts.length > 0 || problems.length > 0) {
     for (const [path, content] of conflictFiles) await store.fs.promises.writeFile(join(store.root, WORKING_DIR, path), content);
     await writeMergeState(store, { theirs, message });
-    return { outcome: 'conflicts', changes: [], conflicts };
+    return { outcome: 'conflicts', changes: [], conflicts, ...(problems.length > 0 ? { problems } : {}) };
   }
   const tree = await writeFilesTree(store, schemaToFiles(schema));
   const id = await writeCommit(store, { tree, parents: [head, theirs], message, author: await author(store, ctx.env ?? process.env), ref, signer });

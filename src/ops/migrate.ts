@@ -2,7 +2,7 @@ import { stepLocks } from '../adapters/locks.js';
 import { errors } from '../errors.js';
 import { headCommit, readConfig, readPendingRenames, renamesBetween, updateDbState } from '../repo/index.js';
 import { createHash } from 'node:crypto';
-import { HAZARDS, isEmptySchema, planHazards, planStatements, type Hazard, type HazardName, type Plan } from '../unified/index.js';
+import { HAZARDS, isEmptySchema, limitProblemsOfChange, planHazards, planStatements, refuseLimitProblems, type Hazard, type HazardName, type Plan } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
 import { databaseCommit, findStore, loadRef, withDb, type OpContext } from './context.js';
 import { rehearsal, type ShadowOutcome } from './shadow.js';
@@ -68,6 +68,8 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
     const renames = await renamesBetween(store, await databaseCommit(store, db.name, connection), target.commit ?? (await headCommit(store)));
     const pending = ctx.to === 'working' ? await readPendingRenames(store) : [];
     const changes = changesBetween(live, target.schema, [...renames, ...pending]);
+    // What the engine would refuse or silently change (a name cut to 63 bytes) stops here, before any statement.
+    refuseLimitProblems(limitProblemsOfChange(target.schema, changes.operations, adapter.engine), `'${db.name}'`, 'nothing was changed');
     const plan = adapter.dialect.compile({ operations: changes.operations, from: changes.from, to: target.schema, online: ctx.online === true });
     const hazards = planHazards(plan);
     const allow = ctx.allow ?? [];

@@ -3,9 +3,10 @@
  * sensitive value is replaced. Pure: this layer imports only src/unified/ and libraries.
  */
 export { parsePolicy, loadPolicy, type MaskPolicy, type PolicyRule, type DenyEntry } from './parse-policy.js';
-export { compileMasker, type Masker } from './compile-masker.js';
+export { checkPolicyNames, compileMasker, type Masker } from './compile-masker.js';
 export type { MaskColumn, MaskTable } from './mask-types.js';
 export { maskTableOf } from './mask-table.js';
+export { columnVerdicts, type ColumnVerdict, type ColumnVerdicts, type RelationName } from './column-verdicts.js';
 export { TRANSFORMS, type TransformName } from './policy-schema.js';
 export { suggestPolicy, suggestRules, type Suggestion } from './suggest.js';
 export { renderPolicy } from './render-policy.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { errors } from '../errors.js';
+import { errors, isNotFound, withPath } from '../errors.js';
 import type { Store } from './paths.js';
 
 /** `.redb/redb.json`: bindings and settings. Validated on every read. */
@@ -50,8 +50,10 @@ export async function readJson<T>(store: Store, file: string, schema: z.ZodType<
   let text: string;
   try {
     text = await store.fs.promises.readFile(path, 'utf8');
-  } catch {
-    return fallback;
+  } catch (e) {
+    // Only an absent file means "nothing yet": an unreadable one read as empty would lose its bindings at the next write.
+    if (isNotFound(e)) return fallback;
+    throw withPath(e, path);
   }
   let raw: unknown;
   try {

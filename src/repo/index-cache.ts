@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join, relative, sep } from 'node:path';
+import { isNotFound } from '../errors.js';
 import { WORKING_DIR, type Store } from './paths.js';
 
 /**
@@ -73,8 +74,9 @@ async function listWorking(store: Store, dir: string, out: string[]): Promise<vo
   let entries: import('node:fs').Dirent[];
   try {
     entries = await store.fs.promises.readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
+  } catch (e) {
+    if (isNotFound(e)) return;
+    throw e;
   }
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { load as parseYaml, YAMLException } from 'js-yaml';
 import { z } from 'zod';
-import { errors } from '../errors.js';
+import { errors, isNotFound } from '../errors.js';
 import { emitYaml, parseRenameTrailers, Rename, reverseRenames } from '../unified/index.js';
 import { WORKING_DIR, type Store } from './paths.js';
 import { mergeBase, readCommitInfo } from './store.js';
@@ -20,8 +20,9 @@ export async function readPendingRenames(store: Store): Promise<Rename[]> {
   let text: string;
   try {
     text = await store.fs.promises.readFile(pendingPath(store), 'utf8');
-  } catch {
-    return [];
+  } catch (e) {
+    if (isNotFound(e)) return [];
+    throw e;
   }
   const where = `${WORKING_DIR}/${PENDING_RENAMES}`;
   let raw: unknown;

@@ -1,4 +1,5 @@
 import { join, relative, sep } from 'node:path';
+import { isNotFound } from '../errors.js';
 import { schemaFromFiles, schemaToFiles, type Schema } from '../unified/index.js';
 import { WORKING_DIR, type Store } from './paths.js';
 
@@ -13,8 +14,10 @@ async function listFiles(fs: Store['fs'], dir: string): Promise<string[]> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await fs.promises.readdir(dir, { withFileTypes: true });
-  } catch {
-    return out;
+  } catch (e) {
+    // Absent is empty; unreadable is an error (read as empty, a commit would record every file deleted).
+    if (isNotFound(e)) return out;
+    throw e;
   }
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
@@ -43,12 +46,12 @@ export async function readSchemaDir(fs: Store['fs'], dir: string): Promise<Schem
     const key = relative(dir, path).split(sep).join('/');
     if (!key.endsWith(CONFLICT_SUFFIX)) files.set(key, await fs.promises.readFile(path, 'utf8'));
   }
-  return schemaFromFiles(files, `${dir}/`, { edited: true });
+  return schemaFromFiles(files, `${dir}/`, { edited: true, whole: true });
 }
 
 /** The working tree as a model, validated: a bad file is reported with its path and field. */
 export async function readWorkingTree(store: Store): Promise<Schema> {
-  return schemaFromFiles(await readWorkingFiles(store), `${WORKING_DIR}/`, { edited: true });
+  return schemaFromFiles(await readWorkingFiles(store), `${WORKING_DIR}/`, { edited: true, whole: true });
 }
 
 /** Run `work` over `items`, a bounded number at a time: file I/O overlaps without exhausting handles. */
@@ -76,7 +79,7 @@ export async function writeWorkingFiles(store: Store, next: ReadonlyMap<string, 
   for (const dir of dirs) await store.fs.promises.mkdir(dir, { recursive: true });
   await eachLimited([...next].filter(([path, text]) => current.get(path) !== text), 32, ([path, text]) => store.fs.promises.writeFile(join(base, path), text));
   // Drop folders the change left empty.
-  for (const entry of await store.fs.promises.readdir(base, { withFileTypes: true }).catch(() => [])) {
+  for (const entry of await store.fs.promises.readdir(base, { withFileTypes: true }).catch((e: unknown) => (isNotFound(e) ? [] : Promise.reject(e)))) {
     if (!entry.isDirectory()) continue;
     const dir = join(base, entry.name);
     if ((await store.fs.promises.readdir(dir)).length === 0) await store.fs.promises.rmdir(dir);

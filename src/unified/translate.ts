@@ -1,5 +1,7 @@
 import { normalizeSchema } from './canonical.js';
 import type { Column, Engine, Enum, Index, Schema, Table, View } from './model.js';
+import { boundedType, keyLengths } from './key-lengths.js';
+import { ENGINE_LIMITS } from './limits.js';
 import { spellType } from './type-spelling.js';
 
 /**
@@ -18,6 +20,12 @@ export interface Loss {
 export interface Translation {
   readonly schema: Schema;
   readonly losses: readonly Loss[];
+  /**
+   * What the target does its own way without losing a value or a rule: storage options (MariaDB's
+   * engine, charset and row format, PostgreSQL's storage parameters, SQLite's WITHOUT ROWID). Reported,
+   * never a reason to refuse.
+   */
+  readonly notes: readonly Loss[];
 }
 
 export type ExpressionUse = 'check' | 'default' | 'generated' | 'where';
@@ -53,13 +61,21 @@ const ENGINE_NAMES: Readonly<Record<Engine, string>> = { postgres: 'PostgreSQL',
 const PARTIAL_INDEXES: Readonly<Record<Engine, boolean>> = { postgres: true, sqlite: true, mysql: false, duckdb: false, mongodb: false };
 /** How each target keeps generated columns; undefined where both kinds exist. */
 const GENERATED_STORED: Readonly<Record<Engine, boolean | undefined>> = { postgres: true, duckdb: false, mysql: undefined, sqlite: undefined, mongodb: undefined };
+/**
+ * Table options that only say how the source stores rows: the target stores them its own way, and
+ * every value and rule arrives. Row-level security is not among them: it decides who sees rows.
+ */
+const STORAGE_OPTIONS = new Set(['engine', 'charset', 'collation', 'rowFormat', 'unlogged', 'with', 'withoutRowid', 'strict']);
 
+/** Options every table gets on the target: the portable model's text is Unicode, whatever the database's default character set. */
+const TABLE_OPTIONS: Readonly<Record<Engine, Table['options']>> = { mysql: { charset: 'utf8mb4' }, postgres: undefined, sqlite: undefined, duckdb: undefined, mongodb: undefined };
 const NAMESPACED: Readonly<Record<Engine, boolean>> = { postgres: true, duckdb: true, mysql: false, sqlite: false, mongodb: false };
 const DEFAULT_NAMESPACE: Readonly<Record<Engine, string | undefined>> = { postgres: 'public', duckdb: 'main', mysql: undefined, sqlite: undefined, mongodb: undefined };
 
 export function translateSchema(source: Schema, to: Engine, options: TranslateOptions = {}): Translation {
-  if (source.engine === to) return { schema: source, losses: [] };
+  if (source.engine === to) return { schema: source, losses: [], notes: [] };
   const losses: Loss[] = [];
+  const notes: Loss[] = [];
   const lose = (object: string, from: string, toText: string, reason: string) => losses.push({ object, from, to: toText, reason });
   const enums = new Map<string, readonly string[]>(source.enums.map((e) => [e.schema === undefined ? e.name : `${e.schema}.${e.name}`, e.values]));
   const domains = new Map(source.domains.map((d) => [d.schema === undefined ? d.name : `${d.schema}.${d.name}`, d]));
@@ -69,6 +85,8 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
     lose('schema', [...namespaces].join(', '), '(one namespace)', `${to} has no schemas inside a database: all objects share one namespace`);
   }
   const qualified = (t: { schema?: string | undefined; name: string }) => (t.schema === undefined ? t.name : `${t.schema}.${t.name}`);
+  // Text and bytes in keys get a length where the target's keys are bounded in bytes.
+  const keyed = keyLengths(source.tables, to);
 
   const expressions = options.expressions ?? constantsOnly;
   /** The expression in the target's SQL, or undefined after listing the loss. */
@@ -91,9 +109,11 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
         type = domain.type;
       }
     }
-    const spelled = spellType(type, to, enums);
+    const bound = keyed.columns.get(table)?.get(c.name);
+    const spelled = spellType(bound === undefined ? type : boundedType(type, bound), to, enums);
     if (spelled === undefined) throw new Error(`no type spelling for ${to}`);
-    if (spelled.loss !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, spelled.loss);
+    if (bound !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, `it is part of a key, and a ${ENGINE_LIMITS[to].label} key holds at most ${ENGINE_LIMITS[to].textKey?.bytes} bytes: longer values are refused`);
+    else if (spelled.loss !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, spelled.loss);
     const out: Column = {
       name: c.name,
       type: spelled.type,
@@ -129,7 +149,9 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
       keys.push({ column: k.column, expression, desc: k.desc });
     }
     if (i.include !== undefined) lose(id, `INCLUDE (${i.include.join(', ')})`, '(dropped)', 'covering columns are not carried');
-    return { name: i.name, unique: i.unique, keys, where };
+    const prefixes = keyed.prefixes.get(table)?.get(i.name);
+    for (const [column, n] of prefixes ?? []) lose(id, `(${column})`, `(${column}(${n}))`, `a ${ENGINE_LIMITS[to].label} index holds at most ${ENGINE_LIMITS[to].textKey?.bytes} bytes: it indexes the first ${n} characters of ${column}`);
+    return { name: i.name, unique: i.unique, keys: keys.map((k) => ({ ...k, length: k.column === undefined ? undefined : prefixes?.get(k.column) })), where };
   };
 
   const conflictLoss = (t: Table, what: string, resolution: string | undefined): void => {
@@ -150,7 +172,11 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
     for (const e of t.exclusions) lose(id, `EXCLUDE ${e.definition}`, '(not created)', 'exclusion constraints exist only in PostgreSQL');
     for (const p of t.policies) lose(id, `POLICY ${p.name}`, '(not created)', 'row-level security is specific to PostgreSQL');
     if (t.partitionBy !== undefined || t.partitionOf !== undefined) lose(id, 'partitioning', '(plain table)', 'partitioning is not carried');
-    if (t.options !== undefined && Object.keys(t.options).length > 0) lose(id, JSON.stringify(t.options), '(defaults)', `table options are specific to ${source.engine}`);
+    const options = Object.entries(t.options ?? {}).filter(([, v]) => v !== undefined);
+    const storage = options.filter(([k]) => STORAGE_OPTIONS.has(k));
+    const rules = options.filter(([k]) => !STORAGE_OPTIONS.has(k));
+    if (storage.length > 0) notes.push({ object: id, from: storage.map(([k, v]) => `${k} ${String(v)}`).join(', '), to: `(${to}'s own)`, reason: `storage options are specific to ${source.engine}; every value arrives` });
+    if (rules.length > 0) lose(id, JSON.stringify(Object.fromEntries(rules)), '(defaults)', `table options are specific to ${source.engine}`);
     return {
       schema: space(t.schema),
       name: t.name,
@@ -172,6 +198,7 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
       exclusions: [],
       indexes: t.indexes.flatMap((i) => index(t, i) ?? []),
       policies: [],
+      options: TABLE_OPTIONS[to],
       comment: to === 'sqlite' ? undefined : t.comment,
     };
   });
@@ -206,5 +233,5 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
     tables,
     views,
   });
-  return { schema, losses };
+  return { schema, losses, notes };
 }

@@ -48,8 +48,8 @@ function connection(handle: DuckdbHandle, name: string): Connection {
   };
 }
 
-async function connect(target: DbTarget): Promise<Connection> {
-  return connection(await openDuckdb(target), target.name);
+async function connect(target: DbTarget, options?: { readOnly?: boolean }): Promise<Connection> {
+  return connection(await openDuckdb(target, { readOnly: options?.readOnly === true }), target.name);
 }
 
 /** An in-memory database of the same DuckDB build: the shadow a plan is rehearsed on. */

@@ -65,6 +65,7 @@ function reader(connection: DuckDBConnection): RowReader {
     readBatches: (table, options) => batched(rowsOf(connection, selectSql(qname(table), options, quoteIdent, literal)), options.batchRows),
     count: (table, where) => count(connection, table, where),
     quote: quoteIdent,
+    valueBytes: (column, type) => (type.kind === 'binary' ? `octet_length(${column})` : `strlen(CAST(${column} AS VARCHAR))`),
     async probe(table, where) {
       await connection.run(`SELECT 1 FROM ${qname(table)} WHERE (${where}) LIMIT 0`);
     },

@@ -40,6 +40,7 @@ function reader(driver: Driver): RowReader {
       return Number((rows as { n: number | string }[])[0]?.n ?? 0);
     },
     quote: quoteIdent,
+    valueBytes: (column) => `OCTET_LENGTH(${column})`,
     async probe(table, where) {
       await driver.query(`SELECT 1 FROM ${name(table)}${whereSql(where)} LIMIT 0`);
     },
@@ -161,7 +162,11 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
     throw e;
   }
   const main = drivers[0] as Driver;
+  const [settings] = await main.query('SELECT @@max_allowed_packet AS packet');
+  const packet = Number((settings as { packet: number | string }[])[0]?.packet ?? 0);
   return {
+    // A row is one INSERT, which must fit in a packet: bytes travel as hex, twice their size.
+    largestValue: (type) => (packet > 0 ? { bytes: Math.floor((packet - 1024) / (type.kind === 'binary' ? 2 : 1)), setting: 'max_allowed_packet', limit: packet } : undefined),
     foreignKeysAtCreate: false,
     keysAfterLoad: false,
     checksForeignKeys: false,

@@ -4,7 +4,7 @@ import type { Client } from 'pg';
 import { errors } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
-import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql, type Checksum } from '../canonical-sql.js';
+import { canonicalRow, fractionDigits, nestedCall, trimFraction, type CanonicalSql, type Checksum } from '../canonical-sql.js';
 import { batched, keyBounds, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -36,7 +36,7 @@ const CANONICAL: CanonicalSql = {
   date: (x) => `left(${x}::text, 10)`,
   time: (x, type) => (type.kind === 'time' && type.tz ? `${x}::time::text` : `${x}::text`),
   timestamp: (x, type) => (type.kind === 'timestamp' && type.tz ? `(${x} AT TIME ZONE 'UTC')::text` : `${x}::text`),
-  row: (values) => (values.length === 0 ? "''" : `concat(${values.map((v) => `coalesce(E'\\x02' || ${v}, E'\\x01')`).join(', ')})`),
+  row: (values) => (values.length === 0 ? "''" : nestedCall('concat', values.map((v) => `coalesce(E'\\x02' || ${v}, E'\\x01')`))),
 };
 
 async function open(target: DbTarget): Promise<Client> {
@@ -173,6 +173,7 @@ function reader(client: Client): RowReader {
       return Number(rows[0]?.n ?? 0);
     },
     quote: quoteIdent,
+    valueBytes: (column, type) => (type.kind === 'binary' || type.kind === 'text' ? `octet_length(${column})` : `octet_length(${column}::text)`),
     async probe(table, where) {
       await client.query(`SELECT 1 FROM ${qname(table)}${whereSql(where)} LIMIT 0`);
     },

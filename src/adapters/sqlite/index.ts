@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { errors } from '../../errors.js';
 import { planStatements, type Plan } from '../../unified/index.js';
 import type { Adapter, ApplyResult, Connection, DbTarget, Shadow } from '../adapter.js';
+import { fileAccessError } from '../file-access.js';
 import { parseDbUrl } from '../url.js';
 import { sqliteDialect } from './compile.js';
 import { readHistory, recordMigration } from './history.js';
@@ -51,6 +53,10 @@ async function connect(target: DbTarget): Promise<Connection> {
     db = new Sqlite(file, { fileMustExist: true });
     db.pragma('foreign_keys = ON');
   } catch (e) {
+    if (existsSync(file)) {
+      const os = fileAccessError(file, false);
+      if (os !== undefined) throw os.because(e);
+    }
     const detail = e instanceof Error && /unable to open|does not exist/i.test(e.message) ? `no SQLite database at ${file}` : String(e instanceof Error ? e.message : e);
     throw errors.dbUnreachable(target.name, detail, 'file').because(e);
   }
