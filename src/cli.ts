@@ -57,7 +57,8 @@ const db = program.command('db').description('manage database bindings (like git
 db.command('add')
   .description('bind a database URL to a name')
   .argument('<name>')
-  .argument('<url>', 'sqlite:<path>, duckdb:<path>, postgres://, mysql://, mongodb:// (passwords as ${VAR})')
+  .argument('<url>', 'sqlite:<path>, duckdb:<path>, postgres://, mysql://, mongodb:// (passwords as ${VAR} or ${secret:name})')
+  .option('--require-signed', 'migrate only commits verified by a trusted identity into it')
   .action(lazy(async () => (await import('./commands/db.js')).add));
 db.command('list')
   .description('list bound databases')
@@ -100,6 +101,8 @@ program
   .description('record the working tree as a commit')
   .requiredOption('-m, --message <message>', 'what changed and why')
   .option('--allow-empty', 'commit even if the schema is the same as HEAD')
+  .option('-S, --gpg-sign', 'sign the commit (SSH signature for git, plus ML-DSA-65)')
+  .option('--no-gpg-sign', 'do not sign, even with commit.sign set')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/commit.js')).default));
 
@@ -109,8 +112,23 @@ program
   .argument('[ref]', 'where to start (default HEAD)')
   .option('-n, --max-count <n>', 'show at most n commits')
   .option('--oneline', 'one line per commit')
+  .option('--show-signature', "check each commit's signatures against the trust document")
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/log.js')).default));
+
+program
+  .command('verify-commit')
+  .description('check a commit: both signatures hold and the signer is trusted (exit 1 otherwise)')
+  .argument('<ref>')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/verify-commit.js')).default));
+
+program
+  .command('verify-tag')
+  .description('check an annotated tag the same way')
+  .argument('<name>')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/verify-commit.js')).tag));
 
 program
   .command('show')
@@ -143,6 +161,8 @@ program
   .argument('[name]')
   .argument('[ref]', 'what to tag (default HEAD)')
   .option('-d, --delete', 'delete the tag')
+  .option('-m, --message <message>', 'an annotated tag with this message')
+  .option('-s, --sign', 'an annotated tag, signed (SSH signature for git, plus ML-DSA-65)')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/tag.js')).default));
 
@@ -152,6 +172,8 @@ program
   .argument('[branch]')
   .option('-m, --message <message>', 'message of the merge commit')
   .option('--abort', 'give up a merge that stopped on conflicts')
+  .option('-S, --gpg-sign', 'sign the merge commit')
+  .option('--no-gpg-sign', 'do not sign, even with commit.sign set')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/merge.js')).default));
 
@@ -263,6 +285,81 @@ program
   .option('--mask <policy>', 'the policy a masked copy was made with: source values are masked the same way, then compared')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/verify.js')).default));
+
+program
+  .command('config')
+  .description('show or set a repository setting: commit.sign, user.name, user.email')
+  .argument('<key>')
+  .argument('[value]')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/config.js')).default));
+
+program
+  .command('id')
+  .description("this user's identity (created on first use): the id others trust, the SSH key git checks")
+  .option('--json', 'machine-readable output (the card `redb trust add --card` takes)')
+  .action(lazy(async () => (await import('./commands/id.js')).default));
+
+const trust = program.command('trust').description('the trust document: who signs for this repository, and who secrets are sealed to');
+trust
+  .command('add')
+  .description('add an identity (the first add starts the document, with yourself as admin)')
+  .argument('<name>')
+  .argument('<id>', 'a did:key id, as `redb id` prints it')
+  .option('--role <role>', 'admin or member (or any role the access policy names); repeatable', collect)
+  .option('--card <file>', "the identity's card: the output of its `redb id --json` (- for stdin)")
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/trust.js')).add));
+trust
+  .command('list')
+  .description('members, roles, threshold, and a change waiting for signatures')
+  .option('--allowed-signers', "print git's allowed-signers file (gpg.ssh.allowedSignersFile)")
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/trust.js')).list));
+trust
+  .command('remove')
+  .alias('rm')
+  .description('revoke an identity (a signed change; reseal secrets afterwards)')
+  .argument('<name>')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/trust.js')).remove));
+trust
+  .command('threshold')
+  .description('how many admins must sign a change to the document')
+  .argument('<n>')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/trust.js')).threshold));
+trust
+  .command('sign')
+  .description('add your signature to the change waiting for admins')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/trust.js')).sign));
+
+const secret = program.command('secret').description('secrets sealed to the trusted identities (age, post-quantum); URLs use ${secret:name}');
+secret
+  .command('set')
+  .description('seal a value: from stdin, or --from-env VAR (never an argument)')
+  .argument('<name>')
+  .option('--from-env <var>', 'take the value from this environment variable')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/secret.js')).set));
+secret
+  .command('list')
+  .description('names, who each is sealed to, and which need a reseal (never values)')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/secret.js')).list));
+secret
+  .command('rm')
+  .alias('remove')
+  .description('remove a secret')
+  .argument('<name>')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/secret.js')).rm));
+secret
+  .command('reseal')
+  .description("seal every secret again to the trust document's members now")
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/secret.js')).reseal));
 
 function report(thrown: unknown): number {
   const debug = process.env.REDB_DEBUG === '1';

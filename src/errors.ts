@@ -302,6 +302,81 @@ export const errors = {
     hint: 'edit each object file to the schema you want, delete its .conflict.yaml file, then redb commit',
     data: { files },
   })),
+  identityMissing: define('REDB_IDENTITY_MISSING', (file: string, why: string) => ({
+    message: `no identity in ${file}: ${why}`,
+    hint: 'run `redb id` to create one (or restore your key file), and ask an admin to `redb trust add` it and `redb secret reseal`',
+    data: { file },
+  })),
+  keyPermissions: define('REDB_KEY_PERMISSIONS', (file: string, mode: string) => ({
+    message: `the key file ${file} can be read by others (mode ${mode}), so it is not used`,
+    hint: `chmod 600 ${file}`,
+    data: { file, mode },
+  })),
+  keyFileInvalid: define('REDB_KEY_FILE_INVALID', (file: string, detail: string) => ({
+    message: `the key file ${file} is damaged: ${detail}`,
+    hint: 'restore it from a backup; without it this identity cannot sign or open secrets',
+    data: { file, detail },
+  })),
+  passphraseRequired: define('REDB_PASSPHRASE_REQUIRED', (file: string) => ({
+    message: `the key file ${file} is protected by a passphrase, and there is no terminal to ask for it`,
+    hint: 'set REDB_PASSPHRASE (CI), or run the command in a terminal',
+    data: { file },
+  })),
+  wrongPassphrase: define('REDB_WRONG_PASSPHRASE', (file: string) => ({
+    message: `wrong passphrase for the key file ${file}; nothing was changed`,
+    hint: 'try again; REDB_PASSPHRASE, when set, is what redb used',
+    data: { file },
+  })),
+  notVerified: define('REDB_NOT_VERIFIED', (object: string, status: string, reason: string) => ({
+    message: `${object} is not verified: ${reason}`,
+    hint: status === 'untrusted' ? 'redb trust list shows who is trusted; an admin adds a signer with redb trust add' : 'sign it with redb commit -S (or redb tag -s); redb log --show-signature shows each commit',
+    data: { object, status, reason },
+  })),
+  requireSigned: define('REDB_REQUIRE_SIGNED', (dbName: string, commit: string, reason: string) => ({
+    message: `'${dbName}' only takes commits verified by a trusted identity, and ${commit} is not: ${reason}; nothing was changed`,
+    hint: 'migrate a commit signed by a trusted identity (redb commit -S; redb verify-commit <ref> checks one)',
+    data: { db: dbName, commit, reason },
+  })),
+  trustInvalid: define('REDB_TRUST_INVALID', (revision: string, detail: string) => ({
+    message: `the trust document (${revision}) is not valid: ${detail}`,
+    hint: 'it was changed outside redb or by someone without the right; restore refs/redb/trust from a good copy (a peer or a backup)',
+    data: { revision, detail },
+  })),
+  trustNotAdmin: define('REDB_TRUST_NOT_ADMIN', (id: string) => ({
+    message: `this identity (${id}) is not an admin of the trust document, so it cannot change it`,
+    hint: 'ask an admin (redb trust list) to make the change',
+    data: { id },
+  })),
+  trustUnknownIdentity: define('REDB_TRUST_UNKNOWN_IDENTITY', (id: string, detail: string) => ({
+    message: `cannot add ${id}: ${detail}`,
+    hint: 'ask them for the output of `redb id --json` and pass it with --card <file> (or - for stdin)',
+    data: { id, detail },
+  })),
+  trustNameNotFound: define('REDB_TRUST_NOT_FOUND', (name: string) => ({
+    message: `no one named '${name}' is in the trust document`,
+    hint: 'redb trust list',
+    data: { name },
+  })),
+  trustRule: define('REDB_TRUST_RULE', (detail: string) => ({
+    message: `the change would break the trust document's rules: ${detail}; nothing was changed`,
+    hint: 'keep at least as many admins as the threshold (redb trust threshold <n> changes it)',
+    data: { detail },
+  })),
+  secretNotFound: define('REDB_SECRET_NOT_FOUND', (name: string) => ({
+    message: `no secret named '${name}'`,
+    hint: 'redb secret list; redb secret set <name> < value',
+    data: { name },
+  })),
+  secretNotForYou: define('REDB_SECRET_NOT_FOR_YOU', (name: string, id: string) => ({
+    message: `the secret '${name}' was not sealed to this identity (${id}), so it cannot be opened here`,
+    hint: 'ask an admin to add you (redb trust add) and to run redb secret reseal',
+    data: { name, id },
+  })),
+  secretValueMissing: define('REDB_SECRET_VALUE_MISSING', (name: string, detail: string) => ({
+    message: `no value for the secret '${name}': ${detail}`,
+    hint: 'pipe it on stdin (redb secret set name < file) or name a variable with --from-env VAR; never as an argument',
+    data: { name },
+  })),
   /** `line` is 1-based; 0 when the problem is not tied to one place in the file. */
   policyInvalid: define('REDB_POLICY_INVALID', (source: string, line: number, field: string, detail: string) => ({
     message: `${source}${line > 0 ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${detail}`,
@@ -317,6 +392,16 @@ export const errors = {
     message: `${source}: the masking secret is missing: ${detail}`,
     hint: 'set `secret: env:REDB_MASK_SECRET` in the policy and export REDB_MASK_SECRET=<a long random string>; keep it to mask the same way again',
     data: { source, detail },
+  })),
+  accessPolicyInvalid: define('REDB_ACCESS_POLICY_INVALID', (source: string, line: number, detail: string) => ({
+    message: `${source}${line > 0 ? `:${line}` : ''}: ${detail}`,
+    hint: 'fix the access policy (Cedar; docs/access.md lists the entity types and actions), then run the command again',
+    data: { source, line, detail },
+  })),
+  accessDenied: define('REDB_ACCESS_DENIED', (principal: string, action: string, resource: string, reasons: readonly string[]) => ({
+    message: `${principal} may not ${action} ${resource}${reasons.length === 0 ? '' : ` (${reasons.join('; ')})`}`,
+    hint: 'the access policy decides this; ask whoever maintains it',
+    data: { principal, action, resource, reasons },
   })),
   mcpNoReadRole: define('REDB_MCP_NO_READ_ROLE', (dbName: string) => ({
     message: `'${dbName}' has no read-only account for the MCP server, and the bound account may write`,

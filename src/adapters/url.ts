@@ -21,7 +21,9 @@ const SCHEMES: Readonly<Record<string, Engine>> = {
 };
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-const ONLY_ENV_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+/** A sealed secret, `${secret:name}`: stands where `${VAR}` may, filled in by ops before resolveUrl. */
+const SECRET_REF = /\$\{secret:[A-Za-z][A-Za-z0-9_-]{0,63}\}/g;
+const ONLY_ENV_REF = /^\$\{(?:[A-Za-z_][A-Za-z0-9_]*|secret:[A-Za-z][A-Za-z0-9_-]{0,63})\}$/;
 
 /**
  * Query parameters a driver (or a tool the user may hand the same URL to) reads a secret from:
@@ -104,7 +106,7 @@ function* pairs(text: string): Generator<{ name: string; value: string; from: nu
 
 const parses = (url: string): boolean => {
   try {
-    new URL(url.replace(ENV_REF, 'x'));
+    new URL(url.replace(ENV_REF, 'x').replace(SECRET_REF, 'x'));
     return true;
   } catch {
     return false;
@@ -157,7 +159,7 @@ export function parseDbUrl(url: string): DbUrl {
   let parsed: URL;
   try {
     // Placeholders are not URL-safe; stand them in with a neutral word to check the rest.
-    parsed = new URL(url.replace(ENV_REF, 'x'));
+    parsed = new URL(url.replace(ENV_REF, 'x').replace(SECRET_REF, 'x'));
   } catch {
     throw errors.invalidUrl(redactUrl(url), 'it does not parse as a URL');
   }

@@ -1,8 +1,17 @@
 import { merge } from '../ops/merge.js';
 import { changeTable, json, paint, shortId, type Io } from './output.js';
+import { passphrasePrompt } from './prompt.js';
 
-export default async function run(io: Io, branch: string | undefined, opts: { json?: boolean; abort?: boolean; message?: string }): Promise<number> {
-  const result = await merge({ cwd: io.cwd, ...(branch === undefined ? {} : { branch }), abort: opts.abort === true, ...(opts.message === undefined ? {} : { message: opts.message }) });
+export default async function run(io: Io, branch: string | undefined, opts: { json?: boolean; abort?: boolean; message?: string; gpgSign?: boolean }): Promise<number> {
+  const prompt = passphrasePrompt(io);
+  const result = await merge({
+    cwd: io.cwd,
+    ...(branch === undefined ? {} : { branch }),
+    abort: opts.abort === true,
+    ...(opts.message === undefined ? {} : { message: opts.message }),
+    ...(opts.gpgSign === undefined ? {} : { sign: opts.gpgSign }),
+    ...(prompt === undefined ? {} : { prompt }),
+  });
   // Conflicts are an outcome a script must notice: exit 1, as git merge does.
   const code = result.outcome === 'conflicts' ? 1 : 0;
   if (opts.json) {

@@ -25,8 +25,9 @@ import {
 } from '../repo/index.js';
 import { allObjects, emptySchema, ENGINE_LIMITS, entriesDigest, limitProblems, losesReferable, META_FILE, objectPath, referencedRelations, refuseLimitProblems, renameTrailers, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
 import { changesBetween } from './changes.js';
-import { type OpContext } from './context.js';
+import { findStore, type OpContext } from './context.js';
 import { writing } from './find-store.js';
+import { signerFor, type KeyContext } from './signatures.js';
 
 export interface CommitResult {
   readonly id: string;
@@ -102,8 +103,10 @@ function refuseOverLimits(changed: Schema): void {
  * repo/journal.ts) moves the branch, ends a merge, drops the renames the commit carries and records
  * the databases it matches: a kill leaves either no commit, or the commit with all of that done.
  */
-export async function commit(ctx: OpContext & { message: string; allowEmpty?: boolean }): Promise<CommitResult> {
+export async function commit(ctx: KeyContext & { message: string; allowEmpty?: boolean; sign?: boolean }): Promise<CommitResult> {
   if (ctx.message.trim() === '') throw errors.usage('a commit needs a message', 'redb commit -m "what changed"');
+  // Unlocked before the lock is taken: a passphrase prompt never holds the repository.
+  const signer = await signerFor(findStore(ctx), ctx);
   return writing(ctx, 'commit', async (store) => {
     const conflicts = await listConflicts(store);
     if (conflicts.length > 0) throw errors.unresolvedConflicts(conflicts);
@@ -119,6 +122,7 @@ export async function commit(ctx: OpContext & { message: string; allowEmpty?: bo
       parents: [...(head === undefined ? [] : [head]), ...(merging === undefined ? [] : [merging.theirs])],
       message: ctx.message.trimEnd() + renameTrailers(renames),
       author: await author(store, ctx.env ?? process.env),
+      signer,
     });
     // A database whose pulled schema is exactly what was committed is now at this commit.
     const digest = entriesDigest(entries);

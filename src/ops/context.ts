@@ -36,7 +36,9 @@ export async function openEndpoint(store: Store | undefined, nameOrUrl: string, 
 /** A resolved database with its adapter and the target it connects to (`${VAR}` filled in; relative files from the project root). */
 async function endpointOf(store: Store | undefined, db: ResolvedDb, ctx: OpContext): Promise<Endpoint & { readonly db: ResolvedDb }> {
   const adapter = await loadAdapter(db.engine);
-  const url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
+  let url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
+  // Sealed secrets are opened only for a URL that names one: the keys and age load then, not before.
+  if (store !== undefined && url.includes('${secret:')) url = await (await import('./secret.js')).resolveSecretRefs({ ...ctx, store, url, bound: db.name });
   return { db, name: db.name, engine: db.engine, adapter, target: { name: db.name, url, cwd: store?.root ?? ctx.cwd } };
 }
 

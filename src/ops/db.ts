@@ -15,19 +15,21 @@ export interface DbBinding {
   readonly url: string;
   /** The commit the database was last brought to or recorded at. */
   readonly at?: string | undefined;
+  /** Only commits verified by a trusted identity are migrated into it. */
+  readonly requireSigned?: boolean;
 }
 
 // Writers of redb.json hold the repository lock: two `db add` at once would each drop the other's binding.
-export const dbAdd = (ctx: OpContext & { name: string; url: string }): Promise<DbBinding> => writing(ctx, 'db add', (store) => add(store, ctx));
+export const dbAdd = (ctx: OpContext & { name: string; url: string; requireSigned?: boolean }): Promise<DbBinding> => writing(ctx, 'db add', (store) => add(store, ctx));
 
-async function add(store: Store, ctx: OpContext & { name: string; url: string }): Promise<DbBinding> {
+async function add(store: Store, ctx: OpContext & { name: string; url: string; requireSigned?: boolean }): Promise<DbBinding> {
   if (!DB_NAME.test(ctx.name)) throw errors.invalidName('database', ctx.name, 'start with a letter; letters, digits, _ and - only');
   const { engine } = parseDbUrl(ctx.url);
   assertSupported(engine);
   const config = await readConfig(store);
   if (config.databases[ctx.name] !== undefined) throw errors.dbExists(ctx.name);
-  await writeConfig(store, { ...config, databases: { ...config.databases, [ctx.name]: { url: ctx.url } } });
-  return { name: ctx.name, engine, url: redactUrl(ctx.url) };
+  await writeConfig(store, { ...config, databases: { ...config.databases, [ctx.name]: { url: ctx.url, ...(ctx.requireSigned === true ? { requireSigned: true } : {}) } } });
+  return { name: ctx.name, engine, url: redactUrl(ctx.url), ...(ctx.requireSigned === true ? { requireSigned: true } : {}) };
 }
 
 export async function dbList(ctx: OpContext): Promise<DbBinding[]> {
@@ -36,7 +38,7 @@ export async function dbList(ctx: OpContext): Promise<DbBinding[]> {
   return Object.entries(config.databases)
     .sort(([a], [b]) => (a < b ? -1 : 1))
     // A binding written by hand may not pass parseDbUrl: list it (redacted) so that it can be seen and removed.
-    .map(([name, { url }]) => ({ name, engine: engineOfUrl(url) ?? parseDbUrl(url).engine, url: redactUrl(url), at: state[name]?.at }));
+    .map(([name, { url, requireSigned }]) => ({ name, engine: engineOfUrl(url) ?? parseDbUrl(url).engine, url: redactUrl(url), at: state[name]?.at, ...(requireSigned === true ? { requireSigned } : {}) }));
 }
 
 export const dbRemove = (ctx: OpContext & { name: string }): Promise<{ name: string }> => writing(ctx, 'db remove', (store) => remove(store, ctx));

@@ -29,6 +29,7 @@ import { changesBetween } from './changes.js';
 import { author } from './commit.js';
 import { type OpContext } from './context.js';
 import { writing } from './find-store.js';
+import { signerFor, type KeyContext } from './signatures.js';
 import { commitChanges } from './log.js';
 
 export interface MergeConflict {
@@ -94,12 +95,12 @@ const texts = (files: ReadonlyMap<string, string>): Map<string, FileSource> => n
  * one journal (see repo/journal.ts): a kill leaves the branch as it was, or the merge done (or
  * waiting on its conflicts, with MERGE_HEAD, so that --abort works).
  */
-export async function merge(ctx: OpContext & { branch?: string; abort?: boolean; message?: string }): Promise<MergeResult> {
+export async function merge(ctx: KeyContext & { branch?: string; abort?: boolean; message?: string; sign?: boolean }): Promise<MergeResult> {
   if (!ctx.abort && ctx.branch === undefined) throw errors.usage('which branch should be merged?', 'redb merge <branch>');
   return writing(ctx, ctx.abort ? 'merge --abort' : `merge ${ctx.branch}`, (store) => (ctx.abort ? abort(store) : mergeInto(store, ctx, ctx.branch as string)));
 }
 
-async function mergeInto(store: Store, ctx: OpContext & { message?: string }, branch: string): Promise<MergeResult> {
+async function mergeInto(store: Store, ctx: KeyContext & { message?: string; sign?: boolean }, branch: string): Promise<MergeResult> {
   if ((await readMergeState(store)) !== undefined) throw errors.mergeInProgress('another merge');
   const head = await headCommit(store);
   if (head === undefined) throw errors.noCommits('HEAD');
@@ -121,6 +122,8 @@ async function mergeInto(store: Store, ctx: OpContext & { message?: string }, br
     return { outcome: 'fast-forward', id: theirs, changes: changesBetween(pair.from, pair.to).lines, conflicts: [] };
   }
 
+  // Unlocked before anything is written: a wrong passphrase leaves everything as it was.
+  const signer = await signerFor(store, ctx);
   const [b, o, t] = await Promise.all([treeOf(base), treeOf(head), treeOf(theirs)]);
   const text = (oid: string | undefined, path: string) => (oid === undefined ? Promise.resolve(undefined) : readBlobText(store, oid, path));
   const merged = new Map<string, string>();
@@ -156,7 +159,7 @@ async function mergeInto(store: Store, ctx: OpContext & { message?: string }, br
   }
   const files = schemaToFiles(schema);
   const tree = await writeFilesTree(store, files);
-  const id = await writeCommit(store, { tree, parents: [head, theirs], message, author: await author(store, ctx.env ?? process.env) });
+  const id = await writeCommit(store, { tree, parents: [head, theirs], message, author: await author(store, ctx.env ?? process.env), signer });
   await runJournaled(store, 'merge', [...(await workingSteps(store, texts(files))), { ref, oid: id }]);
   await writeIndex(store, id, fileOids(files)).catch(() => undefined);
   const changes = await commitChanges(store, await readCommitInfo(store, id));

@@ -1,6 +1,6 @@
 import { stepLocks } from '../adapters/locks.js';
 import { errors } from '../errors.js';
-import { headCommit, readPendingRenames, renamesBetween, updateDbState } from '../repo/index.js';
+import { headCommit, readConfig, readPendingRenames, renamesBetween, updateDbState } from '../repo/index.js';
 import { createHash } from 'node:crypto';
 import { HAZARDS, isEmptySchema, limitProblemsOfChange, planHazards, planStatements, refuseLimitProblems, type Hazard, type HazardName, type Plan } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
@@ -75,6 +75,7 @@ export const MIGRATE_WAIT_MS = 60_000;
 export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateResult> {
   const store = findStore(ctx);
   const target = await loadRef(store, ctx.to ?? 'HEAD', ctx);
+  if ((await readConfig(store)).databases[ctx.db]?.requireSigned === true) await (await import('./signatures.js')).requireVerified(store, ctx, ctx.db, target.commit, target.label);
   return withDb(store, ctx.db, ctx, async ({ db, target: dbTarget, adapter, connection }) => {
     if (!isEmptySchema(target.schema) && target.schema.engine !== adapter.engine) throw errors.crossEngine(target.schema.engine, adapter.engine);
     const interrupted = () => errors.migrateInterrupted(db.name, 0, 0, true);

@@ -23,6 +23,7 @@ import {
 import { changesBetween } from './changes.js';
 import { findStore, type OpContext } from './context.js';
 import { writing } from './find-store.js';
+import { signerFor, type KeyContext } from './signatures.js';
 export interface RefEntry {
   readonly name: string;
   readonly id: string;
@@ -105,8 +106,17 @@ export async function tagList(ctx: OpContext): Promise<RefEntry[]> {
   return listRefs(findStore(ctx), 'tags');
 }
 
-export async function tagCreate(ctx: OpContext & { name: string; ref?: string }): Promise<RefEntry> {
+export async function tagCreate(ctx: KeyContext & { name: string; ref?: string; message?: string; sign?: boolean }): Promise<RefEntry> {
   checkRefName('tag', ctx.name);
+  // Annotated (and signed) tags are objects of their own, as git's `tag -a/-s`.
+  if (ctx.sign === true || ctx.message !== undefined) {
+    // Unlocked before the lock is taken: a passphrase prompt never holds the repository.
+    const signer = await signerFor(findStore(ctx), ctx);
+    return writing(ctx, `tag ${ctx.name}`, async (store) => {
+      if (await refExists(store, `refs/tags/${ctx.name}`)) throw errors.nameTaken('tag', ctx.name);
+      return (await import('./annotated-tag.js')).annotatedTag(store, ctx, signer);
+    });
+  }
   return writing(ctx, `tag ${ctx.name}`, async (store) => {
     if (await refExists(store, `refs/tags/${ctx.name}`)) throw errors.nameTaken('tag', ctx.name);
     const id = await resolveCommit(store, ctx.ref ?? 'HEAD');

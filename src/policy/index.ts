@@ -10,3 +10,7 @@ export { columnVerdicts, type ColumnVerdict, type ColumnVerdicts, type RelationN
 export { TRANSFORMS, type TransformName } from './policy-schema.js';
 export { suggestPolicy, suggestRules, type Suggestion } from './suggest.js';
 export { renderPolicy } from './render-policy.js';
+// Access policies (Cedar): whether, and masked or clear, per principal. The WASM loads on first use.
+export { parseAccessPolicy, loadAccessPolicy, type AccessPolicy } from './access-policy.js';
+export type { Principal, Resource, AccessRequest, AccessDecision, ColumnDecision, Via } from './access-request.js';
+export { ACCESS_SCHEMA, ACCESS_ACTIONS, type AccessAction } from './access-schema.js';

@@ -17,11 +17,15 @@ export const Config = z
             url: z.string().min(1),
             /** The URL the MCP server queries through: a login that can only read (`redb mcp grant`). */
             readUrl: z.string().min(1).optional(),
+            /** Migrate only commits verified by a trusted identity into it (`db add --require-signed`). */
+            requireSigned: z.boolean().optional(),
           })
           .strict(),
       )
       .default({}),
     user: z.object({ name: z.string(), email: z.string() }).strict().optional(),
+    /** `commit.sign`: sign every commit, merge and tag (as git's commit.gpgsign). */
+    commit: z.object({ sign: z.boolean().optional() }).strict().optional(),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

@@ -4,7 +4,9 @@ import { errors, RedbError } from '../errors.js';
 import { schemaFromFiles, schemaToFiles, emptySchema, type Schema } from '../unified/index.js';
 
 import { gitFs } from './git-fs.js';
+import type { ObjectSigner } from '../crypto/object-signer.js';
 import { DEFAULT_BRANCH, type Store } from './paths.js';
+import { writeCommitObject } from './signed-objects.js';
 
 export interface CommitInfo {
   readonly id: string;
@@ -134,8 +136,10 @@ export async function readSchemaAt(store: Store, commitOid: string, only?: Reado
  */
 export async function writeCommit(
   store: Store,
-  options: { tree: string; parents: readonly string[]; message: string; author: { name: string; email: string } },
+  options: { tree: string; parents: readonly string[]; message: string; author: { name: string; email: string }; signer?: ObjectSigner | undefined },
 ): Promise<string> {
+  // A signed commit has two signature headers, which isomorphic-git cannot write: see signed-objects.ts.
+  if (options.signer !== undefined) return writeCommitObject(store, options, options.signer);
   return git.commit({
     fs: gitFs(store),
     gitdir: store.gitdir,
