@@ -108,7 +108,7 @@ async function attempt(fs: Fs, gitdir: string, holder: LockHolder): Promise<Atte
   try {
     await fs.promises.writeFile(tmp, text, { flag: 'wx' });
   } catch (e) {
-    throw osError(e, `.redb/${LOCK_FILE}`);
+    throw osError(e, path);
   }
   let created = false;
   try {
