@@ -230,6 +230,7 @@ mcpToken
   .command('create')
   .description('create a token; it is printed once, only its hash is kept')
   .argument('[name]', 'what the token is for')
+  .option('--role <role...>', 'roles the access policy knows the token by (Role::"<role>")')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/mcp.js')).tokenCreate));
 mcpToken

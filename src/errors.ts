@@ -403,6 +403,11 @@ export const errors = {
     hint: 'the access policy decides this; ask whoever maintains it',
     data: { principal, action, resource, reasons },
   })),
+  accessMaskMissing: define('REDB_ACCESS_MASK_MISSING', (principal: string, column: string, maskPolicy: string | undefined, rule: string) => ({
+    message: `the access policy lets ${principal} see ${column} only masked, but ${maskPolicy === undefined ? 'no masking policy is in use' : `the masking policy ${maskPolicy} has no rule for it`}`,
+    hint: maskPolicy === undefined ? `give a masking policy (--mask <file>, or policy: in .redb/mcp.yaml) with a rule such as: ${rule}` : `add a rule to ${maskPolicy}, such as: ${rule} (redb mask suggest <db> proposes transforms)`,
+    data: { principal, column, maskPolicy, rule },
+  })),
   mcpNoReadRole: define('REDB_MCP_NO_READ_ROLE', (dbName: string) => ({
     message: `'${dbName}' has no read-only account for the MCP server, and the bound account may write`,
     hint: `run \`redb mcp grant ${dbName}\` to create a login that can only read, or \`redb mcp grant ${dbName} --url <read-only URL>\` to record one you made`,

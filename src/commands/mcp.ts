@@ -44,12 +44,13 @@ export async function serve(io: Io, opts: { http?: string; host?: string; policy
   return 0;
 }
 
-export async function tokenCreate(io: Io, name: string | undefined, opts: { json?: boolean }): Promise<number> {
-  const t = await mcpTokenCreate({ cwd: io.cwd, ...(name === undefined ? {} : { name }) });
+export async function tokenCreate(io: Io, name: string | undefined, opts: { role?: string[]; json?: boolean }): Promise<number> {
+  const t = await mcpTokenCreate({ cwd: io.cwd, ...(name === undefined ? {} : { name }), ...(opts.role === undefined ? {} : { roles: opts.role }) });
   if (opts.json) json(io, t);
   else {
     io.out(t.token);
-    io.err(`created token ${paint.bold(io, t.id)} (${t.name}); it is shown only now: redb keeps its sha256 hash alone`);
+    io.err(`created token ${paint.bold(io, t.id)} (${t.name}${t.roles === undefined ? '' : `; roles ${t.roles.join(', ')}`}); it is shown only now: redb keeps its sha256 hash alone`);
+    io.err(paint.dim(io, `the access policy names it Token::"${t.id}"`));
   }
   return 0;
 }
@@ -58,7 +59,7 @@ export async function tokenList(io: Io, opts: { json?: boolean }): Promise<numbe
   const tokens = await mcpTokenList({ cwd: io.cwd });
   if (opts.json) json(io, tokens);
   else if (tokens.length === 0) io.out(paint.dim(io, 'no tokens; create one with redb mcp token create [name]'));
-  else io.out(table([['ID', 'NAME', 'CREATED', 'LAST USED'].map((h) => paint.dim(io, h)), ...tokens.map((t) => [paint.bold(io, t.id), t.name, t.created, t.lastUsed ?? '-'])]));
+  else io.out(table([['ID', 'NAME', 'ROLES', 'CREATED', 'LAST USED'].map((h) => paint.dim(io, h)), ...tokens.map((t) => [paint.bold(io, t.id), t.name, t.roles?.join(',') ?? '-', t.created, t.lastUsed ?? '-'])]));
   return 0;
 }
 

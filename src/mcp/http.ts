@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { errors } from '../errors.js';
 import { appendAccess } from '../ops/mcp-access-log.js';
-import { mcpTokenCheck } from '../ops/mcp-tokens.js';
+import { mcpTokenCheck, type McpToken } from '../ops/mcp-tokens.js';
 import type { McpContext } from './context.js';
 import { createMcpServer } from './server.js';
 
@@ -17,8 +17,8 @@ const reply = (res: ServerResponse, status: number, message: string, headers: Re
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
 };
 
-/** The bearer token's id, or undefined; the token file is read on every request so a revoke takes effect at once. */
-async function caller(ctx: Omit<McpContext, 'caller'>, req: IncomingMessage): Promise<string | undefined> {
+/** The bearer token, or undefined; the token file is read on every request so a revoke takes effect at once. */
+async function caller(ctx: Omit<McpContext, 'caller'>, req: IncomingMessage): Promise<McpToken | undefined> {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   return match?.[1] === undefined ? undefined : mcpTokenCheck(ctx.store, match[1]);
 }
@@ -34,15 +34,17 @@ export async function serveHttp(ctx: Omit<McpContext, 'caller'>, host: string, p
   const http = createServer((req, res) => {
     void (async () => {
       if (new URL(req.url ?? '/', 'http://x').pathname !== '/mcp') return reply(res, 404, 'not found: the MCP endpoint is /mcp');
-      const id = await caller(ctx, req);
-      if (id === undefined) {
+      const token = await caller(ctx, req);
+      if (token === undefined) {
         // A refused request is logged like a refused call: who tried is unknown, so the token is '-'.
         const refused = errors.mcpUnauthorized();
         await appendAccess(ctx.store, { time: new Date().toISOString(), token: '-', tool: 'http', outcome: 'error', code: refused.code }).catch(() => undefined);
         return reply(res, 401, `${refused.message} (${refused.hint ?? ''})`, { 'www-authenticate': 'Bearer realm="redb"' });
       }
       if (req.method !== 'POST') return reply(res, 405, 'method not allowed: this server is stateless, POST only');
-      const server = createMcpServer({ ...ctx, caller: id });
+      // Each token is its own principal of the access policy, in the roles it was created with.
+      const principal = { kind: 'token', id: token.id, name: token.name, ...(token.roles === undefined ? {} : { roles: token.roles }) } as const;
+      const server = createMcpServer({ ...ctx, caller: token.id, principal });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, enableDnsRebindingProtection: loopback, allowedHosts });
       res.on('close', () => {
         void transport.close();
