@@ -3,6 +3,7 @@ const available = {
   startup: () => import('./startup.js'),
   'postgres-pull': () => import('./postgres-pull.js'),
   clone: () => import('./clone.js'),
+  'large-values': () => import('./large-values.js'),
 };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length === 0 ? Object.keys(available) : wanted) {

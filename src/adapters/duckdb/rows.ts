@@ -1,8 +1,9 @@
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBTimestampTZValue, DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { errors, firstLineOf } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql } from '../canonical-sql.js';
-import { batched, fileIdentity, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { BATCH_BYTES, batched, fileIdentity, rowBytes, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { duckdbFile, MEMORY, openDuckdb } from './connect.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -15,10 +16,14 @@ import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
  * connections of one instance, each in its own transaction, all see the same data.
  */
 
-/** A DuckDB value as the other engines' drivers hand them over: primitives, text, or bytes. */
+/**
+ * A DuckDB value as the other engines' drivers hand them over: primitives, text, or bytes. An
+ * instant is written in UTC (the driver would write it in this process's zone, with its offset).
+ */
 function plain(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if ('bytes' in value && value.bytes instanceof Uint8Array) return Buffer.from(value.bytes);
+  if ('bytes' in value && value.bytes instanceof Uint8Array) return Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength);
+  if (value instanceof DuckDBTimestampTZValue) return String(new DuckDBTimestampValue(value.micros));
   return String(value);
 }
 
@@ -61,7 +66,7 @@ const CANONICAL: CanonicalSql = {
 
 function reader(connection: DuckDBConnection): RowReader {
   return {
-    readBatches: (table, options) => batched(rowsOf(connection, selectSql(qname(table), options, quoteIdent, literal)), options.batchRows),
+    readBatches: (table, options) => batched(rowsOf(connection, selectSql(qname(table), options, quoteIdent, literal)), options.batchRows, options.batchBytes ?? BATCH_BYTES),
     count: (table, where) => count(connection, table, where),
     quote: quoteIdent,
     async probe(table, where) {
@@ -80,12 +85,24 @@ function reader(connection: DuckDBConnection): RowReader {
 /**
  * DuckDB would otherwise cache up to 80% of the machine's memory; a copy streams through, so a small
  * buffer pool and frequent checkpoints keep the process smaller (DuckDB spills to the file instead).
+ * A batch must fit in memory two or three times over as it is appended and committed (a 50 MB value
+ * needs over 100 MB): the writers raise the limit before a batch that needs more (memoryFor).
+ * Sessions run in UTC, so instants read and written as text need no zone arithmetic.
  */
-const MEMORY_LIMIT = "SET memory_limit = '64MB'; SET wal_autocheckpoint = '4MB'";
+const BASE_MEMORY_MB = 64;
+const SESSION = `SET memory_limit = '${BASE_MEMORY_MB}MB'; SET wal_autocheckpoint = '4MB'`;
+/** The limit a batch of this many bytes needs, in MB. */
+const memoryFor = (bytes: number): number => Math.max(BASE_MEMORY_MB, Math.ceil((3 * bytes) / (1 << 20)) + 32);
+
+/** The session's settings; the zone needs DuckDB's ICU extension, without which instants have no zone to convert. */
+async function startSession(connection: DuckDBConnection): Promise<void> {
+  await connection.run(SESSION);
+  await connection.run("SET TimeZone = 'UTC'").catch(() => undefined);
+}
 
 async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise<RowSource> {
   const handle = await openDuckdb(target);
-  await handle.connection.run(MEMORY_LIMIT);
+  await startSession(handle.connection);
   const connections = [handle.connection];
   for (let i = 1; i < jobs; i++) connections.push(await handle.instance.connect());
   for (const c of connections) await c.run('BEGIN TRANSACTION');
@@ -101,24 +118,57 @@ async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise
 function append(appender: DuckDBAppender, value: unknown): void {
   if (value === null || value === undefined) appender.appendNull();
   else if (typeof value === 'boolean') appender.appendBoolean(value);
-  else if (typeof value === 'bigint') appender.appendBigInt(value);
+  // Past a BIGINT (an unsigned 64-bit value, say) the column's own type reads the digits.
+  else if (typeof value === 'bigint') value >= -(2n ** 63n) && value < 2n ** 63n ? appender.appendBigInt(value) : appender.appendVarchar(String(value));
   else if (typeof value === 'number') appender.appendDouble(value);
   else if (Buffer.isBuffer(value)) appender.appendBlob(value);
   else appender.appendVarchar(String(value));
 }
 
-function writer(connection: DuckDBConnection, columnsOf: (t: TableName) => Promise<readonly string[]>): RowWriter {
+/** A column of a target table, as the appender fills it. */
+interface TargetColumn {
+  readonly name: string;
+  /** Reshapes a portable text for the column: DuckDB writes a date before year 1 as `0044-03-15 (BC)` and would read `0044-03-15 BC` as a date after Christ. */
+  readonly shape?: ((text: string) => string) | undefined;
+}
+
+const bcDate = (text: string): string => (text.endsWith(' BC') ? `${text.slice(0, -3)} (BC)` : text);
+/** `0044-03-15 12:00:00 BC` → `0044-03-15 (BC) 12:00:00`. */
+const bcTimestamp = (text: string): string => (text.endsWith(' BC') ? text.slice(0, -3).replace(/^(\d{4,}-\d\d-\d\d)/, '$1 (BC)') : text);
+
+const shapeFor = (dataType: string): TargetColumn['shape'] => (dataType === 'DATE' ? bcDate : dataType.startsWith('TIMESTAMP') ? bcTimestamp : undefined);
+
+/** What the writers of one target share: the memory limit they raise, and the first fatal failure (later ones only say the database was invalidated). */
+interface TargetState {
+  readonly name: string;
+  memoryMb: number;
+  fatal?: string | undefined;
+}
+
+function writer(connection: DuckDBConnection, columnsOf: (t: TableName) => Promise<readonly TargetColumn[]>, state: TargetState): RowWriter {
   return {
     async write(table, columns, rows) {
       // The appender fills every column in table order; the ones not copied take their default.
-      const positions = (await columnsOf(table)).map((c) => columns.indexOf(c));
+      const targetColumns = await columnsOf(table);
+      const positions = targetColumns.map((c) => columns.indexOf(c.name));
+      const shapes = targetColumns.map((c) => c.shape);
+      const needed = memoryFor(rows.reduce((sum, row) => sum + rowBytes(row), 0));
+      if (needed > state.memoryMb) {
+        await connection.run(`SET memory_limit = '${needed}MB'`);
+        state.memoryMb = needed;
+      }
       const appendRows = async (batch: readonly Row[], flushEachRow: boolean) => {
         const appender = await connection.createAppender(table.name, table.schema ?? null);
         try {
           for (const row of batch) {
-            for (const p of positions) {
+            for (let i = 0; i < positions.length; i++) {
+              const p = positions[i] as number;
               if (p < 0) appender.appendDefault();
-              else append(appender, row[p]);
+              else {
+                const value = row[p];
+                const shape = shapes[i];
+                append(appender, shape !== undefined && typeof value === 'string' ? shape(value) : value);
+              }
             }
             appender.endRow();
             if (flushEachRow) appender.flushSync();
@@ -129,12 +179,16 @@ function writer(connection: DuckDBConnection, columnsOf: (t: TableName) => Promi
         }
       };
       try {
-        await appendRows(rows, false);
+        try {
+          await appendRows(rows, false);
+        } catch (e) {
+          // DuckDB checks a foreign key against committed rows only, so a row that references an
+          // earlier row of the same batch (a self-reference) fails; row by row, it does not.
+          if (!(e instanceof Error && /foreign key/i.test(e.message))) throw e;
+          await appendRows(rows, true);
+        }
       } catch (e) {
-        // DuckDB checks a foreign key against committed rows only, so a row that references an
-        // earlier row of the same batch (a self-reference) fails; row by row, it does not.
-        if (!(e instanceof Error && /foreign key/i.test(e.message))) throw e;
-        await appendRows(rows, true);
+        throw failure(e, state, qname(table));
       }
     },
     async deleteKeys(table, key, keys) {
@@ -145,26 +199,39 @@ function writer(connection: DuckDBConnection, columnsOf: (t: TableName) => Promi
   };
 }
 
+/**
+ * A write's failure as a user can act on it: running out of memory is a coded error, and a
+ * database invalidated by an earlier fatal failure says what that failure was.
+ */
+function failure(e: unknown, state: TargetState, table: string): unknown {
+  const detail = firstLineOf(e);
+  if (/out of memory|could not allocate/i.test(detail)) return errors.cloneTargetOutOfMemory(state.name, table, detail, `${state.memoryMb}MB`).because(e);
+  if (/invalidated/i.test(detail) && state.fatal !== undefined) return new Error(`${state.fatal} (DuckDB then closed the database: ${detail})`, { cause: e });
+  state.fatal ??= detail;
+  return e;
+}
+
 async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise<RowTarget> {
   const handle = await openDuckdb(target, { create: true });
-  await handle.connection.run(MEMORY_LIMIT);
+  await startSession(handle.connection);
   const connections = [handle.connection];
   for (let i = 1; i < jobs; i++) connections.push(await handle.instance.connect());
   const main = handle.connection;
-  const known = new Map<string, readonly string[]>();
-  const columnsOf = async (t: TableName): Promise<readonly string[]> => {
+  const state: TargetState = { name: target.name, memoryMb: BASE_MEMORY_MB };
+  const known = new Map<string, readonly TargetColumn[]>();
+  const columnsOf = async (t: TableName): Promise<readonly TargetColumn[]> => {
     const id = qname(t);
     if (!known.has(id)) {
-      const rows = (await main.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE schema_name = ${quoteLiteral(t.schema ?? 'main')} AND table_name = ${quoteLiteral(t.name)} ORDER BY column_index`)).getRows();
-      known.set(id, rows.map((r) => String(r[0])));
+      const rows = (await main.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ${quoteLiteral(t.schema ?? 'main')} AND table_name = ${quoteLiteral(t.name)} ORDER BY column_index`)).getRows();
+      known.set(id, rows.map((r) => ({ name: String(r[0]), shape: shapeFor(String(r[1])) })));
     }
-    return known.get(id) as readonly string[];
+    return known.get(id) as readonly TargetColumn[];
   };
   return {
     foreignKeysAtCreate: true,
     keysAfterLoad: false,
     checksForeignKeys: true,
-    writers: connections.map((c) => writer(c, columnsOf)),
+    writers: connections.map((c) => writer(c, columnsOf, state)),
     count: (table) => count(main, table),
     async truncate(tables) {
       for (const t of tables) await main.run(`DELETE FROM ${qname(t)}`);

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, md5Sum, trimFraction, type CanonicalSql } from '../canonical-sql.js';
-import { fileIdentity, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { BATCH_BYTES, fileIdentity, rowBytes, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { parseDbUrl } from '../url.js';
 import { quoteIdent } from './compile.js';
 
@@ -41,16 +41,24 @@ function reader(db: Database): RowReader {
       // A table without a primary key is paged by its rowid, which is left out of the rows.
       const byRowid = (options.key ?? []).length === 0;
       const paged: ReadOptions = byRowid ? { ...options, key: ['rowid'], columns: [...options.columns, 'rowid'] } : options;
+      const budget = options.batchBytes ?? BATCH_BYTES;
       let after = options.after;
       for (;;) {
         const params: unknown[] = [];
         const sql = selectSql(name(table), { ...paged, after }, (n) => (n === 'rowid' ? n : quoteIdent(n)), (v) => (params.push(v), '?'), ` LIMIT ${options.batchRows}`);
-        const rows = db.prepare(sql).raw(true).all(...params) as Row[];
+        // Row by row, so that a batch of wide rows stops at the byte budget (the next page starts after its last key).
+        const rows: Row[] = [];
+        let bytes = 0;
+        for (const row of db.prepare(sql).raw(true).iterate(...params) as IterableIterator<Row>) {
+          rows.push(row);
+          bytes += rowBytes(row);
+          if (bytes >= budget) break;
+        }
         if (rows.length === 0) return;
         const last = rows[rows.length - 1] as Row;
         after = byRowid ? [last[last.length - 1]] : (paged.key ?? []).map((k) => last[options.columns.indexOf(k)]);
         yield byRowid ? rows.map((r) => r.slice(0, -1)) : rows;
-        if (rows.length < options.batchRows) return;
+        if (rows.length < options.batchRows && bytes < budget) return;
       }
     },
     async count(table, where) {
@@ -119,12 +127,23 @@ async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise
 
 const bindable = (value: unknown): unknown => (typeof value === 'boolean' ? (value ? 1 : 0) : value === undefined ? null : value);
 
-function writer(db: Database): RowWriter {
+/** Why SQLite would store a double as another value (NaN as NULL, -0 as 0); undefined when it keeps it. */
+const unfit = (value: number): string | undefined =>
+  Number.isNaN(value) ? 'SQLite stores NaN as NULL' : Object.is(value, -0) ? 'SQLite stores -0 as 0' : undefined;
+
+function writer(db: Database, targetName: string): RowWriter {
   return {
     async write(table, columns, rows) {
       const insert = db.prepare(`INSERT INTO ${name(table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
       db.transaction(() => {
-        for (const row of rows) insert.run(...row.map(bindable));
+        for (const row of rows) {
+          for (let c = 0; c < row.length; c++) {
+            const v = row[c];
+            const why = typeof v === 'number' ? unfit(v) : undefined;
+            if (why !== undefined) throw errors.cloneValueUnfit(targetName, table.name, columns[c] as string, String(Object.is(v, -0) ? '-0' : v), why);
+          }
+          insert.run(...row.map(bindable));
+        }
       })();
     },
     async deleteKeys(table, key, keys) {
@@ -140,7 +159,7 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
   const db = await open(target, true);
   // Tables load in any order; the keys are declared but checked only by later writers.
   db.pragma('foreign_keys = OFF');
-  const one = writer(db);
+  const one = writer(db, target.name);
   return {
     foreignKeysAtCreate: true,
     keysAfterLoad: false,
