@@ -1,5 +1,5 @@
 // `redb clone` of large values and of huge batches, into each target engine: two REDB_BENCH_LARGE_MB
-// (default 50) MB bytea values from PostgreSQL, and REDB_BENCH_LARGE_ROWS rows (default 1 million) with
+// (default 50) MB bytea values (REDB_BENCH_LARGE_COUNT of them, default 2) from PostgreSQL, and REDB_BENCH_LARGE_ROWS rows (default 1 million) with
 // --batch-rows 1000000. For each: wall time, peak memory (maximum resident set, from /usr/bin/time -v)
 // and the outcome (ok, or the error code). REDB_BENCH_CLI runs another build of redb's CLI, to compare
 // a change with the tree before it. REDB_BENCH_LARGE_TARGETS picks targets (sqlite,duckdb,mysql,postgres).
@@ -14,6 +14,9 @@ import { machine } from './lib.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = process.env.REDB_BENCH_CLI ?? join(root, 'dist', 'cli.js');
 const MB = Number(process.env.REDB_BENCH_LARGE_MB ?? 50);
+const COUNT = Number(process.env.REDB_BENCH_LARGE_COUNT ?? 2);
+// A run past this is stopped (the figure is then its time so far): a stalled clone holds a server backend.
+const TIMEOUT_S = Number(process.env.REDB_BENCH_TIMEOUT ?? 900);
 const ROWS = Number(process.env.REDB_BENCH_LARGE_ROWS ?? 1_000_000);
 const TARGETS = (process.env.REDB_BENCH_LARGE_TARGETS ?? 'sqlite,duckdb,mysql,postgres').split(',');
 
@@ -46,10 +49,10 @@ const mysql = (url, sql) => {
 /** Wall time, peak resident memory and outcome of one clone (it may fail: the outcome is the figure). */
 function measure(args, cwd) {
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-v', 'timeout', '-s', 'KILL', String(TIMEOUT_S), process.execPath, cli, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
   const s = Number(process.hrtime.bigint() - start) / 1e9;
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN);
-  const outcome = r.status === 0 ? 'ok' : (/error\[([A-Z_]+)\]/.exec(r.stderr)?.[1] ?? `exit ${r.status}: ${r.stderr.split('\n').find((l) => l.trim() !== '') ?? ''}`);
+  const outcome = r.status === 137 ? `stopped after ${TIMEOUT_S} s` : r.status === 0 ? 'ok' : (/error\[([A-Z_]+)\]/.exec(r.stderr)?.[1] ?? `exit ${r.status}: ${r.stderr.split('\n').find((l) => l.trim() !== '') ?? ''}`);
   return { s, mb: kb / 1024, outcome };
 }
 
@@ -77,13 +80,13 @@ export function run() {
     let t = Date.now();
     // Random bytes (md5 of random numbers) do not compress, so TOAST keeps every byte.
     psql(src, `CREATE TABLE blobs (id integer PRIMARY KEY, b bytea); ALTER TABLE blobs ALTER b SET STORAGE EXTERNAL;
-      INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || g), ''), 'hex') FROM generate_series(1, ${MB} * 65536) g) FROM generate_series(1, 2) i`);
+      INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || g), ''), 'hex') FROM generate_series(1, ${MB} * 65536) g) FROM generate_series(1, ${COUNT}) i`);
     psql(src, `CREATE TABLE events (id bigint PRIMARY KEY, account integer NOT NULL, kind varchar(16) NOT NULL, amount numeric(12,2), at timestamp NOT NULL, note text);
       INSERT INTO events SELECT i, i % 10007, (ARRAY['view','click','buy','refund'])[1 + i % 4], (i % 100000) / 100.0, timestamp '2024-01-01' + i * interval '1 second', 'note ' || i FROM generate_series(1, ${ROWS}) i`);
     psql(src, 'VACUUM ANALYZE events');
     console.log(`PostgreSQL source loaded in ${((Date.now() - t) / 1000).toFixed(0)} s`);
 
-    console.log(`\nPostgreSQL → each target: 2 × ${MB} MB bytea`);
+    console.log(`\nPostgreSQL → each target: ${COUNT} × ${MB} MB bytea`);
     for (const name of TARGETS) {
       targets[name].reset();
       line(name, measure(['clone', envUrl(src), targets[name].url, '--tables', 'blobs', '--yes', '--allow', 'lossy', '--json'], dir));

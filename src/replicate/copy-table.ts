@@ -27,8 +27,10 @@ function converter(pair: TablePair, options: CopyOptions): (row: Row) => Row {
   const { mask } = options;
   if (options.sourceEngine === options.targetEngine && mask === undefined) return (row) => row;
   const decode = pair.columns.map((c) => decoder(options.sourceEngine, c.source.type));
-  // A portable value is already what a column of its own kind takes (masks keep the kind).
-  const coerce = pair.columns.map((c) => (c.source.type.kind === c.target.type.kind ? undefined : coercer(c.target.type)));
+  // A portable value is already what a column of its own kind takes (masks keep the kind), but
+  // for a double going into a 32-bit float: rounded here once, never twice (through its digits).
+  const narrows = (c: TablePair['columns'][number]) => c.target.type.kind === 'float' && c.target.type.bits === 32 && c.source.type.kind === 'float' && c.source.type.bits === 64;
+  const coerce = pair.columns.map((c) => (c.source.type.kind === c.target.type.kind && !narrows(c) ? undefined : coercer(c.target.type)));
   return (row) => {
     for (let i = 0; i < row.length; i++) row[i] = (decode[i] as (v: unknown) => unknown)(row[i]);
     mask?.(row);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CanonicalForm } from '../adapters/canonical-sql.js';
 import type { ColumnType } from '../unified/index.js';
 import { canonicalJson } from './json-text.js';
@@ -20,7 +21,7 @@ import { coercer, floatText, plainDecimal, timestampText } from './values.js';
  *              an offset converted to UTC (every session redb opens runs in UTC)
  *   json       the document with object keys sorted, spaces dropped and numbers as exact decimals
  *              (jsonb and MySQL reorder keys and respell numbers; no digit is lost: json-text.ts)
- *   binary     lowercase hex
+ *   binary     the md5 of the bytes, in lowercase hex (as the servers write it: canonical-sql.ts)
  *   uuid       lowercase
  *   others     the text as read (interval, network, bit, arrays, user types: exact within an engine)
  * NULL is a marker no text can equal. Two columns of different kinds compare as the wider one
@@ -91,7 +92,7 @@ const canonical: Readonly<Partial<Record<Kind, (v: unknown, type: ColumnType) =>
   float: (v) => (typeof v === 'number' ? floatText(v) : String(v)),
   timestamp: (v) => timestampText(v),
   json: (v) => canonicalJson(String(v)),
-  binary: (v) => (Buffer.isBuffer(v) ? v.toString('hex') : String(v)),
+  binary: (v) => (Buffer.isBuffer(v) ? createHash('md5').update(v).digest('hex') : String(v)),
   uuid: (v) => String(v).toLowerCase(),
 };
 

@@ -73,13 +73,19 @@ export function sqliteQuery<T>(file: string, sql: string): T[] {
   }
 }
 
-/** `redb ...` as a child process that does not block the test's event loop (cases run side by side). */
-export function redbAsync(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+/**
+ * `redb ...` as a child process that does not block the test's event loop (cases run side by side).
+ * It is killed after `timeoutMs`: a stalled clone must not outlive its test (its server session
+ * would hold up the scratch database's drop).
+ */
+export function redbAsync(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 280_000): Promise<CliResult> {
   return new Promise((resolveRun) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd,
       env: { ...process.env, NO_COLOR: '1', REDB_DEBUG: '', ...PASSWORD_ENV, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
     });
     let stdout = '';
     let stderr = '';

@@ -3,8 +3,9 @@ import { errors, firstLineOf } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql } from '../canonical-sql.js';
-import { BATCH_BYTES, batched, fileIdentity, rowBytes, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { BATCH_BYTES, batched, fileIdentity, rowBytes, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName, type ReadOptions } from '../rows.js';
 import { duckdbFile, MEMORY, openDuckdb } from './connect.js';
+import { BASE_MEMORY_MB, isOutOfMemory, MemoryLimit, reading, renew } from './memory.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /**
@@ -34,12 +35,34 @@ function literal(value: unknown): string {
   return quoteLiteral(String(value));
 }
 
-async function* rowsOf(connection: DuckDBConnection, sql: string): AsyncGenerator<Row> {
-  const result = await connection.stream(sql);
+/**
+ * The rows of a bounded read. When DuckDB runs out of memory (a value larger than the limit), the
+ * limit is raised and the read goes on from the last row given: after its key, or past as many rows.
+ */
+async function* rowsOf(connection: DuckDBConnection, memory: MemoryLimit, table: TableName, options: ReadOptions): AsyncGenerator<Row> {
+  const key = (options.key ?? []).map((k) => options.columns.indexOf(k));
+  const keyed = key.length > 0 && key.every((i) => i >= 0) && options.anyOrder !== true;
+  let after = options.after;
+  let given = 0;
   for (;;) {
-    const chunk = await result.fetchChunk();
-    if (chunk === null || chunk.rowCount === 0) return;
-    for (const row of chunk.getRows()) yield row.map(plain);
+    const sql = selectSql(qname(table), { ...options, after }, quoteIdent, literal, !keyed && given > 0 ? ` OFFSET ${given}` : '');
+    try {
+      const result = await connection.stream(sql);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) return;
+        for (const values of chunk.getRows()) {
+          const row = values.map(plain);
+          if (keyed) after = key.map((i) => row[i]);
+          given++;
+          yield row;
+        }
+      }
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e;
+      await renew(connection);
+      if (!(await memory.raise())) throw e;
+    }
   }
 }
 
@@ -57,6 +80,7 @@ const CANONICAL: CanonicalSql = {
   decimal: (x, type) => trimFraction(`CAST(${x} AS VARCHAR)`, fractionDigits(type), { hasPoint: (t) => `contains(${t}, '.')`, rtrim: (t, c) => `rtrim(${t}, '${c}')` }),
   boolean: (x, yes, no) => `CASE WHEN ${x} THEN '${yes}' WHEN NOT ${x} THEN '${no}' END`,
   hex: (x) => `lower(hex(${x}))`,
+  digest: (x) => `md5(${x})`,
   lower: (x) => `lower(${x})`,
   date: (x) => `CAST(${x} AS VARCHAR)`,
   time: (x, type) => (type.kind === 'time' && type.tz ? undefined : `CAST(${x} AS VARCHAR)`),
@@ -64,10 +88,10 @@ const CANONICAL: CanonicalSql = {
   row: (values) => (values.length === 0 ? "''" : `concat(${values.map((v) => `coalesce(chr(2) || ${v}, chr(1))`).join(', ')})`),
 };
 
-function reader(connection: DuckDBConnection): RowReader {
+function reader(connection: DuckDBConnection, memory: MemoryLimit): RowReader {
   return {
-    readBatches: (table, options) => batched(rowsOf(connection, selectSql(qname(table), options, quoteIdent, literal)), options.batchRows, options.batchBytes ?? BATCH_BYTES),
-    count: (table, where) => count(connection, table, where),
+    readBatches: (table, options) => batched(rowsOf(connection, memory, table, options), options.batchRows, options.batchBytes ?? BATCH_BYTES),
+    count: (table, where) => reading(connection, memory, () => count(connection, table, where)),
     quote: quoteIdent,
     async probe(table, where) {
       await connection.run(`SELECT 1 FROM ${qname(table)} WHERE (${where}) LIMIT 0`);
@@ -76,38 +100,31 @@ function reader(connection: DuckDBConnection): RowReader {
       const text = canonicalRow(CANONICAL, columns, quoteIdent);
       if (text === undefined) return undefined;
       const sql = `SELECT count(*), CAST(coalesce(sum(CAST('0x' || left(md5(${text}), 15) AS BIGINT)), 0) AS VARCHAR) FROM ${qname(table)}${where === undefined ? '' : ` WHERE (${where})`}`;
-      const row = (await connection.runAndReadAll(sql)).getRows()[0];
+      const row = (await reading(connection, memory, () => connection.runAndReadAll(sql))).getRows()[0];
       return { rows: Number(row?.[0] ?? 0), checksum: String(row?.[1] ?? '0') };
     },
   };
 }
 
 /**
- * DuckDB would otherwise cache up to 80% of the machine's memory; a copy streams through, so a small
- * buffer pool and frequent checkpoints keep the process smaller (DuckDB spills to the file instead).
- * A batch must fit in memory two or three times over as it is appended and committed (a 50 MB value
- * needs over 100 MB): the writers raise the limit before a batch that needs more (memoryFor).
- * Sessions run in UTC, so instants read and written as text need no zone arithmetic.
+ * A small memory limit (memory.ts) and frequent checkpoints keep a copy's process small. Sessions
+ * run in UTC, so instants read and written as text need no zone arithmetic; the zone needs DuckDB's
+ * ICU extension, without which instants have no zone to convert.
  */
-const BASE_MEMORY_MB = 64;
-const SESSION = `SET memory_limit = '${BASE_MEMORY_MB}MB'; SET wal_autocheckpoint = '4MB'`;
-/** The limit a batch of this many bytes needs, in MB. */
-const memoryFor = (bytes: number): number => Math.max(BASE_MEMORY_MB, Math.ceil((3 * bytes) / (1 << 20)) + 32);
-
-/** The session's settings; the zone needs DuckDB's ICU extension, without which instants have no zone to convert. */
-async function startSession(connection: DuckDBConnection): Promise<void> {
-  await connection.run(SESSION);
+async function startSession(connection: DuckDBConnection): Promise<MemoryLimit> {
+  await connection.run(`SET memory_limit = '${BASE_MEMORY_MB}MB'; SET wal_autocheckpoint = '4MB'`);
   await connection.run("SET TimeZone = 'UTC'").catch(() => undefined);
+  return new MemoryLimit(connection);
 }
 
 async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise<RowSource> {
   const handle = await openDuckdb(target);
-  await startSession(handle.connection);
+  const memory = await startSession(handle.connection);
   const connections = [handle.connection];
   for (let i = 1; i < jobs; i++) connections.push(await handle.instance.connect());
   for (const c of connections) await c.run('BEGIN TRANSACTION');
   return {
-    readers: connections.map(reader),
+    readers: connections.map((c) => reader(c, memory)),
     close: async () => {
       for (const c of connections.slice(1)) c.closeSync();
       handle.close();
@@ -141,7 +158,7 @@ const shapeFor = (dataType: string): TargetColumn['shape'] => (dataType === 'DAT
 /** What the writers of one target share: the memory limit they raise, and the first fatal failure (later ones only say the database was invalidated). */
 interface TargetState {
   readonly name: string;
-  memoryMb: number;
+  readonly memory: MemoryLimit;
   fatal?: string | undefined;
 }
 
@@ -152,11 +169,7 @@ function writer(connection: DuckDBConnection, columnsOf: (t: TableName) => Promi
       const targetColumns = await columnsOf(table);
       const positions = targetColumns.map((c) => columns.indexOf(c.name));
       const shapes = targetColumns.map((c) => c.shape);
-      const needed = memoryFor(rows.reduce((sum, row) => sum + rowBytes(row), 0));
-      if (needed > state.memoryMb) {
-        await connection.run(`SET memory_limit = '${needed}MB'`);
-        state.memoryMb = needed;
-      }
+      await state.memory.forBatch(rows.reduce((sum, row) => sum + rowBytes(row), 0));
       const appendRows = async (batch: readonly Row[], flushEachRow: boolean) => {
         const appender = await connection.createAppender(table.name, table.schema ?? null);
         try {
@@ -205,7 +218,7 @@ function writer(connection: DuckDBConnection, columnsOf: (t: TableName) => Promi
  */
 function failure(e: unknown, state: TargetState, table: string): unknown {
   const detail = firstLineOf(e);
-  if (/out of memory|could not allocate/i.test(detail)) return errors.cloneTargetOutOfMemory(state.name, table, detail, `${state.memoryMb}MB`).because(e);
+  if (isOutOfMemory(e)) return errors.cloneTargetOutOfMemory(state.name, table, detail, `${state.memory.mb}MB`).because(e);
   if (/invalidated/i.test(detail) && state.fatal !== undefined) return new Error(`${state.fatal} (DuckDB then closed the database: ${detail})`, { cause: e });
   state.fatal ??= detail;
   return e;
@@ -213,11 +226,11 @@ function failure(e: unknown, state: TargetState, table: string): unknown {
 
 async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise<RowTarget> {
   const handle = await openDuckdb(target, { create: true });
-  await startSession(handle.connection);
+  const memory = await startSession(handle.connection);
   const connections = [handle.connection];
   for (let i = 1; i < jobs; i++) connections.push(await handle.instance.connect());
   const main = handle.connection;
-  const state: TargetState = { name: target.name, memoryMb: BASE_MEMORY_MB };
+  const state: TargetState = { name: target.name, memory };
   const known = new Map<string, readonly TargetColumn[]>();
   const columnsOf = async (t: TableName): Promise<readonly TargetColumn[]> => {
     const id = qname(t);

@@ -64,6 +64,7 @@ const CANONICAL: CanonicalSql = {
   decimal: trimmed,
   boolean: (x, yes, no) => `CASE WHEN ${x} <> 0 THEN '${yes}' WHEN ${x} = 0 THEN '${no}' END`,
   hex: (x) => `LOWER(HEX(${x}))`,
+  digest: (x) => `MD5(${x})`,
   lower: (x) => `LOWER(${x})`,
   date: (x) => x,
   time: trimmed,

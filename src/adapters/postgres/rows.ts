@@ -30,6 +30,7 @@ const CANONICAL: CanonicalSql = {
   decimal: (x, type) => trimFraction(`${x}::text`, fractionDigits(type), { hasPoint: (t) => `strpos(${t}, '.') > 0`, rtrim: (t, c) => `rtrim(${t}, '${c}')` }),
   boolean: (x, yes, no) => `CASE WHEN ${x} THEN '${yes}' WHEN NOT ${x} THEN '${no}' END`,
   hex: (x) => `encode(${x}, 'hex')`,
+  digest: (x) => `md5(${x})`,
   lower: (x) => `lower(${x})`,
   date: (x) => `left(${x}::text, 10)`,
   time: (x, type) => (type.kind === 'time' && type.tz ? `${x}::time::text` : `${x}::text`),

@@ -91,6 +91,7 @@ const CANONICAL: CanonicalSql = {
   boolean: (x, yes, no) => `CASE WHEN ${x} THEN '${yes}' WHEN NOT ${x} THEN '${no}' END`,
   // hex(NULL) is an empty text, as is hex(X''): NULL has to stay NULL.
   hex: (x) => `CASE WHEN ${x} IS NOT NULL THEN lower(hex(${x})) END`,
+  digest: (x) => `redb_md5(${x})`,
   lower: (x) => `lower(${x})`,
   date: (x) => `substr(CAST(${x} AS TEXT), 1, 10)`,
   time: (x) => trimmed(`CAST(${x} AS TEXT)`),
@@ -98,8 +99,11 @@ const CANONICAL: CanonicalSql = {
   row: (values) => (values.length === 0 ? "''" : values.map((v) => `coalesce(char(2) || ${v}, char(1))`).join(' || ')),
 };
 
-/** SQLite has no md5: the sum of canonical-sql.ts is an aggregate written in JavaScript. */
+/** SQLite has no md5: the sum of canonical-sql.ts is an aggregate written in JavaScript, and the digest of bytes a function. */
 function addMd5Sum(db: Database): void {
+  db.function('redb_md5', { deterministic: true }, (value: unknown) =>
+    value === null ? null : hash('md5', Buffer.isBuffer(value) ? value : Buffer.from(String(value)), 'hex'),
+  );
   type Sum = ReturnType<typeof md5Sum>;
   db.aggregate<Sum>('redb_md5_sum', {
     start: () => md5Sum((text) => hash('md5', text)),

@@ -1,0 +1,68 @@
+import { totalmem } from 'node:os';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { firstLineOf } from '../../errors.js';
+
+/**
+ * DuckDB's memory limit for a copy. Left alone, DuckDB caches up to 80% of the machine's memory;
+ * a copy streams through, so the limit starts small (DuckDB spills to the file instead) and is
+ * raised when values need more: a batch is held two or three times over as it is appended and
+ * committed, and one value read needs twice its size (a 50 MB value, over 100 MB). The limit is
+ * the instance's, shared by its connections.
+ */
+export const BASE_MEMORY_MB = 64;
+/** DuckDB's own default: past it, the machine cannot give more. */
+const CEILING_MB = Math.floor((totalmem() * 0.8) / (1 << 20));
+
+export const isOutOfMemory = (e: unknown): boolean => /out of memory|could not allocate/i.test(firstLineOf(e));
+
+export class MemoryLimit {
+  private current = BASE_MEMORY_MB;
+
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  get mb(): number {
+    return this.current;
+  }
+
+  async atLeast(mb: number): Promise<void> {
+    const wanted = Math.min(CEILING_MB, Math.ceil(mb));
+    if (wanted <= this.current) return;
+    await this.connection.run(`SET memory_limit = '${wanted}MB'`);
+    this.current = wanted;
+  }
+
+  /** Room for a batch of this many bytes to be appended and committed. */
+  forBatch(bytes: number): Promise<void> {
+    return this.atLeast((3 * bytes) / (1 << 20) + 32);
+  }
+
+  /** More room after running out; false when there is no more to give. */
+  async raise(): Promise<boolean> {
+    if (this.current >= CEILING_MB) return false;
+    await this.atLeast(this.current * 4);
+    return true;
+  }
+}
+
+/**
+ * Run a read in a reader's snapshot transaction, raising the limit and running it again when
+ * DuckDB runs out of memory. The failed statement ends the transaction; the file is open in this
+ * process only, so a new one sees the same rows.
+ */
+export async function reading<T>(connection: DuckDBConnection, memory: MemoryLimit, read: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await read();
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e;
+      await renew(connection);
+      if (!(await memory.raise())) throw e;
+    }
+  }
+}
+
+/** A new snapshot transaction after a failed one. */
+export async function renew(connection: DuckDBConnection): Promise<void> {
+  await connection.run('ROLLBACK').catch(() => undefined);
+  await connection.run('BEGIN TRANSACTION');
+}
