@@ -7,7 +7,8 @@ import { firstLineOf } from '../../errors.js';
  * a copy streams through, so the limit starts small (DuckDB spills to the file instead) and is
  * raised when values need more: a batch is held two or three times over as it is appended and
  * committed, and one value read needs twice its size (a 50 MB value, over 100 MB). The limit is
- * the instance's, shared by its connections.
+ * the instance's, shared by its connections; each sets it through its own (a connection runs one
+ * statement at a time).
  */
 export const BASE_MEMORY_MB = 64;
 /** DuckDB's own default: past it, the machine cannot give more. */
@@ -18,28 +19,26 @@ export const isOutOfMemory = (e: unknown): boolean => /out of memory|could not a
 export class MemoryLimit {
   private current = BASE_MEMORY_MB;
 
-  constructor(private readonly connection: DuckDBConnection) {}
-
   get mb(): number {
     return this.current;
   }
 
-  async atLeast(mb: number): Promise<void> {
+  async atLeast(connection: DuckDBConnection, mb: number): Promise<void> {
     const wanted = Math.min(CEILING_MB, Math.ceil(mb));
     if (wanted <= this.current) return;
-    await this.connection.run(`SET memory_limit = '${wanted}MB'`);
     this.current = wanted;
+    await connection.run(`SET memory_limit = '${wanted}MB'`);
   }
 
   /** Room for a batch of this many bytes to be appended and committed. */
-  forBatch(bytes: number): Promise<void> {
-    return this.atLeast((3 * bytes) / (1 << 20) + 32);
+  forBatch(connection: DuckDBConnection, bytes: number): Promise<void> {
+    return this.atLeast(connection, (3 * bytes) / (1 << 20) + 32);
   }
 
   /** More room after running out; false when there is no more to give. */
-  async raise(): Promise<boolean> {
+  async raise(connection: DuckDBConnection): Promise<boolean> {
     if (this.current >= CEILING_MB) return false;
-    await this.atLeast(this.current * 4);
+    await this.atLeast(connection, this.current * 4);
     return true;
   }
 }
@@ -56,7 +55,7 @@ export async function reading<T>(connection: DuckDBConnection, memory: MemoryLim
     } catch (e) {
       if (!isOutOfMemory(e)) throw e;
       await renew(connection);
-      if (!(await memory.raise())) throw e;
+      if (!(await memory.raise(connection))) throw e;
     }
   }
 }

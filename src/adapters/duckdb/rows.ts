@@ -4,7 +4,7 @@ import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql } from '../canonical-sql.js';
 import { BATCH_BYTES, batched, fileIdentity, rowBytes, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName, type ReadOptions } from '../rows.js';
-import { duckdbFile, MEMORY, openDuckdb } from './connect.js';
+import { duckdbFile, MEMORY, openDuckdb, type DuckdbHandle } from './connect.js';
 import { BASE_MEMORY_MB, isOutOfMemory, MemoryLimit, reading, renew } from './memory.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -61,7 +61,7 @@ async function* rowsOf(connection: DuckDBConnection, memory: MemoryLimit, table:
     } catch (e) {
       if (!isOutOfMemory(e)) throw e;
       await renew(connection);
-      if (!(await memory.raise())) throw e;
+      if (!(await memory.raise(connection))) throw e;
     }
   }
 }
@@ -107,26 +107,34 @@ function reader(connection: DuckDBConnection, memory: MemoryLimit): RowReader {
 }
 
 /**
- * A small memory limit (memory.ts) and frequent checkpoints keep a copy's process small. Sessions
- * run in UTC, so instants read and written as text need no zone arithmetic; the zone needs DuckDB's
- * ICU extension, without which instants have no zone to convert.
+ * A small memory limit (memory.ts) and frequent checkpoints keep a copy's process small; both are
+ * the instance's settings.
  */
-async function startSession(connection: DuckDBConnection): Promise<MemoryLimit> {
+async function startInstance(connection: DuckDBConnection): Promise<MemoryLimit> {
   await connection.run(`SET memory_limit = '${BASE_MEMORY_MB}MB'; SET wal_autocheckpoint = '4MB'`);
-  await connection.run("SET TimeZone = 'UTC'").catch(() => undefined);
-  return new MemoryLimit(connection);
+  return new MemoryLimit();
+}
+
+/**
+ * Connections run in UTC, so instants read and written as text need no zone arithmetic. The zone
+ * is each connection's own, and needs DuckDB's ICU extension, without which instants have no zone.
+ */
+async function connections(handle: DuckdbHandle, jobs: number): Promise<DuckDBConnection[]> {
+  const all = [handle.connection];
+  for (let i = 1; i < jobs; i++) all.push(await handle.instance.connect());
+  for (const c of all) await c.run("SET TimeZone = 'UTC'").catch(() => undefined);
+  return all;
 }
 
 async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise<RowSource> {
   const handle = await openDuckdb(target);
-  const memory = await startSession(handle.connection);
-  const connections = [handle.connection];
-  for (let i = 1; i < jobs; i++) connections.push(await handle.instance.connect());
-  for (const c of connections) await c.run('BEGIN TRANSACTION');
+  const memory = await startInstance(handle.connection);
+  const readers = await connections(handle, jobs);
+  for (const c of readers) await c.run('BEGIN TRANSACTION');
   return {
-    readers: connections.map((c) => reader(c, memory)),
+    readers: readers.map((c) => reader(c, memory)),
     close: async () => {
-      for (const c of connections.slice(1)) c.closeSync();
+      for (const c of readers.slice(1)) c.closeSync();
       handle.close();
     },
   };
@@ -162,14 +170,14 @@ interface TargetState {
   fatal?: string | undefined;
 }
 
-function writer(connection: DuckDBConnection, columnsOf: (t: TableName) => Promise<readonly TargetColumn[]>, state: TargetState): RowWriter {
+function writer(connection: DuckDBConnection, columnsOf: (t: TableName, via: DuckDBConnection) => Promise<readonly TargetColumn[]>, state: TargetState): RowWriter {
   return {
     async write(table, columns, rows) {
       // The appender fills every column in table order; the ones not copied take their default.
-      const targetColumns = await columnsOf(table);
+      const targetColumns = await columnsOf(table, connection);
       const positions = targetColumns.map((c) => columns.indexOf(c.name));
       const shapes = targetColumns.map((c) => c.shape);
-      await state.memory.forBatch(rows.reduce((sum, row) => sum + rowBytes(row), 0));
+      await state.memory.forBatch(connection, rows.reduce((sum, row) => sum + rowBytes(row), 0));
       const appendRows = async (batch: readonly Row[], flushEachRow: boolean) => {
         const appender = await connection.createAppender(table.name, table.schema ?? null);
         try {
@@ -226,16 +234,17 @@ function failure(e: unknown, state: TargetState, table: string): unknown {
 
 async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise<RowTarget> {
   const handle = await openDuckdb(target, { create: true });
-  const memory = await startSession(handle.connection);
-  const connections = [handle.connection];
-  for (let i = 1; i < jobs; i++) connections.push(await handle.instance.connect());
-  const main = handle.connection;
+  const memory = await startInstance(handle.connection);
+  const writing = await connections(handle, jobs);
+  // Counts and table finishing run beside the writers (a table is finished while others load): a connection of their own.
+  const main = await handle.instance.connect();
   const state: TargetState = { name: target.name, memory };
   const known = new Map<string, readonly TargetColumn[]>();
-  const columnsOf = async (t: TableName): Promise<readonly TargetColumn[]> => {
+  // Looked up through the asking writer's connection: a connection runs one statement at a time.
+  const columnsOf = async (t: TableName, via: DuckDBConnection): Promise<readonly TargetColumn[]> => {
     const id = qname(t);
     if (!known.has(id)) {
-      const rows = (await main.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ${quoteLiteral(t.schema ?? 'main')} AND table_name = ${quoteLiteral(t.name)} ORDER BY column_index`)).getRows();
+      const rows = (await via.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ${quoteLiteral(t.schema ?? 'main')} AND table_name = ${quoteLiteral(t.name)} ORDER BY column_index`)).getRows();
       known.set(id, rows.map((r) => ({ name: String(r[0]), shape: shapeFor(String(r[1])) })));
     }
     return known.get(id) as readonly TargetColumn[];
@@ -244,7 +253,7 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
     foreignKeysAtCreate: true,
     keysAfterLoad: false,
     checksForeignKeys: true,
-    writers: connections.map((c) => writer(c, columnsOf, state)),
+    writers: writing.map((c) => writer(c, columnsOf, state)),
     count: (table) => count(main, table),
     async truncate(tables) {
       for (const t of tables) await main.run(`DELETE FROM ${qname(t)}`);
@@ -258,7 +267,8 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
       }
     },
     close: async () => {
-      for (const c of connections.slice(1)) c.closeSync();
+      main.closeSync();
+      for (const c of writing.slice(1)) c.closeSync();
       handle.close();
     },
   };
