@@ -286,3 +286,42 @@ export async function setFloat(engine: Engine, db: ScratchDb, table: string, id:
     }
   }
 }
+
+/** The ids of a table's rows, read with the engine's own driver. */
+export async function idsOf(engine: Engine, db: ScratchDb, table: string): Promise<number[]> {
+  if (engine === 'postgres') {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      return (await client.query<{ id: number }>(`SELECT id FROM ${table} ORDER BY id`)).rows.map((r) => Number(r.id));
+    } finally {
+      await client.end();
+    }
+  }
+  if (engine === 'mysql') {
+    const url = new URL(db.url);
+    const connection = await mysql.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: url.pathname.slice(1) });
+    try {
+      const [rows] = await connection.query(`SELECT id FROM ${table} ORDER BY id`);
+      return (rows as { id: number }[]).map((r) => Number(r.id));
+    } finally {
+      await connection.end();
+    }
+  }
+  if (engine === 'sqlite') {
+    const sqlite = new Sqlite(fileOf(db), { readonly: true });
+    try {
+      return (sqlite.prepare(`SELECT id FROM ${table} ORDER BY id`).all() as { id: number }[]).map((r) => Number(r.id));
+    } finally {
+      sqlite.close();
+    }
+  }
+  const instance = await DuckDBInstance.create(fileOf(db));
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(`SELECT id FROM ${await duckdbTable(connection, table)} ORDER BY id`)).getRows().map((r) => Number(r[0]));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}

@@ -9,6 +9,8 @@ import type { Row } from '../rows.js';
  */
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+/** Past this many bytes, a fill copies into a buffer of the size needed as the bytes arrive. */
+const LARGE = 1 << 20;
 
 /** A tuple parsed from `buf` at `at`: its values and where it ends; or how many bytes from `at` are needed first; or the end. */
 type Parsed = { readonly row: Row; readonly end: number } | { readonly need: number } | 'trailer';
@@ -43,17 +45,47 @@ export async function* copyBinaryRows(stream: AsyncIterable<Buffer>, binary: rea
   let buf: Buffer = Buffer.alloc(0);
   let at = 0;
   let ended = false;
-  /** At least `n` bytes from `at` in `buf`, gathering chunks into one buffer; false when the stream ends first. */
+  /** Bytes read past what a large fill needed, to be used first by the next fill. */
+  let rest: Buffer | undefined;
+  const next = async (): Promise<Buffer | undefined> => {
+    if (rest !== undefined) {
+      const r = rest;
+      rest = undefined;
+      return r;
+    }
+    if (ended) return undefined;
+    const r = await chunks.next();
+    if (r.done === true) ended = true;
+    return r.done === true ? undefined : r.value;
+  };
+  /**
+   * At least `n` bytes from `at` in `buf`; false when the stream ends first. A large value's bytes
+   * are copied once into a buffer of its size as they arrive, rather than gathered and then joined
+   * (which would hold them twice).
+   */
   const fill = async (n: number): Promise<boolean> => {
+    if (n > LARGE) {
+      const out = Buffer.allocUnsafe(n);
+      let have = buf.copy(out, 0, at);
+      while (have < n) {
+        const chunk = await next();
+        if (chunk === undefined) break;
+        const used = Math.min(chunk.length, n - have);
+        chunk.copy(out, have, 0, used);
+        have += used;
+        if (used < chunk.length) rest = chunk.subarray(used);
+      }
+      buf = have === n ? out : out.subarray(0, have);
+      at = 0;
+      return have >= n;
+    }
     const parts: Buffer[] = [buf.subarray(at)];
     let have = parts[0]?.length ?? 0;
-    while (have < n && !ended) {
-      const next = await chunks.next();
-      if (next.done === true) ended = true;
-      else {
-        parts.push(next.value);
-        have += next.value.length;
-      }
+    while (have < n) {
+      const chunk = await next();
+      if (chunk === undefined) break;
+      parts.push(chunk);
+      have += chunk.length;
     }
     buf = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, have);
     at = 0;

@@ -61,8 +61,18 @@ function text(value: unknown): string {
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-const SPECIAL = /[\\\n\r\t]/;
-const escapeText = (t: string): string => (SPECIAL.test(t) ? t.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c] as string) : t);
+const SPECIAL = /[\\\n\r\t\0]/;
+
+/** Text with a NUL character, which no PostgreSQL text can hold (thrown where the value is escaped, caught where its column is known). */
+class NulInText extends Error {}
+
+const escapeText = (t: string): string =>
+  SPECIAL.test(t)
+    ? t.replace(/[\\\n\r\t\0]/g, (c) => {
+        if (c === '\0') throw new NulInText();
+        return ESCAPES[c] as string;
+      })
+    : t;
 /** A value as a field of COPY's text format: numbers need no escaping, text only where it has a special character. */
 function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
@@ -75,8 +85,8 @@ function copyField(value: unknown): string {
 /** Bytes past this size are written as hex a slice at a time, never as one text of twice their size. */
 const LARGE_BYTES = 1 << 20;
 
-/** Rows as COPY text, in pieces of at most 512 rows or one large value's slice. */
-function* copyText(rows: readonly Row[]): Generator<string> {
+/** Rows as COPY text, in pieces of at most 512 rows or one large value's slice; `unfit` says why a column's value cannot be written. */
+function* copyText(rows: readonly Row[], unfit: (column: number, value: string, reason: string) => Error): Generator<string> {
   let piece = '';
   let count = 0;
   for (const row of rows) {
@@ -84,7 +94,12 @@ function* copyText(rows: readonly Row[]): Generator<string> {
       if (c > 0) piece += '\t';
       const value = row[c];
       if (!Buffer.isBuffer(value) || value.length <= LARGE_BYTES) {
-        piece += copyField(value);
+        try {
+          piece += copyField(value);
+        } catch (e) {
+          if (e instanceof NulInText) throw unfit(c, 'text with a NUL character', 'PostgreSQL text cannot hold NUL (0x00)');
+          throw e;
+        }
         continue;
       }
       // COPY's text of bytea is `\\x` and hex digits, which need no escaping: sent in slices.
@@ -322,11 +337,12 @@ async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise
   return { readers: clients.map(reader), close };
 }
 
-function writer(client: Client): RowWriter {
+function writer(client: Client, targetName: string): RowWriter {
   return {
     async write(table, columns, rows) {
       const { from } = await import('pg-copy-streams');
-      await pipeline(Readable.from(copyText(rows)), client.query(from(`COPY ${qname(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`)));
+      const unfit = (c: number, value: string, reason: string) => errors.cloneValueUnfit(targetName, table.name, columns[c] as string, value, reason);
+      await pipeline(Readable.from(copyText(rows, unfit)), client.query(from(`COPY ${qname(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`)));
     },
     rawFormats: (table, columns) => rawFormats(client, table, columns),
     async writeRaw(table, columns, rows, format) {
@@ -361,7 +377,7 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
     foreignKeysAtCreate: false,
     keysAfterLoad: true,
     checksForeignKeys: false,
-    writers: clients.map(writer),
+    writers: clients.map((c) => writer(c, target.name)),
     async count(table) {
       const { rows } = await main.query<{ n: string }>(`SELECT count(*) AS n FROM ${qname(table)}`);
       return Number(rows[0]?.n ?? 0);
