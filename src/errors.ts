@@ -291,12 +291,12 @@ export const errors = {
   })),
   cloneValueUnfit: define('REDB_CLONE_VALUE_UNFIT', (target: string, table: string, column: string, value: string, reason: string) => ({
     message: `${table}.${column} holds ${value}, which ${target} cannot store: ${reason}; the batch holding it was not written`,
-    hint: 'change or leave out those rows in the source (--where), leave the table out (--tables), or copy into an engine that holds the value; --resume continues from the last committed batch',
+    hint: 'change those rows in the source or leave them out (--where), leave the table out (--tables), or copy into an engine that holds the value; then run the clone again (--resume inside a project continues from the last committed batch)',
     data: { target, table, column, value, reason },
   })),
   cloneValueTooLarge: define('REDB_CLONE_VALUE_TOO_LARGE', (target: string, table: string, column: string, bytes: number, limit: number, setting: string) => ({
     message: `a row of ${table} holds ${bytes} bytes in ${column}, more than ${target} takes in one statement (${setting} = ${limit}); the batch holding it was not written`,
-    hint: `raise ${setting} on the server (SET GLOBAL ${setting} = ${Math.min(2 ** 30, 2 ** Math.ceil(Math.log2(bytes + (1 << 20))))}, by an account that may, for new sessions; it cannot be raised per session) and run the same clone with --resume, or leave the table out (--tables)`,
+    hint: `raise ${setting} on the server (SET GLOBAL ${setting} = ${Math.min(2 ** 30, 2 ** Math.ceil(Math.log2(bytes + (1 << 20))))}, by an account that may; it takes effect for new sessions and cannot be raised per session) and run the clone again (--resume inside a project continues from the last committed batch), or leave the table out (--tables)`,
     data: { target, table, column, bytes, limit, setting },
   })),
   cloneTargetOutOfMemory: define('REDB_CLONE_TARGET_OUT_OF_MEMORY', (target: string, table: string, detail: string, limit: string) => ({
