@@ -164,6 +164,9 @@ export async function* batched(items: AsyncIterable<Row>, size: number, bytes = 
   if (batch.length > 0) yield batch;
 }
 
+/** A double as text that reads back as the same double: the shortest round-trip digits, and `-0` for negative zero. */
+export const floatText = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
+
 /** `WHERE` clauses bounding a keyset read; `param` renders the i-th bound value. */
 export function keyBounds(options: ReadOptions, quote: (name: string) => string, param: (value: unknown) => string): string[] {
   const key = options.key ?? [];

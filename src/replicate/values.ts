@@ -1,4 +1,7 @@
+import { floatText } from '../adapters/rows.js';
 import type { ColumnType, Engine } from '../unified/index.js';
+
+export { floatText };
 
 /**
  * The one place where values change representation between engines. A reader hands over what its
@@ -183,5 +186,3 @@ export function coercer(type: ColumnType): Decode {
   return nullable(decodeFor(type));
 }
 
-/** A double as text that reads back as the same double: the shortest round-trip digits, and `-0` for negative zero. */
-export const floatText = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));

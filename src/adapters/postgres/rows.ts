@@ -5,8 +5,7 @@ import { errors } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql, type Checksum } from '../canonical-sql.js';
-import { BATCH_BYTES, batched, keyBounds, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
-import { floatText } from '../../replicate/values.js';
+import { BATCH_BYTES, batched, floatText, keyBounds, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { copyBinaryRows } from './copy-binary.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
