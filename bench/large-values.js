@@ -1,6 +1,6 @@
 // `redb clone` of large values and of huge batches, into each target engine: two REDB_BENCH_LARGE_MB
 // (default 50) MB bytea values (REDB_BENCH_LARGE_COUNT of them, default 2) from PostgreSQL, and REDB_BENCH_LARGE_ROWS rows (default 1 million) with
-// --batch-rows 1000000. For each: wall time, peak memory (maximum resident set, from /usr/bin/time -v)
+// --batch-rows 1000000 (and, to compare, the default). For each: wall time, peak memory (maximum resident set, from /usr/bin/time -v)
 // and the outcome (ok, or the error code). REDB_BENCH_CLI runs another build of redb's CLI, to compare
 // a change with the tree before it. REDB_BENCH_LARGE_TARGETS picks targets (sqlite,duckdb,mysql,postgres).
 // Needs the test servers (scripts/test-servers.sh).
@@ -49,10 +49,10 @@ const mysql = (url, sql) => {
 /** Wall time, peak resident memory and outcome of one clone (it may fail: the outcome is the figure). */
 function measure(args, cwd) {
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-v', 'timeout', '-s', 'KILL', String(TIMEOUT_S), process.execPath, cli, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-v', 'timeout', '-k', '10', String(TIMEOUT_S), process.execPath, cli, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
   const s = Number(process.hrtime.bigint() - start) / 1e9;
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN);
-  const outcome = r.status === 137 ? `stopped after ${TIMEOUT_S} s` : r.status === 0 ? 'ok' : (/error\[([A-Z_]+)\]/.exec(r.stderr)?.[1] ?? `exit ${r.status}: ${r.stderr.split('\n').find((l) => l.trim() !== '') ?? ''}`);
+  const outcome = r.status === 124 || r.status === 137 ? `stopped after ${TIMEOUT_S} s` : r.status === 0 ? 'ok' : (/error\[([A-Z_]+)\]/.exec(r.stderr)?.[1] ?? `exit ${r.status}: ${r.stderr.split('\n').find((l) => l.trim() !== '') ?? ''}`);
   return { s, mb: kb / 1024, outcome };
 }
 
@@ -91,10 +91,12 @@ export function run() {
       targets[name].reset();
       line(name, measure(['clone', envUrl(src), targets[name].url, '--tables', 'blobs', '--yes', '--allow', 'lossy', '--json'], dir));
     }
-    console.log(`\nPostgreSQL → each target: ${ROWS} rows, --batch-rows 1000000`);
-    for (const name of TARGETS) {
-      targets[name].reset();
-      line(name, measure(['clone', envUrl(src), targets[name].url, '--tables', 'events', '--batch-rows', '1000000', '--yes', '--allow', 'lossy', '--json'], dir));
+    for (const batch of ['1000000', undefined]) {
+      console.log(`\nPostgreSQL → each target: ${ROWS} rows, ${batch === undefined ? 'default --batch-rows' : `--batch-rows ${batch}`}`);
+      for (const name of TARGETS) {
+        targets[name].reset();
+        line(name, measure(['clone', envUrl(src), targets[name].url, '--tables', 'events', ...(batch === undefined ? [] : ['--batch-rows', batch]), '--yes', '--allow', 'lossy', '--json'], dir));
+      }
     }
   } finally {
     spawnSync(pgBin('psql'), [pg, '-qc', 'DROP DATABASE IF EXISTS redb_bench_large_src WITH (FORCE)']);
