@@ -11,7 +11,7 @@ import { envUrl, redbAsync } from './helpers.js';
 
 /**
  * Values of tens of megabytes cross engines whole, in batches bounded by bytes: two 50 MB bytea
- * values from PostgreSQL into SQLite and DuckDB; 10 MB values into MariaDB, whose statements could
+ * values from PostgreSQL into SQLite and DuckDB, and eight of 16 MB into DuckDB; 10 MB values into MariaDB, whose statements could
  * not carry them as hex text; and a value larger than MariaDB's max_allowed_packet is refused with
  * a coded error naming the table, the column and the size, before anything of its batch is
  * written. Real PostgreSQL and MariaDB servers. Memory and time are measured in bench/large-values.js.
@@ -50,7 +50,8 @@ describe('large values stream between engines (real servers)', () => {
     await randomTable(source.url, 'blobs', 2, 50 << 20);
     await randomTable(source.url, 'mid', 2, 10 << 20);
     await randomTable(source.url, 'huge', 1, packet + (1 << 20));
-    for (const table of ['blobs', 'mid']) {
+    await randomTable(source.url, 'many', 8, 16 << 20);
+    for (const table of ['blobs', 'mid', 'many']) {
       digests[table] = (await pgQuery<{ id: number; bytes: number; md5: string }>(source.url, `SELECT id, octet_length(b) AS bytes, md5(b) AS md5 FROM ${table} ORDER BY id`)).map((r) => ({ ...r, bytes: Number(r.bytes) }));
     }
   }, 300_000);
@@ -80,6 +81,14 @@ describe('large values stream between engines (real servers)', () => {
     expect(r.code, r.stderr).toBe(0);
     const rows = await duckdbRows(file, 'SELECT id, octet_length(b) AS bytes, md5(b) AS md5 FROM public.blobs ORDER BY id');
     expect(rows.map((row) => ({ id: Number(row.id), bytes: Number(row.bytes), md5: row.md5 }))).toEqual(digests.blobs);
+  });
+
+  it.concurrent('eight 16 MB values reach DuckDB whole: the room for each grows by the large values before it', { timeout: 300_000 }, async () => {
+    const file = join(dir.path, 'many.duckdb');
+    const r = await clone(`duckdb:${file}`, '--tables', 'many');
+    expect(r.code, r.stderr).toBe(0);
+    const rows = await duckdbRows(file, 'SELECT id, octet_length(b) AS bytes, md5(b) AS md5 FROM public.many ORDER BY id');
+    expect(rows.map((row) => ({ id: Number(row.id), bytes: Number(row.bytes), md5: row.md5 }))).toEqual(digests.many);
   });
 
   it.concurrent('10 MB values reach MariaDB whole, though as hex text they would not fit one statement', { timeout: 300_000 }, async () => {

@@ -111,7 +111,7 @@ function reader(connection: DuckDBConnection, memory: MemoryLimit): RowReader {
  * the instance's settings.
  */
 async function startInstance(connection: DuckDBConnection): Promise<MemoryLimit> {
-  await connection.run(`SET memory_limit = '${BASE_MEMORY_MB}MB'; SET wal_autocheckpoint = '4MB'`);
+  await connection.run(`SET memory_limit = '${BASE_MEMORY_MB}MiB'; SET wal_autocheckpoint = '4MB'`);
   return new MemoryLimit();
 }
 
@@ -150,6 +150,9 @@ function append(appender: DuckDBAppender, value: unknown): void {
   else appender.appendVarchar(String(value));
 }
 
+/** DuckDB's storage block: a value past it is kept whole, apart from the table's blocks. */
+const BLOCK_BYTES = 256 << 10;
+
 /** A column of a target table, as the appender fills it. */
 interface TargetColumn {
   readonly name: string;
@@ -177,7 +180,14 @@ function writer(connection: DuckDBConnection, columnsOf: (t: TableName, via: Duc
       const targetColumns = await columnsOf(table, connection);
       const positions = targetColumns.map((c) => columns.indexOf(c.name));
       const shapes = targetColumns.map((c) => c.shape);
-      await state.memory.forBatch(connection, rows.reduce((sum, row) => sum + rowBytes(row), 0));
+      let bytes = 0;
+      let large = 0;
+      for (const row of rows) {
+        const b = rowBytes(row);
+        bytes += b;
+        if (b >= BLOCK_BYTES) large += b;
+      }
+      await state.memory.forBatch(connection, bytes, large);
       const appendRows = async (batch: readonly Row[], flushEachRow: boolean) => {
         const appender = await connection.createAppender(table.name, table.schema ?? null);
         try {
@@ -226,7 +236,7 @@ function writer(connection: DuckDBConnection, columnsOf: (t: TableName, via: Duc
  */
 function failure(e: unknown, state: TargetState, table: string): unknown {
   const detail = firstLineOf(e);
-  if (isOutOfMemory(e)) return errors.cloneTargetOutOfMemory(state.name, table, detail, `${state.memory.mb}MB`).because(e);
+  if (isOutOfMemory(e)) return errors.cloneTargetOutOfMemory(state.name, table, detail, `${state.memory.mb}MiB`).because(e);
   if (/invalidated/i.test(detail) && state.fatal !== undefined) return new Error(`${state.fatal} (DuckDB then closed the database: ${detail})`, { cause: e });
   state.fatal ??= detail;
   return e;
