@@ -4,6 +4,8 @@ const available = {
   'postgres-pull': () => import('./postgres-pull.js'),
   clone: () => import('./clone.js'),
   'large-values': () => import('./large-values.js'),
+  changes: () => import('./changes.js'),
+  trust: () => import('./trust.js'),
 };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length === 0 ? Object.keys(available) : wanted) {

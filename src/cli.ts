@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { RedbError } from './errors.js';
+import { RedbError, systemError } from './errors.js';
 import { processIo, type Io } from './commands/output.js';
 
 /**
@@ -29,6 +29,8 @@ function lazy(load: () => Promise<Handler>) {
     const params = args.slice(0, -1);
     const opts = params[params.length - 1] as { json?: boolean } | undefined;
     jsonMode = opts?.json === true;
+    // A command a killed writer left half-done is finished before anything reads the project.
+    await (await import('./ops/find-store.js')).finishInterrupted({ cwd: io.cwd, env: io.env });
     const handler = await load();
     exitCode = await (handler as (io: Io, ...a: unknown[]) => Promise<number>)(io, ...params);
   };
@@ -55,7 +57,8 @@ const db = program.command('db').description('manage database bindings (like git
 db.command('add')
   .description('bind a database URL to a name')
   .argument('<name>')
-  .argument('<url>', 'sqlite:<path>, duckdb:<path>, postgres://, mysql://, mongodb:// (passwords as ${VAR})')
+  .argument('<url>', 'sqlite:<path>, duckdb:<path>, postgres://, mysql://, mongodb:// (passwords as ${VAR} or ${secret:name})')
+  .option('--require-signed', 'migrate only commits verified by a trusted identity into it')
   .action(lazy(async () => (await import('./commands/db.js')).add));
 db.command('list')
   .description('list bound databases')
@@ -97,6 +100,9 @@ program
   .command('commit')
   .description('record the working tree as a commit')
   .requiredOption('-m, --message <message>', 'what changed and why')
+  .option('--allow-empty', 'commit even if the schema is the same as HEAD')
+  .option('-S, --gpg-sign', 'sign the commit (SSH signature for git, plus ML-DSA-65)')
+  .option('--no-gpg-sign', 'do not sign, even with commit.sign set')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/commit.js')).default));
 
@@ -106,8 +112,23 @@ program
   .argument('[ref]', 'where to start (default HEAD)')
   .option('-n, --max-count <n>', 'show at most n commits')
   .option('--oneline', 'one line per commit')
+  .option('--show-signature', "check each commit's signatures against the trust document")
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/log.js')).default));
+
+program
+  .command('verify-commit')
+  .description('check a commit: both signatures hold and the signer is trusted (exit 1 otherwise)')
+  .argument('<ref>')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/verify-commit.js')).default));
+
+program
+  .command('verify-tag')
+  .description('check an annotated tag the same way')
+  .argument('<name>')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/verify-commit.js')).tag));
 
 program
   .command('show')
@@ -140,6 +161,8 @@ program
   .argument('[name]')
   .argument('[ref]', 'what to tag (default HEAD)')
   .option('-d, --delete', 'delete the tag')
+  .option('-m, --message <message>', 'an annotated tag with this message')
+  .option('-s, --sign', 'an annotated tag, signed (SSH signature for git, plus ML-DSA-65)')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/tag.js')).default));
 
@@ -149,6 +172,8 @@ program
   .argument('[branch]')
   .option('-m, --message <message>', 'message of the merge commit')
   .option('--abort', 'give up a merge that stopped on conflicts')
+  .option('-S, --gpg-sign', 'sign the merge commit')
+  .option('--no-gpg-sign', 'do not sign, even with commit.sign set')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/merge.js')).default));
 
@@ -172,6 +197,7 @@ program
   .option('-y, --yes', 'do not ask for confirmation')
   .option('--online', 'PostgreSQL: build indexes CONCURRENTLY, add constraints NOT VALID then VALIDATE, under a lock_timeout')
   .option('--no-shadow', 'do not rehearse the plan on a shadow database first')
+  .option('--wait <seconds>', 'how long to wait for another migrate of the database to finish (default 60)')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/migrate.js')).default));
 
@@ -197,7 +223,7 @@ const mcp = program
   .description('MCP server for coding assistants: stdio by default, or streamable HTTP with --http')
   .option('--http <port>', 'serve streamable HTTP at http://<host>:<port>/mcp, bearer tokens required')
   .option('--host <host>', 'address to bind with --http', '127.0.0.1')
-  .option('--policy <file>', 'masking policy for query results (default: the one named in .redb/mcp.yaml)')
+  .option('--policy <file>', 'masking policy: what query may not read and sample_rows masks (default: the one named in .redb/mcp.yaml)')
   .action(lazy(async () => (await import('./commands/mcp.js')).serve));
 const mcpToken = mcp.command('token').description('bearer tokens of redb mcp --http');
 mcpToken
@@ -222,8 +248,10 @@ mcp
   .argument('<db>', 'a bound database')
   .option('--url <url>', 'a read-only URL you set up yourself (password as ${VAR})')
   .option('--role <name>', 'name of the login to create (default redb_mcp_<db>)')
+  .option('--policy <file>', 'masking policy whose masked and denied columns the login may not read (default: the one named in .redb/mcp.yaml)')
   .option('--json', 'machine-readable output')
-  .action(lazy(async () => (await import('./commands/mcp.js')).grant));
+  // `mcp` has a --policy of its own, which commander fills wherever the flag is written: merge them.
+  .action((db: string, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/mcp.js')).grant)(db, cmd.optsWithGlobals(), cmd));
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -254,11 +282,89 @@ program
   .argument('<dst>', 'a bound name or a database URL')
   .option('--tables <names>', 'only these tables (comma-separated)')
   .option('--where <table:condition>', 'compare only these source rows (as a clone with --where copied); repeatable', collect)
+  .option('--mask <policy>', 'the policy a masked copy was made with: source values are masked the same way, then compared')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/verify.js')).default));
 
-function report(error: unknown): number {
+program
+  .command('config')
+  .description('show or set a repository setting: commit.sign, user.name, user.email')
+  .argument('<key>')
+  .argument('[value]')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/config.js')).default));
+
+program
+  .command('id')
+  .description("this user's identity (created on first use): the id others trust, the SSH key git checks")
+  .option('--json', 'machine-readable output (the card `redb trust add --card` takes)')
+  .action(lazy(async () => (await import('./commands/id.js')).default));
+
+const trust = program.command('trust').description('the trust document: who signs for this repository, and who secrets are sealed to');
+trust
+  .command('add')
+  .description('add an identity (the first add starts the document, with yourself as admin)')
+  .argument('<name>')
+  .argument('<id>', 'a did:key id, as `redb id` prints it')
+  .option('--role <role>', 'admin or member (or any role the access policy names); repeatable', collect)
+  .option('--card <file>', "the identity's card: the output of its `redb id --json` (- for stdin)")
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/trust.js')).add));
+trust
+  .command('list')
+  .description('members, roles, threshold, and a change waiting for signatures')
+  .option('--allowed-signers', "print git's allowed-signers file (gpg.ssh.allowedSignersFile)")
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/trust.js')).list));
+trust
+  .command('remove')
+  .alias('rm')
+  .description('revoke an identity (a signed change; reseal secrets afterwards)')
+  .argument('<name>')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/trust.js')).remove));
+trust
+  .command('threshold')
+  .description('how many admins must sign a change to the document')
+  .argument('<n>')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/trust.js')).threshold));
+trust
+  .command('sign')
+  .description('add your signature to the change waiting for admins')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/trust.js')).sign));
+
+const secret = program.command('secret').description('secrets sealed to the trusted identities (age, post-quantum); URLs use ${secret:name}');
+secret
+  .command('set')
+  .description('seal a value: from stdin, or --from-env VAR (never an argument)')
+  .argument('<name>')
+  .option('--from-env <var>', 'take the value from this environment variable')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/secret.js')).set));
+secret
+  .command('list')
+  .description('names, who each is sealed to, and which need a reseal (never values)')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/secret.js')).list));
+secret
+  .command('rm')
+  .alias('remove')
+  .description('remove a secret')
+  .argument('<name>')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/secret.js')).rm));
+secret
+  .command('reseal')
+  .description("seal every secret again to the trust document's members now")
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/secret.js')).reseal));
+
+function report(thrown: unknown): number {
   const debug = process.env.REDB_DEBUG === '1';
+  // Permission denied, a full disk, a read-only file system...: the user's to fix, not a bug.
+  const error = thrown instanceof RedbError ? thrown : (systemError(thrown, process.cwd()) ?? thrown);
   if (error instanceof RedbError) {
     if (jsonMode) io.out(JSON.stringify({ error: error.toJSON() }, null, 2));
     io.err(`error[${error.code}]: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}`);

@@ -80,20 +80,70 @@ export const errors = {
     hint: 'fix the file (or restore it with `redb switch --discard-changes <branch>`), then run the command again',
     data: { file, field, detail },
   })),
+  symlink: define('REDB_SYMLINK', (path: string) => ({
+    message: `${path} is a symbolic link: redb neither follows links in a project nor writes through them`,
+    hint: 'replace the link with the file or folder itself (git keeps a link as a link, so a schema folder cannot hold one); in schema/, --discard-changes replaces it',
+    data: { path },
+  })),
   invalidConfig: define('REDB_INVALID_CONFIG', (file: string, detail: string) => ({
     message: `the repository configuration ${file} is invalid: ${detail}`,
     hint: 'fix the file by hand or remove the offending entry with `redb db remove`',
     data: { file, detail },
+  })),
+  /** An operating-system failure on a path, one code per cause (see `systemError`). */
+  permissionDenied: define('REDB_PERMISSION_DENIED', (path: string, syscall: string) => ({
+    message: `permission denied: cannot ${action(syscall)} ${path}`,
+    hint: `check who owns ${path} and its folder (ls -ld), then run redb as a user who may write there, or change the permissions`,
+    data: { path, syscall },
+  })),
+  readOnlyFileSystem: define('REDB_READ_ONLY_FILE_SYSTEM', (path: string, syscall: string) => ({
+    message: `${path} is on a read-only file system (${syscall})`,
+    hint: 'work on a writable file system (for a project: a writable copy of it), or mount this one read-write',
+    data: { path, syscall },
+  })),
+  diskFull: define('REDB_DISK_FULL', (path: string, syscall: string, quota: boolean) => ({
+    message: `${quota ? 'the disk quota is used up' : 'no space left on the device'} holding ${path} (${syscall})`,
+    hint: `free some space (df -h ${path} shows how much is left), then run the command again`,
+    data: { path, syscall, quota },
+  })),
+  tooManyOpenFiles: define('REDB_TOO_MANY_OPEN_FILES', (path: string, syscall: string, system: boolean) => ({
+    message: `too many open files${system ? ' on this system' : ' for this process'}, at ${path} (${syscall})`,
+    hint: system ? 'the whole system ran out of file handles: close other programs, or raise fs.file-max' : 'raise the limit of this shell (ulimit -n 4096), then run the command again',
+    data: { path, syscall, system },
+  })),
+  isADirectory: define('REDB_IS_A_DIRECTORY', (path: string, syscall: string) => ({
+    message: `${path} is a folder, where a file was expected (${syscall})`,
+    hint: 'give the path of a file, or move the folder out of the way',
+    data: { path, syscall },
+  })),
+  notADirectory: define('REDB_NOT_A_DIRECTORY', (path: string, syscall: string) => ({
+    message: `${path}: a part of this path is a file, where a folder was expected (${syscall})`,
+    hint: 'check the path; a file stands where a folder of that name should be',
+    data: { path, syscall },
+  })),
+  fileNotFound: define('REDB_FILE_NOT_FOUND', (path: string, syscall: string) => ({
+    message: `${path} does not exist (${syscall})`,
+    hint: 'check the path: a file or folder in it is missing (create the folder, or correct the name)',
+    data: { path, syscall },
+  })),
+  fileSystemError: define('REDB_FILE_SYSTEM_ERROR', (path: string, syscall: string, errno: string, detail: string) => ({
+    message: `the file system failed on ${path}: ${detail} (${errno}, ${syscall})`,
+    hint:
+      errno === 'EIO'
+        ? 'the device reported a read or write error: check the disk and the file system (dmesg, fsck) before running the command again'
+        : 'fix the cause named here, then run the command again',
+    data: { path, syscall, errno, detail },
   })),
   invalidUrl: define('REDB_INVALID_URL', (url: string, detail: string) => ({
     message: `'${url}' is not a database URL redb understands: ${detail}`,
     hint: 'use sqlite:<path>, duckdb:<path>, postgres://user@host/db, mysql://user@host/db or mongodb://host/db',
     data: { url, detail },
   })),
-  plainPassword: define('REDB_PLAIN_PASSWORD', (redacted: string) => ({
-    message: `the URL ${redacted} carries a password in plain text, which would be stored in .redb/`,
-    hint: 'put the password in an environment variable and reference it: postgres://app:${PGPASSWORD}@host/db',
-    data: { url: redacted },
+  /** `where`: the places the password sits (`the password after user:`, or a parameter's name). */
+  plainPassword: define('REDB_PLAIN_PASSWORD', (redacted: string, where: readonly string[] = []) => ({
+    message: `the URL ${redacted} carries a password in plain text${where.length > 0 ? ` (${where.join(', ')})` : ''}, which would be stored in .redb/`,
+    hint: 'put the password in an environment variable and reference it: postgres://app:${PGPASSWORD}@host/db, or ?password=${PGPASSWORD}',
+    data: { url: redacted, where },
   })),
   missingEnv: define('REDB_ENV_MISSING', (variable: string, dbName: string) => ({
     message: `the URL of '${dbName}' references \${${variable}}, which is not set`,
@@ -132,9 +182,28 @@ export const errors = {
     hint: `choose another name, or delete it first with -d`,
     data: { what, value },
   })),
-  nothingToCommit: define('REDB_NOTHING_TO_COMMIT', () => ({
-    message: 'nothing to commit: the working tree matches HEAD',
-    hint: 'redb pull <db> to bring in a live schema, or edit files under schema/',
+  /** `problems`: one line each, `object detail: limit`; `action` says what was not done. */
+  limitExceeded: define('REDB_LIMIT_EXCEEDED', (target: string, problems: readonly { object: string; detail: string; limit: string; file: string }[], action: string) => ({
+    message: `${target} cannot hold ${problems.length === 1 ? 'this' : `these ${problems.length} things`}: ${problems
+      .slice(0, 3)
+      .map((p) => `${p.object} ${p.detail}: ${p.limit}`)
+      .join('; ')}${problems.length > 3 ? '; ...' : ''}; ${action}`,
+    hint: 'shorten the names, split the table or change the types (redb lint lists every problem, --json here too), then run the command again',
+    data: { target, problems: problems.map((p) => ({ ...p })) },
+  })),
+  nameClash: define('REDB_NAME_CLASH', (target: string, problems: readonly { object: string; detail: string; limit: string; file: string }[], action: string) => ({
+    message: `${target} cannot tell these names apart: ${problems
+      .slice(0, 3)
+      .map((p) => `${p.object} ${p.detail} (${p.limit})`)
+      .join('; ')}${problems.length > 3 ? '; ...' : ''}; ${action}`,
+    hint: 'rename one of each pair in the source (redb mv), or leave one out with --tables',
+    data: { target, problems: problems.map((p) => ({ ...p })) },
+  })),
+  nothingToCommit: define('REDB_NOTHING_TO_COMMIT', (unborn = false) => ({
+    message: unborn ? 'nothing to commit: schema/ is empty and has never been pulled' : 'nothing to commit: the working tree matches HEAD',
+    hint: unborn
+      ? 'redb pull <db> first (an empty database gives an empty schema, which can be committed), or pass --allow-empty'
+      : 'redb pull <db> to bring in a live schema, edit files under schema/, or pass --allow-empty to record the same schema again',
   })),
   dirtyWorkingTree: define('REDB_DIRTY_WORKING_TREE', (action: string, changed: number) => ({
     message: `the working tree has ${changed} uncommitted change${changed === 1 ? '' : 's'} that ${action} would overwrite`,
@@ -162,6 +231,27 @@ export const errors = {
       : 'fix the schema or the data that the statement tripped over, then run migrate again: it plans from what the database has now, so it picks up where this run stopped',
     data: { db: dbName, statement, detail, rolledBack, ...(executed === undefined ? {} : { executed: [...executed] }) },
   })),
+  /** Ctrl-C (or SIGTERM) stopped a migrate at a statement boundary; its outcome is in the database's history. */
+  migrateInterrupted: define('REDB_MIGRATE_INTERRUPTED', (dbName: string, executed: number, total: number, rolledBack: boolean) => ({
+    message: rolledBack
+      ? `migrate of '${dbName}' interrupted; the database was left as it was`
+      : `migrate of '${dbName}' interrupted after ${executed} of ${total} statement${total === 1 ? '' : 's'}, which stay applied and are recorded in its history`,
+    hint: 'run migrate again: it plans from what the database has now',
+    data: { db: dbName, executed, total, rolledBack },
+    exitCode: 130,
+  })),
+  /** The connection went away while COMMIT was on its way: the server decided, the client never heard. */
+  migrateOutcomeUnknown: define('REDB_MIGRATE_OUTCOME_UNKNOWN', (dbName: string, detail: string) => ({
+    message: `lost the connection to '${dbName}' while committing the migration (${detail}): it either landed whole, with its row in the database's history, or not at all`,
+    hint: 'redb status says which; redb migrate again finishes it either way',
+    data: { db: dbName, detail },
+  })),
+  /** Another session holds the database's migrate lock: a concurrent migrate, or a killed one's statement the server is still running. */
+  migrateBusy: define('REDB_MIGRATE_BUSY', (dbName: string, holder: string, waitedSeconds: number) => ({
+    message: `another migrate of '${dbName}' is still running on the server (${holder}); waited ${waitedSeconds} s`,
+    hint: 'wait for it to finish and run migrate again (or wait longer: --wait <seconds>); if its process is gone, the server ends the session once its statement finishes',
+    data: { db: dbName, holder, waitedSeconds },
+  })),
   planUnsupported: define('REDB_PLAN_UNSUPPORTED', (engine: string, what: string) => ({
     message: `cannot compile ${what} for ${engine}`,
     hint: 'this change needs a manual step; migrate the rest first, or run the SQL by hand',
@@ -177,10 +267,31 @@ export const errors = {
     hint: 'the planner got this change wrong: split the change into smaller commits, or apply it with --no-shadow after checking --dry-run yourself',
     data: { db: dbName, differences },
   })),
+  /** A statement failed on the shadow: the rehearsal stopped there, and the database itself was never touched. */
+  shadowFailed: define('REDB_SHADOW_FAILED', (dbName: string, phase: string, statement: string, detail: string, shadow = 'a shadow database') => ({
+    message: `the rehearsal of the plan for '${dbName}' on ${shadow} failed while ${phase}${statement === '' ? '' : ` at: ${statement.split('\n')[0]}`} — ${detail}; '${dbName}' itself was not touched`,
+    hint: 'check the plan with --dry-run: the target schema may need a change the planner cannot make in one step (split it into smaller commits), or a name it uses may not exist',
+    data: { db: dbName, phase, statement, detail },
+  })),
   shadowUnavailable: define('REDB_SHADOW_UNAVAILABLE', (dbName: string, detail: string) => ({
     message: `cannot create a shadow database beside '${dbName}' to rehearse the plan on: ${detail}`,
     hint: 'grant the user the right to create and drop databases, or pass --no-shadow to apply without a rehearsal',
     data: { db: dbName, detail },
+  })),
+  locked: define('REDB_LOCKED', (holder: { pid: number; host: string; command: string; started: string }, lockFile: string) => ({
+    message: `another redb command is writing this repository: ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.started})`,
+    hint: `wait for it to finish and run the command again; if that process is gone from another machine, delete ${lockFile}`,
+    data: { ...holder, lockFile },
+  })),
+  interrupted: define('REDB_INTERRUPTED', (command: string, detail: string) => ({
+    message: `an interrupted \`redb ${command}\` could not be finished: ${detail}`,
+    hint: 'fix the cause and run any redb command again to finish it (it is recorded in .redb/state/journal.json)',
+    data: { command, detail },
+  })),
+  writeDenied: define('REDB_WRITE_DENIED', (path: string, detail: string) => ({
+    message: `cannot write ${path}: ${detail}`,
+    hint: 'commands that change the repository need a writable project; status, log, diff and show work in a read-only one',
+    data: { path, detail },
   })),
   mergeInProgress: define('REDB_MERGE_IN_PROGRESS', (action: string) => ({
     message: `a merge is in progress, so ${action} has to wait`,
@@ -190,6 +301,81 @@ export const errors = {
     message: `${files.length} conflict${files.length === 1 ? ' is' : 's are'} not resolved: ${files.join(', ')}`,
     hint: 'edit each object file to the schema you want, delete its .conflict.yaml file, then redb commit',
     data: { files },
+  })),
+  identityMissing: define('REDB_IDENTITY_MISSING', (file: string, why: string) => ({
+    message: `no identity in ${file}: ${why}`,
+    hint: 'run `redb id` to create one (or restore your key file), and ask an admin to `redb trust add` it and `redb secret reseal`',
+    data: { file },
+  })),
+  keyPermissions: define('REDB_KEY_PERMISSIONS', (file: string, mode: string) => ({
+    message: `the key file ${file} can be read by others (mode ${mode}), so it is not used`,
+    hint: `chmod 600 ${file}`,
+    data: { file, mode },
+  })),
+  keyFileInvalid: define('REDB_KEY_FILE_INVALID', (file: string, detail: string) => ({
+    message: `the key file ${file} is damaged: ${detail}`,
+    hint: 'restore it from a backup; without it this identity cannot sign or open secrets',
+    data: { file, detail },
+  })),
+  passphraseRequired: define('REDB_PASSPHRASE_REQUIRED', (file: string) => ({
+    message: `the key file ${file} is protected by a passphrase, and there is no terminal to ask for it`,
+    hint: 'set REDB_PASSPHRASE (CI), or run the command in a terminal',
+    data: { file },
+  })),
+  wrongPassphrase: define('REDB_WRONG_PASSPHRASE', (file: string) => ({
+    message: `wrong passphrase for the key file ${file}; nothing was changed`,
+    hint: 'try again; REDB_PASSPHRASE, when set, is what redb used',
+    data: { file },
+  })),
+  notVerified: define('REDB_NOT_VERIFIED', (object: string, status: string, reason: string) => ({
+    message: `${object} is not verified: ${reason}`,
+    hint: status === 'untrusted' ? 'redb trust list shows who is trusted; an admin adds a signer with redb trust add' : 'sign it with redb commit -S (or redb tag -s); redb log --show-signature shows each commit',
+    data: { object, status, reason },
+  })),
+  requireSigned: define('REDB_REQUIRE_SIGNED', (dbName: string, commit: string, reason: string) => ({
+    message: `'${dbName}' only takes commits verified by a trusted identity, and ${commit} is not: ${reason}; nothing was changed`,
+    hint: 'migrate a commit signed by a trusted identity (redb commit -S; redb verify-commit <ref> checks one)',
+    data: { db: dbName, commit, reason },
+  })),
+  trustInvalid: define('REDB_TRUST_INVALID', (revision: string, detail: string) => ({
+    message: `the trust document (${revision}) is not valid: ${detail}`,
+    hint: 'it was changed outside redb or by someone without the right; restore refs/redb/trust from a good copy (a peer or a backup)',
+    data: { revision, detail },
+  })),
+  trustNotAdmin: define('REDB_TRUST_NOT_ADMIN', (id: string) => ({
+    message: `this identity (${id}) is not an admin of the trust document, so it cannot change it`,
+    hint: 'ask an admin (redb trust list) to make the change',
+    data: { id },
+  })),
+  trustUnknownIdentity: define('REDB_TRUST_UNKNOWN_IDENTITY', (id: string, detail: string) => ({
+    message: `cannot add ${id}: ${detail}`,
+    hint: 'ask them for the output of `redb id --json` and pass it with --card <file> (or - for stdin)',
+    data: { id, detail },
+  })),
+  trustNameNotFound: define('REDB_TRUST_NOT_FOUND', (name: string) => ({
+    message: `no one named '${name}' is in the trust document`,
+    hint: 'redb trust list',
+    data: { name },
+  })),
+  trustRule: define('REDB_TRUST_RULE', (detail: string) => ({
+    message: `the change would break the trust document's rules: ${detail}; nothing was changed`,
+    hint: 'keep at least as many admins as the threshold (redb trust threshold <n> changes it)',
+    data: { detail },
+  })),
+  secretNotFound: define('REDB_SECRET_NOT_FOUND', (name: string) => ({
+    message: `no secret named '${name}'`,
+    hint: 'redb secret list; redb secret set <name> < value',
+    data: { name },
+  })),
+  secretNotForYou: define('REDB_SECRET_NOT_FOR_YOU', (name: string, id: string) => ({
+    message: `the secret '${name}' was not sealed to this identity (${id}), so it cannot be opened here`,
+    hint: 'ask an admin to add you (redb trust add) and to run redb secret reseal',
+    data: { name, id },
+  })),
+  secretValueMissing: define('REDB_SECRET_VALUE_MISSING', (name: string, detail: string) => ({
+    message: `no value for the secret '${name}': ${detail}`,
+    hint: 'pipe it on stdin (redb secret set name < file) or name a variable with --from-env VAR; never as an argument',
+    data: { name },
   })),
   /** `line` is 1-based; 0 when the problem is not tied to one place in the file. */
   policyInvalid: define('REDB_POLICY_INVALID', (source: string, line: number, field: string, detail: string) => ({
@@ -207,6 +393,16 @@ export const errors = {
     hint: 'set `secret: env:REDB_MASK_SECRET` in the policy and export REDB_MASK_SECRET=<a long random string>; keep it to mask the same way again',
     data: { source, detail },
   })),
+  accessPolicyInvalid: define('REDB_ACCESS_POLICY_INVALID', (source: string, line: number, detail: string) => ({
+    message: `${source}${line > 0 ? `:${line}` : ''}: ${detail}`,
+    hint: 'fix the access policy (Cedar; docs/access.md lists the entity types and actions), then run the command again',
+    data: { source, line, detail },
+  })),
+  accessDenied: define('REDB_ACCESS_DENIED', (principal: string, action: string, resource: string, reasons: readonly string[]) => ({
+    message: `${principal} may not ${action} ${resource}${reasons.length === 0 ? '' : ` (${reasons.join('; ')})`}`,
+    hint: 'the access policy decides this; ask whoever maintains it',
+    data: { principal, action, resource, reasons },
+  })),
   mcpNoReadRole: define('REDB_MCP_NO_READ_ROLE', (dbName: string) => ({
     message: `'${dbName}' has no read-only account for the MCP server, and the bound account may write`,
     hint: `run \`redb mcp grant ${dbName}\` to create a login that can only read, or \`redb mcp grant ${dbName} --url <read-only URL>\` to record one you made`,
@@ -217,10 +413,34 @@ export const errors = {
     hint: `point it at a login that can only SELECT: redb mcp grant ${dbName}`,
     data: { db: dbName, detail },
   })),
+  mcpReadRoleStale: define('REDB_MCP_READ_ROLE_STALE', (dbName: string, detail: string) => ({
+    message: `the MCP read account of '${dbName}' may read more than the masking policy allows: ${detail}`,
+    hint: `run \`redb mcp grant ${dbName}\` again to grant what the policy allows now (a grant made to PUBLIC or to a role the login belongs to must be revoked where it was made)`,
+    data: { db: dbName, detail },
+  })),
+  mcpRefRefused: define('REDB_MCP_REF_REFUSED', (ref: string, reason: string) => ({
+    message: `'${ref}' is refused over MCP: ${reason}`,
+    hint: 'name a commit, branch, tag, HEAD~n, working or db:<bound database> (list_databases shows the names)',
+    data: { ref, reason },
+  })),
+  mcpUnauthorized: define('REDB_MCP_UNAUTHORIZED', () => ({
+    message: 'unauthorized: send Authorization: Bearer <token>',
+    hint: 'redb mcp token create',
+  })),
   mcpDenied: define('REDB_MCP_DENIED', (what: string) => ({
     message: `${what} is denied to the MCP server by the masking policy`,
     hint: 'ask for other tables or columns; the policy file decides what assistants may see',
     data: { what },
+  })),
+  mcpColumnWithheld: define('REDB_MCP_COLUMN_WITHHELD', (what: string) => ({
+    message: `${what}: free-form queries may not read columns the masking policy masks or denies, in any part of the statement`,
+    hint: 'leave it out of the query; sample_rows shows masked columns with their masks applied',
+    data: { what },
+  })),
+  mcpNotGranted: define('REDB_MCP_NOT_GRANTED', (dbName: string, detail: string) => ({
+    message: `the MCP read account of '${dbName}' may not read that: ${detail}`,
+    hint: `it reads only the columns the masking policy neither masks nor denies (sample_rows shows masked ones masked); a table added since the grant needs \`redb mcp grant ${dbName}\``,
+    data: { db: dbName, detail },
   })),
   mcpQueryFailed: define('REDB_MCP_QUERY_FAILED', (dbName: string, detail: string) => ({
     message: `the query on '${dbName}' failed: ${detail}`,
@@ -242,6 +462,11 @@ export const errors = {
     hint: 'review the list (--json shows all of it), then pass --allow lossy',
     data: { target, losses },
     exitCode: 3,
+  })),
+  cloneRehearsalFailed: define('REDB_CLONE_REHEARSAL_FAILED', (target: string, statement: string, detail: string) => ({
+    message: `the schema translated for ${target}, rehearsed on a scratch database of the same engine, fails at: ${statement.split('\n')[0]} — ${detail}; nothing was created in ${target}`,
+    hint: 'leave the object out (--tables), or change it on the source; `redb show db:<source> --as <engine>` prints the translated schema',
+    data: { target, statement, detail },
   })),
   cloneTypeUnmapped: define('REDB_CLONE_TYPE_UNMAPPED', (table: string, column: string, type: string, engine: string) => ({
     message: `column ${table}.${column} has type ${type}, which has no ${engine} equivalent`,
@@ -294,10 +519,36 @@ export const errors = {
     hint: 'change those rows in the source or leave them out (--where), leave the table out (--tables), or copy into an engine that holds the value; then run the clone again (--resume inside a project continues from the last committed batch)',
     data: { target, table, column, value, reason },
   })),
-  cloneValueTooLarge: define('REDB_CLONE_VALUE_TOO_LARGE', (target: string, table: string, column: string, bytes: number, limit: number, setting: string) => ({
-    message: `a row of ${table} holds ${bytes} bytes in ${column}, more than ${target} takes in one statement (${setting} = ${limit}); the batch holding it was not written`,
-    hint: `raise ${setting} on the server (SET GLOBAL ${setting} = ${Math.min(2 ** 30, 2 ** Math.ceil(Math.log2(bytes + (1 << 20))))}, by an account that may; it takes effect for new sessions and cannot be raised per session) and run the clone again (--resume inside a project continues from the last committed batch), or leave the table out (--tables)`,
-    data: { target, table, column, bytes, limit, setting },
+  cloneResumeMismatch: define('REDB_CLONE_RESUME_MISMATCH', (source: string, target: string, differences: readonly string[]) => ({
+    message: `--resume would not continue the interrupted clone of ${source} into ${target}: ${differences.join('; ')}; nothing was written`,
+    hint: 'resume with the same options as the interrupted run (the command line it was started with, plus --resume), or start over with --truncate and without --resume',
+    data: { source, target, differences },
+  })),
+  cloneFinished: define('REDB_CLONE_FINISHED', (source: string, target: string, finishedAt: string) => ({
+    message: `the clone of ${source} into ${target} finished at ${finishedAt}: there is nothing to resume`,
+    hint: `redb verify compares the two; to copy again, run the clone without --resume (with --truncate to replace the rows)`,
+    data: { source, target, finishedAt },
+  })),
+  cloneInterrupted: define('REDB_CLONE_INTERRUPTED', (source: string, target: string, signal: 'SIGINT' | 'SIGTERM', resumable: boolean) => ({
+    message: `the clone of ${source} into ${target} was interrupted; ${resumable ? 'what was committed is kept: run the same command with --resume to continue' : 'outside a redb project there are no checkpoints: run it again with --truncate --yes'}`,
+    data: { source, target, signal, resumable },
+    exitCode: signal === 'SIGINT' ? 130 : 143,
+  })),
+  cloneTargetIncompatible: define('REDB_CLONE_TARGET_INCOMPATIBLE', (dbName: string, problems: readonly string[]) => ({
+    message: `the copy into ${dbName} could not succeed, so nothing was emptied or written: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; ...' : ''}`,
+    hint: 'bring the target tables to the source schema first (redb migrate, or drop them and let the clone create them), or leave those tables out with --tables',
+    data: { db: dbName, problems },
+  })),
+  cloneTruncateReferenced: define('REDB_CLONE_TRUNCATE_REFERENCED', (dbName: string, references: readonly { table: string; referencedBy: string; rows: number }[]) => ({
+    message: `--truncate would empty ${[...new Set(references.map((r) => r.table))].join(', ')} in ${dbName}, which ${references.map((r) => `${r.referencedBy} (${r.rows} row${r.rows === 1 ? '' : 's'})`).join(', ')} refer${references.length === 1 ? 's' : ''} to and the clone does not copy; nothing was emptied`,
+    hint: 'copy those tables too (--tables), or empty them yourself first',
+    data: { db: dbName, references: references.map((r) => ({ ...r })) },
+  })),
+  /** Found on the source before anything is written, or (a type the source cannot measure) at the row, with the batch holding it not written. */
+  cloneValueTooLarge: define('REDB_CLONE_VALUE_TOO_LARGE', (dbName: string, problems: readonly { table: string; column: string; rows: number; limit: number; setting: string; bytes?: number }[], atRow = false) => ({
+    message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's' : ''} a ${p.column} value ${p.bytes === undefined ? '' : `of ${p.bytes} bytes, `}larger than ${dbName} accepts (${p.setting} = ${p.limit} bytes)`).join('; ')}; ${atRow ? 'the batch holding it was not written' : 'nothing was written'}`,
+    hint: `raise ${problems[0]?.setting ?? 'the limit'} on the target server (SET GLOBAL, and in its configuration; it takes effect for new sessions), or leave the rows out with --where${atRow ? '; then run the clone again (--resume inside a project continues from the last committed batch)' : ''}`,
+    data: { db: dbName, problems: problems.map((p) => ({ ...p })) },
   })),
   cloneTargetOutOfMemory: define('REDB_CLONE_TARGET_OUT_OF_MEMORY', (target: string, table: string, detail: string, limit: string) => ({
     message: `${target} ran out of memory writing ${table} (memory_limit ${limit}): ${detail}; the batch was not written`,
@@ -314,10 +565,169 @@ export const errors = {
     hint: 'the counts and checksums per table are in the --json output; fix the cause and clone again with --truncate',
     data: { source, target, tables, checks },
   })),
+  changesUnsupported: define('REDB_CHANGES_UNSUPPORTED', (engine: string) => ({
+    message: `${engine} keeps no change log redb can read: it can be a replication target, but not a source`,
+    hint: 'replicate from a PostgreSQL, MariaDB/MySQL or SQLite database; clone copies from any engine once',
+    data: { engine },
+  })),
+  changesWalLevel: define('REDB_CHANGES_WAL_LEVEL', (dbName: string, walLevel: string) => ({
+    message: `${dbName} runs with wal_level = ${walLevel}: its write-ahead log has no logical changes to read`,
+    hint: "as a superuser: ALTER SYSTEM SET wal_level = logical; then restart the server (the setting takes effect only at start); managed services call it logical replication or 'rds.logical_replication'",
+    data: { db: dbName, walLevel },
+  })),
+  changesPrivilege: define('REDB_CHANGES_PRIVILEGE', (dbName: string, login: string, missing: readonly string[], fix: string) => ({
+    message: `the login ${login} on ${dbName} may not read the change log: it lacks ${missing.join(', ')}`,
+    hint: fix,
+    data: { db: dbName, login, missing },
+  })),
+  changesNoSlots: define('REDB_CHANGES_NO_SLOTS', (dbName: string, setting: string, limit: number, used: number) => ({
+    message: `${dbName} has no free replication slot: ${setting} is ${limit} and ${used} ${used === 1 ? 'is' : 'are'} in use`,
+    hint: `drop slots no one reads (SELECT slot_name, active FROM pg_replication_slots; redb-made ones are named redb_<job>, removed by redb replicate drop <job>), or raise ${setting} and restart the server`,
+    data: { db: dbName, setting, limit, used },
+  })),
+  changesBinlogOff: define('REDB_CHANGES_BINLOG_OFF', (dbName: string) => ({
+    message: `${dbName} keeps no binary log (log_bin is OFF): there is no change log to read`,
+    hint: 'start the server with log_bin (e.g. log-bin=mysql-bin and a server_id in its configuration), binlog_format=ROW and binlog_row_image=FULL',
+    data: { db: dbName },
+  })),
+  changesBinlogFormat: define('REDB_CHANGES_BINLOG_FORMAT', (dbName: string, format: string, where: string) => ({
+    message: `${dbName} logs changes as ${format} (${where}): only row events say which rows changed`,
+    hint: "SET GLOBAL binlog_format = 'ROW' (and binlog_format=ROW in the server's configuration, to keep it after a restart); sessions that set their own format must not set another",
+    data: { db: dbName, format, where },
+  })),
+  changesRowImage: define('REDB_CHANGES_ROW_IMAGE', (dbName: string, image: string, where: string) => ({
+    message: `${dbName} logs ${image} row images (${where}): a change would be missing the columns it did not touch`,
+    hint: "SET GLOBAL binlog_row_image = 'FULL' (and binlog_row_image=FULL in the server's configuration); sessions that set their own image must not set another",
+    data: { db: dbName, image, where },
+  })),
+  changesNoKey: define('REDB_CHANGES_NO_KEY', (dbName: string, tables: readonly string[], fix: string) => ({
+    message: `${tables.length === 1 ? 'table' : 'tables'} ${tables.join(', ')} in ${dbName} ${tables.length === 1 ? 'has' : 'have'} no primary key, so a change cannot say which row it changed; nothing was set up`,
+    hint: fix,
+    data: { db: dbName, tables },
+  })),
+  changesTableMissing: define('REDB_CHANGES_TABLE_MISSING', (dbName: string, table: string) => ({
+    message: `${dbName} has no table ${table} to capture changes of`,
+    hint: 'check the names with `redb show db:<name>`; tables are named table or schema.table',
+    data: { db: dbName, table },
+  })),
+  changesJobMissing: define('REDB_CHANGES_JOB_MISSING', (dbName: string, job: string, what: string) => ({
+    message: `replication job ${job} has no ${what} on ${dbName}`,
+    hint: `start the job again from a copy (redb replicate), which sets it up; redb replicate status lists the jobs`,
+    data: { db: dbName, job },
+  })),
+  changesSlotActive: define('REDB_CHANGES_SLOT_ACTIVE', (dbName: string, slot: string, pid: number | undefined) => ({
+    message: `replication slot ${slot} on ${dbName} is being read by another session${pid === undefined ? '' : ` (server process ${pid})`}`,
+    hint: 'stop the other redb replicate of this job first (one reader per job), then run the command again',
+    data: { db: dbName, slot, pid },
+  })),
+  changesPositionGone: define('REDB_CHANGES_POSITION_GONE', (dbName: string, position: string, detail: string) => ({
+    message: `${dbName} no longer has the changes after ${position}: ${detail}`,
+    hint: 'the job must copy its tables again: redb replicate drop <job>, then redb replicate',
+    data: { db: dbName, position, detail },
+  })),
+  changesBadPosition: define('REDB_CHANGES_BAD_POSITION', (engine: string, text: string) => ({
+    message: `'${text}' is not a ${engine} change log position`,
+    hint: 'positions are written by redb itself; a target changed by hand has to be copied again',
+    data: { engine, position: text },
+  })),
+  changesSchemaUnknown: define('REDB_CHANGES_SCHEMA_UNKNOWN', (dbName: string, table: string, detail: string) => ({
+    message: `the binary log of ${dbName} has rows of ${table} whose columns the server can no longer name: ${detail}`,
+    hint: "SET GLOBAL binlog_row_metadata = 'FULL' so that the log names its columns itself, then copy the table again",
+    data: { db: dbName, table, detail },
+  })),
+  changesSourceFailed: define('REDB_CHANGES_SOURCE_FAILED', (dbName: string, action: string, detail: string) => ({
+    message: `${action} on ${dbName} failed: ${detail}`,
+    hint: 'fix the cause (privileges, ownership of the tables, a server setting), then run the command again; nothing half-made is left behind',
+    data: { db: dbName, action, detail },
+  })),
   usage: define('REDB_USAGE', (message: string, hint?: string) => ({ message, ...(hint === undefined ? {} : { hint }) })),
 } as const;
 
 export const isRedbError = (e: unknown): e is RedbError => e instanceof RedbError;
+
+/** A Node system error (`fs`, `net`, a driver that passes one on): errno code, and where known the call and path. */
+interface SystemErrorLike {
+  readonly code: string;
+  readonly syscall?: string;
+  readonly path?: string;
+  readonly dest?: string;
+  readonly message: string;
+}
+
+const isSystemError = (e: unknown): e is SystemErrorLike => {
+  const x = e as { code?: unknown; syscall?: unknown } | null;
+  return e instanceof Error && typeof x?.code === 'string' && /^E[A-Z0-9]+$/.test(x.code) && typeof x.syscall === 'string';
+};
+
+/** A system call in words, for "cannot <action> <path>". */
+const ACTIONS: Readonly<Record<string, string>> = {
+  open: 'open',
+  mkdir: 'create the folder',
+  rmdir: 'remove the folder',
+  scandir: 'list the folder',
+  opendir: 'list the folder',
+  unlink: 'remove',
+  rename: 'rename',
+  write: 'write',
+  read: 'read',
+  copyfile: 'copy',
+  stat: 'look at',
+  lstat: 'look at',
+  access: 'reach',
+  chmod: 'change the mode of',
+  utime: 'touch',
+  fsync: 'flush',
+  symlink: 'create the link',
+  link: 'create the link',
+};
+const action = (syscall: string): string => ACTIONS[syscall] ?? syscall;
+
+/** The OS failures a user can fix, by errno; the rest of the errno values stay "a bug in redb". */
+const SYSTEM_ERRORS: Readonly<Record<string, (path: string, syscall: string, e: SystemErrorLike) => RedbError>> = {
+  EACCES: (p, c) => errors.permissionDenied(p, c),
+  EPERM: (p, c) => errors.permissionDenied(p, c),
+  EROFS: (p, c) => errors.readOnlyFileSystem(p, c),
+  ENOSPC: (p, c) => errors.diskFull(p, c, false),
+  EDQUOT: (p, c) => errors.diskFull(p, c, true),
+  EMFILE: (p, c) => errors.tooManyOpenFiles(p, c, false),
+  ENFILE: (p, c) => errors.tooManyOpenFiles(p, c, true),
+  EISDIR: (p, c) => errors.isADirectory(p, c),
+  ENOTDIR: (p, c) => errors.notADirectory(p, c),
+  ENOENT: (p, c) => errors.fileNotFound(p, c),
+  ENAMETOOLONG: (p, c) => errors.fileSystemError(p, c, 'ENAMETOOLONG', 'the name is too long for this file system'),
+  ELOOP: (p, c) => errors.fileSystemError(p, c, 'ELOOP', 'too many symbolic links'),
+  EIO: (p, c) => errors.fileSystemError(p, c, 'EIO', 'input/output error'),
+  EBUSY: (p, c) => errors.fileSystemError(p, c, 'EBUSY', 'the file or device is busy'),
+  ETXTBSY: (p, c) => errors.fileSystemError(p, c, 'ETXTBSY', 'the file is busy'),
+  EFBIG: (p, c) => errors.fileSystemError(p, c, 'EFBIG', 'the file is too large for this file system'),
+};
+
+/**
+ * The coded error for an operating-system failure (permission denied, disk full, read-only file
+ * system, too many open files, a folder where a file was expected, ...), found on the error or its
+ * causes; undefined when it is none of those. `where` stands in for the path when the error has
+ * none. The one mapping the CLI and the MCP server use.
+ */
+export function systemError(e: unknown, where?: string): RedbError | undefined {
+  for (let at: unknown = e, depth = 0; at !== undefined && at !== null && depth < 5; at = (at as { cause?: unknown }).cause, depth++) {
+    if (!isSystemError(at)) continue;
+    const build = SYSTEM_ERRORS[at.code];
+    if (build === undefined) return undefined;
+    // A write to an open file names no path: say where the command was working.
+    const path = at.path ?? at.dest ?? where ?? 'a file';
+    return build(path, at.syscall ?? 'access', at).because(e);
+  }
+  return undefined;
+}
+
+/** Name the path on a system error that lacks it (a read of a folder, a write to an open file), for `systemError`. */
+export function withPath(e: unknown, path: string): unknown {
+  if (e instanceof Error && (e as { path?: unknown }).path === undefined) Object.defineProperty(e, 'path', { value: path, enumerable: true, configurable: true });
+  return e;
+}
+
+/** Whether a file-system error means only "not there" (a file or folder that may be absent); anything else is a failure to report. */
+export const isNotFound = (e: unknown): boolean => e instanceof Error && (e as { code?: unknown }).code === 'ENOENT';
 
 /** The first line of what went wrong: drivers add context on further lines that a one-line error leaves out. */
 export const firstLineOf = (e: unknown): string => (e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e));

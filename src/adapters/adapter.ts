@@ -19,7 +19,17 @@ export interface DbTarget {
 export interface ApplyResult {
   /** Statements that ran, in order. */
   readonly executed: readonly string[];
+  /** Set when the history could not be kept (e.g. the user may not create its table); the plan ran all the same. */
+  readonly historyProblem?: string;
 }
+
+/**
+ * applied: the plan ran whole; failed: a statement failed (`executed` say how many stay applied);
+ * interrupted: stopped on request, or its process ended while it ran; running: in progress (or its
+ * process was killed, until the next migrate settles it); matched: nothing ran, the database was
+ * found to match the commit already.
+ */
+export type MigrationOutcome = 'applied' | 'failed' | 'interrupted' | 'running' | 'matched';
 
 /** One row of a database's own migration history (`redb_migrations`). */
 export interface MigrationRecord {
@@ -29,9 +39,31 @@ export interface MigrationRecord {
   readonly planHash: string;
   readonly statements: readonly string[];
   readonly startedAt: string;
+  /** When it ended, or (while running) when it last recorded progress. */
   readonly finishedAt: string;
-  readonly outcome: 'applied' | 'failed';
+  readonly outcome: MigrationOutcome;
   readonly error?: string | undefined;
+  /** How many of `statements`, from the first, ran and stay applied; absent in rows written before it was kept. */
+  readonly executed?: number | undefined;
+}
+
+/** What a migration's history row starts from; the adapter writes it as the plan runs. */
+export type MigrationEntry = Pick<MigrationRecord, 'commit' | 'planHash' | 'statements' | 'startedAt'>;
+
+export interface ApplyOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Keep this migration's history row: written in the plan's own transaction where DDL is
+   * transactional (so the changes never land without it), and else before the first statement and
+   * after each one (so a kill leaves an exact record of what ran).
+   */
+  readonly history?: MigrationEntry;
+}
+
+export interface LockOptions {
+  /** How long to wait for another migrate of the same database (a killed one's statement still running on the server). */
+  readonly waitMs: number;
+  readonly signal?: AbortSignal;
 }
 
 /** The table and columns `sampleRows` reads. */
@@ -52,8 +84,18 @@ export interface Connection {
    * the driver returns them (a plain SELECT; no order is promised). Used to suggest masking rules.
    */
   sampleRows?(table: SampleTable, limit: number): Promise<unknown[][]>;
+  /**
+   * Hold this database for one migrate until the connection closes: waits while another session holds
+   * it (throws REDB_MIGRATE_BUSY past `waitMs`), then settles rows left `running` by a process that
+   * ended. Absent where the engine has no server sessions (embedded files).
+   */
+  lockMigrations?(options: LockOptions): Promise<void>;
+  /** Drop the shadow databases killed rehearsals left on this server (see shadow-name.ts); best effort, returns their names. */
+  dropStaleShadows?(): Promise<readonly string[]>;
+  /** Views that no longer compile (a column they read was renamed or dropped under them), with the engine's error. */
+  brokenViews?(): Promise<{ readonly view: string; readonly error: string }[]>;
   /** Run a plan; on failure it throws REDB_MIGRATE_FAILED saying whether the database was rolled back. */
-  apply(plan: Plan, options?: { signal?: AbortSignal }): Promise<ApplyResult>;
+  apply(plan: Plan, options?: ApplyOptions): Promise<ApplyResult>;
   close(): Promise<void>;
 }
 
@@ -88,7 +130,8 @@ export interface Adapter {
   readonly engine: Engine;
   readonly capabilities: Capabilities;
   readonly dialect: Dialect;
-  connect(target: DbTarget, options?: { signal?: AbortSignal }): Promise<Connection>;
+  /** `readOnly`: the caller only reads; a file engine then opens the file so other readers may share it. */
+  connect(target: DbTarget, options?: { signal?: AbortSignal; readOnly?: boolean }): Promise<Connection>;
   /**
    * Open an empty shadow beside the target (in memory, or a scratch database on the same server)
    * to rehearse a plan on. Absent where the engine offers none yet.
@@ -125,13 +168,52 @@ export interface ReadOnlySession {
   close(): Promise<void>;
 }
 
+/** A table or view by name, as a masking policy matches it. */
+export interface RelationName {
+  readonly schema?: string | undefined;
+  readonly name: string;
+}
+
+/**
+ * What the masking policy says of columns, by name (the MCP server's policy, compiled without its
+ * secret): free-form SQL may not touch a masked or denied column in any part of a statement.
+ */
+export interface ReadPolicy {
+  /** Nothing is masked or denied. */
+  readonly empty: boolean;
+  tableDenied(table: RelationName): boolean;
+  column(table: RelationName, column: string): 'denied' | 'masked' | undefined;
+}
+
+export interface ReadOptions {
+  readonly timeoutMs: number;
+  readonly policy: ReadPolicy;
+  /**
+   * The statements are redb's own (sample_rows, which masks what it reads) through the bound
+   * account: the session is still read-only, but the checks made for a client's SQL are skipped.
+   */
+  readonly trusted?: boolean | undefined;
+}
+
+/** What a grant gave the read login: relations readable whole, in part (the rest withheld), or not at all. */
+export interface ReadGrant {
+  readonly whole: readonly string[];
+  readonly partial: readonly { readonly relation: string; readonly withheld: readonly string[] }[];
+  readonly none: readonly { readonly relation: string; readonly reason: string }[];
+}
+
 export interface ReadOnlyDriver {
-  open(target: DbTarget, options: { readonly timeoutMs: number }): Promise<ReadOnlySession>;
+  /**
+   * Open a session for one statement. A client's SQL (not `trusted`) runs only through a login that
+   * can do nothing but read what the policy allows, and never touches a masked or denied column.
+   */
+  open(target: DbTarget, options: ReadOptions): Promise<ReadOnlySession>;
   /** The identifier quoting of the engine's SQL, for the statements redb writes itself. */
   quote(name: string): string;
   /**
-   * Create (or reset the password of) a login that can read the target's database and nothing else.
+   * Create (or reset) a login that can read the target's project data and nothing else: no server
+   * secrets, and none of the columns the policy masks or denies. Run again, it re-grants from scratch.
    * Absent for file engines: a read-only open is their boundary.
    */
-  createReadRole?(target: DbTarget, role: string, password: string): Promise<void>;
+  createReadRole?(target: DbTarget, role: string, password: string, policy: ReadPolicy): Promise<ReadGrant>;
 }

@@ -105,6 +105,21 @@ export function canonicalRow(sql: CanonicalSql, columns: readonly ChecksumColumn
   return values.every((v) => v !== undefined) ? sql.row(values as string[]) : undefined;
 }
 
+/** `fn(a, b, ...)` over any number of arguments, as nested calls of at most `max`: PostgreSQL functions take at most 100. */
+export function nestedCall(fn: string, args: readonly string[], max = 90): string {
+  if (args.length <= max) return `${fn}(${args.join(', ')})`;
+  const groups: string[] = [];
+  for (let i = 0; i < args.length; i += max) groups.push(nestedCall(fn, args.slice(i, i + max), max));
+  return nestedCall(fn, groups, max);
+}
+
+/** `a || b || ...` as a balanced tree of non-NULL texts: SQLite refuses expressions more than 1,000 deep. */
+export function balancedConcat(parts: readonly string[]): string {
+  if (parts.length <= 1) return parts[0] ?? "''";
+  const middle = Math.ceil(parts.length / 2);
+  return `(${balancedConcat(parts.slice(0, middle))} || ${balancedConcat(parts.slice(middle))})`;
+}
+
 /**
  * SQL removing trailing fractional zeros, and then a bare point, from the text `t`. `digits` is how
  * many fractional digits the engine always writes for the type (a fixed scale or precision) when

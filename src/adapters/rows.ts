@@ -1,7 +1,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Table } from '../unified/index.js';
+import type { ColumnType, Table } from '../unified/index.js';
 import type { DbTarget } from './adapter.js';
 import type { Checksum, ChecksumColumn } from './canonical-sql.js';
 
@@ -48,6 +48,8 @@ export interface RowReader {
   probe(table: TableName, where: string): Promise<void>;
   /** The identifier quoting of the engine's SQL, for the conditions redb writes itself. */
   quote(name: string): string;
+  /** SQL giving the size in bytes of a column's value (`column` quoted), for a count of the rows too large for a target. */
+  valueBytes?(column: string, type: ColumnType): string;
   /** About how many rows the table has, from the engine's statistics (for progress); absent where it keeps none. */
   estimate?(table: TableName): Promise<number | undefined>;
   /**
@@ -106,6 +108,11 @@ export interface RowTarget {
   readonly checksForeignKeys: boolean;
   /** One per parallel job. */
   readonly writers: readonly RowWriter[];
+  /**
+   * The largest value, in bytes as stored, that one row can carry into a column of this type, and
+   * the server setting that bounds it; absent where nothing bounds it below the type's own size.
+   */
+  largestValue?(type: ColumnType): { readonly bytes: number; readonly setting: string; readonly limit: number } | undefined;
   count(table: TableName): Promise<number>;
   truncate(tables: readonly TableName[]): Promise<void>;
   /** After a table's rows are in: move identity and serial counters past the copied values. */

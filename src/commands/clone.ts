@@ -38,7 +38,7 @@ export function renderChecks(io: Io, checks: readonly TableCheck[]): string {
     c.table,
     String(c.sourceRows),
     String(c.targetRows),
-    c.countsOnly ? paint.dim(io, 'counts only (masked)') : c.match ? 'checksums equal' : `checksums ${c.sourceChecksum?.slice(0, 8)} ≠ ${c.targetChecksum?.slice(0, 8)}`,
+    c.countsOnly ? paint.dim(io, 'counts only (masked)') : `${c.match ? 'checksums equal' : `checksums ${c.sourceChecksum?.slice(0, 8)} ≠ ${c.targetChecksum?.slice(0, 8)}`}${c.masked === true ? paint.dim(io, ' (masked)') : ''}`,
     c.match ? paint.green(io, 'ok') : paint.red(io, 'MISMATCH'),
   ]);
   return table([['table', 'source rows', 'target rows', 'compared', ''], ...rows], '  ');
@@ -61,8 +61,8 @@ function renderResult(io: Io, r: CloneResult): void {
   if (r.denied.length > 0) io.out(paint.yellow(io, `not copied (denied by the policy): ${r.denied.join(', ')}`));
   if (r.verify !== undefined) {
     io.out(renderChecks(io, r.verify));
-    const masked = r.verify.filter((c) => c.countsOnly).length;
-    io.out(paint.green(io, `verified: every table matches${masked > 0 ? ` (${masked} masked table${masked === 1 ? '' : 's'} compared by count only)` : ''}`));
+    const masked = r.verify.filter((c) => c.masked === true).length;
+    io.out(paint.green(io, `verified: every table matches${masked > 0 ? ` (${masked} masked table${masked === 1 ? '' : 's'} compared with the source's values masked by the policy)` : ''}`));
   }
 }
 
@@ -73,8 +73,31 @@ const plainProgress =
     if (e.type === 'table' && e.state === 'done') io.err(paint.dim(io, `copied ${e.table}: ${e.rows} rows`));
   };
 
+/**
+ * Ctrl-C (or SIGTERM) stops the clone at the next batch instead of killing it: the op then throws
+ * REDB_CLONE_INTERRUPTED, which says how to resume and exits 130. A second one kills at once (the
+ * checkpoints hold for a kill too). The handlers stay while the clone runs: removed during the
+ * first signal, another listener (ink's exit hook) would take it for unhandled and kill at once.
+ */
+function stopOnSignals(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const handler = (name: NodeJS.Signals) => {
+    if (!controller.signal.aborted) return controller.abort(name);
+    release();
+    process.kill(process.pid, name);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  const release = () => {
+    process.removeListener('SIGINT', handler);
+    process.removeListener('SIGTERM', handler);
+  };
+  return { signal: controller.signal, release };
+}
+
 export default async function run(io: Io, source: string, target: string, opts: CloneFlags): Promise<number> {
   const asJson = opts.json === true;
+  const stop = stopOnSignals();
   const progress = asJson ? undefined : io.interactive ? await (await import('./ui/clone-progress.js')).startProgress() : undefined;
   const onEvent = asJson ? (e: CloneEvent) => io.out(JSON.stringify(e)) : (progress?.onEvent ?? plainProgress(io));
   const confirm = io.interactive && !asJson ? async (question: string) => (await import('./ui/confirm.js')).confirmPlan(question) : undefined;
@@ -99,6 +122,7 @@ export default async function run(io: Io, source: string, target: string, opts: 
         noVerify: opts.verify === false,
         ...(confirm === undefined ? {} : { confirm }),
         onEvent,
+        signal: stop.signal,
       }),
     );
     progress?.stop();
@@ -107,6 +131,7 @@ export default async function run(io: Io, source: string, target: string, opts: 
     else renderResult(io, result);
     return 0;
   } finally {
+    stop.release();
     progress?.stop();
   }
 }

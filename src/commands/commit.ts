@@ -1,8 +1,16 @@
 import { commit } from '../ops/commit.js';
 import { changeTable, json, paint, shortId, type Io } from './output.js';
+import { passphrasePrompt } from './prompt.js';
 
-export default async function run(io: Io, opts: { message: string; json?: boolean }): Promise<number> {
-  const result = await commit({ cwd: io.cwd, message: opts.message });
+export default async function run(io: Io, opts: { message: string; json?: boolean; allowEmpty?: boolean; gpgSign?: boolean }): Promise<number> {
+  const prompt = passphrasePrompt(io);
+  const result = await commit({
+    cwd: io.cwd,
+    message: opts.message,
+    allowEmpty: opts.allowEmpty === true,
+    ...(opts.gpgSign === undefined ? {} : { sign: opts.gpgSign }),
+    ...(prompt === undefined ? {} : { prompt }),
+  });
   if (opts.json) {
     json(io, result);
     return 0;

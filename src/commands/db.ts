@@ -1,9 +1,9 @@
 import { dbAdd, dbList, dbRemove } from '../ops/db.js';
 import { json, paint, shortId, table, type Io } from './output.js';
 
-export async function add(io: Io, name: string, url: string): Promise<number> {
-  const b = await dbAdd({ cwd: io.cwd, name, url });
-  io.out(`added ${paint.bold(io, b.name)} (${b.engine}) ${b.url}`);
+export async function add(io: Io, name: string, url: string, opts: { requireSigned?: boolean } = {}): Promise<number> {
+  const b = await dbAdd({ cwd: io.cwd, name, url, ...(opts.requireSigned === true ? { requireSigned: true } : {}) });
+  io.out(`added ${paint.bold(io, b.name)} (${b.engine}) ${b.url}${b.requireSigned === true ? ' (migrates only commits verified by a trusted identity)' : ''}`);
   return 0;
 }
 

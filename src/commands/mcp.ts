@@ -68,11 +68,25 @@ export async function tokenRevoke(io: Io, id: string): Promise<number> {
   return 0;
 }
 
-export async function grant(io: Io, db: string, opts: { url?: string; role?: string; json?: boolean }): Promise<number> {
-  const r = await mcpGrant({ cwd: io.cwd, env: io.env, db, ...(opts.url === undefined ? {} : { url: opts.url }), ...(opts.role === undefined ? {} : { role: opts.role }) });
+export async function grant(io: Io, db: string, opts: { url?: string; role?: string; policy?: string; json?: boolean }): Promise<number> {
+  const r = await mcpGrant({
+    cwd: io.cwd,
+    env: io.env,
+    db,
+    ...(opts.url === undefined ? {} : { url: opts.url }),
+    ...(opts.role === undefined ? {} : { role: opts.role }),
+    ...(opts.policy === undefined ? {} : { policy: opts.policy }),
+  });
   if (opts.json) json(io, r);
   else {
     io.out(`${paint.bold(io, r.db)}: the MCP server reads through ${r.readUrl}`);
+    if (r.grant !== undefined) {
+      const { whole, partial, none } = r.grant;
+      const total = whole.length + partial.length + none.length;
+      io.out(`it may read ${whole.length + partial.length} of ${total} tables and views${r.policy === undefined ? '' : `, as the policy ${r.policy} allows`}:`);
+      for (const p of partial) io.out(`  ${p.relation}: all but ${p.withheld.join(', ')}`);
+      for (const n of none) io.out(paint.dim(io, `  not ${n.relation}: it ${n.reason}`));
+    }
     if (r.created !== undefined) {
       io.out(`created the login ${paint.bold(io, r.created.role)}, which can only read; its password is shown once and never stored:`);
       io.out(`  export ${r.created.envVar}='${r.created.password}'`);

@@ -1,8 +1,17 @@
 import { merge } from '../ops/merge.js';
 import { changeTable, json, paint, shortId, type Io } from './output.js';
+import { passphrasePrompt } from './prompt.js';
 
-export default async function run(io: Io, branch: string | undefined, opts: { json?: boolean; abort?: boolean; message?: string }): Promise<number> {
-  const result = await merge({ cwd: io.cwd, ...(branch === undefined ? {} : { branch }), abort: opts.abort === true, ...(opts.message === undefined ? {} : { message: opts.message }) });
+export default async function run(io: Io, branch: string | undefined, opts: { json?: boolean; abort?: boolean; message?: string; gpgSign?: boolean }): Promise<number> {
+  const prompt = passphrasePrompt(io);
+  const result = await merge({
+    cwd: io.cwd,
+    ...(branch === undefined ? {} : { branch }),
+    abort: opts.abort === true,
+    ...(opts.message === undefined ? {} : { message: opts.message }),
+    ...(opts.gpgSign === undefined ? {} : { sign: opts.gpgSign }),
+    ...(prompt === undefined ? {} : { prompt }),
+  });
   // Conflicts are an outcome a script must notice: exit 1, as git merge does.
   const code = result.outcome === 'conflicts' ? 1 : 0;
   if (opts.json) {
@@ -21,11 +30,19 @@ export default async function run(io: Io, branch: string | undefined, opts: { js
       io.out(`${result.outcome === 'fast-forward' ? 'Fast-forward to' : 'Merged as'} ${paint.yellow(io, shortId(result.id))}`);
       io.out(changeTable(io, result.changes));
       break;
-    case 'conflicts':
-      io.err(`${paint.red(io, `${result.conflicts.length} conflict${result.conflicts.length === 1 ? '' : 's'}`)}: both branches changed the same object${result.conflicts.length === 1 ? '' : 's'}`);
-      for (const c of result.conflicts) io.err(`  schema/${c.path} (ours ${c.ours}, theirs ${c.theirs}) — see schema/${c.conflict}`);
-      io.err('Edit each object file, delete its .conflict.yaml, then redb commit; or redb merge --abort.');
+    case 'conflicts': {
+      const problems = result.problems ?? [];
+      if (result.conflicts.length > 0) {
+        io.err(`${paint.red(io, `${result.conflicts.length} conflict${result.conflicts.length === 1 ? '' : 's'}`)}: both branches changed the same object${result.conflicts.length === 1 ? '' : 's'}`);
+        for (const c of result.conflicts) io.err(`  schema/${c.path} (ours ${c.ours}, theirs ${c.theirs}) — see schema/${c.conflict}`);
+      }
+      if (problems.length > 0) {
+        io.err(`${paint.red(io, `the merged schema cannot exist`)}: each branch is valid, together they are not`);
+        for (const p of problems) io.err(`  schema/${p.path}: ${p.field}: ${p.detail}`);
+      }
+      io.err(`Edit ${result.conflicts.length > 0 ? 'each object file, delete its .conflict.yaml' : 'the files named'}, then redb commit; or redb merge --abort.`);
       break;
+    }
   }
   return code;
 }

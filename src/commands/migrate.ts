@@ -1,4 +1,6 @@
-import { migrate, parseAllow, type MigratePlan } from '../ops/migrate.js';
+import { errors } from '../errors.js';
+import { migrate, parseAllow, type MigratePlan, type MigrateResult } from '../ops/migrate.js';
+import { onInterrupt } from './interrupt.js';
 import { json, paint, warnings, type Io } from './output.js';
 
 export function renderPlan(io: Io, p: MigratePlan): string {
@@ -14,20 +16,33 @@ export function renderPlan(io: Io, p: MigratePlan): string {
   return lines.join('\n');
 }
 
-export default async function run(io: Io, db: string, opts: { to?: string; dryRun?: boolean; allow?: string; yes?: boolean; json?: boolean; shadow?: boolean; online?: boolean }): Promise<number> {
+export default async function run(
+  io: Io,
+  db: string,
+  opts: { to?: string; dryRun?: boolean; allow?: string; yes?: boolean; json?: boolean; shadow?: boolean; online?: boolean; wait?: string },
+): Promise<number> {
   const allow = parseAllow(opts.allow);
+  const waitMs = parseWait(opts.wait);
   const confirm = io.interactive && !opts.json ? async (plan: MigratePlan) => (await import('./ui/confirm.js')).confirmPlan(renderPlan(io, plan)) : undefined;
-  const result = await migrate({
-    cwd: io.cwd,
-    db,
-    ...(opts.to === undefined ? {} : { to: opts.to }),
-    dryRun: opts.dryRun === true,
-    allow,
-    yes: opts.yes === true,
-    noShadow: opts.shadow === false,
-    online: opts.online === true,
-    ...(confirm === undefined ? {} : { confirm }),
-  });
+  const interrupt = onInterrupt(io, 'stopping the migrate after the statement in progress; what ran is recorded in the database');
+  let result: MigrateResult;
+  try {
+    result = await migrate({
+      cwd: io.cwd,
+      db,
+      ...(opts.to === undefined ? {} : { to: opts.to }),
+      dryRun: opts.dryRun === true,
+      allow,
+      yes: opts.yes === true,
+      noShadow: opts.shadow === false,
+      online: opts.online === true,
+      signal: interrupt.signal,
+      ...(waitMs === undefined ? {} : { waitMs }),
+      ...(confirm === undefined ? {} : { confirm }),
+    });
+  } finally {
+    interrupt.dispose();
+  }
   warnings(io, result.warnings);
   const code = result.blocked.length > 0 ? 3 : 0;
   if (opts.json) {
@@ -35,7 +50,7 @@ export default async function run(io: Io, db: string, opts: { to?: string; dryRu
     return code;
   }
   if (result.plan.steps.length === 0) {
-    io.out(`${result.db} already matches ${result.to}; nothing to do`);
+    io.out(`${result.db} already matches ${result.to}; nothing to do${result.matched ? ' (recorded in its history)' : ''}`);
     return 0;
   }
   if (!result.applied || !io.interactive) io.out(renderPlan(io, result));
@@ -46,4 +61,11 @@ export default async function run(io: Io, db: string, opts: { to?: string; dryRu
   if (result.applied) io.out(paint.green(io, `\napplied ${result.executed.length} statements to ${result.db}`));
   else io.out(paint.dim(io, '\ndry run: nothing was changed'));
   return code;
+}
+
+function parseWait(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) throw errors.usage(`--wait takes a number of seconds, not '${value}'`, 'e.g. --wait 300, or --wait 0 to fail at once when another migrate holds the database');
+  return Math.round(seconds * 1000);
 }

@@ -9,8 +9,9 @@ export default async function run(io: Io, db: string, opts: { json?: boolean; di
     return 0;
   }
   io.out(`pulled ${result.objects} objects from ${paint.bold(io, result.db)} (${result.engine}) into schema/`);
-  if (result.changes.length === 0) io.out(paint.dim(io, 'the working tree matches HEAD'));
-  else {
+  if (result.head === undefined) io.out(paint.dim(io, 'no commits yet: redb commit -m <message> records this schema (an empty one too)'));
+  else if (result.changes.length === 0) io.out(paint.dim(io, 'the working tree matches HEAD'));
+  if (result.changes.length > 0) {
     io.out(`changes against HEAD:`);
     io.out(changeTable(io, result.changes));
   }

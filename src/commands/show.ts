@@ -17,6 +17,14 @@ export default async function run(io: Io, ref: string | undefined, opts: { json?
       io.err(`\n${paint.yellow(io, `${result.as.losses.length} lossy choice${result.as.losses.length === 1 ? '' : 's'}`)}:`);
       io.err(table(result.as.losses.map((l) => [l.object, `${l.from} → ${l.to}`, paint.dim(io, l.reason)]), '  '));
     }
+    if (result.as.notes.length > 0) {
+      io.err(`\n${paint.dim(io, `${result.as.notes.length} note${result.as.notes.length === 1 ? '' : 's'} (nothing lost)`)}:`);
+      io.err(table(result.as.notes.map((l) => [l.object, `${l.from} → ${l.to}`, paint.dim(io, l.reason)]), '  '));
+    }
+    if (result.as.limits.length > 0) {
+      io.err(`\n${paint.red(io, `${result.as.limits.length} thing${result.as.limits.length === 1 ? '' : 's'} ${result.as.engine} would refuse`)} (redb clone stops on these):`);
+      io.err(table(result.as.limits.map((p) => [p.object, paint.dim(io, `${p.detail}: ${p.limit}`)]), '  '));
+    }
     return 0;
   }
   if (result.commit !== undefined) {

@@ -1,6 +1,16 @@
 import { status } from '../ops/status.js';
 import { changeTable, json, paint, shortId, type Io } from './output.js';
 
+const commits = (n: number) => `${n} commit${n === 1 ? '' : 's'}`;
+
+/** git's words for a branch against its upstream, for a database's commit against HEAD. */
+function standing(ahead: number, behind: number): string {
+  if (ahead > 0 && behind > 0) return `diverged from HEAD: ${ahead} and ${behind} different commits each`;
+  if (behind > 0) return `behind HEAD by ${commits(behind)}`;
+  if (ahead > 0) return `ahead of HEAD by ${commits(ahead)}`;
+  return '';
+}
+
 export default async function run(io: Io, opts: { json?: boolean; exitCode?: boolean; db?: boolean }): Promise<number> {
   const result = await status({ cwd: io.cwd, databases: opts.db !== false });
   const code = opts.exitCode && result.drift ? 2 : 0;
@@ -29,7 +39,10 @@ export default async function run(io: Io, opts: { json?: boolean; exitCode?: boo
       unreachable: paint.yellow(io, 'unreachable'),
     } as const;
     for (const d of result.databases) {
-      io.out(`  ${paint.bold(io, d.name)}  at ${shortId(d.at)}  ${state[d.state]}${d.error === undefined ? '' : `: ${d.error.message}`}`);
+      const where = standing(d.ahead ?? 0, d.behind ?? 0);
+      // In sync with a commit that is not HEAD's is not "in sync": say where it stands, as git does of a branch.
+      const said = d.state === 'in-sync' && where !== '' ? paint.yellow(io, `${where} (matches ${shortId(d.at)}; redb migrate ${d.name} brings it to HEAD)`) : `${state[d.state]}${d.state === 'drift' && where !== '' ? `, ${where}` : ''}`;
+      io.out(`  ${paint.bold(io, d.name)}  at ${shortId(d.at)}  ${said}${d.error === undefined ? '' : `: ${d.error.message}`}`);
       if (d.changes.length > 0) io.out(changeTable(io, d.changes, '      '));
     }
   }

@@ -2,7 +2,7 @@ import { verify } from '../ops/verify.js';
 import { renderChecks, withChecks } from './clone.js';
 import { json, paint, type Io } from './output.js';
 
-export default async function run(io: Io, source: string, target: string, opts: { tables?: string; where?: string[]; json?: boolean }): Promise<number> {
+export default async function run(io: Io, source: string, target: string, opts: { tables?: string; where?: string[]; mask?: string; json?: boolean }): Promise<number> {
   const result = await withChecks(io, opts.json === true, () =>
     verify({
       cwd: io.cwd,
@@ -11,6 +11,7 @@ export default async function run(io: Io, source: string, target: string, opts: 
       target,
       ...(opts.tables === undefined ? {} : { tables: opts.tables.split(',').map((t) => t.trim()).filter(Boolean) }),
       ...(opts.where === undefined ? {} : { where: opts.where }),
+      ...(opts.mask === undefined ? {} : { mask: opts.mask }),
     }),
   );
   if (opts.json) {
@@ -18,6 +19,7 @@ export default async function run(io: Io, source: string, target: string, opts: 
     return 0;
   }
   io.out(renderChecks(io, result.tables));
-  io.out(paint.green(io, `${result.target} matches ${result.source}: ${result.tables.length} table${result.tables.length === 1 ? '' : 's'}, counts and checksums equal`));
+  if (result.denied.length > 0) io.out(paint.dim(io, `not compared (denied by the policy): ${result.denied.join(', ')}`));
+  io.out(paint.green(io, `${result.target} matches ${result.source}: ${result.tables.length} table${result.tables.length === 1 ? '' : 's'}, counts and checksums equal${result.tables.some((t) => t.masked === true) ? ' (source values masked by the policy)' : ''}`));
   return 0;
 }

@@ -1,6 +1,6 @@
 import { RedbError } from '../errors.js';
 import type { OpContext } from '../ops/context.js';
-import { appendAccess } from '../ops/mcp-access-log.js';
+import { appendAccess, type AccessInput } from '../ops/mcp-access-log.js';
 import type { McpSettings } from '../ops/mcp-settings.js';
 import type { Store } from '../repo/index.js';
 
@@ -21,13 +21,17 @@ export interface Answer {
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 
+/** The refs of a call, in argument order, the absent ones left out. */
+export const refsOf = (...refs: (string | undefined)[]): string[] => refs.filter((r): r is string => r !== undefined);
+
 /**
- * Run a call and log it. Errors the user can act on go back to the assistant as a tool error with
- * their code and hint; anything else is reported as internal without its stack.
+ * Run a call and log it with what the client asked for. Errors the user can act on go back to the
+ * assistant as a tool error with their code and hint; anything else is reported as internal without
+ * its stack.
  */
-export async function answer(ctx: McpContext, tool: string, database: string | undefined, work: () => Promise<unknown>): Promise<Answer> {
+export async function answer(ctx: McpContext, tool: string, input: AccessInput, work: () => Promise<unknown>): Promise<Answer> {
   const log = (outcome: 'ok' | 'error', code?: string) =>
-    appendAccess(ctx.store, { time: new Date().toISOString(), token: ctx.caller, tool, database, outcome, code }).catch(() => undefined);
+    appendAccess(ctx.store, { time: new Date().toISOString(), token: ctx.caller, tool, ...input, outcome, code }).catch(() => undefined);
   try {
     const value = await work();
     await log('ok');

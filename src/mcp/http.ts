@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { errors } from '../errors.js';
+import { appendAccess } from '../ops/mcp-access-log.js';
 import { mcpTokenCheck } from '../ops/mcp-tokens.js';
 import type { McpContext } from './context.js';
 import { createMcpServer } from './server.js';
@@ -33,7 +35,12 @@ export async function serveHttp(ctx: Omit<McpContext, 'caller'>, host: string, p
     void (async () => {
       if (new URL(req.url ?? '/', 'http://x').pathname !== '/mcp') return reply(res, 404, 'not found: the MCP endpoint is /mcp');
       const id = await caller(ctx, req);
-      if (id === undefined) return reply(res, 401, 'unauthorized: send Authorization: Bearer <token> (redb mcp token create)', { 'www-authenticate': 'Bearer realm="redb"' });
+      if (id === undefined) {
+        // A refused request is logged like a refused call: who tried is unknown, so the token is '-'.
+        const refused = errors.mcpUnauthorized();
+        await appendAccess(ctx.store, { time: new Date().toISOString(), token: '-', tool: 'http', outcome: 'error', code: refused.code }).catch(() => undefined);
+        return reply(res, 401, `${refused.message} (${refused.hint ?? ''})`, { 'www-authenticate': 'Bearer realm="redb"' });
+      }
       if (req.method !== 'POST') return reply(res, 405, 'method not allowed: this server is stateless, POST only');
       const server = createMcpServer({ ...ctx, caller: id });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, enableDnsRebindingProtection: loopback, allowedHosts });
@@ -47,6 +54,11 @@ export async function serveHttp(ctx: Omit<McpContext, 'caller'>, host: string, p
       if (!res.headersSent) reply(res, 500, e instanceof Error ? e.message : String(e));
     });
   });
+  // Clients keep connections open between calls and drop idle ones after a few seconds (undici: 4 s).
+  // A server that drops them first, at Node's default 5 s, races a client sending on the same socket,
+  // and the call fails with "other side closed": so the server waits longer than any client.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(port, host, () => resolve());

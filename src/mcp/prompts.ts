@@ -1,9 +1,18 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { describeSchema } from '../ops/mcp-schema.js';
-import type { McpContext } from './context.js';
+import { mcpRef } from '../ops/mcp-refs.js';
+import { answer, refsOf, type McpContext } from './context.js';
 
 const user = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }] });
+
+/** Build a prompt through `answer`, so it is logged like a tool call; a failure becomes a protocol error with the same one-line message. */
+async function prompt(ctx: McpContext, name: string, input: Parameters<typeof answer>[2], work: () => Promise<string>) {
+  const result = await answer(ctx, `prompt:${name}`, input, work);
+  const text = result.content[0]?.text ?? '';
+  if (result.isError === true) throw new Error(text);
+  return user(text);
+}
 
 /** The schema as text for a prompt, cut at the byte limit so a large schema cannot flood the context. */
 async function schemaText(ctx: McpContext, ref: string): Promise<string> {
@@ -24,7 +33,7 @@ export function registerPrompts(server: McpServer, ctx: McpContext): void {
       },
     },
     async ({ change, database }) =>
-      user(
+      prompt(ctx, 'write_migration', { database }, async () =>
         [
           `Write a migration for this change: ${change}`,
           '',
@@ -46,8 +55,12 @@ export function registerPrompts(server: McpServer, ctx: McpContext): void {
       argsSchema: { ref: z.string().optional().describe('a commit, branch, tag, working or db:<name>; default HEAD') },
     },
     async ({ ref }) =>
-      user(
-        `Explain this database schema to a developer new to the project: the purpose of each table, the relationships (foreign keys), constraints and indexes worth knowing, and anything unusual.\n\n${await schemaText(ctx, ref ?? 'HEAD')}`,
+      prompt(
+        ctx,
+        'explain_schema',
+        { refs: refsOf(ref) },
+        async () =>
+          `Explain this database schema to a developer new to the project: the purpose of each table, the relationships (foreign keys), constraints and indexes worth knowing, and anything unusual.\n\n${await schemaText(ctx, await mcpRef(ctx.store, ref ?? 'HEAD'))}`,
       ),
   );
 }

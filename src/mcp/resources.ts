@@ -3,14 +3,23 @@ import type { Variables } from '@modelcontextprotocol/sdk/shared/uriTemplate.js'
 import { history } from '../ops/mcp-history.js';
 import { describeSchema } from '../ops/mcp-schema.js';
 import { headCommit } from '../repo/index.js';
+import { mcpRef } from '../ops/mcp-refs.js';
 import { answer, type McpContext } from './context.js';
 
 /** Template variables arrive percent-encoded: refs like `feature/x` or `db:app` are encoded in URIs. */
-const variable = (vars: Variables, name: string): string => decodeURIComponent(String(vars[name] ?? ''));
+function variable(vars: Variables, name: string): string {
+  const raw = String(vars[name] ?? '');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    // A malformed escape is no ref; the check refuses it (and logs it) as written.
+    return raw;
+  }
+}
 
-/** Read through `answer` (so it is logged); a failure becomes a protocol error carrying the same one-line message. */
-async function read(ctx: McpContext, what: string, uri: URL, mimeType: string, work: () => Promise<string>) {
-  const result = await answer(ctx, what, undefined, work);
+/** Read through `answer` (so it is logged with its ref, checked first); a failure becomes a protocol error carrying the same one-line message. */
+async function read(ctx: McpContext, what: string, ref: string, uri: URL, mimeType: string, work: (ref: string) => Promise<string>) {
+  const result = await answer(ctx, what, { refs: [ref] }, async () => work(await mcpRef(ctx.store, ref)));
   const text = result.content[0]?.text ?? '';
   if (result.isError === true) throw new Error(text);
   return { contents: [{ uri: uri.href, mimeType, text }] };
@@ -30,8 +39,8 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
     }),
     { description: 'One schema object (table, view, enum, ...) at a ref, as redb stores it', mimeType: 'application/yaml' },
     (uri, vars) =>
-      read(ctx, 'resource:schema', uri, 'application/yaml', async () => {
-        const { objects } = await describeSchema({ ...ctx, ref: variable(vars, 'ref'), object: variable(vars, 'object'), policy: ctx.settings.policy });
+      read(ctx, 'resource:schema', variable(vars, 'ref'), uri, 'application/yaml', async (ref) => {
+        const { objects } = await describeSchema({ ...ctx, ref, object: variable(vars, 'object'), policy: ctx.settings.policy });
         return objects.map((o) => `# ${o.kind} ${o.id} (${o.file})\n${o.definition}`).join('\n');
       }),
   );
@@ -40,6 +49,6 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
     'log',
     new ResourceTemplate('redb://log/{ref}', { list: async () => ({ resources: [{ uri: 'redb://log/HEAD', name: 'history of HEAD', mimeType: 'application/json' }] }) }),
     { description: 'The commit history from a ref, with each commit’s changed objects', mimeType: 'application/json' },
-    (uri, vars) => read(ctx, 'resource:log', uri, 'application/json', async () => JSON.stringify(await history({ ...ctx, ref: variable(vars, 'ref'), limit: 100 }), null, 2)),
+    (uri, vars) => read(ctx, 'resource:log', variable(vars, 'ref'), uri, 'application/json', async (ref) => JSON.stringify(await history({ ...ctx, ref, limit: 100 }), null, 2)),
   );
 }

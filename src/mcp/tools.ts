@@ -8,7 +8,8 @@ import { describeSchema } from '../ops/mcp-schema.js';
 import { lint } from '../ops/lint.js';
 import { migrate } from '../ops/migrate.js';
 import { planStatements } from '../unified/index.js';
-import { answer, type McpContext } from './context.js';
+import { mcpDatabaseName, mcpRefs } from '../ops/mcp-refs.js';
+import { answer, refsOf, type McpContext } from './context.js';
 
 const REF = 'a commit id or prefix, branch, tag, HEAD, HEAD~n, `working` (the schema/ files) or `db:<name>` (the live schema of a bound database)';
 const readOnly = { readOnlyHint: true, openWorldHint: false } as const;
@@ -22,7 +23,7 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       inputSchema: {},
       annotations: readOnly,
     },
-    () => answer(ctx, 'list_databases', undefined, () => mcpDatabases(ctx)),
+    () => answer(ctx, 'list_databases', {}, () => mcpDatabases(ctx)),
   );
 
   server.registerTool(
@@ -37,7 +38,11 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       annotations: readOnly,
     },
     ({ ref, database, object }) =>
-      answer(ctx, 'describe_schema', database, () => describeSchema({ ...ctx, ref: database === undefined ? ref : `db:${database}`, object, policy: ctx.settings.policy })),
+      answer(ctx, 'describe_schema', { database, refs: refsOf(ref) }, async () => {
+        if (database !== undefined) await mcpDatabaseName(ctx.store, database);
+        await mcpRefs(ctx.store, [ref]);
+        return describeSchema({ ...ctx, ref: database === undefined ? ref : `db:${database}`, object, policy: ctx.settings.policy });
+      }),
   );
 
   server.registerTool(
@@ -50,7 +55,11 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       },
       annotations: readOnly,
     },
-    ({ ref, limit }) => answer(ctx, 'history', undefined, () => history({ ...ctx, ref, limit })),
+    ({ ref, limit }) =>
+      answer(ctx, 'history', { refs: refsOf(ref) }, async () => {
+        await mcpRefs(ctx.store, [ref]);
+        return history({ ...ctx, ref, limit });
+      }),
   );
 
   server.registerTool(
@@ -64,7 +73,8 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       annotations: readOnly,
     },
     ({ from, to }) =>
-      answer(ctx, 'diff', undefined, async () => {
+      answer(ctx, 'diff', { refs: refsOf(from, to) }, async () => {
+        await mcpRefs(ctx.store, [from, to]);
         const r = await diff({ ...ctx, from, to });
         return { from: r.from, to: r.to, changes: r.changes, warnings: r.warnings };
       }),
@@ -82,7 +92,9 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       annotations: readOnly,
     },
     ({ database, to }) =>
-      answer(ctx, 'plan_migration', database, async () => {
+      answer(ctx, 'plan_migration', { database, refs: refsOf(to) }, async () => {
+        await mcpDatabaseName(ctx.store, database);
+        await mcpRefs(ctx.store, [to]);
         // A dry run without the shadow rehearsal: planning must not create databases on the server.
         const r = await migrate({ ...ctx, db: database, to, dryRun: true, noShadow: true });
         return { database: r.db, to: r.to, statements: planStatements(r.plan), hazards: r.hazards, blocked: r.blocked, warnings: r.warnings, applied: r.applied };
@@ -99,14 +111,18 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       },
       annotations: readOnly,
     },
-    ({ from, to }) => answer(ctx, 'lint', undefined, () => lint({ ...ctx, from, to })),
+    ({ from, to }) =>
+      answer(ctx, 'lint', { refs: refsOf(from, to) }, async () => {
+        await mcpRefs(ctx.store, [from, to]);
+        return lint({ ...ctx, from, to });
+      }),
   );
 
   server.registerTool(
     'query',
     {
       description:
-        'Run one read-only SQL statement on a bound database, through a login that can only read, in a read-only transaction with a timeout. Results are cut at the row and byte limits (`truncated`) and masked by the project’s policy; denied tables and columns are refused, and computed columns are withheld (null) when a policy is in force.',
+        'Run one read-only SQL statement on a bound database, through a login that can only read, in a read-only transaction with a timeout. Results are cut at the row and byte limits (`truncated`). A statement that touches a column the project’s masking policy masks or denies, anywhere in it (WHERE, JOIN, ORDER BY, aggregates, subqueries...), is refused: `sample_rows` shows masked columns with their masks applied.',
       inputSchema: {
         database: z.string().describe('a bound database name'),
         sql: z.string().min(1).describe('one statement: SELECT, VALUES, WITH ... SELECT'),
@@ -114,7 +130,8 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       },
       annotations: readOnly,
     },
-    ({ database, sql, max_rows }) => answer(ctx, 'query', database, () => mcpQuery({ ...ctx, db: database, sql, maxRows: max_rows })),
+    ({ database, sql, max_rows }) =>
+      answer(ctx, 'query', { database, sql }, async () => mcpQuery({ ...ctx, db: await mcpDatabaseName(ctx.store, database), sql, maxRows: max_rows })),
   );
 
   server.registerTool(
@@ -128,6 +145,7 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       },
       annotations: readOnly,
     },
-    ({ database, table, limit }) => answer(ctx, 'sample_rows', database, () => mcpSampleRows({ ...ctx, db: database, table, limit })),
+    ({ database, table, limit }) =>
+      answer(ctx, 'sample_rows', { database, table }, async () => mcpSampleRows({ ...ctx, db: await mcpDatabaseName(ctx.store, database), table, limit })),
   );
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { errors } from '../errors.js';
 import { checkpointFile } from '../replicate/checkpoints.js';
-import { cloneDatabase, type CloneResult } from '../replicate/clone.js';
+import { cloneDatabase, type CloneRequest, type CloneResult } from '../replicate/clone.js';
 import type { OnEvent } from '../replicate/events.js';
 import { openEndpoint, optionalStore, type OpContext } from './context.js';
 
@@ -47,6 +47,14 @@ export function parseWhere(items: readonly string[] | undefined): Map<string, st
   return out;
 }
 
+/** The masking policy a clone or a verify applies, compiled once the source's tables are known. */
+export async function loadMasker(file: string | undefined, ctx: OpContext): Promise<CloneRequest['masker']> {
+  if (file === undefined) return undefined;
+  const { loadPolicy, compileMasker } = await import('../policy/index.js');
+  const policy = await loadPolicy(resolve(ctx.cwd, file));
+  return { file, compile: (tables) => compileMasker(policy, { env: ctx.env ?? process.env, tables }) };
+}
+
 /**
  * Copy schema and rows from one database into another (any engines), masking on the way when a
  * policy is given, then verify. Checkpoints live in the project's .redb/state/ so `resume` can
@@ -62,12 +70,7 @@ export async function clone(ctx: OpContext & CloneOptions): Promise<CloneResult>
   const store = optionalStore(ctx);
   const source = await openEndpoint(store, ctx.source, ctx);
   const target = await openEndpoint(store, ctx.target, ctx);
-  let masker: Parameters<typeof cloneDatabase>[0]['masker'];
-  if (ctx.mask !== undefined) {
-    const { loadPolicy, compileMasker } = await import('../policy/index.js');
-    const policy = await loadPolicy(resolve(ctx.cwd, ctx.mask));
-    masker = (tables) => compileMasker(policy, { env: ctx.env ?? process.env, tables });
-  }
+  const masker = await loadMasker(ctx.mask, ctx);
   if (ctx.truncate && !ctx.yes) {
     if (ctx.confirm === undefined) throw errors.confirmationRequired(`emptying tables of '${target.name}' (--truncate)`);
     if (!(await ctx.confirm(`Empty the copied tables of ${target.name} before loading them?`))) throw errors.aborted(`clone into '${target.name}'`);
@@ -75,6 +78,8 @@ export async function clone(ctx: OpContext & CloneOptions): Promise<CloneResult>
   return cloneDatabase({
     source,
     target,
+    sourceUrl: source.db.url,
+    targetUrl: target.db.url,
     schemaOnly: ctx.schemaOnly,
     dataOnly: ctx.dataOnly,
     tables: ctx.tables,

@@ -1,8 +1,8 @@
 import { userInfo, hostname } from 'node:os';
+import { join } from 'node:path';
 import { errors } from '../errors.js';
 import {
   changedSchemas,
-  clearMergeState,
   headCommit,
   headRef,
   listConflicts,
@@ -12,18 +12,22 @@ import {
   readMergeState,
   readPendingRenames,
   readTreeEntries,
+  readWorkingFiles,
   readWorkingTree,
+  runJournaled,
+  PENDING_RENAMES,
+  WORKING_DIR,
   writeBlobs,
   writeCommit,
-  writeDbState,
   writeEntriesTree,
   writeIndex,
-  writePendingRenames,
   type Store,
 } from '../repo/index.js';
-import { allObjects, emptySchema, entriesDigest, objectPath, renameTrailers, schemaToFiles, type ChangeLine, type Rename } from '../unified/index.js';
+import { allObjects, emptySchema, ENGINE_LIMITS, entriesDigest, limitProblems, losesReferable, META_FILE, objectPath, referencedRelations, refuseLimitProblems, renameTrailers, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, type OpContext } from './context.js';
+import { writing } from './find-store.js';
+import { signerFor, type KeyContext } from './signatures.js';
 
 export interface CommitResult {
   readonly id: string;
@@ -49,6 +53,7 @@ interface NextTree {
 /** The first commit: every object, validated and written in canonical form. */
 async function firstTree(store: Store): Promise<NextTree> {
   const working = await readWorkingTree(store);
+  refuseOverLimits(working);
   return { entries: await writeBlobs(store, schemaToFiles(working)), changes: changesBetween(emptySchema(working.engine), working).lines };
 }
 
@@ -59,38 +64,77 @@ async function firstTree(store: Store): Promise<NextTree> {
 async function nextTree(store: Store, head: string, renames: readonly Rename[]): Promise<NextTree> {
   const headEntries = await readTreeEntries(store, (await readCommitInfo(store, head)).tree);
   const { from, to } = await changedSchemas(store, { commit: head }, 'working');
+  await checkReferences(store, from, to);
+  refuseOverLimits(to);
   const entries = new Map(headEntries);
   for (const { kind, object } of allObjects(from)) entries.delete(objectPath(kind, object));
   for (const [path, oid] of await writeBlobs(store, schemaToFiles(to))) entries.set(path, oid);
   return { entries, changes: changesBetween(from, to, renames).lines };
 }
 
-export async function commit(ctx: OpContext & { message: string }): Promise<CommitResult> {
-  const store = findStore(ctx);
-  if (ctx.message.trim() === '') throw errors.usage('a commit needs a message', 'redb commit -m "what changed"');
-  const conflicts = await listConflicts(store);
-  if (conflicts.length > 0) throw errors.unresolvedConflicts(conflicts);
-  const [head, ref, merging] = await Promise.all([headCommit(store), headRef(store), readMergeState(store)]);
-  const renames = await readPendingRenames(store);
-  const { entries, changes } = head === undefined ? await firstTree(store) : await nextTree(store, head, renames);
-  // Concluding a merge is a commit even when the result equals this branch.
-  if (changes.length === 0 && merging === undefined) throw errors.nothingToCommit();
-  const id = await writeCommit(store, {
-    tree: await writeEntriesTree(store, entries),
-    parents: [...(head === undefined ? [] : [head]), ...(merging === undefined ? [] : [merging.theirs])],
-    message: ctx.message.trimEnd() + renameTrailers(renames),
-    author: await author(store, ctx.env ?? process.env),
-    ref,
-  });
-  await clearMergeState(store);
-  await writePendingRenames(store, []);
-  await writeIndex(store, id, entries);
-  // A database whose pulled schema is exactly what was committed is now at this commit.
-  const digest = entriesDigest(entries);
-  const state = await readDbState(store);
-  const recorded = Object.entries(state).filter(([, s]) => s.pulled === digest).map(([name]) => name);
-  if (recorded.length > 0) {
-    await writeDbState(store, Object.fromEntries(Object.entries(state).map(([name, s]) => [name, recorded.includes(name) ? { ...s, at: id } : s])));
+/**
+ * A commit reads only the changed objects; what they refer to (and what refers to what they remove)
+ * must exist too. The tables the changed objects name are read beside them; when something another
+ * object may refer to went away, or a reference looks broken, the whole tree is read, which reports
+ * the file and field at fault.
+ */
+async function checkReferences(store: Store, from: Schema, to: Schema): Promise<void> {
+  if (losesReferable(from, to)) {
+    await readWorkingTree(store);
+    return;
   }
-  return { id, branch: ref.replace(/^refs\/heads\//, ''), changes, recorded };
+  const own = new Set(schemaToFiles(to).keys());
+  const wanted = new Set<string>();
+  for (const r of referencedRelations(to)) for (const kind of ['table', 'view'] as const) wanted.add(objectPath(kind, r));
+  for (const path of own) wanted.delete(path);
+  if (referencedRelations(to).length === 0) return;
+  const context = schemaFromFiles(new Map([...schemaToFiles(to), ...(await readWorkingFiles(store, wanted))]), 'schema/');
+  // Only the changed objects' own references are complete here (the tables read beside them have theirs unread).
+  if (schemaProblems(context).some((p) => p.level === 'error' && own.has(objectPath(p.kind, p.object)))) await readWorkingTree(store);
+}
+
+/** What the schema's own engine would refuse or change (a name PostgreSQL cuts to 63 bytes) is not committed: a migrate could never match it. */
+function refuseOverLimits(changed: Schema): void {
+  refuseLimitProblems(limitProblems(changed), `a ${ENGINE_LIMITS[changed.engine].label} schema`, 'nothing was committed');
+}
+
+/**
+ * Record the working tree. Objects first (each whole and fsynced), then one journal (see
+ * repo/journal.ts) moves the branch, ends a merge, drops the renames the commit carries and records
+ * the databases it matches: a kill leaves either no commit, or the commit with all of that done.
+ */
+export async function commit(ctx: KeyContext & { message: string; allowEmpty?: boolean; sign?: boolean }): Promise<CommitResult> {
+  if (ctx.message.trim() === '') throw errors.usage('a commit needs a message', 'redb commit -m "what changed"');
+  // Unlocked before the lock is taken: a passphrase prompt never holds the repository.
+  const signer = await signerFor(findStore(ctx), ctx);
+  return writing(ctx, 'commit', async (store) => {
+    const conflicts = await listConflicts(store);
+    if (conflicts.length > 0) throw errors.unresolvedConflicts(conflicts);
+    const [head, ref, merging] = await Promise.all([headCommit(store), headRef(store), readMergeState(store)]);
+    const renames = await readPendingRenames(store);
+    const { entries, changes } = head === undefined ? await firstTree(store) : await nextTree(store, head, renames);
+    // Concluding a merge is a commit even when the result equals this branch. The first commit of
+    // a pulled, empty database records its (empty) schema, so that migrate can bring others to it.
+    const pulledEmpty = head === undefined && store.fs.existsSync(join(store.root, WORKING_DIR, META_FILE));
+    if (changes.length === 0 && merging === undefined && ctx.allowEmpty !== true && !pulledEmpty) throw errors.nothingToCommit(head === undefined);
+    const id = await writeCommit(store, {
+      tree: await writeEntriesTree(store, entries),
+      parents: [...(head === undefined ? [] : [head]), ...(merging === undefined ? [] : [merging.theirs])],
+      message: ctx.message.trimEnd() + renameTrailers(renames),
+      author: await author(store, ctx.env ?? process.env),
+      signer,
+    });
+    // A database whose pulled schema is exactly what was committed is now at this commit.
+    const digest = entriesDigest(entries);
+    const state = await readDbState(store);
+    const recorded = Object.entries(state).filter(([, s]) => s.pulled === digest).map(([name]) => name);
+    await runJournaled(store, 'commit', [
+      { ref, oid: id },
+      ...(merging === undefined ? [] : [{ merge: null }]),
+      ...(renames.length === 0 ? [] : [{ remove: PENDING_RENAMES }]),
+      ...recorded.map((name) => ({ database: name, at: id })),
+    ]);
+    await writeIndex(store, id, entries).catch(() => undefined);
+    return { id, branch: ref.replace(/^refs\/heads\//, ''), changes, recorded };
+  });
 }

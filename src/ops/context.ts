@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { Adapter, Connection, DbTarget } from '../adapters/adapter.js';
+import type { Adapter, Connection, DbTarget, MigrationRecord } from '../adapters/adapter.js';
+import { historyCommit } from '../adapters/history-rows.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, isRedbError, RedbError } from '../errors.js';
@@ -35,7 +36,9 @@ export async function openEndpoint(store: Store | undefined, nameOrUrl: string, 
 /** A resolved database with its adapter and the target it connects to (`${VAR}` filled in; relative files from the project root). */
 async function endpointOf(store: Store | undefined, db: ResolvedDb, ctx: OpContext): Promise<Endpoint & { readonly db: ResolvedDb }> {
   const adapter = await loadAdapter(db.engine);
-  const url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
+  let url = resolveUrl(db.url, db.name, ctx.env ?? process.env);
+  // Sealed secrets are opened only for a URL that names one: the keys and age load then, not before.
+  if (store !== undefined && url.includes('${secret:')) url = await (await import('./secret.js')).resolveSecretRefs({ ...ctx, store, url, bound: db.name });
   return { db, name: db.name, engine: db.engine, adapter, target: { name: db.name, url, cwd: store?.root ?? ctx.cwd } };
 }
 
@@ -44,7 +47,7 @@ export async function resolveDb(store: Store | undefined, nameOrUrl: string, cwd
   const bound = store === undefined ? undefined : (await readConfig(store)).databases[nameOrUrl];
   if (bound !== undefined) return { name: nameOrUrl, engine: parseDbUrl(bound.url).engine, url: bound.url };
   if (/^[a-z+]+:/i.test(nameOrUrl)) return { name: redactUrl(nameOrUrl), engine: parseDbUrl(nameOrUrl).engine, url: nameOrUrl };
-  throw store === undefined ? errors.notARepository(resolve(cwd)) : errors.dbNotFound(nameOrUrl);
+  throw store === undefined ? errors.notARepository(resolve(cwd)) : errors.dbNotFound(redactUrl(nameOrUrl));
 }
 
 export interface OpenDb {
@@ -144,9 +147,9 @@ export async function renamesFor(store: Store, a: RefSide, b: RefSide): Promise<
  * The commit a database is at: the last one its own history records, else what this repository last
  * saw; undefined when neither names a commit this repository has.
  */
-export async function databaseCommit(store: Store, name: string, connection: Connection): Promise<string | undefined> {
-  const history = (await connection.readHistory?.()) ?? [];
-  const at = history.find((h) => h.outcome === 'applied' && h.commit !== undefined)?.commit ?? (await readDbState(store))[name]?.at;
+export async function databaseCommit(store: Store, name: string, connection: Connection, read?: readonly MigrationRecord[]): Promise<string | undefined> {
+  const history = read ?? (await connection.readHistory?.()) ?? [];
+  const at = historyCommit(history) ?? (await readDbState(store))[name]?.at;
   if (at === undefined) return undefined;
   return readCommitInfo(store, at).then(
     () => at,

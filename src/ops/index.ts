@@ -12,3 +12,8 @@ export * from './migrate.js';
 export * from './changes.js';
 export * from './merge.js';
 export * from './lint.js';
+export { identity, type IdentityInfo } from './identity.js';
+export { verifyCommit, type VerifyResult, type KeyContext } from './signatures.js';
+export { verifyTag } from './annotated-tag.js';
+export { trustAdd, trustList, trustRemove, trustThreshold, trustSign, allowedSigners, type TrustView, type TrustChange, type TrustMember } from './trust.js';
+export { secretSet, secretList, secretRm, secretReseal, type SecretEntry } from './secret.js';

@@ -2,9 +2,13 @@ import { loadAdapter } from '../adapters/registry.js';
 import { RedbError } from '../errors.js';
 import { DEFAULT_BRANCH, headCommit, headRef, mergeBase, quickClean, refExists, resolveCommit, type Store } from '../repo/index.js';
 import {
+  describeLimitProblem,
   describeOperation,
+  limitProblemsOfChange,
   hazardsOf,
   objectPath,
+  schemaProblems,
+  operationPath,
   type ChangeLine,
   type Engine,
   type HazardName,
@@ -23,8 +27,10 @@ export const LINT_RULES = {
   'breaks-compatibility': 'The change removes or renames something an older application version may still use.',
   lossy: 'The change loses information across engines.',
   'name-too-long': 'An identifier is longer than the engine allows and would be truncated or refused.',
+  'engine-limit': 'The engine refuses the object: too many columns, a row or key too large, or names it cannot tell apart.',
   'native-object': 'The object is kept as native DDL: redb cannot check it.',
   'unsupported-change': 'The engine cannot carry the change out as planned.',
+  'invalid-schema': 'The schema cannot exist on its engine: two columns of one name, a key on a missing column, a foreign key to a missing table or to columns that are not a key there, a type whose kind contradicts its native spelling.',
 } as const;
 export type LintRule = keyof typeof LINT_RULES;
 
@@ -47,47 +53,7 @@ export interface LintResult {
   readonly blocking: boolean;
 }
 
-const NAME_LIMITS: Partial<Record<Engine, { bytes: number; rule: string }>> = {
-  postgres: { bytes: 63, rule: 'PostgreSQL truncates identifiers to 63 bytes' },
-  mysql: { bytes: 64, rule: 'MySQL refuses identifiers over 64 characters' },
-  duckdb: { bytes: 255, rule: 'identifiers over 255 bytes are refused' },
-};
-
-function fileOf(op: Operation): string {
-  switch (op.op) {
-    case 'create_object':
-    case 'drop_object':
-      return `schema/${objectPath(op.target.kind, op.target.object)}`;
-    case 'alter_object':
-      return `schema/${objectPath(op.to.kind, op.to.object)}`;
-    case 'rename_object':
-      return `schema/${objectPath(op.target.kind, op.target.object)}`;
-    default:
-      return `schema/${objectPath('table', op.table)}`;
-  }
-}
-
-/** Names an operation introduces. */
-function newNames(op: Operation): string[] {
-  switch (op.op) {
-    case 'create_object': {
-      const o = op.target.object as { name: string; columns?: readonly { name: string }[]; indexes?: readonly { name: string }[] };
-      return [o.name, ...(o.columns ?? []).map((c) => c.name), ...(o.indexes ?? []).map((i) => i.name)];
-    }
-    case 'add_column':
-    case 'rename_column':
-      return [op.column.name];
-    case 'add_index':
-    case 'rename_index':
-      return [op.index.name];
-    case 'rename_object':
-      return [op.target.object.name];
-    case 'add_constraint':
-      return 'name' in op.constraint.def && op.constraint.def.name !== undefined ? [op.constraint.def.name] : [];
-    default:
-      return [];
-  }
-}
+const fileOf = (op: Operation): string => `schema/${operationPath(op)}`;
 
 /** The refs to check when none are given: uncommitted edits, else this branch since it left the default branch. */
 async function defaultRange(store: Store): Promise<[string, string]> {
@@ -115,7 +81,18 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
   const store = findStore(ctx);
   const [fromRef, toRef] = ctx.from === undefined ? await defaultRange(store) : [ctx.from, ctx.to ?? 'working'];
   const [a, b] = await Promise.all([resolveSide(store, fromRef, ctx), resolveSide(store, toRef, ctx)]);
-  const { from, to } = await loadPair(store, a, b, true);
+  let pair: { from: Schema; to: Schema };
+  try {
+    pair = await loadPair(store, a, b, true);
+  } catch (e) {
+    // A working tree or folder that cannot be read as a schema is a finding, with its file.
+    if (!(e instanceof RedbError) || e.code !== 'REDB_INVALID_SCHEMA_FILE') throw e;
+    const file = typeof e.data.file === 'string' ? e.data.file : 'schema/';
+    const finding: Finding = { rule: 'invalid-schema', level: 'error', blocking: true, message: e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message, file };
+    const engine = (await a.load().catch(() => undefined))?.engine ?? 'sqlite';
+    return { from: a.label, to: b.label, engine, changes: [], findings: [finding], blocking: true };
+  }
+  const { from, to } = pair;
   const changes = changesBetween(from, to, await renamesFor(store, a, b));
   const { operations, lines } = changes;
   const allowed = (h: string) => ctx.allow === 'all' || (ctx.allow ?? []).includes(h as HazardName);
@@ -133,13 +110,15 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
       for (const h of step.hazards) hazard(h.name, h.reason, first === undefined ? 'schema/' : fileOf(first));
     }
   }
-  const limit = NAME_LIMITS[to.engine];
+  // A commit is not checked when read (history stays readable): a merge made elsewhere may hold what cannot exist.
+  for (const p of schemaProblems(to)) {
+    findings.push({ rule: 'invalid-schema', level: p.level, blocking: p.level === 'error', message: `${p.field}: ${p.detail}`, file: `schema/${objectPath(p.kind, p.object)}` });
+  }
+  // The same checks commit and migrate refuse on (src/unified/limits.ts).
+  for (const p of limitProblemsOfChange(to, operations, to.engine)) {
+    findings.push({ rule: p.kind === 'identifier' ? 'name-too-long' : 'engine-limit', level: 'error', blocking: true, message: describeLimitProblem(p), file: `schema/${p.file}` });
+  }
   for (const op of operations) {
-    for (const name of newNames(op)) {
-      if (limit !== undefined && Buffer.byteLength(name, 'utf8') > limit.bytes) {
-        findings.push({ rule: 'name-too-long', level: 'error', blocking: true, message: `'${name.slice(0, 40)}…' is ${Buffer.byteLength(name)} bytes: ${limit.rule}`, file: fileOf(op) });
-      }
-    }
     const line = describeOperation(op);
     if ((op.op === 'create_object' || op.op === 'alter_object') && line.kind === 'native') {
       findings.push({ rule: 'native-object', level: 'note', blocking: false, message: `${line.id} is kept as native DDL; redb applies it as written and cannot check it`, file: fileOf(op) });

@@ -1,10 +1,9 @@
 import type { ResultColumn } from '../adapters/adapter.js';
 import { errors } from '../errors.js';
-import { compileMasker, maskTableOf } from '../policy/index.js';
-import { emptySchema, type Schema, type Table } from '../unified/index.js';
-import { findStore, withDb, type OpContext } from './context.js';
-import { resultMask } from './mcp-mask.js';
-import { readTarget, type ReadTarget } from './mcp-read.js';
+import { columnVerdicts, compileMasker, maskTableOf, type ColumnVerdicts } from '../policy/index.js';
+import type { Table } from '../unified/index.js';
+import { findStore, type OpContext } from './context.js';
+import { boundTarget, liveSchema, readTarget, type ReadTarget } from './mcp-read.js';
 import type { McpLimits, McpSettings } from './mcp-settings.js';
 
 export interface McpQueryResult {
@@ -13,8 +12,6 @@ export interface McpQueryResult {
   readonly rows: readonly unknown[][];
   /** True when rows were left out at the row or byte limit. */
   readonly truncated: boolean;
-  /** Columns shown as null because the policy cannot vouch for them (see resultMask). */
-  readonly withheld: readonly string[];
 }
 
 type QueryContext = OpContext & { readonly db: string; readonly settings: McpSettings };
@@ -42,18 +39,21 @@ async function collect(rows: AsyncIterable<unknown[]>, mask: (row: unknown[]) =>
   return { rows: out, truncated: false };
 }
 
-const liveSchema = (ctx: QueryContext): Promise<Schema> =>
-  withDb(findStore(ctx), ctx.db, ctx, ({ connection }) => connection.introspect({ signal: ctx.signal }));
-
-/** Run SQL in a read-only session, mask, cut. `sources` stands in for what the engine says the columns are. */
-async function run(ctx: QueryContext, read: ReadTarget, schema: Schema, sql: string, maxRows: number, sources?: ResultColumn[]): Promise<McpQueryResult> {
-  const session = await read.driver.open(read.target, { timeoutMs: ctx.settings.limits.timeoutMs });
+/** Run SQL in a read-only session and cut the result at the limits; `mask` is applied to every row first. */
+async function run(
+  ctx: QueryContext,
+  read: ReadTarget,
+  sql: string,
+  maxRows: number,
+  options: { trusted: boolean; check?: (columns: readonly ResultColumn[]) => void; mask?: ((row: unknown[]) => void) | undefined },
+): Promise<McpQueryResult> {
+  const policy = columnVerdicts(ctx.settings.policy);
+  const session = await read.driver.open(read.target, { timeoutMs: ctx.settings.limits.timeoutMs, policy, trusted: options.trusted });
   try {
     const result = await session.query(sql, { maxRows });
-    const columns = sources ?? result.columns;
-    const mask = resultMask(ctx.settings.policy, schema, columns, ctx.env);
-    const { rows, truncated } = await collect(result.rows, mask.apply, ctx.settings.limits, maxRows);
-    return { db: ctx.db, columns: columns.map((c) => c.name), rows, truncated, withheld: mask.withheld };
+    options.check?.(result.columns);
+    const { rows, truncated } = await collect(result.rows, options.mask ?? (() => undefined), ctx.settings.limits, maxRows);
+    return { db: ctx.db, columns: result.columns.map((c) => c.name), rows, truncated };
   } finally {
     await session.close();
   }
@@ -61,29 +61,61 @@ async function run(ctx: QueryContext, read: ReadTarget, schema: Schema, sql: str
 
 const rowLimit = (ctx: QueryContext, asked: number | undefined): number => Math.min(asked ?? ctx.settings.limits.rows, ctx.settings.limits.rows);
 
-/** Run one read-only statement on a bound database, through its read-only login, masked and cut at the limits. */
+/**
+ * Run one read-only statement on a bound database through its read-only login, cut at the limits.
+ * The engine (PostgreSQL and MariaDB by column grants, SQLite by bytecode, DuckDB by plan) refuses a
+ * statement that touches a column the policy masks or denies anywhere in it, so what comes back
+ * needs no masking; a result column that still traces to one is refused all the same.
+ */
 export async function mcpQuery(ctx: QueryContext & { sql: string; maxRows?: number }): Promise<McpQueryResult> {
   const read = await readTarget(findStore(ctx), ctx.db, ctx);
-  // The policy needs the tables; without one, nothing is looked up.
-  const schema = ctx.settings.policy === undefined ? emptySchema(read.engine) : await liveSchema(ctx);
-  return run(ctx, read, schema, ctx.sql, rowLimit(ctx, ctx.maxRows));
+  // Defence in depth: the engine has refused such a statement already.
+  const policy = columnVerdicts(ctx.settings.policy);
+  const check = (columns: readonly ResultColumn[]) => {
+    for (const { source } of columns) {
+      if (source === undefined) continue;
+      const verdict = policy.column({ schema: source.schema, name: source.table }, source.column);
+      if (verdict !== undefined) throw errors.mcpColumnWithheld(`column ${source.table}.${source.column} is ${verdict}`);
+    }
+  };
+  return run(ctx, read, ctx.sql, rowLimit(ctx, ctx.maxRows), { trusted: false, check });
 }
 
 const tableMatches = (t: Table, name: string): boolean => t.name === name || `${t.schema ?? ''}.${t.name}` === name;
 
-/** The first rows of a table, masked; columns the policy denies are left out, a denied table is refused. */
+/** The table by its exact name, else by a name that differs only in case when just one does (PostgreSQL folds `Employee` to `employee`). */
+function findTable(tables: readonly Table[], name: string): Table | undefined {
+  const exact = tables.find((t) => tableMatches(t, name));
+  if (exact !== undefined) return exact;
+  const folded = tables.filter((t) => tableMatches({ ...t, name: t.name.toLowerCase(), schema: t.schema?.toLowerCase() }, name.toLowerCase()));
+  return folded.length === 1 ? folded[0] : undefined;
+}
+
+/** Generated columns that may be computed from a masked or denied column (its name appears in the expression): no mask fits them, so they are left out. */
+function derivedFromHidden(table: Table, policy: ColumnVerdicts): string[] {
+  const hidden = table.columns.filter((c) => policy.column(table, c.name) !== undefined).map((c) => c.name.toLowerCase());
+  return table.columns.filter((c) => c.generated !== undefined && hidden.some((h) => (c.generated?.expression ?? '').toLowerCase().includes(h))).map((c) => c.name);
+}
+
+/**
+ * The first rows of a table, masked by the policy in redb: read through the bound account (the read
+ * login may not read masked columns) with SQL redb writes; denied columns are left out, a denied
+ * table is refused.
+ */
 export async function mcpSampleRows(ctx: QueryContext & { table: string; limit?: number }): Promise<McpQueryResult> {
-  const read = await readTarget(findStore(ctx), ctx.db, ctx);
-  const schema = await liveSchema(ctx);
-  const table = schema.tables.find((t) => tableMatches(t, ctx.table));
+  const store = findStore(ctx);
+  const read = await boundTarget(store, ctx.db, ctx);
+  const schema = await liveSchema(read, ctx);
+  const table = findTable(schema.tables, ctx.table);
   if (table === undefined) throw errors.usage(`no table '${ctx.table}' in '${ctx.db}'`, 'describe_schema lists the tables');
   const masker = ctx.settings.policy === undefined ? undefined : compileMasker(ctx.settings.policy, { env: ctx.env });
   const id = table.schema === undefined ? table.name : `${table.schema}.${table.name}`;
   if (masker?.deniesTable(maskTableOf(table))) throw errors.mcpDenied(`table ${id}`);
-  const denied = masker?.deniedColumns(maskTableOf(table)) ?? [];
-  const columns = table.columns.filter((c) => !denied.includes(c.name));
+  const denied = [...(masker?.deniedColumns(maskTableOf(table)) ?? []), ...derivedFromHidden(table, columnVerdicts(ctx.settings.policy))];
+  const columns = table.columns.filter((c) => !denied.includes(c.name)).map((c) => c.name);
+  if (columns.length === 0) throw errors.mcpDenied(`every column of ${id}`);
   const q = read.driver.quote;
   const limit = rowLimit(ctx, ctx.limit);
-  const sql = `SELECT ${columns.map((c) => q(c.name)).join(', ')} FROM ${table.schema === undefined ? '' : `${q(table.schema)}.`}${q(table.name)} LIMIT ${limit + 1}`;
-  return run(ctx, read, schema, sql, limit, columns.map((c) => ({ name: c.name, source: { schema: table.schema, table: table.name, column: c.name } })));
+  const sql = `SELECT ${columns.map(q).join(', ')} FROM ${table.schema === undefined ? '' : `${q(table.schema)}.`}${q(table.name)} LIMIT ${limit + 1}`;
+  return run(ctx, read, sql, limit, { trusted: true, mask: masker?.rowMasker(maskTableOf(table), columns) });
 }

@@ -1,7 +1,8 @@
 import { errors } from '../errors.js';
-import { readPendingRenames, readWorkingTree, writePendingRenames, writeWorkingTree } from '../repo/index.js';
-import { RENAME_KINDS, renameInSchema, renameText, reverseRenames, type Rename, type RenameKind, type Schema } from '../unified/index.js';
-import { findStore, type OpContext } from './context.js';
+import { PENDING_RENAMES, pendingRenamesText, readPendingRenames, readWorkingTree, runJournaled, schemaAtHead, workingSteps, type Change, type Store } from '../repo/index.js';
+import { RENAME_KINDS, renameInSchema, renameText, reverseRenames, schemaToFiles, type Rename, type RenameKind, type Schema } from '../unified/index.js';
+import { type OpContext } from './context.js';
+import { writing } from './find-store.js';
 
 export interface MvResult {
   readonly rename: Rename;
@@ -69,28 +70,51 @@ function mentions(schema: Schema, rename: Rename): string[] {
   ];
 }
 
+const sameRename = (a: Rename, b: Rename): boolean =>
+  a.kind === b.kind && (a.schema ?? '') === (b.schema ?? '') && (a.table ?? '') === (b.table ?? '') && a.from === b.from && a.to === b.to;
+
+/** HEAD's schema with the renames already recorded applied: what a rename made by hand must start from. */
+async function recordedBase(store: Store, pending: readonly Rename[]): Promise<Schema> {
+  let base = await schemaAtHead(store);
+  for (const r of pending) base = renameInSchema(base, r) ?? base;
+  return base;
+}
+
 /**
  * Record a rename: the working tree's object (and the keys that point at it) take the new name, and
- * the rename waits in `schema/.renames.yaml` for the next commit, which carries it.
+ * the rename waits in `schema/.renames.yaml` for the next commit, which carries it. The files and
+ * the record change together (one journal, under the repository lock), so neither is ever left
+ * without the other.
  */
 export async function mv(ctx: OpContext & { kind: string; old: string; new: string }): Promise<MvResult> {
-  const store = findStore(ctx);
   if (!(RENAME_KINDS as readonly string[]).includes(ctx.kind)) throw errors.usage(`cannot rename a '${ctx.kind}'`, `kinds: ${RENAME_KINDS.join(', ')}`);
   const kind = ctx.kind as RenameKind;
   const to = newName(kind, ctx.old, ctx.new);
-  const working = await readWorkingTree(store);
-  const rename = parseRename(working, kind, ctx.old, to);
-  if (rename.from === rename.to) throw errors.usage(`'${ctx.old}' already has that name`);
-  // A rename already made by hand in the files is only recorded.
-  const byHand = renameInSchema(working, reverseRenames([rename])[0] as Rename) !== undefined;
-  const renamed = byHand ? working : renameInSchema(working, rename);
-  if (renamed === undefined) {
-    const where = rename.table === undefined ? '' : ` in table ${rename.table}`;
-    throw errors.usage(`cannot rename ${kind} '${rename.from}' to '${rename.to}'${where}: the old name is missing or the new one is taken`);
-  }
-  if (!byHand) await writeWorkingTree(store, renamed);
-  await writePendingRenames(store, [...(await readPendingRenames(store)), rename]);
-  const stale = mentions(renamed, rename);
-  const warnings = stale.length === 0 ? [] : [`${stale.join(', ')} still name '${rename.from}' in their text: the database rewrites them on rename; edit the files to match`];
-  return { rename, text: renameText(rename), warnings };
+  return writing(ctx, 'mv', async (store) => {
+    const working = await readWorkingTree(store);
+    const rename = parseRename(working, kind, ctx.old, to);
+    if (rename.from === rename.to) throw errors.usage(`'${ctx.old}' already has that name`);
+    const pending = await readPendingRenames(store);
+    if (pending.some((r) => sameRename(r, rename))) {
+      throw errors.usage(`the rename ${renameText(rename)} is already recorded`, 'the next commit carries it (redb status shows it); nothing to do');
+    }
+    // A rename already made by hand in the files is only recorded, if the old name is one that
+    // HEAD (with the renames recorded so far) has: otherwise there is nothing it renames.
+    const byHand = renameInSchema(working, reverseRenames([rename])[0] as Rename) !== undefined;
+    if (byHand && renameInSchema(await recordedBase(store, pending), rename) === undefined) {
+      const where = rename.table === undefined ? '' : ` of table ${rename.table}`;
+      throw errors.usage(`there is no ${kind} '${rename.from}'${where} to rename: the working tree already names it '${rename.to}', and HEAD has no '${rename.from}'`, 'a rename already committed or recorded needs no second mv (redb log, redb status)');
+    }
+    const renamed = byHand ? working : renameInSchema(working, rename);
+    if (renamed === undefined) {
+      const where = rename.table === undefined ? '' : ` in table ${rename.table}`;
+      throw errors.usage(`cannot rename ${kind} '${rename.from}' to '${rename.to}'${where}: the old name is missing or the new one is taken`);
+    }
+    const steps: Change[] = byHand ? [] : await workingSteps(store, new Map([...schemaToFiles(renamed)].map(([path, text]) => [path, { text }])));
+    steps.push({ write: PENDING_RENAMES, text: pendingRenamesText([...pending, rename]) as string });
+    await runJournaled(store, 'mv', steps);
+    const stale = mentions(renamed, rename);
+    const warnings = stale.length === 0 ? [] : [`${stale.join(', ')} still name '${rename.from}' in their text: the database rewrites them on rename; edit the files to match`];
+    return { rename, text: renameText(rename), warnings };
+  });
 }

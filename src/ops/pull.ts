@@ -1,8 +1,9 @@
-import { changedSchemas, headCommit, quickClean, updateDbState, readDbState, readWorkingTree, schemaAtHead, writeWorkingTree } from '../repo/index.js';
+import { changedSchemas, headCommit, PENDING_RENAMES, quickClean, readDbState, readWorkingTree, runJournaled, scanForReplace, schemaAtHead, workingEntries, workingSteps, type Store } from '../repo/index.js';
 import { errors } from '../errors.js';
-import { allObjects, emptySchema, filesDigest, type ChangeLine } from '../unified/index.js';
+import { allObjects, emptySchema, filesDigest, schemaToFiles, type ChangeLine } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
 import { findStore, schemaHash, withDb, type OpContext } from './context.js';
+import { writing } from './find-store.js';
 
 export interface PullResult {
   readonly db: string;
@@ -10,31 +11,50 @@ export interface PullResult {
   readonly objects: number;
   /** The working tree after the pull, compared with HEAD. */
   readonly changes: readonly ChangeLine[];
+  /** HEAD's commit; undefined before the first commit. */
+  readonly head?: string | undefined;
   readonly warnings: readonly string[];
 }
 
+/** Edits made by hand since the last commit would be overwritten: refused unless they are only what an earlier pull wrote. */
+async function refuseDirty(store: Store, scanned?: ReadonlyMap<string, string>): Promise<void> {
+  if ((await quickClean(store, scanned)) !== undefined) return;
+  const [working, headSchema, state] = await Promise.all([readWorkingTree(store), schemaAtHead(store), readDbState(store)]);
+  const dirty = changesBetween(headSchema, working).operations.length;
+  const onlyPulled = Object.values(state).some((s) => s.pulled === schemaHash(working));
+  if (dirty > 0 && !onlyPulled) throw errors.dirtyWorkingTree('pull', dirty);
+}
+
+const sameEntries = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean => a.size === b.size && [...a].every(([path, oid]) => b.get(path) === oid);
+
 /**
- * Bring a database's live schema into the working tree. Edits made by hand since the last commit
- * would be overwritten, so the pull refuses unless they are only what an earlier pull wrote.
+ * Bring a database's live schema into the working tree. The database is read first, without the
+ * lock; the files are then written under it, in one journal (see repo/journal.ts), so a kill leaves
+ * the old tree or the new one, never a mix of both or half a file.
  */
 export async function pull(ctx: OpContext & { db: string; discardChanges?: boolean }): Promise<PullResult> {
-  const store = findStore(ctx);
-  if (!ctx.discardChanges && (await quickClean(store)) === undefined) {
-    const [working, headSchema, state] = await Promise.all([readWorkingTree(store), schemaAtHead(store), readDbState(store)]);
-    const dirty = changesBetween(headSchema, working).operations.length;
-    const onlyPulled = Object.values(state).some((s) => s.pulled === schemaHash(working));
-    if (dirty > 0 && !onlyPulled) throw errors.dirtyWorkingTree('pull', dirty);
-  }
-  const { schema, name, engine } = await withDb(store, ctx.db, ctx, async ({ connection, db }) => ({
+  const found = findStore(ctx);
+  // Before connecting, to fail fast; under the lock it counts, and is checked again if the files changed meanwhile.
+  const checked = ctx.discardChanges ? undefined : await workingEntries(found);
+  if (checked !== undefined) await refuseDirty(found, checked);
+  const { schema, name, engine } = await withDb(found, ctx.db, ctx, async ({ connection, db }) => ({
     schema: await connection.introspect({ signal: ctx.signal }),
     name: db.name,
     engine: db.engine,
   }));
-  const files = await writeWorkingTree(store, schema);
-  await updateDbState(store, name, { pulled: filesDigest(files) });
-  // Compare with HEAD through blob ids: only what the pull changed is parsed again.
-  const headId = await headCommit(store);
-  const pair = headId === undefined ? { from: emptySchema(schema.engine), to: schema } : await changedSchemas(store, { commit: headId }, 'working');
-  const objects = [...allObjects(schema)].length;
-  return { db: name, engine, objects, changes: changesBetween(pair.from, pair.to).lines, warnings: nativeWarnings(schema) };
+  return writing(ctx, `pull ${ctx.db}`, async (store) => {
+    const scanned = await scanForReplace(store);
+    if (checked !== undefined && (scanned.links.length > 0 || !sameEntries(checked, scanned.files))) await refuseDirty(store, scanned.links.length > 0 ? undefined : scanned.files);
+    const files = schemaToFiles(schema);
+    const steps = await workingSteps(store, new Map([...files].map(([path, text]) => [path, { text }])), { scanned });
+    // Renames recorded by hand describe edits that are being discarded.
+    if (ctx.discardChanges) steps.push({ remove: PENDING_RENAMES });
+    steps.push({ database: name, pulled: filesDigest(files) });
+    await runJournaled(store, 'pull', steps);
+    // Compare with HEAD through blob ids: only what the pull changed is parsed again.
+    const headId = await headCommit(store);
+    const pair = headId === undefined ? { from: emptySchema(schema.engine), to: schema } : await changedSchemas(store, { commit: headId }, 'working');
+    const objects = [...allObjects(schema)].length;
+    return { db: name, engine, objects, changes: changesBetween(pair.from, pair.to).lines, head: headId, warnings: nativeWarnings(schema) };
+  });
 }

@@ -1,6 +1,7 @@
 import { readCommitInfo } from '../repo/index.js';
+import { loadExpressionTranslator } from '../adapters/expressions/index.js';
 import { loadAdapter } from '../adapters/registry.js';
-import { diffSchemas, emptySchema, planStatements, translateSchema, type ChangeLine, type Engine, type Loss, type Schema } from '../unified/index.js';
+import { diffSchemas, emptySchema, limitProblems, planStatements, translateSchema, type ChangeLine, type Engine, type LimitProblem, type Loss, type Schema } from '../unified/index.js';
 import { nativeWarnings } from './changes.js';
 import { findStore, loadRef, type OpContext } from './context.js';
 import { commitChanges, logEntry, type LogEntry } from './log.js';
@@ -14,16 +15,19 @@ export interface ShowResult {
   readonly schema: Schema;
   readonly warnings: readonly string[];
   /** With `as`: the schema as that engine's DDL, and every lossy choice made to get there. */
-  readonly as?: { readonly engine: Engine; readonly ddl: readonly string[]; readonly losses: readonly Loss[] } | undefined;
+  readonly as?: { readonly engine: Engine; readonly ddl: readonly string[]; readonly losses: readonly Loss[]; readonly notes: readonly Loss[]; readonly limits: readonly LimitProblem[] } | undefined;
 }
 
 /** Render a schema in another engine's DDL (the cross-engine type view). */
 export async function renderAs(schema: Schema, engine: Engine): Promise<NonNullable<ShowResult['as']>> {
   const adapter = await loadAdapter(engine);
-  const { schema: translated, losses } = translateSchema(schema, engine);
+  const expressions = schema.engine === engine ? undefined : await loadExpressionTranslator(schema.engine, engine);
+  const { schema: translated, losses, notes } = translateSchema(schema, engine, { expressions });
   const empty = emptySchema(engine);
   const plan = adapter.dialect.compile({ operations: diffSchemas(empty, translated), from: empty, to: translated });
-  return { engine, ddl: planStatements(plan), losses };
+  // What that engine would refuse (names, columns, row sizes): a clone there stops on these.
+  const limits = schema.engine === engine ? [] : limitProblems(translated);
+  return { engine, ddl: planStatements(plan), losses, notes, limits };
 }
 
 /** A commit with its changes, or the schema of `working` / `db:<name>`. */

@@ -1,5 +1,7 @@
+import { historyCommit } from '../adapters/history-rows.js';
 import { RedbError } from '../errors.js';
 import {
+  aheadBehind,
   changedSchemas,
   headCommit,
   headRef,
@@ -13,6 +15,7 @@ import {
   readTreeEntries,
   readWorkingTree,
   schemaAtHead,
+  tryLock,
   writeIndex,
   type Store,
 } from '../repo/index.js';
@@ -33,16 +36,36 @@ const hasCommit = (store: Store, id: string): Promise<boolean> =>
  * Where a database is: the last commit its own history (`redb_migrations`) records, else what this
  * repository last saw; and whether its live schema still matches that commit.
  */
-async function databaseStatus(store: Store, name: string, seen: string | undefined, ctx: OpContext): Promise<DbStatus> {
+async function databaseStatus(store: Store, name: string, seen: string | undefined, head: string | undefined, ctx: OpContext): Promise<DbStatus> {
   return withDb(store, name, ctx, async ({ connection }) => {
     const history = (await connection.readHistory?.()) ?? [];
-    const at = history.find((h) => h.outcome === 'applied' && h.commit !== undefined)?.commit ?? seen;
+    const at = historyCommit(history) ?? seen;
     if (at === undefined) return { name, state: 'untracked', changes: [] };
     if (!(await hasCommit(store, at))) return { name, at, state: 'unknown-commit', changes: [] };
     const [expected, live] = await Promise.all([readSchemaAt(store, at), connection.introspect({ signal: ctx.signal })]);
     const { lines } = changesBetween(expected, live);
-    return { name, at, state: lines.length === 0 ? 'in-sync' : 'drift', changes: lines };
+    // Where its commit stands against HEAD, as git says of a branch and its upstream.
+    const { ahead, behind } = head === undefined ? { ahead: 0, behind: 0 } : await aheadBehind(store, at, head);
+    return { name, at, state: lines.length === 0 ? 'in-sync' : 'drift', changes: lines, ahead, behind };
   });
+}
+
+/**
+ * The index is a cache: status refreshes it when nobody is writing and the project can be written,
+ * and otherwise goes without (a read-only checkout, a writer at work). It never fails for it.
+ */
+async function refreshIndex(store: Store, head: string | undefined): Promise<void> {
+  try {
+    const lock = await tryLock(store.gitdir, { command: 'redb status (refreshing the index)', fs: store.fs });
+    if (lock === undefined) return;
+    try {
+      await writeIndex(store, head, head === undefined ? new Map() : await readTreeEntries(store, (await readCommitInfo(store, head)).tree));
+    } finally {
+      await lock.release();
+    }
+  } catch {
+    // Read-only, permission denied, disk full: the next status takes the full path again.
+  }
 }
 
 /** The full status: parse and compare the working tree, and look at every bound database. */
@@ -54,7 +77,7 @@ export async function fullStatus(store: Store, ctx: OpContext & { databases?: bo
   if (ctx.databases !== false) {
     for (const name of Object.keys(config.databases).sort()) {
       try {
-        databases.push(await databaseStatus(store, name, state[name]?.at, ctx));
+        databases.push(await databaseStatus(store, name, state[name]?.at, head, ctx));
       } catch (e) {
         if (!(e instanceof RedbError)) throw e;
         databases.push({ name, at: state[name]?.at, state: 'unreachable', changes: [], error: { code: e.code, message: e.message } });
@@ -63,7 +86,7 @@ export async function fullStatus(store: Store, ctx: OpContext & { databases?: bo
   }
   const changes = changesBetween(pair.from, pair.to, await readPendingRenames(store)).lines;
   // A clean tree is recorded so that the next status can skip all of this.
-  if (changes.length === 0) await writeIndex(store, head, head === undefined ? new Map() : await readTreeEntries(store, (await readCommitInfo(store, head)).tree));
+  if (changes.length === 0) await refreshIndex(store, head);
   const merge = await readMergeState(store);
   const merging = merge === undefined ? undefined : { theirs: merge.theirs, conflicts: await listConflicts(store) };
   return { branch: ref.replace(/^refs\/heads\//, ''), head, changes, databases, drift: databases.some((d) => d.state === 'drift'), merging };

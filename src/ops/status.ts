@@ -14,6 +14,10 @@ export interface DbStatus {
    */
   readonly state: 'in-sync' | 'drift' | 'untracked' | 'unknown-commit' | 'unreachable';
   readonly changes: readonly ChangeLine[];
+  /** Commits HEAD has that `at` lacks: how far behind the database is (as git counts a branch against its upstream). */
+  readonly behind?: number | undefined;
+  /** Commits `at` has that HEAD lacks (a database migrated from another branch). */
+  readonly ahead?: number | undefined;
   readonly error?: { readonly code: string; readonly message: string } | undefined;
 }
 

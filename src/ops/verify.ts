@@ -1,12 +1,13 @@
 import { loadRows } from '../adapters/registry.js';
 import type { RowReader, RowSource } from '../adapters/rows.js';
 import { errors } from '../errors.js';
-import { probeWhere, resolveWhere } from '../replicate/clone.js';
+import { probeWhere, resolveWhere, rowMask } from '../replicate/clone.js';
 import { introspect } from '../replicate/endpoint.js';
 import { pairTable } from '../replicate/pairing.js';
-import { selectTables } from '../replicate/schema-phases.js';
+import { selectTables, tableId } from '../replicate/schema-phases.js';
 import { verifyPairs, type TableCheck } from '../replicate/verify.js';
-import { DEFAULT_BATCH_ROWS, DEFAULT_JOBS, parseWhere } from './clone.js';
+import { maskTableOf } from '../policy/index.js';
+import { DEFAULT_BATCH_ROWS, DEFAULT_JOBS, loadMasker, parseWhere } from './clone.js';
 import { openEndpoint, optionalStore } from './context.js';
 import type { OpContext } from './context.js';
 
@@ -18,6 +19,8 @@ export interface VerifyOptions {
   readonly tables?: readonly string[];
   /** `table:condition` applied to the source side (what a clone with --where copied). */
   readonly where?: readonly string[];
+  /** The masking policy the copy was made with: the source's values are masked the same way before they are compared. */
+  readonly mask?: string;
   readonly jobs?: number;
 }
 
@@ -25,6 +28,8 @@ export interface VerifyResult {
   readonly source: string;
   readonly target: string;
   readonly tables: readonly TableCheck[];
+  /** Tables the policy denies: a masked copy has none of them, so they are not compared. */
+  readonly denied: readonly string[];
 }
 
 /**
@@ -38,8 +43,12 @@ export async function verify(ctx: OpContext & VerifyOptions): Promise<VerifyResu
   const store = optionalStore(ctx);
   const source = await openEndpoint(store, ctx.source, ctx);
   const target = await openEndpoint(store, ctx.target, ctx);
+  const masking = await loadMasker(ctx.mask, ctx);
   const [from, to] = await Promise.all([introspect(source), introspect(target)]);
-  const tables = selectTables(from.tables, ctx.tables, source.name);
+  const masker = masking?.compile(from.tables.map(maskTableOf));
+  const selected = selectTables(from.tables, ctx.tables, source.name);
+  const tables = selected.filter((t) => masker?.deniesTable(maskTableOf(t)) !== true);
+  const denied = selected.filter((t) => !tables.includes(t)).map(tableId);
   const pairs = tables.map((t) => pairTable(t, to, target.name, false));
   const whereById = resolveWhere(where, tables, source.name);
   const opened: RowSource[] = [];
@@ -49,10 +58,10 @@ export async function verify(ctx: OpContext & VerifyOptions): Promise<VerifyResu
     await probeWhere(a.readers[0] as RowReader, whereById, tables, source.name);
     const b = await (await loadRows(target.engine)).openSource(target.target, { jobs });
     opened.push(b);
-    const checks = await verifyPairs(pairs, { engine: source.engine, readers: a.readers }, { engine: target.engine, readers: b.readers }, { where: whereById, batchRows: DEFAULT_BATCH_ROWS });
+    const checks = await verifyPairs(pairs, { engine: source.engine, readers: a.readers }, { engine: target.engine, readers: b.readers }, { where: whereById, mask: (p) => rowMask(masker, p), batchRows: DEFAULT_BATCH_ROWS });
     const mismatched = checks.filter((c) => !c.match).map((c) => c.table);
     if (mismatched.length > 0) throw errors.verifyMismatch(source.name, target.name, mismatched, checks);
-    return { source: source.name, target: target.name, tables: checks };
+    return { source: source.name, target: target.name, tables: checks, denied };
   } finally {
     for (const s of opened) await s.close();
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { errors } from '../errors.js';
 import { Keyed } from './keyed.js';
 import type { MaskColumn, MaskTable, ValueMask } from './mask-types.js';
@@ -6,6 +7,12 @@ import type { MaskPolicy, PolicyRule } from './parse-policy.js';
 import { buildTransform, KEYED } from './transforms.js';
 
 export interface Masker {
+  /**
+   * What decides the masked values, without revealing the secret: a hash of the policy's rules and
+   * denials, and a keyed fingerprint of its secret (empty when it has none). A resumed clone must
+   * mask as the interrupted run did.
+   */
+  readonly fingerprint: { readonly policy: string; readonly secret: string };
   /** Whole table denied (never copied / never shown). */
   deniesTable(table: MaskTable): boolean;
   /** Columns that are denied: written as NULL by clone, refused/omitted by MCP. */
@@ -78,7 +85,13 @@ export function compileMasker(policy: MaskPolicy, options: { env?: NodeJS.Proces
     for (const table of options.tables) planTable(table);
   }
 
+  const { rules: policyRules, deny } = policy;
+  const policyHash = createHash('sha256')
+    .update(JSON.stringify({ secret: policy.secret?.startsWith('env:') === true ? 'env' : policy.secret === undefined ? 'none' : 'literal', rules: policyRules.map(({ line: _line, ...r }) => r), deny: deny.map(({ line: _line, ...d }) => d) }))
+    .digest('hex')
+    .slice(0, 16);
   return {
+    fingerprint: { policy: policyHash, secret: secret === undefined ? '' : keyed.mac('redb:secret-fingerprint', '').toString('hex').slice(0, 16) },
     deniesTable: (table) => deniedTables.some((d) => d.pattern.matchesTable(table)),
     deniedColumns: (table) => [...planTable(table)].filter(([, p]) => p.deny).map(([name]) => name),
     rowMasker(table, columns) {
@@ -100,6 +113,20 @@ export function compileMasker(policy: MaskPolicy, options: { env?: NodeJS.Proces
       };
     },
   };
+}
+
+/**
+ * Check that the policy's exact names (no globs) name tables and columns of `tables`, without
+ * compiling its transforms or reading its secret: what `redb mcp grant` needs before it grants.
+ */
+export function checkPolicyNames(policy: MaskPolicy, tables: readonly MaskTable[]): void {
+  const columns = [...policy.rules.map((r) => ({ text: r.match, line: r.line })), ...policy.deny.filter((d) => d.kind === 'column').map((d) => ({ text: d.pattern, line: d.line }))];
+  checkNames(
+    policy.source,
+    tables,
+    columns.map((c) => ({ pattern: compilePattern(c.text, 'column'), line: c.line })),
+    policy.deny.filter((d) => d.kind === 'table').map((d) => ({ pattern: compilePattern(d.pattern, 'table'), line: d.line })),
+  );
 }
 
 /** Exact names (no globs) in the policy must exist: a misspelt one would leave data unmasked. */

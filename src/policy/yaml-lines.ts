@@ -34,7 +34,7 @@ export function yamlLines(text: string): ReadonlyMap<string, number> {
       next++;
     }
   };
-  /** Step over one node (a complex mapping key) without recording it. */
+  /** Change over one node (a complex mapping key) without recording it. */
   const skip = (): void => {
     let depth = 0;
     do {

@@ -1,28 +1,38 @@
+import { loadExpressionTranslator } from '../adapters/expressions/index.js';
+import { createHash } from 'node:crypto';
 import { loadRows } from '../adapters/registry.js';
 import type { RowReader, RowSource, RowTarget, RowWriter } from '../adapters/rows.js';
 import { errors, firstLineOf, isRedbError } from '../errors.js';
 import { maskTableOf, type Masker, type MaskTable } from '../policy/index.js';
 import type { Loss, Plan, Table } from '../unified/index.js';
-import { openCheckpoints } from './checkpoints.js';
+import { openCheckpoints, type CloneJob } from './checkpoints.js';
 import { copyTable } from './copy-table.js';
 import { apply, introspect, type Endpoint } from './endpoint.js';
 import type { OnEvent } from './events.js';
 import { nameOf, pairTable, type TablePair } from './pairing.js';
 import { runLanes } from './parallel.js';
+import { rehearseClone } from './rehearse-clone.js';
 import { schemaPhases, selectTables, tableId, translateTables } from './schema-phases.js';
+import { refuseIncompatible, refuseOversized, truncationOrder } from './target-checks.js';
 import { verifySource, type TableCheck } from './verify.js';
+import { probeWhere, refuseOrphans, resolveWhere } from './where.js';
+
+export { probeWhere, resolveWhere } from './where.js';
 
 export interface CloneRequest {
   readonly source: Endpoint;
   readonly target: Endpoint;
+  /** The URLs as given (`${VAR}` kept), which the checkpoint records. */
+  readonly sourceUrl: string;
+  readonly targetUrl: string;
   readonly schemaOnly?: boolean | undefined;
   readonly dataOnly?: boolean | undefined;
   /** Source tables (`name` or `schema.name`); all when absent. */
   readonly tables?: readonly string[] | undefined;
   /** Source table name → condition in the source's SQL. */
   readonly where?: ReadonlyMap<string, string> | undefined;
-  /** Compiles the masking policy against the source tables (which checks the columns it names). */
-  readonly masker?: ((tables: readonly MaskTable[]) => Masker) | undefined;
+  /** Compiles the masking policy against the source tables (which checks the columns it names); `file` names it in messages. */
+  readonly masker?: { readonly file: string; readonly compile: (tables: readonly MaskTable[]) => Masker } | undefined;
   readonly allowLossy?: boolean | undefined;
   readonly truncate?: boolean | undefined;
   readonly resume?: boolean | undefined;
@@ -32,6 +42,7 @@ export interface CloneRequest {
   /** Where checkpoints are kept; absent outside a repository. */
   readonly checkpointFile?: string | undefined;
   readonly onEvent?: OnEvent | undefined;
+  /** Aborting stops the clone at the next batch; its reason (`SIGINT`, `SIGTERM`) names the signal. */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -50,13 +61,34 @@ export interface CloneResult {
 }
 
 /** The policy's masking of one table's rows, columns in pair order (denied columns become NULL). */
-const rowMask = (masker: Masker | undefined, pair: TablePair) => masker?.rowMasker(maskTableOf(pair.source), pair.columns.map((c) => c.source.name));
+export const rowMask = (masker: Masker | undefined, pair: TablePair): ((row: unknown[]) => void) | undefined =>
+  masker?.rowMasker(maskTableOf(pair.source), pair.columns.map((c) => c.source.name));
+
+/** The shape of the copied tables on the source: what their rows are made of. */
+function shapeHash(tables: readonly Table[]): string {
+  const shape = tables.map((t) => [tableId(t), t.columns.map((c) => [c.name, c.type.native, c.nullable, c.generated?.expression ?? null]), t.primaryKey?.columns ?? null]);
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
+}
 
 /**
  * Copy a database's schema and rows into another, of any engine: translate and create the tables,
- * copy the rows from one snapshot in parallel, add indexes and foreign keys, then verify.
+ * copy the rows from one snapshot in parallel, add indexes and foreign keys, then verify. Every
+ * check that can refuse runs before the target is first written.
  */
 export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
+  try {
+    return await clone(req);
+  } catch (e) {
+    // Stopped by a signal: one line saying how to go on, whatever was running when it came.
+    const reason: unknown = req.signal?.reason;
+    if (req.signal?.aborted === true) {
+      throw errors.cloneInterrupted(req.source.name, req.target.name, reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT', req.checkpointFile !== undefined).because(e);
+    }
+    throw e;
+  }
+}
+
+async function clone(req: CloneRequest): Promise<CloneResult> {
   const { source, target, signal } = req;
   const onEvent: OnEvent = req.onEvent ?? (() => undefined);
   const targetRows = await loadRows(target.engine);
@@ -64,7 +96,6 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
     const [a, b] = await Promise.all([targetRows.identity(source.target), targetRows.identity(target.target)]);
     if (a !== undefined && a === b) throw errors.cloneSameDatabase(source.name, target.name);
   }
-  const checkpoints = await openCheckpoints(req.checkpointFile, source.name, target.name, req.resume === true);
   // One handle on the target at a time: an embedded engine must not have its file open twice.
   const withTarget = async <T>(use: (rows: RowTarget) => Promise<T>, jobs: number): Promise<T> => {
     const rows = await targetRows.openTarget(target.target, { jobs });
@@ -76,12 +107,13 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
   };
   const sourceSchema = await introspect(source, signal);
   const selected = selectTables(sourceSchema.tables, req.tables, source.name);
-  const masker = req.masker?.(sourceSchema.tables.map(maskTableOf));
+  const masker = req.masker?.compile(sourceSchema.tables.map(maskTableOf));
   const denied = selected.filter((t) => masker?.deniesTable(maskTableOf(t)) === true);
   const tables = selected.filter((t) => !denied.includes(t));
   const where = resolveWhere(req.where, tables, source.name);
+  const sourceRows = await loadRows(source.engine);
   if (where.size > 0 && !req.schemaOnly) {
-    const probing = await (await loadRows(source.engine)).openSource(source.target, { jobs: 1 });
+    const probing = await sourceRows.openSource(source.target, { jobs: 1 });
     try {
       await probeWhere(probing.readers[0] as RowReader, where, tables, source.name);
       await refuseOrphans(probing.readers[0] as RowReader, where, tables, source.name);
@@ -90,9 +122,27 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
     }
   }
   // Checked before the target is touched: a refused translation leaves nothing behind.
-  const translated = req.dataOnly ? undefined : translateTables(sourceSchema, tables, target.engine, req.allowLossy === true, target.name);
+  const expressions = req.dataOnly || source.engine === target.engine ? undefined : await loadExpressionTranslator(source.engine, target.engine);
+  const translated = req.dataOnly ? undefined : translateTables(sourceSchema, tables, target.engine, req.allowLossy === true, target.name, expressions);
+  // Across engines, the translated schema is built on a scratch database first: the engine's refusal stops the clone here.
+  if (translated !== undefined && source.engine !== target.engine) await rehearseClone(target, translated.schema, signal);
+  const job: CloneJob = {
+    source: req.sourceUrl,
+    target: req.targetUrl,
+    mode: req.schemaOnly ? 'schema-only' : req.dataOnly ? 'data-only' : 'schema-and-data',
+    tables: tables.map(tableId),
+    denied: denied.map(tableId),
+    where: Object.fromEntries(where),
+    mask: masker === undefined || req.masker === undefined ? null : { file: req.masker.file, ...masker.fingerprint },
+    batchRows: req.batchRows,
+    allowLossy: req.allowLossy === true,
+    truncate: req.truncate === true,
+    schema: shapeHash(tables),
+  };
+  const checkpoints = await openCheckpoints(req.checkpointFile, job, req.resume === true);
   // A connection per table at most: a parallel job needs a table of its own.
   const jobs = Math.max(1, Math.min(req.jobs, tables.length));
+  signal?.throwIfAborted();
   // Opening proves the target reachable (and creates a file database) before anything is planned.
   const { foreignKeysAtCreate, keysAfterLoad, checksForeignKeys } = await withTarget(async (rows) => rows, 1);
 
@@ -100,9 +150,33 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
   let targetReaders: RowSource | undefined;
   try {
     const liveBefore = await introspect(target, signal);
-    const existing = tables.flatMap((t) => pairTable(t, liveBefore, target.name, true) ?? []).filter((p) => checkpoints.table(p.id) === undefined);
-    if (!req.schemaOnly && existing.length > 0) {
-      await withTarget(async (rows) => (req.truncate ? rows.truncate(existing.map((p) => nameOf(p.target))) : refuseRows(rows, existing, target.name)), 1);
+    const there = tables.flatMap((t) => pairTable(t, liveBefore, target.name, true) ?? []);
+    const existing = there.filter((p) => checkpoints.table(p.id) === undefined);
+    if (!req.schemaOnly) {
+      // Whether the copy can succeed is settled before a table is emptied or a row written.
+      refuseIncompatible(there, target.name);
+      const emptying = await withTarget(async (rows) => {
+        if (!req.truncate) {
+          await refuseRows(rows, existing, target.name);
+          return [];
+        }
+        return truncationOrder(liveBefore, existing.map((p) => p.target), rows, target.name);
+      }, 1);
+      await withTarget(async (rows) => {
+        if (rows.largestValue === undefined) return;
+        const planned = translated === undefined ? there : tables.map((t) => pairTable(t, translated.schema, target.name, false));
+        const probing = await sourceRows.openSource(source.target, { jobs: 1 });
+        try {
+          await refuseOversized(planned, probing.readers[0] as RowReader, rows, where, target.name);
+        } finally {
+          await probing.close();
+        }
+      }, 1);
+      signal?.throwIfAborted();
+      await checkpoints.start();
+      if (emptying.length > 0) await withTarget((rows) => rows.truncate(emptying), 1);
+    } else {
+      await checkpoints.start();
     }
     let finish: Plan | undefined;
     let created = 0;
@@ -120,42 +194,48 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
 
     const copied = new Map<string, number>();
     if (!req.schemaOnly) {
-      const sourceRows = await (await loadRows(source.engine)).openSource(source.target, { jobs });
-      rowsSource = sourceRows;
+      const reading = await sourceRows.openSource(source.target, { jobs });
+      rowsSource = reading;
       const byTable = new Map(pairs.map((p) => [p.source, p]));
       // Where foreign keys exist during the load and are checked, referenced tables go first.
       const dependsOn = req.dataOnly || checksForeignKeys ? (p: TablePair) => p.source.foreignKeys.flatMap((f) => [...byTable.values()].filter((q) => q.source.name === f.references.table)) : undefined;
-      await withTarget((rows) =>
-        runLanes(
-          pairs,
-          Math.min(sourceRows.readers.length, rows.writers.length),
-          async (pair, lane) => {
-            try {
-              const n = await copyTable(pair, sourceRows.readers[lane] as RowReader, rows.writers[lane] as RowWriter, rows, {
-                sourceEngine: source.engine,
-                targetEngine: target.engine,
-                batchRows: req.batchRows,
-                where: where.get(pair.id),
-                mask: rowMask(masker, pair),
-                checkpoints,
-                onEvent,
-                signal,
-              });
-              copied.set(pair.id, n);
-            } catch (e) {
-              // A server's refusal (a constraint, a lost connection, a full disk) is not a bug: say which table, and how to go on.
-              if (isRedbError(e) || signal?.aborted === true) throw e;
-              throw errors.cloneCopyFailed(source.name, target.name, pair.id, firstLineOf(e), req.checkpointFile !== undefined).because(e);
-            }
-          },
-          dependsOn,
-        ),
+      await withTarget(
+        (rows) =>
+          runLanes(
+            pairs,
+            Math.min(reading.readers.length, rows.writers.length),
+            async (pair, lane) => {
+              try {
+                const n = await copyTable(pair, reading.readers[lane] as RowReader, rows.writers[lane] as RowWriter, rows, {
+                  sourceEngine: source.engine,
+                  targetEngine: target.engine,
+                  batchRows: req.batchRows,
+                  where: where.get(pair.id),
+                  mask: rowMask(masker, pair),
+                  checkpoints,
+                  onEvent,
+                  signal,
+                });
+                copied.set(pair.id, n);
+              } catch (e) {
+                // A server's refusal (a constraint, a lost connection, a full disk) is not a bug: say which table, and how to go on.
+                if (isRedbError(e) || signal?.aborted === true) throw e;
+                throw errors.cloneCopyFailed(source.name, target.name, pair.id, firstLineOf(e), req.checkpointFile !== undefined).because(e);
+              }
+            },
+            dependsOn,
+          ),
         jobs,
       );
     }
+    signal?.throwIfAborted();
     const masked = new Set(pairs.filter((p) => rowMask(masker, p) !== undefined).map((p) => p.id));
-    // The source's side of the comparison runs on its (now idle) readers while the target is finished.
-    const verifying = req.verify && rowsSource !== undefined ? verifySource(pairs, { engine: source.engine, readers: rowsSource.readers }, target.engine, { where, countsOnly: masked, batchRows: req.batchRows, onEvent }) : undefined;
+    // The source's side of the comparison runs on its (now idle) readers while the target is finished;
+    // masked tables compare the source's values masked the same way.
+    const verifying =
+      req.verify && rowsSource !== undefined
+        ? verifySource(pairs, { engine: source.engine, readers: rowsSource.readers }, target.engine, { where, mask: (p) => rowMask(masker, p), batchRows: req.batchRows, onEvent })
+        : undefined;
     const finished = finish === undefined ? 0 : await finishTarget(target, finish, req.checkpointFile !== undefined, signal);
     if (finish !== undefined) onEvent({ type: 'schema', phase: 'finish', statements: finished });
 
@@ -164,6 +244,7 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
       targetReaders = await (await loadRows(target.engine)).openSource(target.target, { jobs });
       verify = await verifying.against({ engine: target.engine, readers: targetReaders.readers });
     }
+    signal?.throwIfAborted();
     await checkpoints.finish();
     const result: CloneResult = {
       source: source.name,
@@ -185,51 +266,6 @@ export async function cloneDatabase(req: CloneRequest): Promise<CloneResult> {
   }
 }
 
-/** Each `--where` condition run over none of its table's rows, so that one the engine cannot resolve is named before anything is written. */
-export async function probeWhere(reader: RowReader, where: ReadonlyMap<string, string>, tables: readonly Table[], dbName: string): Promise<void> {
-  for (const table of tables) {
-    const condition = where.get(tableId(table));
-    if (condition === undefined) continue;
-    try {
-      await reader.probe(nameOf(table), condition);
-    } catch (e) {
-      throw errors.cloneWhereInvalid(dbName, tableId(table), condition, firstLineOf(e)).because(e);
-    }
-  }
-}
-
-/**
- * A `--where` on a table that copied tables refer to must not leave their rows pointing at rows
- * that stay behind: the foreign key could not be added afterwards (or, where the target checks keys
- * during the load, the copy would stop half-way). Counted on the source before anything is written.
- */
-async function refuseOrphans(reader: RowReader, where: ReadonlyMap<string, string>, tables: readonly Table[], dbName: string): Promise<void> {
-  const q = reader.quote;
-  const breaks: Parameters<typeof errors.cloneWhereBreaksKey>[1][number][] = [];
-  for (const child of tables) {
-    for (const fk of child.foreignKeys) {
-      const parent = tables.find((t) => t.name === fk.references.table && t.schema === (fk.references.schema ?? child.schema));
-      const parentWhere = parent === undefined ? undefined : where.get(tableId(parent));
-      if (parent === undefined || parentWhere === undefined) continue;
-      const childWhere = where.get(tableId(child));
-      const from = `${parent.schema === undefined ? '' : `${q(parent.schema)}.`}${q(parent.name)}`;
-      const matches = fk.columns.map((c, i) => `redb_parent.${q(fk.references.columns[i] as string)} = ${q(child.name)}.${q(c)}`);
-      const orphan = [
-        ...(childWhere === undefined ? [] : [`(${childWhere})`]),
-        ...fk.columns.map((c) => `${q(child.name)}.${q(c)} IS NOT NULL`),
-        `NOT EXISTS (SELECT 1 FROM ${from} AS redb_parent WHERE ${matches.join(' AND ')} AND (${parentWhere}))`,
-      ].join(' AND ');
-      const orphans = await reader.count(nameOf(child), orphan);
-      if (orphans === 0) continue;
-      const list = (names: readonly string[]) => (names.length === 1 ? q(names[0] as string) : `(${names.map(q).join(', ')})`);
-      const suggestion = `${tableId(child)}:${list(fk.columns)} IN (SELECT ${fk.references.columns.map(q).join(', ')} FROM ${from} WHERE ${parentWhere})`;
-      const foreignKey = `${tableId(child)}(${fk.columns.join(', ')}) → ${tableId(parent)}(${fk.references.columns.join(', ')})`;
-      breaks.push({ child: tableId(child), parent: tableId(parent), foreignKey, orphans, suggestion: childWhere === undefined ? suggestion : `${suggestion} AND (${childWhere})` });
-    }
-  }
-  if (breaks.length > 0) throw errors.cloneWhereBreaksKey(dbName, breaks);
-}
-
 /** The keys, indexes and foreign keys added after the load; a failure says that the rows are in, and how to go on. */
 async function finishTarget(target: Endpoint, finish: Plan, resumable: boolean, signal: AbortSignal | undefined): Promise<number> {
   try {
@@ -239,15 +275,6 @@ async function finishTarget(target: Endpoint, finish: Plan, resumable: boolean, 
     const { statement, detail, rolledBack } = e.data as { statement: string; detail: string; rolledBack: boolean };
     throw errors.cloneFinishFailed(target.name, statement, detail, rolledBack, resumable).because(e);
   }
-}
-
-/** `--where` keys resolved to the selected tables' ids. */
-export function resolveWhere(where: ReadonlyMap<string, string> | undefined, tables: readonly Table[], dbName: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [name, condition] of where ?? []) {
-    for (const table of selectTables(tables, [name], dbName)) out.set(tableId(table), condition);
-  }
-  return out;
 }
 
 /** A target table that already has rows would end up with a mix: refused unless `--truncate` (or `--resume` of this clone). */

@@ -30,8 +30,9 @@ export function pairTable(source: Table, target: Schema, targetName: string, may
   const table = candidates.find((t) => t.schema === source.schema) ?? find(candidates, source.name);
   if (table === undefined && mayBeMissing) return undefined;
   if (table === undefined) throw errors.cloneTableMissing(targetName, tableId(source));
+  // A source column generated there but plain here (its expression did not translate) has its values copied.
   const columns = source.columns
-    .filter((c) => c.generated === undefined)
+    .filter((c) => c.generated === undefined || (find(table.columns, c.name) ?? c).generated === undefined)
     .map((c) => {
       const t = find(table.columns, c.name);
       if (t === undefined) throw errors.cloneColumnMissing(targetName, tableId(table), c.name);

@@ -1,6 +1,6 @@
 import type { Dialect } from '../adapters/adapter.js';
 import { errors } from '../errors.js';
-import { allObjects, diffSchemas, emptySchema, objectKey, translateSchema, type Engine, type Loss, type Operation, type Plan, type Schema, type Table } from '../unified/index.js';
+import { allObjects, diffSchemas, emptySchema, limitProblems, objectKey, refuseLimitProblems, translateSchema, type Engine, type ExpressionTranslator, type Loss, type ObjectKind, type Operation, type Plan, type Schema, type Table } from '../unified/index.js';
 
 /**
  * The schema side of a clone: which tables, translated for the target engine, and split in two
@@ -36,7 +36,7 @@ export interface Translated {
  * The source schema, limited to `tables`, spelled for `to`. A choice that loses something needs
  * `allowLossy`; a type with no portable meaning is named on its own, since it cannot be mapped.
  */
-export function translateTables(source: Schema, tables: readonly Table[], to: Engine, allowLossy: boolean, targetName: string): Translated {
+export function translateTables(source: Schema, tables: readonly Table[], to: Engine, allowLossy: boolean, targetName: string, expressions?: ExpressionTranslator): Translated {
   const whole = tables.length === source.tables.length;
   const keep = new Set(tables);
   const copied = new Set(tables.map(tableId));
@@ -64,9 +64,13 @@ export function translateTables(source: Schema, tables: readonly Table[], to: En
       }
     }
   }
-  const { schema, losses } = translateSchema(subset, to);
+  const { schema, losses, notes } = translateSchema(subset, to, { expressions });
+  // Names the target cannot tell apart, and what it would refuse or cut, stop the clone before the
+  // target is opened (a file database is not even created). The source proves its own engine's limits.
+  if (source.engine !== to) refuseLimitProblems(limitProblems(schema), targetName, 'nothing was written');
   if (losses.length > 0 && !allowLossy) throw errors.cloneLossy(targetName, losses.map((l) => `${l.object}: ${l.from} → ${l.to} (${l.reason})`));
-  return { schema, losses, warnings };
+  // Storage options (engine, charset, row format) are reported, never a reason to refuse.
+  return { schema, losses, warnings: [...warnings, ...notes.map((n) => `note: ${n.object}: ${n.from} → ${n.to} (${n.reason})`)] };
 }
 
 export interface Phases {
@@ -77,17 +81,28 @@ export interface Phases {
 /**
  * Whether the target has what an operation would create already: an object of that kind and name,
  * or, on a table, an index or foreign key of that name (a resumed clone, or the user's own table).
+ * Names compare without case, and without the schema where the target reads back none (DuckDB's
+ * `main`): a resumed clone must find the tables it created.
  */
 function present(live: Schema): (op: Operation) => boolean {
-  const keys = new Set([...allObjects(live)].map((o) => `${o.kind}\u0000${objectKey(o.kind, o.object).join('\u0000')}`));
-  const tables = new Map(live.tables.map((t) => [tableId(t).toLowerCase(), t]));
+  const keyOf = (kind: ObjectKind, object: unknown, withSchema: boolean) => {
+    const key = objectKey(kind, object);
+    const o = object as { schema?: string };
+    return `${kind}\u0000${(withSchema || o.schema === undefined ? key : key.slice(1)).join('\u0000').toLowerCase()}`;
+  };
+  const objects = [...allObjects(live)];
+  const keys = new Set(objects.map((o) => keyOf(o.kind, o.object, true)));
+  const unqualified = new Set(objects.filter((o) => (o.object as { schema?: string }).schema === undefined).map((o) => keyOf(o.kind, o.object, true)));
+  const has = (kind: ObjectKind, object: unknown) => keys.has(keyOf(kind, object, true)) || unqualified.has(keyOf(kind, object, false));
+  const tableOf = (ref: { schema?: string | undefined; name: string }) =>
+    live.tables.find((t) => t.name.toLowerCase() === ref.name.toLowerCase() && (t.schema === undefined || ref.schema === undefined || t.schema.toLowerCase() === ref.schema.toLowerCase()));
   return (op) => {
-    if (op.op === 'create_object') return keys.has(`${op.target.kind}\u0000${objectKey(op.target.kind, op.target.object).join('\u0000')}`);
+    if (op.op === 'create_object') return has(op.target.kind, op.target.object);
     if (op.op !== 'add_index' && op.op !== 'add_constraint' && op.op !== 'set_primary_key') return false;
-    const table = tables.get(tableId(op.table).toLowerCase());
+    const table = tableOf(op.table);
     if (table === undefined) return false;
     if (op.op === 'set_primary_key') return table.primaryKey !== undefined;
-    if (op.op === 'add_index') return table.indexes.some((i) => i.name === op.index.name);
+    if (op.op === 'add_index') return table.indexes.some((i) => i.name.toLowerCase() === op.index.name.toLowerCase());
     const c = op.constraint;
     if (c.type === 'unique') return table.uniques.some((u) => u.columns.join() === c.def.columns.join());
     return c.type === 'foreign_key' && table.foreignKeys.some((f) => (f.name !== undefined && f.name === c.def.name) || f.columns.join() === c.def.columns.join());

@@ -17,8 +17,10 @@ export interface TableCheck {
   readonly targetRows: number;
   readonly sourceChecksum?: string | undefined;
   readonly targetChecksum?: string | undefined;
-  /** Masked tables differ by design: only their counts are compared. */
+  /** Compared by count only (the tables a caller asked so for). */
   readonly countsOnly: boolean;
+  /** The source's values were masked before they were compared (`verify --mask`, a masked clone). */
+  readonly masked?: boolean | undefined;
   /**
    * Who computed the checksums: each server hashing its own values (same engine and types), each
    * server hashing canonical text (canonical-sql.ts), or redb reading and normalising every row.
@@ -55,8 +57,8 @@ function rowHash(text: string): [number, number] {
 const rawText = (v: unknown): string =>
   v === null || v === undefined ? '\u0000N' : Buffer.isBuffer(v) ? createHash('md5').update(v).digest('hex') : typeof v === 'number' ? floatText(v) : String(v);
 
-/** `exact[i]`: both sides are the same engine and the same native type, so values compare as read. */
-async function checksum(reader: RowReader, engine: Engine, pair: TablePair, side: 'source' | 'target', types: readonly ColumnType[], exact: readonly boolean[], where: string | undefined, batchRows: number) {
+/** `exact[i]`: both sides are the same engine and the same native type, so values compare as read. `mask` masks the portable values of a row in place. */
+async function checksum(reader: RowReader, engine: Engine, pair: TablePair, side: 'source' | 'target', types: readonly ColumnType[], exact: readonly boolean[], where: string | undefined, batchRows: number, mask?: (row: unknown[]) => void) {
   const table = nameOf(pair[side]);
   const columns = pair.columns.map((c) => c[side].name);
   const decode = pair.columns.map((c) => decoder(engine, c[side].type));
@@ -66,7 +68,11 @@ async function checksum(reader: RowReader, engine: Engine, pair: TablePair, side
   let rows = 0;
   for await (const batch of reader.readBatches(table, { columns, where, batchRows })) {
     for (const row of batch) {
-      const text = row.map((v, i) => (normalize[i] as (x: unknown) => string)(exact[i] ? v : (decode[i] as (x: unknown) => unknown)(v))).join('\u0001');
+      if (mask !== undefined) {
+        for (let i = 0; i < row.length; i++) row[i] = (decode[i] as (x: unknown) => unknown)(row[i]);
+        mask(row);
+      }
+      const text = row.map((v, i) => (normalize[i] as (x: unknown) => string)(exact[i] || mask !== undefined ? v : (decode[i] as (x: unknown) => unknown)(v))).join('\u0001');
       const [a, b] = rowHash(text);
       hi = (hi + a) >>> 0;
       lo = (lo + b) >>> 0;
@@ -80,8 +86,10 @@ const same = (a: Checksum | undefined, b: Checksum | undefined): boolean => a !=
 
 export interface VerifyOptions {
   readonly where?: ReadonlyMap<string, string>;
-  /** Tables compared by count only (masked copies). */
+  /** Tables compared by count only. */
   readonly countsOnly?: ReadonlySet<string>;
+  /** How a pair's source rows are masked before they are compared (portable values, in place); undefined for an unmasked pair. */
+  readonly mask?: ((pair: TablePair) => ((row: unknown[]) => void) | undefined) | undefined;
   readonly batchRows: number;
   readonly onEvent?: OnEvent | undefined;
 }
@@ -96,6 +104,7 @@ interface Plan {
   readonly pair: TablePair;
   readonly where: string | undefined;
   readonly countsOnly: boolean;
+  readonly mask?: ((row: unknown[]) => void) | undefined;
   readonly exact: readonly boolean[];
   /** Both sides hash values on the server. */
   readonly byHash: boolean;
@@ -105,16 +114,19 @@ interface Plan {
 
 /** The plan for a pair, from the source's readers (the target's are of the same kind when the engines are). */
 function plan(pair: TablePair, source: Side, targetEngine: Engine, options: VerifyOptions): Plan {
-  const exact = pair.columns.map((c) => source.engine === targetEngine && c.source.type.native === c.target.type.native);
+  // Masked values exist only in JavaScript: such a pair is compared row by row.
+  const mask = options.mask?.(pair);
+  const exact = pair.columns.map((c) => mask === undefined && source.engine === targetEngine && c.source.type.native === c.target.type.native);
   const reader = source.readers[0];
   const forms = pair.columns.map((c, i) => canonicalForm(c.source.type, c.target.type, exact[i] as boolean));
   return {
     pair,
     where: options.where?.get(pair.id),
     countsOnly: options.countsOnly?.has(pair.id) ?? false,
+    mask,
     exact,
     byHash: exact.every(Boolean) && reader?.checksum !== undefined,
-    forms: forms.every((f) => f !== undefined) && reader?.portableChecksum !== undefined ? (forms as CanonicalForm[]) : undefined,
+    forms: mask === undefined && forms.every((f) => f !== undefined) && reader?.portableChecksum !== undefined ? (forms as CanonicalForm[]) : undefined,
   };
 }
 
@@ -138,7 +150,7 @@ async function decide(p: Plan, src: RowReader, dst: RowReader, source: Side, tar
     if (a !== undefined && b !== undefined) return [a, b, 'server-hash'];
   }
   const types = pair.columns.map((c) => comparisonType(c.source.type, c.target.type));
-  const [a, b] = await Promise.all([checksum(src, source.engine, pair, 'source', types, p.exact, p.where, batchRows), checksum(dst, target.engine, pair, 'target', types, p.exact, undefined, batchRows)]);
+  const [a, b] = await Promise.all([checksum(src, source.engine, pair, 'source', types, p.exact, p.where, batchRows, p.mask), checksum(dst, target.engine, pair, 'target', types, p.exact, undefined, batchRows)]);
   return [a, b, 'rows'];
 }
 
@@ -165,7 +177,7 @@ export function verifySource(pairs: readonly TablePair[], source: Side, targetEn
         const src = source.readers[lane] as RowReader;
         const dst = targetSide.readers[lane] as RowReader;
         const [a, b] = await Promise.all([early.get(p.pair.id), serverSide(p, dst, 'target')]);
-        const base = { table: p.pair.id, target: tableId(p.pair.target), countsOnly: p.countsOnly };
+        const base = { table: p.pair.id, target: tableId(p.pair.target), countsOnly: p.countsOnly, ...(p.mask === undefined ? {} : { masked: true }) };
         let check: TableCheck;
         if (p.countsOnly) {
           check = { ...base, sourceRows: a?.rows ?? 0, targetRows: b?.rows ?? 0, match: a !== undefined && a.rows === b?.rows };

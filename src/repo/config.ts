@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { errors } from '../errors.js';
+import { errors, isNotFound, withPath } from '../errors.js';
+import { withLock } from './lock.js';
 import type { Store } from './paths.js';
+import { safeFsOf } from './safe-fs.js';
 
 /** `.redb/redb.json`: bindings and settings. Validated on every read. */
 export const Config = z
@@ -15,11 +17,15 @@ export const Config = z
             url: z.string().min(1),
             /** The URL the MCP server queries through: a login that can only read (`redb mcp grant`). */
             readUrl: z.string().min(1).optional(),
+            /** Migrate only commits verified by a trusted identity into it (`db add --require-signed`). */
+            requireSigned: z.boolean().optional(),
           })
           .strict(),
       )
       .default({}),
     user: z.object({ name: z.string(), email: z.string() }).strict().optional(),
+    /** `commit.sign`: sign every commit, merge and tag (as git's commit.gpgsign). */
+    commit: z.object({ sign: z.boolean().optional() }).strict().optional(),
   })
   .strict();
 export type Config = z.infer<typeof Config>;
@@ -46,8 +52,10 @@ export async function readJson<T>(store: Store, file: string, schema: z.ZodType<
   let text: string;
   try {
     text = await store.fs.promises.readFile(path, 'utf8');
-  } catch {
-    return fallback;
+  } catch (e) {
+    // Only an absent file means "nothing yet": an unreadable one read as empty would lose its bindings at the next write.
+    if (isNotFound(e)) return fallback;
+    throw withPath(e, path);
   }
   let raw: unknown;
   try {
@@ -64,11 +72,8 @@ export async function readJson<T>(store: Store, file: string, schema: z.ZodType<
 }
 
 export async function writeJson(store: Store, file: string, value: unknown): Promise<void> {
-  const path = join(store.gitdir, file);
-  await store.fs.promises.mkdir(join(path, '..'), { recursive: true });
-  // Write then rename, so a crash never leaves half a file behind.
-  await store.fs.promises.writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 2)}\n`);
-  await store.fs.promises.rename(`${path}.tmp`, path);
+  // Atomic (never half a file), durable, and never through a link.
+  await safeFsOf(store).writeFile(join(store.gitdir, file), `${JSON.stringify(value, null, 2)}\n`, { fsync: true, tmpDir: join(store.gitdir, 'tmp') });
 }
 
 export const readConfig = (store: Store): Promise<Config> => readJson(store, CONFIG_FILE, Config, { version: 1, databases: {} });
@@ -76,7 +81,16 @@ export const writeConfig = (store: Store, config: Config): Promise<void> => writ
 export const readDbState = (store: Store): Promise<DbState> => readJson(store, STATE_FILE, DbState, {});
 export const writeDbState = (store: Store, state: DbState): Promise<void> => writeJson(store, STATE_FILE, DbState.parse(state));
 
+/**
+ * Merge a patch into what redb last saw of a database. A read-modify-write, so it runs under the
+ * repository lock: taken here unless the caller holds it already (a store from `writing`).
+ */
 export async function updateDbState(store: Store, name: string, patch: DbState[string]): Promise<void> {
-  const state = await readDbState(store);
-  await writeDbState(store, { ...state, [name]: { ...state[name], ...patch } });
+  const update = async () => {
+    const state = await readDbState(store);
+    await writeDbState(store, { ...state, [name]: { ...state[name], ...patch } });
+  };
+  if (store.locked === true) return update();
+  // Called once the database has changed (migrate): worth waiting longer for than a command that has done nothing yet.
+  await withLock(store.gitdir, { command: 'redb (recording a database state)', fs: store.fs, waitMs: 30_000 }, update);
 }

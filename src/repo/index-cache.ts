@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join, relative, sep } from 'node:path';
+import { errors, isNotFound } from '../errors.js';
 import { WORKING_DIR, type Store } from './paths.js';
+import { safeFsOf } from './safe-fs.js';
 
 /**
  * A cache in the spirit of git's index: the blob ids of HEAD's files and the size, mtime and blob
@@ -69,35 +71,64 @@ export async function readHeadFast(store: Store): Promise<{ branch: string; comm
   }
 }
 
-async function listWorking(store: Store, dir: string, out: string[]): Promise<void> {
+/**
+ * The files under `dir`, recursively. A symbolic link is refused (reading through it would read
+ * outside the project), or, with `links`, collected there so that a writer can replace it.
+ */
+async function listWorking(store: Store, dir: string, out: string[], links: string[] | undefined): Promise<void> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await store.fs.promises.readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
+  } catch (e) {
+    if (isNotFound(e)) return;
+    throw e;
   }
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await listWorking(store, path, out);
-    else out.push(path);
+    if (entry.isSymbolicLink()) {
+      if (links === undefined) throw errors.symlink(relative(store.root, path).split(sep).join('/'));
+      links.push(path);
+    } else if (entry.isDirectory()) await listWorking(store, path, out, links);
+    else if (entry.isFile()) out.push(path);
   }
 }
 
-/** The working tree's files as blob ids, reusing cached ids where size and mtime match. */
-async function scanWorking(store: Store, cache: Readonly<Record<string, StatEntry>>): Promise<Map<string, StatEntry>> {
+/** `schema/` itself must be a real folder (or absent). */
+async function workingBase(store: Store): Promise<string> {
   const base = join(store.root, WORKING_DIR);
+  const st = await store.fs.promises.lstat(base).catch(() => undefined);
+  if (st?.isSymbolicLink()) throw errors.symlink(WORKING_DIR);
+  return base;
+}
+
+const keyOf = (base: string, path: string): string => relative(base, path).split(sep).join('/');
+
+/** The working tree's files as blob ids, reusing cached ids where size and mtime match. */
+async function scanWorking(store: Store, cache: Readonly<Record<string, StatEntry>>, links?: string[]): Promise<Map<string, StatEntry>> {
+  const base = await workingBase(store);
   const paths: string[] = [];
-  await listWorking(store, base, paths);
+  await listWorking(store, base, paths, links);
   const out = new Map<string, StatEntry>();
   for (const path of paths) {
-    const key = relative(base, path).split(sep).join('/');
-    const st = await store.fs.promises.stat(path);
+    const key = keyOf(base, path);
+    const st = await store.fs.promises.lstat(path);
     const cached = cache[key];
     if (cached !== undefined && cached.size === st.size && cached.mtimeMs === st.mtimeMs) out.set(key, cached);
     else out.set(key, { size: st.size, mtimeMs: st.mtimeMs, oid: blobOid(await store.fs.promises.readFile(path)) });
   }
   return out;
+}
+
+/**
+ * The working tree as a writer about to replace it sees it: its files as blob ids, and the links
+ * in it (relative to `schema/`), which are not followed but listed so that they can be replaced.
+ */
+export async function scanForReplace(store: Store): Promise<{ files: Map<string, string>; links: string[] }> {
+  const links: string[] = [];
+  const working = await scanWorking(store, (await readIndex(store))?.stat ?? {}, links);
+  const base = join(store.root, WORKING_DIR);
+  return { files: new Map([...working].map(([path, entry]) => [path, entry.oid])), links: links.map((l) => keyOf(base, l)) };
 }
 
 /** The working tree's files, path → blob id, using the index's stats to skip unchanged files. */
@@ -107,13 +138,14 @@ export async function workingEntries(store: Store): Promise<Map<string, string>>
 }
 
 /** If the working tree is byte-for-byte HEAD's tree, say where HEAD is; otherwise undefined. */
-export async function quickClean(store: Store): Promise<{ branch: string; commit: string | undefined } | undefined> {
+export async function quickClean(store: Store, scanned?: ReadonlyMap<string, string>): Promise<{ branch: string; commit: string | undefined } | undefined> {
   const [index, head] = await Promise.all([readIndex(store), readHeadFast(store)]);
   if (index === undefined || head === undefined || (head.commit ?? null) !== index.commit) return undefined;
-  const working = await scanWorking(store, index.stat);
+  // The working tree's blob ids, unless the caller has just read them.
+  const working = scanned ?? new Map([...(await scanWorking(store, index.stat))].map(([path, entry]) => [path, entry.oid]));
   const expected = Object.entries(index.head);
   if (working.size !== expected.length) return undefined;
-  for (const [path, oid] of expected) if (working.get(path)?.oid !== oid) return undefined;
+  for (const [path, oid] of expected) if (working.get(path) !== oid) return undefined;
   return head;
 }
 
@@ -129,9 +161,6 @@ export async function writeIndex(store: Store, commit: string | undefined, headE
   const stat: Record<string, StatEntry> = {};
   for (const [path, entry] of working) if (now - entry.mtimeMs > RACY_MS) stat[path] = entry;
   const head: Record<string, string> = Object.fromEntries(headEntries);
-  const file = join(store.gitdir, INDEX_FILE);
-  await store.fs.promises.mkdir(join(file, '..'), { recursive: true });
   const index: IndexFile = { version: 1, commit: commit ?? null, head, stat };
-  await store.fs.promises.writeFile(`${file}.tmp`, JSON.stringify(index));
-  await store.fs.promises.rename(`${file}.tmp`, file);
+  await safeFsOf(store).writeFile(join(store.gitdir, INDEX_FILE), JSON.stringify(index), { tmpDir: join(store.gitdir, 'tmp') });
 }

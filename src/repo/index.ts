@@ -6,3 +6,6 @@ export * from './index-cache.js';
 export * from './changed.js';
 export * from './merge-state.js';
 export * from './renames.js';
+export * from './lock.js';
+export * from './journal.js';
+export * from './safe-fs.js';

@@ -12,6 +12,8 @@ export interface Store {
   /** The project directory (holds .redb/ and schema/). */
   readonly root: string;
   readonly gitdir: string;
+  /** Set on the store a command gets while it holds the repository lock (see ops/find-store.ts `writing`). */
+  readonly locked?: boolean;
 }
 
 export const openStore = (fs: Fs, root: string): Store => ({ fs, root, gitdir: join(root, REDB_DIR) });

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { load as parseYaml, YAMLException } from 'js-yaml';
 import { z } from 'zod';
-import { errors } from '../errors.js';
+import { errors, isNotFound } from '../errors.js';
 import { emitYaml, parseRenameTrailers, Rename, reverseRenames } from '../unified/index.js';
 import { WORKING_DIR, type Store } from './paths.js';
+import { lstatNoLink } from './safe-fs.js';
 import { mergeBase, readCommitInfo } from './store.js';
 
 /**
@@ -17,11 +18,14 @@ const pendingPath = (store: Store) => join(store.root, WORKING_DIR, PENDING_RENA
 const PendingFile = z.object({ renames: z.array(Rename) }).strict();
 
 export async function readPendingRenames(store: Store): Promise<Rename[]> {
+  // A link is refused, not followed (lstat throws for one).
+  if ((await lstatNoLink(store.fs, store.root, pendingPath(store))) === undefined) return [];
   let text: string;
   try {
     text = await store.fs.promises.readFile(pendingPath(store), 'utf8');
-  } catch {
-    return [];
+  } catch (e) {
+    if (isNotFound(e)) return [];
+    throw e;
   }
   const where = `${WORKING_DIR}/${PENDING_RENAMES}`;
   let raw: unknown;
@@ -38,13 +42,11 @@ export async function readPendingRenames(store: Store): Promise<Rename[]> {
   return parsed.data.renames;
 }
 
-export async function writePendingRenames(store: Store, renames: readonly Rename[]): Promise<void> {
-  if (renames.length === 0) {
-    await store.fs.promises.rm(pendingPath(store), { force: true });
-    return;
-  }
+/** The text of `schema/.renames.yaml` for these renames; undefined when there are none (the file is removed). */
+export function pendingRenamesText(renames: readonly Rename[]): string | undefined {
+  if (renames.length === 0) return undefined;
   const header = '# Renames recorded with `redb mv`; the next commit carries them.\n';
-  await store.fs.promises.writeFile(pendingPath(store), header + emitYaml({ renames: renames.map((r) => ({ ...r })) }));
+  return header + emitYaml({ renames: renames.map((r) => ({ ...r })) });
 }
 
 /** Commits reachable from `tip` but not from `stop` (all of them when `stop` is absent), oldest first. */

@@ -3,7 +3,10 @@ import git from 'isomorphic-git';
 import { errors, RedbError } from '../errors.js';
 import { schemaFromFiles, schemaToFiles, emptySchema, type Schema } from '../unified/index.js';
 
+import { gitFs } from './git-fs.js';
+import type { ObjectSigner } from '../crypto/object-signer.js';
 import { DEFAULT_BRANCH, type Store } from './paths.js';
+import { writeCommitObject } from './signed-objects.js';
 
 export interface CommitInfo {
   readonly id: string;
@@ -16,12 +19,13 @@ export interface CommitInfo {
 const isGitError = (e: unknown, code: string): boolean => typeof e === 'object' && e !== null && (e as { code?: string }).code === code;
 
 export async function initStore(store: Store): Promise<void> {
-  await git.init({ fs: store.fs, gitdir: store.gitdir, bare: true, defaultBranch: DEFAULT_BRANCH });
+  await git.init({ fs: gitFs(store), gitdir: store.gitdir, bare: true, defaultBranch: DEFAULT_BRANCH });
 }
 
 /** Write a tree from blob ids (path → oid), nesting folders; returns the root tree id. */
 export async function writeEntriesTree(store: Store, entries: ReadonlyMap<string, string>): Promise<string> {
-  const { fs, gitdir } = store;
+  const fs = gitFs(store);
+  const { gitdir } = store;
   const dirs = new Map<string, { mode: string; path: string; oid: string; type: 'blob' }[]>();
   const top: { mode: string; path: string; oid: string; type: 'blob' | 'tree' }[] = [];
   for (const [path, oid] of entries) {
@@ -38,11 +42,20 @@ export async function writeEntriesTree(store: Store, entries: ReadonlyMap<string
   return git.writeTree({ fs, gitdir, tree: top });
 }
 
-/** Store files (path → text) as blobs; returns path → blob id. */
+/** Store files (path → text) as blobs; returns path → blob id. Several at a time: each one is fsynced. */
 export async function writeBlobs(store: Store, files: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const [path, text] of files) out.set(path, await git.writeBlob({ fs: store.fs, gitdir: store.gitdir, blob: Buffer.from(text, 'utf8') }));
-  return out;
+  const list = [...files];
+  let next = 0;
+  const worker = async () => {
+    while (next < list.length) {
+      const [path, text] = list[next++] as [string, string];
+      out.set(path, await git.writeBlob({ fs: gitFs(store), gitdir: store.gitdir, blob: Buffer.from(text, 'utf8') }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, list.length) }, worker));
+  // In the order given, as callers expect.
+  return new Map(list.map(([path]) => [path, out.get(path) as string]));
 }
 
 /** Write files (path → text) as blobs in nested trees; returns the root tree id. */
@@ -56,7 +69,7 @@ export const writeSchemaTree = (store: Store, schema: Schema): Promise<string> =
 async function readVerifiedBlob(store: Store, oid: string, path: string): Promise<string> {
   let blob: Uint8Array;
   try {
-    ({ blob } = await git.readBlob({ fs: store.fs, gitdir: store.gitdir, oid }));
+    ({ blob } = await git.readBlob({ fs: gitFs(store), gitdir: store.gitdir, oid }));
   } catch (e) {
     throw errors.corruptObject(`${oid.slice(0, 7)} (${path})`, e instanceof Error ? e.message : String(e)).because(e);
   }
@@ -71,7 +84,7 @@ export async function readTreeEntries(store: Store, treeOid: string): Promise<Ma
   const walk = async (oid: string, prefix: string): Promise<void> => {
     let tree;
     try {
-      ({ tree } = await git.readTree({ fs: store.fs, gitdir: store.gitdir, oid }));
+      ({ tree } = await git.readTree({ fs: gitFs(store), gitdir: store.gitdir, oid }));
     } catch (e) {
       throw errors.corruptObject(`tree ${oid.slice(0, 7)}${prefix === '' ? '' : ` (${prefix})`}`, e instanceof Error ? e.message : String(e)).because(e);
     }
@@ -96,7 +109,7 @@ export async function readTreeFiles(store: Store, treeOid: string, only?: Readon
 
 export async function readCommitInfo(store: Store, oid: string): Promise<CommitInfo> {
   try {
-    const { commit } = await git.readCommit({ fs: store.fs, gitdir: store.gitdir, oid });
+    const { commit } = await git.readCommit({ fs: gitFs(store), gitdir: store.gitdir, oid });
     return { id: oid, parents: commit.parent, tree: commit.tree, message: commit.message.trimEnd(), author: commit.author };
   } catch (e) {
     if (isGitError(e, 'NotFoundError')) throw errors.refNotFound(oid);
@@ -117,31 +130,37 @@ export async function readSchemaAt(store: Store, commitOid: string, only?: Reado
   }
 }
 
+/**
+ * Write a commit object; no ref moves. The caller moves the branch through a journal step (see
+ * journal.ts), so a ref never points at a commit before its objects are all written.
+ */
 export async function writeCommit(
   store: Store,
-  options: { tree: string; parents: readonly string[]; message: string; author: { name: string; email: string }; ref: string },
+  options: { tree: string; parents: readonly string[]; message: string; author: { name: string; email: string }; signer?: ObjectSigner | undefined },
 ): Promise<string> {
+  // A signed commit has two signature headers, which isomorphic-git cannot write: see signed-objects.ts.
+  if (options.signer !== undefined) return writeCommitObject(store, options, options.signer);
   return git.commit({
-    fs: store.fs,
+    fs: gitFs(store),
     gitdir: store.gitdir,
     message: options.message,
     author: options.author,
     tree: options.tree,
     parent: [...options.parents],
-    ref: options.ref,
+    noUpdateBranch: true,
   });
 }
 
 /** The full ref HEAD points at (`refs/heads/main`), even when the branch has no commits yet. */
 export async function headRef(store: Store): Promise<string> {
-  const branch = await git.currentBranch({ fs: store.fs, gitdir: store.gitdir, fullname: true });
+  const branch = await git.currentBranch({ fs: gitFs(store), gitdir: store.gitdir, fullname: true });
   return branch ?? 'HEAD';
 }
 
 /** The commit HEAD is at, or undefined on an unborn branch. */
 export async function headCommit(store: Store): Promise<string | undefined> {
   try {
-    return await git.resolveRef({ fs: store.fs, gitdir: store.gitdir, ref: 'HEAD' });
+    return await git.resolveRef({ fs: gitFs(store), gitdir: store.gitdir, ref: 'HEAD' });
   } catch (e) {
     if (isGitError(e, 'NotFoundError')) return undefined;
     throw e;
@@ -155,7 +174,7 @@ export async function schemaAtHead(store: Store): Promise<Schema> {
 
 async function tryResolve(store: Store, ref: string): Promise<string | undefined> {
   try {
-    return await git.resolveRef({ fs: store.fs, gitdir: store.gitdir, ref });
+    return await git.resolveRef({ fs: gitFs(store), gitdir: store.gitdir, ref });
   } catch (e) {
     if (isGitError(e, 'NotFoundError')) return undefined;
     throw e;
@@ -179,7 +198,7 @@ export async function resolveCommit(store: Store, spec: string): Promise<string>
     oid = (await tryResolve(store, `refs/heads/${base}`)) ?? (await tryResolve(store, `refs/tags/${base}`));
     if (oid === undefined && /^[0-9a-f]{4,40}$/i.test(base)) {
       try {
-        oid = await git.expandOid({ fs: store.fs, gitdir: store.gitdir, oid: base.toLowerCase() });
+        oid = await git.expandOid({ fs: gitFs(store), gitdir: store.gitdir, oid: base.toLowerCase() });
       } catch (e) {
         if (isGitError(e, 'AmbiguousError')) throw errors.ambiguousRef(base, (e as { data?: { matches?: string[] } }).data?.matches ?? []);
         if (!isGitError(e, 'NotFoundError')) throw e;
@@ -192,8 +211,8 @@ export async function resolveCommit(store: Store, spec: string): Promise<string>
 
 async function peel(store: Store, oid: string): Promise<string> {
   // Annotated tags point at a tag object; peel to the commit.
-  const { type } = await git.readObject({ fs: store.fs, gitdir: store.gitdir, oid, format: 'parsed' }).catch(() => ({ type: 'commit' }));
-  return type === 'tag' ? (await git.readTag({ fs: store.fs, gitdir: store.gitdir, oid })).tag.object : oid;
+  const { type } = await git.readObject({ fs: gitFs(store), gitdir: store.gitdir, oid, format: 'parsed' }).catch(() => ({ type: 'commit' }));
+  return type === 'tag' ? (await git.readTag({ fs: gitFs(store), gitdir: store.gitdir, oid })).tag.object : oid;
 }
 
 async function walkParents(store: Store, start: string, suffix: string, spec: string): Promise<string> {
@@ -237,7 +256,7 @@ export function checkRefName(what: 'branch' | 'tag', name: string): void {
 }
 
 export async function listRefs(store: Store, kind: 'heads' | 'tags'): Promise<{ name: string; id: string }[]> {
-  const names = kind === 'heads' ? await git.listBranches({ fs: store.fs, gitdir: store.gitdir }) : await git.listTags({ fs: store.fs, gitdir: store.gitdir });
+  const names = kind === 'heads' ? await git.listBranches({ fs: gitFs(store), gitdir: store.gitdir }) : await git.listTags({ fs: gitFs(store), gitdir: store.gitdir });
   const out: { name: string; id: string }[] = [];
   for (const name of names.sort()) {
     const id = await tryResolve(store, `refs/${kind}/${name}`);
@@ -251,23 +270,47 @@ export async function refExists(store: Store, fullRef: string): Promise<boolean>
 }
 
 export async function writeRef(store: Store, fullRef: string, oid: string): Promise<void> {
-  await git.writeRef({ fs: store.fs, gitdir: store.gitdir, ref: fullRef, value: oid, force: true });
+  await git.writeRef({ fs: gitFs(store), gitdir: store.gitdir, ref: fullRef, value: oid, force: true });
 }
 
 export async function deleteRef(store: Store, fullRef: string): Promise<void> {
-  await git.deleteRef({ fs: store.fs, gitdir: store.gitdir, ref: fullRef });
+  await git.deleteRef({ fs: gitFs(store), gitdir: store.gitdir, ref: fullRef });
 }
 
 /** Point HEAD at a branch (which may not have commits yet). */
 export async function setHead(store: Store, branch: string): Promise<void> {
-  await git.writeRef({ fs: store.fs, gitdir: store.gitdir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });
+  await git.writeRef({ fs: gitFs(store), gitdir: store.gitdir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });
 }
 
 /** The nearest common ancestor of two commits, if any. */
 export async function mergeBase(store: Store, a: string, b: string): Promise<string | undefined> {
-  const [base] = (await git.findMergeBase({ fs: store.fs, gitdir: store.gitdir, oids: [a, b] })) as string[];
+  const [base] = (await git.findMergeBase({ fs: gitFs(store), gitdir: store.gitdir, oids: [a, b] })) as string[];
   return base;
 }
 
 /** The text of one blob, verified. */
 export const readBlobText = (store: Store, oid: string, path: string): Promise<string> => readVerifiedBlob(store, oid, path);
+
+/** Every commit reachable from `oid`, itself included. */
+async function ancestry(store: Store, oid: string): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const queue = [oid];
+  while (queue.length > 0) {
+    const id = queue.pop() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    queue.push(...(await readCommitInfo(store, id)).parents);
+  }
+  return seen;
+}
+
+/** As git counts a branch against its upstream: commits `of` has that `against` lacks (ahead), and the other way (behind). */
+export async function aheadBehind(store: Store, of: string, against: string): Promise<{ ahead: number; behind: number }> {
+  if (of === against) return { ahead: 0, behind: 0 };
+  const [mine, theirs] = await Promise.all([ancestry(store, of), ancestry(store, against)]);
+  let ahead = 0;
+  let behind = 0;
+  for (const id of mine) if (!theirs.has(id)) ahead++;
+  for (const id of theirs) if (!mine.has(id)) behind++;
+  return { ahead, behind };
+}

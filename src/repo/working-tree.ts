@@ -1,5 +1,8 @@
 import { join, relative, sep } from 'node:path';
-import { schemaFromFiles, schemaToFiles, type Schema } from '../unified/index.js';
+import { errors, isNotFound } from '../errors.js';
+import { schemaFromFiles, type Schema } from '../unified/index.js';
+import { blobOid, scanForReplace } from './index-cache.js';
+import type { Change } from './journal.js';
 import { WORKING_DIR, type Store } from './paths.js';
 
 /** The working tree: `schema/`, one human-editable YAML file per object. */
@@ -8,20 +11,34 @@ import { WORKING_DIR, type Store } from './paths.js';
 export const CONFLICT_SUFFIX = '.conflict.yaml';
 export const conflictPath = (objectPath: string): string => objectPath.replace(/\.yaml$/, CONFLICT_SUFFIX);
 
-async function listFiles(fs: Store['fs'], dir: string): Promise<string[]> {
+/**
+ * The files under `dir`, recursively, skipping hidden names. A symbolic link anywhere (the folder
+ * itself included) is refused with its path shown relative to `shownFrom`: following it would read
+ * outside the project.
+ */
+async function listFiles(fs: Store['fs'], dir: string, shownFrom: string, shownAs = ''): Promise<string[]> {
+  const show = (path: string) => `${shownAs}${relative(shownFrom, path).split(sep).join('/')}`;
+  const top = await fs.promises.lstat(dir).catch(() => undefined);
+  if (top?.isSymbolicLink()) throw errors.symlink(show(dir));
   const out: string[] = [];
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.promises.readdir(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(fs, path)));
-    else out.push(path);
-  }
+  const walk = async (folder: string): Promise<void> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.promises.readdir(folder, { withFileTypes: true });
+    } catch (e) {
+      // Absent is empty; unreadable is an error (read as empty, a commit would record every file deleted).
+      if (isNotFound(e)) return;
+      throw e;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(folder, entry.name);
+      if (entry.isSymbolicLink()) throw errors.symlink(show(path));
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) out.push(path);
+    }
+  };
+  await walk(dir);
   return out;
 }
 
@@ -29,7 +46,7 @@ async function listFiles(fs: Store['fs'], dir: string): Promise<string[]> {
 export async function readWorkingFiles(store: Store, only?: ReadonlySet<string>): Promise<Map<string, string>> {
   const base = join(store.root, WORKING_DIR);
   const files = new Map<string, string>();
-  const paths = (await listFiles(store.fs, base)).map((path) => ({ path, key: relative(base, path).split(sep).join('/') })).filter(({ key }) => !key.endsWith(CONFLICT_SUFFIX));
+  const paths = (await listFiles(store.fs, base, store.root)).map((path) => ({ path, key: relative(base, path).split(sep).join('/') })).filter(({ key }) => !key.endsWith(CONFLICT_SUFFIX));
   await eachLimited(paths.filter(({ key }) => only === undefined || only.has(key)), 32, async ({ path, key }) => {
     files.set(key, await store.fs.promises.readFile(path, 'utf8'));
   });
@@ -39,16 +56,16 @@ export async function readWorkingFiles(store: Store, only?: ReadonlySet<string>)
 /** Any folder laid out like `schema/` (say, the base branch's checkout in CI), as a model. */
 export async function readSchemaDir(fs: Store['fs'], dir: string): Promise<Schema> {
   const files = new Map<string, string>();
-  for (const path of await listFiles(fs, dir)) {
+  for (const path of await listFiles(fs, dir, dir, `${dir}/`)) {
     const key = relative(dir, path).split(sep).join('/');
     if (!key.endsWith(CONFLICT_SUFFIX)) files.set(key, await fs.promises.readFile(path, 'utf8'));
   }
-  return schemaFromFiles(files, `${dir}/`, { edited: true });
+  return schemaFromFiles(files, `${dir}/`, { edited: true, whole: true });
 }
 
 /** The working tree as a model, validated: a bad file is reported with its path and field. */
 export async function readWorkingTree(store: Store): Promise<Schema> {
-  return schemaFromFiles(await readWorkingFiles(store), `${WORKING_DIR}/`, { edited: true });
+  return schemaFromFiles(await readWorkingFiles(store), `${WORKING_DIR}/`, { edited: true, whole: true });
 }
 
 /** Run `work` over `items`, a bounded number at a time: file I/O overlaps without exhausting handles. */
@@ -60,35 +77,33 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Make `schema/` hold exactly this schema: changed files rewritten, stale ones removed. Returns the files. */
-export async function writeWorkingTree(store: Store, schema: Schema): Promise<Map<string, string>> {
-  const files = schemaToFiles(schema);
-  await writeWorkingFiles(store, files);
-  return files;
-}
+/** What a file of the working tree is to become: a text, or a blob of the store. */
+export type FileSource = { readonly text: string } | { readonly blob: string };
 
-/** Make `schema/` hold exactly these files (path → text). */
-export async function writeWorkingFiles(store: Store, next: ReadonlyMap<string, string>): Promise<void> {
-  const base = join(store.root, WORKING_DIR);
-  const current = await readWorkingFiles(store);
-  await eachLimited([...current.keys()].filter((p) => !next.has(p)), 32, (path) => store.fs.promises.rm(join(base, path), { force: true }));
-  const dirs = new Set([...next.keys()].map((p) => join(base, p, '..')));
-  for (const dir of dirs) await store.fs.promises.mkdir(dir, { recursive: true });
-  await eachLimited([...next].filter(([path, text]) => current.get(path) !== text), 32, ([path, text]) => store.fs.promises.writeFile(join(base, path), text));
-  // Drop folders the change left empty.
-  for (const entry of await store.fs.promises.readdir(base, { withFileTypes: true }).catch(() => [])) {
-    if (!entry.isDirectory()) continue;
-    const dir = join(base, entry.name);
-    if ((await store.fs.promises.readdir(dir)).length === 0) await store.fs.promises.rmdir(dir);
+/**
+ * The journal steps (see journal.ts) that make `schema/` hold exactly `next` (paths relative to
+ * it): only what differs is written, files not in `next` are removed, and links in the way are
+ * removed as links, never followed. Conflict files are left alone unless `conflicts: 'remove'`.
+ * Pending renames (`.renames.yaml`) are the caller's business.
+ */
+export async function workingSteps(
+  store: Store,
+  next: ReadonlyMap<string, FileSource>,
+  options: { conflicts?: 'keep' | 'remove'; scanned?: { files: ReadonlyMap<string, string>; links: readonly string[] } } = {},
+): Promise<Change[]> {
+  const { files, links } = options.scanned ?? (await scanForReplace(store));
+  const keep = (path: string) => options.conflicts !== 'remove' && path.endsWith(CONFLICT_SUFFIX);
+  const steps: Change[] = links.map((path) => ({ remove: path }));
+  for (const path of [...files.keys()].sort()) if (!next.has(path) && !keep(path)) steps.push({ remove: path });
+  for (const [path, source] of [...next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const oid = 'blob' in source ? source.blob : blobOid(Buffer.from(source.text, 'utf8'));
+    if (files.get(path) !== oid || links.includes(path)) steps.push({ write: path, ...source });
   }
+  return steps;
 }
 
 /** Conflict files left by a merge, relative to `schema/`. */
 export async function listConflicts(store: Store): Promise<string[]> {
   const base = join(store.root, WORKING_DIR);
-  return (await listFiles(store.fs, base)).map((path) => relative(base, path).split(sep).join('/')).filter((key) => key.endsWith(CONFLICT_SUFFIX)).sort();
-}
-
-export async function clearConflicts(store: Store): Promise<void> {
-  for (const key of await listConflicts(store)) await store.fs.promises.rm(join(store.root, WORKING_DIR, key), { force: true });
+  return (await listFiles(store.fs, base, store.root)).map((path) => relative(base, path).split(sep).join('/')).filter((key) => key.endsWith(CONFLICT_SUFFIX)).sort();
 }

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { load as parseYaml, YAMLException } from 'js-yaml';
 import { z } from 'zod';
 import { errors } from '../errors.js';
-import { typeContradiction, type ColumnType } from './column-type.js';
 import { Engine, MODEL_VERSION, Schema, type SchemaInput, type Table, type View } from './model.js';
 import { KINDS, OBJECT_KINDS, allObjects, kindOfDir, objectKey, objectsOf, type ObjectKind } from './objects.js';
+import { schemaProblems } from './validate.js';
 import { emitYaml } from './yaml-emit.js';
 
 /**
@@ -127,25 +127,15 @@ function parseFile(path: string, text: string, root: string): unknown {
   }
 }
 
-/** The first column type within `value` (a parsed object file) whose fields contradict its native spelling. */
-function contradiction(value: unknown, path: readonly (string | number)[]): { field: string; detail: string } | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const v = value as Record<string, unknown>;
-  if (typeof v.kind === 'string' && typeof v.native === 'string') {
-    // Validated already by the object's schema: anything with a kind and a native spelling is a column type.
-    const found = typeContradiction(v as ColumnType);
-    return found === undefined ? undefined : { field: [...path, found.field].join('.'), detail: found.detail };
-  }
-  for (const [key, inner] of Array.isArray(value) ? value.entries() : Object.entries(v)) {
-    const found = contradiction(inner, [...path, key]);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
 export interface ReadOptions {
-  /** Hand-edited files (a working tree): also check that each column type's fields agree with its native spelling. */
+  /**
+   * Hand-edited files (a working tree, a `dir:` ref): also refuse what cannot exist on the engine (a
+   * type whose fields contradict its native spelling, two columns of one name, a key on a missing
+   * column; with `whole`, a foreign key to a missing table or to columns that are not a key there).
+   */
   readonly edited?: boolean;
+  /** The files are the whole schema, not only the changed objects: check references between objects. */
+  readonly whole?: boolean;
 }
 
 /**
@@ -179,8 +169,6 @@ export function schemaFromFiles(files: ReadonlyMap<string, string>, root = '', o
       const { field, detail } = zodField(result.error);
       throw errors.invalidSchemaFile(`${root}${path}`, field, detail);
     }
-    const contradicted = options.edited === true ? contradiction(result.data, []) : undefined;
-    if (contradicted !== undefined) throw errors.invalidSchemaFile(`${root}${path}`, contradicted.field, contradicted.detail);
     const expected = objectPath(kind, result.data);
     if (expected !== path) {
       throw errors.invalidSchemaFile(
@@ -195,7 +183,12 @@ export function schemaFromFiles(files: ReadonlyMap<string, string>, root = '', o
   if (meta === undefined && hasObjects) {
     throw errors.invalidSchemaFile(`${root}${META_FILE}`, 'engine', 'missing: the file names the model version and engine');
   }
-  return normalizeSchema({ version: MODEL_VERSION, engine: meta?.engine ?? 'sqlite', ...collections });
+  const schema = normalizeSchema({ version: MODEL_VERSION, engine: meta?.engine ?? 'sqlite', ...collections });
+  if (options.edited === true) {
+    const problem = schemaProblems(schema, { whole: options.whole === true }).find((p) => p.level === 'error');
+    if (problem !== undefined) throw errors.invalidSchemaFile(`${root}${objectPath(problem.kind, problem.object)}`, problem.field, problem.detail);
+  }
+  return schema;
 }
 
 /** Whether a schema holds no objects at all (a fresh working tree or an unborn branch). */

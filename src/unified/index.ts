@@ -12,3 +12,6 @@ export * from './translate.js';
 export { emitYaml } from './yaml-emit.js';
 export { deepEqual } from './equal.js';
 export * from './renames.js';
+export * from './native-kind.js';
+export * from './validate.js';
+export * from './limits.js';

@@ -1,5 +1,7 @@
 import { normalizeSchema } from './canonical.js';
-import type { Column, Engine, Enum, Index, Schema, Table } from './model.js';
+import type { Column, Engine, Enum, Index, Schema, Table, View } from './model.js';
+import { boundedType, keyLengths } from './key-lengths.js';
+import { ENGINE_LIMITS } from './limits.js';
 import { spellType } from './type-spelling.js';
 
 /**
@@ -18,20 +20,62 @@ export interface Loss {
 export interface Translation {
   readonly schema: Schema;
   readonly losses: readonly Loss[];
+  /**
+   * What the target does its own way without losing a value or a rule: storage options (MariaDB's
+   * engine, charset and row format, PostgreSQL's storage parameters, SQLite's WITHOUT ROWID). Reported,
+   * never a reason to refuse.
+   */
+  readonly notes: readonly Loss[];
 }
 
+export type ExpressionUse = 'check' | 'default' | 'generated' | 'where';
+/** An expression in the target's SQL, or why it has no faithful equivalent there. */
+export type TranslatedExpression = { readonly sql: string } | { readonly loss: string };
+
+/**
+ * Reads the source engine's expressions and writes them for the target (the adapters provide it;
+ * the model only asks). Tables are the source's, so the reader knows each column's type.
+ */
+export interface ExpressionTranslator {
+  expression(text: string, use: ExpressionUse, table: Table): TranslatedExpression;
+  /** A view's SELECT; `namespace` maps a source table's schema to the target's. */
+  view(definition: string, tables: readonly Table[], namespace: (schema: string | undefined) => string | undefined): TranslatedExpression;
+}
+
+export interface TranslateOptions {
+  /** Without one, only constants cross engines; every other expression is reported lost. */
+  readonly expressions?: ExpressionTranslator | undefined;
+}
+
+/** Constants that read the same everywhere: what crosses engines when no translator is given. */
+const PLAIN_CONSTANT = /^(?:[+-]?\d+(?:\.\d+)?|NULL|TRUE|FALSE)$/i;
+
+const constantsOnly: ExpressionTranslator = {
+  expression: (text) => (PLAIN_CONSTANT.test(text.trim()) ? { sql: text.trim() } : { loss: 'expressions are not translated without a reader for the source engine' }),
+  view: () => ({ loss: 'views are not translated without a reader for the source engine' }),
+};
+
+const ENGINE_NAMES: Readonly<Record<Engine, string>> = { postgres: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite', duckdb: 'DuckDB', mongodb: 'MongoDB' };
+
+/** Targets that cannot index part of a table. */
+const PARTIAL_INDEXES: Readonly<Record<Engine, boolean>> = { postgres: true, sqlite: true, mysql: false, duckdb: false, mongodb: false };
+/** How each target keeps generated columns; undefined where both kinds exist. */
+const GENERATED_STORED: Readonly<Record<Engine, boolean | undefined>> = { postgres: true, duckdb: false, mysql: undefined, sqlite: undefined, mongodb: undefined };
+/**
+ * Table options that only say how the source stores rows: the target stores them its own way, and
+ * every value and rule arrives. Row-level security is not among them: it decides who sees rows.
+ */
+const STORAGE_OPTIONS = new Set(['engine', 'charset', 'collation', 'rowFormat', 'unlogged', 'with', 'withoutRowid', 'strict']);
+
+/** Options every table gets on the target: the portable model's text is Unicode, whatever the database's default character set. */
+const TABLE_OPTIONS: Readonly<Record<Engine, Table['options']>> = { mysql: { charset: 'utf8mb4' }, postgres: undefined, sqlite: undefined, duckdb: undefined, mongodb: undefined };
 const NAMESPACED: Readonly<Record<Engine, boolean>> = { postgres: true, duckdb: true, mysql: false, sqlite: false, mongodb: false };
 const DEFAULT_NAMESPACE: Readonly<Record<Engine, string | undefined>> = { postgres: 'public', duckdb: 'main', mysql: undefined, sqlite: undefined, mongodb: undefined };
 
-/** Defaults that mean the same everywhere, in each engine's spelling. */
-const NOW: Readonly<Record<Engine, string>> = { postgres: 'CURRENT_TIMESTAMP', mysql: 'current_timestamp()', sqlite: 'CURRENT_TIMESTAMP', duckdb: 'CURRENT_TIMESTAMP', mongodb: '' };
-const NOW_SPELLINGS = /^(?:current_timestamp(?:\(\))?|now\(\)|localtimestamp|\(?datetime\('now'\)\)?)$/i;
-const LITERAL = /^(?:'(?:[^']|'')*'|[+-]?\d+(?:\.\d+)?|NULL|TRUE|FALSE)$/i;
-const PG_CAST = /^('(?:[^']|'')*'|[+-]?\d+(?:\.\d+)?)::[\w\s."[\]()]+$/;
-
-export function translateSchema(source: Schema, to: Engine): Translation {
-  if (source.engine === to) return { schema: source, losses: [] };
+export function translateSchema(source: Schema, to: Engine, options: TranslateOptions = {}): Translation {
+  if (source.engine === to) return { schema: source, losses: [], notes: [] };
   const losses: Loss[] = [];
+  const notes: Loss[] = [];
   const lose = (object: string, from: string, toText: string, reason: string) => losses.push({ object, from, to: toText, reason });
   const enums = new Map<string, readonly string[]>(source.enums.map((e) => [e.schema === undefined ? e.name : `${e.schema}.${e.name}`, e.values]));
   const domains = new Map(source.domains.map((d) => [d.schema === undefined ? d.name : `${d.schema}.${d.name}`, d]));
@@ -41,17 +85,19 @@ export function translateSchema(source: Schema, to: Engine): Translation {
     lose('schema', [...namespaces].join(', '), '(one namespace)', `${to} has no schemas inside a database: all objects share one namespace`);
   }
   const qualified = (t: { schema?: string | undefined; name: string }) => (t.schema === undefined ? t.name : `${t.schema}.${t.name}`);
+  // Text and bytes in keys get a length where the target's keys are bounded in bytes.
+  const keyed = keyLengths(source.tables, to);
 
-  const translateDefault = (id: string, expr: string | undefined): string | undefined => {
-    if (expr === undefined) return undefined;
-    const trimmed = expr.trim();
-    if (NOW_SPELLINGS.test(trimmed)) return NOW[to];
-    if (LITERAL.test(trimmed)) return trimmed;
-    const cast = PG_CAST.exec(trimmed);
-    if (cast?.[1] !== undefined) return cast[1];
-    lose(`column ${id}`, `DEFAULT ${expr}`, '(no default)', 'default expression is engine-specific');
+  const expressions = options.expressions ?? constantsOnly;
+  /** The expression in the target's SQL, or undefined after listing the loss. */
+  const carry = (table: Table, use: ExpressionUse, text: string, object: string, from: string, dropped: string): string | undefined => {
+    const out = expressions.expression(text, use, table);
+    if ('sql' in out) return out.sql;
+    lose(object, from, dropped, out.loss);
     return undefined;
   };
+  const translateDefault = (table: Table, id: string, expr: string | undefined): string | undefined =>
+    expr === undefined ? undefined : carry(table, 'default', expr, `column ${id}`, `DEFAULT ${expr}`, '(no default)');
 
   const column = (table: Table, c: Column): Column => {
     const id = `${qualified(table)}.${c.name}`;
@@ -63,14 +109,16 @@ export function translateSchema(source: Schema, to: Engine): Translation {
         type = domain.type;
       }
     }
-    const spelled = spellType(type, to, enums);
+    const bound = keyed.columns.get(table)?.get(c.name);
+    const spelled = spellType(bound === undefined ? type : boundedType(type, bound), to, enums);
     if (spelled === undefined) throw new Error(`no type spelling for ${to}`);
-    if (spelled.loss !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, spelled.loss);
+    if (bound !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, `it is part of a key, and a ${ENGINE_LIMITS[to].label} key holds at most ${ENGINE_LIMITS[to].textKey?.bytes} bytes: longer values are refused`);
+    else if (spelled.loss !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, spelled.loss);
     const out: Column = {
       name: c.name,
       type: spelled.type,
       nullable: c.nullable,
-      default: c.identity !== undefined || c.autoIncrement ? undefined : translateDefault(id, c.default),
+      default: c.identity !== undefined || c.autoIncrement || /nextval\(/i.test(c.default ?? '') ? undefined : translateDefault(table, id, c.default),
       comment: to === 'sqlite' ? undefined : c.comment,
     };
     if (/nextval\(/i.test(c.default ?? '') || c.identity !== undefined || c.autoIncrement) {
@@ -78,8 +126,9 @@ export function translateSchema(source: Schema, to: Engine): Translation {
       return to === 'postgres' || to === 'duckdb' ? { ...out, default: undefined, identity: { always: false } } : { ...out, default: undefined, autoIncrement: true };
     }
     if (c.generated !== undefined) {
-      lose(`column ${id}`, `GENERATED ${c.generated.expression}`, 'GENERATED (copied as written)', 'generation expressions are copied as written and may need editing');
-      return { ...out, generated: c.generated };
+      // A generated column that cannot be translated becomes a plain one: its values are copied.
+      const expression = carry(table, 'generated', c.generated.expression, `column ${id}`, `GENERATED ALWAYS AS (${c.generated.expression})`, '(a plain column)');
+      if (expression !== undefined) return { ...out, default: undefined, generated: { expression, stored: GENERATED_STORED[to] ?? c.generated.stored } };
     }
     for (const [field, value] of [['collation', c.collation], ['charset', c.charset], ['onUpdate', c.onUpdate], ['NOT NULL ON CONFLICT', c.notNullOnConflict]] as const) {
       if (value !== undefined) lose(`column ${id}`, `${field} ${value}`, '(none)', `${field} is specific to ${source.engine}`);
@@ -90,9 +139,19 @@ export function translateSchema(source: Schema, to: Engine): Translation {
   const index = (table: Table, i: Index): Index | undefined => {
     const id = `index ${qualified(table)}.${i.name}`;
     if (i.method !== undefined && !['btree'].includes(i.method)) return void lose(id, `USING ${i.method}`, '(not created)', `${i.method} indexes are specific to ${source.engine}`);
-    if (i.where !== undefined && to === 'mysql') return void lose(id, `WHERE ${i.where}`, '(not created)', 'MySQL has no partial indexes');
+    if (i.where !== undefined && !PARTIAL_INDEXES[to]) return void lose(id, `WHERE ${i.where}`, '(not created)', `${ENGINE_NAMES[to]} has no partial indexes`);
+    const where = i.where === undefined ? undefined : carry(table, 'where', i.where, id, `WHERE ${i.where}`, '(not created)');
+    if (i.where !== undefined && where === undefined) return undefined;
+    const keys: Index['keys'] = [];
+    for (const k of i.keys) {
+      const expression = k.expression === undefined ? undefined : carry(table, 'generated', k.expression, id, `(${k.expression})`, '(not created)');
+      if (k.expression !== undefined && expression === undefined) return undefined;
+      keys.push({ column: k.column, expression, desc: k.desc });
+    }
     if (i.include !== undefined) lose(id, `INCLUDE (${i.include.join(', ')})`, '(dropped)', 'covering columns are not carried');
-    return { name: i.name, unique: i.unique, keys: i.keys.map((k) => ({ column: k.column, expression: k.expression, desc: k.desc })), where: i.where };
+    const prefixes = keyed.prefixes.get(table)?.get(i.name);
+    for (const [column, n] of prefixes ?? []) lose(id, `(${column})`, `(${column}(${n}))`, `a ${ENGINE_LIMITS[to].label} index holds at most ${ENGINE_LIMITS[to].textKey?.bytes} bytes: it indexes the first ${n} characters of ${column}`);
+    return { name: i.name, unique: i.unique, keys: keys.map((k) => ({ ...k, length: k.column === undefined ? undefined : prefixes?.get(k.column) })), where };
   };
 
   const conflictLoss = (t: Table, what: string, resolution: string | undefined): void => {
@@ -113,7 +172,11 @@ export function translateSchema(source: Schema, to: Engine): Translation {
     for (const e of t.exclusions) lose(id, `EXCLUDE ${e.definition}`, '(not created)', 'exclusion constraints exist only in PostgreSQL');
     for (const p of t.policies) lose(id, `POLICY ${p.name}`, '(not created)', 'row-level security is specific to PostgreSQL');
     if (t.partitionBy !== undefined || t.partitionOf !== undefined) lose(id, 'partitioning', '(plain table)', 'partitioning is not carried');
-    if (t.options !== undefined && Object.keys(t.options).length > 0) lose(id, JSON.stringify(t.options), '(defaults)', `table options are specific to ${source.engine}`);
+    const options = Object.entries(t.options ?? {}).filter(([, v]) => v !== undefined);
+    const storage = options.filter(([k]) => STORAGE_OPTIONS.has(k));
+    const rules = options.filter(([k]) => !STORAGE_OPTIONS.has(k));
+    if (storage.length > 0) notes.push({ object: id, from: storage.map(([k, v]) => `${k} ${String(v)}`).join(', '), to: `(${to}'s own)`, reason: `storage options are specific to ${source.engine}; every value arrives` });
+    if (rules.length > 0) lose(id, JSON.stringify(Object.fromEntries(rules)), '(defaults)', `table options are specific to ${source.engine}`);
     return {
       schema: space(t.schema),
       name: t.name,
@@ -128,17 +191,32 @@ export function translateSchema(source: Schema, to: Engine): Translation {
         if (f.deferrable && to === 'mysql') lose(`foreign key ${qualified(t)}.${f.name ?? f.columns.join(',')}`, 'DEFERRABLE', '(immediate)', 'MySQL checks foreign keys immediately');
         return { ...f, references: { ...f.references, schema: space(f.references.schema) }, match: undefined, notValid: undefined, ...(to === 'mysql' ? { deferrable: undefined, initiallyDeferred: undefined } : {}) };
       }),
-      checks: t.checks.map((c) => ({ name: c.name, expression: c.expression })),
+      checks: t.checks.flatMap((c) => {
+        const expression = carry(t, 'check', c.expression, `check ${qualified(t)}${c.name === undefined ? '' : `.${c.name}`}`, `CHECK (${c.expression})`, '(not created)');
+        return expression === undefined ? [] : [{ name: c.name, expression }];
+      }),
       exclusions: [],
       indexes: t.indexes.flatMap((i) => index(t, i) ?? []),
       policies: [],
+      options: TABLE_OPTIONS[to],
       comment: to === 'sqlite' ? undefined : t.comment,
     };
   });
 
-  for (const v of source.views) lose(`view ${qualified(v)}`, 'definition', 'copied as written', `the view's SQL is ${source.engine} SQL and may need editing`);
-  const views = source.views.filter((v) => !v.materialized || to === 'postgres').map((v) => ({ ...v, schema: space(v.schema), options: undefined, indexes: [] }));
-  for (const v of source.views.filter((x) => x.materialized && to !== 'postgres')) lose(`view ${qualified(v)}`, 'MATERIALIZED', '(not created)', `${to} has no materialized views`);
+  const views: View[] = [];
+  for (const v of source.views) {
+    if (v.materialized && to !== 'postgres') {
+      lose(`view ${qualified(v)}`, 'MATERIALIZED', '(not created)', `${to} has no materialized views`);
+      continue;
+    }
+    const body = expressions.view(v.definition, source.tables, space);
+    if ('loss' in body) {
+      lose(`view ${qualified(v)}`, 'definition', '(not created)', body.loss);
+      continue;
+    }
+    if (v.options !== undefined) lose(`view ${qualified(v)}`, JSON.stringify(v.options), '(defaults)', `view options are specific to ${source.engine}`);
+    views.push({ ...v, schema: space(v.schema), definition: body.sql, options: undefined, indexes: [] });
+  }
   for (const t of source.triggers) lose(`trigger ${qualified({ schema: t.schema, name: t.name })}`, 'trigger', '(not created)', 'trigger bodies are engine-specific');
   for (const r of source.routines) lose(`${r.kind} ${qualified(r)}(${r.signature})`, r.kind, '(not created)', 'routine bodies are engine-specific');
   for (const n of source.natives) lose(`${n.type} ${qualified(n)}`, n.type, '(not created)', `kept only as ${source.engine} DDL`);
@@ -155,5 +233,5 @@ export function translateSchema(source: Schema, to: Engine): Translation {
     tables,
     views,
   });
-  return { schema, losses };
+  return { schema, losses, notes };
 }

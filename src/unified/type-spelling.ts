@@ -193,10 +193,10 @@ const duckdb: Speller = (t, enums) => {
     return { type: { kind: 'integer', native: name, bits: t.bits, unsigned: true } };
   }
   if (t.kind === 'json') return { type: { kind: 'json', native: 'JSON', binary: false } };
-  if (t.kind === 'binary') return { type: { kind: 'binary', native: 'BLOB' } };
-  // DuckDB's times and timestamps are of microseconds and take no precision.
+  // DuckDB's times and timestamps take no precision (they keep microseconds).
+  if (t.kind === 'timestamp') return { type: { kind: 'timestamp', native: t.tz ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP', tz: t.tz } };
   if (t.kind === 'time') return { type: { kind: 'time', native: t.tz ? 'TIME WITH TIME ZONE' : 'TIME', tz: t.tz } };
-  if (t.kind === 'timestamp' && (t.precision ?? 6) <= 6) return { type: { kind: 'timestamp', native: t.tz ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP', tz: t.tz } };
+  if (t.kind === 'binary') return { type: { kind: 'binary', native: 'BLOB' } };
   if (t.kind === 'decimal') return duckdbDecimal(t);
   return pg;
 };

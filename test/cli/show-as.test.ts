@@ -61,6 +61,24 @@ describe('show --as: the cross-engine type view, against real PostgreSQL and Mar
     ]);
   });
 
+  it('translates expressions for the other engine and lists, before anything runs, those it cannot carry', async () => {
+    await pg.exec(`CREATE TABLE payment (payment_id serial PRIMARY KEY, amount numeric(5,2) NOT NULL, email text, code text DEFAULT 'it''s',
+        payment_date timestamp without time zone NOT NULL DEFAULT now(),
+        CONSTRAINT payment_date_range CHECK (payment_date >= '2007-01-01'::timestamp without time zone AND payment_date < '2008-01-01 00:00:00'::timestamp without time zone),
+        CONSTRAINT email_digits CHECK (email ~ '\\d+'));
+      CREATE VIEW payment_list AS SELECT p.payment_id, p.code || '-' || p.email AS label FROM payment p;`);
+    const { url, env } = bindable(pg.url);
+    const r = redbOk(dir.path, ['show', 'db:pg', '--as', 'mysql'], env);
+    expect(r.stdout).toContain("CONSTRAINT `payment_date_range` CHECK ((`payment_date` >= TIMESTAMP'2007-01-01 00:00:00') AND (`payment_date` < TIMESTAMP'2008-01-01 00:00:00'))");
+    expect(r.stdout).toContain("`code` longtext NULL DEFAULT 'it''s'");
+    expect(r.stdout).toContain("SELECT `p`.`payment_id` AS `payment_id`, CONCAT(`p`.`code`, '-', `p`.`email`) AS `label` FROM `payment` AS `p`");
+    expect(r.stdout).not.toContain('::');
+    expect(r.stdout).not.toContain('email_digits');
+    expect(r.stderr).toMatch(/check public\.payment\.email_digits\s+CHECK \(email ~ '\\d\+'::text\) → \(not created\)\s+the regular expression uses \\d/);
+    const sqlite = redbOk(dir.path, ['show', 'db:pg', '--as', 'sqlite'], env);
+    expect(sqlite.stdout).toContain(`CHECK (("payment_date" >= '2007-01-01 00:00:00') AND ("payment_date" < '2008-01-01 00:00:00'))`);
+  });
+
   it('renders a MySQL schema as PostgreSQL DDL', async () => {
     await my.exec('CREATE TABLE items (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, price decimal(10,2) NOT NULL, flag tinyint(1) NOT NULL DEFAULT 0, kind enum(\'a\',\'b\') NOT NULL)');
     const { url, env } = bindable(my.url);

@@ -54,7 +54,6 @@ describe('redb mcp over DuckDB (embedded), in-process', () => {
         columns: ['id', 'name'],
         rows: [[1, 'Ada'], [2, 'Bob']],
         truncated: false,
-        withheld: [],
       });
       const many = (await call(client, 'query', { database: 'app', sql: 'SELECT * FROM range(100000)' })).json<{ rows: unknown[]; truncated: boolean }>();
       expect([many.rows.length, many.truncated]).toEqual([200, true]);
@@ -98,7 +97,7 @@ describe('redb mcp over DuckDB (embedded), in-process', () => {
     expect(await duck(file, 'SELECT (SELECT count(*) FROM customers)::INT, (SELECT count(*) FROM secrets)::INT')).toEqual([[2, 1]]);
   });
 
-  it('masks sampled rows; untraced query columns are withheld under a policy', async () => {
+  it('masks sampled rows; a query touching a masked or denied column is refused, one computed from the rest answered', async () => {
     const { client, close } = await memoryClient(p, { policy: join(p.dir, 'policy.yaml') });
     try {
       const sample = (await call(client, 'sample_rows', { database: 'app', table: 'customers' })).json<{ columns: string[]; rows: unknown[][] }>();
@@ -106,9 +105,10 @@ describe('redb mcp over DuckDB (embedded), in-process', () => {
       expect(sample.rows.map((r) => r[1])).toEqual(['Ada', 'Bob']);
       expect(JSON.stringify(sample.rows)).not.toMatch(/example\.com|123-45/);
       expect((await call(client, 'sample_rows', { database: 'app', table: 'secrets' })).text).toMatch(/^error\[REDB_MCP_DENIED\]/);
-      // DuckDB names no source table for result columns, so every column is withheld under a policy.
-      const q = (await call(client, 'query', { database: 'app', sql: 'SELECT email, ssn FROM customers' })).json<{ rows: unknown[][]; withheld: string[] }>();
-      expect(q).toMatchObject({ rows: [[null, null], [null, null]], withheld: ['email', 'ssn'] });
+      const q = await call(client, 'query', { database: 'app', sql: 'SELECT email, ssn FROM customers' });
+      expect(q.text).toMatch(/^error\[REDB_MCP_COLUMN_WITHHELD\]: column customers\.email is masked/);
+      const computed = (await call(client, 'query', { database: 'app', sql: 'SELECT upper(name) FROM customers ORDER BY id' })).json<{ rows: unknown[][] }>();
+      expect(computed.rows).toEqual([['ADA'], ['BOB']]);
     } finally {
       await close();
     }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -71,8 +71,92 @@ export async function memoryClient(p: Project, options: { policy?: string; calle
 }
 
 /** The access log's entries. */
-export const accessLog = (p: Project): Record<string, unknown>[] =>
-  readFileSync(join(p.dir, '.redb', 'state', 'mcp-access.log'), 'utf8')
+export const accessLog = (p: Project): Record<string, unknown>[] => {
+  const file = join(p.dir, '.redb', 'state', 'mcp-access.log');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+};
+
+/** A client connected to a real server process, and how to end both. */
+export interface Served {
+  readonly transport: 'stdio' | 'http';
+  readonly client: Client;
+  close(): Promise<void>;
+}
+
+/** `node dist/cli.js mcp [args]` as a child process, spoken to over its stdin and stdout. */
+export async function stdioClient(p: Project, args: readonly string[] = []): Promise<Served> {
+  const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
+  const { CLI } = await import('../support/cli.js');
+  const client = new Client({ name: 'redb-test', version: '0.0.0' });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], cwd: p.dir, env: p.env as Record<string, string>, stderr: 'pipe' }));
+  return { transport: 'stdio', client, close: () => client.close() };
+}
+
+/** `redb mcp --http 0 [args]` in a child process; resolves with the URL it prints once it listens. */
+export async function startHttp(p: Project, args: readonly string[] = []): Promise<{ child: import('node:child_process').ChildProcess; url: string }> {
+  const { spawn } = await import('node:child_process');
+  const { CLI } = await import('../support/cli.js');
+  const child = spawn(process.execPath, [CLI, 'mcp', '--http', '0', ...args], { cwd: p.dir, env: p.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m?.[1] !== undefined) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`redb mcp --http exited ${code}: ${err}`)));
+  });
+  return { child, url };
+}
+
+/** A client over streamable HTTP to a `redb mcp --http` child, with a fresh bearer token; closing stops the server. */
+export async function httpClient(p: Project, args: readonly string[] = []): Promise<Served> {
+  const { StreamableHTTPClientTransport } = await import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+  const { redbOk } = await import('../support/cli.js');
+  const { token } = JSON.parse(redbOk(p.dir, ['mcp', 'token', 'create', 'test', '--json'], p.env).stdout) as { token: string };
+  const { child, url } = await startHttp(p, args);
+  const client = new Client({ name: 'redb-test', version: '0.0.0' });
+  try {
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  } catch (e) {
+    child.kill('SIGTERM');
+    throw e;
+  }
+  return {
+    transport: 'http',
+    client,
+    close: async () => {
+      await client.close();
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** The same server over both real transports, started side by side. */
+export const bothTransports = (p: Project, args: readonly string[] = []): Promise<Served[]> => Promise.all([stdioClient(p, args), httpClient(p, args)]);
+
+/** Read a resource; a refusal comes back as the error's message. */
+export async function readResourceText(client: Client, uri: string): Promise<{ text: string; isError: boolean }> {
+  try {
+    const r = await client.readResource({ uri });
+    return { text: (r.contents[0] as { text?: string } | undefined)?.text ?? '', isError: false };
+  } catch (e) {
+    return { text: e instanceof Error ? e.message : String(e), isError: true };
+  }
+}
+
+/** Get a prompt's text; a refusal comes back as the error's message. */
+export async function promptText(client: Client, name: string, args: Record<string, string>): Promise<{ text: string; isError: boolean }> {
+  try {
+    const r = await client.getPrompt({ name, arguments: args });
+    return { text: (r.messages[0]?.content as { text?: string } | undefined)?.text ?? '', isError: false };
+  } catch (e) {
+    return { text: e instanceof Error ? e.message : String(e), isError: true };
+  }
+}

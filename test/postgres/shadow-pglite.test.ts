@@ -92,8 +92,10 @@ describe('shadow rehearsal on an embedded PostgreSQL (PGlite) where CREATE DATAB
     redbOk(dir.path, ['commit', '-m', 'a column of a type nobody made'], env);
     const r = redb(dir.path, ['migrate', 'app', '--yes'], env);
     expect(r.code).toBe(1);
-    expect(errorCode(r)).toBe('REDB_MIGRATE_FAILED');
-    expect(r.stderr).toContain('app (shadow on an embedded PostgreSQL 18)');
+    // The message is about the rehearsal: nothing in it may read as if the database itself had changed.
+    expect(errorCode(r)).toBe('REDB_SHADOW_FAILED');
+    expect(r.stderr).toContain('on an embedded PostgreSQL 18');
+    expect(r.stderr).toContain("'app' itself was not touched");
     expect(r.stderr).toContain('type "no_such_type" does not exist');
     expect(await introspectUrl(postgresEngine, app.url)).toEqual(before);
     expect(await pgQuery(app.url, "SELECT 1 FROM redb.migrations WHERE outcome = 'failed'")).toEqual([]);

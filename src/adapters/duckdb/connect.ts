@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
+import { fileAccessError } from '../file-access.js';
 import { parseDbUrl } from '../url.js';
 
 /** An open DuckDB database: one instance and one connection on it, closed together. */
@@ -49,6 +50,8 @@ async function openFile(name: string, file: string, readOnly: boolean): Promise<
   try {
     instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {});
   } catch (e) {
+    const os = file === MEMORY ? undefined : fileAccessError(file, !readOnly);
+    if (os !== undefined) throw os.because(e);
     throw errors.dbUnreachable(name, e instanceof Error ? e.message : String(e), 'file').because(e);
   }
   try {

@@ -1,5 +1,6 @@
 import { describeOperation, hazardsOf, type Hazard, type Operation, type PlanStep, type Schema, type SchemaObject, type Table, type TableRef } from '../../unified/index.js';
-import { tokenize } from '../sqlite/sql-tokens.js';
+import { scanReferences } from '../sql-references.js';
+import { tokenize, type Token } from '../sqlite/sql-tokens.js';
 import { topologicalOrder } from '../topological-order.js';
 
 /** Where the steps of a DuckDB plan go relative to each other. */
@@ -13,8 +14,19 @@ export function step(operations: readonly Operation[], statements: readonly stri
   return { summary: summary ?? own, operations, statements, hazards: [...operations.flatMap(hazardsOf), ...extra] };
 }
 
-/** Upper-cased words and identifiers of SQL text: the names it may mention. */
-const namesIn = (sql: string): string[] => tokenize(sql).flatMap((t) => (t.type === 'ident' || t.type === 'word' ? [t.value.toUpperCase()] : []));
+/**
+ * Upper-cased names of the relations and macros SQL text reads (see sql-references.ts: where SQL
+ * names objects, not every word: a view named `order` is not what ORDER BY names).
+ */
+function namesIn(sql: string): string[] {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(sql);
+  } catch {
+    return [];
+  }
+  return scanReferences(tokens, { fold: (w) => w }).flatMap((r) => (r.kind === 'relation' || r.kind === 'routine' ? [r.name.toUpperCase()] : []));
+}
 
 const definitionOf = (t: SchemaObject): string => (t.kind === 'view' || t.kind === 'native' ? t.object.definition : '');
 const nameOf = (t: SchemaObject): string => (t as { object: { name: string } }).object.name.toUpperCase();

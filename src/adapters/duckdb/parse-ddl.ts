@@ -12,7 +12,7 @@ export interface ParsedColumn {
 
 const TABLE_CONSTRAINTS = ['CHECK', 'UNIQUE', 'PRIMARY', 'FOREIGN', 'CONSTRAINT'];
 
-/** Step over one top-level clause, stopping at a `,` or the closing `)`; parentheses are skipped whole. */
+/** Change over one top-level clause, stopping at a `,` or the closing `)`; parentheses are skipped whole. */
 function skipClause(c: TokenCursor, inspect: (c: TokenCursor) => boolean): void {
   while (!c.done() && !c.at(',') && !c.at(')')) {
     if (inspect(c)) continue;

@@ -6,6 +6,7 @@ import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql } from '.
 import { BATCH_BYTES, batched, fileIdentity, rowBytes, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName, type ReadOptions } from '../rows.js';
 import { duckdbFile, MEMORY, openDuckdb, type DuckdbHandle } from './connect.js';
 import { BASE_MEMORY_MB, isOutOfMemory, MemoryLimit, reading, renew } from './memory.js';
+import { parseCreateTable } from './parse-ddl.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /**
@@ -93,6 +94,7 @@ function reader(connection: DuckDBConnection, memory: MemoryLimit): RowReader {
     readBatches: (table, options) => batched(rowsOf(connection, memory, table, options), options.batchRows, options.batchBytes ?? BATCH_BYTES),
     count: (table, where) => reading(connection, memory, () => count(connection, table, where)),
     quote: quoteIdent,
+    valueBytes: (column, type) => (type.kind === 'binary' ? `octet_length(${column})` : `strlen(CAST(${column} AS VARCHAR))`),
     async probe(table, where) {
       await connection.run(`SELECT 1 FROM ${qname(table)} WHERE (${where}) LIMIT 0`);
     },
@@ -254,8 +256,12 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
   const columnsOf = async (t: TableName, via: DuckDBConnection): Promise<readonly TargetColumn[]> => {
     const id = qname(t);
     if (!known.has(id)) {
-      const rows = (await via.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ${quoteLiteral(t.schema ?? 'main')} AND table_name = ${quoteLiteral(t.name)} ORDER BY column_index`)).getRows();
-      known.set(id, rows.map((r) => ({ name: String(r[0]), shape: shapeFor(String(r[1])) })));
+      const where = `schema_name = ${quoteLiteral(t.schema ?? 'main')} AND table_name = ${quoteLiteral(t.name)}`;
+      const rows = (await via.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE ${where} ORDER BY column_index`)).getRows();
+      // The appender takes stored columns only: generated ones are left out of its rows.
+      const ddl = (await via.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE ${where}`)).getRows()[0]?.[0];
+      const parsed = typeof ddl === 'string' ? parseCreateTable(ddl) : new Map<string, { generated?: string | undefined }>();
+      known.set(id, rows.filter((r) => parsed.get(String(r[0]))?.generated === undefined).map((r) => ({ name: String(r[0]), shape: shapeFor(String(r[1])) })));
     }
     return known.get(id) as readonly TargetColumn[];
   };

@@ -19,6 +19,8 @@ import { droppedKeyClause, keyMerges, primaryKeyClauses, primaryKeyHazards, type
 import { foreignKeyRebuilds } from './foreign-key-rebuilds.js';
 import { companionRecreations } from './recreations.js';
 import { partitioningFollowsRenames } from './renamed-partitionings.js';
+import { viewReads } from './references.js';
+import { viewsReadingRenamed } from './renamed-readers.js';
 import { quoteIdent, quotedNames } from './sql-text.js';
 import { topologicalOrder } from '../topological-order.js';
 
@@ -159,7 +161,7 @@ function placeTableOp(op: Operation, from: Table | undefined, to: Table | undefi
 
 /** Views, triggers and natives: a name, and the names they must come after. */
 function dependencyOf(target: SchemaObject): Pick<Placed, 'name' | 'after'> {
-  if (target.kind === 'view') return { name: target.object.name, after: quotedNames(target.object.definition) };
+  if (target.kind === 'view') return { name: target.object.name, after: viewReads(target.object.definition) };
   if (target.kind === 'trigger') {
     const m = /\bFOR EACH ROW\s+(?:FOLLOWS|PRECEDES)\s+(`(?:[^`]|``)*`)/i.exec(target.object.definition);
     return { name: target.object.name, after: m?.[1] === undefined ? new Set() : quotedNames(m[1]) };
@@ -229,7 +231,7 @@ export function compileMysql(input: PlanInput): Plan {
   const placed: Placed[] = [];
   const keys = keyMerges(input.operations);
   const renamed = partitioningFollowsRenames(input.operations);
-  for (const op of [...renamed.operations, ...companionRecreations(input)]) {
+  for (const op of [...renamed.operations, ...companionRecreations(input), ...viewsReadingRenamed(input)]) {
     if (keys.absorbed.has(op)) continue;
     if (op.op === 'create_object') placed.push(...placeCreate(op, op.target, undefined, existing));
     else if (op.op === 'drop_object') placed.push(...placeDrop(op, op.target, droppedTables, existing));

@@ -1,37 +1,32 @@
 /**
  * Read-only queries for the MCP server on MariaDB/MySQL. The server keeps them read-only: the login
- * may only SELECT (checked before each query), the query runs inside START TRANSACTION READ ONLY,
- * the text protocol refuses several statements (multipleStatements off), a statement timeout
- * applies, and sql_select_limit stops the server producing more rows than redb returns.
+ * may only SELECT what the policy allows (checked before each query, read-checks.ts; the server then
+ * refuses a masked or denied column in any part of a statement), the query runs inside START
+ * TRANSACTION READ ONLY, the text protocol refuses several statements (multipleStatements off), a
+ * statement timeout applies, and sql_select_limit stops the server producing more rows than redb
+ * returns.
  */
 import { errors, RedbError } from '../../errors.js';
-import type { DbTarget, ReadOnlyDriver, ReadOnlySession } from '../adapter.js';
+import type { DbTarget, ReadOnlyDriver, ReadOnlySession, ReadOptions } from '../adapter.js';
 import { openMysql, parseMysqlUrl } from './connect.js';
+import { checkReadLogin } from './read-checks.js';
+import { createReadRole } from './read-role.js';
+import { isQuery } from './statement-kind.js';
 import { quoteIdent } from './sql-text.js';
 
 type Driver = import('mysql2/promise').Connection;
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-const quoteString = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 const connectTo = (target: DbTarget): Promise<Driver> => openMysql(target);
 
-/** Privileges the login holds beyond reading, globally or on its database. */
-async function extraPrivileges(driver: Driver, database: string): Promise<string[]> {
-  const grantee = `CONCAT("'", SUBSTRING_INDEX(CURRENT_USER(), '@', 1), "'@'", SUBSTRING_INDEX(CURRENT_USER(), '@', -1), "'")`;
-  const [rows] = await driver.query(
-    `SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ${grantee} AND PRIVILEGE_TYPE NOT IN ('USAGE')
-     UNION SELECT PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ${grantee} AND TABLE_SCHEMA = ? AND PRIVILEGE_TYPE NOT IN ('SELECT', 'SHOW VIEW')`,
-    [database],
-  );
-  return (rows as { p: string }[]).map((r) => r.p);
-}
+/** ER_TABLEACCESS_DENIED_ERROR, ER_COLUMNACCESS_DENIED_ERROR: the read plan at work. */
+const NOT_GRANTED = new Set([1142, 1143]);
 
-async function open(target: DbTarget, options: { readonly timeoutMs: number }): Promise<ReadOnlySession> {
+async function open(target: DbTarget, options: ReadOptions): Promise<ReadOnlySession> {
   const driver = await connectTo(target);
   try {
-    const extra = await extraPrivileges(driver, parseMysqlUrl(target.url).database);
-    if (extra.length > 0) throw errors.mcpReadRoleUnsafe(target.name, `the login also holds ${extra.slice(0, 5).join(', ')}`);
+    if (options.trusted !== true) await checkReadLogin(driver, target.name, parseMysqlUrl(target.url).database, options.policy);
     const [version] = await driver.query('SELECT VERSION() AS v');
     const mariadb = /mariadb/i.test((version as { v: string }[])[0]?.v ?? '');
     // MariaDB counts seconds, MySQL milliseconds (and only for SELECT).
@@ -43,17 +38,21 @@ async function open(target: DbTarget, options: { readonly timeoutMs: number }): 
   }
   return {
     async query(sql, { maxRows }) {
+      if (options.trusted !== true && !isQuery(sql)) throw errors.mcpQueryFailed(target.name, 'only a query may run: SELECT, WITH ... SELECT or VALUES');
       try {
         await driver.query(`SET SESSION sql_select_limit = ${maxRows + 1}`);
         await driver.query('START TRANSACTION READ ONLY');
         const [rows, fields] = await driver.query({ sql, rowsAsArray: true });
         const columns = (fields ?? []).map((f) => ({
           name: f.name,
-          source: f.orgTable === '' || f.orgName === '' ? undefined : { schema: f.db, table: f.orgTable, column: f.orgName },
+          // Tables carry no schema in the model (the database is the binding), so neither does a source.
+          source: f.orgTable === '' || f.orgName === '' ? undefined : { table: f.orgTable, column: f.orgName },
         }));
         const list = Array.isArray(rows) ? (rows as unknown[][]) : [];
         return { columns, rows: (async function* () { yield* list; })() };
       } catch (e) {
+        const errno = (e as { errno?: unknown }).errno;
+        if (options.trusted !== true && typeof errno === 'number' && NOT_GRANTED.has(errno)) throw errors.mcpNotGranted(target.name, message(e)).because(e);
         throw errors.mcpQueryFailed(target.name, message(e)).because(e);
       }
     },
@@ -61,21 +60,6 @@ async function open(target: DbTarget, options: { readonly timeoutMs: number }): 
       await driver.end().catch(() => undefined);
     },
   };
-}
-
-/** A user that may SELECT (and show views) in the target's database and nothing else. Run again, it resets the password. */
-async function createReadRole(target: DbTarget, role: string, password: string): Promise<void> {
-  const driver = await connectTo(target);
-  try {
-    const account = `${quoteString(role)}@'%'`;
-    await driver.query(`CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY ${quoteString(password)}`);
-    await driver.query(`ALTER USER ${account} IDENTIFIED BY ${quoteString(password)}`);
-    await driver.query(`GRANT SELECT, SHOW VIEW ON ${quoteIdent(parseMysqlUrl(target.url).database)}.* TO ${account}`);
-  } catch (e) {
-    throw errors.mcpGrantFailed(target.name, message(e)).because(e);
-  } finally {
-    await driver.end().catch(() => undefined);
-  }
 }
 
 export const mysqlReadOnly: ReadOnlyDriver = { open, quote: quoteIdent, createReadRole };

@@ -37,6 +37,7 @@ function reader(driver: Driver): RowReader {
       return Number((rows as { n: number | string }[])[0]?.n ?? 0);
     },
     quote: quoteIdent,
+    valueBytes: (column) => `OCTET_LENGTH(${column})`,
     async probe(table, where) {
       await driver.query(`SELECT 1 FROM ${name(table)}${whereSql(where)} LIMIT 0`);
     },
@@ -132,7 +133,8 @@ function writer(driver: Driver, targetName: string, packetLimit: number): RowWri
         const total = sizes.reduce((a, b) => a + b, 0) + head.length + 16 * row.length + 1024;
         if (total > packetLimit) {
           const widest = sizes.indexOf(Math.max(...sizes));
-          throw errors.cloneValueTooLarge(targetName, table.name, columns[widest] as string, sizes[widest] as number, packetLimit, 'max_allowed_packet');
+          const problem = { table: table.name, column: columns[widest] as string, rows: 1, limit: packetLimit, setting: 'max_allowed_packet', bytes: sizes[widest] as number };
+          throw errors.cloneValueTooLarge(targetName, [problem], true);
         }
         const sql = `${head}(${row.map(() => '?').join(', ')})`;
         await driver.execute(sql, row.map(parameter) as (string | number | Buffer | null)[]);
@@ -198,9 +200,12 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
   }
   const main = drivers[0] as Driver;
   // A statement, or one row sent alone, must fit the server's packet limit (a session cannot raise it).
-  const [packet] = await main.query('SELECT @@max_allowed_packet AS n');
-  const packetLimit = Number((packet as { n: number | string }[])[0]?.n ?? 16 << 20);
+  const [settings] = await main.query('SELECT @@max_allowed_packet AS packet');
+  const packet = Number((settings as { packet: number | string }[])[0]?.packet ?? 0);
+  const packetLimit = packet > 0 ? packet : 16 << 20;
   return {
+    // A row too large for a statement of literals is sent alone as parameters, bytes and text once: it must fit in a packet.
+    largestValue: () => (packet > 0 ? { bytes: packet - 1024, setting: 'max_allowed_packet', limit: packet } : undefined),
     foreignKeysAtCreate: false,
     keysAfterLoad: false,
     checksForeignKeys: false,
@@ -230,3 +235,6 @@ async function identity(target: DbTarget): Promise<string> {
 }
 
 export const mysqlRows: RowsAdapter = { openSource, openTarget, identity };
+
+/** For change capture's hand-off (changes.ts): its snapshot is read on the same kind of connection. */
+export { connectMysql, reader };

@@ -9,7 +9,7 @@ export interface RawNative {
   type:
     | 'rule' | 'statistics' | 'event trigger' | 'collation' | 'foreign server' | 'foreign table' | 'cast' | 'operator' | 'comment' | 'replica identity'
     | 'publication' | 'text search configuration' | 'text search dictionary' | 'text search parser' | 'text search template'
-    | 'shell type' | 'base type' | 'grant';
+    | 'shell type' | 'base type' | 'grant' | 'default privileges' | 'access method' | 'conversion' | 'foreign data wrapper';
   schema: string | null;
   rel: string | null;
   name: string;
@@ -195,4 +195,37 @@ SELECT 'grant', n.nspname, NULL, p.proname || '(' || pg_get_function_identity_ar
 UNION ALL
 SELECT 'grant', n.nspname, NULL, t.typname, ${aclStatements(`'TYPE ' || ${qualified('n.nspname', 't.typname')}`, 't.typacl', "acldefault('T', t.typowner)")}, NULL, '{}'::jsonb
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
- WHERE t.typacl IS NOT NULL AND ${userNs('n')} AND ${notExtension('pg_type', 't.oid')}`;
+ WHERE t.typacl IS NOT NULL AND ${userNs('n')} AND ${notExtension('pg_type', 't.oid')}
+UNION ALL
+-- ALTER DEFAULT PRIVILEGES: privileges objects get when a role creates them. A role-wide entry
+-- replaces the built-in defaults (so it is compared with them); a schema's entry adds to them.
+SELECT 'default privileges', n.nspname, NULL,
+       pg_get_userbyid(d.defaclrole) || '.' || CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' ELSE 'schemas' END,
+       ${aclStatements(
+         "CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' ELSE 'SCHEMAS' END",
+         'd.defaclacl',
+         "CASE WHEN d.defaclnamespace = 0 THEN acldefault(CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END, d.defaclrole) ELSE NULL::aclitem[] END",
+       )}, NULL,
+       jsonb_build_object('role', pg_get_userbyid(d.defaclrole))
+  FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
+ WHERE d.defaclnamespace = 0 OR ${userNs('n')}
+UNION ALL
+-- Access methods, conversions and foreign-data wrappers made by hand (not by initdb or an extension).
+SELECT 'access method', NULL, NULL, a.amname,
+       'CREATE ACCESS METHOD ' || quote_ident(a.amname) || ' TYPE ' || CASE a.amtype WHEN 'i' THEN 'INDEX' ELSE 'TABLE' END || ' HANDLER ' || a.amhandler::regproc::text,
+       obj_description(a.oid, 'pg_am'), jsonb_build_object('on', 'ACCESS METHOD ' || quote_ident(a.amname))
+  FROM pg_am a WHERE a.oid >= 16384 AND ${notExtension('pg_am', 'a.oid')}
+UNION ALL
+SELECT 'conversion', n.nspname, NULL, c.conname,
+       'CREATE ' || CASE WHEN c.condefault THEN 'DEFAULT ' ELSE '' END || 'CONVERSION ' || ${qualified('n.nspname', 'c.conname')}
+       || ' FOR ' || quote_literal(pg_encoding_to_char(c.conforencoding)) || ' TO ' || quote_literal(pg_encoding_to_char(c.contoencoding)) || ' FROM ' || c.conproc::regproc::text,
+       obj_description(c.oid, 'pg_conversion'), jsonb_build_object('on', 'CONVERSION ' || ${qualified('n.nspname', 'c.conname')})
+  FROM pg_conversion c JOIN pg_namespace n ON n.oid = c.connamespace
+ WHERE ${userNs('n')} AND ${notExtension('pg_conversion', 'c.oid')}
+UNION ALL
+SELECT 'foreign data wrapper', NULL, NULL, w.fdwname,
+       'CREATE FOREIGN DATA WRAPPER ' || quote_ident(w.fdwname)
+       || coalesce(' HANDLER ' || NULLIF(w.fdwhandler, 0)::regproc::text, ' NO HANDLER') || coalesce(' VALIDATOR ' || NULLIF(w.fdwvalidator, 0)::regproc::text, ' NO VALIDATOR')
+       || coalesce(' OPTIONS (' || (SELECT string_agg(quote_ident(split_part(o, '=', 1)) || ' ' || quote_literal(substr(o, strpos(o, '=') + 1)), ', ') FROM unnest(w.fdwoptions) o) || ')', ''),
+       obj_description(w.oid, 'pg_foreign_data_wrapper'), jsonb_build_object('on', 'FOREIGN DATA WRAPPER ' || quote_ident(w.fdwname))
+  FROM pg_foreign_data_wrapper w WHERE ${notExtension('pg_foreign_data_wrapper', 'w.oid')}`;

@@ -1,4 +1,5 @@
 /** SQL fragments shared by the catalog queries (catalog-tables.ts, catalog-objects.ts). */
+import { notMcpRole } from './mcp-role.js';
 
 /** redb's own migration history lives in this schema, beside the modelled ones and never among them. */
 export const HISTORY_SCHEMA = 'redb';
@@ -31,7 +32,8 @@ const who = (grantee: string) => `CASE WHEN ${grantee} = 0 THEN 'PUBLIC' ELSE qu
  * quoted column name for column privileges. Grantors are not kept: the role that applies grants.
  */
 export const aclStatements = (target: string, acl: string, base: string, column?: string) => {
-  const item = (a: string) => `SELECT x.privilege_type${column === undefined ? '' : ` || ' (' || ${column} || ')'`} AS privilege, x.is_grantable, ${who('x.grantee')} AS who FROM aclexplode(${a}) x`;
+  const item = (a: string) =>
+    `SELECT x.privilege_type${column === undefined ? '' : ` || ' (' || ${column} || ')'`} AS privilege, x.is_grantable, ${who('x.grantee')} AS who FROM aclexplode(${a}) x WHERE ${notMcpRole('x.grantee')}`;
   return `(SELECT string_agg(s.stmt, E';\\n' ORDER BY s.ord, s.who, s.stmt) FROM (
     SELECT 0 AS ord, r.who, 'REVOKE ' || string_agg(r.privilege, ', ' ORDER BY r.privilege) || ' ON ' || ${target} || ' FROM ' || r.who AS stmt
       FROM (${item(base)} EXCEPT ${item(acl)}) r GROUP BY r.who

@@ -37,6 +37,8 @@ export interface RawRelation {
   /** GRANT / REVOKE statements where the privileges are not the default ones. */
   grants: string | null;
   tablespace: string | null;
+  /** A table access method other than heap (CREATE TABLE ... USING). */
+  access_method: string | null;
 }
 // Parents of legacy inheritance are aggregated once for all tables: a correlated subquery per
 // relation costs tens of microseconds each.
@@ -62,9 +64,11 @@ SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, c.relkind::te
          'c.relacl',
          `acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)`,
        )} END AS grants,
-       tsp.spcname AS tablespace
+       tsp.spcname AS tablespace,
+       CASE WHEN c.relkind IN ('r', 'm') AND am.amname <> 'heap' THEN am.amname END AS access_method
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_tablespace tsp ON tsp.oid = c.reltablespace
+  LEFT JOIN pg_am am ON am.oid = c.relam
   LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
   LEFT JOIN pg_class pc ON pc.oid = i.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
   LEFT JOIN parents ih ON ih.inhrelid = c.oid

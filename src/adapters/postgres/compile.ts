@@ -21,7 +21,7 @@ import { enumAltersInPlace, enumRebuild } from './enum-rebuild.js';
 import { createObjectSql, dropObjectSql, ownedBySql, sequenceSql } from './ddl-objects.js';
 import { addConstraintSql, commentOn, createTableSql, dropConstraintSql, dropIndexSql, dropPolicySql, indexSql, policySql, primaryKeySql } from './ddl-tables.js';
 import { identitySequenceRename, readersOfRetypedColumns, referencingKeys } from './dependants.js';
-import { dependencyOrder, mentions, referenceText } from './order.js';
+import { dependencyOrder, refersToNamed } from './order.js';
 import { inheritedColumnSql, restoredPartitionSql } from './partitions.js';
 import { concurrentIndex, LOCK_TIMEOUT, lockTimeoutSql, onlineTable, validatedLater } from './online.js';
 import { nativesToRestore, triggersToRestore, viewKey, viewsToRebuild } from './rebuild.js';
@@ -283,11 +283,11 @@ export function compilePostgres(input: PlanInput): Plan {
     return table === undefined || o === undefined || !table.columns.some((c) => c.name === o.column) ? undefined : { table, column: o.column };
   };
   const finalPhase = (t: SchemaObject): number => {
-    if (t.kind === 'routine') return goneRelations.some((r) => mentions(t.object.definition, r)) ? PHASE.dropReadingRoutine : PHASE.finalRoutine;
+    if (t.kind === 'routine') return goneRelations.some((r) => refersToNamed(t, r)) ? PHASE.dropReadingRoutine : PHASE.finalRoutine;
     if (t.kind === 'native') return TABLE_NATIVES.has(t.object.type) ? PHASE.dropTablePart : EARLY_NATIVES.has(t.object.type) ? PHASE.finalEarlyNative : PHASE.dropLateNative;
     return FINAL_DROP_PHASE[t.kind];
   };
-  const dropOrder = dependencyOrder(droppedObjects, (d) => ({ schema: (d.target.object as { schema?: string }).schema, name: nameOf(d.target) }), (d) => referenceText(d.target));
+  const dropOrder = dependencyOrder(droppedObjects, (d) => d.target);
   for (const { op, target } of dropOrder.reverse()) {
     const owner = target.kind === 'sequence' ? keptOwner(target.object.ownedBy) : undefined;
     // A serial's sequence goes with the column's default, before the column takes a new one (an identity's sequence of the same name).
@@ -299,7 +299,7 @@ export function compilePostgres(input: PlanInput): Plan {
   for (const { op, table } of droppedTables) add(PHASE.dropForeignKey, [op], table.foreignKeys.map((def) => dropConstraintSql(table, { type: 'foreign_key', def })), [], ' (foreign keys)');
   const byDepth = [...droppedTables].sort((a, b) => partitionDepth(b.table, fromTables) - partitionDepth(a.table, fromTables));
   for (const { op, table } of byDepth) add(PHASE.dropTable, [op], [dropObjectSql({ kind: 'table', object: table })]);
-  const viewOrder = dependencyOrder(droppedViews, (v) => v.target.object as { schema?: string; name: string }, (v) => referenceText(v.target));
+  const viewOrder = dependencyOrder(droppedViews, (v) => v.target);
   for (const v of viewOrder.reverse()) {
     if (v.op === undefined) add(PHASE.dropView, [], v.statements, [], `~ view ${refText(v.target.object as View)} (re-created with what it reads)`);
     else add(PHASE.dropView, [v.op], v.statements, v.op.op === 'alter_object' ? [] : undefined);
@@ -309,7 +309,7 @@ export function compilePostgres(input: PlanInput): Plan {
   // with the types; what they need themselves (functions) is found from their text.
   const early = (c: (typeof creates)[number]) => c.target.kind === 'native' && EARLY_NATIVES.has(c.target.object.type);
   const all = [...creates.filter(early), ...creates.filter((c) => !early(c)), ...rebuilt.map((target) => ({ op: undefined, target, statements: () => createObjectSql(target) }))];
-  const ordered = dependencyOrder(all, (c) => ({ schema: (c.target.object as { schema?: string }).schema, name: nameOf(c.target) }), (c) => referenceText(c.target));
+  const ordered = dependencyOrder(all, (c) => c.target);
   for (const c of ordered) {
     if (c.op === undefined) add(createPhase(c.target), [], c.statements(), [], `~ view ${refText(c.target.object as View)} (re-created with what it reads)`);
     else add(createPhase(c.target), [c.op], c.statements());
@@ -320,8 +320,5 @@ export function compilePostgres(input: PlanInput): Plan {
   // A session setting changes nothing in the database; a step that does, outside the transaction, makes the plan not all-or-nothing.
   return { engine: 'postgres', steps, transactional: !steps.some((s) => s.outsideTransaction !== undefined && s.operations.length > 0) };
 }
-
-/** The name other objects use for this one: an aggregate or operator is named without its arguments. */
-const nameOf = (target: SchemaObject): string => (target.kind === 'native' ? target.object.name.replace(/\(.*$/, '') : target.object.name);
 
 export const postgresDialect = { engine: 'postgres' as const, compile: compilePostgres };

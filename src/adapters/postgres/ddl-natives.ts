@@ -52,8 +52,15 @@ export function dropExtraNativeSql(n: NativeObject): string | undefined {
   switch (n.type) {
     case 'grant':
       return each(n.definition, ungrant);
+    case 'default privileges':
+      return each(n.definition, (s) => {
+        const m = /^(ALTER DEFAULT PRIVILEGES FOR ROLE .*? )((?:GRANT|REVOKE) .*)$/s.exec(s);
+        return m === null ? s : `${m[1] ?? ''}${ungrant(m[2] ?? '')}`;
+      });
     case 'tablespace':
       return n.definition.replace(/ SET TABLESPACE .*$/s, ' SET TABLESPACE pg_default');
+    case 'table access method':
+      return n.definition.replace(/ SET ACCESS METHOD .*$/s, ' SET ACCESS METHOD heap');
     case 'column options':
       return each(n.definition, resetColumnOption);
     case 'identity sequence': {
@@ -72,6 +79,12 @@ export function dropExtraNativeSql(n: NativeObject): string | undefined {
     }
     case 'publication':
       return `DROP PUBLICATION ${quoteIdent(n.name)}`;
+    case 'access method':
+      return `DROP ACCESS METHOD ${quoteIdent(n.name)}`;
+    case 'conversion':
+      return `DROP CONVERSION ${qname(n)}`;
+    case 'foreign data wrapper':
+      return `DROP FOREIGN DATA WRAPPER ${quoteIdent(n.name)}`;
     case 'shell type':
       // Gone already when its base type was dropped (which takes the I/O functions with it).
       return `DROP TYPE IF EXISTS ${qname(n)}`;
@@ -85,4 +98,4 @@ export function dropExtraNativeSql(n: NativeObject): string | undefined {
 }
 
 /** Natives that other objects may need while they are made (columns, defaults, keys): made with the types. */
-export const EARLY_EXTRA_NATIVES = ['text search configuration', 'text search dictionary', 'text search parser', 'text search template', 'shell type', 'base type', 'constraint include'];
+export const EARLY_EXTRA_NATIVES = ['access method', 'foreign data wrapper', 'text search configuration', 'text search dictionary', 'text search parser', 'text search template', 'shell type', 'base type', 'constraint include'];

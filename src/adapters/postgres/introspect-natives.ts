@@ -69,6 +69,9 @@ export function mapNative(raw: RawNative): NativeObject | undefined {
   const d = raw.detail;
   switch (raw.type) {
     case 'publication':
+    case 'access method':
+    case 'conversion':
+    case 'foreign data wrapper':
     case 'text search configuration':
     case 'text search dictionary':
     case 'text search parser':
@@ -79,6 +82,11 @@ export function mapNative(raw: RawNative): NativeObject | undefined {
     case 'grant':
       // Privileges set back to exactly the default ones leave nothing to keep.
       return raw.def === null ? undefined : { type: raw.type, schema: raw.schema ?? undefined, name: raw.name, definition: raw.def };
+    case 'default privileges': {
+      if (raw.def === null) return undefined;
+      const prefix = `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(text(d.role) ?? '')}${raw.schema === null ? '' : ` IN SCHEMA ${quoteIdent(raw.schema)}`} `;
+      return { type: raw.type, schema: raw.schema ?? undefined, name: raw.name, definition: raw.def.split(';\n').map((s) => prefix + s).join(';\n') };
+    }
     case 'rule':
       return {
         type: 'rule',

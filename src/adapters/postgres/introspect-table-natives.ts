@@ -78,6 +78,9 @@ export function relationNatives(rel: RawRelation, rows: RelationRows): NativeObj
   const grants = [rel.grants, ...raws.map((c) => c.grants)].filter((g): g is string => g !== null);
   if (grants.length > 0) out.push({ type: 'grant', schema: rel.schema, name: rel.name, definition: statements(...grants) });
   if (rel.tablespace !== null) out.push(tablespace(rel.schema, rel.name, relationKeyword(rel), rel.tablespace));
+  if (rel.access_method !== null) {
+    out.push({ type: 'table access method', schema: rel.schema, name: rel.name, definition: `ALTER ${relationKeyword(rel)} ${qname({ schema: rel.schema, name: rel.name })} SET ACCESS METHOD ${quoteIdent(rel.access_method)}` });
+  }
   for (const raw of raws) {
     if (raw.options !== null) out.push({ type: 'column options', schema: rel.schema, name: `${rel.name}.${raw.name}`, definition: raw.options });
     const identity = identitySequence(rel, raw);

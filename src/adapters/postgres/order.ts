@@ -1,39 +1,110 @@
 import type { SchemaObject } from '../../unified/index.js';
-import { identValue, qname, tokenize } from './sql-text.js';
 import { topologicalOrder } from '../topological-order.js';
+import { nativeReferences, routineReferences, sqlReferences, typeReferences, type Reference } from './references.js';
+import { identValue, tokenize } from './sql-text.js';
+
+/** An object as references find it: its name, and the kinds of reference it answers to. */
+export interface Named {
+  readonly schema?: string | undefined;
+  readonly name: string;
+  readonly answers: ReadonlySet<Reference['kind']>;
+}
+
+const ALL: ReadonlySet<Reference['kind']> = new Set(['relation', 'routine', 'type', 'any']);
+const ANSWERS: Record<SchemaObject['kind'], ReadonlySet<Reference['kind']>> = {
+  table: new Set(['relation', 'type', 'any']),
+  view: new Set(['relation', 'type', 'any']),
+  sequence: new Set(['relation', 'any']),
+  enum: new Set(['type', 'any']),
+  domain: new Set(['type', 'any']),
+  composite: new Set(['type', 'any']),
+  routine: new Set(['routine', 'any']),
+  // What a native is (an aggregate, a range type, a foreign table...) is in its DDL: any reference may mean it.
+  native: ALL,
+  trigger: new Set(),
+  namespace: new Set(),
+  extension: new Set(),
+};
+
+/** How other objects name this one: an aggregate or operator without its arguments. */
+export function namedAs(target: SchemaObject): Named {
+  const o = target.object as { schema?: string; name: string };
+  return { schema: o.schema, name: target.kind === 'native' ? o.name.replace(/\(.*$/, '') : o.name, answers: ANSWERS[target.kind] };
+}
+
+/** Whether a reference names an object: qualified, or bare for an object of the search path (`public`). */
+export const refersTo = (ref: Reference, o: Named): boolean =>
+  ref.name === o.name && (ref.kind === 'any' || o.answers.has(ref.kind)) && (ref.schema === undefined ? o.schema === undefined || o.schema === 'public' : ref.schema === o.schema);
+
+/** What an object's definition refers to, per kind (see references.ts). */
+export function objectReferences(target: SchemaObject): Reference[] {
+  switch (target.kind) {
+    case 'table': {
+      const t = target.object;
+      return [
+        ...t.columns.flatMap((c) => [
+          ...typeReferences(c.type.native),
+          ...(c.default === undefined ? [] : sqlReferences(c.default)),
+          ...(c.generated === undefined ? [] : sqlReferences(c.generated.expression)),
+        ]),
+        ...t.checks.flatMap((c) => sqlReferences(c.expression)),
+        ...t.exclusions.flatMap((e) => sqlReferences(e.definition)),
+        ...t.indexes.flatMap((i) => [...i.keys.flatMap((k) => (k.expression === undefined ? [] : sqlReferences(k.expression))), ...(i.where === undefined ? [] : sqlReferences(i.where))]),
+        ...(t.partitionOf === undefined ? [] : [{ kind: 'relation' as const, schema: t.partitionOf.schema, name: t.partitionOf.table }]),
+      ];
+    }
+    case 'view':
+      return sqlReferences(target.object.definition);
+    case 'domain':
+      return [...typeReferences(target.object.type.native), ...(target.object.default === undefined ? [] : sqlReferences(target.object.default)), ...target.object.checks.flatMap((c) => sqlReferences(c.expression))];
+    case 'composite':
+      return target.object.attributes.flatMap((a) => typeReferences(a.type.native));
+    case 'sequence':
+      return typeReferences(target.object.type);
+    case 'routine':
+      return routineReferences(target.object.definition);
+    case 'trigger':
+      return [{ kind: 'relation', schema: target.object.schema, name: target.object.table }, ...sqlReferences(target.object.definition)];
+    case 'native':
+      return nativeReferences(target.object.definition);
+    case 'enum':
+    case 'namespace':
+    case 'extension':
+      return [];
+  }
+}
 
 /**
- * A stand-in for the dependency-graph planner: objects are ordered so that each comes after the
- * objects its SQL text names. A name counts when it is written `schema.name`, or bare when the
- * object lives in `public` (the default search path). Cycles are cut where they close, so the
- * given order wins among objects that name each other.
+ * Objects ordered so that each comes after the objects it refers to (see references.ts for what
+ * counts); otherwise in their given order. Cycles are cut where they close, so the given order wins
+ * among objects that refer to each other.
  */
-export function dependencyOrder<T>(items: readonly T[], named: (t: T) => { schema?: string | undefined; name: string }, text: (t: T) => string): T[] {
+export function dependencyOrder<T>(items: readonly T[], target: (t: T) => SchemaObject): T[] {
   const byName = new Map<string, number[]>();
-  items.forEach((item, i) => {
-    const n = named(item).name;
-    byName.set(n, [...(byName.get(n) ?? []), i]);
+  const names = items.map((item, i) => {
+    const n = namedAs(target(item));
+    byName.set(n.name, [...(byName.get(n.name) ?? []), i]);
+    return n;
   });
   const deps = items.map((item, i) => {
-    const tokens = tokenize(text(item));
     const out = new Set<number>();
-    tokens.forEach((token, k) => {
-      const value = identValue(token);
-      if (value === undefined) return;
-      for (const j of byName.get(value) ?? []) {
-        if (j === i) continue;
-        const { schema } = named(items[j] as T);
-        const dotted = tokens[k - 1]?.type === 'punct' && tokens[k - 1]?.value === '.';
-        if (dotted ? identValue(tokens[k - 2]) === schema : schema === undefined || schema === 'public') out.add(j);
-      }
-    });
+    for (const ref of objectReferences(target(item))) {
+      for (const j of byName.get(ref.name) ?? []) if (j !== i && refersTo(ref, names[j] as Named)) out.add(j);
+    }
     return [...out];
   });
   const indexes = items.map((_item, i) => i);
   return topologicalOrder(indexes, (i) => deps[i] ?? []).map((i) => items[i] as T);
 }
 
-/** Whether `text` names the object `o` (see dependencyOrder for what counts). */
+/** Whether an object's definition refers to a relation or routine named `o`, of whatever kind. */
+export const refersToNamed = (target: SchemaObject, o: { schema?: string | undefined; name: string }): boolean =>
+  objectReferences(target).some((ref) => refersTo(ref, { ...o, answers: ALL }));
+
+/**
+ * Whether `text` names a column `o.name` (qualified by `o.schema`: a table alias, NEW or OLD). Columns
+ * are named by bare identifiers in expressions, so here an identifier is what counts.
+ */
 export function mentions(text: string, o: { schema?: string | undefined; name: string }): boolean {
   const tokens = tokenize(text);
   return tokens.some((token, k) => {
@@ -42,32 +113,3 @@ export function mentions(text: string, o: { schema?: string | undefined; name: s
     return dotted ? identValue(tokens[k - 2]) === o.schema : o.schema === undefined || o.schema === 'public';
   });
 }
-
-/** Keys whose strings name the object itself or things created elsewhere (columns, roles, FK targets). */
-const SKIP = new Set(['name', 'schema', 'comment', 'table', 'include', 'roles', 'ref', 'references', 'values', 'language', 'kind', 'method', 'signature', 'ownedBy', 'partitionOf']);
-
-function strings(value: unknown, out: string[]): void {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) strings(v, out);
-  else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      // Lists of column names say nothing about other objects.
-      if (SKIP.has(k) || (k === 'columns' && Array.isArray(v) && v.every((c) => typeof c === 'string'))) continue;
-      strings(v, out);
-    }
-  }
-}
-
-/** The SQL text of an object that may name other objects: expressions, type spellings, bodies. */
-export function referenceText(target: SchemaObject): string {
-  const out: string[] = [];
-  strings(target.object, out);
-  if (target.kind === 'table' && target.object.partitionOf !== undefined) {
-    const p = target.object.partitionOf;
-    out.push(qname({ schema: p.schema, name: p.table }), p.bound);
-  }
-  // One fragment per line: a stray quote in one cannot swallow the next.
-  return out.map((s) => (/['"]/.test(s) && !balancedQuotes(s) ? '' : s)).join('\n');
-}
-
-const balancedQuotes = (s: string): boolean => (s.match(/'/g)?.length ?? 0) % 2 === 0 && (s.match(/"/g)?.length ?? 0) % 2 === 0;

@@ -1,5 +1,5 @@
 import type { NativeObject, Operation, PlanInput, Trigger, View } from '../../unified/index.js';
-import { mentions } from './order.js';
+import { refersToNamed } from './order.js';
 
 const key = (o: { schema?: string | undefined; name: string }) => `${o.schema ?? ''}\u0000${o.name}`;
 
@@ -22,7 +22,7 @@ export function viewsToRebuild(input: PlanInput, going: ReadonlySet<string>, als
     for (const v of input.from.views) {
       const to = toViews.get(key(v));
       if (gone.has(key(v)) || to === undefined) continue;
-      if ([...goneViews, ...changedTables, ...also].some((dep) => mentions(v.definition, dep))) {
+      if ([...goneViews, ...changedTables, ...also].some((dep) => refersToNamed({ kind: 'view', object: v }, dep))) {
         gone.add(key(v));
         goneViews.push(v);
         out.push({ from: v, to });

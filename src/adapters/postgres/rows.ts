@@ -4,7 +4,7 @@ import type { Client } from 'pg';
 import { errors } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
-import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql, type Checksum } from '../canonical-sql.js';
+import { canonicalRow, fractionDigits, nestedCall, trimFraction, type CanonicalSql, type Checksum } from '../canonical-sql.js';
 import { BATCH_BYTES, batched, floatText, keyBounds, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { copyBinaryRows } from './copy-binary.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
@@ -15,7 +15,11 @@ import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
  * in UTC with ISO dates, so timestamps read and written here need no zone arithmetic.
  */
 
-const SESSION = "SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET IntervalStyle TO 'postgres'; SET extra_float_digits TO 3; SET bytea_output TO 'hex'";
+/** How values are printed; change capture (changes.ts) starts its sessions with the same, so a change and a copied row read alike. */
+export const SESSION_SETTINGS: Readonly<Record<string, string>> = { TimeZone: 'UTC', DateStyle: 'ISO, YMD', IntervalStyle: 'postgres', extra_float_digits: '3', bytea_output: 'hex' };
+const SESSION = Object.entries(SESSION_SETTINGS)
+  .map(([name, value]) => `SET ${name} TO '${value}'`)
+  .join('; ');
 
 const whereSql = (where: string | undefined): string => (where === undefined ? '' : ` WHERE (${where})`);
 const sumOf = ({ rows }: { rows: { n: string; s: string }[] }): Checksum => ({ rows: Number(rows[0]?.n ?? 0), checksum: rows[0]?.s ?? '0' });
@@ -34,7 +38,7 @@ const CANONICAL: CanonicalSql = {
   date: (x) => `left(${x}::text, 10)`,
   time: (x, type) => (type.kind === 'time' && type.tz ? `${x}::time::text` : `${x}::text`),
   timestamp: (x, type) => (type.kind === 'timestamp' && type.tz ? `(${x} AT TIME ZONE 'UTC')::text` : `${x}::text`),
-  row: (values) => (values.length === 0 ? "''" : `concat(${values.map((v) => `coalesce(E'\\x02' || ${v}, E'\\x01')`).join(', ')})`),
+  row: (values) => (values.length === 0 ? "''" : nestedCall('concat', values.map((v) => `coalesce(E'\\x02' || ${v}, E'\\x01')`))),
 };
 
 async function open(target: DbTarget): Promise<Client> {
@@ -241,6 +245,7 @@ function reader(client: Client): RowReader {
       return Number(rows[0]?.n ?? 0);
     },
     quote: quoteIdent,
+    valueBytes: (column, type) => (type.kind === 'binary' || type.kind === 'text' ? `octet_length(${column})` : `octet_length(${column}::text)`),
     async probe(table, where) {
       await client.query(`SELECT 1 FROM ${qname(table)}${whereSql(where)} LIMIT 0`);
     },
@@ -312,7 +317,10 @@ function reader(client: Client): RowReader {
  * One REPEATABLE READ transaction exports its snapshot (pg_export_snapshot); every other reader
  * imports it (SET TRANSACTION SNAPSHOT), so parallel copies all see the same database.
  */
-async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise<RowSource> {
+const openSource = (target: DbTarget, { jobs }: { jobs: number }): Promise<RowSource> => openSnapshotSource(target, jobs, undefined);
+
+/** Readers that all import `snapshot`, exported elsewhere (a replication slot's), or one of their own. */
+export async function openSnapshotSource(target: DbTarget, jobs: number, exported: string | undefined): Promise<RowSource> {
   const clients: Client[] = [];
   const close = async () => {
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
@@ -321,7 +329,8 @@ async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise
     const first = await open(target);
     clients.push(first);
     await first.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const { rows } = await first.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+    if (exported !== undefined) await first.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(exported)}`);
+    const { rows } = exported === undefined ? await first.query<{ id: string }>('SELECT pg_export_snapshot() AS id') : { rows: [{ id: exported }] };
     const snapshot = rows[0]?.id as string;
     for (let i = 1; i < jobs; i++) {
       const client = await open(target);

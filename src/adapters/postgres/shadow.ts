@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import { errors } from '../../errors.js';
 import type { Connection, DbTarget, Shadow, ShadowOptions } from '../adapter.js';
-import { shadowName } from '../shadow-name.js';
+import { isStaleShadow, SHADOW_LIKE, shadowName } from '../shadow-name.js';
 import { openPgliteShadow } from './pglite-shadow.js';
 import { quoteIdent } from './sql-text.js';
 
@@ -30,6 +30,7 @@ export async function openPostgresShadow(target: DbTarget, connector: PostgresCo
   } catch (e) {
     throw errors.dbUnreachable(target.name, e instanceof Error ? e.message : String(e)).because(e);
   }
+  await dropStaleShadows(admin);
   try {
     const { rows } = await admin.query<{ encoding: string; collate: string; ctype: string }>(
       'SELECT pg_encoding_to_char(encoding) AS encoding, datcollate AS collate, datctype AS ctype FROM pg_database WHERE datname = current_database()',
@@ -58,4 +59,30 @@ export async function openPostgresShadow(target: DbTarget, connector: PostgresCo
     await drop();
     throw e;
   }
+}
+
+/**
+ * Drop the shadows rehearsals left behind on this server (a killed migrate cannot drop its own); see
+ * shadow-name.ts for when one is stale. Without FORCE, so a session that connects meanwhile keeps
+ * its shadow: PostgreSQL refuses to drop a database in use. Best effort: a shadow this user may
+ * not drop stays, and never stops the rehearsal.
+ */
+export async function dropStaleShadows(admin: Client): Promise<string[]> {
+  const dropped: string[] = [];
+  try {
+    const { rows } = await admin.query<{ name: string; in_use: boolean }>(
+      `SELECT d.datname AS name, EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname) AS in_use FROM pg_database d WHERE d.datname LIKE '${SHADOW_LIKE}'`,
+    );
+    for (const { name, in_use } of rows) {
+      if (!isStaleShadow(name, in_use)) continue;
+      const gone = await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).then(
+        () => true,
+        () => false,
+      );
+      if (gone) dropped.push(name);
+    }
+  } catch {
+    // Looking is best effort too.
+  }
+  return dropped;
 }

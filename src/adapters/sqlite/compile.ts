@@ -21,7 +21,8 @@ import {
   type View,
 } from '../../unified/index.js';
 import { topologicalOrder } from '../topological-order.js';
-import { tokenize } from './sql-tokens.js';
+import { scanReferences } from '../sql-references.js';
+import { tokenize, type Token } from './sql-tokens.js';
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const quoteString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
@@ -246,12 +247,21 @@ function renameSql(op: Extract<Operation, { op: 'rename_object' | 'rename_column
   }
 }
 
-/** Views in an order where each comes after the views it reads from. */
+/** Views in an order where each comes after the views it reads from (see sql-references.ts: from where it reads, not every word). */
 function viewOrder(views: readonly View[]): View[] {
   const byName = new Map(views.map((v) => [v.name.toUpperCase(), v]));
-  return topologicalOrder(views, (v) =>
-    tokenize(v.definition).flatMap((t) => (t.type === 'ident' || t.type === 'word' ? (byName.get(t.value.toUpperCase()) ?? []) : [])),
-  );
+  return topologicalOrder(views, (v) => relationsRead(v.definition).flatMap((name) => byName.get(name.toUpperCase()) ?? []));
+}
+
+/** The relations a query reads; names compare without case in SQLite. */
+function relationsRead(sql: string): string[] {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(sql);
+  } catch {
+    return [];
+  }
+  return scanReferences(tokens, { fold: (w) => w }).flatMap((r) => (r.kind === 'relation' && (r.schema === undefined || r.schema.toUpperCase() === 'MAIN') ? [r.name] : []));
 }
 
 export function compileSqlite(input: PlanInput): Plan {

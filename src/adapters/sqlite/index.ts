@@ -1,45 +1,74 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { errors } from '../../errors.js';
 import { planStatements, type Plan } from '../../unified/index.js';
-import type { Adapter, ApplyResult, Connection, DbTarget, Shadow } from '../adapter.js';
+import type { Adapter, ApplyOptions, ApplyResult, Connection, DbTarget, MigrationOutcome, Shadow } from '../adapter.js';
+import { fileAccessError } from '../file-access.js';
 import { parseDbUrl } from '../url.js';
 import { sqliteDialect } from './compile.js';
-import { readHistory, recordMigration } from './history.js';
+import { ensureHistory, insertHistory, readHistory, recordMigration } from './history.js';
 import { introspectSqlite } from './introspect.js';
 import { sampleRows } from './sample.js';
 
 type Database = import('better-sqlite3').Database;
 
-/** Run a plan in one transaction, with the pragmas the table rebuild needs set around it. */
-function applyPlan(db: Database, plan: Plan, name: string): ApplyResult {
+/**
+ * Run a plan in one transaction, with the pragmas the table rebuild needs set around it. The history
+ * row is written in the same transaction, so the changes never land without it.
+ */
+function applyPlan(db: Database, plan: Plan, name: string, options: ApplyOptions = {}): ApplyResult {
+  const statements = planStatements(plan);
+  const entry = options.history;
+  let historyProblem: string | undefined;
+  if (entry !== undefined) {
+    try {
+      ensureHistory(db);
+    } catch (e) {
+      historyProblem = `the migration history could not be kept: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+  const keep = entry !== undefined && historyProblem === undefined;
+  const record = (outcome: MigrationOutcome, error?: string) => {
+    if (keep) insertHistory(db, { ...entry, finishedAt: new Date().toISOString(), outcome, executed: outcome === 'applied' ? statements.length : 0, error });
+  };
   const executed: string[] = [];
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
   db.pragma('foreign_keys = OFF');
   // Keeps RENAME from rewriting or re-checking views and triggers while a table is swapped.
   db.pragma('legacy_alter_table = ON');
+  let current = '';
   try {
     db.exec('BEGIN');
-    for (const sql of planStatements(plan)) {
-      try {
+    try {
+      for (const sql of statements) {
+        current = sql;
         db.exec(sql);
-      } catch (e) {
-        db.exec('ROLLBACK');
-        throw errors.migrateFailed(name, sql, e instanceof Error ? e.message : String(e), true).because(e);
+        executed.push(sql);
       }
-      executed.push(sql);
+      const violations = db.pragma('foreign_key_check') as { table: string; parent: string }[];
+      if (violations.length > 0 && foreignKeys === 1) {
+        const first = violations[0] as { table: string; parent: string };
+        current = 'PRAGMA foreign_key_check';
+        throw new Error(`${violations.length} row(s) of ${first.table} reference missing rows of ${first.parent}`);
+      }
+      current = 'COMMIT';
+      record('applied');
+      db.exec('COMMIT');
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      const detail = e instanceof Error ? e.message : String(e);
+      try {
+        record('failed', `${current.split('\n')[0]}: ${detail}`);
+      } catch {
+        // The failure itself is what the caller must hear about.
+      }
+      throw errors.migrateFailed(name, current, detail, true).because(e);
     }
-    const violations = db.pragma('foreign_key_check') as { table: string; parent: string }[];
-    if (violations.length > 0 && foreignKeys === 1) {
-      db.exec('ROLLBACK');
-      const first = violations[0] as { table: string; parent: string };
-      throw errors.migrateFailed(name, 'PRAGMA foreign_key_check', `${violations.length} row(s) of ${first.table} reference missing rows of ${first.parent}`, true);
-    }
-    db.exec('COMMIT');
   } finally {
     db.pragma('legacy_alter_table = OFF');
     db.pragma(`foreign_keys = ${foreignKeys === 1 ? 'ON' : 'OFF'}`);
   }
-  return { executed };
+  return historyProblem === undefined ? { executed } : { executed, historyProblem };
 }
 
 async function connect(target: DbTarget): Promise<Connection> {
@@ -51,6 +80,10 @@ async function connect(target: DbTarget): Promise<Connection> {
     db = new Sqlite(file, { fileMustExist: true });
     db.pragma('foreign_keys = ON');
   } catch (e) {
+    if (existsSync(file)) {
+      const os = fileAccessError(file, false);
+      if (os !== undefined) throw os.because(e);
+    }
     const detail = e instanceof Error && /unable to open|does not exist/i.test(e.message) ? `no SQLite database at ${file}` : String(e instanceof Error ? e.message : e);
     throw errors.dbUnreachable(target.name, detail, 'file').because(e);
   }
@@ -69,14 +102,28 @@ function connection(db: Database, name: string, file: string): Connection {
         throw e;
       }
     },
-    apply: async (plan) => applyPlan(db, plan, name),
+    apply: async (plan, options) => applyPlan(db, plan, name, options),
     recordMigration: async (record) => recordMigration(db, record),
     readHistory: async () => readHistory(db),
     sampleRows: async (table, limit) => sampleRows(db, table, limit),
+    brokenViews: async () => brokenViews(db),
     close: async () => {
       if (db.open) db.close();
     },
   };
+}
+
+/** Views that no longer compile: SQLite checks what a view reads only when it is read. */
+function brokenViews(db: Database): { view: string; error: string }[] {
+  const views = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name").all();
+  return views.flatMap(({ name }) => {
+    try {
+      db.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}" LIMIT 0`);
+      return [];
+    } catch (e) {
+      return [{ view: name, error: e instanceof Error ? e.message : String(e) }];
+    }
+  });
 }
 
 /** An in-memory database: the shadow a plan is rehearsed on before it touches the real one. */

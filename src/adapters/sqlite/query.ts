@@ -2,19 +2,22 @@
  * Read-only queries for the MCP server on SQLite. The library keeps them read-only: the file is
  * opened read-only with query_only on, prepare() refuses a string of several statements, and only a
  * statement that returns rows may run, which rules out ATTACH, PRAGMA assignments and VACUUM INTO
- * (SQLite counts ATTACH as read-only, so the open mode alone would let it through).
+ * (SQLite counts ATTACH as read-only, so the open mode alone would let it through). A client's
+ * statement runs only after its bytecode shows it reads nothing the policy masks or denies
+ * (read-guard.ts), inside the same read transaction.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { errors } from '../../errors.js';
-import type { DbTarget, ReadOnlyDriver, ReadOnlySession } from '../adapter.js';
+import { errors, RedbError } from '../../errors.js';
+import type { DbTarget, ReadOnlyDriver, ReadOnlySession, ReadOptions } from '../adapter.js';
 import { parseDbUrl } from '../url.js';
 import { quoteIdent } from './compile.js';
+import { sqliteGuard } from './read-guard.js';
 
 type Database = import('better-sqlite3').Database;
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-async function open(target: DbTarget): Promise<ReadOnlySession> {
+async function open(target: DbTarget, options: ReadOptions): Promise<ReadOnlySession> {
   const { default: Sqlite } = await import('better-sqlite3');
   const path = parseDbUrl(target.url).path as string;
   const file = isAbsolute(path) ? path : resolve(target.cwd, path);
@@ -30,8 +33,12 @@ async function open(target: DbTarget): Promise<ReadOnlySession> {
   return {
     async query(sql) {
       try {
+        // One read transaction: the schema the guard reads is the one the statement runs against.
+        db.exec('BEGIN');
+        const guard = options.trusted === true ? undefined : sqliteGuard(db, options.policy);
         const statement = db.prepare(sql);
         if (!statement.reader) throw new Error('the statement returns no rows; only queries may run');
+        guard?.check(sql);
         const columns = statement.columns().map((c) => ({
           name: c.name,
           source: c.table === null || c.column === null ? undefined : { schema: c.database === 'main' ? undefined : (c.database ?? undefined), table: c.table, column: c.column },
@@ -47,6 +54,7 @@ async function open(target: DbTarget): Promise<ReadOnlySession> {
         }
         return { columns, rows: rows() };
       } catch (e) {
+        if (e instanceof RedbError) throw e;
         throw errors.mcpQueryFailed(target.name, message(e)).because(e);
       }
     },

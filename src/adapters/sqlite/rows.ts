@@ -2,8 +2,9 @@ import { hash } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
-import { canonicalRow, md5Sum, trimFraction, type CanonicalSql } from '../canonical-sql.js';
+import { balancedConcat, canonicalRow, md5Sum, trimFraction, type CanonicalSql } from '../canonical-sql.js';
 import { BATCH_BYTES, fileIdentity, rowBytes, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { fileAccessError } from '../file-access.js';
 import { parseDbUrl } from '../url.js';
 import { quoteIdent } from './compile.js';
 
@@ -29,7 +30,9 @@ async function open(target: DbTarget, create: boolean): Promise<Database> {
     db.defaultSafeIntegers(true);
     return db;
   } catch (e) {
-    throw errors.dbUnreachable(target.name, e instanceof Error && /unable to open|does not exist/i.test(e.message) ? `no SQLite database at ${file}` : String(e), 'file').because(e);
+    const os = fileAccessError(file, create);
+    if (os !== undefined) throw os.because(e);
+    throw errors.dbUnreachable(target.name, e instanceof Error && /unable to open|does not exist/i.test(e.message) && !create ? `no SQLite database at ${file}` : String(e), 'file').because(e);
   }
 }
 
@@ -65,6 +68,7 @@ function reader(db: Database): RowReader {
       return Number(db.prepare(`SELECT count(*) FROM ${name(table)}${whereSql(where)}`).pluck().get());
     },
     quote: quoteIdent,
+    valueBytes: (column) => `octet_length(${column})`,
     async probe(table, where) {
       db.prepare(`SELECT 1 FROM ${name(table)}${whereSql(where)} LIMIT 0`).all();
     },
@@ -96,7 +100,7 @@ const CANONICAL: CanonicalSql = {
   date: (x) => `substr(CAST(${x} AS TEXT), 1, 10)`,
   time: (x) => trimmed(`CAST(${x} AS TEXT)`),
   timestamp: (x) => trimmed(`replace(CAST(${x} AS TEXT), 'T', ' ')`),
-  row: (values) => (values.length === 0 ? "''" : values.map((v) => `coalesce(char(2) || ${v}, char(1))`).join(' || ')),
+  row: (values) => (values.length === 0 ? "''" : balancedConcat(values.map((v) => `coalesce(char(2) || ${v}, char(1))`))),
 };
 
 /** SQLite has no md5: the sum of canonical-sql.ts is an aggregate written in JavaScript, and the digest of bytes a function. */
@@ -191,3 +195,6 @@ async function identity(target: DbTarget): Promise<string | undefined> {
 }
 
 export const sqliteRows: RowsAdapter = { openSource, openTarget, identity };
+
+/** For change capture's hand-off (changes.ts): its snapshot is read on the same kind of connection. */
+export { addMd5Sum, open, reader };

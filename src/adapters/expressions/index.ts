@@ -1,0 +1,1 @@
+export { loadExpressionTranslator } from './translator.js';

@@ -1,0 +1,179 @@
+import { errors } from '../../errors.js';
+import type { DbTarget } from '../adapter.js';
+import { tableLabel, validateJobName, type CaptureStatus, type ChangeCapture, type ChangeEvent, type ChangePlane, type CheckReport, type Handoff, type Position, type StreamOptions } from '../changes.js';
+import type { TableName } from '../rows.js';
+import { binlogPosition, compareBinlog, parseBinlogPosition, type BinlogPosition } from './binlog-position.js';
+import { binlogChanges } from './binlog-stream.js';
+import { openMysql, parseMysqlUrl } from './connect.js';
+
+type Driver = import('mysql2/promise').Connection;
+
+/**
+ * MariaDB/MySQL's change plane: the server's own row-based binary log, read as a replica reads it.
+ * redb makes nothing on the source: the binary log is there for every reader, and a job's position
+ * lives in its target. The server's binlog expiry decides how far back a stream can resume; a
+ * position already purged is reported as such (REDB_CHANGES_POSITION_GONE).
+ *
+ * The hand-off: START TRANSACTION WITH CONSISTENT SNAPSHOT, then the binary log coordinates of that
+ * very snapshot (MariaDB's binlog_snapshot_file/position status, and the GTID position there);
+ * where the server has no such status (MySQL), a global read lock held for the instant it takes to
+ * start the transaction and read the coordinates. The snapshot is one connection's: one reader.
+ */
+
+const query = async <T>(driver: Driver, sql: string, values?: unknown[]): Promise<T[]> => (await driver.query(sql, values))[0] as T[];
+
+/** The checks, on a connection as it is: its session settings are what its writes would log with. */
+export async function checkSession(driver: Driver, dbName: string): Promise<CheckReport> {
+  const [s] = await query<{ log_bin: number | string; format: string; global_format: string; image: string; global_image: string; login: string }>(
+    driver,
+    'SELECT @@GLOBAL.log_bin AS log_bin, @@SESSION.binlog_format AS format, @@GLOBAL.binlog_format AS global_format, @@SESSION.binlog_row_image AS image, @@GLOBAL.binlog_row_image AS global_image, CURRENT_USER() AS login',
+  );
+  if (s === undefined || Number(s.log_bin) !== 1) throw errors.changesBinlogOff(dbName);
+  const where = (own: string, global: string) => (own === global ? 'the server setting' : `this session; the server's is ${global}`);
+  if (s.format.toUpperCase() !== 'ROW') throw errors.changesBinlogFormat(dbName, s.format.toUpperCase(), where(s.format, s.global_format));
+  if (s.image.toUpperCase() !== 'FULL') throw errors.changesRowImage(dbName, s.image.toUpperCase(), where(s.image, s.global_image));
+  const at = s.login.lastIndexOf('@');
+  const grantee = `'${s.login.slice(0, at)}'@'${s.login.slice(at + 1)}'`;
+  const granted = new Set((await query<{ p: string }>(driver, 'SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?', [grantee])).map((r) => r.p));
+  const missing = [
+    ...(granted.has('REPLICATION SLAVE') ? [] : ['REPLICATION SLAVE']),
+    ...(['REPLICATION CLIENT', 'BINLOG MONITOR', 'SUPER'].some((p) => granted.has(p)) ? [] : ['REPLICATION CLIENT']),
+  ];
+  if (missing.length > 0) throw errors.changesPrivilege(dbName, s.login, missing, `as an administrator: GRANT ${missing.join(', ')} ON *.* TO ${grantee}`);
+  const notes: string[] = [];
+  const metadata = await query<{ m: string }>(driver, 'SELECT @@GLOBAL.binlog_row_metadata AS m').catch(() => []);
+  if (metadata[0] !== undefined && metadata[0].m.toUpperCase() !== 'FULL') {
+    notes.push("binlog_row_metadata is not FULL: a stream names a table's columns from the catalog when it reaches the table's rows, so a stream far behind several ALTERs of one table may stop and ask for a copy (SET GLOBAL binlog_row_metadata = 'FULL' avoids it)");
+  }
+  return { notes };
+}
+
+async function check(target: DbTarget): Promise<CheckReport> {
+  const driver = await openMysql(target);
+  try {
+    return await checkSession(driver, target.name);
+  } finally {
+    await driver.end().catch(() => undefined);
+  }
+}
+
+/** Coordinates of the snapshot `driver` is about to read in; the transaction is open on return. */
+async function beginSnapshot(driver: Driver): Promise<BinlogPosition> {
+  await driver.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+  const status = await query<{ Variable_name: string; Value: string }>(driver, "SHOW STATUS LIKE 'binlog_snapshot_%'");
+  const file = status.find((r) => r.Variable_name.toLowerCase() === 'binlog_snapshot_file')?.Value;
+  const pos = status.find((r) => r.Variable_name.toLowerCase() === 'binlog_snapshot_position')?.Value;
+  if (file !== undefined && file !== '' && pos !== undefined) {
+    const [g] = await query<{ gtid: string | null }>(driver, 'SELECT BINLOG_GTID_POS(?, ?) AS gtid', [file, Number(pos)]).catch(() => []);
+    return { file, pos: Number(pos), ...(g?.gtid == null || g.gtid === '' ? {} : { gtid: g.gtid }) };
+  }
+  // MySQL: hold writes still for as long as it takes to open the snapshot and read where the log is.
+  await driver.query('ROLLBACK');
+  await driver.query('FLUSH TABLES WITH READ LOCK');
+  try {
+    await driver.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+    const [m] = await query<{ File: string; Position: number | string; Executed_Gtid_Set?: string }>(driver, 'SHOW MASTER STATUS');
+    if (m === undefined) throw new Error('SHOW MASTER STATUS returned nothing: is the binary log on?');
+    const gtid = (m.Executed_Gtid_Set ?? '').replace(/\s/g, '');
+    return { file: m.File, pos: Number(m.Position), ...(gtid === '' ? {} : { gtid }) };
+  } finally {
+    await driver.query('UNLOCK TABLES');
+  }
+}
+
+async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
+  validateJobName(job);
+  const database = parseMysqlUrl(target.url).database;
+  let driver: Driver | undefined;
+  const sql = async (): Promise<Driver> => (driver ??= await openMysql(target));
+  let acknowledged: BinlogPosition | undefined;
+
+  async function prepare(tables: readonly TableName[]): Promise<Handoff> {
+    const present = new Set((await query<{ name: string }>(await sql(), "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'")).map((r) => r.name));
+    const missing = tables.find((t) => !present.has(t.name));
+    if (missing !== undefined) throw errors.changesTableMissing(target.name, tableLabel(missing));
+    const { connectMysql, reader } = await import('./rows.js');
+    const snapshot = await connectMysql(target);
+    let start: BinlogPosition;
+    try {
+      start = await beginSnapshot(snapshot);
+    } catch (e) {
+      await snapshot.end().catch(() => undefined);
+      throw errors.changesSourceFailed(target.name, 'opening a snapshot at a binary log position', e instanceof Error ? e.message : String(e)).because(e);
+    }
+    let handedOver = false;
+    return {
+      start: binlogPosition(start),
+      async openSnapshot() {
+        handedOver = true;
+        return { readers: [reader(snapshot)], close: () => snapshot.end().catch(() => undefined) };
+      },
+      async close() {
+        if (!handedOver) await snapshot.end().catch(() => undefined);
+      },
+    };
+  }
+
+  async function* stream(from: Position, options: StreamOptions = {}): AsyncGenerator<ChangeEvent> {
+    const start = parseBinlogPosition(from);
+    const keyOf = async (table: string) =>
+      new Set((await query<{ c: string }>(await sql(), "SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_KEY = 'PRI'", [table])).map((r) => r.c));
+    yield* binlogChanges({ target, database, from: start, signal: options.signal, heartbeatMs: options.heartbeatMs ?? 10_000, keyOf });
+  }
+
+  async function status(): Promise<CaptureStatus> {
+    const d = await sql();
+    const [head] = await query<{ File: string; Position: number | string }>(d, 'SHOW MASTER STATUS');
+    const logs = await query<{ Log_name: string; File_size: number | string }>(d, 'SHOW BINARY LOGS').catch(() => []);
+    const [g] = await query<{ gtid: string | null }>(d, 'SELECT @@GLOBAL.gtid_binlog_pos AS gtid').catch(() => []);
+    const headPosition = head === undefined ? undefined : { file: head.File, pos: Number(head.Position), ...(g?.gtid == null || g.gtid === '' ? {} : { gtid: g.gtid }) };
+    const size = (name: string) => Number(logs.find((l) => l.Log_name === name)?.File_size ?? 0);
+    let lagBytes: number | undefined;
+    let lost: string | undefined;
+    if (acknowledged !== undefined && headPosition !== undefined) {
+      const ack = acknowledged;
+      if (!logs.some((l) => l.Log_name === ack.file)) lost = `binary log ${ack.file} was purged by the server`;
+      else {
+        const from = logs.findIndex((l) => l.Log_name === ack.file);
+        lagBytes = logs.slice(from).reduce((sum, l) => sum + Number(l.File_size), 0) - ack.pos - (size(headPosition.file) - headPosition.pos);
+      }
+    }
+    return {
+      job,
+      exists: true,
+      active: undefined,
+      head: headPosition === undefined ? undefined : binlogPosition(headPosition),
+      confirmed: acknowledged === undefined ? undefined : binlogPosition(acknowledged),
+      retainedBytes: logs.reduce((sum, l) => sum + Number(l.File_size), 0),
+      lagBytes,
+      pendingChanges: undefined,
+      lost,
+    };
+  }
+
+  return {
+    job,
+    prepare,
+    stream,
+    // Nothing to tell the server: the job's position lives in its target. Kept for status.
+    async acknowledge(p) {
+      const position = parseBinlogPosition(p);
+      if (acknowledged === undefined || compareBinlog(position, acknowledged) > 0) acknowledged = position;
+    },
+    status,
+    // redb made nothing on the source.
+    async drop() {},
+    async close() {
+      await driver?.end().catch(() => undefined);
+      driver = undefined;
+    },
+  };
+}
+
+export const mysqlChanges: ChangePlane = {
+  compare: (a, b) => compareBinlog(parseBinlogPosition(a), parseBinlogPosition(b)),
+  position: (text) => binlogPosition(parseBinlogPosition(text)),
+  check,
+  listOwned: async () => [],
+  open,
+};

@@ -1,0 +1,102 @@
+import type { ChangeEvent, Position } from '../changes.js';
+import { commitEvent, type PgChangeDecoder } from './change-events.js';
+import { formatLsn } from './lsn.js';
+import { decodePgoutput, isMetadata, STREAM_CONTROL, streamedXid, tagOf } from './pgoutput.js';
+import type { ReplicationSession } from './replication.js';
+import { Spill } from './spill.js';
+
+/**
+ * The frames of a replication session as change events.
+ *
+ * - XLogData frames carry pgoutput messages. A transaction decoded whole (Begin ... Commit) goes
+ *   out as it arrives, message by message: nothing is held however large it is.
+ * - A streamed transaction (protocol 2: Stream Start ... Stream Stop blocks, as the server's
+ *   logical_decoding_work_mem fills, then Stream Commit or Stream Abort) is written to a spill
+ *   file and read back only at Stream Commit, in its commit order. One that aborts, or a
+ *   subtransaction of it that aborts, never surfaces.
+ * - Keepalive frames carry how far the server has read the WAL. Outside any transaction, every
+ *   change before that point has been sent, so it goes out as a heartbeat: acknowledging it lets
+ *   the server free the WAL of an idle database (or one busy only with other databases' writes).
+ */
+
+export interface ChangeStreamOptions {
+  readonly from: bigint;
+  readonly signal?: AbortSignal | undefined;
+  readonly heartbeatMs: number;
+}
+
+export async function* pgChangeStream(session: ReplicationSession, decoder: PgChangeDecoder, options: ChangeStreamOptions): AsyncGenerator<ChangeEvent> {
+  const spill = await Spill.create({ xidOf: streamedXid, keep: isMetadata });
+  let inTransaction = false;
+  let streaming: number | undefined;
+  let surfaced = options.from;
+  let lastBeat = 0;
+  // Aborted between transactions: stop at once (a frame may be long in coming); inside one, after its commit.
+  const stop = () => {
+    if (!inTransaction) void session.close();
+  };
+  options.signal?.addEventListener('abort', stop);
+  try {
+    for await (const frame of session.frames()) {
+      if (options.signal?.aborted && !inTransaction) return;
+      const kind = frame[0];
+      if (kind === 0x6b /* k: keepalive */) {
+        const walEnd = frame.readBigUInt64BE(1);
+        if (frame[17] === 1) session.status(false);
+        const now = Date.now();
+        if (!inTransaction && streaming === undefined && walEnd > surfaced && now - lastBeat >= options.heartbeatMs) {
+          lastBeat = now;
+          surfaced = walEnd;
+          yield { kind: 'heartbeat', position: formatLsn(walEnd) as Position, at: new Date(now).toISOString() };
+        }
+        continue;
+      }
+      if (kind !== 0x77 /* w: XLogData */) continue;
+      const payload = frame.subarray(25);
+      const tag = tagOf(payload);
+      if (streaming !== undefined && !STREAM_CONTROL.has(tag)) {
+        await spill.append(streaming, payload);
+        continue;
+      }
+      const m = decodePgoutput(payload, false);
+      switch (m.tag) {
+        case 'begin':
+          inTransaction = true;
+          yield { kind: 'begin', transaction: String(m.xid) };
+          break;
+        case 'commit':
+          inTransaction = false;
+          if (m.endLsn > surfaced) surfaced = m.endLsn;
+          yield commitEvent(m.endLsn, m.commitTime);
+          if (options.signal?.aborted) return;
+          break;
+        case 'streamStart':
+          streaming = m.xid;
+          break;
+        case 'streamStop':
+          streaming = undefined;
+          break;
+        case 'streamAbort':
+          await spill.abort(m.xid, m.subxid);
+          break;
+        case 'streamCommit': {
+          inTransaction = true;
+          yield { kind: 'begin', transaction: String(m.xid) };
+          for await (const record of spill.replay(m.xid)) yield* decoder.events(decodePgoutput(record, true));
+          inTransaction = false;
+          if (m.endLsn > surfaced) surfaced = m.endLsn;
+          yield commitEvent(m.endLsn, m.commitTime);
+          if (options.signal?.aborted) return;
+          break;
+        }
+        default:
+          yield* decoder.events(m);
+      }
+    }
+  } catch (e) {
+    if (!options.signal?.aborted) throw e;
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+    await spill.close();
+  }
+}

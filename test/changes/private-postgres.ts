@@ -1,0 +1,61 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A PostgreSQL server of this test's own, on a free port, for what must not be done to the shared
+ * one (a wal_level other than logical needs a restart). Same binaries as scripts/test-servers.sh;
+ * run as the postgres user when the tests run as root (initdb refuses root).
+ */
+
+function binaries(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
+  const newest = versions.sort((a, b) => Number(a) - Number(b)).pop();
+  if (newest === undefined) throw new Error('no PostgreSQL binaries under /usr/lib/postgresql (scripts/test-servers.sh installs them)');
+  return join(root, newest, 'bin');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface PrivatePostgres {
+  readonly url: string;
+  stop(): void;
+}
+
+export async function startPrivatePostgres(settings: Readonly<Record<string, string>>): Promise<PrivatePostgres> {
+  const bin = binaries();
+  const dir = mkdtempSync(join(tmpdir(), 'redb-private-pg-'));
+  const data = join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  const run = (command: string, args: string[]) => {
+    const full = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] as const : [join(bin, command), args] as const;
+    execFileSync(full[0], [...full[1]], { stdio: ['ignore', 'ignore', 'pipe'], cwd: '/' });
+  };
+  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  run('initdb', ['-D', data, '-U', 'redb', '--auth=trust', '-E', 'UTF8']);
+  const port = await freePort();
+  const options = ['-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  run('pg_ctl', ['-D', data, '-o', options.join(' '), '-l', join(dir, 'log'), '-w', 'start']);
+  return {
+    url: `postgres://redb@127.0.0.1:${port}/postgres`,
+    stop() {
+      const args = ['-D', data, '-m', 'immediate', 'stop'];
+      if (asRoot) spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], { stdio: 'ignore', cwd: '/' });
+      else spawnSync(join(bin, 'pg_ctl'), args, { stdio: 'ignore', cwd: '/' });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
