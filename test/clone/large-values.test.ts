@@ -111,7 +111,7 @@ describe('large values stream between engines (real servers)', () => {
       // The error is the last document on stdout, after any progress lines.
       const error = (JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('{\n  "error"'))) as { error?: { code: string; data: { problems: unknown[] } } }).error;
       expect(error?.code).toBe('REDB_CLONE_VALUE_TOO_LARGE');
-      expect(error?.data.problems).toEqual([{ table: 'huge', column: 'b', rows: 1, limit: packet, setting: 'max_allowed_packet' }]);
+      expect(error?.data.problems).toEqual([{ table: 'public.huge', column: 'b', rows: 1, limit: packet, setting: 'max_allowed_packet' }]);
       expect(r.stderr).toMatch(/error\[REDB_CLONE_VALUE_TOO_LARGE\].*huge.*max_allowed_packet/);
       expect(await mysqlRows(my, 'SHOW TABLES')).toEqual([]);
     } finally {
