@@ -3,6 +3,7 @@ const available = {
   startup: () => import('./startup.js'),
   'postgres-pull': () => import('./postgres-pull.js'),
   clone: () => import('./clone.js'),
+  'large-values': () => import('./large-values.js'),
   changes: () => import('./changes.js'),
   trust: () => import('./trust.js'),
 };

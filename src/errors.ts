@@ -519,6 +519,11 @@ export const errors = {
       : 'fix the cause, then run the same clone with --truncate --yes (outside a redb project there are no checkpoints to resume from)',
     data: { source, target, table, detail },
   })),
+  cloneValueUnfit: define('REDB_CLONE_VALUE_UNFIT', (target: string, table: string, column: string, value: string, reason: string) => ({
+    message: `${table}.${column} holds ${value}, which ${target} cannot store: ${reason}; the batch holding it was not written`,
+    hint: 'change those rows in the source or leave them out (--where), leave the table out (--tables), or copy into an engine that holds the value; then run the clone again (--resume inside a project continues from the last committed batch)',
+    data: { target, table, column, value, reason },
+  })),
   cloneResumeMismatch: define('REDB_CLONE_RESUME_MISMATCH', (source: string, target: string, differences: readonly string[]) => ({
     message: `--resume would not continue the interrupted clone of ${source} into ${target}: ${differences.join('; ')}; nothing was written`,
     hint: 'resume with the same options as the interrupted run (the command line it was started with, plus --resume), or start over with --truncate and without --resume',
@@ -544,10 +549,16 @@ export const errors = {
     hint: 'copy those tables too (--tables), or empty them yourself first',
     data: { db: dbName, references: references.map((r) => ({ ...r })) },
   })),
-  cloneValueTooLarge: define('REDB_CLONE_VALUE_TOO_LARGE', (dbName: string, problems: readonly { table: string; column: string; rows: number; limit: number; setting: string }[]) => ({
-    message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's' : ''} a ${p.column} value larger than ${dbName} accepts (${p.setting} = ${p.limit} bytes)`).join('; ')}; nothing was written`,
-    hint: `raise ${problems[0]?.setting ?? 'the limit'} on the target server (SET GLOBAL, and in its configuration), or leave the rows out with --where`,
+  /** Found on the source before anything is written, or (a type the source cannot measure) at the row, with the batch holding it not written. */
+  cloneValueTooLarge: define('REDB_CLONE_VALUE_TOO_LARGE', (dbName: string, problems: readonly { table: string; column: string; rows: number; limit: number; setting: string; bytes?: number }[], atRow = false) => ({
+    message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's' : ''} a ${p.column} value ${p.bytes === undefined ? '' : `of ${p.bytes} bytes, `}larger than ${dbName} accepts (${p.setting} = ${p.limit} bytes)`).join('; ')}; ${atRow ? 'the batch holding it was not written' : 'nothing was written'}`,
+    hint: `raise ${problems[0]?.setting ?? 'the limit'} on the target server (SET GLOBAL, and in its configuration; it takes effect for new sessions), or leave the rows out with --where${atRow ? '; then run the clone again (--resume inside a project continues from the last committed batch)' : ''}`,
     data: { db: dbName, problems: problems.map((p) => ({ ...p })) },
+  })),
+  cloneTargetOutOfMemory: define('REDB_CLONE_TARGET_OUT_OF_MEMORY', (target: string, table: string, detail: string, limit: string) => ({
+    message: `${target} ran out of memory writing ${table} (memory_limit ${limit}): ${detail}; the batch was not written`,
+    hint: 'DuckDB holds a batch in memory two or three times over: free memory on this machine or lower --batch-rows, then run the same clone with --resume (or with --truncate --yes outside a project)',
+    data: { target, table, detail, limit },
   })),
   cloneTargetNotEmpty: define('REDB_CLONE_TARGET_NOT_EMPTY', (dbName: string, tables: readonly string[]) => ({
     message: `${dbName} already has rows in ${tables.join(', ')}; nothing was copied`,
