@@ -142,7 +142,7 @@ export const errors = {
   /** `where`: the places the password sits (`the password after user:`, or a parameter's name). */
   plainPassword: define('REDB_PLAIN_PASSWORD', (redacted: string, where: readonly string[] = []) => ({
     message: `the URL ${redacted} carries a password in plain text${where.length > 0 ? ` (${where.join(', ')})` : ''}, which would be stored in .redb/`,
-    hint: 'put the password in an environment variable and reference it: postgres://app:${PGPASSWORD}@host/db, or ?password=${PGPASSWORD}',
+    hint: `put the password in an environment variable and reference it: ${passwordExample(redacted)}, or seal it with redb secret set and write \${secret:name}`,
     data: { url: redacted, where },
   })),
   missingEnv: define('REDB_ENV_MISSING', (variable: string, dbName: string) => ({
@@ -726,6 +726,13 @@ export function systemError(e: unknown, where?: string): RedbError | undefined {
 }
 
 /** Name the path on a system error that lacks it (a read of a folder, a write to an open file), for `systemError`. */
+/** How a URL of this scheme takes its password from the environment, for hints. */
+function passwordExample(url: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase() ?? 'postgres';
+  const variable = scheme.startsWith('mysql') || scheme.startsWith('mariadb') ? 'MYSQL_PWD' : 'PGPASSWORD';
+  return `${scheme}://app:\${${variable}}@host/db`;
+}
+
 export function withPath(e: unknown, path: string): unknown {
   if (e instanceof Error && (e as { path?: unknown }).path === undefined) Object.defineProperty(e, 'path', { value: path, enumerable: true, configurable: true });
   return e;
