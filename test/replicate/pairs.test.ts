@@ -119,9 +119,9 @@ async function pair(from: TestEngine, to: TestEngine): Promise<void> {
 }
 
 describe.concurrent('redb replicate between engines (real servers)', () => {
-  it('PostgreSQL → PostgreSQL', () => pair(postgresEngine, postgresEngine), 240_000);
-  it('PostgreSQL → MariaDB', () => pair(postgresEngine, mysqlEngine), 240_000);
-  it('MariaDB → PostgreSQL', () => pair(mysqlEngine, postgresEngine), 240_000);
-  it('SQLite → DuckDB', () => pair(sqliteEngine, duckdbEngine), 240_000);
-  it('SQLite → PostgreSQL', () => pair(sqliteEngine, postgresEngine), 240_000);
+  it('PostgreSQL → PostgreSQL', () => pair(postgresEngine, postgresEngine), 300_000);
+  it('PostgreSQL → MariaDB', () => pair(postgresEngine, mysqlEngine), 300_000);
+  it('MariaDB → PostgreSQL', () => pair(mysqlEngine, postgresEngine), 300_000);
+  it('SQLite → DuckDB', () => pair(sqliteEngine, duckdbEngine), 300_000);
+  it('SQLite → PostgreSQL', () => pair(sqliteEngine, postgresEngine), 300_000);
 });
