@@ -5,7 +5,7 @@ import { pgExec, pgQuery, postgresEngine } from '../support/postgres.js';
 import { serverUrl, sqliteEngine, tempDir } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
 import { startPrivatePostgres } from '../changes/private-postgres.js';
-import { exec, itemsDdl, side } from './helpers.js';
+import { exec, itemsDdl, killReplicators, side } from './helpers.js';
 
 /**
  * `redb replicate` refuses what cannot work with a coded, one-line error and sets nothing up:
@@ -15,6 +15,7 @@ import { exec, itemsDdl, side } from './helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
+  killReplicators();
   for (const c of cleanups.reverse()) await c();
 });
 

@@ -71,6 +71,14 @@ export function itemsDdl(): string {
   return `CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, qty INTEGER NOT NULL, price DECIMAL(10,2), note TEXT)`;
 }
 
+/** Every replicator a test started that has not exited: a failed case must not leave one running. */
+const running = new Set<ChildProcess>();
+
+/** Kill what a failed case left running (by process, never by name). */
+export function killReplicators(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /** A running `redb replicate --json`: its events as they come, and how it ended. */
 export class Replicator {
   readonly child: ChildProcess;
@@ -100,7 +108,13 @@ export class Replicator {
       }
     });
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+    running.add(this.child);
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code) => {
+        running.delete(this.child);
+        resolve(code);
+      }),
+    );
   }
 
   /** Wait for an event of this type (failing if the process ends first). */

@@ -5,7 +5,7 @@ import { redb } from '../support/cli.js';
 import { postgresEngine } from '../support/postgres.js';
 import { tempDir } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { dropPgCapture, exec, figures, Replicator, rows, side, sleep, until } from './helpers.js';
+import { dropPgCapture, killReplicators, exec, figures, Replicator, rows, side, sleep, until } from './helpers.js';
 
 /**
  * `redb replicate` PostgreSQL → PostgreSQL killed with SIGKILL at random moments (during the copy
@@ -20,6 +20,7 @@ import { dropPgCapture, exec, figures, Replicator, rows, side, sleep, until } fr
 const LOOP_MS = Number(process.env.REDB_TEST_LOOP_MS ?? 35_000);
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
+  killReplicators();
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
 });
 

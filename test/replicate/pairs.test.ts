@@ -6,7 +6,7 @@ import { mysqlEngine } from '../support/mysql.js';
 import { pgQuery, postgresEngine } from '../support/postgres.js';
 import { sqliteEngine, tempDir, type TestEngine } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { dropPgCapture, exec, figures, itemsDdl, Replicator, rows, side, until, type Side } from './helpers.js';
+import { dropPgCapture, killReplicators, exec, figures, itemsDdl, Replicator, rows, side, until, type Side } from './helpers.js';
 
 /**
  * `redb replicate` between real servers, one source × target pair per case, the cases side by
@@ -18,6 +18,7 @@ import { dropPgCapture, exec, figures, itemsDdl, Replicator, rows, side, until, 
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
+  killReplicators();
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
 });
 
