@@ -287,6 +287,33 @@ program
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/verify.js')).default));
 
+const replicate = program
+  .command('replicate')
+  .description('keep another database (any engine) a copy of this one: initial copy, then every committed change, until Ctrl-C')
+  .argument('<src>', 'a bound name or a database URL (PostgreSQL, MariaDB/MySQL or SQLite)')
+  .argument('<dst>', 'a bound name or a database URL (a SQLite or DuckDB file is created)')
+  .option('--tables <names>', 'only these tables (comma-separated; name or schema.name)')
+  .option('--mask <policy>', 'mask rows in flight with a policy file (as clone --mask)')
+  .option('--allow <what>', 'allow lossy type translations: --allow lossy')
+  .option('--name <job>', 'the job name (default: from the two databases)')
+  .addOption(new Option('--heartbeat-ms <ms>', 'how often an idle source reports its position').hideHelp())
+  .option('-y, --yes', 'do not ask for confirmation')
+  .option('--json', 'progress as JSON lines')
+  .action(lazy(async () => (await import('./commands/replicate.js')).default));
+replicate
+  .command('status')
+  .description('replication jobs: state, position, lag, rates, retained log, last error')
+  .argument('[job]')
+  .option('--json', 'machine-readable output')
+  // `replicate` has a --json of its own, which commander fills wherever the flag is written: merge them.
+  .action((job: string | undefined, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate.js')).status)(job, cmd.optsWithGlobals(), cmd));
+replicate
+  .command('drop')
+  .description("remove a stopped job: its slot, publication or capture triggers on the source, and its position in the target")
+  .argument('<job>')
+  .option('--json', 'machine-readable output')
+  .action((job: string, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate.js')).drop)(job, cmd.optsWithGlobals(), cmd));
+
 program
   .command('config')
   .description('show or set a repository setting: commit.sign, user.name, user.email')

@@ -645,6 +645,37 @@ export const errors = {
     hint: 'fix the cause (privileges, ownership of the tables, a server setting), then run the command again; nothing half-made is left behind',
     data: { db: dbName, action, detail },
   })),
+  replicateSameDatabase: define('REDB_REPLICATE_SAME_DATABASE', (source: string, target: string) => ({
+    message: `${source} and ${target} are the same database: a job would apply every change onto the rows it reads them from; nothing was set up`,
+    hint: 'name another database as the target (on a server, create it first; a file database is created for you)',
+    data: { source, target },
+  })),
+  replicateJobExists: define('REDB_REPLICATE_JOB_EXISTS', (job: string, source: string, target: string) => ({
+    message: `replication job ${job} already exists, from ${source} into ${target}; nothing was set up`,
+    hint: `give this one another name with --name, or remove the other first: redb replicate drop ${job}`,
+    data: { job, source, target },
+  })),
+  replicateJobNotFound: define('REDB_REPLICATE_JOB_NOT_FOUND', (job: string, known: readonly string[]) => ({
+    message: `there is no replication job ${job} in this project`,
+    hint: known.length > 0 ? `the jobs are: ${known.join(', ')} (redb replicate status)` : 'redb replicate <src> <dst> starts one',
+    data: { job, known },
+  })),
+  replicateJobRunning: define('REDB_REPLICATE_JOB_RUNNING', (job: string, pid: number) => ({
+    message: `replication job ${job} is running (process ${pid}); nothing was changed`,
+    hint: `stop it first (Ctrl-C in its terminal, or kill -TERM ${pid}), then run the command again`,
+    data: { job, pid },
+  })),
+  replicateCopyInterrupted: define('REDB_REPLICATE_COPY_INTERRUPTED', (job: string, signal: 'SIGINT' | 'SIGTERM') => ({
+    message: `the initial copy of replication job ${job} was interrupted before it finished`,
+    hint: 'run the same redb replicate again: it empties the tables it made and copies them anew',
+    data: { job, signal },
+    exitCode: signal === 'SIGINT' ? 130 : 143,
+  })),
+  replicateSchemaChanged: define('REDB_REPLICATE_SCHEMA_CHANGED', (job: string, table: string, detail: string) => ({
+    message: `replication job ${job} stopped at a schema change of ${table} on the source (${detail}); everything before it is applied`,
+    hint: `bring the target's ${table} to the same shape (redb migrate), then run the same redb replicate again: it goes on from the change`,
+    data: { job, table, detail },
+  })),
   usage: define('REDB_USAGE', (message: string, hint?: string) => ({ message, ...(hint === undefined ? {} : { hint }) })),
 } as const;
 

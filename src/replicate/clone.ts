@@ -44,6 +44,11 @@ export interface CloneRequest {
   readonly onEvent?: OnEvent | undefined;
   /** Aborting stops the clone at the next batch; its reason (`SIGINT`, `SIGTERM`) names the signal. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Readers of a snapshot taken elsewhere, for the copy (replication's hand-off: the stream starts
+   * exactly where it ends); the clone takes its own otherwise.
+   */
+  readonly snapshot?: ((jobs: number) => Promise<RowSource>) | undefined;
 }
 
 export interface CloneResult {
@@ -194,7 +199,7 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
 
     const copied = new Map<string, number>();
     if (!req.schemaOnly) {
-      const reading = await sourceRows.openSource(source.target, { jobs });
+      const reading = req.snapshot !== undefined ? await req.snapshot(jobs) : await sourceRows.openSource(source.target, { jobs });
       rowsSource = reading;
       const byTable = new Map(pairs.map((p) => [p.source, p]));
       // Where foreign keys exist during the load and are checked, referenced tables go first.
