@@ -1,4 +1,4 @@
-import { RedbError } from '../errors.js';
+import { errors, RedbError } from '../errors.js';
 import type { OpContext } from '../ops/context.js';
 import { appendAccess, type AccessInput } from '../ops/mcp-access-log.js';
 import type { McpSettings } from '../ops/mcp-settings.js';
@@ -37,7 +37,7 @@ export async function answer(ctx: McpContext, tool: string, input: AccessInput, 
     await log('ok');
     return { content: [{ type: 'text', text: text(value) }] };
   } catch (e) {
-    const error = e instanceof RedbError ? e : new RedbError('REDB_INTERNAL', e instanceof Error ? e.message : String(e));
+    const error = e instanceof RedbError ? e : errors.internal(e instanceof Error ? e.message : String(e));
     await log('error', error.code);
     return { content: [{ type: 'text', text: `error[${error.code}]: ${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}` }], isError: true };
   }

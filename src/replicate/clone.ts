@@ -271,8 +271,8 @@ async function finishTarget(target: Endpoint, finish: Plan, resumable: boolean, 
   try {
     return await apply(target, finish, signal);
   } catch (e) {
-    if (!isRedbError(e) || e.code !== 'REDB_MIGRATE_FAILED') throw e;
-    const { statement, detail, rolledBack } = e.data as { statement: string; detail: string; rolledBack: boolean };
+    if (!isRedbError(e, 'REDB_MIGRATE_FAILED')) throw e;
+    const { statement, detail, rolledBack } = e.data;
     throw errors.cloneFinishFailed(target.name, statement, detail, rolledBack, resumable).because(e);
   }
 }
