@@ -1,8 +1,7 @@
 import { errors, RedbError } from '../errors.js';
-import type { OpContext } from '../ops/context.js';
+import type { OpContext, Store } from '../ops/context.js';
 import { appendAccess, type AccessInput } from '../ops/mcp-access-log.js';
 import type { McpSettings } from '../ops/mcp-settings.js';
-import type { Store } from '../repo/index.js';
 
 /** What one server instance serves: the project, the settings, and who is asking. */
 export interface McpContext extends OpContext {

@@ -1,8 +1,7 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Variables } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { history } from '../ops/mcp-history.js';
-import { describeSchema } from '../ops/mcp-schema.js';
-import { headCommit } from '../repo/index.js';
+import { describeSchema, headObjects } from '../ops/mcp-schema.js';
 import { mcpRef } from '../ops/mcp-refs.js';
 import { answer, type McpContext } from './context.js';
 
@@ -32,8 +31,7 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
     new ResourceTemplate('redb://schema/{ref}/{object}', {
       // Lists HEAD's objects; any other ref can be read by writing its URI.
       list: async () => {
-        if ((await headCommit(ctx.store)) === undefined) return { resources: [] };
-        const { objects } = await describeSchema({ ...ctx, ref: 'HEAD', policy: ctx.settings.policy });
+        const objects = await headObjects({ ...ctx, policy: ctx.settings.policy });
         return { resources: objects.map((o) => ({ uri: `redb://schema/HEAD/${encodeURIComponent(o.id)}`, name: `${o.kind} ${o.id}`, mimeType: 'application/yaml' })) };
       },
     }),

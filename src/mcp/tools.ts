@@ -7,7 +7,6 @@ import { mcpDatabases } from '../ops/mcp-read.js';
 import { describeSchema } from '../ops/mcp-schema.js';
 import { lint } from '../ops/lint.js';
 import { migrate } from '../ops/migrate.js';
-import { planStatements } from '../unified/index.js';
 import { mcpDatabaseName, mcpRefs } from '../ops/mcp-refs.js';
 import { answer, refsOf, type McpContext } from './context.js';
 
@@ -97,7 +96,7 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
         await mcpRefs(ctx.store, [to]);
         // A dry run without the shadow rehearsal: planning must not create databases on the server.
         const r = await migrate({ ...ctx, db: database, to, dryRun: true, noShadow: true });
-        return { database: r.db, to: r.to, statements: planStatements(r.plan), hazards: r.hazards, blocked: r.blocked, warnings: r.warnings, applied: r.applied };
+        return { database: r.db, to: r.to, statements: r.plan.steps.flatMap((s) => s.statements), hazards: r.hazards, blocked: r.blocked, warnings: r.warnings, applied: r.applied };
       }),
   );
 

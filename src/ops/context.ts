@@ -10,6 +10,8 @@ import type { Endpoint } from '../replicate/endpoint.js';
 import { findStore, type OpContext } from './find-store.js';
 
 export { findStore, type OpContext } from './find-store.js';
+/** The project a command or a server works in, as the operations take it. */
+export type { Store } from '../repo/index.js';
 
 export interface ResolvedDb {
   readonly name: string;

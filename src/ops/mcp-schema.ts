@@ -1,5 +1,6 @@
 import { errors } from '../errors.js';
 import { compileMasker, maskTableOf, type MaskPolicy } from '../policy/index.js';
+import { headCommit } from '../repo/index.js';
 import { allObjects, objectId, objectPath, serializeObject, type Engine, type ObjectKind, type Schema } from '../unified/index.js';
 import { findStore, loadRef, type OpContext } from './context.js';
 
@@ -50,4 +51,10 @@ export async function describeSchema(ctx: OpContext & { ref?: string; object?: s
     throw errors.usage(`no schema object '${ctx.object}' in ${loaded.label}`, 'describe_schema without an object lists them all');
   }
   return { ref: loaded.label, engine: loaded.schema.engine, objects };
+}
+
+/** HEAD's objects as `describeSchema` shows them, or none before the first commit: what the MCP server lists as resources. */
+export async function headObjects(ctx: OpContext & { policy?: MaskPolicy }): Promise<readonly SchemaObjectText[]> {
+  if ((await headCommit(findStore(ctx))) === undefined) return [];
+  return (await describeSchema({ ...ctx, ref: 'HEAD' })).objects;
 }
