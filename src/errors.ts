@@ -2,24 +2,38 @@
  * Errors are data: a stable `code`, a message that says what happened, a `hint` that says what to
  * do, and structured `data`. Only `src/cli.ts` turns them into output and exit codes.
  * This file is the bottom layer: every other folder may import it, it imports nothing of ours.
+ *
+ * The one map below (`errors`) is the list of codes: `RedbErrorCode` is the union of its codes,
+ * and `isRedbError(e, 'REDB_X')` narrows an error to that code and to the `data` its entry builds.
  */
-export class RedbError extends Error {
-  readonly code: string;
+
+/** What an error carries for a program to read; each entry of the map gives its own shape. */
+export type ErrorData = Readonly<Record<string, unknown>>;
+
+/** An error as it travels between processes (the daemon's socket, the MCP server): `toJSON` writes it, `RedbError.fromJSON` reads it back. */
+export interface RedbErrorJSON<C extends string = string, D extends ErrorData = ErrorData> {
+  readonly code: C;
+  readonly message: string;
+  readonly hint?: string | undefined;
+  readonly data: D;
+  readonly exitCode: number;
+}
+
+export class RedbError<C extends string = RedbErrorCode, D extends ErrorData = ErrorData> extends Error {
+  readonly code: C;
   readonly hint: string | undefined;
-  readonly data: Readonly<Record<string, unknown>>;
+  readonly data: D;
   /** The process exit code the CLI uses for this error. */
   readonly exitCode: number;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { hint?: string; data?: Record<string, unknown>; cause?: unknown; exitCode?: number } = {},
-  ) {
+  /** Made by the factories of `errors` (or `fromJSON`), so that every code is one of the map's. */
+  constructor(code: C & RedbErrorCode, message: string, options: { hint?: string | undefined; data?: D; cause?: unknown; exitCode?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RedbError';
     this.code = code;
     this.hint = options.hint;
-    this.data = options.data ?? {};
+    // An entry that builds no data has the empty shape.
+    this.data = options.data ?? ({} as D);
     this.exitCode = options.exitCode ?? 1;
   }
 
@@ -29,20 +43,73 @@ export class RedbError extends Error {
     return this;
   }
 
-  toJSON(): Record<string, unknown> {
-    return { code: this.code, message: this.message, hint: this.hint, data: this.data };
+  /** Everything but the cause and the stack, which stay in the process that failed. */
+  toJSON(): RedbErrorJSON<C, D> {
+    return { code: this.code, message: this.message, hint: this.hint, data: this.data, exitCode: this.exitCode };
+  }
+
+  /**
+   * The error `toJSON` wrote, rebuilt with the same code, message, hint, data and exit code. A code
+   * this version's map does not have, or a malformed envelope, is refused (REDB_ERROR_UNREADABLE):
+   * an error must never turn into another one on the way.
+   */
+  static fromJSON(value: unknown): AnyRedbError {
+    const refuse = (detail: string) => errors.errorUnreadable(detail);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw refuse('it is not an object');
+    const { code, message, hint, data, exitCode } = value as Partial<Record<keyof RedbErrorJSON, unknown>>;
+    if (typeof code !== 'string') throw refuse('it has no code');
+    if (!isRedbErrorCode(code)) throw refuse(`its code ${code} is not one this version of redb knows`);
+    if (typeof message !== 'string') throw refuse(`${code} has no message`);
+    if (hint !== undefined && typeof hint !== 'string') throw refuse(`the hint of ${code} is not text`);
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw refuse(`the data of ${code} is not an object`);
+    if (!Number.isInteger(exitCode) || (exitCode as number) < 1 || (exitCode as number) > 255) throw refuse(`the exit code of ${code} is not 1 to 255`);
+    // The sender built `data` with the same entry of the same map: the code names its shape.
+    return new RedbError(code, message, { hint, data: data as ErrorData, exitCode: exitCode as number }) as AnyRedbError;
   }
 }
 
-const define =
-  <A extends unknown[]>(
-    code: string,
-    build: (...args: A) => { message: string; hint?: string; data?: Record<string, unknown>; exitCode?: number },
-  ) =>
-  (...args: A): RedbError => {
-    const { message, ...rest } = build(...args);
-    return new RedbError(code, message, rest);
-  };
+/** How one table compares (verify, a clone's check): counts always, checksums unless the copy was masked. Here because REDB_VERIFY_MISMATCH carries it. */
+export interface TableCheck {
+  readonly table: string;
+  readonly target: string;
+  readonly sourceRows: number;
+  readonly targetRows: number;
+  readonly sourceChecksum?: string | undefined;
+  readonly targetChecksum?: string | undefined;
+  /** Compared by count only (the tables a caller asked so for). */
+  readonly countsOnly: boolean;
+  /** The source's values were masked before they were compared (`verify --mask`, a masked clone). */
+  readonly masked?: boolean | undefined;
+  /**
+   * Who computed the checksums: each server hashing its own values (same engine and types), each
+   * server hashing canonical text (canonical-sql.ts), or redb reading and normalising every row.
+   */
+  readonly method?: 'server-hash' | 'server-canonical' | 'rows' | undefined;
+  readonly match: boolean;
+}
+
+/** What an entry's builder returns: the words, and the data a program reads. */
+interface Built<D extends ErrorData> {
+  readonly message: string;
+  readonly hint?: string | undefined;
+  readonly data?: D;
+  readonly exitCode?: number;
+}
+
+/** A factory of the map: builds its error, and names its code (`errors.refNotFound.code`). */
+export type ErrorFactory<C extends string, A extends unknown[], D extends ErrorData> = ((...args: A) => RedbError<C, D>) & { readonly code: C };
+
+const define = <const C extends string, A extends unknown[], D extends ErrorData = Readonly<Record<never, never>>>(
+  code: C,
+  build: (...args: A) => Built<D>,
+): ErrorFactory<C, A, D> =>
+  Object.assign(
+    (...args: A): RedbError<C, D> => {
+      const { message, ...rest } = build(...args);
+      return new RedbError<C, D>(code as C & RedbErrorCode, message, rest);
+    },
+    { code },
+  );
 
 export const errors = {
   notARepository: define('REDB_NOT_A_REPOSITORY', (dir: string) => ({
@@ -565,7 +632,7 @@ export const errors = {
     hint: 'pass --truncate to empty those tables first, or --resume to continue an interrupted clone',
     data: { db: dbName, tables },
   })),
-  verifyMismatch: define('REDB_VERIFY_MISMATCH', (source: string, target: string, tables: readonly string[], checks: readonly unknown[]) => ({
+  verifyMismatch: define('REDB_VERIFY_MISMATCH', (source: string, target: string, tables: readonly string[], checks: readonly TableCheck[]) => ({
     message: `${target} does not match ${source} in ${tables.length} table${tables.length === 1 ? '' : 's'}: ${tables.join(', ')}`,
     hint: 'the counts and checksums per table are in the --json output; fix the cause and clone again with --truncate',
     data: { source, target, tables, checks },
@@ -676,10 +743,42 @@ export const errors = {
     hint: `bring the target's ${table} to the same shape (redb migrate), then run the same redb replicate again: it goes on from the change`,
     data: { job, table, detail },
   })),
+  /** A failure no entry describes: a bug in redb, reported without its stack. */
+  internal: define('REDB_INTERNAL', (detail: string) => ({
+    message: detail,
+    hint: 'this is a bug in redb; run again with REDB_DEBUG=1 and report the trace',
+  })),
+  /** An error received from another redb process (the daemon, an MCP server) that this one cannot read. */
+  errorUnreadable: define('REDB_ERROR_UNREADABLE', (detail: string) => ({
+    message: `an error received from another redb process cannot be read: ${detail}`,
+    hint: 'the other side may run another version of redb: run the same version on both',
+    data: { detail },
+  })),
   usage: define('REDB_USAGE', (message: string, hint?: string) => ({ message, ...(hint === undefined ? {} : { hint }) })),
 } as const;
 
-export const isRedbError = (e: unknown): e is RedbError => e instanceof RedbError;
+type ErrorMap = typeof errors;
+/** Every error redb raises, as a union narrowed by its `code`. */
+export type AnyRedbError = ReturnType<ErrorMap[keyof ErrorMap]>;
+/** The codes of the map: a code not defined there is a type error. */
+export type RedbErrorCode = ErrorMap[keyof ErrorMap]['code'];
+/** The error with code `C`, its `data` typed as its entry builds it. */
+export type RedbErrorOf<C extends RedbErrorCode> = Extract<AnyRedbError, { readonly code: C }>;
+/** The `data` of the error with code `C`. */
+export type RedbErrorData<C extends RedbErrorCode> = RedbErrorOf<C>['data'];
+
+const CODES: ReadonlySet<string> = new Set(Object.values(errors).map((factory) => factory.code));
+export const isRedbErrorCode = (code: string): code is RedbErrorCode => CODES.has(code);
+
+/**
+ * Whether `e` is a redb error, and with codes, one of those: narrows `e.code` and `e.data`, so
+ * `isRedbError(e, 'REDB_MIGRATE_FAILED') && e.data.statement` needs no cast.
+ */
+export function isRedbError(e: unknown): e is AnyRedbError;
+export function isRedbError<C extends RedbErrorCode>(e: unknown, ...codes: readonly [C, ...C[]]): e is RedbErrorOf<C>;
+export function isRedbError(e: unknown, ...codes: readonly string[]): boolean {
+  return e instanceof RedbError && (codes.length === 0 || codes.includes(e.code));
+}
 
 /** A Node system error (`fs`, `net`, a driver that passes one on): errno code, and where known the call and path. */
 interface SystemErrorLike {

@@ -49,7 +49,7 @@ export async function withChecks<T>(io: Io, asJson: boolean, run: () => Promise<
   try {
     return await run();
   } catch (e) {
-    if (!asJson && isRedbError(e) && e.code === 'REDB_VERIFY_MISMATCH') io.out(renderChecks(io, e.data.checks as TableCheck[]));
+    if (!asJson && isRedbError(e, 'REDB_VERIFY_MISMATCH')) io.out(renderChecks(io, e.data.checks));
     throw e;
   }
 }

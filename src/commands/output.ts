@@ -1,6 +1,6 @@
 import { errors } from '../errors.js';
 import type { ChangeLine } from '../unified/describe.js';
-import { ENGINES, type EngineName as Engine } from '../unified/engines.js';
+import { ENGINES, type EngineName as Engine } from '../ops/engines.js';
 
 /**
  * Plain-text rendering for one-shot commands: colour on a terminal, aligned tables, nothing to load.

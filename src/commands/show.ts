@@ -1,5 +1,4 @@
-import { show } from '../ops/show.js';
-import { allObjects, objectId } from '../unified/objects.js';
+import { allObjects, objectId, show } from '../ops/show.js';
 import { changeTable, json, paint, parseEngine, table, warnings, type Io } from './output.js';
 
 export default async function run(io: Io, ref: string | undefined, opts: { json?: boolean; as?: string }): Promise<number> {

@@ -1,10 +1,9 @@
-import { RedbError } from '../errors.js';
+import { errors, RedbError } from '../errors.js';
 import { accessScope, LOCAL_USER, type AccessScope } from '../ops/access.js';
-import type { OpContext } from '../ops/context.js';
+import type { OpContext, Store } from '../ops/context.js';
 import { appendAccess, type AccessInput } from '../ops/mcp-access-log.js';
 import type { McpSettings } from '../ops/mcp-settings.js';
 import type { Principal } from '../policy/index.js';
-import type { Store } from '../repo/index.js';
 
 /** What one server instance serves: the project, the settings, and who is asking. */
 export interface McpContext extends OpContext {
@@ -51,7 +50,7 @@ export async function logged<T>(ctx: McpContext, tool: string, input: AccessInpu
     await log('ok');
     return value;
   } catch (e) {
-    const error = e instanceof RedbError ? e : new RedbError('REDB_INTERNAL', e instanceof Error ? e.message : String(e));
+    const error = e instanceof RedbError ? e : errors.internal(e instanceof Error ? e.message : String(e));
     if (call.access !== undefined && REFUSALS.has(error.code) && !call.access.refused.includes(error.message)) call.access.refused.push(error.message);
     await log('error', error.code);
     throw error;

@@ -1,10 +1,9 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Variables } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { history } from '../ops/mcp-history.js';
-import { describeSchema } from '../ops/mcp-schema.js';
-import { headCommit } from '../repo/index.js';
+import { describeSchema, headObjects } from '../ops/mcp-schema.js';
 import { mcpRef } from '../ops/mcp-refs.js';
-import { hiddenLines } from './access-filter.js';
+import { hiddenLines } from '../ops/mcp-access-filter.js';
 import { answer, logged, type McpCall, type McpContext } from './context.js';
 
 /** Template variables arrive percent-encoded: refs like `feature/x` or `db:app` are encoded in URIs. */
@@ -34,8 +33,7 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
       // Lists HEAD's objects; any other ref can be read by writing its URI.
       // Listed through `logged`: what the access policy leaves out of the list is logged like any refusal.
       list: async () => {
-        if ((await headCommit(ctx.store)) === undefined) return { resources: [] };
-        const { objects } = await logged(ctx, 'resources:list', { refs: ['HEAD'] }, (call) => describeSchema({ ...call, ref: 'HEAD', policy: ctx.settings.policy }));
+        const objects = await logged(ctx, 'resources:list', { refs: ['HEAD'] }, (call) => headObjects({ ...call, policy: ctx.settings.policy }));
         return { resources: objects.map((o) => ({ uri: `redb://schema/HEAD/${encodeURIComponent(o.id)}`, name: `${o.kind} ${o.id}`, mimeType: 'application/yaml' })) };
       },
     }),

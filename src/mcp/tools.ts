@@ -7,10 +7,9 @@ import { mcpDatabases } from '../ops/mcp-read.js';
 import { describeSchema } from '../ops/mcp-schema.js';
 import { lint } from '../ops/lint.js';
 import { migrate } from '../ops/migrate.js';
-import { planStatements } from '../unified/index.js';
 import { mcpDatabaseName, mcpRefs } from '../ops/mcp-refs.js';
 import { demand, relationId } from '../ops/access.js';
-import { hiddenLines, planTables } from './access-filter.js';
+import { hiddenLines, planTables } from '../ops/mcp-access-filter.js';
 import { answer, refsOf, type McpContext } from './context.js';
 
 const REF = 'a commit id or prefix, branch, tag, HEAD, HEAD~n, `working` (the schema/ files) or `db:<name>` (the live schema of a bound database)';
@@ -104,7 +103,7 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
         const r = await migrate({ ...ctx, db: database, to, dryRun: true, noShadow: true });
         // Its statements name tables and columns: a plan touching a table the caller may not read is refused whole.
         if (call.access !== undefined) for (const t of planTables(r.plan)) demand(call.access, 'read-table', { kind: 'table', database, table: relationId(t) });
-        return { database: r.db, to: r.to, statements: planStatements(r.plan), hazards: r.hazards, blocked: r.blocked, warnings: r.warnings, applied: r.applied };
+        return { database: r.db, to: r.to, statements: r.plan.steps.flatMap((s) => s.statements), hazards: r.hazards, blocked: r.blocked, warnings: r.warnings, applied: r.applied };
       }),
   );
 

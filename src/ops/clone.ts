@@ -1,6 +1,8 @@
+import * as nodeFs from 'node:fs';
 import { resolve } from 'node:path';
 import { errors } from '../errors.js';
 import { checkpointFile } from '../replicate/checkpoints.js';
+import { safeFs } from '../repo/safe-fs.js';
 import { cloneDatabase, type CloneRequest, type CloneResult } from '../replicate/clone.js';
 import type { OnEvent } from '../replicate/events.js';
 import { logRefusals } from './access.js';
@@ -108,6 +110,7 @@ export async function clone(ctx: OpContext & CloneOptions): Promise<CloneResult>
       batchRows,
       verify: ctx.noVerify !== true,
       checkpointFile: store === undefined ? undefined : checkpointFile(store.gitdir, source.db.url, target.db.url),
+      checkpointWriter: store === undefined ? undefined : () => safeFs(nodeFs, store.root),
       onEvent: ctx.onEvent,
       signal: ctx.signal,
     });

@@ -1,7 +1,7 @@
 import { errors } from '../errors.js';
 import { compileMasker, maskTableOf, type MaskPolicy, type RelationName } from '../policy/index.js';
 import { allObjects, objectId, objectPath, serializeObject, type Engine, type ObjectKind, type Schema } from '../unified/index.js';
-import { readConfig } from '../repo/index.js';
+import { headCommit, readConfig } from '../repo/index.js';
 import { columnView, demand, relationId, tableReadable, type AccessScope } from './access.js';
 import { findStore, loadRef, type OpContext } from './context.js';
 
@@ -82,3 +82,8 @@ export async function describeSchema(ctx: OpContext & { ref?: string; object?: s
   return { ref: loaded.label, engine: loaded.schema.engine, objects };
 }
 
+/** HEAD's objects as `describeSchema` shows them, or none before the first commit: what the MCP server lists as resources. */
+export async function headObjects(ctx: OpContext & { policy?: MaskPolicy; access?: AccessScope | undefined }): Promise<readonly SchemaObjectText[]> {
+  if ((await headCommit(findStore(ctx))) === undefined) return [];
+  return (await describeSchema({ ...ctx, ref: 'HEAD' })).objects;
+}

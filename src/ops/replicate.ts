@@ -3,7 +3,8 @@ import { captureKind, loadChanges, validateJobName, type CaptureStatus, type Own
 import { openChangeTarget, type StoredPosition } from '../adapters/change-apply.js';
 import { redactUrl } from '../adapters/url.js';
 import { errors, isRedbError } from '../errors.js';
-import { defaultJobName, jobRunning, listJobs, readJob, removeJob, type JobRecord } from '../replicate/job-record.js';
+import { defaultJobName, jobRunning, type JobRecord } from '../replicate/job-record.js';
+import { jobRecords, listJobs, readJob, removeJob } from './replicate-jobs.js';
 import { runJob, type JobEvent, type JobResult } from '../replicate/job.js';
 import { loadMasker } from './clone.js';
 import { findStore, openEndpoint, type OpContext } from './context.js';
@@ -35,7 +36,7 @@ export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobR
   const target = await openEndpoint(store, ctx.target, ctx);
   const job = ctx.name === undefined ? defaultJobName({ name: source.name, url: source.db.url }, { name: target.name, url: target.db.url }) : validateJobName(ctx.name);
   return runJob({
-    store,
+    records: jobRecords(store),
     job,
     source,
     target,

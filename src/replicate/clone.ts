@@ -5,7 +5,7 @@ import type { RowReader, RowSource, RowTarget, RowWriter } from '../adapters/row
 import { errors, firstLineOf, isRedbError } from '../errors.js';
 import { maskTableOf, type Masker, type MaskTable } from '../policy/index.js';
 import type { Loss, Plan, Table } from '../unified/index.js';
-import { openCheckpoints, type CloneJob } from './checkpoints.js';
+import { openCheckpoints, type CheckpointWriter, type CloneJob } from './checkpoints.js';
 import { copyTable } from './copy-table.js';
 import { apply, introspect, type Endpoint } from './endpoint.js';
 import type { OnEvent } from './events.js';
@@ -41,6 +41,8 @@ export interface CloneRequest {
   readonly verify: boolean;
   /** Where checkpoints are kept; absent outside a repository. */
   readonly checkpointFile?: string | undefined;
+  /** Writes the checkpoints (atomically, never through a link); given with `checkpointFile`. */
+  readonly checkpointWriter?: (() => CheckpointWriter) | undefined;
   readonly onEvent?: OnEvent | undefined;
   /** Aborting stops the clone at the next batch; its reason (`SIGINT`, `SIGTERM`) names the signal. */
   readonly signal?: AbortSignal | undefined;
@@ -144,7 +146,7 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
     truncate: req.truncate === true,
     schema: shapeHash(tables),
   };
-  const checkpoints = await openCheckpoints(req.checkpointFile, job, req.resume === true);
+  const checkpoints = await openCheckpoints(req.checkpointFile, job, req.resume === true, req.checkpointWriter);
   // A connection per table at most: a parallel job needs a table of its own.
   const jobs = Math.max(1, Math.min(req.jobs, tables.length));
   signal?.throwIfAborted();
@@ -276,8 +278,8 @@ async function finishTarget(target: Endpoint, finish: Plan, resumable: boolean, 
   try {
     return await apply(target, finish, signal);
   } catch (e) {
-    if (!isRedbError(e) || e.code !== 'REDB_MIGRATE_FAILED') throw e;
-    const { statement, detail, rolledBack } = e.data as { statement: string; detail: string; rolledBack: boolean };
+    if (!isRedbError(e, 'REDB_MIGRATE_FAILED')) throw e;
+    const { statement, detail, rolledBack } = e.data;
     throw errors.cloneFinishFailed(target.name, statement, detail, rolledBack, resumable).because(e);
   }
 }

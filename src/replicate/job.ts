@@ -5,11 +5,10 @@ import { loadRows } from '../adapters/registry.js';
 import type { TableName } from '../adapters/rows.js';
 import { errors, isRedbError } from '../errors.js';
 import { maskTableOf, type Masker } from '../policy/index.js';
-import type { Store } from '../repo/paths.js';
 import { cloneDatabase, rowMask, type CloneRequest, type CloneResult } from './clone.js';
 import { introspect, type Endpoint } from './endpoint.js';
 import type { CloneEvent } from './events.js';
-import { readJob, writeJob, type JobRecord } from './job-record.js';
+import type { JobRecord, JobRecords } from './job-record.js';
 import { Stats } from './job-stats.js';
 import { applyStream } from './job-stream.js';
 import { Routes, TableRoute } from './job-tables.js';
@@ -40,7 +39,8 @@ export type JobEvent =
   | { readonly type: 'retry'; readonly attempt: number; readonly inMs: number; readonly error: string };
 
 export interface JobRequest {
-  readonly store: Store;
+  /** Where the job's record is kept (the project's `.redb/state/replicate/`). */
+  readonly records: JobRecords;
   readonly job: string;
   readonly source: Endpoint;
   readonly target: Endpoint;
@@ -70,7 +70,7 @@ const FINAL = new Set(['REDB_CHANGES_POSITION_GONE', 'REDB_CHANGES_JOB_MISSING',
 const MAX_ATTEMPTS = 5;
 
 export async function runJob(req: JobRequest): Promise<JobResult> {
-  const { source, target, job, store, signal } = req;
+  const { source, target, job, records, signal } = req;
   const onEvent = req.onEvent ?? (() => undefined);
   const stopped = () => signal?.aborted === true;
   const plane = await loadChanges(source.engine);
@@ -79,7 +79,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     const [a, b] = await Promise.all([rows.identity(source.target), rows.identity(target.target)]);
     if (a !== undefined && a === b) throw errors.replicateSameDatabase(source.name, target.name);
   }
-  const previous = await readJob(store, job);
+  const previous = await records.read(job);
   let record = previous;
   if (record !== undefined && (record.source !== req.sourceUrl || record.target !== req.targetUrl)) throw errors.replicateJobExists(job, record.source, record.target);
   await plane.check(source.target, { signal });
@@ -115,13 +115,13 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
   };
   // A job that ran before but left no position in the target made its tables: a new copy empties them first.
   const restart = previous !== undefined;
-  await writeJob(store, record);
+  await records.write(record);
 
   const capture = await plane.open(source.target, job, { signal });
   let current: JobRecord = record;
   const save = async (patch: Partial<JobRecord>) => {
     current = { ...current, ...patch, seenAt: new Date().toISOString() };
-    await writeJob(store, current);
+    await records.write(current);
   };
   try {
     let copied: CloneResult | undefined;

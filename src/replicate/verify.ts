@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CanonicalForm, Checksum, ChecksumColumn } from '../adapters/canonical-sql.js';
 import type { RowReader } from '../adapters/rows.js';
 import type { ColumnType, Engine } from '../unified/index.js';
+import type { TableCheck } from '../errors.js';
 import type { OnEvent } from './events.js';
 import { canonicalForm, comparisonType, normalizer } from './normalize.js';
 import { nameOf, type TablePair } from './pairing.js';
@@ -9,25 +10,7 @@ import { tableId } from './schema-phases.js';
 import { runLanes } from './parallel.js';
 import { decoder, floatText } from './values.js';
 
-/** How one table compares: counts always, checksums unless the copy was masked. */
-export interface TableCheck {
-  readonly table: string;
-  readonly target: string;
-  readonly sourceRows: number;
-  readonly targetRows: number;
-  readonly sourceChecksum?: string | undefined;
-  readonly targetChecksum?: string | undefined;
-  /** Compared by count only (the tables a caller asked so for). */
-  readonly countsOnly: boolean;
-  /** The source's values were masked before they were compared (`verify --mask`, a masked clone). */
-  readonly masked?: boolean | undefined;
-  /**
-   * Who computed the checksums: each server hashing its own values (same engine and types), each
-   * server hashing canonical text (canonical-sql.ts), or redb reading and normalising every row.
-   */
-  readonly method?: 'server-hash' | 'server-canonical' | 'rows' | undefined;
-  readonly match: boolean;
-}
+export type { TableCheck } from '../errors.js';
 
 export interface Side {
   readonly engine: Engine;

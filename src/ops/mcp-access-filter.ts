@@ -1,7 +1,12 @@
-import { tableReadable } from '../ops/access.js';
-import { readConfig } from '../repo/index.js';
+import { readConfig, type Store } from '../repo/index.js';
 import type { ChangeLine, Plan, TableRef } from '../unified/index.js';
-import type { McpCall } from './context.js';
+import { tableReadable, type AccessScope } from './access.js';
+
+/** What a filter needs of an MCP call: the project, and the caller's scope under an access policy. */
+export interface ScopedCall {
+  readonly store: Store;
+  readonly access?: AccessScope | undefined;
+}
 
 /** The table a change line is about: a table's own line, or a trigger's (`[schema.]table.trigger`). */
 function tableOfLine(line: ChangeLine): string | undefined {
@@ -15,7 +20,7 @@ function tableOfLine(line: ChangeLine): string | undefined {
  * stored ref describes them all), noting each refusal for the log. Without an access policy, the
  * identity.
  */
-export async function hiddenLines(call: McpCall): Promise<<T extends ChangeLine>(lines: readonly T[]) => T[]> {
+export async function hiddenLines(call: ScopedCall): Promise<<T extends ChangeLine>(lines: readonly T[]) => T[]> {
   const scope = call.access;
   if (scope === undefined) return (lines) => [...lines];
   const databases = Object.keys((await readConfig(call.store)).databases);
