@@ -382,30 +382,31 @@ const replicate = program
   .option('-y, --yes', 'do not ask for confirmation')
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/replicate-jobs.js')).run));
+// `replicate` has a --json of its own, which commander fills wherever the flag is written: merge them.
 replicate
   .command('status')
   .description("the daemon's jobs: state, restarts, lag, why a job is waiting")
   .argument('[job]')
   .option('--json', 'machine-readable output')
-  .action(lazy(async () => (await import('./commands/replicate-jobs.js')).status));
+  .action((job: string | undefined, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate-jobs.js')).status)(job, cmd.optsWithGlobals(), cmd));
 replicate
   .command('pause')
   .description('stop a daemon job and keep it stopped, across daemon restarts, until resumed')
   .argument('<job>')
   .option('--json', 'machine-readable output')
-  .action(lazy(async () => (await import('./commands/replicate-jobs.js')).pause));
+  .action((job: string | undefined, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate-jobs.js')).pause)(job, cmd.optsWithGlobals(), cmd));
 replicate
   .command('resume')
   .description('run a paused daemon job again (starting the daemon if needed)')
   .argument('<job>')
   .option('--json', 'machine-readable output')
-  .action(lazy(async () => (await import('./commands/replicate-jobs.js')).resume));
+  .action((job: string | undefined, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate-jobs.js')).resume)(job, cmd.optsWithGlobals(), cmd));
 replicate
   .command('drop')
   .description('remove a daemon job and stop its process')
   .argument('<job>')
   .option('--json', 'machine-readable output')
-  .action(lazy(async () => (await import('./commands/replicate-jobs.js')).drop));
+  .action((job: string | undefined, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate-jobs.js')).drop)(job, cmd.optsWithGlobals(), cmd));
 
 const daemon = program.command('daemon').description("the project's background process: runs replication jobs, restarts what fails, serves metrics");
 daemon
