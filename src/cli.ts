@@ -16,6 +16,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// A job the daemon runs stops when the daemon is gone (even killed with -9): the IPC channel it was
+// started with closes, and SIGTERM stops it at a transaction boundary, as Ctrl-C would.
+if (process.env.REDB_DAEMON_JOB !== undefined && process.channel !== undefined) {
+  process.channel.unref();
+  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
+
 const io: Io = processIo();
 let exitCode = 0;
 let jsonMode = false;
@@ -287,33 +294,6 @@ program
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/verify.js')).default));
 
-const replicate = program
-  .command('replicate')
-  .description('keep another database (any engine) a copy of this one: initial copy, then every committed change, until Ctrl-C')
-  .argument('<src>', 'a bound name or a database URL (PostgreSQL, MariaDB/MySQL or SQLite)')
-  .argument('<dst>', 'a bound name or a database URL (a SQLite or DuckDB file is created)')
-  .option('--tables <names>', 'only these tables (comma-separated; name or schema.name)')
-  .option('--mask <policy>', 'mask rows in flight with a policy file (as clone --mask)')
-  .option('--allow <what>', 'allow lossy type translations: --allow lossy')
-  .option('--name <job>', 'the job name (default: from the two databases)')
-  .addOption(new Option('--heartbeat-ms <ms>', 'how often an idle source reports its position').hideHelp())
-  .option('-y, --yes', 'do not ask for confirmation')
-  .option('--json', 'progress as JSON lines')
-  .action(lazy(async () => (await import('./commands/replicate.js')).default));
-replicate
-  .command('status')
-  .description('replication jobs: state, position, lag, rates, retained log, last error')
-  .argument('[job]')
-  .option('--json', 'machine-readable output')
-  // `replicate` has a --json of its own, which commander fills wherever the flag is written: merge them.
-  .action((job: string | undefined, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate.js')).status)(job, cmd.optsWithGlobals(), cmd));
-replicate
-  .command('drop')
-  .description("remove a stopped job: its slot, publication or capture triggers on the source, and its position in the target")
-  .argument('<job>')
-  .option('--json', 'machine-readable output')
-  .action((job: string, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate.js')).drop)(job, cmd.optsWithGlobals(), cmd));
-
 program
   .command('config')
   .description('show or set a repository setting: commit.sign, user.name, user.email')
@@ -388,6 +368,81 @@ secret
   .description("seal every secret again to the trust document's members now")
   .option('--json', 'machine-readable output')
   .action(lazy(async () => (await import('./commands/secret.js')).reseal));
+
+const replicate = program
+  .command('replicate')
+  .description('keep a database copied into another: a snapshot, then every change (--daemon: as a job of the daemon)')
+  .argument('<src>', 'a bound name or a database URL')
+  .argument('<dst>', 'a bound name or a database URL')
+  .option('--tables <names>', 'only these tables (comma-separated; name or schema.name)')
+  .option('--mask <policy>', 'mask rows in flight with a policy file')
+  .option('--allow <what>', 'allow lossy type translations: --allow lossy')
+  .option('--name <job>', 'the job name (default: from the two databases)')
+  .option('--daemon', 'hand the job to the daemon (started when it is not running) and return')
+  .option('--metrics <host:port>', 'with --daemon: serve Prometheus metrics here if the daemon has to be started')
+  .addOption(new Option('--heartbeat-ms <ms>', 'how often an idle source reports its position').hideHelp())
+  .option('-y, --yes', 'do not ask for confirmation')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/replicate-jobs.js')).run));
+// `replicate` has a --json of its own, which commander fills wherever the flag is written: merge them.
+replicate
+  .command('status')
+  .description('replication jobs: state, position, lag, rates, retained log, last error; and the daemon\'s view of its jobs')
+  .argument('[job]')
+  .option('--json', 'machine-readable output')
+  .action((job: string | undefined, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate-jobs.js')).status)(job, cmd.optsWithGlobals(), cmd));
+replicate
+  .command('pause')
+  .description('stop a daemon job and keep it stopped, across daemon restarts, until resumed')
+  .argument('<job>')
+  .option('--json', 'machine-readable output')
+  .action((job: string | undefined, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate-jobs.js')).pause)(job, cmd.optsWithGlobals(), cmd));
+replicate
+  .command('resume')
+  .description('run a paused daemon job again (starting the daemon if needed)')
+  .argument('<job>')
+  .option('--json', 'machine-readable output')
+  .action((job: string | undefined, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate-jobs.js')).resume)(job, cmd.optsWithGlobals(), cmd));
+replicate
+  .command('drop')
+  .description('remove a job: stop it in the daemon, remove its slot, publication or capture triggers on the source, and its position in the target')
+  .argument('<job>')
+  .option('--json', 'machine-readable output')
+  .action((job: string | undefined, _opts: unknown, cmd: Command) => lazy(async () => (await import('./commands/replicate-jobs.js')).drop)(job, cmd.optsWithGlobals(), cmd));
+
+const daemon = program.command('daemon').description("the project's background process: runs replication jobs, restarts what fails, serves metrics");
+daemon
+  .command('start')
+  .description('start the daemon in the background (it resumes every job of .redb/jobs.json)')
+  .option('--foreground', 'run it in this process (for systemd, or to watch it)')
+  .option('--metrics <host:port>', 'serve Prometheus metrics at http://<host:port>/metrics (loopback only; port 0 picks one)')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/daemon.js')).start));
+daemon
+  .command('stop')
+  .description('stop the daemon and its jobs (at a transaction boundary)')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/daemon.js')).stop));
+daemon
+  .command('status')
+  .description('whether the daemon runs, and each job: state, pid, restarts, lag, why it waits')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/daemon.js')).status));
+daemon
+  .command('logs')
+  .description("the daemon's log (.redb/state/daemon.log)")
+  .option('-f, --follow', 'keep printing new lines as they come')
+  .option('-n, --lines <n>', 'only the last n lines')
+  .option('--json', 'the raw JSON lines')
+  .action(lazy(async () => (await import('./commands/daemon.js')).logs));
+daemon
+  .command('install')
+  .description('print a systemd user unit that runs the daemon (--write puts it in ~/.config/systemd/user/)')
+  .option('--systemd', 'a systemd user unit')
+  .option('--write', 'write the unit instead of printing it')
+  .option('--metrics <host:port>', 'the unit starts the daemon with these metrics')
+  .option('--json', 'machine-readable output')
+  .action(lazy(async () => (await import('./commands/daemon.js')).install));
 
 function report(thrown: unknown): number {
   const debug = process.env.REDB_DEBUG === '1';

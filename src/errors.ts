@@ -355,6 +355,45 @@ export const errors = {
     hint: 'fix the cause and run any redb command again to finish it (it is recorded in .redb/state/journal.json)',
     data: { command, detail },
   })),
+  daemonRunning: define('REDB_DAEMON_RUNNING', (pid: number, socket: string) => ({
+    message: `the redb daemon of this project is already running (pid ${pid}, socket ${socket})`,
+    hint: 'nothing to do: redb daemon status shows its jobs; redb daemon stop stops it',
+    data: { pid, socket },
+  })),
+  daemonSocketForeign: define('REDB_DAEMON_SOCKET_FOREIGN', (socket: string, owner: number, uid: number) => ({
+    message: `the daemon socket ${socket} belongs to another user (uid ${owner}, you are uid ${uid}): redb neither talks to it nor replaces it`,
+    hint: "run redb as the project's owner, or, if that socket is a leftover, have its owner (or root) remove it",
+    data: { socket, owner, uid },
+  })),
+  daemonUnreachable: define('REDB_DAEMON_UNREACHABLE', (socket: string, detail: string) => ({
+    message: `the redb daemon does not answer on ${socket}: ${detail}`,
+    hint: 'redb daemon logs shows what it was doing; if it hangs, kill it (its pid is in .redb/state/daemon.json) and run redb daemon start',
+    data: { socket, detail },
+  })),
+  daemonProtocol: define('REDB_DAEMON_PROTOCOL', (detail: string) => ({
+    message: `a malformed message on the daemon's control socket: ${detail}`,
+    hint: 'the client and the daemon must be the same redb version: redb daemon stop, then redb daemon start',
+    data: { detail },
+  })),
+  daemonUnauthorized: define('REDB_DAEMON_UNAUTHORIZED', () => ({
+    message: "the daemon refused the request: it did not carry the token in this project's .redb/state/daemon.json",
+    hint: "only the daemon's owner may control it; run redb as that user",
+  })),
+  daemonStartFailed: define('REDB_DAEMON_START_FAILED', (detail: string, log: string) => ({
+    message: `the redb daemon did not start: ${detail}`,
+    hint: `see ${log} (redb daemon logs), or run redb daemon start --foreground to watch it start`,
+    data: { detail, log },
+  })),
+  daemonSocketPath: define('REDB_DAEMON_SOCKET_PATH', (socket: string, limit: number) => ({
+    message: `the daemon socket path ${socket} is longer than the ${limit} bytes a Unix socket name may have`,
+    hint: 'move the project to a shorter path',
+    data: { socket, limit },
+  })),
+  daemonMetricsAddress: define('REDB_DAEMON_METRICS_ADDRESS', (address: string, detail: string) => ({
+    message: `cannot serve metrics on ${address}: ${detail}`,
+    hint: 'give a loopback address and a free port, e.g. --metrics 127.0.0.1:9464 (port 0 picks a free one)',
+    data: { address, detail },
+  })),
   writeDenied: define('REDB_WRITE_DENIED', (path: string, detail: string) => ({
     message: `cannot write ${path}: ${detail}`,
     hint: 'commands that change the repository need a writable project; status, log, diff and show work in a read-only one',

@@ -131,14 +131,15 @@ function renderJob(io: Io, j: JobStatus): void {
 export async function status(io: Io, job: string | undefined, opts: { json?: boolean }): Promise<number> {
   const { replicateStatus } = await import('../ops/replicate.js');
   const result: ReplicateStatus = await replicateStatus({ cwd: io.cwd, env: io.env, ...(job === undefined ? {} : { job }) });
-  if (opts.json === true) {
-    json(io, result);
-    return 0;
-  }
+  if (opts.json === true) json(io, result);
+  else renderStatus(io, result);
+  return 0;
+}
+
+export function renderStatus(io: Io, result: ReplicateStatus): void {
   if (result.jobs.length === 0) io.out('no replication jobs (redb replicate <src> <dst> starts one)');
   for (const j of result.jobs) renderJob(io, j);
   for (const o of result.unowned) io.out(paint.yellow(io, `${o.kind} ${o.name} on ${o.source} belongs to no job of this project (job ${o.job})`));
-  return 0;
 }
 
 export async function drop(io: Io, job: string, opts: { json?: boolean }): Promise<number> {

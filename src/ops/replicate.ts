@@ -153,10 +153,16 @@ export async function replicateStatus(ctx: OpContext & { readonly job?: string }
 }
 
 /** Remove a stopped job: what it made on its source (slot, publication, triggers), its position in the target, and its record. */
-export async function replicateDrop(ctx: OpContext & { readonly job: string }): Promise<{ readonly job: string; readonly removed: readonly string[] }> {
+export async function replicateDrop(ctx: OpContext & { readonly job: string; readonly waitMs?: number }): Promise<{ readonly job: string; readonly removed: readonly string[] }> {
   const store = findStore(ctx);
-  const record = await readJob(store, ctx.job);
+  let record = await readJob(store, ctx.job);
   if (record === undefined) throw errors.replicateJobNotFound(ctx.job, (await listJobs(store)).map((j) => j.job));
+  // A job the daemon was just told to stop may take a moment to reach its transaction boundary.
+  const deadline = Date.now() + (ctx.waitMs ?? 0);
+  while (jobRunning(record, hostname()) && Date.now() < deadline) {
+    await new Promise((done) => setTimeout(done, 200));
+    record = (await readJob(store, ctx.job)) ?? record;
+  }
   if (jobRunning(record, hostname()) && record.pid !== null) throw errors.replicateJobRunning(ctx.job, record.pid);
   const removed: string[] = [];
   const source = await openEndpoint(store, record.source, ctx);
