@@ -87,6 +87,23 @@ export async function drop(io: Io, name: string, opts: { json?: boolean }): Prom
     throw e;
   });
   if (opts.json) json(io, { ...recorded, daemon: inDaemon, stopped });
-  else io.out(`dropped ${paint.bold(io, name)}${recorded.removed.length > 0 ? `: removed ${recorded.removed.join(', ')}` : ''}${stopped ? ' (its process in the daemon was stopped)' : ''}`);
+  else io.out(`dropped ${paint.bold(io, name)}${recorded.removed.length > 0 ? `: removed ${summary(recorded.removed)}` : ''}${stopped ? ' (its process in the daemon was stopped)' : ''}`);
   return 0;
+}
+
+/** `trigger a on x, trigger b on x, ...` as `2 triggers on x`: a job on a wide source makes many. */
+function summary(removed: readonly string[]): string {
+  const groups = new Map<string, string[]>();
+  for (const item of removed) {
+    const m = /^(\S+) (.+?) (on|in) (.+)$/.exec(item);
+    const key = m === null ? item : `${m[1]}\u0000${m[3]} ${m[4]}`;
+    groups.set(key, [...(groups.get(key) ?? []), m === null ? item : (m[2] as string)]);
+  }
+  return [...groups.entries()]
+    .map(([key, names]) => {
+      const [kind, where] = key.split('\u0000');
+      if (where === undefined) return key;
+      return names.length === 1 ? `${kind} ${names[0]} ${where}` : `${names.length} ${kind}s ${where}`;
+    })
+    .join(', ');
 }
