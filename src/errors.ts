@@ -282,6 +282,13 @@ export const errors = {
     hint: 'review with --dry-run, then pass --yes',
   })),
   aborted: define('REDB_ABORTED', (action: string) => ({ message: `${action} cancelled; nothing was changed` })),
+  /** SIGINT or SIGTERM stopped a command before it finished: at once (a second signal), or a command with no safe point to stop at. */
+  stopped: define('REDB_STOPPED', (command: string, signal: 'SIGINT' | 'SIGTERM', second: boolean, hint?: string, detail?: string) => ({
+    message: `${command} was stopped ${second ? 'at once by a second' : 'by'} ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : 'SIGTERM'}${second ? '' : ' before it finished'}${detail === undefined ? '' : `: ${detail}`}`,
+    hint: hint ?? 'run the command again; a change to the repository it left unfinished is completed by the next redb command',
+    data: { command, signal, second },
+    exitCode: signal === 'SIGINT' ? 130 : 143,
+  })),
   hazardsBlocked: define('REDB_HAZARDS_BLOCKED', (hazards: readonly string[]) => ({
     message: `the plan has hazards that were not allowed: ${hazards.join(', ')}`,
     hint: `review with --dry-run, then allow them explicitly: --allow ${hazards.join(',')}`,

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { errors, RedbError } from '../errors.js';
 import { daemonStart, daemonStatus, daemonStop, findStore, parseMetricsAddress, type DaemonView, type JobStatus } from '../ops/daemon.js';
 import { json, paint, table, type Io } from './output.js';
+import type { Opts } from './verbs.js';
 
 /** `redb daemon start|stop|status|logs|install`. */
 
@@ -10,7 +11,7 @@ const shown = (io: Io, path: string): string => {
   return rel === '' || rel.startsWith('..') ? path : rel;
 };
 
-export async function start(io: Io, opts: { foreground?: boolean; metrics?: string; json?: boolean }): Promise<number> {
+export async function start(io: Io, opts: Opts<'daemon start'>): Promise<number> {
   if (opts.foreground === true) return foreground(io, opts.metrics);
   const d = await daemonStart({ cwd: io.cwd, env: io.env, metrics: opts.metrics });
   if (opts.json) json(io, d);
@@ -48,7 +49,7 @@ async function foreground(io: Io, metrics: string | undefined): Promise<number> 
   return 0;
 }
 
-export async function stop(io: Io, opts: { json?: boolean }): Promise<number> {
+export async function stop(io: Io, opts: Opts<'daemon stop'>): Promise<number> {
   const r = await daemonStop({ cwd: io.cwd, env: io.env });
   if (opts.json) json(io, r);
   else if (r.running) io.out(`daemon stopped (pid ${r.pid ?? '?'})`);
@@ -76,7 +77,7 @@ export function jobRow(io: Io, j: JobStatus, now = Date.now()): string[] {
 
 export const JOB_HEADER = ['JOB', 'STATE', 'PID', 'RESTARTS', 'LAG p99', 'CHANGES/S', 'REASON'];
 
-export async function status(io: Io, opts: { json?: boolean }): Promise<number> {
+export async function status(io: Io, opts: Opts<'daemon status'>): Promise<number> {
   const s: DaemonView = await daemonStatus({ cwd: io.cwd, env: io.env });
   if (opts.json) {
     json(io, s);
@@ -105,7 +106,7 @@ function formatLine(line: string): string {
   }
 }
 
-export async function logs(io: Io, opts: { follow?: boolean; lines?: string; json?: boolean }): Promise<number> {
+export async function logs(io: Io, opts: Opts<'daemon logs'>): Promise<number> {
   const lines = opts.lines === undefined ? undefined : Number(opts.lines);
   if (lines !== undefined && (!Number.isInteger(lines) || lines < 0)) throw errors.usage(`-n takes a number of lines, not '${opts.lines}'`);
   const { daemonLogs } = await import('../ops/daemon-logs.js');
@@ -122,7 +123,7 @@ export async function logs(io: Io, opts: { follow?: boolean; lines?: string; jso
   return 0;
 }
 
-export async function install(io: Io, opts: { systemd?: boolean; write?: boolean; metrics?: string; json?: boolean }): Promise<number> {
+export async function install(io: Io, opts: Opts<'daemon install'>): Promise<number> {
   if (opts.systemd !== true) throw errors.usage('say what to install: redb daemon install --systemd', 'a systemd user unit is the one kind there is');
   if (opts.metrics !== undefined) parseMetricsAddress(opts.metrics);
   const { systemdUnit, writeSystemdUnit } = await import('../ops/daemon-systemd.js');

@@ -1,23 +1,13 @@
 import { errors, isRedbError } from '../errors.js';
 import { replicateDrop, replicateJobs, replicatePause, replicateResume, replicateToDaemon, type DaemonJobView } from '../ops/daemon-jobs.js';
 import { JOB_HEADER, jobRow } from './daemon.js';
-import type { ReplicateFlags } from './replicate.js';
+import type { Opts } from './verbs.js';
 import { json, paint, table, type Io } from './output.js';
 
 /** `redb replicate ... --daemon` and the verbs that control daemon jobs: status, pause, resume, drop. */
 
-interface ReplicateOpts {
-  tables?: string;
-  mask?: string;
-  allow?: string;
-  name?: string;
-  daemon?: boolean;
-  metrics?: string;
-  yes?: boolean;
-  json?: boolean;
-}
 
-export async function run(io: Io, source: string, target: string, opts: ReplicateOpts & ReplicateFlags): Promise<number> {
+export async function run(io: Io, source: string, target: string, opts: Opts<'replicate'>): Promise<number> {
   // Without --daemon the job runs here, in the foreground, until Ctrl-C.
   if (opts.daemon !== true) return (await import('./replicate.js')).default(io, source, target, opts);
   if (opts.allow !== undefined && opts.allow !== 'lossy') throw errors.usage(`--allow takes 'lossy', not '${opts.allow}'`);
@@ -38,7 +28,7 @@ const row = (io: Io, j: DaemonJobView): string[] =>
  * Every job of the project: the foreground records (state, position, lag, per table) and, beside
  * them, the daemon's view of the jobs it runs (restarts, why one waits).
  */
-export async function status(io: Io, name: string | undefined, opts: { json?: boolean }): Promise<number> {
+export async function status(io: Io, name: string | undefined, opts: Opts<'replicate status'>): Promise<number> {
   const { replicateStatus } = await import('../ops/replicate.js');
   const daemon = await replicateJobs({ cwd: io.cwd, env: io.env });
   const inDaemon = name === undefined ? daemon.jobs : daemon.jobs.filter((j) => j.name === name);
@@ -62,14 +52,14 @@ export async function status(io: Io, name: string | undefined, opts: { json?: bo
   return 0;
 }
 
-export async function pause(io: Io, name: string, opts: { json?: boolean }): Promise<number> {
+export async function pause(io: Io, name: string, opts: Opts<'replicate pause'>): Promise<number> {
   const r = await replicatePause({ cwd: io.cwd, env: io.env, name });
   if (opts.json) json(io, r);
   else io.out(`paused ${paint.bold(io, name)}${r.daemon ? '' : ' (the daemon is not running; it will not start this job until it is resumed)'}`);
   return 0;
 }
 
-export async function resume(io: Io, name: string, opts: { json?: boolean }): Promise<number> {
+export async function resume(io: Io, name: string, opts: Opts<'replicate resume'>): Promise<number> {
   const r = await replicateResume({ cwd: io.cwd, env: io.env, name });
   if (opts.json) json(io, r);
   else io.out(`resumed ${paint.bold(io, name)} in the daemon (pid ${r.daemon.pid}${r.daemon.started ? ', started now' : ''})`);
@@ -77,7 +67,7 @@ export async function resume(io: Io, name: string, opts: { json?: boolean }): Pr
 }
 
 /** Remove a job: from the daemon (its process stopped), then what it made on the source and its position in the target. */
-export async function drop(io: Io, name: string, opts: { json?: boolean }): Promise<number> {
+export async function drop(io: Io, name: string, opts: Opts<'replicate drop'>): Promise<number> {
   const { replicateDrop: dropRecorded } = await import('../ops/replicate.js');
   const daemon = await replicateJobs({ cwd: io.cwd, env: io.env });
   const inDaemon = daemon.jobs.some((j) => j.name === name);

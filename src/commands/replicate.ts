@@ -1,42 +1,13 @@
 import { errors } from '../errors.js';
 import type { JobEvent, JobStatus, ReplicateStatus } from '../ops/replicate.js';
 import { json, paint, table, type Io } from './output.js';
+import type { Opts } from './verbs.js';
 
-export interface ReplicateFlags {
-  tables?: string;
-  mask?: string;
-  allow?: string;
-  name?: string;
-  heartbeatMs?: string;
-  yes?: boolean;
-  json?: boolean;
-}
 
 function parseAllowLossy(value: string | undefined): boolean {
   const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const n of names) if (n !== 'lossy') throw errors.usage(`replicate cannot allow '${n}'`, '--allow takes: lossy');
   return names.includes('lossy');
-}
-
-/**
- * Ctrl-C or SIGTERM stops the job at the next transaction boundary (the abort's reason names the
- * signal); a second one ends the process at once, which loses nothing either: the target holds the
- * position of what it committed.
- */
-function stopOnSignals(): { signal: AbortSignal; release: () => void } {
-  const controller = new AbortController();
-  const handler = (name: NodeJS.Signals) => {
-    if (!controller.signal.aborted) return controller.abort(name);
-    release();
-    process.kill(process.pid, name);
-  };
-  const release = () => {
-    process.removeListener('SIGINT', handler);
-    process.removeListener('SIGTERM', handler);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return { signal: controller.signal, release };
 }
 
 /** A line per second at most on a terminal (or a log): what the job is doing. */
@@ -74,33 +45,31 @@ function plainView(io: Io): (e: JobEvent) => void {
   };
 }
 
-export default async function run(io: Io, source: string, target: string, opts: ReplicateFlags): Promise<number> {
+export default async function run(io: Io, source: string, target: string, opts: Opts<'replicate'>): Promise<number> {
   const asJson = opts.json === true;
   const heartbeatMs = opts.heartbeatMs === undefined ? undefined : Number(opts.heartbeatMs);
   if (heartbeatMs !== undefined && (!Number.isInteger(heartbeatMs) || heartbeatMs < 100)) throw errors.usage(`--heartbeat-ms takes a whole number of at least 100, not '${opts.heartbeatMs}'`);
-  const stop = stopOnSignals();
-  try {
-    const { replicate } = await import('../ops/replicate.js');
-    const result = await replicate({
-      cwd: io.cwd,
-      env: io.env,
-      source,
-      target,
-      ...(opts.tables === undefined ? {} : { tables: opts.tables.split(',').map((t) => t.trim()).filter(Boolean) }),
-      ...(opts.mask === undefined ? {} : { mask: opts.mask }),
-      ...(opts.name === undefined ? {} : { name: opts.name }),
-      ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
-      allowLossy: parseAllowLossy(opts.allow),
-      onEvent: asJson ? (e) => io.out(JSON.stringify(e)) : plainView(io),
-      signal: stop.signal,
-    });
-    if (asJson) io.out(JSON.stringify({ type: 'stopped', job: result.job, position: result.position, transactions: result.transactions, changes: result.changes, signal: result.stoppedBy ?? null }));
-    else io.err(`stopped ${result.job} at ${result.position}; run the same command again to go on`);
-    // Stopped by a signal: the shell's convention, 128 + its number.
-    return result.stoppedBy === 'SIGTERM' ? 143 : result.stoppedBy === 'SIGINT' ? 130 : 0;
-  } finally {
-    stop.release();
-  }
+  // Ctrl-C or SIGTERM stops the job at the next transaction boundary (cli.ts aborts io.signal with
+  // the signal's name); a second one ends the process at once, which loses nothing either: the
+  // target holds the position of what it committed.
+  const { replicate } = await import('../ops/replicate.js');
+  const result = await replicate({
+    cwd: io.cwd,
+    env: io.env,
+    source,
+    target,
+    ...(opts.tables === undefined ? {} : { tables: opts.tables.split(',').map((t) => t.trim()).filter(Boolean) }),
+    ...(opts.mask === undefined ? {} : { mask: opts.mask }),
+    ...(opts.name === undefined ? {} : { name: opts.name }),
+    ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+    allowLossy: parseAllowLossy(opts.allow),
+    onEvent: asJson ? (e) => io.out(JSON.stringify(e)) : plainView(io),
+    signal: io.signal,
+  });
+  if (asJson) io.out(JSON.stringify({ type: 'stopped', job: result.job, position: result.position, transactions: result.transactions, changes: result.changes, signal: result.stoppedBy ?? null }));
+  else io.err(`stopped ${result.job} at ${result.position}; run the same command again to go on`);
+  // Stopped by a signal: the shell's convention, 128 + its number.
+  return result.stoppedBy === 'SIGTERM' ? 143 : result.stoppedBy === 'SIGINT' ? 130 : 0;
 }
 
 const bytes = (n: number | undefined): string => (n === undefined ? '-' : n < 1 << 20 ? `${Math.round(n / 1024)} kB` : `${(n / (1 << 20)).toFixed(1)} MB`);

@@ -31,6 +31,8 @@ export async function serveHttp(ctx: Omit<McpContext, 'caller'>, host: string, p
   // Behind a loopback address the Host header must name it; elsewhere the token alone guards the server.
   const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost';
   let allowedHosts: string[] = [];
+  // Closed when the server stops, so that no call in progress keeps it open.
+  const sessions = new Set<{ close(): Promise<void> }>();
   const http = createServer((req, res) => {
     void (async () => {
       if (new URL(req.url ?? '/', 'http://x').pathname !== '/mcp') return reply(res, 404, 'not found: the MCP endpoint is /mcp');
@@ -46,9 +48,11 @@ export async function serveHttp(ctx: Omit<McpContext, 'caller'>, host: string, p
       const principal = { kind: 'token', id: token.id, name: token.name, ...(token.roles === undefined ? {} : { roles: token.roles }) } as const;
       const server = createMcpServer({ ...ctx, caller: token.id, principal });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, enableDnsRebindingProtection: loopback, allowedHosts });
+      const session = { close: async () => void (await Promise.allSettled([transport.close(), server.close()])) };
+      sessions.add(session);
       res.on('close', () => {
-        void transport.close();
-        void server.close();
+        sessions.delete(session);
+        void session.close();
       });
       await server.connect(transport);
       await transport.handleRequest(req, res);
@@ -70,6 +74,12 @@ export async function serveHttp(ctx: Omit<McpContext, 'caller'>, host: string, p
   allowedHosts = [`${name}:${bound}`, `localhost:${bound}`];
   return {
     url: `http://${name}:${bound}/mcp`,
-    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      await Promise.allSettled([...sessions].map((s) => s.close()));
+      // Idle keep-alive connections would hold the server open for a minute; calls in progress have ended above.
+      http.closeAllConnections();
+      await closed;
+    },
   };
 }
