@@ -1,6 +1,6 @@
 import { errors } from '../../errors.js';
 import { deepEqual, describeOperation, type Column, type Operation, type Table, type TableRef } from '../../unified/index.js';
-import { tokenize } from '../sqlite/sql-tokens.js';
+import { tokenize } from '../sql-tokens.js';
 import { castSql, plainCast } from './cast.js';
 import { columnSql, columnTarget, commentSql, dropIndexSql, indexSql } from './ddl.js';
 import { qname, quoteIdent } from './sql-text.js';

@@ -22,7 +22,7 @@ import {
 } from '../../unified/index.js';
 import { topologicalOrder } from '../topological-order.js';
 import { scanReferences } from '../sql-references.js';
-import { tokenize, type Token } from './sql-tokens.js';
+import { tokenize, type Token } from '../sql-tokens.js';
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const quoteString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
