@@ -1,5 +1,6 @@
 import { diff } from '../ops/diff.js';
-import { changeTable, json, paint, parseEngine, warnings, type Io } from './output.js';
+import { parseEngine } from '../ops/engines.js';
+import { changeTable, json, paint, warnings, type Io } from './output.js';
 
 export default async function run(io: Io, from: string | undefined, to: string | undefined, opts: { json?: boolean; exitCode?: boolean; sql?: string }): Promise<number> {
   const sql = opts.sql === undefined ? undefined : parseEngine(opts.sql, '--sql');

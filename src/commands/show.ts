@@ -1,6 +1,7 @@
 import { show } from '../ops/show.js';
 import { allObjects, objectId } from '../unified/objects.js';
-import { changeTable, json, paint, parseEngine, table, warnings, type Io } from './output.js';
+import { parseEngine } from '../ops/engines.js';
+import { changeTable, json, paint, table, warnings, type Io } from './output.js';
 
 export default async function run(io: Io, ref: string | undefined, opts: { json?: boolean; as?: string }): Promise<number> {
   const as = opts.as === undefined ? undefined : parseEngine(opts.as, '--as');

@@ -2,6 +2,7 @@ import * as nodeFs from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { errors, isRedbError } from '../errors.js';
 import { acquireLock, tryLock } from '../repo/lock.js';
+import { factsOf } from '../adapters/registry.js';
 import { REDB_DIR, WORKING_DIR, openStore, type Fs, type Store } from '../repo/paths.js';
 
 /** What every operation takes: where it runs, and the side effects it may use. */
@@ -17,7 +18,7 @@ export function findStore(ctx: OpContext): Store {
   const fs = ctx.fs ?? nodeFs;
   let dir = resolve(ctx.cwd);
   for (;;) {
-    if (fs.existsSync(join(dir, REDB_DIR, 'HEAD'))) return openStore(fs, dir);
+    if (fs.existsSync(join(dir, REDB_DIR, 'HEAD'))) return openStore(fs, dir, factsOf);
     const parent = dirname(dir);
     if (parent === dir) throw errors.notARepository(resolve(ctx.cwd));
     dir = parent;

@@ -15,7 +15,7 @@ async function entries(store: Store, side: Side): Promise<Map<string, string>> {
 async function load(store: Store, side: Side, only: ReadonlySet<string>): Promise<Schema> {
   if (side !== 'working') return readSchemaAt(store, side.commit, only);
   const files = await readWorkingFiles(store, only);
-  return schemaFromFiles(files, `${WORKING_DIR}/`, { edited: true });
+  return schemaFromFiles(files, `${WORKING_DIR}/`, { edited: true, facts: store.facts });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Engine } from '../../unified/index.js';
 import { lossy, type CastType, type Expr, type FromItem, type Select } from './ast.js';
+import { manifestOf } from '../registry.js';
 import { engineName } from './meaning.js';
 import { endAnchorsToZ } from './regex.js';
 import { classOf, type Scope } from './scope.js';
@@ -112,8 +113,7 @@ export class Printer {
         if (e.fn === 'sum' && to === 'sqlite' && classOf(e.arg, this.p.scope) !== 'integer') lossy('SQLite sums decimals in floating point');
         return `${e.fn}(${e.distinct ? 'DISTINCT ' : ''}${this.expr(e.arg)})`;
       case 'now':
-        if (to === 'mysql') return e.type === 'date' ? 'curdate()' : 'current_timestamp()';
-        return e.type === 'date' ? 'CURRENT_DATE' : 'CURRENT_TIMESTAMP';
+        return manifestOf(to).now[e.type];
     }
   }
 
