@@ -93,7 +93,7 @@ export async function loadRef(store: Store, ref: string, ctx: OpContext): Promis
   if (ref.startsWith('dir:')) {
     const dir = resolve(ctx.cwd, ref.slice(4));
     if (!store.fs.existsSync(dir)) throw errors.refNotFound(ref);
-    return { schema: await readSchemaDir(store.fs, dir, store.facts), label: ref };
+    return { schema: await readSchemaDir(store.fs, dir, store.loadFacts), label: ref };
   }
   if (ref.startsWith('db:')) {
     const name = ref.slice(3);

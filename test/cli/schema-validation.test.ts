@@ -128,7 +128,7 @@ describe('a merge of two valid branches into an impossible schema (DuckDB)', () 
   });
 
   it('lint reports a stored commit that holds a foreign key to a missing table (made by another tool or an older redb)', async () => {
-    const store = openStore(nodeFs, dir.path, factsOf);
+    const store = openStore(nodeFs, dir.path, async () => factsOf);
     const head = (await headCommit(store)) as string;
     const schema = await readSchemaAt(store, head);
     const album = schema.tables.find((t) => t.name === 'album');

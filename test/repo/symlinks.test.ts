@@ -192,7 +192,7 @@ describe('symbolic links in a project', () => {
     expect(readdirSync(folder)).toEqual([]);
 
     symlinkSync(secret, join(root, '.redb', 'state', 'mcp-access.log'));
-    const store = openStore(nodeFs, root, factsOf);
+    const store = openStore(nodeFs, root, async () => factsOf);
     await expect(appendAccess(store, { time: new Date().toISOString(), token: 'stdio', tool: 'lint', outcome: 'ok' })).rejects.toThrow();
     expect(readFileSync(secret, 'utf8')).toBe('SECRET\n');
   });

@@ -80,7 +80,7 @@ describe('sealing', () => {
     const e = new Encrypter();
     e.addRecipient((JSON.parse(ok(alice, root, ['id', '--json']).stdout) as { recipient: string }).recipient);
     const external = await e.encrypt('app.db');
-    const store = openStore(nodeFs, root, factsOf);
+    const store = openStore(nodeFs, root, async () => factsOf);
     const set = await readSecretSet(store);
     const me = await loadIdentity({ env: alice.env });
     const files = new Map<string, string | Uint8Array>(set.files);
