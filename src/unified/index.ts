@@ -16,3 +16,4 @@ export * from './renames.js';
 export * from './native-kind.js';
 export * from './validate.js';
 export * from './limits.js';
+export { unhandled } from './unhandled.js';

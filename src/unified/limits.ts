@@ -4,6 +4,7 @@ import type { EngineFacts } from './engine-facts.js';
 import type { Schema, Table } from './model.js';
 import { allObjects, type ObjectKind, type SchemaObject } from './objects.js';
 import type { Operation } from './operations.js';
+import { unhandled } from './unhandled.js';
 
 /**
  * What each engine refuses, or silently changes, in a schema it is asked to create: identifier
@@ -73,8 +74,16 @@ function namesOf(o: SchemaObject): { what: string; name: string }[] {
       return [own, ...o.object.values.map((v) => ({ what: `value '${v}' of enum ${id}`, name: v }))];
     case 'native':
       return [];
-    default:
+    case 'namespace':
+    case 'extension':
+    case 'domain':
+    case 'composite':
+    case 'sequence':
+    case 'routine':
+    case 'trigger':
       return [own];
+    default:
+      return unhandled(o);
   }
 }
 
@@ -211,8 +220,22 @@ export function operationPath(op: Operation): string {
       return objectPath(op.target.kind, op.target.object);
     case 'alter_object':
       return objectPath(op.to.kind, op.to.object);
-    default:
+    case 'add_column':
+    case 'drop_column':
+    case 'alter_column':
+    case 'set_primary_key':
+    case 'add_constraint':
+    case 'drop_constraint':
+    case 'add_index':
+    case 'drop_index':
+    case 'add_policy':
+    case 'drop_policy':
+    case 'alter_table':
+    case 'rename_column':
+    case 'rename_index':
       return objectPath('table', op.table);
+    default:
+      return unhandled(op);
   }
 }
 

@@ -4,6 +4,7 @@ import { manifestOf } from '../registry.js';
 import { engineName } from './meaning.js';
 import { endAnchorsToZ } from './regex.js';
 import { classOf, type Scope } from './scope.js';
+import { unhandled } from '../../unified/unhandled.js';
 
 /**
  * The portable form written in one engine's SQL. Every compound part is parenthesised, so the
@@ -167,8 +168,11 @@ export class Printer {
         const pattern = [...e.pattern].map((c) => (c === '%' ? '*' : c === '_' ? '?' : c === '*' || c === '?' || c === '[' ? `[${c}]` : c)).join('');
         return `${this.sub(e.arg)} ${not}GLOB ${this.s(pattern)}`;
       }
+      case 'mongodb':
+        return lossy(`LIKE on ${engineName(this.to)}`);
+      default:
+        return unhandled(this.to);
     }
-    return lossy(`LIKE on ${engineName(this.to)}`);
   }
 
   private regex(e: Extract<Expr, { k: 'regex' }>): string {
@@ -184,8 +188,12 @@ export class Printer {
         const m = `regexp_matches(${this.expr(e.arg)}, ${this.s(`(?s${e.ci ? 'i' : ''})${e.pattern}`)})`;
         return e.not ? `NOT ${m}` : m;
       }
+      case 'sqlite':
+      case 'mongodb':
+        return lossy(`${engineName(this.to)} has no regular-expression match`);
+      default:
+        return unhandled(this.to);
     }
-    return lossy(`${engineName(this.to)} has no regular-expression match`);
   }
 
   private call(e: Extract<Expr, { k: 'call' }>): string {
