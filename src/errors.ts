@@ -904,9 +904,8 @@ export function systemError(e: unknown, where?: string): RedbError | undefined {
 /** Name the path on a system error that lacks it (a read of a folder, a write to an open file), for `systemError`. */
 /** How a URL of this scheme takes its password from the environment, for hints. */
 function passwordExample(url: string): string {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase() ?? 'postgres';
-  const variable = scheme.startsWith('mysql') || scheme.startsWith('mariadb') ? 'MYSQL_PWD' : 'PGPASSWORD';
-  return `${scheme}://app:\${${variable}}@host/db`;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1] ?? 'scheme';
+  return `${scheme}://app:\${DB_PASSWORD}@host/db`;
 }
 
 export function withPath(e: unknown, path: string): unknown {

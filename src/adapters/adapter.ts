@@ -1,12 +1,8 @@
 import type { Engine, Plan, PlanInput, Schema } from '../unified/index.js';
 
-/** What an engine can do; callers branch on these, never on the engine name. */
-export interface Capabilities {
-  /** DDL runs inside a transaction, so a failed migrate rolls back completely. */
-  readonly transactionalDdl: boolean;
-  /** The engine has namespaces (schemas) inside a database. */
-  readonly namespaces: boolean;
-}
+import type { Capabilities } from './manifest.js';
+
+export type { Capabilities } from './manifest.js';
 
 /** A database to connect to: the binding's name (for messages) and its resolved URL. */
 export interface DbTarget {

@@ -1,4 +1,5 @@
 import type { ColumnType } from '../unified/index.js';
+import { unhandled } from '../unified/unhandled.js';
 
 /**
  * Cross-engine checksums computed by the servers themselves. Every engine writes each value as the
@@ -71,8 +72,25 @@ function ownText(sql: CanonicalSql, x: string, type: ColumnType): string | undef
       return sql.time(x, type);
     case 'timestamp':
       return sql.timestamp(x, type);
-    default:
+    case 'integer':
+    case 'decimal':
+    case 'float':
+    case 'text':
+    case 'interval':
+    case 'uuid':
+    case 'json':
+    case 'enum':
+    case 'set':
+    case 'vector':
+    case 'spatial':
+    case 'network':
+    case 'bit':
+    case 'user':
+    case 'other':
+    case 'array':
       return sql.text(x, type);
+    default:
+      return unhandled(type);
   }
 }
 

@@ -1,7 +1,8 @@
 import { errors } from '../errors.js';
 import type { Engine } from '../unified/index.js';
 import type { DbTarget } from './adapter.js';
-import { assertSupported } from './registry.js';
+import type { Capabilities } from './manifest.js';
+import { manifestOf } from './registry.js';
 import type { Row, RowSource, TableName } from './rows.js';
 
 /**
@@ -224,27 +225,11 @@ export interface ChangePlane {
 }
 
 /** Where an engine's changes come from: its log, triggers redb installs, or nowhere. */
-export type CaptureKind = 'log' | 'trigger' | 'none';
+export type CaptureKind = Capabilities['changeCapture'];
 
-type PlaneEntry = { readonly capture: 'log' | 'trigger'; readonly load: () => Promise<ChangePlane> } | { readonly capture: 'none' };
+export const captureKind = (engine: Engine): CaptureKind => manifestOf(engine).capabilities.changeCapture;
 
-/** Every engine's change plane, loaded on first use; the compiler flags a missing engine. */
-const planes: Record<Engine, PlaneEntry> = {
-  postgres: { capture: 'log', load: async () => (await import('./postgres/changes.js')).postgresChanges },
-  mysql: { capture: 'log', load: async () => (await import('./mysql/changes.js')).mysqlChanges },
-  sqlite: { capture: 'trigger', load: async () => (await import('./sqlite/changes.js')).sqliteChanges },
-  duckdb: { capture: 'none' },
-  mongodb: { capture: 'none' },
-};
-
-export const captureKind = (engine: Engine): CaptureKind => planes[engine].capture;
-
-export async function loadChanges(engine: Engine): Promise<ChangePlane> {
-  assertSupported(engine);
-  const entry = planes[engine];
-  if (entry.capture === 'none') throw errors.changesUnsupported(engine);
-  return entry.load();
-}
+export { loadChanges } from './registry.js';
 
 /** Job names become parts of object names on the source (`redb_<job>`): short, lower case, no quoting needed. */
 const JOB_NAME = /^[a-z][a-z0-9_]{0,39}$/;

@@ -1,5 +1,6 @@
 import { errors } from '../errors.js';
 import type { Engine } from '../unified/model.js';
+import { engineOfScheme, manifestOf } from './registry.js';
 
 /** A parsed database URL. `url` may still hold `${VAR}` references; `resolveUrl` fills them in. */
 export interface DbUrl {
@@ -8,17 +9,6 @@ export interface DbUrl {
   /** For file engines, the path as written (relative paths are relative to the project). */
   readonly path?: string;
 }
-
-const SCHEMES: Readonly<Record<string, Engine>> = {
-  sqlite: 'sqlite',
-  duckdb: 'duckdb',
-  postgres: 'postgres',
-  postgresql: 'postgres',
-  mysql: 'mysql',
-  mariadb: 'mysql',
-  mongodb: 'mongodb',
-  'mongodb+srv': 'mongodb',
-};
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 /** A sealed secret, `${secret:name}`: stands where `${VAR}` may, filled in by ops before resolveUrl. */
@@ -136,18 +126,18 @@ export function redactUrl(url: string): string {
 /** The engine a URL's scheme names, without checking the rest (for listing what is stored). */
 export function engineOfUrl(url: string): Engine | undefined {
   const colon = url.indexOf(':');
-  return colon > 0 ? SCHEMES[url.slice(0, colon).toLowerCase()] : undefined;
+  return colon > 0 ? engineOfScheme(url.slice(0, colon)) : undefined;
 }
 
 export function parseDbUrl(url: string): DbUrl {
   const colon = url.indexOf(':');
   const scheme = colon > 0 ? url.slice(0, colon).toLowerCase() : '';
-  const engine = SCHEMES[scheme];
+  const engine = scheme === '' ? undefined : engineOfScheme(scheme);
   if (engine === undefined) {
     const detail = scheme === '' ? 'it has no scheme' : `unknown scheme '${scheme}:'`;
     throw errors.invalidUrl(redactUrl(url), plainSecrets(url).length > 0 ? `${detail} (and it carries a password in plain text)` : detail);
   }
-  if (engine === 'sqlite' || engine === 'duckdb') {
+  if (manifestOf(engine).storage === 'file') {
     let path = url.slice(colon + 1);
     if (path.startsWith('//')) path = path.slice(2);
     if (path === '') throw errors.invalidUrl(url, `${scheme}: needs a file path, e.g. ${scheme}:app.db`);

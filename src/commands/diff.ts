@@ -1,5 +1,6 @@
 import { diff } from '../ops/diff.js';
-import { changeTable, json, paint, parseEngine, warnings, type Io } from './output.js';
+import { parseEngine } from '../ops/engines.js';
+import { changeTable, json, paint, warnings, type Io } from './output.js';
 import type { Opts } from './verbs.js';
 
 export default async function run(io: Io, from: string | undefined, to: string | undefined, opts: Opts<'diff'>): Promise<number> {

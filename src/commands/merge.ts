@@ -44,6 +44,9 @@ export default async function run(io: Io, branch: string | undefined, opts: Opts
       io.err(`Edit ${result.conflicts.length > 0 ? 'each object file, delete its .conflict.yaml' : 'the files named'}, then redb commit; or redb merge --abort.`);
       break;
     }
+    default:
+      // A new outcome fails to compile here (commands import no values from below).
+      result.outcome satisfies never;
   }
   return code;
 }

@@ -1,6 +1,4 @@
-import { errors } from '../errors.js';
 import type { ChangeLine } from '../unified/describe.js';
-import { ENGINES, type EngineName as Engine } from '../ops/engines.js';
 
 /**
  * Plain-text rendering for one-shot commands: colour on a terminal, aligned tables, nothing to load.
@@ -68,10 +66,4 @@ export const shortId = (id: string | undefined): string => (id === undefined ? '
 
 export function warnings(io: Io, list: readonly string[]): void {
   for (const w of list) io.err(`${paint.yellow(io, 'warning')}: ${w}`);
-}
-
-export function parseEngine(value: string, flag: string): Engine {
-  const engine = ENGINES.find((e) => e === value) ?? (value === 'postgresql' ? 'postgres' : value === 'mariadb' ? 'mysql' : undefined);
-  if (engine === undefined) throw errors.usage(`unknown engine '${value}'`, `${flag} takes one of: ${ENGINES.join(', ')}`);
-  return engine;
 }

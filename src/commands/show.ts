@@ -1,5 +1,6 @@
+import { parseEngine } from '../ops/engines.js';
 import { allObjects, objectId, show } from '../ops/show.js';
-import { changeTable, json, paint, parseEngine, table, warnings, type Io } from './output.js';
+import { changeTable, json, paint, table, warnings, type Io } from './output.js';
 import type { Opts } from './verbs.js';
 
 export default async function run(io: Io, ref: string | undefined, opts: Opts<'show'>): Promise<number> {

@@ -1,3 +1,4 @@
+import { factsOf } from '../adapters/registry.js';
 import { userInfo, hostname } from 'node:os';
 import { join } from 'node:path';
 import { errors } from '../errors.js';
@@ -23,7 +24,7 @@ import {
   writeIndex,
   type Store,
 } from '../repo/index.js';
-import { allObjects, emptySchema, ENGINE_LIMITS, entriesDigest, limitProblems, losesReferable, META_FILE, objectPath, referencedRelations, refuseLimitProblems, renameTrailers, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
+import { allObjects, emptySchema, entriesDigest, limitProblems, losesReferable, META_FILE, objectPath, referencedRelations, refuseLimitProblems, renameTrailers, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore, type OpContext } from './context.js';
 import { writing } from './find-store.js';
@@ -90,12 +91,13 @@ async function checkReferences(store: Store, from: Schema, to: Schema): Promise<
   if (referencedRelations(to).length === 0) return;
   const context = schemaFromFiles(new Map([...schemaToFiles(to), ...(await readWorkingFiles(store, wanted))]), 'schema/');
   // Only the changed objects' own references are complete here (the tables read beside them have theirs unread).
-  if (schemaProblems(context).some((p) => p.level === 'error' && own.has(objectPath(p.kind, p.object)))) await readWorkingTree(store);
+  if (schemaProblems(context, factsOf(context.engine)).some((p) => p.level === 'error' && own.has(objectPath(p.kind, p.object)))) await readWorkingTree(store);
 }
 
 /** What the schema's own engine would refuse or change (a name PostgreSQL cuts to 63 bytes) is not committed: a migrate could never match it. */
 function refuseOverLimits(changed: Schema): void {
-  refuseLimitProblems(limitProblems(changed), `a ${ENGINE_LIMITS[changed.engine].label} schema`, 'nothing was committed');
+  const facts = factsOf(changed.engine);
+  refuseLimitProblems(limitProblems(changed, facts), `a ${facts.limits.label} schema`, 'nothing was committed');
 }
 
 /**

@@ -5,7 +5,7 @@ import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, isRedbError, RedbError } from '../errors.js';
 import { changedSchemas, headCommit, readCommitInfo, readConfig, readDbState, readPendingRenames, readSchemaAt, readSchemaDir, readWorkingTree, renamesBetween, resolveCommit, type Side, type Store } from '../repo/index.js';
-import { emptySchema, filesDigest, reverseRenames, schemaToFiles, type Engine, type Rename, type Schema } from '../unified/index.js';
+import { DEFAULT_ENGINE, emptySchema, filesDigest, reverseRenames, schemaToFiles, type Engine, type Rename, type Schema } from '../unified/index.js';
 import type { Endpoint } from '../replicate/endpoint.js';
 import { findStore, type OpContext } from './find-store.js';
 
@@ -95,7 +95,7 @@ export async function loadRef(store: Store, ref: string, ctx: OpContext): Promis
   if (ref.startsWith('dir:')) {
     const dir = resolve(ctx.cwd, ref.slice(4));
     if (!store.fs.existsSync(dir)) throw errors.refNotFound(ref);
-    return { schema: await readSchemaDir(store.fs, dir), label: ref };
+    return { schema: await readSchemaDir(store.fs, dir, store.loadFacts), label: ref };
   }
   if (ref.startsWith('db:')) {
     const name = ref.slice(3);
@@ -117,7 +117,7 @@ export async function resolveSide(store: Store, ref: string, ctx: OpContext): Pr
   if (ref === 'working') return { label: 'working tree', side: 'working', load: () => readWorkingTree(store) };
   if (ref.startsWith('db:') || ref.startsWith('dir:')) return { label: ref, load: async () => (await loadRef(store, ref, ctx)).schema };
   if (ref === 'HEAD' && (await headCommit(store)) === undefined) {
-    return { label: 'HEAD (no commits yet)', load: async () => emptySchema('sqlite') };
+    return { label: 'HEAD (no commits yet)', load: async () => emptySchema(DEFAULT_ENGINE) };
   }
   const commit = await resolveCommit(store, ref);
   return { label: `${ref} (${commit.slice(0, 7)})`, side: { commit }, load: () => readSchemaAt(store, commit) };

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { errors, isRedbError } from '../errors.js';
 import { acquireLock, tryLock } from '../repo/lock.js';
 import { REDB_DIR, WORKING_DIR, openStore, type Fs, type Store } from '../repo/paths.js';
+import type { FactsOf } from '../unified/engine-facts.js';
 
 /** What every operation takes: where it runs, and the side effects it may use. */
 export interface OpContext {
@@ -12,12 +13,15 @@ export interface OpContext {
   readonly signal?: AbortSignal;
 }
 
+/** The engines' manifests, loaded when a command first reads hand-edited schema files. */
+export const loadFacts = async (): Promise<FactsOf> => (await import('../adapters/registry.js')).factsOf;
+
 /** The project whose `.redb/` is in `cwd` or the nearest parent. Light: on the start-up path. */
 export function findStore(ctx: OpContext): Store {
   const fs = ctx.fs ?? nodeFs;
   let dir = resolve(ctx.cwd);
   for (;;) {
-    if (fs.existsSync(join(dir, REDB_DIR, 'HEAD'))) return openStore(fs, dir);
+    if (fs.existsSync(join(dir, REDB_DIR, 'HEAD'))) return openStore(fs, dir, loadFacts);
     const parent = dirname(dir);
     if (parent === dir) throw errors.notARepository(resolve(ctx.cwd));
     dir = parent;

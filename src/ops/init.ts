@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { errors } from '../errors.js';
 import { DEFAULT_BRANCH, REDB_DIR, WORKING_DIR, initStore, openStore, writeConfig } from '../repo/index.js';
 import type { OpContext } from './context.js';
+import { loadFacts } from './find-store.js';
 
 export interface InitResult {
   readonly root: string;
@@ -15,7 +16,7 @@ export async function init(ctx: OpContext & { dir?: string }): Promise<InitResul
   const root = resolve(ctx.cwd, ctx.dir ?? '.');
   if (fs.existsSync(join(root, REDB_DIR))) throw errors.repositoryExists(root);
   await fs.promises.mkdir(root, { recursive: true });
-  const store = openStore(fs, root);
+  const store = openStore(fs, root, loadFacts);
   await initStore(store);
   await writeConfig(store, { version: 1, databases: {} });
   await fs.promises.mkdir(join(root, WORKING_DIR), { recursive: true });

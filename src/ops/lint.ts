@@ -1,7 +1,8 @@
-import { loadAdapter } from '../adapters/registry.js';
+import { factsOf, loadAdapter } from '../adapters/registry.js';
 import { isRedbError, RedbError } from '../errors.js';
 import { DEFAULT_BRANCH, headCommit, headRef, mergeBase, quickClean, refExists, resolveCommit, type Store } from '../repo/index.js';
 import {
+  DEFAULT_ENGINE,
   describeLimitProblem,
   describeOperation,
   limitProblemsOfChange,
@@ -89,7 +90,7 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
     if (!isRedbError(e, 'REDB_INVALID_SCHEMA_FILE')) throw e;
     const file = e.data.file;
     const finding: Finding = { rule: 'invalid-schema', level: 'error', blocking: true, message: e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message, file };
-    const engine = (await a.load().catch(() => undefined))?.engine ?? 'sqlite';
+    const engine = (await a.load().catch(() => undefined))?.engine ?? DEFAULT_ENGINE;
     return { from: a.label, to: b.label, engine, changes: [], findings: [finding], blocking: true };
   }
   const { from, to } = pair;
@@ -111,11 +112,11 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
     }
   }
   // A commit is not checked when read (history stays readable): a merge made elsewhere may hold what cannot exist.
-  for (const p of schemaProblems(to)) {
+  for (const p of schemaProblems(to, factsOf(to.engine))) {
     findings.push({ rule: 'invalid-schema', level: p.level, blocking: p.level === 'error', message: `${p.field}: ${p.detail}`, file: `schema/${objectPath(p.kind, p.object)}` });
   }
   // The same checks commit and migrate refuse on (src/unified/limits.ts).
-  for (const p of limitProblemsOfChange(to, operations, to.engine)) {
+  for (const p of limitProblemsOfChange(to, operations, factsOf(to.engine))) {
     findings.push({ rule: p.kind === 'identifier' ? 'name-too-long' : 'engine-limit', level: 'error', blocking: true, message: describeLimitProblem(p), file: `schema/${p.file}` });
   }
   for (const op of operations) {

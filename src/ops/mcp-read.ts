@@ -1,13 +1,10 @@
 import type { DbTarget, ReadOnlyDriver } from '../adapters/adapter.js';
-import { loadAdapter, loadReadOnly } from '../adapters/registry.js';
+import { loadAdapter, loadReadOnly, manifestOf } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, RedbError } from '../errors.js';
 import { readConfig, type Store } from '../repo/index.js';
 import type { Engine, Schema } from '../unified/index.js';
 import { findStore, type OpContext } from './context.js';
-
-/** File engines are opened read-only by the library; server engines need a login that can only read. */
-const FILE_ENGINES: readonly Engine[] = ['sqlite', 'duckdb'];
 
 export interface ReadTarget {
   readonly engine: Engine;
@@ -20,7 +17,8 @@ export async function readTarget(store: Store, name: string, ctx: OpContext): Pr
   const bound = (await readConfig(store)).databases[name];
   if (bound === undefined) throw errors.dbNotFound(name);
   const engine = parseDbUrl(bound.url).engine;
-  const url = bound.readUrl ?? (FILE_ENGINES.includes(engine) ? bound.url : undefined);
+  // File engines are opened read-only by the library; server engines need a login that can only read.
+  const url = bound.readUrl ?? (manifestOf(engine).storage === 'file' ? bound.url : undefined);
   if (url === undefined) throw errors.mcpNoReadRole(name);
   const driver = await loadReadOnly(engine);
   return { engine, driver, target: { name, url: resolveUrl(url, name, ctx.env ?? process.env), cwd: store.root } };
@@ -65,6 +63,6 @@ export async function mcpDatabases(ctx: OpContext): Promise<McpDatabase[]> {
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, { url, readUrl }]) => {
       const engine = parseDbUrl(url).engine;
-      return { name, engine, url: redactUrl(url), queryable: readUrl !== undefined || FILE_ENGINES.includes(engine) };
+      return { name, engine, url: redactUrl(url), queryable: readUrl !== undefined || manifestOf(engine).storage === 'file' };
     });
 }

@@ -1,3 +1,4 @@
+import { factsOf } from '../adapters/registry.js';
 import { load as parseYaml } from 'js-yaml';
 import { errors } from '../errors.js';
 import {
@@ -146,7 +147,7 @@ async function mergeInto(store: Store, ctx: KeyContext & { message?: string; sig
   }
   // Each file is valid on its own; the merged whole must read back too, and be a schema that can exist.
   const schema = schemaFromFiles(merged, `${WORKING_DIR}/`);
-  const problems = schemaProblems(schema)
+  const problems = schemaProblems(schema, factsOf(schema.engine))
     .filter((p) => p.level === 'error')
     .map((p) => ({ path: objectPath(p.kind, p.object), field: p.field, detail: p.detail }));
   const message = ctx.message ?? `Merge branch '${branch}'`;

@@ -1,3 +1,4 @@
+import { factsOf } from '../adapters/registry.js';
 import { stepLocks } from '../adapters/locks.js';
 import { errors } from '../errors.js';
 import { headCommit, readConfig, readPendingRenames, renamesBetween, updateDbState } from '../repo/index.js';
@@ -94,7 +95,7 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
     const pending = ctx.to === 'working' ? await readPendingRenames(store) : [];
     const changes = changesBetween(live, target.schema, [...renames, ...pending]);
     // What the engine would refuse or silently change (a name cut to 63 bytes) stops here, before any statement.
-    refuseLimitProblems(limitProblemsOfChange(target.schema, changes.operations, adapter.engine), `'${db.name}'`, 'nothing was changed');
+    refuseLimitProblems(limitProblemsOfChange(target.schema, changes.operations, factsOf(adapter.engine)), `'${db.name}'`, 'nothing was changed');
     const plan = adapter.dialect.compile({ operations: changes.operations, from: changes.from, to: target.schema, online: ctx.online === true });
     const hazards = planHazards(plan);
     const allow = ctx.allow ?? [];

@@ -1,4 +1,5 @@
 import type { Adapter, DbTarget, Shadow, ShadowStandIn } from '../adapters/adapter.js';
+import { manifestOf } from '../adapters/registry.js';
 import { errors, isRedbError, RedbError } from '../errors.js';
 import { describeOperation, diffSchemas, refText, type Operation, type Plan, type Schema } from '../unified/index.js';
 
@@ -89,7 +90,7 @@ export async function rehearsal(adapter: Adapter, target: DbTarget, live: Schema
   };
   const result = await build(live, plan);
   const verified = (against: Schema): Rehearsal => {
-    const notes = columnOrderNotes(result.schema, against, adapter.engine === 'postgres' ? 'PostgreSQL' : adapter.engine);
+    const notes = columnOrderNotes(result.schema, against, manifestOf(adapter.engine).name);
     return { outcome: 'verified', ...(standIn === undefined ? {} : { standIn }), ...(notes.length === 0 ? {} : { notes }) };
   };
   if (result.broken.length === 0 && diffSchemas(result.schema, desired).length === 0) return verified(desired);

@@ -1,6 +1,6 @@
 import { readCommitInfo } from '../repo/index.js';
 import { loadExpressionTranslator } from '../adapters/expressions/index.js';
-import { loadAdapter } from '../adapters/registry.js';
+import { factsOf, loadAdapter } from '../adapters/registry.js';
 import { diffSchemas, emptySchema, limitProblems, planStatements, translateSchema, type ChangeLine, type Engine, type LimitProblem, type Loss, type Schema } from '../unified/index.js';
 import { nativeWarnings } from './changes.js';
 import { findStore, loadRef, type OpContext } from './context.js';
@@ -25,11 +25,11 @@ export interface ShowResult {
 export async function renderAs(schema: Schema, engine: Engine): Promise<NonNullable<ShowResult['as']>> {
   const adapter = await loadAdapter(engine);
   const expressions = schema.engine === engine ? undefined : await loadExpressionTranslator(schema.engine, engine);
-  const { schema: translated, losses, notes } = translateSchema(schema, engine, { expressions });
+  const { schema: translated, losses, notes } = translateSchema(schema, factsOf(engine), { expressions });
   const empty = emptySchema(engine);
   const plan = adapter.dialect.compile({ operations: diffSchemas(empty, translated), from: empty, to: translated });
   // What that engine would refuse (names, columns, row sizes): a clone there stops on these.
-  const limits = schema.engine === engine ? [] : limitProblems(translated);
+  const limits = schema.engine === engine ? [] : limitProblems(translated, factsOf(engine));
   return { engine, ddl: planStatements(plan), losses, notes, limits };
 }
 

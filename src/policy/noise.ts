@@ -1,6 +1,7 @@
 import type { Rule } from './policy-schema.js';
 import { integerRange, keyText, sameJsType } from './column-shape.js';
 import type { BuildContext, Built } from './mask-types.js';
+import { unhandled } from '../unified/unhandled.js';
 
 type Options = Extract<Rule, { transform: 'noise' }>['options'];
 
@@ -45,7 +46,26 @@ export function noise(options: Options, ctx: BuildContext): Built {
       };
     case 'float':
       return { mask: (v, rowKey) => (typeof v === 'number' ? v + v * (Number(ppm(v, rowKey)) / 1_000_000) : v) };
-    default:
+    case 'text':
+    case 'binary':
+    case 'boolean':
+    case 'date':
+    case 'time':
+    case 'timestamp':
+    case 'interval':
+    case 'uuid':
+    case 'json':
+    case 'enum':
+    case 'set':
+    case 'vector':
+    case 'spatial':
+    case 'network':
+    case 'bit':
+    case 'user':
+    case 'other':
+    case 'array':
       return { unfit: `it applies to numeric columns, and this one is ${type.kind}` };
+    default:
+      return unhandled(type);
   }
 }

@@ -2,6 +2,7 @@ import { permuteChars } from './char-permutation.js';
 import { sameJsType } from './column-shape.js';
 import type { BuildContext, Built } from './mask-types.js';
 import type { Keyed } from './keyed.js';
+import { unhandled } from '../unified/unhandled.js';
 
 /**
  * Every integer type's upper bound + 1 is one of these (signed and unsigned 8 to 64 bits, and JS's
@@ -49,7 +50,25 @@ export function pseudonym(_options: unknown, ctx: BuildContext): Built {
           return Buffer.from(keyed.permuteDigits('pseudonym:binary', bytes, bytes.map(() => 256)));
         },
       };
-    default:
+    case 'decimal':
+    case 'float':
+    case 'boolean':
+    case 'date':
+    case 'time':
+    case 'timestamp':
+    case 'interval':
+    case 'json':
+    case 'enum':
+    case 'set':
+    case 'vector':
+    case 'spatial':
+    case 'network':
+    case 'bit':
+    case 'user':
+    case 'other':
+    case 'array':
       return { unfit: `it applies to integer, text, uuid and binary columns, and this one is ${type.kind}` };
+    default:
+      return unhandled(type);
   }
 }

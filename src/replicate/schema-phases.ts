@@ -1,3 +1,4 @@
+import { factsOf } from '../adapters/registry.js';
 import type { Dialect } from '../adapters/adapter.js';
 import { errors } from '../errors.js';
 import { allObjects, diffSchemas, emptySchema, limitProblems, objectKey, refuseLimitProblems, translateSchema, type Engine, type ExpressionTranslator, type Loss, type ObjectKind, type Operation, type Plan, type Schema, type Table } from '../unified/index.js';
@@ -64,10 +65,10 @@ export function translateTables(source: Schema, tables: readonly Table[], to: En
       }
     }
   }
-  const { schema, losses, notes } = translateSchema(subset, to, { expressions });
+  const { schema, losses, notes } = translateSchema(subset, factsOf(to), { expressions });
   // Names the target cannot tell apart, and what it would refuse or cut, stop the clone before the
   // target is opened (a file database is not even created). The source proves its own engine's limits.
-  if (source.engine !== to) refuseLimitProblems(limitProblems(schema), targetName, 'nothing was written');
+  if (source.engine !== to) refuseLimitProblems(limitProblems(schema, factsOf(to)), targetName, 'nothing was written');
   if (losses.length > 0 && !allowLossy) throw errors.cloneLossy(targetName, losses.map((l) => `${l.object}: ${l.from} → ${l.to} (${l.reason})`));
   // Storage options (engine, charset, row format) are reported, never a reason to refuse.
   return { schema, losses, warnings: [...warnings, ...notes.map((n) => `note: ${n.object}: ${n.from} → ${n.to} (${n.reason})`)] };

@@ -1,3 +1,4 @@
+import { manifestOf } from '../adapters/registry.js';
 import { floatText } from '../adapters/rows.js';
 import type { ColumnType, Engine } from '../unified/index.js';
 
@@ -172,7 +173,7 @@ const decodeFor = (type: ColumnType): Decode => (type.kind === 'float' && type.b
  * tell are handled here: MySQL BIT arrives as bytes and leaves as a string of bits.
  */
 export function decoder(engine: Engine, type: ColumnType): Decode {
-  if (engine === 'mysql' && type.kind === 'bit') {
+  if (manifestOf(engine).values.bitsAsBytes && type.kind === 'bit') {
     return nullable((raw) => (Buffer.isBuffer(raw) ? [...raw].map((b) => b.toString(2).padStart(8, '0')).join('').slice(-(type.length ?? 1)) : asText(raw)));
   }
   return nullable(decodeFor(type));

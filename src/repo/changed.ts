@@ -14,8 +14,8 @@ async function entries(store: Store, side: Side): Promise<Map<string, string>> {
 
 async function load(store: Store, side: Side, only: ReadonlySet<string>): Promise<Schema> {
   if (side !== 'working') return readSchemaAt(store, side.commit, only);
-  const files = await readWorkingFiles(store, only);
-  return schemaFromFiles(files, `${WORKING_DIR}/`, { edited: true });
+  const [files, facts] = await Promise.all([readWorkingFiles(store, only), store.loadFacts()]);
+  return schemaFromFiles(files, `${WORKING_DIR}/`, { edited: true, facts });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import git from 'isomorphic-git';
-import { errors, isRedbError } from '../errors.js';
-import { schemaFromFiles, schemaToFiles, emptySchema, type Schema } from '../unified/index.js';
+import { errors, isRedbError, RedbError } from '../errors.js';
+import { DEFAULT_ENGINE, schemaFromFiles, schemaToFiles, emptySchema, type Schema } from '../unified/index.js';
 
 import { gitFs } from './git-fs.js';
 import type { ObjectSigner } from '../crypto/object-signer.js';
@@ -169,7 +169,7 @@ export async function headCommit(store: Store): Promise<string | undefined> {
 
 export async function schemaAtHead(store: Store): Promise<Schema> {
   const head = await headCommit(store);
-  return head === undefined ? emptySchema('sqlite') : readSchemaAt(store, head);
+  return head === undefined ? emptySchema(DEFAULT_ENGINE) : readSchemaAt(store, head);
 }
 
 async function tryResolve(store: Store, ref: string): Promise<string | undefined> {

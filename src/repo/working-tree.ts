@@ -54,18 +54,19 @@ export async function readWorkingFiles(store: Store, only?: ReadonlySet<string>)
 }
 
 /** Any folder laid out like `schema/` (say, the base branch's checkout in CI), as a model. */
-export async function readSchemaDir(fs: Store['fs'], dir: string): Promise<Schema> {
+export async function readSchemaDir(fs: Store['fs'], dir: string, loadFacts: Store['loadFacts']): Promise<Schema> {
   const files = new Map<string, string>();
   for (const path of await listFiles(fs, dir, dir, `${dir}/`)) {
     const key = relative(dir, path).split(sep).join('/');
     if (!key.endsWith(CONFLICT_SUFFIX)) files.set(key, await fs.promises.readFile(path, 'utf8'));
   }
-  return schemaFromFiles(files, `${dir}/`, { edited: true, whole: true });
+  return schemaFromFiles(files, `${dir}/`, { edited: true, whole: true, facts: await loadFacts() });
 }
 
 /** The working tree as a model, validated: a bad file is reported with its path and field. */
 export async function readWorkingTree(store: Store): Promise<Schema> {
-  return schemaFromFiles(await readWorkingFiles(store), `${WORKING_DIR}/`, { edited: true, whole: true });
+  const [files, facts] = await Promise.all([readWorkingFiles(store), store.loadFacts()]);
+  return schemaFromFiles(files, `${WORKING_DIR}/`, { edited: true, whole: true, facts });
 }
 
 /** Run `work` over `items`, a bounded number at a time: file I/O overlaps without exhausting handles. */

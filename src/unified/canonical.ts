@@ -5,6 +5,8 @@ import { errors } from '../errors.js';
 import { Engine, MODEL_VERSION, Schema, type SchemaInput, type Table, type View } from './model.js';
 import { KINDS, OBJECT_KINDS, allObjects, kindOfDir, objectKey, objectsOf, type ObjectKind } from './objects.js';
 import { schemaProblems } from './validate.js';
+import type { FactsOf } from './engine-facts.js';
+import { DEFAULT_ENGINE } from './engines.js';
 import { emitYaml } from './yaml-emit.js';
 
 /**
@@ -127,16 +129,20 @@ function parseFile(path: string, text: string, root: string): unknown {
   }
 }
 
-export interface ReadOptions {
-  /**
-   * Hand-edited files (a working tree, a `dir:` ref): also refuse what cannot exist on the engine (a
-   * type whose fields contradict its native spelling, two columns of one name, a key on a missing
-   * column; with `whole`, a foreign key to a missing table or to columns that are not a key there).
-   */
-  readonly edited?: boolean;
-  /** The files are the whole schema, not only the changed objects: check references between objects. */
-  readonly whole?: boolean;
-}
+/**
+ * `edited`: hand-edited files (a working tree, a `dir:` ref): also refuse what cannot exist on the
+ * engine (a type whose fields contradict its native spelling, two columns of one name, a key on a
+ * missing column; with `whole`, a foreign key to a missing table or to columns that are not a key
+ * there), by the facts of the engine the files name.
+ */
+export type ReadOptions =
+  | { readonly edited?: false }
+  | {
+      readonly edited: true;
+      readonly facts: FactsOf;
+      /** The files are the whole schema, not only the changed objects: check references between objects. */
+      readonly whole?: boolean;
+    };
 
 /**
  * Read a schema back from its files, validating each one and reporting the file and field at fault.
@@ -183,9 +189,9 @@ export function schemaFromFiles(files: ReadonlyMap<string, string>, root = '', o
   if (meta === undefined && hasObjects) {
     throw errors.invalidSchemaFile(`${root}${META_FILE}`, 'engine', 'missing: the file names the model version and engine');
   }
-  const schema = normalizeSchema({ version: MODEL_VERSION, engine: meta?.engine ?? 'sqlite', ...collections });
+  const schema = normalizeSchema({ version: MODEL_VERSION, engine: meta?.engine ?? DEFAULT_ENGINE, ...collections });
   if (options.edited === true) {
-    const problem = schemaProblems(schema, { whole: options.whole === true }).find((p) => p.level === 'error');
+    const problem = schemaProblems(schema, options.facts(schema.engine), { whole: options.whole === true }).find((p) => p.level === 'error');
     if (problem !== undefined) throw errors.invalidSchemaFile(`${root}${objectPath(problem.kind, problem.object)}`, problem.field, problem.detail);
   }
   return schema;

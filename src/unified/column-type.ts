@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unhandled } from './unhandled.js';
 
 /**
  * Portable column types. Every variant keeps `native`, the engine's own spelling, so a same-engine
@@ -73,7 +74,21 @@ export function typeContradiction(type: ColumnType): { readonly field: string; r
       return check('precision', type.precision, numbers[1]);
     case 'vector':
       return check('dims', type.dims, numbers[1]);
-    default:
+    case 'integer':
+    case 'float':
+    case 'boolean':
+    case 'date':
+    case 'interval':
+    case 'uuid':
+    case 'json':
+    case 'enum':
+    case 'set':
+    case 'spatial':
+    case 'network':
+    case 'user':
+    case 'other':
       return undefined;
+    default:
+      return unhandled(type);
   }
 }

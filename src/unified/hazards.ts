@@ -1,6 +1,7 @@
 import type { ColumnType } from './column-type.js';
 import { deepEqual } from './equal.js';
 import type { Operation } from './operations.js';
+import { unhandled } from './unhandled.js';
 
 export const HAZARDS = ['drops-data', 'data-dependent', 'rewrites-table', 'blocking-lock', 'breaks-compatibility', 'lossy'] as const;
 export type HazardName = (typeof HAZARDS)[number];
@@ -48,8 +49,21 @@ export function isWidening(from: ColumnType, to: ColumnType): boolean {
       const after = t.values ?? [];
       return before.every((v, i) => after[i] === v);
     }
-    default:
+    case 'boolean':
+    case 'date':
+    case 'interval':
+    case 'uuid':
+    case 'json':
+    case 'vector':
+    case 'spatial':
+    case 'network':
+    case 'bit':
+    case 'user':
+    case 'other':
+    case 'array':
       return from.native === to.native;
+    default:
+      return unhandled(from);
   }
 }
 

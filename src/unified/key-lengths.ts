@@ -1,6 +1,6 @@
-import { ENGINE_LIMITS } from './limits.js';
 import type { ColumnType } from './column-type.js';
-import type { Column, Engine, Table } from './model.js';
+import type { EngineLimits } from './limits.js';
+import type { Column, Table } from './model.js';
 
 /**
  * On an engine whose keys hold a bounded number of bytes (InnoDB: 3,072), unbounded text or bytes
@@ -25,10 +25,9 @@ function unitBytes(c: Column, perChar: number): number | undefined {
 /** A non-text key part counts as this many bytes (a bigint or a datetime(6); rarely more). */
 const OTHER_PART_BYTES = 16;
 
-export function keyLengths(tables: readonly Table[], to: Engine): KeyLengths {
+export function keyLengths(tables: readonly Table[], limit: EngineLimits['textKey']): KeyLengths {
   const columns = new Map<Table, Map<string, number>>();
   const prefixes = new Map<Table, Map<string, Map<string, number>>>();
-  const limit = ENGINE_LIMITS[to].textKey;
   if (limit === undefined) return { columns, prefixes };
   const column = (t: Table, name: string) => t.columns.find((c) => c.name === name);
   /** The length each bounded part of a key may have, the key's bytes shared out evenly. */

@@ -1,9 +1,10 @@
 import { errors } from '../errors.js';
 import { objectPath } from './canonical.js';
-import type { Engine, Schema, Table } from './model.js';
-import { INNODB_KEY_BYTES, mysqlStorage } from './mysql-row-size.js';
+import type { EngineFacts } from './engine-facts.js';
+import type { Schema, Table } from './model.js';
 import { allObjects, type ObjectKind, type SchemaObject } from './objects.js';
 import type { Operation } from './operations.js';
+import { unhandled } from './unhandled.js';
 
 /**
  * What each engine refuses, or silently changes, in a schema it is asked to create: identifier
@@ -47,55 +48,6 @@ export interface LimitProblem {
   readonly file: string;
 }
 
-/** Every engine's limits, in one exhaustive map. */
-export const ENGINE_LIMITS: Readonly<Record<Engine, EngineLimits>> = {
-  postgres: {
-    label: 'PostgreSQL',
-    identifier: { max: 63, unit: 'bytes', truncates: true },
-    columnsPerTable: 1600,
-    columnsPerKey: 32,
-    folds: { relations: false, columns: false },
-    relations: ['sequences', 'indexes', 'key-names'],
-    indexNames: 'relations',
-    foreignKeyNames: 'table',
-  },
-  mysql: {
-    label: 'MariaDB/MySQL',
-    identifier: { max: 64, unit: 'characters', truncates: false },
-    columnsPerTable: 4096,
-    columnsPerKey: 32,
-    // Table names follow the file system (lower_case_table_names); column and index names ignore case.
-    folds: { relations: false, columns: true },
-    relations: ['sequences'],
-    indexNames: 'table',
-    foreignKeyNames: 'schema',
-    storage: mysqlStorage,
-    textKey: { bytes: INNODB_KEY_BYTES, perChar: 4 },
-  },
-  sqlite: {
-    label: 'SQLite',
-    columnsPerTable: 2000,
-    folds: { relations: true, columns: true },
-    relations: ['indexes'],
-    indexNames: 'relations',
-    foreignKeyNames: 'table',
-  },
-  duckdb: {
-    label: 'DuckDB',
-    folds: { relations: true, columns: true },
-    relations: [],
-    indexNames: 'schema',
-    foreignKeyNames: 'table',
-  },
-  mongodb: {
-    label: 'MongoDB',
-    folds: { relations: false, columns: false },
-    relations: [],
-    indexNames: 'table',
-    foreignKeyNames: 'table',
-  },
-};
-
 const qualified = (schema: string | undefined, name: string) => (schema === undefined ? name : `${schema}.${name}`);
 
 /** Every name an object introduces, with how messages call it. */
@@ -122,8 +74,16 @@ function namesOf(o: SchemaObject): { what: string; name: string }[] {
       return [own, ...o.object.values.map((v) => ({ what: `value '${v}' of enum ${id}`, name: v }))];
     case 'native':
       return [];
-    default:
+    case 'namespace':
+    case 'extension':
+    case 'domain':
+    case 'composite':
+    case 'sequence':
+    case 'routine':
+    case 'trigger':
       return [own];
+    default:
+      return unhandled(o);
   }
 }
 
@@ -160,16 +120,13 @@ function clashes(items: readonly Named[], fold: boolean, scope: string, limits: 
 }
 
 export interface LimitOptions {
-  /** The engine whose limits apply; the schema's own by default. */
-  readonly engine?: Engine | undefined;
   /** Only problems of these objects (an object of a clash counts); every object by default. */
   readonly only?: ((o: SchemaObject) => boolean) | undefined;
 }
 
-/** What `engine` would refuse or change in `schema`, before anything is written. */
-export function limitProblems(schema: Schema, options: LimitOptions = {}): LimitProblem[] {
-  const engine = options.engine ?? schema.engine;
-  const limits = ENGINE_LIMITS[engine];
+/** What the engine of `facts` would refuse or change in `schema`, before anything is written. */
+export function limitProblems(schema: Schema, facts: EngineFacts, options: LimitOptions = {}): LimitProblem[] {
+  const limits = facts.limits;
   const only = options.only ?? (() => true);
   const out: LimitProblem[] = [];
   const objects = [...allObjects(schema)];
@@ -263,15 +220,29 @@ export function operationPath(op: Operation): string {
       return objectPath(op.target.kind, op.target.object);
     case 'alter_object':
       return objectPath(op.to.kind, op.to.object);
-    default:
+    case 'add_column':
+    case 'drop_column':
+    case 'alter_column':
+    case 'set_primary_key':
+    case 'add_constraint':
+    case 'drop_constraint':
+    case 'add_index':
+    case 'drop_index':
+    case 'add_policy':
+    case 'drop_policy':
+    case 'alter_table':
+    case 'rename_column':
+    case 'rename_index':
       return objectPath('table', op.table);
+    default:
+      return unhandled(op);
   }
 }
 
 /** The problems of the objects a change creates or alters, in the schema it leads to (clashes with any object of it). */
-export function limitProblemsOfChange(to: Schema, operations: readonly Operation[], engine: Engine): LimitProblem[] {
+export function limitProblemsOfChange(to: Schema, operations: readonly Operation[], facts: EngineFacts): LimitProblem[] {
   const touched = new Set(operations.filter((op) => op.op !== 'drop_object').map(operationPath));
-  return touched.size === 0 ? [] : limitProblems(to, { engine, only: (o) => touched.has(objectPath(o.kind, o.object)) });
+  return touched.size === 0 ? [] : limitProblems(to, facts, { only: (o) => touched.has(objectPath(o.kind, o.object)) });
 }
 
 /** Refuse what `problems` lists: name clashes first (REDB_NAME_CLASH), then the other limits (REDB_LIMIT_EXCEEDED). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ColumnType } from './column-type.js';
-import { ENGINES } from './engines.js';
+import { DEFAULT_ENGINE, ENGINES } from './engines.js';
 
 /**
  * The unified model: one shape for every relational engine. Zod is the source of truth; the types
@@ -10,7 +10,7 @@ import { ENGINES } from './engines.js';
 
 export const MODEL_VERSION = 1 as const;
 
-export { ENGINES };
+export { DEFAULT_ENGINE, ENGINES };
 export const Engine = z.enum(ENGINES);
 export type Engine = z.infer<typeof Engine>;
 

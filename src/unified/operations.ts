@@ -1,5 +1,6 @@
 import type { Check, Column, Exclusion, ForeignKey, Index, Policy, PrimaryKey, Table, UniqueConstraint } from './model.js';
 import type { SchemaObject } from './objects.js';
+import { unhandled } from './unhandled.js';
 
 /** Names a table from inside an operation; the compiler looks the full table up in the plan's models. */
 export interface TableRef {
@@ -40,6 +41,9 @@ export type Operation =
 
 export type OperationKind = Operation['op'];
 
+/** The operations on one part of a table (a column, key, index, policy or its attributes). */
+export type TableOperation = Extract<Operation, { readonly table: TableRef }>;
+
 export const tableRef = (t: { schema?: string | undefined; name: string }): TableRef =>
   t.schema === undefined ? { name: t.name } : { schema: t.schema, name: t.name };
 
@@ -55,7 +59,21 @@ export const operationTable = (op: Operation): TableRef | undefined => {
       return undefined;
     case 'rename_object':
       return op.target.kind === 'table' ? tableRef(op.target.object) : undefined;
-    default:
+    case 'add_column':
+    case 'drop_column':
+    case 'alter_column':
+    case 'set_primary_key':
+    case 'add_constraint':
+    case 'drop_constraint':
+    case 'add_index':
+    case 'drop_index':
+    case 'add_policy':
+    case 'drop_policy':
+    case 'alter_table':
+    case 'rename_column':
+    case 'rename_index':
       return op.table;
+    default:
+      return unhandled(op);
   }
 };

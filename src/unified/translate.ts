@@ -1,7 +1,7 @@
 import { normalizeSchema } from './canonical.js';
-import type { Column, Engine, Enum, Index, Schema, Table, View } from './model.js';
+import type { EngineFacts } from './engine-facts.js';
+import type { Column, Enum, Index, Schema, Table, View } from './model.js';
 import { boundedType, keyLengths } from './key-lengths.js';
-import { ENGINE_LIMITS } from './limits.js';
 import { spellType } from './type-spelling.js';
 
 /**
@@ -55,24 +55,15 @@ const constantsOnly: ExpressionTranslator = {
   view: () => ({ loss: 'views are not translated without a reader for the source engine' }),
 };
 
-const ENGINE_NAMES: Readonly<Record<Engine, string>> = { postgres: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite', duckdb: 'DuckDB', mongodb: 'MongoDB' };
-
-/** Targets that cannot index part of a table. */
-const PARTIAL_INDEXES: Readonly<Record<Engine, boolean>> = { postgres: true, sqlite: true, mysql: false, duckdb: false, mongodb: false };
-/** How each target keeps generated columns; undefined where both kinds exist. */
-const GENERATED_STORED: Readonly<Record<Engine, boolean | undefined>> = { postgres: true, duckdb: false, mysql: undefined, sqlite: undefined, mongodb: undefined };
 /**
  * Table options that only say how the source stores rows: the target stores them its own way, and
  * every value and rule arrives. Row-level security is not among them: it decides who sees rows.
  */
 const STORAGE_OPTIONS = new Set(['engine', 'charset', 'collation', 'rowFormat', 'unlogged', 'with', 'withoutRowid', 'strict']);
 
-/** Options every table gets on the target: the portable model's text is Unicode, whatever the database's default character set. */
-const TABLE_OPTIONS: Readonly<Record<Engine, Table['options']>> = { mysql: { charset: 'utf8mb4' }, postgres: undefined, sqlite: undefined, duckdb: undefined, mongodb: undefined };
-const NAMESPACED: Readonly<Record<Engine, boolean>> = { postgres: true, duckdb: true, mysql: false, sqlite: false, mongodb: false };
-const DEFAULT_NAMESPACE: Readonly<Record<Engine, string | undefined>> = { postgres: 'public', duckdb: 'main', mysql: undefined, sqlite: undefined, mongodb: undefined };
-
-export function translateSchema(source: Schema, to: Engine, options: TranslateOptions = {}): Translation {
+/** `source` re-spelled for the engine `target` describes (built from its manifest by the caller). */
+export function translateSchema(source: Schema, target: EngineFacts, options: TranslateOptions = {}): Translation {
+  const to = target.engine;
   if (source.engine === to) return { schema: source, losses: [], notes: [] };
   const losses: Loss[] = [];
   const notes: Loss[] = [];
@@ -80,13 +71,14 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
   const enums = new Map<string, readonly string[]>(source.enums.map((e) => [e.schema === undefined ? e.name : `${e.schema}.${e.name}`, e.values]));
   const domains = new Map(source.domains.map((d) => [d.schema === undefined ? d.name : `${d.schema}.${d.name}`, d]));
   const namespaces = new Set(source.tables.map((t) => t.schema).filter((s) => s !== undefined));
-  const space = (schema: string | undefined): string | undefined => (NAMESPACED[to] ? (schema ?? DEFAULT_NAMESPACE[to]) : undefined);
-  if (!NAMESPACED[to] && namespaces.size > 1) {
+  const defaultSpace = target.namespaces?.default;
+  const space = (schema: string | undefined): string | undefined => (defaultSpace === undefined ? undefined : (schema ?? defaultSpace));
+  if (defaultSpace === undefined && namespaces.size > 1) {
     lose('schema', [...namespaces].join(', '), '(one namespace)', `${to} has no schemas inside a database: all objects share one namespace`);
   }
   const qualified = (t: { schema?: string | undefined; name: string }) => (t.schema === undefined ? t.name : `${t.schema}.${t.name}`);
   // Text and bytes in keys get a length where the target's keys are bounded in bytes.
-  const keyed = keyLengths(source.tables, to);
+  const keyed = keyLengths(source.tables, target.limits.textKey);
 
   const expressions = options.expressions ?? constantsOnly;
   /** The expression in the target's SQL, or undefined after listing the loss. */
@@ -110,25 +102,25 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
       }
     }
     const bound = keyed.columns.get(table)?.get(c.name);
-    const spelled = spellType(bound === undefined ? type : boundedType(type, bound), to, enums);
+    const spelled = spellType(bound === undefined ? type : boundedType(type, bound), target, enums);
     if (spelled === undefined) throw new Error(`no type spelling for ${to}`);
-    if (bound !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, `it is part of a key, and a ${ENGINE_LIMITS[to].label} key holds at most ${ENGINE_LIMITS[to].textKey?.bytes} bytes: longer values are refused`);
+    if (bound !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, `it is part of a key, and a ${target.limits.label} key holds at most ${target.limits.textKey?.bytes} bytes: longer values are refused`);
     else if (spelled.loss !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, spelled.loss);
     const out: Column = {
       name: c.name,
       type: spelled.type,
       nullable: c.nullable,
       default: c.identity !== undefined || c.autoIncrement || /nextval\(/i.test(c.default ?? '') ? undefined : translateDefault(table, id, c.default),
-      comment: to === 'sqlite' ? undefined : c.comment,
+      comment: target.comments ? c.comment : undefined,
     };
     if (/nextval\(/i.test(c.default ?? '') || c.identity !== undefined || c.autoIncrement) {
       // Serial, identity and auto-increment are one idea: the engine numbers new rows.
-      return to === 'postgres' || to === 'duckdb' ? { ...out, default: undefined, identity: { always: false } } : { ...out, default: undefined, autoIncrement: true };
+      return target.numbering === 'identity' ? { ...out, default: undefined, identity: { always: false } } : { ...out, default: undefined, autoIncrement: true };
     }
     if (c.generated !== undefined) {
       // A generated column that cannot be translated becomes a plain one: its values are copied.
       const expression = carry(table, 'generated', c.generated.expression, `column ${id}`, `GENERATED ALWAYS AS (${c.generated.expression})`, '(a plain column)');
-      if (expression !== undefined) return { ...out, default: undefined, generated: { expression, stored: GENERATED_STORED[to] ?? c.generated.stored } };
+      if (expression !== undefined) return { ...out, default: undefined, generated: { expression, stored: target.generatedStored ?? c.generated.stored } };
     }
     for (const [field, value] of [['collation', c.collation], ['charset', c.charset], ['onUpdate', c.onUpdate], ['NOT NULL ON CONFLICT', c.notNullOnConflict]] as const) {
       if (value !== undefined) lose(`column ${id}`, `${field} ${value}`, '(none)', `${field} is specific to ${source.engine}`);
@@ -139,7 +131,7 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
   const index = (table: Table, i: Index): Index | undefined => {
     const id = `index ${qualified(table)}.${i.name}`;
     if (i.method !== undefined && !['btree'].includes(i.method)) return void lose(id, `USING ${i.method}`, '(not created)', `${i.method} indexes are specific to ${source.engine}`);
-    if (i.where !== undefined && !PARTIAL_INDEXES[to]) return void lose(id, `WHERE ${i.where}`, '(not created)', `${ENGINE_NAMES[to]} has no partial indexes`);
+    if (i.where !== undefined && !target.partialIndexes) return void lose(id, `WHERE ${i.where}`, '(not created)', `${target.name} has no partial indexes`);
     const where = i.where === undefined ? undefined : carry(table, 'where', i.where, id, `WHERE ${i.where}`, '(not created)');
     if (i.where !== undefined && where === undefined) return undefined;
     const keys: Index['keys'] = [];
@@ -150,7 +142,7 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
     }
     if (i.include !== undefined) lose(id, `INCLUDE (${i.include.join(', ')})`, '(dropped)', 'covering columns are not carried');
     const prefixes = keyed.prefixes.get(table)?.get(i.name);
-    for (const [column, n] of prefixes ?? []) lose(id, `(${column})`, `(${column}(${n}))`, `a ${ENGINE_LIMITS[to].label} index holds at most ${ENGINE_LIMITS[to].textKey?.bytes} bytes: it indexes the first ${n} characters of ${column}`);
+    for (const [column, n] of prefixes ?? []) lose(id, `(${column})`, `(${column}(${n}))`, `a ${target.limits.label} index holds at most ${target.limits.textKey?.bytes} bytes: it indexes the first ${n} characters of ${column}`);
     return { name: i.name, unique: i.unique, keys: keys.map((k) => ({ ...k, length: k.column === undefined ? undefined : prefixes?.get(k.column) })), where };
   };
 
@@ -188,8 +180,8 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
         return { name: u.name, columns: u.columns };
       }),
       foreignKeys: t.foreignKeys.map((f) => {
-        if (f.deferrable && to === 'mysql') lose(`foreign key ${qualified(t)}.${f.name ?? f.columns.join(',')}`, 'DEFERRABLE', '(immediate)', 'MySQL checks foreign keys immediately');
-        return { ...f, references: { ...f.references, schema: space(f.references.schema) }, match: undefined, notValid: undefined, ...(to === 'mysql' ? { deferrable: undefined, initiallyDeferred: undefined } : {}) };
+        if (f.deferrable && !target.deferrableForeignKeys) lose(`foreign key ${qualified(t)}.${f.name ?? f.columns.join(',')}`, 'DEFERRABLE', '(immediate)', `${target.name} checks foreign keys immediately`);
+        return { ...f, references: { ...f.references, schema: space(f.references.schema) }, match: undefined, notValid: undefined, ...(target.deferrableForeignKeys ? {} : { deferrable: undefined, initiallyDeferred: undefined }) };
       }),
       checks: t.checks.flatMap((c) => {
         const expression = carry(t, 'check', c.expression, `check ${qualified(t)}${c.name === undefined ? '' : `.${c.name}`}`, `CHECK (${c.expression})`, '(not created)');
@@ -198,14 +190,14 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
       exclusions: [],
       indexes: t.indexes.flatMap((i) => index(t, i) ?? []),
       policies: [],
-      options: TABLE_OPTIONS[to],
-      comment: to === 'sqlite' ? undefined : t.comment,
+      options: target.tableOptions,
+      comment: target.comments ? t.comment : undefined,
     };
   });
 
   const views: View[] = [];
   for (const v of source.views) {
-    if (v.materialized && to !== 'postgres') {
+    if (v.materialized && !target.materializedViews) {
       lose(`view ${qualified(v)}`, 'MATERIALIZED', '(not created)', `${to} has no materialized views`);
       continue;
     }
@@ -223,12 +215,12 @@ export function translateSchema(source: Schema, to: Engine, options: TranslateOp
   for (const s of source.sequences.filter((x) => x.ownedBy === undefined)) lose(`sequence ${qualified(s)}`, 'sequence', '(not created)', 'free-standing sequences are not carried');
   for (const e of source.extensions) lose(`extension ${e.name}`, 'extension', '(not created)', `extensions are specific to ${source.engine}`);
   for (const c of source.composites) lose(`type ${qualified(c)}`, 'composite type', '(not created)', 'composite types are specific to PostgreSQL');
-  const keepEnums: Enum[] = to === 'postgres' ? source.enums.map((e) => ({ ...e, schema: space(e.schema) })) : [];
+  const keepEnums: Enum[] = target.enumTypes ? source.enums.map((e) => ({ ...e, schema: space(e.schema) })) : [];
 
   const schema = normalizeSchema({
     version: source.version,
     engine: to,
-    namespaces: NAMESPACED[to] ? [...new Set(tables.map((t) => t.schema))].filter((s): s is string => s !== undefined && s !== DEFAULT_NAMESPACE[to]).map((name) => ({ name })) : [],
+    namespaces: defaultSpace === undefined ? [] : [...new Set(tables.map((t) => t.schema))].filter((s): s is string => s !== undefined && s !== defaultSpace).map((name) => ({ name })),
     enums: keepEnums,
     tables,
     views,

@@ -1,5 +1,6 @@
 import { typeContradiction, type ColumnType } from './column-type.js';
-import type { Engine, ForeignKey, Schema, Table } from './model.js';
+import type { EngineFacts } from './engine-facts.js';
+import type { ForeignKey, Schema, Table } from './model.js';
 import { kindContradiction } from './native-kind.js';
 import { KINDS, objectKey, type ObjectKind } from './objects.js';
 
@@ -29,18 +30,18 @@ const key = (schema: string | undefined, name: string) => `${schema ?? ''}\u0000
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((c) => b.includes(c));
 const startsWith = (a: readonly string[], prefix: readonly string[]) => prefix.length <= a.length && prefix.every((c, i) => a[i] === c);
 
-function typeProblem(engine: Engine, type: ColumnType): { field: string; detail: string } | undefined {
-  return typeContradiction(type) ?? kindContradiction(engine, type);
+function typeProblem(facts: EngineFacts, type: ColumnType): { field: string; detail: string } | undefined {
+  return typeContradiction(type) ?? kindContradiction(facts, type);
 }
 
 /** Problems within one table: its columns, and the keys that name them. */
-function tableProblems(engine: Engine, t: Table): Found[] {
+function tableProblems(facts: EngineFacts, t: Table): Found[] {
   const out: Found[] = [];
   const columns = new Set<string>();
   t.columns.forEach((c, i) => {
     if (columns.has(c.name)) out.push({ field: `columns.${i}.name`, detail: `a second column named '${c.name}'` });
     columns.add(c.name);
-    const type = typeProblem(engine, c.type);
+    const type = typeProblem(facts, c.type);
     if (type !== undefined) out.push({ field: `columns.${i}.type.${type.field}`, detail: type.detail });
   });
   const missing = (field: string, names: readonly (string | undefined)[], what: string) =>
@@ -75,14 +76,14 @@ function tableProblems(engine: Engine, t: Table): Found[] {
   return out;
 }
 
-/** Whether `columns` of `parent` are a key a foreign key may reference on `engine`. */
-function isReferenceable(engine: Engine, parent: Table, columns: readonly string[]): boolean {
+/** Whether `columns` of `parent` are a key a foreign key may reference on the engine. */
+function isReferenceable(facts: EngineFacts, parent: Table, columns: readonly string[]): boolean {
   const keys = [
     ...(parent.primaryKey === undefined ? [] : [parent.primaryKey.columns]),
     ...parent.uniques.map((u) => u.columns),
     ...parent.indexes.filter((x) => x.unique && x.where === undefined && x.keys.every((k) => k.column !== undefined)).map((x) => x.keys.map((k) => k.column as string)),
   ];
-  if (engine === 'mysql') {
+  if (facts.foreignKeys.target === 'leading-index') {
     // InnoDB takes any index whose first columns are the referenced ones, in order.
     const indexed = [...keys, ...parent.indexes.filter((x) => x.keys.every((k) => k.column !== undefined)).map((x) => x.keys.map((k) => k.column as string))];
     return indexed.some((k) => startsWith(k, columns));
@@ -91,24 +92,24 @@ function isReferenceable(engine: Engine, parent: Table, columns: readonly string
 }
 
 /** Problems between objects: what a foreign key, trigger, partition or sequence refers to. */
-function referenceProblems(schema: Schema): { kind: ObjectKind; object: unknown; found: Found }[] {
+function referenceProblems(schema: Schema, facts: EngineFacts): { kind: ObjectKind; object: unknown; found: Found }[] {
   const out: { kind: ObjectKind; object: unknown; found: Found }[] = [];
   const tables = new Map(schema.tables.map((t) => [key(t.schema, t.name), t]));
   const relations = new Set([...schema.tables, ...schema.views, ...schema.natives].map((o) => key(o.schema, o.name)));
   // A table an extension owns is not pulled (PostGIS's spatial_ref_sys): references into its schema are not checked.
   const extensionSchemas = new Set(schema.extensions.map((e) => e.schema ?? 'public'));
   // SQLite creates foreign keys to anything and fails at the first insert through them.
-  const fkLevel = schema.engine === 'sqlite' ? ({ level: 'warning' } as const) : {};
+  const fkLevel = facts.foreignKeys.unresolved === 'warning' ? ({ level: 'warning' } as const) : {};
 
   for (const t of schema.tables) {
     t.foreignKeys.forEach((f: ForeignKey, i) => {
       const refSchema = f.references.schema ?? t.schema;
       // MySQL: a reference into another database is outside this schema.
-      if (schema.engine === 'mysql' && f.references.schema !== undefined) return;
+      if (facts.foreignKeys.qualifiedIsExternal && f.references.schema !== undefined) return;
       const parent = tables.get(key(refSchema, f.references.table));
       const label = `foreign key ${f.name ?? i}`;
       if (parent === undefined) {
-        if (refSchema !== undefined && extensionSchemas.has(refSchema) && schema.engine === 'postgres') return;
+        if (refSchema !== undefined && extensionSchemas.has(refSchema) && facts.foreignKeys.extensionSchemas) return;
         out.push({ kind: 'table', object: t, found: { field: `foreignKeys.${i}.references.table`, detail: `${label} references table ${refSchema === undefined ? '' : `${refSchema}.`}${f.references.table}, which does not exist`, ...fkLevel } });
         return;
       }
@@ -116,8 +117,8 @@ function referenceProblems(schema: Schema): { kind: ObjectKind; object: unknown;
       const absent = f.references.columns.filter((c) => !parentColumns.has(c));
       if (absent.length > 0) {
         out.push({ kind: 'table', object: t, found: { field: `foreignKeys.${i}.references.columns`, detail: `${label} references ${parent.name}(${absent.join(', ')}), which ${parent.name} does not have`, ...fkLevel } });
-      } else if (!isReferenceable(schema.engine, parent, f.references.columns)) {
-        const need = schema.engine === 'mysql' ? 'an index that starts with them' : 'a primary key or unique constraint on exactly these columns';
+      } else if (!isReferenceable(facts, parent, f.references.columns)) {
+        const need = facts.foreignKeys.target === 'leading-index' ? 'an index that starts with them' : 'a primary key or unique constraint on exactly these columns';
         out.push({ kind: 'table', object: t, found: { field: `foreignKeys.${i}.references.columns`, detail: `${label} references ${parent.name}(${f.references.columns.join(', ')}), which are not a key there: it needs ${need}`, ...fkLevel } });
       }
     });
@@ -146,24 +147,24 @@ function referenceProblems(schema: Schema): { kind: ObjectKind; object: unknown;
 }
 
 /**
- * Everything that makes `schema` impossible on its engine, in a stable order. `whole: false` (a
- * schema of the changed objects only) checks each object on its own.
+ * Everything that makes `schema` impossible on its engine (which `facts` describe), in a stable
+ * order. `whole: false` (a schema of the changed objects only) checks each object on its own.
  */
-export function schemaProblems(schema: Schema, scope: ProblemScope = { whole: true }): SchemaProblem[] {
+export function schemaProblems(schema: Schema, facts: EngineFacts, scope: ProblemScope = { whole: true }): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const push = (kind: ObjectKind, object: unknown, f: Found) => out.push({ kind, object, field: f.field, detail: f.detail, level: f.level ?? 'error' });
-  for (const t of schema.tables) for (const f of tableProblems(schema.engine, t)) push('table', t, f);
+  for (const t of schema.tables) for (const f of tableProblems(facts, t)) push('table', t, f);
   for (const d of schema.domains) {
-    const type = typeProblem(schema.engine, d.type);
+    const type = typeProblem(facts, d.type);
     if (type !== undefined) push('domain', d, { field: `type.${type.field}`, detail: type.detail });
   }
   for (const c of schema.composites) {
     c.attributes.forEach((a, i) => {
-      const type = typeProblem(schema.engine, a.type);
+      const type = typeProblem(facts, a.type);
       if (type !== undefined) push('composite', c, { field: `attributes.${i}.type.${type.field}`, detail: type.detail });
     });
   }
-  if (scope.whole) for (const r of referenceProblems(schema)) push(r.kind, r.object, r.found);
+  if (scope.whole) for (const r of referenceProblems(schema, facts)) push(r.kind, r.object, r.found);
   // In the order of their files, as a reader of the tree meets them.
   const where = (p: SchemaProblem) => `${KINDS[p.kind].dir}/${objectKey(p.kind, p.object).join('\u0000')}`;
   return out.sort((a, b) => (where(a) < where(b) ? -1 : where(a) > where(b) ? 1 : 0));

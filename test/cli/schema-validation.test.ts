@@ -7,6 +7,7 @@ import { schemaToFiles, type Schema } from '../../src/unified/index.js';
 import { chinookCopy, errorCode, redb, redbOk } from '../support/cli.js';
 import { duckdbEngine } from '../support/duckdb.js';
 import { tempDir, type ScratchDb } from '../support/scratch.js';
+import { factsOf } from '../../src/adapters/registry.js';
 
 /** A schema that cannot exist is refused when the working tree or a dir: ref is read, with file and field; lint reports it. */
 
@@ -127,7 +128,7 @@ describe('a merge of two valid branches into an impossible schema (DuckDB)', () 
   });
 
   it('lint reports a stored commit that holds a foreign key to a missing table (made by another tool or an older redb)', async () => {
-    const store = openStore(nodeFs, dir.path);
+    const store = openStore(nodeFs, dir.path, async () => factsOf);
     const head = (await headCommit(store)) as string;
     const schema = await readSchemaAt(store, head);
     const album = schema.tables.find((t) => t.name === 'album');

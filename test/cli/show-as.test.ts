@@ -5,6 +5,7 @@ import { mysqlEngine } from '../support/mysql.js';
 import { postgresEngine } from '../support/postgres.js';
 import { tempDir, type ScratchDb } from '../support/scratch.js';
 import { translateSchema } from '../../src/unified/index.js';
+import { factsOf } from '../../src/adapters/registry.js';
 
 /** The password stays out of .redb: the URL references the environment, as users are told to. */
 function bindable(url: string): { url: string; env: NodeJS.ProcessEnv } {
@@ -48,7 +49,7 @@ describe('show --as: the cross-engine type view, against real PostgreSQL and Mar
 
   it('produces DDL the other engine accepts: the translated schema applies to a real MariaDB', async () => {
     const source = await introspectUrl(postgresEngine, pg.url);
-    const { schema } = translateSchema(source, 'mysql');
+    const { schema } = translateSchema(source, factsOf('mysql'));
     const applied = await applySchema(mysqlEngine, my, schema);
     const events = applied.tables.find((t) => t.name === 'events');
     expect(events?.columns.map((c) => [c.name, c.type.kind])).toEqual([

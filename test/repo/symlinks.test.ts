@@ -7,6 +7,7 @@ import * as nodeFs from 'node:fs';
 import { chinookCopy, errorCode, redb, redbOk, type CliResult } from '../support/cli.js';
 import { git } from '../support/crash.js';
 import { tempDir } from '../support/scratch.js';
+import { factsOf } from '../../src/adapters/registry.js';
 
 /**
  * A project received from someone else may hold symbolic links. redb never writes, deletes or
@@ -191,7 +192,7 @@ describe('symbolic links in a project', () => {
     expect(readdirSync(folder)).toEqual([]);
 
     symlinkSync(secret, join(root, '.redb', 'state', 'mcp-access.log'));
-    const store = openStore(nodeFs, root);
+    const store = openStore(nodeFs, root, async () => factsOf);
     await expect(appendAccess(store, { time: new Date().toISOString(), token: 'stdio', tool: 'lint', outcome: 'ok' })).rejects.toThrow();
     expect(readFileSync(secret, 'utf8')).toBe('SECRET\n');
   });

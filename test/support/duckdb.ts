@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { loadAdapter } from '../../src/adapters/registry.js';
+import { factsOf, loadAdapter } from '../../src/adapters/registry.js';
 import { topologicalOrder } from '../../src/adapters/topological-order.js';
 import { diffSchemas, translateSchema } from '../../src/unified/index.js';
 import { tempDir, type ScratchDb, type TestEngine } from './scratch.js';
@@ -44,7 +44,7 @@ export async function loadChinook(sqliteFile: string, duckdbFile: string): Promi
   const sqlite = await loadAdapter('sqlite');
   const duckdb = await loadAdapter('duckdb');
   const source = await sqlite.connect({ name: 'chinook', url: `sqlite:${sqliteFile}`, cwd: process.cwd() });
-  const model = translateSchema(await source.introspect(), 'duckdb').schema;
+  const model = translateSchema(await source.introspect(), factsOf('duckdb')).schema;
   await source.close();
   await withDuckdb(duckdbFile, async () => undefined);
   const target = await duckdb.connect({ name: 'chinook', url: `duckdb:${duckdbFile}`, cwd: process.cwd() });

@@ -14,6 +14,7 @@ import { errorCode, type CliResult } from '../support/cli.js';
 import { pgExec, postgresEngine } from '../support/postgres.js';
 import { serverUrl, type ScratchDb } from '../support/scratch.js';
 import { addMember, as, git, ok, person, project, startTrust } from './support.js';
+import { factsOf } from '../../src/adapters/registry.js';
 
 /**
  * Sealed secrets, end to end: sealed by redb and opened by the age package's own Decrypter (and the
@@ -79,7 +80,7 @@ describe('sealing', () => {
     const e = new Encrypter();
     e.addRecipient((JSON.parse(ok(alice, root, ['id', '--json']).stdout) as { recipient: string }).recipient);
     const external = await e.encrypt('app.db');
-    const store = openStore(nodeFs, root);
+    const store = openStore(nodeFs, root, async () => factsOf);
     const set = await readSecretSet(store);
     const me = await loadIdentity({ env: alice.env });
     const files = new Map<string, string | Uint8Array>(set.files);

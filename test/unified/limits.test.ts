@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptySchema, limitProblems, translateSchema, type Column, type Schema, type Table } from '../../src/unified/index.js';
+import { factsOf } from '../../src/adapters/registry.js';
 
 const table = (name: string, columns: Column[], extra: Partial<Table> = {}): Table => ({
   name,
@@ -27,14 +28,15 @@ const col = (name: string, native: string, kind: 'integer' | 'text' | 'decimal' 
   }) as Column;
 const many = (n: number, native: string, kind?: Parameters<typeof col>[2], nullable?: boolean) => Array.from({ length: n }, (_, i) => col(`c${i}`, native, kind, nullable));
 const schema = (engine: Schema['engine'], tables: Table[]): Schema => ({ ...emptySchema(engine), tables });
-const kinds = (s: Schema) => limitProblems(s).map((p) => p.kind);
+const problems = (s: Schema) => limitProblems(s, factsOf(s.engine));
+const kinds = (s: Schema) => problems(s).map((p) => p.kind);
 
 describe('engine limits, checked without a server', () => {
   it('PostgreSQL counts identifier bytes, MariaDB characters', () => {
     expect(kinds(schema('postgres', [table('t', [col('x'.repeat(63), 'text')])]))).toEqual([]);
-    expect(limitProblems(schema('postgres', [table('t', [col('é'.repeat(32), 'text')])]))[0]?.detail).toBe('is 64 bytes long');
+    expect(problems(schema('postgres', [table('t', [col('é'.repeat(32), 'text')])]))[0]?.detail).toBe('is 64 bytes long');
     expect(kinds(schema('mysql', [table('t', [col('é'.repeat(64), 'text')])]))).toEqual([]);
-    expect(limitProblems(schema('mysql', [table('t', [col('é'.repeat(65), 'text')])]))[0]?.detail).toBe('is 65 characters long');
+    expect(problems(schema('mysql', [table('t', [col('é'.repeat(65), 'text')])]))[0]?.detail).toBe('is 65 characters long');
   });
 
   // Each pair is the widest table MariaDB 10.11 (InnoDB, DYNAMIC, 16 KB pages, strict) created and the
@@ -60,7 +62,7 @@ describe('engine limits, checked without a server', () => {
     expect(kinds(schema('postgres', foo))).toEqual([]);
     const ix = (t: string) => table(t, [col('name', 'varchar(20)')], { indexes: [{ name: 'ix_name', unique: false, keys: [{ column: 'name' }] }] });
     expect(kinds(schema('mysql', [ix('a'), ix('b')]))).toEqual([]);
-    expect(limitProblems(schema('postgres', [ix('a'), ix('b')]))[0]?.object).toBe('index ix_name of b');
+    expect(problems(schema('postgres', [ix('a'), ix('b')]))[0]?.object).toBe('index ix_name of b');
   });
 
   it('text in a MariaDB key gets a length that fits 3,072 bytes; a plain index takes a prefix instead', () => {
@@ -68,13 +70,13 @@ describe('engine limits, checked without a server', () => {
       table('k', [col('code', 'TEXT'), col('v', 'TEXT')], { primaryKey: { columns: ['code'] }, indexes: [{ name: 'k_v', unique: false, keys: [{ column: 'v' }] }] }),
       table('pair', [col('a', 'TEXT'), col('b', 'TEXT')], { uniques: [{ columns: ['a', 'b'] }] }),
     ]);
-    const { schema: translated, losses } = translateSchema(source, 'mysql');
+    const { schema: translated, losses } = translateSchema(source, factsOf('mysql'));
     const k = translated.tables.find((t) => t.name === 'k');
     expect(k?.columns.map((c) => c.type.native)).toEqual(['varchar(768)', 'longtext']);
     expect(k?.indexes[0]?.keys[0]?.length).toBe(768);
     expect(translated.tables.find((t) => t.name === 'pair')?.columns.map((c) => c.type.native)).toEqual(['varchar(384)', 'varchar(384)']);
     expect(losses.map((l) => l.object)).toEqual(expect.arrayContaining(['column k.code', 'index k.k_v', 'column pair.a', 'column pair.b']));
-    expect(limitProblems(translated)).toEqual([]);
+    expect(problems(translated)).toEqual([]);
     expect(translated.tables.every((t) => t.options?.charset === 'utf8mb4')).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { factsOf } from '../../src/adapters/registry.js';
 import { RedbError } from '../../src/errors.js';
 import {
   canonicalText,
@@ -151,6 +152,6 @@ describe('column types whose fields contradict their native spelling', () => {
   it('are refused when files are read as hand-edited, and kept as they are from history', () => {
     const files = schemaToFiles(normalizeSchema({ ...base, tables: [{ name: 'b', columns: [col('id', int, false), col('name', { kind: 'text', native: 'VARCHAR(30)', length: 28 })] }] }));
     expect(schemaFromFiles(files).tables[0]?.columns[1]?.type).toMatchObject({ native: 'VARCHAR(30)', length: 28 });
-    expect(() => schemaFromFiles(files, 'schema/', { edited: true })).toThrow(/schema\/tables\/b\.yaml: columns\.1\.type\.length: native VARCHAR\(30\) says 30, but length says 28/);
+    expect(() => schemaFromFiles(files, 'schema/', { edited: true, facts: factsOf })).toThrow(/schema\/tables\/b\.yaml: columns\.1\.type\.length: native VARCHAR\(30\) says 30, but length says 28/);
   });
 });

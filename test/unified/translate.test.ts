@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadExpressionTranslator } from '../../src/adapters/expressions/index.js';
 import { normalizeSchema, translateSchema, type Schema, type SchemaInput, type Translation } from '../../src/unified/index.js';
+import { factsOf } from '../../src/adapters/registry.js';
 
 const pg: SchemaInput = {
   version: 1,
@@ -33,7 +34,7 @@ describe('cross-engine translation', () => {
   let schema: Schema;
   let losses: Translation['losses'];
   beforeAll(async () => {
-    ({ schema, losses } = translateSchema(normalizeSchema(pg), 'mysql', { expressions: await loadExpressionTranslator('postgres', 'mysql') }));
+    ({ schema, losses } = translateSchema(normalizeSchema(pg), factsOf('mysql'), { expressions: await loadExpressionTranslator('postgres', 'mysql') }));
   });
   const events = () => schema.tables[0];
   const col = (name: string) => events()?.columns.find((c) => c.name === name);
@@ -68,7 +69,7 @@ describe('cross-engine translation', () => {
   });
 
   it('changes nothing within one engine', () => {
-    const same = translateSchema(normalizeSchema(pg), 'postgres');
+    const same = translateSchema(normalizeSchema(pg), factsOf('postgres'));
     expect(same.losses).toEqual([]);
     expect(same.schema).toEqual(normalizeSchema(pg));
   });
@@ -79,7 +80,7 @@ describe('cross-engine translation', () => {
       engine: 'sqlite',
       tables: [{ name: 't', columns: [{ name: 'a', type: { kind: 'text', native: 'NVARCHAR(40)', length: 40 }, nullable: true }] }],
     });
-    const out = translateSchema(sqlite, 'postgres');
+    const out = translateSchema(sqlite, factsOf('postgres'));
     expect(out.losses).toEqual([]);
     expect(out.schema.tables[0]).toMatchObject({ schema: 'public', columns: [{ type: { native: 'character varying(40)' } }] });
   });
@@ -120,7 +121,7 @@ describe('expressions in a translated schema', () => {
       { schema: 'public', name: 'ordered', definition: 'SELECT i.id FROM public.items i ORDER BY i.id' },
     ],
   });
-  const to = async (engine: 'mysql' | 'sqlite' | 'duckdb') => translateSchema(source, engine, { expressions: await loadExpressionTranslator('postgres', engine) });
+  const to = async (engine: 'mysql' | 'sqlite' | 'duckdb') => translateSchema(source, factsOf(engine), { expressions: await loadExpressionTranslator('postgres', engine) });
 
   it('writes checks, defaults, generated columns, predicates and views in the target SQL, and lists what it cannot', async () => {
     const { schema, losses } = await to('mysql');
@@ -150,7 +151,7 @@ describe('expressions in a translated schema', () => {
   });
 
   it('carries only constants when no reader is given, and lists every other expression', () => {
-    const { schema, losses } = translateSchema(source, 'sqlite');
+    const { schema, losses } = translateSchema(source, factsOf('sqlite'));
     expect(schema.tables[0]?.checks).toEqual([]);
     expect(schema.tables[0]?.columns.find((c) => c.name === 'qty')?.default).toBe('1');
     expect(schema.views).toEqual([]);

@@ -3,12 +3,13 @@ import { duckdbColumnType } from '../../src/adapters/duckdb/types.js';
 import { mysqlColumnType } from '../../src/adapters/mysql/types.js';
 import { pgColumnType, type PgTypeInfo } from '../../src/adapters/postgres/types.js';
 import { sqliteColumnType } from '../../src/adapters/sqlite/types.js';
-import { kindsOfNative, normalizeSchema, schemaProblems, spellType, type ColumnType, type Engine, type SchemaInput } from '../../src/unified/index.js';
+import { normalizeSchema, schemaProblems, spellType, type ColumnType, type Engine, type SchemaInput } from '../../src/unified/index.js';
+import { factsOf } from '../../src/adapters/registry.js';
 
 /** What each adapter reads back for a native spelling must pass the check: no false alarm on a real schema. */
 describe('the kind a native spelling carries agrees with what each adapter reads', () => {
   const accepted = (engine: Engine, t: ColumnType) => {
-    const kinds = kindsOfNative(engine, t.native);
+    const kinds = factsOf(engine).nativeKinds(t.native);
     expect(kinds === undefined || kinds.includes(t.kind), `${engine} ${t.native} → ${t.kind}, lexicon says ${kinds?.join(',')}`).toBe(true);
   };
 
@@ -60,7 +61,7 @@ describe('the kind a native spelling carries agrees with what each adapter reads
     ];
     for (const to of ['postgres', 'mysql', 'sqlite', 'duckdb'] as const) {
       for (const t of sample) {
-        const spelled = spellType(t, to);
+        const spelled = spellType(t, factsOf(to));
         if (spelled !== undefined) accepted(to, spelled.type);
       }
     }
@@ -77,7 +78,7 @@ const table = (name: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const problems = (engine: Engine, tables: unknown[], more: Partial<SchemaInput> = {}) =>
-  schemaProblems(normalizeSchema({ version: 1, engine, tables, ...more } as SchemaInput)).map((p) => `${p.level} ${(p.object as { name: string }).name} ${p.field}: ${p.detail}`);
+  schemaProblems(normalizeSchema({ version: 1, engine, tables, ...more } as SchemaInput), factsOf(engine)).map((p) => `${p.level} ${(p.object as { name: string }).name} ${p.field}: ${p.detail}`);
 
 describe('a schema that cannot exist', () => {
   it('finds a kind that contradicts its native spelling', () => {

@@ -1,9 +1,10 @@
 import { errors } from '../../errors.js';
 import { deepEqual, describeOperation, type Column, type Operation, type Table, type TableRef } from '../../unified/index.js';
-import { tokenize } from '../sqlite/sql-tokens.js';
+import { tokenize } from '../sql-tokens.js';
 import { castSql, plainCast } from './cast.js';
 import { columnSql, columnTarget, commentSql, dropIndexSql, indexSql } from './ddl.js';
 import { qname, quoteIdent } from './sql-text.js';
+import { unhandled } from '../../unified/unhandled.js';
 
 /**
  * What DuckDB's ALTER TABLE can do in place. It cannot add or drop constraints, cannot add columns
@@ -53,8 +54,18 @@ export function alterable(op: Operation, from: Table, free: boolean): boolean {
       return free && !columnUsed(from, op.from) && !columnUsed(from, op.column.name);
     case 'rename_object':
       return free && op.from.schema === op.target.object.schema;
-    default:
+    // The rest rebuild the table.
+    case 'create_object':
+    case 'drop_object':
+    case 'alter_object':
+    case 'set_primary_key':
+    case 'add_constraint':
+    case 'drop_constraint':
+    case 'add_policy':
+    case 'drop_policy':
       return false;
+    default:
+      return unhandled(op);
   }
 }
 
@@ -117,7 +128,16 @@ export function alterSql(op: Operation): string[] {
     case 'rename_object':
       if (op.from.schema !== op.target.object.schema) throw errors.planUnsupported('duckdb', `moving ${op.target.kind} ${op.from.name} to another schema`);
       return [`ALTER ${op.target.kind === 'table' ? 'TABLE' : 'VIEW'} ${qname(op.from)} RENAME TO ${quoteIdent(op.target.object.name)}`];
-    default:
+    case 'create_object':
+    case 'drop_object':
+    case 'alter_object':
+    case 'set_primary_key':
+    case 'add_constraint':
+    case 'drop_constraint':
+    case 'add_policy':
+    case 'drop_policy':
       throw errors.planUnsupported('duckdb', describeOperation(op).kind);
+    default:
+      return unhandled(op);
   }
 }

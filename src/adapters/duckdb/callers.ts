@@ -1,5 +1,5 @@
 import type { Column, SchemaObject, Table } from '../../unified/index.js';
-import { tokenize } from '../sqlite/sql-tokens.js';
+import { tokenize } from '../sql-tokens.js';
 import { keyOf } from './order.js';
 
 /**

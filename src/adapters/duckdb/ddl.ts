@@ -1,6 +1,7 @@
 import { errors } from '../../errors.js';
 import { objectId, type Column, type Constraint, type Enum, type Index, type NativeObject, type SchemaObject, type Sequence, type Table, type TableRef, type View } from '../../unified/index.js';
 import { identList, qname, quoteIdent, quoteLiteral } from './sql-text.js';
+import { unhandled } from '../../unified/unhandled.js';
 
 /** DDL text for one object or table part, in DuckDB's dialect. What DuckDB cannot express throws. */
 
@@ -136,8 +137,14 @@ export function createObjectSql(target: SchemaObject): string[] {
       return viewSql(target.object);
     case 'native':
       return [nativeDefinition(target.object)];
-    default:
+    case 'extension':
+    case 'domain':
+    case 'composite':
+    case 'routine':
+    case 'trigger':
       throw unsupported(`${target.kind} ${objectId(target.kind, target.object)}`);
+    default:
+      return unhandled(target);
   }
 }
 
@@ -163,7 +170,13 @@ export function dropObjectSql(target: SchemaObject): string {
       if (kind === undefined) throw unsupported(`dropping native ${target.object.type} ${target.object.name}`);
       return `DROP ${kind} ${qname(target.object)}`;
     }
-    default:
+    case 'extension':
+    case 'domain':
+    case 'composite':
+    case 'routine':
+    case 'trigger':
       throw unsupported(`${target.kind} ${objectId(target.kind, target.object)}`);
+    default:
+      return unhandled(target);
   }
 }

@@ -13,6 +13,7 @@ import { openDuckdb, openDuckdbMemory, type DuckdbHandle } from './connect.js';
 import { ensureHistory, insertHistory, readHistory, recordMigration } from './history.js';
 import { introspectDuckdb } from './introspect.js';
 import { REPEAT_MARK } from './rebuild.js';
+import { duckdbManifest } from './manifest.js';
 
 
 /**
@@ -96,7 +97,7 @@ async function openShadow(target: DbTarget): Promise<Shadow> {
 
 export const duckdbAdapter: Adapter = {
   engine: 'duckdb',
-  capabilities: { transactionalDdl: true, namespaces: true },
+  capabilities: duckdbManifest.capabilities,
   dialect: duckdbDialect,
   connect,
   openShadow,

@@ -1,6 +1,6 @@
 import { describeOperation, hazardsOf, type Hazard, type Operation, type PlanStep, type Schema, type SchemaObject, type Table, type TableRef } from '../../unified/index.js';
 import { scanReferences } from '../sql-references.js';
-import { tokenize, type Token } from '../sqlite/sql-tokens.js';
+import { tokenize, type Token } from '../sql-tokens.js';
 import { topologicalOrder } from '../topological-order.js';
 
 /** Where the steps of a DuckDB plan go relative to each other. */

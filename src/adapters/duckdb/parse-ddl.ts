@@ -3,7 +3,7 @@
  * what its catalog functions do not report. DuckDB's quoting is a subset of what the SQLite
  * tokenizer reads, so that tokenizer is reused rather than copied.
  */
-import { isPunct, tokenize, TokenCursor } from '../sqlite/sql-tokens.js';
+import { isPunct, tokenize, TokenCursor } from '../sql-tokens.js';
 
 export interface ParsedColumn {
   readonly generated?: string | undefined;

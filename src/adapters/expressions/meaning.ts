@@ -1,4 +1,5 @@
 import type { Engine } from '../../unified/index.js';
+import { manifestOf } from '../registry.js';
 import { lossy, type Expr, type Temporal } from './ast.js';
 import { classOf, isNumeric, type Scope } from './scope.js';
 import { checkRegex } from './regex.js';
@@ -12,8 +13,7 @@ export interface Reading {
   readonly scope: Scope;
 }
 
-const ENGINE_NAMES: Readonly<Record<Engine, string>> = { postgres: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite', duckdb: 'DuckDB', mongodb: 'MongoDB' };
-export const engineName = (e: Engine): string => ENGINE_NAMES[e];
+export const engineName = (e: Engine): string => manifestOf(e).name;
 
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})$/;
 const ISO_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?)?$/;

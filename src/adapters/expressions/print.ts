@@ -1,8 +1,10 @@
 import type { Engine } from '../../unified/index.js';
 import { lossy, type CastType, type Expr, type FromItem, type Select } from './ast.js';
+import { manifestOf } from '../registry.js';
 import { engineName } from './meaning.js';
 import { endAnchorsToZ } from './regex.js';
 import { classOf, type Scope } from './scope.js';
+import { unhandled } from '../../unified/unhandled.js';
 
 /**
  * The portable form written in one engine's SQL. Every compound part is parenthesised, so the
@@ -112,8 +114,7 @@ export class Printer {
         if (e.fn === 'sum' && to === 'sqlite' && classOf(e.arg, this.p.scope) !== 'integer') lossy('SQLite sums decimals in floating point');
         return `${e.fn}(${e.distinct ? 'DISTINCT ' : ''}${this.expr(e.arg)})`;
       case 'now':
-        if (to === 'mysql') return e.type === 'date' ? 'curdate()' : 'current_timestamp()';
-        return e.type === 'date' ? 'CURRENT_DATE' : 'CURRENT_TIMESTAMP';
+        return manifestOf(to).now[e.type];
     }
   }
 
@@ -167,8 +168,11 @@ export class Printer {
         const pattern = [...e.pattern].map((c) => (c === '%' ? '*' : c === '_' ? '?' : c === '*' || c === '?' || c === '[' ? `[${c}]` : c)).join('');
         return `${this.sub(e.arg)} ${not}GLOB ${this.s(pattern)}`;
       }
+      case 'mongodb':
+        return lossy(`LIKE on ${engineName(this.to)}`);
+      default:
+        return unhandled(this.to);
     }
-    return lossy(`LIKE on ${engineName(this.to)}`);
   }
 
   private regex(e: Extract<Expr, { k: 'regex' }>): string {
@@ -184,8 +188,12 @@ export class Printer {
         const m = `regexp_matches(${this.expr(e.arg)}, ${this.s(`(?s${e.ci ? 'i' : ''})${e.pattern}`)})`;
         return e.not ? `NOT ${m}` : m;
       }
+      case 'sqlite':
+      case 'mongodb':
+        return lossy(`${engineName(this.to)} has no regular-expression match`);
+      default:
+        return unhandled(this.to);
     }
-    return lossy(`${engineName(this.to)} has no regular-expression match`);
   }
 
   private call(e: Extract<Expr, { k: 'call' }>): string {

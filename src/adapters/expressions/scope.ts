@@ -1,5 +1,6 @@
 import type { Column, ColumnType, Table } from '../../unified/index.js';
 import type { Expr, ValueClass } from './ast.js';
+import { unhandled } from '../../unified/unhandled.js';
 
 /** A column's class, and its collation where the engine would compare text by it. */
 export interface ColumnFacts {
@@ -33,8 +34,21 @@ export function classOfType(t: ColumnType): ValueClass {
       return t.tz ? 'other' : 'time';
     case 'timestamp':
       return t.tz ? 'timestamptz' : 'timestamp';
-    default:
+    case 'binary':
+    case 'interval':
+    case 'uuid':
+    case 'json':
+    case 'set':
+    case 'vector':
+    case 'spatial':
+    case 'network':
+    case 'bit':
+    case 'user':
+    case 'other':
+    case 'array':
       return 'other';
+    default:
+      return unhandled(t);
   }
 }
 
@@ -105,7 +119,18 @@ export function classOf(e: Expr, scope: Scope): ValueClass {
       return e.fn === 'count' ? 'integer' : e.arg === undefined ? 'other' : classOf(e.arg, scope);
     case 'now':
       return e.type;
-    default:
+    case 'not':
+    case 'and':
+    case 'or':
+    case 'compare':
+    case 'isnull':
+    case 'distinct':
+    case 'like':
+    case 'regex':
+    case 'in':
+    case 'between':
       return 'boolean';
+    default:
+      return unhandled(e);
   }
 }

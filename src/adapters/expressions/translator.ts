@@ -5,6 +5,7 @@ import { Printer } from './print.js';
 import { PgReader } from './read-postgres.js';
 import { SqlReader } from './read-sql.js';
 import { tableScope } from './scope.js';
+import { unhandled } from '../../unified/unhandled.js';
 
 interface Reader {
   expression(text: string, table: Table, use: ExpressionUse): Expr;
@@ -65,5 +66,7 @@ async function loadReader(from: Engine): Promise<Reader | undefined> {
     }
     case 'mongodb':
       return undefined;
+    default:
+      return unhandled(from);
   }
 }

@@ -3,6 +3,7 @@ import { objectId, type Column, type Hazard, type SchemaObject, type Sequence, t
 import { columnCheck, columnSql, createSequenceSql, createTableSql, createViewSql, sequenceOptionsSql } from './ddl.js';
 import { underSettings } from './session-settings.js';
 import { quoteIdent, quoteString, splitOptions } from './sql-text.js';
+import { unhandled } from '../../unified/unhandled.js';
 
 const unsupported = (what: string) => errors.planUnsupported('mysql', what);
 
@@ -26,8 +27,14 @@ export function createObjectSql(target: SchemaObject, replacing: SchemaObject | 
     case 'trigger':
     case 'native':
       return underSettings(target.object.definition);
-    default:
+    case 'namespace':
+    case 'extension':
+    case 'enum':
+    case 'domain':
+    case 'composite':
       throw unsupported(`${target.kind} ${objectId(target.kind, target.object)} (MySQL has no such objects)`);
+    default:
+      return unhandled(target);
   }
 }
 
@@ -60,8 +67,14 @@ export function dropObjectSql(target: SchemaObject): string[] {
         default:
           throw unsupported(`dropping native ${target.object.type} ${target.object.name}`);
       }
-    default:
+    case 'namespace':
+    case 'extension':
+    case 'enum':
+    case 'domain':
+    case 'composite':
       throw unsupported(`${target.kind} ${objectId(target.kind, target.object)} (MySQL has no such objects)`);
+    default:
+      return unhandled(target);
   }
 }
 

@@ -11,6 +11,7 @@ import {
   type PlanStep,
   type SchemaObject,
   type Table,
+  type TableOperation,
   type TableRef,
 } from '../../unified/index.js';
 import { alterColumnSql, alterTableSql, createObjectSql, dropObjectSql, position } from './compile-objects.js';
@@ -23,6 +24,7 @@ import { viewReads } from './references.js';
 import { viewsReadingRenamed } from './renamed-readers.js';
 import { quoteIdent, quotedNames } from './sql-text.js';
 import { topologicalOrder } from '../topological-order.js';
+import { unhandled } from '../../unified/unhandled.js';
 
 /**
  * MariaDB/MySQL plans. DDL is not transactional here: each statement commits on its own, so the
@@ -107,7 +109,7 @@ function alterOrder(op: Operation): number {
 }
 const DROP_ORDER: Partial<Record<Operation['op'], number>> = { drop_index: 0, drop_constraint: 1, drop_column: 2 };
 
-function placeTableOp(op: Operation, from: Table | undefined, to: Table | undefined, keys: KeyMerges): Placed[] {
+function placeTableOp(op: TableOperation, from: Table | undefined, to: Table | undefined, keys: KeyMerges): Placed[] {
   switch (op.op) {
     case 'add_column': {
       const add = `ADD COLUMN ${columnSql(op.column)}${position(to, op.column.name)}`;
@@ -155,7 +157,7 @@ function placeTableOp(op: Operation, from: Table | undefined, to: Table | undefi
     case 'rename_index':
       return [{ phase: 'renames', step: step([op], [`ALTER TABLE ${table(op.table)} RENAME INDEX ${quoteIdent(op.from)} TO ${quoteIdent(op.index.name)}`]) }];
     default:
-      throw unsupported(describeOperation(op).kind);
+      return unhandled(op);
   }
 }
 

@@ -8,6 +8,7 @@ import { sampleRows } from './sample.js';
 import { openMysql, parseMysqlUrl } from './connect.js';
 export { parseMysqlUrl, type MysqlTarget } from './connect.js';
 import { brokenViews, dropStaleShadows, openMysqlShadow } from './shadow.js';
+import { mysqlManifest } from './manifest.js';
 
 type Driver = import('mysql2/promise').Connection;
 
@@ -40,7 +41,7 @@ async function connect(target: DbTarget): Promise<Connection> {
 
 export const mysqlAdapter: Adapter = {
   engine: 'mysql',
-  capabilities: { transactionalDdl: false, namespaces: false },
+  capabilities: mysqlManifest.capabilities,
   dialect: mysqlDialect,
   connect,
   openShadow: (target) => openMysqlShadow(target, connect),

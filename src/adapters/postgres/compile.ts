@@ -26,6 +26,7 @@ import { inheritedColumnSql, restoredPartitionSql } from './partitions.js';
 import { concurrentIndex, LOCK_TIMEOUT, lockTimeoutSql, onlineTable, validatedLater } from './online.js';
 import { nativesToRestore, triggersToRestore, viewKey, viewsToRebuild } from './rebuild.js';
 import { qname, quoteIdent } from './sql-text.js';
+import { unhandled } from '../../unified/unhandled.js';
 
 /**
  * Phases of a plan, in the order they run. Drops of what reads tables go first, dependents before
@@ -260,7 +261,7 @@ export function compilePostgres(input: PlanInput): Plan {
         add(PHASE.rename, [op], [`ALTER INDEX ${qname({ schema: op.table.schema, name: op.from })} RENAME TO ${quoteIdent(op.index.name)}`]);
         break;
       default:
-        throw errors.planUnsupported('postgres', `operation ${(op as { op: string }).op}`);
+        unhandled(op);
     }
   }
 

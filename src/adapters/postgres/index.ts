@@ -21,6 +21,7 @@ import { readHistory, recordMigration } from './history.js';
 import { introspectPostgres } from './introspect.js';
 import { sampleRows } from './sample.js';
 import { dropStaleShadows, openPostgresShadow } from './shadow.js';
+import { postgresManifest } from './manifest.js';
 
 async function connect(target: DbTarget): Promise<Connection> {
   // Loaded here so that commands which never touch PostgreSQL do not pay for the driver.
@@ -56,7 +57,7 @@ export function clientConnection(client: Client, name: string): Connection {
 
 export const postgresAdapter: Adapter = {
   engine: 'postgres',
-  capabilities: { transactionalDdl: true, namespaces: true },
+  capabilities: postgresManifest.capabilities,
   dialect: postgresDialect,
   connect,
   openShadow: (target, options) => openPostgresShadow(target, { connect, over: clientConnection }, options),

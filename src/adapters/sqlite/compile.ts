@@ -22,7 +22,8 @@ import {
 } from '../../unified/index.js';
 import { topologicalOrder } from '../topological-order.js';
 import { scanReferences } from '../sql-references.js';
-import { tokenize, type Token } from './sql-tokens.js';
+import { tokenize, type Token } from '../sql-tokens.js';
+import { unhandled } from '../../unified/unhandled.js';
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 const quoteString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
@@ -122,8 +123,16 @@ function createObjectSql(target: SchemaObject): string[] {
       return [target.object.definition];
     case 'native':
       return [target.object.definition];
-    default:
+    case 'namespace':
+    case 'extension':
+    case 'enum':
+    case 'domain':
+    case 'composite':
+    case 'sequence':
+    case 'routine':
       throw errors.planUnsupported('sqlite', `${target.kind} ${objectId(target.kind, target.object)}`);
+    default:
+      return unhandled(target);
   }
 }
 
@@ -138,8 +147,16 @@ function dropObjectSql(target: SchemaObject): string {
     case 'native':
       if (target.object.type === 'virtual table') return `DROP TABLE ${quoteIdent(target.object.name)}`;
       throw errors.planUnsupported('sqlite', `dropping native ${target.object.type} ${target.object.name}`);
-    default:
+    case 'namespace':
+    case 'extension':
+    case 'enum':
+    case 'domain':
+    case 'composite':
+    case 'sequence':
+    case 'routine':
       throw errors.planUnsupported('sqlite', `${target.kind} ${objectId(target.kind, target.object)}`);
+    default:
+      return unhandled(target);
   }
 }
 
@@ -172,12 +189,34 @@ function alterable(op: Operation, from: Table | undefined, to: Table | undefined
         from.columns.some((c) => c.generated !== undefined && mentions(c.generated.expression, name));
       return !used;
     }
-    default:
+    // The rest rebuild the table.
+    case 'create_object':
+    case 'drop_object':
+    case 'alter_object':
+    case 'alter_column':
+    case 'set_primary_key':
+    case 'add_constraint':
+    case 'drop_constraint':
+    case 'add_policy':
+    case 'drop_policy':
+    case 'alter_table':
+    case 'rename_object':
+    case 'rename_column':
+    case 'rename_index':
       return false;
+    default:
+      return unhandled(op);
   }
 }
 
-function alterSql(op: Operation): string {
+/** The operations SQLite's own ALTER TABLE carries out (when `alterable` says so). */
+type InPlace = Extract<Operation, { op: 'add_index' | 'drop_index' | 'add_column' | 'drop_column' }>;
+const isOp =
+  <K extends InPlace['op']>(kind: K) =>
+  (o: Operation): o is Extract<InPlace, { op: K }> =>
+    o.op === kind;
+
+function alterSql(op: InPlace): string {
   switch (op.op) {
     case 'add_index':
       return createIndexSql(op.table.name, op.index);
@@ -188,7 +227,7 @@ function alterSql(op: Operation): string {
     case 'drop_column':
       return `ALTER TABLE ${quoteIdent(op.table.name)} DROP COLUMN ${quoteIdent(op.column.name)}`;
     default:
-      throw errors.planUnsupported('sqlite', describeOperation(op).kind);
+      return unhandled(op);
   }
 }
 
@@ -306,7 +345,7 @@ export function compileSqlite(input: PlanInput): Plan {
   steps.push(...dropSteps(objectDrops.filter((op) => dropped(op)?.kind !== 'trigger')));
   for (const [name, ops] of tableOps) {
     if (rebuilt.has(name)) continue;
-    for (const op of ops.filter((o) => o.op === 'drop_index')) steps.push(step([op], [alterSql(op)]));
+    for (const op of ops.filter(isOp('drop_index'))) steps.push(step([op], [alterSql(op)]));
   }
   for (const op of tableDrops) if (op.op === 'drop_object') steps.push(step([op], [dropObjectSql(op.target)]));
   for (const op of tableCreates) if (op.op === 'create_object') steps.push(step([op], createObjectSql(op.target)));
@@ -331,12 +370,12 @@ export function compileSqlite(input: PlanInput): Plan {
       );
     } else {
       // Adds before drops: SQLite will not drop a table's last column.
-      for (const kind of ['add_column', 'drop_column']) for (const op of ops.filter((o) => o.op === kind)) steps.push(step([op], [alterSql(op)]));
+      for (const kind of ['add_column', 'drop_column'] as const) for (const op of ops.filter(isOp(kind))) steps.push(step([op], [alterSql(op)]));
     }
   }
   for (const [name, ops] of tableOps) {
     if (rebuilt.has(name)) continue;
-    for (const op of ops.filter((o) => o.op === 'add_index')) steps.push(step([op], [alterSql(op)]));
+    for (const op of ops.filter(isOp('add_index'))) steps.push(step([op], [alterSql(op)]));
   }
 
   const creates = objectCreates.map((op) => ({ op, target: op.op === 'alter_object' ? op.to : op.op === 'create_object' ? op.target : undefined }));

@@ -9,6 +9,7 @@ import { sqliteDialect } from './compile.js';
 import { ensureHistory, insertHistory, readHistory, recordMigration } from './history.js';
 import { introspectSqlite } from './introspect.js';
 import { sampleRows } from './sample.js';
+import { sqliteManifest } from './manifest.js';
 
 type Database = import('better-sqlite3').Database;
 
@@ -141,7 +142,7 @@ async function openShadow(): Promise<Shadow> {
 
 export const sqliteAdapter: Adapter = {
   engine: 'sqlite',
-  capabilities: { transactionalDdl: true, namespaces: false },
+  capabilities: sqliteManifest.capabilities,
   dialect: sqliteDialect,
   connect,
   openShadow,

@@ -17,6 +17,7 @@ import {
 import { parseCreateIndex, parseCreateTable, parseCreateView, type ParsedConstraint, type ParsedTable } from './parse-ddl.js';
 import { sqliteColumnType } from './types.js';
 import { groupBy } from '../group-by.js';
+import { unhandled } from '../../unified/unhandled.js';
 
 /** redb's own migration history lives beside the schema, never in it. */
 export const HISTORY_TABLE = 'redb_migrations';
@@ -132,6 +133,8 @@ function mapConstraints(parsed: ParsedTable, pkOf: (table: string) => readonly s
         });
         break;
       }
+      default:
+        unhandled(c);
     }
   }
   return { primaryKey, uniques, checks, foreignKeys };

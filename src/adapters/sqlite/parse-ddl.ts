@@ -1,5 +1,5 @@
 import type { FkAction, OnConflict } from '../../unified/index.js';
-import { TokenCursor, isPunct, isWord, tokenize, type Token } from './sql-tokens.js';
+import { TokenCursor, isPunct, isWord, tokenize, type Token } from '../sql-tokens.js';
 
 /**
  * Parsers for what SQLite keeps only as CREATE text: constraint names, CHECK expressions, collations,

@@ -1,6 +1,6 @@
 /**
- * A small SQLite tokenizer: enough to find the structure of CREATE statements while keeping every
- * expression as the exact source text the user wrote.
+ * A small SQL tokenizer (SQLite's rules, which DuckDB's DDL also reads by): enough to find the
+ * structure of CREATE statements while keeping every expression as the exact source text the user wrote.
  */
 export interface Token {
   readonly type: 'ident' | 'word' | 'string' | 'number' | 'punct' | 'blob';

@@ -1,6 +1,4 @@
-import type { ColumnType } from './column-type.js';
-import type { LimitProblem } from './limits.js';
-import type { Column, Table } from './model.js';
+import type { Column, ColumnType, LimitProblem, Table } from '../../unified/index.js';
 
 /**
  * How many bytes MariaDB/MySQL sets aside for a row, in the two limits a CREATE TABLE is refused
