@@ -77,7 +77,7 @@ export function run() {
   try {
     console.log(`machine: ${machine()}; redb at ${cli}`);
     recreatePg('redb_bench_large_src');
-    let t = Date.now();
+    const t = Date.now();
     // Random bytes (md5 of random numbers) do not compress, so TOAST keeps every byte.
     psql(src, `CREATE TABLE blobs (id integer PRIMARY KEY, b bytea); ALTER TABLE blobs ALTER b SET STORAGE EXTERNAL;
       INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || g), ''), 'hex') FROM generate_series(1, ${MB} * 65536) g) FROM generate_series(1, ${COUNT}) i`);

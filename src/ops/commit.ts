@@ -26,7 +26,7 @@ import {
 } from '../repo/index.js';
 import { allObjects, emptySchema, entriesDigest, limitProblems, losesReferable, META_FILE, objectPath, referencedRelations, refuseLimitProblems, renameTrailers, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
 import { changesBetween } from './changes.js';
-import { findStore, type OpContext } from './context.js';
+import { findStore } from './context.js';
 import { writing } from './find-store.js';
 import { signerFor, type KeyContext } from './signatures.js';
 

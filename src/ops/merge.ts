@@ -28,7 +28,6 @@ import {
 import { emitYaml, META_FILE, objectPath, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine } from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { author } from './commit.js';
-import { type OpContext } from './context.js';
 import { writing } from './find-store.js';
 import { signerFor, type KeyContext } from './signatures.js';
 import { commitChanges } from './log.js';

@@ -1,7 +1,7 @@
 import { errors } from '../errors.js';
 import { PENDING_RENAMES, pendingRenamesText, readPendingRenames, readWorkingTree, runJournaled, schemaAtHead, workingSteps, type Change, type Store } from '../repo/index.js';
 import { RENAME_KINDS, renameInSchema, renameText, reverseRenames, schemaToFiles, type Rename, type RenameKind, type Schema } from '../unified/index.js';
-import { type OpContext } from './context.js';
+import type { OpContext } from './context.js';
 import { writing } from './find-store.js';
 
 export interface MvResult {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CanonicalForm, Checksum, ChecksumColumn } from '../adapters/canonical-sql.js';
+import type { CanonicalForm, Checksum, } from '../adapters/canonical-sql.js';
 import type { RowReader } from '../adapters/rows.js';
 import type { ColumnType, Engine } from '../unified/index.js';
 import type { TableCheck } from '../errors.js';

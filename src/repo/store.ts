@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import git from 'isomorphic-git';
-import { errors, isRedbError, RedbError } from '../errors.js';
+import { errors, isRedbError, } from '../errors.js';
 import { DEFAULT_ENGINE, schemaFromFiles, schemaToFiles, emptySchema, type Schema } from '../unified/index.js';
 
 import { gitFs } from './git-fs.js';

@@ -1,5 +1,5 @@
 import git from 'isomorphic-git';
-import { errors, RedbError } from '../errors.js';
+import { errors, type RedbError } from '../errors.js';
 import { checkCard, hybridVerify } from '../crypto/identity.js';
 import type { Store } from './paths.js';
 import { admins, documentText, revisionPayload, ruleProblem, SIGNATURES_FILE, TRUST_FILE, TrustDocument, TrustSignatures } from './trust-document.js';

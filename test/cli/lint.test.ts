@@ -17,7 +17,7 @@ describe('lint: CI checks with exit codes and reports', () => {
     const path = join(dir.path, 'schema', object);
     writeFileSync(path, change(readFileSync(path, 'utf8')));
   };
-  const dropColumn = (t: string) => t.replace(/  - name: Composer\n.*\n.*\n/, '');
+  const dropColumn = (t: string) => t.replace(/ {2}- name: Composer\n.*\n.*\n/, '');
 
   beforeEach(() => {
     dir = tempDir();

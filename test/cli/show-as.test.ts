@@ -68,7 +68,7 @@ describe('show --as: the cross-engine type view, against real PostgreSQL and Mar
         CONSTRAINT payment_date_range CHECK (payment_date >= '2007-01-01'::timestamp without time zone AND payment_date < '2008-01-01 00:00:00'::timestamp without time zone),
         CONSTRAINT email_digits CHECK (email ~ '\\d+'));
       CREATE VIEW payment_list AS SELECT p.payment_id, p.code || '-' || p.email AS label FROM payment p;`);
-    const { url, env } = bindable(pg.url);
+    const { env } = bindable(pg.url);
     const r = redbOk(dir.path, ['show', 'db:pg', '--as', 'mysql'], env);
     expect(r.stdout).toContain("CONSTRAINT `payment_date_range` CHECK ((`payment_date` >= TIMESTAMP'2007-01-01 00:00:00') AND (`payment_date` < TIMESTAMP'2008-01-01 00:00:00'))");
     expect(r.stdout).toContain("`code` longtext NULL DEFAULT 'it''s'");

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, errorCode, redb, redbOk } from '../support/cli.js';
 import { duckdbRows, withDuckdb } from '../support/duckdb.js';
 import { mysqlEngine, mysqlRows, mysqlScriptConnection } from '../support/mysql.js';

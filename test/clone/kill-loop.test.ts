@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, errorCode } from '../support/cli.js';
 import { duckdbEngine, duckdbRows } from '../support/duckdb.js';
-import { mysqlEngine, mysqlRows } from '../support/mysql.js';
+import { mysqlEngine, } from '../support/mysql.js';
 import { pgQuery, postgresEngine } from '../support/postgres.js';
 import { sqliteEngine, tempDir, type ScratchDb } from '../support/scratch.js';
 import { envUrl, PASSWORD_ENV, sqliteQuery } from './helpers.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mysqlAdapter } from '../../src/adapters/mysql/index.js';
-import { RedbError } from '../../src/errors.js';
+import type { RedbError } from '../../src/errors.js';
 import { rehearse } from '../../src/ops/shadow.js';
 import { shadowPrefix } from '../../src/adapters/shadow-name.js';
 import { diffSchemas, type Plan, type Schema } from '../../src/unified/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RedbError } from '../../src/errors.js';
+import type { RedbError } from '../../src/errors.js';
 import { parseAccessPolicy, type Principal } from '../../src/policy/index.js';
 
 /**

@@ -11,6 +11,7 @@ import { classOf, fromScope, type Scope } from './scope.js';
  */
 
 // Parse-tree nodes are plain JSON from the parser; each is checked by its key as it is read.
+// biome-ignore lint/suspicious/noExplicitAny: the parser's tree has no types; every node is checked by its key where it is read
 type Node = any;
 
 export type ParseSync = (sql: string) => { stmts?: { stmt?: Node }[] | undefined };
@@ -78,7 +79,7 @@ export class PgReader {
     for (const key of ['withClause', 'limitCount', 'limitOffset', 'windowClause', 'lockingClause', 'intoClause', 'valuesLists']) {
       if (s[key] !== undefined) lossy(`${key.replace('Clause', '').replace(/([A-Z])/g, ' $1').toUpperCase()} in a view`);
     }
-    if (s.distinctClause !== undefined && s.distinctClause.some((d: Node) => Object.keys(d ?? {}).length > 0)) lossy('DISTINCT ON');
+    if (s.distinctClause?.some((d: Node) => Object.keys(d ?? {}).length > 0)) lossy('DISTINCT ON');
     const bound: { alias: string; table: Table }[] = [];
     const from = (s.fromClause ?? []).map((f: Node) => this.fromItem(f, tables, bound)) as FromItem[];
     const w = new Walk({ source: this.source, scope: fromScope(bound) });

@@ -173,7 +173,6 @@ export class ExpressionParser extends Cursor {
 
   private prefix(): Expr {
     const t = this.next();
-    const r = this.r;
     if (t.t === 'number') return { k: 'number', text: t.text, integer: !t.text.includes('.') };
     if (t.t === 'string') return { k: 'string', value: t.value };
     if (t.t === 'op') {

@@ -15,7 +15,7 @@ import {
   type TableRef,
 } from '../../unified/index.js';
 import { alterColumnSql, alterTableSql, createObjectSql, dropObjectSql, position } from './compile-objects.js';
-import { checkSql, columnCheck, columnSql, createIndexSql, foreignKeySql, indexDefinitionSql, uniqueSql } from './ddl.js';
+import { checkSql, columnSql, createIndexSql, foreignKeySql, indexDefinitionSql, uniqueSql } from './ddl.js';
 import { droppedKeyClause, keyMerges, primaryKeyClauses, primaryKeyHazards, type KeyMerges } from './key-merges.js';
 import { foreignKeyRebuilds } from './foreign-key-rebuilds.js';
 import { companionRecreations } from './recreations.js';

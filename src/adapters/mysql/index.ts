@@ -10,7 +10,6 @@ export { parseMysqlUrl, type MysqlTarget } from './connect.js';
 import { brokenViews, dropStaleShadows, openMysqlShadow } from './shadow.js';
 import { mysqlManifest } from './manifest.js';
 
-type Driver = import('mysql2/promise').Connection;
 
 async function connect(target: DbTarget): Promise<Connection> {
   const t = parseMysqlUrl(target.url);

@@ -1,4 +1,4 @@
-import { errors } from '../../errors.js';
+
 import {
   describeOperation,
   hazardsOf,
