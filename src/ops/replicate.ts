@@ -5,6 +5,7 @@ import { redactUrl } from '../adapters/url.js';
 import { errors, isRedbError } from '../errors.js';
 import { defaultJobName, jobRunning, listJobs, readJob, removeJob, type JobRecord } from '../replicate/job-record.js';
 import { runJob, type JobEvent, type JobResult } from '../replicate/job.js';
+import { isNatsUrl } from '../replicate/nats-url.js';
 import { loadMasker } from './clone.js';
 import { findStore, openEndpoint, type OpContext } from './context.js';
 
@@ -31,6 +32,7 @@ export interface ReplicateOptions {
  */
 export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobResult> {
   const store = findStore(ctx);
+  if (isNatsUrl(ctx.source) || isNatsUrl(ctx.target)) return (await import('./replicate-nats.js')).replicateNats(ctx, store);
   const source = await openEndpoint(store, ctx.source, ctx);
   const target = await openEndpoint(store, ctx.target, ctx);
   const job = ctx.name === undefined ? defaultJobName({ name: source.name, url: source.db.url }, { name: target.name, url: target.db.url }) : validateJobName(ctx.name);
