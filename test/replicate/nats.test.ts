@@ -129,6 +129,19 @@ async function fanOut(from: TestEngine): Promise<void> {
     expect((await pgQuery(source.db.url, `SELECT slot_name FROM pg_replication_slots WHERE database = '${name}'`)).length).toBe(1);
   }
 
+  // Both ends are jobs of the project: status shows them, drop removes what the publisher made on the source.
+  const status = redb(project.path, ['replicate', 'status', '--json'], PASSWORD_ENV);
+  expect(status.code, status.stderr).toBe(0);
+  const jobs = (JSON.parse(status.stdout) as { jobs: { job: string; state: string; problems: string[]; position: string | null }[] }).jobs;
+  for (const name of [`p_${tag}`, `pg_${tag}`, `duck_${tag}`]) expect(jobs.find((j) => j.job === name)).toMatchObject({ state: 'stopped', problems: [] });
+  expect(jobs.find((j) => j.job === `pg_${tag}`)?.position).toBe(pg.position);
+  const dropped = redb(project.path, ['replicate', 'drop', `p_${tag}`], PASSWORD_ENV);
+  expect(dropped.code, dropped.stderr).toBe(0);
+  if (source.engine === 'postgres') {
+    const name = new URL(source.db.url).pathname.slice(1);
+    expect(await pgQuery(source.db.url, `SELECT slot_name FROM pg_replication_slots WHERE database = '${name}'`)).toEqual([]);
+  }
+
   // What a Debezium consumer reads: the envelope, one subject per table, ids JetStream deduplicates by.
   const table = source.engine === 'postgres' ? `${stream}.public.items` : `${stream}.main.items`;
   const events = await read(nats.url, stream, table);
