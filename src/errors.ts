@@ -789,6 +789,31 @@ export const errors = {
     hint: `bring the target's ${table} to the same shape (redb migrate), then run the same redb replicate again: it goes on from the change`,
     data: { job, table, detail },
   })),
+  natsUnreachable: define('REDB_NATS_UNREACHABLE', (server: string, detail: string) => ({
+    message: `cannot reach the NATS server ${server}: ${detail}`,
+    hint: 'check that nats-server runs there (with JetStream: nats-server -js) and that host and port are right; nothing was set up',
+    data: { server, detail },
+  })),
+  natsNoJetStream: define('REDB_NATS_NO_JETSTREAM', (server: string) => ({
+    message: `the NATS server ${server} has no JetStream: there is no stream to keep changes in`,
+    hint: 'start nats-server with JetStream enabled (nats-server -js, or jetstream {} in its configuration); nothing was set up',
+    data: { server },
+  })),
+  natsStreamMissing: define('REDB_NATS_STREAM_MISSING', (server: string, stream: string) => ({
+    message: `the NATS server ${server} has no stream ${stream}`,
+    hint: `publish into it first: redb replicate <src> nats://…/${stream} creates it; nothing was applied`,
+    data: { server, stream },
+  })),
+  natsForeignStream: define('REDB_NATS_FOREIGN_STREAM', (stream: string, detail: string) => ({
+    message: `stream ${stream} does not hold redb's change events (${detail}); nothing was applied`,
+    hint: 'name a stream that redb replicate <src> nats://… publishes into, or give redb a stream of its own',
+    data: { stream, detail },
+  })),
+  natsStreamTaken: define('REDB_NATS_STREAM_TAKEN', (stream: string, source: string) => ({
+    message: `stream ${stream} already carries the changes of ${source}; nothing was published`,
+    hint: 'a stream holds one source: name another stream for this one (nats://host:port/<stream>)',
+    data: { stream, source },
+  })),
   /** A failure no entry describes: a bug in redb, reported without its stack. */
   internal: define('REDB_INTERNAL', (detail: string) => ({
     message: detail,

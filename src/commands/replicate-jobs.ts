@@ -1,5 +1,5 @@
 import { errors, isRedbError } from '../errors.js';
-import { replicateDrop, replicateJobs, replicatePause, replicateResume, replicateToDaemon, type DaemonJobView } from '../ops/daemon-jobs.js';
+import { daemonJobDrop, daemonJobPause, daemonJobResume, daemonJobs, replicateToDaemon, type DaemonJobView } from '../ops/daemon-jobs.js';
 import { JOB_HEADER, jobRow } from './daemon.js';
 import type { Opts } from './verbs.js';
 import { json, paint, table, type Io } from './output.js';
@@ -30,7 +30,7 @@ const row = (io: Io, j: DaemonJobView): string[] =>
  */
 export async function status(io: Io, name: string | undefined, opts: Opts<'replicate status'>): Promise<number> {
   const { replicateStatus } = await import('../ops/replicate.js');
-  const daemon = await replicateJobs({ cwd: io.cwd, env: io.env });
+  const daemon = await daemonJobs({ cwd: io.cwd, env: io.env });
   const inDaemon = name === undefined ? daemon.jobs : daemon.jobs.filter((j) => j.name === name);
   const recorded = await replicateStatus({ cwd: io.cwd, env: io.env, ...(name === undefined ? {} : { job: name }) }).catch((e: unknown) => {
     // A job handed to the daemon that has not run yet has no record of its own.
@@ -53,14 +53,14 @@ export async function status(io: Io, name: string | undefined, opts: Opts<'repli
 }
 
 export async function pause(io: Io, name: string, opts: Opts<'replicate pause'>): Promise<number> {
-  const r = await replicatePause({ cwd: io.cwd, env: io.env, name });
+  const r = await daemonJobPause({ cwd: io.cwd, env: io.env, name });
   if (opts.json) json(io, r);
   else io.out(`paused ${paint.bold(io, name)}${r.daemon ? '' : ' (the daemon is not running; it will not start this job until it is resumed)'}`);
   return 0;
 }
 
 export async function resume(io: Io, name: string, opts: Opts<'replicate resume'>): Promise<number> {
-  const r = await replicateResume({ cwd: io.cwd, env: io.env, name });
+  const r = await daemonJobResume({ cwd: io.cwd, env: io.env, name });
   if (opts.json) json(io, r);
   else io.out(`resumed ${paint.bold(io, name)} in the daemon (pid ${r.daemon.pid}${r.daemon.started ? ', started now' : ''})`);
   return 0;
@@ -69,9 +69,9 @@ export async function resume(io: Io, name: string, opts: Opts<'replicate resume'
 /** Remove a job: from the daemon (its process stopped), then what it made on the source and its position in the target. */
 export async function drop(io: Io, name: string, opts: Opts<'replicate drop'>): Promise<number> {
   const { replicateDrop: dropRecorded } = await import('../ops/replicate.js');
-  const daemon = await replicateJobs({ cwd: io.cwd, env: io.env });
+  const daemon = await daemonJobs({ cwd: io.cwd, env: io.env });
   const inDaemon = daemon.jobs.some((j) => j.name === name);
-  const stopped = inDaemon ? (await replicateDrop({ cwd: io.cwd, env: io.env, name })).stopped : false;
+  const stopped = inDaemon ? (await daemonJobDrop({ cwd: io.cwd, env: io.env, name })).stopped : false;
   const recorded = await dropRecorded({ cwd: io.cwd, env: io.env, job: name, waitMs: inDaemon ? 15_000 : 0 }).catch((e: unknown) => {
     if (inDaemon && isRedbError(e, 'REDB_REPLICATE_JOB_NOT_FOUND')) return { job: name, removed: [] as string[] };
     throw e;

@@ -120,21 +120,21 @@ async function setPaused(ctx: OpContext & { name: string }, paused: boolean, com
 }
 
 /** Stop a daemon job and keep it stopped (across daemon restarts) until it is resumed. */
-export async function replicatePause(ctx: OpContext & { name: string }): Promise<{ job: DaemonJobView; daemon: boolean }> {
+export async function daemonJobPause(ctx: OpContext & { name: string }): Promise<{ job: DaemonJobView; daemon: boolean }> {
   const store = await setPaused(ctx, true, 'replicate pause');
   const status = await reload(store, ctx.name);
   return { job: await viewOf(store, ctx.name, status?.jobs), daemon: status !== undefined };
 }
 
 /** Run a paused daemon job again (starting the daemon if it does not run). */
-export async function replicateResume(ctx: OpContext & { name: string }): Promise<{ job: DaemonJobView; daemon: { pid: number; started: boolean } }> {
+export async function daemonJobResume(ctx: OpContext & { name: string }): Promise<{ job: DaemonJobView; daemon: { pid: number; started: boolean } }> {
   const store = await setPaused(ctx, false, 'replicate resume');
   const { status, started } = await reloadOrStart(ctx, store, ctx.name);
   return { job: await viewOf(store, ctx.name, status?.jobs), daemon: { pid: status?.pid ?? 0, started } };
 }
 
 /** Remove a daemon job: its record goes, and a running daemon stops its process. */
-export async function replicateDrop(ctx: OpContext & { name: string }): Promise<{ name: string; stopped: boolean }> {
+export async function daemonJobDrop(ctx: OpContext & { name: string }): Promise<{ name: string; stopped: boolean }> {
   const store = await writing(ctx, 'replicate drop', async (store) => {
     const all = await readDaemonJobs(store);
     if (all.jobs[ctx.name] === undefined) throw errors.replicateJobNotFound(ctx.name, Object.keys(all.jobs).sort());
@@ -147,7 +147,7 @@ export async function replicateDrop(ctx: OpContext & { name: string }): Promise<
 }
 
 /** Every daemon job, with the daemon's view of it when it runs. */
-export async function replicateJobs(ctx: OpContext & { name?: string | undefined }): Promise<{ daemon: boolean; jobs: DaemonJobView[] }> {
+export async function daemonJobs(ctx: OpContext & { name?: string | undefined }): Promise<{ daemon: boolean; jobs: DaemonJobView[] }> {
   const store = findStore(ctx);
   const status = await callDaemon(store, 'status');
   const { jobs } = await readDaemonJobs(store);

@@ -6,6 +6,7 @@ import { errors, isRedbError } from '../errors.js';
 import { defaultJobName, jobRunning, type JobRecord } from '../replicate/job-record.js';
 import { jobRecords, listJobs, readJob, removeJob } from './replicate-jobs.js';
 import { runJob, type JobEvent, type JobResult } from '../replicate/job.js';
+import { isNatsUrl } from '../replicate/nats-url.js';
 import { loadMasker } from './clone.js';
 import { findStore, openEndpoint, type OpContext } from './context.js';
 
@@ -32,6 +33,7 @@ export interface ReplicateOptions {
  */
 export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobResult> {
   const store = findStore(ctx);
+  if (isNatsUrl(ctx.source) || isNatsUrl(ctx.target)) return (await import('./replicate-nats.js')).replicateNats(ctx, store);
   const source = await openEndpoint(store, ctx.source, ctx);
   const target = await openEndpoint(store, ctx.target, ctx);
   const job = ctx.name === undefined ? defaultJobName({ name: source.name, url: source.db.url }, { name: target.name, url: target.db.url }) : validateJobName(ctx.name);
@@ -86,27 +88,32 @@ async function statusOf(ctx: OpContext, store: ReturnType<typeof findStore>, rec
   let stored: StoredPosition | undefined;
   let capture: CaptureStatus | null = null;
   const running = jobRunning(record, hostname());
-  try {
-    const target = await openEndpoint(store, record.target, ctx);
-    const t = await openChangeTarget(target.engine, target.target);
+  // A JetStream stream on either side has no position table or capture to ask (its publisher's place is the stream's).
+  if (!isNatsUrl(record.target)) {
     try {
-      stored = await t.readPosition(record.job);
-    } finally {
-      await t.close();
+      const target = await openEndpoint(store, record.target, ctx);
+      const t = await openChangeTarget(target.engine, target.target);
+      try {
+        stored = await t.readPosition(record.job);
+      } finally {
+        await t.close();
+      }
+    } catch (e) {
+      problems.push(`target: ${firstLine(e)}`);
     }
-  } catch (e) {
-    problems.push(`target: ${firstLine(e)}`);
   }
-  try {
-    const source = await openEndpoint(store, record.source, ctx);
-    const c = await (await loadChanges(source.engine)).open(source.target, record.job);
+  if (!isNatsUrl(record.source)) {
     try {
-      capture = await c.status();
-    } finally {
-      await c.close();
+      const source = await openEndpoint(store, record.source, ctx);
+      const c = await (await loadChanges(source.engine)).open(source.target, record.job);
+      try {
+        capture = await c.status();
+      } finally {
+        await c.close();
+      }
+    } catch (e) {
+      problems.push(`source: ${firstLine(e)}`);
     }
-  } catch (e) {
-    problems.push(`source: ${firstLine(e)}`);
   }
   // An error recorded when the job stopped (not one a retry got past earlier) is what stopped it.
   const failed = record.lastError !== null && record.stoppedAt !== null && record.lastError.at >= record.stoppedAt;
@@ -140,7 +147,7 @@ export async function replicateStatus(ctx: OpContext & { readonly job?: string }
   for (const r of records) jobs.push(await statusOf(ctx, store, r));
   const known = new Set(all.map((j) => j.job));
   const unowned: (OwnedObject & { source: string })[] = [];
-  for (const url of new Set(records.map((r) => r.source))) {
+  for (const url of new Set(records.map((r) => r.source).filter((u) => !isNatsUrl(u)))) {
     try {
       const source = await openEndpoint(store, url, ctx);
       if (captureKind(source.engine) === 'none') continue;
@@ -165,6 +172,13 @@ export async function replicateDrop(ctx: OpContext & { readonly job: string; rea
   }
   if (jobRunning(record, hostname()) && record.pid !== null) throw errors.replicateJobRunning(ctx.job, record.pid);
   const removed: string[] = [];
+  if (!isNatsUrl(record.source)) await dropCapture(ctx, store, record, removed);
+  if (!isNatsUrl(record.target)) await dropPosition(ctx, store, record, removed);
+  await removeJob(store, record.job);
+  return { job: record.job, removed };
+}
+
+async function dropCapture(ctx: OpContext, store: ReturnType<typeof findStore>, record: JobRecord, removed: string[]): Promise<void> {
   const source = await openEndpoint(store, record.source, ctx);
   const capture = await (await loadChanges(source.engine)).open(source.target, record.job);
   try {
@@ -174,6 +188,9 @@ export async function replicateDrop(ctx: OpContext & { readonly job: string; rea
   } finally {
     await capture.close();
   }
+}
+
+async function dropPosition(ctx: OpContext, store: ReturnType<typeof findStore>, record: JobRecord, removed: string[]): Promise<void> {
   const target = await openEndpoint(store, record.target, ctx);
   const t = await openChangeTarget(target.engine, target.target);
   try {
@@ -182,6 +199,4 @@ export async function replicateDrop(ctx: OpContext & { readonly job: string; rea
   } finally {
     await t.close();
   }
-  await removeJob(store, record.job);
-  return { job: record.job, removed };
 }

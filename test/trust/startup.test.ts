@@ -10,7 +10,7 @@ import { ok, person, project } from './support.js';
 const dir = mkdtempSync(join(tmpdir(), 'redb-trust-startup-'));
 const ada = person(dir, 'ada');
 let root: string;
-const HEAVY = ['@noble/post-quantum', 'age-encryption', '@cedar-policy/cedar-wasm', '@noble/curves'];
+const HEAVY = ['@noble/post-quantum', 'age-encryption', '@cedar-policy/cedar-wasm', '@noble/curves', '@nats-io'];
 const register = join(import.meta.dirname, 'module-log', 'register.mjs');
 
 function modulesLoadedBy(args: readonly string[], n: number): string[] {

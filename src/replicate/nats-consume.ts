@@ -1,0 +1,162 @@
+import type { StoredMsg } from '@nats-io/jetstream';
+import { openChangeTarget, type ChangeTarget } from '../adapters/change-apply.js';
+import type { Position } from '../adapters/changes.js';
+import { loadExpressionTranslator } from '../adapters/expressions/index.js';
+import { errors } from '../errors.js';
+import type { Schema } from '../unified/index.js';
+import { apply, introspect, type Endpoint } from './endpoint.js';
+import type { JobEvent, JobResult } from './job.js';
+import { applyStream } from './job-stream.js';
+import { Routes, TableRoute } from './job-tables.js';
+import { NatsCapture } from './nats-capture.js';
+import { parseJson, SchemaMessage, subjects } from './nats-envelope.js';
+import type { JobRecords } from './job-record.js';
+import { NatsJobRecord } from './nats-job.js';
+import { checkRedbStream, lastOn, openNats, streamInfo, type NatsLink } from './nats-link.js';
+import type { NatsAddress } from './nats-url.js';
+import { pairTable } from './pairing.js';
+import { schemaPhases, selectTables, translateTables } from './schema-phases.js';
+
+/**
+ * A JetStream stream applied to a database of any engine, through a durable consumer named after
+ * the job. The target's tables are made from the schema the publisher sent; the changes go through
+ * the same apply loop as a database source's, each target transaction recording the stream
+ * sequence of its last source commit in the target's position table. That record, not the
+ * consumer, is where a restart goes on from: the consumer is made again to start just after it
+ * when it does not already stand there.
+ */
+
+export interface ConsumeRequest {
+  /** Where the job's record is kept (the project's `.redb/state/replicate/`). */
+  readonly records: JobRecords;
+  readonly job: string;
+  readonly nats: NatsAddress;
+  readonly target: Endpoint;
+  readonly targetUrl: string;
+  readonly tables?: readonly string[] | undefined;
+  readonly allowLossy?: boolean | undefined;
+  readonly onEvent?: ((e: JobEvent) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A consumer may hold this long before JetStream sends a message again (a large target transaction). */
+const ACK_WAIT_NS = 10 * 60 * 1e9;
+
+const sleep = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+async function withTarget<T>(target: Endpoint, use: (t: ChangeTarget) => Promise<T>): Promise<T> {
+  const t = await openChangeTarget(target.engine, target.target);
+  try {
+    return await use(t);
+  } finally {
+    await t.close();
+  }
+}
+
+/** The schema the publisher sent last; an empty stream is waited for, one holding only others' messages is refused. */
+async function loadSchema(link: NatsLink, signal: AbortSignal | undefined): Promise<{ message: SchemaMessage; seq: number } | undefined> {
+  const { stream } = link.address;
+  for (;;) {
+    const last: StoredMsg | undefined = await lastOn(link, subjects(stream).schema);
+    if (last !== undefined) {
+      const parsed = SchemaMessage.safeParse(parseJson(last.data));
+      if (!parsed.success) throw errors.natsForeignStream(stream, `message ${last.seq} on ${last.subject} is not a redb schema`);
+      return { message: parsed.data, seq: last.seq };
+    }
+    const info = await streamInfo(link);
+    if (info !== undefined && info.state.messages > 0) throw errors.natsForeignStream(stream, `none of its ${info.state.messages} messages is a redb schema`);
+    if (signal?.aborted === true) return undefined;
+    await sleep(500, signal);
+  }
+}
+
+/** The job's tables in the target, made from the source's schema where missing (no foreign keys: rows arrive table by table). */
+async function prepareTables(req: ConsumeRequest, schema: Schema): Promise<Routes> {
+  const { target, signal } = req;
+  const bare: Schema = { ...schema, tables: schema.tables.map((t) => ({ ...t, foreignKeys: [] })) };
+  const tables = selectTables(bare.tables, req.tables, req.nats.name);
+  const expressions = schema.engine === target.engine ? undefined : await loadExpressionTranslator(schema.engine, target.engine);
+  const translated = translateTables(bare, tables, target.engine, req.allowLossy === true, target.name, expressions);
+  const live = await introspect(target, signal);
+  const phases = schemaPhases(translated.schema, live, target.adapter.dialect, { foreignKeysAtCreate: true, keysAfterLoad: false });
+  const made = (await apply(target, phases.create, signal)) + (await apply(target, phases.finish, signal));
+  const after = made > 0 ? await introspect(target, signal) : live;
+  return new Routes(tables.map((t) => new TableRoute(pairTable(t, after, target.name, false), schema.engine, target.engine, undefined, req.job)));
+}
+
+/** The durable consumer, standing just after `from`: kept when it does, made again when it does not. */
+async function placeConsumer(link: NatsLink, job: string, from: number): Promise<void> {
+  const { stream } = link.address;
+  const { AckPolicy, DeliverPolicy } = await import('@nats-io/jetstream');
+  const info = await link.jsm.consumers.info(stream, job).catch(() => undefined);
+  if (info !== undefined && info.ack_floor.stream_seq === from && info.num_ack_pending === 0 && info.delivered.stream_seq === from) return;
+  if (info !== undefined) await link.jsm.consumers.delete(stream, job);
+  await link.jsm.consumers.add(stream, {
+    durable_name: job,
+    ack_policy: AckPolicy.All,
+    ...(from === 0 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from + 1 }),
+    filter_subject: subjects(stream).all,
+    ack_wait: ACK_WAIT_NS,
+    max_ack_pending: 100_000,
+  });
+}
+
+export async function consumeFromNats(req: ConsumeRequest): Promise<JobResult> {
+  const { job, target, signal } = req;
+  const onEvent = req.onEvent ?? (() => undefined);
+  const link = await openNats(req.nats, job);
+  let record: NatsJobRecord | undefined;
+  let position = '0';
+  try {
+    const info = await streamInfo(link);
+    if (info === undefined) throw errors.natsStreamMissing(req.nats.name, req.nats.stream);
+    await checkRedbStream(link, info);
+    const stored = await withTarget(target, (t) => t.readPosition(job));
+    if (stored !== undefined && stored.source !== req.nats.url) throw errors.replicateJobExists(job, stored.source, target.name);
+    record = await NatsJobRecord.open(req.records, job, req.nats.url, req.targetUrl, req.tables, onEvent);
+    position = stored?.position ?? '0';
+    let resumed = stored !== undefined;
+    record.start(position);
+    for (;;) {
+      const schema = await loadSchema(link, signal);
+      if (schema === undefined) break;
+      const routes = await prepareTables(req, schema.message.schema);
+      const from = Number((await withTarget(target, (t) => t.readPosition(job)))?.position ?? '0');
+      const now = await streamInfo(link);
+      // Messages the target still needs that the stream has let go of (its limits, a purge): a copy must start over.
+      if (now !== undefined && now.state.messages > 0 && now.state.first_seq > from + 1) throw errors.changesPositionGone(req.nats.name, String(from), `the stream's first message is now ${now.state.first_seq}`);
+      await placeConsumer(link, job, from);
+      onEvent({ type: 'streaming', from: String(from), resumed });
+      resumed = true;
+      const capture = new NatsCapture(link, job, schema.message.schema, JSON.stringify(schema.message.schema.tables), schema.seq, from, routes.all.map((r) => ({ schema: r.pair.source.schema, name: r.pair.source.name })));
+      position = await withTarget(target, (t) =>
+        applyStream({
+          capture,
+          target: t,
+          routes,
+          job,
+          source: req.nats.url,
+          from: String(from) as Position,
+          signal,
+          onCommit: (p) => record?.stats.add(p),
+        }),
+      );
+      // The stream ended at a newer schema: take it, then go on.
+      if (!capture.schemaChanged || signal?.aborted === true) break;
+    }
+    await record.stop(position);
+    return { job, copied: undefined, position, transactions: record.stats.transactions, changes: record.stats.changes, stoppedBy: typeof signal?.reason === 'string' ? signal.reason : undefined };
+  } catch (e) {
+    await record?.stop(position, e);
+    throw e;
+  } finally {
+    await link.close().catch(() => undefined);
+  }
+}

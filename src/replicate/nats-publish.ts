@@ -1,0 +1,328 @@
+import type { PubAck } from '@nats-io/jetstream';
+import { basename } from 'node:path';
+import { loadChanges, tableLabel, type Before, type ChangeCapture, type ChangeEvent, type Position } from '../adapters/changes.js';
+import type { TableName } from '../adapters/rows.js';
+import type { Row } from '../adapters/rows.js';
+import { redactUrl } from '../adapters/url.js';
+import { errors } from '../errors.js';
+import type { ColumnType, Schema, Table } from '../unified/index.js';
+import { introspect, type Endpoint } from './endpoint.js';
+import type { JobEvent, JobResult } from './job.js';
+import { columnTypes, encodeRow, ENVELOPE_VERSION, messageId, parseJson, relationMessage, SchemaMessage, subjects, tableSubject, TxMessage, type RowEnvelope } from './nats-envelope.js';
+import type { JobRecords } from './job-record.js';
+import { NatsJobRecord } from './nats-job.js';
+import { ensureStream, lastOn, openNats, type NatsLink } from './nats-link.js';
+import type { NatsAddress } from './nats-url.js';
+import { selectTables, tableId } from './schema-phases.js';
+
+/**
+ * A source's change stream published to a JetStream stream: the source's schema, a snapshot of
+ * its rows (`op: "r"`), then every committed transaction (`c`/`u`/`d`/`t`), each framed by a begin
+ * and a commit on `<stream>._meta.tx` that carry the source's position. A transaction is published
+ * whole once the source committed it, with message ids made of that position and the event's
+ * index, and the source is acknowledged only after JetStream acknowledged every message: a
+ * publisher killed at any instant starts again after the stream's last commit, and what it
+ * publishes twice JetStream drops by id.
+ */
+
+export interface PublishRequest {
+  /** Where the job's record is kept (the project's `.redb/state/replicate/`). */
+  readonly records: JobRecords;
+  readonly job: string;
+  readonly source: Endpoint;
+  readonly sourceUrl: string;
+  readonly nats: NatsAddress;
+  readonly tables?: readonly string[] | undefined;
+  readonly heartbeatMs?: number | undefined;
+  readonly onEvent?: ((e: JobEvent) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Publishes in flight before they are waited for. */
+const WINDOW = 2_000;
+const SNAPSHOT_BATCH = 1_000;
+
+/** Publishes in order on one connection, waiting for JetStream's acknowledgements in windows. */
+class Outbox {
+  private pending: Promise<PubAck>[] = [];
+  constructor(private readonly link: NatsLink) {}
+
+  async send(subject: string, body: unknown, id?: string): Promise<void> {
+    this.pending.push(this.link.js.publish(subject, JSON.stringify(body), id === undefined ? undefined : { msgID: id }));
+    if (this.pending.length >= WINDOW) await this.flush();
+  }
+
+  /** Every message sent is stored in the stream. */
+  async flush(): Promise<void> {
+    const waiting = this.pending;
+    this.pending = [];
+    await Promise.all(waiting);
+  }
+}
+
+/** The database's own name, for the envelope's `source.db`. */
+function dbNameOf(url: string): string {
+  if (/^(sqlite|duckdb):/i.test(url)) return basename(url.replace(/^[a-z]+:(\/\/)?/i, ''));
+  try {
+    return decodeURIComponent(new URL(url).pathname.replace(/^\//, '')) || url;
+  } catch {
+    return url;
+  }
+}
+
+/** A table's shape as the publisher encodes its values: column order of the change events, types by name. */
+interface Shape {
+  columns: string[];
+  key: string[];
+  readonly types: ReadonlyMap<string, ColumnType>;
+}
+
+const plainColumns = (t: Table) => t.columns.filter((c) => c.generated === undefined).map((c) => c.name);
+
+/** What the stream says about where the publisher stopped. */
+type Resume = { readonly snapshot: true } | { readonly snapshot: false; readonly from: string };
+
+function resumeFrom(last: TxMessage | undefined): Resume {
+  if (last === undefined) return { snapshot: true };
+  switch (last.kind) {
+    case 'snapshot':
+      return { snapshot: true };
+    case 'begin':
+      // Cut off inside a transaction: it comes again, with the same ids.
+      return last.snapshot ? { snapshot: true } : { snapshot: false, from: last.after };
+    case 'commit':
+      return last.snapshot ? { snapshot: true } : { snapshot: false, from: last.position };
+    case 'heartbeat':
+    case 'snapshot-end':
+      return { snapshot: false, from: last.position };
+  }
+}
+
+export async function publishToNats(req: PublishRequest): Promise<JobResult> {
+  const { source, signal, job } = req;
+  const onEvent = req.onEvent ?? (() => undefined);
+  const stream = req.nats.stream;
+  const s = subjects(stream);
+  const plane = await loadChanges(source.engine);
+  await plane.check(source.target, { signal });
+  const link = await openNats(req.nats, job);
+  let record: NatsJobRecord | undefined;
+  let capture: ChangeCapture | undefined;
+  let position = '';
+  try {
+    await ensureStream(link);
+    const lastSchema = await lastOn(link, s.schema);
+    const knownSchema = lastSchema === undefined ? undefined : SchemaMessage.safeParse(parseJson(lastSchema.data));
+    if (knownSchema?.success === true && knownSchema.data.source !== req.sourceUrl) throw errors.natsStreamTaken(stream, redactUrl(knownSchema.data.source));
+    const lastTxMsg = await lastOn(link, s.tx);
+    const lastTx = lastTxMsg === undefined ? undefined : TxMessage.safeParse(parseJson(lastTxMsg.data));
+    if (lastTx !== undefined && !lastTx.success) throw errors.natsForeignStream(stream, `message ${lastTxMsg?.seq ?? '?'} on ${s.tx} is not one of redb's`);
+    const resume = resumeFrom(lastTx?.data);
+
+    const live = await introspect(source, signal);
+    const selected = selectTables(live.tables, req.tables, source.name);
+    const schema: Schema = { ...live, tables: selected, views: [], routines: [], natives: [], triggers: [] };
+    const shapes = new Map<string, Shape>(selected.map((t) => [tableId(t), { columns: plainColumns(t), key: t.primaryKey?.columns.slice() ?? [], types: columnTypes(t) }]));
+    const shapeOf = (t: TableName): Shape | undefined => shapes.get(tableLabel(t)) ?? [...shapes.entries()].find(([id]) => id.split('.').pop() === t.name)?.[1];
+
+    record = await NatsJobRecord.open(req.records, job, req.sourceUrl, req.nats.url, req.tables, onEvent);
+    capture = await plane.open(source.target, job, { signal });
+    const outbox = new Outbox(link);
+    // A new or changed schema goes first: a consumer makes its tables from it.
+    if (resume.snapshot || knownSchema?.success !== true || JSON.stringify(knownSchema.data.schema.tables) !== JSON.stringify(schema.tables)) {
+      const message: SchemaMessage = { redb: ENVELOPE_VERSION, kind: 'schema', source: req.sourceUrl, schema };
+      await outbox.send(s.schema, message);
+    }
+    const db = dbNameOf(source.target.url);
+    const envelope = (op: RowEnvelope['op'], t: TableName, before: Record<string, unknown> | null, after: Record<string, unknown> | null, at: string, index: number, tx: { id: string | undefined; committedAt: string | undefined } | undefined, redb: Omit<RowEnvelope['redb'], 'v'> = {}): RowEnvelope => ({
+      before,
+      after,
+      op,
+      ts_ms: Date.now(),
+      source: {
+        version: `redb-${ENVELOPE_VERSION}`,
+        connector: 'redb',
+        name: stream,
+        ts_ms: tx?.committedAt === undefined ? Date.now() : Date.parse(tx.committedAt),
+        snapshot: tx === undefined ? 'true' : 'false',
+        db,
+        schema: t.schema ?? null,
+        table: t.name,
+        position: at,
+        txId: tx?.id ?? null,
+        index,
+      },
+      transaction: tx === undefined ? null : { id: at, total_order: index + 1, data_collection_order: index + 1 },
+      redb: { v: ENVELOPE_VERSION, ...redb },
+    });
+
+    let from: Position;
+    if (resume.snapshot) {
+      const names = selected.map((t) => ({ schema: t.schema, name: t.name }));
+      const handoff = await capture.prepare(names, { signal });
+      let rows = 0;
+      try {
+        const start = handoff.start as string;
+        await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'snapshot', position: start, tables: names.map((n) => (n.schema === undefined ? { name: n.name } : n)) } satisfies TxMessage);
+        const snapshot = await handoff.openSnapshot({ jobs: 1 });
+        try {
+          const reader = snapshot.readers[0];
+          if (reader === undefined) throw new Error('a snapshot with no reader');
+          let batch = 0;
+          for (const t of selected) {
+            const shape = shapeOf(t) as Shape;
+            const name = { schema: t.schema, name: t.name };
+            let n = 0;
+            for await (const chunk of reader.readBatches(name, { columns: shape.columns, key: t.primaryKey?.columns, batchRows: SNAPSHOT_BATCH })) {
+              signal?.throwIfAborted();
+              const at = `${start}#${batch++}`;
+              await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'begin', position: at, after: start, txId: null, snapshot: true, events: chunk.length } satisfies TxMessage, `${at}:b`);
+              for (const row of chunk) {
+                await outbox.send(tableSubject(stream, name), envelope('r', name, null, encodeRow(source.engine, shape.types, shape.columns, row), at, n, undefined), messageId(at, n));
+                n++;
+              }
+              await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'commit', position: at, committedAt: null, snapshot: true, events: chunk.length } satisfies TxMessage, `${at}:c`);
+              await outbox.flush();
+              onEvent({ type: 'copy', event: { type: 'table', table: tableId(t), state: 'rows', rows: n, total: n, rowsPerSecond: 0 } });
+            }
+            rows += n;
+            onEvent({ type: 'copy', event: { type: 'table', table: tableId(t), state: 'done', rows: n, total: n, rowsPerSecond: 0 } });
+          }
+        } finally {
+          await snapshot.close();
+        }
+        await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'snapshot-end', position: start, rows } satisfies TxMessage, `snapshot-end:${start}`);
+        await outbox.flush();
+      } catch (e) {
+        if (signal?.aborted === true) throw errors.replicateCopyInterrupted(job, signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT').because(e);
+        throw e;
+      } finally {
+        await handoff.close();
+      }
+      from = handoff.start;
+      await capture.acknowledge(from);
+      onEvent({ type: 'copied', tables: selected.length, rows, position: from });
+    } else {
+      from = plane.position(resume.from);
+    }
+    await outbox.flush();
+    position = from;
+    onEvent({ type: 'streaming', from, resumed: !resume.snapshot });
+    record.start(from);
+    position = await publishChanges({ capture, link, outbox, stream, from, shapeOf, envelope, engine: source.engine, heartbeatMs: req.heartbeatMs, signal, record });
+    await record.stop(position);
+    return { job, copied: undefined, position, transactions: record.stats.transactions, changes: record.stats.changes, stoppedBy: typeof signal?.reason === 'string' ? signal.reason : undefined };
+  } catch (e) {
+    await record?.stop(position, e);
+    throw e;
+  } finally {
+    await capture?.close();
+    await link.close().catch(() => undefined);
+  }
+}
+
+type Envelope = (op: RowEnvelope['op'], t: TableName, before: Record<string, unknown> | null, after: Record<string, unknown> | null, at: string, index: number, tx: { id: string | undefined; committedAt: string | undefined } | undefined, redb?: Omit<RowEnvelope['redb'], 'v'>) => RowEnvelope;
+
+interface ChangesJob {
+  readonly capture: ChangeCapture;
+  readonly link: NatsLink;
+  readonly outbox: Outbox;
+  readonly stream: string;
+  readonly from: Position;
+  readonly shapeOf: (t: TableName) => Shape | undefined;
+  readonly envelope: Envelope;
+  readonly engine: Endpoint['engine'];
+  readonly heartbeatMs: number | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly record: NatsJobRecord;
+}
+
+/** An event of a transaction, made into a message once the commit's position (its id) is known. */
+type Pending = (at: string, index: number, tx: { id: string | undefined; committedAt: string | undefined }) => { subject: string; body: unknown };
+
+/** Every committed transaction after `from`, until the signal aborts; the last position published and acknowledged. */
+async function publishChanges(job: ChangesJob): Promise<Position> {
+  const { capture, outbox, stream, envelope, engine } = job;
+  const s = subjects(stream);
+  let after: Position = job.from;
+  let tx: { id: string | undefined; events: Pending[]; changes: number } | undefined;
+  const encode = (shape: Shape | undefined, row: Row) => (shape === undefined ? Object.fromEntries(row.map((v, i) => [String(i), v])) : encodeRow(engine, shape.types, shape.columns, row));
+  const beforeOf = (shape: Shape | undefined, b: Before): { image: 'key' | 'full'; values: Record<string, unknown> } => {
+    if (b.image === 'full') return { image: 'full', values: encode(shape, b.row) };
+    const keyNames = shape?.key ?? [];
+    return { image: 'key', values: shape === undefined ? {} : encodeRow(engine, shape.types, keyNames, b.key as Row) };
+  };
+  for await (const e of capture.stream(job.from, { signal: job.signal, heartbeatMs: job.heartbeatMs }) as AsyncIterable<ChangeEvent>) {
+    switch (e.kind) {
+      case 'begin':
+        tx = { id: e.transaction, events: [], changes: 0 };
+        break;
+      case 'relation': {
+        const shape = job.shapeOf(e.table);
+        if (shape !== undefined) {
+          shape.columns = e.columns.map((c) => c.name);
+          shape.key = e.columns.filter((c) => c.key).map((c) => c.name);
+        }
+        tx?.events.push((at, i) => ({ subject: s.relation, body: relationMessage(at, i, e.table, e.columns, e.identity) }));
+        break;
+      }
+      case 'insert': {
+        const shape = job.shapeOf(e.table);
+        const after_ = encode(shape, e.row);
+        tx?.events.push((at, i, t) => ({ subject: tableSubject(stream, e.table), body: envelope('c', e.table, null, after_, at, i, t) }));
+        if (tx !== undefined) tx.changes++;
+        break;
+      }
+      case 'update': {
+        const shape = job.shapeOf(e.table);
+        const after_ = encode(shape, e.row);
+        const before = e.before === undefined ? undefined : beforeOf(shape, e.before);
+        const unchanged = e.unchanged.length > 0 ? { unchanged: [...e.unchanged] } : {};
+        tx?.events.push((at, i, t) => ({ subject: tableSubject(stream, e.table), body: envelope('u', e.table, before?.values ?? null, after_, at, i, t, { ...(before === undefined ? {} : { image: before.image }), ...unchanged }) }));
+        if (tx !== undefined) tx.changes++;
+        break;
+      }
+      case 'delete': {
+        const before = beforeOf(job.shapeOf(e.table), e.before);
+        tx?.events.push((at, i, t) => ({ subject: tableSubject(stream, e.table), body: envelope('d', e.table, before.values, null, at, i, t, { image: before.image }) }));
+        if (tx !== undefined) tx.changes++;
+        break;
+      }
+      case 'truncate':
+        for (const table of e.tables) tx?.events.push((at, i, t) => ({ subject: tableSubject(stream, table), body: envelope('t', table, null, null, at, i, t, { cascade: e.cascade }) }));
+        if (tx !== undefined) tx.changes++;
+        break;
+      case 'commit': {
+        const at = e.position as string;
+        const t = { id: tx?.id, committedAt: e.committedAt };
+        const events = tx?.events ?? [];
+        await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'begin', position: at, after, txId: t.id ?? null, snapshot: false, events: events.length } satisfies TxMessage, `${at}:b`);
+        for (const [i, make] of events.entries()) {
+          const { subject, body } = make(at, i, t);
+          await outbox.send(subject, body, messageId(at, i));
+        }
+        await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'commit', position: at, committedAt: e.committedAt ?? null, snapshot: false, events: events.length } satisfies TxMessage, `${at}:c`);
+        await outbox.flush();
+        // Stored in the stream: only now may the source free its log.
+        await capture.acknowledge(e.position);
+        after = e.position;
+        const lag = e.committedAt === undefined ? [] : [Math.max(0, Date.now() - Date.parse(e.committedAt))];
+        job.record.stats.add({ position: e.position, transactions: 1, changes: tx?.changes ?? 0, lags: lag });
+        tx = undefined;
+        break;
+      }
+      case 'heartbeat':
+        if (tx !== undefined) break;
+        await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'heartbeat', position: e.position, at: e.at } satisfies TxMessage, `hb:${e.position as string}`);
+        await outbox.flush();
+        await capture.acknowledge(e.position);
+        after = e.position;
+        job.record.stats.position = e.position;
+        break;
+      case 'schema':
+      case 'message':
+        break;
+    }
+  }
+  return after;
+}
