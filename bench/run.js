@@ -4,6 +4,7 @@ const available = {
   pull: () => import('./pull.js'),
   'postgres-pull': () => import('./postgres-pull.js'),
   clone: () => import('./clone.js'),
+  'large-values': () => import('./large-values.js'),
   changes: () => import('./changes.js'),
   trust: () => import('./trust.js'),
 };

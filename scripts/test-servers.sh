@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Throwaway PostgreSQL + MariaDB instances for redb's integration tests.
+# Throwaway PostgreSQL + MariaDB + NATS (JetStream) instances for redb's integration tests.
 #
-#   scripts/test-servers.sh start    # install if needed, start (idempotent), print URLs
-#   scripts/test-servers.sh stop     # stop both (idempotent)
+#   scripts/test-servers.sh start [pg|mysql|nats ...]  # install if needed, start (idempotent), print URLs
+#   scripts/test-servers.sh stop [pg|mysql|nats ...]   # stop them (idempotent)
 #   scripts/test-servers.sh status   # report whether each is running
 #   scripts/test-servers.sh env      # print URLs only:  eval "$(scripts/test-servers.sh env)"
+#
+# Without names, start and stop act on all three; `start nats` starts NATS alone, leaving the others
+# as they are.
 #
 # The instances are private to this script: own data dirs, loopback only,
 # non-default ports. Any system-wide service the Debian packages start is ignored.
@@ -15,6 +18,7 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 PG_PORT="${REDB_TEST_PG_PORT:-54329}"
 MY_PORT="${REDB_TEST_MYSQL_PORT:-33069}"
+NATS_PORT="${REDB_TEST_NATS_PORT:-42229}"
 BASE="${REDB_TEST_SERVERS_DIR:-${TMPDIR:-/tmp}/redb-test-servers}"
 [[ "$BASE" = /* ]] || BASE="$PWD/$BASE"
 # Run from / so that commands executed as the postgres user never start in an
@@ -25,6 +29,7 @@ TIMEOUT="${REDB_TEST_SERVERS_TIMEOUT:-60}"   # seconds to wait for a server to a
 PG_DIR="$BASE/pg";    PG_DATA="$PG_DIR/data";    PG_SOCK="$PG_DIR/sock";    PG_LOG="$PG_DIR/server.log"
 MY_DIR="$BASE/mysql"; MY_DATA="$MY_DIR/data";    MY_SOCK="$MY_DIR/mysqld.sock"
 MY_PID="$MY_DIR/mysqld.pid"; MY_LOG="$MY_DIR/server.log"; MY_BINLOG="$MY_DIR/binlog"
+NATS_DIR="$BASE/nats"; NATS_STORE="$NATS_DIR/jetstream"; NATS_PID="$NATS_DIR/nats-server.pid"; NATS_LOG="$NATS_DIR/server.log"
 
 log() { echo "[test-servers] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -32,6 +37,7 @@ die() { log "ERROR: $*"; exit 1; }
 print_env() {
   echo "export REDB_TEST_PG_URL=postgres://redb:redb@127.0.0.1:${PG_PORT}/postgres"
   echo "export REDB_TEST_MYSQL_URL=mysql://redb:redb@127.0.0.1:${MY_PORT}/mysql"
+  echo "export REDB_TEST_NATS_URL=nats://127.0.0.1:${NATS_PORT}"
 }
 
 # ---------------------------------------------------------------- binaries
@@ -48,6 +54,10 @@ find_mariadbd() {
   command -v mariadbd 2>/dev/null || { [[ -x /usr/sbin/mariadbd ]] && echo /usr/sbin/mariadbd; } || true
 }
 
+find_nats() {
+  command -v nats-server 2>/dev/null || { [[ -x /usr/sbin/nats-server ]] && echo /usr/sbin/nats-server; } || true
+}
+
 APT_UPDATED=0
 apt_install() {
   [[ "$(id -u)" -eq 0 ]] || die "need root to apt-get install $*"
@@ -58,6 +68,11 @@ apt_install() {
   fi
   log "apt-get install $*"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" </dev/null >&2
+}
+
+ensure_nats_installed() {
+  [[ -n "$(find_nats)" ]] || apt_install nats-server
+  NATS_SERVER="$(find_nats)"; [[ -n "$NATS_SERVER" ]] || die "nats-server not found after install"
 }
 
 ensure_installed() {
@@ -118,7 +133,7 @@ start_pg() {
     # Logical WAL + slots/senders: redb may test replication-based features.
     # fsync/full_page_writes/synchronous_commit off: durability is pointless for throwaway data.
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$TIMEOUT" -o "-p $PG_PORT -k $PG_SOCK \
--c listen_addresses=127.0.0.1 -c wal_level=logical -c max_replication_slots=10 -c max_wal_senders=10 \
+-c listen_addresses=127.0.0.1 -c wal_level=logical -c max_replication_slots=40 -c max_wal_senders=40 \
 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200 -c max_locks_per_transaction=256" start >&2 \
       || { log "pg_ctl start failed; last lines of $PG_LOG:"; tail -n 40 "$PG_LOG" >&2 || true; exit 1; }
   fi
@@ -197,23 +212,76 @@ stop_my() {
   fi
 }
 
+# ---------------------------------------------------------------------- nats
+
+nats_running() { [[ -f "$NATS_PID" ]] && kill -0 "$(cat "$NATS_PID")" 2>/dev/null; }
+nats_alive()   { nats_running || { [[ -n "${NATS_LAUNCHED:-}" ]] && kill -0 "$NATS_LAUNCHED" 2>/dev/null; }; }
+# Ready means: our port answers with the server's INFO line, and that says JetStream is on.
+nats_ready()   { timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$NATS_PORT && head -n 1 <&3" 2>/dev/null | grep -q '"jetstream":true'; }
+
+start_nats() {
+  mkdir -p "$NATS_DIR" "$NATS_STORE"
+  if nats_running; then
+    log "nats-server already running (port $NATS_PORT)"
+  else
+    rm -f "$NATS_PID"
+    log "starting nats-server with JetStream on 127.0.0.1:$NATS_PORT ($("$NATS_SERVER" --version))"
+    # setsid + nohup: detach fully so the server survives this shell / CI step.
+    setsid nohup "$NATS_SERVER" -a 127.0.0.1 -p "$NATS_PORT" -js -sd "$NATS_STORE" -P "$NATS_PID" \
+      </dev/null >>"$NATS_LOG" 2>&1 &
+    NATS_LAUNCHED=$!
+  fi
+  wait_for nats-server "$NATS_LOG" nats_alive nats_ready
+}
+
+stop_nats() {
+  if nats_running; then
+    local pid; pid="$(cat "$NATS_PID")"
+    log "stopping nats-server (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + TIMEOUT))
+    while kill -0 "$pid" 2>/dev/null; do
+      ((SECONDS < deadline)) || { log "nats-server did not exit; sending SIGKILL"; kill -9 "$pid" 2>/dev/null || true; break; }
+      sleep 0.3
+    done
+    rm -f "$NATS_PID"
+  else
+    log "nats-server not running"
+  fi
+}
+
 # ---------------------------------------------------------------------- main
 
+# Which servers a start or stop is about: the names given, or all of them.
+wants() {
+  local name="$1"; shift
+  [[ $# -eq 0 ]] && return 0
+  local w; for w in "$@"; do [[ "$w" == "$name" ]] && return 0; done
+  return 1
+}
+
 cmd="${1:-}"
+shift || true
+for name in "$@"; do
+  case "$name" in pg|mysql|nats) ;; *) echo "unknown server '$name' (pg, mysql or nats)" >&2; exit 2 ;; esac
+done
 case "$cmd" in
   start)
-    ensure_installed
+    if wants pg "$@" || wants mysql "$@"; then ensure_installed; fi
+    if wants nats "$@"; then ensure_nats_installed; fi
     # Only chmod a dir we create (never e.g. /tmp itself): postgres must traverse it.
     [[ -d "$BASE" ]] || { mkdir -p "$BASE"; chmod 755 "$BASE"; }
-    start_pg
-    start_my
+    if wants pg "$@"; then start_pg; fi
+    if wants mysql "$@"; then start_my; fi
+    if wants nats "$@"; then start_nats; fi
     log "ready (data under $BASE)"
     print_env
     ;;
   stop)
     PG_BIN="$(find_pg_bin)"
-    stop_pg
-    stop_my
+    if wants pg "$@"; then stop_pg; fi
+    if wants mysql "$@"; then stop_my; fi
+    if wants nats "$@"; then stop_nats; fi
     ;;
   status)
     PG_BIN="$(find_pg_bin)"; rc=0
@@ -221,13 +289,15 @@ case "$cmd" in
     else echo "postgres: stopped"; rc=1; fi
     if my_running; then echo "mariadb: running on 127.0.0.1:$MY_PORT (data $MY_DATA)"
     else echo "mariadb: stopped"; rc=1; fi
+    if nats_running; then echo "nats-server: running on 127.0.0.1:$NATS_PORT (JetStream store $NATS_STORE)"
+    else echo "nats-server: stopped"; rc=1; fi
     exit "$rc"
     ;;
   env)
     print_env
     ;;
   *)
-    echo "usage: $0 {start|stop|status|env}" >&2
+    echo "usage: $0 {start|stop} [pg|mysql|nats ...] | status | env" >&2
     exit 2
     ;;
 esac

@@ -2,24 +2,38 @@
  * Errors are data: a stable `code`, a message that says what happened, a `hint` that says what to
  * do, and structured `data`. Only `src/cli.ts` turns them into output and exit codes.
  * This file is the bottom layer: every other folder may import it, it imports nothing of ours.
+ *
+ * The one map below (`errors`) is the list of codes: `RedbErrorCode` is the union of its codes,
+ * and `isRedbError(e, 'REDB_X')` narrows an error to that code and to the `data` its entry builds.
  */
-export class RedbError extends Error {
-  readonly code: string;
+
+/** What an error carries for a program to read; each entry of the map gives its own shape. */
+export type ErrorData = Readonly<Record<string, unknown>>;
+
+/** An error as it travels between processes (the daemon's socket, the MCP server): `toJSON` writes it, `RedbError.fromJSON` reads it back. */
+export interface RedbErrorJSON<C extends string = string, D extends ErrorData = ErrorData> {
+  readonly code: C;
+  readonly message: string;
+  readonly hint?: string | undefined;
+  readonly data: D;
+  readonly exitCode: number;
+}
+
+export class RedbError<C extends string = RedbErrorCode, D extends ErrorData = ErrorData> extends Error {
+  readonly code: C;
   readonly hint: string | undefined;
-  readonly data: Readonly<Record<string, unknown>>;
+  readonly data: D;
   /** The process exit code the CLI uses for this error. */
   readonly exitCode: number;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { hint?: string; data?: Record<string, unknown>; cause?: unknown; exitCode?: number } = {},
-  ) {
+  /** Made by the factories of `errors` (or `fromJSON`), so that every code is one of the map's. */
+  constructor(code: C & RedbErrorCode, message: string, options: { hint?: string | undefined; data?: D; cause?: unknown; exitCode?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RedbError';
     this.code = code;
     this.hint = options.hint;
-    this.data = options.data ?? {};
+    // An entry that builds no data has the empty shape.
+    this.data = options.data ?? ({} as D);
     this.exitCode = options.exitCode ?? 1;
   }
 
@@ -29,20 +43,73 @@ export class RedbError extends Error {
     return this;
   }
 
-  toJSON(): Record<string, unknown> {
-    return { code: this.code, message: this.message, hint: this.hint, data: this.data };
+  /** Everything but the cause and the stack, which stay in the process that failed. */
+  toJSON(): RedbErrorJSON<C, D> {
+    return { code: this.code, message: this.message, hint: this.hint, data: this.data, exitCode: this.exitCode };
+  }
+
+  /**
+   * The error `toJSON` wrote, rebuilt with the same code, message, hint, data and exit code. A code
+   * this version's map does not have, or a malformed envelope, is refused (REDB_ERROR_UNREADABLE):
+   * an error must never turn into another one on the way.
+   */
+  static fromJSON(value: unknown): AnyRedbError {
+    const refuse = (detail: string) => errors.errorUnreadable(detail);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw refuse('it is not an object');
+    const { code, message, hint, data, exitCode } = value as Partial<Record<keyof RedbErrorJSON, unknown>>;
+    if (typeof code !== 'string') throw refuse('it has no code');
+    if (!isRedbErrorCode(code)) throw refuse(`its code ${code} is not one this version of redb knows`);
+    if (typeof message !== 'string') throw refuse(`${code} has no message`);
+    if (hint !== undefined && typeof hint !== 'string') throw refuse(`the hint of ${code} is not text`);
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw refuse(`the data of ${code} is not an object`);
+    if (!Number.isInteger(exitCode) || (exitCode as number) < 1 || (exitCode as number) > 255) throw refuse(`the exit code of ${code} is not 1 to 255`);
+    // The sender built `data` with the same entry of the same map: the code names its shape.
+    return new RedbError(code, message, { hint, data: data as ErrorData, exitCode: exitCode as number }) as AnyRedbError;
   }
 }
 
-const define =
-  <A extends unknown[]>(
-    code: string,
-    build: (...args: A) => { message: string; hint?: string; data?: Record<string, unknown>; exitCode?: number },
-  ) =>
-  (...args: A): RedbError => {
-    const { message, ...rest } = build(...args);
-    return new RedbError(code, message, rest);
-  };
+/** How one table compares (verify, a clone's check): counts always, checksums unless the copy was masked. Here because REDB_VERIFY_MISMATCH carries it. */
+export interface TableCheck {
+  readonly table: string;
+  readonly target: string;
+  readonly sourceRows: number;
+  readonly targetRows: number;
+  readonly sourceChecksum?: string | undefined;
+  readonly targetChecksum?: string | undefined;
+  /** Compared by count only (the tables a caller asked so for). */
+  readonly countsOnly: boolean;
+  /** The source's values were masked before they were compared (`verify --mask`, a masked clone). */
+  readonly masked?: boolean | undefined;
+  /**
+   * Who computed the checksums: each server hashing its own values (same engine and types), each
+   * server hashing canonical text (canonical-sql.ts), or redb reading and normalising every row.
+   */
+  readonly method?: 'server-hash' | 'server-canonical' | 'rows' | undefined;
+  readonly match: boolean;
+}
+
+/** What an entry's builder returns: the words, and the data a program reads. */
+interface Built<D extends ErrorData> {
+  readonly message: string;
+  readonly hint?: string | undefined;
+  readonly data?: D;
+  readonly exitCode?: number;
+}
+
+/** A factory of the map: builds its error, and names its code (`errors.refNotFound.code`). */
+export type ErrorFactory<C extends string, A extends unknown[], D extends ErrorData> = ((...args: A) => RedbError<C, D>) & { readonly code: C };
+
+const define = <const C extends string, A extends unknown[], D extends ErrorData = Readonly<Record<never, never>>>(
+  code: C,
+  build: (...args: A) => Built<D>,
+): ErrorFactory<C, A, D> =>
+  Object.assign(
+    (...args: A): RedbError<C, D> => {
+      const { message, ...rest } = build(...args);
+      return new RedbError<C, D>(code as C & RedbErrorCode, message, rest);
+    },
+    { code },
+  );
 
 export const errors = {
   notARepository: define('REDB_NOT_A_REPOSITORY', (dir: string) => ({
@@ -142,7 +209,7 @@ export const errors = {
   /** `where`: the places the password sits (`the password after user:`, or a parameter's name). */
   plainPassword: define('REDB_PLAIN_PASSWORD', (redacted: string, where: readonly string[] = []) => ({
     message: `the URL ${redacted} carries a password in plain text${where.length > 0 ? ` (${where.join(', ')})` : ''}, which would be stored in .redb/`,
-    hint: 'put the password in an environment variable and reference it: postgres://app:${PGPASSWORD}@host/db, or ?password=${PGPASSWORD}',
+    hint: `put the password in an environment variable and reference it: ${passwordExample(redacted)}, or seal it with redb secret set and write \${secret:name}`,
     data: { url: redacted, where },
   })),
   missingEnv: define('REDB_ENV_MISSING', (variable: string, dbName: string) => ({
@@ -215,6 +282,13 @@ export const errors = {
     hint: 'review with --dry-run, then pass --yes',
   })),
   aborted: define('REDB_ABORTED', (action: string) => ({ message: `${action} cancelled; nothing was changed` })),
+  /** SIGINT or SIGTERM stopped a command before it finished: at once (a second signal), or a command with no safe point to stop at. */
+  stopped: define('REDB_STOPPED', (command: string, signal: 'SIGINT' | 'SIGTERM', second: boolean, hint?: string, detail?: string) => ({
+    message: `${command} was stopped ${second ? 'at once by a second' : 'by'} ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : 'SIGTERM'}${second ? '' : ' before it finished'}${detail === undefined ? '' : `: ${detail}`}`,
+    hint: hint ?? 'run the command again; a change to the repository it left unfinished is completed by the next redb command',
+    data: { command, signal, second },
+    exitCode: signal === 'SIGINT' ? 130 : 143,
+  })),
   hazardsBlocked: define('REDB_HAZARDS_BLOCKED', (hazards: readonly string[]) => ({
     message: `the plan has hazards that were not allowed: ${hazards.join(', ')}`,
     hint: `review with --dry-run, then allow them explicitly: --allow ${hazards.join(',')}`,
@@ -287,6 +361,45 @@ export const errors = {
     message: `an interrupted \`redb ${command}\` could not be finished: ${detail}`,
     hint: 'fix the cause and run any redb command again to finish it (it is recorded in .redb/state/journal.json)',
     data: { command, detail },
+  })),
+  daemonRunning: define('REDB_DAEMON_RUNNING', (pid: number, socket: string) => ({
+    message: `the redb daemon of this project is already running (pid ${pid}, socket ${socket})`,
+    hint: 'nothing to do: redb daemon status shows its jobs; redb daemon stop stops it',
+    data: { pid, socket },
+  })),
+  daemonSocketForeign: define('REDB_DAEMON_SOCKET_FOREIGN', (socket: string, owner: number, uid: number) => ({
+    message: `the daemon socket ${socket} belongs to another user (uid ${owner}, you are uid ${uid}): redb neither talks to it nor replaces it`,
+    hint: "run redb as the project's owner, or, if that socket is a leftover, have its owner (or root) remove it",
+    data: { socket, owner, uid },
+  })),
+  daemonUnreachable: define('REDB_DAEMON_UNREACHABLE', (socket: string, detail: string) => ({
+    message: `the redb daemon does not answer on ${socket}: ${detail}`,
+    hint: 'redb daemon logs shows what it was doing; if it hangs, kill it (its pid is in .redb/state/daemon.json) and run redb daemon start',
+    data: { socket, detail },
+  })),
+  daemonProtocol: define('REDB_DAEMON_PROTOCOL', (detail: string) => ({
+    message: `a malformed message on the daemon's control socket: ${detail}`,
+    hint: 'the client and the daemon must be the same redb version: redb daemon stop, then redb daemon start',
+    data: { detail },
+  })),
+  daemonUnauthorized: define('REDB_DAEMON_UNAUTHORIZED', () => ({
+    message: "the daemon refused the request: it did not carry the token in this project's .redb/state/daemon.json",
+    hint: "only the daemon's owner may control it; run redb as that user",
+  })),
+  daemonStartFailed: define('REDB_DAEMON_START_FAILED', (detail: string, log: string) => ({
+    message: `the redb daemon did not start: ${detail}`,
+    hint: `see ${log} (redb daemon logs), or run redb daemon start --foreground to watch it start`,
+    data: { detail, log },
+  })),
+  daemonSocketPath: define('REDB_DAEMON_SOCKET_PATH', (socket: string, limit: number) => ({
+    message: `the daemon socket path ${socket} is longer than the ${limit} bytes a Unix socket name may have`,
+    hint: 'move the project to a shorter path',
+    data: { socket, limit },
+  })),
+  daemonMetricsAddress: define('REDB_DAEMON_METRICS_ADDRESS', (address: string, detail: string) => ({
+    message: `cannot serve metrics on ${address}: ${detail}`,
+    hint: 'give a loopback address and a free port, e.g. --metrics 127.0.0.1:9464 (port 0 picks a free one)',
+    data: { address, detail },
   })),
   writeDenied: define('REDB_WRITE_DENIED', (path: string, detail: string) => ({
     message: `cannot write ${path}: ${detail}`,
@@ -403,6 +516,11 @@ export const errors = {
     hint: 'the access policy decides this; ask whoever maintains it',
     data: { principal, action, resource, reasons },
   })),
+  accessMaskMissing: define('REDB_ACCESS_MASK_MISSING', (principal: string, column: string, maskPolicy: string | undefined, rule: string) => ({
+    message: `the access policy lets ${principal} see ${column} only masked, but ${maskPolicy === undefined ? 'no masking policy is in use' : `the masking policy ${maskPolicy} has no rule for it`}`,
+    hint: maskPolicy === undefined ? `give a masking policy (--mask <file>, or policy: in .redb/mcp.yaml) with a rule such as: ${rule}` : `add a rule to ${maskPolicy}, such as: ${rule} (redb mask suggest <db> proposes transforms)`,
+    data: { principal, column, maskPolicy, rule },
+  })),
   mcpNoReadRole: define('REDB_MCP_NO_READ_ROLE', (dbName: string) => ({
     message: `'${dbName}' has no read-only account for the MCP server, and the bound account may write`,
     hint: `run \`redb mcp grant ${dbName}\` to create a login that can only read, or \`redb mcp grant ${dbName} --url <read-only URL>\` to record one you made`,
@@ -514,6 +632,11 @@ export const errors = {
       : 'fix the cause, then run the same clone with --truncate --yes (outside a redb project there are no checkpoints to resume from)',
     data: { source, target, table, detail },
   })),
+  cloneValueUnfit: define('REDB_CLONE_VALUE_UNFIT', (target: string, table: string, column: string, value: string, reason: string) => ({
+    message: `${table}.${column} holds ${value}, which ${target} cannot store: ${reason}; the batch holding it was not written`,
+    hint: 'change those rows in the source or leave them out (--where), leave the table out (--tables), or copy into an engine that holds the value; then run the clone again (--resume inside a project continues from the last committed batch)',
+    data: { target, table, column, value, reason },
+  })),
   cloneResumeMismatch: define('REDB_CLONE_RESUME_MISMATCH', (source: string, target: string, differences: readonly string[]) => ({
     message: `--resume would not continue the interrupted clone of ${source} into ${target}: ${differences.join('; ')}; nothing was written`,
     hint: 'resume with the same options as the interrupted run (the command line it was started with, plus --resume), or start over with --truncate and without --resume',
@@ -539,17 +662,23 @@ export const errors = {
     hint: 'copy those tables too (--tables), or empty them yourself first',
     data: { db: dbName, references: references.map((r) => ({ ...r })) },
   })),
-  cloneValueTooLarge: define('REDB_CLONE_VALUE_TOO_LARGE', (dbName: string, problems: readonly { table: string; column: string; rows: number; limit: number; setting: string }[]) => ({
-    message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's' : ''} a ${p.column} value larger than ${dbName} accepts (${p.setting} = ${p.limit} bytes)`).join('; ')}; nothing was written`,
-    hint: `raise ${problems[0]?.setting ?? 'the limit'} on the target server (SET GLOBAL, and in its configuration), or leave the rows out with --where`,
+  /** Found on the source before anything is written, or (a type the source cannot measure) at the row, with the batch holding it not written. */
+  cloneValueTooLarge: define('REDB_CLONE_VALUE_TOO_LARGE', (dbName: string, problems: readonly { table: string; column: string; rows: number; limit: number; setting: string; bytes?: number }[], atRow = false) => ({
+    message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's' : ''} a ${p.column} value ${p.bytes === undefined ? '' : `of ${p.bytes} bytes, `}larger than ${dbName} accepts (${p.setting} = ${p.limit} bytes)`).join('; ')}; ${atRow ? 'the batch holding it was not written' : 'nothing was written'}`,
+    hint: `raise ${problems[0]?.setting ?? 'the limit'} on the target server (SET GLOBAL, and in its configuration; it takes effect for new sessions), or leave the rows out with --where${atRow ? '; then run the clone again (--resume inside a project continues from the last committed batch)' : ''}`,
     data: { db: dbName, problems: problems.map((p) => ({ ...p })) },
+  })),
+  cloneTargetOutOfMemory: define('REDB_CLONE_TARGET_OUT_OF_MEMORY', (target: string, table: string, detail: string, limit: string) => ({
+    message: `${target} ran out of memory writing ${table} (memory_limit ${limit}): ${detail}; the batch was not written`,
+    hint: 'DuckDB holds a batch in memory two or three times over: free memory on this machine or lower --batch-rows, then run the same clone with --resume (or with --truncate --yes outside a project)',
+    data: { target, table, detail, limit },
   })),
   cloneTargetNotEmpty: define('REDB_CLONE_TARGET_NOT_EMPTY', (dbName: string, tables: readonly string[]) => ({
     message: `${dbName} already has rows in ${tables.join(', ')}; nothing was copied`,
     hint: 'pass --truncate to empty those tables first, or --resume to continue an interrupted clone',
     data: { db: dbName, tables },
   })),
-  verifyMismatch: define('REDB_VERIFY_MISMATCH', (source: string, target: string, tables: readonly string[], checks: readonly unknown[]) => ({
+  verifyMismatch: define('REDB_VERIFY_MISMATCH', (source: string, target: string, tables: readonly string[], checks: readonly TableCheck[]) => ({
     message: `${target} does not match ${source} in ${tables.length} table${tables.length === 1 ? '' : 's'}: ${tables.join(', ')}`,
     hint: 'the counts and checksums per table are in the --json output; fix the cause and clone again with --truncate',
     data: { source, target, tables, checks },
@@ -629,10 +758,73 @@ export const errors = {
     hint: 'fix the cause (privileges, ownership of the tables, a server setting), then run the command again; nothing half-made is left behind',
     data: { db: dbName, action, detail },
   })),
+  replicateSameDatabase: define('REDB_REPLICATE_SAME_DATABASE', (source: string, target: string) => ({
+    message: `${source} and ${target} are the same database: a job would apply every change onto the rows it reads them from; nothing was set up`,
+    hint: 'name another database as the target (on a server, create it first; a file database is created for you)',
+    data: { source, target },
+  })),
+  replicateJobExists: define('REDB_REPLICATE_JOB_EXISTS', (job: string, source: string, target: string) => ({
+    message: `replication job ${job} already exists, from ${source} into ${target}; nothing was set up`,
+    hint: `give this one another name with --name, or remove the other first: redb replicate drop ${job}`,
+    data: { job, source, target },
+  })),
+  replicateJobNotFound: define('REDB_REPLICATE_JOB_NOT_FOUND', (job: string, known: readonly string[]) => ({
+    message: `there is no replication job ${job} in this project`,
+    hint: known.length > 0 ? `the jobs are: ${known.join(', ')} (redb replicate status)` : 'redb replicate <src> <dst> starts one',
+    data: { job, known },
+  })),
+  replicateJobRunning: define('REDB_REPLICATE_JOB_RUNNING', (job: string, pid: number) => ({
+    message: `replication job ${job} is running (process ${pid}); nothing was changed`,
+    hint: `stop it first (Ctrl-C in its terminal, or kill -TERM ${pid}), then run the command again`,
+    data: { job, pid },
+  })),
+  replicateCopyInterrupted: define('REDB_REPLICATE_COPY_INTERRUPTED', (job: string, signal: 'SIGINT' | 'SIGTERM') => ({
+    message: `the initial copy of replication job ${job} was interrupted before it finished`,
+    hint: 'run the same redb replicate again: it empties the tables it made and copies them anew',
+    data: { job, signal },
+    exitCode: signal === 'SIGINT' ? 130 : 143,
+  })),
+  replicateSchemaChanged: define('REDB_REPLICATE_SCHEMA_CHANGED', (job: string, table: string, detail: string) => ({
+    message: `replication job ${job} stopped at a schema change of ${table} on the source (${detail}); everything before it is applied`,
+    hint: `bring the target's ${table} to the same shape (redb migrate), then run the same redb replicate again: it goes on from the change`,
+    data: { job, table, detail },
+  })),
+  /** A failure no entry describes: a bug in redb, reported without its stack. */
+  internal: define('REDB_INTERNAL', (detail: string) => ({
+    message: detail,
+    hint: 'this is a bug in redb; run again with REDB_DEBUG=1 and report the trace',
+  })),
+  /** An error received from another redb process (the daemon, an MCP server) that this one cannot read. */
+  errorUnreadable: define('REDB_ERROR_UNREADABLE', (detail: string) => ({
+    message: `an error received from another redb process cannot be read: ${detail}`,
+    hint: 'the other side may run another version of redb: run the same version on both',
+    data: { detail },
+  })),
   usage: define('REDB_USAGE', (message: string, hint?: string) => ({ message, ...(hint === undefined ? {} : { hint }) })),
 } as const;
 
-export const isRedbError = (e: unknown): e is RedbError => e instanceof RedbError;
+type ErrorMap = typeof errors;
+/** Every error redb raises, as a union narrowed by its `code`. */
+export type AnyRedbError = ReturnType<ErrorMap[keyof ErrorMap]>;
+/** The codes of the map: a code not defined there is a type error. */
+export type RedbErrorCode = ErrorMap[keyof ErrorMap]['code'];
+/** The error with code `C`, its `data` typed as its entry builds it. */
+export type RedbErrorOf<C extends RedbErrorCode> = Extract<AnyRedbError, { readonly code: C }>;
+/** The `data` of the error with code `C`. */
+export type RedbErrorData<C extends RedbErrorCode> = RedbErrorOf<C>['data'];
+
+const CODES: ReadonlySet<string> = new Set(Object.values(errors).map((factory) => factory.code));
+export const isRedbErrorCode = (code: string): code is RedbErrorCode => CODES.has(code);
+
+/**
+ * Whether `e` is a redb error, and with codes, one of those: narrows `e.code` and `e.data`, so
+ * `isRedbError(e, 'REDB_MIGRATE_FAILED') && e.data.statement` needs no cast.
+ */
+export function isRedbError(e: unknown): e is AnyRedbError;
+export function isRedbError<C extends RedbErrorCode>(e: unknown, ...codes: readonly [C, ...C[]]): e is RedbErrorOf<C>;
+export function isRedbError(e: unknown, ...codes: readonly string[]): boolean {
+  return e instanceof RedbError && (codes.length === 0 || codes.includes(e.code));
+}
 
 /** A Node system error (`fs`, `net`, a driver that passes one on): errno code, and where known the call and path. */
 interface SystemErrorLike {
@@ -710,6 +902,13 @@ export function systemError(e: unknown, where?: string): RedbError | undefined {
 }
 
 /** Name the path on a system error that lacks it (a read of a folder, a write to an open file), for `systemError`. */
+/** How a URL of this scheme takes its password from the environment, for hints. */
+function passwordExample(url: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase() ?? 'postgres';
+  const variable = scheme.startsWith('mysql') || scheme.startsWith('mariadb') ? 'MYSQL_PWD' : 'PGPASSWORD';
+  return `${scheme}://app:\${${variable}}@host/db`;
+}
+
 export function withPath(e: unknown, path: string): unknown {
   if (e instanceof Error && (e as { path?: unknown }).path === undefined) Object.defineProperty(e, 'path', { value: path, enumerable: true, configurable: true });
   return e;

@@ -13,7 +13,8 @@ import type { ColumnType } from '../unified/index.js';
  *   integer    decimal digits; a boolean counts as 1 or 0
  *   decimal    digits, trailing fractional zeros and a bare point removed (`12.50` → `12.5`)
  *   boolean    `true` / `false`
- *   binary     lowercase hex
+ *   binary     the md5 of the bytes, in lowercase hex: a value of any size is 32 characters, and
+ *              no server writes out (nor any driver carries) a text twice the value's size
  *   date       `YYYY-MM-DD`
  *   time       `HH:MM:SS[.fraction]`, fractional zeros trimmed, no zone
  *   timestamp  `YYYY-MM-DD HH:MM:SS[.fraction]`, fractional zeros trimmed, in UTC where the type has a zone
@@ -45,7 +46,10 @@ export interface CanonicalSql {
   decimal(x: string, type: ColumnType): string;
   /** `yes` or `no`, and NULL for NULL. */
   boolean(x: string, yes: string, no: string): string;
+  /** Bytes as lowercase hex (a binary value compared as text). */
   hex(x: string): string;
+  /** The md5 of bytes, in lowercase hex; NULL for NULL. */
+  digest(x: string): string;
   lower(x: string): string;
   date(x: string): string;
   time(x: string, type: ColumnType): string | undefined;
@@ -84,8 +88,9 @@ export function canonicalValue(sql: CanonicalSql, x: string, column: ChecksumCol
       return type.kind === 'decimal' ? sql.decimal(x, type) : sql.text(x, type);
     case 'uuid':
       return sql.lower(sql.text(x, type));
-    case 'boolean':
     case 'binary':
+      return type.kind === 'binary' ? sql.digest(x) : ownText(sql, x, type);
+    case 'boolean':
     case 'date':
     case 'time':
     case 'timestamp':

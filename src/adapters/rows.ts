@@ -31,12 +31,17 @@ export interface ReadOptions {
   /** A condition in the source engine's SQL (`--where`). */
   readonly where?: string | undefined;
   readonly batchRows: number;
+  /** A batch also ends once its values take about this many bytes (rowBytes); BATCH_BYTES when absent. */
+  readonly batchBytes?: number | undefined;
   /** The rows within the bounds may come in any order (they are written and committed as one). */
   readonly anyOrder?: boolean | undefined;
 }
 
 export interface RowReader {
-  /** Rows in batches of at most `batchRows`; the next batch is read only when the previous one is taken. */
+  /**
+   * Rows in batches of at most `batchRows` rows and about `batchBytes` bytes (a single larger row is
+   * a batch of its own); the next batch is read only when the previous one is taken.
+   */
   readBatches(table: TableName, options: ReadOptions): AsyncIterable<Row[]>;
   count(table: TableName, where?: string): Promise<number>;
   /** Run `where` over none of the table's rows: a condition the engine cannot parse or resolve fails here, at no cost. */
@@ -133,18 +138,41 @@ export function fileIdentity(file: string): string {
   return join(existsSync(dir) ? realpathSync(dir) : dir, basename(file));
 }
 
-/** Batches of at most `size` items from an async stream of items. */
-export async function* batched<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let batch: T[] = [];
+/**
+ * How many bytes a batch's values may take by default: enough for thousands of usual rows, few
+ * enough that a batch of wide rows (a million rows with `--batch-rows`, or values of many
+ * megabytes) does not hold more than this, whatever its row count.
+ */
+export const BATCH_BYTES = 16 << 20;
+
+/**
+ * About how much memory a row's values take, for bounding batches: the bytes of text and binary
+ * values, and a few dozen for each value's slot and each row's array.
+ */
+export function rowBytes(row: Row): number {
+  let bytes = 64;
+  for (const v of row) bytes += typeof v === 'string' ? 16 + v.length : v instanceof Uint8Array ? 48 + v.byteLength : 16;
+  return bytes;
+}
+
+/** Batches of at most `size` rows and about `bytes` bytes from an async stream of rows. */
+export async function* batched(items: AsyncIterable<Row>, size: number, bytes = BATCH_BYTES): AsyncGenerator<Row[]> {
+  let batch: Row[] = [];
+  let held = 0;
   for await (const item of items) {
     batch.push(item);
-    if (batch.length >= size) {
+    held += rowBytes(item);
+    if (batch.length >= size || held >= bytes) {
       yield batch;
       batch = [];
+      held = 0;
     }
   }
   if (batch.length > 0) yield batch;
 }
+
+/** A double as text that reads back as the same double: the shortest round-trip digits, and `-0` for negative zero. */
+export const floatText = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
 
 /** `WHERE` clauses bounding a keyset read; `param` renders the i-th bound value. */
 export function keyBounds(options: ReadOptions, quote: (name: string) => string, param: (value: unknown) => string): string[] {

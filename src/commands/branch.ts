@@ -1,7 +1,8 @@
 import { branchCreate, branchDelete, branchList } from '../ops/refs.js';
 import { json, paint, shortId, table, type Io } from './output.js';
+import type { Opts } from './verbs.js';
 
-export default async function run(io: Io, name: string | undefined, start: string | undefined, opts: { json?: boolean; delete?: boolean }): Promise<number> {
+export default async function run(io: Io, name: string | undefined, start: string | undefined, opts: Opts<'branch'>): Promise<number> {
   if (name !== undefined && opts.delete) {
     const b = await branchDelete({ cwd: io.cwd, name });
     io.out(`Deleted branch ${b.name} (was ${shortId(b.id)})`);

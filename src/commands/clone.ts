@@ -2,22 +2,7 @@ import { errors, isRedbError } from '../errors.js';
 import { clone, type CloneEvent, type CloneResult } from '../ops/clone.js';
 import type { TableCheck } from '../ops/verify.js';
 import { paint, table, warnings, type Io } from './output.js';
-
-export interface CloneFlags {
-  schemaOnly?: boolean;
-  dataOnly?: boolean;
-  tables?: string;
-  where?: string[];
-  mask?: string;
-  resume?: boolean;
-  jobs?: string;
-  allow?: string;
-  truncate?: boolean;
-  yes?: boolean;
-  batchRows?: string;
-  verify?: boolean;
-  json?: boolean;
-}
+import type { Opts } from './verbs.js';
 
 const ALLOWED = ['lossy'] as const;
 
@@ -49,7 +34,7 @@ export async function withChecks<T>(io: Io, asJson: boolean, run: () => Promise<
   try {
     return await run();
   } catch (e) {
-    if (!asJson && isRedbError(e) && e.code === 'REDB_VERIFY_MISMATCH') io.out(renderChecks(io, e.data.checks as TableCheck[]));
+    if (!asJson && isRedbError(e, 'REDB_VERIFY_MISMATCH')) io.out(renderChecks(io, e.data.checks));
     throw e;
   }
 }
@@ -73,31 +58,8 @@ const plainProgress =
     if (e.type === 'table' && e.state === 'done') io.err(paint.dim(io, `copied ${e.table}: ${e.rows} rows`));
   };
 
-/**
- * Ctrl-C (or SIGTERM) stops the clone at the next batch instead of killing it: the op then throws
- * REDB_CLONE_INTERRUPTED, which says how to resume and exits 130. A second one kills at once (the
- * checkpoints hold for a kill too). The handlers stay while the clone runs: removed during the
- * first signal, another listener (ink's exit hook) would take it for unhandled and kill at once.
- */
-function stopOnSignals(): { signal: AbortSignal; release: () => void } {
-  const controller = new AbortController();
-  const handler = (name: NodeJS.Signals) => {
-    if (!controller.signal.aborted) return controller.abort(name);
-    release();
-    process.kill(process.pid, name);
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  const release = () => {
-    process.removeListener('SIGINT', handler);
-    process.removeListener('SIGTERM', handler);
-  };
-  return { signal: controller.signal, release };
-}
-
-export default async function run(io: Io, source: string, target: string, opts: CloneFlags): Promise<number> {
+export default async function run(io: Io, source: string, target: string, opts: Opts<'clone'>): Promise<number> {
   const asJson = opts.json === true;
-  const stop = stopOnSignals();
   const progress = asJson ? undefined : io.interactive ? await (await import('./ui/clone-progress.js')).startProgress() : undefined;
   const onEvent = asJson ? (e: CloneEvent) => io.out(JSON.stringify(e)) : (progress?.onEvent ?? plainProgress(io));
   const confirm = io.interactive && !asJson ? async (question: string) => (await import('./ui/confirm.js')).confirmPlan(question) : undefined;
@@ -122,7 +84,8 @@ export default async function run(io: Io, source: string, target: string, opts: 
         noVerify: opts.verify === false,
         ...(confirm === undefined ? {} : { confirm }),
         onEvent,
-        signal: stop.signal,
+        // Ctrl-C or SIGTERM stops the clone at the next batch: REDB_CLONE_INTERRUPTED says how to resume.
+        signal: io.signal,
       }),
     );
     progress?.stop();
@@ -131,7 +94,6 @@ export default async function run(io: Io, source: string, target: string, opts: 
     else renderResult(io, result);
     return 0;
   } finally {
-    stop.release();
     progress?.stop();
   }
 }

@@ -1,8 +1,9 @@
 import { commit } from '../ops/commit.js';
 import { changeTable, json, paint, shortId, type Io } from './output.js';
 import { passphrasePrompt } from './prompt.js';
+import type { Opts } from './verbs.js';
 
-export default async function run(io: Io, opts: { message: string; json?: boolean; allowEmpty?: boolean; gpgSign?: boolean }): Promise<number> {
+export default async function run(io: Io, opts: Opts<'commit'>): Promise<number> {
   const prompt = passphrasePrompt(io);
   const result = await commit({
     cwd: io.cwd,

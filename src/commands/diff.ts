@@ -1,7 +1,8 @@
 import { diff } from '../ops/diff.js';
 import { changeTable, json, paint, parseEngine, warnings, type Io } from './output.js';
+import type { Opts } from './verbs.js';
 
-export default async function run(io: Io, from: string | undefined, to: string | undefined, opts: { json?: boolean; exitCode?: boolean; sql?: string }): Promise<number> {
+export default async function run(io: Io, from: string | undefined, to: string | undefined, opts: Opts<'diff'>): Promise<number> {
   const sql = opts.sql === undefined ? undefined : parseEngine(opts.sql, '--sql');
   const result = await diff({ cwd: io.cwd, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(sql === undefined ? {} : { sql }) });
   warnings(io, result.warnings);

@@ -1,8 +1,9 @@
 import { identity } from '../ops/identity.js';
 import { json, paint, type Io } from './output.js';
 import { passphrasePrompt } from './prompt.js';
+import type { Opts } from './verbs.js';
 
-export default async function run(io: Io, opts: { json?: boolean }): Promise<number> {
+export default async function run(io: Io, opts: Opts<'id'>): Promise<number> {
   const prompt = passphrasePrompt(io);
   const me = await identity({ cwd: io.cwd, env: io.env, ...(prompt === undefined ? {} : { prompt }) });
   if (opts.json) {

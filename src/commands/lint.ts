@@ -3,10 +3,11 @@ import { lint, lintExitCode } from '../ops/lint.js';
 import { parseAllow } from '../ops/migrate.js';
 import { toGithub, toSarif } from './lint-sarif.js';
 import { changeTable, json, paint, table, type Io } from './output.js';
+import type { Opts } from './verbs.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
-export default async function run(io: Io, from: string | undefined, to: string | undefined, opts: { format?: string; json?: boolean; allow?: string }): Promise<number> {
+export default async function run(io: Io, from: string | undefined, to: string | undefined, opts: Opts<'lint'>): Promise<number> {
   const format = opts.json ? 'json' : (opts.format ?? 'text');
   if (!(FORMATS as readonly string[]).includes(format)) throw errors.usage(`unknown format '${format}'`, `--format takes one of: ${FORMATS.join(', ')}`);
   const result = await lint({ cwd: io.cwd, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), allow: parseAllow(opts.allow) });

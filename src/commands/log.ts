@@ -2,6 +2,7 @@ import { errors } from '../errors.js';
 import { log } from '../ops/log.js';
 import { json, paint, shortId, type Io } from './output.js';
 import { signatureLine, signatureMark } from './signature-text.js';
+import type { Opts } from './verbs.js';
 
 /** `-n <n>`: a whole number; 0 is valid and shows nothing, as with git. */
 function maxCount(text: string | undefined): number | undefined {
@@ -10,7 +11,7 @@ function maxCount(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-export default async function run(io: Io, ref: string | undefined, opts: { json?: boolean; maxCount?: string; oneline?: boolean; showSignature?: boolean }): Promise<number> {
+export default async function run(io: Io, ref: string | undefined, opts: Opts<'log'>): Promise<number> {
   const limit = maxCount(opts.maxCount);
   const entries = await log({ cwd: io.cwd, ...(ref === undefined ? {} : { ref }), ...(limit === undefined ? {} : { limit }), showSignature: opts.showSignature === true });
   if (opts.json) {

@@ -4,12 +4,13 @@ import { mcpGrant } from '../ops/mcp-grant.js';
 import { loadMcpSettings } from '../ops/mcp-settings.js';
 import { mcpTokenCreate, mcpTokenList, mcpTokenRevoke } from '../ops/mcp-tokens.js';
 import { json, paint, table, type Io } from './output.js';
+import type { Opts } from './verbs.js';
 
-/** Resolves on the first of the signals that end a foreground server. */
-const stopped = (): Promise<void> =>
+/** Resolves when SIGINT or SIGTERM asks the server to stop. */
+const stopped = (signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
   });
 
 function parsePort(text: string): number {
@@ -19,7 +20,7 @@ function parsePort(text: string): number {
 }
 
 /** `redb mcp [--http <port>] [--host <host>] [--policy <file>]`: serve until the client or a signal ends it. */
-export async function serve(io: Io, opts: { http?: string; host?: string; policy?: string }): Promise<number> {
+export async function serve(io: Io, opts: Opts<'mcp'>): Promise<number> {
   const store = findStore({ cwd: io.cwd });
   const settings = await loadMcpSettings(store, opts.policy);
   const ctx = { cwd: io.cwd, env: io.env, store, settings };
@@ -27,7 +28,7 @@ export async function serve(io: Io, opts: { http?: string; host?: string; policy
     const { serveHttp } = await import('../mcp/http.js');
     const serving = await serveHttp(ctx, opts.host ?? '127.0.0.1', parsePort(opts.http));
     io.err(`redb mcp: listening on ${serving.url} (bearer tokens: redb mcp token create)`);
-    await stopped();
+    await stopped(io.signal);
     await serving.close();
     return 0;
   }
@@ -39,26 +40,27 @@ export async function serve(io: Io, opts: { http?: string; host?: string; policy
     process.stdin.once('close', resolve);
   });
   await server.connect(new StdioServerTransport());
-  await Promise.race([ended, stopped()]);
+  await Promise.race([ended, stopped(io.signal)]);
   await server.close();
   return 0;
 }
 
-export async function tokenCreate(io: Io, name: string | undefined, opts: { json?: boolean }): Promise<number> {
-  const t = await mcpTokenCreate({ cwd: io.cwd, ...(name === undefined ? {} : { name }) });
+export async function tokenCreate(io: Io, name: string | undefined, opts: Opts<'mcp token create'>): Promise<number> {
+  const t = await mcpTokenCreate({ cwd: io.cwd, ...(name === undefined ? {} : { name }), ...(opts.role === undefined ? {} : { roles: opts.role }) });
   if (opts.json) json(io, t);
   else {
     io.out(t.token);
-    io.err(`created token ${paint.bold(io, t.id)} (${t.name}); it is shown only now: redb keeps its sha256 hash alone`);
+    io.err(`created token ${paint.bold(io, t.id)} (${t.name}${t.roles === undefined ? '' : `; roles ${t.roles.join(', ')}`}); it is shown only now: redb keeps its sha256 hash alone`);
+    io.err(paint.dim(io, `the access policy names it Token::"${t.id}"`));
   }
   return 0;
 }
 
-export async function tokenList(io: Io, opts: { json?: boolean }): Promise<number> {
+export async function tokenList(io: Io, opts: Opts<'mcp token list'>): Promise<number> {
   const tokens = await mcpTokenList({ cwd: io.cwd });
   if (opts.json) json(io, tokens);
   else if (tokens.length === 0) io.out(paint.dim(io, 'no tokens; create one with redb mcp token create [name]'));
-  else io.out(table([['ID', 'NAME', 'CREATED', 'LAST USED'].map((h) => paint.dim(io, h)), ...tokens.map((t) => [paint.bold(io, t.id), t.name, t.created, t.lastUsed ?? '-'])]));
+  else io.out(table([['ID', 'NAME', 'ROLES', 'CREATED', 'LAST USED'].map((h) => paint.dim(io, h)), ...tokens.map((t) => [paint.bold(io, t.id), t.name, t.roles?.join(',') ?? '-', t.created, t.lastUsed ?? '-'])]));
   return 0;
 }
 
@@ -68,7 +70,7 @@ export async function tokenRevoke(io: Io, id: string): Promise<number> {
   return 0;
 }
 
-export async function grant(io: Io, db: string, opts: { url?: string; role?: string; policy?: string; json?: boolean }): Promise<number> {
+export async function grant(io: Io, db: string, opts: Opts<'mcp grant'>): Promise<number> {
   const r = await mcpGrant({
     cwd: io.cwd,
     env: io.env,

@@ -1,8 +1,9 @@
 import { merge } from '../ops/merge.js';
 import { changeTable, json, paint, shortId, type Io } from './output.js';
 import { passphrasePrompt } from './prompt.js';
+import type { Opts } from './verbs.js';
 
-export default async function run(io: Io, branch: string | undefined, opts: { json?: boolean; abort?: boolean; message?: string; gpgSign?: boolean }): Promise<number> {
+export default async function run(io: Io, branch: string | undefined, opts: Opts<'merge'>): Promise<number> {
   const prompt = passphrasePrompt(io);
   const result = await merge({
     cwd: io.cwd,

@@ -1,7 +1,7 @@
 import { errors } from '../errors.js';
-import { migrate, parseAllow, type MigratePlan, type MigrateResult } from '../ops/migrate.js';
-import { onInterrupt } from './interrupt.js';
+import { migrate, parseAllow, type MigratePlan } from '../ops/migrate.js';
 import { json, paint, warnings, type Io } from './output.js';
+import type { Opts } from './verbs.js';
 
 export function renderPlan(io: Io, p: MigratePlan): string {
   const lines: string[] = [];
@@ -19,30 +19,25 @@ export function renderPlan(io: Io, p: MigratePlan): string {
 export default async function run(
   io: Io,
   db: string,
-  opts: { to?: string; dryRun?: boolean; allow?: string; yes?: boolean; json?: boolean; shadow?: boolean; online?: boolean; wait?: string },
+  opts: Opts<'migrate'>,
 ): Promise<number> {
   const allow = parseAllow(opts.allow);
   const waitMs = parseWait(opts.wait);
   const confirm = io.interactive && !opts.json ? async (plan: MigratePlan) => (await import('./ui/confirm.js')).confirmPlan(renderPlan(io, plan)) : undefined;
-  const interrupt = onInterrupt(io, 'stopping the migrate after the statement in progress; what ran is recorded in the database');
-  let result: MigrateResult;
-  try {
-    result = await migrate({
-      cwd: io.cwd,
-      db,
-      ...(opts.to === undefined ? {} : { to: opts.to }),
-      dryRun: opts.dryRun === true,
-      allow,
-      yes: opts.yes === true,
-      noShadow: opts.shadow === false,
-      online: opts.online === true,
-      signal: interrupt.signal,
-      ...(waitMs === undefined ? {} : { waitMs }),
-      ...(confirm === undefined ? {} : { confirm }),
-    });
-  } finally {
-    interrupt.dispose();
-  }
+  // Ctrl-C or SIGTERM stops it after the statement in progress (verbs.ts says so on stderr).
+  const result = await migrate({
+    cwd: io.cwd,
+    db,
+    ...(opts.to === undefined ? {} : { to: opts.to }),
+    dryRun: opts.dryRun === true,
+    allow,
+    yes: opts.yes === true,
+    noShadow: opts.shadow === false,
+    online: opts.online === true,
+    signal: io.signal,
+    ...(waitMs === undefined ? {} : { waitMs }),
+    ...(confirm === undefined ? {} : { confirm }),
+  });
   warnings(io, result.warnings);
   const code = result.blocked.length > 0 ? 3 : 0;
   if (opts.json) {

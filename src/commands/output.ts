@@ -1,6 +1,6 @@
 import { errors } from '../errors.js';
 import type { ChangeLine } from '../unified/describe.js';
-import { ENGINES, type EngineName as Engine } from '../unified/engines.js';
+import { ENGINES, type EngineName as Engine } from '../ops/engines.js';
 
 /**
  * Plain-text rendering for one-shot commands: colour on a terminal, aligned tables, nothing to load.
@@ -14,9 +14,11 @@ export interface Io {
   readonly interactive: boolean;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Aborted at the first SIGINT or SIGTERM: operations that stop at a safe point take it. */
+  readonly signal: AbortSignal;
 }
 
-export function processIo(): Io {
+export function processIo(signal: AbortSignal): Io {
   const env = process.env;
   const color = env.NO_COLOR === undefined && (env.FORCE_COLOR !== undefined ? env.FORCE_COLOR !== '0' : process.stdout.isTTY === true);
   return {
@@ -26,6 +28,7 @@ export function processIo(): Io {
     interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
     cwd: process.cwd(),
     env,
+    signal,
   };
 }
 

@@ -1,7 +1,8 @@
 import { pull } from '../ops/pull.js';
 import { changeTable, json, paint, warnings, type Io } from './output.js';
+import type { Opts } from './verbs.js';
 
-export default async function run(io: Io, db: string, opts: { json?: boolean; discardChanges?: boolean }): Promise<number> {
+export default async function run(io: Io, db: string, opts: Opts<'pull'>): Promise<number> {
   const result = await pull({ cwd: io.cwd, db, discardChanges: opts.discardChanges === true });
   warnings(io, result.warnings);
   if (opts.json) {

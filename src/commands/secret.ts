@@ -3,6 +3,7 @@ import { errors } from '../errors.js';
 import { secretList, secretReseal, secretRm, secretSet } from '../ops/secret.js';
 import { json, paint, table, type Io } from './output.js';
 import { passphrasePrompt } from './prompt.js';
+import type { Opts } from './verbs.js';
 
 const keyCtx = (io: Io) => {
   const prompt = passphrasePrompt(io);
@@ -32,7 +33,7 @@ async function valueOf(io: Io, name: string, fromEnv: string | undefined): Promi
   return new TextEncoder().encode(text);
 }
 
-export async function set(io: Io, name: string, opts: { fromEnv?: string; json?: boolean }): Promise<number> {
+export async function set(io: Io, name: string, opts: Opts<'secret set'>): Promise<number> {
   const value = await valueOf(io, name, opts.fromEnv);
   const s = await secretSet({ ...keyCtx(io), name, value });
   value.fill(0);
@@ -41,7 +42,7 @@ export async function set(io: Io, name: string, opts: { fromEnv?: string; json?:
   return 0;
 }
 
-export async function list(io: Io, opts: { json?: boolean }): Promise<number> {
+export async function list(io: Io, opts: Opts<'secret list'>): Promise<number> {
   const secrets = await secretList({ cwd: io.cwd, env: io.env });
   if (opts.json) json(io, secrets);
   else if (secrets.length === 0) io.out(paint.dim(io, 'no secrets; redb secret set <name> < value'));
@@ -52,14 +53,14 @@ export async function list(io: Io, opts: { json?: boolean }): Promise<number> {
   return 0;
 }
 
-export async function rm(io: Io, name: string, opts: { json?: boolean }): Promise<number> {
+export async function rm(io: Io, name: string, opts: Opts<'secret rm'>): Promise<number> {
   const r = await secretRm({ ...keyCtx(io), name });
   if (opts.json) json(io, r);
   else io.out(`removed ${r.name}`);
   return 0;
 }
 
-export async function reseal(io: Io, opts: { json?: boolean }): Promise<number> {
+export async function reseal(io: Io, opts: Opts<'secret reseal'>): Promise<number> {
   const r = await secretReseal(keyCtx(io));
   if (opts.json) json(io, r);
   else io.out(`resealed ${r.resealed.length} secret${r.resealed.length === 1 ? '' : 's'} to: ${r.recipients.join(', ')}`);

@@ -1,8 +1,8 @@
-import { show } from '../ops/show.js';
-import { allObjects, objectId } from '../unified/objects.js';
+import { allObjects, objectId, show } from '../ops/show.js';
 import { changeTable, json, paint, parseEngine, table, warnings, type Io } from './output.js';
+import type { Opts } from './verbs.js';
 
-export default async function run(io: Io, ref: string | undefined, opts: { json?: boolean; as?: string }): Promise<number> {
+export default async function run(io: Io, ref: string | undefined, opts: Opts<'show'>): Promise<number> {
   const as = opts.as === undefined ? undefined : parseEngine(opts.as, '--as');
   const result = await show({ cwd: io.cwd, ...(ref === undefined ? {} : { ref }), ...(as === undefined ? {} : { as }) });
   warnings(io, result.warnings);

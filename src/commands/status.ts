@@ -1,5 +1,6 @@
 import { status } from '../ops/status.js';
 import { changeTable, json, paint, shortId, type Io } from './output.js';
+import type { Opts } from './verbs.js';
 
 const commits = (n: number) => `${n} commit${n === 1 ? '' : 's'}`;
 
@@ -11,7 +12,7 @@ function standing(ahead: number, behind: number): string {
   return '';
 }
 
-export default async function run(io: Io, opts: { json?: boolean; exitCode?: boolean; db?: boolean }): Promise<number> {
+export default async function run(io: Io, opts: Opts<'status'>): Promise<number> {
   const result = await status({ cwd: io.cwd, databases: opts.db !== false });
   const code = opts.exitCode && result.drift ? 2 : 0;
   if (opts.json) {

@@ -1,8 +1,9 @@
 import { tagCreate, tagDelete, tagList } from '../ops/refs.js';
 import { json, paint, shortId, table, type Io } from './output.js';
 import { passphrasePrompt } from './prompt.js';
+import type { Opts } from './verbs.js';
 
-export default async function run(io: Io, name: string | undefined, ref: string | undefined, opts: { json?: boolean; delete?: boolean; sign?: boolean; message?: string }): Promise<number> {
+export default async function run(io: Io, name: string | undefined, ref: string | undefined, opts: Opts<'tag'>): Promise<number> {
   if (name !== undefined && opts.delete) {
     const t = await tagDelete({ cwd: io.cwd, name });
     io.out(`Deleted tag ${t.name} (was ${shortId(t.id)})`);

@@ -4,6 +4,7 @@ import { errors } from '../errors.js';
 import { allowedSigners, trustAdd, trustList, trustRemove, trustSign, trustThreshold, type TrustChange } from '../ops/trust.js';
 import { json, paint, table, type Io } from './output.js';
 import { passphrasePrompt } from './prompt.js';
+import type { Opts } from './verbs.js';
 
 const keyCtx = (io: Io) => {
   const prompt = passphrasePrompt(io);
@@ -30,24 +31,24 @@ function report(io: Io, c: TrustChange, asJson: boolean | undefined): number {
   return 0;
 }
 
-export async function add(io: Io, name: string, id: string, opts: { role?: string[]; card?: string; json?: boolean }): Promise<number> {
+export async function add(io: Io, name: string, id: string, opts: Opts<'trust add'>): Promise<number> {
   const roles = (opts.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
   return report(io, await trustAdd({ ...keyCtx(io), name, id, roles, ...(opts.card === undefined ? {} : { card: readCard(io, opts.card) }) }), opts.json);
 }
 
-export async function remove(io: Io, name: string, opts: { json?: boolean }): Promise<number> {
+export async function remove(io: Io, name: string, opts: Opts<'trust remove'>): Promise<number> {
   return report(io, await trustRemove({ ...keyCtx(io), name }), opts.json);
 }
 
-export async function threshold(io: Io, n: string, opts: { json?: boolean }): Promise<number> {
+export async function threshold(io: Io, n: string, opts: Opts<'trust threshold'>): Promise<number> {
   return report(io, await trustThreshold({ ...keyCtx(io), threshold: Number(n) }), opts.json);
 }
 
-export async function sign(io: Io, opts: { json?: boolean }): Promise<number> {
+export async function sign(io: Io, opts: Opts<'trust sign'>): Promise<number> {
   return report(io, await trustSign(keyCtx(io)), opts.json);
 }
 
-export async function list(io: Io, opts: { json?: boolean; allowedSigners?: boolean }): Promise<number> {
+export async function list(io: Io, opts: Opts<'trust list'>): Promise<number> {
   if (opts.allowedSigners) {
     io.out(await allowedSigners({ cwd: io.cwd, env: io.env }));
     return 0;

@@ -1,8 +1,9 @@
 import { verify } from '../ops/verify.js';
 import { renderChecks, withChecks } from './clone.js';
 import { json, paint, type Io } from './output.js';
+import type { Opts } from './verbs.js';
 
-export default async function run(io: Io, source: string, target: string, opts: { tables?: string; where?: string[]; mask?: string; json?: boolean }): Promise<number> {
+export default async function run(io: Io, source: string, target: string, opts: Opts<'verify'>): Promise<number> {
   const result = await withChecks(io, opts.json === true, () =>
     verify({
       cwd: io.cwd,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { errors } from '../errors.js';
 import { appendAccess } from '../ops/mcp-access-log.js';
-import { mcpTokenCheck } from '../ops/mcp-tokens.js';
+import { mcpTokenCheck, type McpToken } from '../ops/mcp-tokens.js';
 import type { McpContext } from './context.js';
 import { createMcpServer } from './server.js';
 
@@ -17,8 +17,8 @@ const reply = (res: ServerResponse, status: number, message: string, headers: Re
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
 };
 
-/** The bearer token's id, or undefined; the token file is read on every request so a revoke takes effect at once. */
-async function caller(ctx: Omit<McpContext, 'caller'>, req: IncomingMessage): Promise<string | undefined> {
+/** The bearer token, or undefined; the token file is read on every request so a revoke takes effect at once. */
+async function caller(ctx: Omit<McpContext, 'caller'>, req: IncomingMessage): Promise<McpToken | undefined> {
   const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   return match?.[1] === undefined ? undefined : mcpTokenCheck(ctx.store, match[1]);
 }
@@ -31,22 +31,28 @@ export async function serveHttp(ctx: Omit<McpContext, 'caller'>, host: string, p
   // Behind a loopback address the Host header must name it; elsewhere the token alone guards the server.
   const loopback = host === '127.0.0.1' || host === '::1' || host === 'localhost';
   let allowedHosts: string[] = [];
+  // Closed when the server stops, so that no call in progress keeps it open.
+  const sessions = new Set<{ close(): Promise<void> }>();
   const http = createServer((req, res) => {
     void (async () => {
       if (new URL(req.url ?? '/', 'http://x').pathname !== '/mcp') return reply(res, 404, 'not found: the MCP endpoint is /mcp');
-      const id = await caller(ctx, req);
-      if (id === undefined) {
+      const token = await caller(ctx, req);
+      if (token === undefined) {
         // A refused request is logged like a refused call: who tried is unknown, so the token is '-'.
         const refused = errors.mcpUnauthorized();
         await appendAccess(ctx.store, { time: new Date().toISOString(), token: '-', tool: 'http', outcome: 'error', code: refused.code }).catch(() => undefined);
         return reply(res, 401, `${refused.message} (${refused.hint ?? ''})`, { 'www-authenticate': 'Bearer realm="redb"' });
       }
       if (req.method !== 'POST') return reply(res, 405, 'method not allowed: this server is stateless, POST only');
-      const server = createMcpServer({ ...ctx, caller: id });
+      // Each token is its own principal of the access policy, in the roles it was created with.
+      const principal = { kind: 'token', id: token.id, name: token.name, ...(token.roles === undefined ? {} : { roles: token.roles }) } as const;
+      const server = createMcpServer({ ...ctx, caller: token.id, principal });
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, enableDnsRebindingProtection: loopback, allowedHosts });
+      const session = { close: async () => void (await Promise.allSettled([transport.close(), server.close()])) };
+      sessions.add(session);
       res.on('close', () => {
-        void transport.close();
-        void server.close();
+        sessions.delete(session);
+        void session.close();
       });
       await server.connect(transport);
       await transport.handleRequest(req, res);
@@ -68,6 +74,12 @@ export async function serveHttp(ctx: Omit<McpContext, 'caller'>, host: string, p
   allowedHosts = [`${name}:${bound}`, `localhost:${bound}`];
   return {
     url: `http://${name}:${bound}/mcp`,
-    close: () => new Promise<void>((resolve) => http.close(() => resolve())),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      await Promise.allSettled([...sessions].map((s) => s.close()));
+      // Idle keep-alive connections would hold the server open for a minute; calls in progress have ended above.
+      http.closeAllConnections();
+      await closed;
+    },
   };
 }

@@ -2,12 +2,12 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { describeSchema } from '../ops/mcp-schema.js';
 import { mcpRef } from '../ops/mcp-refs.js';
-import { answer, refsOf, type McpContext } from './context.js';
+import { answer, refsOf, type McpCall, type McpContext } from './context.js';
 
 const user = (text: string) => ({ messages: [{ role: 'user' as const, content: { type: 'text' as const, text } }] });
 
 /** Build a prompt through `answer`, so it is logged like a tool call; a failure becomes a protocol error with the same one-line message. */
-async function prompt(ctx: McpContext, name: string, input: Parameters<typeof answer>[2], work: () => Promise<string>) {
+async function prompt(ctx: McpContext, name: string, input: Parameters<typeof answer>[2], work: (call: McpCall) => Promise<string>) {
   const result = await answer(ctx, `prompt:${name}`, input, work);
   const text = result.content[0]?.text ?? '';
   if (result.isError === true) throw new Error(text);
@@ -15,7 +15,7 @@ async function prompt(ctx: McpContext, name: string, input: Parameters<typeof an
 }
 
 /** The schema as text for a prompt, cut at the byte limit so a large schema cannot flood the context. */
-async function schemaText(ctx: McpContext, ref: string): Promise<string> {
+async function schemaText(ctx: McpCall, ref: string): Promise<string> {
   const { objects, ref: label } = await describeSchema({ ...ctx, ref, policy: ctx.settings.policy });
   const text = objects.map((o) => `# ${o.kind} ${o.id} (${o.file})\n${o.definition}`).join('\n');
   const cut = Buffer.from(text).subarray(0, ctx.settings.limits.bytes).toString();
@@ -59,8 +59,8 @@ export function registerPrompts(server: McpServer, ctx: McpContext): void {
         ctx,
         'explain_schema',
         { refs: refsOf(ref) },
-        async () =>
-          `Explain this database schema to a developer new to the project: the purpose of each table, the relationships (foreign keys), constraints and indexes worth knowing, and anything unusual.\n\n${await schemaText(ctx, await mcpRef(ctx.store, ref ?? 'HEAD'))}`,
+        async (call) =>
+          `Explain this database schema to a developer new to the project: the purpose of each table, the relationships (foreign keys), constraints and indexes worth knowing, and anything unusual.\n\n${await schemaText(call, await mcpRef(ctx.store, ref ?? 'HEAD'))}`,
       ),
   );
 }

@@ -1,10 +1,10 @@
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Variables } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { history } from '../ops/mcp-history.js';
-import { describeSchema } from '../ops/mcp-schema.js';
-import { headCommit } from '../repo/index.js';
+import { describeSchema, headObjects } from '../ops/mcp-schema.js';
 import { mcpRef } from '../ops/mcp-refs.js';
-import { answer, type McpContext } from './context.js';
+import { hiddenLines } from '../ops/mcp-access-filter.js';
+import { answer, logged, type McpCall, type McpContext } from './context.js';
 
 /** Template variables arrive percent-encoded: refs like `feature/x` or `db:app` are encoded in URIs. */
 function variable(vars: Variables, name: string): string {
@@ -18,8 +18,8 @@ function variable(vars: Variables, name: string): string {
 }
 
 /** Read through `answer` (so it is logged with its ref, checked first); a failure becomes a protocol error carrying the same one-line message. */
-async function read(ctx: McpContext, what: string, ref: string, uri: URL, mimeType: string, work: (ref: string) => Promise<string>) {
-  const result = await answer(ctx, what, { refs: [ref] }, async () => work(await mcpRef(ctx.store, ref)));
+async function read(ctx: McpContext, what: string, ref: string, uri: URL, mimeType: string, work: (ref: string, call: McpCall) => Promise<string>) {
+  const result = await answer(ctx, what, { refs: [ref] }, async (call) => work(await mcpRef(ctx.store, ref), call));
   const text = result.content[0]?.text ?? '';
   if (result.isError === true) throw new Error(text);
   return { contents: [{ uri: uri.href, mimeType, text }] };
@@ -31,16 +31,16 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
     'schema-object',
     new ResourceTemplate('redb://schema/{ref}/{object}', {
       // Lists HEAD's objects; any other ref can be read by writing its URI.
+      // Listed through `logged`: what the access policy leaves out of the list is logged like any refusal.
       list: async () => {
-        if ((await headCommit(ctx.store)) === undefined) return { resources: [] };
-        const { objects } = await describeSchema({ ...ctx, ref: 'HEAD', policy: ctx.settings.policy });
+        const objects = await logged(ctx, 'resources:list', { refs: ['HEAD'] }, (call) => headObjects({ ...call, policy: ctx.settings.policy }));
         return { resources: objects.map((o) => ({ uri: `redb://schema/HEAD/${encodeURIComponent(o.id)}`, name: `${o.kind} ${o.id}`, mimeType: 'application/yaml' })) };
       },
     }),
     { description: 'One schema object (table, view, enum, ...) at a ref, as redb stores it', mimeType: 'application/yaml' },
     (uri, vars) =>
-      read(ctx, 'resource:schema', variable(vars, 'ref'), uri, 'application/yaml', async (ref) => {
-        const { objects } = await describeSchema({ ...ctx, ref, object: variable(vars, 'object'), policy: ctx.settings.policy });
+      read(ctx, 'resource:schema', variable(vars, 'ref'), uri, 'application/yaml', async (ref, call) => {
+        const { objects } = await describeSchema({ ...call, ref, object: variable(vars, 'object'), policy: ctx.settings.policy });
         return objects.map((o) => `# ${o.kind} ${o.id} (${o.file})\n${o.definition}`).join('\n');
       }),
   );
@@ -49,6 +49,10 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
     'log',
     new ResourceTemplate('redb://log/{ref}', { list: async () => ({ resources: [{ uri: 'redb://log/HEAD', name: 'history of HEAD', mimeType: 'application/json' }] }) }),
     { description: 'The commit history from a ref, with each commit’s changed objects', mimeType: 'application/json' },
-    (uri, vars) => read(ctx, 'resource:log', variable(vars, 'ref'), uri, 'application/json', async (ref) => JSON.stringify(await history({ ...ctx, ref, limit: 100 }), null, 2)),
+    (uri, vars) =>
+      read(ctx, 'resource:log', variable(vars, 'ref'), uri, 'application/json', async (ref, call) => {
+        const hide = await hiddenLines(call);
+        return JSON.stringify((await history({ ...ctx, ref, limit: 100 })).map((e) => ({ ...e, changed: hide(e.changed) })), null, 2);
+      }),
   );
 }

@@ -7,8 +7,9 @@ import { mcpDatabases } from '../ops/mcp-read.js';
 import { describeSchema } from '../ops/mcp-schema.js';
 import { lint } from '../ops/lint.js';
 import { migrate } from '../ops/migrate.js';
-import { planStatements } from '../unified/index.js';
 import { mcpDatabaseName, mcpRefs } from '../ops/mcp-refs.js';
+import { demand, relationId } from '../ops/access.js';
+import { hiddenLines, planTables } from '../ops/mcp-access-filter.js';
 import { answer, refsOf, type McpContext } from './context.js';
 
 const REF = 'a commit id or prefix, branch, tag, HEAD, HEAD~n, `working` (the schema/ files) or `db:<name>` (the live schema of a bound database)';
@@ -38,10 +39,10 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       annotations: readOnly,
     },
     ({ ref, database, object }) =>
-      answer(ctx, 'describe_schema', { database, refs: refsOf(ref) }, async () => {
+      answer(ctx, 'describe_schema', { database, refs: refsOf(ref) }, async (call) => {
         if (database !== undefined) await mcpDatabaseName(ctx.store, database);
         await mcpRefs(ctx.store, [ref]);
-        return describeSchema({ ...ctx, ref: database === undefined ? ref : `db:${database}`, object, policy: ctx.settings.policy });
+        return describeSchema({ ...call, ref: database === undefined ? ref : `db:${database}`, object, policy: ctx.settings.policy });
       }),
   );
 
@@ -56,9 +57,11 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       annotations: readOnly,
     },
     ({ ref, limit }) =>
-      answer(ctx, 'history', { refs: refsOf(ref) }, async () => {
+      answer(ctx, 'history', { refs: refsOf(ref) }, async (call) => {
         await mcpRefs(ctx.store, [ref]);
-        return history({ ...ctx, ref, limit });
+        const entries = await history({ ...ctx, ref, limit });
+        const hide = await hiddenLines(call);
+        return entries.map((e) => ({ ...e, changed: hide(e.changed) }));
       }),
   );
 
@@ -73,10 +76,11 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       annotations: readOnly,
     },
     ({ from, to }) =>
-      answer(ctx, 'diff', { refs: refsOf(from, to) }, async () => {
+      answer(ctx, 'diff', { refs: refsOf(from, to) }, async (call) => {
         await mcpRefs(ctx.store, [from, to]);
         const r = await diff({ ...ctx, from, to });
-        return { from: r.from, to: r.to, changes: r.changes, warnings: r.warnings };
+        const hide = await hiddenLines(call);
+        return { from: r.from, to: r.to, changes: hide(r.changes), warnings: r.warnings };
       }),
   );
 
@@ -92,12 +96,14 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       annotations: readOnly,
     },
     ({ database, to }) =>
-      answer(ctx, 'plan_migration', { database, refs: refsOf(to) }, async () => {
+      answer(ctx, 'plan_migration', { database, refs: refsOf(to) }, async (call) => {
         await mcpDatabaseName(ctx.store, database);
         await mcpRefs(ctx.store, [to]);
         // A dry run without the shadow rehearsal: planning must not create databases on the server.
         const r = await migrate({ ...ctx, db: database, to, dryRun: true, noShadow: true });
-        return { database: r.db, to: r.to, statements: planStatements(r.plan), hazards: r.hazards, blocked: r.blocked, warnings: r.warnings, applied: r.applied };
+        // Its statements name tables and columns: a plan touching a table the caller may not read is refused whole.
+        if (call.access !== undefined) for (const t of planTables(r.plan)) demand(call.access, 'read-table', { kind: 'table', database, table: relationId(t) });
+        return { database: r.db, to: r.to, statements: r.plan.steps.flatMap((s) => s.statements), hazards: r.hazards, blocked: r.blocked, warnings: r.warnings, applied: r.applied };
       }),
   );
 
@@ -112,9 +118,15 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       annotations: readOnly,
     },
     ({ from, to }) =>
-      answer(ctx, 'lint', { refs: refsOf(from, to) }, async () => {
+      answer(ctx, 'lint', { refs: refsOf(from, to) }, async (call) => {
         await mcpRefs(ctx.store, [from, to]);
-        return lint({ ...ctx, from, to });
+        const r = await lint({ ...ctx, from, to });
+        if (call.access === undefined) return r;
+        const hide = await hiddenLines(call);
+        const changes = hide(r.changes);
+        // A finding's file is its object's: one of a table the caller may not read goes with the table's lines.
+        const hidden = new Set(r.changes.filter((c) => !changes.includes(c)).map((c) => c.id));
+        return { ...r, changes, findings: r.findings.filter((f) => ![...hidden].some((id) => f.file.includes(`/${id}.`))) };
       }),
   );
 
@@ -131,7 +143,7 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       annotations: readOnly,
     },
     ({ database, sql, max_rows }) =>
-      answer(ctx, 'query', { database, sql }, async () => mcpQuery({ ...ctx, db: await mcpDatabaseName(ctx.store, database), sql, maxRows: max_rows })),
+      answer(ctx, 'query', { database, sql }, async (call) => mcpQuery({ ...call, db: await mcpDatabaseName(ctx.store, database), sql, maxRows: max_rows })),
   );
 
   server.registerTool(
@@ -146,6 +158,6 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
       annotations: readOnly,
     },
     ({ database, table, limit }) =>
-      answer(ctx, 'sample_rows', { database, table }, async () => mcpSampleRows({ ...ctx, db: await mcpDatabaseName(ctx.store, database), table, limit })),
+      answer(ctx, 'sample_rows', { database, table }, async (call) => mcpSampleRows({ ...call, db: await mcpDatabaseName(ctx.store, database), table, limit })),
   );
 }

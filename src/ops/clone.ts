@@ -1,8 +1,13 @@
+import * as nodeFs from 'node:fs';
 import { resolve } from 'node:path';
 import { errors } from '../errors.js';
 import { checkpointFile } from '../replicate/checkpoints.js';
+import { safeFs } from '../repo/safe-fs.js';
 import { cloneDatabase, type CloneRequest, type CloneResult } from '../replicate/clone.js';
 import type { OnEvent } from '../replicate/events.js';
+import { logRefusals } from './access.js';
+import { accessMasker, sourceAccess, type MaskLoad } from './clone-access.js';
+import type { Store } from '../repo/index.js';
 import { openEndpoint, optionalStore, type OpContext } from './context.js';
 
 export type { CloneResult } from '../replicate/clone.js';
@@ -48,11 +53,23 @@ export function parseWhere(items: readonly string[] | undefined): Map<string, st
 }
 
 /** The masking policy a clone or a verify applies, compiled once the source's tables are known. */
-export async function loadMasker(file: string | undefined, ctx: OpContext): Promise<CloneRequest['masker']> {
+export async function loadMasker(file: string | undefined, ctx: OpContext): Promise<MaskLoad | undefined> {
   if (file === undefined) return undefined;
   const { loadPolicy, compileMasker } = await import('../policy/index.js');
   const policy = await loadPolicy(resolve(ctx.cwd, file));
-  return { file, compile: (tables) => compileMasker(policy, { env: ctx.env ?? process.env, tables }) };
+  return { file, policy, compile: (tables) => compileMasker(policy, { env: ctx.env ?? process.env, tables }) };
+}
+
+/**
+ * The masking a clone or verify of `source` runs with: the masking policy, narrowed by the project's
+ * access policy for the local user (which must let them replicate the source at all). Refusals are
+ * noted on the scope, for the log.
+ */
+export async function sourceMasking(store: Store | undefined, source: string, ctx: OpContext & { mask?: string; tables?: readonly string[] }, command: string) {
+  const scope = await sourceAccess(store, source, command);
+  const mask = await loadMasker(ctx.mask, ctx);
+  const masker: CloneRequest['masker'] = scope === undefined ? mask : accessMasker(scope, source, ctx.tables, mask);
+  return { masker, log: async () => (store === undefined || scope === undefined ? undefined : logRefusals(store, scope, command)) };
 }
 
 /**
@@ -70,29 +87,34 @@ export async function clone(ctx: OpContext & CloneOptions): Promise<CloneResult>
   const store = optionalStore(ctx);
   const source = await openEndpoint(store, ctx.source, ctx);
   const target = await openEndpoint(store, ctx.target, ctx);
-  const masker = await loadMasker(ctx.mask, ctx);
+  const { masker, log } = await sourceMasking(store, source.name, ctx, 'clone');
   if (ctx.truncate && !ctx.yes) {
     if (ctx.confirm === undefined) throw errors.confirmationRequired(`emptying tables of '${target.name}' (--truncate)`);
     if (!(await ctx.confirm(`Empty the copied tables of ${target.name} before loading them?`))) throw errors.aborted(`clone into '${target.name}'`);
   }
-  return cloneDatabase({
-    source,
-    target,
-    sourceUrl: source.db.url,
-    targetUrl: target.db.url,
-    schemaOnly: ctx.schemaOnly,
-    dataOnly: ctx.dataOnly,
-    tables: ctx.tables,
-    where,
-    masker,
-    allowLossy: ctx.allowLossy,
-    truncate: ctx.truncate,
-    resume: ctx.resume,
-    jobs,
-    batchRows,
-    verify: ctx.noVerify !== true,
-    checkpointFile: store === undefined ? undefined : checkpointFile(store.gitdir, source.db.url, target.db.url),
-    onEvent: ctx.onEvent,
-    signal: ctx.signal,
-  });
+  try {
+    return await cloneDatabase({
+      source,
+      target,
+      sourceUrl: source.db.url,
+      targetUrl: target.db.url,
+      schemaOnly: ctx.schemaOnly,
+      dataOnly: ctx.dataOnly,
+      tables: ctx.tables,
+      where,
+      masker,
+      allowLossy: ctx.allowLossy,
+      truncate: ctx.truncate,
+      resume: ctx.resume,
+      jobs,
+      batchRows,
+      verify: ctx.noVerify !== true,
+      checkpointFile: store === undefined ? undefined : checkpointFile(store.gitdir, source.db.url, target.db.url),
+      checkpointWriter: store === undefined ? undefined : () => safeFs(nodeFs, store.root),
+      onEvent: ctx.onEvent,
+      signal: ctx.signal,
+    });
+  } finally {
+    await log();
+  }
 }

@@ -10,6 +10,8 @@ import type { Endpoint } from '../replicate/endpoint.js';
 import { findStore, type OpContext } from './find-store.js';
 
 export { findStore, type OpContext } from './find-store.js';
+/** The project a command or a server works in, as the operations take it. */
+export type { Store } from '../repo/index.js';
 
 export interface ResolvedDb {
   readonly name: string;
@@ -23,7 +25,7 @@ export function optionalStore(ctx: OpContext): Store | undefined {
   try {
     return findStore(ctx);
   } catch (e) {
-    if (isRedbError(e) && e.code === 'REDB_NOT_A_REPOSITORY') return undefined;
+    if (isRedbError(e, 'REDB_NOT_A_REPOSITORY')) return undefined;
     throw e;
   }
 }
@@ -154,7 +156,7 @@ export async function databaseCommit(store: Store, name: string, connection: Con
   return readCommitInfo(store, at).then(
     () => at,
     (e: unknown) => {
-      if (e instanceof RedbError && e.code === 'REDB_REF_NOT_FOUND') return undefined;
+      if (isRedbError(e, 'REDB_REF_NOT_FOUND')) return undefined;
       throw e;
     },
   );

@@ -85,7 +85,7 @@ export async function finishInterrupted(ctx: OpContext): Promise<void> {
     checkProjectDirs(store);
     lock = await tryLock(store.gitdir, { command: 'redb (finishing an interrupted command)', signal: ctx.signal, fs: store.fs });
   } catch (e) {
-    if (isRedbError(e) && e.code === 'REDB_WRITE_DENIED') throw errors.interrupted((await pendingCommand(store)) ?? 'command', `${e.message}`);
+    if (isRedbError(e, 'REDB_WRITE_DENIED')) throw errors.interrupted((await pendingCommand(store)) ?? 'command', `${e.message}`);
     throw e;
   }
   if (lock === undefined) return;

@@ -17,3 +17,11 @@ export { verifyCommit, type VerifyResult, type KeyContext } from './signatures.j
 export { verifyTag } from './annotated-tag.js';
 export { trustAdd, trustList, trustRemove, trustThreshold, trustSign, allowedSigners, type TrustView, type TrustChange, type TrustMember } from './trust.js';
 export { secretSet, secretList, secretRm, secretReseal, type SecretEntry } from './secret.js';
+export { clone, type CloneOptions, type CloneResult, type CloneEvent } from './clone.js';
+export { verify, type VerifyOptions, type VerifyResult as VerifyDataResult, type TableCheck } from './verify.js';
+export { mv, type MvResult } from './mv.js';
+export { maskSuggest, type MaskSuggestResult } from './mask.js';
+export { configValue } from './config-set.js';
+export { mcpGrant, type McpGrantResult } from './mcp-grant.js';
+export { loadMcpSettings, type McpSettings, type McpLimits } from './mcp-settings.js';
+export { mcpTokenCreate, mcpTokenList, mcpTokenRevoke, type McpToken } from './mcp-tokens.js';

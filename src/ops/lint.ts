@@ -1,5 +1,5 @@
 import { loadAdapter } from '../adapters/registry.js';
-import { RedbError } from '../errors.js';
+import { isRedbError, RedbError } from '../errors.js';
 import { DEFAULT_BRANCH, headCommit, headRef, mergeBase, quickClean, refExists, resolveCommit, type Store } from '../repo/index.js';
 import {
   describeLimitProblem,
@@ -86,8 +86,8 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
     pair = await loadPair(store, a, b, true);
   } catch (e) {
     // A working tree or folder that cannot be read as a schema is a finding, with its file.
-    if (!(e instanceof RedbError) || e.code !== 'REDB_INVALID_SCHEMA_FILE') throw e;
-    const file = typeof e.data.file === 'string' ? e.data.file : 'schema/';
+    if (!isRedbError(e, 'REDB_INVALID_SCHEMA_FILE')) throw e;
+    const file = e.data.file;
     const finding: Finding = { rule: 'invalid-schema', level: 'error', blocking: true, message: e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message, file };
     const engine = (await a.load().catch(() => undefined))?.engine ?? 'sqlite';
     return { from: a.label, to: b.label, engine, changes: [], findings: [finding], blocking: true };
@@ -102,7 +102,7 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
 
   const plan = operations.length === 0 ? undefined : await compile(to.engine, operations, changes.from, to);
   if (plan instanceof RedbError) {
-    if (plan.code !== 'REDB_ENGINE_UNSUPPORTED') findings.push({ rule: 'unsupported-change', level: 'error', blocking: true, message: plan.message, file: 'schema/' });
+    if (!isRedbError(plan, 'REDB_ENGINE_UNSUPPORTED')) findings.push({ rule: 'unsupported-change', level: 'error', blocking: true, message: plan.message, file: 'schema/' });
     for (const op of operations) for (const h of hazardsOf(op)) hazard(h.name, h.reason, fileOf(op));
   } else if (plan !== undefined) {
     for (const step of plan.steps) {

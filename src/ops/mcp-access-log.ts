@@ -21,6 +21,8 @@ export interface AccessEntry extends AccessInput {
   readonly outcome: 'ok' | 'error';
   /** The error code, for outcome `error`. */
   readonly code?: string | undefined;
+  /** What the access policy refused during the call (tables left out, columns withheld, the refusal it ended with). */
+  readonly refused?: readonly string[] | undefined;
 }
 
 export const ACCESS_LOG = join('state', 'mcp-access.log');
@@ -36,6 +38,7 @@ function bounded(entry: AccessEntry): AccessEntry {
     refs: entry.refs === undefined || entry.refs.length === 0 ? undefined : entry.refs.map((r) => cut(r, 200)),
     table: entry.table === undefined ? undefined : cut(entry.table, 200),
     sql: entry.sql === undefined ? undefined : cut(entry.sql, 2000),
+    refused: entry.refused === undefined ? undefined : [...entry.refused.slice(0, 10).map((r) => cut(r, 300)), ...(entry.refused.length > 10 ? [`… ${entry.refused.length - 10} more`] : [])],
   };
 }
 

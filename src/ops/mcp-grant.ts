@@ -46,7 +46,7 @@ export async function mcpGrant(ctx: OpContext & { db: string; url?: string; role
   let created: McpGrantResult['created'];
   let grant: ReadGrant | undefined;
   // The same policy the server reads (.redb/mcp.yaml, or --policy): the login is granted only what it lets through.
-  const settings = await loadMcpSettings(store, ctx.policy);
+  const settings = await loadMcpSettings(store, ctx.policy, { access: false });
   if (ctx.url !== undefined) {
     if (parseDbUrl(ctx.url).engine !== engine) throw errors.usage(`the read URL is not a ${engine} URL`, `give a URL of the same database as '${ctx.db}'`);
     readUrl = ctx.url;

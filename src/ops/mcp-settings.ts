@@ -2,7 +2,8 @@ import { join, resolve } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import { z } from 'zod';
 import { errors } from '../errors.js';
-import { loadPolicy, type MaskPolicy } from '../policy/index.js';
+import { loadPolicy, type AccessPolicy, type MaskPolicy } from '../policy/index.js';
+import { projectAccessPolicy } from './access.js';
 import type { Store } from '../repo/index.js';
 
 /** Every result the MCP server returns is cut at these. */
@@ -32,12 +33,14 @@ export interface McpSettings {
   readonly limits: McpLimits;
   /** Absent: values are shown as the read account sees them. */
   readonly policy?: MaskPolicy | undefined;
+  /** The project's access policy (`access.policy`): per principal, which tables and columns, clear or masked. */
+  readonly access?: AccessPolicy | undefined;
 }
 
 const MCP_SETTINGS_FILE = 'mcp.yaml';
 
-/** Read `.redb/mcp.yaml` (if any) and the policy it names; `policyFile` (from --policy) takes precedence. */
-export async function loadMcpSettings(store: Store, policyFile?: string): Promise<McpSettings> {
+/** Read `.redb/mcp.yaml` (if any) and the policy it names (`policyFile`, from --policy, takes precedence), and the project's access policy. */
+export async function loadMcpSettings(store: Store, policyFile?: string, options: { access?: boolean } = {}): Promise<McpSettings> {
   const path = join(store.gitdir, MCP_SETTINGS_FILE);
   let file: z.infer<typeof McpFile> = {};
   if (store.fs.existsSync(path)) {
@@ -58,5 +61,6 @@ export async function loadMcpSettings(store: Store, policyFile?: string): Promis
   return {
     limits: { ...DEFAULT_MCP_LIMITS, ...file.limits },
     policy: policyPath === undefined ? undefined : await loadPolicy(resolve(store.root, policyPath)),
+    access: options.access === false ? undefined : await projectAccessPolicy(store),
   };
 }

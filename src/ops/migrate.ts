@@ -4,7 +4,7 @@ import { headCommit, readConfig, readPendingRenames, renamesBetween, updateDbSta
 import { createHash } from 'node:crypto';
 import { HAZARDS, isEmptySchema, limitProblemsOfChange, planHazards, planStatements, refuseLimitProblems, type Hazard, type HazardName, type Plan } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
-import { databaseCommit, findStore, loadRef, withDb, type OpContext } from './context.js';
+import { databaseCommit, findStore, loadRef, resolveDb, withDb, type OpContext } from './context.js';
 import { rehearsal, type ShadowOutcome } from './shadow.js';
 import type { ShadowStandIn } from '../adapters/adapter.js';
 import { historyCommit } from '../adapters/history-rows.js';
@@ -74,6 +74,8 @@ export const MIGRATE_WAIT_MS = 60_000;
  */
 export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateResult> {
   const store = findStore(ctx);
+  // Applying is what the access policy judges; a dry run (and MCP's plan_migration) changes nothing.
+  if (!ctx.dryRun) await (await import('./access.js')).demandLocal(store, 'migrate', { kind: 'database', database: (await resolveDb(store, ctx.db, ctx.cwd)).name }, 'migrate');
   const target = await loadRef(store, ctx.to ?? 'HEAD', ctx);
   if ((await readConfig(store)).databases[ctx.db]?.requireSigned === true) await (await import('./signatures.js')).requireVerified(store, ctx, ctx.db, target.commit, target.label);
   return withDb(store, ctx.db, ctx, async ({ db, target: dbTarget, adapter, connection }) => {

@@ -1,5 +1,5 @@
 import { loadIdentity, objectSigner, openWith, readCard, sealTo, type Identity, type IdentityCard } from '../crypto/index.js';
-import { errors, RedbError } from '../errors.js';
+import { errors, isRedbError } from '../errors.js';
 import { resolveUrl } from '../adapters/url.js';
 import { readConfig, type Store } from '../repo/index.js';
 import { readSealed, readSecretSet, SECRET_NAME, writeSecretSet, type SecretManifest } from '../repo/secret-store.js';
@@ -120,7 +120,7 @@ export async function resealAfterTrustChange(store: Store, ctx: KeyContext, me: 
     const { resealed } = await resealAs(store, ctx, { me, sign: await objectSigner(me), who: await author(store, ctx.env ?? process.env) });
     return { resealed, due: [] };
   } catch (e) {
-    if (e instanceof RedbError && (e.code === 'REDB_SECRET_NOT_FOR_YOU' || e.code === 'REDB_NOT_VERIFIED')) return { resealed: [], due };
+    if (isRedbError(e, 'REDB_SECRET_NOT_FOR_YOU', 'REDB_NOT_VERIFIED')) return { resealed: [], due };
     throw e;
   }
 }

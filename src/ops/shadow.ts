@@ -1,5 +1,5 @@
 import type { Adapter, DbTarget, Shadow, ShadowStandIn } from '../adapters/adapter.js';
-import { errors, RedbError } from '../errors.js';
+import { errors, isRedbError, RedbError } from '../errors.js';
 import { describeOperation, diffSchemas, refText, type Operation, type Plan, type Schema } from '../unified/index.js';
 
 export type ShadowOutcome = 'verified' | 'unavailable';
@@ -24,7 +24,7 @@ async function reproduce(shadow: Shadow, adapter: Adapter, target: DbTarget, sch
   try {
     await shadow.connection.apply(adapter.dialect.compile({ operations: diffSchemas(empty, schema), from: empty, to: schema }), signal === undefined ? {} : { signal });
   } catch (e) {
-    if (e instanceof RedbError && e.code === 'REDB_MIGRATE_INTERRUPTED') throw errors.migrateInterrupted(target.name, 0, 0, true);
+    if (isRedbError(e, 'REDB_MIGRATE_INTERRUPTED')) throw errors.migrateInterrupted(target.name, 0, 0, true);
     if (shadow.standIn === undefined) throw errors.shadowFailed(target.name, phase, statementOf(e), detailOf(e)).because(e);
     throw errors.shadowUnavailable(target.name, `${shadow.standIn.reason}, and the embedded ${shadow.standIn.server} standing in cannot hold the schema: ${detailOf(e)}`).because(e);
   }
@@ -76,7 +76,7 @@ export async function rehearsal(adapter: Adapter, target: DbTarget, live: Schema
         try {
           await shadow.connection.apply(then, signal === undefined ? {} : { signal });
         } catch (e) {
-          if (e instanceof RedbError && e.code === 'REDB_MIGRATE_INTERRUPTED') throw errors.migrateInterrupted(target.name, 0, 0, true);
+          if (isRedbError(e, 'REDB_MIGRATE_INTERRUPTED')) throw errors.migrateInterrupted(target.name, 0, 0, true);
           throw errors.shadowFailed(target.name, 'running the plan', statementOf(e), detailOf(e), shadow.standIn === undefined ? undefined : `an embedded ${shadow.standIn.server}`).because(e);
         }
       }

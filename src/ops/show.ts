@@ -6,6 +6,9 @@ import { nativeWarnings } from './changes.js';
 import { findStore, loadRef, type OpContext } from './context.js';
 import { commitChanges, logEntry, type LogEntry } from './log.js';
 
+/** What `show` of a ref lists, named as diff and log name them. */
+export { allObjects, objectId } from '../unified/index.js';
+
 export interface ShowResult {
   readonly ref: string;
   /** Present when the ref names a commit. */

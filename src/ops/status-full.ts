@@ -1,5 +1,5 @@
 import { historyCommit } from '../adapters/history-rows.js';
-import { RedbError } from '../errors.js';
+import { isRedbError, RedbError } from '../errors.js';
 import {
   aheadBehind,
   changedSchemas,
@@ -27,7 +27,7 @@ const hasCommit = (store: Store, id: string): Promise<boolean> =>
   readCommitInfo(store, id).then(
     () => true,
     (e: unknown) => {
-      if (e instanceof RedbError && e.code === 'REDB_REF_NOT_FOUND') return false;
+      if (isRedbError(e, 'REDB_REF_NOT_FOUND')) return false;
       throw e;
     },
   );

@@ -7,7 +7,7 @@ import { pairTable } from '../replicate/pairing.js';
 import { selectTables, tableId } from '../replicate/schema-phases.js';
 import { verifyPairs, type TableCheck } from '../replicate/verify.js';
 import { maskTableOf } from '../policy/index.js';
-import { DEFAULT_BATCH_ROWS, DEFAULT_JOBS, loadMasker, parseWhere } from './clone.js';
+import { DEFAULT_BATCH_ROWS, DEFAULT_JOBS, parseWhere, sourceMasking } from './clone.js';
 import { openEndpoint, optionalStore } from './context.js';
 import type { OpContext } from './context.js';
 
@@ -43,7 +43,22 @@ export async function verify(ctx: OpContext & VerifyOptions): Promise<VerifyResu
   const store = optionalStore(ctx);
   const source = await openEndpoint(store, ctx.source, ctx);
   const target = await openEndpoint(store, ctx.target, ctx);
-  const masking = await loadMasker(ctx.mask, ctx);
+  const { masker: masking, log } = await sourceMasking(store, source.name, ctx, 'verify');
+  try {
+    return await compare(ctx, source, target, masking, where, jobs);
+  } finally {
+    await log();
+  }
+}
+
+async function compare(
+  ctx: OpContext & VerifyOptions,
+  source: Awaited<ReturnType<typeof openEndpoint>>,
+  target: Awaited<ReturnType<typeof openEndpoint>>,
+  masking: Awaited<ReturnType<typeof sourceMasking>>['masker'],
+  where: ReturnType<typeof parseWhere>,
+  jobs: number,
+): Promise<VerifyResult> {
   const [from, to] = await Promise.all([introspect(source), introspect(target)]);
   const masker = masking?.compile(from.tables.map(maskTableOf));
   const selected = selectTables(from.tables, ctx.tables, source.name);

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import * as nodeFs from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { errors, isNotFound } from '../errors.js';
-import { safeFs } from '../repo/safe-fs.js';
 
 /**
  * Per-table progress of a clone, in `.redb/state/clone/<id>.json` (one file per source/target
@@ -88,6 +86,17 @@ export interface Checkpoints {
   finish(): Promise<void>;
 }
 
+/**
+ * Writes in the project without following a link and without leaving a half-written file: the
+ * repository's safe writer, passed in by the operation (data movement does not reach into .redb).
+ */
+export interface CheckpointWriter {
+  writeFile(path: string, text: string): Promise<void>;
+  appendFile(path: string, text: string): Promise<void>;
+  remove(path: string): Promise<void>;
+  removeEmptyDir(dir: string): Promise<void>;
+}
+
 export function checkpointFile(gitdir: string, source: string, target: string): string {
   const id = createHash('sha1').update(`${source}\u0000${target}`).digest('hex').slice(0, 16);
   return join(gitdir, 'state', 'clone', `${id}.json`);
@@ -141,8 +150,10 @@ export function jobDifferences(was: CloneJob, now: CloneJob): string[] {
 /**
  * Load (for `resume`) or start the state of a clone; `file` is undefined outside a repository.
  * A resume whose job differs from the interrupted run's is refused; one after a finished clone too.
+ * `writer` gives a fresh writer for each write, so each checks the folders on its way again.
  */
-export async function openCheckpoints(file: string | undefined, job: CloneJob, resume: boolean): Promise<Checkpoints> {
+export async function openCheckpoints(file: string | undefined, job: CloneJob, resume: boolean, writer?: () => CheckpointWriter): Promise<Checkpoints> {
+  if (file !== undefined && writer === undefined) throw new Error('checkpoints kept in a file need a writer');
   let state: CloneState = { version: 2, job, startedAt: new Date().toISOString(), tables: {} };
   let resumed = false;
   if (resume) {
@@ -173,7 +184,7 @@ export async function openCheckpoints(file: string | undefined, job: CloneJob, r
     if (file === undefined) return Promise.resolve();
     const text = `${JSON.stringify(state, null, 2)}\n`;
     // Atomic, and never through a link in .redb/ (the file is <project>/.redb/state/clone/<id>.json).
-    saving = saving.then(() => safeFs(nodeFs, join(dirname(file), '..', '..', '..')).writeFile(file, text));
+    saving = saving.then(() => writer?.().writeFile(file, text));
     return saving;
   };
   return {
@@ -188,7 +199,8 @@ export async function openCheckpoints(file: string | undefined, job: CloneJob, r
       await saving;
       if (file === undefined) return;
       // Through the safe writer: a link on the way is refused before anything is written or removed.
-      const safe = safeFs(nodeFs, join(dirname(file), '..', '..', '..'));
+      const safe = writer?.();
+      if (safe === undefined) return;
       // Noted before the checkpoint goes: a kill in between leaves a checkpoint that finishes again.
       await safe.appendFile(finishedLog(file), `${JSON.stringify({ id: idOf(file), source: job.source, target: job.target, finishedAt: new Date().toISOString() })}\n`);
       // With the half-written saves a kill may have left behind, and the folder when it is empty.

@@ -5,7 +5,7 @@ import type { RowReader, RowSource, RowTarget, RowWriter } from '../adapters/row
 import { errors, firstLineOf, isRedbError } from '../errors.js';
 import { maskTableOf, type Masker, type MaskTable } from '../policy/index.js';
 import type { Loss, Plan, Table } from '../unified/index.js';
-import { openCheckpoints, type CloneJob } from './checkpoints.js';
+import { openCheckpoints, type CheckpointWriter, type CloneJob } from './checkpoints.js';
 import { copyTable } from './copy-table.js';
 import { apply, introspect, type Endpoint } from './endpoint.js';
 import type { OnEvent } from './events.js';
@@ -41,9 +41,16 @@ export interface CloneRequest {
   readonly verify: boolean;
   /** Where checkpoints are kept; absent outside a repository. */
   readonly checkpointFile?: string | undefined;
+  /** Writes the checkpoints (atomically, never through a link); given with `checkpointFile`. */
+  readonly checkpointWriter?: (() => CheckpointWriter) | undefined;
   readonly onEvent?: OnEvent | undefined;
   /** Aborting stops the clone at the next batch; its reason (`SIGINT`, `SIGTERM`) names the signal. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Readers of a snapshot taken elsewhere, for the copy (replication's hand-off: the stream starts
+   * exactly where it ends); the clone takes its own otherwise.
+   */
+  readonly snapshot?: ((jobs: number) => Promise<RowSource>) | undefined;
 }
 
 export interface CloneResult {
@@ -139,7 +146,7 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
     truncate: req.truncate === true,
     schema: shapeHash(tables),
   };
-  const checkpoints = await openCheckpoints(req.checkpointFile, job, req.resume === true);
+  const checkpoints = await openCheckpoints(req.checkpointFile, job, req.resume === true, req.checkpointWriter);
   // A connection per table at most: a parallel job needs a table of its own.
   const jobs = Math.max(1, Math.min(req.jobs, tables.length));
   signal?.throwIfAborted();
@@ -194,7 +201,7 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
 
     const copied = new Map<string, number>();
     if (!req.schemaOnly) {
-      const reading = await sourceRows.openSource(source.target, { jobs });
+      const reading = req.snapshot !== undefined ? await req.snapshot(jobs) : await sourceRows.openSource(source.target, { jobs });
       rowsSource = reading;
       const byTable = new Map(pairs.map((p) => [p.source, p]));
       // Where foreign keys exist during the load and are checked, referenced tables go first.
@@ -271,8 +278,8 @@ async function finishTarget(target: Endpoint, finish: Plan, resumable: boolean, 
   try {
     return await apply(target, finish, signal);
   } catch (e) {
-    if (!isRedbError(e) || e.code !== 'REDB_MIGRATE_FAILED') throw e;
-    const { statement, detail, rolledBack } = e.data as { statement: string; detail: string; rolledBack: boolean };
+    if (!isRedbError(e, 'REDB_MIGRATE_FAILED')) throw e;
+    const { statement, detail, rolledBack } = e.data;
     throw errors.cloneFinishFailed(target.name, statement, detail, rolledBack, resumable).because(e);
   }
 }

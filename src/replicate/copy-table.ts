@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ReadOptions, Row, RowReader, RowTarget, RowWriter, TableName } from '../adapters/rows.js';
+import { BATCH_BYTES, rowBytes, type ReadOptions, type Row, type RowReader, type RowTarget, type RowWriter, type TableName } from '../adapters/rows.js';
 import type { Engine } from '../unified/index.js';
 import { decodeKey, encodeKey, type Checkpoints } from './checkpoints.js';
 import type { OnEvent } from './events.js';
@@ -27,8 +27,10 @@ function converter(pair: TablePair, options: CopyOptions): (row: Row) => Row {
   const { mask } = options;
   if (options.sourceEngine === options.targetEngine && mask === undefined) return (row) => row;
   const decode = pair.columns.map((c) => decoder(options.sourceEngine, c.source.type));
-  // A portable value is already what a column of its own kind takes (masks keep the kind).
-  const coerce = pair.columns.map((c) => (c.source.type.kind === c.target.type.kind ? undefined : coercer(c.target.type)));
+  // A portable value is already what a column of its own kind takes (masks keep the kind), but
+  // for a double going into a 32-bit float: rounded here once, never twice (through its digits).
+  const narrows = (c: TablePair['columns'][number]) => c.target.type.kind === 'float' && c.target.type.bits === 32 && c.source.type.kind === 'float' && c.source.type.bits === 64;
+  const coerce = pair.columns.map((c) => (c.source.type.kind === c.target.type.kind && !narrows(c) ? undefined : coercer(c.target.type)));
   return (row) => {
     for (let i = 0; i < row.length; i++) row[i] = (decode[i] as (v: unknown) => unknown)(row[i]);
     mask?.(row);
@@ -96,7 +98,9 @@ async function* rawChunks(io: RawIo, from: TableName, to: TableName, targetColum
 
 /** Chunks of one batch each, converted on the way (converter), the next read while one is written. */
 async function* rowChunks(reader: RowReader, writer: RowWriter, from: TableName, to: TableName, targetColumns: readonly string[], read: ReadOptions, convert: (row: Row) => Row, keyOf: (row: Row) => unknown[]): AsyncGenerator<Chunk> {
-  for await (const batch of readAhead(reader.readBatches(from, read))) {
+  // A batch of large values is written before the next is read: two of them would double the memory a copy takes.
+  const small = (batch: Row[]) => batch.reduce((sum, row) => sum + rowBytes(row), 0) < BATCH_BYTES / 2;
+  for await (const batch of readAhead(reader.readBatches(from, read), small)) {
     yield {
       last: read.key === undefined ? undefined : keyOf(batch[batch.length - 1] as Row),
       write: async () => {
@@ -107,17 +111,20 @@ async function* rowChunks(reader: RowReader, writer: RowWriter, from: TableName,
   }
 }
 
-/** The items of `items`, the next one always being read while the caller works on the current one. */
-export async function* readAhead<T>(items: AsyncIterable<T>): AsyncGenerator<T> {
+/**
+ * The items of `items`, the next one being read while the caller works on the current one, unless
+ * `ahead` says the current one is too large to hold another beside.
+ */
+export async function* readAhead<T>(items: AsyncIterable<T>, ahead: (item: T) => boolean = () => true): AsyncGenerator<T> {
   const it = items[Symbol.asyncIterator]();
-  let next = it.next();
+  let next: Promise<IteratorResult<T>> | undefined = it.next();
   try {
     for (;;) {
-      const r = await next;
+      const r: IteratorResult<T> = await (next ?? it.next());
       if (r.done === true) return;
-      next = it.next();
+      next = ahead(r.value) ? it.next() : undefined;
       // A failure of the read ahead surfaces at the next await; it must not go unhandled meanwhile.
-      next.catch(() => undefined);
+      next?.catch(() => undefined);
       yield r.value;
     }
   } finally {

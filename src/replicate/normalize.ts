@@ -1,22 +1,27 @@
+import { createHash } from 'node:crypto';
 import type { CanonicalForm } from '../adapters/canonical-sql.js';
 import type { ColumnType } from '../unified/index.js';
-import { coercer, timestampText } from './values.js';
+import { canonicalJson } from './json-text.js';
+import { coercer, floatText, plainDecimal, timestampText } from './values.js';
 
 /**
  * What verify compares: each value, made portable (values.ts), brought to the kind both sides
  * share, and written as one canonical text. Per kind:
  *   integer    decimal digits (`true` counts as 1: MySQL and SQLite keep booleans as integers)
  *   decimal    digits without a `+`, trailing fractional zeros or a trailing point (`12.50` = `12.5`)
- *   float      JavaScript's shortest round-trip text of the double; 32-bit floats to 7 significant
- *              digits; a decimal compared with a float is compared as a float (PostgreSQL numeric
- *              0.99 equals SQLite REAL 0.99)
+ *   float      the double's shortest round-trip text, `-0` apart from `0`: equal texts are equal
+ *              bits (any NaN is one). A 32-bit float is its exact value (values.ts), so a float
+ *              compared with a double is compared as a double and its last bit counts. A decimal
+ *              compared with a float is compared as a float (PostgreSQL numeric 0.99 equals SQLite
+ *              REAL 0.99)
  *   boolean    `true` / `false` (from t/f, 1/0, true/false)
  *   date       `YYYY-MM-DD`
  *   time       `HH:MM:SS[.fraction]`, trailing zeros of the fraction dropped, zone dropped
  *   timestamp  `YYYY-MM-DD HH:MM:SS[.fraction]`, `T` or space, trailing zeros dropped, values with
  *              an offset converted to UTC (every session redb opens runs in UTC)
- *   json       the document re-serialised with object keys sorted (jsonb and MySQL reorder keys)
- *   binary     lowercase hex
+ *   json       the document with object keys sorted, spaces dropped and numbers as exact decimals
+ *              (jsonb and MySQL reorder keys and respell numbers; no digit is lost: json-text.ts)
+ *   binary     the md5 of the bytes, in lowercase hex (as the servers write it: canonical-sql.ts)
  *   uuid       lowercase
  *   others     the text as read (interval, network, bit, arrays, user types: exact within an engine)
  * NULL is a marker no text can equal. Two columns of different kinds compare as the wider one
@@ -32,7 +37,8 @@ type Kind = ColumnType['kind'];
 /** The kind both sides' values are compared as. */
 export function comparisonType(a: ColumnType, b: ColumnType): ColumnType {
   if (a.kind === b.kind) {
-    if (a.kind === 'float' && b.kind === 'float') return a.bits <= b.bits ? a : b;
+    // The wider float: a double holding a 32-bit value must hold it exactly, not within 32 bits.
+    if (a.kind === 'float' && b.kind === 'float') return a.bits >= b.bits ? a : b;
     return a;
   }
   const pair = new Set<Kind>([a.kind, b.kind]);
@@ -75,33 +81,18 @@ export function canonicalForm(a: ColumnType, b: ColumnType, exact: boolean): Can
 }
 
 const decimalText = (text: string): string => {
-  let t = text.trim().replace(/^\+/, '');
-  if (/e/i.test(t)) t = String(Number(t));
+  let t = plainDecimal(text.trim().replace(/^\+/, ''));
   if (t.includes('.')) t = t.replace(/0+$/, '').replace(/\.$/, '');
   t = t.replace(/^(-?)0+(?=\d)/, '$1');
   return t === '-0' ? '0' : t;
 };
 
-function canonicalJson(text: string): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
-  try {
-    return JSON.stringify(sort(JSON.parse(text)));
-  } catch {
-    return text;
-  }
-}
-
 const canonical: Readonly<Partial<Record<Kind, (v: unknown, type: ColumnType) => string>>> = {
   decimal: (v) => decimalText(String(v)),
-  float: (v, type) => {
-    const n = v as number;
-    if (typeof n !== 'number') return String(v);
-    return type.kind === 'float' && type.bits === 32 ? String(Number(Math.fround(n).toPrecision(7))) : String(n);
-  },
+  float: (v) => (typeof v === 'number' ? floatText(v) : String(v)),
   timestamp: (v) => timestampText(v),
   json: (v) => canonicalJson(String(v)),
-  binary: (v) => (Buffer.isBuffer(v) ? v.toString('hex') : String(v)),
+  binary: (v) => (Buffer.isBuffer(v) ? createHash('md5').update(v).digest('hex') : String(v)),
   uuid: (v) => String(v).toLowerCase(),
 };
 

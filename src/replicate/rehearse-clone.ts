@@ -16,8 +16,8 @@ export async function rehearseClone(target: Endpoint, schema: Schema, signal?: A
     const plan = adapter.dialect.compile({ operations: diffSchemas(empty, schema), from: empty, to: schema });
     await shadow.connection.apply(plan, { signal });
   } catch (e) {
-    if (isRedbError(e) && e.code === 'REDB_MIGRATE_FAILED') {
-      const { statement, detail } = e.data as { statement: string; detail: string };
+    if (isRedbError(e, 'REDB_MIGRATE_FAILED')) {
+      const { statement, detail } = e.data;
       throw errors.cloneRehearsalFailed(target.name, statement, detail).because(e);
     }
     throw e;

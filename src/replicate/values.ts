@@ -1,21 +1,26 @@
+import { floatText } from '../adapters/rows.js';
 import type { ColumnType, Engine } from '../unified/index.js';
+
+export { floatText };
 
 /**
  * The one place where values change representation between engines. A reader hands over what its
- * driver gives (PostgreSQL: COPY text; MySQL: mysql2 values with dates and big numbers as strings;
- * SQLite: better-sqlite3 values with bigint integers); `decoder` turns those into the portable form
- * below, masking works on that form, and `coercer` shapes it for the target column's kind.
+ * driver gives (PostgreSQL: COPY text, bytea as bytes; MySQL: the binary protocol's values, with
+ * dates and big numbers as strings; SQLite: better-sqlite3 values with bigint integers; DuckDB:
+ * primitives, bytes and text); `decoder` turns those into the portable form below, masking works
+ * on that form, and `coercer` shapes it for the target column's kind. Nothing here rounds: a value
+ * either keeps its exact meaning or is passed on as it is, for the target to take or refuse.
  *
  * Portable form, by the portable kind of the column:
  *   integer          bigint
- *   decimal          string, as written (`12.50`)
- *   float            number
+ *   decimal          string of plain digits, as written (`12.50`; never an exponent)
+ *   float            number; a 32-bit column's values are exactly 32-bit floats (widened, never re-rounded)
  *   boolean          boolean
  *   binary           Buffer
- *   date             string `YYYY-MM-DD`
+ *   date             string `YYYY-MM-DD`, with ` BC` after years before 1
  *   time             string `HH:MM:SS[.ffffff]`
- *   timestamp        string `YYYY-MM-DD HH:MM:SS[.ffffff]`, in UTC when the type has a zone
- *   json             string (JSON text)
+ *   timestamp        string `YYYY-MM-DD HH:MM:SS[.ffffff]`, in UTC when the type has a zone, with ` BC` as dates
+ *   json             string (the JSON text as the source holds it)
  *   everything else  string (text, uuid, enum, set, interval, bit, network, arrays, ...)
  * null is null everywhere.
  */
@@ -45,6 +50,30 @@ function toBoolean(raw: unknown): unknown {
   return text;
 }
 
+/**
+ * A number written as plain digits, exactly: `1e-7` → `0.0000001`, `-1.5E+3` → `-1500`. Text that
+ * is no number in exponent form is returned as it is.
+ */
+export function plainDecimal(text: string): string {
+  if (!text.includes('e') && !text.includes('E')) return text;
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?[eE]([+-]?\d+)$/.exec(text);
+  if (m === null) return text;
+  const int = m[2] ?? '';
+  const digits = `${int}${m[3] ?? ''}`;
+  const point = int.length + Number(m[4]);
+  const whole = point <= 0 ? '0' : digits.slice(0, point).padEnd(point, '0');
+  const fraction = point < 0 ? `${'0'.repeat(-point)}${digits}` : digits.slice(point);
+  const body = `${whole.replace(/^0+(?=\d)/, '')}${fraction === '' ? '' : `.${fraction}`}`;
+  return `${m[1] === '-' ? '-' : ''}${body}`;
+}
+
+function toDecimal(raw: unknown): unknown {
+  if (typeof raw === 'bigint') return String(raw);
+  // A double (SQLite keeps decimals as doubles): its shortest exact text, in plain digits.
+  if (typeof raw === 'number') return Number.isFinite(raw) ? plainDecimal(String(raw)) : String(raw);
+  return plainDecimal(asText(raw).trim());
+}
+
 /** `YYYY-MM-DD HH:MM:SS`, the usual spelling, which needs no tidying: checked without a regular expression, as it is on every value. */
 function isPlainTimestamp(s: string): boolean {
   if (s.length !== 19) return false;
@@ -56,20 +85,41 @@ function isPlainTimestamp(s: string): boolean {
   return true;
 }
 
-/** `2009-01-01T10:00:00.500+02:00` → `2009-01-01 08:00:00.5`; without an offset, only the spelling is tidied. */
+/** The era of a date or timestamp text: PostgreSQL writes ` BC` at the end, DuckDB `(BC)` after the date. */
+function era(text: string): { text: string; bc: boolean } {
+  if (text.endsWith(' BC')) return { text: text.slice(0, -3).trimEnd(), bc: true };
+  const at = text.indexOf(' (BC)');
+  return at < 0 ? { text, bc: false } : { text: `${text.slice(0, at)}${text.slice(at + 5)}`, bc: true };
+}
+
+/**
+ * `2009-01-01T10:00:00.500+02:00` → `2009-01-01 08:00:00.5`; without an offset, only the spelling
+ * is tidied. Years past 9999 and before 1 keep their digits (and ` BC`); an offset on such a year,
+ * which no engine redb reads writes, is left as written.
+ */
 export function timestampText(raw: unknown): string {
   if (typeof raw === 'string' && isPlainTimestamp(raw)) return raw;
-  const text = asText(raw).trim().replace('T', ' ');
-  const m = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d(?::\d\d)?)(\.\d+)?\s*(Z|[+-]\d\d(?::?\d\d)?)?$/i.exec(text);
-  if (m === null) return text;
+  const written = asText(raw).trim();
+  const { text, bc } = era(written);
+  const m = /^(\d{4,}-\d\d-\d\d)[ T](\d\d:\d\d(?::\d\d)?)(\.\d+)?\s*(Z|[+-]\d\d(?::?\d\d)?)?$/i.exec(text);
+  if (m === null) return written;
+  const suffix = bc ? ' BC' : '';
   const fraction = (m[3] ?? '').replace(/\.?0+$/, '');
   const time = m[2]?.length === 5 ? `${m[2]}:00` : (m[2] as string);
-  if (m[4] === undefined || /^(Z|[+-]00(:?00)?)$/i.test(m[4])) return `${m[1]} ${time}${fraction}`;
+  if (m[4] === undefined || /^(Z|[+-]00(:?00)?)$/i.test(m[4])) return `${m[1]} ${time}${fraction}${suffix}`;
+  if (bc || m[1]?.length !== 10) return written;
   const sign = m[4].startsWith('-') ? -1 : 1;
   const digits = m[4].replace(/[^\d]/g, '');
   const offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0));
   const utc = new Date(Date.parse(`${m[1]}T${time}Z`) - offsetMinutes * 60_000).toISOString();
   return `${utc.slice(0, 10)} ${utc.slice(11, 19)}${fraction}`;
+}
+
+function dateText(raw: unknown): string {
+  const written = asText(raw).trim();
+  const { text, bc } = era(written);
+  const m = /^\d{4,}-\d\d-\d\d/.exec(text);
+  return m === null ? written : `${m[0]}${bc ? ' BC' : ''}`;
 }
 
 const timeText = (raw: unknown): string => {
@@ -80,21 +130,31 @@ const timeText = (raw: unknown): string => {
 
 function toBinary(raw: unknown): unknown {
   if (Buffer.isBuffer(raw)) return raw;
+  if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const text = asText(raw);
   // PostgreSQL's hex output.
   return text.startsWith('\\x') ? Buffer.from(text.slice(2), 'hex') : Buffer.from(text, 'utf8');
 }
 
-const toFloat = (raw: unknown): number => (typeof raw === 'number' ? raw : Number(typeof raw === 'bigint' ? raw : asText(raw).trim().replace(/^(-?)inf(inity)?$/i, '$1Infinity')));
+function toFloat(raw: unknown): number {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'bigint') return Number(raw);
+  const text = asText(raw).trim();
+  const special = /^([+-]?)inf(inity)?$/i.exec(text);
+  return special !== null ? (special[1] === '-' ? -Infinity : Infinity) : /^nan$/i.test(text) ? NaN : Number(text);
+}
+
+/** A 32-bit float's value: engines print its shortest 32-bit text, which as a double is another number. */
+const toFloat32 = (raw: unknown): number => Math.fround(toFloat(raw));
 
 /** Portable meaning for each kind, from whatever a driver hands over. */
 const byKind: Readonly<Partial<Record<ColumnType['kind'], Decode>>> = {
   integer: toBigint,
-  decimal: (raw) => (typeof raw === 'number' || typeof raw === 'bigint' ? String(raw) : asText(raw).trim()),
+  decimal: toDecimal,
   float: toFloat,
   boolean: toBoolean,
   binary: toBinary,
-  date: (raw) => asText(raw).trim().slice(0, 10),
+  date: dateText,
   time: timeText,
   timestamp: timestampText,
 };
@@ -104,6 +164,9 @@ const nullable =
   (raw) =>
     raw === null || raw === undefined ? null : decode(raw);
 
+/** The kind's decoding, with what the kind alone does not tell (the width of a float). */
+const decodeFor = (type: ColumnType): Decode => (type.kind === 'float' && type.bits === 32 ? toFloat32 : (byKind[type.kind] ?? asText));
+
 /**
  * The function that makes a column's values portable. Engine quirks that a kind alone does not
  * tell are handled here: MySQL BIT arrives as bytes and leaves as a string of bits.
@@ -112,13 +175,14 @@ export function decoder(engine: Engine, type: ColumnType): Decode {
   if (engine === 'mysql' && type.kind === 'bit') {
     return nullable((raw) => (Buffer.isBuffer(raw) ? [...raw].map((b) => b.toString(2).padStart(8, '0')).join('').slice(-(type.length ?? 1)) : asText(raw)));
   }
-  return nullable(byKind[type.kind] ?? asText);
+  return nullable(decodeFor(type));
 }
 
 /** The function that shapes a portable value (of any kind) for a target column of this type. */
 export function coercer(type: ColumnType): Decode {
   if (type.kind === 'text' || type.kind === 'enum' || type.kind === 'uuid' || type.kind === 'json') {
-    return nullable((v) => (typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString(type.kind === 'json' ? 'utf8' : 'hex') : asText(v)));
+    return nullable((v) => (typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString(type.kind === 'json' ? 'utf8' : 'hex') : typeof v === 'number' ? floatText(v) : asText(v)));
   }
-  return nullable(byKind[type.kind] ?? asText);
+  return nullable(decodeFor(type));
 }
+

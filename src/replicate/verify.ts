@@ -1,32 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { CanonicalForm, Checksum, ChecksumColumn } from '../adapters/canonical-sql.js';
 import type { RowReader } from '../adapters/rows.js';
 import type { ColumnType, Engine } from '../unified/index.js';
+import type { TableCheck } from '../errors.js';
 import type { OnEvent } from './events.js';
 import { canonicalForm, comparisonType, normalizer } from './normalize.js';
 import { nameOf, type TablePair } from './pairing.js';
 import { tableId } from './schema-phases.js';
 import { runLanes } from './parallel.js';
-import { decoder } from './values.js';
+import { decoder, floatText } from './values.js';
 
-/** How one table compares: counts always, checksums unless the copy was masked. */
-export interface TableCheck {
-  readonly table: string;
-  readonly target: string;
-  readonly sourceRows: number;
-  readonly targetRows: number;
-  readonly sourceChecksum?: string | undefined;
-  readonly targetChecksum?: string | undefined;
-  /** Compared by count only (the tables a caller asked so for). */
-  readonly countsOnly: boolean;
-  /** The source's values were masked before they were compared (`verify --mask`, a masked clone). */
-  readonly masked?: boolean | undefined;
-  /**
-   * Who computed the checksums: each server hashing its own values (same engine and types), each
-   * server hashing canonical text (canonical-sql.ts), or redb reading and normalising every row.
-   */
-  readonly method?: 'server-hash' | 'server-canonical' | 'rows' | undefined;
-  readonly match: boolean;
-}
+export type { TableCheck } from '../errors.js';
 
 export interface Side {
   readonly engine: Engine;
@@ -52,8 +36,9 @@ function rowHash(text: string): [number, number] {
  * 64-bit hash of every row's normalised values (normalize.ts): independent of row order, and
  * unlike XOR it still sees a row that appears twice.
  */
-/** A value as the driver gave it, as text: how two columns of one engine and one type compare. */
-const rawText = (v: unknown): string => (v === null || v === undefined ? '\u0000N' : Buffer.isBuffer(v) ? v.toString('hex') : String(v));
+/** A value as the driver gave it, as text: how two columns of one engine and one type compare (a double by its bits, bytes by their md5). */
+const rawText = (v: unknown): string =>
+  v === null || v === undefined ? '\u0000N' : Buffer.isBuffer(v) ? createHash('md5').update(v).digest('hex') : typeof v === 'number' ? floatText(v) : String(v);
 
 /** `exact[i]`: both sides are the same engine and the same native type, so values compare as read. `mask` masks the portable values of a row in place. */
 async function checksum(reader: RowReader, engine: Engine, pair: TablePair, side: 'source' | 'target', types: readonly ColumnType[], exact: readonly boolean[], where: string | undefined, batchRows: number, mask?: (row: unknown[]) => void) {

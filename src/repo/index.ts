@@ -9,3 +9,4 @@ export * from './renames.js';
 export * from './lock.js';
 export * from './journal.js';
 export * from './safe-fs.js';
+export * from './daemon-jobs.js';

@@ -57,10 +57,10 @@ const readText = (path: string): string | undefined => {
   }
 };
 
-const bootId = (): string | undefined => readText('/proc/sys/kernel/random/boot_id')?.trim();
+export const bootId = (): string | undefined => readText('/proc/sys/kernel/random/boot_id')?.trim();
 
 /** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. */
-function procStart(pid: number): string | undefined {
+export function procStart(pid: number): string | undefined {
   const stat = readText(`/proc/${pid}/stat`);
   if (stat === undefined) return undefined;
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
@@ -108,7 +108,7 @@ async function attempt(fs: Fs, gitdir: string, holder: LockHolder): Promise<Atte
   try {
     await fs.promises.writeFile(tmp, text, { flag: 'wx' });
   } catch (e) {
-    throw osError(e, `.redb/${LOCK_FILE}`);
+    throw osError(e, path);
   }
   let created = false;
   try {

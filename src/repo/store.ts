@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import git from 'isomorphic-git';
-import { errors, RedbError } from '../errors.js';
+import { errors, isRedbError } from '../errors.js';
 import { schemaFromFiles, schemaToFiles, emptySchema, type Schema } from '../unified/index.js';
 
 import { gitFs } from './git-fs.js';
@@ -123,8 +123,8 @@ export async function readSchemaAt(store: Store, commitOid: string, only?: Reado
   try {
     return schemaFromFiles(files);
   } catch (e) {
-    if (e instanceof RedbError && e.code === 'REDB_INVALID_SCHEMA_FILE') {
-      throw errors.corruptObject(`${commitOid.slice(0, 7)}:${String(e.data.file)}`, e.message).because(e);
+    if (isRedbError(e, 'REDB_INVALID_SCHEMA_FILE')) {
+      throw errors.corruptObject(`${commitOid.slice(0, 7)}:${e.data.file}`, e.message).because(e);
     }
     throw e;
   }

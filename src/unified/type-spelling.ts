@@ -94,7 +94,8 @@ const mysql: Speller = (t, enums) => {
     case 'date':
       return { type: { kind: 'date', native: 'date' } };
     case 'time':
-      return { type: { kind: 'time', native: sized('time', t.precision), tz: false, precision: t.precision }, loss: t.tz ? 'time zone dropped' : undefined };
+      // Without a precision a time keeps microseconds elsewhere; MySQL's TIME would keep none.
+      return { type: { kind: 'time', native: sized('time', t.precision ?? 6), tz: false, precision: t.precision ?? 6 }, loss: t.tz ? 'time zone dropped' : undefined };
     case 'timestamp':
       return { type: { kind: 'timestamp', native: sized('datetime', t.precision ?? 6), tz: false, precision: t.precision ?? 6 }, loss: t.tz ? 'time zone dropped: values are stored as UTC wall time' : undefined };
     case 'interval':
@@ -167,6 +168,23 @@ const sqlite: Speller = (t, enums) => {
   }
 };
 
+/**
+ * DuckDB's decimals hold 38 digits, and its bare DECIMAL is DECIMAL(18,3), which would round every
+ * value of an unbounded numeric to three places without a word. A wider decimal keeps its scale,
+ * so a value with too many digits before the point is refused rather than rounded.
+ */
+function duckdbDecimal(t: Extract<ColumnType, { kind: 'decimal' }>): Spelled {
+  const unsigned = t.unsigned ? 'unsigned dropped: negative values become allowed' : undefined;
+  if (t.precision === undefined) {
+    return { type: { kind: 'decimal', native: 'DECIMAL(38,10)', precision: 38, scale: 10 }, loss: 'unbounded numeric becomes DECIMAL(38,10): values with more than 28 digits before the point are refused, digits past the 10th after it rounded' };
+  }
+  const scale = Math.min(t.scale ?? 0, 38);
+  if (t.precision > 38) {
+    return { type: { kind: 'decimal', native: `DECIMAL(38,${scale})`, precision: 38, scale }, loss: `DuckDB decimals hold 38 digits: ${t.native} becomes DECIMAL(38,${scale}) and values with more than ${38 - scale} digits before the point are refused` };
+  }
+  return { type: { kind: 'decimal', native: `DECIMAL(${t.precision},${scale})`, precision: t.precision, scale }, loss: unsigned };
+}
+
 const duckdb: Speller = (t, enums) => {
   // DuckDB's spelling is PostgreSQL's for everything redb models, with its own names for a few.
   const pg = postgres(t, enums);
@@ -179,6 +197,7 @@ const duckdb: Speller = (t, enums) => {
   if (t.kind === 'timestamp') return { type: { kind: 'timestamp', native: t.tz ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP', tz: t.tz } };
   if (t.kind === 'time') return { type: { kind: 'time', native: t.tz ? 'TIME WITH TIME ZONE' : 'TIME', tz: t.tz } };
   if (t.kind === 'binary') return { type: { kind: 'binary', native: 'BLOB' } };
+  if (t.kind === 'decimal') return duckdbDecimal(t);
   return pg;
 };
 

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { redb, sharedFixture, type CliResult } from '../support/cli.js';
+import { CLI, redb, sharedFixture, type CliResult } from '../support/cli.js';
 import { mysqlRows } from '../support/mysql.js';
 import { pgQuery, psqlFile } from '../support/postgres.js';
 import { tempDir, type ScratchDb } from '../support/scratch.js';
@@ -71,3 +72,28 @@ export function sqliteQuery<T>(file: string, sql: string): T[] {
     db.close();
   }
 }
+
+/**
+ * `redb ...` as a child process that does not block the test's event loop (cases run side by side).
+ * It is killed after `timeoutMs`: a stalled clone must not outlive its test (its server session
+ * would hold up the scratch database's drop).
+ */
+export function redbAsync(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 280_000): Promise<CliResult> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', REDB_DEBUG: '', ...PASSWORD_ENV, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => resolveRun({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** A scratch database's URL as redb takes it: a server's password as ${REDB_TEST_PW}. */
+export const urlFor = (url: string): string => (/^(postgres|mysql)/.test(url) ? envUrl(url) : url);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as nodeFs from 'node:fs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
@@ -8,6 +9,7 @@ import type { RowWriter } from '../../src/adapters/rows.js';
 import { openCheckpoints } from '../../src/replicate/checkpoints.js';
 import { copyTable } from '../../src/replicate/copy-table.js';
 import { pairTable } from '../../src/replicate/pairing.js';
+import { safeFs } from '../../src/repo/safe-fs.js';
 import { CLI, redbOk } from '../support/cli.js';
 import { mysqlEngine, mysqlRows } from '../support/mysql.js';
 import { pgExec, pgQuery, postgresEngine } from '../support/postgres.js';
@@ -134,7 +136,7 @@ describe('a batch committed just before the crash, but not yet recorded', () => 
         const writer: RowWriter = { ...real, write: async (...a) => (await real.write(...a), ++writes === crashAfter ? Promise.reject(new Error('killed')) : undefined) };
         try {
           const job = { source: 'src', target: 'dst', mode: 'schema-and-data', tables: ['t'], denied: [], where: {}, mask: null, batchRows: 100, allowLossy: false, truncate: false, schema: 'x' } as const;
-          const checkpoints = await openCheckpoints(file, { ...job, tables: [...job.tables], denied: [] }, resume);
+          const checkpoints = await openCheckpoints(file, { ...job, tables: [...job.tables], denied: [] }, resume, () => safeFs(nodeFs, dir.path));
           return await copyTable(pair, source.readers[0] as never, writer, target, { sourceEngine: 'sqlite', targetEngine: 'sqlite', batchRows: 100, checkpoints, onEvent: () => undefined });
         } finally {
           await source.close();

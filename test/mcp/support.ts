@@ -5,6 +5,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { createMcpServer } from '../../src/mcp/server.js';
 import { commit, dbAdd, findStore, init, pull } from '../../src/ops/index.js';
 import { loadMcpSettings } from '../../src/ops/mcp-settings.js';
+import type { Principal } from '../../src/policy/index.js';
 import { tempDir } from '../support/scratch.js';
 
 export const AUTHOR = { REDB_AUTHOR_NAME: 'Test', REDB_AUTHOR_EMAIL: 'test@example.com' };
@@ -53,10 +54,10 @@ export async function call(client: Client, name: string, args: Record<string, un
 }
 
 /** An SDK client connected in-process to a server over the project. */
-export async function memoryClient(p: Project, options: { policy?: string; caller?: string } = {}): Promise<{ client: Client; close: () => Promise<void> }> {
+export async function memoryClient(p: Project, options: { policy?: string; caller?: string; principal?: Principal } = {}): Promise<{ client: Client; close: () => Promise<void> }> {
   const store = findStore({ cwd: p.dir });
   const settings = await loadMcpSettings(store, options.policy);
-  const server = createMcpServer({ cwd: p.dir, env: p.env, store, settings, caller: options.caller ?? 'in-memory' });
+  const server = createMcpServer({ cwd: p.dir, env: p.env, store, settings, caller: options.caller ?? 'in-memory', principal: options.principal });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: 'redb-test', version: '0.0.0' });

@@ -1,9 +1,11 @@
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBTimestampTZValue, DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { errors, firstLineOf } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql } from '../canonical-sql.js';
-import { batched, fileIdentity, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
-import { duckdbFile, MEMORY, openDuckdb } from './connect.js';
+import { BATCH_BYTES, batched, fileIdentity, rowBytes, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName, type ReadOptions } from '../rows.js';
+import { duckdbFile, MEMORY, openDuckdb, type DuckdbHandle } from './connect.js';
+import { BASE_MEMORY_MB, isOutOfMemory, MemoryLimit, reading, renew } from './memory.js';
 import { parseCreateTable } from './parse-ddl.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -16,10 +18,14 @@ import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
  * connections of one instance, each in its own transaction, all see the same data.
  */
 
-/** A DuckDB value as the other engines' drivers hand them over: primitives, text, or bytes. */
+/**
+ * A DuckDB value as the other engines' drivers hand them over: primitives, text, or bytes. An
+ * instant is written in UTC (the driver would write it in this process's zone, with its offset).
+ */
 function plain(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if ('bytes' in value && value.bytes instanceof Uint8Array) return Buffer.from(value.bytes);
+  if ('bytes' in value && value.bytes instanceof Uint8Array) return Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength);
+  if (value instanceof DuckDBTimestampTZValue) return String(new DuckDBTimestampValue(value.micros));
   return String(value);
 }
 
@@ -30,12 +36,34 @@ function literal(value: unknown): string {
   return quoteLiteral(String(value));
 }
 
-async function* rowsOf(connection: DuckDBConnection, sql: string): AsyncGenerator<Row> {
-  const result = await connection.stream(sql);
+/**
+ * The rows of a bounded read. When DuckDB runs out of memory (a value larger than the limit), the
+ * limit is raised and the read goes on from the last row given: after its key, or past as many rows.
+ */
+async function* rowsOf(connection: DuckDBConnection, memory: MemoryLimit, table: TableName, options: ReadOptions): AsyncGenerator<Row> {
+  const key = (options.key ?? []).map((k) => options.columns.indexOf(k));
+  const keyed = key.length > 0 && key.every((i) => i >= 0) && options.anyOrder !== true;
+  let after = options.after;
+  let given = 0;
   for (;;) {
-    const chunk = await result.fetchChunk();
-    if (chunk === null || chunk.rowCount === 0) return;
-    for (const row of chunk.getRows()) yield row.map(plain);
+    const sql = selectSql(qname(table), { ...options, after }, quoteIdent, literal, !keyed && given > 0 ? ` OFFSET ${given}` : '');
+    try {
+      const result = await connection.stream(sql);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (chunk === null || chunk.rowCount === 0) return;
+        for (const values of chunk.getRows()) {
+          const row = values.map(plain);
+          if (keyed) after = key.map((i) => row[i]);
+          given++;
+          yield row;
+        }
+      }
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e;
+      await renew(connection);
+      if (!(await memory.raise(connection))) throw e;
+    }
   }
 }
 
@@ -53,6 +81,7 @@ const CANONICAL: CanonicalSql = {
   decimal: (x, type) => trimFraction(`CAST(${x} AS VARCHAR)`, fractionDigits(type), { hasPoint: (t) => `contains(${t}, '.')`, rtrim: (t, c) => `rtrim(${t}, '${c}')` }),
   boolean: (x, yes, no) => `CASE WHEN ${x} THEN '${yes}' WHEN NOT ${x} THEN '${no}' END`,
   hex: (x) => `lower(hex(${x}))`,
+  digest: (x) => `md5(${x})`,
   lower: (x) => `lower(${x})`,
   date: (x) => `CAST(${x} AS VARCHAR)`,
   time: (x, type) => (type.kind === 'time' && type.tz ? undefined : `CAST(${x} AS VARCHAR)`),
@@ -60,10 +89,10 @@ const CANONICAL: CanonicalSql = {
   row: (values) => (values.length === 0 ? "''" : `concat(${values.map((v) => `coalesce(chr(2) || ${v}, chr(1))`).join(', ')})`),
 };
 
-function reader(connection: DuckDBConnection): RowReader {
+function reader(connection: DuckDBConnection, memory: MemoryLimit): RowReader {
   return {
-    readBatches: (table, options) => batched(rowsOf(connection, selectSql(qname(table), options, quoteIdent, literal)), options.batchRows),
-    count: (table, where) => count(connection, table, where),
+    readBatches: (table, options) => batched(rowsOf(connection, memory, table, options), options.batchRows, options.batchBytes ?? BATCH_BYTES),
+    count: (table, where) => reading(connection, memory, () => count(connection, table, where)),
     quote: quoteIdent,
     valueBytes: (column, type) => (type.kind === 'binary' ? `octet_length(${column})` : `strlen(CAST(${column} AS VARCHAR))`),
     async probe(table, where) {
@@ -73,28 +102,41 @@ function reader(connection: DuckDBConnection): RowReader {
       const text = canonicalRow(CANONICAL, columns, quoteIdent);
       if (text === undefined) return undefined;
       const sql = `SELECT count(*), CAST(coalesce(sum(CAST('0x' || left(md5(${text}), 15) AS BIGINT)), 0) AS VARCHAR) FROM ${qname(table)}${where === undefined ? '' : ` WHERE (${where})`}`;
-      const row = (await connection.runAndReadAll(sql)).getRows()[0];
+      const row = (await reading(connection, memory, () => connection.runAndReadAll(sql))).getRows()[0];
       return { rows: Number(row?.[0] ?? 0), checksum: String(row?.[1] ?? '0') };
     },
   };
 }
 
 /**
- * DuckDB would otherwise cache up to 80% of the machine's memory; a copy streams through, so a small
- * buffer pool and frequent checkpoints keep the process smaller (DuckDB spills to the file instead).
+ * A small memory limit (memory.ts) and frequent checkpoints keep a copy's process small; both are
+ * the instance's settings.
  */
-const MEMORY_LIMIT = "SET memory_limit = '64MB'; SET wal_autocheckpoint = '4MB'";
+async function startInstance(connection: DuckDBConnection): Promise<MemoryLimit> {
+  await connection.run(`SET memory_limit = '${BASE_MEMORY_MB}MiB'; SET wal_autocheckpoint = '4MB'`);
+  return new MemoryLimit();
+}
+
+/**
+ * Connections run in UTC, so instants read and written as text need no zone arithmetic. The zone
+ * is each connection's own, and needs DuckDB's ICU extension, without which instants have no zone.
+ */
+async function connections(handle: DuckdbHandle, jobs: number): Promise<DuckDBConnection[]> {
+  const all = [handle.connection];
+  for (let i = 1; i < jobs; i++) all.push(await handle.instance.connect());
+  for (const c of all) await c.run("SET TimeZone = 'UTC'").catch(() => undefined);
+  return all;
+}
 
 async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise<RowSource> {
   const handle = await openDuckdb(target);
-  await handle.connection.run(MEMORY_LIMIT);
-  const connections = [handle.connection];
-  for (let i = 1; i < jobs; i++) connections.push(await handle.instance.connect());
-  for (const c of connections) await c.run('BEGIN TRANSACTION');
+  const memory = await startInstance(handle.connection);
+  const readers = await connections(handle, jobs);
+  for (const c of readers) await c.run('BEGIN TRANSACTION');
   return {
-    readers: connections.map(reader),
+    readers: readers.map((c) => reader(c, memory)),
     close: async () => {
-      for (const c of connections.slice(1)) c.closeSync();
+      for (const c of readers.slice(1)) c.closeSync();
       handle.close();
     },
   };
@@ -103,24 +145,63 @@ async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise
 function append(appender: DuckDBAppender, value: unknown): void {
   if (value === null || value === undefined) appender.appendNull();
   else if (typeof value === 'boolean') appender.appendBoolean(value);
-  else if (typeof value === 'bigint') appender.appendBigInt(value);
+  // Past a BIGINT (an unsigned 64-bit value, say) the column's own type reads the digits.
+  else if (typeof value === 'bigint') value >= -(2n ** 63n) && value < 2n ** 63n ? appender.appendBigInt(value) : appender.appendVarchar(String(value));
   else if (typeof value === 'number') appender.appendDouble(value);
   else if (Buffer.isBuffer(value)) appender.appendBlob(value);
   else appender.appendVarchar(String(value));
 }
 
-function writer(connection: DuckDBConnection, columnsOf: (t: TableName) => Promise<readonly string[]>): RowWriter {
+/** DuckDB's storage block: a value past it is kept whole, apart from the table's blocks. */
+const BLOCK_BYTES = 256 << 10;
+
+/** A column of a target table, as the appender fills it. */
+interface TargetColumn {
+  readonly name: string;
+  /** Reshapes a portable text for the column: DuckDB writes a date before year 1 as `0044-03-15 (BC)` and would read `0044-03-15 BC` as a date after Christ. */
+  readonly shape?: ((text: string) => string) | undefined;
+}
+
+const bcDate = (text: string): string => (text.endsWith(' BC') ? `${text.slice(0, -3)} (BC)` : text);
+/** `0044-03-15 12:00:00 BC` → `0044-03-15 (BC) 12:00:00`. */
+const bcTimestamp = (text: string): string => (text.endsWith(' BC') ? text.slice(0, -3).replace(/^(\d{4,}-\d\d-\d\d)/, '$1 (BC)') : text);
+
+const shapeFor = (dataType: string): TargetColumn['shape'] => (dataType === 'DATE' ? bcDate : dataType.startsWith('TIMESTAMP') ? bcTimestamp : undefined);
+
+/** What the writers of one target share: the memory limit they raise, and the first fatal failure (later ones only say the database was invalidated). */
+interface TargetState {
+  readonly name: string;
+  readonly memory: MemoryLimit;
+  fatal?: string | undefined;
+}
+
+function writer(connection: DuckDBConnection, columnsOf: (t: TableName, via: DuckDBConnection) => Promise<readonly TargetColumn[]>, state: TargetState): RowWriter {
   return {
     async write(table, columns, rows) {
       // The appender fills every column in table order; the ones not copied take their default.
-      const positions = (await columnsOf(table)).map((c) => columns.indexOf(c));
+      const targetColumns = await columnsOf(table, connection);
+      const positions = targetColumns.map((c) => columns.indexOf(c.name));
+      const shapes = targetColumns.map((c) => c.shape);
+      let bytes = 0;
+      let large = 0;
+      for (const row of rows) {
+        const b = rowBytes(row);
+        bytes += b;
+        if (b >= BLOCK_BYTES) large += b;
+      }
+      await state.memory.forBatch(connection, bytes, large);
       const appendRows = async (batch: readonly Row[], flushEachRow: boolean) => {
         const appender = await connection.createAppender(table.name, table.schema ?? null);
         try {
           for (const row of batch) {
-            for (const p of positions) {
+            for (let i = 0; i < positions.length; i++) {
+              const p = positions[i] as number;
               if (p < 0) appender.appendDefault();
-              else append(appender, row[p]);
+              else {
+                const value = row[p];
+                const shape = shapes[i];
+                append(appender, shape !== undefined && typeof value === 'string' ? shape(value) : value);
+              }
             }
             appender.endRow();
             if (flushEachRow) appender.flushSync();
@@ -131,12 +212,16 @@ function writer(connection: DuckDBConnection, columnsOf: (t: TableName) => Promi
         }
       };
       try {
-        await appendRows(rows, false);
+        try {
+          await appendRows(rows, false);
+        } catch (e) {
+          // DuckDB checks a foreign key against committed rows only, so a row that references an
+          // earlier row of the same batch (a self-reference) fails; row by row, it does not.
+          if (!(e instanceof Error && /foreign key/i.test(e.message))) throw e;
+          await appendRows(rows, true);
+        }
       } catch (e) {
-        // DuckDB checks a foreign key against committed rows only, so a row that references an
-        // earlier row of the same batch (a self-reference) fails; row by row, it does not.
-        if (!(e instanceof Error && /foreign key/i.test(e.message))) throw e;
-        await appendRows(rows, true);
+        throw failure(e, state, qname(table));
       }
     },
     async deleteKeys(table, key, keys) {
@@ -147,30 +232,44 @@ function writer(connection: DuckDBConnection, columnsOf: (t: TableName) => Promi
   };
 }
 
+/**
+ * A write's failure as a user can act on it: running out of memory is a coded error, and a
+ * database invalidated by an earlier fatal failure says what that failure was.
+ */
+function failure(e: unknown, state: TargetState, table: string): unknown {
+  const detail = firstLineOf(e);
+  if (isOutOfMemory(e)) return errors.cloneTargetOutOfMemory(state.name, table, detail, `${state.memory.mb}MiB`).because(e);
+  if (/invalidated/i.test(detail) && state.fatal !== undefined) return new Error(`${state.fatal} (DuckDB then closed the database: ${detail})`, { cause: e });
+  state.fatal ??= detail;
+  return e;
+}
+
 async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise<RowTarget> {
   const handle = await openDuckdb(target, { create: true });
-  await handle.connection.run(MEMORY_LIMIT);
-  const connections = [handle.connection];
-  for (let i = 1; i < jobs; i++) connections.push(await handle.instance.connect());
-  const main = handle.connection;
-  const known = new Map<string, readonly string[]>();
-  const columnsOf = async (t: TableName): Promise<readonly string[]> => {
+  const memory = await startInstance(handle.connection);
+  const writing = await connections(handle, jobs);
+  // Counts and table finishing run beside the writers (a table is finished while others load): a connection of their own.
+  const main = await handle.instance.connect();
+  const state: TargetState = { name: target.name, memory };
+  const known = new Map<string, readonly TargetColumn[]>();
+  // Looked up through the asking writer's connection: a connection runs one statement at a time.
+  const columnsOf = async (t: TableName, via: DuckDBConnection): Promise<readonly TargetColumn[]> => {
     const id = qname(t);
     if (!known.has(id)) {
       const where = `schema_name = ${quoteLiteral(t.schema ?? 'main')} AND table_name = ${quoteLiteral(t.name)}`;
-      const rows = (await main.runAndReadAll(`SELECT column_name FROM duckdb_columns() WHERE ${where} ORDER BY column_index`)).getRows();
+      const rows = (await via.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE ${where} ORDER BY column_index`)).getRows();
       // The appender takes stored columns only: generated ones are left out of its rows.
-      const ddl = (await main.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE ${where}`)).getRows()[0]?.[0];
+      const ddl = (await via.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE ${where}`)).getRows()[0]?.[0];
       const parsed = typeof ddl === 'string' ? parseCreateTable(ddl) : new Map<string, { generated?: string | undefined }>();
-      known.set(id, rows.map((r) => String(r[0])).filter((name) => parsed.get(name)?.generated === undefined));
+      known.set(id, rows.filter((r) => parsed.get(String(r[0]))?.generated === undefined).map((r) => ({ name: String(r[0]), shape: shapeFor(String(r[1])) })));
     }
-    return known.get(id) as readonly string[];
+    return known.get(id) as readonly TargetColumn[];
   };
   return {
     foreignKeysAtCreate: true,
     keysAfterLoad: false,
     checksForeignKeys: true,
-    writers: connections.map((c) => writer(c, columnsOf)),
+    writers: writing.map((c) => writer(c, columnsOf, state)),
     count: (table) => count(main, table),
     async truncate(tables) {
       for (const t of tables) await main.run(`DELETE FROM ${qname(t)}`);
@@ -184,7 +283,8 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
       }
     },
     close: async () => {
-      for (const c of connections.slice(1)) c.closeSync();
+      main.closeSync();
+      for (const c of writing.slice(1)) c.closeSync();
       handle.close();
     },
   };

@@ -1,8 +1,10 @@
 import type { ColumnType, Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql } from '../canonical-sql.js';
-import { batched, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { BATCH_BYTES, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { errors } from '../../errors.js';
 import { openMysql } from './connect.js';
+import { executeBatches } from './row-stream.js';
 import { quoteIdent } from './sql-text.js';
 
 type Driver = import('mysql2/promise').Connection;
@@ -29,12 +31,7 @@ async function connectMysql(target: DbTarget): Promise<Driver> {
 function reader(driver: Driver): RowReader {
   const escape = (value: unknown): string => (typeof value === 'bigint' ? value.toString() : driver.escape(value));
   return {
-    async *readBatches(table, options) {
-      // The promise wrapper has no streaming API; its callback connection has.
-      const core = (driver as unknown as { connection: import('mysql2').Connection }).connection;
-      const query = core.query({ sql: selectSql(name(table), options, quoteIdent, escape), rowsAsArray: true });
-      yield* batched(query.stream({ highWaterMark: Math.min(options.batchRows, 1024) }) as AsyncIterable<Row>, options.batchRows);
-    },
+    readBatches: (table, options) => executeBatches(driver, selectSql(name(table), options, quoteIdent, escape), options.batchRows, options.batchBytes ?? BATCH_BYTES),
     async count(table, where) {
       const [rows] = await driver.query(`SELECT COUNT(*) AS n FROM ${name(table)}${whereSql(where)}`);
       return Number((rows as { n: number | string }[])[0]?.n ?? 0);
@@ -58,15 +55,17 @@ const whereSql = (where: string | undefined): string => (where === undefined ? '
 
 /**
  * Canonical text in MariaDB/MySQL's SQL. Values are left for CONCAT and TRIM to turn into text
- * (an explicit CAST costs a copy of every value; the text is the same); decimals, times and
+ * (an explicit CAST costs a copy of every value; the text is the same, but for FLOAT); decimals, times and
  * datetimes have every fractional digit of their type.
  */
 const trimmed = (x: string, type: ColumnType): string => trimFraction(x, fractionDigits(type), { hasPoint: (t) => `LOCATE('.', ${t}) > 0`, rtrim: (t, c) => `TRIM(TRAILING '${c}' FROM ${t})` });
 const CANONICAL: CanonicalSql = {
-  text: (x) => x,
+  // A FLOAT's own text has 6 digits; as a double, every digit of its value.
+  text: (x, type) => (type.kind === 'float' && type.bits === 32 ? `CAST(${x} AS DOUBLE)` : x),
   decimal: trimmed,
   boolean: (x, yes, no) => `CASE WHEN ${x} <> 0 THEN '${yes}' WHEN ${x} = 0 THEN '${no}' END`,
   hex: (x) => `LOWER(HEX(${x}))`,
+  digest: (x) => `MD5(${x})`,
   lower: (x) => `LOWER(${x})`,
   date: (x) => x,
   time: trimmed,
@@ -111,26 +110,64 @@ async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise
   return { readers: drivers.map(reader), close };
 }
 
-function writer(driver: Driver): RowWriter {
+/** Why MariaDB/MySQL cannot store a double as it is (it refuses NaN and infinities, and stores -0 as 0); undefined when it can. */
+const unfit = (value: number): string | undefined =>
+  Number.isNaN(value) || !Number.isFinite(value) ? 'MariaDB and MySQL have no NaN or infinity' : Object.is(value, -0) ? 'MariaDB and MySQL store -0 as 0' : undefined;
+
+/** The bytes a value takes in a statement: as a literal (bytes as hex, text escaped) it is about twice this. */
+const valueBytes = (v: unknown): number => (Buffer.isBuffer(v) ? v.length : typeof v === 'string' ? Buffer.byteLength(v) : 8);
+
+/** A value as a parameter of the binary protocol, which carries bytes and text as they are and doubles as their 8 bytes. */
+const parameter = (v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v);
+
+function writer(driver: Driver, targetName: string, packetLimit: number): RowWriter {
   const escape = (value: unknown): string => (typeof value === 'bigint' ? value.toString() : driver.escape(value));
+  // A statement's text may take up to four bytes per character: kept well under the server's packet limit.
+  const statementBytes = Math.max(1024, Math.min(STATEMENT_BYTES, Math.floor(packetLimit / 4)));
   return {
     async write(table, columns, rows) {
       const head = `INSERT INTO ${name(table)} (${columns.map(quoteIdent).join(', ')}) VALUES `;
+      /** A row too large for a multi-row statement goes alone, as parameters: its bytes once, not as hex. */
+      const insertAlone = async (row: Row) => {
+        const sizes = row.map(valueBytes);
+        const total = sizes.reduce((a, b) => a + b, 0) + head.length + 16 * row.length + 1024;
+        if (total > packetLimit) {
+          const widest = sizes.indexOf(Math.max(...sizes));
+          const problem = { table: table.name, column: columns[widest] as string, rows: 1, limit: packetLimit, setting: 'max_allowed_packet', bytes: sizes[widest] as number };
+          throw errors.cloneValueTooLarge(targetName, [problem], true);
+        }
+        const sql = `${head}(${row.map(() => '?').join(', ')})`;
+        await driver.execute(sql, row.map(parameter) as (string | number | Buffer | null)[]);
+        driver.unprepare(sql);
+      };
       await driver.query('START TRANSACTION');
       try {
         let values: string[] = [];
         let bytes = 0;
+        const flush = async () => {
+          if (values.length > 0) await driver.query(head + values.join(', '));
+          values = [];
+          bytes = 0;
+        };
         for (const row of rows) {
-          const tuple = `(${row.map(escape).join(', ')})`;
-          if (bytes + tuple.length > STATEMENT_BYTES && values.length > 0) {
-            await driver.query(head + values.join(', '));
-            values = [];
-            bytes = 0;
+          let size = 0;
+          for (let c = 0; c < row.length; c++) {
+            const v = row[c];
+            const why = typeof v === 'number' ? unfit(v) : undefined;
+            if (why !== undefined) throw errors.cloneValueUnfit(targetName, table.name, columns[c] as string, Object.is(v, -0) ? '-0' : String(v), why);
+            size += valueBytes(v);
           }
+          if (2 * size + 64 > statementBytes) {
+            await flush();
+            await insertAlone(row);
+            continue;
+          }
+          const tuple = `(${row.map(escape).join(', ')})`;
+          if (bytes + tuple.length > statementBytes) await flush();
           values.push(tuple);
           bytes += tuple.length + 2;
         }
-        if (values.length > 0) await driver.query(head + values.join(', '));
+        await flush();
         await driver.query('COMMIT');
       } catch (e) {
         await driver.query('ROLLBACK').catch(() => undefined);
@@ -162,15 +199,17 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
     throw e;
   }
   const main = drivers[0] as Driver;
+  // A statement, or one row sent alone, must fit the server's packet limit (a session cannot raise it).
   const [settings] = await main.query('SELECT @@max_allowed_packet AS packet');
   const packet = Number((settings as { packet: number | string }[])[0]?.packet ?? 0);
+  const packetLimit = packet > 0 ? packet : 16 << 20;
   return {
-    // A row is one INSERT, which must fit in a packet: bytes travel as hex, twice their size.
-    largestValue: (type) => (packet > 0 ? { bytes: Math.floor((packet - 1024) / (type.kind === 'binary' ? 2 : 1)), setting: 'max_allowed_packet', limit: packet } : undefined),
+    // A row too large for a statement of literals is sent alone as parameters, bytes and text once: it must fit in a packet.
+    largestValue: () => (packet > 0 ? { bytes: packet - 1024, setting: 'max_allowed_packet', limit: packet } : undefined),
     foreignKeysAtCreate: false,
     keysAfterLoad: false,
     checksForeignKeys: false,
-    writers: drivers.map(writer),
+    writers: drivers.map((d) => writer(d, target.name, packetLimit)),
     async count(table) {
       const [rows] = await main.query(`SELECT COUNT(*) AS n FROM ${name(table)}`);
       return Number((rows as { n: number | string }[])[0]?.n ?? 0);

@@ -116,6 +116,8 @@ SELECT 'publication', NULL, NULL, p.pubname,
             CASE WHEN p.pubviaroot THEN 'publish_via_partition_root = true' END) || ')' END,
        ds.description, jsonb_build_object('on', 'PUBLICATION ' || quote_ident(p.pubname))
   FROM pg_publication p LEFT JOIN ${description('ds', 'p.oid', 'pg_publication')}
+ -- redb_<job>: made by change capture for a replication job, which owns it (never part of the schema).
+ WHERE p.pubname !~ '^redb_[a-z][a-z0-9_]*$'
 UNION ALL
 -- A configuration made with PARSER starts with no mappings: each token type's dictionaries are added.
 SELECT 'text search configuration', n.nspname, NULL, c.cfgname,

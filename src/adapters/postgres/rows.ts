@@ -5,7 +5,8 @@ import { errors } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, nestedCall, trimFraction, type CanonicalSql, type Checksum } from '../canonical-sql.js';
-import { batched, keyBounds, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { BATCH_BYTES, batched, floatText, keyBounds, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { copyBinaryRows } from './copy-binary.js';
 import { loadPg } from './load-pg.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -33,6 +34,7 @@ const CANONICAL: CanonicalSql = {
   decimal: (x, type) => trimFraction(`${x}::text`, fractionDigits(type), { hasPoint: (t) => `strpos(${t}, '.') > 0`, rtrim: (t, c) => `rtrim(${t}, '${c}')` }),
   boolean: (x, yes, no) => `CASE WHEN ${x} THEN '${yes}' WHEN NOT ${x} THEN '${no}' END`,
   hex: (x) => `encode(${x}, 'hex')`,
+  digest: (x) => `md5(${x})`,
   lower: (x) => `lower(${x})`,
   date: (x) => `left(${x}::text, 10)`,
   time: (x, type) => (type.kind === 'time' && type.tz ? `${x}::time::text` : `${x}::text`),
@@ -63,53 +65,77 @@ function text(value: unknown): string {
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-const SPECIAL = /[\\\n\r\t]/;
-const escapeText = (t: string): string => (SPECIAL.test(t) ? t.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c] as string) : t);
+const SPECIAL = /[\\\n\r\t\0]/;
+
+/** Text with a NUL character, which no PostgreSQL text can hold (thrown where the value is escaped, caught where its column is known). */
+class NulInText extends Error {}
+
+const escapeText = (t: string): string =>
+  SPECIAL.test(t)
+    ? t.replace(/[\\\n\r\t\0]/g, (c) => {
+        if (c === '\0') throw new NulInText();
+        return ESCAPES[c] as string;
+      })
+    : t;
 /** A value as a field of COPY's text format: numbers need no escaping, text only where it has a special character. */
 function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'string') return escapeText(value);
-  if (typeof value === 'bigint' || typeof value === 'number') return String(value);
+  if (typeof value === 'number') return floatText(value);
+  if (typeof value === 'bigint') return String(value);
   return escapeText(text(value));
 }
-const literal = (value: unknown): string => quoteLiteral(text(value));
 
-const UNESCAPES: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-function unescapeField(field: string): string | null {
-  if (field === '\\N') return null;
-  if (!field.includes('\\')) return field;
-  return field.replace(/\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.))/g, (_all, octal: string | undefined, hex: string | undefined, c: string) =>
-    octal !== undefined ? String.fromCharCode(parseInt(octal, 8)) : hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (UNESCAPES[c] ?? c),
-  );
-}
+/** Bytes past this size are written as hex a slice at a time, never as one text of twice their size. */
+const LARGE_BYTES = 1 << 20;
 
-/** Rows of a COPY TO text stream; a raw newline always ends a row (newlines in data are escaped). */
-async function* copyRows(stream: AsyncIterable<Buffer>): AsyncGenerator<Row> {
-  let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of stream) {
-    const data = rest.length === 0 ? chunk : Buffer.concat([rest, chunk]);
-    let start = 0;
-    for (let end = data.indexOf(10, start); end !== -1; end = data.indexOf(10, start)) {
-      yield data.toString('utf8', start, end).split('\t').map(unescapeField);
-      start = end + 1;
+/** Rows as COPY text, in pieces of at most 512 rows or one large value's slice; `unfit` says why a column's value cannot be written. */
+function* copyText(rows: readonly Row[], unfit: (column: number, value: string, reason: string) => Error): Generator<string> {
+  let piece = '';
+  let count = 0;
+  for (const row of rows) {
+    for (let c = 0; c < row.length; c++) {
+      if (c > 0) piece += '\t';
+      const value = row[c];
+      if (!Buffer.isBuffer(value) || value.length <= LARGE_BYTES) {
+        try {
+          piece += copyField(value);
+        } catch (e) {
+          if (e instanceof NulInText) throw unfit(c, 'text with a NUL character', 'PostgreSQL text cannot hold NUL (0x00)');
+          throw e;
+        }
+        continue;
+      }
+      // COPY's text of bytea is `\\x` and hex digits, which need no escaping: sent in slices.
+      yield `${piece}\\\\x`;
+      piece = '';
+      for (let at = 0; at < value.length; at += LARGE_BYTES) yield value.toString('hex', at, Math.min(value.length, at + LARGE_BYTES));
     }
-    rest = data.subarray(start);
+    piece += '\n';
+    if (++count % 512 === 0) {
+      yield piece;
+      piece = '';
+    }
   }
+  if (piece !== '') yield piece;
 }
+
+const literal = (value: unknown): string => quoteLiteral(text(value));
 
 /**
  * Whether every one of the columns has a built-in type, and the database's encoding. Only built-in
  * types mean the same bytes in every database: a user type's binary form (an array or record of it)
  * names its oid, and an enum hashes by the oids of its labels, which differ between databases.
  */
-async function typesOf(client: Client, table: TableName, columns: readonly string[]): Promise<{ builtin: boolean; encoding: string }> {
-  const { rows } = await client.query<{ n: number; builtin: boolean | null; encoding: string }>(
-    `SELECT count(*)::int AS n, bool_and(atttypid < 16384) AS builtin, current_setting('server_encoding') AS encoding
+async function typesOf(client: Client, table: TableName, columns: readonly string[]): Promise<{ builtin: boolean; encoding: string; floats: readonly string[] }> {
+  const { rows } = await client.query<{ n: number; builtin: boolean | null; encoding: string; floats: string[] | null }>(
+    `SELECT count(*)::int AS n, bool_and(atttypid < 16384) AS builtin, current_setting('server_encoding') AS encoding,
+            array_agg(attname::text) FILTER (WHERE atttypid IN (700, 701)) AS floats
        FROM pg_attribute WHERE attrelid = $1::regclass AND attname = ANY($2) AND NOT attisdropped`,
     [qname(table), columns],
   );
   const row = rows[0];
-  return { builtin: row !== undefined && row.n === columns.length && row.builtin === true, encoding: row?.encoding ?? '' };
+  return { builtin: row !== undefined && row.n === columns.length && row.builtin === true, encoding: row?.encoding ?? '', floats: row?.floats ?? [] };
 }
 
 /**
@@ -133,8 +159,53 @@ interface IntegerRange {
   span(rows: number): bigint;
 }
 
+/** How a column is read: bytea as its bytes, anything else as the text of its type's output function (what COPY's text format holds). */
+interface ReadColumn {
+  readonly expression: string;
+  readonly bytea: boolean;
+}
+
+/**
+ * A bounded read of the columns as one binary COPY carries them. The output function is called by
+ * name rather than through a cast to text, which for boolean, character(n), inet and cidr writes
+ * something else (`true`, trimmed, with a netmask).
+ */
+function readSql(table: TableName, options: ReadOptions, columns: readonly ReadColumn[]): string {
+  const where = keyBounds(options, quoteIdent, literal);
+  const key = options.key ?? [];
+  // Aliased, so that ORDER BY names the table's columns, not the expressions.
+  const select = columns.map((c, i) => `${c.expression} AS c${i}`).join(', ');
+  const order = key.length > 0 && options.anyOrder !== true ? ` ORDER BY ${key.map(quoteIdent).join(', ')}` : '';
+  return `SELECT ${select} FROM ${qname(table)}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}${order}`;
+}
+
 function reader(client: Client): RowReader {
   const ranges = new Map<string, Promise<IntegerRange | undefined>>();
+  const read = new Map<string, Promise<ReadColumn[]>>();
+  /** The read of each column, from the catalog (cached per table and columns: the snapshot does not change). */
+  const readColumns = (table: TableName, columns: readonly string[]): Promise<ReadColumn[]> => {
+    const id = JSON.stringify([qname(table), columns]);
+    let found = read.get(id);
+    if (found === undefined) {
+      found = (async () => {
+        const { rows } = await client.query<{ name: string; out: string; bytea: boolean }>(
+          `SELECT attname AS name, typoutput::regproc::text AS out, atttypid = 17 AS bytea
+             FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+            WHERE attrelid = $1::regclass AND attname = ANY($2) AND attnum > 0 AND NOT attisdropped`,
+          [qname(table), columns],
+        );
+        const byName = new Map(rows.map((r) => [r.name, r]));
+        return columns.map((name) => {
+          const c = byName.get(name);
+          // Not a column of the table: the server names what is wrong when the read runs.
+          if (c === undefined) return { expression: quoteIdent(name), bytea: false };
+          return c.bytea ? { expression: quoteIdent(name), bytea: true } : { expression: `textin(${c.out}(${quoteIdent(name)}))`, bytea: false };
+        });
+      })();
+      read.set(id, found);
+    }
+    return found;
+  };
   /** The range of a key column of an integer type (cached per table: the snapshot does not change); undefined for other types. */
   const integerRange = (table: TableName, column: string): Promise<IntegerRange | undefined> => {
     const id = `${qname(table)}.${quoteIdent(column)}`;
@@ -166,8 +237,9 @@ function reader(client: Client): RowReader {
   return {
     async *readBatches(table: TableName, options: ReadOptions) {
       const { to } = await import('pg-copy-streams');
-      const stream = client.query(to(`COPY (${selectSql(qname(table), options, quoteIdent, literal)}) TO STDOUT`));
-      yield* batched(copyRows(stream), options.batchRows);
+      const columns = await readColumns(table, options.columns);
+      const stream = client.query(to(`COPY (${readSql(table, options, columns)}) TO STDOUT (FORMAT binary)`));
+      yield* batched(copyBinaryRows(stream, columns.map((c) => c.bytea)), options.batchRows, options.batchBytes ?? BATCH_BYTES);
     },
     async count(table, where) {
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${qname(table)}${whereSql(where)}`);
@@ -184,8 +256,11 @@ function reader(client: Client): RowReader {
     // the one text hash partitioning keeps stable across versions, for the rest and for types
     // without a hash function (json, point, ...).
     async checksum(table, columns, where, by) {
-      if (by === 'value' && !(await typesOf(client, table, columns)).builtin) return undefined;
-      const row = `ROW(${columns.map(quoteIdent).join(', ')})`;
+      const types = by === 'value' ? await typesOf(client, table, columns) : undefined;
+      if (types !== undefined && !types.builtin) return undefined;
+      // A float's hash takes -0 for 0 and every NaN for one: its eight bytes are hashed instead.
+      const value = (c: string) => (types?.floats.includes(c) ? `float8send(${quoteIdent(c)}::float8)` : quoteIdent(c));
+      const row = `ROW(${columns.map(value).join(', ')})`;
       const hash = by === 'value' ? `hash_record_extended(${row}, 0)` : `hashtextextended(${row}::text, 0)`;
       const sql = `SELECT count(*) AS n, coalesce(sum(${hash}), 0)::text AS s FROM ${qname(table)}${whereSql(where)}`;
       if (by === 'text') return sumOf(await client.query<{ n: string; s: string }>(sql));
@@ -271,22 +346,12 @@ export async function openSnapshotSource(target: DbTarget, jobs: number, exporte
   return { readers: clients.map(reader), close };
 }
 
-function writer(client: Client): RowWriter {
+function writer(client: Client, targetName: string): RowWriter {
   return {
     async write(table, columns, rows) {
       const { from } = await import('pg-copy-streams');
-      // Rows of COPY text, 512 to a piece.
-      const lines = function* () {
-        for (let i = 0; i < rows.length; i += 512) {
-          let piece = '';
-          for (const row of rows.slice(i, i + 512)) {
-            for (let c = 0; c < row.length; c++) piece += c === 0 ? copyField(row[c]) : `\t${copyField(row[c])}`;
-            piece += '\n';
-          }
-          yield piece;
-        }
-      };
-      await pipeline(Readable.from(lines()), client.query(from(`COPY ${qname(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`)));
+      const unfit = (c: number, value: string, reason: string) => errors.cloneValueUnfit(targetName, table.name, columns[c] as string, value, reason);
+      await pipeline(Readable.from(copyText(rows, unfit)), client.query(from(`COPY ${qname(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`)));
     },
     rawFormats: (table, columns) => rawFormats(client, table, columns),
     async writeRaw(table, columns, rows, format) {
@@ -321,7 +386,7 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
     foreignKeysAtCreate: false,
     keysAfterLoad: true,
     checksForeignKeys: false,
-    writers: clients.map(writer),
+    writers: clients.map((c) => writer(c, target.name)),
     async count(table) {
       const { rows } = await main.query<{ n: string }>(`SELECT count(*) AS n FROM ${qname(table)}`);
       return Number(rows[0]?.n ?? 0);

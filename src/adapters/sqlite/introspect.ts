@@ -20,6 +20,17 @@ import { groupBy } from '../group-by.js';
 
 /** redb's own migration history lives beside the schema, never in it. */
 export const HISTORY_TABLE = 'redb_migrations';
+/** A replication target's positions (one row per job), beside the history. */
+export const REPLICATION_TABLE = 'redb_replication';
+/**
+ * redb's own tables are never part of the schema: the history, replication positions, and what
+ * change capture installs on a source (`redb_changes_<job>`, `redb_capture_<job>`, and triggers
+ * that write into a change table).
+ */
+const ownTable = (column: string): string =>
+  `${column} NOT IN ('${HISTORY_TABLE}', '${REPLICATION_TABLE}') AND ${column} NOT LIKE 'redb\\_changes\\_%' ESCAPE '\\' AND ${column} NOT LIKE 'redb\\_capture\\_%' ESCAPE '\\'`;
+const NOT_OURS = `${ownTable('tbl_name')} AND NOT (type = 'trigger' AND instr(sql, '"redb_changes_') > 0)`;
+const TABLE_NOT_OURS = (alias: string): string => ownTable(`${alias}.name`);
 
 /** Raw catalog rows: private to this file, mapped once into model objects. */
 interface RawObject {
@@ -53,21 +64,21 @@ interface RawIndex {
 /** Five catalog queries for the whole database, never one per table. */
 function readCatalog(db: Database) {
   const objects = db
-    .prepare<[], RawObject>(`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name <> '${HISTORY_TABLE}' ORDER BY name`)
+    .prepare<[], RawObject>(`SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND ${NOT_OURS} ORDER BY name`)
     .all();
   const tableInfo = db.prepare<[], RawTableInfo>(`SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main'`).all();
   const columns = db
     .prepare<[], RawColumn>(
       `SELECT m.name AS tbl, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden
          FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p
-        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> '${HISTORY_TABLE}'
+        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND ${TABLE_NOT_OURS('m')}
         ORDER BY m.name, p.cid`,
     )
     .all();
   const indexes = db
     .prepare<[], RawIndex>(
       `SELECT m.name AS tbl, il.name, il.origin FROM sqlite_schema m JOIN pragma_index_list(m.name) il
-        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> '${HISTORY_TABLE}'`,
+        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND ${TABLE_NOT_OURS('m')}`,
     )
     .all();
   return { objects, tableInfo, columns, indexes };

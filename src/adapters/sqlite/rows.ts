@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
 import { balancedConcat, canonicalRow, md5Sum, trimFraction, type CanonicalSql } from '../canonical-sql.js';
-import { fileIdentity, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import { BATCH_BYTES, fileIdentity, rowBytes, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { fileAccessError } from '../file-access.js';
 import { parseDbUrl } from '../url.js';
 import { quoteIdent } from './compile.js';
@@ -44,16 +44,24 @@ function reader(db: Database): RowReader {
       // A table without a primary key is paged by its rowid, which is left out of the rows.
       const byRowid = (options.key ?? []).length === 0;
       const paged: ReadOptions = byRowid ? { ...options, key: ['rowid'], columns: [...options.columns, 'rowid'] } : options;
+      const budget = options.batchBytes ?? BATCH_BYTES;
       let after = options.after;
       for (;;) {
         const params: unknown[] = [];
         const sql = selectSql(name(table), { ...paged, after }, (n) => (n === 'rowid' ? n : quoteIdent(n)), (v) => (params.push(v), '?'), ` LIMIT ${options.batchRows}`);
-        const rows = db.prepare(sql).raw(true).all(...params) as Row[];
+        // Row by row, so that a batch of wide rows stops at the byte budget (the next page starts after its last key).
+        const rows: Row[] = [];
+        let bytes = 0;
+        for (const row of db.prepare(sql).raw(true).iterate(...params) as IterableIterator<Row>) {
+          rows.push(row);
+          bytes += rowBytes(row);
+          if (bytes >= budget) break;
+        }
         if (rows.length === 0) return;
         const last = rows[rows.length - 1] as Row;
         after = byRowid ? [last[last.length - 1]] : (paged.key ?? []).map((k) => last[options.columns.indexOf(k)]);
         yield byRowid ? rows.map((r) => r.slice(0, -1)) : rows;
-        if (rows.length < options.batchRows) return;
+        if (rows.length < options.batchRows && bytes < budget) return;
       }
     },
     async count(table, where) {
@@ -87,6 +95,7 @@ const CANONICAL: CanonicalSql = {
   boolean: (x, yes, no) => `CASE WHEN ${x} THEN '${yes}' WHEN NOT ${x} THEN '${no}' END`,
   // hex(NULL) is an empty text, as is hex(X''): NULL has to stay NULL.
   hex: (x) => `CASE WHEN ${x} IS NOT NULL THEN lower(hex(${x})) END`,
+  digest: (x) => `redb_md5(${x})`,
   lower: (x) => `lower(${x})`,
   date: (x) => `substr(CAST(${x} AS TEXT), 1, 10)`,
   time: (x) => trimmed(`CAST(${x} AS TEXT)`),
@@ -94,8 +103,11 @@ const CANONICAL: CanonicalSql = {
   row: (values) => (values.length === 0 ? "''" : balancedConcat(values.map((v) => `coalesce(char(2) || ${v}, char(1))`))),
 };
 
-/** SQLite has no md5: the sum of canonical-sql.ts is an aggregate written in JavaScript. */
+/** SQLite has no md5: the sum of canonical-sql.ts is an aggregate written in JavaScript, and the digest of bytes a function. */
 function addMd5Sum(db: Database): void {
+  db.function('redb_md5', { deterministic: true }, (value: unknown) =>
+    value === null ? null : hash('md5', Buffer.isBuffer(value) ? value : Buffer.from(String(value)), 'hex'),
+  );
   type Sum = ReturnType<typeof md5Sum>;
   db.aggregate<Sum>('redb_md5_sum', {
     start: () => md5Sum((text) => hash('md5', text)),
@@ -123,12 +135,23 @@ async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise
 
 const bindable = (value: unknown): unknown => (typeof value === 'boolean' ? (value ? 1 : 0) : value === undefined ? null : value);
 
-function writer(db: Database): RowWriter {
+/** Why SQLite would store a double as another value (NaN as NULL, -0 as 0); undefined when it keeps it. */
+const unfit = (value: number): string | undefined =>
+  Number.isNaN(value) ? 'SQLite stores NaN as NULL' : Object.is(value, -0) ? 'SQLite stores -0 as 0' : undefined;
+
+function writer(db: Database, targetName: string): RowWriter {
   return {
     async write(table, columns, rows) {
       const insert = db.prepare(`INSERT INTO ${name(table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
       db.transaction(() => {
-        for (const row of rows) insert.run(...row.map(bindable));
+        for (const row of rows) {
+          for (let c = 0; c < row.length; c++) {
+            const v = row[c];
+            const why = typeof v === 'number' ? unfit(v) : undefined;
+            if (why !== undefined) throw errors.cloneValueUnfit(targetName, table.name, columns[c] as string, String(Object.is(v, -0) ? '-0' : v), why);
+          }
+          insert.run(...row.map(bindable));
+        }
       })();
     },
     async deleteKeys(table, key, keys) {
@@ -144,7 +167,7 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
   const db = await open(target, true);
   // Tables load in any order; the keys are declared but checked only by later writers.
   db.pragma('foreign_keys = OFF');
-  const one = writer(db);
+  const one = writer(db, target.name);
   return {
     foreignKeysAtCreate: true,
     keysAfterLoad: false,

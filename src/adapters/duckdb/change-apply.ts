@@ -1,0 +1,92 @@
+import type { DbTarget } from '../adapter.js';
+import type { ApplyTransaction, ChangeTarget, StoredPosition } from '../change-apply.js';
+import { HISTORY_SCHEMA } from './catalog.js';
+import { openDuckdb } from './connect.js';
+import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
+
+/**
+ * DuckDB as a replication target: INSERT ... ON CONFLICT DO UPDATE by key, in one transaction
+ * with the job's row in `redb.replication` (beside the migration history; the introspector skips
+ * the schema). The file is held open by the job for as long as it runs (DuckDB lets one process
+ * write a file at a time).
+ */
+
+const TABLE = `${HISTORY_SCHEMA}.replication`;
+const CREATE = `CREATE SCHEMA IF NOT EXISTS ${HISTORY_SCHEMA};
+CREATE TABLE IF NOT EXISTS ${TABLE} (job VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, position VARCHAR NOT NULL, committed_at VARCHAR, applied_at VARCHAR NOT NULL)`;
+/** Rows per statement: DuckDB parses every literal, so statements are kept moderate. */
+const ROWS = 500;
+
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'bigint' || typeof value === 'number') return Number.isFinite(value as number) || typeof value === 'bigint' ? String(value) : quoteLiteral(String(value));
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (Buffer.isBuffer(value)) return `from_hex(${quoteLiteral(value.toString('hex'))})`;
+  return quoteLiteral(String(value));
+}
+
+const text = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+
+export async function openDuckdbChangeTarget(target: DbTarget): Promise<ChangeTarget> {
+  const handle = await openDuckdb(target, { create: true });
+  const c = handle.connection;
+  await c.run("SET memory_limit = '64MB'; SET wal_autocheckpoint = '4MB'");
+  const exists = async () =>
+    (await c.runAndReadAll(`SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = '${HISTORY_SCHEMA}' AND table_name = 'replication'`)).currentRowCount > 0;
+  const rowsOf = async (where: string): Promise<StoredPosition[]> => {
+    if (!(await exists())) return [];
+    const rows = (await c.runAndReadAll(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE}${where} ORDER BY job`)).getRows();
+    return rows.map((r) => ({ job: String(r[0]), source: String(r[1]), position: String(r[2]), committedAt: text(r[3]), appliedAt: String(r[4]) }));
+  };
+
+  const tx: ApplyTransaction = {
+    async upsert(table, columns, key, rows) {
+      const rest = columns.filter((x) => !key.includes(x));
+      const tail = rest.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${rest.map((x) => `${quoteIdent(x)} = excluded.${quoteIdent(x)}`).join(', ')}`;
+      for (let i = 0; i < rows.length; i += ROWS) {
+        const tuples = rows.slice(i, i + ROWS).map((row) => `(${row.map(literal).join(', ')})`);
+        await c.run(`INSERT INTO ${qname(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${tail}`);
+      }
+    },
+    async update(table, columns, values, key, keyValues) {
+      if (columns.length === 0) return;
+      const set = columns.map((x, i) => `${quoteIdent(x)} = ${literal(values[i])}`).join(', ');
+      await c.run(`UPDATE ${qname(table)} SET ${set} WHERE ${key.map((k, i) => `${quoteIdent(k)} = ${literal(keyValues[i])}`).join(' AND ')}`);
+    },
+    async delete(table, key, keys) {
+      for (let i = 0; i < keys.length; i += ROWS) {
+        const tuples = keys.slice(i, i + ROWS).map((k) => `(${k.map(literal).join(', ')})`);
+        await c.run(`DELETE FROM ${qname(table)} WHERE (${key.map(quoteIdent).join(', ')}) IN (${tuples.join(', ')})`);
+      }
+    },
+    async truncate(tables) {
+      for (const t of tables) await c.run(`DELETE FROM ${qname(t)}`);
+    },
+    async commit(p) {
+      await c.run(
+        `INSERT INTO ${TABLE} (job, source, position, committed_at, applied_at) VALUES (${[p.job, p.source, p.position, p.committedAt ?? null, p.appliedAt].map(literal).join(', ')})
+         ON CONFLICT (job) DO UPDATE SET source = excluded.source, position = excluded.position, committed_at = excluded.committed_at, applied_at = excluded.applied_at`,
+      );
+      await c.run('COMMIT');
+    },
+    async rollback() {
+      await c.run('ROLLBACK').catch(() => undefined);
+    },
+  };
+
+  return {
+    readPosition: async (job) => (await rowsOf(` WHERE job = ${quoteLiteral(job)}`))[0],
+    listPositions: () => rowsOf(''),
+    async begin() {
+      await c.run(CREATE);
+      await c.run('BEGIN TRANSACTION');
+      return tx;
+    },
+    async dropPosition(job) {
+      if (await exists()) await c.run(`DELETE FROM ${TABLE} WHERE job = ${quoteLiteral(job)}`);
+    },
+    async close() {
+      handle.close();
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import { hostname } from 'node:os';
+import { captureKind, loadChanges, validateJobName, type CaptureStatus, type OwnedObject } from '../adapters/changes.js';
+import { openChangeTarget, type StoredPosition } from '../adapters/change-apply.js';
+import { redactUrl } from '../adapters/url.js';
+import { errors, isRedbError } from '../errors.js';
+import { defaultJobName, jobRunning, type JobRecord } from '../replicate/job-record.js';
+import { jobRecords, listJobs, readJob, removeJob } from './replicate-jobs.js';
+import { runJob, type JobEvent, type JobResult } from '../replicate/job.js';
+import { loadMasker } from './clone.js';
+import { findStore, openEndpoint, type OpContext } from './context.js';
+
+export type { JobEvent, JobResult } from '../replicate/job.js';
+
+export interface ReplicateOptions {
+  /** Bound names or database URLs. */
+  readonly source: string;
+  readonly target: string;
+  readonly tables?: readonly string[];
+  readonly mask?: string;
+  readonly allowLossy?: boolean;
+  /** The job's name (default: from the two databases' names). */
+  readonly name?: string;
+  /** An idle source reports its position this often (ms). */
+  readonly heartbeatMs?: number;
+  readonly onEvent?: (e: JobEvent) => void;
+}
+
+/**
+ * Replicate a database into another, in the foreground: the initial copy, then every committed
+ * change, until the signal aborts (at a transaction boundary). The same call again resumes.
+ * Jobs live in the project (.redb/state/replicate/), so a project is needed.
+ */
+export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobResult> {
+  const store = findStore(ctx);
+  const source = await openEndpoint(store, ctx.source, ctx);
+  const target = await openEndpoint(store, ctx.target, ctx);
+  const job = ctx.name === undefined ? defaultJobName({ name: source.name, url: source.db.url }, { name: target.name, url: target.db.url }) : validateJobName(ctx.name);
+  return runJob({
+    records: jobRecords(store),
+    job,
+    source,
+    target,
+    sourceUrl: source.db.url,
+    targetUrl: target.db.url,
+    tables: ctx.tables,
+    masker: await loadMasker(ctx.mask, ctx),
+    allowLossy: ctx.allowLossy,
+    heartbeatMs: ctx.heartbeatMs,
+    onEvent: ctx.onEvent,
+    signal: ctx.signal,
+  });
+}
+
+export interface JobStatus {
+  readonly job: string;
+  readonly source: string;
+  readonly target: string;
+  /** running: its process is alive; copying: stopped during the initial copy; failed: stopped by an error; stopped. */
+  readonly state: 'running' | 'copying' | 'stopped' | 'failed';
+  readonly pid: number | null;
+  /** The position committed in the target, and when. */
+  readonly position: string | null;
+  readonly appliedAt: string | null;
+  readonly transactions: number;
+  readonly changes: number;
+  readonly rate: number;
+  readonly lagMs: JobRecord['lagMs'];
+  readonly tables: JobRecord['tablesState'];
+  readonly lastError: JobRecord['lastError'];
+  /** The source's side: its log's head, what it was told is done, the log it keeps for the job. */
+  readonly capture: CaptureStatus | null;
+  /** What could not be read (a server down, a file another process holds). */
+  readonly problems: readonly string[];
+}
+
+export interface ReplicateStatus {
+  readonly jobs: readonly JobStatus[];
+  /** What redb made on the jobs' sources for jobs this project does not have (left by a dropped project, or another machine's). */
+  readonly unowned: readonly (OwnedObject & { readonly source: string })[];
+}
+
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0] as string;
+
+async function statusOf(ctx: OpContext, store: ReturnType<typeof findStore>, record: JobRecord): Promise<JobStatus> {
+  const problems: string[] = [];
+  let stored: StoredPosition | undefined;
+  let capture: CaptureStatus | null = null;
+  const running = jobRunning(record, hostname());
+  try {
+    const target = await openEndpoint(store, record.target, ctx);
+    const t = await openChangeTarget(target.engine, target.target);
+    try {
+      stored = await t.readPosition(record.job);
+    } finally {
+      await t.close();
+    }
+  } catch (e) {
+    problems.push(`target: ${firstLine(e)}`);
+  }
+  try {
+    const source = await openEndpoint(store, record.source, ctx);
+    const c = await (await loadChanges(source.engine)).open(source.target, record.job);
+    try {
+      capture = await c.status();
+    } finally {
+      await c.close();
+    }
+  } catch (e) {
+    problems.push(`source: ${firstLine(e)}`);
+  }
+  // An error recorded when the job stopped (not one a retry got past earlier) is what stopped it.
+  const failed = record.lastError !== null && record.stoppedAt !== null && record.lastError.at >= record.stoppedAt;
+  const state = running ? 'running' : stored === undefined && record.phase === 'copying' ? 'copying' : failed ? 'failed' : 'stopped';
+  return {
+    job: record.job,
+    source: redactUrl(record.source),
+    target: redactUrl(record.target),
+    state,
+    pid: running ? record.pid : null,
+    position: stored?.position ?? record.position,
+    appliedAt: stored?.appliedAt ?? null,
+    transactions: record.transactions,
+    changes: record.changes,
+    rate: running ? record.rate : 0,
+    lagMs: record.lagMs,
+    tables: record.tablesState,
+    lastError: record.lastError,
+    capture,
+    problems,
+  };
+}
+
+/** The project's jobs (or one), each with what its target and source say now. */
+export async function replicateStatus(ctx: OpContext & { readonly job?: string }): Promise<ReplicateStatus> {
+  const store = findStore(ctx);
+  const all = await listJobs(store);
+  const records = ctx.job === undefined ? all : all.filter((j) => j.job === ctx.job);
+  if (ctx.job !== undefined && records.length === 0) throw errors.replicateJobNotFound(ctx.job, all.map((j) => j.job));
+  const jobs: JobStatus[] = [];
+  for (const r of records) jobs.push(await statusOf(ctx, store, r));
+  const known = new Set(all.map((j) => j.job));
+  const unowned: (OwnedObject & { source: string })[] = [];
+  for (const url of new Set(records.map((r) => r.source))) {
+    try {
+      const source = await openEndpoint(store, url, ctx);
+      if (captureKind(source.engine) === 'none') continue;
+      for (const o of await (await loadChanges(source.engine)).listOwned(source.target)) if (!known.has(o.job)) unowned.push({ ...o, source: redactUrl(url) });
+    } catch (e) {
+      if (!isRedbError(e)) throw e;
+    }
+  }
+  return { jobs, unowned };
+}
+
+/** Remove a stopped job: what it made on its source (slot, publication, triggers), its position in the target, and its record. */
+export async function replicateDrop(ctx: OpContext & { readonly job: string; readonly waitMs?: number }): Promise<{ readonly job: string; readonly removed: readonly string[] }> {
+  const store = findStore(ctx);
+  let record = await readJob(store, ctx.job);
+  if (record === undefined) throw errors.replicateJobNotFound(ctx.job, (await listJobs(store)).map((j) => j.job));
+  // A job the daemon was just told to stop may take a moment to reach its transaction boundary.
+  const deadline = Date.now() + (ctx.waitMs ?? 0);
+  while (jobRunning(record, hostname()) && Date.now() < deadline) {
+    await new Promise((done) => setTimeout(done, 200));
+    record = (await readJob(store, ctx.job)) ?? record;
+  }
+  if (jobRunning(record, hostname()) && record.pid !== null) throw errors.replicateJobRunning(ctx.job, record.pid);
+  const removed: string[] = [];
+  const source = await openEndpoint(store, record.source, ctx);
+  const capture = await (await loadChanges(source.engine)).open(source.target, record.job);
+  try {
+    const owned = (await (await loadChanges(source.engine)).listOwned(source.target)).filter((o) => o.job === record.job);
+    await capture.drop();
+    removed.push(...owned.map((o) => `${o.kind} ${o.name} on ${source.name}`));
+  } finally {
+    await capture.close();
+  }
+  const target = await openEndpoint(store, record.target, ctx);
+  const t = await openChangeTarget(target.engine, target.target);
+  try {
+    if ((await t.readPosition(record.job)) !== undefined) removed.push(`position of ${record.job} in ${target.name}`);
+    await t.dropPosition(record.job);
+  } finally {
+    await t.close();
+  }
+  await removeJob(store, record.job);
+  return { job: record.job, removed };
+}

@@ -1,0 +1,156 @@
+import type { ChangeCapture, ChangeEvent, Position } from '../adapters/changes.js';
+import { unhandledChange } from '../adapters/changes.js';
+import type { ChangeTarget } from '../adapters/change-apply.js';
+import { Applier } from './job-apply.js';
+import type { Routes } from './job-tables.js';
+
+/**
+ * The stream half of a job: events from the source's log, applied to the target, acknowledged to
+ * the source once the target committed them. A target transaction spans whole source transactions
+ * and commits when it holds enough changes, when it has been open long enough, or as soon as the
+ * stream goes quiet, so that lag stays low under a trickle and throughput high under a flood.
+ * Stops at a transaction boundary when the signal aborts.
+ */
+
+/** Commit the target transaction past this many changes, or this age, at the next source commit. */
+const COMMIT_CHANGES = 20_000;
+const COMMIT_MS = 250;
+/** With no event for this long, what is applied commits. */
+const IDLE_MS = 50;
+
+export interface StreamProgress {
+  readonly position: Position;
+  /** Source transactions and changes committed by this commit. */
+  readonly transactions: number;
+  readonly changes: number;
+  /** Milliseconds from each source commit to the target's, where the source said when it committed. */
+  readonly lags: readonly number[];
+}
+
+export interface StreamJob {
+  readonly capture: ChangeCapture;
+  readonly target: ChangeTarget;
+  readonly routes: Routes;
+  readonly job: string;
+  /** The source's URL as given, recorded with the position. */
+  readonly source: string;
+  readonly from: Position;
+  readonly heartbeatMs?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** After each target commit (and its acknowledgement). */
+  readonly onCommit: (p: StreamProgress) => void;
+}
+
+type Pulled = { readonly event: ChangeEvent } | { readonly idle: true } | { readonly done: true };
+
+/** The next event, or `idle` when none came within `ms` (the pending pull is kept for the next call). */
+function puller(events: AsyncIterable<ChangeEvent>): { next(ms: number): Promise<Pulled>; close(): Promise<void> } {
+  const it = events[Symbol.asyncIterator]();
+  let pending: Promise<IteratorResult<ChangeEvent>> | undefined;
+  return {
+    async next(ms) {
+      pending ??= it.next();
+      let timer: NodeJS.Timeout | undefined;
+      const idle = new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), ms)));
+      const r = await Promise.race([pending, idle]);
+      clearTimeout(timer);
+      if (r === 'idle') return { idle: true };
+      pending = undefined;
+      return r.done === true ? { done: true } : { event: r.value };
+    },
+    async close() {
+      // A pull still waiting (an idle source) ends when the stream's signal aborts: not waited for here.
+      if (pending === undefined) await it.return?.();
+      else void it.return?.()?.catch(() => undefined);
+    },
+  };
+}
+
+/** Apply the stream until the signal aborts (at a transaction boundary) or the source ends it. Returns the last position committed. */
+export async function applyStream(job: StreamJob): Promise<Position> {
+  const applier = new Applier(job.target, job.job, job.source);
+  // Ended on failure too, so that a stream waiting on an idle source lets go.
+  const stop = new AbortController();
+  const forward = () => stop.abort(job.signal?.reason);
+  job.signal?.addEventListener('abort', forward);
+  if (job.signal?.aborted === true) stop.abort(job.signal.reason);
+  const pull = puller(job.capture.stream(job.from, { signal: stop.signal, heartbeatMs: job.heartbeatMs }));
+  let committed = job.from;
+  let inTransaction = false;
+  const commit = async (at?: Position) => {
+    const transactions = applier.transactions;
+    const changes = applier.changes;
+    const times = applier.commitTimes;
+    const stored = await applier.commit(at);
+    if (stored === undefined) return;
+    const now = Date.parse(stored.appliedAt);
+    const lags = times.flatMap((t) => (t === undefined ? [] : [Math.max(0, now - Date.parse(t))]));
+    committed = stored.position as Position;
+    await job.capture.acknowledge(committed);
+    job.onCommit({ position: committed, transactions, changes, lags });
+  };
+  try {
+    for (;;) {
+      const next = await pull.next(applier.committable && !inTransaction ? IDLE_MS : 60_000);
+      if ('done' in next) break;
+      if ('idle' in next) {
+        if (!inTransaction && applier.committable) await commit();
+        continue;
+      }
+      const e = next.event;
+      switch (e.kind) {
+        case 'begin':
+          inTransaction = true;
+          await applier.begin();
+          break;
+        case 'relation':
+          job.routes.find(e.table)?.onRelation(e);
+          break;
+        case 'insert': {
+          const route = job.routes.find(e.table);
+          if (route !== undefined) await applier.insert(route, e);
+          break;
+        }
+        case 'update': {
+          const route = job.routes.find(e.table);
+          if (route !== undefined) await applier.update(route, e);
+          break;
+        }
+        case 'delete': {
+          const route = job.routes.find(e.table);
+          if (route !== undefined) await applier.delete(route, e);
+          break;
+        }
+        case 'truncate': {
+          const routes = e.tables.flatMap((t) => job.routes.find(t) ?? []);
+          if (routes.length > 0) await applier.truncate(routes);
+          break;
+        }
+        case 'commit':
+          inTransaction = false;
+          await applier.sourceCommit(e.position, e.committedAt);
+          if (applier.changes >= COMMIT_CHANGES || Date.now() - applier.openedAt >= COMMIT_MS || job.signal?.aborted === true) await commit();
+          break;
+        case 'heartbeat':
+          // Everything before it was sent and is applied once the open transaction commits: the heartbeat's position is safe to record.
+          if (!inTransaction) await commit(e.position);
+          break;
+        case 'schema':
+        case 'message':
+          break;
+        default:
+          unhandledChange(e);
+      }
+    }
+    if (!inTransaction && applier.committable) await commit();
+    else await applier.rollback();
+    return committed;
+  } catch (e) {
+    await applier.rollback();
+    throw e;
+  } finally {
+    job.signal?.removeEventListener('abort', forward);
+    stop.abort();
+    await pull.close();
+  }
+}

@@ -1,0 +1,280 @@
+import { hostname } from 'node:os';
+import { loadChanges, type ChangeCapture, type Position } from '../adapters/changes.js';
+import { openChangeTarget, type ChangeTarget } from '../adapters/change-apply.js';
+import { loadRows } from '../adapters/registry.js';
+import type { TableName } from '../adapters/rows.js';
+import { errors, isRedbError } from '../errors.js';
+import { maskTableOf, type Masker } from '../policy/index.js';
+import { cloneDatabase, rowMask, type CloneRequest, type CloneResult } from './clone.js';
+import { introspect, type Endpoint } from './endpoint.js';
+import type { CloneEvent } from './events.js';
+import type { JobRecord, JobRecords } from './job-record.js';
+import { Stats } from './job-stats.js';
+import { applyStream } from './job-stream.js';
+import { Routes, TableRoute } from './job-tables.js';
+import { pairTable } from './pairing.js';
+import { selectTables, tableId } from './schema-phases.js';
+
+/**
+ * A replication job, run in the foreground: the initial copy (clone's machinery, reading inside
+ * the source's hand-off snapshot), then the stream from the hand-off's position. The target keeps
+ * the position, committed with the rows; the project's record (job-record.ts) keeps the options and
+ * what status shows. Run again after a stop or a crash, the job reads its position from the target
+ * and goes on from there; a copy that never reached the target's position table starts over.
+ */
+
+export type JobEvent =
+  | { readonly type: 'copy'; readonly event: CloneEvent }
+  | { readonly type: 'copied'; readonly tables: number; readonly rows: number; readonly position: string }
+  | { readonly type: 'streaming'; readonly from: string; readonly resumed: boolean }
+  | {
+      readonly type: 'progress';
+      readonly position: string;
+      readonly transactions: number;
+      readonly changes: number;
+      readonly rate: number;
+      readonly lagMs: { readonly p50: number; readonly p99: number; readonly last: number } | null;
+      readonly tables: Readonly<Record<string, number>>;
+    }
+  | { readonly type: 'retry'; readonly attempt: number; readonly inMs: number; readonly error: string };
+
+export interface JobRequest {
+  /** Where the job's record is kept (the project's `.redb/state/replicate/`). */
+  readonly records: JobRecords;
+  readonly job: string;
+  readonly source: Endpoint;
+  readonly target: Endpoint;
+  /** URLs as given (`${VAR}` kept). */
+  readonly sourceUrl: string;
+  readonly targetUrl: string;
+  readonly tables?: readonly string[] | undefined;
+  readonly masker?: CloneRequest['masker'];
+  readonly allowLossy?: boolean | undefined;
+  readonly heartbeatMs?: number | undefined;
+  readonly onEvent?: ((e: JobEvent) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface JobResult {
+  readonly job: string;
+  readonly copied: CloneResult | undefined;
+  readonly position: string;
+  readonly transactions: number;
+  readonly changes: number;
+  /** The signal that stopped it. */
+  readonly stoppedBy: string | undefined;
+}
+
+/** Failures a retry cannot mend: they need someone to act. */
+const FINAL = new Set(['REDB_CHANGES_POSITION_GONE', 'REDB_CHANGES_JOB_MISSING', 'REDB_CHANGES_SLOT_ACTIVE', 'REDB_REPLICATE_SCHEMA_CHANGED', 'REDB_CHANGES_NO_KEY', 'REDB_CHANGES_TABLE_MISSING', 'REDB_CHANGES_PRIVILEGE', 'REDB_CHANGES_WAL_LEVEL']);
+const MAX_ATTEMPTS = 5;
+
+export async function runJob(req: JobRequest): Promise<JobResult> {
+  const { source, target, job, records, signal } = req;
+  const onEvent = req.onEvent ?? (() => undefined);
+  const stopped = () => signal?.aborted === true;
+  const plane = await loadChanges(source.engine);
+  if (source.engine === target.engine) {
+    const rows = await loadRows(target.engine);
+    const [a, b] = await Promise.all([rows.identity(source.target), rows.identity(target.target)]);
+    if (a !== undefined && a === b) throw errors.replicateSameDatabase(source.name, target.name);
+  }
+  const previous = await records.read(job);
+  let record = previous;
+  if (record !== undefined && (record.source !== req.sourceUrl || record.target !== req.targetUrl)) throw errors.replicateJobExists(job, record.source, record.target);
+  await plane.check(source.target, { signal });
+  const stored = await withTarget(target, (t) => t.readPosition(job));
+  if (stored !== undefined && stored.source !== req.sourceUrl) throw errors.replicateJobExists(job, stored.source, target.name);
+
+  const sourceSchema = await introspect(source, signal);
+  const masker = req.masker?.compile(sourceSchema.tables.map(maskTableOf));
+  const selected = selectTables(sourceSchema.tables, req.tables, source.name).filter((t) => masker?.deniesTable(maskTableOf(t)) !== true);
+  const now = new Date().toISOString();
+  record = {
+    version: 1,
+    job,
+    source: req.sourceUrl,
+    target: req.targetUrl,
+    tables: [...(req.tables ?? [])],
+    mask: masker === undefined || req.masker === undefined ? null : { file: req.masker.file, ...masker.fingerprint },
+    allowLossy: req.allowLossy === true,
+    createdAt: record?.createdAt ?? now,
+    phase: stored === undefined ? 'copying' : 'streaming',
+    pid: process.pid,
+    host: hostname(),
+    seenAt: now,
+    position: stored?.position ?? null,
+    transactions: record?.transactions ?? 0,
+    changes: record?.changes ?? 0,
+    rate: 0,
+    lagMs: record?.lagMs ?? null,
+    tablesState: record?.tablesState ?? {},
+    lastError: null,
+    stoppedAt: null,
+    ...(record === undefined ? {} : { lastError: record.lastError }),
+  };
+  // A job that ran before but left no position in the target made its tables: a new copy empties them first.
+  const restart = previous !== undefined;
+  await records.write(record);
+
+  const capture = await plane.open(source.target, job, { signal });
+  let current: JobRecord = record;
+  const save = async (patch: Partial<JobRecord>) => {
+    current = { ...current, ...patch, seenAt: new Date().toISOString() };
+    await records.write(current);
+  };
+  try {
+    let copied: CloneResult | undefined;
+    let from: Position;
+    const names: TableName[] = selected.map((t) => ({ schema: t.schema, name: t.name }));
+    if (stored === undefined) {
+      const result = await initialCopy(req, capture, names, restart, masker === undefined ? undefined : req.masker, onEvent);
+      copied = result.copied;
+      from = result.start;
+      onEvent({ type: 'copied', tables: copied.tables.length, rows: copied.tables.reduce((n, t) => n + t.rows, 0), position: from });
+      await save({ phase: 'streaming', position: from, tablesState: Object.fromEntries(copied.tables.map((t) => [t.table, { changes: 0, state: 'streaming' as const }])) });
+    } else {
+      from = plane.position(stored.position);
+    }
+    onEvent({ type: 'streaming', from, resumed: stored !== undefined });
+    const routes = await routesFor(req, selected, masker);
+    const stats = new Stats(current.transactions, current.changes);
+    const baseline = current.tablesState;
+    const report = async () => {
+      const lag = stats.lag();
+      const tables = Object.fromEntries(routes.all.map((r) => [r.id, r.changes]));
+      onEvent({ type: 'progress', position: stats.position ?? from, transactions: stats.transactions, changes: stats.changes, rate: stats.rate(), lagMs: lag, tables });
+      await save({
+        position: stats.position ?? from,
+        transactions: stats.transactions,
+        changes: stats.changes,
+        rate: stats.rate(),
+        lagMs: lag,
+        tablesState: Object.fromEntries(routes.all.map((r) => [r.id, { changes: (baseline[r.id]?.changes ?? 0) + r.changes, state: 'streaming' as const }])),
+      });
+    };
+    let attempt = 0;
+    let position = from;
+    const ticker = setInterval(() => void report().catch(() => undefined), 1000);
+    try {
+      for (;;) {
+        try {
+          position = await withTarget(target, (t) =>
+            applyStream({
+              capture,
+              target: t,
+              routes: new Routes(routes.all),
+              job,
+              source: req.sourceUrl,
+              from: position,
+              heartbeatMs: req.heartbeatMs,
+              signal,
+              onCommit: (p) => {
+                attempt = 0;
+                position = p.position;
+                stats.add(p);
+              },
+            }),
+          );
+          break;
+        } catch (e) {
+          if (stopped()) break;
+          // A server that went away (a restart, a network cut) is waited for; what needs a person is not.
+          if ((isRedbError(e) && FINAL.has(e.code)) || ++attempt > MAX_ATTEMPTS) throw e;
+          const inMs = Math.min(10_000, 500 * 2 ** attempt);
+          const text = e instanceof Error ? e.message : String(e);
+          onEvent({ type: 'retry', attempt, inMs, error: text });
+          await save({ lastError: { at: new Date().toISOString(), code: isRedbError(e) ? e.code : 'REDB_REPLICATE_RETRY', message: text } });
+          await sleep(inMs, signal);
+          if (stopped()) break;
+        }
+      }
+    } finally {
+      clearInterval(ticker);
+    }
+    await report();
+    await save({ pid: null, stoppedAt: new Date().toISOString() });
+    return { job, copied, position, transactions: stats.transactions, changes: stats.changes, stoppedBy: typeof signal?.reason === 'string' ? signal.reason : undefined };
+  } catch (e) {
+    const code = isRedbError(e) ? e.code : 'REDB_INTERNAL';
+    await save({ pid: null, stoppedAt: new Date().toISOString(), lastError: { at: new Date().toISOString(), code, message: e instanceof Error ? e.message : String(e) } }).catch(() => undefined);
+    throw e;
+  } finally {
+    await capture.close();
+  }
+}
+
+const sleep = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/** Open the target's apply plane for `use`, always closing it (an embedded file is held by one handle at a time). */
+async function withTarget<T>(target: Endpoint, use: (t: ChangeTarget) => Promise<T>): Promise<T> {
+  const t = await openChangeTarget(target.engine, target.target);
+  try {
+    return await use(t);
+  } finally {
+    await t.close();
+  }
+}
+
+/**
+ * The copy: a hand-off at a new start position, clone reading inside its snapshot, then the start
+ * position recorded in the target. A copy a crash cut short (`restart`) empties the tables first.
+ */
+async function initialCopy(
+  req: JobRequest,
+  capture: ChangeCapture,
+  tables: readonly TableName[],
+  restart: boolean,
+  masker: CloneRequest['masker'],
+  onEvent: (e: JobEvent) => void,
+): Promise<{ copied: CloneResult; start: Position }> {
+  const handoff = await capture.prepare(tables, { signal: req.signal });
+  let copied: CloneResult;
+  try {
+    copied = await cloneDatabase({
+      source: req.source,
+      target: req.target,
+      sourceUrl: req.sourceUrl,
+      targetUrl: req.targetUrl,
+      tables: tables.map(tableId),
+      masker,
+      allowLossy: req.allowLossy,
+      truncate: restart,
+      jobs: 4,
+      batchRows: 10_000,
+      verify: true,
+      snapshot: (jobs) => handoff.openSnapshot({ jobs }),
+      onEvent: (event) => onEvent({ type: 'copy', event }),
+      signal: req.signal,
+    });
+  } catch (e) {
+    if (req.signal?.aborted === true) throw errors.replicateCopyInterrupted(req.job, req.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT').because(e);
+    throw e;
+  } finally {
+    await handoff.close();
+  }
+  await withTarget(req.target, async (t) => {
+    const tx = await t.begin();
+    await tx.commit({ job: req.job, source: req.sourceUrl, position: handoff.start, appliedAt: new Date().toISOString() });
+  });
+  return { copied, start: handoff.start };
+}
+
+/** Each job table paired with the target's (as the copy made it), with its conversion and masking. */
+async function routesFor(req: JobRequest, selected: Parameters<typeof pairTable>[0][], masker: Masker | undefined): Promise<Routes> {
+  const live = await introspect(req.target, req.signal);
+  return new Routes(
+    selected.map((t) => {
+      const pair = pairTable(t, live, req.target.name, false);
+      return new TableRoute(pair, req.source.engine, req.target.engine, rowMask(masker, pair), req.job);
+    }),
+  );
+}
+

@@ -1,0 +1,98 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { errorCode, redb } from '../support/cli.js';
+import { duckdbEngine } from '../support/duckdb.js';
+import { pgExec, pgQuery, postgresEngine } from '../support/postgres.js';
+import { serverUrl, sqliteEngine, tempDir } from '../support/scratch.js';
+import { PASSWORD_ENV } from '../clone/helpers.js';
+import { startPrivatePostgres } from '../changes/private-postgres.js';
+import { exec, itemsDdl, killReplicators, side } from './helpers.js';
+
+/**
+ * `redb replicate` refuses what cannot work with a coded, one-line error and sets nothing up:
+ * a source with no change log, a target that is the source, a job name in use, a server without
+ * logical WAL, a login without the replication privilege.
+ */
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  killReplicators();
+  for (const c of cleanups.reverse()) await c();
+});
+
+function project(): string {
+  const dir = tempDir('redb-replicate-bad-');
+  cleanups.push(dir.cleanup);
+  expect(redb(dir.path, ['init']).code).toBe(0);
+  return dir.path;
+}
+
+const refused = (cwd: string, args: readonly string[], code: string) => {
+  const r = redb(cwd, ['replicate', ...args], PASSWORD_ENV);
+  expect(r.code, r.stderr).toBe(1);
+  expect(errorCode(r)).toBe(code);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  return r;
+};
+
+describe.concurrent('redb replicate: bad input', () => {
+  it('refuses DuckDB as a source', async () => {
+    const db = await duckdbEngine.create();
+    const to = await sqliteEngine.create();
+    cleanups.push(() => db.drop(), () => to.drop());
+    refused(project(), [db.url, to.url], 'REDB_CHANGES_UNSUPPORTED');
+  });
+
+  it('refuses a target that is the source, and leaves no capture behind', async () => {
+    const db = await sqliteEngine.create();
+    cleanups.push(() => db.drop());
+    const s = side('sqlite', db);
+    await exec(s, itemsDdl());
+    refused(project(), [db.url, db.url], 'REDB_REPLICATE_SAME_DATABASE');
+    const Sqlite = (await import('better-sqlite3')).default;
+    const file = new Sqlite(db.url.slice('sqlite:'.length));
+    expect(file.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'redb%'").all()).toEqual([]);
+    file.close();
+  });
+
+  it('refuses a job name that another job of the project uses', async () => {
+    const a = await sqliteEngine.create();
+    const b = await sqliteEngine.create();
+    const c = await sqliteEngine.create();
+    cleanups.push(() => a.drop(), () => b.drop(), () => c.drop());
+    await exec(side('sqlite', a), itemsDdl());
+    const cwd = project();
+    // A job named `one` from a into b, stopped at once after it set up (the record is written before the copy).
+    const { Replicator } = await import('./helpers.js');
+    const first = new Replicator(cwd, [a.url, b.url, '--name', 'one']);
+    await first.until('streaming');
+    expect(await first.stop('SIGINT')).toBe(130);
+    const r = refused(cwd, [a.url, c.url, '--name', 'one'], 'REDB_REPLICATE_JOB_EXISTS');
+    expect(r.stderr).toMatch(/--name|drop/);
+    refused(cwd, [a.url, c.url, '--name', 'Bad-Name'], 'REDB_INVALID_NAME');
+  });
+
+  it('refuses a login without the REPLICATION attribute (PostgreSQL)', async () => {
+    const db = await postgresEngine.create();
+    const to = await sqliteEngine.create();
+    cleanups.push(() => db.drop(), () => to.drop());
+    const admin = serverUrl('REDB_TEST_PG_URL');
+    const role = `redb_norepl_${Math.random().toString(36).slice(2, 8)}`;
+    await pgExec(admin, `CREATE ROLE ${role} LOGIN PASSWORD 'redb' NOSUPERUSER NOREPLICATION`);
+    cleanups.push(() => pgExec(admin, `DROP OWNED BY ${role}; DROP ROLE IF EXISTS ${role}`).catch(() => undefined));
+    const url = new URL(db.url);
+    await pgExec(db.url, `GRANT ALL ON SCHEMA public TO ${role}; CREATE TABLE items (id int primary key)`);
+    const source = `postgres://${role}:\${REDB_TEST_PW}@${url.host}${url.pathname}`;
+    refused(project(), [source, to.url], 'REDB_CHANGES_PRIVILEGE');
+    expect(await pgQuery(db.url, `SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'redb_%' AND database = '${url.pathname.slice(1)}'`)).toEqual([]);
+  });
+
+  it('refuses a server whose wal_level is not logical, saying how to set it', async () => {
+    const server = await startPrivatePostgres({ wal_level: 'replica' });
+    cleanups.push(() => server.stop());
+    await pgExec(server.url, 'CREATE TABLE items (id int primary key)');
+    const to = await sqliteEngine.create();
+    cleanups.push(() => to.drop());
+    const r = refused(project(), [server.url, to.url], 'REDB_CHANGES_WAL_LEVEL');
+    expect(r.stderr).toMatch(/wal_level = logical/);
+  });
+}, 120_000);
