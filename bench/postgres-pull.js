@@ -2,51 +2,16 @@
 // `redb pull` next to `pg_dump --schema-only` on the same database in one run, and `redb diff` of
 // two such models. Targets: pull no slower than pg_dump; the diff under 1 s.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine, median, printTable, timeOnce } from './lib.js';
+import { generateTables as generate, machine, median, pgBin, pgServerUrl as serverUrl, printTable, timeOnce } from './lib.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli.js');
 const TABLES = Number(process.env.REDB_BENCH_TABLES ?? 10_000);
 const RUNS = Number(process.env.REDB_BENCH_RUNS ?? 3);
-
-function serverUrl() {
-  if (process.env.REDB_TEST_PG_URL) return process.env.REDB_TEST_PG_URL;
-  const out = execFileSync('bash', [join(root, 'scripts', 'test-servers.sh'), 'start'], { encoding: 'utf8' });
-  const url = /REDB_TEST_PG_URL=(\S+)/.exec(out)?.[1];
-  if (url === undefined) throw new Error('scripts/test-servers.sh did not print REDB_TEST_PG_URL');
-  return url;
-}
-
-function pgBin(name) {
-  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
-  for (const v of versions) if (existsSync(`/usr/lib/postgresql/${v}/bin/${name}`)) return `/usr/lib/postgresql/${v}/bin/${name}`;
-  return name;
-}
-
-function generate(n) {
-  const lines = ['SET client_min_messages = warning;'];
-  for (let i = 1; i <= n; i++) {
-    const parent = i === 1 ? '' : `,\n  parent_id bigint REFERENCES t${i - 1} (id)`;
-    lines.push(`CREATE TABLE t${i} (
-  id bigint PRIMARY KEY,
-  name varchar(120) NOT NULL,
-  code char(8),
-  amount numeric(12,2) DEFAULT 0,
-  ratio double precision,
-  active boolean NOT NULL DEFAULT true,
-  created timestamptz NOT NULL DEFAULT now(),
-  body jsonb,
-  tags text[]${parent}${i === 1 ? ',\n  parent_id bigint' : ''}
-);
-CREATE INDEX t${i}_name ON t${i} (name);
-CREATE INDEX t${i}_created ON t${i} (created DESC);`);
-  }
-  return lines.join('\n');
-}
 
 export function run() {
   const admin = serverUrl();

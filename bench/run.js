@@ -1,6 +1,7 @@
 // npm run bench [-- name ...]: run the benchmarks (all by default) and print their figures.
 const available = {
   startup: () => import('./startup.js'),
+  pull: () => import('./pull.js'),
   'postgres-pull': () => import('./postgres-pull.js'),
   clone: () => import('./clone.js'),
   'large-values': () => import('./large-values.js'),

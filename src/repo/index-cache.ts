@@ -13,7 +13,7 @@ import { safeFsOf } from './safe-fs.js';
  * This module must stay light (node built-ins only): it is on the start-up path.
  */
 
-interface StatEntry {
+export interface StatEntry {
   readonly size: number;
   readonly mtimeMs: number;
   readonly oid: string;
@@ -31,6 +31,8 @@ interface IndexFile {
 const INDEX_FILE = join('state', 'index.json');
 /** Files changed this recently may change again within the same mtime tick: never trust their stat. */
 const RACY_MS = 2000;
+/** How many files a scan stats (and, where it must, reads) at a time. */
+const SCAN_PARALLEL = 32;
 
 export const blobOid = (content: Uint8Array): string => createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
 
@@ -109,26 +111,57 @@ async function scanWorking(store: Store, cache: Readonly<Record<string, StatEntr
   const base = await workingBase(store);
   const paths: string[] = [];
   await listWorking(store, base, paths, links);
-  const out = new Map<string, StatEntry>();
-  for (const path of paths) {
-    const key = keyOf(base, path);
-    const st = await store.fs.promises.lstat(path);
-    const cached = cache[key];
-    if (cached !== undefined && cached.size === st.size && cached.mtimeMs === st.mtimeMs) out.set(key, cached);
-    else out.set(key, { size: st.size, mtimeMs: st.mtimeMs, oid: blobOid(await store.fs.promises.readFile(path)) });
-  }
-  return out;
+  const entries: StatEntry[] = new Array<StatEntry>(paths.length);
+  // Several files at a time: a stat each, and a read only where the cache cannot answer.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const i = next++;
+      const path = paths[i] as string;
+      const st = await store.fs.promises.lstat(path);
+      const cached = cache[keyOf(base, path)];
+      entries[i] = cached !== undefined && cached.size === st.size && cached.mtimeMs === st.mtimeMs ? cached : { size: st.size, mtimeMs: st.mtimeMs, oid: blobOid(await store.fs.promises.readFile(path)) };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SCAN_PARALLEL, paths.length) }, worker));
+  return new Map(paths.map((path, i) => [keyOf(base, path), entries[i] as StatEntry]));
+}
+
+/** The working tree as a scan saw it: blob ids, and the stats they were read at (see `recordStats`). */
+export interface WorkingScan {
+  readonly files: Map<string, string>;
+  readonly links: string[];
+  readonly stats: ReadonlyMap<string, StatEntry>;
 }
 
 /**
  * The working tree as a writer about to replace it sees it: its files as blob ids, and the links
  * in it (relative to `schema/`), which are not followed but listed so that they can be replaced.
  */
-export async function scanForReplace(store: Store): Promise<{ files: Map<string, string>; links: string[] }> {
+export async function scanForReplace(store: Store): Promise<WorkingScan> {
   const links: string[] = [];
   const working = await scanWorking(store, (await readIndex(store))?.stat ?? {}, links);
   const base = join(store.root, WORKING_DIR);
-  return { files: new Map([...working].map(([path, entry]) => [path, entry.oid])), links: links.map((l) => keyOf(base, l)) };
+  return { files: new Map([...working].map(([path, entry]) => [path, entry.oid])), links: links.map((l) => keyOf(base, l)), stats: working };
+}
+
+/**
+ * After a command that rewrote some working files without moving HEAD (a pull), record the stats a
+ * scan saw of the files it left alone, so that the next scan stats them instead of reading them.
+ * HEAD's part of the index is kept as it was; files just written are racy and go unrecorded until
+ * a later scan. Writes nothing when the recorded stats would not change. The caller holds the lock.
+ */
+export async function recordStats(store: Store, scan: WorkingScan, touched: ReadonlySet<string>): Promise<void> {
+  const index = await readIndex(store);
+  const now = Date.now();
+  const stat: Record<string, StatEntry> = {};
+  for (const [path, entry] of scan.stats) if (!touched.has(path) && now - entry.mtimeMs > RACY_MS) stat[path] = entry;
+  const old = index?.stat ?? {};
+  const same = (a: StatEntry, b: StatEntry | undefined) => b !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs && a.oid === b.oid;
+  if (Object.keys(old).length === Object.keys(stat).length && Object.entries(stat).every(([path, entry]) => same(entry, old[path]))) return;
+  // Without an index, commit null says nothing of HEAD's tree unless HEAD is unborn, whose tree is empty.
+  const next: IndexFile = { version: 1, commit: index?.commit ?? null, head: index?.head ?? {}, stat };
+  await safeFsOf(store).writeFile(join(store.gitdir, INDEX_FILE), JSON.stringify(next), { tmpDir: join(store.gitdir, 'tmp') });
 }
 
 /** The working tree's files, path → blob id, using the index's stats to skip unchanged files. */

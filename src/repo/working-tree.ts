@@ -78,8 +78,8 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** What a file of the working tree is to become: a text, or a blob of the store. */
-export type FileSource = { readonly text: string } | { readonly blob: string };
+/** What a file of the working tree is to become: a text (with its blob id, if the caller has it), or a blob of the store. */
+export type FileSource = { readonly text: string; readonly oid?: string } | { readonly blob: string };
 
 /**
  * The journal steps (see journal.ts) that make `schema/` hold exactly `next` (paths relative to
@@ -90,15 +90,15 @@ export type FileSource = { readonly text: string } | { readonly blob: string };
 export async function workingSteps(
   store: Store,
   next: ReadonlyMap<string, FileSource>,
-  options: { conflicts?: 'keep' | 'remove'; scanned?: { files: ReadonlyMap<string, string>; links: readonly string[] } } = {},
+  options: { conflicts?: 'keep' | 'remove'; scanned?: { readonly files: ReadonlyMap<string, string>; readonly links: readonly string[] } } = {},
 ): Promise<Change[]> {
   const { files, links } = options.scanned ?? (await scanForReplace(store));
   const keep = (path: string) => options.conflicts !== 'remove' && path.endsWith(CONFLICT_SUFFIX);
   const steps: Change[] = links.map((path) => ({ remove: path }));
   for (const path of [...files.keys()].sort()) if (!next.has(path) && !keep(path)) steps.push({ remove: path });
   for (const [path, source] of [...next].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const oid = 'blob' in source ? source.blob : blobOid(Buffer.from(source.text, 'utf8'));
-    if (files.get(path) !== oid || links.includes(path)) steps.push({ write: path, ...source });
+    const oid = 'blob' in source ? source.blob : (source.oid ?? blobOid(Buffer.from(source.text, 'utf8')));
+    if (files.get(path) !== oid || links.includes(path)) steps.push('blob' in source ? { write: path, blob: source.blob } : { write: path, text: source.text });
   }
   return steps;
 }

@@ -3,6 +3,7 @@ import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
 import { jobOfOwned, tableLabel, type CheckReport, type OwnedObject } from '../changes.js';
 import type { TableName } from '../rows.js';
+import { loadPg } from './load-pg.js';
 import { quoteIdent } from './sql-text.js';
 
 /**
@@ -17,7 +18,7 @@ export const message = (e: unknown): string => {
 export const codeOf = (e: unknown): string | undefined => (e as { code?: unknown }).code as string | undefined;
 
 export async function openPg(target: DbTarget): Promise<Client> {
-  const { default: pg } = await import('pg');
+  const pg = await loadPg();
   const client = new pg.Client({ connectionString: target.url, application_name: 'redb replicate', connectionTimeoutMillis: 15_000 });
   client.on('error', () => undefined);
   try {

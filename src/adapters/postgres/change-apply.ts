@@ -4,6 +4,7 @@ import type { DbTarget } from '../adapter.js';
 import { chunksOf, type ApplyTransaction, type ChangeTarget, type StoredPosition } from '../change-apply.js';
 import type { Row } from '../rows.js';
 import { HISTORY_SCHEMA } from './catalog-sql.js';
+import { loadPg } from './load-pg.js';
 import { SESSION_SETTINGS } from './rows.js';
 import { qname, quoteIdent } from './sql-text.js';
 
@@ -32,7 +33,7 @@ const fromRow = (r: PositionRow): StoredPosition => ({ job: r.job, source: r.sou
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export async function openPostgresChangeTarget(target: DbTarget): Promise<ChangeTarget> {
-  const { default: pg } = await import('pg');
+  const pg = await loadPg();
   const client: Client = new pg.Client({ connectionString: target.url, application_name: 'redb replicate', connectionTimeoutMillis: 15_000 });
   client.on('error', () => undefined);
   try {

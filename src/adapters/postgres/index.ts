@@ -19,13 +19,14 @@ import { applyPlan, lockMigrations, message } from './apply.js';
 import { postgresDialect } from './compile.js';
 import { readHistory, recordMigration } from './history.js';
 import { introspectPostgres } from './introspect.js';
+import { loadPg } from './load-pg.js';
 import { sampleRows } from './sample.js';
 import { dropStaleShadows, openPostgresShadow } from './shadow.js';
 import { postgresManifest } from './manifest.js';
 
 async function connect(target: DbTarget): Promise<Connection> {
   // Loaded here so that commands which never touch PostgreSQL do not pay for the driver.
-  const { default: pg } = await import('pg');
+  const pg = await loadPg();
   let client: Client | undefined;
   try {
     client = new pg.Client({ connectionString: target.url, application_name: 'redb', connectionTimeoutMillis: 15_000 });

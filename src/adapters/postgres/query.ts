@@ -11,6 +11,7 @@
 import type { Client, FieldDef, QueryConfig, QueryResult } from 'pg';
 import { errors, RedbError } from '../../errors.js';
 import type { ColumnSource, DbTarget, ReadOnlyDriver, ReadOnlySession, ReadOptions, ResultColumn } from '../adapter.js';
+import { loadPg } from './load-pg.js';
 import { checkReadLogin } from './read-checks.js';
 import { createReadRole } from './read-role.js';
 import { quoteIdent } from './sql-text.js';
@@ -43,7 +44,7 @@ function failed(target: DbTarget, options: ReadOptions, e: unknown): RedbError {
 }
 
 async function open(target: DbTarget, options: ReadOptions): Promise<ReadOnlySession> {
-  const { default: pg } = await import('pg');
+  const pg = await loadPg();
   const client = new pg.Client({
     connectionString: target.url,
     application_name: 'redb-mcp',

@@ -3,6 +3,7 @@ import { errors, RedbError } from '../../errors.js';
 import type { DbTarget, ReadGrant, ReadPolicy } from '../adapter.js';
 import { readPlan, relationKey, relationLabel } from '../read-plan.js';
 import { userNs } from './catalog-sql.js';
+import { loadPg } from './load-pg.js';
 import { MCP_ROLE_COMMENT } from './mcp-role.js';
 import { readCatalog } from './read-catalog.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
@@ -66,7 +67,7 @@ async function grantPlan(client: Client, r: string, policy: ReadPolicy): Promise
  * takes effect. One transaction: a failure leaves the login as it was.
  */
 export async function createReadRole(target: DbTarget, role: string, password: string, policy: ReadPolicy): Promise<ReadGrant> {
-  const { default: pg } = await import('pg');
+  const pg = await loadPg();
   const client = new pg.Client({ connectionString: target.url, application_name: 'redb', connectionTimeoutMillis: 15_000 });
   client.on('error', () => undefined);
   try {

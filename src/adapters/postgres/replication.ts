@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Client, Submittable } from 'pg';
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
+import { loadPg } from './load-pg.js';
 import { formatLsn, pgNow } from './lsn.js';
 import { SESSION_SETTINGS } from './rows.js';
 import { quoteIdent } from './sql-text.js';
@@ -23,7 +24,7 @@ const STARTUP = Object.entries(SESSION_SETTINGS)
   .join(' ');
 
 export async function replicationClient(target: DbTarget, purpose: string): Promise<Client> {
-  const { default: pg } = await import('pg');
+  const pg = await loadPg();
   const client = new pg.Client({ connectionString: target.url, replication: 'database', application_name: purpose, options: STARTUP, connectionTimeoutMillis: 15_000 } as ConstructorParameters<typeof pg.Client>[0]);
   client.on('error', () => undefined);
   try {

@@ -7,6 +7,7 @@ import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, nestedCall, trimFraction, type CanonicalSql, type Checksum } from '../canonical-sql.js';
 import { BATCH_BYTES, batched, floatText, keyBounds, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
 import { copyBinaryRows } from './copy-binary.js';
+import { loadPg } from './load-pg.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /**
@@ -42,7 +43,7 @@ const CANONICAL: CanonicalSql = {
 };
 
 async function open(target: DbTarget): Promise<Client> {
-  const { default: pg } = await import('pg');
+  const pg = await loadPg();
   const client = new pg.Client({ connectionString: target.url, application_name: 'redb clone', connectionTimeoutMillis: 15_000 });
   client.on('error', () => undefined);
   try {

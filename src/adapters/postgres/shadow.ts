@@ -2,6 +2,7 @@ import type { Client } from 'pg';
 import { errors } from '../../errors.js';
 import type { Connection, DbTarget, Shadow, ShadowOptions } from '../adapter.js';
 import { isStaleShadow, SHADOW_LIKE, shadowName } from '../shadow-name.js';
+import { loadPg } from './load-pg.js';
 import { openPgliteShadow } from './pglite-shadow.js';
 import { quoteIdent } from './sql-text.js';
 
@@ -21,7 +22,7 @@ const INSUFFICIENT_PRIVILEGE = '42501';
  * (pglite-shadow.ts).
  */
 export async function openPostgresShadow(target: DbTarget, connector: PostgresConnector, options?: ShadowOptions): Promise<Shadow> {
-  const { default: pg } = await import('pg');
+  const pg = await loadPg();
   const name = shadowName(decodeURIComponent(new URL(target.url).pathname.slice(1)));
   const admin = new pg.Client({ connectionString: target.url, application_name: 'redb', connectionTimeoutMillis: 15_000 });
   admin.on('error', () => undefined);
