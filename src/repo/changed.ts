@@ -18,7 +18,7 @@ async function entries(store: Store, side: Side | Written): Promise<ReadonlyMap<
 
 async function load(store: Store, side: Side | Written, only: ReadonlySet<string>): Promise<Schema> {
   if (typeof side === 'object' && 'written' in side) {
-    return schemaFromFiles(new Map([...side.written].filter(([path]) => only.has(path))), `${WORKING_DIR}/`, { edited: true });
+    return schemaFromFiles(new Map([...side.written].filter(([path]) => only.has(path))), `${WORKING_DIR}/`, { edited: true, facts: await store.loadFacts() });
   }
   if (side !== 'working') return readSchemaAt(store, side.commit, only);
   const [files, facts] = await Promise.all([readWorkingFiles(store, only), store.loadFacts()]);
