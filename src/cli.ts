@@ -294,7 +294,7 @@ const replicate = program
   .argument('<dst>', 'a bound name or a database URL (a SQLite or DuckDB file is created)')
   .option('--tables <names>', 'only these tables (comma-separated; name or schema.name)')
   .option('--mask <policy>', 'mask rows in flight with a policy file (as clone --mask)')
-  .option('--allow <what>', 'allow lossy type translations: --allow lossy')
+  .option('--allow <what>', 'lossy (type translations), drops-data (follow columns dropped on the source): --allow lossy,drops-data')
   .option('--name <job>', 'the job name (default: from the two databases)')
   .addOption(new Option('--heartbeat-ms <ms>', 'how often an idle source reports its position').hideHelp())
   .option('-y, --yes', 'do not ask for confirmation')

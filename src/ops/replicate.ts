@@ -17,6 +17,8 @@ export interface ReplicateOptions {
   readonly tables?: readonly string[];
   readonly mask?: string;
   readonly allowLossy?: boolean;
+  /** Follow columns dropped on the source by dropping them on the target (else that table pauses). */
+  readonly allowDrops?: boolean;
   /** The job's name (default: from the two databases' names). */
   readonly name?: string;
   /** An idle source reports its position this often (ms). */
@@ -44,6 +46,7 @@ export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobR
     tables: ctx.tables,
     masker: await loadMasker(ctx.mask, ctx),
     allowLossy: ctx.allowLossy,
+    allowDrops: ctx.allowDrops,
     heartbeatMs: ctx.heartbeatMs,
     onEvent: ctx.onEvent,
     signal: ctx.signal,
