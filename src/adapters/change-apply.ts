@@ -36,6 +36,15 @@ export interface ApplyTransaction {
   delete(table: TableName, key: readonly string[], keys: readonly (readonly unknown[])[]): Promise<void>;
   /** Remove every row (as a transactional DELETE where TRUNCATE would commit). */
   truncate(tables: readonly TableName[]): Promise<void>;
+  /**
+   * Run DDL (a source's schema change, as the target's dialect planned it). Where the engine's DDL
+   * is transactional it runs inside this transaction under a savepoint, so a refused statement
+   * leaves the transaction as it was. Where it is not (MariaDB/MySQL commits at every DDL
+   * statement; DuckDB is given a clean slate), what the transaction holds is committed first,
+   * without a position, and a new transaction begins after: after a crash those rows are written
+   * again by key, which changes nothing. Throws the target's refusal.
+   */
+  schema(statements: readonly string[]): Promise<void>;
   /** Record the position and commit everything since `begin`. */
   commit(position: StoredPosition): Promise<void>;
   rollback(): Promise<void>;

@@ -204,6 +204,12 @@ export interface ChangeCapture {
    * once committed. Ends when the signal aborts (at an event boundary) or the consumer stops.
    */
   stream(from: Position, options?: StreamOptions): AsyncIterable<ChangeEvent>;
+  /**
+   * Capture these tables too from now on (created on the source after the job began): their
+   * changes flow from here, and the caller copies what they already hold after this returns.
+   * Absent where the log carries every table already (the binary log).
+   */
+  include?(tables: readonly TableName[]): Promise<void>;
   /** The target committed everything up to `position`: the source may free its log before it. */
   acknowledge(position: Position): Promise<void>;
   status(): Promise<CaptureStatus>;

@@ -4,10 +4,11 @@ import { json, paint, table, type Io } from './output.js';
 import type { Opts } from './verbs.js';
 
 
-function parseAllowLossy(value: string | undefined): boolean {
+/** `--allow lossy,drops-data`: what the job may do besides copying exactly. */
+function parseAllow(value: string | undefined): { allowLossy: boolean; allowDrops: boolean } {
   const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (n !== 'lossy') throw errors.usage(`replicate cannot allow '${n}'`, '--allow takes: lossy');
-  return names.includes('lossy');
+  for (const n of names) if (n !== 'lossy' && n !== 'drops-data') throw errors.usage(`replicate cannot allow '${n}'`, '--allow takes: lossy, drops-data (comma-separated)');
+  return { allowLossy: names.includes('lossy'), allowDrops: names.includes('drops-data') };
 }
 
 /** A line per second at most on a terminal (or a log): what the job is doing. */
@@ -41,6 +42,15 @@ function plainView(io: Io): (e: JobEvent) => void {
       case 'retry':
         io.err(paint.yellow(io, `retrying in ${Math.round(e.inMs / 1000)} s (attempt ${e.attempt}): ${e.error}`));
         return;
+      case 'schema':
+        io.err(`${e.table}: ${e.change} (${e.statements} statement${e.statements === 1 ? '' : 's'} on the target)`);
+        return;
+      case 'paused':
+        io.err(paint.yellow(io, `${e.table} paused: ${e.reason}; the other tables go on. To go on: ${e.command}`));
+        return;
+      case 'resumed':
+        io.err(`${e.table} copied afresh: streaming again`);
+        return;
     }
   };
 }
@@ -62,7 +72,7 @@ export default async function run(io: Io, source: string, target: string, opts: 
     ...(opts.mask === undefined ? {} : { mask: opts.mask }),
     ...(opts.name === undefined ? {} : { name: opts.name }),
     ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
-    allowLossy: parseAllowLossy(opts.allow),
+    ...parseAllow(opts.allow),
     onEvent: asJson ? (e) => io.out(JSON.stringify(e)) : plainView(io),
     signal: io.signal,
   });
@@ -91,7 +101,10 @@ function renderJob(io: Io, j: JobStatus): void {
     if (!j.capture.exists) rows.push(['capture', paint.red(io, 'missing on the source')]);
     if (j.capture.lost !== undefined) rows.push(['lost', paint.red(io, j.capture.lost)]);
   }
-  for (const [name, t] of Object.entries(j.tables)) rows.push([`  ${name}`, `${t.state}, ${t.changes} changes${t.reason === undefined ? '' : ` (${t.reason})`}`]);
+  for (const [name, t] of Object.entries(j.tables)) {
+    rows.push([`  ${name}`, `${t.state === 'paused' ? paint.yellow(io, 'paused') : t.state}, ${t.changes} changes${t.reason === undefined ? '' : ` (${t.reason})`}`]);
+    if (t.command !== undefined) rows.push(['', `to go on: ${t.command}`]);
+  }
   if (j.lastError !== null) rows.push(['last error', `${j.lastError.at} ${j.lastError.code}: ${j.lastError.message}`]);
   for (const p of j.problems) rows.push(['unreadable', p]);
   io.out(table(rows, '  '));

@@ -231,7 +231,7 @@ export const VERBS = {
     options: [
       { flags: '--tables <names>', description: 'only these tables (comma-separated; name or schema.name)' },
       { flags: '--mask <policy>', description: 'mask rows in flight with a policy file (as clone --mask)' },
-      { flags: '--allow <what>', description: 'allow lossy type translations: --allow lossy' },
+      { flags: '--allow <what>', description: 'lossy (type translations), drops-data (follow columns dropped on the source): --allow lossy,drops-data' },
       { flags: '--name <job>', description: 'the job name (default: from the two databases)' },
       { flags: '--daemon', description: 'hand the job to the daemon (started when it is not running) and return' },
       { flags: '--metrics <host:port>', description: 'with --daemon: serve Prometheus metrics here if the daemon has to be started' },

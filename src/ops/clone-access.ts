@@ -83,6 +83,8 @@ export function accessMasker(scope: AccessScope, db: string, named: readonly str
       const fingerprint = { policy: createHash('sha256').update(`${base?.fingerprint.policy ?? ''}\n${decisions}`).digest('hex').slice(0, 16), secret: base?.fingerprint.secret ?? '' };
       return {
         fingerprint,
+        strict: base?.strict === true,
+        covers: (t, c) => base?.covers(t, c) === true || deniedTables.has(byName(t)) || extra(t).includes(c),
         deniesTable: (t) => base?.deniesTable(t) === true || deniedTables.has(byName(t)),
         deniedColumns: (t) => [...new Set([...(base?.deniedColumns(t) ?? []), ...extra(t)])],
         rowMasker(t, columns) {

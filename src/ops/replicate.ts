@@ -5,6 +5,7 @@ import { redactUrl } from '../adapters/url.js';
 import { errors, isRedbError } from '../errors.js';
 import { defaultJobName, jobRunning, type JobRecord } from '../replicate/job-record.js';
 import { jobRecords, listJobs, readJob, removeJob } from './replicate-jobs.js';
+import { renamesBetween } from '../repo/renames.js';
 import { runJob, type JobEvent, type JobResult } from '../replicate/job.js';
 import { isNatsUrl } from '../replicate/nats-url.js';
 import { loadMasker } from './clone.js';
@@ -19,6 +20,8 @@ export interface ReplicateOptions {
   readonly tables?: readonly string[];
   readonly mask?: string;
   readonly allowLossy?: boolean;
+  /** Follow columns dropped on the source by dropping them on the target (else that table pauses). */
+  readonly allowDrops?: boolean;
   /** The job's name (default: from the two databases' names). */
   readonly name?: string;
   /** An idle source reports its position this often (ms). */
@@ -39,6 +42,7 @@ export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobR
   const job = ctx.name === undefined ? defaultJobName({ name: source.name, url: source.db.url }, { name: target.name, url: target.db.url }) : validateJobName(ctx.name);
   return runJob({
     records: jobRecords(store),
+    renamesTo: (commit) => renamesBetween(store, undefined, commit),
     job,
     source,
     target,
@@ -47,6 +51,7 @@ export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobR
     tables: ctx.tables,
     masker: await loadMasker(ctx.mask, ctx),
     allowLossy: ctx.allowLossy,
+    allowDrops: ctx.allowDrops,
     heartbeatMs: ctx.heartbeatMs,
     onEvent: ctx.onEvent,
     signal: ctx.signal,

@@ -13,6 +13,10 @@ export interface Masker {
    * mask as the interrupted run did.
    */
   readonly fingerprint: { readonly policy: string; readonly secret: string };
+  /** The policy is strict: a column it has no rule or denial for must not travel in a replication stream (it pauses its table). */
+  readonly strict: boolean;
+  /** Whether a rule or a denial names this column of `table` (the whole table denied included). */
+  covers(table: MaskTable, column: string): boolean;
   /** Whole table denied (never copied / never shown). */
   deniesTable(table: MaskTable): boolean;
   /** Columns that are denied: written as NULL by clone, refused/omitted by MCP. */
@@ -92,6 +96,8 @@ export function compileMasker(policy: MaskPolicy, options: { env?: NodeJS.Proces
     .slice(0, 16);
   return {
     fingerprint: { policy: policyHash, secret: secret === undefined ? '' : keyed.mac('redb:secret-fingerprint', '').toString('hex').slice(0, 16) },
+    strict: policy.strict === true,
+    covers: (table, column) => deniedTables.some((d) => d.pattern.matchesTable(table)) || deniedColumns.some((d) => d.pattern.matchesColumn(table, column)) || rules.some((r) => r.pattern.matchesColumn(table, column)),
     deniesTable: (table) => deniedTables.some((d) => d.pattern.matchesTable(table)),
     deniedColumns: (table) => [...planTable(table)].filter(([, p]) => p.deny).map(([name]) => name),
     rowMasker(table, columns) {

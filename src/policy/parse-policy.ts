@@ -20,6 +20,8 @@ export interface MaskPolicy {
   /** Where it came from, for messages. */
   readonly source: string;
   readonly secret?: string | undefined;
+  /** New columns with no rule pause a replicated table (see policy-schema.ts). */
+  readonly strict?: boolean | undefined;
   readonly rules: readonly PolicyRule[];
   readonly deny: readonly DenyEntry[];
 }
@@ -46,10 +48,11 @@ export function parsePolicy(text: string, source: string): MaskPolicy {
     const { path, detail } = describe(parsed.error.issues[0] as z.core.$ZodIssue);
     throw errors.policyInvalid(source, lineOf(lines, path), path.map(String).join('.'), detail);
   }
-  const { secret, rules, deny } = parsed.data;
+  const { secret, strict, rules, deny } = parsed.data;
   return {
     source,
     secret,
+    ...(strict === undefined ? {} : { strict }),
     rules: rules.map((rule, i) => ({ ...rule, line: lineOf(lines, ['rules', i]) })),
     deny: deny.map((entry, i) => {
       const line = lineOf(lines, ['deny', i]);

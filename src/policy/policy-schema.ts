@@ -16,6 +16,7 @@ import { z } from 'zod';
  *   - staff.password                # table.column / schema.table.column
  *   - audit_log                     # one name: the whole table
  *   - table: hr.salaries            # a schema-qualified whole table
+ * strict: true                      # replication: a column added later with no rule (nor deny) pauses its table
  * ```
  *
  * Decisions:
@@ -86,6 +87,8 @@ export const PolicyInput = z
   .object({
     version: z.literal(1).optional(),
     secret: z.string().min(1).optional(),
+    /** A column that appears after a replication job started, with no rule or denial, pauses its table instead of travelling unmasked. */
+    strict: z.boolean().optional(),
     rules: z.array(Rule).default([]),
     deny: z.array(z.union([denyPattern, z.object({ table: z.string().regex(/^[^.\s]+(\.[^.\s]+)?$/, 'table or schema.table') }).strict()])).default([]),
   })

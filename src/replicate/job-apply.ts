@@ -89,6 +89,12 @@ export class Applier {
     await this.transaction();
   }
 
+  /** The open transaction, with every change before this point written: for DDL and copies that must follow them. */
+  async current(): Promise<ApplyTransaction> {
+    await this.flush();
+    return this.transaction();
+  }
+
   async insert(route: TableRoute, e: InsertEvent): Promise<void> {
     const { values, key } = route.row(e.row);
     route.changes++;

@@ -33,7 +33,8 @@ export const JobRecord = z
     rate: z.number(),
     /** End-to-end lag (source commit to target commit) over recent transactions, in milliseconds. */
     lagMs: z.object({ p50: z.number(), p99: z.number(), last: z.number() }).strict().nullable(),
-    tablesState: z.record(z.string(), z.object({ changes: z.number().int(), state: z.enum(['copying', 'streaming', 'paused']), reason: z.string().optional() }).strict()),
+    /** Per source table; a paused one says why, and the command that goes on. */
+    tablesState: z.record(z.string(), z.object({ changes: z.number().int(), state: z.enum(['copying', 'streaming', 'paused']), reason: z.string().optional(), command: z.string().optional() }).strict()),
     lastError: z.object({ at: z.string(), code: z.string(), message: z.string() }).strict().nullable(),
     stoppedAt: z.string().nullable(),
   })

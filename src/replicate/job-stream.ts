@@ -1,8 +1,9 @@
-import type { ChangeCapture, ChangeEvent, Position } from '../adapters/changes.js';
+import type { ChangeCapture, ChangeColumn, ChangeEvent, Position } from '../adapters/changes.js';
 import { unhandledChange } from '../adapters/changes.js';
-import type { ChangeTarget } from '../adapters/change-apply.js';
+import type { ApplyTransaction, ChangeTarget } from '../adapters/change-apply.js';
+import { errors } from '../errors.js';
 import { Applier } from './job-apply.js';
-import type { Routes } from './job-tables.js';
+import type { Routes, TableRoute } from './job-tables.js';
 
 /**
  * The stream half of a job: events from the source's log, applied to the target, acknowledged to
@@ -39,6 +40,19 @@ export interface StreamJob {
   readonly signal?: AbortSignal | undefined;
   /** After each target commit (and its acknowledgement). */
   readonly onCommit: (p: StreamProgress) => void;
+  /**
+   * A table's relation differs from what its route maps: follow it on the target in `tx` (before
+   * the first row of the new shape) and return the route from here on, which may be paused.
+   * Without it, a schema change stops the job.
+   */
+  readonly follow?: ((route: TableRoute, columns: readonly ChangeColumn[], tx: ApplyTransaction) => Promise<TableRoute>) | undefined;
+  /**
+   * Between source transactions, now and then: tables to add (new on the source), created and
+   * copied in `tx`. They join the routes once that transaction commits.
+   */
+  readonly scan?: ((tx: ApplyTransaction) => Promise<readonly TableRoute[]>) | undefined;
+  /** How often `scan` runs, in milliseconds. */
+  readonly scanMs?: number | undefined;
 }
 
 type Pulled = { readonly event: ChangeEvent } | { readonly idle: true } | { readonly done: true };
@@ -77,6 +91,8 @@ export async function applyStream(job: StreamJob): Promise<Position> {
   const pull = puller(job.capture.stream(job.from, { signal: stop.signal, heartbeatMs: job.heartbeatMs }));
   let committed = job.from;
   let inTransaction = false;
+  let scanned = Date.now();
+  const live = (route: TableRoute | undefined): route is TableRoute => route !== undefined && route.paused === undefined;
   const commit = async (at?: Position) => {
     const transactions = applier.transactions;
     const changes = applier.changes;
@@ -89,12 +105,23 @@ export async function applyStream(job: StreamJob): Promise<Position> {
     await job.capture.acknowledge(committed);
     job.onCommit({ position: committed, transactions, changes, lags });
   };
+  /** Between source transactions: new tables, created and copied, and committed at once at the position already committed. */
+  const scan = async () => {
+    if (job.scan === undefined || inTransaction || Date.now() - scanned < (job.scanMs ?? 10_000)) return;
+    scanned = Date.now();
+    const added = await job.scan(await applier.current());
+    if (added.length === 0) return;
+    if (applier.committable) await commit();
+    else await commit(committed);
+    for (const r of added) job.routes.set(r);
+  };
   try {
     for (;;) {
       const next = await pull.next(applier.committable && !inTransaction ? IDLE_MS : 60_000);
       if ('done' in next) break;
       if ('idle' in next) {
         if (!inTransaction && applier.committable) await commit();
+        await scan();
         continue;
       }
       const e = next.event;
@@ -103,26 +130,34 @@ export async function applyStream(job: StreamJob): Promise<Position> {
           inTransaction = true;
           await applier.begin();
           break;
-        case 'relation':
-          job.routes.find(e.table)?.onRelation(e);
+        case 'relation': {
+          const route = job.routes.find(e.table);
+          if (!live(route)) break;
+          if (!route.differs(e.columns)) {
+            route.adopt(e.columns);
+            break;
+          }
+          if (job.follow === undefined) throw errors.replicateSchemaChanged(job.job, route.id, 'its columns changed');
+          job.routes.set(await job.follow(route, e.columns, await applier.current()));
           break;
+        }
         case 'insert': {
           const route = job.routes.find(e.table);
-          if (route !== undefined) await applier.insert(route, e);
+          if (live(route)) await applier.insert(route, e);
           break;
         }
         case 'update': {
           const route = job.routes.find(e.table);
-          if (route !== undefined) await applier.update(route, e);
+          if (live(route)) await applier.update(route, e);
           break;
         }
         case 'delete': {
           const route = job.routes.find(e.table);
-          if (route !== undefined) await applier.delete(route, e);
+          if (live(route)) await applier.delete(route, e);
           break;
         }
         case 'truncate': {
-          const routes = e.tables.flatMap((t) => job.routes.find(t) ?? []);
+          const routes = e.tables.flatMap((t) => job.routes.find(t) ?? []).filter(live);
           if (routes.length > 0) await applier.truncate(routes);
           break;
         }
@@ -130,10 +165,12 @@ export async function applyStream(job: StreamJob): Promise<Position> {
           inTransaction = false;
           await applier.sourceCommit(e.position, e.committedAt);
           if (applier.changes >= COMMIT_CHANGES || Date.now() - applier.openedAt >= COMMIT_MS || job.signal?.aborted === true) await commit();
+          if (job.signal?.aborted !== true) await scan();
           break;
         case 'heartbeat':
           // Everything before it was sent and is applied once the open transaction commits: the heartbeat's position is safe to record.
           if (!inTransaction) await commit(e.position);
+          await scan();
           break;
         case 'schema':
         case 'message':

@@ -1,4 +1,4 @@
-import type { Before, ChangeColumn, RelationEvent } from '../adapters/changes.js';
+import type { Before, ChangeColumn } from '../adapters/changes.js';
 import type { Row, TableName } from '../adapters/rows.js';
 import { errors } from '../errors.js';
 import type { Engine } from '../unified/index.js';
@@ -26,10 +26,14 @@ export class TableRoute {
   readonly keyColumns: readonly string[];
   private readonly keyIndexes: readonly number[];
   private readonly convert: ((v: unknown) => unknown)[];
-  /** Position in the current relation of each pair column. */
+  /** Position in the current relation of each pair column (-1: not in it). */
   private from: number[] = [];
   /** Names of the relation's key columns, in relation order. */
   private relationKey: string[] = [];
+  /** The shape the stream last described, as the source spells it. */
+  private shape: readonly ChangeColumn[] = [];
+  /** Why the table's changes are not applied (a schema change the job may not follow by itself), while they are not. */
+  paused: string | undefined;
   changes = 0;
 
   constructor(
@@ -37,7 +41,6 @@ export class TableRoute {
     sourceEngine: Engine,
     targetEngine: Engine,
     private readonly mask: ((row: unknown[]) => void) | undefined,
-    private readonly jobName: string,
   ) {
     this.id = pair.id;
     this.target = nameOf(pair.target);
@@ -53,35 +56,51 @@ export class TableRoute {
       return coerce === undefined ? decode : (v: unknown) => coerce(decode(v));
     });
     // Until the stream describes the table, it is taken to have the pair's columns in order.
-    this.relation(pair.columns.map((c) => ({ name: c.source.name, type: c.source.type.native, key: (pair.key ?? []).includes(pair.columns.indexOf(c)) })));
+    this.adopt(pair.columns.map((c) => ({ name: c.source.name, type: c.source.type.native, key: (pair.key ?? []).includes(pair.columns.indexOf(c)) })));
   }
 
-  /** The table's shape from here on. A column the pair does not know (or one it lacks) is a schema change. */
-  relation(columns: readonly ChangeColumn[]): void {
-    const names = columns.map((c) => c.name);
-    const from = this.pair.columns.map((c) => names.indexOf(c.source.name));
-    const missing = this.pair.columns.filter((_c, i) => from[i] === -1).map((c) => c.source.name);
+  /**
+   * Whether a relation differs from what the route maps: a column the pair lacks or one it has
+   * that is gone (a generated column of the source aside), or a column spelt with another type.
+   */
+  differs(columns: readonly ChangeColumn[]): boolean {
+    const names = new Set(columns.map((c) => c.name));
+    if (this.pair.columns.some((c) => !names.has(c.source.name))) return true;
     const known = new Set(this.pair.columns.map((c) => c.source.name));
-    const added = names.filter((n) => !known.has(n) && !this.pair.source.columns.some((c) => c.name === n && c.generated !== undefined));
-    if (missing.length > 0 || added.length > 0) {
-      const what = [...added.map((c) => `column ${c} was added`), ...missing.map((c) => `column ${c} is gone`)].join(', ');
-      throw errors.replicateSchemaChanged(this.jobName, this.id, what);
-    }
-    this.from = from;
-    this.relationKey = columns.filter((c) => c.key).map((c) => c.name);
+    if (columns.some((c) => !known.has(c.name) && !this.pair.source.columns.some((s) => s.name === c.name && s.generated !== undefined))) return true;
+    return columns.some((c) => {
+      const before = this.shape.find((s) => s.name === c.name);
+      return before !== undefined && before.type.toLowerCase() !== c.type.toLowerCase();
+    });
   }
 
-  onRelation(e: RelationEvent): void {
-    this.relation(e.columns);
+  /** The table's shape from here on: values of later rows are found by column name. */
+  adopt(columns: readonly ChangeColumn[]): void {
+    const names = columns.map((c) => c.name);
+    this.from = this.pair.columns.map((c) => names.indexOf(c.source.name));
+    this.relationKey = columns.filter((c) => c.key).map((c) => c.name);
+    this.shape = columns;
+  }
+
+  /** The shape the stream last described. */
+  get relationColumns(): readonly ChangeColumn[] {
+    return this.shape;
   }
 
   /** A row of the stream (relation order) in the target's form; unchanged values stay undefined. */
   row(source: Row): Converted {
-    const values: Row = this.from.map((at) => source[at]);
+    const values: Row = this.from.map((at) => (at < 0 ? null : source[at]));
     const unchanged = values.map((v) => v === undefined);
     for (let i = 0; i < values.length; i++) values[i] = unchanged[i] ? null : (this.convert[i] as (v: unknown) => unknown)(values[i]);
     this.mask?.(values);
     for (let i = 0; i < values.length; i++) if (unchanged[i]) values[i] = undefined;
+    return { values, key: this.keyIndexes.map((i) => values[i]) };
+  }
+
+  /** A row read from the source table, columns in the pair's order, in the target's form. */
+  copied(source: Row): Converted {
+    const values: Row = source.map((v, i) => (this.convert[i] as (v: unknown) => unknown)(v ?? null));
+    this.mask?.(values);
     return { values, key: this.keyIndexes.map((i) => values[i]) };
   }
 
@@ -108,6 +127,14 @@ export class Routes {
       list.push(r);
       this.byName.set(r.pair.source.name.toLowerCase(), list);
     }
+  }
+
+  /** A table's route from here on (a schema change followed), or a new table's. */
+  set(route: TableRoute): void {
+    const key = route.pair.source.name.toLowerCase();
+    const list = (this.byName.get(key) ?? []).filter((r) => r.id !== route.id);
+    list.push(route);
+    this.byName.set(key, list);
   }
 
   get all(): TableRoute[] {

@@ -4,15 +4,16 @@ import { openChangeTarget, type ChangeTarget } from '../adapters/change-apply.js
 import { loadRows } from '../adapters/registry.js';
 import type { TableName } from '../adapters/rows.js';
 import { errors, isRedbError } from '../errors.js';
-import { maskTableOf, type Masker } from '../policy/index.js';
-import { cloneDatabase, rowMask, type CloneRequest, type CloneResult } from './clone.js';
+import { maskTableOf, } from '../policy/index.js';
+import type { Rename, Table } from '../unified/index.js';
+import { cloneDatabase, type CloneRequest, type CloneResult } from './clone.js';
 import { introspect, type Endpoint } from './endpoint.js';
 import type { CloneEvent } from './events.js';
 import type { JobRecord, JobRecords } from './job-record.js';
 import { Stats } from './job-stats.js';
 import { applyStream } from './job-stream.js';
-import { Routes, TableRoute } from './job-tables.js';
-import { pairTable } from './pairing.js';
+import { SchemaFollower, type SchemaFollowOptions } from './job-schema.js';
+import { Routes, type TableRoute } from './job-tables.js';
 import { selectTables, tableId } from './schema-phases.js';
 
 /**
@@ -36,11 +37,19 @@ export type JobEvent =
       readonly lagMs: { readonly p50: number; readonly p99: number; readonly last: number } | null;
       readonly tables: Readonly<Record<string, number>>;
     }
-  | { readonly type: 'retry'; readonly attempt: number; readonly inMs: number; readonly error: string };
+  | { readonly type: 'retry'; readonly attempt: number; readonly inMs: number; readonly error: string }
+  /** A source schema change followed on the target (or a new table created and copied). */
+  | { readonly type: 'schema'; readonly table: string; readonly change: string; readonly statements: number }
+  /** A table whose changes are no longer applied, why, and the command that goes on. */
+  | { readonly type: 'paused'; readonly table: string; readonly reason: string; readonly command: string }
+  /** A paused table copied afresh, streaming again. */
+  | { readonly type: 'resumed'; readonly table: string };
 
 export interface JobRequest {
   /** Where the job's record is kept (the project's `.redb/state/replicate/`). */
   readonly records: JobRecords;
+  /** The renames the project's history records up to a commit, to tell a rename from a drop and an add. */
+  readonly renamesTo: (commit: string) => Promise<Rename[]>;
   readonly job: string;
   readonly source: Endpoint;
   readonly target: Endpoint;
@@ -50,6 +59,8 @@ export interface JobRequest {
   readonly tables?: readonly string[] | undefined;
   readonly masker?: CloneRequest['masker'];
   readonly allowLossy?: boolean | undefined;
+  /** Columns dropped on the source are dropped on the target (else the table pauses). */
+  readonly allowDrops?: boolean | undefined;
   readonly heartbeatMs?: number | undefined;
   readonly onEvent?: ((e: JobEvent) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -137,9 +148,15 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       from = plane.position(stored.position);
     }
     onEvent({ type: 'streaming', from, resumed: stored !== undefined });
-    const routes = await routesFor(req, selected, masker);
     const stats = new Stats(current.transactions, current.changes);
-    const baseline = current.tablesState;
+    let routes = new Routes([]);
+    let baseline = current.tablesState;
+    const tableState = (r: TableRoute) => {
+      const changes = (baseline[r.id]?.changes ?? 0) + r.changes;
+      const paused = current.tablesState[r.id];
+      if (r.paused === undefined) return { changes, state: 'streaming' as const };
+      return { changes, state: 'paused' as const, reason: r.paused, ...(paused?.command === undefined ? {} : { command: paused.command }) };
+    };
     const report = async () => {
       const lag = stats.lag();
       const tables = Object.fromEntries(routes.all.map((r) => [r.id, r.changes]));
@@ -150,32 +167,87 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         changes: stats.changes,
         rate: stats.rate(),
         lagMs: lag,
-        tablesState: Object.fromEntries(routes.all.map((r) => [r.id, { changes: (baseline[r.id]?.changes ?? 0) + r.changes, state: 'streaming' as const }])),
+        tablesState: { ...current.tablesState, ...Object.fromEntries(routes.all.map((r) => [r.id, tableState(r)])) },
       });
     };
+    const inScope = (t: Table) => req.tables === undefined || req.tables.length === 0 || req.tables.some((n) => n === tableId(t) || n === t.name);
+    const command = (allow: readonly string[] = []) => {
+      const allowed = [...(req.allowLossy === true ? ['lossy'] : []), ...(req.allowDrops === true ? ['drops-data'] : []), ...allow];
+      return [
+        'redb replicate',
+        source.name,
+        target.name,
+        `--name ${job}`,
+        ...(req.tables === undefined || req.tables.length === 0 ? [] : [`--tables ${req.tables.join(',')}`]),
+        ...(req.masker === undefined ? [] : [`--mask ${req.masker.file}`]),
+        ...(allowed.length === 0 ? [] : [`--allow ${[...new Set(allowed)].join(',')}`]),
+      ].join(' ');
+    };
+    const followOptions: SchemaFollowOptions = {
+      source,
+      target,
+      renamesTo: req.renamesTo,
+      allowDrops: req.allowDrops === true,
+      allowLossy: req.allowLossy === true,
+      masker,
+      policyFile: req.masker?.file,
+      command,
+      signal,
+      onSchema: (e) => onEvent({ type: 'schema', table: e.table, change: e.change, statements: e.statements.length }),
+      onPause: async (route, reason, next) => {
+        onEvent({ type: 'paused', table: route.id, reason, command: next });
+        await save({ tablesState: { ...current.tablesState, [route.id]: { changes: (baseline[route.id]?.changes ?? 0) + route.changes, state: 'paused', reason, command: next } } });
+      },
+    };
+    /** The routes as source and target are now; tables paused before stay paused (`resync`: or are copied afresh where they now can be). */
+    const prepare = async (resync: boolean) => {
+      const [sourceNow, targetNow] = [await introspect(source, signal), await introspect(target, signal)];
+      const follower = new SchemaFollower(followOptions, targetNow);
+      const fresh = new Routes(
+        sourceNow.tables
+          .filter((t) => inScope(t) && masker?.deniesTable(maskTableOf(t)) !== true)
+          .flatMap((t) => {
+            const r = follower.pairKnown(t);
+            return r === undefined ? [] : [r];
+          }),
+      );
+      const known = current.tablesState;
+      const again = Object.keys(known).length === 0 ? [] : fresh.all.filter((r) => known[r.id] === undefined || known[r.id]?.state === 'paused');
+      for (const r of again) r.paused = known[r.id]?.reason ?? 'not copied yet';
+      return { follower, routes: fresh, again: resync ? again : [] };
+    };
     let attempt = 0;
+    let first = true;
     let position = from;
     const ticker = setInterval(() => void report().catch(() => undefined), 1000);
     try {
       for (;;) {
         try {
-          position = await withTarget(target, (t) =>
-            applyStream({
+          const prepared = await prepare(first);
+          routes = prepared.routes;
+          baseline = current.tablesState;
+          position = await withTarget(target, async (t) => {
+            if (prepared.again.length > 0) await resyncTables(t, prepared.follower, prepared.again, routes, { job, source: req.sourceUrl, position }, onEvent);
+            first = false;
+            return applyStream({
               capture,
               target: t,
-              routes: new Routes(routes.all),
+              routes,
               job,
               source: req.sourceUrl,
               from: position,
               heartbeatMs: req.heartbeatMs,
               signal,
+              follow: (route, columns, tx) => prepared.follower.follow(route, columns, tx),
+              scan: (tx) => prepared.follower.scan(new Set(routes.all.map((r) => r.id)), inScope, tx, async (tables) => capture.include?.(tables.map((x) => ({ schema: x.schema, name: x.name })))),
+              scanMs: Math.min(10_000, Math.max(2_000, 4 * (req.heartbeatMs ?? 10_000))),
               onCommit: (p) => {
                 attempt = 0;
                 position = p.position;
                 stats.add(p);
               },
-            }),
-          );
+            });
+          });
           break;
         } catch (e) {
           if (stopped()) break;
@@ -267,14 +339,28 @@ async function initialCopy(
   return { copied, start: handoff.start };
 }
 
-/** Each job table paired with the target's (as the copy made it), with its conversion and masking. */
-async function routesFor(req: JobRequest, selected: Parameters<typeof pairTable>[0][], masker: Masker | undefined): Promise<Routes> {
-  const live = await introspect(req.target, req.signal);
-  return new Routes(
-    selected.map((t) => {
-      const pair = pairTable(t, live, req.target.name, false);
-      return new TableRoute(pair, req.source.engine, req.target.engine, rowMask(masker, pair), req.job);
-    }),
-  );
+/**
+ * Tables paused before (or never copied), copied afresh where their change can now be followed,
+ * in one target transaction committed at the job's position: the stream replays over the copy.
+ */
+async function resyncTables(
+  t: ChangeTarget,
+  follower: SchemaFollower,
+  tables: readonly TableRoute[],
+  routes: Routes,
+  at: { job: string; source: string; position: Position },
+  onEvent: (e: JobEvent) => void,
+): Promise<void> {
+  const tx = await t.begin();
+  try {
+    for (const r of tables) {
+      const next = await follower.resync(r, tx);
+      routes.set(next);
+      if (next.paused === undefined) onEvent({ type: 'resumed', table: next.id });
+    }
+    await tx.commit({ job: at.job, source: at.source, position: at.position, appliedAt: new Date().toISOString() });
+  } catch (e) {
+    await tx.rollback();
+    throw e;
+  }
 }
-

@@ -88,7 +88,7 @@ async function prepareTables(req: ConsumeRequest, schema: Schema): Promise<Route
   const phases = schemaPhases(translated.schema, live, target.adapter.dialect, { foreignKeysAtCreate: true, keysAfterLoad: false });
   const made = (await apply(target, phases.create, signal)) + (await apply(target, phases.finish, signal));
   const after = made > 0 ? await introspect(target, signal) : live;
-  return new Routes(tables.map((t) => new TableRoute(pairTable(t, after, target.name, false), schema.engine, target.engine, undefined, req.job)));
+  return new Routes(tables.map((t) => new TableRoute(pairTable(t, after, target.name, false), schema.engine, target.engine, undefined)));
 }
 
 /** The durable consumer, standing just after `from`: kept when it does, made again when it does not. */

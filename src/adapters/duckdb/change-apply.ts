@@ -62,6 +62,15 @@ export async function openDuckdbChangeTarget(target: DbTarget): Promise<ChangeTa
     async truncate(tables) {
       for (const t of tables) await c.run(`DELETE FROM ${qname(t)}`);
     },
+    async schema(statements) {
+      // ALTER on a table this transaction wrote to is refused: the rows before it are committed now, without a position.
+      await c.run('COMMIT');
+      try {
+        for (const sql of statements) await c.run(sql);
+      } finally {
+        await c.run('BEGIN TRANSACTION');
+      }
+    },
     async commit(p) {
       await c.run(
         `INSERT INTO ${TABLE} (job, source, position, committed_at, applied_at) VALUES (${[p.job, p.source, p.position, p.committedAt ?? null, p.appliedAt].map(literal).join(', ')})

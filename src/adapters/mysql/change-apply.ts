@@ -83,6 +83,15 @@ export async function openMysqlChangeTarget(target: DbTarget): Promise<ChangeTar
       // TRUNCATE would commit the transaction.
       for (const t of tables) await driver.query(`DELETE FROM ${name(t)}`);
     },
+    async schema(statements) {
+      // Each DDL statement commits on its own: the rows before it are committed now, without a position.
+      await driver.query('COMMIT');
+      try {
+        for (const sql of statements) await driver.query(sql);
+      } finally {
+        await driver.query('START TRANSACTION');
+      }
+    },
     async commit(p) {
       await driver.query(
         `INSERT INTO ${TABLE} (database_name, job, source, position, committed_at, applied_at) VALUES (?, ?, ?, ?, ?, ?)

@@ -81,6 +81,17 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
       // TRUNCATE is transactional here, but takes a lock readers of the target would queue behind: DELETE does not.
       for (const t of tables) await client.query(`DELETE FROM ${qname(t)}`);
     },
+    async schema(statements) {
+      await client.query('SAVEPOINT redb_schema');
+      try {
+        for (const sql of statements) await client.query(sql);
+      } catch (e) {
+        await client.query('ROLLBACK TO SAVEPOINT redb_schema');
+        throw e;
+      } finally {
+        await client.query('RELEASE SAVEPOINT redb_schema');
+      }
+    },
     async commit(p: StoredPosition) {
       await client.query(
         `INSERT INTO ${TABLE} (job, source, position, committed_at, applied_at) VALUES ($1, $2, $3, $4, $5)

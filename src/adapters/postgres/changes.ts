@@ -126,6 +126,17 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     }
   }
 
+  async function include(tables: readonly TableName[]): Promise<void> {
+    const c = await sql();
+    const qualified = await resolveTables(c, target, tables);
+    try {
+      await c.query(`ALTER PUBLICATION ${quoteIdent(name)} ADD TABLE ${qualified.join(', ')}`);
+    } catch (e) {
+      // 42710: already a member (a scan that ran before a crash).
+      if (codeOf(e) !== '42710') throw errors.changesSourceFailed(target.name, `adding tables to publication ${name}`, message(e)).because(e);
+    }
+  }
+
   async function acknowledge(p: Position): Promise<void> {
     const lsn = lsnOf(p);
     if (session !== undefined) return session.confirm(lsn);
@@ -176,6 +187,7 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     job,
     prepare,
     stream,
+    include,
     acknowledge,
     status,
     drop,

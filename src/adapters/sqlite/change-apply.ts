@@ -57,6 +57,23 @@ export async function openSqliteChangeTarget(target: DbTarget): Promise<ChangeTa
     async truncate(tables) {
       for (const t of tables) db.exec(`DELETE FROM ${name(t)}`);
     },
+    async schema(run) {
+      // A table rebuild renames tables: views and triggers are not rewritten or checked meanwhile (as migrate runs it).
+      db.pragma('legacy_alter_table = ON');
+      db.exec('SAVEPOINT redb_schema');
+      try {
+        for (const sql of run) db.exec(sql);
+        db.exec('RELEASE redb_schema');
+      } catch (e) {
+        db.exec('ROLLBACK TO redb_schema');
+        db.exec('RELEASE redb_schema');
+        throw e;
+      } finally {
+        db.pragma('legacy_alter_table = OFF');
+        // Statements prepared for the old shape of a table are prepared again.
+        statements.clear();
+      }
+    },
     async commit(p) {
       prepared(
         `INSERT INTO ${REPLICATION_TABLE} (job, source, position, committed_at, applied_at) VALUES (?, ?, ?, ?, ?)

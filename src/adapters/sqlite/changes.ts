@@ -2,7 +2,7 @@ import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
 import { jobOfOwned, tableLabel, validateJobName, type CaptureStatus, type ChangeCapture, type ChangeEvent, type ChangePlane, type CheckReport, type Handoff, type OwnedObject, type Position, type StreamOptions } from '../changes.js';
 import type { TableName } from '../rows.js';
-import { captureTable, changeTable, createCaptureTablesSql, createTriggersSql, jobTriggersSql } from './capture.js';
+import { captureTable, changeTable, createCaptureTablesSql, createTriggersSql, jobTriggersSql, triggerName } from './capture.js';
 import { keyColumns, pollChanges } from './change-poll.js';
 import { quoteIdent } from './compile.js';
 
@@ -162,6 +162,17 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     job,
     prepare,
     stream,
+    async include(tables) {
+      const d = await sql();
+      d.transaction(() => {
+        const capture = d.prepare(`INSERT OR IGNORE INTO ${quoteIdent(captureTable(job))} (tbl) VALUES (?)`);
+        for (const t of tables) {
+          capture.run(t.name);
+          for (const op of ['i', 'u', 'd'] as const) d.exec(`DROP TRIGGER IF EXISTS ${quoteIdent(triggerName(job, op, t.name))}`);
+          for (const s of createTriggersSql(job, t.name, keyColumns(d, t.name))) d.exec(s);
+        }
+      }).immediate();
+    },
     async acknowledge(p) {
       const d = await sql();
       if (tableExists(d, changeTable(job))) d.prepare(`DELETE FROM ${quoteIdent(changeTable(job))} WHERE seq <= ?`).run(seqOf(p));

@@ -1,0 +1,301 @@
+import type { ApplyTransaction } from '../adapters/change-apply.js';
+import type { ChangeColumn } from '../adapters/changes.js';
+import { historyCommit } from '../adapters/history-rows.js';
+import { loadRows } from '../adapters/registry.js';
+import { isRedbError } from '../errors.js';
+import { maskTableOf, type Masker } from '../policy/index.js';
+import { applyRenames, diffSchemas, emptySchema, planHazards, planStatements, type Rename, type Schema, type Table } from '../unified/index.js';
+import { rowMask } from './clone.js';
+import { introspect, type Endpoint } from './endpoint.js';
+import { TableRoute } from './job-tables.js';
+import { nameOf, pairTable, type TablePair } from './pairing.js';
+import { tableId, translateTables } from './schema-phases.js';
+import { describeShapeChange, followTarget, isNoChange, shapeChange } from './shape-change.js';
+
+/**
+ * Schema changes of a job's source, followed on its target while the stream flows. A relation
+ * event that differs from what a table's route maps (job-stream.ts) comes here, in order with the
+ * rows: the change is read off the relation against the source's catalog (shape-change.ts), the
+ * target table it leads to is planned by the target's own dialect from the model the job keeps of
+ * the target, with migrate's hazard rules, and run in the open target transaction (under a
+ * savepoint where DDL is transactional). New tables in a job that takes every table are found by
+ * looking at the source's catalog now and then, created the same way, and copied.
+ *
+ * What cannot be followed pauses that table alone: its changes are no longer applied, the job's
+ * record says why and what command goes on, and that command (the job run again, with what was
+ * missing) copies the table afresh. A copy taken after the stream's position converges as the
+ * stream replays over it: every change carries whole rows by key, so the rows end as the source's.
+ */
+
+export interface SchemaFollowOptions {
+  readonly source: Endpoint;
+  readonly target: Endpoint;
+  /** The renames the project's history records up to a commit (ops reads them from the repository). */
+  readonly renamesTo: (commit: string) => Promise<Rename[]>;
+  readonly allowDrops: boolean;
+  readonly allowLossy: boolean;
+  readonly masker: Masker | undefined;
+  /** Where the masking policy is (for messages). */
+  readonly policyFile: string | undefined;
+  /** The command that runs the job again, allowing these hazards besides the job's own. */
+  readonly command: (allow?: readonly string[]) => string;
+  readonly signal?: AbortSignal | undefined;
+  /** A change followed on the target. */
+  readonly onSchema: (e: { readonly table: string; readonly change: string; readonly statements: readonly string[] }) => void;
+  /** A table paused: recorded before any later position commits, so a restart knows to copy it again. */
+  readonly onPause: (route: TableRoute, reason: string, command: string) => Promise<void>;
+}
+
+/** Rows per batch when a table is copied into the open target transaction. */
+const COPY_ROWS = 5_000;
+
+export class SchemaFollower {
+  /** `target`: the target's schema as the job found it, kept up to date by what it changes. */
+  constructor(
+    private readonly o: SchemaFollowOptions,
+    private target: Schema,
+  ) {}
+
+  /** A route for a pair, masked as the policy says. */
+  route(pair: TablePair): TableRoute {
+    return new TableRoute(pair, this.o.source.engine, this.o.target.engine, rowMask(this.o.masker, pair));
+  }
+
+  /** The source table's columns the target has too (the rest arrive as schema changes), paired. */
+  pairKnown(source: Table): TableRoute | undefined {
+    const there = this.targetTable(source);
+    if (there === undefined) return undefined;
+    const known = { ...source, columns: source.columns.filter((c) => there.columns.some((t) => t.name.toLowerCase() === c.name.toLowerCase())) };
+    return this.route(pairTable(known, this.target, this.o.target.name, false));
+  }
+
+  private targetTable(source: { schema?: string | undefined; name: string }): Table | undefined {
+    const candidates = this.target.tables.filter((t) => t.name.toLowerCase() === source.name.toLowerCase());
+    return candidates.find((t) => t.schema === source.schema) ?? candidates.find((t) => t.name === source.name) ?? candidates[0];
+  }
+
+  /** Renames `redb migrate` recorded on the way to the commit the source is at (its own history says which). */
+  private recordedRenames(): Promise<Rename[]> {
+    // Read at each change: a migrate since the last one may have recorded the rename this one is.
+    return (async () => {
+      const connection = await this.o.source.adapter.connect(this.o.source.target, { signal: this.o.signal });
+      try {
+        const commit = historyCommit((await connection.readHistory?.()) ?? []);
+        return commit === undefined ? [] : await this.o.renamesTo(commit);
+      } catch {
+        // A commit this project does not have: no rename is known, so a drop and an add it is.
+        return [];
+      } finally {
+        await connection.close();
+      }
+    })();
+  }
+
+  private async pause(route: TableRoute, reason: string, command = this.o.command()): Promise<TableRoute> {
+    route.paused = reason;
+    await this.o.onPause(route, reason, command);
+    return route;
+  }
+
+  /** Columns a strict policy has no rule for, among `names` of `table`. */
+  private unruled(table: Table, names: readonly string[]): string[] {
+    const m = this.o.masker;
+    if (m === undefined || !m.strict) return [];
+    return names.filter((n) => !m.covers(maskTableOf(table), n));
+  }
+
+  private strictPause(route: TableRoute, table: Table, columns: readonly string[]): Promise<TableRoute> {
+    const list = columns.join(', ');
+    return this.pause(
+      route,
+      `new column${columns.length === 1 ? '' : 's'} ${list} of ${tableId(table)} ${columns.length === 1 ? 'has' : 'have'} no rule in the strict policy ${this.o.policyFile ?? ''}: its values are not copied unmasked`.replace('  ', ' '),
+      `add a rule (or a deny) for ${columns.map((c) => `${table.name}.${c}`).join(', ')} to the policy, then: ${this.o.command()}`,
+    );
+  }
+
+  /**
+   * Follow a table's new shape (`columns`, from the stream) on the target, in `tx`. Returns the
+   * route from here on: a new one, or `route` paused.
+   */
+  async follow(route: TableRoute, columns: readonly ChangeColumn[], tx: ApplyTransaction): Promise<TableRoute> {
+    const live = await introspect(this.o.source, this.o.signal);
+    const table = live.tables.find((t) => t.name === route.pair.source.name && t.schema === route.pair.source.schema);
+    if (table === undefined) return this.pause(route, `${route.id} is gone from the source`);
+    const renames = table.columns.length === 0 ? [] : await this.recordedRenames();
+    const change = shapeChange(
+      route.pair.columns.map((c) => c.source),
+      columns,
+      table,
+      renames,
+    );
+    if (isNoChange(change)) {
+      route.adopt(columns);
+      return route;
+    }
+    if (change.dropped.length > 0 && !this.o.allowDrops) {
+      return this.pause(
+        route,
+        `column${change.dropped.length === 1 ? '' : 's'} ${change.dropped.join(', ')} of ${route.id} dropped on the source: following it drops ${change.dropped.length === 1 ? 'its' : 'their'} values on the target`,
+        this.o.command(['drops-data']),
+      );
+    }
+    const unruled = this.unruled(table, [...change.added, ...change.renamed.map((r) => r.to)]);
+    if (unruled.length > 0) return this.strictPause(route, table, unruled);
+    // The catalog may be ahead of the stream (changed again since): a column the job knows keeps its known definition.
+    const known = (name: string) => table.columns.find((c) => c.name === name) ?? route.pair.columns.find((c) => c.source.name === name)?.source;
+    const stale = columns.filter((c) => known(c.name) === undefined).map((c) => c.name);
+    if (stale.length > 0) return this.pause(route, `the stream's column${stale.length === 1 ? '' : 's'} ${stale.join(', ')} of ${route.id} ${stale.length === 1 ? 'is' : 'are'} no longer on the source (changed again since)`);
+    const shaped: Table = {
+      ...table,
+      columns: [...columns.map((c) => known(c.name) as Table['columns'][number]), ...table.columns.filter((c) => c.generated !== undefined && !columns.some((x) => x.name === c.name))],
+    };
+    const next = await this.apply(route, shaped, live, tx, (translated) => {
+      const targetOf = (source: string) => route.pair.columns.find((c) => c.source.name === source)?.target.name;
+      return followTarget(route.pair.target, translated, change, targetOf);
+    }, describeShapeChange(change));
+    if (next.paused === undefined) next.adopt(columns);
+    return next;
+  }
+
+  /**
+   * Plan and run the target's side of a change to `shaped` (the source table as it now is), then
+   * the route that maps it; `route` paused when the change may not or cannot be made.
+   */
+  private async apply(
+    route: TableRoute,
+    shaped: Table,
+    live: Schema,
+    tx: ApplyTransaction,
+    desired: (translated: Table) => { readonly table: Table; readonly renames: readonly { from: string; to: string }[] } | undefined,
+    what: string,
+  ): Promise<TableRoute> {
+    let translated: Table;
+    try {
+      translated = await this.translate(shaped, live);
+    } catch (e) {
+      if (!isRedbError(e)) throw e;
+      return this.pause(route, `${what} on ${route.id} cannot be followed: ${e.message}`, this.o.command(e.code === 'REDB_CLONE_LOSSY' ? ['lossy'] : []));
+    }
+    const follow = desired(translated);
+    if (follow === undefined) return this.pause(route, `${what} on ${route.id} changes its primary key: a replica cannot follow that by itself`);
+    const current = route.pair.target;
+    const to: Schema = { ...this.target, tables: this.target.tables.map((t) => (t === current ? follow.table : t)) };
+    const hints: Rename[] = follow.renames.map((r) => ({ kind: 'column', ...(current.schema === undefined ? {} : { schema: current.schema }), table: current.name, from: r.from, to: r.to }));
+    // Recorded renames first, as migrate plans them: a renamed column keeps its values.
+    const renamed = applyRenames(this.target, to, hints);
+    const plan = this.o.target.adapter.dialect.compile({ operations: [...renamed.operations, ...diffSchemas(renamed.from, to)], from: renamed.from, to });
+    const blocked = planHazards(plan).filter((h) => (h.name === 'drops-data' && !this.o.allowDrops) || (h.name === 'lossy' && !this.o.allowLossy));
+    if (blocked.length > 0) {
+      const allow = [...new Set(blocked.map((h) => h.name))].join(',');
+      return this.pause(route, `${what} on ${route.id} needs --allow ${allow}: ${blocked.map((h) => h.reason).join('; ')}`, this.o.command(allow.split(',')));
+    }
+    const statements = planStatements(plan);
+    try {
+      if (statements.length > 0) await tx.schema(statements);
+    } catch (e) {
+      if (this.o.signal?.aborted === true) throw e;
+      return this.pause(route, `${what} on ${route.id}: the target refused ${firstLine(e)}`);
+    }
+    this.target = to;
+    const pair = pairTable(shaped, to, this.o.target.name, false);
+    const next = this.route(pair);
+    next.changes = route.changes;
+    this.o.onSchema({ table: route.id, change: what, statements });
+    return next;
+  }
+
+  private async translate(table: Table, live: Schema): Promise<Table> {
+    const source: Schema = { ...live, tables: live.tables.map((t) => (t.name === table.name && t.schema === table.schema ? table : t)) };
+    const mine = source.tables.find((t) => t === table) as Table;
+    const expressions = this.o.source.engine === this.o.target.engine ? undefined : await (await import('../adapters/expressions/index.js')).loadExpressionTranslator(this.o.source.engine, this.o.target.engine);
+    const { schema } = translateTables(source, [mine], this.o.target.engine, this.o.allowLossy, this.o.target.name, expressions);
+    return schema.tables[0] as Table;
+  }
+
+  /**
+   * A paused table, copied afresh in `tx` once its change can be followed (the job run again with
+   * what it lacked): the target table brought to the source's shape, emptied, and filled from the
+   * source. Returns the route, paused again when it still cannot be followed.
+   */
+  async resync(route: TableRoute, tx: ApplyTransaction): Promise<TableRoute> {
+    route.paused = undefined;
+    const live = await introspect(this.o.source, this.o.signal);
+    const table = live.tables.find((t) => t.name === route.pair.source.name && t.schema === route.pair.source.schema);
+    if (table === undefined) return this.pause(route, `${route.id} is gone from the source`);
+    const columns = table.columns.filter((c) => c.generated === undefined).map((c) => ({ name: c.name, type: c.type.native, key: table.primaryKey?.columns.includes(c.name) === true }));
+    const next = await this.follow(route, columns, tx);
+    if (next.paused !== undefined) return next;
+    await tx.truncate([next.target]);
+    await this.copy(next, tx);
+    return next;
+  }
+
+  /** Source tables not in `known` (a job that takes every table), created on the target and copied in `tx`. */
+  async scan(known: ReadonlySet<string>, inScope: (t: Table) => boolean, tx: ApplyTransaction, include: (tables: readonly Table[]) => Promise<void>): Promise<TableRoute[]> {
+    const live = await introspect(this.o.source, this.o.signal);
+    const fresh = live.tables.filter((t) => !known.has(tableId(t)) && inScope(t) && this.o.masker?.deniesTable(maskTableOf(t)) !== true && t.primaryKey !== undefined && t.partitionOf === undefined);
+    if (fresh.length === 0) return [];
+    // Captured from here on first: the copy that follows is newer than any change the stream skipped.
+    await include(fresh);
+    const routes: TableRoute[] = [];
+    for (const table of fresh) {
+      const placeholder = this.routeForNew(table);
+      const unruled = this.unruled(table, table.columns.map((c) => c.name));
+      if (unruled.length > 0) {
+        routes.push(await this.strictPause(placeholder, table, unruled));
+        continue;
+      }
+      let translated: Table;
+      try {
+        translated = await this.translate(table, live);
+      } catch (e) {
+        if (!isRedbError(e)) throw e;
+        routes.push(await this.pause(placeholder, `new table ${tableId(table)} cannot be created on the target: ${e.message}`));
+        continue;
+      }
+      const to: Schema = { ...this.target, tables: [...this.target.tables.filter((t) => t !== this.targetTable(table)), translated] };
+      const created = diffSchemas(this.target, to);
+      const plan = this.o.target.adapter.dialect.compile({ operations: created, from: this.target, to });
+      try {
+        await tx.schema(planStatements(plan));
+      } catch (e) {
+        if (this.o.signal?.aborted === true) throw e;
+        routes.push(await this.pause(placeholder, `new table ${tableId(table)}: the target refused ${firstLine(e)}`));
+        continue;
+      }
+      this.target = to;
+      const route = this.route(pairTable(table, to, this.o.target.name, false));
+      const rows = await this.copy(route, tx);
+      this.o.onSchema({ table: route.id, change: `new table, ${rows} rows copied`, statements: planStatements(plan) });
+      routes.push(route);
+    }
+    return routes;
+  }
+
+  /** A route for a table the target does not have yet (to carry its pause). */
+  private routeForNew(table: Table): TableRoute {
+    return this.route(pairTable(table, { ...emptySchema(this.o.target.engine), tables: [table] }, this.o.target.name, false));
+  }
+
+  /** Every row of the route's source table into `tx`, by key. Returns how many. */
+  private async copy(route: TableRoute, tx: ApplyTransaction): Promise<number> {
+    const source = await (await loadRows(this.o.source.engine)).openSource(this.o.source.target, { jobs: 1 });
+    let n = 0;
+    try {
+      const reader = source.readers[0];
+      if (reader === undefined) return 0;
+      const columns = route.pair.columns.map((c) => c.source.name);
+      const key = (route.pair.key ?? []).map((i) => columns[i] as string);
+      for await (const batch of reader.readBatches(nameOf(route.pair.source), { columns, key, batchRows: COPY_ROWS })) {
+        this.o.signal?.throwIfAborted();
+        await tx.upsert(route.target, route.columns, route.keyColumns, batch.map((row) => route.copied(row).values));
+        n += batch.length;
+      }
+    } finally {
+      await source.close();
+    }
+    return n;
+  }
+}
+
+const firstLine = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0] as string;
