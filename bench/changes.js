@@ -31,7 +31,10 @@ async function drain(capture, from, rows) {
   return { rows: seen, ms, rate: Math.round((seen / ms) * 1000), peakMiB: Math.round(peak / 2 ** 20) };
 }
 
-const line = (name, r) => console.log(`  ${name.padEnd(44)} ${String(r.rows).padStart(9)} rows  ${r.ms.toFixed(0).padStart(7)} ms  ${String(r.rate).padStart(7)} rows/s  peak RSS ${r.peakMiB} MiB`);
+const line = (name, r) =>
+  console.log(
+    `  ${name.padEnd(44)} ${String(r.rows).padStart(9)} rows  ${r.ms.toFixed(0).padStart(7)} ms  ${String(r.rate).padStart(7)} rows/s  peak RSS ${r.peakMiB} MiB`,
+  );
 
 async function postgres(plane) {
   const { default: pg } = await import('pg');
@@ -54,7 +57,9 @@ async function postgres(plane) {
     await c.query('TRUNCATE t');
     handoff = await capture.prepare([{ name: 't' }]);
     await handoff.close();
-    await c.query(`DO $$ BEGIN FOR i IN 0..19999 LOOP INSERT INTO t SELECT g, 'row ' || g, g * 1.5, now() FROM generate_series(i * 5 + 1, i * 5 + 5) g; COMMIT; END LOOP; END $$`);
+    await c.query(
+      `DO $$ BEGIN FOR i IN 0..19999 LOOP INSERT INTO t SELECT g, 'row ' || g, g * 1.5, now() FROM generate_series(i * 5 + 1, i * 5 + 5) g; COMMIT; END LOOP; END $$`,
+    );
     line('PostgreSQL, 20,000 transactions of 5 rows', await drain(capture, handoff.start, 100_000));
   } finally {
     await capture.drop().catch(() => undefined);
@@ -71,7 +76,13 @@ async function mariadb(plane) {
   if (!admin) return console.log('  (MariaDB skipped: REDB_TEST_MYSQL_URL is not set)');
   const u = new URL(admin);
   const name = `redb_bench_changes_${randomBytes(3).toString('hex')}`;
-  const c = await mysql.createConnection({ host: u.hostname, port: Number(u.port), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), multipleStatements: true });
+  const c = await mysql.createConnection({
+    host: u.hostname,
+    port: Number(u.port),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    multipleStatements: true,
+  });
   await c.query(`CREATE DATABASE ${name}`);
   await c.query(`USE ${name}`);
   u.pathname = `/${name}`;

@@ -27,7 +27,9 @@ function servers() {
 
 /** The peers this benchmark compares with, from Debian's packages (as root), as the test servers are. */
 function ensurePeers() {
-  const missing = ['pgloader', 'pgcopydb', 'time'].filter((tool) => spawnSync('bash', ['-c', `command -v ${tool === 'time' ? '/usr/bin/time' : tool}`]).status !== 0);
+  const missing = ['pgloader', 'pgcopydb', 'time'].filter(
+    (tool) => spawnSync('bash', ['-c', `command -v ${tool === 'time' ? '/usr/bin/time' : tool}`]).status !== 0,
+  );
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) throw new Error(`the clone benchmark needs ${missing.join(', ')}: apt-get install ${missing.join(' ')}`);
   console.log(`installing ${missing.join(', ')} with apt-get`);
@@ -63,7 +65,18 @@ function measure(cmd, args, options = {}) {
 const psql = (url, sql) => execFileSync(pgBin('psql'), [url, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' }).trim();
 const mysql = (url, sql, db) => {
   const u = new URL(url);
-  execFileSync('mysql', ['-h', u.hostname, '-P', u.port, '-u', decodeURIComponent(u.username), `-p${decodeURIComponent(u.password)}`, ...(db ? [db] : []), '-e', sql]);
+  execFileSync('mysql', [
+    '-h',
+    u.hostname,
+    '-P',
+    u.port,
+    '-u',
+    decodeURIComponent(u.username),
+    `-p${decodeURIComponent(u.password)}`,
+    ...(db ? [db] : []),
+    '-e',
+    sql,
+  ]);
 };
 
 const EVENTS_PG = `CREATE TABLE events (id bigint PRIMARY KEY, account integer NOT NULL, kind varchar(16) NOT NULL, amount numeric(12,2), at timestamp NOT NULL, note text);
@@ -81,7 +94,9 @@ function report(title, rows) {
   for (const r of rows) {
     const rate = Math.round(ROWS / (r.ms / 1000));
     const flag = r.redb && r.mb > MEMORY_LIMIT_MB ? `  OVER ${MEMORY_LIMIT_MB} MB` : '';
-    console.log(`  ${r.name.padEnd(34)} median ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${String(rate).padStart(9)} rows/s  peak ${r.mb.toFixed(0).padStart(5)} MB${flag}`);
+    console.log(
+      `  ${r.name.padEnd(34)} median ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${String(rate).padStart(9)} rows/s  peak ${r.mb.toFixed(0).padStart(5)} MB${flag}`,
+    );
   }
 }
 
@@ -110,7 +125,12 @@ export function run() {
     psql(pg, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     psql(pg, `CREATE DATABASE ${db}`);
   };
-  const redbClone = (from, to, ...extra) => ({ cmd: process.execPath, args: [cli, 'clone', envUrl(from), to.includes('://') ? envUrl(to) : to, '--yes', '--allow', 'lossy', '--json', ...extra], options: { cwd: dir }, redb: true });
+  const redbClone = (from, to, ...extra) => ({
+    cmd: process.execPath,
+    args: [cli, 'clone', envUrl(from), to.includes('://') ? envUrl(to) : to, '--yes', '--allow', 'lossy', '--json', ...extra],
+    options: { cwd: dir },
+    redb: true,
+  });
   try {
     console.log(`machine: ${machine()}; ${ROWS} rows (REDB_BENCH_ROWS), ${RUNS} run(s) each (REDB_BENCH_RUNS)`);
     recreatePg('redb_bench_clone_src');
@@ -125,11 +145,30 @@ export function run() {
         compare([
           { name: 'redb clone', ...redbClone(src, dst), reset: () => recreatePg('redb_bench_clone_dst') },
           { name: 'redb clone --no-verify', ...redbClone(src, dst, '--no-verify'), reset: () => recreatePg('redb_bench_clone_dst') },
-          { name: 'pg_dump | psql', cmd: 'bash', args: ['-c', `set -o pipefail; ${pgBin('pg_dump')} --no-owner '${src}' | ${pgBin('psql')} -q -v ON_ERROR_STOP=1 '${dst}' >/dev/null`], reset: () => recreatePg('redb_bench_clone_dst') },
+          {
+            name: 'pg_dump | psql',
+            cmd: 'bash',
+            args: ['-c', `set -o pipefail; ${pgBin('pg_dump')} --no-owner '${src}' | ${pgBin('psql')} -q -v ON_ERROR_STOP=1 '${dst}' >/dev/null`],
+            reset: () => recreatePg('redb_bench_clone_dst'),
+          },
           {
             name: 'pgcopydb clone',
             cmd: 'pgcopydb',
-            args: ['clone', '--source', src, '--target', dst, '--dir', join(dir, 'pgcopydb'), '--no-owner', '--no-acl', '--table-jobs', '4', '--index-jobs', '4'],
+            args: [
+              'clone',
+              '--source',
+              src,
+              '--target',
+              dst,
+              '--dir',
+              join(dir, 'pgcopydb'),
+              '--no-owner',
+              '--no-acl',
+              '--table-jobs',
+              '4',
+              '--index-jobs',
+              '4',
+            ],
             reset: () => {
               recreatePg('redb_bench_clone_dst');
               rmSync(join(dir, 'pgcopydb'), { recursive: true, force: true });
@@ -156,12 +195,17 @@ export function run() {
 
     const sqliteFile = join(dir, 'events.sqlite');
     t = Date.now();
-    execFileSync('node', ['-e', `const D = require(${JSON.stringify(join(root, 'node_modules', 'better-sqlite3'))}); const db = new D(${JSON.stringify(sqliteFile)}); db.exec(${JSON.stringify(EVENTS_SQLITE)}); db.close();`]);
+    execFileSync('node', [
+      '-e',
+      `const D = require(${JSON.stringify(join(root, 'node_modules', 'better-sqlite3'))}); const db = new D(${JSON.stringify(sqliteFile)}); db.exec(${JSON.stringify(EVENTS_SQLITE)}); db.close();`,
+    ]);
     console.log(`\nSQLite source written in ${((Date.now() - t) / 1000).toFixed(0)} s`);
     const duck = join(dir, 'events.duckdb');
     const fresh = () => rmSync(duck, { force: true });
-    if (CASES.has('sqlite-duckdb')) report(`SQLite → DuckDB, ${ROWS} rows`, compare([{ name: 'redb clone', ...redbClone(`sqlite:${sqliteFile}`, `duckdb:${duck}`), reset: fresh }]));
-    if (CASES.has('pg-duckdb')) report(`PostgreSQL → DuckDB, ${ROWS} rows`, compare([{ name: 'redb clone', ...redbClone(src, `duckdb:${duck}`), reset: fresh }]));
+    if (CASES.has('sqlite-duckdb'))
+      report(`SQLite → DuckDB, ${ROWS} rows`, compare([{ name: 'redb clone', ...redbClone(`sqlite:${sqliteFile}`, `duckdb:${duck}`), reset: fresh }]));
+    if (CASES.has('pg-duckdb'))
+      report(`PostgreSQL → DuckDB, ${ROWS} rows`, compare([{ name: 'redb clone', ...redbClone(src, `duckdb:${duck}`), reset: fresh }]));
   } finally {
     spawnSync(pgBin('psql'), [pg, '-qc', 'DROP DATABASE IF EXISTS redb_bench_clone_src WITH (FORCE)']);
     spawnSync(pgBin('psql'), [pg, '-qc', 'DROP DATABASE IF EXISTS redb_bench_clone_dst WITH (FORCE)']);

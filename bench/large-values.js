@@ -49,10 +49,20 @@ const mysql = (url, sql) => {
 /** Wall time, peak resident memory and outcome of one clone (it may fail: the outcome is the figure). */
 function measure(args, cwd) {
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-v', 'timeout', '-k', '10', String(TIMEOUT_S), process.execPath, cli, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-v', 'timeout', '-k', '10', String(TIMEOUT_S), process.execPath, cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 1 << 28,
+  });
   const s = Number(process.hrtime.bigint() - start) / 1e9;
   const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? NaN);
-  const outcome = r.status === 124 || r.status === 137 ? `stopped after ${TIMEOUT_S} s` : r.status === 0 ? 'ok' : (/error\[([A-Z_]+)\]/.exec(r.stderr)?.[1] ?? `exit ${r.status}: ${r.stderr.split('\n').find((l) => l.trim() !== '') ?? ''}`);
+  const outcome =
+    r.status === 124 || r.status === 137
+      ? `stopped after ${TIMEOUT_S} s`
+      : r.status === 0
+        ? 'ok'
+        : (/error\[([A-Z_]+)\]/.exec(r.stderr)?.[1] ?? `exit ${r.status}: ${r.stderr.split('\n').find((l) => l.trim() !== '') ?? ''}`);
   return { s, mb: kb / 1024, outcome };
 }
 
@@ -79,10 +89,16 @@ export function run() {
     recreatePg('redb_bench_large_src');
     const t = Date.now();
     // Random bytes (md5 of random numbers) do not compress, so TOAST keeps every byte.
-    psql(src, `CREATE TABLE blobs (id integer PRIMARY KEY, b bytea); ALTER TABLE blobs ALTER b SET STORAGE EXTERNAL;
-      INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || g), ''), 'hex') FROM generate_series(1, ${MB} * 65536) g) FROM generate_series(1, ${COUNT}) i`);
-    psql(src, `CREATE TABLE events (id bigint PRIMARY KEY, account integer NOT NULL, kind varchar(16) NOT NULL, amount numeric(12,2), at timestamp NOT NULL, note text);
-      INSERT INTO events SELECT i, i % 10007, (ARRAY['view','click','buy','refund'])[1 + i % 4], (i % 100000) / 100.0, timestamp '2024-01-01' + i * interval '1 second', 'note ' || i FROM generate_series(1, ${ROWS}) i`);
+    psql(
+      src,
+      `CREATE TABLE blobs (id integer PRIMARY KEY, b bytea); ALTER TABLE blobs ALTER b SET STORAGE EXTERNAL;
+      INSERT INTO blobs SELECT i, (SELECT decode(string_agg(md5(random()::text || g), ''), 'hex') FROM generate_series(1, ${MB} * 65536) g) FROM generate_series(1, ${COUNT}) i`,
+    );
+    psql(
+      src,
+      `CREATE TABLE events (id bigint PRIMARY KEY, account integer NOT NULL, kind varchar(16) NOT NULL, amount numeric(12,2), at timestamp NOT NULL, note text);
+      INSERT INTO events SELECT i, i % 10007, (ARRAY['view','click','buy','refund'])[1 + i % 4], (i % 100000) / 100.0, timestamp '2024-01-01' + i * interval '1 second', 'note ' || i FROM generate_series(1, ${ROWS}) i`,
+    );
     psql(src, 'VACUUM ANALYZE events');
     console.log(`PostgreSQL source loaded in ${((Date.now() - t) / 1000).toFixed(0)} s`);
 
@@ -95,7 +111,24 @@ export function run() {
       console.log(`\nPostgreSQL → each target: ${ROWS} rows, ${batch === undefined ? 'default --batch-rows' : `--batch-rows ${batch}`}`);
       for (const name of TARGETS) {
         targets[name].reset();
-        line(name, measure(['clone', envUrl(src), targets[name].url, '--tables', 'events', ...(batch === undefined ? [] : ['--batch-rows', batch]), '--yes', '--allow', 'lossy', '--json'], dir));
+        line(
+          name,
+          measure(
+            [
+              'clone',
+              envUrl(src),
+              targets[name].url,
+              '--tables',
+              'events',
+              ...(batch === undefined ? [] : ['--batch-rows', batch]),
+              '--yes',
+              '--allow',
+              'lossy',
+              '--json',
+            ],
+            dir,
+          ),
+        );
       }
     }
   } finally {

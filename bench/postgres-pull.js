@@ -39,17 +39,25 @@ export function run() {
     const dumps = [];
     for (let i = 0; i < RUNS; i++) {
       dumps.push(timeOnce(pgDump, ['--schema-only', '-f', join(dir, 'dump.sql'), dbUrl]));
-      pulls.push(timeOnce(process.execPath, [cli, 'pull', 'big', '--discard-changes', '--json'], { cwd: repo, maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] }));
+      pulls.push(
+        timeOnce(process.execPath, [cli, 'pull', 'big', '--discard-changes', '--json'], { cwd: repo, maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] }),
+      );
     }
-    printTable(`pull of ${TABLES} tables, ${RUNS} interleaved runs`, [
-      { name: 'pg_dump --schema-only', median: median(dumps), min: Math.min(...dumps) },
-      { name: 'redb pull (introspect + write files)', median: median(pulls), min: Math.min(...pulls) },
-    ], 'pg_dump --schema-only');
+    printTable(
+      `pull of ${TABLES} tables, ${RUNS} interleaved runs`,
+      [
+        { name: 'pg_dump --schema-only', median: median(dumps), min: Math.min(...dumps) },
+        { name: 'redb pull (introspect + write files)', median: median(pulls), min: Math.min(...pulls) },
+      ],
+      'pg_dump --schema-only',
+    );
 
     // Two models that differ in 1% of the tables: commit one, change 100 files, commit the other.
     execFileSync(process.execPath, [cli, 'commit', '-m', 'base'], { cwd: repo, stdio: 'ignore' });
     const tablesDir = join(repo, 'schema', 'tables');
-    const files = readdirSync(tablesDir).sort().slice(0, Math.max(1, Math.floor(TABLES / 100)));
+    const files = readdirSync(tablesDir)
+      .sort()
+      .slice(0, Math.max(1, Math.floor(TABLES / 100)));
     for (const f of files) {
       const path = join(tablesDir, f);
       writeFileSync(path, readFileSync(path, 'utf8').replace('character varying(120)', 'character varying(200)').replace('length: 120', 'length: 200'));

@@ -21,7 +21,10 @@ const cli = join(root, 'dist', 'cli.js');
 const SIZES = (process.env.REDB_BENCH_SIZES ?? '100,2000,10000').split(',').map(Number);
 const RUNS = Number(process.env.REDB_BENCH_RUNS ?? 5);
 const quiet = { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 };
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 
 function redb(cwd, args) {
   execFileSync(process.execPath, [cli, ...args], { cwd, ...quiet });
@@ -78,10 +81,15 @@ export function run() {
       rows.push({ n: db.n, dump: stats(t.dump), first: stats(t.first), again: stats(t.again), againUncommitted: stats(t.againUncommitted) });
     }
     console.log(`\nmedians (min–max) of ${RUNS} interleaved runs; ratio = median / pg_dump's median; load average at end ${load()}`);
-    console.log(`  ${'tables'.padStart(6)}  ${'pg_dump -s'.padEnd(22)}  ${'first pull'.padEnd(30)}  ${'repeated pull'.padEnd(30)}  repeated pull, not committed`);
+    console.log(
+      `  ${'tables'.padStart(6)}  ${'pg_dump -s'.padEnd(22)}  ${'first pull'.padEnd(30)}  ${'repeated pull'.padEnd(30)}  repeated pull, not committed`,
+    );
     for (const r of rows) {
-      const cell = (s, ratio = true) => `${seconds(s.median)} (${seconds(s.min)}–${seconds(s.max)})${ratio ? ` ${(s.median / r.dump.median).toFixed(2)}×` : ''}`;
-      console.log(`  ${String(r.n).padStart(6)}  ${cell(r.dump, false).padEnd(22)}  ${cell(r.first).padEnd(30)}  ${cell(r.again).padEnd(30)}  ${cell(r.againUncommitted)}`);
+      const cell = (s, ratio = true) =>
+        `${seconds(s.median)} (${seconds(s.min)}–${seconds(s.max)})${ratio ? ` ${(s.median / r.dump.median).toFixed(2)}×` : ''}`;
+      console.log(
+        `  ${String(r.n).padStart(6)}  ${cell(r.dump, false).padEnd(22)}  ${cell(r.first).padEnd(30)}  ${cell(r.again).padEnd(30)}  ${cell(r.againUncommitted)}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

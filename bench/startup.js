@@ -28,7 +28,7 @@ export function run({ runs = 21 } = {}) {
         node('redb status --no-db', [cli, 'status', '--no-db']),
         node('redb status (1 SQLite db bound)', [cli, 'status']),
         { name: 'git log -1 on .redb (for scale)', cmd: 'git', args: ['--git-dir', '.redb', 'log', '-1', '--format=%h'], options: { cwd: dir } },
-        { ...node("node -e \"import('ink')\" (what ink costs)", ['--input-type=module', '-e', "await import('ink')"]), options: { cwd: root } },
+        { ...node('node -e "import(\'ink\')" (what ink costs)', ['--input-type=module', '-e', "await import('ink')"]), options: { cwd: root } },
       ],
       runs,
     );

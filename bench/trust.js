@@ -26,7 +26,8 @@ async function commitCost(dir, env) {
   const genre = readFileSync(join(project, 'schema', 'tables', 'Genre.yaml'), 'utf8');
   let n = 0;
   // Each run commits a new table, so every commit has something to record.
-  const change = () => writeFileSync(join(project, 'schema', 'tables', `T${++n}.yaml`), genre.replace(/^name: Genre$/m, `name: T${n}`).replace('PK_Genre', `PK_T${n}`));
+  const change = () =>
+    writeFileSync(join(project, 'schema', 'tables', `T${++n}.yaml`), genre.replace(/^name: Genre$/m, `name: T${n}`).replace('PK_Genre', `PK_T${n}`));
   const runs = 11;
   const times = { plain: [], signed: [] };
   for (let i = 0; i < runs; i++) {
@@ -63,7 +64,16 @@ async function logCost(dir, env, count) {
   const { commit } = await git.readCommit({ fs: nodeFs, gitdir: store.gitdir, oid: parent });
   const started = performance.now();
   for (let i = 0; i < count; i++) {
-    parent = await writeCommitObject(store, { tree: commit.tree, parents: [parent], message: `signed ${i}`, author: { name: 'bench', email: 'bench@example.com', timestamp: commit.author.timestamp + i + 1, timezoneOffset: 0 } }, signer);
+    parent = await writeCommitObject(
+      store,
+      {
+        tree: commit.tree,
+        parents: [parent],
+        message: `signed ${i}`,
+        author: { name: 'bench', email: 'bench@example.com', timestamp: commit.author.timestamp + i + 1, timezoneOffset: 0 },
+      },
+      signer,
+    );
   }
   await git.writeRef({ fs: nodeFs, gitdir: store.gitdir, ref: 'refs/heads/main', value: parent, force: true });
   const signMs = (performance.now() - started) / count;
@@ -140,7 +150,14 @@ forbid(principal is Token, action, resource) unless { context.via == "mcp" };
 
 export async function run() {
   const dir = mkdtempSync(join(tmpdir(), 'redb-bench-trust-'));
-  const env = { ...process.env, REDB_CONFIG_HOME: join(dir, 'home'), REDB_PASSPHRASE: undefined, NO_COLOR: '1', REDB_AUTHOR_NAME: 'bench', REDB_AUTHOR_EMAIL: 'bench@example.com' };
+  const env = {
+    ...process.env,
+    REDB_CONFIG_HOME: join(dir, 'home'),
+    REDB_PASSPHRASE: undefined,
+    NO_COLOR: '1',
+    REDB_AUTHOR_NAME: 'bench',
+    REDB_AUTHOR_EMAIL: 'bench@example.com',
+  };
   delete env.REDB_PASSPHRASE;
   try {
     console.log(`machine: ${machine()}`);
@@ -148,7 +165,9 @@ export async function run() {
     const log = await logCost(dir, env, 1000);
     printTable('log over 1,000 hybrid-signed commits (median of 3)', log.rows, log.rows[0].name);
     console.log(`  (writing one signed commit through the library: ${log.signMs.toFixed(1)} ms)`);
-    console.log(`  checking the 1,000 signatures alone, in process: ${log.checkCold.toFixed(0)} ms (${(log.checkCold / 1000).toFixed(2)} ms each); from the cache: ${log.checkWarm.toFixed(0)} ms`);
+    console.log(
+      `  checking the 1,000 signatures alone, in process: ${log.checkCold.toFixed(0)} ms (${(log.checkCold / 1000).toFixed(2)} ms each); from the cache: ${log.checkWarm.toFixed(0)} ms`,
+    );
     const p = await policyCost();
     console.log('\naccess decisions (Cedar 4.13 WASM, in process)');
     console.log(`  load (import WASM, parse, validate, prepare): ${p.loadMs.toFixed(0)} ms`);

@@ -175,7 +175,9 @@ export const errors = {
   })),
   tooManyOpenFiles: define('REDB_TOO_MANY_OPEN_FILES', (path: string, syscall: string, system: boolean) => ({
     message: `too many open files${system ? ' on this system' : ' for this process'}, at ${path} (${syscall})`,
-    hint: system ? 'the whole system ran out of file handles: close other programs, or raise fs.file-max' : 'raise the limit of this shell (ulimit -n 4096), then run the command again',
+    hint: system
+      ? 'the whole system ran out of file handles: close other programs, or raise fs.file-max'
+      : 'raise the limit of this shell (ulimit -n 4096), then run the command again',
     data: { path, syscall, system },
   })),
   isADirectory: define('REDB_IS_A_DIRECTORY', (path: string, syscall: string) => ({
@@ -250,22 +252,28 @@ export const errors = {
     data: { what, value },
   })),
   /** `problems`: one line each, `object detail: limit`; `action` says what was not done. */
-  limitExceeded: define('REDB_LIMIT_EXCEEDED', (target: string, problems: readonly { object: string; detail: string; limit: string; file: string }[], action: string) => ({
-    message: `${target} cannot hold ${problems.length === 1 ? 'this' : `these ${problems.length} things`}: ${problems
-      .slice(0, 3)
-      .map((p) => `${p.object} ${p.detail}: ${p.limit}`)
-      .join('; ')}${problems.length > 3 ? '; ...' : ''}; ${action}`,
-    hint: 'shorten the names, split the table or change the types (redb lint lists every problem, --json here too), then run the command again',
-    data: { target, problems: problems.map((p) => ({ ...p })) },
-  })),
-  nameClash: define('REDB_NAME_CLASH', (target: string, problems: readonly { object: string; detail: string; limit: string; file: string }[], action: string) => ({
-    message: `${target} cannot tell these names apart: ${problems
-      .slice(0, 3)
-      .map((p) => `${p.object} ${p.detail} (${p.limit})`)
-      .join('; ')}${problems.length > 3 ? '; ...' : ''}; ${action}`,
-    hint: 'rename one of each pair in the source (redb mv), or leave one out with --tables',
-    data: { target, problems: problems.map((p) => ({ ...p })) },
-  })),
+  limitExceeded: define(
+    'REDB_LIMIT_EXCEEDED',
+    (target: string, problems: readonly { object: string; detail: string; limit: string; file: string }[], action: string) => ({
+      message: `${target} cannot hold ${problems.length === 1 ? 'this' : `these ${problems.length} things`}: ${problems
+        .slice(0, 3)
+        .map((p) => `${p.object} ${p.detail}: ${p.limit}`)
+        .join('; ')}${problems.length > 3 ? '; ...' : ''}; ${action}`,
+      hint: 'shorten the names, split the table or change the types (redb lint lists every problem, --json here too), then run the command again',
+      data: { target, problems: problems.map((p) => ({ ...p })) },
+    }),
+  ),
+  nameClash: define(
+    'REDB_NAME_CLASH',
+    (target: string, problems: readonly { object: string; detail: string; limit: string; file: string }[], action: string) => ({
+      message: `${target} cannot tell these names apart: ${problems
+        .slice(0, 3)
+        .map((p) => `${p.object} ${p.detail} (${p.limit})`)
+        .join('; ')}${problems.length > 3 ? '; ...' : ''}; ${action}`,
+      hint: 'rename one of each pair in the source (redb mv), or leave one out with --tables',
+      data: { target, problems: problems.map((p) => ({ ...p })) },
+    }),
+  ),
   nothingToCommit: define('REDB_NOTHING_TO_COMMIT', (unborn = false) => ({
     message: unborn ? 'nothing to commit: schema/ is empty and has never been pulled' : 'nothing to commit: the working tree matches HEAD',
     hint: unborn
@@ -442,7 +450,10 @@ export const errors = {
   })),
   notVerified: define('REDB_NOT_VERIFIED', (object: string, status: string, reason: string) => ({
     message: `${object} is not verified: ${reason}`,
-    hint: status === 'untrusted' ? 'redb trust list shows who is trusted; an admin adds a signer with redb trust add' : 'sign it with redb commit -S (or redb tag -s); redb log --show-signature shows each commit',
+    hint:
+      status === 'untrusted'
+        ? 'redb trust list shows who is trusted; an admin adds a signer with redb trust add'
+        : 'sign it with redb commit -S (or redb tag -s); redb log --show-signature shows each commit',
     data: { object, status, reason },
   })),
   requireSigned: define('REDB_REQUIRE_SIGNED', (dbName: string, commit: string, reason: string) => ({
@@ -518,7 +529,10 @@ export const errors = {
   })),
   accessMaskMissing: define('REDB_ACCESS_MASK_MISSING', (principal: string, column: string, maskPolicy: string | undefined, rule: string) => ({
     message: `the access policy lets ${principal} see ${column} only masked, but ${maskPolicy === undefined ? 'no masking policy is in use' : `the masking policy ${maskPolicy} has no rule for it`}`,
-    hint: maskPolicy === undefined ? `give a masking policy (--mask <file>, or policy: in .redb/mcp.yaml) with a rule such as: ${rule}` : `add a rule to ${maskPolicy}, such as: ${rule} (redb mask suggest <db> proposes transforms)`,
+    hint:
+      maskPolicy === undefined
+        ? `give a masking policy (--mask <file>, or policy: in .redb/mcp.yaml) with a rule such as: ${rule}`
+        : `add a rule to ${maskPolicy}, such as: ${rule} (redb mask suggest <db> proposes transforms)`,
     data: { principal, column, maskPolicy, rule },
   })),
   mcpNoReadRole: define('REDB_MCP_NO_READ_ROLE', (dbName: string) => ({
@@ -611,13 +625,16 @@ export const errors = {
     hint: `the condition follows WHERE as it is, so write it in that engine's SQL over ${table}'s own column names`,
     data: { db: dbName, table, condition, detail },
   })),
-  cloneWhereBreaksKey: define('REDB_CLONE_WHERE_BREAKS_KEY', (dbName: string, breaks: readonly { child: string; parent: string; foreignKey: string; orphans: number; suggestion: string }[]) => ({
-    message: `--where would leave rows referring to rows that are not copied, so their foreign keys could not be added; nothing was copied: ${breaks
-      .map((b) => `${b.orphans} row${b.orphans === 1 ? '' : 's'} of ${b.child} (foreign key ${b.foreignKey})`)
-      .join('; ')}`,
-    hint: `filter those tables to match, e.g. ${breaks.map((b) => `--where '${b.suggestion}'`).join(' ')}, or leave them out with --tables (their foreign keys are then not created)`,
-    data: { db: dbName, breaks: breaks.map((b) => ({ ...b })) },
-  })),
+  cloneWhereBreaksKey: define(
+    'REDB_CLONE_WHERE_BREAKS_KEY',
+    (dbName: string, breaks: readonly { child: string; parent: string; foreignKey: string; orphans: number; suggestion: string }[]) => ({
+      message: `--where would leave rows referring to rows that are not copied, so their foreign keys could not be added; nothing was copied: ${breaks
+        .map((b) => `${b.orphans} row${b.orphans === 1 ? '' : 's'} of ${b.child} (foreign key ${b.foreignKey})`)
+        .join('; ')}`,
+      hint: `filter those tables to match, e.g. ${breaks.map((b) => `--where '${b.suggestion}'`).join(' ')}, or leave them out with --tables (their foreign keys are then not created)`,
+      data: { db: dbName, breaks: breaks.map((b) => ({ ...b })) },
+    }),
+  ),
   cloneFinishFailed: define('REDB_CLONE_FINISH_FAILED', (target: string, statement: string, detail: string, rolledBack: boolean, resumable: boolean) => ({
     message: `the rows are in ${target}, but adding its keys, indexes and foreign keys failed at: ${statement.split('\n')[0]} — ${detail}${rolledBack ? '; none of them was added' : ''}`,
     hint: resumable
@@ -657,17 +674,23 @@ export const errors = {
     hint: 'bring the target tables to the source schema first (redb migrate, or drop them and let the clone create them), or leave those tables out with --tables',
     data: { db: dbName, problems },
   })),
-  cloneTruncateReferenced: define('REDB_CLONE_TRUNCATE_REFERENCED', (dbName: string, references: readonly { table: string; referencedBy: string; rows: number }[]) => ({
-    message: `--truncate would empty ${[...new Set(references.map((r) => r.table))].join(', ')} in ${dbName}, which ${references.map((r) => `${r.referencedBy} (${r.rows} row${r.rows === 1 ? '' : 's'})`).join(', ')} refer${references.length === 1 ? 's' : ''} to and the clone does not copy; nothing was emptied`,
-    hint: 'copy those tables too (--tables), or empty them yourself first',
-    data: { db: dbName, references: references.map((r) => ({ ...r })) },
-  })),
+  cloneTruncateReferenced: define(
+    'REDB_CLONE_TRUNCATE_REFERENCED',
+    (dbName: string, references: readonly { table: string; referencedBy: string; rows: number }[]) => ({
+      message: `--truncate would empty ${[...new Set(references.map((r) => r.table))].join(', ')} in ${dbName}, which ${references.map((r) => `${r.referencedBy} (${r.rows} row${r.rows === 1 ? '' : 's'})`).join(', ')} refer${references.length === 1 ? 's' : ''} to and the clone does not copy; nothing was emptied`,
+      hint: 'copy those tables too (--tables), or empty them yourself first',
+      data: { db: dbName, references: references.map((r) => ({ ...r })) },
+    }),
+  ),
   /** Found on the source before anything is written, or (a type the source cannot measure) at the row, with the batch holding it not written. */
-  cloneValueTooLarge: define('REDB_CLONE_VALUE_TOO_LARGE', (dbName: string, problems: readonly { table: string; column: string; rows: number; limit: number; setting: string; bytes?: number }[], atRow = false) => ({
-    message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's' : ''} a ${p.column} value ${p.bytes === undefined ? '' : `of ${p.bytes} bytes, `}larger than ${dbName} accepts (${p.setting} = ${p.limit} bytes)`).join('; ')}; ${atRow ? 'the batch holding it was not written' : 'nothing was written'}`,
-    hint: `raise ${problems[0]?.setting ?? 'the limit'} on the target server (SET GLOBAL, and in its configuration; it takes effect for new sessions), or leave the rows out with --where${atRow ? '; then run the clone again (--resume inside a project continues from the last committed batch)' : ''}`,
-    data: { db: dbName, problems: problems.map((p) => ({ ...p })) },
-  })),
+  cloneValueTooLarge: define(
+    'REDB_CLONE_VALUE_TOO_LARGE',
+    (dbName: string, problems: readonly { table: string; column: string; rows: number; limit: number; setting: string; bytes?: number }[], atRow = false) => ({
+      message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's' : ''} a ${p.column} value ${p.bytes === undefined ? '' : `of ${p.bytes} bytes, `}larger than ${dbName} accepts (${p.setting} = ${p.limit} bytes)`).join('; ')}; ${atRow ? 'the batch holding it was not written' : 'nothing was written'}`,
+      hint: `raise ${problems[0]?.setting ?? 'the limit'} on the target server (SET GLOBAL, and in its configuration; it takes effect for new sessions), or leave the rows out with --where${atRow ? '; then run the clone again (--resume inside a project continues from the last committed batch)' : ''}`,
+      data: { db: dbName, problems: problems.map((p) => ({ ...p })) },
+    }),
+  ),
   cloneTargetOutOfMemory: define('REDB_CLONE_TARGET_OUT_OF_MEMORY', (target: string, table: string, detail: string, limit: string) => ({
     message: `${target} ran out of memory writing ${table} (memory_limit ${limit}): ${detail}; the batch was not written`,
     hint: 'DuckDB holds a batch in memory two or three times over: free memory on this machine or lower --batch-rows, then run the same clone with --resume (or with --truncate --yes outside a project)',
@@ -934,7 +957,8 @@ function passwordExample(url: string): string {
 }
 
 export function withPath(e: unknown, path: string): unknown {
-  if (e instanceof Error && (e as { path?: unknown }).path === undefined) Object.defineProperty(e, 'path', { value: path, enumerable: true, configurable: true });
+  if (e instanceof Error && (e as { path?: unknown }).path === undefined)
+    Object.defineProperty(e, 'path', { value: path, enumerable: true, configurable: true });
   return e;
 }
 

@@ -56,7 +56,8 @@ export function readPlan(relations: readonly CatalogRelation[], policy: ReadPoli
     policy.column(r, column) ?? (byKey.get(relationKey(r))?.relatives ?? []).map((x) => policy.column(x, column)).find((v) => v !== undefined);
   // A generated column cannot be masked as its source would be: it is left out whole.
   const verdict = (r: RelationName, column: string) =>
-    named(r, column) ?? ((byKey.get(relationKey(r))?.generated?.[column] ?? []).some((source) => named(r, source) !== undefined) ? ('denied' as const) : undefined);
+    named(r, column) ??
+    ((byKey.get(relationKey(r))?.generated?.[column] ?? []).some((source) => named(r, source) !== undefined) ? ('denied' as const) : undefined);
 
   /** Why reading `read` with an owner's rights could show what the policy hides; undefined when it cannot. */
   function unsafeRead(read: ViewRead): string | undefined {
@@ -125,7 +126,8 @@ export function beyondPlan(readable: readonly Readable[], plans: ReadonlyMap<str
     const label = relationLabel(r);
     if (plan === undefined) out.push(`${label}, which redb does not know`);
     else if (plan.grant === 'none') out.push(`${label}, which ${plan.reason}`);
-    else if (plan.grant === 'columns') for (const c of r.columns.filter((x) => plan.withheld.includes(x))) columns.push(`${label}.${c}, which the policy masks or denies`);
+    else if (plan.grant === 'columns')
+      for (const c of r.columns.filter((x) => plan.withheld.includes(x))) columns.push(`${label}.${c}, which the policy masks or denies`);
   }
   return [...columns, ...out];
 }

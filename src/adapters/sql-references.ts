@@ -29,9 +29,61 @@ const RELATION_AFTER = new Set(['from', 'join', 'only', 'into', 'update', 'table
 /** Reserved words that open a subquery where a relation could stand (`FROM LATERAL (…)`, `AS TABLE SELECT …`): a relation so named is quoted. */
 const NOT_A_NAME = new Set(['select', 'with', 'values', 'lateral']);
 /** Bare words that a parenthesis follows as syntax, not as a call: `FROM (`, `ON (`, `IN (`, `EXISTS (`. */
-const NOT_A_CALL = new Set(['from', 'join', 'on', 'in', 'exists', 'values', 'as', 'using', 'where', 'and', 'or', 'not', 'select', 'when', 'then', 'else', 'case', 'over', 'filter', 'within', 'any', 'all', 'some', 'lateral', 'with', 'into', 'table', 'only', 'by', 'is', 'like', 'between', 'returns', 'setof']);
+const NOT_A_CALL = new Set([
+  'from',
+  'join',
+  'on',
+  'in',
+  'exists',
+  'values',
+  'as',
+  'using',
+  'where',
+  'and',
+  'or',
+  'not',
+  'select',
+  'when',
+  'then',
+  'else',
+  'case',
+  'over',
+  'filter',
+  'within',
+  'any',
+  'all',
+  'some',
+  'lateral',
+  'with',
+  'into',
+  'table',
+  'only',
+  'by',
+  'is',
+  'like',
+  'between',
+  'returns',
+  'setof',
+]);
 /** Words that end a FROM list at its own depth. */
-const CLAUSE = new Set(['where', 'group', 'having', 'window', 'order', 'limit', 'offset', 'fetch', 'union', 'intersect', 'except', 'returning', 'set', 'values', 'for', 'select']);
+const CLAUSE = new Set([
+  'where',
+  'group',
+  'having',
+  'window',
+  'order',
+  'limit',
+  'offset',
+  'fetch',
+  'union',
+  'intersect',
+  'except',
+  'returning',
+  'set',
+  'values',
+  'for',
+  'select',
+]);
 
 const word = (t: SqlToken | undefined): string | undefined => (t?.type === 'word' ? t.value.toLowerCase() : undefined);
 const isPunct = (t: SqlToken | undefined, value: string) => t?.type === 'punct' && t.value === value;
@@ -77,7 +129,10 @@ export function scanReferences(tokens: readonly SqlToken[], options: ScanOptions
     if (isPunct(t, '(')) {
       // `FROM (a JOIN b ON …)`: the parenthesis opens a join, still a FROM list.
       const before = tokens[i - 1];
-      const opensJoin = (word(before) !== undefined && RELATION_AFTER.has(word(before) as string)) || (isPunct(before, ',') && fromList[depth] === true) || (isPunct(before, '(') && fromList[depth] === true);
+      const opensJoin =
+        (word(before) !== undefined && RELATION_AFTER.has(word(before) as string)) ||
+        (isPunct(before, ',') && fromList[depth] === true) ||
+        (isPunct(before, '(') && fromList[depth] === true);
       fromList[++depth] = opensJoin;
       continue;
     }
@@ -85,7 +140,13 @@ export function scanReferences(tokens: readonly SqlToken[], options: ScanOptions
       depth = Math.max(0, depth - 1);
       continue;
     }
-    if (t.type === 'string' && options.regclass !== undefined && isPunct(tokens[i + 1], ':') && isPunct(tokens[i + 2], ':') && word(tokens[i + 3]) === 'regclass') {
+    if (
+      t.type === 'string' &&
+      options.regclass !== undefined &&
+      isPunct(tokens[i + 1], ':') &&
+      isPunct(tokens[i + 2], ':') &&
+      word(tokens[i + 3]) === 'regclass'
+    ) {
       const parts = options.regclass(t.value);
       const ref = parts === undefined ? undefined : named('relation', parts);
       if (ref !== undefined) out.push(ref);
@@ -102,7 +163,11 @@ export function scanReferences(tokens: readonly SqlToken[], options: ScanOptions
     let ref: Reference | undefined;
     if (isPunct(before, ':') && isPunct(tokens[i - 2], ':')) ref = named('type', path.parts);
     else if (isPunct(after, '(') && !(path.parts.length === 1 && NOT_A_CALL.has(word(t) ?? ''))) ref = named('routine', path.parts);
-    else if (((beforeWord !== undefined && RELATION_AFTER.has(beforeWord)) || ((isPunct(before, ',') || isPunct(before, '(')) && fromList[depth] === true)) && !NOT_A_NAME.has(word(t) ?? '')) ref = named('relation', path.parts);
+    else if (
+      ((beforeWord !== undefined && RELATION_AFTER.has(beforeWord)) || ((isPunct(before, ',') || isPunct(before, '(')) && fromList[depth] === true)) &&
+      !NOT_A_NAME.has(word(t) ?? '')
+    )
+      ref = named('relation', path.parts);
     if (ref !== undefined) out.push(ref);
     i = path.next - 1;
   }

@@ -45,7 +45,9 @@ function secretValue(name: string, value: string): boolean {
     return false;
   }
   const walk = (v: unknown): boolean =>
-    typeof v === 'object' && v !== null && Object.entries(v).some(([k, x]) => (SECRET_JSON_KEY.test(k) && !(typeof x === 'string' && (x === '' || ONLY_ENV_REF.test(x)))) || walk(x));
+    typeof v === 'object' &&
+    v !== null &&
+    Object.entries(v).some(([k, x]) => (SECRET_JSON_KEY.test(k) && !(typeof x === 'string' && (x === '' || ONLY_ENV_REF.test(x)))) || walk(x));
   return walk(json);
 }
 

@@ -7,8 +7,12 @@ import type { Opts } from './verbs.js';
 const ALLOWED = ['lossy'] as const;
 
 function parseAllowLossy(value: string | undefined): boolean {
-  const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const name of names) if (!(ALLOWED as readonly string[]).includes(name)) throw errors.usage(`clone cannot allow '${name}'`, `--allow takes: ${ALLOWED.join(', ')}`);
+  const names = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names)
+    if (!(ALLOWED as readonly string[]).includes(name)) throw errors.usage(`clone cannot allow '${name}'`, `--allow takes: ${ALLOWED.join(', ')}`);
   return names.includes('lossy');
 }
 
@@ -23,7 +27,9 @@ export function renderChecks(io: Io, checks: readonly TableCheck[]): string {
     c.table,
     String(c.sourceRows),
     String(c.targetRows),
-    c.countsOnly ? paint.dim(io, 'counts only (masked)') : `${c.match ? 'checksums equal' : `checksums ${c.sourceChecksum?.slice(0, 8)} ≠ ${c.targetChecksum?.slice(0, 8)}`}${c.masked === true ? paint.dim(io, ' (masked)') : ''}`,
+    c.countsOnly
+      ? paint.dim(io, 'counts only (masked)')
+      : `${c.match ? 'checksums equal' : `checksums ${c.sourceChecksum?.slice(0, 8)} ≠ ${c.targetChecksum?.slice(0, 8)}`}${c.masked === true ? paint.dim(io, ' (masked)') : ''}`,
     c.match ? paint.green(io, 'ok') : paint.red(io, 'MISMATCH'),
   ]);
   return table([['table', 'source rows', 'target rows', 'compared', ''], ...rows], '  ');
@@ -41,13 +47,20 @@ export async function withChecks<T>(io: Io, asJson: boolean, run: () => Promise<
 
 function renderResult(io: Io, r: CloneResult): void {
   const rows = r.tables.reduce((n, t) => n + t.rows, 0);
-  io.out(`${r.resumed ? 'resumed and finished' : 'cloned'} ${paint.bold(io, r.source)} → ${paint.bold(io, r.target)}: ${r.tables.length} table${r.tables.length === 1 ? '' : 's'}, ${rows} rows`);
+  io.out(
+    `${r.resumed ? 'resumed and finished' : 'cloned'} ${paint.bold(io, r.source)} → ${paint.bold(io, r.target)}: ${r.tables.length} table${r.tables.length === 1 ? '' : 's'}, ${rows} rows`,
+  );
   io.out(paint.dim(io, `schema: ${r.statements.create} statements before the load, ${r.statements.finish} after (indexes, foreign keys, views)`));
   if (r.denied.length > 0) io.out(paint.yellow(io, `not copied (denied by the policy): ${r.denied.join(', ')}`));
   if (r.verify !== undefined) {
     io.out(renderChecks(io, r.verify));
     const masked = r.verify.filter((c) => c.masked === true).length;
-    io.out(paint.green(io, `verified: every table matches${masked > 0 ? ` (${masked} masked table${masked === 1 ? '' : 's'} compared with the source's values masked by the policy)` : ''}`));
+    io.out(
+      paint.green(
+        io,
+        `verified: every table matches${masked > 0 ? ` (${masked} masked table${masked === 1 ? '' : 's'} compared with the source's values masked by the policy)` : ''}`,
+      ),
+    );
   }
 }
 
@@ -72,7 +85,14 @@ export default async function run(io: Io, source: string, target: string, opts: 
         target,
         schemaOnly: opts.schemaOnly === true,
         dataOnly: opts.dataOnly === true,
-        ...(opts.tables === undefined ? {} : { tables: opts.tables.split(',').map((t) => t.trim()).filter(Boolean) }),
+        ...(opts.tables === undefined
+          ? {}
+          : {
+              tables: opts.tables
+                .split(',')
+                .map((t) => t.trim())
+                .filter(Boolean),
+            }),
         ...(opts.where === undefined ? {} : { where: opts.where }),
         ...(opts.mask === undefined ? {} : { mask: opts.mask }),
         resume: opts.resume === true,

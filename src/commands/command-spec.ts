@@ -51,7 +51,8 @@ type Negated<F extends string> = Long<F> extends `no-${string}` ? true : false;
 type Key<F extends string> = Long<F> extends `no-${infer Name}` ? Camel<Name> : Camel<Long<F>>;
 
 type OptionOf<S extends CommandSpec> = S extends { readonly options: infer O extends readonly OptionSpec[] } ? O[number] : never;
-type PositiveKeys<S extends CommandSpec> = Each<S> extends infer O ? (O extends OptionSpec ? (Negated<O['flags']> extends true ? never : Key<O['flags']>) : never) : never;
+type PositiveKeys<S extends CommandSpec> =
+  Each<S> extends infer O ? (O extends OptionSpec ? (Negated<O['flags']> extends true ? never : Key<O['flags']>) : never) : never;
 
 type Value<O extends OptionSpec> = O['repeatable'] extends true
   ? string[]
@@ -75,9 +76,11 @@ type Always<O extends OptionSpec, S extends CommandSpec> = O extends { readonly 
 type Flatten<T> = { [K in keyof T]: T[K] };
 type Each<S extends CommandSpec> = OptionOf<S> extends infer O ? (O extends OptionSpec ? O : never) : never;
 type Keys<S extends CommandSpec> = Each<S> extends infer O ? (O extends OptionSpec ? Key<O['flags']> : never) : never;
-type AlwaysKeys<S extends CommandSpec> = Each<S> extends infer O ? (O extends OptionSpec ? (Always<O, S> extends true ? Key<O['flags']> : never) : never) : never;
+type AlwaysKeys<S extends CommandSpec> =
+  Each<S> extends infer O ? (O extends OptionSpec ? (Always<O, S> extends true ? Key<O['flags']> : never) : never) : never;
 /** `--gpg-sign` and `--no-gpg-sign` both set `gpgSign`: its type is the union of theirs. */
-type ValueAt<S extends CommandSpec, K extends string> = Each<S> extends infer O ? (O extends OptionSpec ? (Key<O['flags']> extends K ? Value<O> : never) : never) : never;
+type ValueAt<S extends CommandSpec, K extends string> =
+  Each<S> extends infer O ? (O extends OptionSpec ? (Key<O['flags']> extends K ? Value<O> : never) : never) : never;
 
 /** The options object commander hands the handler of `S`. */
 export type OptionsOf<S extends CommandSpec> = Flatten<
@@ -87,7 +90,9 @@ export type OptionsOf<S extends CommandSpec> = Flatten<
 type ArgumentValue<A> = A extends { readonly name: `<${string}` } | { readonly default: string } ? string : string | undefined;
 
 /** The positional arguments of `S`, in order. */
-export type ArgumentsOf<S extends CommandSpec> = S extends { readonly arguments: infer A extends readonly ArgumentSpec[] } ? { -readonly [I in keyof A]: ArgumentValue<A[I]> } : [];
+export type ArgumentsOf<S extends CommandSpec> = S extends { readonly arguments: infer A extends readonly ArgumentSpec[] }
+  ? { -readonly [I in keyof A]: ArgumentValue<A[I]> }
+  : [];
 
 /** What runs a command: its arguments, then its options; the exit code it returns. */
 export type Handler<S extends CommandSpec> = (io: Io, ...params: [...ArgumentsOf<S>, OptionsOf<S>]) => Promise<number>;

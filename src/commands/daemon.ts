@@ -15,7 +15,10 @@ export async function start(io: Io, opts: Opts<'daemon start'>): Promise<number>
   if (opts.foreground === true) return foreground(io, opts.metrics);
   const d = await daemonStart({ cwd: io.cwd, env: io.env, metrics: opts.metrics });
   if (opts.json) json(io, d);
-  else io.out(`daemon started (pid ${d.pid}): socket ${shown(io, d.socket)}${d.metrics === null ? '' : `, metrics http://${d.metrics}/metrics`}, log ${shown(io, d.log)}`);
+  else
+    io.out(
+      `daemon started (pid ${d.pid}): socket ${shown(io, d.socket)}${d.metrics === null ? '' : `, metrics http://${d.metrics}/metrics`}, log ${shown(io, d.log)}`,
+    );
   return 0;
 }
 
@@ -39,7 +42,10 @@ async function foreground(io: Io, metrics: string | undefined): Promise<number> 
           process.send?.({ ready });
           // The starter goes away; the daemon runs on without it.
           process.channel?.unref();
-        } else io.err(`redb daemon running (pid ${ready.pid}): socket ${shown(io, ready.socket)}${ready.metrics === null ? '' : `, metrics http://${ready.metrics}/metrics`}`);
+        } else
+          io.err(
+            `redb daemon running (pid ${ready.pid}): socket ${shown(io, ready.socket)}${ready.metrics === null ? '' : `, metrics http://${ready.metrics}/metrics`}`,
+          );
       },
     });
   } catch (e) {
@@ -71,7 +77,8 @@ export function jobRow(io: Io, j: JobStatus, now = Date.now()): string[] {
   const color = j.state === 'running' ? paint.green : j.state === 'backoff' ? paint.red : j.state === 'paused' ? paint.yellow : paint.dim;
   const lag = j.report?.lagMs === undefined || j.report.lagMs === null ? '-' : `${j.report.lagMs.p99} ms`;
   const rate = j.report?.rate === undefined ? '-' : String(j.report.rate);
-  const why = j.state === 'backoff' ? `${j.lastExit?.reason ?? ''}; next try ${ago(j.nextStartAt, now)}` : j.state === 'running' ? '' : (j.lastExit?.reason ?? '');
+  const why =
+    j.state === 'backoff' ? `${j.lastExit?.reason ?? ''}; next try ${ago(j.nextStartAt, now)}` : j.state === 'running' ? '' : (j.lastExit?.reason ?? '');
   return [paint.bold(io, j.name), color(io, j.state), j.pid === null ? '-' : String(j.pid), String(j.restarts), lag, rate, why];
 }
 
@@ -83,10 +90,14 @@ export async function status(io: Io, opts: Opts<'daemon status'>): Promise<numbe
     json(io, s);
     return 0;
   }
-  if (s.running) io.out(`daemon: ${paint.green(io, 'running')} (pid ${s.pid}, since ${s.started}), socket ${shown(io, s.socket)}${s.metrics === null ? '' : `, metrics http://${s.metrics}/metrics`}`);
+  if (s.running)
+    io.out(
+      `daemon: ${paint.green(io, 'running')} (pid ${s.pid}, since ${s.started}), socket ${shown(io, s.socket)}${s.metrics === null ? '' : `, metrics http://${s.metrics}/metrics`}`,
+    );
   else {
     io.out(`daemon: ${paint.dim(io, 'not running')} (redb daemon start)`);
-    if (s.leftovers > 0) io.err(paint.yellow(io, `${s.leftovers} job process(es) left by a daemon that was killed are still running: redb daemon start (or stop) stops them`));
+    if (s.leftovers > 0)
+      io.err(paint.yellow(io, `${s.leftovers} job process(es) left by a daemon that was killed are still running: redb daemon start (or stop) stops them`));
   }
   if (s.jobs.length === 0) io.out(paint.dim(io, 'no jobs; redb replicate <src> <dst> --daemon adds one'));
   else io.out(table([JOB_HEADER.map((h) => paint.dim(io, h)), ...s.jobs.map((j) => jobRow(io, j))]));
@@ -115,7 +126,14 @@ export async function logs(io: Io, opts: Opts<'daemon logs'>): Promise<number> {
   process.once('SIGINT', stopFollowing);
   process.once('SIGTERM', stopFollowing);
   try {
-    await daemonLogs({ cwd: io.cwd, env: io.env, signal: abort.signal, follow: opts.follow === true, lines, onLine: (line) => io.out(opts.json ? line : formatLine(line)) });
+    await daemonLogs({
+      cwd: io.cwd,
+      env: io.env,
+      signal: abort.signal,
+      follow: opts.follow === true,
+      lines,
+      onLine: (line) => io.out(opts.json ? line : formatLine(line)),
+    });
   } finally {
     process.off('SIGINT', stopFollowing);
     process.off('SIGTERM', stopFollowing);

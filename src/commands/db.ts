@@ -12,7 +12,10 @@ export async function list(io: Io, opts: Opts<'db list'>): Promise<number> {
   const bindings = await dbList({ cwd: io.cwd });
   if (opts.json) json(io, bindings);
   else if (bindings.length === 0) io.out(paint.dim(io, 'no databases bound; add one with redb db add <name> <url>'));
-  else io.out(table([['NAME', 'ENGINE', 'AT', 'URL'].map((h) => paint.dim(io, h)), ...bindings.map((b) => [paint.bold(io, b.name), b.engine, shortId(b.at), b.url])]));
+  else
+    io.out(
+      table([['NAME', 'ENGINE', 'AT', 'URL'].map((h) => paint.dim(io, h)), ...bindings.map((b) => [paint.bold(io, b.name), b.engine, shortId(b.at), b.url])]),
+    );
   return 0;
 }
 

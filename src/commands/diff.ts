@@ -5,7 +5,12 @@ import type { Opts } from './verbs.js';
 
 export default async function run(io: Io, from: string | undefined, to: string | undefined, opts: Opts<'diff'>): Promise<number> {
   const sql = opts.sql === undefined ? undefined : parseEngine(opts.sql, '--sql');
-  const result = await diff({ cwd: io.cwd, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(sql === undefined ? {} : { sql }) });
+  const result = await diff({
+    cwd: io.cwd,
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
+    ...(sql === undefined ? {} : { sql }),
+  });
   warnings(io, result.warnings);
   const code = opts.exitCode && result.operations.length > 0 ? 2 : 0;
   if (opts.json) {

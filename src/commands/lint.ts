@@ -23,7 +23,12 @@ export default async function run(io: Io, from: string | undefined, to: string |
     else io.out(changeTable(io, result.changes));
     if (result.findings.length > 0) {
       const level = { error: paint.red, warning: paint.yellow, note: paint.dim } as const;
-      io.out(table(result.findings.map((f) => [level[f.level](io, f.level), paint.bold(io, f.rule), f.file, f.message]), '  '));
+      io.out(
+        table(
+          result.findings.map((f) => [level[f.level](io, f.level), paint.bold(io, f.rule), f.file, f.message]),
+          '  ',
+        ),
+      );
     }
     io.out(code === 3 ? paint.red(io, 'blocking findings: allow them with --allow, or change the schema') : code === 2 ? 'changes, nothing blocking' : 'clean');
   }

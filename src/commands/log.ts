@@ -13,7 +13,12 @@ function maxCount(text: string | undefined): number | undefined {
 
 export default async function run(io: Io, ref: string | undefined, opts: Opts<'log'>): Promise<number> {
   const limit = maxCount(opts.maxCount);
-  const entries = await log({ cwd: io.cwd, ...(ref === undefined ? {} : { ref }), ...(limit === undefined ? {} : { limit }), showSignature: opts.showSignature === true });
+  const entries = await log({
+    cwd: io.cwd,
+    ...(ref === undefined ? {} : { ref }),
+    ...(limit === undefined ? {} : { limit }),
+    showSignature: opts.showSignature === true,
+  });
   if (opts.json) {
     json(io, entries);
     return 0;
@@ -29,7 +34,12 @@ export default async function run(io: Io, ref: string | undefined, opts: Opts<'l
     io.out(`Author: ${e.author} <${e.email}>`);
     io.out(`Date:   ${e.date}`);
     io.out(`Changes: ${e.changes}`);
-    io.out(`\n${e.message.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    io.out(
+      `\n${e.message
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}\n`,
+    );
   }
   return 0;
 }

@@ -15,7 +15,8 @@ const stopped = (signal: AbortSignal): Promise<void> =>
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw errors.usage(`'${text}' is not a port number`, '--http takes a port, e.g. --http 8765 (0 picks a free one)');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw errors.usage(`'${text}' is not a port number`, '--http takes a port, e.g. --http 8765 (0 picks a free one)');
   return port;
 }
 
@@ -50,7 +51,9 @@ export async function tokenCreate(io: Io, name: string | undefined, opts: Opts<'
   if (opts.json) json(io, t);
   else {
     io.out(t.token);
-    io.err(`created token ${paint.bold(io, t.id)} (${t.name}${t.roles === undefined ? '' : `; roles ${t.roles.join(', ')}`}); it is shown only now: redb keeps its sha256 hash alone`);
+    io.err(
+      `created token ${paint.bold(io, t.id)} (${t.name}${t.roles === undefined ? '' : `; roles ${t.roles.join(', ')}`}); it is shown only now: redb keeps its sha256 hash alone`,
+    );
     io.err(paint.dim(io, `the access policy names it Token::"${t.id}"`));
   }
   return 0;
@@ -60,7 +63,13 @@ export async function tokenList(io: Io, opts: Opts<'mcp token list'>): Promise<n
   const tokens = await mcpTokenList({ cwd: io.cwd });
   if (opts.json) json(io, tokens);
   else if (tokens.length === 0) io.out(paint.dim(io, 'no tokens; create one with redb mcp token create [name]'));
-  else io.out(table([['ID', 'NAME', 'ROLES', 'CREATED', 'LAST USED'].map((h) => paint.dim(io, h)), ...tokens.map((t) => [paint.bold(io, t.id), t.name, t.roles?.join(',') ?? '-', t.created, t.lastUsed ?? '-'])]));
+  else
+    io.out(
+      table([
+        ['ID', 'NAME', 'ROLES', 'CREATED', 'LAST USED'].map((h) => paint.dim(io, h)),
+        ...tokens.map((t) => [paint.bold(io, t.id), t.name, t.roles?.join(',') ?? '-', t.created, t.lastUsed ?? '-']),
+      ]),
+    );
   return 0;
 }
 

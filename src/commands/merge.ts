@@ -34,14 +34,18 @@ export default async function run(io: Io, branch: string | undefined, opts: Opts
     case 'conflicts': {
       const problems = result.problems ?? [];
       if (result.conflicts.length > 0) {
-        io.err(`${paint.red(io, `${result.conflicts.length} conflict${result.conflicts.length === 1 ? '' : 's'}`)}: both branches changed the same object${result.conflicts.length === 1 ? '' : 's'}`);
+        io.err(
+          `${paint.red(io, `${result.conflicts.length} conflict${result.conflicts.length === 1 ? '' : 's'}`)}: both branches changed the same object${result.conflicts.length === 1 ? '' : 's'}`,
+        );
         for (const c of result.conflicts) io.err(`  schema/${c.path} (ours ${c.ours}, theirs ${c.theirs}) — see schema/${c.conflict}`);
       }
       if (problems.length > 0) {
         io.err(`${paint.red(io, `the merged schema cannot exist`)}: each branch is valid, together they are not`);
         for (const p of problems) io.err(`  schema/${p.path}: ${p.field}: ${p.detail}`);
       }
-      io.err(`Edit ${result.conflicts.length > 0 ? 'each object file, delete its .conflict.yaml' : 'the files named'}, then redb commit; or redb merge --abort.`);
+      io.err(
+        `Edit ${result.conflicts.length > 0 ? 'each object file, delete its .conflict.yaml' : 'the files named'}, then redb commit; or redb merge --abort.`,
+      );
       break;
     }
     default:

@@ -5,7 +5,9 @@ import type { Opts } from './verbs.js';
 
 export function renderPlan(io: Io, p: MigratePlan): string {
   const lines: string[] = [];
-  lines.push(`${paint.bold(io, `migrate ${p.db}`)} → ${p.to}: ${p.plan.steps.length} step${p.plan.steps.length === 1 ? '' : 's'}${p.plan.transactional ? ', in one transaction' : ''}`);
+  lines.push(
+    `${paint.bold(io, `migrate ${p.db}`)} → ${p.to}: ${p.plan.steps.length} step${p.plan.steps.length === 1 ? '' : 's'}${p.plan.transactional ? ', in one transaction' : ''}`,
+  );
   p.plan.steps.forEach((step, i) => {
     lines.push(`\n${paint.cyan(io, `-- ${step.summary}`)}`);
     for (const lock of p.locks[i] ?? []) lines.push(paint.dim(io, `-- lock: ${lock}`));
@@ -16,11 +18,7 @@ export function renderPlan(io: Io, p: MigratePlan): string {
   return lines.join('\n');
 }
 
-export default async function run(
-  io: Io,
-  db: string,
-  opts: Opts<'migrate'>,
-): Promise<number> {
+export default async function run(io: Io, db: string, opts: Opts<'migrate'>): Promise<number> {
   const allow = parseAllow(opts.allow);
   const waitMs = parseWait(opts.wait);
   const confirm = io.interactive && !opts.json ? async (plan: MigratePlan) => (await import('./ui/confirm.js')).confirmPlan(renderPlan(io, plan)) : undefined;
@@ -49,9 +47,16 @@ export default async function run(
     return 0;
   }
   if (!result.applied || !io.interactive) io.out(renderPlan(io, result));
-  const rehearsal = { verified: 'rehearsed on a shadow database: it produces the target', unavailable: 'no shadow database for this engine yet: not rehearsed', skipped: 'not rehearsed (--no-shadow)' } as const;
+  const rehearsal = {
+    verified: 'rehearsed on a shadow database: it produces the target',
+    unavailable: 'no shadow database for this engine yet: not rehearsed',
+    skipped: 'not rehearsed (--no-shadow)',
+  } as const;
   const standIn = result.shadowStandIn;
-  const line = standIn !== undefined && result.shadow === 'verified' ? `rehearsed on an embedded ${standIn.server} (${standIn.reason}): it produces the target` : rehearsal[result.shadow];
+  const line =
+    standIn !== undefined && result.shadow === 'verified'
+      ? `rehearsed on an embedded ${standIn.server} (${standIn.reason}): it produces the target`
+      : rehearsal[result.shadow];
   io.out(paint.dim(io, `\n${line}`));
   if (result.applied) io.out(paint.green(io, `\napplied ${result.executed.length} statements to ${result.db}`));
   else io.out(paint.dim(io, '\ndry run: nothing was changed'));
@@ -61,6 +66,10 @@ export default async function run(
 function parseWait(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
-  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) throw errors.usage(`--wait takes a number of seconds, not '${value}'`, 'e.g. --wait 300, or --wait 0 to fail at once when another migrate holds the database');
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0)
+    throw errors.usage(
+      `--wait takes a number of seconds, not '${value}'`,
+      'e.g. --wait 300, or --wait 0 to fail at once when another migrate holds the database',
+    );
   return Math.round(seconds * 1000);
 }

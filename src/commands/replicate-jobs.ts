@@ -6,23 +6,39 @@ import { json, paint, table, type Io } from './output.js';
 
 /** `redb replicate ... --daemon` and the verbs that control daemon jobs: status, pause, resume, drop. */
 
-
 export async function run(io: Io, source: string, target: string, opts: Opts<'replicate'>): Promise<number> {
   // Without --daemon the job runs here, in the foreground, until Ctrl-C.
   if (opts.daemon !== true) return (await import('./replicate.js')).default(io, source, target, opts);
   if (opts.allow !== undefined && opts.allow !== 'lossy') throw errors.usage(`--allow takes 'lossy', not '${opts.allow}'`);
-  const tables = opts.tables?.split(',').map((t) => t.trim()).filter((t) => t !== '');
-  const r = await replicateToDaemon({ cwd: io.cwd, env: io.env, source, target, name: opts.name, tables, mask: opts.mask, allowLossy: opts.allow === 'lossy', metrics: opts.metrics });
+  const tables = opts.tables
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  const r = await replicateToDaemon({
+    cwd: io.cwd,
+    env: io.env,
+    source,
+    target,
+    name: opts.name,
+    tables,
+    mask: opts.mask,
+    allowLossy: opts.allow === 'lossy',
+    metrics: opts.metrics,
+  });
   if (opts.json) json(io, r);
   else {
-    io.out(`${r.created ? 'job' : 'updated job'} ${paint.bold(io, r.job.name)} (${r.job.source} -> ${r.job.target}) runs in the daemon (pid ${r.daemon.pid}${r.daemon.started ? ', started now' : ''})`);
+    io.out(
+      `${r.created ? 'job' : 'updated job'} ${paint.bold(io, r.job.name)} (${r.job.source} -> ${r.job.target}) runs in the daemon (pid ${r.daemon.pid}${r.daemon.started ? ', started now' : ''})`,
+    );
     io.err(paint.dim(io, `redb replicate status ${r.job.name} shows how it does; redb daemon logs -f follows it`));
   }
   return 0;
 }
 
 const row = (io: Io, j: DaemonJobView): string[] =>
-  j.live === null ? [paint.bold(io, j.name), paint.dim(io, j.paused ? 'paused' : 'not running'), '-', '-', '-', '-', `${j.source} -> ${j.target}`] : jobRow(io, j.live);
+  j.live === null
+    ? [paint.bold(io, j.name), paint.dim(io, j.paused ? 'paused' : 'not running'), '-', '-', '-', '-', `${j.source} -> ${j.target}`]
+    : jobRow(io, j.live);
 
 /**
  * Every job of the project: the foreground records (state, position, lag, per table) and, beside
@@ -35,7 +51,8 @@ export async function status(io: Io, name: string | undefined, opts: Opts<'repli
   const recorded = await replicateStatus({ cwd: io.cwd, env: io.env, ...(name === undefined ? {} : { job: name }) }).catch((e: unknown) => {
     // A job handed to the daemon that has not run yet has no record of its own.
     if (isRedbError(e, 'REDB_REPLICATE_JOB_NOT_FOUND') && inDaemon.length > 0) return { jobs: [], unowned: [] };
-    if (isRedbError(e, 'REDB_REPLICATE_JOB_NOT_FOUND')) throw errors.replicateJobNotFound(e.data.job, [...new Set([...e.data.known, ...daemon.jobs.map((j) => j.name)])].sort());
+    if (isRedbError(e, 'REDB_REPLICATE_JOB_NOT_FOUND'))
+      throw errors.replicateJobNotFound(e.data.job, [...new Set([...e.data.known, ...daemon.jobs.map((j) => j.name)])].sort());
     throw e;
   });
   if (opts.json) {
@@ -77,7 +94,10 @@ export async function drop(io: Io, name: string, opts: Opts<'replicate drop'>): 
     throw e;
   });
   if (opts.json) json(io, { ...recorded, daemon: inDaemon, stopped });
-  else io.out(`dropped ${paint.bold(io, name)}${recorded.removed.length > 0 ? `: removed ${summary(recorded.removed)}` : ''}${stopped ? ' (its process in the daemon was stopped)' : ''}`);
+  else
+    io.out(
+      `dropped ${paint.bold(io, name)}${recorded.removed.length > 0 ? `: removed ${summary(recorded.removed)}` : ''}${stopped ? ' (its process in the daemon was stopped)' : ''}`,
+    );
   return 0;
 }
 

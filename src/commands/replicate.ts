@@ -3,11 +3,14 @@ import type { JobEvent, JobStatus, ReplicateStatus } from '../ops/replicate.js';
 import { json, paint, table, type Io } from './output.js';
 import type { Opts } from './verbs.js';
 
-
 /** `--allow lossy,drops-data`: what the job may do besides copying exactly. */
 function parseAllow(value: string | undefined): { allowLossy: boolean; allowDrops: boolean } {
-  const names = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (n !== 'lossy' && n !== 'drops-data') throw errors.usage(`replicate cannot allow '${n}'`, '--allow takes: lossy, drops-data (comma-separated)');
+  const names = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const n of names)
+    if (n !== 'lossy' && n !== 'drops-data') throw errors.usage(`replicate cannot allow '${n}'`, '--allow takes: lossy, drops-data (comma-separated)');
   return { allowLossy: names.includes('lossy'), allowDrops: names.includes('drops-data') };
 }
 
@@ -58,7 +61,8 @@ function plainView(io: Io): (e: JobEvent) => void {
 export default async function run(io: Io, source: string, target: string, opts: Opts<'replicate'>): Promise<number> {
   const asJson = opts.json === true;
   const heartbeatMs = opts.heartbeatMs === undefined ? undefined : Number(opts.heartbeatMs);
-  if (heartbeatMs !== undefined && (!Number.isInteger(heartbeatMs) || heartbeatMs < 100)) throw errors.usage(`--heartbeat-ms takes a whole number of at least 100, not '${opts.heartbeatMs}'`);
+  if (heartbeatMs !== undefined && (!Number.isInteger(heartbeatMs) || heartbeatMs < 100))
+    throw errors.usage(`--heartbeat-ms takes a whole number of at least 100, not '${opts.heartbeatMs}'`);
   // Ctrl-C or SIGTERM stops the job at the next transaction boundary (cli.ts aborts io.signal with
   // the signal's name); a second one ends the process at once, which loses nothing either: the
   // target holds the position of what it committed.
@@ -68,7 +72,14 @@ export default async function run(io: Io, source: string, target: string, opts: 
     env: io.env,
     source,
     target,
-    ...(opts.tables === undefined ? {} : { tables: opts.tables.split(',').map((t) => t.trim()).filter(Boolean) }),
+    ...(opts.tables === undefined
+      ? {}
+      : {
+          tables: opts.tables
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        }),
     ...(opts.mask === undefined ? {} : { mask: opts.mask }),
     ...(opts.name === undefined ? {} : { name: opts.name }),
     ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
@@ -76,7 +87,17 @@ export default async function run(io: Io, source: string, target: string, opts: 
     onEvent: asJson ? (e) => io.out(JSON.stringify(e)) : plainView(io),
     signal: io.signal,
   });
-  if (asJson) io.out(JSON.stringify({ type: 'stopped', job: result.job, position: result.position, transactions: result.transactions, changes: result.changes, signal: result.stoppedBy ?? null }));
+  if (asJson)
+    io.out(
+      JSON.stringify({
+        type: 'stopped',
+        job: result.job,
+        position: result.position,
+        transactions: result.transactions,
+        changes: result.changes,
+        signal: result.stoppedBy ?? null,
+      }),
+    );
   else io.err(`stopped ${result.job} at ${result.position}; run the same command again to go on`);
   // Stopped by a signal: the shell's convention, 128 + its number.
   return result.stoppedBy === 'SIGTERM' ? 143 : result.stoppedBy === 'SIGINT' ? 130 : 0;
@@ -102,7 +123,10 @@ function renderJob(io: Io, j: JobStatus): void {
     if (j.capture.lost !== undefined) rows.push(['lost', paint.red(io, j.capture.lost)]);
   }
   for (const [name, t] of Object.entries(j.tables)) {
-    rows.push([`  ${name}`, `${t.state === 'paused' ? paint.yellow(io, 'paused') : t.state}, ${t.changes} changes${t.reason === undefined ? '' : ` (${t.reason})`}`]);
+    rows.push([
+      `  ${name}`,
+      `${t.state === 'paused' ? paint.yellow(io, 'paused') : t.state}, ${t.changes} changes${t.reason === undefined ? '' : ` (${t.reason})`}`,
+    ]);
     if (t.command !== undefined) rows.push(['', `to go on: ${t.command}`]);
   }
   if (j.lastError !== null) rows.push(['last error', `${j.lastError.at} ${j.lastError.code}: ${j.lastError.message}`]);

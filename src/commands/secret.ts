@@ -47,7 +47,12 @@ export async function list(io: Io, opts: Opts<'secret list'>): Promise<number> {
   if (opts.json) json(io, secrets);
   else if (secrets.length === 0) io.out(paint.dim(io, 'no secrets; redb secret set <name> < value'));
   else {
-    io.out(table([['NAME', 'SEALED TO', 'UPDATED'].map((h) => paint.dim(io, h)), ...secrets.map((s) => [paint.bold(io, s.name), s.recipients.join(','), `${s.updated}${s.resealDue ? paint.yellow(io, '  reseal due') : ''}`])]));
+    io.out(
+      table([
+        ['NAME', 'SEALED TO', 'UPDATED'].map((h) => paint.dim(io, h)),
+        ...secrets.map((s) => [paint.bold(io, s.name), s.recipients.join(','), `${s.updated}${s.resealDue ? paint.yellow(io, '  reseal due') : ''}`]),
+      ]),
+    );
     if (secrets.some((s) => s.resealDue)) io.err(paint.yellow(io, 'the trust document changed since some secrets were sealed: redb secret reseal'));
   }
   return 0;

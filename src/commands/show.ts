@@ -16,15 +16,32 @@ export default async function run(io: Io, ref: string | undefined, opts: Opts<'s
     io.out(result.as.ddl.map((s) => `${s};`).join('\n\n'));
     if (result.as.losses.length > 0) {
       io.err(`\n${paint.yellow(io, `${result.as.losses.length} lossy choice${result.as.losses.length === 1 ? '' : 's'}`)}:`);
-      io.err(table(result.as.losses.map((l) => [l.object, `${l.from} → ${l.to}`, paint.dim(io, l.reason)]), '  '));
+      io.err(
+        table(
+          result.as.losses.map((l) => [l.object, `${l.from} → ${l.to}`, paint.dim(io, l.reason)]),
+          '  ',
+        ),
+      );
     }
     if (result.as.notes.length > 0) {
       io.err(`\n${paint.dim(io, `${result.as.notes.length} note${result.as.notes.length === 1 ? '' : 's'} (nothing lost)`)}:`);
-      io.err(table(result.as.notes.map((l) => [l.object, `${l.from} → ${l.to}`, paint.dim(io, l.reason)]), '  '));
+      io.err(
+        table(
+          result.as.notes.map((l) => [l.object, `${l.from} → ${l.to}`, paint.dim(io, l.reason)]),
+          '  ',
+        ),
+      );
     }
     if (result.as.limits.length > 0) {
-      io.err(`\n${paint.red(io, `${result.as.limits.length} thing${result.as.limits.length === 1 ? '' : 's'} ${result.as.engine} would refuse`)} (redb clone stops on these):`);
-      io.err(table(result.as.limits.map((p) => [p.object, paint.dim(io, `${p.detail}: ${p.limit}`)]), '  '));
+      io.err(
+        `\n${paint.red(io, `${result.as.limits.length} thing${result.as.limits.length === 1 ? '' : 's'} ${result.as.engine} would refuse`)} (redb clone stops on these):`,
+      );
+      io.err(
+        table(
+          result.as.limits.map((p) => [p.object, paint.dim(io, `${p.detail}: ${p.limit}`)]),
+          '  ',
+        ),
+      );
     }
     return 0;
   }
@@ -33,7 +50,12 @@ export default async function run(io: Io, ref: string | undefined, opts: Opts<'s
     io.out(paint.yellow(io, `commit ${c.id}`));
     io.out(`Author: ${c.author} <${c.email}>`);
     io.out(`Date:   ${c.date}`);
-    io.out(`\n${c.message.split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+    io.out(
+      `\n${c.message
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}\n`,
+    );
     io.out(changeTable(io, result.changes));
     return 0;
   }

@@ -19,6 +19,12 @@ export function signatureLine(io: Io, s: SignatureCheck): string {
 
 /** A one-letter mark for --oneline, as git's %G?: G good, U untrusted, X incomplete, B bad, N none. */
 export function signatureMark(io: Io, s: SignatureCheck): string {
-  const marks = { verified: paint.green(io, 'G'), untrusted: paint.yellow(io, 'U'), incomplete: paint.yellow(io, 'X'), bad: paint.red(io, 'B'), unsigned: paint.dim(io, 'N') } as const;
+  const marks = {
+    verified: paint.green(io, 'G'),
+    untrusted: paint.yellow(io, 'U'),
+    incomplete: paint.yellow(io, 'X'),
+    bad: paint.red(io, 'B'),
+    unsigned: paint.dim(io, 'N'),
+  } as const;
   return marks[s.status];
 }

@@ -22,7 +22,9 @@ export default async function run(io: Io, opts: Opts<'status'>): Promise<number>
   io.out(`On branch ${paint.bold(io, result.branch)}${result.head === undefined ? ' (no commits yet)' : ` at ${shortId(result.head)}`}`);
   if (result.merging !== undefined) {
     const { conflicts, theirs } = result.merging;
-    io.out(`Merging ${shortId(theirs)}: ${conflicts.length === 0 ? 'all conflicts resolved; run redb commit to conclude the merge' : 'fix the conflicts, then redb commit (or redb merge --abort)'}`);
+    io.out(
+      `Merging ${shortId(theirs)}: ${conflicts.length === 0 ? 'all conflicts resolved; run redb commit to conclude the merge' : 'fix the conflicts, then redb commit (or redb merge --abort)'}`,
+    );
     for (const c of conflicts) io.out(`  ${paint.red(io, 'conflict')}  schema/${c}`);
   }
   if (result.changes.length === 0) io.out('nothing to commit, working tree matches HEAD');
@@ -42,7 +44,10 @@ export default async function run(io: Io, opts: Opts<'status'>): Promise<number>
     for (const d of result.databases) {
       const where = standing(d.ahead ?? 0, d.behind ?? 0);
       // In sync with a commit that is not HEAD's is not "in sync": say where it stands, as git does of a branch.
-      const said = d.state === 'in-sync' && where !== '' ? paint.yellow(io, `${where} (matches ${shortId(d.at)}; redb migrate ${d.name} brings it to HEAD)`) : `${state[d.state]}${d.state === 'drift' && where !== '' ? `, ${where}` : ''}`;
+      const said =
+        d.state === 'in-sync' && where !== ''
+          ? paint.yellow(io, `${where} (matches ${shortId(d.at)}; redb migrate ${d.name} brings it to HEAD)`)
+          : `${state[d.state]}${d.state === 'drift' && where !== '' ? `, ${where}` : ''}`;
       io.out(`  ${paint.bold(io, d.name)}  at ${shortId(d.at)}  ${said}${d.error === undefined ? '' : `: ${d.error.message}`}`);
       if (d.changes.length > 0) io.out(changeTable(io, d.changes, '      '));
     }

@@ -16,7 +16,10 @@ export const VERBS = {
   db: { description: 'manage database bindings (like git remotes)', group: true },
   'db add': {
     description: 'bind a database URL to a name',
-    arguments: [{ name: '<name>' }, { name: '<url>', description: 'sqlite:<path>, duckdb:<path>, postgres://, mysql://, mongodb:// (passwords as ${VAR} or ${secret:name})' }],
+    arguments: [
+      { name: '<name>' },
+      { name: '<url>', description: 'sqlite:<path>, duckdb:<path>, postgres://, mysql://, mongodb:// (passwords as ${VAR} or ${secret:name})' },
+    ],
     options: [{ flags: '--require-signed', description: 'migrate only commits verified by a trusted identity into it' }],
   },
   'db list': { description: 'list bound databases', options: [json] },
@@ -178,7 +181,10 @@ export const VERBS = {
     options: [
       { flags: '--url <url>', description: 'a read-only URL you set up yourself (password as ${VAR})' },
       { flags: '--role <name>', description: 'name of the login to create (default redb_mcp_<db>)' },
-      { flags: '--policy <file>', description: 'masking policy whose masked and denied columns the login may not read (default: the one named in .redb/mcp.yaml)' },
+      {
+        flags: '--policy <file>',
+        description: 'masking policy whose masked and denied columns the login may not read (default: the one named in .redb/mcp.yaml)',
+      },
       json,
     ],
     // `mcp` has a --policy of its own, which commander fills wherever the flag is written: merge them.
@@ -321,7 +327,12 @@ export const VERBS = {
     description: 'members, roles, threshold, and a change waiting for signatures',
     options: [{ flags: '--allowed-signers', description: "print git's allowed-signers file (gpg.ssh.allowedSignersFile)" }, json],
   },
-  'trust remove': { description: 'revoke an identity (a signed change; reseal secrets afterwards)', aliases: ['rm'], arguments: [{ name: '<name>' }], options: [json] },
+  'trust remove': {
+    description: 'revoke an identity (a signed change; reseal secrets afterwards)',
+    aliases: ['rm'],
+    arguments: [{ name: '<name>' }],
+    options: [json],
+  },
   'trust threshold': { description: 'how many admins must sign a change to the document', arguments: [{ name: '<n>' }], options: [json] },
   'trust sign': { description: 'add your signature to the change waiting for admins', options: [json] },
   secret: { description: 'secrets sealed to the trusted identities (age, post-quantum); URLs use ${secret:name}', group: true },

@@ -10,7 +10,14 @@ export default async function run(io: Io, source: string, target: string, opts: 
       env: io.env,
       source,
       target,
-      ...(opts.tables === undefined ? {} : { tables: opts.tables.split(',').map((t) => t.trim()).filter(Boolean) }),
+      ...(opts.tables === undefined
+        ? {}
+        : {
+            tables: opts.tables
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean),
+          }),
       ...(opts.where === undefined ? {} : { where: opts.where }),
       ...(opts.mask === undefined ? {} : { mask: opts.mask }),
     }),
@@ -21,6 +28,11 @@ export default async function run(io: Io, source: string, target: string, opts: 
   }
   io.out(renderChecks(io, result.tables));
   if (result.denied.length > 0) io.out(paint.dim(io, `not compared (denied by the policy): ${result.denied.join(', ')}`));
-  io.out(paint.green(io, `${result.target} matches ${result.source}: ${result.tables.length} table${result.tables.length === 1 ? '' : 's'}, counts and checksums equal${result.tables.some((t) => t.masked === true) ? ' (source values masked by the policy)' : ''}`));
+  io.out(
+    paint.green(
+      io,
+      `${result.target} matches ${result.source}: ${result.tables.length} table${result.tables.length === 1 ? '' : 's'}, counts and checksums equal${result.tables.some((t) => t.masked === true) ? ' (source values masked by the policy)' : ''}`,
+    ),
+  );
   return 0;
 }

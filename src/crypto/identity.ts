@@ -74,10 +74,16 @@ export async function hybridSign(keys: SecretKeys, payload: Uint8Array, use: MlD
 }
 
 /** Undefined when both halves hold; otherwise why not. */
-export async function hybridVerify(card: Pick<IdentityCard, 'id' | 'mldsa65'>, payload: Uint8Array, sig: HybridSignature, use: MlDsaContext): Promise<string | undefined> {
+export async function hybridVerify(
+  card: Pick<IdentityCard, 'id' | 'mldsa65'>,
+  payload: Uint8Array,
+  sig: HybridSignature,
+  use: MlDsaContext,
+): Promise<string | undefined> {
   const ed = ed25519OfDidKey(card.id);
   if (ed === undefined) return `'${card.id}' is not a did:key id`;
-  if (!ed25519Verify(ed, Uint8Array.from([...new TextEncoder().encode(`${use}\n`), ...payload]), unb64(sig.ed25519))) return 'the Ed25519 signature does not match';
+  if (!ed25519Verify(ed, Uint8Array.from([...new TextEncoder().encode(`${use}\n`), ...payload]), unb64(sig.ed25519)))
+    return 'the Ed25519 signature does not match';
   if (!(await mlDsaVerify(unb64(card.mldsa65), payload, unb64(sig.mldsa65), use))) return 'the ML-DSA-65 signature does not match';
   return undefined;
 }

@@ -65,7 +65,15 @@ const signedData = (namespace: string, message: Uint8Array): Buffer =>
 /** An armored SSH signature of `message`, as `ssh-keygen -Y sign -n <namespace>` makes it. */
 export function sshSign(seed: Uint8Array, publicKey: Uint8Array, message: Uint8Array, namespace = 'git'): string {
   const sig = ed25519Sign(seed, signedData(namespace, message));
-  const blob = Buffer.concat([MAGIC, u32(1), sshString(sshPublicKeyBlob(publicKey)), sshString(namespace), sshString(''), sshString(HASH), sshString(Buffer.concat([sshString(KEY_TYPE), sshString(sig)]))]);
+  const blob = Buffer.concat([
+    MAGIC,
+    u32(1),
+    sshString(sshPublicKeyBlob(publicKey)),
+    sshString(namespace),
+    sshString(''),
+    sshString(HASH),
+    sshString(Buffer.concat([sshString(KEY_TYPE), sshString(sig)])),
+  ]);
   const b64 = blob.toString('base64');
   const lines = b64.match(/.{1,70}/g) ?? [];
   return `${BEGIN}\n${lines.join('\n')}\n${END}\n`;
@@ -101,5 +109,7 @@ export function sshVerify(armored: string, message: Uint8Array, namespace = 'git
   const sig = s.string();
   if (sigType !== KEY_TYPE || sig === undefined) return { ok: false, publicKey: key, reason: 'malformed Ed25519 signature' };
   const data = Buffer.concat([MAGIC, sshString(namespace), sshString(''), sshString(hash), sshString(createHash(hash).update(message).digest())]);
-  return ed25519Verify(key, data, sig) ? { ok: true, publicKey: key } : { ok: false, publicKey: key, reason: 'the Ed25519 signature does not match the content' };
+  return ed25519Verify(key, data, sig)
+    ? { ok: true, publicKey: key }
+    : { ok: false, publicKey: key, reason: 'the Ed25519 signature does not match the content' };
 }

@@ -22,7 +22,11 @@ export function controlServer(token: string, handle: Handler, log: DaemonLog): S
   return createServer((socket: Socket) => {
     const reply = (id: number | null, outcome: { result: unknown } | { error: RedbError }) => {
       if (socket.destroyed) return;
-      socket.write('error' in outcome ? encode({ v: PROTOCOL_VERSION, id, ok: false, error: errorJson(outcome.error) }) : encode({ v: PROTOCOL_VERSION, id: id ?? 0, ok: true, result: outcome.result }));
+      socket.write(
+        'error' in outcome
+          ? encode({ v: PROTOCOL_VERSION, id, ok: false, error: errorJson(outcome.error) })
+          : encode({ v: PROTOCOL_VERSION, id: id ?? 0, ok: true, result: outcome.result }),
+      );
     };
     const refuse = (id: number | null, error: RedbError) => {
       log.warn('control request refused', { code: error.code, detail: error.message });
@@ -49,7 +53,11 @@ export function controlServer(token: string, handle: Handler, log: DaemonLog): S
           }
           handle(request).then(
             (result) => reply(request.id, { result }),
-            (e: unknown) => reply(request.id, { error: e instanceof RedbError ? e : errors.daemonProtocol(`the daemon failed on '${request.op}': ${e instanceof Error ? e.message : String(e)}`) }),
+            (e: unknown) =>
+              reply(request.id, {
+                error:
+                  e instanceof RedbError ? e : errors.daemonProtocol(`the daemon failed on '${request.op}': ${e instanceof Error ? e.message : String(e)}`),
+              }),
           );
         },
         () => refuse(null, errors.daemonProtocol('a line longer than 1 MiB')),
@@ -61,5 +69,10 @@ export function controlServer(token: string, handle: Handler, log: DaemonLog): S
 /** A coded error as it crosses the socket (undefined hint left out; data made plain JSON). */
 function errorJson(e: RedbError): { code: string; message: string; hint?: string; data: Record<string, unknown> } {
   const json = e.toJSON() as { code: string; message: string; hint?: string; data: Record<string, unknown> };
-  return { code: json.code, message: json.message, ...(json.hint === undefined ? {} : { hint: json.hint }), data: JSON.parse(JSON.stringify(json.data ?? {})) as Record<string, unknown> };
+  return {
+    code: json.code,
+    message: json.message,
+    ...(json.hint === undefined ? {} : { hint: json.hint }),
+    data: JSON.parse(JSON.stringify(json.data ?? {})) as Record<string, unknown>,
+  };
 }

@@ -40,7 +40,12 @@ export function readJobLine(line: string, previous: JobReport | null, now: Date)
   const error = o.error;
   if (error !== undefined) {
     const e = error as { code?: unknown; message?: unknown } | null;
-    const text = typeof error === 'string' ? error : typeof e?.message === 'string' ? `${typeof e.code === 'string' ? `error[${e.code}]: ` : ''}${e.message}` : JSON.stringify(error);
+    const text =
+      typeof error === 'string'
+        ? error
+        : typeof e?.message === 'string'
+          ? `${typeof e.code === 'string' ? `error[${e.code}]: ` : ''}${e.message}`
+          : JSON.stringify(error);
     return { kind: 'problem', text, fields: o };
   }
   const report: { -readonly [K in keyof JobReport]: JobReport[K] } = { ...(previous ?? {}), at: now.toISOString() };

@@ -134,7 +134,9 @@ export class JobRunner {
     if (pid !== undefined) {
       this.enter('running');
       this.ctx.log.info('job started', { job: this.name, pid, argv: this.argv });
-      void writeJobPid(this.ctx.store, this.name, pid, process.pid).catch((e: unknown) => this.ctx.log.warn('could not record the job pid', { job: this.name, pid, error: String(e) }));
+      void writeJobPid(this.ctx.store, this.name, pid, process.pid).catch((e: unknown) =>
+        this.ctx.log.warn('could not record the job pid', { job: this.name, pid, error: String(e) }),
+      );
     }
     child.stdout?.on(
       'data',

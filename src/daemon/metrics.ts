@@ -31,9 +31,24 @@ export function renderMetrics(status: DaemonStatus, now: Date): string {
     'The state of each job: 1 for the state it is in, 0 for the others.',
     jobs.flatMap((j) => JobState.options.map((s) => ({ l: { job: j.name, state: s }, v: j.state === s ? 1 : 0 }))),
   );
-  family('redb_job_up', 'gauge', 'The job process is running.', jobs.map((j) => ({ l: { job: j.name }, v: j.state === 'running' ? 1 : 0 })));
-  family('redb_job_restarts_total', 'counter', 'Times the job was started again after it ended by itself.', jobs.map((j) => ({ l: { job: j.name }, v: j.restarts })));
-  family('redb_job_state_seconds', 'gauge', 'Seconds the job has been in its current state.', jobs.map((j) => ({ l: { job: j.name }, v: Math.max(0, (now.getTime() - Date.parse(j.since)) / 1000) })));
+  family(
+    'redb_job_up',
+    'gauge',
+    'The job process is running.',
+    jobs.map((j) => ({ l: { job: j.name }, v: j.state === 'running' ? 1 : 0 })),
+  );
+  family(
+    'redb_job_restarts_total',
+    'counter',
+    'Times the job was started again after it ended by itself.',
+    jobs.map((j) => ({ l: { job: j.name }, v: j.restarts })),
+  );
+  family(
+    'redb_job_state_seconds',
+    'gauge',
+    'Seconds the job has been in its current state.',
+    jobs.map((j) => ({ l: { job: j.name }, v: Math.max(0, (now.getTime() - Date.parse(j.since)) / 1000) })),
+  );
   const reported = <T>(pick: (r: NonNullable<DaemonStatus['jobs'][number]['report']>) => T | undefined | null) =>
     jobs.flatMap((j) => {
       const v = j.report === null ? undefined : pick(j.report);
@@ -49,12 +64,42 @@ export function renderMetrics(status: DaemonStatus, now: Date): string {
       { l: { job, quantile: '0.99' }, v: v.p99 / 1000 },
     ]),
   );
-  family('redb_job_last_lag_seconds', 'gauge', 'Lag of the last applied transaction.', lag.map(({ job, v }) => ({ l: { job }, v: v.last / 1000 })));
-  family('redb_job_changes_per_second', 'gauge', 'Changes applied per second, as the job last reported.', reported((r) => r.rate).map(({ job, v }) => ({ l: { job }, v })));
-  family('redb_job_changes_total', 'counter', 'Changes the job has applied.', reported((r) => r.changes).map(({ job, v }) => ({ l: { job }, v })));
-  family('redb_job_transactions_total', 'counter', 'Source transactions the job has applied.', reported((r) => r.transactions).map(({ job, v }) => ({ l: { job }, v })));
-  family('redb_job_retained_wal_bytes', 'gauge', 'Bytes of change log the source keeps for the job.', reported((r) => r.retainedWalBytes).map(({ job, v }) => ({ l: { job }, v })));
-  family('redb_job_last_report_time_seconds', 'gauge', 'When the job last reported, in seconds since the epoch.', reported((r) => Date.parse(r.at) / 1000).map(({ job, v }) => ({ l: { job }, v })));
+  family(
+    'redb_job_last_lag_seconds',
+    'gauge',
+    'Lag of the last applied transaction.',
+    lag.map(({ job, v }) => ({ l: { job }, v: v.last / 1000 })),
+  );
+  family(
+    'redb_job_changes_per_second',
+    'gauge',
+    'Changes applied per second, as the job last reported.',
+    reported((r) => r.rate).map(({ job, v }) => ({ l: { job }, v })),
+  );
+  family(
+    'redb_job_changes_total',
+    'counter',
+    'Changes the job has applied.',
+    reported((r) => r.changes).map(({ job, v }) => ({ l: { job }, v })),
+  );
+  family(
+    'redb_job_transactions_total',
+    'counter',
+    'Source transactions the job has applied.',
+    reported((r) => r.transactions).map(({ job, v }) => ({ l: { job }, v })),
+  );
+  family(
+    'redb_job_retained_wal_bytes',
+    'gauge',
+    'Bytes of change log the source keeps for the job.',
+    reported((r) => r.retainedWalBytes).map(({ job, v }) => ({ l: { job }, v })),
+  );
+  family(
+    'redb_job_last_report_time_seconds',
+    'gauge',
+    'When the job last reported, in seconds since the epoch.',
+    reported((r) => Date.parse(r.at) / 1000).map(({ job, v }) => ({ l: { job }, v })),
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -68,7 +113,9 @@ export function serveMetrics(address: MetricsAddress, current: () => DaemonStatu
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(renderMetrics(current(), new Date()));
   });
   return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(errors.daemonMetricsAddress(`${address.host}:${address.port}`, e.code === 'EADDRINUSE' ? 'the port is in use' : e.message)));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(errors.daemonMetricsAddress(`${address.host}:${address.port}`, e.code === 'EADDRINUSE' ? 'the port is in use' : e.message)),
+    );
     server.listen(address.port, address.host, () => {
       const a = server.address();
       const bound = a !== null && typeof a === 'object' ? `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : `${address.host}:${address.port}`;

@@ -54,7 +54,14 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
   const supervisor = new Supervisor({ store, log, command: jobCommand(options.env), env: options.env, policy: DEFAULT_BACKOFF, graceMs: STOP_GRACE_MS });
   let metricsBound: string | null = null;
-  const status = (): DaemonStatus => ({ pid: process.pid, started: started.toISOString(), socket: paths.socket, metrics: metricsBound, logFile: paths.log, jobs: supervisor.statuses() });
+  const status = (): DaemonStatus => ({
+    pid: process.pid,
+    started: started.toISOString(),
+    socket: paths.socket,
+    metrics: metricsBound,
+    logFile: paths.log,
+    jobs: supervisor.statuses(),
+  });
   const reload = async () => supervisor.reconcile(await readDaemonJobs(store));
 
   const server: Server = controlServer(
@@ -75,15 +82,17 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     log,
   );
 
-  const { staleRemoved } = await claimDaemonSocket(store, (path) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(path, () => {
-        server.off('error', reject);
-        // Private from its first moment (the umask); 0600 as the socket's own mode says it plainly.
-        chmod(path, 0o600).then(resolve, reject);
-      });
-    }),
+  const { staleRemoved } = await claimDaemonSocket(
+    store,
+    (path) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(path, () => {
+          server.off('error', reject);
+          // Private from its first moment (the umask); 0600 as the socket's own mode says it plainly.
+          chmod(path, 0o600).then(resolve, reject);
+        });
+      }),
   );
   let metricsServer: import('node:http').Server | undefined;
   try {
@@ -138,4 +147,3 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   log.info('daemon stopped', { pid: process.pid });
   log.close();
 }
-

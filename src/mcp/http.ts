@@ -40,14 +40,21 @@ export async function serveHttp(ctx: Omit<McpContext, 'caller'>, host: string, p
       if (token === undefined) {
         // A refused request is logged like a refused call: who tried is unknown, so the token is '-'.
         const refused = errors.mcpUnauthorized();
-        await appendAccess(ctx.store, { time: new Date().toISOString(), token: '-', tool: 'http', outcome: 'error', code: refused.code }).catch(() => undefined);
+        await appendAccess(ctx.store, { time: new Date().toISOString(), token: '-', tool: 'http', outcome: 'error', code: refused.code }).catch(
+          () => undefined,
+        );
         return reply(res, 401, `${refused.message} (${refused.hint ?? ''})`, { 'www-authenticate': 'Bearer realm="redb"' });
       }
       if (req.method !== 'POST') return reply(res, 405, 'method not allowed: this server is stateless, POST only');
       // Each token is its own principal of the access policy, in the roles it was created with.
       const principal = { kind: 'token', id: token.id, name: token.name, ...(token.roles === undefined ? {} : { roles: token.roles }) } as const;
       const server = createMcpServer({ ...ctx, caller: token.id, principal });
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true, enableDnsRebindingProtection: loopback, allowedHosts });
+      const transport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: undefined,
+        enableJsonResponse: true,
+        enableDnsRebindingProtection: loopback,
+        allowedHosts,
+      });
       const session = { close: async () => void (await Promise.allSettled([transport.close(), server.close()])) };
       sessions.add(session);
       res.on('close', () => {

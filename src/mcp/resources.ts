@@ -34,7 +34,9 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
       // Listed through `logged`: what the access policy leaves out of the list is logged like any refusal.
       list: async () => {
         const objects = await logged(ctx, 'resources:list', { refs: ['HEAD'] }, (call) => headObjects({ ...call, policy: ctx.settings.policy }));
-        return { resources: objects.map((o) => ({ uri: `redb://schema/HEAD/${encodeURIComponent(o.id)}`, name: `${o.kind} ${o.id}`, mimeType: 'application/yaml' })) };
+        return {
+          resources: objects.map((o) => ({ uri: `redb://schema/HEAD/${encodeURIComponent(o.id)}`, name: `${o.kind} ${o.id}`, mimeType: 'application/yaml' })),
+        };
       },
     }),
     { description: 'One schema object (table, view, enum, ...) at a ref, as redb stores it', mimeType: 'application/yaml' },
@@ -47,12 +49,18 @@ export function registerResources(server: McpServer, ctx: McpContext): void {
 
   server.registerResource(
     'log',
-    new ResourceTemplate('redb://log/{ref}', { list: async () => ({ resources: [{ uri: 'redb://log/HEAD', name: 'history of HEAD', mimeType: 'application/json' }] }) }),
+    new ResourceTemplate('redb://log/{ref}', {
+      list: async () => ({ resources: [{ uri: 'redb://log/HEAD', name: 'history of HEAD', mimeType: 'application/json' }] }),
+    }),
     { description: 'The commit history from a ref, with each commit’s changed objects', mimeType: 'application/json' },
     (uri, vars) =>
       read(ctx, 'resource:log', variable(vars, 'ref'), uri, 'application/json', async (ref, call) => {
         const hide = await hiddenLines(call);
-        return JSON.stringify((await history({ ...ctx, ref, limit: 100 })).map((e) => ({ ...e, changed: hide(e.changed) })), null, 2);
+        return JSON.stringify(
+          (await history({ ...ctx, ref, limit: 100 })).map((e) => ({ ...e, changed: hide(e.changed) })),
+          null,
+          2,
+        );
       }),
   );
 }

@@ -30,7 +30,8 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
   server.registerTool(
     'describe_schema',
     {
-      description: 'The schema of a ref or a bound database, as redb stores it (one YAML definition per object: tables with columns, keys, indexes; views; enums; ...). Give `object` (e.g. `public.users` or `users`) for one object.',
+      description:
+        'The schema of a ref or a bound database, as redb stores it (one YAML definition per object: tables with columns, keys, indexes; views; enums; ...). Give `object` (e.g. `public.users` or `users`) for one object.',
       inputSchema: {
         ref: z.string().optional().describe(`${REF}; default HEAD`),
         database: z.string().optional().describe('a bound database: same as ref db:<name>'),
@@ -103,14 +104,23 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
         const r = await migrate({ ...ctx, db: database, to, dryRun: true, noShadow: true });
         // Its statements name tables and columns: a plan touching a table the caller may not read is refused whole.
         if (call.access !== undefined) for (const t of planTables(r.plan)) demand(call.access, 'read-table', { kind: 'table', database, table: relationId(t) });
-        return { database: r.db, to: r.to, statements: r.plan.steps.flatMap((s) => s.statements), hazards: r.hazards, blocked: r.blocked, warnings: r.warnings, applied: r.applied };
+        return {
+          database: r.db,
+          to: r.to,
+          statements: r.plan.steps.flatMap((s) => s.statements),
+          hazards: r.hazards,
+          blocked: r.blocked,
+          warnings: r.warnings,
+          applied: r.applied,
+        };
       }),
   );
 
   server.registerTool(
     'lint',
     {
-      description: 'Check a schema change as CI would: hazards, identifiers too long for the engine, objects redb cannot check. Without refs: the uncommitted edits, or this branch since it left main.',
+      description:
+        'Check a schema change as CI would: hazards, identifiers too long for the engine, objects redb cannot check. Without refs: the uncommitted edits, or this branch since it left main.',
       inputSchema: {
         from: z.string().optional().describe(REF),
         to: z.string().optional().describe(`${REF}; default working`),

@@ -66,7 +66,7 @@ export function columnView(scope: AccessScope | undefined, db: string, t: Relati
   return d.view;
 }
 
-const stricter = (a: ColumnVerdict, b: ColumnVerdict): ColumnVerdict => (a === 'denied' || b === 'denied' ? 'denied' : a ?? b);
+const stricter = (a: ColumnVerdict, b: ColumnVerdict): ColumnVerdict => (a === 'denied' || b === 'denied' ? 'denied' : (a ?? b));
 
 /**
  * The masking policy's verdicts narrowed by the access policy for one principal: what the guard of a

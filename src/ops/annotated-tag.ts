@@ -8,9 +8,17 @@ import type { ObjectSigner } from '../crypto/object-signer.js';
 import { signatureVerifier, type KeyContext, type VerifyResult } from './signatures.js';
 
 /** An annotated tag (`tag -m`), signed the hybrid way with `-s` or when commit.sign is on. */
-export async function annotatedTag(store: Store, ctx: KeyContext & { name: string; ref?: string; message?: string }, signer: ObjectSigner | undefined): Promise<{ name: string; id: string; tag: string; signed: boolean }> {
+export async function annotatedTag(
+  store: Store,
+  ctx: KeyContext & { name: string; ref?: string; message?: string },
+  signer: ObjectSigner | undefined,
+): Promise<{ name: string; id: string; tag: string; signed: boolean }> {
   const id = await resolveCommit(store, ctx.ref ?? 'HEAD');
-  const tag = await writeTagObject(store, { object: id, name: ctx.name, message: ctx.message ?? ctx.name, tagger: await author(store, ctx.env ?? process.env) }, signer);
+  const tag = await writeTagObject(
+    store,
+    { object: id, name: ctx.name, message: ctx.message ?? ctx.name, tagger: await author(store, ctx.env ?? process.env) },
+    signer,
+  );
   await writeRef(store, `refs/tags/${ctx.name}`, tag);
   return { name: ctx.name, id, tag, signed: signer !== undefined };
 }

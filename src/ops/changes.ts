@@ -1,4 +1,15 @@
-import { applyRenames, describeOperation, diffSchemas, suggestRenames, type ChangeLine, type NativeObject, type Operation, type Rename, type RenameSuggestion, type Schema } from '../unified/index.js';
+import {
+  applyRenames,
+  describeOperation,
+  diffSchemas,
+  suggestRenames,
+  type ChangeLine,
+  type NativeObject,
+  type Operation,
+  type Rename,
+  type RenameSuggestion,
+  type Schema,
+} from '../unified/index.js';
 
 export interface Changes {
   readonly operations: readonly Operation[];
@@ -19,4 +30,7 @@ export function changesBetween(from: Schema, to: Schema, renames: readonly Renam
 
 /** What the model keeps only as native text: listed wherever it matters, never dropped in silence. */
 export const nativeWarnings = (schema: Schema): string[] =>
-  schema.natives.map((n: NativeObject) => `${n.type} ${n.schema === undefined ? '' : `${n.schema}.`}${n.name} is kept as native DDL${n.reason === undefined ? '' : ` (${n.reason})`}`);
+  schema.natives.map(
+    (n: NativeObject) =>
+      `${n.type} ${n.schema === undefined ? '' : `${n.schema}.`}${n.name} is kept as native DDL${n.reason === undefined ? '' : ` (${n.reason})`}`,
+  );

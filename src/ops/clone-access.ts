@@ -39,7 +39,12 @@ export async function sourceAccess(store: Store | undefined, source: string, com
  * what the person asked for); a column the access policy wants masked and no rule masks is refused
  * before anything is written, naming the rule to add.
  */
-export function accessMasker(scope: AccessScope, db: string, named: readonly string[] | undefined, mask: MaskLoad | undefined): NonNullable<CloneRequest['masker']> {
+export function accessMasker(
+  scope: AccessScope,
+  db: string,
+  named: readonly string[] | undefined,
+  mask: MaskLoad | undefined,
+): NonNullable<CloneRequest['masker']> {
   const verdicts = columnVerdicts(mask?.policy);
   const who = describePrincipal(scope.principal);
   return {
@@ -58,7 +63,8 @@ export function accessMasker(scope: AccessScope, db: string, named: readonly str
         const d = decide(t);
         if (!d.allowed) {
           // Asked for by name: a refusal, not a silent omission.
-          if (named?.some((n) => n === t.name || n === relationId(t)) === true) demand(scope, 'replicate', { kind: 'table', database: db, table: relationId(t) });
+          if (named?.some((n) => n === t.name || n === relationId(t)) === true)
+            demand(scope, 'replicate', { kind: 'table', database: db, table: relationId(t) });
           scope.refused.push(`replicate table ${db}/${relationId(t)}: ${d.reasons.join('; ')}`);
           deniedTables.add(t);
           continue;
@@ -80,7 +86,13 @@ export function accessMasker(scope: AccessScope, db: string, named: readonly str
       const extra = (t: MaskTable) => deniedColumns.get(byName(t)) ?? [];
       // A resumed copy must be made under the same decisions as the run it continues.
       const decisions = JSON.stringify([[...deniedTables].map(relationId), [...deniedColumns].map(([t, c]) => [relationId(t), c])]);
-      const fingerprint = { policy: createHash('sha256').update(`${base?.fingerprint.policy ?? ''}\n${decisions}`).digest('hex').slice(0, 16), secret: base?.fingerprint.secret ?? '' };
+      const fingerprint = {
+        policy: createHash('sha256')
+          .update(`${base?.fingerprint.policy ?? ''}\n${decisions}`)
+          .digest('hex')
+          .slice(0, 16),
+        secret: base?.fingerprint.secret ?? '',
+      };
       return {
         fingerprint,
         strict: base?.strict === true,
@@ -89,7 +101,9 @@ export function accessMasker(scope: AccessScope, db: string, named: readonly str
         deniedColumns: (t) => [...new Set([...(base?.deniedColumns(t) ?? []), ...extra(t)])],
         rowMasker(t, columns) {
           const inner = base?.rowMasker(t, columns);
-          const nulls = extra(t).map((c) => columns.indexOf(c)).filter((i) => i >= 0);
+          const nulls = extra(t)
+            .map((c) => columns.indexOf(c))
+            .filter((i) => i >= 0);
           if (nulls.length === 0) return inner;
           return (row) => {
             inner?.(row);

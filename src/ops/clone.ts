@@ -46,7 +46,8 @@ export function parseWhere(items: readonly string[] | undefined): Map<string, st
   const out = new Map<string, string>();
   for (const item of items ?? []) {
     const colon = item.indexOf(':');
-    if (colon <= 0 || item.slice(colon + 1).trim() === '') throw errors.usage(`--where '${item}' is not table:condition`, "e.g. --where 'orders:created_at > now() - interval 30 day'");
+    if (colon <= 0 || item.slice(colon + 1).trim() === '')
+      throw errors.usage(`--where '${item}' is not table:condition`, "e.g. --where 'orders:created_at > now() - interval 30 day'");
     out.set(item.slice(0, colon).trim(), item.slice(colon + 1).trim());
   }
   return out;

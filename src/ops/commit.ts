@@ -24,7 +24,24 @@ import {
   writeIndex,
   type Store,
 } from '../repo/index.js';
-import { allObjects, emptySchema, entriesDigest, limitProblems, losesReferable, META_FILE, objectPath, referencedRelations, refuseLimitProblems, renameTrailers, schemaFromFiles, schemaProblems, schemaToFiles, type ChangeLine, type Rename, type Schema } from '../unified/index.js';
+import {
+  allObjects,
+  emptySchema,
+  entriesDigest,
+  limitProblems,
+  losesReferable,
+  META_FILE,
+  objectPath,
+  referencedRelations,
+  refuseLimitProblems,
+  renameTrailers,
+  schemaFromFiles,
+  schemaProblems,
+  schemaToFiles,
+  type ChangeLine,
+  type Rename,
+  type Schema,
+} from '../unified/index.js';
 import { changesBetween } from './changes.js';
 import { findStore } from './context.js';
 import { writing } from './find-store.js';
@@ -129,7 +146,9 @@ export async function commit(ctx: KeyContext & { message: string; allowEmpty?: b
     // A database whose pulled schema is exactly what was committed is now at this commit.
     const digest = entriesDigest(entries);
     const state = await readDbState(store);
-    const recorded = Object.entries(state).filter(([, s]) => s.pulled === digest).map(([name]) => name);
+    const recorded = Object.entries(state)
+      .filter(([, s]) => s.pulled === digest)
+      .map(([name]) => name);
     await runJournaled(store, 'commit', [
       { ref, oid: id },
       ...(merging === undefined ? [] : [{ merge: null }]),

@@ -4,7 +4,21 @@ import { historyCommit } from '../adapters/history-rows.js';
 import { loadAdapter } from '../adapters/registry.js';
 import { parseDbUrl, redactUrl, resolveUrl } from '../adapters/url.js';
 import { errors, isRedbError, RedbError } from '../errors.js';
-import { changedSchemas, headCommit, readCommitInfo, readConfig, readDbState, readPendingRenames, readSchemaAt, readSchemaDir, readWorkingTree, renamesBetween, resolveCommit, type Side, type Store } from '../repo/index.js';
+import {
+  changedSchemas,
+  headCommit,
+  readCommitInfo,
+  readConfig,
+  readDbState,
+  readPendingRenames,
+  readSchemaAt,
+  readSchemaDir,
+  readWorkingTree,
+  renamesBetween,
+  resolveCommit,
+  type Side,
+  type Store,
+} from '../repo/index.js';
 import { DEFAULT_ENGINE, emptySchema, filesDigest, reverseRenames, schemaToFiles, type Engine, type Rename, type Schema } from '../unified/index.js';
 import type { Endpoint } from '../replicate/endpoint.js';
 import { findStore, type OpContext } from './find-store.js';

@@ -76,7 +76,12 @@ export type Result<Op extends RequestOp> = z.infer<(typeof RESULTS)[Op]>;
  * One request to the project's daemon: undefined when no daemon runs. The answer is validated; a
  * failure the daemon reports is thrown as the coded error it sent.
  */
-export async function callDaemon<Op extends RequestOp>(store: Store, op: Op, extra: { job?: string } = {}, timeoutMs = 60_000): Promise<Result<Op> | undefined> {
+export async function callDaemon<Op extends RequestOp>(
+  store: Store,
+  op: Op,
+  extra: { job?: string } = {},
+  timeoutMs = 60_000,
+): Promise<Result<Op> | undefined> {
   const probe = await probeDaemon(store);
   if (!probe.running) return undefined;
   const { socket: path } = daemonPaths(store);
@@ -93,7 +98,10 @@ export async function callDaemon<Op extends RequestOp>(store: Store, op: Op, ext
       socket.destroy();
       fn();
     };
-    const timer = setTimeout(() => finish(() => reject(errors.daemonUnreachable(path, `no answer to '${op}' within ${Math.round(timeoutMs / 1000)} s`))), timeoutMs);
+    const timer = setTimeout(
+      () => finish(() => reject(errors.daemonUnreachable(path, `no answer to '${op}' within ${Math.round(timeoutMs / 1000)} s`))),
+      timeoutMs,
+    );
     const feed = lineSplitter(
       (line) =>
         finish(() => {
@@ -102,7 +110,10 @@ export async function callDaemon<Op extends RequestOp>(store: Store, op: Op, ext
             if (response.id !== id && response.id !== null) throw errors.daemonProtocol(`the answer is for request ${response.id}, not ${id}`);
             if (!response.ok) throw errorOf(response.error);
             const result = RESULTS[op].safeParse(response.result);
-            if (!result.success) throw errors.daemonProtocol(`invalid answer to '${op}': ${result.error.issues[0]?.path.join('.') ?? ''}: ${result.error.issues[0]?.message ?? 'invalid'}`);
+            if (!result.success)
+              throw errors.daemonProtocol(
+                `invalid answer to '${op}': ${result.error.issues[0]?.path.join('.') ?? ''}: ${result.error.issues[0]?.message ?? 'invalid'}`,
+              );
             resolve(result.data as Result<Op>);
           } catch (e) {
             reject(e);

@@ -22,7 +22,13 @@ export interface DaemonPaths {
 
 export function daemonPaths(store: Store): DaemonPaths {
   const stateDir = join(store.gitdir, 'state');
-  return { stateDir, socket: join(stateDir, 'daemon.sock'), info: join(stateDir, 'daemon.json'), log: join(stateDir, 'daemon.log'), jobsDir: join(stateDir, 'daemon') };
+  return {
+    stateDir,
+    socket: join(stateDir, 'daemon.sock'),
+    info: join(stateDir, 'daemon.json'),
+    log: join(stateDir, 'daemon.log'),
+    jobsDir: join(stateDir, 'daemon'),
+  };
 }
 
 export const DaemonInfo = z
@@ -44,7 +50,8 @@ export type DaemonInfo = z.infer<typeof DaemonInfo>;
 
 const INFO_FILE = join('state', 'daemon.json');
 
-export const readDaemonInfo = async (store: Store): Promise<DaemonInfo | undefined> => (await readJson(store, INFO_FILE, DaemonInfo.optional(), undefined)) ?? undefined;
+export const readDaemonInfo = async (store: Store): Promise<DaemonInfo | undefined> =>
+  (await readJson(store, INFO_FILE, DaemonInfo.optional(), undefined)) ?? undefined;
 /** Written by the daemon itself once it listens: its pid (with what tells a reused pid apart), where it listens, its token. */
 export const writeDaemonInfo = (store: Store, info: Pick<DaemonInfo, 'started' | 'socket' | 'metrics' | 'token'>): Promise<void> =>
   writeJson(store, INFO_FILE, DaemonInfo.parse({ version: 1, pid: process.pid, boot: bootId(), procStart: procStart(process.pid), ...info }));
@@ -174,7 +181,11 @@ const signalGroup = (pid: number, signal: NodeJS.Signals): void => {
  * Stop a process and its group: SIGTERM (a replication job stops at a transaction boundary), then
  * SIGKILL after `graceMs`. Resolves once it is gone; says whether it had to be killed.
  */
-export async function stopProcess(pid: number, graceMs: number, recorded?: { boot?: string | undefined; procStart?: string | undefined }): Promise<'gone' | 'stopped' | 'killed'> {
+export async function stopProcess(
+  pid: number,
+  graceMs: number,
+  recorded?: { boot?: string | undefined; procStart?: string | undefined },
+): Promise<'gone' | 'stopped' | 'killed'> {
   if (!processAlive(pid, recorded)) return 'gone';
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;

@@ -35,7 +35,11 @@ export interface HandOff {
 
 /** A job name from the two databases: their bound names where short and plain, else a digest of the URLs. */
 export function defaultJobName(source: { name: string; url: string }, target: { name: string; url: string }): string {
-  const plain = (s: string) => s.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const plain = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '');
   const a = plain(source.name);
   const b = plain(target.name);
   const joined = `${a}_to_${b}`;
@@ -64,7 +68,11 @@ const view = (name: string, job: DaemonJob, live: readonly JobStatus[] | undefin
 const reload = (store: Store, job?: string): Promise<DaemonStatus | undefined> => callDaemon(store, 'reload', job === undefined ? {} : { job });
 
 /** Reload a running daemon, or start one (which reads the jobs as it starts). */
-async function reloadOrStart(ctx: OpContext & { metrics?: string | undefined }, store: Store, job: string): Promise<{ status: DaemonStatus | undefined; started: boolean }> {
+async function reloadOrStart(
+  ctx: OpContext & { metrics?: string | undefined },
+  store: Store,
+  job: string,
+): Promise<{ status: DaemonStatus | undefined; started: boolean }> {
   const running = await reload(store, job);
   if (running !== undefined) return { status: running, started: false };
   await daemonStart(ctx);
@@ -72,7 +80,15 @@ async function reloadOrStart(ctx: OpContext & { metrics?: string | undefined }, 
 }
 
 export async function replicateToDaemon(
-  ctx: OpContext & { source: string; target: string; name?: string | undefined; tables?: readonly string[] | undefined; mask?: string | undefined; allowLossy?: boolean | undefined; metrics?: string | undefined },
+  ctx: OpContext & {
+    source: string;
+    target: string;
+    name?: string | undefined;
+    tables?: readonly string[] | undefined;
+    mask?: string | undefined;
+    allowLossy?: boolean | undefined;
+    metrics?: string | undefined;
+  },
 ): Promise<HandOff> {
   const { store, name, created } = await writing(ctx, 'replicate --daemon', async (store) => {
     const source = storable(ctx.source);
@@ -80,7 +96,12 @@ export async function replicateToDaemon(
     const name =
       ctx.name !== undefined
         ? validateJobName(ctx.name)
-        : defaultJobName(...((await Promise.all([resolveDb(store, source, ctx.cwd), resolveDb(store, target, ctx.cwd)])).map((d) => ({ name: d.name, url: d.url })) as [{ name: string; url: string }, { name: string; url: string }]));
+        : defaultJobName(
+            ...((await Promise.all([resolveDb(store, source, ctx.cwd), resolveDb(store, target, ctx.cwd)])).map((d) => ({ name: d.name, url: d.url })) as [
+              { name: string; url: string },
+              { name: string; url: string },
+            ]),
+          );
     const all = await readDaemonJobs(store);
     const job: DaemonJob = {
       kind: 'replicate',
@@ -94,7 +115,8 @@ export async function replicateToDaemon(
       created: new Date().toISOString(),
     };
     const existing = all.jobs[name];
-    if (existing !== undefined && (existing.source !== source || existing.target !== target)) throw errors.replicateJobExists(name, redactUrl(existing.source), redactUrl(existing.target));
+    if (existing !== undefined && (existing.source !== source || existing.target !== target))
+      throw errors.replicateJobExists(name, redactUrl(existing.source), redactUrl(existing.target));
     // The same job again: its options are the ones given now, and it runs (a paused one resumes).
     await writeDaemonJobs(store, { ...all, jobs: { ...all.jobs, [name]: { ...job, created: existing?.created ?? job.created } } });
     return { store, name, created: existing === undefined };

@@ -8,7 +8,9 @@ import { findStore, type OpContext } from './find-store.js';
  * The daemon's log lines, oldest first: the last `lines` of them (all by default), then, with
  * `follow`, every new one as it is written, across rotations, until the signal aborts.
  */
-export async function daemonLogs(ctx: OpContext & { lines?: number | undefined; follow?: boolean; onLine: (line: string) => void; pollMs?: number }): Promise<void> {
+export async function daemonLogs(
+  ctx: OpContext & { lines?: number | undefined; follow?: boolean; onLine: (line: string) => void; pollMs?: number },
+): Promise<void> {
   const store = findStore(ctx);
   const file = daemonPaths(store).log;
   const fs = store.fs.promises;

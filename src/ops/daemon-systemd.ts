@@ -26,7 +26,11 @@ function word(value: string): string {
 export function systemdUnit(ctx: OpContext & { metrics?: string | undefined }): SystemdUnit {
   const store = findStore(ctx);
   const env = ctx.env ?? process.env;
-  const slug = basename(store.root).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
+  const slug =
+    basename(store.root)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'project';
   const name = `redb-daemon-${slug}-${createHash('sha256').update(store.root).digest('hex').slice(0, 8)}.service`;
   const configHome = env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(env.HOME ?? homedir(), '.config');
   const redb = [process.execPath, cliPath()].map(word).join(' ');

@@ -139,7 +139,10 @@ export async function daemonStart(ctx: OpContext & { metrics?: string | undefine
   const log = relative(ctx.cwd, paths.log) || paths.log;
   try {
     return await new Promise<StartedDaemon>((resolve, reject) => {
-      const timer = setTimeout(() => reject(errors.daemonStartFailed(`it did not report ready within ${Math.round((ctx.timeoutMs ?? 30_000) / 1000)} s`, log)), ctx.timeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => reject(errors.daemonStartFailed(`it did not report ready within ${Math.round((ctx.timeoutMs ?? 30_000) / 1000)} s`, log)),
+        ctx.timeoutMs ?? 30_000,
+      );
       child.on('message', (m: { ready?: StartedDaemon; error?: { code: string; message: string; hint?: string; data?: Record<string, unknown> } }) => {
         clearTimeout(timer);
         if (m.ready !== undefined) resolve(m.ready);
@@ -193,6 +196,17 @@ export async function daemonStatus(ctx: OpContext): Promise<DaemonView> {
     leftovers,
     jobs: Object.entries(jobs)
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, job]) => ({ name, source: job.source, target: job.target, state: job.paused ? 'paused' : 'stopped', pid: null, since, restarts: 0, lastExit: null, nextStartAt: null, report: null })),
+      .map(([name, job]) => ({
+        name,
+        source: job.source,
+        target: job.target,
+        state: job.paused ? 'paused' : 'stopped',
+        pid: null,
+        since,
+        restarts: 0,
+        lastExit: null,
+        nextStartAt: null,
+        report: null,
+      })),
   };
 }

@@ -20,7 +20,8 @@ export interface DbBinding {
 }
 
 // Writers of redb.json hold the repository lock: two `db add` at once would each drop the other's binding.
-export const dbAdd = (ctx: OpContext & { name: string; url: string; requireSigned?: boolean }): Promise<DbBinding> => writing(ctx, 'db add', (store) => add(store, ctx));
+export const dbAdd = (ctx: OpContext & { name: string; url: string; requireSigned?: boolean }): Promise<DbBinding> =>
+  writing(ctx, 'db add', (store) => add(store, ctx));
 
 async function add(store: Store, ctx: OpContext & { name: string; url: string; requireSigned?: boolean }): Promise<DbBinding> {
   if (!DB_NAME.test(ctx.name)) throw errors.invalidName('database', ctx.name, 'start with a letter; letters, digits, _ and - only');
@@ -28,17 +29,28 @@ async function add(store: Store, ctx: OpContext & { name: string; url: string; r
   assertSupported(engine);
   const config = await readConfig(store);
   if (config.databases[ctx.name] !== undefined) throw errors.dbExists(ctx.name);
-  await writeConfig(store, { ...config, databases: { ...config.databases, [ctx.name]: { url: ctx.url, ...(ctx.requireSigned === true ? { requireSigned: true } : {}) } } });
+  await writeConfig(store, {
+    ...config,
+    databases: { ...config.databases, [ctx.name]: { url: ctx.url, ...(ctx.requireSigned === true ? { requireSigned: true } : {}) } },
+  });
   return { name: ctx.name, engine, url: redactUrl(ctx.url), ...(ctx.requireSigned === true ? { requireSigned: true } : {}) };
 }
 
 export async function dbList(ctx: OpContext): Promise<DbBinding[]> {
   const store = findStore(ctx);
   const [config, state] = await Promise.all([readConfig(store), readDbState(store)]);
-  return Object.entries(config.databases)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    // A binding written by hand may not pass parseDbUrl: list it (redacted) so that it can be seen and removed.
-    .map(([name, { url, requireSigned }]) => ({ name, engine: engineOfUrl(url) ?? parseDbUrl(url).engine, url: redactUrl(url), at: state[name]?.at, ...(requireSigned === true ? { requireSigned } : {}) }));
+  return (
+    Object.entries(config.databases)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      // A binding written by hand may not pass parseDbUrl: list it (redacted) so that it can be seen and removed.
+      .map(([name, { url, requireSigned }]) => ({
+        name,
+        engine: engineOfUrl(url) ?? parseDbUrl(url).engine,
+        url: redactUrl(url),
+        at: state[name]?.at,
+        ...(requireSigned === true ? { requireSigned } : {}),
+      }))
+  );
 }
 
 export const dbRemove = (ctx: OpContext & { name: string }): Promise<{ name: string }> => writing(ctx, 'db remove', (store) => remove(store, ctx));

@@ -26,7 +26,16 @@ export { mcpGrant, type McpGrantResult } from './mcp-grant.js';
 export { loadMcpSettings, type McpSettings, type McpLimits } from './mcp-settings.js';
 export { mcpTokenCreate, mcpTokenList, mcpTokenRevoke, type McpToken } from './mcp-tokens.js';
 export { parseEngine } from './engines.js';
-export { replicate, replicateStatus, replicateDrop, type ReplicateOptions, type ReplicateStatus, type JobStatus as ReplicateJobStatus, type JobEvent, type JobResult } from './replicate.js';
+export {
+  replicate,
+  replicateStatus,
+  replicateDrop,
+  type ReplicateOptions,
+  type ReplicateStatus,
+  type JobStatus as ReplicateJobStatus,
+  type JobEvent,
+  type JobResult,
+} from './replicate.js';
 export { replicateToDaemon, daemonJobs, daemonJobPause, daemonJobResume, daemonJobDrop, type DaemonJobView } from './daemon-jobs.js';
 export { daemonStart, daemonStop, daemonStatus, parseMetricsAddress, type DaemonView, type MetricsAddress } from './daemon.js';
 export { daemonLogs } from './daemon-logs.js';

@@ -31,7 +31,8 @@ export const LINT_RULES = {
   'engine-limit': 'The engine refuses the object: too many columns, a row or key too large, or names it cannot tell apart.',
   'native-object': 'The object is kept as native DDL: redb cannot check it.',
   'unsupported-change': 'The engine cannot carry the change out as planned.',
-  'invalid-schema': 'The schema cannot exist on its engine: two columns of one name, a key on a missing column, a foreign key to a missing table or to columns that are not a key there, a type whose kind contradicts its native spelling.',
+  'invalid-schema':
+    'The schema cannot exist on its engine: two columns of one name, a key on a missing column, a foreign key to a missing table or to columns that are not a key there, a type whose kind contradicts its native spelling.',
 } as const;
 export type LintRule = keyof typeof LINT_RULES;
 
@@ -89,7 +90,13 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
     // A working tree or folder that cannot be read as a schema is a finding, with its file.
     if (!isRedbError(e, 'REDB_INVALID_SCHEMA_FILE')) throw e;
     const file = e.data.file;
-    const finding: Finding = { rule: 'invalid-schema', level: 'error', blocking: true, message: e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message, file };
+    const finding: Finding = {
+      rule: 'invalid-schema',
+      level: 'error',
+      blocking: true,
+      message: e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message,
+      file,
+    };
     const engine = (await a.load().catch(() => undefined))?.engine ?? DEFAULT_ENGINE;
     return { from: a.label, to: b.label, engine, changes: [], findings: [finding], blocking: true };
   }
@@ -103,7 +110,8 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
 
   const plan = operations.length === 0 ? undefined : await compile(to.engine, operations, changes.from, to);
   if (plan instanceof RedbError) {
-    if (!isRedbError(plan, 'REDB_ENGINE_UNSUPPORTED')) findings.push({ rule: 'unsupported-change', level: 'error', blocking: true, message: plan.message, file: 'schema/' });
+    if (!isRedbError(plan, 'REDB_ENGINE_UNSUPPORTED'))
+      findings.push({ rule: 'unsupported-change', level: 'error', blocking: true, message: plan.message, file: 'schema/' });
     for (const op of operations) for (const h of hazardsOf(op)) hazard(h.name, h.reason, fileOf(op));
   } else if (plan !== undefined) {
     for (const step of plan.steps) {
@@ -113,16 +121,34 @@ export async function lint(ctx: OpContext & { from?: string; to?: string; allow?
   }
   // A commit is not checked when read (history stays readable): a merge made elsewhere may hold what cannot exist.
   for (const p of schemaProblems(to, factsOf(to.engine))) {
-    findings.push({ rule: 'invalid-schema', level: p.level, blocking: p.level === 'error', message: `${p.field}: ${p.detail}`, file: `schema/${objectPath(p.kind, p.object)}` });
+    findings.push({
+      rule: 'invalid-schema',
+      level: p.level,
+      blocking: p.level === 'error',
+      message: `${p.field}: ${p.detail}`,
+      file: `schema/${objectPath(p.kind, p.object)}`,
+    });
   }
   // The same checks commit and migrate refuse on (src/unified/limits.ts).
   for (const p of limitProblemsOfChange(to, operations, factsOf(to.engine))) {
-    findings.push({ rule: p.kind === 'identifier' ? 'name-too-long' : 'engine-limit', level: 'error', blocking: true, message: describeLimitProblem(p), file: `schema/${p.file}` });
+    findings.push({
+      rule: p.kind === 'identifier' ? 'name-too-long' : 'engine-limit',
+      level: 'error',
+      blocking: true,
+      message: describeLimitProblem(p),
+      file: `schema/${p.file}`,
+    });
   }
   for (const op of operations) {
     const line = describeOperation(op);
     if ((op.op === 'create_object' || op.op === 'alter_object') && line.kind === 'native') {
-      findings.push({ rule: 'native-object', level: 'note', blocking: false, message: `${line.id} is kept as native DDL; redb applies it as written and cannot check it`, file: fileOf(op) });
+      findings.push({
+        rule: 'native-object',
+        level: 'note',
+        blocking: false,
+        message: `${line.id} is kept as native DDL; redb applies it as written and cannot check it`,
+        file: fileOf(op),
+      });
     }
   }
   return { from: a.label, to: b.label, engine: to.engine, changes: lines, findings, blocking: findings.some((f) => f.blocking) };

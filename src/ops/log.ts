@@ -41,7 +41,8 @@ export const logEntry = (c: CommitInfo, changes: number): LogEntry => ({
 });
 
 export async function log(ctx: OpContext & { ref?: string; limit?: number; showSignature?: boolean }): Promise<LogEntry[]> {
-  if (ctx.limit !== undefined && !(Number.isSafeInteger(ctx.limit) && ctx.limit >= 0)) throw errors.usage(`the number of commits to show must be 0 or more, not ${ctx.limit}`);
+  if (ctx.limit !== undefined && !(Number.isSafeInteger(ctx.limit) && ctx.limit >= 0))
+    throw errors.usage(`the number of commits to show must be 0 or more, not ${ctx.limit}`);
   const store = findStore(ctx);
   const start = ctx.ref === undefined ? await headCommit(store) : await resolveCommit(store, ctx.ref);
   if (start === undefined) return [];

@@ -38,6 +38,14 @@ export async function maskSuggest(ctx: OpContext & { db: string }): Promise<Mask
       }
     };
     const suggestions = await suggestRules(tables, sample);
-    return { db: db.name, engine: db.engine, tables: tables.length, sampled: connection.sampleRows !== undefined, suggestions, yaml: renderPolicy(suggestions), warnings };
+    return {
+      db: db.name,
+      engine: db.engine,
+      tables: tables.length,
+      sampled: connection.sampleRows !== undefined,
+      suggestions,
+      yaml: renderPolicy(suggestions),
+      warnings,
+    };
   });
 }

@@ -38,7 +38,10 @@ function bounded(entry: AccessEntry): AccessEntry {
     refs: entry.refs === undefined || entry.refs.length === 0 ? undefined : entry.refs.map((r) => cut(r, 200)),
     table: entry.table === undefined ? undefined : cut(entry.table, 200),
     sql: entry.sql === undefined ? undefined : cut(entry.sql, 2000),
-    refused: entry.refused === undefined ? undefined : [...entry.refused.slice(0, 10).map((r) => cut(r, 300)), ...(entry.refused.length > 10 ? [`… ${entry.refused.length - 10} more`] : [])],
+    refused:
+      entry.refused === undefined
+        ? undefined
+        : [...entry.refused.slice(0, 10).map((r) => cut(r, 300)), ...(entry.refused.length > 10 ? [`… ${entry.refused.length - 10} more`] : [])],
   };
 }
 

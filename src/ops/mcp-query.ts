@@ -96,7 +96,10 @@ async function refuseWiderLogin(ctx: QueryContext, scope: AccessScope, mask: Col
   for (const t of schema.tables) {
     if (mask.tableDenied(t)) continue;
     if (!scope.policy.table(scope.principal, ctx.db, relationId(t), scope.via).allowed) wider.push(relationId(t));
-    else for (const c of t.columns) if (mask.column(t, c.name) === undefined && scope.policy.column(scope.principal, ctx.db, relationId(t), c.name, scope.via).view !== 'clear') wider.push(`${relationId(t)}.${c.name}`);
+    else
+      for (const c of t.columns)
+        if (mask.column(t, c.name) === undefined && scope.policy.column(scope.principal, ctx.db, relationId(t), c.name, scope.via).view !== 'clear')
+          wider.push(`${relationId(t)}.${c.name}`);
   }
   if (wider.length === 0) return;
   const shown = `${wider.slice(0, 5).join(', ')}${wider.length > 5 ? `, … (${wider.length} in all)` : ''}`;
@@ -118,7 +121,9 @@ function findTable(tables: readonly Table[], name: string): Table | undefined {
 /** Generated columns that may be computed from a hidden column (its name appears in the expression): no mask fits them, so they are left out. */
 function derivedFromHidden(table: Table, hidden: (column: string) => boolean): string[] {
   const names = table.columns.filter((c) => hidden(c.name)).map((c) => c.name.toLowerCase());
-  return table.columns.filter((c) => c.generated !== undefined && names.some((h) => (c.generated?.expression ?? '').toLowerCase().includes(h))).map((c) => c.name);
+  return table.columns
+    .filter((c) => c.generated !== undefined && names.some((h) => (c.generated?.expression ?? '').toLowerCase().includes(h)))
+    .map((c) => c.name);
 }
 
 /**
@@ -132,7 +137,12 @@ function sampleView(ctx: QueryContext, mask: ColumnVerdicts, table: Table, colum
   if (ctx.access === undefined) return verdict ?? 'clear';
   const view = columnView(ctx.access, ctx.db, table, column);
   if (view === 'masked' && verdict === undefined) {
-    throw errors.accessMaskMissing(describePrincipal(ctx.access.principal), `${ctx.db}/${relationId(table)}.${column}`, ctx.settings.policy?.source, ruleFor(table, column));
+    throw errors.accessMaskMissing(
+      describePrincipal(ctx.access.principal),
+      `${ctx.db}/${relationId(table)}.${column}`,
+      ctx.settings.policy?.source,
+      ruleFor(table, column),
+    );
   }
   return view;
 }
@@ -158,13 +168,26 @@ export async function mcpSampleRows(ctx: QueryContext & { table: string; limit?:
   }
   const mask = columnVerdicts(ctx.settings.policy);
   const views = new Map(table.columns.map((c) => [c.name, sampleView(ctx, mask, table, c.name)] as const));
-  const denied = new Set([...table.columns.filter((c) => views.get(c.name) === 'denied').map((c) => c.name), ...derivedFromHidden(table, (c) => views.get(c) !== 'clear')]);
+  const denied = new Set([
+    ...table.columns.filter((c) => views.get(c.name) === 'denied').map((c) => c.name),
+    ...derivedFromHidden(table, (c) => views.get(c) !== 'clear'),
+  ]);
   const columns = table.columns.filter((c) => !denied.has(c.name)).map((c) => c.name);
-  if (columns.length === 0) throw ctx.access === undefined ? errors.mcpDenied(`every column of ${id}`) : errors.accessDenied(describePrincipal(ctx.access.principal), 'read', `any column of ${ctx.db}/${id}`, ctx.access.refused);
+  if (columns.length === 0)
+    throw ctx.access === undefined
+      ? errors.mcpDenied(`every column of ${id}`)
+      : errors.accessDenied(describePrincipal(ctx.access.principal), 'read', `any column of ${ctx.db}/${id}`, ctx.access.refused);
   const q = read.driver.quote;
   const limit = rowLimit(ctx, ctx.limit);
   const sql = `SELECT ${columns.map(q).join(', ')} FROM ${table.schema === undefined ? '' : `${q(table.schema)}.`}${q(table.name)} LIMIT ${limit + 1}`;
-  return run(ctx, read, sql, limit, { trusted: true, policy: mask, mask: rowMask(masker?.rowMasker(maskTableOf(table), columns), columns.map((c) => views.get(c) === 'clear' && mask.column(table, c) === 'masked')) });
+  return run(ctx, read, sql, limit, {
+    trusted: true,
+    policy: mask,
+    mask: rowMask(
+      masker?.rowMasker(maskTableOf(table), columns),
+      columns.map((c) => views.get(c) === 'clear' && mask.column(table, c) === 'masked'),
+    ),
+  });
 }
 
 /** The masking policy's row masker, with the columns the caller may see clear put back as they were read. */

@@ -59,7 +59,9 @@ export async function schemaViewer(ctx: OpContext, scope: AccessScope | undefine
  * The schema of a ref (a commit, branch, tag, `working` or `db:<name>`): every object, or the ones
  * whose id or name is `object`.
  */
-export async function describeSchema(ctx: OpContext & { ref?: string; object?: string; policy?: MaskPolicy; access?: AccessScope | undefined }): Promise<DescribeResult> {
+export async function describeSchema(
+  ctx: OpContext & { ref?: string; object?: string; policy?: MaskPolicy; access?: AccessScope | undefined },
+): Promise<DescribeResult> {
   const store = findStore(ctx);
   const loaded = await loadRef(store, ctx.ref ?? 'HEAD', ctx);
   const full = [...allObjects(loaded.schema)];
@@ -67,7 +69,9 @@ export async function describeSchema(ctx: OpContext & { ref?: string; object?: s
   const shown = [...allObjects(visible(loaded.schema, ctx.policy, viewer, ctx.env))];
   const matches = (o: (typeof full)[number]) =>
     ctx.object === undefined || objectId(o.kind, o.object) === ctx.object || (o.object as { name?: string }).name === ctx.object;
-  const objects = shown.filter(matches).map((o) => ({ kind: o.kind, id: objectId(o.kind, o.object), file: `schema/${objectPath(o.kind, o.object)}`, definition: serializeObject(o.object) }));
+  const objects = shown
+    .filter(matches)
+    .map((o) => ({ kind: o.kind, id: objectId(o.kind, o.object), file: `schema/${objectPath(o.kind, o.object)}`, definition: serializeObject(o.object) }));
   if (ctx.object !== undefined && objects.length === 0) {
     if (full.some(matches)) {
       // The access policy's refusal, with its reasons, when it is what hides the table; else the masking policy's.

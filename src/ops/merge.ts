@@ -113,7 +113,8 @@ async function mergeInto(store: Store, ctx: KeyContext & { message?: string; sig
   const ref = await headRef(store);
   if (base === theirs || theirs === head) return { outcome: 'up-to-date', id: head, changes: [], conflicts: [] };
 
-  const treeOf = async (commit: string | undefined) => (commit === undefined ? new Map<string, string>() : readTreeEntries(store, (await readCommitInfo(store, commit)).tree));
+  const treeOf = async (commit: string | undefined) =>
+    commit === undefined ? new Map<string, string>() : readTreeEntries(store, (await readCommitInfo(store, commit)).tree);
   if (base === head) {
     const entries = await treeOf(theirs);
     await runJournaled(store, 'merge', [...(await workingSteps(store, blobs(entries))), { ref, oid: theirs }]);
@@ -138,7 +139,8 @@ async function mergeInto(store: Store, ctx: KeyContext & { message?: string; sig
       if (content !== undefined) merged.set(path, content);
       continue;
     }
-    if (path === META_FILE) throw errors.usage(`the branches disagree on the engine or model version (${META_FILE})`, 'a schema can only be merged with one of the same engine');
+    if (path === META_FILE)
+      throw errors.usage(`the branches disagree on the engine or model version (${META_FILE})`, 'a schema can only be merged with one of the same engine');
     const sides = { base: await text(bo, path), ours: await text(oo, path), theirs: await text(to, path) };
     if (sides.ours !== undefined) merged.set(path, sides.ours);
     conflicts.push({ path, conflict: conflictPath(path), ours: side(bo, oo), theirs: side(bo, to) });

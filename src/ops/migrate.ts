@@ -3,7 +3,17 @@ import { stepLocks } from '../adapters/locks.js';
 import { errors } from '../errors.js';
 import { headCommit, readConfig, readPendingRenames, renamesBetween, updateDbState } from '../repo/index.js';
 import { createHash } from 'node:crypto';
-import { HAZARDS, isEmptySchema, limitProblemsOfChange, planHazards, planStatements, refuseLimitProblems, type Hazard, type HazardName, type Plan } from '../unified/index.js';
+import {
+  HAZARDS,
+  isEmptySchema,
+  limitProblemsOfChange,
+  planHazards,
+  planStatements,
+  refuseLimitProblems,
+  type Hazard,
+  type HazardName,
+  type Plan,
+} from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
 import { databaseCommit, findStore, loadRef, resolveDb, withDb, type OpContext } from './context.js';
 import { rehearsal, type ShadowOutcome } from './shadow.js';
@@ -58,7 +68,10 @@ export interface MigrateOptions {
 export function parseAllow(value: string | undefined): readonly HazardName[] | 'all' {
   if (value === undefined || value === '') return [];
   if (value === 'all') return 'all';
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of names) {
     if (!(HAZARDS as readonly string[]).includes(name)) throw errors.usage(`unknown hazard '${name}'`, `hazards: ${HAZARDS.join(', ')}, or all`);
   }
@@ -76,9 +89,16 @@ export const MIGRATE_WAIT_MS = 60_000;
 export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateResult> {
   const store = findStore(ctx);
   // Applying is what the access policy judges; a dry run (and MCP's plan_migration) changes nothing.
-  if (!ctx.dryRun) await (await import('./access.js')).demandLocal(store, 'migrate', { kind: 'database', database: (await resolveDb(store, ctx.db, ctx.cwd)).name }, 'migrate');
+  if (!ctx.dryRun)
+    await (await import('./access.js')).demandLocal(
+      store,
+      'migrate',
+      { kind: 'database', database: (await resolveDb(store, ctx.db, ctx.cwd)).name },
+      'migrate',
+    );
   const target = await loadRef(store, ctx.to ?? 'HEAD', ctx);
-  if ((await readConfig(store)).databases[ctx.db]?.requireSigned === true) await (await import('./signatures.js')).requireVerified(store, ctx, ctx.db, target.commit, target.label);
+  if ((await readConfig(store)).databases[ctx.db]?.requireSigned === true)
+    await (await import('./signatures.js')).requireVerified(store, ctx, ctx.db, target.commit, target.label);
   return withDb(store, ctx.db, ctx, async ({ db, target: dbTarget, adapter, connection }) => {
     if (!isEmptySchema(target.schema) && target.schema.engine !== adapter.engine) throw errors.crossEngine(target.schema.engine, adapter.engine);
     const interrupted = () => errors.migrateInterrupted(db.name, 0, 0, true);
@@ -107,7 +127,15 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
       const record = !ctx.dryRun && target.commit !== undefined && historyCommit(history) !== target.commit && connection.recordMigration !== undefined;
       if (record && target.commit !== undefined) {
         const now = new Date().toISOString();
-        await connection.recordMigration?.({ commit: target.commit, planHash: planHash([]), statements: [], startedAt: now, finishedAt: now, outcome: 'matched', executed: 0 });
+        await connection.recordMigration?.({
+          commit: target.commit,
+          planHash: planHash([]),
+          statements: [],
+          startedAt: now,
+          finishedAt: now,
+          outcome: 'matched',
+          executed: 0,
+        });
         await updateDbState(store, db.name, { at: target.commit });
       }
       return { ...planned, applied: false, executed: [], shadow: 'skipped', matched: record };
@@ -116,7 +144,10 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
     if (stopped()) throw interrupted();
     // Rehearse before anything touches the target (a dry run rehearses too: it says more).
     const rehearsed = ctx.noShadow ? undefined : await rehearsal(adapter, dbTarget, live, plan, target.schema, ctx.signal);
-    const shadowReport = { shadow: rehearsed?.outcome ?? 'skipped', ...(rehearsed?.standIn === undefined ? {} : { shadowStandIn: rehearsed.standIn }) } as const;
+    const shadowReport = {
+      shadow: rehearsed?.outcome ?? 'skipped',
+      ...(rehearsed?.standIn === undefined ? {} : { shadowStandIn: rehearsed.standIn }),
+    } as const;
     const notes = [...planned.warnings, ...(rehearsed?.notes ?? [])];
     if (ctx.dryRun) return { ...planned, warnings: notes, applied: false, executed: [], matched: false, ...shadowReport };
     if (!ctx.yes) {
@@ -128,7 +159,14 @@ export async function migrate(ctx: OpContext & MigrateOptions): Promise<MigrateR
     const entry = { commit: target.commit, planHash: planHash(statements), statements, startedAt: new Date().toISOString() };
     const { executed, historyProblem } = await connection.apply(plan, { history: entry, ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
     if (target.commit !== undefined) await updateDbState(store, db.name, { at: target.commit });
-    return { ...planned, warnings: historyProblem === undefined ? notes : [...notes, historyProblem], applied: true, executed, matched: false, ...shadowReport };
+    return {
+      ...planned,
+      warnings: historyProblem === undefined ? notes : [...notes, historyProblem],
+      applied: true,
+      executed,
+      matched: false,
+      ...shadowReport,
+    };
   });
 }
 

@@ -1,5 +1,15 @@
 import { errors } from '../errors.js';
-import { PENDING_RENAMES, pendingRenamesText, readPendingRenames, readWorkingTree, runJournaled, schemaAtHead, workingSteps, type Change, type Store } from '../repo/index.js';
+import {
+  PENDING_RENAMES,
+  pendingRenamesText,
+  readPendingRenames,
+  readWorkingTree,
+  runJournaled,
+  schemaAtHead,
+  workingSteps,
+  type Change,
+  type Store,
+} from '../repo/index.js';
 import { RENAME_KINDS, renameInSchema, renameText, reverseRenames, schemaToFiles, type Rename, type RenameKind, type Schema } from '../unified/index.js';
 import type { OpContext } from './context.js';
 import { writing } from './find-store.js';
@@ -103,7 +113,10 @@ export async function mv(ctx: OpContext & { kind: string; old: string; new: stri
     const byHand = renameInSchema(working, reverseRenames([rename])[0] as Rename) !== undefined;
     if (byHand && renameInSchema(await recordedBase(store, pending), rename) === undefined) {
       const where = rename.table === undefined ? '' : ` of table ${rename.table}`;
-      throw errors.usage(`there is no ${kind} '${rename.from}'${where} to rename: the working tree already names it '${rename.to}', and HEAD has no '${rename.from}'`, 'a rename already committed or recorded needs no second mv (redb log, redb status)');
+      throw errors.usage(
+        `there is no ${kind} '${rename.from}'${where} to rename: the working tree already names it '${rename.to}', and HEAD has no '${rename.from}'`,
+        'a rename already committed or recorded needs no second mv (redb log, redb status)',
+      );
     }
     const renamed = byHand ? working : renameInSchema(working, rename);
     if (renamed === undefined) {
@@ -114,7 +127,10 @@ export async function mv(ctx: OpContext & { kind: string; old: string; new: stri
     steps.push({ write: PENDING_RENAMES, text: pendingRenamesText([...pending, rename]) as string });
     await runJournaled(store, 'mv', steps);
     const stale = mentions(renamed, rename);
-    const warnings = stale.length === 0 ? [] : [`${stale.join(', ')} still name '${rename.from}' in their text: the database rewrites them on rename; edit the files to match`];
+    const warnings =
+      stale.length === 0
+        ? []
+        : [`${stale.join(', ')} still name '${rename.from}' in their text: the database rewrites them on rename; edit the files to match`];
     return { rename, text: renameText(rename), warnings };
   });
 }

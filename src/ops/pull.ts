@@ -36,7 +36,8 @@ export interface PullResult {
 }
 
 /** The digest a pull records of the files it wrote (see `pulled`), of a scan of the working tree. */
-const scannedDigest = (scanned: ReadonlyMap<string, string>): string => entriesDigest(new Map([...scanned].filter(([path]) => !path.endsWith(CONFLICT_SUFFIX))));
+const scannedDigest = (scanned: ReadonlyMap<string, string>): string =>
+  entriesDigest(new Map([...scanned].filter(([path]) => !path.endsWith(CONFLICT_SUFFIX))));
 
 /** Edits made by hand since the last commit would be overwritten: refused unless they are only what an earlier pull wrote. */
 async function refuseDirty(store: Store, scanned?: ReadonlyMap<string, string>): Promise<void> {
@@ -53,7 +54,8 @@ async function refuseDirty(store: Store, scanned?: ReadonlyMap<string, string>):
   if (dirty > 0 && !onlyPulled) throw errors.dirtyWorkingTree('pull', dirty);
 }
 
-const sameEntries = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean => a.size === b.size && [...a].every(([path, oid]) => b.get(path) === oid);
+const sameEntries = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean =>
+  a.size === b.size && [...a].every(([path, oid]) => b.get(path) === oid);
 
 /**
  * Bring a database's live schema into the working tree. The database is read first, without the
@@ -74,12 +76,14 @@ export async function pull(ctx: OpContext & { db: string; discardChanges?: boole
   }));
   return writing(ctx, `pull ${ctx.db}`, async (store) => {
     const scanned = await scanForReplace(store);
-    if (checked !== undefined && (scanned.links.length > 0 || !sameEntries(checked, scanned.files))) await refuseDirty(store, scanned.links.length > 0 ? undefined : scanned.files);
+    if (checked !== undefined && (scanned.links.length > 0 || !sameEntries(checked, scanned.files)))
+      await refuseDirty(store, scanned.links.length > 0 ? undefined : scanned.files);
     const files = schemaToFiles(schema);
     const oids = new Map([...files].map(([path, text]) => [path, blobOid(Buffer.from(text, 'utf8'))]));
     const steps: Change[] = await workingSteps(store, new Map([...files].map(([path, text]) => [path, { text, oid: oids.get(path) as string }])), { scanned });
     // Renames recorded by hand describe edits that are being discarded.
-    if (ctx.discardChanges && store.fs.lstatSync(join(store.root, WORKING_DIR, PENDING_RENAMES), { throwIfNoEntry: false }) !== undefined) steps.push({ remove: PENDING_RENAMES });
+    if (ctx.discardChanges && store.fs.lstatSync(join(store.root, WORKING_DIR, PENDING_RENAMES), { throwIfNoEntry: false }) !== undefined)
+      steps.push({ remove: PENDING_RENAMES });
     const pulled = entriesDigest(oids);
     if (steps.length > 0 || (await readDbState(store))[name]?.pulled !== pulled) steps.push({ database: name, pulled });
     await runJournaled(store, 'pull', steps);
@@ -88,7 +92,8 @@ export async function pull(ctx: OpContext & { db: string; discardChanges?: boole
     await recordStats(store, scanned, touched).catch(() => undefined);
     // Compare with HEAD through blob ids: only what the pull changed is parsed, from the texts just written.
     const headId = await headCommit(store);
-    const pair = headId === undefined ? { from: emptySchema(schema.engine), to: schema } : await changedSchemas(store, { commit: headId }, { written: files, oids });
+    const pair =
+      headId === undefined ? { from: emptySchema(schema.engine), to: schema } : await changedSchemas(store, { commit: headId }, { written: files, oids });
     const objects = [...allObjects(schema)].length;
     return { db: name, engine, objects, changes: changesBetween(pair.from, pair.to).lines, head: headId, warnings: nativeWarnings(schema) };
   });

@@ -39,7 +39,8 @@ export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobR
   if (isNatsUrl(ctx.source) || isNatsUrl(ctx.target)) return (await import('./replicate-nats.js')).replicateNats(ctx, store);
   const source = await openEndpoint(store, ctx.source, ctx);
   const target = await openEndpoint(store, ctx.target, ctx);
-  const job = ctx.name === undefined ? defaultJobName({ name: source.name, url: source.db.url }, { name: target.name, url: target.db.url }) : validateJobName(ctx.name);
+  const job =
+    ctx.name === undefined ? defaultJobName({ name: source.name, url: source.db.url }, { name: target.name, url: target.db.url }) : validateJobName(ctx.name);
   return runJob({
     records: jobRecords(store),
     renamesTo: (commit) => renamesBetween(store, undefined, commit),
@@ -147,7 +148,11 @@ export async function replicateStatus(ctx: OpContext & { readonly job?: string }
   const store = findStore(ctx);
   const all = await listJobs(store);
   const records = ctx.job === undefined ? all : all.filter((j) => j.job === ctx.job);
-  if (ctx.job !== undefined && records.length === 0) throw errors.replicateJobNotFound(ctx.job, all.map((j) => j.job));
+  if (ctx.job !== undefined && records.length === 0)
+    throw errors.replicateJobNotFound(
+      ctx.job,
+      all.map((j) => j.job),
+    );
   const jobs: JobStatus[] = [];
   for (const r of records) jobs.push(await statusOf(ctx, store, r));
   const known = new Set(all.map((j) => j.job));
@@ -165,10 +170,16 @@ export async function replicateStatus(ctx: OpContext & { readonly job?: string }
 }
 
 /** Remove a stopped job: what it made on its source (slot, publication, triggers), its position in the target, and its record. */
-export async function replicateDrop(ctx: OpContext & { readonly job: string; readonly waitMs?: number }): Promise<{ readonly job: string; readonly removed: readonly string[] }> {
+export async function replicateDrop(
+  ctx: OpContext & { readonly job: string; readonly waitMs?: number },
+): Promise<{ readonly job: string; readonly removed: readonly string[] }> {
   const store = findStore(ctx);
   let record = await readJob(store, ctx.job);
-  if (record === undefined) throw errors.replicateJobNotFound(ctx.job, (await listJobs(store)).map((j) => j.job));
+  if (record === undefined)
+    throw errors.replicateJobNotFound(
+      ctx.job,
+      (await listJobs(store)).map((j) => j.job),
+    );
   // A job the daemon was just told to stop may take a moment to reach its transaction boundary.
   const deadline = Date.now() + (ctx.waitMs ?? 0);
   while (jobRunning(record, hostname()) && Date.now() < deadline) {

@@ -46,7 +46,11 @@ function checkName(name: string): void {
   if (!SECRET_NAME.test(name)) throw errors.invalidName('secret', name, 'a letter, then letters, digits, _ and - (at most 64)');
 }
 
-async function writer(store: Store, ctx: KeyContext, create = true): Promise<{ me: Identity; sign: Awaited<ReturnType<typeof objectSigner>>; who: { name: string; email: string } }> {
+async function writer(
+  store: Store,
+  ctx: KeyContext,
+  create = true,
+): Promise<{ me: Identity; sign: Awaited<ReturnType<typeof objectSigner>>; who: { name: string; email: string } }> {
   const me = await loadIdentity({ ...keyOptions(ctx), create });
   return { me, sign: await objectSigner(me), who: await author(store, ctx.env ?? process.env) };
 }
@@ -58,7 +62,10 @@ export async function secretSet(ctx: KeyContext & { name: string; value: Uint8Ar
   const { me, sign, who } = await writer(store, ctx);
   const to = await recipients(store, me.card);
   const set = await readSecretSet(store);
-  const sealed = await sealTo(to.cards.map((c) => c.recipient), ctx.value);
+  const sealed = await sealTo(
+    to.cards.map((c) => c.recipient),
+    ctx.value,
+  );
   const entry = { recipients: to.cards.map((c) => c.id), trust: to.trust, updated: new Date().toISOString(), by: me.card.id };
   const manifest: SecretManifest = { version: 1, secrets: { ...set.manifest.secrets, [ctx.name]: entry } };
   const files = new Map<string, string | Uint8Array>(set.files);
@@ -79,7 +86,13 @@ export async function secretList(ctx: OpContext): Promise<SecretEntry[]> {
   const now = doc === undefined ? (me === undefined ? undefined : [me.id]) : Object.values(doc.members).map((m) => m.card.id);
   return Object.entries(manifest.secrets)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([name, s]) => ({ name, recipients: namesOf(doc, s.recipients), updated: s.updated, by: s.by, resealDue: now !== undefined && !sameSet(s.recipients, now) }));
+    .map(([name, s]) => ({
+      name,
+      recipients: namesOf(doc, s.recipients),
+      updated: s.updated,
+      by: s.by,
+      resealDue: now !== undefined && !sameSet(s.recipients, now),
+    }));
 }
 
 export async function secretRm(ctx: KeyContext & { name: string }): Promise<{ name: string }> {
@@ -125,7 +138,11 @@ export async function resealAfterTrustChange(store: Store, ctx: KeyContext, me: 
   }
 }
 
-async function resealAs(store: Store, ctx: KeyContext, { me, sign, who }: { me: Identity; sign: Awaited<ReturnType<typeof objectSigner>>; who: { name: string; email: string } }): Promise<{ resealed: string[]; recipients: string[] }> {
+async function resealAs(
+  store: Store,
+  ctx: KeyContext,
+  { me, sign, who }: { me: Identity; sign: Awaited<ReturnType<typeof objectSigner>>; who: { name: string; email: string } },
+): Promise<{ resealed: string[]; recipients: string[] }> {
   const to = await recipients(store, me.card);
   const set = await readSecretSet(store);
   await trustSecretSet(store, ctx, set.head, me);
@@ -135,12 +152,24 @@ async function resealAs(store: Store, ctx: KeyContext, { me, sign, who }: { me: 
   for (const [name, oid] of set.files) {
     const plain = await openWith(me.keys.age, await readSealed(store, oid));
     if (plain === undefined) throw errors.secretNotForYou(name, me.card.id);
-    files.set(name, await sealTo(to.cards.map((c) => c.recipient), plain));
+    files.set(
+      name,
+      await sealTo(
+        to.cards.map((c) => c.recipient),
+        plain,
+      ),
+    );
     plain.fill(0);
     secrets[name] = { recipients: to.cards.map((c) => c.id), trust: to.trust, updated, by: me.card.id };
   }
   if (set.files.size > 0) await writeSecretSet(store, { manifest: { version: 1, secrets }, files, parent: set.head, message: 'reseal', author: who }, sign);
-  return { resealed: [...set.files.keys()].sort(), recipients: namesOf(to.doc, to.cards.map((c) => c.id)) };
+  return {
+    resealed: [...set.files.keys()].sort(),
+    recipients: namesOf(
+      to.doc,
+      to.cards.map((c) => c.id),
+    ),
+  };
 }
 
 /** The secrets' latest commit must be signed by a trusted member (or, before any trust document, by this user). */

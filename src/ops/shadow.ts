@@ -14,7 +14,8 @@ export interface Rehearsal {
 }
 
 const statementOf = (e: unknown): string => (e instanceof RedbError && typeof e.data.statement === 'string' ? e.data.statement : '');
-const detailOf = (e: unknown): string => (e instanceof RedbError && typeof e.data.detail === 'string' ? e.data.detail : e instanceof Error ? e.message : String(e));
+const detailOf = (e: unknown): string =>
+  e instanceof RedbError && typeof e.data.detail === 'string' ? e.data.detail : e instanceof Error ? e.message : String(e);
 
 /**
  * Build `schema` on an empty shadow. A stand-in of another version that cannot hold it (an ICU
@@ -23,11 +24,16 @@ const detailOf = (e: unknown): string => (e instanceof RedbError && typeof e.dat
 async function reproduce(shadow: Shadow, adapter: Adapter, target: DbTarget, schema: Schema, phase: string, signal: AbortSignal | undefined): Promise<void> {
   const empty = await shadow.connection.introspect();
   try {
-    await shadow.connection.apply(adapter.dialect.compile({ operations: diffSchemas(empty, schema), from: empty, to: schema }), signal === undefined ? {} : { signal });
+    await shadow.connection.apply(
+      adapter.dialect.compile({ operations: diffSchemas(empty, schema), from: empty, to: schema }),
+      signal === undefined ? {} : { signal },
+    );
   } catch (e) {
     if (isRedbError(e, 'REDB_MIGRATE_INTERRUPTED')) throw errors.migrateInterrupted(target.name, 0, 0, true);
     if (shadow.standIn === undefined) throw errors.shadowFailed(target.name, phase, statementOf(e), detailOf(e)).because(e);
-    throw errors.shadowUnavailable(target.name, `${shadow.standIn.reason}, and the embedded ${shadow.standIn.server} standing in cannot hold the schema: ${detailOf(e)}`).because(e);
+    throw errors
+      .shadowUnavailable(target.name, `${shadow.standIn.reason}, and the embedded ${shadow.standIn.server} standing in cannot hold the schema: ${detailOf(e)}`)
+      .because(e);
   }
 }
 
@@ -47,7 +53,9 @@ function columnOrderNotes(result: Schema, desired: Schema, engine: string): stri
     const want = wanted.get(`${t.schema ?? ''}.${t.name}`);
     const have = t.columns.map((c) => c.name);
     if (want === undefined || want.length !== have.length || want.every((c, i) => have[i] === c)) return [];
-    return [`the columns of ${refText(t)} will come in the order ${have.join(', ')} (the target has ${want.join(', ')}): ${engine} cannot move a column without rebuilding the table`];
+    return [
+      `the columns of ${refText(t)} will come in the order ${have.join(', ')} (the target has ${want.join(', ')}): ${engine} cannot move a column without rebuilding the table`,
+    ];
   });
 }
 
@@ -72,13 +80,28 @@ export async function rehearsal(adapter: Adapter, target: DbTarget, live: Schema
     const shadow = await openShadow(target, { extensions, ...(signal === undefined ? {} : { signal }) });
     standIn = shadow.standIn;
     try {
-      await reproduce(shadow, adapter, target, schema, then === undefined ? 'building the target schema (so the target itself does not hold together)' : 'building its current schema', signal);
+      await reproduce(
+        shadow,
+        adapter,
+        target,
+        schema,
+        then === undefined ? 'building the target schema (so the target itself does not hold together)' : 'building its current schema',
+        signal,
+      );
       if (then !== undefined) {
         try {
           await shadow.connection.apply(then, signal === undefined ? {} : { signal });
         } catch (e) {
           if (isRedbError(e, 'REDB_MIGRATE_INTERRUPTED')) throw errors.migrateInterrupted(target.name, 0, 0, true);
-          throw errors.shadowFailed(target.name, 'running the plan', statementOf(e), detailOf(e), shadow.standIn === undefined ? undefined : `an embedded ${shadow.standIn.server}`).because(e);
+          throw errors
+            .shadowFailed(
+              target.name,
+              'running the plan',
+              statementOf(e),
+              detailOf(e),
+              shadow.standIn === undefined ? undefined : `an embedded ${shadow.standIn.server}`,
+            )
+            .because(e);
         }
       }
       const broken = then === undefined ? [] : ((await shadow.connection.brokenViews?.()) ?? []).map((v) => `~ view ${v.view} no longer compiles: ${v.error}`);

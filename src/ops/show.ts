@@ -1,7 +1,18 @@
 import { readCommitInfo } from '../repo/index.js';
 import { loadExpressionTranslator } from '../adapters/expressions/index.js';
 import { factsOf, loadAdapter } from '../adapters/registry.js';
-import { diffSchemas, emptySchema, limitProblems, planStatements, translateSchema, type ChangeLine, type Engine, type LimitProblem, type Loss, type Schema } from '../unified/index.js';
+import {
+  diffSchemas,
+  emptySchema,
+  limitProblems,
+  planStatements,
+  translateSchema,
+  type ChangeLine,
+  type Engine,
+  type LimitProblem,
+  type Loss,
+  type Schema,
+} from '../unified/index.js';
 import { nativeWarnings } from './changes.js';
 import { findStore, loadRef, type OpContext } from './context.js';
 import { commitChanges, logEntry, type LogEntry } from './log.js';
@@ -18,7 +29,15 @@ export interface ShowResult {
   readonly schema: Schema;
   readonly warnings: readonly string[];
   /** With `as`: the schema as that engine's DDL, and every lossy choice made to get there. */
-  readonly as?: { readonly engine: Engine; readonly ddl: readonly string[]; readonly losses: readonly Loss[]; readonly notes: readonly Loss[]; readonly limits: readonly LimitProblem[] } | undefined;
+  readonly as?:
+    | {
+        readonly engine: Engine;
+        readonly ddl: readonly string[];
+        readonly losses: readonly Loss[];
+        readonly notes: readonly Loss[];
+        readonly limits: readonly LimitProblem[];
+      }
+    | undefined;
 }
 
 /** Render a schema in another engine's DDL (the cross-engine type view). */

@@ -72,7 +72,8 @@ async function refreshIndex(store: Store, head: string | undefined): Promise<voi
 export async function fullStatus(store: Store, ctx: OpContext & { databases?: boolean }): Promise<StatusResult> {
   const [ref, head, config, state] = await Promise.all([headRef(store), headCommit(store), readConfig(store), readDbState(store)]);
   // Only the files that differ from HEAD are parsed.
-  const pair = head === undefined ? { from: await schemaAtHead(store), to: await readWorkingTree(store) } : await changedSchemas(store, { commit: head }, 'working');
+  const pair =
+    head === undefined ? { from: await schemaAtHead(store), to: await readWorkingTree(store) } : await changedSchemas(store, { commit: head }, 'working');
   const databases: DbStatus[] = [];
   if (ctx.databases !== false) {
     for (const name of Object.keys(config.databases).sort()) {

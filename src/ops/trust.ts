@@ -1,7 +1,18 @@
 import { checkCard, hybridSign, IdentityCard, isDidKey, loadIdentity, type Identity } from '../crypto/index.js';
 import { errors } from '../errors.js';
 import type { Store } from '../repo/index.js';
-import { ADMIN, admins, documentText, MEMBER_NAME, memberById, revisionPayload, ROLE_NAME, ruleProblem, type TrustDocument, type TrustSignatures } from '../repo/trust-document.js';
+import {
+  ADMIN,
+  admins,
+  documentText,
+  MEMBER_NAME,
+  memberById,
+  revisionPayload,
+  ROLE_NAME,
+  ruleProblem,
+  type TrustDocument,
+  type TrustSignatures,
+} from '../repo/trust-document.js';
 import { checkRevision, moveTrustRef, PROPOSED_REF, proposedHead, readRevision, TRUST_REF, writeRevision, type TrustRevision } from '../repo/trust-store.js';
 import { author } from './commit.js';
 import { findStore } from './find-store.js';
@@ -124,7 +135,11 @@ function parseCardText(text: string, id: string): IdentityCard {
   }
   const { keyFile: _k, passphrase: _p, created: _c, ...card } = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const parsed = IdentityCard.safeParse(card);
-  if (!parsed.success) throw errors.trustUnknownIdentity(id, `the card is not an identity card (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''})`);
+  if (!parsed.success)
+    throw errors.trustUnknownIdentity(
+      id,
+      `the card is not an identity card (${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''})`,
+    );
   return parsed.data;
 }
 
@@ -143,7 +158,10 @@ export async function trustAdd(ctx: KeyContext & { name: string; id: string; rol
     if (bad !== undefined) throw errors.trustUnknownIdentity(ctx.id, `the card does not hold: ${bad}`);
   } else {
     // A member removed earlier comes back with the card the history has.
-    card = [...chain].reverse().map((r) => memberById(r.doc, ctx.id)?.card).find((c) => c !== undefined);
+    card = [...chain]
+      .reverse()
+      .map((r) => memberById(r.doc, ctx.id)?.card)
+      .find((c) => c !== undefined);
   }
   return change(ctx, `add ${ctx.name} (${roles.join(', ')})`, (doc, me) => {
     const found = card ?? (ctx.id === me.card.id ? me.card : undefined);
@@ -164,7 +182,8 @@ export async function trustRemove(ctx: KeyContext & { name: string }): Promise<T
 }
 
 export async function trustThreshold(ctx: KeyContext & { threshold: number }): Promise<TrustChange> {
-  if (!Number.isInteger(ctx.threshold) || ctx.threshold < 1) throw errors.usage(`the threshold is a whole number of admins, at least 1 (not '${ctx.threshold}')`);
+  if (!Number.isInteger(ctx.threshold) || ctx.threshold < 1)
+    throw errors.usage(`the threshold is a whole number of admins, at least 1 (not '${ctx.threshold}')`);
   return change(ctx, `threshold ${ctx.threshold}`, (doc) => {
     if (doc === undefined) throw errors.trustRule('there is no trust document yet: redb trust add <your name> <your id> --role admin');
     return { ...doc, threshold: ctx.threshold };
@@ -182,7 +201,13 @@ export async function trustSign(ctx: KeyContext): Promise<TrustChange> {
   if (!admins(current.doc).some((a) => a.card.id === me.card.id)) throw errors.trustNotAdmin(me.card.id);
   const rev = await readRevision(store, proposal.revision);
   const signatures = { ...rev.signatures, [me.card.id]: await hybridSign(me.keys, revisionPayload(current.text, rev.text), 'redb/trust') };
-  const id = await writeRevision(store, { doc: rev.doc, signatures, parent: current.id, summary: rev.summary, author: await author(store, ctx.env ?? process.env) });
+  const id = await writeRevision(store, {
+    doc: rev.doc,
+    signatures,
+    parent: current.id,
+    summary: rev.summary,
+    author: await author(store, ctx.env ?? process.env),
+  });
   const count = Object.keys(signatures).filter((s) => admins(current.doc).some((a) => a.card.id === s)).length;
   const applied = count >= current.doc.threshold;
   if (applied) {

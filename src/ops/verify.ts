@@ -73,7 +73,12 @@ async function compare(
     await probeWhere(a.readers[0] as RowReader, whereById, tables, source.name);
     const b = await (await loadRows(target.engine)).openSource(target.target, { jobs });
     opened.push(b);
-    const checks = await verifyPairs(pairs, { engine: source.engine, readers: a.readers }, { engine: target.engine, readers: b.readers }, { where: whereById, mask: (p) => rowMask(masker, p), batchRows: DEFAULT_BATCH_ROWS });
+    const checks = await verifyPairs(
+      pairs,
+      { engine: source.engine, readers: a.readers },
+      { engine: target.engine, readers: b.readers },
+      { where: whereById, mask: (p) => rowMask(masker, p), batchRows: DEFAULT_BATCH_ROWS },
+    );
     const mismatched = checks.filter((c) => !c.match).map((c) => c.table);
     if (mismatched.length > 0) throw errors.verifyMismatch(source.name, target.name, mismatched, checks);
     return { source: source.name, target: target.name, tables: checks, denied };

@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { errors } from '../errors.js';
-import { describePrincipal, describeResource, principalEntity, resourceEntity, type AccessDecision, type AccessRequest, type ColumnDecision, type Principal } from './access-request.js';
+import {
+  describePrincipal,
+  describeResource,
+  principalEntity,
+  resourceEntity,
+  type AccessDecision,
+  type AccessRequest,
+  type ColumnDecision,
+  type Principal,
+} from './access-request.js';
 import { ACCESS_ACTIONS, ACCESS_SCHEMA } from './access-schema.js';
 
 /**

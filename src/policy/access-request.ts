@@ -55,7 +55,11 @@ export function principalEntity(p: Principal): { uid: Uid; entities: EntityJson[
 /** The resource and the entities above it (a column is in its table, a table in its database). */
 export function resourceEntity(r: Resource): { uid: Uid; entities: EntityJson[] } {
   const db = (name: string): EntityJson => ({ uid: { type: 'Database', id: name }, attrs: { name }, parents: [] });
-  const table = (database: string, name: string): EntityJson => ({ uid: { type: 'Table', id: `${database}/${name}` }, attrs: { database, name }, parents: [{ type: 'Database', id: database }] });
+  const table = (database: string, name: string): EntityJson => ({
+    uid: { type: 'Table', id: `${database}/${name}` },
+    attrs: { database, name },
+    parents: [{ type: 'Database', id: database }],
+  });
   switch (r.kind) {
     case 'database':
       return { uid: { type: 'Database', id: r.database }, entities: [db(r.database)] };

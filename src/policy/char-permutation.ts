@@ -34,7 +34,11 @@ export function permuteChars(keyed: Keyed, label: string, text: string, options:
   });
   // The shape (where each class sits) is the tweak, so texts of one shape share a permutation.
   const shape = chars.map((ch) => classOf(ch)).join('');
-  const permuted = keyed.permuteDigits(`${label}:${shape}`, digits, alphabets.map((a) => a.length));
+  const permuted = keyed.permuteDigits(
+    `${label}:${shape}`,
+    digits,
+    alphabets.map((a) => a.length),
+  );
   positions.forEach((at, k) => {
     chars[at] = (alphabets[k] as string)[permuted[k] as number] as string;
   });

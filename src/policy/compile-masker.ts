@@ -61,7 +61,13 @@ export function compileMasker(policy: MaskPolicy, options: { env?: NodeJS.Proces
     if (hit === undefined) return undefined;
     const built = buildTransform(hit.rule, { keyed, column });
     const tableName = `${table.schema === undefined ? '' : `${table.schema}.`}${table.name}`;
-    if ('unfit' in built) throw errors.policyInvalid(policy.source, hit.line, `rules.${policy.rules.indexOf(hit.rule)}`, `${hit.rule.transform} cannot mask ${tableName}.${column.name}: ${built.unfit}`);
+    if ('unfit' in built)
+      throw errors.policyInvalid(
+        policy.source,
+        hit.line,
+        `rules.${policy.rules.indexOf(hit.rule)}`,
+        `${hit.rule.transform} cannot mask ${tableName}.${column.name}: ${built.unfit}`,
+      );
     const by = byOf(hit.rule);
     if (by !== undefined && !table.columns.some((c) => c.name === by)) {
       throw errors.policyUnknownColumn(policy.source, hit.line, by, `(the \`by\` of ${hit.rule.match}) is not a column of ${tableName}`);
@@ -74,10 +80,12 @@ export function compileMasker(policy: MaskPolicy, options: { env?: NodeJS.Proces
   const planTable = (table: MaskTable): ReadonlyMap<string, ColumnPlan> => {
     let plan = plans.get(table);
     if (plan === undefined) {
-      plan = new Map(table.columns.flatMap((c) => {
-        const p = planColumn(table, c);
-        return p === undefined ? [] : [[c.name, p] as const];
-      }));
+      plan = new Map(
+        table.columns.flatMap((c) => {
+          const p = planColumn(table, c);
+          return p === undefined ? [] : [[c.name, p] as const];
+        }),
+      );
       plans.set(table, plan);
     }
     return plan;
@@ -91,13 +99,22 @@ export function compileMasker(policy: MaskPolicy, options: { env?: NodeJS.Proces
 
   const { rules: policyRules, deny } = policy;
   const policyHash = createHash('sha256')
-    .update(JSON.stringify({ secret: policy.secret?.startsWith('env:') === true ? 'env' : policy.secret === undefined ? 'none' : 'literal', rules: policyRules.map(({ line: _line, ...r }) => r), deny: deny.map(({ line: _line, ...d }) => d) }))
+    .update(
+      JSON.stringify({
+        secret: policy.secret?.startsWith('env:') === true ? 'env' : policy.secret === undefined ? 'none' : 'literal',
+        rules: policyRules.map(({ line: _line, ...r }) => r),
+        deny: deny.map(({ line: _line, ...d }) => d),
+      }),
+    )
     .digest('hex')
     .slice(0, 16);
   return {
     fingerprint: { policy: policyHash, secret: secret === undefined ? '' : keyed.mac('redb:secret-fingerprint', '').toString('hex').slice(0, 16) },
     strict: policy.strict === true,
-    covers: (table, column) => deniedTables.some((d) => d.pattern.matchesTable(table)) || deniedColumns.some((d) => d.pattern.matchesColumn(table, column)) || rules.some((r) => r.pattern.matchesColumn(table, column)),
+    covers: (table, column) =>
+      deniedTables.some((d) => d.pattern.matchesTable(table)) ||
+      deniedColumns.some((d) => d.pattern.matchesColumn(table, column)) ||
+      rules.some((r) => r.pattern.matchesColumn(table, column)),
     deniesTable: (table) => deniedTables.some((d) => d.pattern.matchesTable(table)),
     deniedColumns: (table) => [...planTable(table)].filter(([, p]) => p.deny).map(([name]) => name),
     rowMasker(table, columns) {
@@ -126,7 +143,10 @@ export function compileMasker(policy: MaskPolicy, options: { env?: NodeJS.Proces
  * compiling its transforms or reading its secret: what `redb mcp grant` needs before it grants.
  */
 export function checkPolicyNames(policy: MaskPolicy, tables: readonly MaskTable[]): void {
-  const columns = [...policy.rules.map((r) => ({ text: r.match, line: r.line })), ...policy.deny.filter((d) => d.kind === 'column').map((d) => ({ text: d.pattern, line: d.line }))];
+  const columns = [
+    ...policy.rules.map((r) => ({ text: r.match, line: r.line })),
+    ...policy.deny.filter((d) => d.kind === 'column').map((d) => ({ text: d.pattern, line: d.line })),
+  ];
   checkNames(
     policy.source,
     tables,

@@ -10,10 +10,17 @@ export interface NamePattern {
 }
 
 const segment = (glob: string): RegExp =>
-  new RegExp(`^${glob.replace(/[\\^$+.()|{}[\]]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  new RegExp(
+    `^${glob
+      .replace(/[\\^$+.()|{}[\]]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
 
 /** A table without a schema (SQLite, MySQL) matches only a `*` schema part. */
-const schemaMatches = (re: RegExp | undefined, schema: string | undefined) => re === undefined || (schema === undefined ? re.source === '^.*$' : re.test(schema));
+const schemaMatches = (re: RegExp | undefined, schema: string | undefined) =>
+  re === undefined || (schema === undefined ? re.source === '^.*$' : re.test(schema));
 
 /**
  * `kind` says how the dotted segments read: a rule's `table.column` / `schema.table.column`, or

@@ -56,24 +56,60 @@ export const Rule = z.discriminatedUnion(
   'transform',
   [
     /** HMAC-SHA256 of the value: hex text (cut to `length` or the column's length), raw bytes for binary. */
-    rule('hash', z.object({ length: z.number().int().min(8).max(64).optional() }).strict().optional()),
+    rule(
+      'hash',
+      z
+        .object({ length: z.number().int().min(8).max(64).optional() })
+        .strict()
+        .optional(),
+    ),
     /** Keyed, injective, type-keeping mapping for keys: equal inputs give equal outputs in every table. */
     rule('pseudonym', none),
     /** `<token>@<domain>`; the token carries 130 bits of HMAC, so distinct inputs stay distinct. */
-    rule('email', z.object({ domain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i).optional(), keepDomain: z.boolean().optional() }).strict().optional()),
-    rule('name', z.object({ part: z.enum(['full', 'first', 'last']).optional() }).strict().optional()),
+    rule(
+      'email',
+      z
+        .object({
+          domain: z
+            .string()
+            .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i)
+            .optional(),
+          keepDomain: z.boolean().optional(),
+        })
+        .strict()
+        .optional(),
+    ),
+    rule(
+      'name',
+      z
+        .object({ part: z.enum(['full', 'first', 'last']).optional() })
+        .strict()
+        .optional(),
+    ),
     /** Digits replaced by a keyed permutation, separators and `keep` leading digits kept. */
     rule('phone', z.object({ keep }).strict().optional()),
     /** Same length and separators, `keep` leading digits (the issuer) kept, a valid Luhn check digit. */
     rule('credit-card', z.object({ keep }).strict().optional()),
     /** Every character but the `keepFirst`/`keepLast` ones becomes `char` (PostgreSQL Anonymizer's partial()). */
-    rule('redact', z.object({ char: z.string().length(1).optional(), keepFirst: keep, keepLast: keep }).strict().optional()),
+    rule(
+      'redact',
+      z
+        .object({ char: z.string().length(1).optional(), keepFirst: keep, keepLast: keep })
+        .strict()
+        .optional(),
+    ),
     rule('null', none),
     rule('constant', z.object({ value: z.union([z.string(), z.number(), z.boolean()]) }).strict()),
     /** Moves a date by a keyed, non-zero number of days within ±`days` (default 30). */
     rule('shift-date', z.object({ days: days.optional(), by }).strict().optional()),
     /** Multiplies by a keyed factor within ±`percent` (default 10), kept inside the column's type. */
-    rule('noise', z.object({ percent: z.number().gt(0).max(100).optional(), by }).strict().optional()),
+    rule(
+      'noise',
+      z
+        .object({ percent: z.number().gt(0).max(100).optional(), by })
+        .strict()
+        .optional(),
+    ),
     /** A keyed permutation of letters and digits within their class: same length, same shape, injective. */
     rule('keep-format', none),
   ],

@@ -39,7 +39,10 @@ export function pseudonym(_options: unknown, ctx: BuildContext): Built {
     case 'uuid':
       return {
         mask: (v) => {
-          const hex = keyed.permute('pseudonym:uuid', BigInt(`0x${String(v).replace(/-/g, '')}`), 1n << 128n).toString(16).padStart(32, '0');
+          const hex = keyed
+            .permute('pseudonym:uuid', BigInt(`0x${String(v).replace(/-/g, '')}`), 1n << 128n)
+            .toString(16)
+            .padStart(32, '0');
           return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
         },
       };
@@ -47,7 +50,13 @@ export function pseudonym(_options: unknown, ctx: BuildContext): Built {
       return {
         mask: (v) => {
           const bytes = Array.from(v as Uint8Array);
-          return Buffer.from(keyed.permuteDigits('pseudonym:binary', bytes, bytes.map(() => 256)));
+          return Buffer.from(
+            keyed.permuteDigits(
+              'pseudonym:binary',
+              bytes,
+              bytes.map(() => 256),
+            ),
+          );
         },
       };
     case 'decimal':

@@ -6,10 +6,16 @@ const segment = (name: string) => name.replace(/[.\s*?]/g, '?');
 /** A plain YAML scalar where it reads as one, double-quoted otherwise. */
 const scalar = (text: string) => (/^[A-Za-z_][\w.?*-]*$/.test(text) ? text : JSON.stringify(text));
 
-const patternOf = (s: Suggestion) => [s.schema, s.table, s.column].filter((p) => p !== undefined).map(segment).join('.');
+const patternOf = (s: Suggestion) =>
+  [s.schema, s.table, s.column]
+    .filter((p) => p !== undefined)
+    .map(segment)
+    .join('.');
 
 const flow = (options: Readonly<Record<string, unknown>>) =>
-  `{ ${Object.entries(options).map(([k, v]) => `${k}: ${typeof v === 'string' ? scalar(v) : String(v)}`).join(', ')} }`;
+  `{ ${Object.entries(options)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? scalar(v) : String(v)}`)
+    .join(', ')} }`;
 
 /** The policy file for a list of suggestions: rules and deny entries, each under a comment saying why. */
 export function renderPolicy(suggestions: readonly Suggestion[]): string {

@@ -98,7 +98,14 @@ export async function suggestRules(tables: readonly MaskTable[], samples: (table
       const found = byName(table, column) ?? byValues(rows.map((r) => r[i]));
       const chosen = found === undefined ? undefined : fitted(column, found.pick, found.reason);
       if (chosen === undefined) return;
-      out.push({ schema: table.schema, table: table.name, column: column.name, action: chosen.pick.action, options: chosen.pick.options, reason: chosen.reason });
+      out.push({
+        schema: table.schema,
+        table: table.name,
+        column: column.name,
+        action: chosen.pick.action,
+        options: chosen.pick.options,
+        reason: chosen.reason,
+      });
     });
   }
   return out;

@@ -18,7 +18,8 @@ const constant: Builder<'constant'> = ({ value }, ctx) => {
   if (limit !== undefined && String(value).length > limit) return { unfit: `'${value}' is longer than the column's ${limit} characters` };
   if (type.kind === 'integer') {
     const { min, max } = integerRange(type);
-    if (typeof value !== 'number' || !Number.isInteger(value) || BigInt(value) < min || BigInt(value) > max) return { unfit: `'${value}' is not an integer the column holds` };
+    if (typeof value !== 'number' || !Number.isInteger(value) || BigInt(value) < min || BigInt(value) > max)
+      return { unfit: `'${value}' is not an integer the column holds` };
   }
   if (type.kind === 'boolean' && typeof value !== 'boolean') return { unfit: `'${value}' is not true or false` };
   return {

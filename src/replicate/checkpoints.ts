@@ -70,7 +70,9 @@ type CloneState = z.infer<typeof CloneState>;
 const OldState = z.object({ version: z.literal(1) }).passthrough();
 
 export const encodeKey = (values: readonly unknown[]): z.infer<typeof Key> =>
-  values.map((v) => (typeof v === 'bigint' ? { bigint: v.toString() } : Buffer.isBuffer(v) ? { hex: v.toString('hex') } : (v as string | number | boolean | null)));
+  values.map((v) =>
+    typeof v === 'bigint' ? { bigint: v.toString() } : Buffer.isBuffer(v) ? { hex: v.toString('hex') } : (v as string | number | boolean | null),
+  );
 
 export const decodeKey = (key: z.infer<typeof Key>): unknown[] =>
   key.map((v) => (v !== null && typeof v === 'object' ? ('bigint' in v ? BigInt(v.bigint) : Buffer.from(v.hex, 'hex')) : v));
@@ -129,7 +131,8 @@ export function jobDifferences(was: CloneJob, now: CloneJob): string[] {
   const out: string[] = [];
   if (was.source !== now.source || was.target !== now.target) out.push(`it copied ${was.source} into ${was.target}`);
   if (was.mode !== now.mode) out.push(`it was a ${was.mode} clone, this one is ${now.mode}`);
-  if (was.tables.join('\u0000') !== now.tables.join('\u0000')) out.push(`--tables: it copied ${was.tables.join(', ') || 'no table'}, this run would copy ${now.tables.join(', ') || 'no table'}`);
+  if (was.tables.join('\u0000') !== now.tables.join('\u0000'))
+    out.push(`--tables: it copied ${was.tables.join(', ') || 'no table'}, this run would copy ${now.tables.join(', ') || 'no table'}`);
   for (const table of new Set([...Object.keys(was.where), ...Object.keys(now.where)])) {
     if (was.where[table] !== now.where[table]) out.push(`--where for ${table}: it was ${show(was.where[table])}, now ${show(now.where[table])}`);
   }
@@ -137,9 +140,13 @@ export function jobDifferences(was: CloneJob, now: CloneJob): string[] {
   else if (was.mask !== null && now.mask === null) out.push(`--mask: it masked rows with ${was.mask.file}, this run would copy them unmasked`);
   else if (was.mask !== null && now.mask !== null) {
     if (was.mask.policy !== now.mask.policy) out.push(`--mask: the policy's rules differ from those of the interrupted run (${was.mask.file})`);
-    if (was.mask.secret !== now.mask.secret) out.push(`--mask: the policy's secret is not the one the interrupted run masked with (fingerprint ${was.mask.secret || 'none'}, now ${now.mask.secret || 'none'})`);
+    if (was.mask.secret !== now.mask.secret)
+      out.push(
+        `--mask: the policy's secret is not the one the interrupted run masked with (fingerprint ${was.mask.secret || 'none'}, now ${now.mask.secret || 'none'})`,
+      );
   }
-  if (was.denied.join('\u0000') !== now.denied.join('\u0000')) out.push(`the policy denied ${was.denied.join(', ') || 'no table'}, now ${now.denied.join(', ') || 'no table'}`);
+  if (was.denied.join('\u0000') !== now.denied.join('\u0000'))
+    out.push(`the policy denied ${was.denied.join(', ') || 'no table'}, now ${now.denied.join(', ') || 'no table'}`);
   if (was.batchRows !== now.batchRows) out.push(`--batch-rows: it was ${was.batchRows}, now ${now.batchRows}`);
   if (was.allowLossy !== now.allowLossy) out.push(`--allow lossy: it was ${was.allowLossy ? '' : 'not '}given, now it is${now.allowLossy ? '' : ' not'}`);
   if (was.truncate !== now.truncate) out.push(`--truncate: it was ${was.truncate ? '' : 'not '}given, now it is${now.truncate ? '' : ' not'}`);
@@ -157,7 +164,11 @@ export async function openCheckpoints(file: string | undefined, job: CloneJob, r
   let state: CloneState = { version: 2, job, startedAt: new Date().toISOString(), tables: {} };
   let resumed = false;
   if (resume) {
-    if (file === undefined) throw errors.usage('--resume needs a redb repository to keep checkpoints in', 'run the clone inside a project (redb init), or start it again without --resume');
+    if (file === undefined)
+      throw errors.usage(
+        '--resume needs a redb repository to keep checkpoints in',
+        'run the clone inside a project (redb init), or start it again without --resume',
+      );
     const text = await readFile(file, 'utf8').catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
     if (text !== undefined) {
       let json: unknown;
@@ -166,7 +177,10 @@ export async function openCheckpoints(file: string | undefined, job: CloneJob, r
       } catch {
         throw errors.invalidConfig(file, 'not JSON');
       }
-      if (OldState.safeParse(json).success) throw errors.cloneResumeMismatch(job.source, job.target, ['the checkpoint was written by an earlier redb, which did not record the options it ran with']);
+      if (OldState.safeParse(json).success)
+        throw errors.cloneResumeMismatch(job.source, job.target, [
+          'the checkpoint was written by an earlier redb, which did not record the options it ran with',
+        ]);
       const parsed = CloneState.safeParse(json);
       if (!parsed.success) throw errors.invalidConfig(file, parsed.error.issues[0]?.message ?? 'invalid');
       const differences = jobDifferences(parsed.data.job, job);
@@ -202,7 +216,10 @@ export async function openCheckpoints(file: string | undefined, job: CloneJob, r
       const safe = writer?.();
       if (safe === undefined) return;
       // Noted before the checkpoint goes: a kill in between leaves a checkpoint that finishes again.
-      await safe.appendFile(finishedLog(file), `${JSON.stringify({ id: idOf(file), source: job.source, target: job.target, finishedAt: new Date().toISOString() })}\n`);
+      await safe.appendFile(
+        finishedLog(file),
+        `${JSON.stringify({ id: idOf(file), source: job.source, target: job.target, finishedAt: new Date().toISOString() })}\n`,
+      );
       // With the half-written saves a kill may have left behind, and the folder when it is empty.
       await safe.remove(file);
       await safe.remove(`${file}.tmp`);

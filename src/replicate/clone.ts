@@ -69,11 +69,18 @@ export interface CloneResult {
 
 /** The policy's masking of one table's rows, columns in pair order (denied columns become NULL). */
 export const rowMask = (masker: Masker | undefined, pair: TablePair): ((row: unknown[]) => void) | undefined =>
-  masker?.rowMasker(maskTableOf(pair.source), pair.columns.map((c) => c.source.name));
+  masker?.rowMasker(
+    maskTableOf(pair.source),
+    pair.columns.map((c) => c.source.name),
+  );
 
 /** The shape of the copied tables on the source: what their rows are made of. */
 function shapeHash(tables: readonly Table[]): string {
-  const shape = tables.map((t) => [tableId(t), t.columns.map((c) => [c.name, c.type.native, c.nullable, c.generated?.expression ?? null]), t.primaryKey?.columns ?? null]);
+  const shape = tables.map((t) => [
+    tableId(t),
+    t.columns.map((c) => [c.name, c.type.native, c.nullable, c.generated?.expression ?? null]),
+    t.primaryKey?.columns ?? null,
+  ]);
   return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
 }
 
@@ -167,7 +174,12 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
           await refuseRows(rows, existing, target.name);
           return [];
         }
-        return truncationOrder(liveBefore, existing.map((p) => p.target), rows, target.name);
+        return truncationOrder(
+          liveBefore,
+          existing.map((p) => p.target),
+          rows,
+          target.name,
+        );
       }, 1);
       await withTarget(async (rows) => {
         if (rows.largestValue === undefined) return;
@@ -205,7 +217,10 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
       rowsSource = reading;
       const byTable = new Map(pairs.map((p) => [p.source, p]));
       // Where foreign keys exist during the load and are checked, referenced tables go first.
-      const dependsOn = req.dataOnly || checksForeignKeys ? (p: TablePair) => p.source.foreignKeys.flatMap((f) => [...byTable.values()].filter((q) => q.source.name === f.references.table)) : undefined;
+      const dependsOn =
+        req.dataOnly || checksForeignKeys
+          ? (p: TablePair) => p.source.foreignKeys.flatMap((f) => [...byTable.values()].filter((q) => q.source.name === f.references.table))
+          : undefined;
       await withTarget(
         (rows) =>
           runLanes(
@@ -241,7 +256,12 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
     // masked tables compare the source's values masked the same way.
     const verifying =
       req.verify && rowsSource !== undefined
-        ? verifySource(pairs, { engine: source.engine, readers: rowsSource.readers }, target.engine, { where, mask: (p) => rowMask(masker, p), batchRows: req.batchRows, onEvent })
+        ? verifySource(pairs, { engine: source.engine, readers: rowsSource.readers }, target.engine, {
+            where,
+            mask: (p) => rowMask(masker, p),
+            batchRows: req.batchRows,
+            onEvent,
+          })
         : undefined;
     const finished = finish === undefined ? 0 : await finishTarget(target, finish, req.checkpointFile !== undefined, signal);
     if (finish !== undefined) onEvent({ type: 'schema', phase: 'finish', statements: finished });

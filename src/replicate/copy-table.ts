@@ -29,7 +29,8 @@ function converter(pair: TablePair, options: CopyOptions): (row: Row) => Row {
   const decode = pair.columns.map((c) => decoder(options.sourceEngine, c.source.type));
   // A portable value is already what a column of its own kind takes (masks keep the kind), but
   // for a double going into a 32-bit float: rounded here once, never twice (through its digits).
-  const narrows = (c: TablePair['columns'][number]) => c.target.type.kind === 'float' && c.target.type.bits === 32 && c.source.type.kind === 'float' && c.source.type.bits === 64;
+  const narrows = (c: TablePair['columns'][number]) =>
+    c.target.type.kind === 'float' && c.target.type.bits === 32 && c.source.type.kind === 'float' && c.source.type.bits === 64;
   const coerce = pair.columns.map((c) => (c.source.type.kind === c.target.type.kind && !narrows(c) ? undefined : coercer(c.target.type)));
   return (row) => {
     for (let i = 0; i < row.length; i++) row[i] = (decode[i] as (v: unknown) => unknown)(row[i]);
@@ -65,10 +66,17 @@ async function rawIo(pair: TablePair, reader: RowReader, writer: RowWriter, opti
   if (options.sourceEngine !== options.targetEngine || options.mask !== undefined || !sameTypes) return undefined;
   const { chunkEnd, readRaw } = reader;
   const { writeRaw } = writer;
-  if (chunkEnd === undefined || readRaw === undefined || writeRaw === undefined || reader.rawFormats === undefined || writer.rawFormats === undefined) return undefined;
+  if (chunkEnd === undefined || readRaw === undefined || writeRaw === undefined || reader.rawFormats === undefined || writer.rawFormats === undefined)
+    return undefined;
   const [offered, taken] = await Promise.all([
-    reader.rawFormats(nameOf(pair.source), pair.columns.map((c) => c.source.name)),
-    writer.rawFormats(nameOf(pair.target), pair.columns.map((c) => c.target.name)),
+    reader.rawFormats(
+      nameOf(pair.source),
+      pair.columns.map((c) => c.source.name),
+    ),
+    writer.rawFormats(
+      nameOf(pair.target),
+      pair.columns.map((c) => c.target.name),
+    ),
   ]);
   const format = offered.find((f) => taken.includes(f));
   if (format === undefined) return undefined;
@@ -97,7 +105,16 @@ async function* rawChunks(io: RawIo, from: TableName, to: TableName, targetColum
 }
 
 /** Chunks of one batch each, converted on the way (converter), the next read while one is written. */
-async function* rowChunks(reader: RowReader, writer: RowWriter, from: TableName, to: TableName, targetColumns: readonly string[], read: ReadOptions, convert: (row: Row) => Row, keyOf: (row: Row) => unknown[]): AsyncGenerator<Chunk> {
+async function* rowChunks(
+  reader: RowReader,
+  writer: RowWriter,
+  from: TableName,
+  to: TableName,
+  targetColumns: readonly string[],
+  read: ReadOptions,
+  convert: (row: Row) => Row,
+  keyOf: (row: Row) => unknown[],
+): AsyncGenerator<Chunk> {
   // A batch of large values is written before the next is read: two of them would double the memory a copy takes.
   const small = (batch: Row[]) => batch.reduce((sum, row) => sum + rowBytes(row), 0) < BATCH_BYTES / 2;
   for await (const batch of readAhead(reader.readBatches(from, read), small)) {
@@ -162,7 +179,11 @@ export async function copyTable(pair: TablePair, reader: RowReader, writer: RowW
     if (state.pending !== undefined) {
       const until = decodeKey(state.pending);
       for await (const batch of reader.readBatches(from, { columns, key, after, until, where: options.where, batchRows: options.batchRows })) {
-        await writer.deleteKeys(to, targetKey, batch.map((row) => keyOf(convert(row))));
+        await writer.deleteKeys(
+          to,
+          targetKey,
+          batch.map((row) => keyOf(convert(row))),
+        );
       }
     }
   } else if (state !== undefined) {
@@ -188,7 +209,15 @@ export async function copyTable(pair: TablePair, reader: RowReader, writer: RowW
     await checkpoints.update(pair.id, { done: false, rows, after: last });
     const seconds = (Date.now() - started) / 1000;
     const rate = seconds > 0 ? (rows - startRows) / seconds : 0;
-    options.onEvent({ type: 'table', table: pair.id, state: 'rows', rows, total, rowsPerSecond: Math.round(rate), etaSeconds: rate > 0 ? Math.max(0, (total - rows) / rate) : undefined });
+    options.onEvent({
+      type: 'table',
+      table: pair.id,
+      state: 'rows',
+      rows,
+      total,
+      rowsPerSecond: Math.round(rate),
+      etaSeconds: rate > 0 ? Math.max(0, (total - rows) / rate) : undefined,
+    });
     // Embedded engines read and write synchronously: a turn of the event loop lets the progress display draw.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -15,7 +15,9 @@ import { keyText, type TableRoute } from './job-tables.js';
 /** Rows held in a run before it is written. */
 const RUN_ROWS = 1_000;
 
-type Run = { readonly kind: 'upsert'; readonly route: TableRoute; readonly rows: Map<string, Row> } | { readonly kind: 'delete'; readonly route: TableRoute; readonly keys: Map<string, unknown[]> };
+type Run =
+  | { readonly kind: 'upsert'; readonly route: TableRoute; readonly rows: Map<string, Row> }
+  | { readonly kind: 'delete'; readonly route: TableRoute; readonly keys: Map<string, unknown[]> };
 
 export class Applier {
   private tx: ApplyTransaction | undefined;

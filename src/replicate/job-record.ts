@@ -34,7 +34,12 @@ export const JobRecord = z
     /** End-to-end lag (source commit to target commit) over recent transactions, in milliseconds. */
     lagMs: z.object({ p50: z.number(), p99: z.number(), last: z.number() }).strict().nullable(),
     /** Per source table; a paused one says why, and the command that goes on. */
-    tablesState: z.record(z.string(), z.object({ changes: z.number().int(), state: z.enum(['copying', 'streaming', 'paused']), reason: z.string().optional(), command: z.string().optional() }).strict()),
+    tablesState: z.record(
+      z.string(),
+      z
+        .object({ changes: z.number().int(), state: z.enum(['copying', 'streaming', 'paused']), reason: z.string().optional(), command: z.string().optional() })
+        .strict(),
+    ),
     lastError: z.object({ at: z.string(), code: z.string(), message: z.string() }).strict().nullable(),
     stoppedAt: z.string().nullable(),
   })
@@ -49,7 +54,11 @@ export interface JobRecords {
 
 /** A job name from the two databases: their bound names where they are short and plain, else a digest of the URLs. */
 export function defaultJobName(source: { name: string; url: string }, target: { name: string; url: string }): string {
-  const plain = (s: string) => s.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const plain = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^_+|_+$/g, '');
   const a = plain(source.name);
   const b = plain(target.name);
   const joined = `${a}_to_${b}`;

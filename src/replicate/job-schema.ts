@@ -108,7 +108,10 @@ export class SchemaFollower {
     const list = columns.join(', ');
     return this.pause(
       route,
-      `new column${columns.length === 1 ? '' : 's'} ${list} of ${tableId(table)} ${columns.length === 1 ? 'has' : 'have'} no rule in the strict policy ${this.o.policyFile ?? ''}: its values are not copied unmasked`.replace('  ', ' '),
+      `new column${columns.length === 1 ? '' : 's'} ${list} of ${tableId(table)} ${columns.length === 1 ? 'has' : 'have'} no rule in the strict policy ${this.o.policyFile ?? ''}: its values are not copied unmasked`.replace(
+        '  ',
+        ' ',
+      ),
       `add a rule (or a deny) for ${columns.map((c) => `${table.name}.${c}`).join(', ')} to the policy, then: ${this.o.command()}`,
     );
   }
@@ -144,15 +147,29 @@ export class SchemaFollower {
     // The catalog may be ahead of the stream (changed again since): a column the job knows keeps its known definition.
     const known = (name: string) => table.columns.find((c) => c.name === name) ?? route.pair.columns.find((c) => c.source.name === name)?.source;
     const stale = columns.filter((c) => known(c.name) === undefined).map((c) => c.name);
-    if (stale.length > 0) return this.pause(route, `the stream's column${stale.length === 1 ? '' : 's'} ${stale.join(', ')} of ${route.id} ${stale.length === 1 ? 'is' : 'are'} no longer on the source (changed again since)`);
+    if (stale.length > 0)
+      return this.pause(
+        route,
+        `the stream's column${stale.length === 1 ? '' : 's'} ${stale.join(', ')} of ${route.id} ${stale.length === 1 ? 'is' : 'are'} no longer on the source (changed again since)`,
+      );
     const shaped: Table = {
       ...table,
-      columns: [...columns.map((c) => known(c.name) as Table['columns'][number]), ...table.columns.filter((c) => c.generated !== undefined && !columns.some((x) => x.name === c.name))],
+      columns: [
+        ...columns.map((c) => known(c.name) as Table['columns'][number]),
+        ...table.columns.filter((c) => c.generated !== undefined && !columns.some((x) => x.name === c.name)),
+      ],
     };
-    const next = await this.apply(route, shaped, live, tx, (translated) => {
-      const targetOf = (source: string) => route.pair.columns.find((c) => c.source.name === source)?.target.name;
-      return followTarget(route.pair.target, translated, change, targetOf);
-    }, describeShapeChange(change));
+    const next = await this.apply(
+      route,
+      shaped,
+      live,
+      tx,
+      (translated) => {
+        const targetOf = (source: string) => route.pair.columns.find((c) => c.source.name === source)?.target.name;
+        return followTarget(route.pair.target, translated, change, targetOf);
+      },
+      describeShapeChange(change),
+    );
     if (next.paused === undefined) next.adopt(columns);
     return next;
   }
@@ -180,7 +197,13 @@ export class SchemaFollower {
     if (follow === undefined) return this.pause(route, `${what} on ${route.id} changes its primary key: a replica cannot follow that by itself`);
     const current = route.pair.target;
     const to: Schema = { ...this.target, tables: this.target.tables.map((t) => (t === current ? follow.table : t)) };
-    const hints: Rename[] = follow.renames.map((r) => ({ kind: 'column', ...(current.schema === undefined ? {} : { schema: current.schema }), table: current.name, from: r.from, to: r.to }));
+    const hints: Rename[] = follow.renames.map((r) => ({
+      kind: 'column',
+      ...(current.schema === undefined ? {} : { schema: current.schema }),
+      table: current.name,
+      from: r.from,
+      to: r.to,
+    }));
     // Recorded renames first, as migrate plans them: a renamed column keeps its values.
     const renamed = applyRenames(this.target, to, hints);
     const plan = this.o.target.adapter.dialect.compile({ operations: [...renamed.operations, ...diffSchemas(renamed.from, to)], from: renamed.from, to });
@@ -207,7 +230,10 @@ export class SchemaFollower {
   private async translate(table: Table, live: Schema): Promise<Table> {
     const source: Schema = { ...live, tables: live.tables.map((t) => (t.name === table.name && t.schema === table.schema ? table : t)) };
     const mine = source.tables.find((t) => t === table) as Table;
-    const expressions = this.o.source.engine === this.o.target.engine ? undefined : await (await import('../adapters/expressions/index.js')).loadExpressionTranslator(this.o.source.engine, this.o.target.engine);
+    const expressions =
+      this.o.source.engine === this.o.target.engine
+        ? undefined
+        : await (await import('../adapters/expressions/index.js')).loadExpressionTranslator(this.o.source.engine, this.o.target.engine);
     const { schema } = translateTables(source, [mine], this.o.target.engine, this.o.allowLossy, this.o.target.name, expressions);
     return schema.tables[0] as Table;
   }
@@ -222,7 +248,9 @@ export class SchemaFollower {
     const live = await introspect(this.o.source, this.o.signal);
     const table = live.tables.find((t) => t.name === route.pair.source.name && t.schema === route.pair.source.schema);
     if (table === undefined) return this.pause(route, `${route.id} is gone from the source`);
-    const columns = table.columns.filter((c) => c.generated === undefined).map((c) => ({ name: c.name, type: c.type.native, key: table.primaryKey?.columns.includes(c.name) === true }));
+    const columns = table.columns
+      .filter((c) => c.generated === undefined)
+      .map((c) => ({ name: c.name, type: c.type.native, key: table.primaryKey?.columns.includes(c.name) === true }));
     const next = await this.follow(route, columns, tx);
     if (next.paused !== undefined) return next;
     await tx.truncate([next.target]);
@@ -231,16 +259,31 @@ export class SchemaFollower {
   }
 
   /** Source tables not in `known` (a job that takes every table), created on the target and copied in `tx`. */
-  async scan(known: ReadonlySet<string>, inScope: (t: Table) => boolean, tx: ApplyTransaction, include: (tables: readonly Table[]) => Promise<void>): Promise<TableRoute[]> {
+  async scan(
+    known: ReadonlySet<string>,
+    inScope: (t: Table) => boolean,
+    tx: ApplyTransaction,
+    include: (tables: readonly Table[]) => Promise<void>,
+  ): Promise<TableRoute[]> {
     const live = await introspect(this.o.source, this.o.signal);
-    const fresh = live.tables.filter((t) => !known.has(tableId(t)) && inScope(t) && this.o.masker?.deniesTable(maskTableOf(t)) !== true && t.primaryKey !== undefined && t.partitionOf === undefined);
+    const fresh = live.tables.filter(
+      (t) =>
+        !known.has(tableId(t)) &&
+        inScope(t) &&
+        this.o.masker?.deniesTable(maskTableOf(t)) !== true &&
+        t.primaryKey !== undefined &&
+        t.partitionOf === undefined,
+    );
     if (fresh.length === 0) return [];
     // Captured from here on first: the copy that follows is newer than any change the stream skipped.
     await include(fresh);
     const routes: TableRoute[] = [];
     for (const table of fresh) {
       const placeholder = this.routeForNew(table);
-      const unruled = this.unruled(table, table.columns.map((c) => c.name));
+      const unruled = this.unruled(
+        table,
+        table.columns.map((c) => c.name),
+      );
       if (unruled.length > 0) {
         routes.push(await this.strictPause(placeholder, table, unruled));
         continue;
@@ -288,7 +331,12 @@ export class SchemaFollower {
       const key = (route.pair.key ?? []).map((i) => columns[i] as string);
       for await (const batch of reader.readBatches(nameOf(route.pair.source), { columns, key, batchRows: COPY_ROWS })) {
         this.o.signal?.throwIfAborted();
-        await tx.upsert(route.target, route.columns, route.keyColumns, batch.map((row) => route.copied(row).values));
+        await tx.upsert(
+          route.target,
+          route.columns,
+          route.keyColumns,
+          batch.map((row) => route.copied(row).values),
+        );
         n += batch.length;
       }
     } finally {

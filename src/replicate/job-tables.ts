@@ -145,7 +145,10 @@ export class Routes {
   find(t: TableName): TableRoute | undefined {
     const list = this.byName.get(t.name.toLowerCase());
     if (list === undefined) return undefined;
-    return list.find((r) => r.pair.source.name === t.name && (t.schema === undefined || r.pair.source.schema === undefined || r.pair.source.schema === t.schema)) ?? (list.length === 1 ? list[0] : undefined);
+    return (
+      list.find((r) => r.pair.source.name === t.name && (t.schema === undefined || r.pair.source.schema === undefined || r.pair.source.schema === t.schema)) ??
+      (list.length === 1 ? list[0] : undefined)
+    );
   }
 }
 

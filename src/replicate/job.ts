@@ -4,7 +4,7 @@ import { openChangeTarget, type ChangeTarget } from '../adapters/change-apply.js
 import { loadRows } from '../adapters/registry.js';
 import type { TableName } from '../adapters/rows.js';
 import { errors, isRedbError } from '../errors.js';
-import { maskTableOf, } from '../policy/index.js';
+import { maskTableOf } from '../policy/index.js';
 import type { Rename, Table } from '../unified/index.js';
 import { cloneDatabase, type CloneRequest, type CloneResult } from './clone.js';
 import { introspect, type Endpoint } from './endpoint.js';
@@ -77,7 +77,16 @@ export interface JobResult {
 }
 
 /** Failures a retry cannot mend: they need someone to act. */
-const FINAL = new Set(['REDB_CHANGES_POSITION_GONE', 'REDB_CHANGES_JOB_MISSING', 'REDB_CHANGES_SLOT_ACTIVE', 'REDB_REPLICATE_SCHEMA_CHANGED', 'REDB_CHANGES_NO_KEY', 'REDB_CHANGES_TABLE_MISSING', 'REDB_CHANGES_PRIVILEGE', 'REDB_CHANGES_WAL_LEVEL']);
+const FINAL = new Set([
+  'REDB_CHANGES_POSITION_GONE',
+  'REDB_CHANGES_JOB_MISSING',
+  'REDB_CHANGES_SLOT_ACTIVE',
+  'REDB_REPLICATE_SCHEMA_CHANGED',
+  'REDB_CHANGES_NO_KEY',
+  'REDB_CHANGES_TABLE_MISSING',
+  'REDB_CHANGES_PRIVILEGE',
+  'REDB_CHANGES_WAL_LEVEL',
+]);
 const MAX_ATTEMPTS = 5;
 
 export async function runJob(req: JobRequest): Promise<JobResult> {
@@ -92,7 +101,8 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
   }
   const previous = await records.read(job);
   let record = previous;
-  if (record !== undefined && (record.source !== req.sourceUrl || record.target !== req.targetUrl)) throw errors.replicateJobExists(job, record.source, record.target);
+  if (record !== undefined && (record.source !== req.sourceUrl || record.target !== req.targetUrl))
+    throw errors.replicateJobExists(job, record.source, record.target);
   await plane.check(source.target, { signal });
   const stored = await withTarget(target, (t) => t.readPosition(job));
   if (stored !== undefined && stored.source !== req.sourceUrl) throw errors.replicateJobExists(job, stored.source, target.name);
@@ -143,7 +153,11 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       copied = result.copied;
       from = result.start;
       onEvent({ type: 'copied', tables: copied.tables.length, rows: copied.tables.reduce((n, t) => n + t.rows, 0), position: from });
-      await save({ phase: 'streaming', position: from, tablesState: Object.fromEntries(copied.tables.map((t) => [t.table, { changes: 0, state: 'streaming' as const }])) });
+      await save({
+        phase: 'streaming',
+        position: from,
+        tablesState: Object.fromEntries(copied.tables.map((t) => [t.table, { changes: 0, state: 'streaming' as const }])),
+      });
     } else {
       from = plane.position(stored.position);
     }
@@ -160,7 +174,15 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     const report = async () => {
       const lag = stats.lag();
       const tables = Object.fromEntries(routes.all.map((r) => [r.id, r.changes]));
-      onEvent({ type: 'progress', position: stats.position ?? from, transactions: stats.transactions, changes: stats.changes, rate: stats.rate(), lagMs: lag, tables });
+      onEvent({
+        type: 'progress',
+        position: stats.position ?? from,
+        transactions: stats.transactions,
+        changes: stats.changes,
+        rate: stats.rate(),
+        lagMs: lag,
+        tables,
+      });
       await save({
         position: stats.position ?? from,
         transactions: stats.transactions,
@@ -196,7 +218,12 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       onSchema: (e) => onEvent({ type: 'schema', table: e.table, change: e.change, statements: e.statements.length }),
       onPause: async (route, reason, next) => {
         onEvent({ type: 'paused', table: route.id, reason, command: next });
-        await save({ tablesState: { ...current.tablesState, [route.id]: { changes: (baseline[route.id]?.changes ?? 0) + route.changes, state: 'paused', reason, command: next } } });
+        await save({
+          tablesState: {
+            ...current.tablesState,
+            [route.id]: { changes: (baseline[route.id]?.changes ?? 0) + route.changes, state: 'paused', reason, command: next },
+          },
+        });
       },
     };
     /** The routes as source and target are now; tables paused before stay paused (`resync`: or are copied afresh where they now can be). */
@@ -239,7 +266,10 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
               heartbeatMs: req.heartbeatMs,
               signal,
               follow: (route, columns, tx) => prepared.follower.follow(route, columns, tx),
-              scan: (tx) => prepared.follower.scan(new Set(routes.all.map((r) => r.id)), inScope, tx, async (tables) => capture.include?.(tables.map((x) => ({ schema: x.schema, name: x.name })))),
+              scan: (tx) =>
+                prepared.follower.scan(new Set(routes.all.map((r) => r.id)), inScope, tx, async (tables) =>
+                  capture.include?.(tables.map((x) => ({ schema: x.schema, name: x.name }))),
+                ),
               scanMs: Math.min(10_000, Math.max(2_000, 4 * (req.heartbeatMs ?? 10_000))),
               onCommit: (p) => {
                 attempt = 0;
@@ -266,10 +296,21 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     }
     await report();
     await save({ pid: null, stoppedAt: new Date().toISOString() });
-    return { job, copied, position, transactions: stats.transactions, changes: stats.changes, stoppedBy: typeof signal?.reason === 'string' ? signal.reason : undefined };
+    return {
+      job,
+      copied,
+      position,
+      transactions: stats.transactions,
+      changes: stats.changes,
+      stoppedBy: typeof signal?.reason === 'string' ? signal.reason : undefined,
+    };
   } catch (e) {
     const code = isRedbError(e) ? e.code : 'REDB_INTERNAL';
-    await save({ pid: null, stoppedAt: new Date().toISOString(), lastError: { at: new Date().toISOString(), code, message: e instanceof Error ? e.message : String(e) } }).catch(() => undefined);
+    await save({
+      pid: null,
+      stoppedAt: new Date().toISOString(),
+      lastError: { at: new Date().toISOString(), code, message: e instanceof Error ? e.message : String(e) },
+    }).catch(() => undefined);
     throw e;
   } finally {
     await capture.close();

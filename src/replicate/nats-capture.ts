@@ -169,7 +169,13 @@ export class NatsCapture implements ChangeCapture {
             break;
           case 'u':
             if (e.after === null) throw this.foreign(m, 'updates to no row');
-            yield { kind: 'update', table, before: e.before === null ? undefined : this.before(shape, e.redb.image, e.before), row: this.row(shape, e.after), unchanged: e.redb.unchanged ?? [] };
+            yield {
+              kind: 'update',
+              table,
+              before: e.before === null ? undefined : this.before(shape, e.redb.image, e.before),
+              row: this.row(shape, e.after),
+              unchanged: e.redb.unchanged ?? [],
+            };
             break;
           case 'd':
             if (e.before === null) throw this.foreign(m, 'deletes no row');

@@ -131,11 +131,20 @@ export async function consumeFromNats(req: ConsumeRequest): Promise<JobResult> {
       const from = Number((await withTarget(target, (t) => t.readPosition(job)))?.position ?? '0');
       const now = await streamInfo(link);
       // Messages the target still needs that the stream has let go of (its limits, a purge): a copy must start over.
-      if (now !== undefined && now.state.messages > 0 && now.state.first_seq > from + 1) throw errors.changesPositionGone(req.nats.name, String(from), `the stream's first message is now ${now.state.first_seq}`);
+      if (now !== undefined && now.state.messages > 0 && now.state.first_seq > from + 1)
+        throw errors.changesPositionGone(req.nats.name, String(from), `the stream's first message is now ${now.state.first_seq}`);
       await placeConsumer(link, job, from);
       onEvent({ type: 'streaming', from: String(from), resumed });
       resumed = true;
-      const capture = new NatsCapture(link, job, schema.message.schema, JSON.stringify(schema.message.schema.tables), schema.seq, from, routes.all.map((r) => ({ schema: r.pair.source.schema, name: r.pair.source.name })));
+      const capture = new NatsCapture(
+        link,
+        job,
+        schema.message.schema,
+        JSON.stringify(schema.message.schema.tables),
+        schema.seq,
+        from,
+        routes.all.map((r) => ({ schema: r.pair.source.schema, name: r.pair.source.name })),
+      );
       position = await withTarget(target, (t) =>
         applyStream({
           capture,
@@ -152,7 +161,14 @@ export async function consumeFromNats(req: ConsumeRequest): Promise<JobResult> {
       if (!capture.schemaChanged || signal?.aborted === true) break;
     }
     await record.stop(position);
-    return { job, copied: undefined, position, transactions: record.stats.transactions, changes: record.stats.changes, stoppedBy: typeof signal?.reason === 'string' ? signal.reason : undefined };
+    return {
+      job,
+      copied: undefined,
+      position,
+      transactions: record.stats.transactions,
+      changes: record.stats.changes,
+      stoppedBy: typeof signal?.reason === 'string' ? signal.reason : undefined,
+    };
   } catch (e) {
     await record?.stop(position, e);
     throw e;

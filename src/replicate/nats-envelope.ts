@@ -98,7 +98,12 @@ export const RowEnvelope = z.object({
   ts_ms: z.number(),
   transaction: z.object({ id: z.string(), total_order: z.number(), data_collection_order: z.number() }).nullable(),
   /** What a plain Debezium event cannot say: which before-image, which values were not sent. */
-  redb: z.object({ v: z.literal(ENVELOPE_VERSION), image: z.enum(['key', 'full']).optional(), unchanged: z.array(z.string()).optional(), cascade: z.boolean().optional() }),
+  redb: z.object({
+    v: z.literal(ENVELOPE_VERSION),
+    image: z.enum(['key', 'full']).optional(),
+    unchanged: z.array(z.string()).optional(),
+    cascade: z.boolean().optional(),
+  }),
 });
 export type RowEnvelope = z.infer<typeof RowEnvelope>;
 
@@ -106,8 +111,23 @@ const Table_ = z.object({ schema: z.string().optional(), name: z.string() });
 
 /** `_meta.tx`: where transactions begin and end, and where a snapshot starts and ends. */
 export const TxMessage = z.discriminatedUnion('kind', [
-  z.object({ redb: z.literal(ENVELOPE_VERSION), kind: z.literal('begin'), position: Position, after: Position, txId: z.string().nullable(), snapshot: z.boolean(), events: z.number().int() }),
-  z.object({ redb: z.literal(ENVELOPE_VERSION), kind: z.literal('commit'), position: Position, committedAt: z.string().nullable(), snapshot: z.boolean(), events: z.number().int() }),
+  z.object({
+    redb: z.literal(ENVELOPE_VERSION),
+    kind: z.literal('begin'),
+    position: Position,
+    after: Position,
+    txId: z.string().nullable(),
+    snapshot: z.boolean(),
+    events: z.number().int(),
+  }),
+  z.object({
+    redb: z.literal(ENVELOPE_VERSION),
+    kind: z.literal('commit'),
+    position: Position,
+    committedAt: z.string().nullable(),
+    snapshot: z.boolean(),
+    events: z.number().int(),
+  }),
   z.object({ redb: z.literal(ENVELOPE_VERSION), kind: z.literal('heartbeat'), position: Position, at: z.string() }),
   /** A snapshot begins: a consumer empties the tables, then takes the `r` rows that follow. */
   z.object({ redb: z.literal(ENVELOPE_VERSION), kind: z.literal('snapshot'), position: Position, tables: z.array(Table_) }),
@@ -143,7 +163,13 @@ export type MetaMessage = TxMessage | SchemaMessage | RelationMessage;
 /** Column types of a table by name, for encoding and decoding its values. */
 export const columnTypes = (t: Table): Map<string, ColumnType> => new Map(t.columns.map((c) => [c.name, c.type]));
 
-export const relationMessage = (position: string, index: number, table: TableName, columns: readonly ChangeColumn[], identity: 'key' | 'full'): RelationMessage => ({
+export const relationMessage = (
+  position: string,
+  index: number,
+  table: TableName,
+  columns: readonly ChangeColumn[],
+  identity: 'key' | 'full',
+): RelationMessage => ({
   redb: ENVELOPE_VERSION,
   kind: 'relation',
   position,

@@ -25,9 +25,17 @@ export class NatsJobRecord {
   }
 
   /** Start (or resume) the record of `job`; a job of that name between other ends is refused. */
-  static async open(records: JobRecords, job: string, source: string, target: string, tables: readonly string[] | undefined, onEvent: (e: JobEvent) => void): Promise<NatsJobRecord> {
+  static async open(
+    records: JobRecords,
+    job: string,
+    source: string,
+    target: string,
+    tables: readonly string[] | undefined,
+    onEvent: (e: JobEvent) => void,
+  ): Promise<NatsJobRecord> {
     const previous = await records.read(job);
-    if (previous !== undefined && (previous.source !== source || previous.target !== target)) throw errors.replicateJobExists(job, previous.source, previous.target);
+    if (previous !== undefined && (previous.source !== source || previous.target !== target))
+      throw errors.replicateJobExists(job, previous.source, previous.target);
     const now = new Date().toISOString();
     const record: JobRecord = {
       version: 1,

@@ -27,7 +27,13 @@ export async function openNats(address: NatsAddress, name: string): Promise<Nats
   const [{ connect }, { jetstream, jetstreamManager }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]);
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: address.server, name: `redb ${name}`, timeout: 5000, maxReconnectAttempts: -1, ...(address.user === undefined ? {} : { user: address.user, pass: address.pass }) });
+    nc = await connect({
+      servers: address.server,
+      name: `redb ${name}`,
+      timeout: 5000,
+      maxReconnectAttempts: -1,
+      ...(address.user === undefined ? {} : { user: address.user, pass: address.pass }),
+    });
   } catch (e) {
     throw errors.natsUnreachable(address.name, detailOf(e)).because(e);
   }
@@ -36,7 +42,8 @@ export async function openNats(address: NatsAddress, name: string): Promise<Nats
     return { address, nc, js: jetstream(nc, { timeout: 10_000 }), jsm, close: () => nc.close() };
   } catch (e) {
     await nc.close().catch(() => undefined);
-    if (/jetstream (is )?not enabled/i.test(detailOf(e)) || (e as { name?: string }).name === 'JetStreamNotEnabled') throw errors.natsNoJetStream(address.name).because(e);
+    if (/jetstream (is )?not enabled/i.test(detailOf(e)) || (e as { name?: string }).name === 'JetStreamNotEnabled')
+      throw errors.natsNoJetStream(address.name).because(e);
     throw errors.natsUnreachable(address.name, detailOf(e)).because(e);
   }
 }
@@ -68,14 +75,24 @@ export async function lastOn(link: NatsLink, subject: string): Promise<StoredMsg
 export async function checkRedbStream(link: NatsLink, info: StreamInfo): Promise<void> {
   const { stream } = link.address;
   if (info.config.description === STREAM_DESCRIPTION) {
-    if (!info.config.subjects?.includes(subjects(stream).all)) throw errors.natsForeignStream(stream, `its subjects are ${(info.config.subjects ?? []).join(', ')}, not ${subjects(stream).all}`);
+    if (!info.config.subjects?.includes(subjects(stream).all))
+      throw errors.natsForeignStream(stream, `its subjects are ${(info.config.subjects ?? []).join(', ')}, not ${subjects(stream).all}`);
     return;
   }
   // An empty stream made by hand is taken, if its subjects are the ones redb publishes on.
   if (info.state.messages === 0 && info.config.subjects?.includes(subjects(stream).all) === true) return;
-  if (info.state.messages === 0) throw errors.natsForeignStream(stream, `it was not made by redb, and its subjects are ${(info.config.subjects ?? []).join(', ')}, not ${subjects(stream).all}`);
+  if (info.state.messages === 0)
+    throw errors.natsForeignStream(
+      stream,
+      `it was not made by redb, and its subjects are ${(info.config.subjects ?? []).join(', ')}, not ${subjects(stream).all}`,
+    );
   const first = await link.jsm.streams.getMessage(stream, { seq: info.state.first_seq }).catch(() => null);
-  const sample = first === null ? 'its messages cannot be read' : parseJson(first.data) === undefined ? `message ${first.seq} on ${first.subject} is not JSON` : `message ${first.seq} on ${first.subject} is no redb event`;
+  const sample =
+    first === null
+      ? 'its messages cannot be read'
+      : parseJson(first.data) === undefined
+        ? `message ${first.seq} on ${first.subject} is not JSON`
+        : `message ${first.seq} on ${first.subject} is no redb event`;
   throw errors.natsForeignStream(stream, sample);
 }
 

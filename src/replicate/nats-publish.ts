@@ -8,7 +8,19 @@ import { errors } from '../errors.js';
 import type { ColumnType, Schema, Table } from '../unified/index.js';
 import { introspect, type Endpoint } from './endpoint.js';
 import type { JobEvent, JobResult } from './job.js';
-import { columnTypes, encodeRow, ENVELOPE_VERSION, messageId, parseJson, relationMessage, SchemaMessage, subjects, tableSubject, TxMessage, type RowEnvelope } from './nats-envelope.js';
+import {
+  columnTypes,
+  encodeRow,
+  ENVELOPE_VERSION,
+  messageId,
+  parseJson,
+  relationMessage,
+  SchemaMessage,
+  subjects,
+  tableSubject,
+  TxMessage,
+  type RowEnvelope,
+} from './nats-envelope.js';
 import type { JobRecords } from './job-record.js';
 import { NatsJobRecord } from './nats-job.js';
 import { ensureStream, lastOn, openNats, type NatsLink } from './nats-link.js';
@@ -122,7 +134,9 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
     const live = await introspect(source, signal);
     const selected = selectTables(live.tables, req.tables, source.name);
     const schema: Schema = { ...live, tables: selected, views: [], routines: [], natives: [], triggers: [] };
-    const shapes = new Map<string, Shape>(selected.map((t) => [tableId(t), { columns: plainColumns(t), key: t.primaryKey?.columns.slice() ?? [], types: columnTypes(t) }]));
+    const shapes = new Map<string, Shape>(
+      selected.map((t) => [tableId(t), { columns: plainColumns(t), key: t.primaryKey?.columns.slice() ?? [], types: columnTypes(t) }]),
+    );
     const shapeOf = (t: TableName): Shape | undefined => shapes.get(tableLabel(t)) ?? [...shapes.entries()].find(([id]) => id.split('.').pop() === t.name)?.[1];
 
     record = await NatsJobRecord.open(req.records, job, req.sourceUrl, req.nats.url, req.tables, onEvent);
@@ -134,7 +148,16 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
       await outbox.send(s.schema, message);
     }
     const db = dbNameOf(source.target.url);
-    const envelope = (op: RowEnvelope['op'], t: TableName, before: Record<string, unknown> | null, after: Record<string, unknown> | null, at: string, index: number, tx: { id: string | undefined; committedAt: string | undefined } | undefined, redb: Omit<RowEnvelope['redb'], 'v'> = {}): RowEnvelope => ({
+    const envelope = (
+      op: RowEnvelope['op'],
+      t: TableName,
+      before: Record<string, unknown> | null,
+      after: Record<string, unknown> | null,
+      at: string,
+      index: number,
+      tx: { id: string | undefined; committedAt: string | undefined } | undefined,
+      redb: Omit<RowEnvelope['redb'], 'v'> = {},
+    ): RowEnvelope => ({
       before,
       after,
       op,
@@ -163,7 +186,12 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
       let rows = 0;
       try {
         const start = handoff.start as string;
-        await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'snapshot', position: start, tables: names.map((n) => (n.schema === undefined ? { name: n.name } : n)) } satisfies TxMessage);
+        await outbox.send(s.tx, {
+          redb: ENVELOPE_VERSION,
+          kind: 'snapshot',
+          position: start,
+          tables: names.map((n) => (n.schema === undefined ? { name: n.name } : n)),
+        } satisfies TxMessage);
         const snapshot = await handoff.openSnapshot({ jobs: 1 });
         try {
           const reader = snapshot.readers[0];
@@ -176,12 +204,24 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
             for await (const chunk of reader.readBatches(name, { columns: shape.columns, key: t.primaryKey?.columns, batchRows: SNAPSHOT_BATCH })) {
               signal?.throwIfAborted();
               const at = `${start}#${batch++}`;
-              await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'begin', position: at, after: start, txId: null, snapshot: true, events: chunk.length } satisfies TxMessage, `${at}:b`);
+              await outbox.send(
+                s.tx,
+                { redb: ENVELOPE_VERSION, kind: 'begin', position: at, after: start, txId: null, snapshot: true, events: chunk.length } satisfies TxMessage,
+                `${at}:b`,
+              );
               for (const row of chunk) {
-                await outbox.send(tableSubject(stream, name), envelope('r', name, null, encodeRow(source.engine, shape.types, shape.columns, row), at, n, undefined), messageId(at, n));
+                await outbox.send(
+                  tableSubject(stream, name),
+                  envelope('r', name, null, encodeRow(source.engine, shape.types, shape.columns, row), at, n, undefined),
+                  messageId(at, n),
+                );
                 n++;
               }
-              await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'commit', position: at, committedAt: null, snapshot: true, events: chunk.length } satisfies TxMessage, `${at}:c`);
+              await outbox.send(
+                s.tx,
+                { redb: ENVELOPE_VERSION, kind: 'commit', position: at, committedAt: null, snapshot: true, events: chunk.length } satisfies TxMessage,
+                `${at}:c`,
+              );
               await outbox.flush();
               onEvent({ type: 'copy', event: { type: 'table', table: tableId(t), state: 'rows', rows: n, total: n, rowsPerSecond: 0 } });
             }
@@ -209,9 +249,28 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
     position = from;
     onEvent({ type: 'streaming', from, resumed: !resume.snapshot });
     record.start(from);
-    position = await publishChanges({ capture, link, outbox, stream, from, shapeOf, envelope, engine: source.engine, heartbeatMs: req.heartbeatMs, signal, record });
+    position = await publishChanges({
+      capture,
+      link,
+      outbox,
+      stream,
+      from,
+      shapeOf,
+      envelope,
+      engine: source.engine,
+      heartbeatMs: req.heartbeatMs,
+      signal,
+      record,
+    });
     await record.stop(position);
-    return { job, copied: undefined, position, transactions: record.stats.transactions, changes: record.stats.changes, stoppedBy: typeof signal?.reason === 'string' ? signal.reason : undefined };
+    return {
+      job,
+      copied: undefined,
+      position,
+      transactions: record.stats.transactions,
+      changes: record.stats.changes,
+      stoppedBy: typeof signal?.reason === 'string' ? signal.reason : undefined,
+    };
   } catch (e) {
     await record?.stop(position, e);
     throw e;
@@ -221,7 +280,16 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
   }
 }
 
-type Envelope = (op: RowEnvelope['op'], t: TableName, before: Record<string, unknown> | null, after: Record<string, unknown> | null, at: string, index: number, tx: { id: string | undefined; committedAt: string | undefined } | undefined, redb?: Omit<RowEnvelope['redb'], 'v'>) => RowEnvelope;
+type Envelope = (
+  op: RowEnvelope['op'],
+  t: TableName,
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+  at: string,
+  index: number,
+  tx: { id: string | undefined; committedAt: string | undefined } | undefined,
+  redb?: Omit<RowEnvelope['redb'], 'v'>,
+) => RowEnvelope;
 
 interface ChangesJob {
   readonly capture: ChangeCapture;
@@ -246,7 +314,8 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
   const s = subjects(stream);
   let after: Position = job.from;
   let tx: { id: string | undefined; events: Pending[]; changes: number } | undefined;
-  const encode = (shape: Shape | undefined, row: Row) => (shape === undefined ? Object.fromEntries(row.map((v, i) => [String(i), v])) : encodeRow(engine, shape.types, shape.columns, row));
+  const encode = (shape: Shape | undefined, row: Row) =>
+    shape === undefined ? Object.fromEntries(row.map((v, i) => [String(i), v])) : encodeRow(engine, shape.types, shape.columns, row);
   const beforeOf = (shape: Shape | undefined, b: Before): { image: 'key' | 'full'; values: Record<string, unknown> } => {
     if (b.image === 'full') return { image: 'full', values: encode(shape, b.row) };
     const keyNames = shape?.key ?? [];
@@ -278,30 +347,52 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
         const after_ = encode(shape, e.row);
         const before = e.before === undefined ? undefined : beforeOf(shape, e.before);
         const unchanged = e.unchanged.length > 0 ? { unchanged: [...e.unchanged] } : {};
-        tx?.events.push((at, i, t) => ({ subject: tableSubject(stream, e.table), body: envelope('u', e.table, before?.values ?? null, after_, at, i, t, { ...(before === undefined ? {} : { image: before.image }), ...unchanged }) }));
+        tx?.events.push((at, i, t) => ({
+          subject: tableSubject(stream, e.table),
+          body: envelope('u', e.table, before?.values ?? null, after_, at, i, t, { ...(before === undefined ? {} : { image: before.image }), ...unchanged }),
+        }));
         if (tx !== undefined) tx.changes++;
         break;
       }
       case 'delete': {
         const before = beforeOf(job.shapeOf(e.table), e.before);
-        tx?.events.push((at, i, t) => ({ subject: tableSubject(stream, e.table), body: envelope('d', e.table, before.values, null, at, i, t, { image: before.image }) }));
+        tx?.events.push((at, i, t) => ({
+          subject: tableSubject(stream, e.table),
+          body: envelope('d', e.table, before.values, null, at, i, t, { image: before.image }),
+        }));
         if (tx !== undefined) tx.changes++;
         break;
       }
       case 'truncate':
-        for (const table of e.tables) tx?.events.push((at, i, t) => ({ subject: tableSubject(stream, table), body: envelope('t', table, null, null, at, i, t, { cascade: e.cascade }) }));
+        for (const table of e.tables)
+          tx?.events.push((at, i, t) => ({ subject: tableSubject(stream, table), body: envelope('t', table, null, null, at, i, t, { cascade: e.cascade }) }));
         if (tx !== undefined) tx.changes++;
         break;
       case 'commit': {
         const at = e.position as string;
         const t = { id: tx?.id, committedAt: e.committedAt };
         const events = tx?.events ?? [];
-        await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'begin', position: at, after, txId: t.id ?? null, snapshot: false, events: events.length } satisfies TxMessage, `${at}:b`);
+        await outbox.send(
+          s.tx,
+          { redb: ENVELOPE_VERSION, kind: 'begin', position: at, after, txId: t.id ?? null, snapshot: false, events: events.length } satisfies TxMessage,
+          `${at}:b`,
+        );
         for (const [i, make] of events.entries()) {
           const { subject, body } = make(at, i, t);
           await outbox.send(subject, body, messageId(at, i));
         }
-        await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'commit', position: at, committedAt: e.committedAt ?? null, snapshot: false, events: events.length } satisfies TxMessage, `${at}:c`);
+        await outbox.send(
+          s.tx,
+          {
+            redb: ENVELOPE_VERSION,
+            kind: 'commit',
+            position: at,
+            committedAt: e.committedAt ?? null,
+            snapshot: false,
+            events: events.length,
+          } satisfies TxMessage,
+          `${at}:c`,
+        );
         await outbox.flush();
         // Stored in the stream: only now may the source free its log.
         await capture.acknowledge(e.position);
@@ -313,7 +404,11 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
       }
       case 'heartbeat':
         if (tx !== undefined) break;
-        await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'heartbeat', position: e.position, at: e.at } satisfies TxMessage, `hb:${e.position as string}`);
+        await outbox.send(
+          s.tx,
+          { redb: ENVELOPE_VERSION, kind: 'heartbeat', position: e.position, at: e.at } satisfies TxMessage,
+          `hb:${e.position as string}`,
+        );
         await outbox.flush();
         await capture.acknowledge(e.position);
         after = e.position;

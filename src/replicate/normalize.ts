@@ -65,7 +65,22 @@ const SERVER_FORMS: Readonly<Partial<Record<Kind, { form: CanonicalForm; from: r
   uuid: { form: 'uuid', from: ['uuid', 'text'] },
 };
 /** Kinds compared as text whose own text every engine writes alike (floats, JSON, bits and arrays are not). */
-const TEXT_KINDS: ReadonlySet<Kind> = new Set(['text', 'enum', 'uuid', 'integer', 'decimal', 'boolean', 'binary', 'date', 'time', 'timestamp', 'interval', 'network', 'user', 'other']);
+const TEXT_KINDS: ReadonlySet<Kind> = new Set([
+  'text',
+  'enum',
+  'uuid',
+  'integer',
+  'decimal',
+  'boolean',
+  'binary',
+  'date',
+  'time',
+  'timestamp',
+  'interval',
+  'network',
+  'user',
+  'other',
+]);
 
 /**
  * The form in which the servers write a column's values for a cross-engine checksum (canonical-sql.ts),

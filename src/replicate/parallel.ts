@@ -4,7 +4,12 @@
  * load need their referenced rows first). The first failure stops new work and is thrown once
  * the running items have settled.
  */
-export async function runLanes<T>(items: readonly T[], lanes: number, work: (item: T, lane: number) => Promise<void>, after?: (item: T) => readonly T[]): Promise<void> {
+export async function runLanes<T>(
+  items: readonly T[],
+  lanes: number,
+  work: (item: T, lane: number) => Promise<void>,
+  after?: (item: T) => readonly T[],
+): Promise<void> {
   const waiting = [...items];
   const done = new Set<T>();
   let failure: { error: unknown } | undefined;

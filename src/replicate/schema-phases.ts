@@ -1,7 +1,23 @@
 import { factsOf } from '../adapters/registry.js';
 import type { Dialect } from '../adapters/adapter.js';
 import { errors } from '../errors.js';
-import { allObjects, diffSchemas, emptySchema, limitProblems, objectKey, refuseLimitProblems, translateSchema, type Engine, type ExpressionTranslator, type Loss, type ObjectKind, type Operation, type Plan, type Schema, type Table } from '../unified/index.js';
+import {
+  allObjects,
+  diffSchemas,
+  emptySchema,
+  limitProblems,
+  objectKey,
+  refuseLimitProblems,
+  translateSchema,
+  type Engine,
+  type ExpressionTranslator,
+  type Loss,
+  type ObjectKind,
+  type Operation,
+  type Plan,
+  type Schema,
+  type Table,
+} from '../unified/index.js';
 
 /**
  * The schema side of a clone: which tables, translated for the target engine, and split in two
@@ -37,7 +53,14 @@ export interface Translated {
  * The source schema, limited to `tables`, spelled for `to`. A choice that loses something needs
  * `allowLossy`; a type with no portable meaning is named on its own, since it cannot be mapped.
  */
-export function translateTables(source: Schema, tables: readonly Table[], to: Engine, allowLossy: boolean, targetName: string, expressions?: ExpressionTranslator): Translated {
+export function translateTables(
+  source: Schema,
+  tables: readonly Table[],
+  to: Engine,
+  allowLossy: boolean,
+  targetName: string,
+  expressions?: ExpressionTranslator,
+): Translated {
   const whole = tables.length === source.tables.length;
   const keep = new Set(tables);
   const copied = new Set(tables.map(tableId));
@@ -48,7 +71,10 @@ export function translateTables(source: Schema, tables: readonly Table[], to: En
       .filter((t) => keep.has(t))
       .map((t) => {
         const outside = t.foreignKeys.filter((f) => !copied.has(tableId({ schema: f.references.schema ?? t.schema, name: f.references.table })));
-        for (const f of outside) warnings.push(`foreign key ${f.name ?? f.columns.join(', ')} of ${tableId(t)} is not created: it references ${f.references.table}, which is not copied`);
+        for (const f of outside)
+          warnings.push(
+            `foreign key ${f.name ?? f.columns.join(', ')} of ${tableId(t)} is not created: it references ${f.references.table}, which is not copied`,
+          );
         return outside.length === 0 ? t : { ...t, foreignKeys: t.foreignKeys.filter((f) => !outside.includes(f)) };
       }),
     // Views and routines may read any table: they come along only with the whole database.
@@ -61,7 +87,8 @@ export function translateTables(source: Schema, tables: readonly Table[], to: En
     const domains = new Set(source.domains.map((d) => tableId(d)));
     for (const t of subset.tables) {
       for (const c of t.columns) {
-        if (UNMAPPED.has(c.type.kind) && !(c.type.kind === 'user' && domains.has(c.type.ref))) throw errors.cloneTypeUnmapped(tableId(t), c.name, c.type.native, to);
+        if (UNMAPPED.has(c.type.kind) && !(c.type.kind === 'user' && domains.has(c.type.ref)))
+          throw errors.cloneTypeUnmapped(tableId(t), c.name, c.type.native, to);
       }
     }
   }
@@ -69,7 +96,11 @@ export function translateTables(source: Schema, tables: readonly Table[], to: En
   // Names the target cannot tell apart, and what it would refuse or cut, stop the clone before the
   // target is opened (a file database is not even created). The source proves its own engine's limits.
   if (source.engine !== to) refuseLimitProblems(limitProblems(schema, factsOf(to)), targetName, 'nothing was written');
-  if (losses.length > 0 && !allowLossy) throw errors.cloneLossy(targetName, losses.map((l) => `${l.object}: ${l.from} → ${l.to} (${l.reason})`));
+  if (losses.length > 0 && !allowLossy)
+    throw errors.cloneLossy(
+      targetName,
+      losses.map((l) => `${l.object}: ${l.from} → ${l.to} (${l.reason})`),
+    );
   // Storage options (engine, charset, row format) are reported, never a reason to refuse.
   return { schema, losses, warnings: [...warnings, ...notes.map((n) => `note: ${n.object}: ${n.from} → ${n.to} (${n.reason})`)] };
 }
@@ -96,7 +127,11 @@ function present(live: Schema): (op: Operation) => boolean {
   const unqualified = new Set(objects.filter((o) => (o.object as { schema?: string }).schema === undefined).map((o) => keyOf(o.kind, o.object, true)));
   const has = (kind: ObjectKind, object: unknown) => keys.has(keyOf(kind, object, true)) || unqualified.has(keyOf(kind, object, false));
   const tableOf = (ref: { schema?: string | undefined; name: string }) =>
-    live.tables.find((t) => t.name.toLowerCase() === ref.name.toLowerCase() && (t.schema === undefined || ref.schema === undefined || t.schema.toLowerCase() === ref.schema.toLowerCase()));
+    live.tables.find(
+      (t) =>
+        t.name.toLowerCase() === ref.name.toLowerCase() &&
+        (t.schema === undefined || ref.schema === undefined || t.schema.toLowerCase() === ref.schema.toLowerCase()),
+    );
   return (op) => {
     if (op.op === 'create_object') return has(op.target.kind, op.target.object);
     if (op.op !== 'add_index' && op.op !== 'add_constraint' && op.op !== 'set_primary_key') return false;
@@ -106,7 +141,9 @@ function present(live: Schema): (op: Operation) => boolean {
     if (op.op === 'add_index') return table.indexes.some((i) => i.name.toLowerCase() === op.index.name.toLowerCase());
     const c = op.constraint;
     if (c.type === 'unique') return table.uniques.some((u) => u.columns.join() === c.def.columns.join());
-    return c.type === 'foreign_key' && table.foreignKeys.some((f) => (f.name !== undefined && f.name === c.def.name) || f.columns.join() === c.def.columns.join());
+    return (
+      c.type === 'foreign_key' && table.foreignKeys.some((f) => (f.name !== undefined && f.name === c.def.name) || f.columns.join() === c.def.columns.join())
+    );
   };
 }
 

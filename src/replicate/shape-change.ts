@@ -68,7 +68,8 @@ export function describeShapeChange(c: ShapeChange): string {
   return parts.length === 0 ? 'no change' : parts.join('; ');
 }
 
-const find = (columns: readonly Column[], name: string): Column | undefined => columns.find((c) => c.name === name) ?? columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
+const find = (columns: readonly Column[], name: string): Column | undefined =>
+  columns.find((c) => c.name === name) ?? columns.find((c) => c.name.toLowerCase() === name.toLowerCase());
 
 export interface TargetFollow {
   /** The target table as it should be after the change. */
@@ -84,7 +85,12 @@ export interface TargetFollow {
  * them. `targetOf` names a source column's current target column. Undefined when the primary key
  * would lose a column: that is no change a replica can follow by itself.
  */
-export function followTarget(current: Table, translated: Table, change: ShapeChange, targetOf: (source: string) => string | undefined): TargetFollow | undefined {
+export function followTarget(
+  current: Table,
+  translated: Table,
+  change: ShapeChange,
+  targetOf: (source: string) => string | undefined,
+): TargetFollow | undefined {
   const gone = new Set(change.dropped.flatMap((d) => targetOf(d) ?? []));
   if (current.primaryKey?.columns.some((c) => gone.has(c)) === true) return undefined;
   const renames = change.renamed.flatMap((r) => {
@@ -109,8 +115,11 @@ export function followTarget(current: Table, translated: Table, change: ShapeCha
   }
   const keeps = (cols: readonly string[]) => !cols.some((c) => gone.has(c));
   const renamed = (c: string) => renames.find((r) => r.from === c)?.to ?? c;
-  const keys = <K extends { readonly column?: string | undefined }>(list: readonly K[] | undefined) => list?.map((k) => (k.column === undefined ? k : { ...k, column: renamed(k.column) }));
-  const follow = <T extends { readonly columns: readonly string[]; readonly keys?: readonly { readonly column?: string | undefined }[] | undefined }>(c: T): T => ({
+  const keys = <K extends { readonly column?: string | undefined }>(list: readonly K[] | undefined) =>
+    list?.map((k) => (k.column === undefined ? k : { ...k, column: renamed(k.column) }));
+  const follow = <T extends { readonly columns: readonly string[]; readonly keys?: readonly { readonly column?: string | undefined }[] | undefined }>(
+    c: T,
+  ): T => ({
     ...c,
     columns: c.columns.map(renamed),
     ...(c.keys === undefined ? {} : { keys: keys(c.keys) }),
@@ -123,7 +132,9 @@ export function followTarget(current: Table, translated: Table, change: ShapeCha
       ...(current.primaryKey === undefined ? {} : { primaryKey: follow(current.primaryKey) }),
       uniques: current.uniques.filter((u) => keeps(u.columns)).map(follow),
       foreignKeys: current.foreignKeys.filter((f) => keeps(f.columns)).map((f) => ({ ...f, columns: f.columns.map(renamed) })),
-      indexes: current.indexes.filter((i) => keeps(indexColumns(i)) && keeps(i.include ?? [])).map((i) => ({ ...i, keys: keys(i.keys) ?? i.keys, ...(i.include === undefined ? {} : { include: i.include.map(renamed) }) })),
+      indexes: current.indexes
+        .filter((i) => keeps(indexColumns(i)) && keeps(i.include ?? []))
+        .map((i) => ({ ...i, keys: keys(i.keys) ?? i.keys, ...(i.include === undefined ? {} : { include: i.include.map(renamed) }) })),
     },
     renames,
   };

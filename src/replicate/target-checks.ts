@@ -11,7 +11,8 @@ import { tableId } from './schema-phases.js';
  */
 
 /** A column of an existing target table that the copy leaves empty, though the table demands a value. */
-const needsValue = (c: Column): boolean => !c.nullable && c.default === undefined && c.generated === undefined && c.identity === undefined && c.autoIncrement !== true;
+const needsValue = (c: Column): boolean =>
+  !c.nullable && c.default === undefined && c.generated === undefined && c.identity === undefined && c.autoIncrement !== true;
 
 /** Refuse the copy into existing tables that could not take its rows (a NOT NULL column the source does not have). */
 export function refuseIncompatible(pairs: readonly TablePair[], targetName: string): void {
@@ -52,7 +53,8 @@ export async function truncationOrder(live: Schema, emptied: readonly Table[], r
   const visit = (t: Table) => {
     if (order.includes(t) || visiting.has(t)) return;
     visiting.add(t);
-    for (const child of set) if (child !== t && child.foreignKeys.some((f) => sameTable(t, { schema: f.references.schema ?? child.schema, name: f.references.table }))) visit(child);
+    for (const child of set)
+      if (child !== t && child.foreignKeys.some((f) => sameTable(t, { schema: f.references.schema ?? child.schema, name: f.references.table }))) visit(child);
     order.push(t);
   };
   for (const t of set) visit(t);
@@ -66,7 +68,13 @@ const LARGE = new Set(['text', 'binary', 'json', 'other', 'user', 'array', 'spat
  * Rows of the source holding a value larger than the target's server takes in one row
  * (MariaDB's max_allowed_packet), counted on the source before anything is written.
  */
-export async function refuseOversized(pairs: readonly TablePair[], reader: RowReader, target: RowTarget, where: ReadonlyMap<string, string>, targetName: string): Promise<void> {
+export async function refuseOversized(
+  pairs: readonly TablePair[],
+  reader: RowReader,
+  target: RowTarget,
+  where: ReadonlyMap<string, string>,
+  targetName: string,
+): Promise<void> {
   if (target.largestValue === undefined || reader.valueBytes === undefined) return;
   const problems: Parameters<typeof errors.cloneValueTooLarge>[1][number][] = [];
   const valueBytes = reader.valueBytes.bind(reader);

@@ -174,7 +174,14 @@ const decodeFor = (type: ColumnType): Decode => (type.kind === 'float' && type.b
  */
 export function decoder(engine: Engine, type: ColumnType): Decode {
   if (manifestOf(engine).values.bitsAsBytes && type.kind === 'bit') {
-    return nullable((raw) => (Buffer.isBuffer(raw) ? [...raw].map((b) => b.toString(2).padStart(8, '0')).join('').slice(-(type.length ?? 1)) : asText(raw)));
+    return nullable((raw) =>
+      Buffer.isBuffer(raw)
+        ? [...raw]
+            .map((b) => b.toString(2).padStart(8, '0'))
+            .join('')
+            .slice(-(type.length ?? 1))
+        : asText(raw),
+    );
   }
   return nullable(decodeFor(type));
 }
@@ -182,8 +189,9 @@ export function decoder(engine: Engine, type: ColumnType): Decode {
 /** The function that shapes a portable value (of any kind) for a target column of this type. */
 export function coercer(type: ColumnType): Decode {
   if (type.kind === 'text' || type.kind === 'enum' || type.kind === 'uuid' || type.kind === 'json') {
-    return nullable((v) => (typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString(type.kind === 'json' ? 'utf8' : 'hex') : typeof v === 'number' ? floatText(v) : asText(v)));
+    return nullable((v) =>
+      typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString(type.kind === 'json' ? 'utf8' : 'hex') : typeof v === 'number' ? floatText(v) : asText(v),
+    );
   }
   return nullable(decodeFor(type));
 }
-

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CanonicalForm, Checksum, } from '../adapters/canonical-sql.js';
+import type { CanonicalForm, Checksum } from '../adapters/canonical-sql.js';
 import type { RowReader } from '../adapters/rows.js';
 import type { ColumnType, Engine } from '../unified/index.js';
 import type { TableCheck } from '../errors.js';
@@ -41,7 +41,17 @@ const rawText = (v: unknown): string =>
   v === null || v === undefined ? '\u0000N' : Buffer.isBuffer(v) ? createHash('md5').update(v).digest('hex') : typeof v === 'number' ? floatText(v) : String(v);
 
 /** `exact[i]`: both sides are the same engine and the same native type, so values compare as read. `mask` masks the portable values of a row in place. */
-async function checksum(reader: RowReader, engine: Engine, pair: TablePair, side: 'source' | 'target', types: readonly ColumnType[], exact: readonly boolean[], where: string | undefined, batchRows: number, mask?: (row: unknown[]) => void) {
+async function checksum(
+  reader: RowReader,
+  engine: Engine,
+  pair: TablePair,
+  side: 'source' | 'target',
+  types: readonly ColumnType[],
+  exact: readonly boolean[],
+  where: string | undefined,
+  batchRows: number,
+  mask?: (row: unknown[]) => void,
+) {
   const table = nameOf(pair[side]);
   const columns = pair.columns.map((c) => c[side].name);
   const decode = pair.columns.map((c) => decoder(engine, c[side].type));
@@ -55,7 +65,9 @@ async function checksum(reader: RowReader, engine: Engine, pair: TablePair, side
         for (let i = 0; i < row.length; i++) row[i] = (decode[i] as (x: unknown) => unknown)(row[i]);
         mask(row);
       }
-      const text = row.map((v, i) => (normalize[i] as (x: unknown) => string)(exact[i] || mask !== undefined ? v : (decode[i] as (x: unknown) => unknown)(v))).join('\u0001');
+      const text = row
+        .map((v, i) => (normalize[i] as (x: unknown) => string)(exact[i] || mask !== undefined ? v : (decode[i] as (x: unknown) => unknown)(v)))
+        .join('\u0001');
       const [a, b] = rowHash(text);
       hi = (hi + a) >>> 0;
       lo = (lo + b) >>> 0;
@@ -65,7 +77,8 @@ async function checksum(reader: RowReader, engine: Engine, pair: TablePair, side
   return { rows, checksum: `${hi.toString(16).padStart(8, '0')}${lo.toString(16).padStart(8, '0')}` };
 }
 
-const same = (a: Checksum | undefined, b: Checksum | undefined): boolean => a !== undefined && b !== undefined && a.rows === b.rows && a.checksum === b.checksum;
+const same = (a: Checksum | undefined, b: Checksum | undefined): boolean =>
+  a !== undefined && b !== undefined && a.rows === b.rows && a.checksum === b.checksum;
 
 export interface VerifyOptions {
   readonly where?: ReadonlyMap<string, string>;
@@ -118,22 +131,55 @@ async function serverSide(p: Plan, reader: RowReader, side: 'source' | 'target')
   const table = nameOf(p.pair[side]);
   const where = side === 'source' ? p.where : undefined;
   if (p.countsOnly) return { rows: await reader.count(table, where), checksum: '' };
-  if (p.byHash) return reader.checksum?.(table, p.pair.columns.map((c) => c[side].name), where, 'value');
+  if (p.byHash)
+    return reader.checksum?.(
+      table,
+      p.pair.columns.map((c) => c[side].name),
+      where,
+      'value',
+    );
   if (p.forms === undefined) return undefined;
   const forms = p.forms;
-  return reader.portableChecksum?.(table, p.pair.columns.map((c, i) => ({ name: c[side].name, type: c[side].type, form: forms[i] as CanonicalForm })), where);
+  return reader.portableChecksum?.(
+    table,
+    p.pair.columns.map((c, i) => ({ name: c[side].name, type: c[side].type, form: forms[i] as CanonicalForm })),
+    where,
+  );
 }
 
 /** Both sides' checksums when the servers' first figures do not settle it. */
-async function decide(p: Plan, src: RowReader, dst: RowReader, source: Side, target: Side, batchRows: number): Promise<[Checksum, Checksum, NonNullable<TableCheck['method']>]> {
+async function decide(
+  p: Plan,
+  src: RowReader,
+  dst: RowReader,
+  source: Side,
+  target: Side,
+  batchRows: number,
+): Promise<[Checksum, Checksum, NonNullable<TableCheck['method']>]> {
   const { pair } = p;
   if (p.byHash) {
     // A type without a hash function (json, point, ...): the rows' text, hashed by each server.
-    const [a, b] = await Promise.all([src.checksum?.(nameOf(pair.source), pair.columns.map((c) => c.source.name), p.where, 'text'), dst.checksum?.(nameOf(pair.target), pair.columns.map((c) => c.target.name), undefined, 'text')]);
+    const [a, b] = await Promise.all([
+      src.checksum?.(
+        nameOf(pair.source),
+        pair.columns.map((c) => c.source.name),
+        p.where,
+        'text',
+      ),
+      dst.checksum?.(
+        nameOf(pair.target),
+        pair.columns.map((c) => c.target.name),
+        undefined,
+        'text',
+      ),
+    ]);
     if (a !== undefined && b !== undefined) return [a, b, 'server-hash'];
   }
   const types = pair.columns.map((c) => comparisonType(c.source.type, c.target.type));
-  const [a, b] = await Promise.all([checksum(src, source.engine, pair, 'source', types, p.exact, p.where, batchRows, p.mask), checksum(dst, target.engine, pair, 'target', types, p.exact, undefined, batchRows)]);
+  const [a, b] = await Promise.all([
+    checksum(src, source.engine, pair, 'source', types, p.exact, p.where, batchRows, p.mask),
+    checksum(dst, target.engine, pair, 'target', types, p.exact, undefined, batchRows),
+  ]);
   return [a, b, 'rows'];
 }
 
@@ -142,7 +188,12 @@ async function decide(p: Plan, src: RowReader, dst: RowReader, source: Side, tar
  * over its readers, so they can run while the target is still being finished (indexes, keys); the
  * target's follow when `against` is called, and the two are compared table by table.
  */
-export function verifySource(pairs: readonly TablePair[], source: Side, targetEngine: Engine, options: VerifyOptions): { against(target: Side): Promise<TableCheck[]> } {
+export function verifySource(
+  pairs: readonly TablePair[],
+  source: Side,
+  targetEngine: Engine,
+  options: VerifyOptions,
+): { against(target: Side): Promise<TableCheck[]> } {
   const plans = pairs.map((pair) => plan(pair, source, targetEngine, options));
   const early = new Map<string, Promise<Checksum | undefined>>();
   const started = runLanes(plans, source.readers.length, async (p, lane) => {
@@ -167,7 +218,9 @@ export function verifySource(pairs: readonly TablePair[], source: Side, targetEn
         } else {
           // Hashes of values settle it either way; equal canonical sums settle it; else the rows decide.
           const settled = a !== undefined && b !== undefined && (p.byHash || same(a, b));
-          const [x, y, method] = settled ? [a, b, p.byHash ? ('server-hash' as const) : ('server-canonical' as const)] : await decide(p, src, dst, source, targetSide, options.batchRows);
+          const [x, y, method] = settled
+            ? [a, b, p.byHash ? ('server-hash' as const) : ('server-canonical' as const)]
+            : await decide(p, src, dst, source, targetSide, options.batchRows);
           check = { ...base, sourceRows: x.rows, targetRows: y.rows, sourceChecksum: x.checksum, targetChecksum: y.checksum, method, match: same(x, y) };
         }
         results.set(p.pair.id, check);

@@ -52,7 +52,13 @@ export async function refuseOrphans(reader: RowReader, where: ReadonlyMap<string
       const list = (names: readonly string[]) => (names.length === 1 ? q(names[0] as string) : `(${names.map(q).join(', ')})`);
       const suggestion = `${tableId(child)}:${list(fk.columns)} IN (SELECT ${fk.references.columns.map(q).join(', ')} FROM ${from} WHERE ${parentWhere})`;
       const foreignKey = `${tableId(child)}(${fk.columns.join(', ')}) → ${tableId(parent)}(${fk.references.columns.join(', ')})`;
-      breaks.push({ child: tableId(child), parent: tableId(parent), foreignKey, orphans, suggestion: childWhere === undefined ? suggestion : `${suggestion} AND (${childWhere})` });
+      breaks.push({
+        child: tableId(child),
+        parent: tableId(parent),
+        foreignKey,
+        orphans,
+        suggestion: childWhere === undefined ? suggestion : `${suggestion} AND (${childWhere})`,
+      });
     }
   }
   if (breaks.length > 0) throw errors.cloneWhereBreaksKey(dbName, breaks);

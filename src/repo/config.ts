@@ -27,7 +27,10 @@ export const Config = z
     /** `commit.sign`: sign every commit, merge and tag (as git's commit.gpgsign). */
     commit: z.object({ sign: z.boolean().optional() }).strict().optional(),
     /** `access.policy`: the Cedar access policy, a path relative to the project (docs/access.md). */
-    access: z.object({ policy: z.string().min(1).optional() }).strict().optional(),
+    access: z
+      .object({ policy: z.string().min(1).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

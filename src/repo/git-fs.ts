@@ -67,7 +67,11 @@ function makeGitFs(fs: Fs, safe: SafeFs, gitdir: string): GitFs {
     },
     async writeFile(path: string, data: string | Uint8Array) {
       const object = LOOSE_OBJECT.test(path);
-      await safe.writeFile(path, data, object ? { fsync: true, tmpName: `tmp_obj_${tmpSuffix()}` } : { fsync: true, tmpDir, tmpName: `${tmpSuffix()}-${basename(path)}` });
+      await safe.writeFile(
+        path,
+        data,
+        object ? { fsync: true, tmpName: `tmp_obj_${tmpSuffix()}` } : { fsync: true, tmpDir, tmpName: `${tmpSuffix()}-${basename(path)}` },
+      );
     },
     async mkdir(path: string) {
       await safe.realDir(path, { create: true });

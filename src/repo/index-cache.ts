@@ -45,7 +45,9 @@ async function readIndex(store: Store): Promise<IndexFile | undefined> {
     if (!isRecord(raw) || raw.version !== 1 || !isRecord(raw.head) || !isRecord(raw.stat)) return undefined;
     if (raw.commit !== null && typeof raw.commit !== 'string') return undefined;
     if (!Object.values(raw.head).every((v) => typeof v === 'string')) return undefined;
-    const statOk = Object.values(raw.stat).every((e) => isRecord(e) && typeof e.size === 'number' && typeof e.mtimeMs === 'number' && typeof e.oid === 'string');
+    const statOk = Object.values(raw.stat).every(
+      (e) => isRecord(e) && typeof e.size === 'number' && typeof e.mtimeMs === 'number' && typeof e.oid === 'string',
+    );
     return statOk ? (raw as unknown as IndexFile) : undefined;
   } catch {
     return undefined;
@@ -120,7 +122,10 @@ async function scanWorking(store: Store, cache: Readonly<Record<string, StatEntr
       const path = paths[i] as string;
       const st = await store.fs.promises.lstat(path);
       const cached = cache[keyOf(base, path)];
-      entries[i] = cached !== undefined && cached.size === st.size && cached.mtimeMs === st.mtimeMs ? cached : { size: st.size, mtimeMs: st.mtimeMs, oid: blobOid(await store.fs.promises.readFile(path)) };
+      entries[i] =
+        cached !== undefined && cached.size === st.size && cached.mtimeMs === st.mtimeMs
+          ? cached
+          : { size: st.size, mtimeMs: st.mtimeMs, oid: blobOid(await store.fs.promises.readFile(path)) };
     }
   };
   await Promise.all(Array.from({ length: Math.min(SCAN_PARALLEL, paths.length) }, worker));

@@ -45,7 +45,10 @@ export type Change =
 const WorkingPath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.includes('\\') && p.split('/').every((part) => part !== '' && part !== '.' && part !== '..'), 'not a path inside schema/');
+  .refine(
+    (p) => !p.startsWith('/') && !p.includes('\\') && p.split('/').every((part) => part !== '' && part !== '.' && part !== '..'),
+    'not a path inside schema/',
+  );
 /** The files of `.redb/` a journal may replace or remove. */
 const StorePath = z
   .string()

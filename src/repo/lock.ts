@@ -69,7 +69,14 @@ export function procStart(pid: number): string | undefined {
 function parseHolder(text: string): LockHolder | undefined {
   try {
     const raw = JSON.parse(text) as Partial<LockHolder>;
-    if (typeof raw.pid !== 'number' || typeof raw.host !== 'string' || typeof raw.command !== 'string' || typeof raw.started !== 'string' || typeof raw.token !== 'string') return undefined;
+    if (
+      typeof raw.pid !== 'number' ||
+      typeof raw.host !== 'string' ||
+      typeof raw.command !== 'string' ||
+      typeof raw.started !== 'string' ||
+      typeof raw.token !== 'string'
+    )
+      return undefined;
     return raw as LockHolder;
   } catch {
     return undefined;

@@ -16,6 +16,8 @@ export async function readMergeState(store: Store): Promise<MergeState | undefin
     if (isNotFound(e)) return undefined;
     throw e;
   }
-  const message = await store.fs.promises.readFile(join(store.gitdir, 'MERGE_MSG'), 'utf8').catch((e: unknown) => (isNotFound(e) ? 'Merge' : Promise.reject(e)));
+  const message = await store.fs.promises
+    .readFile(join(store.gitdir, 'MERGE_MSG'), 'utf8')
+    .catch((e: unknown) => (isNotFound(e) ? 'Merge' : Promise.reject(e)));
   return /^[0-9a-f]{40}$/.test(theirs) ? { theirs, message: message.trim() } : undefined;
 }

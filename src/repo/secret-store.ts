@@ -84,7 +84,13 @@ export async function readSealed(store: Store, oid: string): Promise<Uint8Array>
 /** Write the next state of the secrets as one signed commit and move the ref to it. */
 export async function writeSecretSet(
   store: Store,
-  next: { manifest: SecretManifest; files: ReadonlyMap<string, string | Uint8Array>; parent: string | undefined; message: string; author: { name: string; email: string } },
+  next: {
+    manifest: SecretManifest;
+    files: ReadonlyMap<string, string | Uint8Array>;
+    parent: string | undefined;
+    message: string;
+    author: { name: string; email: string };
+  },
   signer: ObjectSigner,
 ): Promise<string> {
   const { fs, gitdir } = store;
@@ -93,8 +99,17 @@ export async function writeSecretSet(
     const oid = typeof content === 'string' ? content : await git.writeBlob({ fs, gitdir, blob: content });
     entries.push({ mode: '100644', path: `${name}.age`, oid, type: 'blob' });
   }
-  entries.push({ mode: '100644', path: MANIFEST, oid: await git.writeBlob({ fs, gitdir, blob: Buffer.from(`${JSON.stringify(next.manifest, null, 2)}\n`) }), type: 'blob' });
+  entries.push({
+    mode: '100644',
+    path: MANIFEST,
+    oid: await git.writeBlob({ fs, gitdir, blob: Buffer.from(`${JSON.stringify(next.manifest, null, 2)}\n`) }),
+    type: 'blob',
+  });
   entries.sort((a, b) => (a.path < b.path ? -1 : 1));
   const tree = await git.writeTree({ fs, gitdir, tree: entries });
-  return writeCommitObject(store, { tree, parents: next.parent === undefined ? [] : [next.parent], message: next.message, author: next.author, ref: SECRETS_REF }, signer);
+  return writeCommitObject(
+    store,
+    { tree, parents: next.parent === undefined ? [] : [next.parent], message: next.message, author: next.author, ref: SECRETS_REF },
+    signer,
+  );
 }

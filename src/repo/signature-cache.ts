@@ -71,7 +71,12 @@ export async function openSignatureCache(store: Store, env: NodeJS.ProcessEnv): 
   return {
     get: (k) => entries[k],
     set: (k, check) => {
-      entries[k] = { status: check.status, reason: check.reason, ...(check.signer === undefined ? {} : { signer: check.signer }), ...(check.name === undefined ? {} : { name: check.name }) };
+      entries[k] = {
+        status: check.status,
+        reason: check.reason,
+        ...(check.signer === undefined ? {} : { signer: check.signer }),
+        ...(check.name === undefined ? {} : { name: check.name }),
+      };
       dirty = true;
     },
     async save() {

@@ -38,9 +38,15 @@ export async function checkSignature(store: Store, oid: string, chain: readonly 
   const current = chain[chain.length - 1];
   const member = current === undefined ? undefined : memberById(current.doc, signer as string);
   if (parts.mlDsa === undefined) return { status: 'incomplete', signer, name: member?.name, reason: 'it has an SSH signature only, no ML-DSA-65 signature' };
-  if (parts.mlDsa.signer !== signer) return { status: 'bad', signer, reason: `the ML-DSA signature names ${parts.mlDsa.signer}, the SSH signature ${signer as string}` };
+  if (parts.mlDsa.signer !== signer)
+    return { status: 'bad', signer, reason: `the ML-DSA signature names ${parts.mlDsa.signer}, the SSH signature ${signer as string}` };
   // The ML-DSA key of the signer: from the current revision, else from the last one that listed them.
-  const known = member ?? [...chain].reverse().map((r) => memberById(r.doc, signer)).find((m) => m !== undefined);
+  const known =
+    member ??
+    [...chain]
+      .reverse()
+      .map((r) => memberById(r.doc, signer))
+      .find((m) => m !== undefined);
   if (known !== undefined && !(await verifyObjectMlDsa(known.card, parts.mlDsaPayload, parts.mlDsa.signature))) {
     return { status: 'bad', signer, name: known.name, reason: 'the ML-DSA-65 signature does not match the content' };
   }
@@ -51,7 +57,10 @@ export async function checkSignature(store: Store, oid: string, chain: readonly 
       status: 'untrusted',
       signer,
       name: known?.name,
-      reason: last === undefined ? `signed by ${signer}, who is not in the trust document` : `signed by ${known?.name ?? signer}, removed from the trust document after revision ${last.number}`,
+      reason:
+        last === undefined
+          ? `signed by ${signer}, who is not in the trust document`
+          : `signed by ${known?.name ?? signer}, removed from the trust document after revision ${last.number}`,
     };
   }
   return { status: 'verified', signer, name: member.name, reason: `signed by ${member.name} (${signer})` };

@@ -152,7 +152,13 @@ export function splitSigned(type: 'commit' | 'tag', raw: string): SignedParts {
     }
   }
   const mlHeader = headers.find((h) => h.key === MLDSA_HEADER);
-  const render = (skip: (h: Header) => boolean) => enc(`${headers.filter((h) => !skip(h)).map((h) => h.text).join('')}\n${body}`);
+  const render = (skip: (h: Header) => boolean) =>
+    enc(
+      `${headers
+        .filter((h) => !skip(h))
+        .map((h) => h.text)
+        .join('')}\n${body}`,
+    );
   const mlDsa = (() => {
     if (mlHeader === undefined) return undefined;
     const [signer = '', ...lines] = valueOf(mlHeader).split('\n');

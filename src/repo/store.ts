@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import git from 'isomorphic-git';
-import { errors, isRedbError, } from '../errors.js';
+import { errors, isRedbError } from '../errors.js';
 import { DEFAULT_ENGINE, schemaFromFiles, schemaToFiles, emptySchema, type Schema } from '../unified/index.js';
 
 import { gitFs } from './git-fs.js';
@@ -256,7 +256,8 @@ export function checkRefName(what: 'branch' | 'tag', name: string): void {
 }
 
 export async function listRefs(store: Store, kind: 'heads' | 'tags'): Promise<{ name: string; id: string }[]> {
-  const names = kind === 'heads' ? await git.listBranches({ fs: gitFs(store), gitdir: store.gitdir }) : await git.listTags({ fs: gitFs(store), gitdir: store.gitdir });
+  const names =
+    kind === 'heads' ? await git.listBranches({ fs: gitFs(store), gitdir: store.gitdir }) : await git.listTags({ fs: gitFs(store), gitdir: store.gitdir });
   const out: { name: string; id: string }[] = [];
   for (const name of names.sort()) {
     const id = await tryResolve(store, `refs/${kind}/${name}`);

@@ -34,7 +34,15 @@ export const SIGNATURES_FILE = 'signatures.json';
 /** The document's bytes as stored: canonical (sorted keys), so that its hash is its identity. */
 export function documentText(doc: TrustDocument): string {
   const sorted = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sorted) : typeof v === 'object' && v !== null ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(sorted)
+      : typeof v === 'object' && v !== null
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return `${JSON.stringify(sorted(doc), null, 2)}\n`;
 }
 

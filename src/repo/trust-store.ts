@@ -53,7 +53,11 @@ export async function readRevision(store: Store, id: string): Promise<Omit<Trust
       throw invalid(id, `it has no ${path}`);
     }
   };
-  const parse = <T>(path: string, text: string, schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }): T => {
+  const parse = <T>(
+    path: string,
+    text: string,
+    schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+  ): T => {
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -88,7 +92,12 @@ async function validSigners(rev: Omit<TrustRevision, 'number'>, previousText: st
 }
 
 /** Check one revision against the one before it (undefined for the first); returns it numbered. */
-export async function checkRevision(rev: Omit<TrustRevision, 'number'>, previous: TrustRevision | undefined, knownCards: Set<string>, checked = false): Promise<TrustRevision> {
+export async function checkRevision(
+  rev: Omit<TrustRevision, 'number'>,
+  previous: TrustRevision | undefined,
+  knownCards: Set<string>,
+  checked = false,
+): Promise<TrustRevision> {
   if (rev.text !== documentText(rev.doc)) throw invalid(rev.id, `${TRUST_FILE} is not in canonical form`);
   const rule = ruleProblem(rev.doc);
   if (rule !== undefined) throw invalid(rev.id, rule);
@@ -103,7 +112,10 @@ export async function checkRevision(rev: Omit<TrustRevision, 'number'>, previous
   const deciding = previous?.doc ?? rev.doc;
   const signers = await validSigners(rev, previous?.text, deciding);
   if (signers.size < deciding.threshold) {
-    throw invalid(rev.id, `it is signed by ${signers.size} admin${signers.size === 1 ? '' : 's'} of ${previous === undefined ? 'itself' : 'the revision before'}, and needs ${deciding.threshold}`);
+    throw invalid(
+      rev.id,
+      `it is signed by ${signers.size} admin${signers.size === 1 ? '' : 's'} of ${previous === undefined ? 'itself' : 'the revision before'}, and needs ${deciding.threshold}`,
+    );
   }
   return { ...rev, number: (previous?.number ?? 0) + 1 };
 }
@@ -146,7 +158,15 @@ export async function writeRevision(
       { mode: '100644', path: TRUST_FILE, oid: await blob(documentText(options.doc)), type: 'blob' },
     ],
   });
-  return git.commit({ fs, gitdir, message: options.summary, author: options.author, tree, parent: options.parent === undefined ? [] : [options.parent], noUpdateBranch: true });
+  return git.commit({
+    fs,
+    gitdir,
+    message: options.summary,
+    author: options.author,
+    tree,
+    parent: options.parent === undefined ? [] : [options.parent],
+    noUpdateBranch: true,
+  });
 }
 
 export async function moveTrustRef(store: Store, ref: typeof TRUST_REF | typeof PROPOSED_REF, oid: string | undefined): Promise<void> {

@@ -46,10 +46,16 @@ async function listFiles(fs: Store['fs'], dir: string, shownFrom: string, shownA
 export async function readWorkingFiles(store: Store, only?: ReadonlySet<string>): Promise<Map<string, string>> {
   const base = join(store.root, WORKING_DIR);
   const files = new Map<string, string>();
-  const paths = (await listFiles(store.fs, base, store.root)).map((path) => ({ path, key: relative(base, path).split(sep).join('/') })).filter(({ key }) => !key.endsWith(CONFLICT_SUFFIX));
-  await eachLimited(paths.filter(({ key }) => only === undefined || only.has(key)), 32, async ({ path, key }) => {
-    files.set(key, await store.fs.promises.readFile(path, 'utf8'));
-  });
+  const paths = (await listFiles(store.fs, base, store.root))
+    .map((path) => ({ path, key: relative(base, path).split(sep).join('/') }))
+    .filter(({ key }) => !key.endsWith(CONFLICT_SUFFIX));
+  await eachLimited(
+    paths.filter(({ key }) => only === undefined || only.has(key)),
+    32,
+    async ({ path, key }) => {
+      files.set(key, await store.fs.promises.readFile(path, 'utf8'));
+    },
+  );
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
@@ -106,5 +112,8 @@ export async function workingSteps(
 /** Conflict files left by a merge, relative to `schema/`. */
 export async function listConflicts(store: Store): Promise<string[]> {
   const base = join(store.root, WORKING_DIR);
-  return (await listFiles(store.fs, base, store.root)).map((path) => relative(base, path).split(sep).join('/')).filter((key) => key.endsWith(CONFLICT_SUFFIX)).sort();
+  return (await listFiles(store.fs, base, store.root))
+    .map((path) => relative(base, path).split(sep).join('/'))
+    .filter((key) => key.endsWith(CONFLICT_SUFFIX))
+    .sort();
 }

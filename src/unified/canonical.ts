@@ -214,8 +214,7 @@ export function entriesDigest(entries: ReadonlyMap<string, string>): string {
 }
 
 /** A digest of a schema's files (path → text); equal to the digest of the tree they make. */
-export const filesDigest = (files: ReadonlyMap<string, string>): string =>
-  entriesDigest(new Map([...files].map(([path, text]) => [path, blobId(text)])));
+export const filesDigest = (files: ReadonlyMap<string, string>): string => entriesDigest(new Map([...files].map(([path, text]) => [path, blobId(text)])));
 
 /** Stable text of a whole schema, for equality checks and hashing. */
 export function canonicalText(schema: Schema): string {

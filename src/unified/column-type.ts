@@ -9,8 +9,23 @@ import { unhandled } from './unhandled.js';
 const native = z.string();
 
 const scalarVariants = [
-  z.object({ kind: z.literal('integer'), native, bits: z.union([z.literal(8), z.literal(16), z.literal(24), z.literal(32), z.literal(64)]), unsigned: z.boolean().optional() }).strict(),
-  z.object({ kind: z.literal('decimal'), native, precision: z.number().int().optional(), scale: z.number().int().optional(), unsigned: z.boolean().optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('integer'),
+      native,
+      bits: z.union([z.literal(8), z.literal(16), z.literal(24), z.literal(32), z.literal(64)]),
+      unsigned: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('decimal'),
+      native,
+      precision: z.number().int().optional(),
+      scale: z.number().int().optional(),
+      unsigned: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('float'), native, bits: z.union([z.literal(32), z.literal(64)]), unsigned: z.boolean().optional() }).strict(),
   z.object({ kind: z.literal('text'), native, length: z.number().int().optional(), fixed: z.boolean().optional() }).strict(),
   z.object({ kind: z.literal('binary'), native, length: z.number().int().optional(), fixed: z.boolean().optional() }).strict(),

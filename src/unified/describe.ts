@@ -91,9 +91,7 @@ export function describeOperation(op: Operation): ChangeLine {
     case 'drop_policy':
       return { sign: op.op === 'add_policy' ? '+' : '-', kind: 'policy', id: `${refText(op.table)}.${op.policy.name}` };
     case 'alter_table': {
-      const changed = (Object.keys({ ...op.from, ...op.to }) as (keyof typeof op.to)[]).filter(
-        (k) => !deepEqual(op.from[k], op.to[k]),
-      );
+      const changed = (Object.keys({ ...op.from, ...op.to }) as (keyof typeof op.to)[]).filter((k) => !deepEqual(op.from[k], op.to[k]));
       return { sign: '~', kind: 'table', id: refText(op.table), detail: changed.join(', ') };
     }
     case 'rename_object':

@@ -11,8 +11,7 @@ export interface Hazard {
   readonly reason: string;
 }
 
-const lengthGrows = (from: number | undefined, to: number | undefined): boolean =>
-  to === undefined || (from !== undefined && to >= from);
+const lengthGrows = (from: number | undefined, to: number | undefined): boolean => to === undefined || (from !== undefined && to >= from);
 
 /** Whether every value of `from` fits `to` unchanged (varchar(28) → varchar(30), int → bigint). */
 export function isWidening(from: ColumnType, to: ColumnType): boolean {
@@ -85,7 +84,11 @@ export function hazardsOf(op: Operation): Hazard[] {
         { name: 'breaks-compatibility', reason: `applications still reading ${op.table.name}.${op.column.name} will fail` },
       ];
     case 'add_column':
-      return !op.column.nullable && op.column.default === undefined && op.column.generated === undefined && op.column.identity === undefined && !op.column.autoIncrement
+      return !op.column.nullable &&
+        op.column.default === undefined &&
+        op.column.generated === undefined &&
+        op.column.identity === undefined &&
+        !op.column.autoIncrement
         ? [{ name: 'data-dependent', reason: `NOT NULL column ${op.table.name}.${op.column.name} without a default fails if the table has rows` }]
         : [];
     case 'alter_column': {

@@ -49,7 +49,12 @@ export function keyLengths(tables: readonly Table[], limit: EngineLimits['textKe
     m.set(name, Math.min(n, m.get(name) ?? n));
   };
   for (const t of tables) {
-    const keys = [...(t.primaryKey === undefined ? [] : [t.primaryKey.columns]), ...t.uniques.map((u) => u.columns), ...t.foreignKeys.map((f) => f.columns), ...t.indexes.filter((i) => i.unique).map((i) => i.keys.flatMap((k) => k.column ?? []))];
+    const keys = [
+      ...(t.primaryKey === undefined ? [] : [t.primaryKey.columns]),
+      ...t.uniques.map((u) => u.columns),
+      ...t.foreignKeys.map((f) => f.columns),
+      ...t.indexes.filter((i) => i.unique).map((i) => i.keys.flatMap((k) => k.column ?? [])),
+    ];
     for (const key of keys) for (const [name, n] of share(t, key)) cap(t, name, n);
   }
   // A foreign key's columns and the ones it references must have one type: the shorter length wins on both sides.

@@ -113,7 +113,13 @@ function clashes(items: readonly Named[], fold: boolean, scope: string, limits: 
     out.push({
       a: first,
       b: item,
-      problem: { kind: 'name-clash', object: item.what, detail: caseOnly ? `differs only in case from ${first.what}` : `has the same name as ${first.what}`, limit: `${limits.label} ${caseOnly ? 'ignores the case of' : 'keeps one namespace for'} ${scope}`, file: item.file },
+      problem: {
+        kind: 'name-clash',
+        object: item.what,
+        detail: caseOnly ? `differs only in case from ${first.what}` : `has the same name as ${first.what}`,
+        limit: `${limits.label} ${caseOnly ? 'ignores the case of' : 'keeps one namespace for'} ${scope}`,
+        file: item.file,
+      },
     });
   }
   return out;
@@ -138,7 +144,13 @@ export function limitProblems(schema: Schema, facts: EngineFacts, options: Limit
       for (const { what, name } of namesOf(o)) {
         const length = lengthIn(name, ident.unit);
         if (length > ident.max) {
-          out.push({ kind: 'identifier', object: shown(what), detail: `is ${length} ${ident.unit} long`, limit: `${limits.label} identifiers are at most ${ident.max} ${ident.unit}${ident.truncates ? ' (longer ones are cut short, so the name would never match)' : ''}`, file });
+          out.push({
+            kind: 'identifier',
+            object: shown(what),
+            detail: `is ${length} ${ident.unit} long`,
+            limit: `${limits.label} identifiers are at most ${ident.max} ${ident.unit}${ident.truncates ? ' (longer ones are cut short, so the name would never match)' : ''}`,
+            file,
+          });
         }
       }
     }
@@ -146,7 +158,13 @@ export function limitProblems(schema: Schema, facts: EngineFacts, options: Limit
     const t = o.object;
     const id = qualified(t.schema, t.name);
     if (limits.columnsPerTable !== undefined && t.columns.length > limits.columnsPerTable) {
-      out.push({ kind: 'columns', object: `table ${id}`, detail: `has ${t.columns.length} columns`, limit: `a ${limits.label} table has at most ${limits.columnsPerTable}`, file });
+      out.push({
+        kind: 'columns',
+        object: `table ${id}`,
+        detail: `has ${t.columns.length} columns`,
+        limit: `a ${limits.label} table has at most ${limits.columnsPerTable}`,
+        file,
+      });
     }
     const perKey = limits.columnsPerKey;
     if (perKey !== undefined) {
@@ -155,11 +173,27 @@ export function limitProblems(schema: Schema, facts: EngineFacts, options: Limit
         ...t.uniques.map((u) => ({ what: `unique ${u.name ?? `(${u.columns.join(', ')})`} of ${id}`, n: u.columns.length })),
         ...t.indexes.map((i) => ({ what: `index ${i.name} of ${id}`, n: i.keys.length + (i.include?.length ?? 0) })),
       ];
-      for (const k of keys.filter((x) => x.n > perKey)) out.push({ kind: 'key-columns', object: k.what, detail: `has ${k.n} columns`, limit: `a ${limits.label} key or index has at most ${perKey}`, file });
+      for (const k of keys.filter((x) => x.n > perKey))
+        out.push({ kind: 'key-columns', object: k.what, detail: `has ${k.n} columns`, limit: `a ${limits.label} key or index has at most ${perKey}`, file });
     }
     out.push(...(limits.storage?.(t, id) ?? []).map((p) => ({ ...p, file })));
-    out.push(...clashes(t.columns.map((c) => ({ what: `column ${id}.${c.name}`, name: c.name, file })), limits.folds.columns, 'the column names of a table', limits).map((c) => c.problem));
-    if (limits.indexNames === 'table') out.push(...clashes(t.indexes.map((i) => ({ what: `index ${i.name} of ${id}`, name: i.name, file })), limits.folds.columns, 'the index names of a table', limits).map((c) => c.problem));
+    out.push(
+      ...clashes(
+        t.columns.map((c) => ({ what: `column ${id}.${c.name}`, name: c.name, file })),
+        limits.folds.columns,
+        'the column names of a table',
+        limits,
+      ).map((c) => c.problem),
+    );
+    if (limits.indexNames === 'table')
+      out.push(
+        ...clashes(
+          t.indexes.map((i) => ({ what: `index ${i.name} of ${id}`, name: i.name, file })),
+          limits.folds.columns,
+          'the index names of a table',
+          limits,
+        ).map((c) => c.problem),
+      );
   }
   out.push(...schemaClashes(objects, limits, only));
   return out;
@@ -192,7 +226,8 @@ function schemaClashes(objects: readonly SchemaObject[], limits: EngineLimits, o
         if (name !== undefined) s.relation.push({ what: `${what} ${name} of ${id}`, name, file, o });
       }
     }
-    if (limits.foreignKeyNames === 'schema') for (const f of t.foreignKeys) if (f.name !== undefined) s.fk.push({ what: `foreign key ${f.name} of ${id}`, name: f.name, file, o });
+    if (limits.foreignKeyNames === 'schema')
+      for (const f of t.foreignKeys) if (f.name !== undefined) s.fk.push({ what: `foreign key ${f.name} of ${id}`, name: f.name, file, o });
   }
   const out: LimitProblem[] = [];
   const mine = (c: { a: Named; b: Named }) => (c.a.o !== undefined && only(c.a.o)) || (c.b.o !== undefined && only(c.b.o));

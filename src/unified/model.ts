@@ -86,9 +86,7 @@ export const ForeignKey = z
   .strict();
 export type ForeignKey = z.infer<typeof ForeignKey>;
 
-export const Check = z
-  .object({ name: name.optional(), expression, noInherit: z.boolean().optional(), notValid: z.boolean().optional(), comment })
-  .strict();
+export const Check = z.object({ name: name.optional(), expression, noInherit: z.boolean().optional(), notValid: z.boolean().optional(), comment }).strict();
 export type Check = z.infer<typeof Check>;
 
 /** PostgreSQL EXCLUDE constraint, kept as its definition text. */
@@ -205,7 +203,10 @@ export const Table = z
     indexes: list(Index),
     policies: list(Policy),
     /** PostgreSQL declarative partitioning: `PARTITION BY <strategy> (<key>)`. */
-    partitionBy: z.object({ strategy: z.enum(['range', 'list', 'hash']), key: expression }).strict().optional(),
+    partitionBy: z
+      .object({ strategy: z.enum(['range', 'list', 'hash']), key: expression })
+      .strict()
+      .optional(),
     /** A partition: `PARTITION OF <parent> <bound>`. */
     partitionOf: z.object({ schema, table: name, bound: expression }).strict().optional(),
     options: TableOptions.optional(),
@@ -303,9 +304,7 @@ export type Trigger = z.infer<typeof Trigger>;
  * Anything the model cannot express (rules, events, aggregates, operators, ...): kept with its DDL so
  * it survives a same-engine round trip, and reported as a warning wherever it matters.
  */
-export const NativeObject = z
-  .object({ type: name, schema, name, definition: expression, reason: z.string().optional() })
-  .strict();
+export const NativeObject = z.object({ type: name, schema, name, definition: expression, reason: z.string().optional() }).strict();
 export type NativeObject = z.infer<typeof NativeObject>;
 
 export const Schema = z

@@ -5,7 +5,10 @@ import type { EngineFacts } from './engine-facts.js';
 export function kindContradiction(facts: EngineFacts, type: ColumnType): { readonly field: string; readonly detail: string } | undefined {
   const kinds = facts.nativeKinds(type.native);
   if (kinds !== undefined && !kinds.includes(type.kind)) {
-    return { field: 'kind', detail: `native ${type.native} is ${kinds.length === 1 ? `a ${kinds[0]}` : `one of ${kinds.join(', ')}`} type on ${facts.engine}, but kind says ${type.kind}: change both together` };
+    return {
+      field: 'kind',
+      detail: `native ${type.native} is ${kinds.length === 1 ? `a ${kinds[0]}` : `one of ${kinds.join(', ')}`} type on ${facts.engine}, but kind says ${type.kind}: change both together`,
+    };
   }
   if (type.kind === 'array') {
     const inner = kindContradiction(facts, type.of);

@@ -1,37 +1,12 @@
 import type { z } from 'zod';
-import {
-  CompositeType,
-  Domain,
-  Enum,
-  Extension,
-  Namespace,
-  NativeObject,
-  Routine,
-  Sequence,
-  Table,
-  Trigger,
-  View,
-  type Schema,
-} from './model.js';
+import { CompositeType, Domain, Enum, Extension, Namespace, NativeObject, Routine, Sequence, Table, Trigger, View, type Schema } from './model.js';
 
 /**
  * Every top-level schema object kind, with where it lives in a Schema, its folder in the working
  * tree and a commit's tree, and how it is identified. The order is creation order: what a kind
  * depends on comes before it.
  */
-export const OBJECT_KINDS = [
-  'namespace',
-  'extension',
-  'enum',
-  'domain',
-  'composite',
-  'sequence',
-  'routine',
-  'table',
-  'view',
-  'trigger',
-  'native',
-] as const;
+export const OBJECT_KINDS = ['namespace', 'extension', 'enum', 'domain', 'composite', 'sequence', 'routine', 'table', 'view', 'trigger', 'native'] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
 /** The element type of each kind's collection. */

@@ -53,8 +53,7 @@ export function parseRenameTrailers(message: string): Rename[] {
 }
 
 /** The same renames undone: for migrating back to where they started. */
-export const reverseRenames = (renames: readonly Rename[]): Rename[] =>
-  [...renames].reverse().map((r) => ({ ...r, from: r.to, to: r.from }));
+export const reverseRenames = (renames: readonly Rename[]): Rename[] => [...renames].reverse().map((r) => ({ ...r, from: r.to, to: r.from }));
 
 const sameSchema = (a: string | undefined, b: string | undefined) => (a ?? '') === (b ?? '');
 const findTable = (s: Schema, schema: string | undefined, name: string): Table | undefined =>
@@ -129,7 +128,8 @@ function applyOne(model: Schema, r: Rename, lands: (kind: RenameKind, name: stri
     }
     case 'column': {
       const table = findTable(model, r.schema, r.table ?? '');
-      if (table === undefined || !table.columns.some((c) => c.name === r.from) || table.columns.some((c) => c.name === r.to) || !lands('column', r.to)) return undefined;
+      if (table === undefined || !table.columns.some((c) => c.name === r.from) || table.columns.some((c) => c.name === r.to) || !lands('column', r.to))
+        return undefined;
       return { op: 'rename_column', table: tableRef(table), from: r.from, column: renameColumnIn(model, table, r.from, r.to) };
     }
     case 'index': {
@@ -191,7 +191,8 @@ export interface RenameSuggestion {
 const qualifiedArg = (schema: string | undefined, ...parts: string[]) => [schema, ...parts].filter((p) => p !== undefined).join('.');
 
 function suggestion(rename: Rename): RenameSuggestion {
-  const old = rename.kind === 'table' || rename.kind === 'view' ? qualifiedArg(rename.schema, rename.from) : qualifiedArg(rename.schema, rename.table ?? '', rename.from);
+  const old =
+    rename.kind === 'table' || rename.kind === 'view' ? qualifiedArg(rename.schema, rename.from) : qualifiedArg(rename.schema, rename.table ?? '', rename.from);
   return { rename, command: `redb mv ${rename.kind} ${old} ${rename.to}` };
 }
 
@@ -210,8 +211,10 @@ const tableShape = (t: Table) => ({ columns: t.columns, primaryKey: t.primaryKey
 
 /** Likely renames in a diff: a dropped and an added object (or column, or index) of the same shape. */
 export function suggestRenames(operations: readonly Operation[]): RenameSuggestion[] {
-  const dropped = (kind: 'table' | 'view') => operations.flatMap((o) => (o.op === 'drop_object' && o.target.kind === kind ? [o.target.object as Table & View] : []));
-  const created = (kind: 'table' | 'view') => operations.flatMap((o) => (o.op === 'create_object' && o.target.kind === kind ? [o.target.object as Table & View] : []));
+  const dropped = (kind: 'table' | 'view') =>
+    operations.flatMap((o) => (o.op === 'drop_object' && o.target.kind === kind ? [o.target.object as Table & View] : []));
+  const created = (kind: 'table' | 'view') =>
+    operations.flatMap((o) => (o.op === 'create_object' && o.target.kind === kind ? [o.target.object as Table & View] : []));
   const out: RenameSuggestion[] = [];
   for (const [a, b] of uniquePairs(dropped('table'), created('table'), (x, y) => sameSchema(x.schema, y.schema) && deepEqual(tableShape(x), tableShape(y)))) {
     out.push(suggestion({ kind: 'table', schema: a.schema, from: a.name, to: b.name }));
@@ -222,12 +225,20 @@ export function suggestRenames(operations: readonly Operation[]): RenameSuggesti
   type Part<T> = { table: TableRef; item: T };
   const sameTable = (x: TableRef, y: TableRef) => x.name === y.name && sameSchema(x.schema, y.schema);
   const cols = (op: 'drop_column' | 'add_column') => operations.flatMap((o): Part<Column>[] => (o.op === op ? [{ table: o.table, item: o.column }] : []));
-  for (const [a, b] of uniquePairs(cols('drop_column'), cols('add_column'), (x, y) => sameTable(x.table, y.table) && deepEqual(columnShape(x.item), columnShape(y.item)))) {
+  for (const [a, b] of uniquePairs(
+    cols('drop_column'),
+    cols('add_column'),
+    (x, y) => sameTable(x.table, y.table) && deepEqual(columnShape(x.item), columnShape(y.item)),
+  )) {
     out.push(suggestion({ kind: 'column', schema: a.table.schema, table: a.table.name, from: a.item.name, to: b.item.name }));
   }
   const idx = (op: 'drop_index' | 'add_index') => operations.flatMap((o): Part<Index>[] => (o.op === op ? [{ table: o.table, item: o.index }] : []));
   const indexShape = (i: Index) => ({ ...i, name: '' });
-  for (const [a, b] of uniquePairs(idx('drop_index'), idx('add_index'), (x, y) => sameTable(x.table, y.table) && x.item.name !== y.item.name && deepEqual(indexShape(x.item), indexShape(y.item)))) {
+  for (const [a, b] of uniquePairs(
+    idx('drop_index'),
+    idx('add_index'),
+    (x, y) => sameTable(x.table, y.table) && x.item.name !== y.item.name && deepEqual(indexShape(x.item), indexShape(y.item)),
+  )) {
     out.push(suggestion({ kind: 'index', schema: a.table.schema, table: a.table.name, from: a.item.name, to: b.item.name }));
   }
   return out;

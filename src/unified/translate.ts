@@ -51,7 +51,8 @@ export interface TranslateOptions {
 const PLAIN_CONSTANT = /^(?:[+-]?\d+(?:\.\d+)?|NULL|TRUE|FALSE)$/i;
 
 const constantsOnly: ExpressionTranslator = {
-  expression: (text) => (PLAIN_CONSTANT.test(text.trim()) ? { sql: text.trim() } : { loss: 'expressions are not translated without a reader for the source engine' }),
+  expression: (text) =>
+    PLAIN_CONSTANT.test(text.trim()) ? { sql: text.trim() } : { loss: 'expressions are not translated without a reader for the source engine' },
   view: () => ({ loss: 'views are not translated without a reader for the source engine' }),
 };
 
@@ -97,14 +98,25 @@ export function translateSchema(source: Schema, target: EngineFacts, options: Tr
     if (type.kind === 'user' && domains.has(type.ref)) {
       const domain = domains.get(type.ref);
       if (domain !== undefined) {
-        lose(`column ${id}`, type.native, domain.type.native, `domain ${type.ref} is replaced by its base type${domain.checks.length > 0 ? '; its checks are not carried' : ''}`);
+        lose(
+          `column ${id}`,
+          type.native,
+          domain.type.native,
+          `domain ${type.ref} is replaced by its base type${domain.checks.length > 0 ? '; its checks are not carried' : ''}`,
+        );
         type = domain.type;
       }
     }
     const bound = keyed.columns.get(table)?.get(c.name);
     const spelled = spellType(bound === undefined ? type : boundedType(type, bound), target, enums);
     if (spelled === undefined) throw new Error(`no type spelling for ${to}`);
-    if (bound !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, `it is part of a key, and a ${target.limits.label} key holds at most ${target.limits.textKey?.bytes} bytes: longer values are refused`);
+    if (bound !== undefined)
+      lose(
+        `column ${id}`,
+        c.type.native,
+        spelled.type.native,
+        `it is part of a key, and a ${target.limits.label} key holds at most ${target.limits.textKey?.bytes} bytes: longer values are refused`,
+      );
     else if (spelled.loss !== undefined) lose(`column ${id}`, c.type.native, spelled.type.native, spelled.loss);
     const out: Column = {
       name: c.name,
@@ -115,14 +127,28 @@ export function translateSchema(source: Schema, target: EngineFacts, options: Tr
     };
     if (/nextval\(/i.test(c.default ?? '') || c.identity !== undefined || c.autoIncrement) {
       // Serial, identity and auto-increment are one idea: the engine numbers new rows.
-      return target.numbering === 'identity' ? { ...out, default: undefined, identity: { always: false } } : { ...out, default: undefined, autoIncrement: true };
+      return target.numbering === 'identity'
+        ? { ...out, default: undefined, identity: { always: false } }
+        : { ...out, default: undefined, autoIncrement: true };
     }
     if (c.generated !== undefined) {
       // A generated column that cannot be translated becomes a plain one: its values are copied.
-      const expression = carry(table, 'generated', c.generated.expression, `column ${id}`, `GENERATED ALWAYS AS (${c.generated.expression})`, '(a plain column)');
+      const expression = carry(
+        table,
+        'generated',
+        c.generated.expression,
+        `column ${id}`,
+        `GENERATED ALWAYS AS (${c.generated.expression})`,
+        '(a plain column)',
+      );
       if (expression !== undefined) return { ...out, default: undefined, generated: { expression, stored: target.generatedStored ?? c.generated.stored } };
     }
-    for (const [field, value] of [['collation', c.collation], ['charset', c.charset], ['onUpdate', c.onUpdate], ['NOT NULL ON CONFLICT', c.notNullOnConflict]] as const) {
+    for (const [field, value] of [
+      ['collation', c.collation],
+      ['charset', c.charset],
+      ['onUpdate', c.onUpdate],
+      ['NOT NULL ON CONFLICT', c.notNullOnConflict],
+    ] as const) {
       if (value !== undefined) lose(`column ${id}`, `${field} ${value}`, '(none)', `${field} is specific to ${source.engine}`);
     }
     return out;
@@ -130,7 +156,8 @@ export function translateSchema(source: Schema, target: EngineFacts, options: Tr
 
   const index = (table: Table, i: Index): Index | undefined => {
     const id = `index ${qualified(table)}.${i.name}`;
-    if (i.method !== undefined && !['btree'].includes(i.method)) return void lose(id, `USING ${i.method}`, '(not created)', `${i.method} indexes are specific to ${source.engine}`);
+    if (i.method !== undefined && !['btree'].includes(i.method))
+      return void lose(id, `USING ${i.method}`, '(not created)', `${i.method} indexes are specific to ${source.engine}`);
     if (i.where !== undefined && !target.partialIndexes) return void lose(id, `WHERE ${i.where}`, '(not created)', `${target.name} has no partial indexes`);
     const where = i.where === undefined ? undefined : carry(table, 'where', i.where, id, `WHERE ${i.where}`, '(not created)');
     if (i.where !== undefined && where === undefined) return undefined;
@@ -142,12 +169,19 @@ export function translateSchema(source: Schema, target: EngineFacts, options: Tr
     }
     if (i.include !== undefined) lose(id, `INCLUDE (${i.include.join(', ')})`, '(dropped)', 'covering columns are not carried');
     const prefixes = keyed.prefixes.get(table)?.get(i.name);
-    for (const [column, n] of prefixes ?? []) lose(id, `(${column})`, `(${column}(${n}))`, `a ${target.limits.label} index holds at most ${target.limits.textKey?.bytes} bytes: it indexes the first ${n} characters of ${column}`);
+    for (const [column, n] of prefixes ?? [])
+      lose(
+        id,
+        `(${column})`,
+        `(${column}(${n}))`,
+        `a ${target.limits.label} index holds at most ${target.limits.textKey?.bytes} bytes: it indexes the first ${n} characters of ${column}`,
+      );
     return { name: i.name, unique: i.unique, keys: keys.map((k) => ({ ...k, length: k.column === undefined ? undefined : prefixes?.get(k.column) })), where };
   };
 
   const conflictLoss = (t: Table, what: string, resolution: string | undefined): void => {
-    if (resolution !== undefined) lose(`table ${qualified(t)}`, `${what} ON CONFLICT ${resolution.toUpperCase()}`, what, 'ON CONFLICT resolution is specific to SQLite');
+    if (resolution !== undefined)
+      lose(`table ${qualified(t)}`, `${what} ON CONFLICT ${resolution.toUpperCase()}`, what, 'ON CONFLICT resolution is specific to SQLite');
   };
 
   const primaryKey = (t: Table): Table['primaryKey'] => {
@@ -155,7 +189,12 @@ export function translateSchema(source: Schema, target: EngineFacts, options: Tr
     conflictLoss(t, 'PRIMARY KEY', t.primaryKey.onConflict);
     const { keys, ...pk } = { ...t.primaryKey, onConflict: undefined };
     if (keys === undefined) return pk;
-    lose(`table ${qualified(t)}`, `PRIMARY KEY (${keys.map((k) => `${k.column ?? ''}${k.length === undefined ? '' : `(${k.length})`}${k.desc ? ' DESC' : ''}`).join(', ')})`, `PRIMARY KEY (${pk.columns.join(', ')})`, 'key order and prefix lengths are not carried');
+    lose(
+      `table ${qualified(t)}`,
+      `PRIMARY KEY (${keys.map((k) => `${k.column ?? ''}${k.length === undefined ? '' : `(${k.length})`}${k.desc ? ' DESC' : ''}`).join(', ')})`,
+      `PRIMARY KEY (${pk.columns.join(', ')})`,
+      'key order and prefix lengths are not carried',
+    );
     return pk;
   };
 
@@ -167,7 +206,13 @@ export function translateSchema(source: Schema, target: EngineFacts, options: Tr
     const options = Object.entries(t.options ?? {}).filter(([, v]) => v !== undefined);
     const storage = options.filter(([k]) => STORAGE_OPTIONS.has(k));
     const rules = options.filter(([k]) => !STORAGE_OPTIONS.has(k));
-    if (storage.length > 0) notes.push({ object: id, from: storage.map(([k, v]) => `${k} ${String(v)}`).join(', '), to: `(${to}'s own)`, reason: `storage options are specific to ${source.engine}; every value arrives` });
+    if (storage.length > 0)
+      notes.push({
+        object: id,
+        from: storage.map(([k, v]) => `${k} ${String(v)}`).join(', '),
+        to: `(${to}'s own)`,
+        reason: `storage options are specific to ${source.engine}; every value arrives`,
+      });
     if (rules.length > 0) lose(id, JSON.stringify(Object.fromEntries(rules)), '(defaults)', `table options are specific to ${source.engine}`);
     return {
       schema: space(t.schema),
@@ -176,15 +221,35 @@ export function translateSchema(source: Schema, target: EngineFacts, options: Tr
       primaryKey: primaryKey(t),
       uniques: t.uniques.map((u) => {
         conflictLoss(t, `UNIQUE (${u.columns.join(', ')})`, u.onConflict);
-        if (u.keys !== undefined) lose(`table ${qualified(t)}`, `UNIQUE (${u.keys.map((k) => `${k.column ?? ''}${k.collation === undefined ? '' : ` COLLATE ${k.collation}`}${k.desc ? ' DESC' : ''}`).join(', ')})`, `UNIQUE (${u.columns.join(', ')})`, 'per-column collation and order of a unique constraint are not carried');
+        if (u.keys !== undefined)
+          lose(
+            `table ${qualified(t)}`,
+            `UNIQUE (${u.keys.map((k) => `${k.column ?? ''}${k.collation === undefined ? '' : ` COLLATE ${k.collation}`}${k.desc ? ' DESC' : ''}`).join(', ')})`,
+            `UNIQUE (${u.columns.join(', ')})`,
+            'per-column collation and order of a unique constraint are not carried',
+          );
         return { name: u.name, columns: u.columns };
       }),
       foreignKeys: t.foreignKeys.map((f) => {
-        if (f.deferrable && !target.deferrableForeignKeys) lose(`foreign key ${qualified(t)}.${f.name ?? f.columns.join(',')}`, 'DEFERRABLE', '(immediate)', `${target.name} checks foreign keys immediately`);
-        return { ...f, references: { ...f.references, schema: space(f.references.schema) }, match: undefined, notValid: undefined, ...(target.deferrableForeignKeys ? {} : { deferrable: undefined, initiallyDeferred: undefined }) };
+        if (f.deferrable && !target.deferrableForeignKeys)
+          lose(`foreign key ${qualified(t)}.${f.name ?? f.columns.join(',')}`, 'DEFERRABLE', '(immediate)', `${target.name} checks foreign keys immediately`);
+        return {
+          ...f,
+          references: { ...f.references, schema: space(f.references.schema) },
+          match: undefined,
+          notValid: undefined,
+          ...(target.deferrableForeignKeys ? {} : { deferrable: undefined, initiallyDeferred: undefined }),
+        };
       }),
       checks: t.checks.flatMap((c) => {
-        const expression = carry(t, 'check', c.expression, `check ${qualified(t)}${c.name === undefined ? '' : `.${c.name}`}`, `CHECK (${c.expression})`, '(not created)');
+        const expression = carry(
+          t,
+          'check',
+          c.expression,
+          `check ${qualified(t)}${c.name === undefined ? '' : `.${c.name}`}`,
+          `CHECK (${c.expression})`,
+          '(not created)',
+        );
         return expression === undefined ? [] : [{ name: c.name, expression }];
       }),
       exclusions: [],
@@ -209,10 +274,12 @@ export function translateSchema(source: Schema, target: EngineFacts, options: Tr
     if (v.options !== undefined) lose(`view ${qualified(v)}`, JSON.stringify(v.options), '(defaults)', `view options are specific to ${source.engine}`);
     views.push({ ...v, schema: space(v.schema), definition: body.sql, options: undefined, indexes: [] });
   }
-  for (const t of source.triggers) lose(`trigger ${qualified({ schema: t.schema, name: t.name })}`, 'trigger', '(not created)', 'trigger bodies are engine-specific');
+  for (const t of source.triggers)
+    lose(`trigger ${qualified({ schema: t.schema, name: t.name })}`, 'trigger', '(not created)', 'trigger bodies are engine-specific');
   for (const r of source.routines) lose(`${r.kind} ${qualified(r)}(${r.signature})`, r.kind, '(not created)', 'routine bodies are engine-specific');
   for (const n of source.natives) lose(`${n.type} ${qualified(n)}`, n.type, '(not created)', `kept only as ${source.engine} DDL`);
-  for (const s of source.sequences.filter((x) => x.ownedBy === undefined)) lose(`sequence ${qualified(s)}`, 'sequence', '(not created)', 'free-standing sequences are not carried');
+  for (const s of source.sequences.filter((x) => x.ownedBy === undefined))
+    lose(`sequence ${qualified(s)}`, 'sequence', '(not created)', 'free-standing sequences are not carried');
   for (const e of source.extensions) lose(`extension ${e.name}`, 'extension', '(not created)', `extensions are specific to ${source.engine}`);
   for (const c of source.composites) lose(`type ${qualified(c)}`, 'composite type', '(not created)', 'composite types are specific to PostgreSQL');
   const keepEnums: Enum[] = target.enumTypes ? source.enums.map((e) => ({ ...e, schema: space(e.schema) })) : [];
@@ -220,7 +287,10 @@ export function translateSchema(source: Schema, target: EngineFacts, options: Tr
   const schema = normalizeSchema({
     version: source.version,
     engine: to,
-    namespaces: defaultSpace === undefined ? [] : [...new Set(tables.map((t) => t.schema))].filter((s): s is string => s !== undefined && s !== defaultSpace).map((name) => ({ name })),
+    namespaces:
+      defaultSpace === undefined
+        ? []
+        : [...new Set(tables.map((t) => t.schema))].filter((s): s is string => s !== undefined && s !== defaultSpace).map((name) => ({ name })),
     enums: keepEnums,
     tables,
     views,

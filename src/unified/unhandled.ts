@@ -5,6 +5,9 @@
  */
 export function unhandled(value: never): never {
   const v = value as unknown;
-  const tag = typeof v === 'object' && v !== null ? (['op', 'kind', 'k', 'type', 'tag'].map((f) => (v as Record<string, unknown>)[f]).find((x) => x !== undefined) ?? v) : v;
+  const tag =
+    typeof v === 'object' && v !== null
+      ? (['op', 'kind', 'k', 'type', 'tag'].map((f) => (v as Record<string, unknown>)[f]).find((x) => x !== undefined) ?? v)
+      : v;
   throw new Error(`unhandled case ${JSON.stringify(tag)}`);
 }

@@ -53,11 +53,18 @@ function tableProblems(facts: EngineFacts, t: Table): Found[] {
   t.foreignKeys.forEach((f, i) => {
     missing(`foreignKeys.${i}.columns`, f.columns, `foreign key ${f.name ?? i}`);
     if (f.columns.length !== f.references.columns.length) {
-      out.push({ field: `foreignKeys.${i}.references.columns`, detail: `foreign key ${f.name ?? i} has ${f.columns.length} column(s) but references ${f.references.columns.length}` });
+      out.push({
+        field: `foreignKeys.${i}.references.columns`,
+        detail: `foreign key ${f.name ?? i} has ${f.columns.length} column(s) but references ${f.references.columns.length}`,
+      });
     }
   });
   t.indexes.forEach((x, i) => {
-    missing(`indexes.${i}.keys`, x.keys.map((k) => k.column), `index ${x.name}`);
+    missing(
+      `indexes.${i}.keys`,
+      x.keys.map((k) => k.column),
+      `index ${x.name}`,
+    );
     if (x.include !== undefined) missing(`indexes.${i}.include`, x.include, `index ${x.name}`);
   });
   const dup = (field: string, names: readonly (string | undefined)[], what: string) => {
@@ -68,11 +75,31 @@ function tableProblems(facts: EngineFacts, t: Table): Found[] {
       seen.add(n);
     });
   };
-  dup('indexes', t.indexes.map((x) => x.name), 'index');
-  dup('uniques', t.uniques.map((u) => u.name), 'unique constraint');
-  dup('foreignKeys', t.foreignKeys.map((f) => f.name), 'foreign key');
-  dup('checks', t.checks.map((c) => c.name), 'check constraint');
-  dup('policies', t.policies.map((p) => p.name), 'policy');
+  dup(
+    'indexes',
+    t.indexes.map((x) => x.name),
+    'index',
+  );
+  dup(
+    'uniques',
+    t.uniques.map((u) => u.name),
+    'unique constraint',
+  );
+  dup(
+    'foreignKeys',
+    t.foreignKeys.map((f) => f.name),
+    'foreign key',
+  );
+  dup(
+    'checks',
+    t.checks.map((c) => c.name),
+    'check constraint',
+  );
+  dup(
+    'policies',
+    t.policies.map((p) => p.name),
+    'policy',
+  );
   return out;
 }
 
@@ -81,7 +108,9 @@ function isReferenceable(facts: EngineFacts, parent: Table, columns: readonly st
   const keys = [
     ...(parent.primaryKey === undefined ? [] : [parent.primaryKey.columns]),
     ...parent.uniques.map((u) => u.columns),
-    ...parent.indexes.filter((x) => x.unique && x.where === undefined && x.keys.every((k) => k.column !== undefined)).map((x) => x.keys.map((k) => k.column as string)),
+    ...parent.indexes
+      .filter((x) => x.unique && x.where === undefined && x.keys.every((k) => k.column !== undefined))
+      .map((x) => x.keys.map((k) => k.column as string)),
   ];
   if (facts.foreignKeys.target === 'leading-index') {
     // InnoDB takes any index whose first columns are the referenced ones, in order.
@@ -110,32 +139,70 @@ function referenceProblems(schema: Schema, facts: EngineFacts): { kind: ObjectKi
       const label = `foreign key ${f.name ?? i}`;
       if (parent === undefined) {
         if (refSchema !== undefined && extensionSchemas.has(refSchema) && facts.foreignKeys.extensionSchemas) return;
-        out.push({ kind: 'table', object: t, found: { field: `foreignKeys.${i}.references.table`, detail: `${label} references table ${refSchema === undefined ? '' : `${refSchema}.`}${f.references.table}, which does not exist`, ...fkLevel } });
+        out.push({
+          kind: 'table',
+          object: t,
+          found: {
+            field: `foreignKeys.${i}.references.table`,
+            detail: `${label} references table ${refSchema === undefined ? '' : `${refSchema}.`}${f.references.table}, which does not exist`,
+            ...fkLevel,
+          },
+        });
         return;
       }
       const parentColumns = new Set(parent.columns.map((c) => c.name));
       const absent = f.references.columns.filter((c) => !parentColumns.has(c));
       if (absent.length > 0) {
-        out.push({ kind: 'table', object: t, found: { field: `foreignKeys.${i}.references.columns`, detail: `${label} references ${parent.name}(${absent.join(', ')}), which ${parent.name} does not have`, ...fkLevel } });
+        out.push({
+          kind: 'table',
+          object: t,
+          found: {
+            field: `foreignKeys.${i}.references.columns`,
+            detail: `${label} references ${parent.name}(${absent.join(', ')}), which ${parent.name} does not have`,
+            ...fkLevel,
+          },
+        });
       } else if (!isReferenceable(facts, parent, f.references.columns)) {
-        const need = facts.foreignKeys.target === 'leading-index' ? 'an index that starts with them' : 'a primary key or unique constraint on exactly these columns';
-        out.push({ kind: 'table', object: t, found: { field: `foreignKeys.${i}.references.columns`, detail: `${label} references ${parent.name}(${f.references.columns.join(', ')}), which are not a key there: it needs ${need}`, ...fkLevel } });
+        const need =
+          facts.foreignKeys.target === 'leading-index' ? 'an index that starts with them' : 'a primary key or unique constraint on exactly these columns';
+        out.push({
+          kind: 'table',
+          object: t,
+          found: {
+            field: `foreignKeys.${i}.references.columns`,
+            detail: `${label} references ${parent.name}(${f.references.columns.join(', ')}), which are not a key there: it needs ${need}`,
+            ...fkLevel,
+          },
+        });
       }
     });
     if (t.partitionOf !== undefined && !tables.has(key(t.partitionOf.schema ?? t.schema, t.partitionOf.table))) {
-      out.push({ kind: 'table', object: t, found: { field: 'partitionOf.table', detail: `a partition of table ${t.partitionOf.table}, which does not exist` } });
+      out.push({
+        kind: 'table',
+        object: t,
+        found: { field: 'partitionOf.table', detail: `a partition of table ${t.partitionOf.table}, which does not exist` },
+      });
     }
   }
   for (const tr of schema.triggers) {
-    if (!relations.has(key(tr.schema, tr.table))) out.push({ kind: 'trigger', object: tr, found: { field: 'table', detail: `trigger ${tr.name} is on ${tr.table}, which does not exist` } });
+    if (!relations.has(key(tr.schema, tr.table)))
+      out.push({ kind: 'trigger', object: tr, found: { field: 'table', detail: `trigger ${tr.name} is on ${tr.table}, which does not exist` } });
   }
   for (const s of schema.sequences) {
     if (s.ownedBy === undefined) continue;
     const owner = tables.get(key(s.ownedBy.schema ?? s.schema, s.ownedBy.table));
     if (owner === undefined && !relations.has(key(s.ownedBy.schema ?? s.schema, s.ownedBy.table))) {
-      out.push({ kind: 'sequence', object: s, found: { field: 'ownedBy.table', detail: `sequence ${s.name} is owned by table ${s.ownedBy.table}, which does not exist` } });
+      out.push({
+        kind: 'sequence',
+        object: s,
+        found: { field: 'ownedBy.table', detail: `sequence ${s.name} is owned by table ${s.ownedBy.table}, which does not exist` },
+      });
     } else if (owner !== undefined && !owner.columns.some((c) => c.name === s.ownedBy?.column)) {
-      out.push({ kind: 'sequence', object: s, found: { field: 'ownedBy.column', detail: `sequence ${s.name} is owned by ${owner.name}.${s.ownedBy.column}, a column that does not exist` } });
+      out.push({
+        kind: 'sequence',
+        object: s,
+        found: { field: 'ownedBy.column', detail: `sequence ${s.name} is owned by ${owner.name}.${s.ownedBy.column}, a column that does not exist` },
+      });
     }
   }
   // Tables and views share one namespace of relations.

@@ -35,19 +35,33 @@ function scalar(v: string | number | boolean | null, inFlow: boolean): string {
 
 /** A literal block keeps multi-line SQL readable; only for text it reproduces exactly. */
 function literalBlock(s: string, indent: string): string | undefined {
-  if (!s.includes('\n') || s.includes('\r') || s.includes('\t') || /^\s/.test(s) || s.endsWith('\n') || / \n|\n$/.test(s) || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s)) return undefined;
-  return `|-\n${s.split('\n').map((line) => (line === '' ? '' : `${indent}${line}`)).join('\n')}`;
+  if (
+    !s.includes('\n') ||
+    s.includes('\r') ||
+    s.includes('\t') ||
+    /^\s/.test(s) ||
+    s.endsWith('\n') ||
+    / \n|\n$/.test(s) ||
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s)
+  )
+    return undefined;
+  return `|-\n${s
+    .split('\n')
+    .map((line) => (line === '' ? '' : `${indent}${line}`))
+    .join('\n')}`;
 }
 
 function flow(v: Value): string {
   if (isScalar(v)) return scalar(v, true);
   if (Array.isArray(v)) return `[${(v as readonly Value[]).map(flow).join(', ')}]`;
-  return `{${Object.entries(v as { readonly [key: string]: Value }).map(([k, x]) => `${quote(k, true)}: ${flow(x)}`).join(', ')}}`;
+  return `{${Object.entries(v as { readonly [key: string]: Value })
+    .map(([k, x]) => `${quote(k, true)}: ${flow(x)}`)
+    .join(', ')}}`;
 }
 
 const flowable = (key: string, v: Value): boolean =>
   (Array.isArray(v) && (v as readonly Value[]).every(isScalar)) ||
-  (isMap(v) && Object.values(v).every(isScalar) && (FLOW_MAPS.has(key) || ('column' in v || 'expression' in v) && Object.keys(v).length <= 4));
+  (isMap(v) && Object.values(v).every(isScalar) && (FLOW_MAPS.has(key) || (('column' in v || 'expression' in v) && Object.keys(v).length <= 4)));
 
 function block(v: Value, indent: string, key: string, out: string[]): void {
   if (isMap(v)) {
@@ -61,7 +75,9 @@ function block(v: Value, indent: string, key: string, out: string[]): void {
       // The first key goes on the dash line.
       out.push(`${indent}- ${(lines[0] ?? '').slice(indent.length + 2)}`, ...lines.slice(1));
     } else if (isScalar(item) || flowable(key, item)) {
-      out.push(`${indent}- ${isScalar(item) ? (typeof item === 'string' ? literalBlock(item, `${indent}  `) ?? scalar(item, false) : scalar(item, false)) : flow(item)}`);
+      out.push(
+        `${indent}- ${isScalar(item) ? (typeof item === 'string' ? (literalBlock(item, `${indent}  `) ?? scalar(item, false)) : scalar(item, false)) : flow(item)}`,
+      );
     } else {
       out.push(`${indent}-`);
       block(item, `${indent}  `, key, out);
@@ -72,7 +88,7 @@ function block(v: Value, indent: string, key: string, out: string[]): void {
 function entry(k: string, x: Value, indent: string, out: string[]): void {
   const name = quote(k, false);
   if (isScalar(x)) {
-    out.push(`${indent}${name}: ${typeof x === 'string' ? literalBlock(x, `${indent}  `) ?? scalar(x, false) : scalar(x, false)}`);
+    out.push(`${indent}${name}: ${typeof x === 'string' ? (literalBlock(x, `${indent}  `) ?? scalar(x, false)) : scalar(x, false)}`);
   } else if (flowable(k, x) || (Array.isArray(x) && x.length === 0) || (isMap(x) && Object.keys(x).length === 0)) {
     out.push(`${indent}${name}: ${flow(x)}`);
   } else {

@@ -5,7 +5,9 @@ describe('estimated lock levels for migrate --dry-run', () => {
   it('names PostgreSQL lock modes by statement', () => {
     expect(estimateLock('postgres', 'CREATE INDEX "i" ON "public"."t" ("a")')).toMatch(/^SHARE \(blocks writes/);
     expect(estimateLock('postgres', 'CREATE INDEX CONCURRENTLY "i" ON "public"."t" ("a")')).toMatch(/^SHARE UPDATE EXCLUSIVE/);
-    expect(estimateLock('postgres', 'ALTER TABLE "public"."t" ADD CONSTRAINT "fk" FOREIGN KEY ("a") REFERENCES "public"."u" ("id")')).toMatch(/^SHARE ROW EXCLUSIVE on both/);
+    expect(estimateLock('postgres', 'ALTER TABLE "public"."t" ADD CONSTRAINT "fk" FOREIGN KEY ("a") REFERENCES "public"."u" ("id")')).toMatch(
+      /^SHARE ROW EXCLUSIVE on both/,
+    );
     expect(estimateLock('postgres', 'ALTER TABLE "public"."t" VALIDATE CONSTRAINT "fk"')).toMatch(/^SHARE UPDATE EXCLUSIVE/);
     expect(estimateLock('postgres', 'ALTER TABLE "public"."t"\n  ALTER COLUMN "a" TYPE bigint')).toMatch(/^ACCESS EXCLUSIVE/);
     expect(estimateLock('postgres', 'CREATE TABLE "public"."n" (a int)')).toBeUndefined();

@@ -24,7 +24,10 @@ function layersTable(): Layer[] {
   const layers: Layer[] = [];
   for (const row of rows) {
     if (!row.startsWith('|')) break;
-    const cells = row.split('|').slice(1, -1).map((c) => c.trim());
+    const cells = row
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     expect(cells, row).toHaveLength(6);
     const names = (cell: string) => new Set(cell === '' ? [] : cell.split(',').map((n) => n.trim()));
     const [name, where, , may, types, lazily] = cells as [string, string, string, string, string, string];
@@ -103,7 +106,7 @@ describe('the import reader', () => {
 
   it('reads static, type, re-exported, side-effect and dynamic imports, over several lines', () => {
     const text = [
-      "import { a,",
+      'import { a,',
       "  b } from '../ops/a.js';",
       "import type { T } from '../repo/index.js';",
       "import { type U } from '../unified/index.js';",
@@ -132,7 +135,7 @@ describe('the import reader', () => {
       "/* import('../repo/index.js') */",
       "const url = 'postgres://u@h/db'; // a '//' in a string is no comment",
       "const hint = `run import('../repo/a.js') by hand`;",
-      "const re = /['\"]import\\(/g;",
+      'const re = /[\'"]import\\(/g;',
       "const half = total / 2; import { y } from '../ops/y.js';",
     ].join('\n');
     expect(kinds(text)).toEqual(['static ../ops/y.js']);
@@ -142,10 +145,14 @@ describe('the import reader', () => {
   it('flags an arrow the table forbids, and lets an allowed one through', () => {
     const layer = (name: string) => LAYERS.find((l) => l.name === name) as Layer;
     const imp = (specifier: string, kind: Import['kind'] = 'static'): Import => ({ specifier, kind, line: 1 });
-    expect(forbidden('src/mcp/resources.ts', layer('mcp'), imp('../repo/index.js'))).toBe("src/mcp/resources.ts:1: '../repo/index.js': mcp → repo is not an arrow of the layers table");
+    expect(forbidden('src/mcp/resources.ts', layer('mcp'), imp('../repo/index.js'))).toBe(
+      "src/mcp/resources.ts:1: '../repo/index.js': mcp → repo is not an arrow of the layers table",
+    );
     expect(forbidden('src/mcp/context.ts', layer('mcp'), imp('../repo/index.js', 'type'))).toContain('mcp → repo is not an arrow');
     expect(forbidden('src/commands/x.ts', layer('commands'), imp('../repo/index.js', 'type'))).toBeUndefined();
-    expect(forbidden('src/commands/x.ts', layer('commands'), imp('../repo/index.js'))).toContain('commands → repo is not an arrow of the layers table (only its types)');
+    expect(forbidden('src/commands/x.ts', layer('commands'), imp('../repo/index.js'))).toContain(
+      'commands → repo is not an arrow of the layers table (only its types)',
+    );
     expect(forbidden('src/commands/mcp.ts', layer('commands'), imp('../mcp/server.js'))).toContain('(only by import())');
     expect(forbidden('src/commands/mcp.ts', layer('commands'), imp('../mcp/server.js', 'dynamic'))).toBeUndefined();
     expect(forbidden('src/unified/x.ts', layer('unified'), imp('../adapters/registry.js'))).toContain('unified → adapters');

@@ -9,7 +9,13 @@ import type { Row, RowSource, TableName } from '../../src/adapters/rows.js';
  */
 
 export const keyText = (values: readonly unknown[]): string =>
-  JSON.stringify(values, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v !== null && typeof v === 'object' && 'type' in v && (v as { type: unknown }).type === 'Buffer' ? `x${Buffer.from((v as unknown as { data: number[] }).data).toString('hex')}` : v));
+  JSON.stringify(values, (_k, v: unknown) =>
+    typeof v === 'bigint'
+      ? `${v}n`
+      : v !== null && typeof v === 'object' && 'type' in v && (v as { type: unknown }).type === 'Buffer'
+        ? `x${Buffer.from((v as unknown as { data: number[] }).data).toString('hex')}`
+        : v,
+  );
 
 interface MirrorTable {
   columns: string[];
@@ -74,7 +80,8 @@ export class Mirror {
       case 'update': {
         const t = this.table(e.table);
         const newKey = keyText(t.key.map((i) => e.row[i]));
-        const oldKey = e.before === undefined ? newKey : e.before.image === 'key' ? keyText(e.before.key) : keyText(t.key.map((i) => (e.before as { row: Row }).row[i]));
+        const oldKey =
+          e.before === undefined ? newKey : e.before.image === 'key' ? keyText(e.before.key) : keyText(t.key.map((i) => (e.before as { row: Row }).row[i]));
         const old = t.rows.get(oldKey);
         if (old === undefined && this.strict) this.problems.push(`update of ${oldKey} in ${e.table.name}, which does not have it`);
         const row = e.row.map((v, i) => (e.unchanged.includes(t.columns[i] as string) ? old?.[i] : v));
@@ -124,7 +131,13 @@ export async function readAll(source: RowSource, table: TableName, columns: read
  * Stream from `from` into the mirror, acknowledging every commit and heartbeat, until `done`
  * says so after a commit (or the time runs out, which fails).
  */
-export async function follow(capture: ChangeCapture, from: Position, mirror: Mirror, done: (m: Mirror) => boolean, options: StreamOptions & { timeoutMs?: number; onEvent?: (e: ChangeEvent) => void | Promise<void> } = {}): Promise<Position | undefined> {
+export async function follow(
+  capture: ChangeCapture,
+  from: Position,
+  mirror: Mirror,
+  done: (m: Mirror) => boolean,
+  options: StreamOptions & { timeoutMs?: number; onEvent?: (e: ChangeEvent) => void | Promise<void> } = {},
+): Promise<Position | undefined> {
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), options.timeoutMs ?? 120_000);
   let last: Position | undefined;
@@ -145,7 +158,8 @@ export async function follow(capture: ChangeCapture, from: Position, mirror: Mir
 }
 
 /** Sorted by key text, to compare two sets of rows. */
-export const byKey = (rows: readonly Row[], key: readonly number[]): Row[] => [...rows].sort((a, b) => (keyText(key.map((i) => a[i])) < keyText(key.map((i) => b[i])) ? -1 : 1));
+export const byKey = (rows: readonly Row[], key: readonly number[]): Row[] =>
+  [...rows].sort((a, b) => (keyText(key.map((i) => a[i])) < keyText(key.map((i) => b[i])) ? -1 : 1));
 
 /** A stream read in the background into a mirror, for tests that change the source step by step. */
 export class Tail {

@@ -120,7 +120,33 @@ describe('MariaDB change capture (needs the test server)', { timeout: 180_000 },
     const { capture: c, handoff } = await capture(['v']);
     const snapshot = await handoff.openSnapshot({ jobs: 1 });
     await handoff.close();
-    const columns = ['id', 'ti', 'si', 'mi', 'iu', 'bi', 'bu', 'de', 'fl', 'db', 'bt', 'dt', 'dtm', 'ts', 'tm', 'yr', 'ch', 'vc', 'tx', 'bl', 'bn', 'vb', 'en', 'st', 'js'];
+    const columns = [
+      'id',
+      'ti',
+      'si',
+      'mi',
+      'iu',
+      'bi',
+      'bu',
+      'de',
+      'fl',
+      'db',
+      'bt',
+      'dt',
+      'dtm',
+      'ts',
+      'tm',
+      'yr',
+      'ch',
+      'vc',
+      'tx',
+      'bl',
+      'bn',
+      'vb',
+      'en',
+      'st',
+      'js',
+    ];
     const copied = await readAll(snapshot, { name: 'v' }, columns, ['id']);
     await snapshot.close();
     for (const sql of [
@@ -149,7 +175,7 @@ describe('MariaDB change capture (needs the test server)', { timeout: 180_000 },
     expect(mirror.events.find((e) => e.kind === 'update' && e.row[0] === 21)).toMatchObject({ before: { image: 'full', row: expect.arrayContaining([12]) } });
   });
 
-  it('sends DDL in order, and a table\'s new shape before its first row in it: a column added, dropped, renamed', async () => {
+  it("sends DDL in order, and a table's new shape before its first row in it: a column added, dropped, renamed", async () => {
     await db.exec('CREATE TABLE shape (id int PRIMARY KEY, a varchar(5))');
     const { capture: c, handoff } = await capture(['shape']);
     await handoff.close();
@@ -161,7 +187,7 @@ describe('MariaDB change capture (needs the test server)', { timeout: 180_000 },
     await tail.until(inserted(1));
     await db.exec('ALTER TABLE shape ADD COLUMN b int');
     await tail.until(schema(1));
-    await db.exec('INSERT INTO shape VALUES (2, \'b\', 5)');
+    await db.exec("INSERT INTO shape VALUES (2, 'b', 5)");
     await tail.until(inserted(2));
     await db.exec('ALTER TABLE shape DROP COLUMN a');
     await tail.until(schema(2));
@@ -174,10 +200,33 @@ describe('MariaDB change capture (needs the test server)', { timeout: 180_000 },
     await tail.close();
     await c.close();
     const story = tail.mirror.events.flatMap((e) =>
-      e.kind === 'relation' ? [e.columns.map((x) => x.name).join(',')] : e.kind === 'insert' ? [`+${String(e.row[0])}`] : e.kind === 'schema' ? [e.statement.replace(/ COLUMN.*/, '')] : [],
+      e.kind === 'relation'
+        ? [e.columns.map((x) => x.name).join(',')]
+        : e.kind === 'insert'
+          ? [`+${String(e.row[0])}`]
+          : e.kind === 'schema'
+            ? [e.statement.replace(/ COLUMN.*/, '')]
+            : [],
     );
-    expect(story).toEqual(['id,a', '+1', 'ALTER TABLE shape ADD', 'id,a,b', '+2', 'ALTER TABLE shape DROP', 'id,b', '+3', 'ALTER TABLE shape RENAME', 'id,c', '+4']);
-    expect(tail.mirror.events.flatMap((e) => (e.kind === 'insert' ? [e.row] : []))).toEqual([[1, 'a'], [2, 'b', 5], [3, 6], [4, 7]]);
+    expect(story).toEqual([
+      'id,a',
+      '+1',
+      'ALTER TABLE shape ADD',
+      'id,a,b',
+      '+2',
+      'ALTER TABLE shape DROP',
+      'id,b',
+      '+3',
+      'ALTER TABLE shape RENAME',
+      'id,c',
+      '+4',
+    ]);
+    expect(tail.mirror.events.flatMap((e) => (e.kind === 'insert' ? [e.row] : []))).toEqual([
+      [1, 'a'],
+      [2, 'b', 5],
+      [3, 6],
+      [4, 7],
+    ]);
   });
 
   it('a stream far behind an ALTER names columns from the log when the server writes them, and otherwise stops with a coded error', async () => {
@@ -191,7 +240,10 @@ describe('MariaDB change capture (needs the test server)', { timeout: 180_000 },
     const mirror = new Mirror(true);
     if (setting?.m === 'FULL') {
       await follow(c, handoff.start, mirror, (m) => m.rows('behind').length === 2);
-      expect(byKey(mirror.rows('behind'), [0])).toEqual([[1, 1, null], [2, 2, 2]]);
+      expect(byKey(mirror.rows('behind'), [0])).toEqual([
+        [1, 1, null],
+        [2, 2, 2],
+      ]);
     } else {
       await expect(follow(c, handoff.start, mirror, () => false)).rejects.toMatchObject({ code: 'REDB_CHANGES_SCHEMA_UNKNOWN', data: { table: 'behind' } });
     }
@@ -232,7 +284,10 @@ describe('MariaDB change capture (needs the test server)', { timeout: 180_000 },
       const url = new URL(db.url);
       url.username = user;
       url.password = 'pw';
-      await expect(plane.check(target(url.toString()))).rejects.toMatchObject({ code: 'REDB_CHANGES_PRIVILEGE', data: { missing: ['REPLICATION SLAVE', 'REPLICATION CLIENT'] } });
+      await expect(plane.check(target(url.toString()))).rejects.toMatchObject({
+        code: 'REDB_CHANGES_PRIVILEGE',
+        data: { missing: ['REPLICATION SLAVE', 'REPLICATION CLIENT'] },
+      });
     } finally {
       await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
       await admin.query(`DROP USER IF EXISTS '${user}'@'127.0.0.1'`);

@@ -58,7 +58,12 @@ async function writeLoop(url: string, table: string, stop: { now: boolean }, fir
       await c.query('BEGIN');
       for (let i = 0; i < 1 + Math.floor(Math.random() * 4); i++) {
         const r = Math.random();
-        if (r < 0.35) await c.query(`INSERT INTO ${table} (id, v, note) VALUES ($1, $2, $3)`, [next++, Math.floor(Math.random() * 1000), Math.random() < 0.3 ? null : `n${next}`]);
+        if (r < 0.35)
+          await c.query(`INSERT INTO ${table} (id, v, note) VALUES ($1, $2, $3)`, [
+            next++,
+            Math.floor(Math.random() * 1000),
+            Math.random() < 0.3 ? null : `n${next}`,
+          ]);
         else if (r < 0.65) await c.query(`UPDATE ${table} SET v = v + 1, note = CASE WHEN random() < 0.3 THEN NULL ELSE note END WHERE id = ${pick}`);
         else if (r < 0.8) await c.query(`DELETE FROM ${table} WHERE id = ${pick}`);
         else await c.query(`UPDATE ${table} SET id = $1 WHERE id = ${pick}`, [next++]);
@@ -83,7 +88,9 @@ async function currentRows(table: string, columns: string[], key: string[]) {
 
 describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000 }, () => {
   it('hands off from a snapshot to the stream with no gap and no overlap while another session writes', async () => {
-    await db.exec(`CREATE TABLE h (id int PRIMARY KEY, v int, note text); INSERT INTO h SELECT g, g, 'n' || g FROM generate_series(1, 500) g; CREATE TABLE done (id int PRIMARY KEY)`);
+    await db.exec(
+      `CREATE TABLE h (id int PRIMARY KEY, v int, note text); INSERT INTO h SELECT g, g, 'n' || g FROM generate_series(1, 500) g; CREATE TABLE done (id int PRIMARY KEY)`,
+    );
     const stop = { now: false };
     const writer = writeLoop(db.url, 'h', stop, 1000);
     await sleep(300);
@@ -177,7 +184,7 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
     expect(mirror.rows('big')).toEqual([['1', final?.a, final?.doc]]);
   });
 
-  it('sends a table\'s new shape before its first row in it: a column added, dropped, renamed', async () => {
+  it("sends a table's new shape before its first row in it: a column added, dropped, renamed", async () => {
     await db.exec(`CREATE TABLE shape (id int PRIMARY KEY, a text)`);
     const { capture: c, handoff } = await capture(['shape']);
     await handoff.close();
@@ -186,10 +193,17 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
     const mirror = new Mirror(true);
     await follow(c, handoff.start, mirror, (m) => m.rows('shape').length === 4);
     await c.close();
-    const story = mirror.events.flatMap((e) => (e.kind === 'relation' ? [e.columns.map((x) => x.name).join(',')] : e.kind === 'insert' ? [`+${String(e.row[0])}`] : []));
+    const story = mirror.events.flatMap((e) =>
+      e.kind === 'relation' ? [e.columns.map((x) => x.name).join(',')] : e.kind === 'insert' ? [`+${String(e.row[0])}`] : [],
+    );
     expect(story).toEqual(['id,a', '+1', 'id,a,b', '+2', 'id,b', '+3', 'id,c', '+4']);
     // Each row in the shape of the relation before it.
-    expect(mirror.events.flatMap((e) => (e.kind === 'insert' ? [e.row] : []))).toEqual([['1', 'a'], ['2', 'b', '5'], ['3', '6'], ['4', '7']]);
+    expect(mirror.events.flatMap((e) => (e.kind === 'insert' ? [e.row] : []))).toEqual([
+      ['1', 'a'],
+      ['2', 'b', '5'],
+      ['3', '6'],
+      ['4', '7'],
+    ]);
   });
 
   it('never surfaces a streamed transaction that aborted, nor the part of one a savepoint rolled back', async () => {
@@ -210,7 +224,10 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
     // The server did stream them (the test would prove nothing if it had decoded them whole).
     let streamed = 0;
     for (let i = 0; i < 50 && streamed === 0; i++) {
-      streamed = Number((await pgQuery<{ n: string }>(db.url, `SELECT coalesce(stream_txns, 0) AS n FROM pg_stat_replication_slots WHERE slot_name = 'redb_${name}'`))[0]?.n ?? 0);
+      streamed = Number(
+        (await pgQuery<{ n: string }>(db.url, `SELECT coalesce(stream_txns, 0) AS n FROM pg_stat_replication_slots WHERE slot_name = 'redb_${name}'`))[0]?.n ??
+          0,
+      );
       if (streamed === 0) await sleep(200);
     }
     expect(streamed).toBeGreaterThanOrEqual(2);
@@ -246,7 +263,12 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
 
     // Nothing acknowledged yet: the slot keeps the transaction's WAL.
     const slot = async () =>
-      (await pgQuery<{ confirmed: string; restart: string }>(db.url, `SELECT confirmed_flush_lsn::text AS confirmed, restart_lsn::text AS restart FROM pg_replication_slots WHERE slot_name = 'redb_${name}'`))[0] as { confirmed: string; restart: string };
+      (
+        await pgQuery<{ confirmed: string; restart: string }>(
+          db.url,
+          `SELECT confirmed_flush_lsn::text AS confirmed, restart_lsn::text AS restart FROM pg_replication_slots WHERE slot_name = 'redb_${name}'`,
+        )
+      )[0] as { confirmed: string; restart: string };
     const before = await slot();
     expect((await c.status()).retainedBytes ?? 0).toBeGreaterThan(20 * 1024 * 1024);
     expect(parseLsn(before.restart) as bigint).toBeLessThan(parseLsn(end as string) as bigint);
@@ -297,7 +319,10 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
     expect(beat).toBeDefined();
     let confirmed = 0n;
     for (let i = 0; i < 50 && confirmed < (written as bigint); i++) {
-      confirmed = parseLsn((await pgQuery<{ l: string }>(db.url, `SELECT confirmed_flush_lsn::text AS l FROM pg_replication_slots WHERE slot_name = 'redb_${name}'`))[0]?.l ?? '0/0') as bigint;
+      confirmed = parseLsn(
+        (await pgQuery<{ l: string }>(db.url, `SELECT confirmed_flush_lsn::text AS l FROM pg_replication_slots WHERE slot_name = 'redb_${name}'`))[0]?.l ??
+          '0/0',
+      ) as bigint;
       if (confirmed < (written as bigint)) await sleep(100);
     }
     await c.close();
@@ -332,7 +357,10 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
       const url = new URL(db.url);
       url.username = role;
       url.password = 'pw';
-      await expect(plane.check(target(url.toString()))).rejects.toMatchObject({ code: 'REDB_CHANGES_PRIVILEGE', data: { login: role, missing: ['the REPLICATION attribute'] } });
+      await expect(plane.check(target(url.toString()))).rejects.toMatchObject({
+        code: 'REDB_CHANGES_PRIVILEGE',
+        data: { login: role, missing: ['the REPLICATION attribute'] },
+      });
     } finally {
       await pgExec(serverUrl('REDB_TEST_PG_URL'), `DROP ROLE ${role}`);
     }
@@ -356,7 +384,12 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
     // A stream that just stopped leaves the slot active for a moment: drop waits it out.
     await db.exec('CREATE TABLE gone_elsewhere (id int)');
     for await (const e of c.stream(handoff.start, { heartbeatMs: 100 })) if (e.kind === 'heartbeat') break;
-    expect((await plane.listOwned(target(db.url))).filter((o) => o.job === name).map((o) => o.kind).sort()).toEqual(['publication', 'slot']);
+    expect(
+      (await plane.listOwned(target(db.url)))
+        .filter((o) => o.job === name)
+        .map((o) => o.kind)
+        .sort(),
+    ).toEqual(['publication', 'slot']);
     await c.drop();
     expect((await plane.listOwned(target(db.url))).filter((o) => o.job === name)).toEqual([]);
     expect(await pgQuery(pgDatabaseUrl('postgres'), `SELECT 1 FROM pg_replication_slots WHERE slot_name = 'redb_${name}'`)).toEqual([]);

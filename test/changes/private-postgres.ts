@@ -41,13 +41,24 @@ export async function startPrivatePostgres(settings: Readonly<Record<string, str
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
   const run = (command: string, args: string[]) => {
-    const full = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] as const : [join(bin, command), args] as const;
+    const full = asRoot ? (['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] as const) : ([join(bin, command), args] as const);
     execFileSync(full[0], [...full[1]], { stdio: ['ignore', 'ignore', 'pipe'], cwd: '/' });
   };
-  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  if (asRoot)
+    chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
   run('initdb', ['-D', data, '-U', 'redb', '--auth=trust', '-E', 'UTF8']);
   const port = await freePort();
-  const options = ['-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+  const options = [
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
+    ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+  ];
   run('pg_ctl', ['-D', data, '-o', options.join(' '), '-l', join(dir, 'log'), '-w', 'start']);
   return {
     url: `postgres://redb@127.0.0.1:${port}/postgres`,

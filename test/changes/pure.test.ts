@@ -79,7 +79,7 @@ describe('positions', () => {
     expect(() => new GtidState('0-1')).toThrow(expect.objectContaining({ code: 'REDB_CHANGES_BAD_POSITION' }));
   });
 
-  it('each plane reads its own positions back and refuses another engine\'s', async () => {
+  it("each plane reads its own positions back and refuses another engine's", async () => {
     const pg = await loadChanges('postgres');
     const my = await loadChanges('mysql');
     const lite = await loadChanges('sqlite');
@@ -103,7 +103,8 @@ describe('engines and names', () => {
 
   it('job names are short lower-case identifiers, and owned objects are named after them', () => {
     expect(validateJobName('orders_to_dwh')).toBe('orders_to_dwh');
-    for (const bad of ['', 'Orders', '1job', 'a-b', 'a b', 'x'.repeat(41), 'quote"d']) expect(() => validateJobName(bad)).toThrow(expect.objectContaining({ code: 'REDB_INVALID_NAME' }));
+    for (const bad of ['', 'Orders', '1job', 'a-b', 'a b', 'x'.repeat(41), 'quote"d'])
+      expect(() => validateJobName(bad)).toThrow(expect.objectContaining({ code: 'REDB_INVALID_NAME' }));
     expect(ownedName('orders')).toBe('redb_orders');
     expect(jobOfOwned('redb_orders')).toBe('orders');
     expect(jobOfOwned('orders')).toBeUndefined();
@@ -113,10 +114,40 @@ describe('engines and names', () => {
 
 describe('pgoutput', () => {
   it('decodes relations, tuples with nulls and unchanged TOAST values, and key images', () => {
-    const relation = new Message().tag('R').u32(16384).str('public').str('t').u8('d'.charCodeAt(0)).i16(2).u8(1).str('id').u32(23).u32(0xffffffff).u8(0).str('doc').u32(25).u32(0xffffffff).buffer;
-    expect(decodePgoutput(relation, false)).toMatchObject({ tag: 'relation', oid: 16384, namespace: 'public', name: 't', identity: 'd', columns: [{ key: true, name: 'id', typeOid: 23, typmod: -1 }, { key: false, name: 'doc' }] });
+    const relation = new Message()
+      .tag('R')
+      .u32(16384)
+      .str('public')
+      .str('t')
+      .u8('d'.charCodeAt(0))
+      .i16(2)
+      .u8(1)
+      .str('id')
+      .u32(23)
+      .u32(0xffffffff)
+      .u8(0)
+      .str('doc')
+      .u32(25)
+      .u32(0xffffffff).buffer;
+    expect(decodePgoutput(relation, false)).toMatchObject({
+      tag: 'relation',
+      oid: 16384,
+      namespace: 'public',
+      name: 't',
+      identity: 'd',
+      columns: [
+        { key: true, name: 'id', typeOid: 23, typmod: -1 },
+        { key: false, name: 'doc' },
+      ],
+    });
     const update = new Message().tag('U').u32(16384).tag('K').i16(2).text('1').tag('n').tag('N').i16(2).text('2').tag('u').buffer;
-    expect(decodePgoutput(update, false)).toEqual({ tag: 'update', xid: undefined, oid: 16384, old: { image: 'key', tuple: ['1', null] }, tuple: ['2', undefined] });
+    expect(decodePgoutput(update, false)).toEqual({
+      tag: 'update',
+      xid: undefined,
+      oid: 16384,
+      old: { image: 'key', tuple: ['1', null] },
+      tuple: ['2', undefined],
+    });
     const del = new Message().tag('D').u32(16384).tag('O').i16(2).text('ü').tag('n').buffer;
     expect(decodePgoutput(del, false)).toMatchObject({ tag: 'delete', old: { image: 'full', tuple: ['ü', null] } });
   });
@@ -129,8 +160,20 @@ describe('pgoutput', () => {
     expect(decodePgoutput(new Message().tag('S').u32(777).u8(1).buffer, false)).toEqual({ tag: 'streamStart', xid: 777, first: true });
     expect(decodePgoutput(new Message().tag('E').buffer, false)).toEqual({ tag: 'streamStop' });
     expect(decodePgoutput(new Message().tag('A').u32(777).u32(778).buffer, false)).toEqual({ tag: 'streamAbort', xid: 777, subxid: 778 });
-    expect(decodePgoutput(new Message().tag('c').u32(777).u8(0).u64(10n).u64(20n).u64(30n).buffer, false)).toEqual({ tag: 'streamCommit', xid: 777, commitLsn: 10n, endLsn: 20n, commitTime: 30n });
-    expect(decodePgoutput(new Message().tag('T').u32(777).u32(2).u8(3).u32(1).u32(2).buffer, true)).toEqual({ tag: 'truncate', xid: 777, oids: [1, 2], cascade: true, restartIdentity: true });
+    expect(decodePgoutput(new Message().tag('c').u32(777).u8(0).u64(10n).u64(20n).u64(30n).buffer, false)).toEqual({
+      tag: 'streamCommit',
+      xid: 777,
+      commitLsn: 10n,
+      endLsn: 20n,
+      commitTime: 30n,
+    });
+    expect(decodePgoutput(new Message().tag('T').u32(777).u32(2).u8(3).u32(1).u32(2).buffer, true)).toEqual({
+      tag: 'truncate',
+      xid: 777,
+      oids: [1, 2],
+      cascade: true,
+      restartIdentity: true,
+    });
     expect(() => decodePgoutput(Buffer.from('Z'), false)).toThrow(/unknown message/);
   });
 
@@ -157,7 +200,13 @@ describe('pgoutput', () => {
     }
     expect(replayed).toEqual(expected);
     expect(relations).toBe(200);
-    expect([...(await (async () => { const out: Buffer[] = []; for await (const r of spill.replay(20)) out.push(r); return out; })())]).toEqual([]);
+    expect([
+      ...(await (async () => {
+        const out: Buffer[] = [];
+        for await (const r of spill.replay(20)) out.push(r);
+        return out;
+      })()),
+    ]).toEqual([]);
     await spill.close();
   });
 });
@@ -166,9 +215,27 @@ describe('SQLite literals', () => {
   it('reads quote() back exactly, whatever the value', () => {
     const db = new Sqlite(':memory:');
     db.defaultSafeIntegers(true);
-    const values: unknown[] = [9223372036854775807n, -9223372036854775808n, 0n, 0.1, -2.5e-300, 1e308, Infinity, -Infinity, "it's, a \"list\"\n", '', 'ü😀', Buffer.from([0, 255, 10]), Buffer.alloc(0), null];
+    const values: unknown[] = [
+      9223372036854775807n,
+      -9223372036854775808n,
+      0n,
+      0.1,
+      -2.5e-300,
+      1e308,
+      Infinity,
+      -Infinity,
+      'it\'s, a "list"\n',
+      '',
+      'ü😀',
+      Buffer.from([0, 255, 10]),
+      Buffer.alloc(0),
+      null,
+    ];
     const placeholders = values.map(() => 'quote(?)').join(` || ',' || `);
-    const text = db.prepare(`SELECT ${placeholders}`).pluck().get(...values) as string;
+    const text = db
+      .prepare(`SELECT ${placeholders}`)
+      .pluck()
+      .get(...values) as string;
     expect(parseQuotedList(text)).toEqual(values);
     db.close();
     expect(() => parseQuotedList("'open")).toThrow();

@@ -123,11 +123,14 @@ describe('SQLite change capture', { timeout: 180_000 }, () => {
     await c.close();
     const final = await currentRows('v', ['k', 'b', 'i', 'r', 't'], ['k', 'b']);
     expect(byKey(mirror.rows('v'), [0, 1])).toEqual(byKey(final, [0, 1]));
-    expect(mirror.events.find((e) => e.kind === 'update')).toMatchObject({ before: { image: 'key', key: ["it's", Buffer.from([0, 1, 255])] }, row: ['moved', Buffer.from([0, 1, 255]), 9223372036854775806n, 0.1, 'line\nnext, "quoted"'] });
+    expect(mirror.events.find((e) => e.kind === 'update')).toMatchObject({
+      before: { image: 'key', key: ["it's", Buffer.from([0, 1, 255])] },
+      row: ['moved', Buffer.from([0, 1, 255]), 9223372036854775806n, 0.1, 'line\nnext, "quoted"'],
+    });
     expect(mirror.events.find((e) => e.kind === 'delete')).toMatchObject({ before: { image: 'key', key: ['nulls', Buffer.from('x')] } });
   });
 
-  it('sends a table\'s new shape before its first row in it, and lets the source add, drop and rename columns', async () => {
+  it("sends a table's new shape before its first row in it, and lets the source add, drop and rename columns", async () => {
     writer.exec('CREATE TABLE shape (id INTEGER PRIMARY KEY, a TEXT)');
     const c = await plane.open(target(), 'shape');
     const handoff = await c.prepare([{ name: 'shape' }]);
@@ -148,9 +151,16 @@ describe('SQLite change capture', { timeout: 180_000 }, () => {
     await tail.until(inserted(4));
     await tail.close();
     await c.close();
-    const story = tail.mirror.events.flatMap((e) => (e.kind === 'relation' ? [e.columns.map((x) => x.name).join(',')] : e.kind === 'insert' ? [`+${String(e.row[0])}`] : []));
+    const story = tail.mirror.events.flatMap((e) =>
+      e.kind === 'relation' ? [e.columns.map((x) => x.name).join(',')] : e.kind === 'insert' ? [`+${String(e.row[0])}`] : [],
+    );
     expect(story).toEqual(['id,a', '+1', 'id,a,b', '+2', 'id,b', '+3', 'id,c', '+4']);
-    expect(tail.mirror.events.flatMap((e) => (e.kind === 'insert' ? [e.row] : []))).toEqual([[1n, 'a'], [2n, 'b', 5n], [3n, 6n], [4n, 7n]]);
+    expect(tail.mirror.events.flatMap((e) => (e.kind === 'insert' ? [e.row] : []))).toEqual([
+      [1n, 'a'],
+      [2n, 'b', 5n],
+      [3n, 6n],
+      [4n, 7n],
+    ]);
   });
 
   it('a table rebuilt by the source (its triggers gone) is sent whole again, with what was written meanwhile', async () => {
@@ -205,13 +215,12 @@ describe('SQLite change capture', { timeout: 180_000 }, () => {
     await follow(c, plane.position('2'), mirror, (m) => m.rows('a').length === 3, { pollMs: 20 });
 
     const owned = await plane.listOwned(target());
-    expect(owned.filter((o) => o.job === 'ack').map((o) => `${o.kind} ${o.name}`).sort()).toEqual([
-      'change-table redb_capture_ack',
-      'change-table redb_changes_ack',
-      'trigger redb_ack_d_a',
-      'trigger redb_ack_i_a',
-      'trigger redb_ack_u_a',
-    ]);
+    expect(
+      owned
+        .filter((o) => o.job === 'ack')
+        .map((o) => `${o.kind} ${o.name}`)
+        .sort(),
+    ).toEqual(['change-table redb_capture_ack', 'change-table redb_changes_ack', 'trigger redb_ack_d_a', 'trigger redb_ack_i_a', 'trigger redb_ack_u_a']);
     await c.drop();
     expect((await plane.listOwned(target())).map((o) => o.job)).not.toContain('ack');
     expect((await plane.listOwned(target())).filter((o) => o.job === 'other')).toHaveLength(5);

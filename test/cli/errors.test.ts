@@ -18,7 +18,10 @@ describe('bad input gets a clear error and loses nothing', () => {
   afterEach(() => dir.cleanup());
 
   it('stops writing quietly when the reader of its output goes away (redb … | head)', () => {
-    const r = execFileSync('bash', ['-c', `'${process.execPath}' '${CLI}' show HEAD --as postgres 2>&1 | head -c 1; echo " exit \${PIPESTATUS[0]}"`], { cwd: dir.path, encoding: 'utf8' });
+    const r = execFileSync('bash', ['-c', `'${process.execPath}' '${CLI}' show HEAD --as postgres 2>&1 | head -c 1; echo " exit \${PIPESTATUS[0]}"`], {
+      cwd: dir.path,
+      encoding: 'utf8',
+    });
     expect(r).toMatch(/^. exit 0\n$/);
   });
 
@@ -28,7 +31,9 @@ describe('bad input gets a clear error and loses nothing', () => {
       expect(r.code).toBe(1);
       expect(errorCode(r)).toBe(ref.startsWith('db:') ? 'REDB_DB_NOT_FOUND' : 'REDB_REF_NOT_FOUND');
     }
-    expect(redb(dir.path, ['show', 'nosuch']).stderr).toContain("error[REDB_REF_NOT_FOUND]: no commit, branch or tag named 'nosuch' (redb log, redb branch, redb tag)");
+    expect(redb(dir.path, ['show', 'nosuch']).stderr).toContain(
+      "error[REDB_REF_NOT_FOUND]: no commit, branch or tag named 'nosuch' (redb log, redb branch, redb tag)",
+    );
   });
 
   it('reports an invalid schema file with its path and field', () => {

@@ -13,7 +13,10 @@ describe('merge: three-way, object by object', () => {
     expect(text).toContain(from);
     writeFileSync(file(object), text.replace(from, to));
   };
-  const parents = () => execFileSync('git', ['--git-dir', join(dir.path, '.redb'), 'log', '-1', '--format=%P'], { encoding: 'utf8' }).trim().split(' ');
+  const parents = () =>
+    execFileSync('git', ['--git-dir', join(dir.path, '.redb'), 'log', '-1', '--format=%P'], { encoding: 'utf8' })
+      .trim()
+      .split(' ');
 
   beforeEach(() => {
     dir = tempDir();
@@ -54,7 +57,10 @@ describe('merge: three-way, object by object', () => {
     expect(readFileSync(file('tables/MediaType.yaml'), 'utf8')).toContain('NVARCHAR(90)');
     expect(parents()).toHaveLength(2);
     // The log shows both branches' commits, as git's does.
-    const subjects = redbOk(dir.path, ['log', '--oneline']).stdout.trim().split('\n').map((l) => l.slice(8));
+    const subjects = redbOk(dir.path, ['log', '--oneline'])
+      .stdout.trim()
+      .split('\n')
+      .map((l) => l.slice(8));
     expect(subjects.slice(1, 3).sort()).toEqual(['feature work', 'main work']);
     expect(redbOk(dir.path, ['status', '--no-db']).stdout).toContain('nothing to commit');
     execFileSync('git', ['--git-dir', join(dir.path, '.redb'), 'fsck', '--strict'], { stdio: 'ignore' });

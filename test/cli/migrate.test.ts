@@ -110,7 +110,9 @@ describe('migrate and status against SQLite', () => {
   it('rolls a failed migrate back completely', () => {
     // A unique index on a column with duplicate values fails half way through the plan.
     edit('tables/Artist.yaml', addColumn);
-    edit('tables/Album.yaml', (t) => `${t}  - name: uq_album_artist\n    unique: true\n    keys:\n      - {column: ArtistId}\n`.replace('indexes:\n  - name: IFK', 'indexes:\n  - name: IFK'));
+    edit('tables/Album.yaml', (t) =>
+      `${t}  - name: uq_album_artist\n    unique: true\n    keys:\n      - {column: ArtistId}\n`.replace('indexes:\n  - name: IFK', 'indexes:\n  - name: IFK'),
+    );
     redbOk(dir.path, ['commit', '-m', 'bad unique']);
     const before = dump(file);
     const r = redb(dir.path, ['migrate', 'app', '--yes', '--allow', 'all']);

@@ -101,7 +101,12 @@ describe.skipIf(!root)('operating-system failures are coded errors naming the pa
     redbOk(dir, ['commit', '-m', 'one']);
     writeFileSync(join(dir, 'schema', 'tables', 'Genre.yaml'), readFileSync(join(dir, 'schema', 'tables', 'Genre.yaml'), 'utf8').replace('Name', 'Label'));
     mount('--bind', '-o', 'ro', dir, dir);
-    for (const args of [['commit', '-m', 'two'], ['branch', 'b'], ['tag', 'v1'], ['pull', 'c', '--discard-changes']]) {
+    for (const args of [
+      ['commit', '-m', 'two'],
+      ['branch', 'b'],
+      ['tag', 'v1'],
+      ['pull', 'c', '--discard-changes'],
+    ]) {
       expectOsError(redb(dir, args), 'REDB_READ_ONLY_FILE_SYSTEM', dir);
     }
     expect(redbOk(dir, ['log', '--oneline']).stdout).toContain('one');

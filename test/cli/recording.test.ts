@@ -6,7 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chinookCopy, errorCode, redb, redbOk } from '../support/cli.js';
 import { tempDir } from '../support/scratch.js';
 
-const gitLog = (dir: string, format: string) => execFileSync('git', ['--git-dir', join(dir, '.redb'), 'log', `--format=${format}`], { encoding: 'utf8' }).trim().split('\n');
+const gitLog = (dir: string, format: string) =>
+  execFileSync('git', ['--git-dir', join(dir, '.redb'), 'log', `--format=${format}`], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
 
 describe('what a project records', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -59,7 +62,11 @@ describe('what a project records', () => {
     expect(again.stderr).toContain('already recorded');
     expect(readFileSync(join(dir.path, 'schema', '.renames.yaml'), 'utf8')).toBe(pending);
     redbOk(dir.path, ['commit', '-m', 'rename']);
-    expect(gitLog(dir.path, '%B').join('\n').match(/Redb-Rename:/g)).toHaveLength(1);
+    expect(
+      gitLog(dir.path, '%B')
+        .join('\n')
+        .match(/Redb-Rename:/g),
+    ).toHaveLength(1);
     // Committed already: HEAD has no Genre.Name left to rename.
     const late = redb(dir.path, ['mv', 'column', 'Genre.Name', 'Title']);
     expect(errorCode(late)).toBe('REDB_USAGE');

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chinookCopy, errorCode, redb, redbOk } from '../support/cli.js';
 import { tempDir } from '../support/scratch.js';
 
-const fsck = (dir: string) => execFileSync('git', ['--git-dir', join(dir, '.redb'), 'fsck', '--strict'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const fsck = (dir: string) =>
+  execFileSync('git', ['--git-dir', join(dir, '.redb'), 'fsck', '--strict'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 describe('init', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -85,7 +86,10 @@ describe('the loop: pull, commit, log, show, branch, switch, tag', () => {
     redbOk(dir.path, ['pull', 'app']);
     redbOk(dir.path, ['commit', '-m', 'initial']);
     const album = join(dir.path, 'schema/tables/Album.yaml');
-    writeFileSync(album, readFileSync(album, 'utf8').replace('columns:\n', 'columns:\n  - name: Year\n    type: {kind: integer, native: INTEGER, bits: 64}\n    nullable: true\n'));
+    writeFileSync(
+      album,
+      readFileSync(album, 'utf8').replace('columns:\n', 'columns:\n  - name: Year\n    type: {kind: integer, native: INTEGER, bits: 64}\n    nullable: true\n'),
+    );
     redbOk(dir.path, ['commit', '-m', 'album year']);
     const log = JSON.parse(redbOk(dir.path, ['log', '--json']).stdout) as { message: string; changes: number; id: string; author: string }[];
     expect(log.map((e) => e.message)).toEqual(['album year', 'initial']);
@@ -136,7 +140,10 @@ describe('the loop: pull, commit, log, show, branch, switch, tag', () => {
     redbOk(dir.path, ['switch', 'feature']);
     expect(readFileSync(genre, 'utf8')).toContain('NVARCHAR(150)');
     const branches = JSON.parse(redbOk(dir.path, ['branch', '--json']).stdout) as { name: string; current: boolean }[];
-    expect(branches.map((b) => [b.name, b.current])).toEqual([['feature', true], ['main', false]]);
+    expect(branches.map((b) => [b.name, b.current])).toEqual([
+      ['feature', true],
+      ['main', false],
+    ]);
     redbOk(dir.path, ['tag', 'release-1']);
     expect(JSON.parse(redbOk(dir.path, ['tag', '--json']).stdout)).toEqual([expect.objectContaining({ name: 'release-1' })]);
     expect(errorCode(redb(dir.path, ['tag', 'release-1']))).toBe('REDB_NAME_TAKEN');

@@ -32,11 +32,31 @@ describe('hand edits that make an impossible schema (Chinook on SQLite)', () => 
   afterEach(() => dir.cleanup());
 
   it.each([
-    ['a kind that contradicts its native spelling', '{kind: text, native: NVARCHAR(160), length: 160}', '{kind: integer, native: NVARCHAR(160), bits: 32}', 'columns.1.type.kind: native NVARCHAR(160) is a text type on sqlite, but kind says integer'],
+    [
+      'a kind that contradicts its native spelling',
+      '{kind: text, native: NVARCHAR(160), length: 160}',
+      '{kind: integer, native: NVARCHAR(160), bits: 32}',
+      'columns.1.type.kind: native NVARCHAR(160) is a text type on sqlite, but kind says integer',
+    ],
     ['two columns of one name', '  - name: ArtistId\n', '  - name: Title\n', "columns.2.name: a second column named 'Title'"],
-    ['a primary key on a column that does not exist', 'columns: [AlbumId]', 'columns: [AlbumKey]', "primaryKey.columns.0: the primary key names column 'AlbumKey', which Album does not have"],
-    ['an index on a column that does not exist', '- {column: ArtistId}', '- {column: ArtistKey}', "indexes.0.keys.0: index IFK_AlbumArtistId names column 'ArtistKey', which Album does not have"],
-    ['a foreign key from a column that does not exist', '  - columns: [ArtistId]\n', '  - columns: [Artist]\n', "foreignKeys.0.columns.0: foreign key 0 names column 'Artist', which Album does not have"],
+    [
+      'a primary key on a column that does not exist',
+      'columns: [AlbumId]',
+      'columns: [AlbumKey]',
+      "primaryKey.columns.0: the primary key names column 'AlbumKey', which Album does not have",
+    ],
+    [
+      'an index on a column that does not exist',
+      '- {column: ArtistId}',
+      '- {column: ArtistKey}',
+      "indexes.0.keys.0: index IFK_AlbumArtistId names column 'ArtistKey', which Album does not have",
+    ],
+    [
+      'a foreign key from a column that does not exist',
+      '  - columns: [ArtistId]\n',
+      '  - columns: [Artist]\n',
+      "foreignKeys.0.columns.0: foreign key 0 names column 'Artist', which Album does not have",
+    ],
   ])('%s: status, diff, commit and a dir: ref refuse it; lint reports it', (_what, from, to, message) => {
     edit(album(), from, to);
     for (const args of [['status', '--no-db'], ['diff'], ['commit', '-m', 'broken'], ['show', 'working']]) {
@@ -53,7 +73,9 @@ describe('hand edits that make an impossible schema (Chinook on SQLite)', () => 
     const lint = redb(dir.path, ['lint', '--format', 'json']);
     expect(lint.code).toBe(3);
     const findings = (JSON.parse(lint.stdout) as { findings: { rule: string; file: string; message: string }[] }).findings;
-    expect(findings).toEqual([expect.objectContaining({ rule: 'invalid-schema', file: 'schema/tables/Album.yaml', message: expect.stringContaining(message) as unknown })]);
+    expect(findings).toEqual([
+      expect.objectContaining({ rule: 'invalid-schema', file: 'schema/tables/Album.yaml', message: expect.stringContaining(message) as unknown }),
+    ]);
     writeFileSync(album(), original);
     expect(redbOk(dir.path, ['status', '--no-db']).stdout).toContain('nothing to commit');
   });
@@ -62,8 +84,12 @@ describe('hand edits that make an impossible schema (Chinook on SQLite)', () => 
     edit(album(), 'table: Artist', 'table: Singer');
     redbOk(dir.path, ['commit', '-m', 'points nowhere']);
     const lint = redb(dir.path, ['lint', 'HEAD~1', 'HEAD', '--format', 'json']);
-    const findings = (JSON.parse(lint.stdout) as { findings: { rule: string; level: string; message: string }[] }).findings.filter((f) => f.rule === 'invalid-schema');
-    expect(findings).toEqual([expect.objectContaining({ level: 'warning', message: expect.stringContaining('references table Singer, which does not exist') as unknown })]);
+    const findings = (JSON.parse(lint.stdout) as { findings: { rule: string; level: string; message: string }[] }).findings.filter(
+      (f) => f.rule === 'invalid-schema',
+    );
+    expect(findings).toEqual([
+      expect.objectContaining({ level: 'warning', message: expect.stringContaining('references table Singer, which does not exist') as unknown }),
+    ]);
   });
 });
 
@@ -100,7 +126,9 @@ describe('a merge of two valid branches into an impossible schema (DuckDB)', () 
     expect(merged.code).toBe(1);
     const result = JSON.parse(merged.stdout) as { outcome: string; problems: { path: string; field: string; detail: string }[] };
     expect(result.outcome).toBe('conflicts');
-    expect(result.problems).toEqual([{ path: 'tables/album.yaml', field: 'foreignKeys.0.references.table', detail: 'foreign key 0 references table artist, which does not exist' }]);
+    expect(result.problems).toEqual([
+      { path: 'tables/album.yaml', field: 'foreignKeys.0.references.table', detail: 'foreign key 0 references table artist, which does not exist' },
+    ]);
     expect(redb(dir.path, ['merge', 'feature']).stderr).toContain('merge is in progress');
     const commit = redb(dir.path, ['commit', '-m', 'merge anyway']);
     expect(errorCode(commit)).toBe('REDB_INVALID_SCHEMA_FILE');
@@ -113,7 +141,8 @@ describe('a merge of two valid branches into an impossible schema (DuckDB)', () 
 
   it('a commit that drops a referenced table, or adds a key to a missing one, is refused with the file at fault', () => {
     const albumText = readFileSync(file('tables/album.yaml'), 'utf8');
-    const withKey = (table: string) => albumText.replace('primaryKey:', `foreignKeys:\n  - columns: [id]\n    references:\n      table: ${table}\n      columns: [id]\nprimaryKey:`);
+    const withKey = (table: string) =>
+      albumText.replace('primaryKey:', `foreignKeys:\n  - columns: [id]\n    references:\n      table: ${table}\n      columns: [id]\nprimaryKey:`);
     writeFileSync(file('tables/album.yaml'), withKey('singer'));
     const toMissing = redb(dir.path, ['commit', '-m', 'key to nowhere']);
     expect(errorCode(toMissing)).toBe('REDB_INVALID_SCHEMA_FILE');
@@ -137,10 +166,24 @@ describe('a merge of two valid branches into an impossible schema (DuckDB)', () 
       tables: schema.tables.map((t) => (t === album ? { ...t, foreignKeys: [{ columns: ['id'], references: { table: 'nobody', columns: ['id'] } }] } : t)),
     };
     const tree = await writeFilesTree(store, schemaToFiles(bad));
-    await writeRef(store, await headRef(store), await writeCommit(store, { tree, parents: [head], message: 'bad', author: { name: 'x', email: 'x@example.com' } }));
+    await writeRef(
+      store,
+      await headRef(store),
+      await writeCommit(store, { tree, parents: [head], message: 'bad', author: { name: 'x', email: 'x@example.com' } }),
+    );
     const lint = redb(dir.path, ['lint', 'HEAD~1', 'HEAD', '--format', 'json']);
     expect(lint.code).toBe(3);
-    const findings = (JSON.parse(lint.stdout) as { findings: { rule: string; file: string; message: string; blocking: boolean }[] }).findings.filter((f) => f.rule === 'invalid-schema');
-    expect(findings).toEqual([{ rule: 'invalid-schema', level: 'error', blocking: true, file: 'schema/tables/album.yaml', message: 'foreignKeys.0.references.table: foreign key 0 references table nobody, which does not exist' }]);
+    const findings = (JSON.parse(lint.stdout) as { findings: { rule: string; file: string; message: string; blocking: boolean }[] }).findings.filter(
+      (f) => f.rule === 'invalid-schema',
+    );
+    expect(findings).toEqual([
+      {
+        rule: 'invalid-schema',
+        level: 'error',
+        blocking: true,
+        file: 'schema/tables/album.yaml',
+        message: 'foreignKeys.0.references.table: foreign key 0 references table nobody, which does not exist',
+      },
+    ]);
   });
 });

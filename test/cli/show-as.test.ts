@@ -44,7 +44,9 @@ describe('show --as: the cross-engine type view, against real PostgreSQL and Mar
     expect(r.stderr).toMatch(/column public\.events\.at\s+timestamp with time zone → datetime\(6\)\s+time zone dropped/);
     expect(r.stderr).toMatch(/index public\.events\.events_body\s+USING gin → \(not created\)/);
     const json = JSON.parse(redbOk(dir.path, ['show', 'db:pg', '--as', 'mysql', '--json'], env).stdout) as { as: { losses: { object: string }[] } };
-    expect(json.as.losses.map((l) => l.object)).toEqual(expect.arrayContaining(['column public.events.at', 'column public.events.tags', 'index public.events.events_body']));
+    expect(json.as.losses.map((l) => l.object)).toEqual(
+      expect.arrayContaining(['column public.events.at', 'column public.events.tags', 'index public.events.events_body']),
+    );
   });
 
   it('produces DDL the other engine accepts: the translated schema applies to a real MariaDB', async () => {
@@ -70,7 +72,9 @@ describe('show --as: the cross-engine type view, against real PostgreSQL and Mar
       CREATE VIEW payment_list AS SELECT p.payment_id, p.code || '-' || p.email AS label FROM payment p;`);
     const { env } = bindable(pg.url);
     const r = redbOk(dir.path, ['show', 'db:pg', '--as', 'mysql'], env);
-    expect(r.stdout).toContain("CONSTRAINT `payment_date_range` CHECK ((`payment_date` >= TIMESTAMP'2007-01-01 00:00:00') AND (`payment_date` < TIMESTAMP'2008-01-01 00:00:00'))");
+    expect(r.stdout).toContain(
+      "CONSTRAINT `payment_date_range` CHECK ((`payment_date` >= TIMESTAMP'2007-01-01 00:00:00') AND (`payment_date` < TIMESTAMP'2008-01-01 00:00:00'))",
+    );
     expect(r.stdout).toContain("`code` longtext NULL DEFAULT 'it''s'");
     expect(r.stdout).toContain("SELECT `p`.`payment_id` AS `payment_id`, CONCAT(`p`.`code`, '-', `p`.`email`) AS `label` FROM `payment` AS `p`");
     expect(r.stdout).not.toContain('::');
@@ -81,7 +85,9 @@ describe('show --as: the cross-engine type view, against real PostgreSQL and Mar
   });
 
   it('renders a MySQL schema as PostgreSQL DDL', async () => {
-    await my.exec('CREATE TABLE items (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, price decimal(10,2) NOT NULL, flag tinyint(1) NOT NULL DEFAULT 0, kind enum(\'a\',\'b\') NOT NULL)');
+    await my.exec(
+      "CREATE TABLE items (id int unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY, price decimal(10,2) NOT NULL, flag tinyint(1) NOT NULL DEFAULT 0, kind enum('a','b') NOT NULL)",
+    );
     const { url, env } = bindable(my.url);
     redbOk(dir.path, ['db', 'add', 'my', url], env);
     const r = redbOk(dir.path, ['show', 'db:my', '--as', 'postgres'], env);

@@ -22,8 +22,16 @@ interface Ended {
 }
 
 /** The built CLI in a child process; `ended` settles when it exits. */
-function start(cwd: string, args: readonly string[], stdin: 'ignore' | 'pipe' = 'ignore'): { child: ChildProcessWithoutNullStreams; ended: Promise<Ended>; stderr: () => string; stdout: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', REDB_DEBUG: '' }, stdio: [stdin, 'pipe', 'pipe'] }) as ChildProcessWithoutNullStreams;
+function start(
+  cwd: string,
+  args: readonly string[],
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): { child: ChildProcessWithoutNullStreams; ended: Promise<Ended>; stderr: () => string; stdout: () => string } {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', REDB_DEBUG: '' },
+    stdio: [stdin, 'pipe', 'pipe'],
+  }) as ChildProcessWithoutNullStreams;
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -75,7 +83,9 @@ async function blackHole(): Promise<{ port: number; accepted: Promise<void>; clo
 const figures = (file: string) => {
   const db = new Sqlite(file, { readonly: true });
   try {
-    return db.prepare('SELECT count(*) AS n, count(DISTINCT id) AS ids, sum(id) AS ids_sum, sum(value) AS value_sum, sum(length(sensor)) AS text_sum FROM reading').get();
+    return db
+      .prepare('SELECT count(*) AS n, count(DISTINCT id) AS ids, sum(id) AS ids_sum, sum(value) AS value_sum, sum(length(sensor)) AS text_sum FROM reading')
+      .get();
   } finally {
     db.close();
   }
@@ -97,10 +107,13 @@ describe('signals, sent to the built CLI', () => {
   });
   afterAll(() => dir?.cleanup());
 
-  it('Ctrl-C stops a clone of a large table at a checkpoint (exit 130, one coded line); --resume copies the rest, nothing lost or doubled', { timeout: 240_000 }, async () => {
+  it('Ctrl-C stops a clone of a large table at a checkpoint (exit 130, one coded line); --resume copies the rest, nothing lost or doubled', {
+    timeout: 240_000,
+  }, async () => {
     const args = ['clone', 'sqlite:src.db', 'sqlite:dst.db', '--batch-rows', '2000', '--jobs', '1'];
     const run = start(dir.path, [...args, '--json']);
-    const copied = () => [...run.stdout().matchAll(/"type":"table","table":"(?:main\.)?reading","state":"rows","rows":(\d+)/g)].some((m) => Number(m[1]) >= 20_000);
+    const copied = () =>
+      [...run.stdout().matchAll(/"type":"table","table":"(?:main\.)?reading","state":"rows","rows":(\d+)/g)].some((m) => Number(m[1]) >= 20_000);
     await until(run, copied, 'it copied 20000 rows');
     run.child.kill('SIGINT');
     const stopped = await run.ended;
@@ -124,21 +137,27 @@ describe('signals, sent to the built CLI', () => {
   it.each([
     ['SIGINT', 130, 'Ctrl-C (SIGINT)'],
     ['SIGTERM', 143, 'SIGTERM'],
-  ] as const)('%s stops a command with no safe point at once, with a coded line and exit %i (a pull from a database that hangs)', { timeout: 60_000 }, async (signal, code, said) => {
-    const hole = await blackHole();
-    try {
-      redbOk(dir.path, ['db', 'add', `hangs-${signal}`, `postgres://nobody@127.0.0.1:${hole.port}/none`]);
-      const run = start(dir.path, ['pull', `hangs-${signal}`, '--json']);
-      await Promise.race([hole.accepted, run.ended]);
-      run.child.kill(signal);
-      const ended = await run.ended;
-      expect(ended.code, ended.stderr).toBe(code);
-      expect(ended.stderr.trim()).toBe(`error[REDB_STOPPED]: redb pull was stopped by ${said} before it finished (run the command again; a change to the repository it left unfinished is completed by the next redb command)`);
-      expect(JSON.parse(ended.stdout)).toMatchObject({ error: { code: 'REDB_STOPPED', data: { command: 'redb pull', signal, second: false } } });
-    } finally {
-      await hole.close();
-    }
-  });
+  ] as const)(
+    '%s stops a command with no safe point at once, with a coded line and exit %i (a pull from a database that hangs)',
+    { timeout: 60_000 },
+    async (signal, code, said) => {
+      const hole = await blackHole();
+      try {
+        redbOk(dir.path, ['db', 'add', `hangs-${signal}`, `postgres://nobody@127.0.0.1:${hole.port}/none`]);
+        const run = start(dir.path, ['pull', `hangs-${signal}`, '--json']);
+        await Promise.race([hole.accepted, run.ended]);
+        run.child.kill(signal);
+        const ended = await run.ended;
+        expect(ended.code, ended.stderr).toBe(code);
+        expect(ended.stderr.trim()).toBe(
+          `error[REDB_STOPPED]: redb pull was stopped by ${said} before it finished (run the command again; a change to the repository it left unfinished is completed by the next redb command)`,
+        );
+        expect(JSON.parse(ended.stdout)).toMatchObject({ error: { code: 'REDB_STOPPED', data: { command: 'redb pull', signal, second: false } } });
+      } finally {
+        await hole.close();
+      }
+    },
+  );
 
   it('a second Ctrl-C stops a command at once, even one that was stopping at a safe point (exit 130)', { timeout: 60_000 }, async () => {
     const hole = await blackHole();
@@ -164,7 +183,12 @@ describe('signals, sent to the built CLI', () => {
 
   it('SIGTERM ends `redb mcp` (stdio) cleanly: its session is closed, exit 0, nothing on stderr', { timeout: 60_000 }, async () => {
     const run = start(dir.path, ['mcp'], 'pipe');
-    const request = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'signals-test', version: '0' } } };
+    const request = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'signals-test', version: '0' } },
+    };
     run.child.stdin.write(`${JSON.stringify(request)}\n`);
     await until(run, () => run.stdout().includes('"id":1'), 'it answered initialize');
     expect(JSON.parse(run.stdout().split('\n')[0] ?? '')).toMatchObject({ id: 1, result: { serverInfo: expect.anything() } });

@@ -27,7 +27,11 @@ describe('a password in plain text is refused by every spelling, and never shown
     `mysql://app@127.0.0.1/app?ssl={"passphrase":"${SECRET}"}`,
   ])('db add, pull and clone refuse %s and store nothing', (url) => {
     const before = config();
-    for (const args of [['db', 'add', 'x', url], ['pull', url], ['clone', url, 'sqlite:copy.db']]) {
+    for (const args of [
+      ['db', 'add', 'x', url],
+      ['pull', url],
+      ['clone', url, 'sqlite:copy.db'],
+    ]) {
       const r = redb(dir.path, args);
       expect(r.code).toBe(1);
       expect(errorCode(r)).toBe('REDB_PLAIN_PASSWORD');
@@ -37,7 +41,10 @@ describe('a password in plain text is refused by every spelling, and never shown
   });
 
   it('a key=value connection string is refused without being echoed', () => {
-    for (const args of [['db', 'add', 'x', `host=db user=app password=${SECRET}`], ['pull', `host=db password=${SECRET}`]]) {
+    for (const args of [
+      ['db', 'add', 'x', `host=db user=app password=${SECRET}`],
+      ['pull', `host=db password=${SECRET}`],
+    ]) {
       const r = redb(dir.path, args);
       expect(r.code).toBe(1);
       expect(r.stderr).not.toContain(SECRET);
@@ -45,7 +52,10 @@ describe('a password in plain text is refused by every spelling, and never shown
   });
 
   it('a binding written by hand with a password is listed redacted, and refused at use', () => {
-    writeFileSync(join(dir.path, '.redb', 'redb.json'), JSON.stringify({ version: 1, databases: { prod: { url: `postgres://app@127.0.0.1/app?password=${SECRET}` } } }));
+    writeFileSync(
+      join(dir.path, '.redb', 'redb.json'),
+      JSON.stringify({ version: 1, databases: { prod: { url: `postgres://app@127.0.0.1/app?password=${SECRET}` } } }),
+    );
     const list = redbOk(dir.path, ['db', 'list']);
     expect(list.stdout).toContain('password=***');
     expect(list.stdout).not.toContain(SECRET);

@@ -116,7 +116,8 @@ describe('--where conditions are checked on the source before anything is writte
   it('a condition that would strand referring rows is refused with their counts and a --where that fits', () => {
     const cut = 'Milliseconds > 300000';
     // What the refusal must report, counted here straight from the source.
-    const stranded = (child: string) => sqliteQuery<{ n: number }>(src, `SELECT count(*) AS n FROM ${child} WHERE TrackId NOT IN (SELECT TrackId FROM Track WHERE ${cut})`)[0]?.n;
+    const stranded = (child: string) =>
+      sqliteQuery<{ n: number }>(src, `SELECT count(*) AS n FROM ${child} WHERE TrackId NOT IN (SELECT TrackId FROM Track WHERE ${cut})`)[0]?.n;
     expect(stranded('InvoiceLine')).toBeGreaterThan(0);
     const r = redb(dir.path, ['clone', 'sqlite:src.db', 'sqlite:dst.db', '--where', `Track:${cut}`]);
     expect(r.code).toBe(1);
@@ -157,7 +158,10 @@ describe('clone names types it cannot map, and lossy choices (real PostgreSQL)',
     dir = tempDir('redb-clone-types-');
     redbOk(dir.path, ['init']);
     source = await postgresEngine.create();
-    await pgExec(source.url, "CREATE TABLE places (id int PRIMARY KEY, name text, spot point, at timestamptz); INSERT INTO places VALUES (1, 'home', point(1, 2), now()); CREATE TABLE prices (id int PRIMARY KEY, amount numeric(10,2)); INSERT INTO prices VALUES (1, 9.99);");
+    await pgExec(
+      source.url,
+      "CREATE TABLE places (id int PRIMARY KEY, name text, spot point, at timestamptz); INSERT INTO places VALUES (1, 'home', point(1, 2), now()); CREATE TABLE prices (id int PRIMARY KEY, amount numeric(10,2)); INSERT INTO prices VALUES (1, 9.99);",
+    );
   });
   afterAll(async () => {
     await source?.drop();
@@ -198,7 +202,10 @@ describe('a key the target cannot build after the load is named, with the rows l
     source = await postgresEngine.create();
     target = await mysqlEngine.create();
     // Distinct to PostgreSQL; the same to MariaDB's case-insensitive default collation.
-    await pgExec(source.url, "CREATE TABLE code (id int PRIMARY KEY, code varchar(10) NOT NULL); CREATE UNIQUE INDEX code_code ON code (code); INSERT INTO code VALUES (1, 'abc'), (2, 'ABC');");
+    await pgExec(
+      source.url,
+      "CREATE TABLE code (id int PRIMARY KEY, code varchar(10) NOT NULL); CREATE UNIQUE INDEX code_code ON code (code); INSERT INTO code VALUES (1, 'abc'), (2, 'ABC');",
+    );
   });
   afterAll(async () => {
     await source?.drop();
@@ -235,6 +242,8 @@ describe('a key the target cannot build after the load is named, with the rows l
     const resumed = redbPw(dir.path, ['clone', envUrl(source.url), envUrl(target.url), '--allow', 'lossy', '--resume', '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(cloneResult(resumed).verify?.every((c) => c.match)).toBe(true);
-    expect(await mysqlRows(target, "SELECT non_unique AS n FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name = 'code_code'")).toEqual([{ n: 0 }]);
+    expect(
+      await mysqlRows(target, "SELECT non_unique AS n FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name = 'code_code'"),
+    ).toEqual([{ n: 0 }]);
   });
 });

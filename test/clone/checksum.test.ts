@@ -39,7 +39,16 @@ const v = (text: string | null): string => (text === null ? '\x01' : `\x02${text
 /** Bytes are written as the md5 of the bytes. */
 const bytes = (hex: string): string => hash('md5', Buffer.from(hex, 'hex'));
 const CANONICAL_ROWS = [
-  [v('1'), v('12.5'), v("Zoë ☃ 'quoted'"), v('1'), v('2024-02-29'), v('2024-02-29 13:14:15.25'), v(bytes('00ff10')), v('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11')].join(''),
+  [
+    v('1'),
+    v('12.5'),
+    v("Zoë ☃ 'quoted'"),
+    v('1'),
+    v('2024-02-29'),
+    v('2024-02-29 13:14:15.25'),
+    v(bytes('00ff10')),
+    v('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'),
+  ].join(''),
   [v('2'), v('-0.25'), v(''), v('0'), v('1999-12-31'), v('2024-01-01 00:00:00'), v(bytes('')), v(null)].join(''),
   [v('3'), v('0'), v(null), v(null), v(null), v(null), v(null), v(null)].join(''),
 ];
@@ -92,7 +101,7 @@ describe('server-side canonical checksums agree across PostgreSQL, MariaDB, SQLi
     const db = dbs.get('postgres') as ScratchDb;
     await db.exec("UPDATE t SET name = 'Zoe' WHERE id = 1");
     const changed = await serverSum('postgres');
-    await db.exec("UPDATE t SET name = NULL WHERE id = 1");
+    await db.exec('UPDATE t SET name = NULL WHERE id = 1');
     const nulled = await serverSum('postgres');
     await db.exec("UPDATE t SET name = 'Zoë ☃ ''quoted''' WHERE id = 1");
     expect(await serverSum('postgres')).toEqual({ rows: 3, checksum: EXPECTED });
@@ -125,7 +134,9 @@ describe('redb verify picks the cheapest comparison that can decide (real server
   };
 
   it('servers hash canonical text across engines; a text only JavaScript can normalise (an offset) is decided by reading rows', async () => {
-    await pg.exec("CREATE TABLE ev (id bigint PRIMARY KEY, at timestamptz NOT NULL, note text); INSERT INTO ev SELECT i, timestamptz '2024-03-01 12:00:00+00' + i * interval '90 minutes', 'n' || i FROM generate_series(1, 500) i");
+    await pg.exec(
+      "CREATE TABLE ev (id bigint PRIMARY KEY, at timestamptz NOT NULL, note text); INSERT INTO ev SELECT i, timestamptz '2024-03-01 12:00:00+00' + i * interval '90 minutes', 'n' || i FROM generate_series(1, 500) i",
+    );
     const r = redbPw(dir.path, ['clone', envUrl(pg.url), 'sqlite:ev.db', '--allow', 'lossy', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(cloneResult(r).verify?.map((c) => [c.table, c.match])).toEqual([['public.ev', true]]);

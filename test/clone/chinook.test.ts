@@ -7,7 +7,19 @@ import { tempDir, type ScratchDb } from '../support/scratch.js';
 import { cloneResult, envUrl, loadChinookPostgres, mysqlCounts, pgCounts, redbPw, sqliteQuery } from './helpers.js';
 
 const TABLES = ['album', 'artist', 'customer', 'employee', 'genre', 'invoice', 'invoice_line', 'media_type', 'playlist', 'playlist_track', 'track'];
-const EXPECTED = { album: 347, artist: 275, customer: 59, employee: 8, genre: 25, invoice: 412, invoice_line: 2240, media_type: 5, playlist: 18, playlist_track: 8715, track: 3503 };
+const EXPECTED = {
+  album: 347,
+  artist: 275,
+  customer: 59,
+  employee: 8,
+  genre: 25,
+  invoice: 412,
+  invoice_line: 2240,
+  media_type: 5,
+  playlist: 18,
+  playlist_track: 8715,
+  track: 3503,
+};
 
 describe('Chinook cloned PostgreSQL → MariaDB → SQLite → DuckDB → PostgreSQL (real servers)', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -44,7 +56,9 @@ describe('Chinook cloned PostgreSQL → MariaDB → SQLite → DuckDB → Postgr
 
     hop(envUrl(maria.url), 'sqlite:hop.db', '--allow', 'lossy');
     expect(sqliteQuery<{ n: number }>(sqlite, 'SELECT count(*) AS n FROM invoice_line')[0]?.n).toBe(2240);
-    expect(sqliteQuery(sqlite, 'SELECT name, unit_price, milliseconds FROM track WHERE track_id = 1')).toEqual([{ name: 'For Those About To Rock (We Salute You)', unit_price: 0.99, milliseconds: 343719 }]);
+    expect(sqliteQuery(sqlite, 'SELECT name, unit_price, milliseconds FROM track WHERE track_id = 1')).toEqual([
+      { name: 'For Those About To Rock (We Salute You)', unit_price: 0.99, milliseconds: 343719 },
+    ]);
 
     hop('sqlite:hop.db', 'duckdb:hop.duckdb', '--allow', 'lossy');
     hop('duckdb:hop.duckdb', envUrl(back.url), '--allow', 'lossy');

@@ -12,7 +12,11 @@ import { cloneResult, envUrl, PASSWORD_ENV, redbPw, sqliteQuery } from './helper
 /** Clone and SIGKILL it once `rows` rows of `table` are in. */
 function killedAt(cwd: string, args: readonly string[], table: string, rows: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--json'], { cwd, env: { ...process.env, ...PASSWORD_ENV, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args, '--json'], {
+      cwd,
+      env: { ...process.env, ...PASSWORD_ENV, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let buffer = '';
     let stderr = '';
     let sent = false;
@@ -55,31 +59,47 @@ describe('clone and verify across the engines’ real differences (real servers)
   it('SQLite → DuckDB: a killed clone resumes (the tables it created are found again)', { timeout: 180_000 }, async () => {
     const cwd = project();
     const source = await scratch(() => sqliteEngine.create());
-    await source.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000) INSERT INTO t SELECT i, 'v' || i FROM n;`);
+    await source.exec(
+      `CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000) INSERT INTO t SELECT i, 'v' || i FROM n;`,
+    );
     const target = join(cwd, 'copy.duckdb');
     const args = ['clone', source.url, `duckdb:${target}`, '--batch-rows', '500'];
     await killedAt(cwd, args, 't', 5_000);
     const resumed = redb(cwd, [...args, '--resume']);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(await duckdbRows(target, 'SELECT count(*) AS n, count(DISTINCT id) AS d, sum(id) AS s FROM t')).toEqual([{ n: '60000', d: '60000', s: String((60000 * 60001) / 2) }]);
+    expect(await duckdbRows(target, 'SELECT count(*) AS n, count(DISTINCT id) AS d, sum(id) AS s FROM t')).toEqual([
+      { n: '60000', d: '60000', s: String((60000 * 60001) / 2) },
+    ]);
   });
 
   for (const engine of ['postgres', 'duckdb'] as const) {
-    it(`--truncate into ${engine} when other target tables refer to the copied ones: refused while they hold rows, done otherwise`, { timeout: 180_000 }, async () => {
+    it(`--truncate into ${engine} when other target tables refer to the copied ones: refused while they hold rows, done otherwise`, {
+      timeout: 180_000,
+    }, async () => {
       const cwd = project();
       const source = await scratch(() => sqliteEngine.create());
       await source.exec(`CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);
         CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id));
         INSERT INTO parent VALUES (1, 'a'), (2, 'b'), (3, 'c');
         INSERT INTO child VALUES (10, 1), (11, 2), (12, 3);`);
-      const target = engine === 'postgres' ? await scratch(() => postgresEngine.create()) : { url: `duckdb:${join(cwd, 'copy.duckdb')}`, exec: (sql: string) => withDuckdb(join(cwd, 'copy.duckdb'), async (run) => void (await run(sql))), drop: async () => undefined };
-      const query = async (sql: string) => (engine === 'postgres' ? pgQuery<Record<string, unknown>>(target.url, sql) : duckdbRows(join(cwd, 'copy.duckdb'), sql));
+      const target =
+        engine === 'postgres'
+          ? await scratch(() => postgresEngine.create())
+          : {
+              url: `duckdb:${join(cwd, 'copy.duckdb')}`,
+              exec: (sql: string) => withDuckdb(join(cwd, 'copy.duckdb'), async (run) => void (await run(sql))),
+              drop: async () => undefined,
+            };
+      const query = async (sql: string) =>
+        engine === 'postgres' ? pgQuery<Record<string, unknown>>(target.url, sql) : duckdbRows(join(cwd, 'copy.duckdb'), sql);
       redbOk(cwd, ['clone', source.url, url(target), '--allow', 'lossy'], PASSWORD_ENV);
       // Both copied tables, referring to each other, are emptied in an order the engine takes.
       const both = redbPw(cwd, ['clone', source.url, url(target), '--allow', 'lossy', '--truncate', '--yes']);
       expect(both.code, both.stderr).toBe(0);
 
-      await target.exec(`CREATE TABLE outside (id bigint PRIMARY KEY, parent_id bigint REFERENCES ${engine === 'postgres' ? 'public.' : ''}parent (id)); INSERT INTO outside VALUES (100, 2);`);
+      await target.exec(
+        `CREATE TABLE outside (id bigint PRIMARY KEY, parent_id bigint REFERENCES ${engine === 'postgres' ? 'public.' : ''}parent (id)); INSERT INTO outside VALUES (100, 2);`,
+      );
       const refused = redbPw(cwd, ['clone', source.url, url(target), '--tables', 'parent,child', '--allow', 'lossy', '--truncate', '--yes']);
       expect(refused.code).toBe(1);
       expect(errorCode(refused)).toBe('REDB_CLONE_TRUNCATE_REFERENCED');
@@ -118,7 +138,10 @@ describe('clone and verify across the engines’ real differences (real servers)
     const r = redbPw(cwd, ['clone', 's', url(target), '--allow', 'lossy', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(cloneResult(r).verify?.every((v) => v.match)).toBe(true);
-    const types = await mysqlRows<{ t: string; c: string; ty: string }>(target, "SELECT table_name AS t, column_name AS c, column_type AS ty FROM information_schema.columns WHERE table_schema = DATABASE() AND column_name = 'code' ORDER BY table_name");
+    const types = await mysqlRows<{ t: string; c: string; ty: string }>(
+      target,
+      "SELECT table_name AS t, column_name AS c, column_type AS ty FROM information_schema.columns WHERE table_schema = DATABASE() AND column_name = 'code' ORDER BY table_name",
+    );
     expect(types.map((x) => [x.t, x.ty])).toEqual([
       ['k', 'varchar(768)'],
       ['r', 'varchar(768)'],
@@ -168,7 +191,9 @@ describe('clone and verify across the engines’ real differences (real servers)
   it('index names that are per table in MariaDB but per schema in PostgreSQL are refused before anything is created', { timeout: 180_000 }, async () => {
     const cwd = project();
     const source = await scratch(() => mysqlEngine.create());
-    await source.exec('CREATE TABLE a (id int PRIMARY KEY, name varchar(20), KEY ix_name (name)); CREATE TABLE b (id int PRIMARY KEY, name varchar(20), KEY ix_name (name));');
+    await source.exec(
+      'CREATE TABLE a (id int PRIMARY KEY, name varchar(20), KEY ix_name (name)); CREATE TABLE b (id int PRIMARY KEY, name varchar(20), KEY ix_name (name));',
+    );
     const target = await scratch(() => postgresEngine.create());
     const r = redbPw(cwd, ['clone', url(source), url(target), '--allow', 'lossy']);
     expect(errorCode(r)).toBe('REDB_NAME_CLASH');
@@ -182,12 +207,18 @@ describe('clone and verify across the engines’ real differences (real servers)
     await source.exec(`CREATE TABLE customer (id int PRIMARY KEY, email text NOT NULL, phone text, note text);
       INSERT INTO customer SELECT i, 'c' || i || '@example.com', '+33 6 12 34 56 ' || lpad((i % 100)::text, 2, '0'), 'n' || i FROM generate_series(1, 500) i;
       CREATE TABLE secret (id int PRIMARY KEY, v text); INSERT INTO secret VALUES (1, 'x');`);
-    writeFileSync(join(cwd, 'mask.yaml'), 'secret: env:MASK_SECRET\nrules:\n  - match: customer.email\n    transform: email\n  - match: customer.phone\n    transform: phone\ndeny: [customer.note, secret]\n');
+    writeFileSync(
+      join(cwd, 'mask.yaml'),
+      'secret: env:MASK_SECRET\nrules:\n  - match: customer.email\n    transform: email\n  - match: customer.phone\n    transform: phone\ndeny: [customer.note, secret]\n',
+    );
     const env = { MASK_SECRET: 'a-secret-used-only-by-this-test' };
     const copied = redbPw(cwd, ['clone', url(source), 'sqlite:masked.db', '--mask', 'mask.yaml', '--json'], env);
     expect(copied.code, copied.stderr).toBe(0);
     expect(cloneResult(copied).verify?.map((v) => [v.table, v.match, v.countsOnly])).toEqual([['public.customer', true, false]]);
-    expect(sqliteQuery<{ n: number }>(join(cwd, 'masked.db'), "SELECT count(*) AS n FROM customer WHERE email = 'c' || id || '@example.com' OR note IS NOT NULL")[0]?.n).toBe(0);
+    expect(
+      sqliteQuery<{ n: number }>(join(cwd, 'masked.db'), "SELECT count(*) AS n FROM customer WHERE email = 'c' || id || '@example.com' OR note IS NOT NULL")[0]
+        ?.n,
+    ).toBe(0);
 
     const plain = redbPw(cwd, ['verify', url(source), 'sqlite:masked.db', '--tables', 'customer']);
     expect(plain.code).toBe(1);

@@ -191,13 +191,27 @@ export const CASES: readonly TypeCase[] = [
     table: 'day',
     compare: 'date',
     native: { postgres: 'date', mysql: 'date', sqlite: 'DATE', duckdb: 'DATE' },
-    edges: [{ value: '1970-01-01' }, { value: '1969-12-31' }, { value: '2024-02-29' }, { value: '1000-01-01' }, { value: '9999-12-31' }, { value: '0001-01-01' }, { value: '0044-03-15 BC', not: noMysql }],
+    edges: [
+      { value: '1970-01-01' },
+      { value: '1969-12-31' },
+      { value: '2024-02-29' },
+      { value: '1000-01-01' },
+      { value: '9999-12-31' },
+      { value: '0001-01-01' },
+      { value: '0044-03-15 BC', not: noMysql },
+    ],
   },
   {
     table: 'tod',
     compare: 'time',
     native: { postgres: 'time(6)', mysql: 'time(6)', sqlite: 'TIME', duckdb: 'TIME' },
-    edges: [{ value: '00:00:00.000000' }, { value: '23:59:59.999999' }, { value: '12:34:56.500000' }, { value: '00:00:00.000001' }, { value: '24:00:00.000000' }],
+    edges: [
+      { value: '00:00:00.000000' },
+      { value: '23:59:59.999999' },
+      { value: '12:34:56.500000' },
+      { value: '00:00:00.000001' },
+      { value: '24:00:00.000000' },
+    ],
   },
   {
     table: 'bin',
@@ -265,7 +279,11 @@ export const CASES: readonly TypeCase[] = [
     table: 'ident',
     compare: 'uuid',
     native: { postgres: 'uuid', mysql: 'uuid', sqlite: 'UUID', duckdb: 'UUID' },
-    edges: [{ value: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11' }, { value: '00000000-0000-0000-0000-000000000000' }, { value: 'ffffffff-ffff-ffff-ffff-ffffffffffff' }],
+    edges: [
+      { value: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11' },
+      { value: '00000000-0000-0000-0000-000000000000' },
+      { value: 'ffffffff-ffff-ffff-ffff-ffffffffffff' },
+    ],
   },
 ];
 

@@ -15,7 +15,12 @@ import type { Compare, TypeCase, Value } from './exact-values-cases.js';
  * per value, floats as their IEEE-754 bits, so that equal texts mean bit-equal values.
  */
 
-export const ENGINES: Readonly<Record<Exclude<Engine, 'mongodb'>, TestEngine>> = { postgres: postgresEngine, mysql: mysqlEngine, sqlite: sqliteEngine, duckdb: duckdbEngine };
+export const ENGINES: Readonly<Record<Exclude<Engine, 'mongodb'>, TestEngine>> = {
+  postgres: postgresEngine,
+  mysql: mysqlEngine,
+  sqlite: sqliteEngine,
+  duckdb: duckdbEngine,
+};
 
 const fileOf = (db: ScratchDb): string => db.url.replace(/^(sqlite|duckdb):/, '');
 
@@ -93,7 +98,11 @@ export function canonical(compare: Compare, raw: unknown): string {
     case 'time':
       return timeValue(String(raw));
     case 'boolean':
-      return ['t', 'true', '1'].includes(String(raw).toLowerCase()) ? '1' : ['f', 'false', '0'].includes(String(raw).toLowerCase()) ? '0' : `not a boolean: ${String(raw)}`;
+      return ['t', 'true', '1'].includes(String(raw).toLowerCase())
+        ? '1'
+        : ['f', 'false', '0'].includes(String(raw).toLowerCase())
+          ? '0'
+          : `not a boolean: ${String(raw)}`;
     case 'uuid':
       return String(raw).toLowerCase();
   }
@@ -101,7 +110,8 @@ export function canonical(compare: Compare, raw: unknown): string {
 
 /** How a value is spelled for a text parameter: shortest round-trip text for floats, -0 and the specials by name. */
 function textOf(value: Value, c: TypeCase, engine: Engine): string {
-  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : Number.isNaN(value) ? 'NaN' : value === Infinity ? 'Infinity' : value === -Infinity ? '-Infinity' : String(value);
+  if (typeof value === 'number')
+    return Object.is(value, -0) ? '-0' : Number.isNaN(value) ? 'NaN' : value === Infinity ? 'Infinity' : value === -Infinity ? '-Infinity' : String(value);
   if (Buffer.isBuffer(value)) return value.toString('hex');
   if (c.compare === 'timestamp' || c.compare === 'date') {
     const text = String(value);
@@ -131,7 +141,14 @@ export async function insertCase(engine: Engine, db: ScratchDb, c: TypeCase, val
     }
   } else if (engine === 'mysql') {
     const url = new URL(db.url);
-    const connection = await mysql.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: url.pathname.slice(1), charset: 'utf8mb4_general_ci' });
+    const connection = await mysql.createConnection({
+      host: url.hostname,
+      port: Number(url.port),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.slice(1),
+      charset: 'utf8mb4_general_ci',
+    });
     try {
       await connection.query("SET time_zone = '+00:00'");
       await connection.query(`CREATE TABLE ${c.table} (id int PRIMARY KEY, v ${type})`);
@@ -148,7 +165,17 @@ export async function insertCase(engine: Engine, db: ScratchDb, c: TypeCase, val
     try {
       sqlite.exec(`CREATE TABLE ${c.table} (id INTEGER PRIMARY KEY, v ${type})`);
       const insert = sqlite.prepare(`INSERT INTO ${c.table} VALUES (?, ?)`);
-      for (const [i, value] of values.entries()) insert.run(i + 1, typeof value === 'boolean' ? (value ? 1 : 0) : typeof value === 'string' && c.compare !== 'text' && c.compare !== 'json' ? textOf(value, c, engine) : value);
+      for (const [i, value] of values.entries())
+        insert.run(
+          i + 1,
+          typeof value === 'boolean'
+            ? value
+              ? 1
+              : 0
+            : typeof value === 'string' && c.compare !== 'text' && c.compare !== 'json'
+              ? textOf(value, c, engine)
+              : value,
+        );
     } finally {
       sqlite.close();
     }
@@ -191,7 +218,18 @@ export async function readCase(engine: Engine, db: ScratchDb, c: TypeCase): Prom
     }
   } else if (engine === 'mysql') {
     const url = new URL(db.url);
-    const connection = await mysql.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: url.pathname.slice(1), charset: 'utf8mb4_general_ci', dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, jsonStrings: true });
+    const connection = await mysql.createConnection({
+      host: url.hostname,
+      port: Number(url.port),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.slice(1),
+      charset: 'utf8mb4_general_ci',
+      dateStrings: true,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      jsonStrings: true,
+    });
     try {
       await connection.query("SET time_zone = '+00:00'");
       // The binary protocol gives doubles and floats as their IEEE bytes.
@@ -213,7 +251,8 @@ export async function readCase(engine: Engine, db: ScratchDb, c: TypeCase): Prom
     const connection = await instance.connect();
     try {
       for (const [id, v] of (await connection.runAndReadAll(`SELECT id, v FROM ${await duckdbTable(connection, c.table)} ORDER BY id`)).getRows()) {
-        const raw = v !== null && typeof v === 'object' && 'bytes' in v ? (v as { bytes: Uint8Array }).bytes : v !== null && typeof v === 'object' ? String(v) : v;
+        const raw =
+          v !== null && typeof v === 'object' && 'bytes' in v ? (v as { bytes: Uint8Array }).bytes : v !== null && typeof v === 'object' ? String(v) : v;
         put(id, raw);
       }
     } finally {
@@ -256,7 +295,13 @@ export async function setFloat(engine: Engine, db: ScratchDb, table: string, id:
     }
   } else if (engine === 'mysql') {
     const url = new URL(db.url);
-    const connection = await mysql.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: url.pathname.slice(1) });
+    const connection = await mysql.createConnection({
+      host: url.hostname,
+      port: Number(url.port),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.slice(1),
+    });
     try {
       await connection.execute(`UPDATE ${table} SET v = ? WHERE id = ?`, [value, id]);
     } finally {
@@ -300,7 +345,13 @@ export async function idsOf(engine: Engine, db: ScratchDb, table: string): Promi
   }
   if (engine === 'mysql') {
     const url = new URL(db.url);
-    const connection = await mysql.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: url.pathname.slice(1) });
+    const connection = await mysql.createConnection({
+      host: url.hostname,
+      port: Number(url.port),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.slice(1),
+    });
     try {
       const [rows] = await connection.query(`SELECT id FROM ${table} ORDER BY id`);
       return (rows as { id: number }[]).map((r) => Number(r.id));

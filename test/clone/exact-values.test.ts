@@ -26,7 +26,13 @@ describe('exact values across every pair of engines (real servers)', () => {
     const [source, target] = await Promise.all([ENGINES[s].create(), ENGINES[t].create()]);
     try {
       const cases = CASES.filter((c) => c.native[s] !== undefined && edgesFor(c, s, t).length > 0);
-      for (const c of cases) await insertCase(s, source, c, edgesFor(c, s, t).map((e) => e.value));
+      for (const c of cases)
+        await insertCase(
+          s,
+          source,
+          c,
+          edgesFor(c, s, t).map((e) => e.value),
+        );
 
       // The source holds what was meant (a test that wrote something else would prove nothing).
       const held = new Map<string, Map<number, string>>();

@@ -22,7 +22,12 @@ export function envUrl(url: string): string {
 export const redbPw = (cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult => redb(cwd, args, { ...PASSWORD_ENV, ...env });
 
 /** The result line of `redb clone --json` (the last line; the others are progress events). */
-export function cloneResult(r: CliResult): { tables: { table: string; rows: number; masked: boolean }[]; verify?: { table: string; match: boolean; countsOnly: boolean; sourceRows: number; targetRows: number }[]; resumed: boolean; losses: unknown[] } {
+export function cloneResult(r: CliResult): {
+  tables: { table: string; rows: number; masked: boolean }[];
+  verify?: { table: string; match: boolean; countsOnly: boolean; sourceRows: number; targetRows: number }[];
+  resumed: boolean;
+  losses: unknown[];
+} {
   const last = r.stdout.trim().split('\n').pop() ?? '';
   const parsed = JSON.parse(last) as { type: string };
   if (parsed.type !== 'result') throw new Error(`expected a result line, got ${last}\n${r.stderr}`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, errorCode } from '../support/cli.js';
 import { duckdbEngine, duckdbRows } from '../support/duckdb.js';
-import { mysqlEngine, } from '../support/mysql.js';
+import { mysqlEngine } from '../support/mysql.js';
 import { pgQuery, postgresEngine } from '../support/postgres.js';
 import { sqliteEngine, tempDir, type ScratchDb } from '../support/scratch.js';
 import { envUrl, PASSWORD_ENV, sqliteQuery } from './helpers.js';
@@ -34,7 +34,11 @@ type KillAt = { readonly delayMs: number; readonly afterFile?: string | undefine
  */
 function runKilled(cwd: string, args: readonly string[], at: KillAt): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...PASSWORD_ENV, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { ...process.env, ...PASSWORD_ENV, NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     let killed = false;
     let timer: NodeJS.Timeout | undefined;
@@ -81,7 +85,8 @@ const expected: Record<(typeof TABLES)[number], Figures> = {
   small: { n: SMALL, ids: SMALL, sum: String((SMALL * (SMALL + 1)) / 2) },
   loose: { n: LOOSE, ids: LOOSE, sum: String((LOOSE * (LOOSE + 1)) / 2) },
 };
-const figuresSql = (table: string, quote: (n: string) => string) => `SELECT count(*) AS n, count(DISTINCT ${quote('id')}) AS ids, CAST(sum(${quote('id')}) AS CHAR(40)) AS sum FROM ${quote(table)}`;
+const figuresSql = (table: string, quote: (n: string) => string) =>
+  `SELECT count(*) AS n, count(DISTINCT ${quote('id')}) AS ids, CAST(sum(${quote('id')}) AS CHAR(40)) AS sum FROM ${quote(table)}`;
 
 interface Pair {
   readonly name: string;
@@ -107,7 +112,8 @@ const pairs: Pair[] = [
       return db;
     },
     target: () => sqliteEngine.create(),
-    figures: async (db, table) => norm(sqliteQuery<Record<string, unknown>>(db.url.slice('sqlite:'.length), figuresSql(table, (n) => `"${n}"`).replace('CHAR(40)', 'TEXT'))[0]),
+    figures: async (db, table) =>
+      norm(sqliteQuery<Record<string, unknown>>(db.url.slice('sqlite:'.length), figuresSql(table, (n) => `"${n}"`).replace('CHAR(40)', 'TEXT'))[0]),
   },
   {
     name: 'MariaDB → PostgreSQL',
@@ -140,7 +146,8 @@ const pairs: Pair[] = [
       return db;
     },
     target: () => duckdbEngine.create(),
-    figures: async (db, table) => norm((await duckdbRows(db.url.slice('duckdb:'.length), figuresSql(table, (n) => `"${n}"`).replace('CHAR(40)', 'VARCHAR')))[0]),
+    figures: async (db, table) =>
+      norm((await duckdbRows(db.url.slice('duckdb:'.length), figuresSql(table, (n) => `"${n}"`).replace('CHAR(40)', 'VARCHAR')))[0]),
   },
 ];
 
@@ -155,7 +162,11 @@ describe.concurrent('clone killed with SIGKILL at random moments, then resumed: 
       const source = await pair.source();
       let target = await pair.target();
       const dir = tempDir('redb-kill-loop-');
-      cleanups.push(() => source.drop(), () => target.drop(), () => dir.cleanup());
+      cleanups.push(
+        () => source.drop(),
+        () => target.drop(),
+        () => dir.cleanup(),
+      );
       const run = async (a: readonly string[]) => {
         const r = await runKilled(dir.path, a, undefined);
         return { code: r.code ?? -1, stdout: '', stderr: r.stderr };
@@ -184,7 +195,9 @@ describe.concurrent('clone killed with SIGKILL at random moments, then resumed: 
         const inCopy = kills % 2 === 1;
         const delay = inCopy ? Math.floor(Math.random() * Math.min(4_000, window)) : 300 + Math.floor(Math.random() * window);
         const outcome = await runKilled(dir.path, args, { delayMs: delay, afterFile: inCopy ? stateDir : undefined });
-        log.push(`${delay} ms${inCopy ? ' after the checkpoint' : ''}: ${outcome.killed ? 'killed' : `exit ${outcome.code}`}${existsSync(stateDir) ? ` [${readdirSync(stateDir).join(' ')}]` : ''}`);
+        log.push(
+          `${delay} ms${inCopy ? ' after the checkpoint' : ''}: ${outcome.killed ? 'killed' : `exit ${outcome.code}`}${existsSync(stateDir) ? ` [${readdirSync(stateDir).join(' ')}]` : ''}`,
+        );
         if (!outcome.killed) {
           // It ran to its end before the kill came: either it finished, or it found nothing to resume after an earlier run had.
           expect([0, 1], outcome.stderr).toContain(outcome.code);

@@ -51,7 +51,9 @@ describe('large values stream between engines (real servers)', () => {
     await randomTable(source.url, 'huge', 1, packet + (1 << 20));
     await randomTable(source.url, 'many', 8, 16 << 20);
     for (const table of ['blobs', 'mid', 'many']) {
-      digests[table] = (await pgQuery<{ id: number; bytes: number; md5: string }>(source.url, `SELECT id, octet_length(b) AS bytes, md5(b) AS md5 FROM ${table} ORDER BY id`)).map((r) => ({ ...r, bytes: Number(r.bytes) }));
+      digests[table] = (
+        await pgQuery<{ id: number; bytes: number; md5: string }>(source.url, `SELECT id, octet_length(b) AS bytes, md5(b) AS md5 FROM ${table} ORDER BY id`)
+      ).map((r) => ({ ...r, bytes: Number(r.bytes) }));
     }
   }, 300_000);
   afterAll(async () => {
@@ -103,7 +105,9 @@ describe('large values stream between engines (real servers)', () => {
     }
   });
 
-  it.concurrent("a value larger than MariaDB's max_allowed_packet is a coded error naming table, column and limit, before anything is written", { timeout: 300_000 }, async () => {
+  it.concurrent("a value larger than MariaDB's max_allowed_packet is a coded error naming table, column and limit, before anything is written", {
+    timeout: 300_000,
+  }, async () => {
     const my = await mysqlEngine.create();
     try {
       const r = await clone(envUrl(my.url), '--tables', 'huge');

@@ -54,7 +54,9 @@ describe('identifier lengths (real PostgreSQL)', () => {
 
     const lint = redb(cwd, ['lint', '--format', 'json']);
     expect(lint.code).toBe(3);
-    expect((JSON.parse(lint.stdout) as { findings: { rule: string; message: string }[] }).findings).toContainEqual(expect.objectContaining({ rule: 'name-too-long', message: expect.stringContaining('is 64 bytes long') }));
+    expect((JSON.parse(lint.stdout) as { findings: { rule: string; message: string }[] }).findings).toContainEqual(
+      expect.objectContaining({ rule: 'name-too-long', message: expect.stringContaining('is 64 bytes long') }),
+    );
 
     const commit = redb(cwd, ['commit', '-m', 'long name']);
     expect(commit.code).toBe(1);
@@ -67,13 +69,21 @@ describe('identifier lengths (real PostgreSQL)', () => {
     expect(migrate.code).toBe(1);
     expect(errorCode(migrate)).toBe('REDB_LIMIT_EXCEEDED');
     expect(migrate.stderr).toContain('nothing was changed');
-    expect(await pgQuery(db.url, "SELECT column_name FROM information_schema.columns WHERE table_name = 't' ORDER BY ordinal_position")).toEqual([{ column_name: 'id' }, { column_name: 'v' }]);
+    expect(await pgQuery(db.url, "SELECT column_name FROM information_schema.columns WHERE table_name = 't' ORDER BY ordinal_position")).toEqual([
+      { column_name: 'id' },
+      { column_name: 'v' },
+    ]);
 
     // Bytes, not characters: 32 × 'é' is 64 bytes. A 63-byte name goes through.
     addColumn(cwd, 'public.t.yaml', 'é'.repeat(32));
     expect(errorCode(redb(cwd, ['commit', '-m', 'accents']))).toBe('REDB_LIMIT_EXCEEDED');
     const path = join(cwd, 'schema', 'tables', 'public.t.yaml');
-    writeFileSync(path, readFileSync(path, 'utf8').replace(`${LONG}`, 'x'.repeat(63)).replace(`  - name: ${'é'.repeat(32)}\n    type: {kind: integer, native: integer, bits: 32}\n    nullable: true\n`, ''));
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8')
+        .replace(`${LONG}`, 'x'.repeat(63))
+        .replace(`  - name: ${'é'.repeat(32)}\n    type: {kind: integer, native: integer, bits: 32}\n    nullable: true\n`, ''),
+    );
     redbOk(cwd, ['commit', '-m', '63 bytes']);
     redbOk(cwd, ['migrate', 'pg', '--allow', 'all', '--yes'], PASSWORD_ENV);
     expect(redbPw(cwd, ['status', '--exit-code']).code).toBe(0);
@@ -109,7 +119,9 @@ describe('columns, rows, keys and packets (real MariaDB)', () => {
     expect(await mysqlRows(target, 'SHOW TABLES')).toEqual([]);
   });
 
-  it('rows too large for InnoDB or for the server are refused; rows just within are copied (the estimate matches the server)', { timeout: 120_000 }, async () => {
+  it('rows too large for InnoDB or for the server are refused; rows just within are copied (the estimate matches the server)', {
+    timeout: 120_000,
+  }, async () => {
     const cwd = project();
     const source = await scratch(() => postgresEngine.create());
     await source.exec(`CREATE TABLE fits (id int PRIMARY KEY, ${columns(32, 'varchar(60)')});

@@ -39,7 +39,11 @@ describe('clone --mask (real PostgreSQL → SQLite)', () => {
   });
 
   const run = (file: string) => {
-    const r = redbPw(dir.path, ['clone', envUrl(source.url), `sqlite:${file}`, '--tables', 'employee,customer,invoice', '--mask', 'policy.yaml', '--allow', 'lossy', '--json'], env);
+    const r = redbPw(
+      dir.path,
+      ['clone', envUrl(source.url), `sqlite:${file}`, '--tables', 'employee,customer,invoice', '--mask', 'policy.yaml', '--allow', 'lossy', '--json'],
+      env,
+    );
     expect(r.code, r.stderr).toBe(0);
     return cloneResult(r);
   };
@@ -49,10 +53,18 @@ describe('clone --mask (real PostgreSQL → SQLite)', () => {
     const second = run('two.db');
     const dump = (file: string) => sqliteQuery(join(dir.path, file), 'SELECT * FROM customer ORDER BY customer_id');
     expect(dump('one.db')).toEqual(dump('two.db'));
-    expect(sqliteQuery(join(dir.path, 'one.db'), 'SELECT * FROM invoice ORDER BY invoice_id')).toEqual(sqliteQuery(join(dir.path, 'two.db'), 'SELECT * FROM invoice ORDER BY invoice_id'));
+    expect(sqliteQuery(join(dir.path, 'one.db'), 'SELECT * FROM invoice ORDER BY invoice_id')).toEqual(
+      sqliteQuery(join(dir.path, 'two.db'), 'SELECT * FROM invoice ORDER BY invoice_id'),
+    );
 
-    const original = await pgQuery<{ customer_id: number; email: string; last_name: string }>(source.url, 'SELECT customer_id, email, last_name FROM customer ORDER BY customer_id');
-    const masked = sqliteQuery<{ customer_id: number; email: string; last_name: string; phone: string | null }>(join(dir.path, 'one.db'), 'SELECT customer_id, email, last_name, phone FROM customer');
+    const original = await pgQuery<{ customer_id: number; email: string; last_name: string }>(
+      source.url,
+      'SELECT customer_id, email, last_name FROM customer ORDER BY customer_id',
+    );
+    const masked = sqliteQuery<{ customer_id: number; email: string; last_name: string; phone: string | null }>(
+      join(dir.path, 'one.db'),
+      'SELECT customer_id, email, last_name, phone FROM customer',
+    );
     expect(masked).toHaveLength(original.length);
     const originalEmails = new Set(original.map((c) => c.email));
     expect(masked.filter((c) => originalEmails.has(c.email))).toEqual([]);
@@ -62,7 +74,10 @@ describe('clone --mask (real PostgreSQL → SQLite)', () => {
 
     // Invoice.customer_id was pseudonymised exactly as Customer.customer_id: every invoice still finds its customer,
     // and each customer keeps the same number of invoices and the same total.
-    const joined = sqliteQuery<{ n: number }>(join(dir.path, 'one.db'), 'SELECT count(*) AS n FROM invoice i JOIN customer c ON c.customer_id = i.customer_id')[0]?.n;
+    const joined = sqliteQuery<{ n: number }>(
+      join(dir.path, 'one.db'),
+      'SELECT count(*) AS n FROM invoice i JOIN customer c ON c.customer_id = i.customer_id',
+    )[0]?.n;
     expect(joined).toBe(412);
     const perCustomer = (rows: { n: number; total: number }[]) => rows.map((r) => `${r.n}:${Number(r.total).toFixed(2)}`).sort();
     expect(perCustomer(sqliteQuery(join(dir.path, 'one.db'), 'SELECT count(*) AS n, sum(total) AS total FROM invoice GROUP BY customer_id'))).toEqual(

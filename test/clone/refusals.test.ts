@@ -22,10 +22,30 @@ interface Refusal {
 
 const CASES: readonly Refusal[] = [
   { from: 'duckdb', to: 'sqlite', setup: "CREATE TABLE t (id INTEGER PRIMARY KEY, v DOUBLE); INSERT INTO t VALUES (1, 1.5), (2, 'NaN'::DOUBLE)", value: 'NaN' },
-  { from: 'postgres', to: 'sqlite', setup: "CREATE TABLE t (id integer PRIMARY KEY, v double precision); INSERT INTO t VALUES (1, 1.5), (2, '-0')", value: '-0' },
-  { from: 'postgres', to: 'mysql', setup: "CREATE TABLE t (id integer PRIMARY KEY, v double precision); INSERT INTO t VALUES (1, 1.5), (2, '-0')", value: '-0' },
-  { from: 'duckdb', to: 'mysql', setup: "CREATE TABLE t (id INTEGER PRIMARY KEY, v DOUBLE); INSERT INTO t VALUES (1, 1.5), (2, 'Infinity'::DOUBLE)", value: 'Infinity' },
-  { from: 'sqlite', to: 'postgres', setup: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'ok'), (2, 'a' || char(0) || 'b')", value: 'text with a NUL character' },
+  {
+    from: 'postgres',
+    to: 'sqlite',
+    setup: "CREATE TABLE t (id integer PRIMARY KEY, v double precision); INSERT INTO t VALUES (1, 1.5), (2, '-0')",
+    value: '-0',
+  },
+  {
+    from: 'postgres',
+    to: 'mysql',
+    setup: "CREATE TABLE t (id integer PRIMARY KEY, v double precision); INSERT INTO t VALUES (1, 1.5), (2, '-0')",
+    value: '-0',
+  },
+  {
+    from: 'duckdb',
+    to: 'mysql',
+    setup: "CREATE TABLE t (id INTEGER PRIMARY KEY, v DOUBLE); INSERT INTO t VALUES (1, 1.5), (2, 'Infinity'::DOUBLE)",
+    value: 'Infinity',
+  },
+  {
+    from: 'sqlite',
+    to: 'postgres',
+    setup: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (1, 'ok'), (2, 'a' || char(0) || 'b')",
+    value: 'text with a NUL character',
+  },
 ];
 
 describe('a value the target cannot store is refused at its row (real servers)', () => {

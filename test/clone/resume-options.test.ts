@@ -13,9 +13,20 @@ const ROWS = 120_000;
  * Start a clone and stop it once `rows` rows of `table` are in: with SIGKILL, or with `signal`
  * (as a person's Ctrl-C would). Resolves with how it ended.
  */
-function cloneStoppedAt(cwd: string, args: readonly string[], table: string, rows: number, signal: NodeJS.Signals = 'SIGKILL', env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function cloneStoppedAt(
+  cwd: string,
+  args: readonly string[],
+  table: string,
+  rows: number,
+  signal: NodeJS.Signals = 'SIGKILL',
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--json'], { cwd, env: { ...process.env, ...PASSWORD_ENV, ...env, NO_COLOR: '1', REDB_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args, '--json'], {
+      cwd,
+      env: { ...process.env, ...PASSWORD_ENV, ...env, NO_COLOR: '1', REDB_DEBUG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let buffer = '';
     let stderr = '';
     let sent = false;
@@ -60,27 +71,44 @@ describe('a resume continues the same job or refuses (PostgreSQL → SQLite, rea
     dir?.cleanup();
   });
 
-  it('a masked clone resumed without --mask, with another secret or another --where is refused naming the difference, and nothing is written', { timeout: 180_000 }, async () => {
+  it('a masked clone resumed without --mask, with another secret or another --where is refused naming the difference, and nothing is written', {
+    timeout: 180_000,
+  }, async () => {
     const args = ['clone', src, 'sqlite:masked.db', '--mask', 'mask.yaml', '--batch-rows', '1000', '--jobs', '1', '--where', "customer:country = 'FR'"];
     await cloneStoppedAt(dir.path, args, 'public.customer', 5_000, 'SIGKILL', { MASK_SECRET: 'first-secret-of-enough-length' });
     const before = count('masked.db');
     expect(before).toBeGreaterThan(0);
     expect(before).toBeLessThan(ROWS / 2);
 
-    const unmasked = redbPw(dir.path, ['clone', src, 'sqlite:masked.db', '--batch-rows', '1000', '--jobs', '1', '--where', "customer:country = 'FR'", '--resume']);
+    const unmasked = redbPw(dir.path, [
+      'clone',
+      src,
+      'sqlite:masked.db',
+      '--batch-rows',
+      '1000',
+      '--jobs',
+      '1',
+      '--where',
+      "customer:country = 'FR'",
+      '--resume',
+    ]);
     expect(unmasked.code).toBe(1);
     expect(errorCode(unmasked)).toBe('REDB_CLONE_RESUME_MISMATCH');
     expect(unmasked.stderr).toMatch(/--mask: it masked rows with mask\.yaml, this run would copy them unmasked/);
 
     const otherSecret = redbPw(dir.path, [...args, '--resume'], { MASK_SECRET: 'another-secret-entirely-different' });
     expect(errorCode(otherSecret)).toBe('REDB_CLONE_RESUME_MISMATCH');
-    expect(otherSecret.stderr).toContain("secret is not the one the interrupted run masked with");
+    expect(otherSecret.stderr).toContain('secret is not the one the interrupted run masked with');
     // The secret itself never appears, in the message or in the checkpoint.
     expect(otherSecret.stderr).not.toContain('first-secret');
     const stateDir = join(dir.path, '.redb', 'state', 'clone');
     for (const f of readdirSync(stateDir)) expect(readFileSync(join(stateDir, f), 'utf8')).not.toContain('first-secret');
 
-    const otherWhere = redbPw(dir.path, ['clone', src, 'sqlite:masked.db', '--mask', 'mask.yaml', '--batch-rows', '1000', '--jobs', '1', '--where', "customer:country = 'DE'", '--resume'], { MASK_SECRET: 'first-secret-of-enough-length' });
+    const otherWhere = redbPw(
+      dir.path,
+      ['clone', src, 'sqlite:masked.db', '--mask', 'mask.yaml', '--batch-rows', '1000', '--jobs', '1', '--where', "customer:country = 'DE'", '--resume'],
+      { MASK_SECRET: 'first-secret-of-enough-length' },
+    );
     expect(errorCode(otherWhere)).toBe('REDB_CLONE_RESUME_MISMATCH');
     expect(otherWhere.stderr).toContain(`--where for public.customer: it was 'country = 'FR'', now 'country = 'DE''`);
 
@@ -113,7 +141,10 @@ describe('a resume continues the same job or refuses (PostgreSQL → SQLite, rea
     const args = ['clone', src, 'sqlite:interrupted.db', '--batch-rows', '1000', '--jobs', '1'];
     const stopped = await cloneStoppedAt(dir.path, args, 'public.customer', 5_000, 'SIGINT');
     expect(stopped.code).toBe(130);
-    const lines = stopped.stderr.trim().split('\n').filter((l) => !l.startsWith('copied '));
+    const lines = stopped.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('copied '));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^error\[REDB_CLONE_INTERRUPTED\]: .*--resume/);
     expect(count('interrupted.db')).toBeLessThan(ROWS);
@@ -128,8 +159,10 @@ describe('--truncate checks that the copy can succeed before it empties a table 
     const [source, target] = await Promise.all([postgresEngine.create(), postgresEngine.create()]);
     const dir = tempDir('redb-truncate-check-');
     try {
-      await source.exec('CREATE TABLE item (id int PRIMARY KEY, name text); INSERT INTO item SELECT i, \'n\' || i FROM generate_series(1, 100) i;');
-      await target.exec("CREATE TABLE item (id int PRIMARY KEY, name text, owner text NOT NULL); INSERT INTO item VALUES (1, 'mine', 'me'), (2, 'yours', 'you');");
+      await source.exec("CREATE TABLE item (id int PRIMARY KEY, name text); INSERT INTO item SELECT i, 'n' || i FROM generate_series(1, 100) i;");
+      await target.exec(
+        "CREATE TABLE item (id int PRIMARY KEY, name text, owner text NOT NULL); INSERT INTO item VALUES (1, 'mine', 'me'), (2, 'yours', 'you');",
+      );
       const r = redb(dir.path, ['clone', envUrl(source.url), envUrl(target.url), '--truncate', '--yes'], PASSWORD_ENV);
       expect(r.code).toBe(1);
       expect(errorCode(r)).toBe('REDB_CLONE_TARGET_INCOMPATIBLE');

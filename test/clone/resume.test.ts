@@ -21,7 +21,12 @@ import { cloneResult, envUrl, PASSWORD_ENV, redbPw } from './helpers.js';
 const ROWS = 300_000;
 
 /** Start `redb clone` and SIGKILL it once it has committed `killAfter` rows of `table`. */
-function cloneUntilKilled(cwd: string, args: readonly string[], table: string, killAfter: number): Promise<{ killedAt: number; progress: number[]; signal: NodeJS.Signals | null }> {
+function cloneUntilKilled(
+  cwd: string,
+  args: readonly string[],
+  table: string,
+  killAfter: number,
+): Promise<{ killedAt: number; progress: number[]; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...PASSWORD_ENV, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let buffer = '';
@@ -44,7 +49,9 @@ function cloneUntilKilled(cwd: string, args: readonly string[], table: string, k
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (_code, signal) => (killedAt < 0 ? reject(new Error(`clone ended before it could be killed: ${stderr}`)) : resolve({ killedAt, progress, signal })));
+    child.on('exit', (_code, signal) =>
+      killedAt < 0 ? reject(new Error(`clone ended before it could be killed: ${stderr}`)) : resolve({ killedAt, progress, signal }),
+    );
   });
 }
 
@@ -73,7 +80,20 @@ describe('a clone killed with SIGKILL resumes exactly (real PostgreSQL and Maria
 
   /** Kill the clone into `target` after `killAfter` rows of big, check what it left, resume it; the progress counts seen before the kill. */
   async function killAndResume(target: ScratchDb, count: (sql: string) => Promise<Record<string, unknown> | undefined>, killAfter: number): Promise<number[]> {
-    const args = ['clone', envUrl(source.url), envUrl(target.url), '--batch-rows', '2000', '--jobs', '1', '--tables', 'big,small', '--allow', 'lossy', '--json'];
+    const args = [
+      'clone',
+      envUrl(source.url),
+      envUrl(target.url),
+      '--batch-rows',
+      '2000',
+      '--jobs',
+      '1',
+      '--tables',
+      'big,small',
+      '--allow',
+      'lossy',
+      '--json',
+    ];
     const { killedAt, progress, signal } = await cloneUntilKilled(dir.path, args, 'public.big', killAfter);
     expect(signal).toBe('SIGKILL');
     const partial = Number((await count('SELECT count(*) AS n FROM big'))?.n);
@@ -82,7 +102,9 @@ describe('a clone killed with SIGKILL resumes exactly (real PostgreSQL and Maria
     // One clone's state (a kill in the middle of a save may also leave its .tmp beside it).
     const states = readdirSync(join(dir.path, '.redb', 'state', 'clone')).filter((f) => f.endsWith('.json'));
     expect(states).toHaveLength(1);
-    const saved = JSON.parse(readFileSync(join(dir.path, '.redb', 'state', 'clone', states[0] as string), 'utf8')) as { tables: Record<string, { done: boolean; rows: number }> };
+    const saved = JSON.parse(readFileSync(join(dir.path, '.redb', 'state', 'clone', states[0] as string), 'utf8')) as {
+      tables: Record<string, { done: boolean; rows: number }>;
+    };
     expect(saved.tables['public.big']?.done).toBe(false);
 
     // Without --resume the half-filled table is refused, not mixed.
@@ -121,7 +143,9 @@ describe('a batch committed just before the crash, but not yet recorded', () => 
     const [src, dst] = await Promise.all([sqliteEngine.create(), sqliteEngine.create()]);
     const dir = tempDir('redb-pending-');
     try {
-      await src.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO t SELECT i, 'v' || i FROM n;`);
+      await src.exec(
+        `CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) INSERT INTO t SELECT i, 'v' || i FROM n;`,
+      );
       // No key on the target: a doubled row would show in the count instead of failing loudly.
       await dst.exec('CREATE TABLE t (id INTEGER, v TEXT)');
       const pair = pairTable((await introspectUrl(sqliteEngine, src.url)).tables[0] as never, await introspectUrl(sqliteEngine, dst.url), 'dst', false);
@@ -133,11 +157,32 @@ describe('a batch committed just before the crash, but not yet recorded', () => 
         const real = target.writers[0] as RowWriter;
         let writes = 0;
         // Commits the batch, then dies before the checkpoint after it is saved.
-        const writer: RowWriter = { ...real, write: async (...a) => (await real.write(...a), ++writes === crashAfter ? Promise.reject(new Error('killed')) : undefined) };
+        const writer: RowWriter = {
+          ...real,
+          write: async (...a) => (await real.write(...a), ++writes === crashAfter ? Promise.reject(new Error('killed')) : undefined),
+        };
         try {
-          const job = { source: 'src', target: 'dst', mode: 'schema-and-data', tables: ['t'], denied: [], where: {}, mask: null, batchRows: 100, allowLossy: false, truncate: false, schema: 'x' } as const;
+          const job = {
+            source: 'src',
+            target: 'dst',
+            mode: 'schema-and-data',
+            tables: ['t'],
+            denied: [],
+            where: {},
+            mask: null,
+            batchRows: 100,
+            allowLossy: false,
+            truncate: false,
+            schema: 'x',
+          } as const;
           const checkpoints = await openCheckpoints(file, { ...job, tables: [...job.tables], denied: [] }, resume, () => safeFs(nodeFs, dir.path));
-          return await copyTable(pair, source.readers[0] as never, writer, target, { sourceEngine: 'sqlite', targetEngine: 'sqlite', batchRows: 100, checkpoints, onEvent: () => undefined });
+          return await copyTable(pair, source.readers[0] as never, writer, target, {
+            sourceEngine: 'sqlite',
+            targetEngine: 'sqlite',
+            batchRows: 100,
+            checkpoints,
+            onEvent: () => undefined,
+          });
         } finally {
           await source.close();
           await target.close();
@@ -146,7 +191,8 @@ describe('a batch committed just before the crash, but not yet recorded', () => 
       await expect(run(false, 3)).rejects.toThrow('killed');
       const state = JSON.parse(readFileSync(file, 'utf8')) as { tables: Record<string, { rows: number; after: unknown; pending: unknown }> };
       expect(state.tables.t).toEqual({ done: false, rows: 200, after: [{ bigint: '200' }], pending: [{ bigint: '300' }] });
-      const count = (f: string) => new Sqlite(f.replace(/^sqlite:/, ''), { readonly: true }).prepare('SELECT count(*) AS n, count(DISTINCT id) AS d FROM t').get();
+      const count = (f: string) =>
+        new Sqlite(f.replace(/^sqlite:/, ''), { readonly: true }).prepare('SELECT count(*) AS n, count(DISTINCT id) AS d FROM t').get();
       expect(count(dst.url)).toEqual({ n: 300, d: 300 });
       expect(await run(true)).toBe(1000);
       expect(count(dst.url)).toEqual({ n: 1000, d: 1000 });

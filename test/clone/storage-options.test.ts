@@ -9,13 +9,39 @@ import { factsOf } from '../../src/adapters/registry.js';
 describe("a MariaDB table's engine and charset are notes, not losses", () => {
   it('storage options are notes; row-level security and a column collation stay losses', () => {
     const columns = [{ name: 'id', type: { kind: 'integer', native: 'int(11)', bits: 32 }, nullable: false }];
-    const maria = normalizeSchema({ version: 1, engine: 'mysql', tables: [{ name: 't', columns, options: { engine: 'InnoDB', charset: 'utf8mb4', collation: 'utf8mb4_general_ci' } }] } as never);
+    const maria = normalizeSchema({
+      version: 1,
+      engine: 'mysql',
+      tables: [{ name: 't', columns, options: { engine: 'InnoDB', charset: 'utf8mb4', collation: 'utf8mb4_general_ci' } }],
+    } as never);
     const out = translateSchema(maria, factsOf('postgres'));
     expect(out.losses).toEqual([]);
-    expect(out.notes).toEqual([{ object: 'table t', from: 'engine InnoDB, charset utf8mb4, collation utf8mb4_general_ci', to: "(postgres's own)", reason: 'storage options are specific to mysql; every value arrives' }]);
-    const cased = normalizeSchema({ version: 1, engine: 'mysql', tables: [{ name: 't', columns: [{ ...columns[0], collation: 'utf8mb4_bin' }], options: { engine: 'InnoDB' } }] } as never);
+    expect(out.notes).toEqual([
+      {
+        object: 'table t',
+        from: 'engine InnoDB, charset utf8mb4, collation utf8mb4_general_ci',
+        to: "(postgres's own)",
+        reason: 'storage options are specific to mysql; every value arrives',
+      },
+    ]);
+    const cased = normalizeSchema({
+      version: 1,
+      engine: 'mysql',
+      tables: [{ name: 't', columns: [{ ...columns[0], collation: 'utf8mb4_bin' }], options: { engine: 'InnoDB' } }],
+    } as never);
     expect(translateSchema(cased, factsOf('sqlite')).losses.map((l) => l.from)).toEqual(['collation utf8mb4_bin']);
-    const rls = normalizeSchema({ version: 1, engine: 'postgres', tables: [{ schema: 'public', name: 't', columns: [{ name: 'id', type: { kind: 'integer', native: 'integer', bits: 32 }, nullable: false }], options: { rowLevelSecurity: true, with: 'fillfactor=70' } }] } as never);
+    const rls = normalizeSchema({
+      version: 1,
+      engine: 'postgres',
+      tables: [
+        {
+          schema: 'public',
+          name: 't',
+          columns: [{ name: 'id', type: { kind: 'integer', native: 'integer', bits: 32 }, nullable: false }],
+          options: { rowLevelSecurity: true, with: 'fillfactor=70' },
+        },
+      ],
+    } as never);
     const fromPg = translateSchema(rls, factsOf('mysql'));
     expect(fromPg.losses.map((l) => l.from)).toEqual(['{"rowLevelSecurity":true}']);
     expect(fromPg.notes.map((l) => l.from)).toEqual(['with fillfactor=70']);

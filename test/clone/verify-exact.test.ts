@@ -43,7 +43,13 @@ describe('verify sees the last bit of a float (real servers)', () => {
     const [source, target] = await Promise.all([ENGINES[s].create(), ENGINES[t].create()]);
     try {
       const cases = FLOATS.filter((c) => c.native[s] !== undefined);
-      for (const c of cases) await insertCase(s, source, c, edgesFor(c, s, t).map((e) => e.value));
+      for (const c of cases)
+        await insertCase(
+          s,
+          source,
+          c,
+          edgesFor(c, s, t).map((e) => e.value),
+        );
       const clone = await redbAsync(dir.path, ['clone', urlFor(source.url), urlFor(target.url), '--allow', 'lossy', '--yes', '--json']);
       expect(clone.code, clone.stderr).toBe(0);
       // The target holds the source's values bit for bit, and identical data is no mismatch.

@@ -19,12 +19,16 @@ afterEach(() => {
   for (const p of projects.splice(0)) p.cleanup();
 });
 
-const jobsFile = (p: Project) => JSON.parse(readFileSync(join(p.gitdir, 'jobs.json'), 'utf8')) as { version: number; jobs: Record<string, { source: string; paused: boolean }> };
+const jobsFile = (p: Project) =>
+  JSON.parse(readFileSync(join(p.gitdir, 'jobs.json'), 'utf8')) as { version: number; jobs: Record<string, { source: string; paused: boolean }> };
 
 describe('daemon jobs', () => {
   it('restarts a crashing job with growing backoff and a visible reason, while another keeps running', async () => {
     const p = fresh();
-    const added = JSON.parse(p.ok(['replicate', 'sqlite:steady.db', 'sqlite:copy.db', '--name', 'good', '--daemon', '--json']).stdout) as { created: boolean; daemon: { started: boolean } };
+    const added = JSON.parse(p.ok(['replicate', 'sqlite:steady.db', 'sqlite:copy.db', '--name', 'good', '--daemon', '--json']).stdout) as {
+      created: boolean;
+      daemon: { started: boolean };
+    };
     expect(added).toMatchObject({ created: true, daemon: { started: true } });
     p.ok(['replicate', 'sqlite:crash.db', 'sqlite:other.db', '--name', 'bad', '--daemon']);
     expect(Object.keys(jobsFile(p).jobs).sort()).toEqual(['bad', 'good']);
@@ -133,7 +137,12 @@ describe('daemon jobs', () => {
     let kills = 0;
     while (Date.now() < deadline) {
       // The daemon in the foreground, so that it can be killed at any moment of its start too.
-      const d = spawn(process.execPath, [CLI, 'daemon', 'start', '--foreground'], { cwd: p.root, env: { ...process.env, ...p.env }, stdio: 'ignore', detached: true });
+      const d = spawn(process.execPath, [CLI, 'daemon', 'start', '--foreground'], {
+        cwd: p.root,
+        env: { ...process.env, ...p.env },
+        stdio: 'ignore',
+        detached: true,
+      });
       await sleep(Math.floor(Math.random() * 1_500));
       kill(d.pid as number, 'SIGKILL');
       await new Promise((resolve) => (d.exitCode !== null || d.signalCode !== null ? resolve(undefined) : d.once('exit', resolve)));
@@ -141,12 +150,20 @@ describe('daemon jobs', () => {
     }
     expect(kills).toBeGreaterThan(3);
     p.ok(['daemon', 'start']);
-    const pids = await waitFor('both jobs to run', () => {
-      const s = status(p);
-      return s.jobs.length === 2 && s.jobs.every((j) => j.state === 'running' && j.pid !== null) ? s.jobs.map((j) => j.pid as number) : undefined;
-    }, 60_000);
+    const pids = await waitFor(
+      'both jobs to run',
+      () => {
+        const s = status(p);
+        return s.jobs.length === 2 && s.jobs.every((j) => j.state === 'running' && j.pid !== null) ? s.jobs.map((j) => j.pid as number) : undefined;
+      },
+      60_000,
+    );
     // Orphans a kill left are stopped as the daemon starts; give a slow stop its grace period.
-    await waitFor('no job process but the daemon’s own', () => JSON.stringify(markedPids(p.gitdir)) === JSON.stringify([...pids].sort((x, y) => x - y)), 30_000);
+    await waitFor(
+      'no job process but the daemon’s own',
+      () => JSON.stringify(markedPids(p.gitdir)) === JSON.stringify([...pids].sort((x, y) => x - y)),
+      30_000,
+    );
     p.ok(['daemon', 'stop']);
     expect(markedPids(p.gitdir)).toEqual([]);
   }, 240_000);
@@ -164,7 +181,8 @@ describe('daemon jobs', () => {
 
     const text = execFileSync('curl', ['-sS', '--fail', `http://${address}/metrics`], { encoding: 'utf8' });
     const samples = parsePrometheus(text);
-    const value = (name: string, labels: Record<string, string>) => samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+    const value = (name: string, labels: Record<string, string>) =>
+      samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
     expect(value('redb_daemon_up', {})).toBe(1);
     expect(value('redb_job_state', { job: 'good', state: 'running' })).toBe(1);
     expect(value('redb_job_state', { job: 'good', state: 'backoff' })).toBe(0);
@@ -183,18 +201,26 @@ describe('daemon jobs', () => {
     const p = fresh();
     const env = { REDB_DAEMON_LOG_BYTES: '1024' };
     p.ok(['daemon', 'start'], env);
-    const follower = spawn(process.execPath, [CLI, 'daemon', 'logs', '-f', '--json'], { cwd: p.root, env: { ...process.env, ...p.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const follower = spawn(process.execPath, [CLI, 'daemon', 'logs', '-f', '--json'], {
+      cwd: p.root,
+      env: { ...process.env, ...p.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let followed = '';
     follower.stdout.on('data', (d: Buffer) => (followed += d.toString()));
     try {
       p.ok(['replicate', 'sqlite:crash.db', 'sqlite:b.db', '--name', 'bad', '--daemon']);
-      await waitFor('a rotated log', () => {
-        try {
-          return readFileSync(join(p.gitdir, 'state', 'daemon.log.1'), 'utf8').length > 0;
-        } catch {
-          return false;
-        }
-      }, 90_000);
+      await waitFor(
+        'a rotated log',
+        () => {
+          try {
+            return readFileSync(join(p.gitdir, 'state', 'daemon.log.1'), 'utf8').length > 0;
+          } catch {
+            return false;
+          }
+        },
+        90_000,
+      );
       p.ok(['replicate', 'pause', 'bad']);
       await waitFor('the follower to show the pause', () => followed.includes('"msg":"job paused"'), 30_000);
     } finally {

@@ -27,7 +27,11 @@ function exchange(socket: string, payload: string): Promise<{ lines: Record<stri
       c.destroy();
       resolve({ lines: parse(), closed: false });
     }, 3_000);
-    const parse = () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const parse = () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     c.on('data', (d) => (text += d.toString()));
     c.on('error', reject);
     c.on('close', () => {
@@ -60,7 +64,10 @@ describe('redb daemon', () => {
     expect(alive(pid)).toBe(false);
     expect(existsSync(socket)).toBe(false);
     expect(status(p).running).toBe(false);
-    const log = readFileSync(join(p.gitdir, 'state', 'daemon.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; level: string; ts: string });
+    const log = readFileSync(join(p.gitdir, 'state', 'daemon.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { msg: string; level: string; ts: string });
     expect(log.map((l) => l.msg)).toEqual(expect.arrayContaining(['daemon started', 'daemon stopped']));
   });
 
@@ -68,7 +75,10 @@ describe('redb daemon', () => {
     const p = fresh();
     p.ok(['daemon', 'start']);
     const pid = daemonPid(p);
-    for (const args of [['daemon', 'start'], ['daemon', 'start', '--foreground']]) {
+    for (const args of [
+      ['daemon', 'start'],
+      ['daemon', 'start', '--foreground'],
+    ]) {
       const again = p.run(args);
       expect(again.code).toBe(1);
       expect(errorCode(again)).toBe('REDB_DAEMON_RUNNING');
@@ -95,7 +105,7 @@ describe('redb daemon', () => {
     expect(readFileSync(join(p.gitdir, 'state', 'daemon.log'), 'utf8')).toContain('removed the control socket a stopped daemon left behind');
   });
 
-  it("refuses a socket owned by another user: neither talks to it nor replaces it", async () => {
+  it('refuses a socket owned by another user: neither talks to it nor replaces it', async () => {
     const p = fresh();
     p.ok(['daemon', 'start']);
     const pid = daemonPid(p);
@@ -103,7 +113,10 @@ describe('redb daemon', () => {
     await waitFor('the killed daemon to be gone', () => !alive(pid));
     const socket = join(p.gitdir, 'state', 'daemon.sock');
     chownSync(socket, 65534, 65534);
-    for (const args of [['daemon', 'start'], ['daemon', 'status']]) {
+    for (const args of [
+      ['daemon', 'start'],
+      ['daemon', 'status'],
+    ]) {
       const r = p.run(args);
       expect(r.code).toBe(1);
       expect(errorCode(r)).toBe('REDB_DAEMON_SOCKET_FOREIGN');
@@ -119,7 +132,11 @@ describe('redb daemon', () => {
     const socket = join(p.gitdir, 'state', 'daemon.sock');
     // Let the other user reach the folder, so that the socket's own mode is what refuses.
     for (const d of [p.root, p.gitdir, join(p.gitdir, 'state')]) chmodSync(d, 0o755);
-    const raw = runAs('nobody', '/', [process.execPath, '-e', `require('net').connect(${JSON.stringify(socket)}).on('connect',()=>{console.log('connected');process.exit(0)}).on('error',e=>{console.log(e.code);process.exit(3)})`]);
+    const raw = runAs('nobody', '/', [
+      process.execPath,
+      '-e',
+      `require('net').connect(${JSON.stringify(socket)}).on('connect',()=>{console.log('connected');process.exit(0)}).on('error',e=>{console.log(e.code);process.exit(3)})`,
+    ]);
     expect(raw.stdout.trim()).toBe('EACCES');
     const viaRedb = runAs('nobody', p.root, [process.execPath, CLI, 'daemon', 'status']);
     expect(viaRedb.code).toBe(1);
@@ -157,16 +174,23 @@ describe('redb daemon', () => {
     expect(status(p).running).toBe(true);
   });
 
-  it("the client refuses a malformed answer from whatever listens on the socket", async () => {
+  it('the client refuses a malformed answer from whatever listens on the socket', async () => {
     const p = fresh();
     const socket = join(p.gitdir, 'state', 'daemon.sock');
     // Something that is not a redb daemon holds the socket (and a daemon.json naming it).
-    const answers = ['this is not json', JSON.stringify({ v: 1, id: 1, ok: true, result: { pid: 'many' } }), JSON.stringify({ v: 2, id: 1, ok: true, result: {} })];
+    const answers = [
+      'this is not json',
+      JSON.stringify({ v: 1, id: 1, ok: true, result: { pid: 'many' } }),
+      JSON.stringify({ v: 2, id: 1, ok: true, result: {} }),
+    ];
     let next = 0;
     const server = createServer((c) => c.once('data', () => c.end(`${answers[next++ % answers.length]}\n`)));
     p.ok(['status', '--no-db']);
     await new Promise<void>((resolve) => server.listen(socket, resolve));
-    writeFileSync(join(p.gitdir, 'state', 'daemon.json'), JSON.stringify({ version: 1, pid: process.pid, started: new Date().toISOString(), socket, metrics: null, token: 't'.repeat(32) }));
+    writeFileSync(
+      join(p.gitdir, 'state', 'daemon.json'),
+      JSON.stringify({ version: 1, pid: process.pid, started: new Date().toISOString(), socket, metrics: null, token: 't'.repeat(32) }),
+    );
     try {
       for (let i = 0; i < answers.length; i++) {
         // Not spawnSync: the fake answers from this very process.

@@ -34,12 +34,25 @@ describe('job lines', () => {
   it('merges what a progress line says into the report', () => {
     const first = readJobLine(JSON.stringify({ type: 'streaming', from: '0/16' }), null, now);
     expect(first).toEqual({ kind: 'report', report: { at: now.toISOString(), type: 'streaming', position: '0/16' } });
-    const next = readJobLine(JSON.stringify({ type: 'progress', position: '0/20', changes: 9, rate: 3, lagMs: { p50: 1, p99: 2, last: 3 }, retainedWalBytes: 10 }), first.kind === 'report' ? first.report : null, now);
-    expect(next).toMatchObject({ kind: 'report', report: { type: 'progress', position: '0/20', changes: 9, rate: 3, lagMs: { p50: 1, p99: 2, last: 3 }, retainedWalBytes: 10 } });
+    const next = readJobLine(
+      JSON.stringify({ type: 'progress', position: '0/20', changes: 9, rate: 3, lagMs: { p50: 1, p99: 2, last: 3 }, retainedWalBytes: 10 }),
+      first.kind === 'report' ? first.report : null,
+      now,
+    );
+    expect(next).toMatchObject({
+      kind: 'report',
+      report: { type: 'progress', position: '0/20', changes: 9, rate: 3, lagMs: { p50: 1, p99: 2, last: 3 }, retainedWalBytes: 10 },
+    });
   });
   it('tells problems and other lines apart', () => {
-    expect(readJobLine(JSON.stringify({ type: 'retry', attempt: 2, error: 'connection refused' }), null, now)).toMatchObject({ kind: 'problem', text: 'connection refused' });
-    expect(readJobLine(JSON.stringify({ error: { code: 'REDB_X', message: 'boom' } }), null, now)).toMatchObject({ kind: 'problem', text: 'error[REDB_X]: boom' });
+    expect(readJobLine(JSON.stringify({ type: 'retry', attempt: 2, error: 'connection refused' }), null, now)).toMatchObject({
+      kind: 'problem',
+      text: 'connection refused',
+    });
+    expect(readJobLine(JSON.stringify({ error: { code: 'REDB_X', message: 'boom' } }), null, now)).toMatchObject({
+      kind: 'problem',
+      text: 'error[REDB_X]: boom',
+    });
     expect(readJobLine('copying 3 tables', null, now)).toEqual({ kind: 'other', text: 'copying 3 tables' });
     expect(readJobLine('[1,2]', null, now).kind).toBe('other');
   });
@@ -60,7 +73,20 @@ describe('metrics', () => {
         socket: '/x',
         metrics: null,
         logFile: '/x.log',
-        jobs: [{ name: 'a"b', source: 's', target: 't', state: 'running', pid: 2, since: '2030-01-01T00:00:00.000Z', restarts: 3, lastExit: null, nextStartAt: null, report: { at: '2030-01-01T00:00:01.000Z', lagMs: { p50: 10, p99: 1500, last: 5 }, rate: 4 } }],
+        jobs: [
+          {
+            name: 'a"b',
+            source: 's',
+            target: 't',
+            state: 'running',
+            pid: 2,
+            since: '2030-01-01T00:00:00.000Z',
+            restarts: 3,
+            lastExit: null,
+            nextStartAt: null,
+            report: { at: '2030-01-01T00:00:01.000Z', lagMs: { p50: 10, p99: 1500, last: 5 }, rate: 4 },
+          },
+        ],
       },
       new Date('2030-01-01T00:00:10.000Z'),
     );
@@ -75,15 +101,30 @@ describe('metrics', () => {
     expect(parseMetricsAddress('127.0.0.1:9464')).toEqual({ host: '127.0.0.1', port: 9464 });
     expect(parseMetricsAddress('[::1]:0')).toEqual({ host: '::1', port: 0 });
     expect(parseMetricsAddress('localhost:1')).toEqual({ host: 'localhost', port: 1 });
-    for (const bad of ['0.0.0.0:9464', '10.0.0.1:1', 'example.com:80', '127.0.0.1', '127.0.0.1:70000']) expect(code(() => parseMetricsAddress(bad)), bad).toBe('REDB_DAEMON_METRICS_ADDRESS');
+    for (const bad of ['0.0.0.0:9464', '10.0.0.1:1', 'example.com:80', '127.0.0.1', '127.0.0.1:70000'])
+      expect(
+        code(() => parseMetricsAddress(bad)),
+        bad,
+      ).toBe('REDB_DAEMON_METRICS_ADDRESS');
   });
 });
 
 describe('control protocol', () => {
   it('accepts only well-formed requests', () => {
     expect(decodeRequest('{"v":1,"id":2,"token":"t","op":"reload","job":"a"}')).toEqual({ v: 1, id: 2, token: 't', op: 'reload', job: 'a' });
-    for (const bad of ['', 'nope', '{}', '{"v":2,"id":1,"token":"t","op":"status"}', '{"v":1,"id":-1,"token":"t","op":"status"}', '{"v":1,"id":1,"token":"t","op":"status","x":1}', '{"v":1,"id":1,"op":"stop"}']) {
-      expect(code(() => decodeRequest(bad)), bad).toBe('REDB_DAEMON_PROTOCOL');
+    for (const bad of [
+      '',
+      'nope',
+      '{}',
+      '{"v":2,"id":1,"token":"t","op":"status"}',
+      '{"v":1,"id":-1,"token":"t","op":"status"}',
+      '{"v":1,"id":1,"token":"t","op":"status","x":1}',
+      '{"v":1,"id":1,"op":"stop"}',
+    ]) {
+      expect(
+        code(() => decodeRequest(bad)),
+        bad,
+      ).toBe('REDB_DAEMON_PROTOCOL');
     }
   });
   it('carries coded errors back as they were', () => {
@@ -96,7 +137,11 @@ describe('control protocol', () => {
   it('splits lines across chunks and stops at an overlong one', () => {
     const lines: string[] = [];
     let overflow = 0;
-    const feed = lineSplitter((l) => lines.push(l), () => overflow++, 8);
+    const feed = lineSplitter(
+      (l) => lines.push(l),
+      () => overflow++,
+      8,
+    );
     feed('ab');
     feed('c\r\nde\n\n');
     feed('0123456789');
@@ -108,8 +153,17 @@ describe('control protocol', () => {
 
 describe('job records', () => {
   it('run as the foreground replicate command, as JSON lines, without prompts', () => {
-    expect(jobArgv('nightly', { kind: 'replicate', source: 'prod', target: 'sqlite:copy.db', tables: ['a', 'b'], mask: 'policy.yaml', allowLossy: true, paused: false, created: 'x' })).toEqual([
-      'replicate', 'prod', 'sqlite:copy.db', '--name', 'nightly', '--tables', 'a,b', '--mask', 'policy.yaml', '--allow', 'lossy', '--json', '--yes',
-    ]);
+    expect(
+      jobArgv('nightly', {
+        kind: 'replicate',
+        source: 'prod',
+        target: 'sqlite:copy.db',
+        tables: ['a', 'b'],
+        mask: 'policy.yaml',
+        allowLossy: true,
+        paused: false,
+        created: 'x',
+      }),
+    ).toEqual(['replicate', 'prod', 'sqlite:copy.db', '--name', 'nightly', '--tables', 'a,b', '--mask', 'policy.yaml', '--allow', 'lossy', '--json', '--yes']);
   });
 });

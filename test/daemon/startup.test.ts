@@ -12,11 +12,16 @@ const register = join(import.meta.dirname, '..', 'trust', 'module-log', 'registe
 
 function modulesLoadedBy(args: readonly string[], n: number): string[] {
   const log = join(p.root, `modules-${n}.log`);
-  const r = spawnSync(process.execPath, ['--import', register, CLI, ...args], { cwd: p.root, encoding: 'utf8', env: { ...process.env, REDB_MODULE_LOG: log, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['--import', register, CLI, ...args], {
+    cwd: p.root,
+    encoding: 'utf8',
+    env: { ...process.env, REDB_MODULE_LOG: log, NO_COLOR: '1' },
+  });
   expect(r.status, r.stderr).toBe(0);
   return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
 }
-const daemonCode = (loaded: string[]) => loaded.filter((u) => /\/dist\/(daemon\/|ops\/daemon|ops\/replicate-jobs|commands\/daemon|commands\/replicate-jobs)/.test(u));
+const daemonCode = (loaded: string[]) =>
+  loaded.filter((u) => /\/dist\/(daemon\/|ops\/daemon|ops\/replicate-jobs|commands\/daemon|commands\/replicate-jobs)/.test(u));
 
 describe('start-up and install', () => {
   it('redb --help and redb status load no daemon code; daemon status does', () => {
@@ -32,7 +37,11 @@ describe('start-up and install', () => {
     expect(printed).toMatch(/^ExecStop=.* daemon stop$/m);
     expect(printed).toContain('WantedBy=default.target');
     const home = join(p.root, 'home');
-    const written = JSON.parse(p.ok(['daemon', 'install', '--systemd', '--write', '--json'], { HOME: home, XDG_CONFIG_HOME: '' }).stdout) as { path: string; name: string; written: boolean };
+    const written = JSON.parse(p.ok(['daemon', 'install', '--systemd', '--write', '--json'], { HOME: home, XDG_CONFIG_HOME: '' }).stdout) as {
+      path: string;
+      name: string;
+      written: boolean;
+    };
     expect(written.path).toBe(join(home, '.config', 'systemd', 'user', written.name));
     expect(written.name).toMatch(/^redb-daemon-[a-z0-9-]+-[0-9a-f]{8}\.service$/);
     expect(readFileSync(written.path, 'utf8')).toContain('daemon start --foreground');

@@ -112,7 +112,8 @@ export function markedPids(gitdir: string): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(`REDB_DAEMON_PROJECT=${gitdir}`) && alive(Number(entry))) found.push(Number(entry));
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(`REDB_DAEMON_PROJECT=${gitdir}`) && alive(Number(entry)))
+        found.push(Number(entry));
     } catch {
       // Gone, or not ours.
     }

@@ -29,7 +29,12 @@ describe('Chinook in DuckDB', () => {
     expect(schema.tables.map((t) => t.name)).toEqual(TABLES);
     expect(schema.tables.reduce((n, t) => n + t.foreignKeys.length, 0)).toBe(11);
     expect(schema.tables.reduce((n, t) => n + t.indexes.length, 0)).toBe(11);
-    expect(schema.tables.find((t) => t.name === 'Invoice')?.columns.find((c) => c.name === 'Total')?.type).toEqual({ kind: 'decimal', native: 'DECIMAL(10,2)', precision: 10, scale: 2 });
+    expect(schema.tables.find((t) => t.name === 'Invoice')?.columns.find((c) => c.name === 'Total')?.type).toEqual({
+      kind: 'decimal',
+      native: 'DECIMAL(10,2)',
+      precision: 10,
+      scale: 2,
+    });
   });
 
   it('introspects to byte-identical text every time', async () => {
@@ -51,7 +56,9 @@ describe('Chinook in DuckDB', () => {
     const target: Schema = {
       ...before,
       tables: before.tables.map((t) =>
-        t.name !== 'Track' ? t : { ...t, columns: t.columns.map((c) => (c.name === 'Milliseconds' ? { ...c, type: { kind: 'integer', native: 'INTEGER', bits: 32 } } : c)) },
+        t.name !== 'Track'
+          ? t
+          : { ...t, columns: t.columns.map((c) => (c.name === 'Milliseconds' ? { ...c, type: { kind: 'integer', native: 'INTEGER', bits: 32 } } : c)) },
       ),
     };
     const tracks = await duckdbRows(file, 'SELECT * FROM "Track" ORDER BY "TrackId"');

@@ -45,7 +45,12 @@ describe('the CLI against a DuckDB database', () => {
 
   it('migrates an edited schema: a column added, a type changed with a rebuild, the rows kept, status clean', async () => {
     edit('tables/artist.yaml', (t) => t.replace('primaryKey:', '  - name: country\n    type: {kind: text, native: VARCHAR}\n    nullable: true\nprimaryKey:'));
-    edit('tables/album.yaml', (t) => t.replace('type: {kind: text, native: VARCHAR}\n    nullable: true\nprimaryKey:', 'type: {kind: integer, native: INTEGER, bits: 32}\n    nullable: true\nprimaryKey:'));
+    edit('tables/album.yaml', (t) =>
+      t.replace(
+        'type: {kind: text, native: VARCHAR}\n    nullable: true\nprimaryKey:',
+        'type: {kind: integer, native: INTEGER, bits: 32}\n    nullable: true\nprimaryKey:',
+      ),
+    );
     redbOk(dir.path, ['commit', '-m', 'country, numeric year']);
     const blocked = redb(dir.path, ['migrate', 'd', '--yes']);
     expect(blocked.code).toBe(3);
@@ -57,7 +62,10 @@ describe('the CLI against a DuckDB database', () => {
       { id: 10, artist_id: 1, title: 'Pastel Blues', year: 1965 },
       { id: 11, artist_id: 2, title: 'Kind of Blue', year: 1959 },
     ]);
-    expect(await duckdbRows(file, 'SELECT name, country FROM artist ORDER BY id')).toEqual([{ name: 'Nina', country: null }, { name: 'Miles', country: null }]);
+    expect(await duckdbRows(file, 'SELECT name, country FROM artist ORDER BY id')).toEqual([
+      { name: 'Nina', country: null },
+      { name: 'Miles', country: null },
+    ]);
     expect(redb(dir.path, ['diff', 'db:d', 'HEAD', '--exit-code']).code).toBe(0);
     const status = JSON.parse(redbOk(dir.path, ['status', '--json']).stdout) as { databases: { name: string; state: string; at: string }[] };
     expect(status.databases).toEqual([expect.objectContaining({ name: 'd', state: 'in-sync', at: headId() })]);
@@ -75,7 +83,10 @@ describe('the CLI against a DuckDB database', () => {
     expect(r.code).toBe(1);
     expect(errorCode(r)).toBe('REDB_MIGRATE_FAILED');
     expect(r.stderr).toContain('the database was left as it was');
-    expect(await duckdbRows(file, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'artist' ORDER BY column_index`)).toEqual([{ column_name: 'id' }, { column_name: 'name' }]);
+    expect(await duckdbRows(file, `SELECT column_name FROM duckdb_columns() WHERE table_name = 'artist' ORDER BY column_index`)).toEqual([
+      { column_name: 'id' },
+      { column_name: 'name' },
+    ]);
     expect(await duckdbRows(file, 'SELECT outcome FROM redb.migrations')).toEqual([{ outcome: 'failed' }]);
   });
 

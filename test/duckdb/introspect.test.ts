@@ -36,7 +36,11 @@ describe('introspecting DuckDB', () => {
 
   it('reads namespaces, objects in them, and leaves main unqualified', () => {
     expect(schema.namespaces).toEqual([{ name: 'shop' }]);
-    expect(schema.tables.map((t) => [t.schema, t.name])).toEqual([[undefined, 'main_table'], ['shop', 'customer'], ['shop', 'orders']]);
+    expect(schema.tables.map((t) => [t.schema, t.name])).toEqual([
+      [undefined, 'main_table'],
+      ['shop', 'customer'],
+      ['shop', 'orders'],
+    ]);
     const orders = schema.tables.find((t) => t.name === 'orders');
     expect(orders).toMatchObject({
       schema: 'shop',
@@ -54,7 +58,12 @@ describe('introspecting DuckDB', () => {
 
   it('keeps a macro with all its overloads as one native object', () => {
     expect(schema.natives).toEqual([
-      expect.objectContaining({ type: 'macro', schema: 'shop', name: 'net', definition: 'CREATE MACRO "shop"."net"("x") AS (x / 1.2), ("x", "rate") AS (x / (1 + rate))' }),
+      expect.objectContaining({
+        type: 'macro',
+        schema: 'shop',
+        name: 'net',
+        definition: 'CREATE MACRO "shop"."net"("x") AS (x / 1.2), ("x", "rate") AS (x / (1 + rate))',
+      }),
     ]);
   });
 
@@ -69,7 +78,11 @@ describe('introspecting DuckDB', () => {
     expect(duckdbColumnType('VARCHAR[][]')).toEqual({ kind: 'array', native: 'VARCHAR[][]', of: { kind: 'text', native: 'VARCHAR' }, dims: 2 });
     expect(duckdbColumnType('FLOAT[384]')).toEqual({ kind: 'vector', native: 'FLOAT[384]', dims: 384 });
     expect(duckdbColumnType("ENUM('a', 'it''s')")).toEqual({ kind: 'enum', native: "ENUM('a', 'it''s')", values: ['a', "it's"] });
-    expect(duckdbColumnType('STRUCT(a INTEGER[])[]')).toEqual({ kind: 'array', native: 'STRUCT(a INTEGER[])[]', of: { kind: 'other', native: 'STRUCT(a INTEGER[])' } });
+    expect(duckdbColumnType('STRUCT(a INTEGER[])[]')).toEqual({
+      kind: 'array',
+      native: 'STRUCT(a INTEGER[])[]',
+      of: { kind: 'other', native: 'STRUCT(a INTEGER[])' },
+    });
     expect(duckdbColumnType('MAP(VARCHAR, INTEGER[])')).toEqual({ kind: 'other', native: 'MAP(VARCHAR, INTEGER[])' });
     expect(duckdbColumnType('HUGEINT')).toEqual({ kind: 'other', native: 'HUGEINT' });
   });
@@ -90,7 +103,11 @@ describe('introspecting DuckDB', () => {
 describe('opening DuckDB targets', () => {
   const dir = tempDir('redb-duckdb-open-');
   afterAll(() => dir.cleanup());
-  const code = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => (e instanceof RedbError ? e.code : String(e)));
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => (e instanceof RedbError ? e.code : String(e)),
+    );
 
   it('resolves relative paths against the project and opens read-only on request', async () => {
     const setup = await openDuckdb({ name: 'rel', url: 'duckdb:rel.duckdb', cwd: dir.path }, { create: true });

@@ -42,7 +42,12 @@ const samples: { readonly [K in Name]?: Parameters<(typeof errors)[K]> } = {
   cloneTruncateReferenced: ['dst', [{ table: 'a', referencedBy: 'b', rows: 3 }]],
   cloneValueTooLarge: ['dst', [{ table: 't', column: 'c', rows: 1, limit: 1024, setting: 'max_allowed_packet' }]],
   cloneTargetNotEmpty: ['dst', ['t']],
-  verifyMismatch: ['src', 'dst', ['t'], [{ table: 't', target: 't', sourceRows: 2, targetRows: 1, sourceChecksum: 'aa', targetChecksum: 'bb', countsOnly: false, method: 'rows', match: false }]],
+  verifyMismatch: [
+    'src',
+    'dst',
+    ['t'],
+    [{ table: 't', target: 't', sourceRows: 2, targetRows: 1, sourceChecksum: 'aa', targetChecksum: 'bb', countsOnly: false, method: 'rows', match: false }],
+  ],
   changesPrivilege: ['app', 'reader', ['REPLICATION'], 'ALTER ROLE reader REPLICATION'],
   changesNoSlots: ['app', 'max_replication_slots', 10, 10],
   changesNoKey: ['app', ['t'], 'add a primary key'],

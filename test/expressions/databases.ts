@@ -49,7 +49,10 @@ export async function createDb(engine: Testable): Promise<TestDb> {
         exec: async (sql) => void (await query(sql)),
         run: (sql) => query(sql).then(() => true, refused),
         rows: query,
-        tables: async () => (await query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')")).map((r) => String(r.name)),
+        tables: async () =>
+          (await query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')")).map((r) =>
+            String(r.name),
+          ),
         drop: () => db.drop(),
       };
     }
@@ -57,7 +60,15 @@ export async function createDb(engine: Testable): Promise<TestDb> {
       const name = decodeURIComponent(new URL(db.url).pathname.slice(1));
       const query = async (sql: string) => {
         const u = new URL(db.url);
-        const c = await mysql.createConnection({ host: u.hostname, port: Number(u.port), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), database: name, charset: 'utf8mb4_general_ci', multipleStatements: true });
+        const c = await mysql.createConnection({
+          host: u.hostname,
+          port: Number(u.port),
+          user: decodeURIComponent(u.username),
+          password: decodeURIComponent(u.password),
+          database: name,
+          charset: 'utf8mb4_general_ci',
+          multipleStatements: true,
+        });
         try {
           return (await c.query(sql))[0] as Record<string, unknown>[];
         } finally {
@@ -96,7 +107,12 @@ export async function createDb(engine: Testable): Promise<TestDb> {
           }
         },
         rows: async (sql) => open((d) => d.prepare(sql).all() as Record<string, unknown>[]),
-        tables: async () => (existsSync(path) ? open((d) => d.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name) : []),
+        tables: async () =>
+          existsSync(path)
+            ? open((d) => d.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map(
+                (r) => r.name,
+              )
+            : [],
         drop: () => db.drop(),
       };
     }
@@ -107,7 +123,8 @@ export async function createDb(engine: Testable): Promise<TestDb> {
         exec: (sql) => db.exec(sql),
         run: (sql) => withDuckdb(path, async (run) => void (await run(sql))).then(() => true, refused),
         rows: (sql) => withDuckdb(path, (run) => run(sql)),
-        tables: async () => (existsSync(path) ? (await withDuckdb(path, (run) => run('SELECT table_name AS name FROM duckdb_tables()'))).map((r) => String(r.name)) : []),
+        tables: async () =>
+          existsSync(path) ? (await withDuckdb(path, (run) => run('SELECT table_name AS name FROM duckdb_tables()'))).map((r) => String(r.name)) : [],
         drop: () => db.drop(),
       };
   }

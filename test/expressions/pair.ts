@@ -45,19 +45,27 @@ export async function sourceFacts(src: TestDb, source: Source): Promise<SourceFa
   for (const probe of PROBES) accepts.push(await src.run(insert(src, source, probe)));
   expect(await src.run(insert(src, source, defaultRow))).toBe(true);
   const defaults = await readDefaults(src, source);
-  for (const t of ['payment', 'customer']) expect(await src.run(`DELETE FROM ${table(src, source, t)} WHERE ${ident(src.engine, `${t}_id`)} >= 1000`)).toBe(true);
+  for (const t of ['payment', 'customer'])
+    expect(await src.run(`DELETE FROM ${table(src, source, t)} WHERE ${ident(src.engine, `${t}_id`)} >= 1000`)).toBe(true);
   // The probes say something only if the source's own checks turn some of them down.
   expect(accepts.filter((a) => !a).length).toBeGreaterThan(5);
   return { accepts, defaults };
 }
 
-const sorted = (rows: Record<string, unknown>[], columns: readonly string[]) => rows.map((r) => columns.map((c) => normalize(r[c]))).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+const sorted = (rows: Record<string, unknown>[], columns: readonly string[]) =>
+  rows.map((r) => columns.map((c) => normalize(r[c]))).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 /**
  * Clone `src` into a new database of `target`: refused without --allow lossy (nothing created),
  * then allowed; every expression either carried and behaving as on the source, or listed lost.
  */
-export async function clonePair(src: TestDb, source: Source, target: Engine & ('postgres' | 'mysql' | 'sqlite' | 'duckdb'), facts: SourceFacts, cwd: string): Promise<void> {
+export async function clonePair(
+  src: TestDb,
+  source: Source,
+  target: Engine & ('postgres' | 'mysql' | 'sqlite' | 'duckdb'),
+  facts: SourceFacts,
+  cwd: string,
+): Promise<void> {
   const dst = await createDb(target);
   try {
     const refused = await redbAsync(cwd, ['clone', src.url, dst.url, '--yes']);
@@ -68,14 +76,19 @@ export async function clonePair(src: TestDb, source: Source, target: Engine & ('
     const r = await redbAsync(cwd, ['clone', src.url, dst.url, '--allow', 'lossy', '--yes', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const losses = cloneResult(r).losses as Loss[];
-    expect(losses).toContainEqual(expect.objectContaining({ object: expect.stringMatching(/^view (\w+\.)?recent$/), to: '(not created)', reason: 'ORDER BY in a view' }));
+    expect(losses).toContainEqual(
+      expect.objectContaining({ object: expect.stringMatching(/^view (\w+\.)?recent$/), to: '(not created)', reason: 'ORDER BY in a view' }),
+    );
 
     const lostChecks = new Set<Signature>(
       losses.filter((l) => l.object.startsWith('check ')).flatMap((l) => SIGNATURES.filter((s) => new RegExp(`\\b${s}\\b`).test(l.from))),
     );
     if (losses.some((l) => /^index .*payment_big$/.test(l.object))) lostChecks.add('payment_big');
     const must = MUST_CARRY[source];
-    for (const s of [...must.checks, ...(must.alsoTo?.[target] ?? [])]) expect(lostChecks.has(s), `${source} → ${target}: the check on ${s} was reported lost: ${JSON.stringify(losses.filter((l) => l.from.includes(s)))}`).toBe(false);
+    for (const s of [...must.checks, ...(must.alsoTo?.[target] ?? [])])
+      expect(lostChecks.has(s), `${source} → ${target}: the check on ${s} was reported lost: ${JSON.stringify(losses.filter((l) => l.from.includes(s)))}`).toBe(
+        false,
+      );
     for (const g of must.generated) expect(losses.filter((l) => l.object.endsWith(`.${g}`) && l.to === '(a plain column)')).toEqual([]);
     for (const d of must.defaults) expect(losses.filter((l) => l.object.endsWith(`.${d}`) && l.from.startsWith('DEFAULT'))).toEqual([]);
     for (const v of must.views) expect(losses.filter((l) => l.object.endsWith(`.${v}`) || l.object === `view ${v}`)).toEqual([]);

@@ -213,8 +213,16 @@ export interface Probe {
   readonly row: Readonly<Record<string, string | number | null>>;
 }
 
-const c = (id: number, aims: Signature, extra: Record<string, string | number | null>): Probe => ({ table: 'customer', aims, row: { customer_id: id, first_name: 'P', last_name: 'Q', ...extra } });
-const p = (id: number, aims: Signature, extra: Record<string, string | number | null>): Probe => ({ table: 'payment', aims, row: { payment_id: id, customer_id: 1, amount: 1, payment_date: '2007-06-01 12:00:00', ...extra } });
+const c = (id: number, aims: Signature, extra: Record<string, string | number | null>): Probe => ({
+  table: 'customer',
+  aims,
+  row: { customer_id: id, first_name: 'P', last_name: 'Q', ...extra },
+});
+const p = (id: number, aims: Signature, extra: Record<string, string | number | null>): Probe => ({
+  table: 'payment',
+  aims,
+  row: { payment_id: id, customer_id: 1, amount: 1, payment_date: '2007-06-01 12:00:00', ...extra },
+});
 
 /** Rows that each engine must accept or refuse alike, wherever the check they aim at was carried. */
 export const PROBES: readonly Probe[] = [
@@ -259,10 +267,33 @@ export interface MustCarry {
 }
 
 export const MUST_CARRY: Readonly<Record<'postgres' | 'mysql' | 'sqlite' | 'duckdb', MustCarry>> = {
-  postgres: { alsoTo: { mysql: ['handle', 'email'], duckdb: ['handle', 'email', 'first_name'], sqlite: ['payment_big'] }, checks: ['kind', 'score', 'nick', 'code', 'city', 'qty', 'fee', 'payment_date', 'amount'], generated: ['total_cents', 'half_qty', 'full_name', 'tier'], views: ['customer_list'], defaults: ['active', 'create_date', 'last_update', 'kind', 'score', 'note', 'qty'] },
-  mysql: { checks: ['score', 'city', 'qty', 'fee', 'payment_date', 'amount'], generated: ['total_cents', 'half_qty', 'full_name', 'tier'], views: ['customer_list'], defaults: ['active', 'create_date', 'last_update', 'kind', 'score', 'note', 'qty'] },
-  sqlite: { alsoTo: { postgres: ['payment_big'] }, checks: ['kind', 'score', 'nick', 'code', 'city', 'qty', 'fee', 'payment_date', 'amount'], generated: ['half_qty', 'full_name', 'tier'], views: ['customer_list'], defaults: ['active', 'create_date', 'last_update', 'kind', 'score', 'note', 'qty'] },
-  duckdb: { alsoTo: { postgres: ['handle', 'email', 'first_name'], mysql: ['handle', 'email', 'first_name'] }, checks: ['kind', 'score', 'nick', 'code', 'city', 'qty', 'fee', 'payment_date', 'amount'], generated: ['total_cents', 'half_qty', 'full_name', 'tier'], views: ['customer_list'], defaults: ['active', 'create_date', 'last_update', 'kind', 'score', 'note', 'qty'] },
+  postgres: {
+    alsoTo: { mysql: ['handle', 'email'], duckdb: ['handle', 'email', 'first_name'], sqlite: ['payment_big'] },
+    checks: ['kind', 'score', 'nick', 'code', 'city', 'qty', 'fee', 'payment_date', 'amount'],
+    generated: ['total_cents', 'half_qty', 'full_name', 'tier'],
+    views: ['customer_list'],
+    defaults: ['active', 'create_date', 'last_update', 'kind', 'score', 'note', 'qty'],
+  },
+  mysql: {
+    checks: ['score', 'city', 'qty', 'fee', 'payment_date', 'amount'],
+    generated: ['total_cents', 'half_qty', 'full_name', 'tier'],
+    views: ['customer_list'],
+    defaults: ['active', 'create_date', 'last_update', 'kind', 'score', 'note', 'qty'],
+  },
+  sqlite: {
+    alsoTo: { postgres: ['payment_big'] },
+    checks: ['kind', 'score', 'nick', 'code', 'city', 'qty', 'fee', 'payment_date', 'amount'],
+    generated: ['half_qty', 'full_name', 'tier'],
+    views: ['customer_list'],
+    defaults: ['active', 'create_date', 'last_update', 'kind', 'score', 'note', 'qty'],
+  },
+  duckdb: {
+    alsoTo: { postgres: ['handle', 'email', 'first_name'], mysql: ['handle', 'email', 'first_name'] },
+    checks: ['kind', 'score', 'nick', 'code', 'city', 'qty', 'fee', 'payment_date', 'amount'],
+    generated: ['total_cents', 'half_qty', 'full_name', 'tier'],
+    views: ['customer_list'],
+    defaults: ['active', 'create_date', 'last_update', 'kind', 'score', 'note', 'qty'],
+  },
 };
 
 /** Where the copied tables live on the target: a namespaced target keeps the source's schema name. */

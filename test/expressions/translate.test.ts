@@ -19,7 +19,19 @@ const TYPES: Readonly<Record<string, ColumnType>> = {
 };
 
 const COLUMNS: Readonly<Record<string, keyof typeof TYPES>> = {
-  qty: 'int', price: 'int', score: 'int', amount: 'dec', first_name: 'text', last_name: 'text', email: 'text', kind: 'text', name: 'text', payment_date: 'ts', create_date: 'date', active: 'bool', body: 'json',
+  qty: 'int',
+  price: 'int',
+  score: 'int',
+  amount: 'dec',
+  first_name: 'text',
+  last_name: 'text',
+  email: 'text',
+  kind: 'text',
+  name: 'text',
+  payment_date: 'ts',
+  create_date: 'date',
+  active: 'bool',
+  body: 'json',
 };
 
 const table = (engine: Engine): Table => ({
@@ -62,29 +74,81 @@ const CASES: readonly Case[] = [
     text: "(kind)::text = ANY (ARRAY['basic'::character varying, 'pro'::character varying]::text[])",
     to: { mysql: "`kind` COLLATE utf8mb4_nopad_bin IN ('basic', 'pro')", sqlite: `"kind" IN ('basic', 'pro')`, duckdb: `"kind" IN ('basic', 'pro')` },
   },
-  { from: 'postgres', text: 'score >= 0 AND score <= 100', to: { mysql: '(`score` >= 0) AND (`score` <= 100)', sqlite: '("score" >= 0) AND ("score" <= 100)' } },
-  { from: 'postgres', text: "((first_name || ' '::text) || last_name)", use: 'generated', to: { mysql: "CONCAT(`first_name`, ' ', `last_name`)", sqlite: `"first_name" || ' ' || "last_name"`, duckdb: `"first_name" || ' ' || "last_name"` } },
+  {
+    from: 'postgres',
+    text: 'score >= 0 AND score <= 100',
+    to: { mysql: '(`score` >= 0) AND (`score` <= 100)', sqlite: '("score" >= 0) AND ("score" <= 100)' },
+  },
+  {
+    from: 'postgres',
+    text: "((first_name || ' '::text) || last_name)",
+    use: 'generated',
+    to: { mysql: "CONCAT(`first_name`, ' ', `last_name`)", sqlite: `"first_name" || ' ' || "last_name"`, duckdb: `"first_name" || ' ' || "last_name"` },
+  },
   // concat() skips NULLs where || (and MariaDB's CONCAT) do not.
-  { from: 'postgres', text: 'concat(first_name, last_name)', use: 'generated', to: { mysql: "CONCAT(COALESCE(`first_name`, ''), COALESCE(`last_name`, ''))", postgres: undefined, sqlite: `COALESCE("first_name", '') || COALESCE("last_name", '')` } },
+  {
+    from: 'postgres',
+    text: 'concat(first_name, last_name)',
+    use: 'generated',
+    to: {
+      mysql: "CONCAT(COALESCE(`first_name`, ''), COALESCE(`last_name`, ''))",
+      postgres: undefined,
+      sqlite: `COALESCE("first_name", '') || COALESCE("last_name", '')`,
+    },
+  },
   { from: 'postgres', text: "qty || 'x'::text", use: 'generated', to: { sqlite: `CAST("qty" AS TEXT) || 'x'`, mysql: "CONCAT(`qty`, 'x')" } },
   { from: 'postgres', text: "amount || 'x'::text", use: 'generated', to: lost(/decimal value writes it out differently/) },
   // Integer division truncates in PostgreSQL; each target has its own spelling of that.
   { from: 'postgres', text: '(qty / 2)', use: 'generated', to: { mysql: '`qty` DIV 2', sqlite: '"qty" / 2', duckdb: '"qty" // 2' } },
   { from: 'postgres', text: '(amount / 2::numeric) > 1::numeric', to: lost(/division of decimals/) },
   { from: 'postgres', text: '(qty % 2) = 0', to: { mysql: '(`qty` % 2) = 0', duckdb: '("qty" % 2) = 0' } },
-  { from: 'postgres', text: "email ~ '^[^@ ]+@[^@ ]+$'::text", to: { mysql: "`email` REGEXP '(?s-i)^[^@ ]+@[^@ ]+\\\\z'", duckdb: `regexp_matches("email", '(?s)^[^@ ]+@[^@ ]+$')`, sqlite: /SQLite has no regular-expression match/ } },
+  {
+    from: 'postgres',
+    text: "email ~ '^[^@ ]+@[^@ ]+$'::text",
+    to: {
+      mysql: "`email` REGEXP '(?s-i)^[^@ ]+@[^@ ]+\\\\z'",
+      duckdb: `regexp_matches("email", '(?s)^[^@ ]+@[^@ ]+$')`,
+      sqlite: /SQLite has no regular-expression match/,
+    },
+  },
   { from: 'postgres', text: "email ~ '\\d+'::text", to: lost(/uses \\d/) },
-  { from: 'postgres', text: "NOT name ~~* 'admin%'::text", to: { mysql: "NOT (LOWER(`name`) COLLATE utf8mb4_bin LIKE LOWER('admin%'))", duckdb: `NOT ("name" ILIKE 'admin%')`, sqlite: /ASCII letters only/ } },
+  {
+    from: 'postgres',
+    text: "NOT name ~~* 'admin%'::text",
+    to: { mysql: "NOT (LOWER(`name`) COLLATE utf8mb4_bin LIKE LOWER('admin%'))", duckdb: `NOT ("name" ILIKE 'admin%')`, sqlite: /ASCII letters only/ },
+  },
   { from: 'postgres', text: "name ~~ 'C_*%'::text", to: { sqlite: `"name" GLOB 'C?[*]*'`, mysql: "`name` COLLATE utf8mb4_bin LIKE 'C_*%'" } },
   { from: 'postgres', text: "name ~~ 'a\\%'::text", to: lost(/escape on some engines/) },
-  { from: 'postgres', text: "email IS DISTINCT FROM 'root'::text", to: { mysql: "NOT (`email` COLLATE utf8mb4_nopad_bin <=> 'root')", sqlite: `"email" IS DISTINCT FROM 'root'` } },
+  {
+    from: 'postgres',
+    text: "email IS DISTINCT FROM 'root'::text",
+    to: { mysql: "NOT (`email` COLLATE utf8mb4_nopad_bin <=> 'root')", sqlite: `"email" IS DISTINCT FROM 'root'` },
+  },
   { from: 'postgres', text: "name < 'm'::text", to: lost(/order of text/) },
-  { from: 'postgres', text: "lower(name) <> 'x'::text", to: { mysql: "LOWER(`name`) COLLATE utf8mb4_nopad_bin <> 'x'", duckdb: `LOWER("name") <> 'x'`, sqlite: /ASCII letters only/ } },
-  { from: 'postgres', text: 'length(COALESCE(email, \'\'::text)) <= 10', to: { mysql: "CHAR_LENGTH(COALESCE(`email`, '')) <= 10", sqlite: `length(COALESCE("email", '')) <= 10` } },
-  { from: 'postgres', text: "CASE WHEN score >= 50 THEN 'gold'::text ELSE 'basic'::text END", use: 'generated', to: { mysql: "CASE WHEN `score` >= 50 THEN 'gold' ELSE 'basic' END" } },
-  { from: 'postgres', text: "NULLIF(email, ''::text)", use: 'generated', to: { mysql: "NULLIF(`email` COLLATE utf8mb4_nopad_bin, '')", sqlite: `NULLIF("email", '')` } },
+  {
+    from: 'postgres',
+    text: "lower(name) <> 'x'::text",
+    to: { mysql: "LOWER(`name`) COLLATE utf8mb4_nopad_bin <> 'x'", duckdb: `LOWER("name") <> 'x'`, sqlite: /ASCII letters only/ },
+  },
+  {
+    from: 'postgres',
+    text: "length(COALESCE(email, ''::text)) <= 10",
+    to: { mysql: "CHAR_LENGTH(COALESCE(`email`, '')) <= 10", sqlite: `length(COALESCE("email", '')) <= 10` },
+  },
+  {
+    from: 'postgres',
+    text: "CASE WHEN score >= 50 THEN 'gold'::text ELSE 'basic'::text END",
+    use: 'generated',
+    to: { mysql: "CASE WHEN `score` >= 50 THEN 'gold' ELSE 'basic' END" },
+  },
+  {
+    from: 'postgres',
+    text: "NULLIF(email, ''::text)",
+    use: 'generated',
+    to: { mysql: "NULLIF(`email` COLLATE utf8mb4_nopad_bin, '')", sqlite: `NULLIF("email", '')` },
+  },
   { from: 'postgres', text: 'score BETWEEN 0 AND 100', to: { mysql: '`score` BETWEEN 0 AND 100' } },
-  { from: 'postgres', text: 'payment_date + \'1 day\'::interval', use: 'generated', to: lost(/interval/) },
+  { from: 'postgres', text: "payment_date + '1 day'::interval", use: 'generated', to: lost(/interval/) },
   { from: 'postgres', text: 'GREATEST(qty, price)', use: 'generated', to: lost(/MinMaxExpr/) },
   { from: 'postgres', text: 'now()', use: 'default', to: { mysql: 'current_timestamp()', sqlite: 'CURRENT_TIMESTAMP', duckdb: 'CURRENT_TIMESTAMP' } },
   { from: 'postgres', text: "('now'::text)::date", use: 'default', to: { mysql: 'curdate()', sqlite: 'CURRENT_DATE', duckdb: 'CURRENT_DATE' } },
@@ -95,9 +159,18 @@ const CASES: readonly Case[] = [
   // MariaDB's stored forms.
   { from: 'mysql', text: '`qty` DIV 2', use: 'generated', to: { postgres: '"qty" / 2', duckdb: '"qty" // 2' } },
   { from: 'mysql', text: '`qty` / 2', use: 'generated', to: lost(/divides integers into a fraction/) },
-  { from: 'mysql', text: "concat(`first_name`,' ',`last_name`)", use: 'generated', to: { postgres: `"first_name" || ' ' || "last_name"`, sqlite: `"first_name" || ' ' || "last_name"` } },
+  {
+    from: 'mysql',
+    text: "concat(`first_name`,' ',`last_name`)",
+    use: 'generated',
+    to: { postgres: `"first_name" || ' ' || "last_name"`, sqlite: `"first_name" || ' ' || "last_name"` },
+  },
   { from: 'mysql', text: "`kind` in ('basic','pro')", to: lost(/collation/) },
-  { from: 'mysql', text: "`payment_date` >= '2007-01-01' and `payment_date` < cast('2008-01-01 00:00:00' as datetime)", to: { postgres: `("payment_date" >= TIMESTAMP '2007-01-01 00:00:00') AND ("payment_date" < TIMESTAMP '2008-01-01 00:00:00')` } },
+  {
+    from: 'mysql',
+    text: "`payment_date` >= '2007-01-01' and `payment_date` < cast('2008-01-01 00:00:00' as datetime)",
+    to: { postgres: `("payment_date" >= TIMESTAMP '2007-01-01 00:00:00') AND ("payment_date" < TIMESTAMP '2008-01-01 00:00:00')` },
+  },
   { from: 'mysql', text: '!(`qty` <=> `price`)', to: { postgres: 'NOT ("qty" IS NOT DISTINCT FROM "price")', mysql: undefined } },
   { from: 'mysql', text: "'it''s\\nok'", use: 'default', to: { postgres: "'it''s\nok'" } },
   { from: 'mysql', text: "_utf8mb4'abc'", use: 'default', to: { postgres: "'abc'" } },
@@ -108,7 +181,11 @@ const CASES: readonly Case[] = [
   // SQLite keeps what was written.
   { from: 'sqlite', text: "email GLOB '*@*'", to: { postgres: `"email" LIKE '%@%'`, mysql: "`email` COLLATE utf8mb4_bin LIKE '%@%'" } },
   { from: 'sqlite', text: "first_name || ' ' || last_name = 'a b'", to: { postgres: `("first_name" || ' ' || "last_name") = 'a b'` } },
-  { from: 'sqlite', text: "email IS NOT 'bad'", to: { postgres: `"email" IS DISTINCT FROM 'bad'`, mysql: "NOT (`email` COLLATE utf8mb4_nopad_bin <=> 'bad')" } },
+  {
+    from: 'sqlite',
+    text: "email IS NOT 'bad'",
+    to: { postgres: `"email" IS DISTINCT FROM 'bad'`, mysql: "NOT (`email` COLLATE utf8mb4_nopad_bin <=> 'bad')" },
+  },
   { from: 'sqlite', text: "payment_date >= '2007-01-01'", to: lost(/compares '2007-01-01' as text/) },
   { from: 'sqlite', text: "payment_date >= '2007-01-01 00:00:00'", to: { postgres: `"payment_date" >= TIMESTAMP '2007-01-01 00:00:00'` } },
   { from: 'sqlite', text: "name LIKE 'a%'", to: lost(/ASCII letters only/) },
@@ -124,7 +201,7 @@ const CASES: readonly Case[] = [
   { from: 'duckdb', text: "regexp_matches(email, '^a')", to: { postgres: `"email" ~ '^a'` } },
   { from: 'duckdb', text: "(email ~ '^a')", to: lost(/whole string/) },
   { from: 'duckdb', text: "CAST('t' AS BOOLEAN)", use: 'default', to: { postgres: 'TRUE', mysql: 'TRUE' } },
-  { from: 'duckdb', text: "[1, 2]", use: 'default', to: lost(/syntax redb cannot read|not translated/) },
+  { from: 'duckdb', text: '[1, 2]', use: 'default', to: lost(/syntax redb cannot read|not translated/) },
 ];
 
 describe('expression translation across engines (readers and printers, no server)', () => {
@@ -186,16 +263,26 @@ describe('expression translation across engines (readers and printers, no server
   });
 
   it('translates a MariaDB view as information_schema prints it', () => {
-    const view = "select `c`.`qty` AS `id`,concat(`c`.`first_name`,' ',`c`.`last_name`) AS `name`,nullif(`c`.`qty`,0) AS `q` from (`customer` `c` join `payment` `p` on(`p`.`customer_id` = `c`.`qty`)) where `c`.`score` > 1";
+    const view =
+      "select `c`.`qty` AS `id`,concat(`c`.`first_name`,' ',`c`.`last_name`) AS `name`,nullif(`c`.`qty`,0) AS `q` from (`customer` `c` join `payment` `p` on(`p`.`customer_id` = `c`.`qty`)) where `c`.`score` > 1";
     expect(translators.get('mysql>postgres')?.view(view, tables, (s) => s ?? 'public')).toEqual({
       sql: `SELECT "c"."qty" AS "id", "c"."first_name" || ' ' || "c"."last_name" AS "name", NULLIF("c"."qty", 0) AS "q" FROM "public"."customer" AS "c" JOIN "public"."payment" AS "p" ON "p"."customer_id" = "c"."qty" WHERE "c"."score" > 1`,
     });
   });
 
   it('refuses what a view cannot carry, with the reason', () => {
-    expect(translators.get('postgres>mysql')?.view('SELECT c.qty FROM public.customer c ORDER BY c.qty', tables, () => undefined)).toEqual({ loss: 'ORDER BY in a view' });
-    expect(translators.get('postgres>sqlite')?.view('SELECT sum(p.amount) AS total FROM public.payment p', tables, () => undefined)).toEqual({ loss: 'SQLite sums decimals in floating point' });
-    expect(translators.get('sqlite>postgres')?.view('SELECT * FROM customer', tables, () => undefined)).toHaveProperty('loss', expect.stringMatching(/SELECT \*/));
-    expect(translators.get('mysql>postgres')?.view('select `c`.`qty` AS `q` from (select 1) `c`', tables, () => undefined)).toEqual({ loss: 'a subquery in FROM' });
+    expect(translators.get('postgres>mysql')?.view('SELECT c.qty FROM public.customer c ORDER BY c.qty', tables, () => undefined)).toEqual({
+      loss: 'ORDER BY in a view',
+    });
+    expect(translators.get('postgres>sqlite')?.view('SELECT sum(p.amount) AS total FROM public.payment p', tables, () => undefined)).toEqual({
+      loss: 'SQLite sums decimals in floating point',
+    });
+    expect(translators.get('sqlite>postgres')?.view('SELECT * FROM customer', tables, () => undefined)).toHaveProperty(
+      'loss',
+      expect.stringMatching(/SELECT \*/),
+    );
+    expect(translators.get('mysql>postgres')?.view('select `c`.`qty` AS `q` from (select 1) `c`', tables, () => undefined)).toEqual({
+      loss: 'a subquery in FROM',
+    });
   });
 });

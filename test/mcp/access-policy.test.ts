@@ -69,9 +69,11 @@ describe('redb mcp under an access policy, over real HTTP and stdio, against SQL
     writeFileSync(join(p.dir, 'access.cedar'), ACCESS);
     redbOk(p.dir, ['config', 'access.policy', 'access.cedar'], p.env);
     const created: Record<string, { id: string; token: string }> = {};
-    for (const role of ['ops', 'analyst'] as const) created[role] = JSON.parse(redbOk(p.dir, ['mcp', 'token', 'create', role, '--role', role, '--json'], p.env).stdout) as { id: string; token: string };
+    for (const role of ['ops', 'analyst'] as const)
+      created[role] = JSON.parse(redbOk(p.dir, ['mcp', 'token', 'create', role, '--role', role, '--json'], p.env).stdout) as { id: string; token: string };
     server = await startHttp(p);
-    for (const role of ['ops', 'analyst'] as const) tokens[role] = { id: created[role]?.id as string, client: await httpClient(server.url, created[role]?.token as string) };
+    for (const role of ['ops', 'analyst'] as const)
+      tokens[role] = { id: created[role]?.id as string, client: await httpClient(server.url, created[role]?.token as string) };
     local = await stdioClient(p);
   }, 120_000);
 
@@ -111,7 +113,9 @@ describe('redb mcp under an access policy, over real HTTP and stdio, against SQL
     for (const client of [tokens.ops.client, tokens.analyst.client, local.client]) {
       const sampled = await call(client, 'sample_rows', { database: 'app', table: 'payroll' });
       expect(sampled.isError).toBe(true);
-      expect(sampled.text).toMatch(/^error\[REDB_ACCESS_DENIED\]: .* may not (read-table|sample) table app\/payroll \(forbidden by payroll is nobody's business \(access\.cedar:17\)\)/);
+      expect(sampled.text).toMatch(
+        /^error\[REDB_ACCESS_DENIED\]: .* may not (read-table|sample) table app\/payroll \(forbidden by payroll is nobody's business \(access\.cedar:17\)\)/,
+      );
 
       for (const sql of ['SELECT salary FROM payroll', 'SELECT count(*) FROM payroll', 'SELECT c.name FROM customers c JOIN payroll p ON p.id = c.id']) {
         const q = await call(client, 'query', { database: 'app', sql });
@@ -175,7 +179,9 @@ describe('redb mcp under an access policy, over real HTTP and stdio, against SQL
     try {
       const r = await call(client, 'sample_rows', { database: 'app', table: 'customers' });
       expect(r.isError).toBe(true);
-      expect(r.text).toMatch(/^error\[REDB_ACCESS_MASK_MISSING\]: the access policy lets token bi \(\w+\) see app\/customers\.email only masked, but the masking policy .*mask\.yaml has no rule for it \(add a rule to .*- \{ match: customers\.email, transform: redact \}/);
+      expect(r.text).toMatch(
+        /^error\[REDB_ACCESS_MASK_MISSING\]: the access policy lets token bi \(\w+\) see app\/customers\.email only masked, but the masking policy .*mask\.yaml has no rule for it \(add a rule to .*- \{ match: customers\.email, transform: redact \}/,
+      );
     } finally {
       await client.close();
       const exited = new Promise((resolve) => again.child.once('exit', resolve));

@@ -91,7 +91,10 @@ describe('redb mcp under an access policy, against a real PostgreSQL server', ()
     p.env[g.created?.envVar as string] = g.created?.password;
     const b = await memoryClient(p, { caller: 'tok-bi', principal: analyst });
     try {
-      expect((await call(b.client, 'query', { database: name, sql: 'SELECT name FROM customers ORDER BY id' })).json<{ rows: unknown[][] }>().rows).toEqual([['Ada'], ['Bob']]);
+      expect((await call(b.client, 'query', { database: name, sql: 'SELECT name FROM customers ORDER BY id' })).json<{ rows: unknown[][] }>().rows).toEqual([
+        ['Ada'],
+        ['Bob'],
+      ]);
       // Email stays withheld from free-form SQL (the login cannot read it), masked in sample_rows.
       expect((await call(b.client, 'query', { database: name, sql: 'SELECT email FROM customers' })).isError).toBe(true);
     } finally {

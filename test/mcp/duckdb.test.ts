@@ -52,7 +52,10 @@ describe('redb mcp over DuckDB (embedded), in-process', () => {
       expect((await call(client, 'query', { database: 'app', sql: 'SELECT id, name FROM customers ORDER BY id' })).json()).toEqual({
         db: 'app',
         columns: ['id', 'name'],
-        rows: [[1, 'Ada'], [2, 'Bob']],
+        rows: [
+          [1, 'Ada'],
+          [2, 'Bob'],
+        ],
         truncated: false,
       });
       const many = (await call(client, 'query', { database: 'app', sql: 'SELECT * FROM range(100000)' })).json<{ rows: unknown[]; truncated: boolean }>();

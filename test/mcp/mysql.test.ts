@@ -67,14 +67,24 @@ describe('redb mcp against a real MariaDB server', () => {
     await admin.end();
     const lines = (grants as Record<string, string>[]).map((r) => Object.values(r)[0] as string);
     // Table by table: nothing database-wide, nothing but SELECT.
-    expect(lines.slice(1).sort()).toEqual(['big', 'customers', 'secrets'].map((t) => expect.stringMatching(new RegExp(`^GRANT SELECT ON \`redb_t_[0-9a-f]+\`\\.\`${t}\` TO \`redb_mcp_`))));
+    expect(lines.slice(1).sort()).toEqual(
+      ['big', 'customers', 'secrets'].map((t) => expect.stringMatching(new RegExp(`^GRANT SELECT ON \`redb_t_[0-9a-f]+\`\\.\`${t}\` TO \`redb_mcp_`))),
+    );
   });
 
   it('queries as the read user, cut at the row limit', async () => {
     const { client, close } = await memoryClient(p);
     try {
       const q = (await call(client, 'query', { database: name, sql: 'SELECT id, name FROM customers ORDER BY id' })).json();
-      expect(q).toEqual({ db: name, columns: ['id', 'name'], rows: [[1, 'Ada'], [2, 'Bob']], truncated: false });
+      expect(q).toEqual({
+        db: name,
+        columns: ['id', 'name'],
+        rows: [
+          [1, 'Ada'],
+          [2, 'Bob'],
+        ],
+        truncated: false,
+      });
       const who = (await call(client, 'query', { database: name, sql: 'SELECT CURRENT_USER()' })).json<{ rows: string[][] }>();
       expect(who.rows[0]?.[0]).toBe(`redb_mcp_${name}@%`);
       const all = (await call(client, 'query', { database: name, sql: 'SELECT * FROM big ORDER BY id' })).json<{ rows: unknown[][]; truncated: boolean }>();
@@ -91,8 +101,12 @@ describe('redb mcp against a real MariaDB server', () => {
   it('refuses writes, several statements, file access; nothing changes', async () => {
     const { client, close } = await memoryClient(p);
     try {
-      expect((await call(client, 'query', { database: name, sql: 'SELECT 1; DROP TABLE customers' })).text).toMatch(/^error\[REDB_MCP_QUERY_FAILED\]: .*SQL syntax/);
-      expect((await call(client, 'query', { database: name, sql: 'COMMIT; DROP TABLE customers' })).text).toMatch(/^error\[REDB_MCP_QUERY_FAILED\]: .*only a query may run/);
+      expect((await call(client, 'query', { database: name, sql: 'SELECT 1; DROP TABLE customers' })).text).toMatch(
+        /^error\[REDB_MCP_QUERY_FAILED\]: .*SQL syntax/,
+      );
+      expect((await call(client, 'query', { database: name, sql: 'COMMIT; DROP TABLE customers' })).text).toMatch(
+        /^error\[REDB_MCP_QUERY_FAILED\]: .*only a query may run/,
+      );
       const attempts = [
         'DROP TABLE customers',
         "INSERT INTO secrets VALUES (2, 'x')",
@@ -101,7 +115,7 @@ describe('redb mcp against a real MariaDB server', () => {
         "SELECT * FROM customers INTO OUTFILE '/tmp/redb-mcp-outfile.txt'",
         "LOAD DATA INFILE '/etc/passwd' INTO TABLE secrets",
         'SET TRANSACTION READ WRITE',
-        "GRANT ALL ON *.* TO CURRENT_USER",
+        'GRANT ALL ON *.* TO CURRENT_USER',
         'SELECT * FROM mysql.user',
       ];
       for (const sql of attempts) {
@@ -116,7 +130,9 @@ describe('redb mcp against a real MariaDB server', () => {
       await close();
     }
     const admin = await mysqlScriptConnection();
-    const [rows] = await admin.query(`SELECT (SELECT COUNT(*) FROM \`${new URL(db.url).pathname.slice(1)}\`.customers) AS c, (SELECT COUNT(*) FROM \`${new URL(db.url).pathname.slice(1)}\`.secrets) AS s`);
+    const [rows] = await admin.query(
+      `SELECT (SELECT COUNT(*) FROM \`${new URL(db.url).pathname.slice(1)}\`.customers) AS c, (SELECT COUNT(*) FROM \`${new URL(db.url).pathname.slice(1)}\`.secrets) AS s`,
+    );
     await admin.end();
     expect(rows).toEqual([{ c: 2, s: 1 }]);
   });
@@ -126,9 +142,20 @@ describe('redb mcp against a real MariaDB server', () => {
     p.env[g.created?.envVar as string] = g.created?.password;
     const { client, close } = await memoryClient(p, { policy });
     try {
-      const r = (await call(client, 'query', { database: name, sql: 'SELECT c.name, CONCAT(c.name, c.id) AS x FROM customers c ORDER BY c.id' })).json<{ rows: string[][] }>();
-      expect(r.rows).toEqual([['Ada', 'Ada1'], ['Bob', 'Bob2']]);
-      for (const sql of ['SELECT c.name, c.email FROM customers c', 'SELECT ssn FROM customers', 'SELECT * FROM customers', 'SELECT value FROM secrets', 'SELECT CONCAT(email) AS e FROM customers']) {
+      const r = (await call(client, 'query', { database: name, sql: 'SELECT c.name, CONCAT(c.name, c.id) AS x FROM customers c ORDER BY c.id' })).json<{
+        rows: string[][];
+      }>();
+      expect(r.rows).toEqual([
+        ['Ada', 'Ada1'],
+        ['Bob', 'Bob2'],
+      ]);
+      for (const sql of [
+        'SELECT c.name, c.email FROM customers c',
+        'SELECT ssn FROM customers',
+        'SELECT * FROM customers',
+        'SELECT value FROM secrets',
+        'SELECT CONCAT(email) AS e FROM customers',
+      ]) {
         const refused = (await call(client, 'query', { database: name, sql })).text;
         expect(refused, sql).toMatch(/^error\[REDB_MCP_NOT_GRANTED\]: .*command denied.*sample_rows/);
         expect(refused).not.toMatch(/example\.com|123-45|launch code/);
@@ -148,7 +175,9 @@ describe('redb mcp against a real MariaDB server', () => {
     const { client, close } = await memoryClient(p);
     try {
       const r = await call(client, 'query', { database: writer, sql: 'SELECT 1' });
-      expect(r.text).toMatch(/^error\[REDB_MCP_READ_ROLE_UNSAFE\]: the MCP read account of '.*' has more power than reading: the login also holds .*(ALL PRIVILEGES|INSERT|DELETE|FILE)/);
+      expect(r.text).toMatch(
+        /^error\[REDB_MCP_READ_ROLE_UNSAFE\]: the MCP read account of '.*' has more power than reading: the login also holds .*(ALL PRIVILEGES|INSERT|DELETE|FILE)/,
+      );
     } finally {
       await close();
     }

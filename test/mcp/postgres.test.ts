@@ -45,7 +45,10 @@ describe('redb mcp against a real PostgreSQL server', () => {
     p = await project({ [name]: bindable(db.url) }, { TEST_PG_PASSWORD: decodeURIComponent(new URL(db.url).password) });
     // A commit the database has not had: a new column.
     const path = join(p.dir, 'schema', 'tables', 'public.customers.yaml');
-    writeFileSync(path, readFileSync(path, 'utf8').replace('columns:\n', 'columns:\n  - name: nickname\n    type: {kind: text, native: text}\n    nullable: true\n'));
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace('columns:\n', 'columns:\n  - name: nickname\n    type: {kind: text, native: text}\n    nullable: true\n'),
+    );
     await commit({ cwd: p.dir, env: p.env, message: 'add customers.nickname' });
     policy = join(p.dir, 'policy.yaml');
     writeFileSync(policy, POLICY);
@@ -103,8 +106,18 @@ describe('redb mcp against a real PostgreSQL server', () => {
       expect(columns.map((c) => c.column_name)).not.toContain('nickname');
 
       const q = (await call(client, 'query', { database: name, sql: 'SELECT id, name FROM customers ORDER BY id' })).json();
-      expect(q).toEqual({ db: name, columns: ['id', 'name'], rows: [[1, 'Ada'], [2, 'Bob']], truncated: false });
-      const who = (await call(client, 'query', { database: name, sql: 'SELECT current_user, current_setting($$transaction_read_only$$)' })).json<{ rows: unknown[][] }>();
+      expect(q).toEqual({
+        db: name,
+        columns: ['id', 'name'],
+        rows: [
+          [1, 'Ada'],
+          [2, 'Bob'],
+        ],
+        truncated: false,
+      });
+      const who = (await call(client, 'query', { database: name, sql: 'SELECT current_user, current_setting($$transaction_read_only$$)' })).json<{
+        rows: unknown[][];
+      }>();
       expect(who.rows).toEqual([[role(), 'on']]);
       const sample = (await call(client, 'sample_rows', { database: name, table: 'customers', limit: 1 })).json<{ rows: unknown[][]; truncated: boolean }>();
       expect(sample).toMatchObject({ rows: [[1, 'Ada', 'ada@example.com', '123-45-6789']], truncated: true });
@@ -118,7 +131,10 @@ describe('redb mcp against a real PostgreSQL server', () => {
     try {
       const all = (await call(client, 'query', { database: name, sql: 'SELECT * FROM big ORDER BY id' })).json<{ rows: unknown[][]; truncated: boolean }>();
       expect([all.rows.length, all.truncated, all.rows[199]?.[0]]).toEqual([200, true, 200]);
-      const wide = (await call(client, 'query', { database: name, sql: `SELECT repeat('x', 100000) FROM big` })).json<{ rows: unknown[][]; truncated: boolean }>();
+      const wide = (await call(client, 'query', { database: name, sql: `SELECT repeat('x', 100000) FROM big` })).json<{
+        rows: unknown[][];
+        truncated: boolean;
+      }>();
       expect(wide.truncated).toBe(true);
       expect(wide.rows).toHaveLength(2);
       const slow = await call(client, 'query', { database: name, sql: 'SELECT pg_sleep(10)' });
@@ -187,7 +203,16 @@ describe('redb mcp against a real PostgreSQL server', () => {
     try {
       const r = (await call(client, 'query', { database: name, sql: 'SELECT c.name FROM customers c ORDER BY c.id' })).json<{ rows: string[][] }>();
       expect(r.rows).toEqual([['Ada'], ['Bob']]);
-      for (const sql of ['SELECT c.name, c.email FROM customers c', 'SELECT ssn FROM customers', 'SELECT * FROM customers', 'SELECT value FROM public.secrets', 'SELECT s.* FROM customers c JOIN secrets s ON s.id = c.id', 'SELECT email FROM customer_emails', "SELECT email || '' AS e FROM customers", 'SELECT (SELECT value FROM secrets) AS v']) {
+      for (const sql of [
+        'SELECT c.name, c.email FROM customers c',
+        'SELECT ssn FROM customers',
+        'SELECT * FROM customers',
+        'SELECT value FROM public.secrets',
+        'SELECT s.* FROM customers c JOIN secrets s ON s.id = c.id',
+        'SELECT email FROM customer_emails',
+        "SELECT email || '' AS e FROM customers",
+        'SELECT (SELECT value FROM secrets) AS v',
+      ]) {
         const refused = await call(client, 'query', { database: name, sql });
         expect(refused.text, sql).toMatch(/^error\[REDB_MCP_NOT_GRANTED\]: .*permission denied.*sample_rows/);
         expect(refused.text).not.toMatch(/example\.com|123-45|launch code/);

@@ -18,8 +18,7 @@ deny:
 /** Values that must never come back from a free-form query. */
 export const HIDDEN = /pw-\d|@corp\.example|launch code/;
 
-export const employeeRows = (): string =>
-  [1, 2, 3, 4, 5].map((i) => `(${i}, 'Name ${i}', 'e${i}@corp.example', 'pw-${i}', ${i * 1000})`).join(', ');
+export const employeeRows = (): string => [1, 2, 3, 4, 5].map((i) => `(${i}, 'Name ${i}', 'e${i}@corp.example', 'pw-${i}', ${i * 1000})`).join(', ');
 
 /** The setup, in a dialect each engine accepts: a view a reader may query (on MariaDB one that reads with the reader's rights), one that reads the password. */
 export function setupSql(dialect: 'postgres' | 'mysql' | 'sqlite' | 'duckdb'): string {
@@ -71,10 +70,22 @@ export function leaks(dialect: 'postgres' | 'mysql' | 'sqlite' | 'duckdb'): stri
 
 /** Statements that read only what the policy lets through: they must still work, with their values. */
 export const allowed: [string, unknown[][]][] = [
-  ['SELECT EmployeeId, Name FROM Employee WHERE EmployeeId < 3 ORDER BY EmployeeId', [[1, 'Name 1'], [2, 'Name 2']]],
+  [
+    'SELECT EmployeeId, Name FROM Employee WHERE EmployeeId < 3 ORDER BY EmployeeId',
+    [
+      [1, 'Name 1'],
+      [2, 'Name 2'],
+    ],
+  ],
   ['SELECT count(*) AS n FROM Employee', [[5]]],
-  ["SELECT upper(Name) AS u, Salary * 2 AS s FROM Employee WHERE EmployeeId = 3", [['NAME 3', 6000]]],
-  ['SELECT d.Title, e.Name FROM Dept d JOIN Employee e ON e.EmployeeId = d.EmployeeId ORDER BY d.DeptId', [['Ops', 'Name 3'], ['Dev', 'Name 4']]],
+  ['SELECT upper(Name) AS u, Salary * 2 AS s FROM Employee WHERE EmployeeId = 3', [['NAME 3', 6000]]],
+  [
+    'SELECT d.Title, e.Name FROM Dept d JOIN Employee e ON e.EmployeeId = d.EmployeeId ORDER BY d.DeptId',
+    [
+      ['Ops', 'Name 3'],
+      ['Dev', 'Name 4'],
+    ],
+  ],
   ['SELECT EmployeeId, Name FROM EmployeeDirectory WHERE EmployeeId = 5', [[5, 'Name 5']]],
 ];
 
@@ -86,7 +97,12 @@ const normal = (rows: unknown[][]): unknown[][] => rows.map((r) => r.map((v) => 
  * are dealt out over the clients in turn (each transport carries its share; the engine decides the
  * same for all), the allowed statements and sample_rows go through every one.
  */
-export async function expectPrivacy(served: readonly Served[], database: string, dialect: 'postgres' | 'mysql' | 'sqlite' | 'duckdb', extraLeaks: readonly string[] = []): Promise<void> {
+export async function expectPrivacy(
+  served: readonly Served[],
+  database: string,
+  dialect: 'postgres' | 'mysql' | 'sqlite' | 'duckdb',
+  extraLeaks: readonly string[] = [],
+): Promise<void> {
   const all = [...leaks(dialect), ...extraLeaks];
   await Promise.all(
     served.map(async (s, k) => {

@@ -53,7 +53,12 @@ describe('query never shows what the policy hides: DuckDB, through stdio and HTT
 
   it('still serves views, macros and generators that stay clear of the hidden columns', async () => {
     for (const s of served) {
-      for (const sql of ['SELECT EmployeeId FROM EmployeeLogin ORDER BY 1', 'SELECT Employee FROM Login', 'SELECT sum(range) FROM range(10)', "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'Employee'"]) {
+      for (const sql of [
+        'SELECT EmployeeId FROM EmployeeLogin ORDER BY 1',
+        'SELECT Employee FROM Login',
+        'SELECT sum(range) FROM range(10)',
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'Employee'",
+      ]) {
         const r = await call(s.client, 'query', { database: 'app', sql });
         expect(r.isError, `${s.transport}: ${sql} → ${r.text}`).toBe(false);
         expect(r.text).not.toMatch(HIDDEN);

@@ -96,7 +96,10 @@ describe('query never shows what the policy hides, nor the server’s secrets: M
     // A misspelt name would leave the column it meant granted: refused, with its line.
     writeFileSync(join(p.dir, 'typo.yaml'), `${POLICY}  - Employe.Salary\n`);
     const typo = redb(p.dir, ['mcp', 'grant', name, '--policy', 'typo.yaml'], p.env);
-    expect([typo.code, typo.stderr]).toEqual([1, expect.stringMatching(/^error\[REDB_POLICY_UNKNOWN_COLUMN\]: .*typo\.yaml:8: 'Employe\.Salary' names no table/)]);
+    expect([typo.code, typo.stderr]).toEqual([
+      1,
+      expect.stringMatching(/^error\[REDB_POLICY_UNKNOWN_COLUMN\]: .*typo\.yaml:8: 'Employe\.Salary' names no table/),
+    ]);
   });
 
   it('refuses every statement that reads a denied or masked column, by the column grants, and answers the rest', async () => {
@@ -121,7 +124,9 @@ describe('query never shows what the policy hides, nor the server’s secrets: M
       const file = (await call(s.client, 'query', { database: name, sql: "SELECT LOAD_FILE('/etc/hostname') AS f" })).json<{ rows: unknown[][] }>();
       expect(file.rows).toEqual([[null]]);
       expect(JSON.stringify(file)).not.toContain(hostname);
-      const sessions = (await call(s.client, 'query', { database: name, sql: 'SELECT USER, INFO FROM information_schema.PROCESSLIST' })).json<{ rows: string[][] }>();
+      const sessions = (await call(s.client, 'query', { database: name, sql: 'SELECT USER, INFO FROM information_schema.PROCESSLIST' })).json<{
+        rows: string[][];
+      }>();
       expect(sessions.rows.length).toBeGreaterThan(0);
       expect(sessions.rows.map((r) => r[0])).toEqual(sessions.rows.map(() => user()));
       expect(JSON.stringify(sessions)).not.toContain('admin-query-marker');
@@ -136,7 +141,9 @@ describe('query never shows what the policy hides, nor the server’s secrets: M
     delete env.TEST_MY_PASSWORD;
     const s = await stdioClient({ ...p, env });
     try {
-      expect((await call(s.client, 'query', { database: name, sql: 'SELECT Name FROM Employee WHERE EmployeeId = 1' })).json()).toMatchObject({ rows: [['Name 1']] });
+      expect((await call(s.client, 'query', { database: name, sql: 'SELECT Name FROM Employee WHERE EmployeeId = 1' })).json()).toMatchObject({
+        rows: [['Name 1']],
+      });
       expect((await call(s.client, 'sample_rows', { database: name, table: 'Employee' })).text).toMatch(/^error\[REDB_ENV_MISSING\]: .*\$\{TEST_MY_PASSWORD\}/);
     } finally {
       await s.close();
@@ -150,14 +157,18 @@ describe('query never shows what the policy hides, nor the server’s secrets: M
       expect(r.text).toMatch(new RegExp(`^error\\[REDB_MCP_READ_ROLE_STALE\\]: .*Employee\\.Name.*redb mcp grant ${name}`));
       await grant('strict.yaml');
       expect((await call(strict.client, 'query', { database: name, sql: 'SELECT Name FROM Employee' })).text).toMatch(/^error\[REDB_MCP_NOT_GRANTED\]/);
-      expect((await call(strict.client, 'query', { database: name, sql: 'SELECT EmployeeId FROM Employee WHERE EmployeeId = 2' })).json()).toMatchObject({ rows: [[2]] });
+      expect((await call(strict.client, 'query', { database: name, sql: 'SELECT EmployeeId FROM Employee WHERE EmployeeId = 2' })).json()).toMatchObject({
+        rows: [[2]],
+      });
     } finally {
       await strict.close();
     }
     await grant();
     const s = served[0] as Served;
     await admin(`GRANT SELECT ON \`${database()}\`.* TO '${user()}'@'%'`);
-    expect((await call(s.client, 'query', { database: name, sql: 'SELECT 1' })).text).toMatch(/^error\[REDB_MCP_READ_ROLE_STALE\]: .*\.Password, which the policy masks or denies/);
+    expect((await call(s.client, 'query', { database: name, sql: 'SELECT 1' })).text).toMatch(
+      /^error\[REDB_MCP_READ_ROLE_STALE\]: .*\.Password, which the policy masks or denies/,
+    );
     await grant();
     await admin(`GRANT FILE ON *.* TO '${user()}'@'%'`);
     expect((await call(s.client, 'query', { database: name, sql: 'SELECT 1' })).text).toMatch(/^error\[REDB_MCP_READ_ROLE_UNSAFE\]: .*FILE on every database/);

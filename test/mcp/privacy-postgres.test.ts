@@ -109,10 +109,16 @@ describe('query never shows what the policy hides, nor the server’s secrets: P
   });
 
   it('grants column by column what the policy allows, and keeps the grants out of the project’s schema', async () => {
-    const columns = await pgQuery<{ c: string }>(db.url, `SELECT column_name AS c FROM information_schema.column_privileges WHERE grantee = '${role()}' AND table_name = 'employee'`);
+    const columns = await pgQuery<{ c: string }>(
+      db.url,
+      `SELECT column_name AS c FROM information_schema.column_privileges WHERE grantee = '${role()}' AND table_name = 'employee'`,
+    );
     expect(granted).toMatch(/public\.employee: all but email, password/);
     expect(columns.map((c) => c.c).sort()).toEqual(['employeeid', 'name', 'salary']);
-    const [member] = await pgQuery<{ n: number }>(db.url, `SELECT count(*)::int AS n FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = '${role()}'`);
+    const [member] = await pgQuery<{ n: number }>(
+      db.url,
+      `SELECT count(*)::int AS n FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = '${role()}'`,
+    );
     expect(member?.n).toBe(0);
     const d = (await call(served[0]?.client as Served['client'], 'diff', { from: `db:${name}`, to: 'HEAD' })).json<{ changes: unknown[] }>();
     expect(d.changes).toEqual([]);
@@ -156,7 +162,9 @@ describe('query never shows what the policy hides, nor the server’s secrets: P
       expect(r.text).toMatch(new RegExp(`^error\\[REDB_MCP_READ_ROLE_STALE\\]: .*employee\\.name.*redb mcp grant ${name}`));
       await grant('strict.yaml');
       expect((await call(strict.client, 'query', { database: name, sql: 'SELECT Name FROM Employee' })).text).toMatch(/^error\[REDB_MCP_NOT_GRANTED\]/);
-      expect((await call(strict.client, 'query', { database: name, sql: 'SELECT EmployeeId FROM Employee WHERE EmployeeId = 2' })).json()).toMatchObject({ rows: [[2]] });
+      expect((await call(strict.client, 'query', { database: name, sql: 'SELECT EmployeeId FROM Employee WHERE EmployeeId = 2' })).json()).toMatchObject({
+        rows: [[2]],
+      });
     } finally {
       await strict.close();
     }

@@ -62,7 +62,7 @@ describe('query never shows what the policy hides: SQLite, through stdio and HTT
 
   it('still serves what the policy does not touch: other tables, JSON, the schema pragmas', async () => {
     for (const s of served) {
-      for (const sql of ["SELECT Employee FROM Login WHERE Id = 1", "SELECT value FROM json_each('[1,2]')", "SELECT name FROM pragma_table_info('Dept')"]) {
+      for (const sql of ['SELECT Employee FROM Login WHERE Id = 1', "SELECT value FROM json_each('[1,2]')", "SELECT name FROM pragma_table_info('Dept')"]) {
         const r = await call(s.client, 'query', { database: 'app', sql });
         expect(r.isError, `${s.transport}: ${sql} → ${r.text}`).toBe(false);
         expect(r.text).not.toMatch(HIDDEN);

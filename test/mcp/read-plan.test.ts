@@ -5,7 +5,13 @@ import { beyondPlan, readPlan, relationKey, type CatalogRelation } from '../../s
 import { columnVerdicts, parsePolicy } from '../../src/policy/index.js';
 
 const policy = columnVerdicts(parsePolicy('rules:\n  - match: users.email\n    transform: redact\ndeny:\n  - users.password\n  - audit\n', 'p.yaml'));
-const users: CatalogRelation = { schema: 'app', name: 'users', kind: 'table', columns: ['id', 'email', 'password', 'shout'], generated: { shout: ['password'] } };
+const users: CatalogRelation = {
+  schema: 'app',
+  name: 'users',
+  kind: 'table',
+  columns: ['id', 'email', 'password', 'shout'],
+  generated: { shout: ['password'] },
+};
 const plan = (relations: CatalogRelation[], p = policy) => readPlan(relations, p);
 
 describe('the read plan: what a read login is granted under a policy (pure)', () => {
@@ -17,7 +23,14 @@ describe('the read plan: what a read login is granted under a policy (pure)', ()
   });
 
   it('grants a view with its owner’s rights only when what it reads is clear of the policy and of the system catalogs', () => {
-    const view = (name: string, reads: CatalogRelation['reads']): CatalogRelation => ({ schema: 'app', name, kind: 'view', columns: ['x'], ownerRights: true, reads });
+    const view = (name: string, reads: CatalogRelation['reads']): CatalogRelation => ({
+      schema: 'app',
+      name,
+      kind: 'view',
+      columns: ['x'],
+      ownerRights: true,
+      reads,
+    });
     const plans = plan([
       users,
       view('ids', [{ table: { schema: 'app', name: 'users' }, column: 'id' }]),
@@ -30,7 +43,16 @@ describe('the read plan: what a read login is granted under a policy (pure)', ()
       { schema: 'app', name: 'invoker', kind: 'view', columns: ['x'], ownerRights: false },
     ]);
     const grant = (name: string) => plans.get(relationKey({ schema: 'app', name }))?.grant;
-    expect(['ids', 'emails', 'whole', 'counted', 'hashes', 'nested', 'opaque', 'invoker'].map(grant)).toEqual(['all', 'none', 'none', 'all', 'none', 'none', 'none', 'all']);
+    expect(['ids', 'emails', 'whole', 'counted', 'hashes', 'nested', 'opaque', 'invoker'].map(grant)).toEqual([
+      'all',
+      'none',
+      'none',
+      'all',
+      'none',
+      'none',
+      'none',
+      'all',
+    ]);
     // Without a policy a view is still kept from the system catalogs.
     const open = plan([view('hashes', [{ table: { schema: 'pg_catalog', name: 'pg_authid' }, system: true }])], columnVerdicts(undefined));
     expect(open.get(relationKey({ schema: 'app', name: 'hashes' }))?.grant).toBe('none');
@@ -38,10 +60,16 @@ describe('the read plan: what a read login is granted under a policy (pure)', ()
 
   it('names what a login may read beyond the plan, hidden columns first', () => {
     const plans = plan([users, { name: 'audit', kind: 'table', columns: ['at'] }]);
-    expect(beyondPlan([{ name: 'audit', columns: ['at'] }, { schema: 'app', name: 'users', columns: ['id', 'email'] }, { name: 'other', columns: [] }], plans)).toEqual([
-      'app.users.email, which the policy masks or denies',
-      'audit, which is denied by the policy',
-    ]);
+    expect(
+      beyondPlan(
+        [
+          { name: 'audit', columns: ['at'] },
+          { schema: 'app', name: 'users', columns: ['id', 'email'] },
+          { name: 'other', columns: [] },
+        ],
+        plans,
+      ),
+    ).toEqual(['app.users.email, which the policy masks or denies', 'audit, which is denied by the policy']);
   });
 });
 
@@ -56,7 +84,25 @@ describe('MariaDB: grants and statement kinds a read login may have (pure)', () 
   });
 
   it('lets queries through and nothing else, past comments but not executable ones', () => {
-    for (const sql of ['SELECT 1', ' (SELECT 1) UNION (SELECT 2)', 'WITH a AS (SELECT 1) SELECT * FROM a', 'VALUES (1)', '-- note\nSELECT 1', '# note\n/* x */ select 1']) expect(isQuery(sql), sql).toBe(true);
-    for (const sql of ['CHECKSUM TABLE t', '/*!CHECKSUM TABLE t*/', '/*M!100000 CHECKSUM TABLE t */', 'SHOW TABLES', 'HANDLER t OPEN', '--x\nSELECT 1', 'DO 1', '']) expect(isQuery(sql), sql).toBe(false);
+    for (const sql of [
+      'SELECT 1',
+      ' (SELECT 1) UNION (SELECT 2)',
+      'WITH a AS (SELECT 1) SELECT * FROM a',
+      'VALUES (1)',
+      '-- note\nSELECT 1',
+      '# note\n/* x */ select 1',
+    ])
+      expect(isQuery(sql), sql).toBe(true);
+    for (const sql of [
+      'CHECKSUM TABLE t',
+      '/*!CHECKSUM TABLE t*/',
+      '/*M!100000 CHECKSUM TABLE t */',
+      'SHOW TABLES',
+      'HANDLER t OPEN',
+      '--x\nSELECT 1',
+      'DO 1',
+      '',
+    ])
+      expect(isQuery(sql), sql).toBe(false);
   });
 });

@@ -51,7 +51,16 @@ describe('redb mcp over SQLite, in-process (InMemoryTransport)', () => {
     const { client, close } = await memoryClient(p);
     try {
       const tools = (await client.listTools()).tools;
-      expect(tools.map((t) => t.name).sort()).toEqual(['describe_schema', 'diff', 'history', 'lint', 'list_databases', 'plan_migration', 'query', 'sample_rows']);
+      expect(tools.map((t) => t.name).sort()).toEqual([
+        'describe_schema',
+        'diff',
+        'history',
+        'lint',
+        'list_databases',
+        'plan_migration',
+        'query',
+        'sample_rows',
+      ]);
       expect(tools.find((t) => t.name === 'query')?.inputSchema.required).toEqual(['database', 'sql']);
       const templates = (await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate);
       expect(templates.sort()).toEqual(['redb://log/{ref}', 'redb://schema/{ref}/{object}']);
@@ -111,16 +120,29 @@ describe('redb mcp over SQLite, in-process (InMemoryTransport)', () => {
     const { client, close } = await memoryClient(p);
     try {
       const r = (await call(client, 'query', { database: 'app', sql: 'SELECT id, name FROM customers ORDER BY id' })).json();
-      expect(r).toEqual({ db: 'app', columns: ['id', 'name'], rows: [[1, 'Ada'], [2, 'Bob']], truncated: false });
+      expect(r).toEqual({
+        db: 'app',
+        columns: ['id', 'name'],
+        rows: [
+          [1, 'Ada'],
+          [2, 'Bob'],
+        ],
+        truncated: false,
+      });
       const all = (await call(client, 'query', { database: 'app', sql: 'SELECT * FROM big' })).json<{ rows: unknown[]; truncated: boolean }>();
       expect(all.rows).toHaveLength(200);
       expect(all.truncated).toBe(true);
       const few = (await call(client, 'query', { database: 'app', sql: 'SELECT * FROM big', max_rows: 5 })).json<{ rows: unknown[]; truncated: boolean }>();
       expect([few.rows.length, few.truncated]).toEqual([5, true]);
-      const exact = (await call(client, 'query', { database: 'app', sql: 'SELECT * FROM big LIMIT 5', max_rows: 5 })).json<{ rows: unknown[]; truncated: boolean }>();
+      const exact = (await call(client, 'query', { database: 'app', sql: 'SELECT * FROM big LIMIT 5', max_rows: 5 })).json<{
+        rows: unknown[];
+        truncated: boolean;
+      }>();
       expect([exact.rows.length, exact.truncated]).toEqual([5, false]);
       // An endless recursive query stops at the limit: rows are fetched one at a time.
-      const endless = (await call(client, 'query', { database: 'app', sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n' })).json<{ rows: unknown[]; truncated: boolean }>();
+      const endless = (
+        await call(client, 'query', { database: 'app', sql: 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n' })
+      ).json<{ rows: unknown[]; truncated: boolean }>();
       expect([endless.rows.length, endless.truncated]).toEqual([200, true]);
     } finally {
       await close();
@@ -167,14 +189,26 @@ describe('redb mcp over SQLite, in-process (InMemoryTransport)', () => {
   it('refuses queries that touch masked or denied columns or tables, computes freely from the rest, and masks sampled rows', async () => {
     const { client, close } = await memoryClient(p, { policy });
     try {
-      for (const sql of ['SELECT name, email FROM customers', 'SELECT ssn FROM customers', 'SELECT * FROM customers', 'SELECT value FROM secrets', 'SELECT c.name, s.value FROM customers c, secrets s', 'SELECT upper(email) AS e FROM customers']) {
+      for (const sql of [
+        'SELECT name, email FROM customers',
+        'SELECT ssn FROM customers',
+        'SELECT * FROM customers',
+        'SELECT value FROM secrets',
+        'SELECT c.name, s.value FROM customers c, secrets s',
+        'SELECT upper(email) AS e FROM customers',
+      ]) {
         const refused = await call(client, 'query', { database: 'app', sql });
         expect(refused.isError, sql).toBe(true);
         expect(refused.text, sql).toMatch(/^error\[REDB_MCP_COLUMN_WITHHELD\]: .*(customers\.(email|ssn)|secrets).*sample_rows/);
         expect(refused.text).not.toMatch(/example\.com|123-45|launch code/);
       }
-      const computed = (await call(client, 'query', { database: 'app', sql: 'SELECT upper(name) AS n, id * 2 AS twice FROM customers ORDER BY id' })).json<{ rows: unknown[][] }>();
-      expect(computed.rows).toEqual([['ADA', 2], ['BOB', 4]]);
+      const computed = (await call(client, 'query', { database: 'app', sql: 'SELECT upper(name) AS n, id * 2 AS twice FROM customers ORDER BY id' })).json<{
+        rows: unknown[][];
+      }>();
+      expect(computed.rows).toEqual([
+        ['ADA', 2],
+        ['BOB', 4],
+      ]);
 
       const sample = (await call(client, 'sample_rows', { database: 'app', table: 'customers' })).json<{ columns: string[]; rows: string[][] }>();
       expect(sample.columns).toEqual(['id', 'name', 'email']);
@@ -231,7 +265,15 @@ describe('redb mcp over SQLite, in-process (InMemoryTransport)', () => {
     const mine = accessLog(p).filter((e) => e.token === 'audit-check');
     expect(mine).toEqual([
       { time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), token: 'audit-check', tool: 'query', database: 'app', sql: 'SELECT 1', outcome: 'ok' },
-      { time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), token: 'audit-check', tool: 'query', database: 'app', sql: 'DELETE FROM customers', outcome: 'error', code: 'REDB_MCP_QUERY_FAILED' },
+      {
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        token: 'audit-check',
+        tool: 'query',
+        database: 'app',
+        sql: 'DELETE FROM customers',
+        outcome: 'error',
+        code: 'REDB_MCP_QUERY_FAILED',
+      },
     ]);
   });
 });

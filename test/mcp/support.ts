@@ -54,7 +54,10 @@ export async function call(client: Client, name: string, args: Record<string, un
 }
 
 /** An SDK client connected in-process to a server over the project. */
-export async function memoryClient(p: Project, options: { policy?: string; caller?: string; principal?: Principal } = {}): Promise<{ client: Client; close: () => Promise<void> }> {
+export async function memoryClient(
+  p: Project,
+  options: { policy?: string; caller?: string; principal?: Principal } = {},
+): Promise<{ client: Client; close: () => Promise<void> }> {
   const store = findStore({ cwd: p.dir });
   const settings = await loadMcpSettings(store, options.policy);
   const server = createMcpServer({ cwd: p.dir, env: p.env, store, settings, caller: options.caller ?? 'in-memory', principal: options.principal });
@@ -93,7 +96,9 @@ export async function stdioClient(p: Project, args: readonly string[] = []): Pro
   const { StdioClientTransport } = await import('@modelcontextprotocol/sdk/client/stdio.js');
   const { CLI } = await import('../support/cli.js');
   const client = new Client({ name: 'redb-test', version: '0.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], cwd: p.dir, env: p.env as Record<string, string>, stderr: 'pipe' }));
+  await client.connect(
+    new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp', ...args], cwd: p.dir, env: p.env as Record<string, string>, stderr: 'pipe' }),
+  );
   return { transport: 'stdio', client, close: () => client.close() };
 }
 

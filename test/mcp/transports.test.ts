@@ -43,8 +43,17 @@ async function httpClient(url: string, token: string): Promise<Client> {
 const initialize = (url: string, token: string | undefined) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } } }),
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } },
+    }),
   });
 
 describe('redb mcp over real stdio and HTTP, against PostgreSQL and MariaDB', () => {
@@ -59,11 +68,14 @@ describe('redb mcp over real stdio and HTTP, against PostgreSQL and MariaDB', ()
     [pgDb, myDb] = await Promise.all([postgresEngine.create(), mysqlEngine.create()]);
     await pgDb.exec(`CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'from postgres')`);
     await myDb.exec(`CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, 'from mariadb')`);
-    p = await project({ [pgName]: withPassword(pgDb.url, 'TEST_PG_PASSWORD') }, {
-      TEST_PG_PASSWORD: decodeURIComponent(new URL(pgDb.url).password),
-      TEST_MY_PASSWORD: decodeURIComponent(new URL(myDb.url).password),
-      NO_COLOR: '1',
-    });
+    p = await project(
+      { [pgName]: withPassword(pgDb.url, 'TEST_PG_PASSWORD') },
+      {
+        TEST_PG_PASSWORD: decodeURIComponent(new URL(pgDb.url).password),
+        TEST_MY_PASSWORD: decodeURIComponent(new URL(myDb.url).password),
+        NO_COLOR: '1',
+      },
+    );
     await dbAdd({ cwd: p.dir, env: p.env, name: myName, url: withPassword(myDb.url, 'TEST_MY_PASSWORD') });
     for (const db of [pgName, myName]) {
       const out = redbOk(p.dir, ['mcp', 'grant', db], p.env).stdout;
@@ -82,7 +94,8 @@ describe('redb mcp over real stdio and HTTP, against PostgreSQL and MariaDB', ()
   });
 
   it('redb --help does not load the MCP SDK; redb mcp does', () => {
-    const hook = 'data:text/javascript,import{register}from"node:module";register("data:text/javascript,export async function resolve(s,c,n){if(s.includes(\\"modelcontextprotocol\\"))console.error(\\"LOADED \\"+s);return n(s,c)}")';
+    const hook =
+      'data:text/javascript,import{register}from"node:module";register("data:text/javascript,export async function resolve(s,c,n){if(s.includes(\\"modelcontextprotocol\\"))console.error(\\"LOADED \\"+s);return n(s,c)}")';
     const help = spawnSync(process.execPath, ['--import', hook, CLI, '--help'], { cwd: p.dir, encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stderr).not.toContain('LOADED');
@@ -92,11 +105,16 @@ describe('redb mcp over real stdio and HTTP, against PostgreSQL and MariaDB', ()
 
   it('serves a client over stdio (node dist/cli.js mcp) on both engines', async () => {
     const client = new Client({ name: 'redb-test', version: '0.0.0' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], cwd: p.dir, env: p.env as Record<string, string>, stderr: 'pipe' }));
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], cwd: p.dir, env: p.env as Record<string, string>, stderr: 'pipe' }),
+    );
     try {
       expect((await client.listTools()).tools).toHaveLength(8);
       const dbs = (await call(client, 'list_databases')).json<{ name: string; queryable: boolean }[]>();
-      expect(dbs.map((d) => [d.name, d.queryable])).toEqual([[myName, true], [pgName, true]]);
+      expect(dbs.map((d) => [d.name, d.queryable])).toEqual([
+        [myName, true],
+        [pgName, true],
+      ]);
       expect((await call(client, 'query', { database: pgName, sql: 'SELECT body FROM notes' })).json()).toMatchObject({ rows: [['from postgres']] });
       expect((await call(client, 'query', { database: myName, sql: 'SELECT body FROM notes' })).json()).toMatchObject({ rows: [['from mariadb']] });
       expect((await call(client, 'query', { database: pgName, sql: 'DELETE FROM notes' })).isError).toBe(true);
@@ -106,7 +124,11 @@ describe('redb mcp over real stdio and HTTP, against PostgreSQL and MariaDB', ()
       await client.close();
     }
     const entries = accessLog(p).filter((e) => e.token === 'stdio' && e.tool === 'query');
-    expect(entries.map((e) => [e.database, e.outcome])).toEqual([[pgName, 'ok'], [myName, 'ok'], [pgName, 'error']]);
+    expect(entries.map((e) => [e.database, e.outcome])).toEqual([
+      [pgName, 'ok'],
+      [myName, 'ok'],
+      [pgName, 'error'],
+    ]);
   });
 
   it('serves streamable HTTP on 127.0.0.1 to bearer tokens only; wrong and revoked tokens get 401', async () => {
@@ -134,21 +156,43 @@ describe('redb mcp over real stdio and HTTP, against PostgreSQL and MariaDB', ()
         await client.close();
       }
       const listed = JSON.parse(redbOk(p.dir, ['mcp', 'token', 'list', '--json'], p.env).stdout) as { id: string; name: string; lastUsed?: string }[];
-      expect(listed.map((t) => [t.id, t.name, t.lastUsed !== undefined])).toEqual([[token.id, 'laptop', true], [second.id, 'ci', false]]);
-      expect(accessLog(p).filter((e) => e.token === token.id).map((e) => e.tool)).toEqual(['query', 'query', 'history']);
+      expect(listed.map((t) => [t.id, t.name, t.lastUsed !== undefined])).toEqual([
+        [token.id, 'laptop', true],
+        [second.id, 'ci', false],
+      ]);
+      expect(
+        accessLog(p)
+          .filter((e) => e.token === token.id)
+          .map((e) => e.tool),
+      ).toEqual(['query', 'query', 'history']);
 
       expect(redbOk(p.dir, ['mcp', 'token', 'revoke', token.id], p.env).stdout).toContain(`revoked token ${token.id}`);
       expect((await initialize(url, token.token)).status).toBe(401);
       await expect(httpClient(url, token.token)).rejects.toThrow();
       expect((await initialize(url, second.token)).status).toBe(200);
       const unknown = redb(p.dir, ['mcp', 'token', 'revoke', 'nope'], p.env);
-      expect([unknown.code, unknown.stderr.trim()]).toEqual([1, "error[REDB_MCP_TOKEN_NOT_FOUND]: no MCP token with id 'nope' (redb mcp token list shows the ids)"]);
+      expect([unknown.code, unknown.stderr.trim()]).toEqual([
+        1,
+        "error[REDB_MCP_TOKEN_NOT_FOUND]: no MCP token with id 'nope' (redb mcp token list shows the ids)",
+      ]);
       // A Host header naming another site is refused (DNS rebinding).
       const rebinding = await new Promise<number>((resolve, reject) => {
-        const req = request(url, { method: 'POST', headers: { host: 'evil.example', authorization: `Bearer ${second.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = request(
+          url,
+          {
+            method: 'POST',
+            headers: {
+              host: 'evil.example',
+              authorization: `Bearer ${second.token}`,
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end('{}');
       });
@@ -160,9 +204,15 @@ describe('redb mcp over real stdio and HTTP, against PostgreSQL and MariaDB', ()
 
   it('says what is wrong with bad input, on one line with a code', () => {
     const port = redb(p.dir, ['mcp', '--http', 'nope'], p.env);
-    expect([port.code, port.stderr.trim()]).toEqual([1, "error[REDB_USAGE]: 'nope' is not a port number (--http takes a port, e.g. --http 8765 (0 picks a free one))"]);
+    expect([port.code, port.stderr.trim()]).toEqual([
+      1,
+      "error[REDB_USAGE]: 'nope' is not a port number (--http takes a port, e.g. --http 8765 (0 picks a free one))",
+    ]);
     const unbound = redb(p.dir, ['mcp', 'grant', 'nope'], p.env);
-    expect([unbound.code, unbound.stderr.trim()]).toEqual([1, "error[REDB_DB_NOT_FOUND]: no database named 'nope' is bound to this repository (redb db list shows the bindings; redb db add <name> <url> adds one)"]);
+    expect([unbound.code, unbound.stderr.trim()]).toEqual([
+      1,
+      "error[REDB_DB_NOT_FOUND]: no database named 'nope' is bound to this repository (redb db list shows the bindings; redb db add <name> <url> adds one)",
+    ]);
     const policy = redb(p.dir, ['mcp', '--policy', 'missing.yaml'], p.env);
     expect(policy.code).toBe(1);
     expect(policy.stderr).toMatch(/^error\[REDB_POLICY_INVALID\]: .*missing\.yaml/);

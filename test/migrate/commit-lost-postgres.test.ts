@@ -37,7 +37,13 @@ describe('the connection lost right after COMMIT, against a real PostgreSQL serv
 
   it('never leaves the changes without their history row, and says the outcome is unknown rather than "left as it was"', async () => {
     const file = join(dir.path, 'schema', 'tables', 'public.customer.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('primaryKey:', '  - name: phone\n    type: {kind: text, native: character varying(24), length: 24}\n    nullable: true\nprimaryKey:'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'primaryKey:',
+        '  - name: phone\n    type: {kind: text, native: character varying(24), length: 24}\n    nullable: true\nprimaryKey:',
+      ),
+    );
     await run(['commit', '-m', 'phone']);
     const head = (JSON.parse((await run(['log', '--json', '-n', '1'])).stdout) as { id: string }[])[0]?.id;
 
@@ -48,7 +54,10 @@ describe('the connection lost right after COMMIT, against a real PostgreSQL serv
     expect(r.stderr).not.toContain('left as it was');
 
     // The server committed: the column is there, and so is its row, written in the same transaction.
-    const columns = await pgQuery<{ column_name: string }>(db.url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'customer' ORDER BY ordinal_position");
+    const columns = await pgQuery<{ column_name: string }>(
+      db.url,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'customer' ORDER BY ordinal_position",
+    );
     expect(columns.map((c) => c.column_name)).toEqual(['id', 'email', 'phone']);
     expect(await pgQuery(db.url, 'SELECT commit_id, outcome FROM redb.migrations ORDER BY id')).toEqual([{ commit_id: head, outcome: 'applied' }]);
 

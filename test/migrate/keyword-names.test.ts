@@ -116,4 +116,3 @@ describe.each([postgresEngine, mysqlEngine, sqliteEngine, duckdbEngine] as TestE
     expect(redb(dir.path, ['diff', 'db:dst', 'HEAD~1', '--exit-code'], env).code).toBe(0);
   }, 240_000);
 });
-

@@ -31,12 +31,21 @@ describe('redb migrate killed with SIGKILL at random moments, against SQLite', (
       env: {},
       createTable: (name) => `CREATE TABLE ${name} (id integer PRIMARY KEY, label text)`,
       tables: async () =>
-        read((d) => (d.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name GLOB 'k[0-9]*' ORDER BY 1").all() as { name: string }[]).map((r) => r.name)),
+        read((d) =>
+          (d.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name GLOB 'k[0-9]*' ORDER BY 1").all() as { name: string }[]).map((r) => r.name),
+        ),
       history: async () =>
         read((d) => {
           if (d.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'redb_migrations'").get() === undefined) return [];
-          const rows = d.prepare('SELECT * FROM redb_migrations ORDER BY id DESC').all() as { commit_id: string | null; outcome: string; executed?: number | null; statements: string }[];
-          return rows.map((r): HistoryView => ({ commit: r.commit_id, outcome: r.outcome, executed: r.executed ?? null, statements: JSON.parse(r.statements) as string[] }));
+          const rows = d.prepare('SELECT * FROM redb_migrations ORDER BY id DESC').all() as {
+            commit_id: string | null;
+            outcome: string;
+            executed?: number | null;
+            statements: string;
+          }[];
+          return rows.map(
+            (r): HistoryView => ({ commit: r.commit_id, outcome: r.outcome, executed: r.executed ?? null, statements: JSON.parse(r.statements) as string[] }),
+          );
         }),
       shadows: async () => [],
       hasShadow: false,

@@ -29,9 +29,11 @@ describe.each([mysqlEngine, postgresEngine] as TestEngine[])('a renamed column t
   let env: NodeJS.ProcessEnv;
   const rows = (sql: string) => (engine.engine === 'mysql' ? mysqlRows(db, sql) : pgQuery(db.url, sql));
   const columns = async () =>
-    (await rows(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'order' AND table_schema = ${engine.engine === 'mysql' ? 'DATABASE()' : "'public'"} ORDER BY ordinal_position`)).map(
-      (r) => (r as { c: string }).c,
-    );
+    (
+      await rows(
+        `SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'order' AND table_schema = ${engine.engine === 'mysql' ? 'DATABASE()' : "'public'"} ORDER BY ordinal_position`,
+      )
+    ).map((r) => (r as { c: string }).c);
 
   beforeAll(async () => {
     db = await engine.create();

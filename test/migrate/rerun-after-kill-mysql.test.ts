@@ -26,7 +26,9 @@ describe('a migrate right after one killed mid-statement, against a real MariaDB
     db = await mysqlEngine.create();
     database = decodeURIComponent(new URL(db.url).pathname.slice(1));
     // Enough rows that building an index on them takes a while.
-    await db.exec("CREATE TABLE big (id int PRIMARY KEY, label varchar(200) NOT NULL); INSERT INTO big SELECT seq, CONCAT(REPEAT(MD5(seq), 5), seq) FROM seq_1_to_600000");
+    await db.exec(
+      'CREATE TABLE big (id int PRIMARY KEY, label varchar(200) NOT NULL); INSERT INTO big SELECT seq, CONCAT(REPEAT(MD5(seq), 5), seq) FROM seq_1_to_600000',
+    );
     const url = new URL(db.url);
     env = { REDB_TEST_PASSWORD: decodeURIComponent(url.password) };
     redbOk(dir.path, ['init']);
@@ -45,7 +47,11 @@ describe('a migrate right after one killed mid-statement, against a real MariaDB
 
   /** Start a migrate and SIGKILL it once the server is building the index. */
   async function killWhileBuilding(): Promise<void> {
-    const child = spawn(process.execPath, [CLI, 'migrate', 'app', '--yes', '--no-shadow', '--allow', 'all'], { cwd: dir.path, env: { ...process.env, ...env }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'migrate', 'app', '--yes', '--no-shadow', '--allow', 'all'], {
+      cwd: dir.path,
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const until = Date.now() + 60_000;
     while (Date.now() < until && child.exitCode === null && !(await building())) await sleep(10);
@@ -71,7 +77,9 @@ describe('a migrate right after one killed mid-statement, against a real MariaDB
     const r = redb(dir.path, ['migrate', 'app', '--yes', '--no-shadow'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('already matches');
-    expect(await mysqlRows(db, "SELECT INDEX_NAME AS i FROM information_schema.STATISTICS WHERE TABLE_NAME = 'big' AND INDEX_NAME = 'big_label' LIMIT 1")).toEqual([{ i: 'big_label' }]);
+    expect(
+      await mysqlRows(db, "SELECT INDEX_NAME AS i FROM information_schema.STATISTICS WHERE TABLE_NAME = 'big' AND INDEX_NAME = 'big_label' LIMIT 1"),
+    ).toEqual([{ i: 'big_label' }]);
     const status = JSON.parse(redbOk(dir.path, ['status', '--json'], env).stdout) as { databases: { state: string }[] };
     expect(status.databases).toEqual([expect.objectContaining({ state: 'in-sync' })]);
   }, 180_000);

@@ -26,7 +26,9 @@ const postgres: Server = {
     const c = new pg.Client({ connectionString: serverUrl('REDB_TEST_PG_URL') });
     await c.connect();
     try {
-      return (await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1', [prefix])).rows.map((r) => r.datname);
+      return (await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY 1', [prefix])).rows.map(
+        (r) => r.datname,
+      );
     } finally {
       await c.end();
     }
@@ -46,7 +48,10 @@ const mariadb: Server = {
   databases: async (prefix) => {
     const c = await mysqlScriptConnection();
     try {
-      const [rows] = await c.query('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ?) = ? ORDER BY 1', [prefix.length, prefix]);
+      const [rows] = await c.query('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ?) = ? ORDER BY 1', [
+        prefix.length,
+        prefix,
+      ]);
       return (rows as { name: string }[]).map((r) => r.name);
     } finally {
       await c.end();
@@ -62,7 +67,13 @@ const mariadb: Server = {
   },
   hold: async (name) => {
     const url = new URL(mysqlUrlFor(name));
-    const c = await mysql.createConnection({ host: url.hostname, port: Number(url.port), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database: name });
+    const c = await mysql.createConnection({
+      host: url.hostname,
+      port: Number(url.port),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: name,
+    });
     return async () => void (await c.end());
   },
   table: (i) => `CREATE TABLE t${i} (id int PRIMARY KEY, label varchar(80) NOT NULL, at timestamp DEFAULT current_timestamp, CHECK (length(label) < 100))`,

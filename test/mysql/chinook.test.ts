@@ -16,7 +16,17 @@ describe('Chinook against a real MariaDB server', () => {
     expect(copy).toBe(source);
 
     expect(schema.tables.map((t) => t.name)).toEqual([
-      'Album', 'Artist', 'Customer', 'Employee', 'Genre', 'Invoice', 'InvoiceLine', 'MediaType', 'Playlist', 'PlaylistTrack', 'Track',
+      'Album',
+      'Artist',
+      'Customer',
+      'Employee',
+      'Genre',
+      'Invoice',
+      'InvoiceLine',
+      'MediaType',
+      'Playlist',
+      'PlaylistTrack',
+      'Track',
     ]);
     expect(schema.tables.flatMap((t) => t.foreignKeys)).toHaveLength(11);
     const track = schema.tables.find((t) => t.name === 'Track');

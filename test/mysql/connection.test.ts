@@ -50,8 +50,10 @@ describe('connecting to a real MariaDB server', () => {
     const large = await mysqlEngine.create();
     scratch.push(small, large);
     await small.exec('CREATE TABLE t (id INT PRIMARY KEY)');
-    const tables = Array.from({ length: 25 }, (_, i) =>
-      `CREATE TABLE t${i} (id INT PRIMARY KEY, parent INT, name VARCHAR(20) CHECK (name <> ''), KEY (name),
+    const tables = Array.from(
+      { length: 25 },
+      (_, i) =>
+        `CREATE TABLE t${i} (id INT PRIMARY KEY, parent INT, name VARCHAR(20) CHECK (name <> ''), KEY (name),
          FOREIGN KEY (parent) REFERENCES t${i} (id));
        CREATE VIEW v${i} AS SELECT id FROM t${i};
        CREATE TRIGGER tr${i} BEFORE INSERT ON t${i} FOR EACH ROW SET NEW.name = trim(NEW.name);

@@ -35,12 +35,19 @@ describe('details the model used to lose survive a copy, against a real MariaDB 
     return a;
   }
 
-  const showCreate = async (db: ScratchDb, table: string) => (await mysqlRows<Record<string, string>>(db, `SHOW CREATE TABLE \`${table}\``))[0]?.['Create Table'];
+  const showCreate = async (db: ScratchDb, table: string) =>
+    (await mysqlRows<Record<string, string>>(db, `SHOW CREATE TABLE \`${table}\``))[0]?.['Create Table'];
 
   it('keeps DESC and prefix parts of a primary key', async () => {
     const { schema, source, target } = await copy(`CREATE TABLE p (a VARCHAR(100) NOT NULL, b INT NOT NULL, PRIMARY KEY (a(10), b DESC));
       CREATE TABLE plain (id INT PRIMARY KEY)`);
-    expect(schema.tables.find((t) => t.name === 'p')?.primaryKey).toEqual({ columns: ['a', 'b'], keys: [{ column: 'a', length: 10 }, { column: 'b', desc: true }] });
+    expect(schema.tables.find((t) => t.name === 'p')?.primaryKey).toEqual({
+      columns: ['a', 'b'],
+      keys: [
+        { column: 'a', length: 10 },
+        { column: 'b', desc: true },
+      ],
+    });
     // A plain key stays as it always was: no per-column options.
     expect(schema.tables.find((t) => t.name === 'plain')?.primaryKey).toEqual({ columns: ['id'] });
     expect(await showCreate(target, 'p')).toContain('PRIMARY KEY (`a`(10),`b` DESC)');
@@ -50,8 +57,15 @@ describe('details the model used to lose survive a copy, against a real MariaDB 
   it('keeps the SRID of spatial columns', async () => {
     const { schema, source, target } = await copy(`CREATE TABLE places (at POINT REF_SYSTEM_ID=4326 NOT NULL, plain GEOMETRY, SPATIAL KEY (at))`);
     expect(schema.tables[0]?.columns.map((c) => c.type.native)).toEqual(['point REF_SYSTEM_ID=4326', 'geometry']);
-    const srids = await sameOnBoth(source, target, (db) => `SELECT G_GEOMETRY_COLUMN AS c, SRID AS srid FROM information_schema.GEOMETRY_COLUMNS WHERE G_TABLE_SCHEMA = '${db}' ORDER BY 1`);
-    expect(srids).toEqual([{ c: 'at', srid: 4326 }, { c: 'plain', srid: 0 }]);
+    const srids = await sameOnBoth(
+      source,
+      target,
+      (db) => `SELECT G_GEOMETRY_COLUMN AS c, SRID AS srid FROM information_schema.GEOMETRY_COLUMNS WHERE G_TABLE_SCHEMA = '${db}' ORDER BY 1`,
+    );
+    expect(srids).toEqual([
+      { c: 'at', srid: 4326 },
+      { c: 'plain', srid: 0 },
+    ]);
   });
 
   it('creates routines, triggers and events under the sql_mode and time_zone they were made with', async () => {
@@ -67,9 +81,17 @@ describe('details the model used to lose survive a copy, against a real MariaDB 
     expect(schema.routines.find((r) => r.name === 'plain_fn')?.definition).toMatch(/^CREATE FUNCTION/);
     expect(schema.natives[0]?.definition).toMatch(/^-- time_zone: '\+05:00'\nCREATE EVENT `at_five`/);
 
-    await sameOnBoth(source, target, (db) => `SELECT ROUTINE_NAME AS name, SQL_MODE AS mode FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '${db}' ORDER BY 1`);
+    await sameOnBoth(
+      source,
+      target,
+      (db) => `SELECT ROUTINE_NAME AS name, SQL_MODE AS mode FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = '${db}' ORDER BY 1`,
+    );
     await sameOnBoth(source, target, (db) => `SELECT TRIGGER_NAME AS name, SQL_MODE AS mode FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = '${db}'`);
-    await sameOnBoth(source, target, (db) => `SELECT SQL_MODE AS mode, TIME_ZONE AS tz, STARTS AS starts FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '${db}'`);
+    await sameOnBoth(
+      source,
+      target,
+      (db) => `SELECT SQL_MODE AS mode, TIME_ZONE AS tz, STARTS AS starts FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '${db}'`,
+    );
     // Same behaviour: || concatenates where it did, and is OR again for what was created after it.
     await target.exec(`INSERT INTO t VALUES (1, 'y')`);
     expect(await mysqlRows(target, `SELECT joined('b') AS j, plain_fn() AS p, (SELECT s FROM t) AS s`)).toEqual([{ j: 'ab', p: 1, s: 'xy' }]);

@@ -28,16 +28,27 @@ describe('migrate through the CLI against a real MariaDB server', () => {
 
   it('rehearses on a shadow, applies, and records the migration in the server’s redb database', async () => {
     const file = join(dir.path, 'schema', 'tables', 'customer.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('primaryKey:', '  - name: phone\n    type: {kind: text, native: varchar(24), length: 24}\n    nullable: true\nprimaryKey:'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'primaryKey:',
+        '  - name: phone\n    type: {kind: text, native: varchar(24), length: 24}\n    nullable: true\nprimaryKey:',
+      ),
+    );
     redbOk(dir.path, ['commit', '-m', 'phone'], env);
     const r = redbOk(dir.path, ['migrate', 'app', '--yes'], env);
     expect(r.stdout).toContain('rehearsed on a shadow database: it produces the target');
     const head = (JSON.parse(redbOk(dir.path, ['log', '--json', '-n', '1'], env).stdout) as { id: string }[])[0]?.id;
     const database = new URL(db.url).pathname.slice(1);
-    const rows = await mysqlRows<{ commit_id: string; outcome: string }>(db, `SELECT commit_id, outcome FROM redb.migrations WHERE database_name = '${database}'`);
+    const rows = await mysqlRows<{ commit_id: string; outcome: string }>(
+      db,
+      `SELECT commit_id, outcome FROM redb.migrations WHERE database_name = '${database}'`,
+    );
     expect(rows).toEqual([{ commit_id: head, outcome: 'applied' }]);
     const status = JSON.parse(redbOk(dir.path, ['status', '--json'], env).stdout) as { databases: { state: string; at: string }[] };
     expect(status.databases).toEqual([expect.objectContaining({ state: 'in-sync', at: head })]);
-    expect(await mysqlRows(db, `SELECT 1 FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ${shadowPrefix(database).length}) = '${shadowPrefix(database)}'`)).toEqual([]);
+    expect(
+      await mysqlRows(db, `SELECT 1 FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ${shadowPrefix(database).length}) = '${shadowPrefix(database)}'`),
+    ).toEqual([]);
   });
 });

@@ -69,10 +69,7 @@ describe('migrate against a real MariaDB server', () => {
   });
 
   it('drops an index and a unique key', async () => {
-    const { statements } = await migrate(
-      `CREATE TABLE t (a INT, b INT, KEY t_a (a), UNIQUE KEY t_b (b))`,
-      `CREATE TABLE t (a INT, b INT)`,
-    );
+    const { statements } = await migrate(`CREATE TABLE t (a INT, b INT, KEY t_a (a), UNIQUE KEY t_b (b))`, `CREATE TABLE t (a INT, b INT)`);
     expect(statements).toEqual(['DROP INDEX `t_a` ON `t`', 'DROP INDEX `t_b` ON `t`']);
   });
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 /** The throwaway NATS server of scripts/test-servers.sh (real server, loopback): it runs, with JetStream on. */
 function natsUrl(): URL {
   const url = process.env.REDB_TEST_NATS_URL;
-  if (url === undefined || url === '') throw new Error('REDB_TEST_NATS_URL is not set: run the tests with `npm test`, or `eval "$(scripts/test-servers.sh start nats)"` first');
+  if (url === undefined || url === '')
+    throw new Error('REDB_TEST_NATS_URL is not set: run the tests with `npm test`, or `eval "$(scripts/test-servers.sh start nats)"` first');
   return new URL(url);
 }
 

@@ -17,13 +17,22 @@ import { tempDir } from '../support/scratch.js';
 const NPM_TIMEOUT = 15 * 60_000;
 
 function npm(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync('npm', [...args], { cwd, encoding: 'utf8', env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...env }, timeout: NPM_TIMEOUT, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync('npm', [...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...env },
+    timeout: NPM_TIMEOUT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 /** The project's own built better-sqlite3 binary, named as its installer looks for a prebuild of the version npm will pick. */
 function localPrebuilds(dir: string, range: string): Record<string, string> {
   const built = join(ROOT, 'node_modules', 'better-sqlite3');
-  const version = (JSON.parse(execFileSync('node', ['-p', `JSON.stringify(require(${JSON.stringify(join(built, 'package.json'))}).version)`], { encoding: 'utf8' })) as string).trim();
+  const version = (
+    JSON.parse(execFileSync('node', ['-p', `JSON.stringify(require(${JSON.stringify(join(built, 'package.json'))}).version)`], { encoding: 'utf8' })) as string
+  ).trim();
   const published = JSON.parse(npm(['view', `better-sqlite3@${range}`, 'version', '--json'], dir)) as string | string[];
   const newest = Array.isArray(published) ? published[published.length - 1] : published;
   // Only the same version's binary fits; otherwise the installer compiles from source (slow, still correct).
@@ -55,19 +64,33 @@ describe('npm install -g of the packed tarball (needs the npm registry)', () => 
       expect(listed).toContain('package/dist/cli.js');
       expect(listed.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toEqual([]);
 
-      const manifest = JSON.parse(execFileSync('tar', ['xzf', join(out, tarball as string), '-O', 'package/package.json'], { encoding: 'utf8' })) as { name: string; bin: Record<string, string>; dependencies: Record<string, string> };
+      const manifest = JSON.parse(execFileSync('tar', ['xzf', join(out, tarball as string), '-O', 'package/package.json'], { encoding: 'utf8' })) as {
+        name: string;
+        bin: Record<string, string>;
+        dependencies: Record<string, string>;
+      };
       expect(manifest.name).toBe('@redb-tool/redb');
       expect(manifest.bin).toEqual({ redb: 'dist/cli.js' });
 
       const prefix = join(work.path, 'prefix');
       const prebuilds = join(work.path, 'prebuilds');
       mkdirSync(prebuilds);
-      npm(['install', '-g', '--prefix', prefix, join(out, tarball as string)], work.path, localPrebuilds(prebuilds, manifest.dependencies['better-sqlite3'] as string));
+      npm(
+        ['install', '-g', '--prefix', prefix, join(out, tarball as string)],
+        work.path,
+        localPrebuilds(prebuilds, manifest.dependencies['better-sqlite3'] as string),
+      );
       const bin = join(prefix, 'bin', 'redb');
       expect(existsSync(bin)).toBe(true);
 
       // Nothing of the checkout on the way: a plain PATH with the prefix first, a folder outside the project.
-      const env = { PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}`, HOME: work.path, NO_COLOR: '1', REDB_AUTHOR_NAME: 'Test', REDB_AUTHOR_EMAIL: 'test@example.com' };
+      const env = {
+        PATH: `${join(prefix, 'bin')}:${process.env.PATH ?? ''}`,
+        HOME: work.path,
+        NO_COLOR: '1',
+        REDB_AUTHOR_NAME: 'Test',
+        REDB_AUTHOR_EMAIL: 'test@example.com',
+      };
       const run = (cwd: string, args: readonly string[]) => {
         const r = spawnSync('redb', [...args], { cwd, env, encoding: 'utf8' });
         expect(r.status, `redb ${args.join(' ')}\n${r.stderr}`).toBe(0);
@@ -82,7 +105,9 @@ describe('npm install -g of the packed tarball (needs the npm registry)', () => 
       expect(run(user, ['pull', 'music'])).toContain('pulled');
       run(user, ['commit', '-m', 'chinook']);
       expect(run(user, ['clone', 'music', 'duckdb:music.duckdb'])).toContain('cloned music → duckdb:music.duckdb');
-      const verified = JSON.parse(run(user, ['verify', 'music', 'duckdb:music.duckdb', '--json'])) as { table: string; sourceRows: number; targetRows: number }[] | { checks: { table: string; targetRows: number }[] };
+      const verified = JSON.parse(run(user, ['verify', 'music', 'duckdb:music.duckdb', '--json'])) as
+        | { table: string; sourceRows: number; targetRows: number }[]
+        | { checks: { table: string; targetRows: number }[] };
       expect(JSON.stringify(verified)).toContain('"Track"');
       expect(run(user, ['log', '--oneline'])).toContain('chinook');
     },

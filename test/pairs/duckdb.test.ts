@@ -85,14 +85,22 @@ describe('migration pairs: duckdb rows', () => {
       const renames = pair.renames ?? [];
       const kept = keptColumns(live, target, renames);
       const tables = keptTables(live, target, renames);
-      const countsBefore = await rowCounts(db, tables.map((k) => k.before));
+      const countsBefore = await rowCounts(
+        db,
+        tables.map((k) => k.before),
+      );
       const valuesBefore = await Promise.all(kept.map((k) => values(db, k.before)));
       // A seed whose columns all change type or go away checks nothing here.
       expect(countsBefore.some((n) => n > 0)).toBe(true);
 
       await migrateTo(duckdbEngine, db, target, renames);
 
-      expect(await rowCounts(db, tables.map((k) => k.after))).toEqual(countsBefore);
+      expect(
+        await rowCounts(
+          db,
+          tables.map((k) => k.after),
+        ),
+      ).toEqual(countsBefore);
       expect(await Promise.all(kept.map((k) => values(db, k.after)))).toEqual(valuesBefore);
     } finally {
       await Promise.all([db.drop(), reference.drop()]);

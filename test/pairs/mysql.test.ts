@@ -40,7 +40,9 @@ function keptColumns(live: Schema, target: Schema, renames: readonly Rename[]): 
 
 /** The values as hex of utf8mb4 text: neither the driver's reading of column metadata (a JSON flag) nor a charset conversion counts as a change. */
 const values = (db: ScratchDb, at: { table: string; column: string }) =>
-  mysqlRows<{ v: string | null }>(db, `SELECT hex(convert(${quoteIdent(at.column)} USING utf8mb4)) AS v FROM ${quoteIdent(at.table)} ORDER BY 1`).then((rows) => rows.map((r) => r.v));
+  mysqlRows<{ v: string | null }>(db, `SELECT hex(convert(${quoteIdent(at.column)} USING utf8mb4)) AS v FROM ${quoteIdent(at.table)} ORDER BY 1`).then((rows) =>
+    rows.map((r) => r.v),
+  );
 
 /**
  * Beyond the shared runner, which compares schemas only: where the forward plan warns of no data loss,

@@ -21,7 +21,12 @@ export interface Pair {
 }
 
 /** Plan live → target with the adapter's own compiler, apply it, and read the live schema back. */
-export async function migrateTo(engine: TestEngine, db: ScratchDb, target: Schema, renames: readonly Rename[]): Promise<{ schema: Schema; statements: number }> {
+export async function migrateTo(
+  engine: TestEngine,
+  db: ScratchDb,
+  target: Schema,
+  renames: readonly Rename[],
+): Promise<{ schema: Schema; statements: number }> {
   const adapter = await loadAdapter(engine.engine);
   const connection = await adapter.connect({ name: 'pair', url: db.url, cwd: process.cwd() });
   try {

@@ -72,11 +72,15 @@ describe('migration pairs: sqlite rows', () => {
   });
 
   it('a table rebuild keeps the AUTOINCREMENT counter, so deleted ids are not handed out again', async () => {
-    const id = await seeded('CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)', "INSERT INTO t (v) VALUES ('a'), ('b'), ('c'); DELETE FROM t WHERE id = 3", async (db) => {
-      await migrateToSql(db, 'CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT NOT NULL)');
-      await db.exec("INSERT INTO t (v) VALUES ('d')");
-      return query<{ id: number }>(db, "SELECT id FROM t WHERE v = 'd'")[0]?.id;
-    });
+    const id = await seeded(
+      'CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT)',
+      "INSERT INTO t (v) VALUES ('a'), ('b'), ('c'); DELETE FROM t WHERE id = 3",
+      async (db) => {
+        await migrateToSql(db, 'CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT NOT NULL)');
+        await db.exec("INSERT INTO t (v) VALUES ('d')");
+        return query<{ id: number }>(db, "SELECT id FROM t WHERE v = 'd'")[0]?.id;
+      },
+    );
     expect(id).toBe(4);
   });
 

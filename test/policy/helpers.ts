@@ -1,8 +1,17 @@
 import { compileMasker, parsePolicy, type MaskColumn, type MaskTable } from '../../src/policy/index.js';
 import type { ColumnType } from '../../src/unified/index.js';
 
-export const text = (length?: number): ColumnType => ({ kind: 'text', native: length === undefined ? 'text' : `varchar(${length})`, ...(length === undefined ? {} : { length }) });
-export const integer = (bits: 8 | 16 | 24 | 32 | 64, unsigned = false): ColumnType => ({ kind: 'integer', native: `int${bits}`, bits, ...(unsigned ? { unsigned } : {}) });
+export const text = (length?: number): ColumnType => ({
+  kind: 'text',
+  native: length === undefined ? 'text' : `varchar(${length})`,
+  ...(length === undefined ? {} : { length }),
+});
+export const integer = (bits: 8 | 16 | 24 | 32 | 64, unsigned = false): ColumnType => ({
+  kind: 'integer',
+  native: `int${bits}`,
+  bits,
+  ...(unsigned ? { unsigned } : {}),
+});
 export const decimal = (precision: number, scale: number): ColumnType => ({ kind: 'decimal', native: `numeric(${precision},${scale})`, precision, scale });
 
 export const column = (type: ColumnType, extra: Partial<MaskColumn> = {}): MaskColumn => ({ name: 'c', type, nullable: true, ...extra });

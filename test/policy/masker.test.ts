@@ -86,7 +86,9 @@ describe('checks against the database', () => {
   });
 
   test('an unknown table, in a rule or a deny entry, is named too; a glob that matches nothing is not an error', () => {
-    expect(thrown(() => compile('rules:\n  - match: client.email\n    transform: email\n')).message).toBe("mask.yaml:3: 'client.email' names no table of the database");
+    expect(thrown(() => compile('rules:\n  - match: client.email\n    transform: email\n')).message).toBe(
+      "mask.yaml:3: 'client.email' names no table of the database",
+    );
     expect(thrown(() => compile('deny:\n  - audit\n')).message).toBe("mask.yaml:3: 'audit' names no table of the database");
     expect(thrown(() => compile('deny:\n  - staff.pasword\n')).code).toBe('REDB_POLICY_UNKNOWN_COLUMN');
     expect(() => compile('rules:\n  - match: "*.ssn"\n    transform: keep-format\n')).not.toThrow();
@@ -99,7 +101,10 @@ describe('checks against the database', () => {
   });
 
   test('without tables, names are not checked and a misfit surfaces when the table is first masked', () => {
-    const m = compileMasker(parsePolicy('secret: s\nrules:\n  - match: customer.id\n    transform: name\n  - match: nowhere.x\n    transform: hash\n', 'mask.yaml'), {});
+    const m = compileMasker(
+      parsePolicy('secret: s\nrules:\n  - match: customer.id\n    transform: name\n  - match: nowhere.x\n    transform: hash\n', 'mask.yaml'),
+      {},
+    );
     expect(thrown(() => m.rowMasker(customer, ['Id'])).code).toBe('REDB_POLICY_INVALID');
   });
 });
@@ -155,7 +160,10 @@ test('maskTableOf marks columns that a key, constraint or unique index covers al
     ],
     primaryKey: { columns: ['id'] },
     uniques: [{ columns: ['a', 'b'] }],
-    indexes: [{ name: 'person_email', unique: true, keys: [{ column: 'email' }] }, { name: 'person_ssn', unique: true, keys: [{ column: 'ssn' }], where: 'ssn IS NOT NULL' }],
+    indexes: [
+      { name: 'person_email', unique: true, keys: [{ column: 'email' }] },
+      { name: 'person_ssn', unique: true, keys: [{ column: 'ssn' }], where: 'ssn IS NOT NULL' },
+    ],
   });
   expect(maskTableOf(table).columns.map((c) => [c.name, c.unique])).toEqual([
     ['id', true],

@@ -10,8 +10,10 @@ describe.each<TestEngine>([sqliteEngine, postgresEngine, mysqlEngine])('sampleRo
   let db: ScratchDb;
   beforeAll(async () => {
     db = await engine.create();
-    await db.exec(`CREATE TABLE people (id integer PRIMARY KEY, email varchar(100), "select" varchar(10));
-      INSERT INTO people VALUES (1, 'a@b.co', 'x'), (2, 'c@d.co', NULL), (3, 'e@f.co', 'z');`.replaceAll('"', engine.engine === 'mysql' ? '`' : '"'));
+    await db.exec(
+      `CREATE TABLE people (id integer PRIMARY KEY, email varchar(100), "select" varchar(10));
+      INSERT INTO people VALUES (1, 'a@b.co', 'x'), (2, 'c@d.co', NULL), (3, 'e@f.co', 'z');`.replaceAll('"', engine.engine === 'mysql' ? '`' : '"'),
+    );
   });
   afterAll(async () => {
     await db.drop();

@@ -55,7 +55,12 @@ describe('suggestPolicy', () => {
 
   test('a bare name column outside a person-like table, and plain numbers, are left alone', async () => {
     const artist: MaskTable = { name: 'Artist', columns: [column(text(120), { name: 'Name' }), column(text(20), { name: 'Isrc' })] };
-    expect(await suggestRules([artist], async () => [['AC/DC', '1234567890'], ['Accept', '9876543210']])).toEqual([]);
+    expect(
+      await suggestRules([artist], async () => [
+        ['AC/DC', '1234567890'],
+        ['Accept', '9876543210'],
+      ]),
+    ).toEqual([]);
   });
 });
 

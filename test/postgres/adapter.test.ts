@@ -8,7 +8,11 @@ import { diffSchemas, emptySchema, normalizeSchema, planStatements, type SchemaI
 import { pgDatabaseUrl, postgresEngine } from '../support/postgres.js';
 import { serverUrl } from '../support/scratch.js';
 
-const errorOf = async (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
+const errorOf = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 const codeOf = (e: unknown) => (isRedbError(e) ? e.code : e);
 
 describe('the PostgreSQL adapter against a real PostgreSQL server', () => {
@@ -50,7 +54,11 @@ describe('the PostgreSQL adapter against a real PostgreSQL server', () => {
     };
     try {
       await small.exec('CREATE TABLE one (id int PRIMARY KEY)');
-      const many = Array.from({ length: 40 }, (_, i) => `CREATE TABLE t${i} (id int PRIMARY KEY, v text UNIQUE, CHECK (id > 0)); CREATE INDEX t${i}_v ON t${i} (lower(v)); CREATE INDEX t${i}_id ON t${i} (id DESC)`);
+      const many = Array.from(
+        { length: 40 },
+        (_, i) =>
+          `CREATE TABLE t${i} (id int PRIMARY KEY, v text UNIQUE, CHECK (id > 0)); CREATE INDEX t${i}_v ON t${i} (lower(v)); CREATE INDEX t${i}_id ON t${i} (id DESC)`,
+      );
       await large.exec(many.join(';\n'));
       const a = await count(small.url);
       const b = await count(large.url);
@@ -96,7 +104,11 @@ describe('the PostgreSQL dialect', () => {
     };
     const table = { schema: 'public', name: 't', columns: [{ name: 'a', type: int, nullable: true }] };
     expect(attempt({ version: 1, engine: 'postgres', tables: [{ ...table, options: { withoutRowid: true } }] })).toBe('REDB_PLAN_UNSUPPORTED');
-    expect(attempt({ version: 1, engine: 'postgres', tables: [{ ...table, columns: [{ name: 'a', type: int, nullable: true, autoIncrement: true }] }] })).toBe('REDB_PLAN_UNSUPPORTED');
-    expect(attempt({ version: 1, engine: 'postgres', natives: [] , views: [{ schema: 'public', name: 'v', definition: 'SELECT 1', columns: ['x'] }] })).toBe('REDB_PLAN_UNSUPPORTED');
+    expect(attempt({ version: 1, engine: 'postgres', tables: [{ ...table, columns: [{ name: 'a', type: int, nullable: true, autoIncrement: true }] }] })).toBe(
+      'REDB_PLAN_UNSUPPORTED',
+    );
+    expect(attempt({ version: 1, engine: 'postgres', natives: [], views: [{ schema: 'public', name: 'v', definition: 'SELECT 1', columns: ['x'] }] })).toBe(
+      'REDB_PLAN_UNSUPPORTED',
+    );
   });
 });

@@ -45,7 +45,17 @@ describe('Chinook against a real PostgreSQL server', () => {
 
   it('reads every table, key and index', () => {
     expect(schema.tables.map((t) => t.name)).toEqual([
-      'album', 'artist', 'customer', 'employee', 'genre', 'invoice', 'invoice_line', 'media_type', 'playlist', 'playlist_track', 'track',
+      'album',
+      'artist',
+      'customer',
+      'employee',
+      'genre',
+      'invoice',
+      'invoice_line',
+      'media_type',
+      'playlist',
+      'playlist_track',
+      'track',
     ]);
     expect(schema.tables.every((t) => t.schema === 'public' && t.primaryKey !== undefined)).toBe(true);
     expect(schema.tables.flatMap((t) => t.foreignKeys)).toHaveLength(11);

@@ -42,7 +42,10 @@ describe('raw COPY between PostgreSQL databases picks binary only where it is sa
     const src = await rows.openSource({ name: 'src', url: source.url, cwd: dir.path }, { jobs: 1 });
     try {
       const reader = src.readers[0];
-      expect(await reader?.rawFormats?.({ schema: 'public', name: 'builtin' }, ['id', 'n', 't', 'b', 'at', 'tags', 'doc', 'ref', 'f', 'span'])).toEqual(['binary/UTF8', 'text']);
+      expect(await reader?.rawFormats?.({ schema: 'public', name: 'builtin' }, ['id', 'n', 't', 'b', 'at', 'tags', 'doc', 'ref', 'f', 'span'])).toEqual([
+        'binary/UTF8',
+        'text',
+      ]);
       expect(await reader?.rawFormats?.({ schema: 'public', name: 'usertypes' }, ['id', 'm'])).toEqual(['text']);
       expect(await reader?.rawFormats?.({ schema: 'public', name: 'usertypes' }, ['id', 'p'])).toEqual(['text']);
       expect(await reader?.rawFormats?.({ schema: 'public', name: 'usertypes' }, ['id', 'moods'])).toEqual(['text']);

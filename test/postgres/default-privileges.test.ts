@@ -10,7 +10,10 @@ import { envUrl, PASSWORD_ENV } from '../clone/helpers.js';
 
 const ROLE = 'redb_t_defacl_reader';
 const defaultAcl = (url: string) =>
-  pgQuery<{ entry: string }>(url, `SELECT defaclrole::regrole::text || ' ' || defaclnamespace::regnamespace::text || ' ' || defaclobjtype::text || ' ' || defaclacl::text AS entry FROM pg_default_acl ORDER BY 1`).then((rows) => rows.map((r) => r.entry));
+  pgQuery<{ entry: string }>(
+    url,
+    `SELECT defaclrole::regrole::text || ' ' || defaclnamespace::regnamespace::text || ' ' || defaclobjtype::text || ' ' || defaclacl::text AS entry FROM pg_default_acl ORDER BY 1`,
+  ).then((rows) => rows.map((r) => r.entry));
 
 describe('PostgreSQL default privileges are kept, not dropped in silence', () => {
   let source: ScratchDb;
@@ -52,9 +55,12 @@ describe('PostgreSQL default privileges are kept, not dropped in silence', () =>
 
   it('pull keeps each as native DDL with a warning; commit and migrate re-create them exactly on an empty database', async () => {
     const others = async (url: string) =>
-      pgQuery<{ o: string }>(url, `SELECT 'am ' || amname AS o FROM pg_am WHERE oid >= 16384 UNION ALL SELECT 'conversion ' || conname FROM pg_conversion WHERE oid >= 16384
+      pgQuery<{ o: string }>(
+        url,
+        `SELECT 'am ' || amname AS o FROM pg_am WHERE oid >= 16384 UNION ALL SELECT 'conversion ' || conname FROM pg_conversion WHERE oid >= 16384
         UNION ALL SELECT 'fdw ' || fdwname || ' ' || coalesce(fdwoptions::text, '') FROM pg_foreign_data_wrapper UNION ALL SELECT 'server ' || srvname FROM pg_foreign_server
-        UNION ALL SELECT 'table am ' || c.relname || ' ' || a.amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.relname = 'stored_elsewhere' ORDER BY 1`).then((rows) => rows.map((r) => r.o));
+        UNION ALL SELECT 'table am ' || c.relname || ' ' || a.amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.relname = 'stored_elsewhere' ORDER BY 1`,
+      ).then((rows) => rows.map((r) => r.o));
     const pulled = run(['pull', 'src']);
     const files = readdirSync(join(dir.path, 'schema', 'native')).filter((f) => f.startsWith('default%20privileges'));
     expect(files).toHaveLength(7);
@@ -68,7 +74,13 @@ describe('PostgreSQL default privileges are kept, not dropped in silence', () =>
     expect((await defaultAcl(target.url)).length).toBe(7);
     // Access methods, conversions and foreign-data wrappers made by hand come along too.
     expect(await others(target.url)).toEqual(await others(source.url));
-    expect(await others(target.url)).toEqual(['am heap_copy', 'conversion latin_to_utf', "fdw plain_wrapper {debug=true}", 'server plain_server', 'table am stored_elsewhere heap_copy']);
+    expect(await others(target.url)).toEqual([
+      'am heap_copy',
+      'conversion latin_to_utf',
+      'fdw plain_wrapper {debug=true}',
+      'server plain_server',
+      'table am stored_elsewhere heap_copy',
+    ]);
     // Read back from the copy, nothing differs.
     expect(run(['diff', 'HEAD', 'db:dst', '--exit-code']).stdout).not.toContain('default privileges');
   });

@@ -28,7 +28,13 @@ describe('migrate through the CLI against a real PostgreSQL server', () => {
 
   it('rehearses on a shadow, applies, and records the migration in a redb schema of its own', async () => {
     const file = join(dir.path, 'schema', 'tables', 'public.customer.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('primaryKey:', '  - name: phone\n    type: {kind: text, native: character varying(24), length: 24}\n    nullable: true\nprimaryKey:'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'primaryKey:',
+        '  - name: phone\n    type: {kind: text, native: character varying(24), length: 24}\n    nullable: true\nprimaryKey:',
+      ),
+    );
     redbOk(dir.path, ['commit', '-m', 'phone'], env);
     const r = redbOk(dir.path, ['migrate', 'app', '--yes'], env);
     expect(r.stdout).toContain('rehearsed on a shadow database: it produces the target');

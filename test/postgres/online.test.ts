@@ -95,12 +95,18 @@ describe('postgres: online migrations', () => {
       await db.exec(FROM);
       const { plan } = await onlinePlan(db, `${TO}; CREATE UNIQUE INDEX t_code_unique ON t (code)`);
       expect(planStatements(plan)).toContain('CREATE UNIQUE INDEX CONCURRENTLY "t_code_unique" ON "public"."t" ("code")');
-      const error = await apply(db, plan).then(() => undefined, (e: unknown) => e);
+      const error = await apply(db, plan).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isRedbError(error) && error.code).toBe('REDB_MIGRATE_FAILED');
       expect(isRedbError(error) && error.message).toMatch(/t_code_unique.*could not create unique index/);
       // What committed before the failed build stays, and says so.
       expect(isRedbError(error) && error.message).toMatch(/earlier statements ran and stay applied/);
-      const leftovers = await pgQuery<{ relname: string }>(db.url, `SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid OR c.relname = 't_code_unique'`);
+      const leftovers = await pgQuery<{ relname: string }>(
+        db.url,
+        `SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid OR c.relname = 't_code_unique'`,
+      );
       expect(leftovers).toEqual([]);
     } finally {
       await db.drop();

@@ -15,7 +15,11 @@ describe('shadow rehearsal against a real PostgreSQL server', () => {
   let to: Schema;
   const target = () => ({ name: 'app', url: live.url, cwd: process.cwd() });
   // Only this test's shadows: other test files may rehearse at the same time.
-  const shadows = async () => pgQuery<{ n: string }>(live.url, `SELECT count(*) AS n FROM pg_database WHERE starts_with(datname, '${shadowPrefix(new URL(live.url).pathname.slice(1))}')`);
+  const shadows = async () =>
+    pgQuery<{ n: string }>(
+      live.url,
+      `SELECT count(*) AS n FROM pg_database WHERE starts_with(datname, '${shadowPrefix(new URL(live.url).pathname.slice(1))}')`,
+    );
 
   beforeAll(async () => {
     live = await postgresEngine.create();

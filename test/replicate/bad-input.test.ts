@@ -38,7 +38,10 @@ describe.concurrent('redb replicate: bad input', () => {
   it('refuses DuckDB as a source', async () => {
     const db = await duckdbEngine.create();
     const to = await sqliteEngine.create();
-    cleanups.push(() => db.drop(), () => to.drop());
+    cleanups.push(
+      () => db.drop(),
+      () => to.drop(),
+    );
     refused(project(), [db.url, to.url], 'REDB_CHANGES_UNSUPPORTED');
   });
 
@@ -58,7 +61,11 @@ describe.concurrent('redb replicate: bad input', () => {
     const a = await sqliteEngine.create();
     const b = await sqliteEngine.create();
     const c = await sqliteEngine.create();
-    cleanups.push(() => a.drop(), () => b.drop(), () => c.drop());
+    cleanups.push(
+      () => a.drop(),
+      () => b.drop(),
+      () => c.drop(),
+    );
     await exec(side('sqlite', a), itemsDdl());
     const cwd = project();
     // A job named `one` from a into b, stopped at once after it set up (the record is written before the copy).
@@ -74,7 +81,10 @@ describe.concurrent('redb replicate: bad input', () => {
   it('refuses a login without the REPLICATION attribute (PostgreSQL)', async () => {
     const db = await postgresEngine.create();
     const to = await sqliteEngine.create();
-    cleanups.push(() => db.drop(), () => to.drop());
+    cleanups.push(
+      () => db.drop(),
+      () => to.drop(),
+    );
     const admin = serverUrl('REDB_TEST_PG_URL');
     const role = `redb_norepl_${Math.random().toString(36).slice(2, 8)}`;
     await pgExec(admin, `CREATE ROLE ${role} LOGIN PASSWORD 'redb' NOSUPERUSER NOREPLICATION`);
@@ -83,7 +93,9 @@ describe.concurrent('redb replicate: bad input', () => {
     await pgExec(db.url, `GRANT ALL ON SCHEMA public TO ${role}; CREATE TABLE items (id int primary key)`);
     const source = `postgres://${role}:\${REDB_TEST_PW}@${url.host}${url.pathname}`;
     refused(project(), [source, to.url], 'REDB_CHANGES_PRIVILEGE');
-    expect(await pgQuery(db.url, `SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'redb_%' AND database = '${url.pathname.slice(1)}'`)).toEqual([]);
+    expect(await pgQuery(db.url, `SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'redb_%' AND database = '${url.pathname.slice(1)}'`)).toEqual(
+      [],
+    );
   });
 
   it('refuses a server whose wal_level is not logical, saying how to set it', async () => {

@@ -62,10 +62,13 @@ describe('redb replicate under kill -9 (real server)', () => {
     });
     expect(redb(project.path, ['init']).code).toBe(0);
     const values = Array.from({ length: 200 }, (_x, i) => `(${i + 1}, 'a${i + 1}', 1000, 0, NULL)`).join(', ');
-    await exec(source, `CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, qty INTEGER NOT NULL, price DECIMAL(10,2), note TEXT);
+    await exec(
+      source,
+      `CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, qty INTEGER NOT NULL, price DECIMAL(10,2), note TEXT);
       INSERT INTO items VALUES ${values};
       CREATE TABLE ledger (id BIGINT PRIMARY KEY, amount INTEGER NOT NULL, note TEXT);
-      INSERT INTO ledger SELECT g, 1, 'seed' FROM generate_series(1, 20000) g;`);
+      INSERT INTO ledger SELECT g, 1, 'seed' FROM generate_series(1, 20000) g;`,
+    );
     const job = `k_${randomBytes(4).toString('hex')}`;
     const args = [source.url, target.url, '--name', job, '--heartbeat-ms', '500'];
 
@@ -93,8 +96,14 @@ describe('redb replicate under kill -9 (real server)', () => {
 
     const last = new Replicator(project.path, args);
     await last.until('streaming', 120_000);
-    await until(async () => (await figures(target)) === (await figures(source)) && (await figures(target, 'ledger')) === (await figures(source, 'ledger')), 'the last run to catch up', 120_000).catch(async (e: unknown) => {
-      throw new Error(`${String(e)}: source ${await figures(source)} / ${await figures(source, 'ledger')}, target ${await figures(target)} / ${await figures(target, 'ledger')}; last events ${JSON.stringify(last.events.slice(-3))}; ${last.stderr}`);
+    await until(
+      async () => (await figures(target)) === (await figures(source)) && (await figures(target, 'ledger')) === (await figures(source, 'ledger')),
+      'the last run to catch up',
+      120_000,
+    ).catch(async (e: unknown) => {
+      throw new Error(
+        `${String(e)}: source ${await figures(source)} / ${await figures(source, 'ledger')}, target ${await figures(target)} / ${await figures(target, 'ledger')}; last events ${JSON.stringify(last.events.slice(-3))}; ${last.stderr}`,
+      );
     });
     expect(await last.stop('SIGTERM')).toBe(143);
 

@@ -42,7 +42,9 @@ const userTables = (file: string): string[] => {
   if (!existsSync(file)) return [];
   const db = new Sqlite(file);
   try {
-    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name).filter((n) => !n.startsWith('redb'));
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[])
+      .map((r) => r.name)
+      .filter((n) => !n.startsWith('redb'));
   } finally {
     db.close();
   }

@@ -86,10 +86,13 @@ describe('redb replicate through JetStream under kill -9 (real servers)', () => 
     });
     expect(redb(project.path, ['init']).code).toBe(0);
     const values = Array.from({ length: 200 }, (_x, i) => `(${i + 1}, 'a${i + 1}', 1000, 0, NULL)`).join(', ');
-    await exec(source, `CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, qty INTEGER NOT NULL, price DECIMAL(10,2), note TEXT);
+    await exec(
+      source,
+      `CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, qty INTEGER NOT NULL, price DECIMAL(10,2), note TEXT);
       INSERT INTO items VALUES ${values};
       CREATE TABLE ledger (id BIGINT PRIMARY KEY, amount INTEGER NOT NULL, note TEXT);
-      INSERT INTO ledger SELECT g, 1, 'seed' FROM generate_series(1, 5000) g;`);
+      INSERT INTO ledger SELECT g, 1, 'seed' FROM generate_series(1, 5000) g;`,
+    );
     const tag = randomBytes(4).toString('hex');
     const stream = `k_${tag}`;
     const bus = `${nats.url}/${stream}`;
@@ -126,8 +129,14 @@ describe('redb replicate through JetStream under kill -9 (real servers)', () => 
     expect(publisherKills).toBeGreaterThan(1);
     expect(consumerKills).toBeGreaterThan(1);
 
-    await until(async () => (await figures(target)) === (await figures(source)) && (await figures(target, 'ledger')) === (await figures(source, 'ledger')), 'the last runs to catch up', 120_000).catch(async (e: unknown) => {
-      throw new Error(`${String(e)}: source ${await figures(source)} / ${await figures(source, 'ledger')}, target ${await figures(target)} / ${await figures(target, 'ledger')}; publisher ${publisher.stderr}; consumer ${consumer.stderr}`);
+    await until(
+      async () => (await figures(target)) === (await figures(source)) && (await figures(target, 'ledger')) === (await figures(source, 'ledger')),
+      'the last runs to catch up',
+      120_000,
+    ).catch(async (e: unknown) => {
+      throw new Error(
+        `${String(e)}: source ${await figures(source)} / ${await figures(source, 'ledger')}, target ${await figures(target)} / ${await figures(target, 'ledger')}; publisher ${publisher.stderr}; consumer ${consumer.stderr}`,
+      );
     });
     expect(await consumer.stop('SIGTERM')).toBe(143);
     expect(await publisher.stop('SIGTERM')).toBe(143);

@@ -46,7 +46,10 @@ function changes(s: Side, round: number): string {
 }
 
 async function seed(s: Side): Promise<void> {
-  const values = Array.from({ length: 200 }, (_x, i) => `(${i + 1}, 'item ${i + 1}', ${i}, ${i + 0.5}, ${i % 10 === 0 ? 'NULL' : i % 10 === 1 ? `'${big()}'` : `'n${i}'`})`).join(', ');
+  const values = Array.from(
+    { length: 200 },
+    (_x, i) => `(${i + 1}, 'item ${i + 1}', ${i}, ${i + 0.5}, ${i % 10 === 0 ? 'NULL' : i % 10 === 1 ? `'${big()}'` : `'n${i}'`})`,
+  ).join(', ');
   await exec(s, `${itemsDdl()};\nINSERT INTO items (id, name, qty, price, note) VALUES ${values};`);
 }
 
@@ -107,7 +110,11 @@ async function fanOut(from: TestEngine): Promise<void> {
   await exec(source, changes(source, 1));
   await exec(source, changes(source, 2));
   await exec(source, `INSERT INTO items (id, name, qty, price, note) VALUES (900001, 'sentinel', 0, 0, NULL)`);
-  await until(async () => (await rows(toPg, 'SELECT id FROM items WHERE id = 900001')).length === 1 && (await figures(toPg)) === (await figures(source)), 'the PostgreSQL consumer to catch up', 120_000);
+  await until(
+    async () => (await rows(toPg, 'SELECT id FROM items WHERE id = 900001')).length === 1 && (await figures(toPg)) === (await figures(source)),
+    'the PostgreSQL consumer to catch up',
+    120_000,
+  );
   // The DuckDB file is held by its consumer: it has caught up once it stands where the other one does.
   const reached = Number(pg.position);
   await until(async () => Number(duck.position ?? '0') >= reached, 'the DuckDB consumer to catch up', 120_000);
@@ -155,7 +162,10 @@ async function fanOut(from: TestEngine): Promise<void> {
   expect(update?.body).toMatchObject({ op: 'u', after: { id: 7, name: 'item 7' }, source: { connector: 'redb', table: 'items', snapshot: 'false' } });
   expect(typeof update?.body.ts_ms).toBe('number');
   const snap = events.find((e) => e.body.op === 'r');
-  expect(snap?.body).toMatchObject({ before: null, source: { connector: 'redb', snapshot: 'true', table: 'items', schema: source.engine === 'postgres' ? 'public' : null } });
+  expect(snap?.body).toMatchObject({
+    before: null,
+    source: { connector: 'redb', snapshot: 'true', table: 'items', schema: source.engine === 'postgres' ? 'public' : null },
+  });
   const del = events.find((e) => e.body.op === 'd');
   expect(del?.body.after).toBeNull();
   expect(Object.keys(del?.body.before as object)).toContain('id');

@@ -43,7 +43,10 @@ function changes(s: Side, round: number): string {
 }
 
 async function seed(s: Side): Promise<void> {
-  const values = Array.from({ length: 200 }, (_x, i) => `(${i + 1}, 'item ${i + 1}', ${i}, ${i + 0.5}, ${i % 10 === 0 ? 'NULL' : i % 10 === 1 ? `'${big()}'` : `'n${i}'`})`).join(', ');
+  const values = Array.from(
+    { length: 200 },
+    (_x, i) => `(${i + 1}, 'item ${i + 1}', ${i}, ${i + 0.5}, ${i % 10 === 0 ? 'NULL' : i % 10 === 1 ? `'${big()}'` : `'n${i}'`})`,
+  ).join(', ');
   await exec(s, `${itemsDdl()};\nINSERT INTO items (id, name, qty, price, note) VALUES ${values};`);
 }
 

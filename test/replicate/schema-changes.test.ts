@@ -22,7 +22,11 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
 });
 
-const inserts = (from: number, n: number) => Array.from({ length: n }, (_x, i) => `INSERT INTO items (id, name, qty, price, note) VALUES (${from + i}, 'item ${from + i}', ${i}, ${i}.5, 'note ${from + i}');`).join('\n');
+const inserts = (from: number, n: number) =>
+  Array.from(
+    { length: n },
+    (_x, i) => `INSERT INTO items (id, name, qty, price, note) VALUES (${from + i}, 'item ${from + i}', ${i}, ${i}.5, 'note ${from + i}');`,
+  ).join('\n');
 
 interface StatusTable {
   state: string;
@@ -53,7 +57,10 @@ async function followsSchemaChanges(to: TestEngine): Promise<void> {
   const job = `s_${randomBytes(4).toString('hex')}`;
   expect(redb(project.path, ['init']).code).toBe(0);
   expect(redb(project.path, ['db', 'add', 'src', source.url], PASSWORD_ENV).code).toBe(0);
-  await exec(source, `CREATE TABLE items (id integer PRIMARY KEY, name varchar(100) NOT NULL, qty integer NOT NULL, price numeric(10,2), note text);\n${inserts(1, 50)}`);
+  await exec(
+    source,
+    `CREATE TABLE items (id integer PRIMARY KEY, name varchar(100) NOT NULL, qty integer NOT NULL, price numeric(10,2), note text);\n${inserts(1, 50)}`,
+  );
   const args = ['src', target.url, '--name', job, '--heartbeat-ms', '500'];
   const items = (cols: string) => `SELECT ${cols} FROM items ORDER BY id`;
 
@@ -63,11 +70,17 @@ async function followsSchemaChanges(to: TestEngine): Promise<void> {
   await until(same(source, target, items('id, name, qty, price, note')), 'rows before any change');
 
   // A column added: rows written after the ALTER land in it.
-  await exec(source, `ALTER TABLE items ADD COLUMN color varchar(20);\n${inserts(200, 10)}\nUPDATE items SET color = 'c' || id WHERE id >= 200;\nUPDATE items SET color = 'old' WHERE id < 10;`);
+  await exec(
+    source,
+    `ALTER TABLE items ADD COLUMN color varchar(20);\n${inserts(200, 10)}\nUPDATE items SET color = 'c' || id WHERE id >= 200;\nUPDATE items SET color = 'old' WHERE id < 10;`,
+  );
   await until(same(source, target, items('id, color')), 'the added column');
 
   // A column retyped: a value only the new type holds arrives whole.
-  await exec(source, `ALTER TABLE items ALTER COLUMN qty TYPE bigint;\nINSERT INTO items (id, name, qty) VALUES (300, 'big', 5000000000);\nUPDATE items SET qty = qty + 4000000000 WHERE id < 5;`);
+  await exec(
+    source,
+    `ALTER TABLE items ALTER COLUMN qty TYPE bigint;\nINSERT INTO items (id, name, qty) VALUES (300, 'big', 5000000000);\nUPDATE items SET qty = qty + 4000000000 WHERE id < 5;`,
+  );
   await until(same(source, target, items('id, qty')), 'the retyped column');
 
   // A rename by redb migrate of a recorded mv: the target renames its column, keeping its values.
@@ -78,11 +91,18 @@ async function followsSchemaChanges(to: TestEngine): Promise<void> {
   const migrated = await redbAsync(project.path, ['migrate', 'src', '--yes', '--no-shadow', '--allow', 'breaks-compatibility'], PASSWORD_ENV);
   expect(migrated.code, migrated.stderr).toBe(0);
   const before = await rows(target, `SELECT count(*) AS n FROM items WHERE note IS NOT NULL`);
-  await exec(source, `INSERT INTO items (id, name, qty, memo) VALUES (400, 'renamed', 1, 'memo 400');\nUPDATE items SET memo = memo || '!' WHERE id BETWEEN 100 AND 104;`);
+  await exec(
+    source,
+    `INSERT INTO items (id, name, qty, memo) VALUES (400, 'renamed', 1, 'memo 400');\nUPDATE items SET memo = memo || '!' WHERE id BETWEEN 100 AND 104;`,
+  );
   await until(same(source, target, items('id, memo')), 'the renamed column');
   // Every value the old column held is in the renamed one: a drop and an add would have lost them.
-  expect(await text(target, `SELECT count(*) AS n FROM items WHERE memo IS NOT NULL AND id < 400`)).toEqual(JSON.stringify(before.map((r) => Object.values(r).map(String))));
-  expect(first.events.filter((e) => e.type === 'schema').map((e) => e.change)).toEqual(expect.arrayContaining([expect.stringContaining('added color'), expect.stringContaining('retyped qty'), expect.stringContaining('renamed note → memo')]));
+  expect(await text(target, `SELECT count(*) AS n FROM items WHERE memo IS NOT NULL AND id < 400`)).toEqual(
+    JSON.stringify(before.map((r) => Object.values(r).map(String))),
+  );
+  expect(first.events.filter((e) => e.type === 'schema').map((e) => e.change)).toEqual(
+    expect.arrayContaining([expect.stringContaining('added color'), expect.stringContaining('retyped qty'), expect.stringContaining('renamed note → memo')]),
+  );
 
   // A new table: created on the target and copied, then its changes flow. (Named with its schema:
   // the test login is called redb, and "$user" in the search path would put it in redb's own schema.)
@@ -92,7 +112,10 @@ async function followsSchemaChanges(to: TestEngine): Promise<void> {
   await until(same(source, target, 'SELECT id, label FROM tags ORDER BY id'), 'the new table to stream');
 
   // A dropped column without --allow drops-data: items pauses, tags goes on.
-  await exec(source, `ALTER TABLE items DROP COLUMN price;\nINSERT INTO items (id, name, qty) VALUES (500, 'after the drop', 5);\nINSERT INTO tags VALUES (4, 'four');`);
+  await exec(
+    source,
+    `ALTER TABLE items DROP COLUMN price;\nINSERT INTO items (id, name, qty) VALUES (500, 'after the drop', 5);\nINSERT INTO tags VALUES (4, 'four');`,
+  );
   await first.until('paused');
   await until(same(source, target, 'SELECT id, label FROM tags ORDER BY id'), 'tags to flow while items is paused');
   expect(await rows(target, 'SELECT id FROM items WHERE id = 500')).toEqual([]);

@@ -36,7 +36,10 @@ describe('redb replicate with a strict policy (real servers)', () => {
     expect(redb(project.path, ['init']).code).toBe(0);
     const file = join(project.path, 'mask.yaml');
     writeFileSync(file, policy(''));
-    await exec(source, `CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL);\nCREATE TABLE other (id integer PRIMARY KEY, v text);\nINSERT INTO items VALUES (1, 'alice'), (2, 'bob');\nINSERT INTO other VALUES (1, 'one');`);
+    await exec(
+      source,
+      `CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL);\nCREATE TABLE other (id integer PRIMARY KEY, v text);\nINSERT INTO items VALUES (1, 'alice'), (2, 'bob');\nINSERT INTO other VALUES (1, 'one');`,
+    );
     const job = `m_${randomBytes(4).toString('hex')}`;
     const args = [source.url, target.url, '--name', job, '--mask', file, '--heartbeat-ms', '500'];
 
@@ -44,7 +47,10 @@ describe('redb replicate with a strict policy (real servers)', () => {
     await first.until('streaming');
     expect((await rows(target, 'SELECT name FROM items ORDER BY id')).map((r) => r.name)).not.toContain('alice');
 
-    await exec(source, `ALTER TABLE items ADD COLUMN email text;\nINSERT INTO items VALUES (3, 'carol', 'carol@example.com');\nUPDATE items SET email = name || '@example.com' WHERE id < 3;\nINSERT INTO other VALUES (2, 'two');`);
+    await exec(
+      source,
+      `ALTER TABLE items ADD COLUMN email text;\nINSERT INTO items VALUES (3, 'carol', 'carol@example.com');\nUPDATE items SET email = name || '@example.com' WHERE id < 3;\nINSERT INTO other VALUES (2, 'two');`,
+    );
     const paused = await first.until('paused');
     expect(paused.table).toBe('public.items');
     expect(paused.reason).toContain('email');
@@ -53,7 +59,9 @@ describe('redb replicate with a strict policy (real servers)', () => {
     // Nothing of the new column reached the target.
     expect(await rows(target, `SELECT column_name FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'email'`)).toEqual([]);
     expect(await rows(target, 'SELECT id FROM items WHERE id = 3')).toEqual([]);
-    const status = JSON.parse(redb(project.path, ['replicate', 'status', job, '--json'], PASSWORD_ENV).stdout) as { jobs: { tables: Record<string, { state: string; reason?: string; command?: string }> }[] };
+    const status = JSON.parse(redb(project.path, ['replicate', 'status', job, '--json'], PASSWORD_ENV).stdout) as {
+      jobs: { tables: Record<string, { state: string; reason?: string; command?: string }> }[];
+    };
     expect(status.jobs[0]?.tables['public.items']).toMatchObject({ state: 'paused', command: expect.stringContaining('items.email') });
     expect(await first.stop('SIGTERM')).toBe(143);
 

@@ -124,7 +124,10 @@ describe('kill -9 at random moments', () => {
     const rounds = await repeatFor(LOOP_MS, 2, async () => {
       const from = currentBranch(root);
       const to = from === 'main' ? 'b' : 'main';
-      const kill = rounds0++ % 2 === 0 ? { onWrite: { dirs: () => [tables, join(tables, 't0.yaml'), join(tables, 't999.yaml')], jitterMs: 600 } } : { afterMs: random(timed.ms) };
+      const kill =
+        rounds0++ % 2 === 0
+          ? { onWrite: { dirs: () => [tables, join(tables, 't0.yaml'), join(tables, 't999.yaml')], jitterMs: 600 } }
+          : { afterMs: random(timed.ms) };
       const killed = await runCli(root, ['switch', to], { kill });
       if (killed.signal === 'SIGKILL') kills++;
       const status = await afterKill(root, `switch ${to}`);
@@ -166,7 +169,10 @@ describe('kill -9 at random moments', () => {
       const main0 = revParse(work, 'main') as string;
       const feat0 = revParse(work, branch) as string;
       const tables = join(work, 'schema', 'tables');
-      const kill = i % 4 < 2 ? { onWrite: { dirs: () => [tables, join(tables, 't0.yaml'), join(tables, 't699.yaml'), ...objectDirs(work)()], jitterMs: 600 } } : { afterMs: random(timed.ms) };
+      const kill =
+        i % 4 < 2
+          ? { onWrite: { dirs: () => [tables, join(tables, 't0.yaml'), join(tables, 't699.yaml'), ...objectDirs(work)()], jitterMs: 600 } }
+          : { afterMs: random(timed.ms) };
       const killed = await runCli(work, ['merge', branch], { kill });
       if (killed.signal === 'SIGKILL') kills++;
       const status = await afterKill(work, `merge (${variant})`);
@@ -220,15 +226,21 @@ describe('kill -9 at random moments', () => {
         if (!extra) db.exec('VACUUM');
         const before = workingOids(root);
         const tables = join(root, 'schema', 'tables');
-        const kill = i % 2 === 0 ? { onWrite: { dirs: () => [tables, join(tables, `t${from}.yaml`), join(tables, `t${from + 999}.yaml`)], jitterMs: 600 } } : { afterMs: random(timed.ms) };
+        const kill =
+          i % 2 === 0
+            ? { onWrite: { dirs: () => [tables, join(tables, `t${from}.yaml`), join(tables, `t${from + 999}.yaml`)], jitterMs: 600 } }
+            : { afterMs: random(timed.ms) };
         const killed = await runCli(root, ['pull', 'app'], { kill });
         if (killed.signal === 'SIGKILL') kills++;
         await afterKill(root, 'pull');
-        for (const name of readdirSync(join(root, 'schema', 'tables')).filter((n) => !n.startsWith('.'))) expect(statSync(join(root, 'schema', 'tables', name)).size, name).toBeGreaterThan(0);
+        for (const name of readdirSync(join(root, 'schema', 'tables')).filter((n) => !n.startsWith('.')))
+          expect(statSync(join(root, 'schema', 'tables', name)).size, name).toBeGreaterThan(0);
         const now = workingOids(root);
         const unchanged = sameFiles(before, now).length === 0;
         const pulled = await runCli(root, ['diff', 'db:app', 'working', '--exit-code']);
-        expect(unchanged || pulled.code === 0, `the working tree is neither the old schema nor the database's: ${sameFiles(before, now).join('; ')}`).toBe(true);
+        expect(unchanged || pulled.code === 0, `the working tree is neither the old schema nor the database's: ${sameFiles(before, now).join('; ')}`).toBe(
+          true,
+        );
         await ok(root, ['pull', 'app']);
         expect(strayTemporaries(root)).toEqual([]);
       });

@@ -85,7 +85,10 @@ process.stdout.write(JSON.stringify(results));
 
 /** How to get a private mount namespace here, if at all. */
 function namespace(): string[] | undefined {
-  for (const prefix of [['unshare', '--mount', '--propagation', 'private'], ['unshare', '--user', '--map-root-user', '--mount', '--propagation', 'private']]) {
+  for (const prefix of [
+    ['unshare', '--mount', '--propagation', 'private'],
+    ['unshare', '--user', '--map-root-user', '--mount', '--propagation', 'private'],
+  ]) {
     if (spawnSync(prefix[0] as string, [...prefix.slice(1), 'true']).status === 0) return prefix;
   }
   return undefined;

@@ -66,7 +66,8 @@ describe('one writer at a time', () => {
         if (r.code === 0) succeeded.push(`t${t}`);
         else expect(errorCode({ code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr })).toBe('REDB_LOCKED');
       });
-      const pending = (parseYaml(readFileSync(join(root, 'schema', '.renames.yaml'), 'utf8')) as { renames: { table: string; from: string; to: string }[] }).renames;
+      const pending = (parseYaml(readFileSync(join(root, 'schema', '.renames.yaml'), 'utf8')) as { renames: { table: string; from: string; to: string }[] })
+        .renames;
       expect(pending.map((r) => r.table).sort()).toEqual([...succeeded].sort());
       for (let t = 0; t <= y; t++) {
         const text = readFileSync(join(root, 'schema', 'tables', `t${t}.yaml`), 'utf8');
@@ -94,7 +95,15 @@ describe('one writer at a time', () => {
     for (const args of [['status', '--no-db'], ['log'], ['diff']]) expect((await runCli(root, args)).code, args.join(' ')).toBe(0);
     // Another host's lock is never judged stale: its process may be alive there.
     writeFileSync(lockFile(root), holder(deadPid(), 'another-host.example'));
-    expect(errorCode(await runCli(root, ['commit', '-m', 'blocked'], { env: { REDB_LOCK_WAIT_MS: '300' } }).then((x) => ({ code: x.code ?? -1, stdout: x.stdout, stderr: x.stderr })))).toBe('REDB_LOCKED');
+    expect(
+      errorCode(
+        await runCli(root, ['commit', '-m', 'blocked'], { env: { REDB_LOCK_WAIT_MS: '300' } }).then((x) => ({
+          code: x.code ?? -1,
+          stdout: x.stdout,
+          stderr: x.stderr,
+        })),
+      ),
+    ).toBe('REDB_LOCKED');
   });
 
   it('a lock left by a killed process is recovered, as is one that cannot be read after a while', { timeout: 120_000 }, async () => {

@@ -26,7 +26,8 @@ function readOnlyView(dir: string, mountPoint: string): ReadOnly {
     if (ro.status === 0) return { path: mountPoint, how: 'read-only bind mount', release: () => void spawnSync('umount', [mountPoint]) };
     spawnSync('umount', [mountPoint]);
   }
-  if (process.getuid?.() === 0) throw new Error('running as root without the right to mount: the permissions would not hold, so there is no real read-only checkout to test');
+  if (process.getuid?.() === 0)
+    throw new Error('running as root without the right to mount: the permissions would not hold, so there is no real read-only checkout to test');
   const walk = (path: string, mode: (isDir: boolean) => number) => {
     for (const entry of readdirSync(path, { withFileTypes: true })) {
       const child = join(path, entry.name);
@@ -85,7 +86,18 @@ describe('a read-only checkout', () => {
     rmSync(join(project, '.redb', 'state', 'index.json'), { force: true });
     const before = listing(project);
     view = readOnlyView(project, join(dir.path, 'view'));
-    for (const args of [['status', '--no-db'], ['status', '--no-db', '--json'], ['log'], ['log', '--json'], ['diff'], ['diff', 'HEAD~1', 'HEAD'], ['show', 'HEAD'], ['show', 'working'], ['branch'], ['tag']]) {
+    for (const args of [
+      ['status', '--no-db'],
+      ['status', '--no-db', '--json'],
+      ['log'],
+      ['log', '--json'],
+      ['diff'],
+      ['diff', 'HEAD~1', 'HEAD'],
+      ['show', 'HEAD'],
+      ['show', 'working'],
+      ['branch'],
+      ['tag'],
+    ]) {
       const r = spawnSync(process.execPath, [CLI, ...args], { cwd: view.path, env: testEnv(), encoding: 'utf8' });
       expect(r.status, `redb ${args.join(' ')} in a checkout made read-only by ${view.how}: ${r.stderr}`).toBe(0);
     }

@@ -95,7 +95,8 @@ describe('symbolic links in a project', () => {
 
   it('a link in schema/ or in a dir: ref is refused by the commands that read them, with its path', () => {
     link(secret, schema('tables', 'Album.yaml'));
-    for (const args of [['status', '--no-db'], ['diff'], ['commit', '-m', 'x'], ['show', 'working'], ['pull', 'app']]) refused(redb(root, args), 'schema/tables/Album.yaml');
+    for (const args of [['status', '--no-db'], ['diff'], ['commit', '-m', 'x'], ['show', 'working'], ['pull', 'app']])
+      refused(redb(root, args), 'schema/tables/Album.yaml');
     const other = join(root, 'other');
     mkdirSync(join(other, 'tables'), { recursive: true });
     writeFileSync(join(other, 'redb.yaml'), readFileSync(schema('redb.yaml')));

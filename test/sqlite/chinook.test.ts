@@ -14,7 +14,17 @@ describe('Chinook on SQLite', () => {
   it('round-trips exactly: introspect → apply to an empty database → introspect', async () => {
     const schema = await introspectUrl(sqliteEngine, `sqlite:${source}`);
     expect(schema.tables.map((t) => t.name)).toEqual([
-      'Album', 'Artist', 'Customer', 'Employee', 'Genre', 'Invoice', 'InvoiceLine', 'MediaType', 'Playlist', 'PlaylistTrack', 'Track',
+      'Album',
+      'Artist',
+      'Customer',
+      'Employee',
+      'Genre',
+      'Invoice',
+      'InvoiceLine',
+      'MediaType',
+      'Playlist',
+      'PlaylistTrack',
+      'Track',
     ]);
     expect(schema.tables.reduce((n, t) => n + t.foreignKeys.length, 0)).toBe(11);
     expect(schema.tables.reduce((n, t) => n + t.indexes.length, 0)).toBe(11);

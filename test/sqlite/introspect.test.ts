@@ -31,6 +31,8 @@ describe('SQLite introspection keeps what the CREATE text says', () => {
   it('keeps virtual tables as native objects, and leaves their shadow tables out', () => {
     const schema = schemaOf('CREATE VIRTUAL TABLE docs USING fts5(title, body)');
     expect(schema.tables).toEqual([]);
-    expect(schema.natives).toEqual([expect.objectContaining({ type: 'virtual table', name: 'docs', definition: 'CREATE VIRTUAL TABLE docs USING fts5(title, body)' })]);
+    expect(schema.natives).toEqual([
+      expect.objectContaining({ type: 'virtual table', name: 'docs', definition: 'CREATE VIRTUAL TABLE docs USING fts5(title, body)' }),
+    ]);
   });
 });

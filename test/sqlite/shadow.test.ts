@@ -18,7 +18,9 @@ const plan = (from: Schema, to: Schema): Plan => sqliteAdapter.dialect.compile({
 
 describe('the shadow rehearsal', () => {
   const live = schemaOf('CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT); CREATE INDEX t_a ON t (a)');
-  const desired = schemaOf('CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER NOT NULL DEFAULT 0); CREATE INDEX t_a ON t (a); CREATE VIEW v AS SELECT b FROM t');
+  const desired = schemaOf(
+    'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER NOT NULL DEFAULT 0); CREATE INDEX t_a ON t (a); CREATE VIEW v AS SELECT b FROM t',
+  );
 
   it('verifies a plan that produces the target', async () => {
     expect(await rehearse(sqliteAdapter, target, live, plan(live, desired), desired)).toBe('verified');
@@ -34,7 +36,11 @@ describe('the shadow rehearsal', () => {
   });
 
   it('catches a plan that does something else than asked', async () => {
-    const wrong: Plan = { engine: 'sqlite', transactional: true, steps: [{ summary: 'wrong', operations: [], statements: ['ALTER TABLE "t" ADD COLUMN "c" TEXT'], hazards: [] }] };
+    const wrong: Plan = {
+      engine: 'sqlite',
+      transactional: true,
+      steps: [{ summary: 'wrong', operations: [], statements: ['ALTER TABLE "t" ADD COLUMN "c" TEXT'], hazards: [] }],
+    };
     const error = await rehearse(sqliteAdapter, target, live, wrong, desired).catch((e: unknown) => e);
     expect((error as RedbError).code).toBe('REDB_SHADOW_MISMATCH');
     expect((error as RedbError).message).toContain('nothing was changed');

@@ -81,7 +81,12 @@ export function runCli(cwd: string, args: readonly string[], options: { kill?: K
 /** The folders of loose objects (where a commit writes). */
 export const objectDirs = (dir: string) => (): string[] => {
   const objects = join(dir, '.redb', 'objects');
-  return [objects, ...readdirSync(objects).filter((n) => /^[0-9a-f]{2}$/.test(n)).map((n) => join(objects, n))];
+  return [
+    objects,
+    ...readdirSync(objects)
+      .filter((n) => /^[0-9a-f]{2}$/.test(n))
+      .map((n) => join(objects, n)),
+  ];
 };
 
 /** `git fsck --strict` on the project's store: the exit code and what it said. */
@@ -99,7 +104,10 @@ export function revParse(dir: string, ref: string): string | undefined {
 }
 
 /** The branch HEAD points at. */
-export const currentBranch = (dir: string): string => readFileSync(join(dir, '.redb', 'HEAD'), 'utf8').trim().replace(/^ref: refs\/heads\//, '');
+export const currentBranch = (dir: string): string =>
+  readFileSync(join(dir, '.redb', 'HEAD'), 'utf8')
+    .trim()
+    .replace(/^ref: refs\/heads\//, '');
 
 /** A commit's files: path → blob id. */
 export function treeOf(dir: string, rev: string): Map<string, string> {
@@ -122,7 +130,8 @@ export function workingOids(dir: string, options: { conflicts?: boolean } = {}):
       if (entry.name.startsWith('.')) continue;
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (options.conflicts === true || !entry.name.endsWith('.conflict.yaml')) out.set(relative(base, path).split(sep).join('/'), blobId(readFileSync(path)));
+      else if (options.conflicts === true || !entry.name.endsWith('.conflict.yaml'))
+        out.set(relative(base, path).split(sep).join('/'), blobId(readFileSync(path)));
     }
   };
   walk(base);

@@ -21,7 +21,9 @@ export async function postgresKillTarget(db: ScratchDb): Promise<KillTarget> {
     ...bindOf(db),
     createTable: (name) => `CREATE TABLE ${name} (id int PRIMARY KEY, label text)`,
     tables: async () =>
-      (await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename ~ '^k[0-9]+$' ORDER BY 1")).rows.map((r) => r.name),
+      (
+        await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename ~ '^k[0-9]+$' ORDER BY 1")
+      ).rows.map((r) => r.name),
     history: async () => {
       if ((await client.query("SELECT to_regclass('redb.migrations') AS t")).rows[0]?.t === null) return [];
       const { rows } = await client.query<{ r: { commit_id: string | null; outcome: string; executed?: number | null; statements: string[] } }>(
@@ -36,7 +38,10 @@ export async function postgresKillTarget(db: ScratchDb): Promise<KillTarget> {
           "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction') AND query ~* '^\\s*(CREATE|DROP) TABLE'",
         )
       ).rowCount ?? 0) > 0,
-    shadows: async () => (await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [shadowPrefix(database)])).rows.map((r) => r.datname),
+    shadows: async () =>
+      (await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [shadowPrefix(database)])).rows.map(
+        (r) => r.datname,
+      ),
     close: async () => {
       await client.end();
     },
@@ -53,17 +58,31 @@ export async function mysqlKillTarget(db: ScratchDb): Promise<KillTarget> {
     ...bindOf(db),
     createTable: (name) => `CREATE TABLE ${name} (id int PRIMARY KEY, label varchar(40))`,
     tables: async () =>
-      (await rows<{ name: string }>("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME REGEXP '^k[0-9]+$' ORDER BY 1", [database])).map((r) => r.name),
+      (
+        await rows<{ name: string }>(
+          "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME REGEXP '^k[0-9]+$' ORDER BY 1",
+          [database],
+        )
+      ).map((r) => r.name),
     history: async () => {
       if ((await rows("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'redb' AND TABLE_NAME = 'migrations'")).length === 0) return [];
-      const found = await rows<{ commit_id: string | null; outcome: string; executed?: number | null; statements: string }>('SELECT * FROM redb.migrations WHERE database_name = ? ORDER BY id DESC', [
-        database,
-      ]);
-      return found.map((r): HistoryView => ({ commit: r.commit_id, outcome: r.outcome, executed: r.executed ?? null, statements: JSON.parse(r.statements) as string[] }));
+      const found = await rows<{ commit_id: string | null; outcome: string; executed?: number | null; statements: string }>(
+        'SELECT * FROM redb.migrations WHERE database_name = ? ORDER BY id DESC',
+        [database],
+      );
+      return found.map(
+        (r): HistoryView => ({ commit: r.commit_id, outcome: r.outcome, executed: r.executed ?? null, statements: JSON.parse(r.statements) as string[] }),
+      );
     },
-    applying: async () => (await rows("SELECT 1 FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO REGEXP '^[[:space:]]*(CREATE|DROP) TABLE'", [database])).length > 0,
+    applying: async () =>
+      (await rows("SELECT 1 FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO REGEXP '^[[:space:]]*(CREATE|DROP) TABLE'", [database])).length > 0,
     shadows: async () =>
-      (await rows<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ?) = ?', [shadowPrefix(database).length, shadowPrefix(database)])).map((r) => r.name),
+      (
+        await rows<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE LEFT(SCHEMA_NAME, ?) = ?', [
+          shadowPrefix(database).length,
+          shadowPrefix(database),
+        ])
+      ).map((r) => r.name),
     close: async () => {
       await conn.end();
     },

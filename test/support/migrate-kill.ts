@@ -147,7 +147,8 @@ export async function killLoop(target: KillTarget, budgetMs: number): Promise<Ki
       const fresh = history.slice(0, history.length - historyBefore.length);
       expect(fresh.length, context).toBeLessThanOrEqual(1);
       const row = fresh[0];
-      if (process.env.REDB_TEST_TRACE === '1') console.log(`${context.split(':')[0]}: ${row === undefined ? 'no row' : `${row.outcome} ${row.executed ?? '-'}/${row.statements.length}`}`);
+      if (process.env.REDB_TEST_TRACE === '1')
+        console.log(`${context.split(':')[0]}: ${row === undefined ? 'no row' : `${row.outcome} ${row.executed ?? '-'}/${row.statements.length}`}`);
       if (row === undefined) expect(now, context).toEqual(before);
       else if (row.outcome === 'applied') {
         expect(row.commit, context).toBe(commits[to]);
@@ -157,7 +158,9 @@ export async function killLoop(target: KillTarget, budgetMs: number): Promise<Ki
         expect(row.outcome, context).toBe('running');
         expect(row.executed, context).not.toBeNull();
         const executed = row.executed ?? 0;
-        expect([tablesAfter(before, row.statements.slice(0, executed)), tablesAfter(before, row.statements.slice(0, executed + 1))], context).toContainEqual(now);
+        expect([tablesAfter(before, row.statements.slice(0, executed)), tablesAfter(before, row.statements.slice(0, executed + 1))], context).toContainEqual(
+          now,
+        );
         midApply++;
       }
 
@@ -168,7 +171,10 @@ export async function killLoop(target: KillTarget, budgetMs: number): Promise<Ki
       const newest = (await target.history())[0];
       expect(newest?.commit, context).toBe(commits[to]);
       expect(['applied', 'matched'], context).toContain(newest?.outcome);
-      expect((await target.history()).filter((h) => h.outcome === 'running'), context).toEqual([]);
+      expect(
+        (await target.history()).filter((h) => h.outcome === 'running'),
+        context,
+      ).toEqual([]);
 
       // Status shows no drift: the live schema is the commit its history names.
       const status = JSON.parse(redbOk(dir.path, ['status', '--json'], env).stdout) as { databases: { state: string; at?: string }[] };

@@ -40,7 +40,8 @@ const listening = (port: number): Promise<boolean> =>
 
 /** Our own server; `jetstream: false` makes one without JetStream (for the refusal). */
 export async function startNatsServer(options: { jetstream?: boolean } = {}): Promise<NatsServer> {
-  if (spawnSync('nats-server', ['--version']).error !== undefined) throw new Error('nats-server is not installed (apt-get install nats-server), and REDB_TEST_NATS_URL is not set');
+  if (spawnSync('nats-server', ['--version']).error !== undefined)
+    throw new Error('nats-server is not installed (apt-get install nats-server), and REDB_TEST_NATS_URL is not set');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'redb-nats-'));
   const args = ['-a', '127.0.0.1', '-p', String(port), ...(options.jetstream === false ? [] : ['-js', '-sd', dir])];

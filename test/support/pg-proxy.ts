@@ -20,7 +20,11 @@ function* queries(buffer: Buffer): Generator<string> {
   while (i + 5 <= buffer.length) {
     const type = buffer[i];
     const length = buffer.readUInt32BE(i + 1);
-    if (type === 0x51 && i + 1 + length <= buffer.length) yield buffer.subarray(i + 5, i + length).toString('utf8').replace(/\0$/, '');
+    if (type === 0x51 && i + 1 + length <= buffer.length)
+      yield buffer
+        .subarray(i + 5, i + length)
+        .toString('utf8')
+        .replace(/\0$/, '');
     i += 1 + length;
   }
 }

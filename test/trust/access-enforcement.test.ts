@@ -43,7 +43,10 @@ describe('the access policy on clone, verify and migrate (the local user)', () =
   };
   const accessLog = () =>
     existsSync(join(root, '.redb', 'state', 'access.log'))
-      ? readFileSync(join(root, '.redb', 'state', 'access.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>)
+      ? readFileSync(join(root, '.redb', 'state', 'access.log'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, string>)
       : [];
 
   beforeAll(() => {
@@ -59,13 +62,17 @@ describe('the access policy on clone, verify and migrate (the local user)', () =
     usePolicy(READ);
     const r = redb(root, ['clone', 'app', 'sqlite:copy.db', '--yes'], env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error\[REDB_ACCESS_DENIED\]: the local user may not replicate database app \(no policy permits the local user to replicate database app\)/m);
+    expect(r.stderr).toMatch(
+      /^error\[REDB_ACCESS_DENIED\]: the local user may not replicate database app \(no policy permits the local user to replicate database app\)/m,
+    );
     expect(existsSync(join(root, 'copy.db'))).toBe(false);
     const verified = redb(root, ['verify', 'app', 'sqlite:app.db'], env);
     expect(verified.code).toBe(1);
     expect(verified.stderr).toMatch(/REDB_ACCESS_DENIED/);
     const log = accessLog();
-    expect(log.filter((e) => e.command === 'clone')).toEqual([expect.objectContaining({ principal: 'the local user', via: 'cli', refused: expect.stringMatching(/^replicate database app: no policy permits/) })]);
+    expect(log.filter((e) => e.command === 'clone')).toEqual([
+      expect.objectContaining({ principal: 'the local user', via: 'cli', refused: expect.stringMatching(/^replicate database app: no policy permits/) }),
+    ]);
     expect(log.some((e) => e.command === 'verify')).toBe(true);
   });
 
@@ -73,11 +80,15 @@ describe('the access policy on clone, verify and migrate (the local user)', () =
     usePolicy(REPLICATE);
     const r = redb(root, ['clone', 'app', 'sqlite:copy.db', '--yes'], env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error\[REDB_ACCESS_MASK_MISSING\]: the access policy lets the local user see app\/Customer\.Email only masked, but no masking policy is in use \(give a masking policy .* with a rule such as: - \{ match: Customer\.Email, transform: redact \}\)/m);
+    expect(r.stderr).toMatch(
+      /^error\[REDB_ACCESS_MASK_MISSING\]: the access policy lets the local user see app\/Customer\.Email only masked, but no masking policy is in use \(give a masking policy .* with a rule such as: - \{ match: Customer\.Email, transform: redact \}\)/m,
+    );
     writeFileSync(join(root, 'other.yaml'), 'rules:\n  - match: Invoice.BillingAddress\n    transform: redact\n');
     const partial = redb(root, ['clone', 'app', 'sqlite:copy.db', '--mask', 'other.yaml', '--yes'], env);
     expect(partial.code).toBe(1);
-    expect(partial.stderr).toMatch(/REDB_ACCESS_MASK_MISSING.*the masking policy other\.yaml has no rule for it \(add a rule to other\.yaml, such as: - \{ match: Customer\.Email, transform: redact \}/);
+    expect(partial.stderr).toMatch(
+      /REDB_ACCESS_MASK_MISSING.*the masking policy other\.yaml has no rule for it \(add a rule to other\.yaml, such as: - \{ match: Customer\.Email, transform: redact \}/,
+    );
     const copy = join(root, 'copy.db');
     if (existsSync(copy)) {
       const c = new Sqlite(copy, { readonly: true });
@@ -114,7 +125,9 @@ describe('the access policy on clone, verify and migrate (the local user)', () =
     // Naming a denied table is a refusal, not a silent omission.
     const named = redb(root, ['clone', 'app', 'sqlite:copy2.db', '--tables', 'Employee', '--mask', 'mask.yaml', '--yes'], env);
     expect(named.code).toBe(1);
-    expect(named.stderr).toMatch(/^error\[REDB_ACCESS_DENIED\]: the local user may not replicate table app\/Employee \(forbidden by staff stay home \(access\.cedar:11\)\)/m);
+    expect(named.stderr).toMatch(
+      /^error\[REDB_ACCESS_DENIED\]: the local user may not replicate table app\/Employee \(forbidden by staff stay home \(access\.cedar:11\)\)/m,
+    );
     expect(accessLog().some((e) => e.command === 'clone' && /^replicate table app\/Employee/.test(e.refused ?? ''))).toBe(true);
   });
 

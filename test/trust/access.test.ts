@@ -39,7 +39,10 @@ const local: Principal = { kind: 'local', roles: ['analyst'] };
 describe('access decisions', () => {
   it('two principals under two policies see the same column clear and masked', async () => {
     const p = await parseAccessPolicy(POLICY, 'access.cedar');
-    expect(p.column(ops, 'app', 'customer', 'email', 'mcp')).toMatchObject({ view: 'clear', reasons: ['permitted by ops token sees customers clear (access.cedar:12)'] });
+    expect(p.column(ops, 'app', 'customer', 'email', 'mcp')).toMatchObject({
+      view: 'clear',
+      reasons: ['permitted by ops token sees customers clear (access.cedar:12)'],
+    });
     const masked = p.column(analyst, 'app', 'customer', 'email', 'mcp');
     expect(masked.view).toBe('masked');
     expect(masked.reasons[0]).toBe('permitted by analysts read masked (access.cedar:5)');

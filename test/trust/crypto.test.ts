@@ -71,7 +71,9 @@ describe('SSH signatures, checked against OpenSSH itself', () => {
     writeFileSync(join(dir, 'sig'), sshSign(seed(9), pub, message, 'git'));
     const check = spawnSync('ssh-keygen', ['-Y', 'verify', '-f', join(dir, 'allowed'), '-I', 'ada', '-n', 'git', '-s', join(dir, 'sig')], { input: message });
     expect(check.status, String(check.stderr)).toBe(0);
-    const tampered = spawnSync('ssh-keygen', ['-Y', 'verify', '-f', join(dir, 'allowed'), '-I', 'ada', '-n', 'git', '-s', join(dir, 'sig')], { input: text('payload as git passes it!\n') });
+    const tampered = spawnSync('ssh-keygen', ['-Y', 'verify', '-f', join(dir, 'allowed'), '-I', 'ada', '-n', 'git', '-s', join(dir, 'sig')], {
+      input: text('payload as git passes it!\n'),
+    });
     expect(tampered.status).not.toBe(0);
 
     spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);

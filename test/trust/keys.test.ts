@@ -27,8 +27,9 @@ describe('redb id', () => {
     expect(me).toMatchObject({ created: true, passphrase: false, keyFile: join(dir, 'home-ada', 'identity') });
     expect(statSync(join(dir, 'home-ada', 'identity')).mode & 0o777).toBe(0o600);
     // The same identity next time; and nothing of it inside the project.
-    expect((JSON.parse(ok(ada, root, ['id', '--json']).stdout) as { id: string; created: boolean })).toMatchObject({ id: me.id, created: false });
-    const inRepo = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? inRepo(join(d, e.name)) : [join(d, e.name)]));
+    expect(JSON.parse(ok(ada, root, ['id', '--json']).stdout) as { id: string; created: boolean }).toMatchObject({ id: me.id, created: false });
+    const inRepo = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? inRepo(join(d, e.name)) : [join(d, e.name)]));
     const secretSeed = (JSON.parse(readFileSync(join(dir, 'home-ada', 'identity'), 'utf8')) as { ed25519: string }).ed25519;
     for (const f of inRepo(root)) expect(readFileSync(f).includes(secretSeed), f).toBe(false);
   });

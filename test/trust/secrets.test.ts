@@ -72,7 +72,10 @@ describe('sealing', () => {
     expect(await openAs('bob', file)).toBe(VALUE);
     expect(await openAs('bob', sealed('api-token'))).toBe(ENV_VALUE);
     const list = JSON.parse(good(alice, ['secret', 'list', '--json']).stdout) as { name: string; recipients: string[]; resealDue: boolean }[];
-    expect(list.map((s) => [s.name, s.recipients.join(','), s.resealDue])).toEqual([['api-token', 'alice,bob', false], ['db-password', 'alice,bob', false]]);
+    expect(list.map((s) => [s.name, s.recipients.join(','), s.resealDue])).toEqual([
+      ['api-token', 'alice,bob', false],
+      ['db-password', 'alice,bob', false],
+    ]);
   });
 
   it('opens a secret that the age package sealed, says it is due for a reseal, reseals it, and uses it in a database URL', async () => {
@@ -85,13 +88,29 @@ describe('sealing', () => {
     const me = await loadIdentity({ env: alice.env });
     const files = new Map<string, string | Uint8Array>(set.files);
     files.set('app-path', external);
-    await writeSecretSet(store, { manifest: { version: 1, secrets: { ...set.manifest.secrets, 'app-path': { recipients: [me.card.id], trust: null, updated: new Date().toISOString(), by: me.card.id } } }, files, parent: set.head, message: 'set app-path', author: { name: 'alice', email: 'alice@example.com' } }, await objectSigner(me));
+    await writeSecretSet(
+      store,
+      {
+        manifest: {
+          version: 1,
+          secrets: { ...set.manifest.secrets, 'app-path': { recipients: [me.card.id], trust: null, updated: new Date().toISOString(), by: me.card.id } },
+        },
+        files,
+        parent: set.head,
+        message: 'set app-path',
+        author: { name: 'alice', email: 'alice@example.com' },
+      },
+      await objectSigner(me),
+    );
     good(alice, ['db', 'add', 'sealed', 'sqlite:${secret:app-path}']);
     expect(good(bob, ['db', 'list', '--json']).stdout).toContain('${secret:app-path}');
     const due = JSON.parse(good(alice, ['secret', 'list', '--json']).stdout) as { name: string; resealDue: boolean }[];
     expect(due.filter((s) => s.resealDue).map((s) => s.name)).toEqual(['app-path']);
     expect(errorCode(run(bob, ['pull', 'sealed', '--discard-changes']))).toBe('REDB_SECRET_NOT_FOR_YOU');
-    expect(JSON.parse(good(alice, ['secret', 'reseal', '--json']).stdout)).toMatchObject({ resealed: ['api-token', 'app-path', 'db-password'], recipients: ['alice', 'bob'] });
+    expect(JSON.parse(good(alice, ['secret', 'reseal', '--json']).stdout)).toMatchObject({
+      resealed: ['api-token', 'app-path', 'db-password'],
+      recipients: ['alice', 'bob'],
+    });
     expect(await openAs('bob', sealed('app-path'))).toBe('app.db');
     const pulled = good(bob, ['pull', 'sealed', '--json', '--discard-changes']);
     expect(pulled.stdout).toMatch(/Album/);
@@ -108,7 +127,11 @@ describe('removing a teammate', () => {
     const before = sealed('db-password');
     const removed = good(alice, ['trust', 'remove', 'bob']);
     expect(removed.stdout).toMatch(/resealed to the members now: api-token, app-path, db-password/);
-    expect((JSON.parse(good(alice, ['secret', 'list', '--json']).stdout) as { resealDue: boolean; recipients: string[] }[]).every((s) => !s.resealDue && s.recipients.join() === 'alice')).toBe(true);
+    expect(
+      (JSON.parse(good(alice, ['secret', 'list', '--json']).stdout) as { resealDue: boolean; recipients: string[] }[]).every(
+        (s) => !s.resealDue && s.recipients.join() === 'alice',
+      ),
+    ).toBe(true);
     // What bob could open before the removal he still can (rotate such values); nothing after.
     expect(await openAs('bob', before)).toBe(VALUE);
     await expect(openAs('bob', sealed('db-password'))).rejects.toThrow(/no identity matched/);
@@ -129,7 +152,8 @@ describe('removing a teammate', () => {
 
 describe('no plaintext anywhere', () => {
   it('no secret value is in .redb (files and every object), in the logs, or in any output', () => {
-    const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)]));
+    const files = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)]));
     const everything = [
       ...files(join(root, '.redb')).map((f) => readFileSync(f).toString('latin1')),
       git(root, ['cat-file', '--batch-all-objects', '--batch']),
@@ -169,7 +193,8 @@ describe('a password in a PostgreSQL URL, sealed (needs the test server)', () =>
     const pulled = ok(alice, pgRoot, ['pull', 'pg', '--json']);
     expect(pulled.stdout).toContain('visit');
     const listed = ok(alice, pgRoot, ['db', 'list', '--json']);
-    for (const out of [pulled.stdout, pulled.stderr, listed.stdout, readFileSync(join(pgRoot, '.redb', 'redb.json'), 'utf8')]) expect(out.includes(password)).toBe(false);
+    for (const out of [pulled.stdout, pulled.stderr, listed.stdout, readFileSync(join(pgRoot, '.redb', 'redb.json'), 'utf8')])
+      expect(out.includes(password)).toBe(false);
     expect(listed.stdout).toContain('${secret:pg}');
   });
 });

@@ -94,7 +94,12 @@ describe('signed commits', () => {
     writeFileSync(cacheFile, JSON.stringify(cache));
     expect(statusOf(verify(bad))).toBe('bad');
     const oneline = ok(alice, root, ['log', '--show-signature', '--oneline']).stdout;
-    expect(oneline.split('\n').filter(Boolean).every((l) => / G /.test(l))).toBe(true);
+    expect(
+      oneline
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => / G /.test(l)),
+    ).toBe(true);
   });
 
   it('a commit signed by someone outside the trust document is not verified by redb (git without them in allowed-signers neither)', () => {

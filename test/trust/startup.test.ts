@@ -15,7 +15,11 @@ const register = join(import.meta.dirname, 'module-log', 'register.mjs');
 
 function modulesLoadedBy(args: readonly string[], n: number): string[] {
   const log = join(dir, `modules-${n}.log`);
-  const r = spawnSync(process.execPath, ['--import', register, CLI, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...ada.env, REDB_MODULE_LOG: log, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['--import', register, CLI, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...ada.env, REDB_MODULE_LOG: log, NO_COLOR: '1' },
+  });
   expect(r.status, r.stderr).toBe(0);
   return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [];
 }
@@ -32,7 +36,11 @@ describe('start-up', () => {
     for (const args of [['--help'], ['status'], ['status', '--no-db'], ['log', '-n', '1']]) {
       const loaded = modulesLoadedBy(args, n++);
       expect(loaded.some((u) => u.includes('/dist/cli.js'))).toBe(true);
-      for (const heavy of HEAVY) expect(loaded.filter((u) => u.includes(heavy)), `${args.join(' ')} loads ${heavy}`).toEqual([]);
+      for (const heavy of HEAVY)
+        expect(
+          loaded.filter((u) => u.includes(heavy)),
+          `${args.join(' ')} loads ${heavy}`,
+        ).toEqual([]);
     }
   });
 

@@ -63,7 +63,9 @@ export function addMember(root: string, admin: Person, other: Person, role = 'me
 
 /** Plain git on the project's .redb with ssh signatures checked against an allowed-signers file. */
 export function gitVerify(root: string, allowedSigners: string, what: 'verify-commit' | 'verify-tag', ref: string): CliResult {
-  const r = spawnSync('git', ['--git-dir', join(root, '.redb'), '-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${allowedSigners}`, what, ref], { encoding: 'utf8' });
+  const r = spawnSync('git', ['--git-dir', join(root, '.redb'), '-c', 'gpg.format=ssh', '-c', `gpg.ssh.allowedSignersFile=${allowedSigners}`, what, ref], {
+    encoding: 'utf8',
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

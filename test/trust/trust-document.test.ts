@@ -17,7 +17,13 @@ beforeAll(() => {
   ok(alice, root, ['commit', '-m', 'Chinook']);
 });
 
-const list = (who = alice) => JSON.parse(ok(who, root, ['trust', 'list', '--json']).stdout) as { number: number; threshold: number; members: { name: string; roles: string[] }[]; proposal?: { summary: string } };
+const list = (who = alice) =>
+  JSON.parse(ok(who, root, ['trust', 'list', '--json']).stdout) as {
+    number: number;
+    threshold: number;
+    members: { name: string; roles: string[] }[];
+    proposal?: { summary: string };
+  };
 const trustRef = () => git(root, ['rev-parse', 'refs/redb/trust']).trim();
 
 describe('starting and changing the trust document', () => {
@@ -84,16 +90,23 @@ describe('a malformed or forged trust document', () => {
     const eveCard = JSON.parse(ok(eve, root, ['id', '--json']).stdout) as Record<string, unknown>;
     const cases: [string, (t: string) => string][] = [
       ['not JSON', (t) => t.slice(0, 40)],
-      ['a member added without signatures', (t) => {
-        const doc = JSON.parse(t) as { members: Record<string, unknown> };
-        const { keyFile: _k, passphrase: _p, created: _c, ...card } = eveCard;
-        doc.members.eve = { card, roles: ['admin'] };
-        return `${JSON.stringify(doc, Object.keys(doc).sort(), 2)}\n`;
-      }],
+      [
+        'a member added without signatures',
+        (t) => {
+          const doc = JSON.parse(t) as { members: Record<string, unknown> };
+          const { keyFile: _k, passphrase: _p, created: _c, ...card } = eveCard;
+          doc.members.eve = { card, roles: ['admin'] };
+          return `${JSON.stringify(doc, Object.keys(doc).sort(), 2)}\n`;
+        },
+      ],
     ];
     for (const [what, edit] of cases) {
       const good = forgeRevision(edit);
-      for (const args of [['trust', 'list'], ['verify-commit', 'HEAD'], ['trust', 'add', 'x', String(eveCard.id), '--role', 'admin']]) {
+      for (const args of [
+        ['trust', 'list'],
+        ['verify-commit', 'HEAD'],
+        ['trust', 'add', 'x', String(eveCard.id), '--role', 'admin'],
+      ]) {
         const r = as(alice, root, args);
         expect(errorCode(r), `${what}: ${args.join(' ')}`).toBe('REDB_TRUST_INVALID');
       }

@@ -4,7 +4,11 @@ import { parseDbUrl, plainSecrets, redactUrl, resolveUrl } from '../../src/adapt
 /** `${secret:name}` stands wherever `${VAR}` may: a reference, never a plain password. */
 describe('sealed secrets in database URLs', () => {
   it('are accepted as the password and in password parameters, shown as written, and left for the secret store to fill', () => {
-    for (const url of ['postgres://app:${secret:prod-password}@db/app', 'mysql://app@db/app?password=${secret:pw}', 'postgresql://db/app?user=app&password=${secret:pw_2}']) {
+    for (const url of [
+      'postgres://app:${secret:prod-password}@db/app',
+      'mysql://app@db/app?password=${secret:pw}',
+      'postgresql://db/app?user=app&password=${secret:pw_2}',
+    ]) {
       expect(parseDbUrl(url).url).toBe(url);
       expect(plainSecrets(url)).toEqual([]);
       expect(redactUrl(url)).toBe(url);

@@ -26,7 +26,8 @@ const col = (name: string, native: string, kind: 'integer' | 'text' | 'decimal' 
             ? { kind, native, tz: false, precision: 6 }
             : { kind, native },
   }) as Column;
-const many = (n: number, native: string, kind?: Parameters<typeof col>[2], nullable?: boolean) => Array.from({ length: n }, (_, i) => col(`c${i}`, native, kind, nullable));
+const many = (n: number, native: string, kind?: Parameters<typeof col>[2], nullable?: boolean) =>
+  Array.from({ length: n }, (_, i) => col(`c${i}`, native, kind, nullable));
 const schema = (engine: Schema['engine'], tables: Table[]): Schema => ({ ...emptySchema(engine), tables });
 const problems = (s: Schema) => limitProblems(s, factsOf(s.engine));
 const kinds = (s: Schema) => problems(s).map((p) => p.kind);
@@ -67,7 +68,10 @@ describe('engine limits, checked without a server', () => {
 
   it('text in a MariaDB key gets a length that fits 3,072 bytes; a plain index takes a prefix instead', () => {
     const source = schema('sqlite', [
-      table('k', [col('code', 'TEXT'), col('v', 'TEXT')], { primaryKey: { columns: ['code'] }, indexes: [{ name: 'k_v', unique: false, keys: [{ column: 'v' }] }] }),
+      table('k', [col('code', 'TEXT'), col('v', 'TEXT')], {
+        primaryKey: { columns: ['code'] },
+        indexes: [{ name: 'k_v', unique: false, keys: [{ column: 'v' }] }],
+      }),
       table('pair', [col('a', 'TEXT'), col('b', 'TEXT')], { uniques: [{ columns: ['a', 'b'] }] }),
     ]);
     const { schema: translated, losses } = translateSchema(source, factsOf('mysql'));

@@ -24,7 +24,14 @@ const base: SchemaInput = {
   engine: 'sqlite',
   tables: [
     { name: 'b', columns: [col('id', int, false), col('name', text(28))], primaryKey: { columns: ['id'] } },
-    { name: 'a', columns: [col('id', int, false)], indexes: [{ name: 'z', unique: false, keys: [{ column: 'id' }] }, { name: 'y', unique: true, keys: [{ column: 'id', desc: false }] }] },
+    {
+      name: 'a',
+      columns: [col('id', int, false)],
+      indexes: [
+        { name: 'z', unique: false, keys: [{ column: 'id' }] },
+        { name: 'y', unique: true, keys: [{ column: 'id', desc: false }] },
+      ],
+    },
   ],
 };
 
@@ -44,7 +51,9 @@ describe('canonical form', () => {
   });
 
   it('keeps odd names readable and unambiguous in file names', () => {
-    const files = schemaToFiles(normalizeSchema({ version: 1, engine: 'postgres', tables: [{ schema: 'sales', name: 'Order Items/2024', columns: [col('x')] }] }));
+    const files = schemaToFiles(
+      normalizeSchema({ version: 1, engine: 'postgres', tables: [{ schema: 'sales', name: 'Order Items/2024', columns: [col('x')] }] }),
+    );
     expect([...files.keys()]).toContain('tables/sales.Order%20Items%2F2024.yaml');
   });
 
@@ -70,7 +79,12 @@ describe('diff', () => {
     const to = normalizeSchema({
       ...base,
       tables: [
-        { name: 'b', columns: [col('id', int, false), col('name', text(30), false), col('email', text())], primaryKey: { columns: ['id'] }, uniques: [{ columns: ['email'] }] },
+        {
+          name: 'b',
+          columns: [col('id', int, false), col('name', text(30), false), col('email', text())],
+          primaryKey: { columns: ['id'] },
+          uniques: [{ columns: ['email'] }],
+        },
         { name: 'c', columns: [col('id')] },
       ],
     });
@@ -92,8 +106,12 @@ describe('hazards', () => {
     expect(isWidening(text(28), text(30))).toBe(true);
     expect(isWidening(text(30), text(28))).toBe(false);
     expect(isWidening({ kind: 'integer', native: 'int', bits: 32 }, { kind: 'integer', native: 'bigint', bits: 64 })).toBe(true);
-    expect(isWidening({ kind: 'decimal', native: 'numeric(10,2)', precision: 10, scale: 2 }, { kind: 'decimal', native: 'numeric(12,2)', precision: 12, scale: 2 })).toBe(true);
-    expect(isWidening({ kind: 'decimal', native: 'numeric(10,2)', precision: 10, scale: 2 }, { kind: 'decimal', native: 'numeric(10,4)', precision: 10, scale: 4 })).toBe(false);
+    expect(
+      isWidening({ kind: 'decimal', native: 'numeric(10,2)', precision: 10, scale: 2 }, { kind: 'decimal', native: 'numeric(12,2)', precision: 12, scale: 2 }),
+    ).toBe(true);
+    expect(
+      isWidening({ kind: 'decimal', native: 'numeric(10,2)', precision: 10, scale: 2 }, { kind: 'decimal', native: 'numeric(10,4)', precision: 10, scale: 4 }),
+    ).toBe(false);
     const widen = hazardsOf({ op: 'alter_column', table: { name: 'b' }, from: col('name', text(28)), to: col('name', text(30)) });
     expect(widen).toEqual([]);
     const narrow = hazardsOf({ op: 'alter_column', table: { name: 'b' }, from: col('name', text(30)), to: col('name', text(28)) });
@@ -143,15 +161,24 @@ describe('column types whose fields contradict their native spelling', () => {
   });
 
   it('name the field that disagrees, in arrays too', () => {
-    expect(typeContradiction({ kind: 'text', native: 'VARCHAR(30)', length: 28 })).toEqual({ field: 'length', detail: 'native VARCHAR(30) says 30, but length says 28: change both together' });
+    expect(typeContradiction({ kind: 'text', native: 'VARCHAR(30)', length: 28 })).toEqual({
+      field: 'length',
+      detail: 'native VARCHAR(30) says 30, but length says 28: change both together',
+    });
     expect(typeContradiction({ kind: 'decimal', native: 'decimal(10,2)', precision: 10, scale: 3 })?.field).toBe('scale');
     expect(typeContradiction({ kind: 'timestamp', native: 'datetime(6)', tz: false, precision: 3 })?.field).toBe('precision');
-    expect(typeContradiction({ kind: 'array', native: 'character varying(5)[]', of: { kind: 'text', native: 'character varying(5)', length: 9 } })?.field).toBe('of.length');
+    expect(typeContradiction({ kind: 'array', native: 'character varying(5)[]', of: { kind: 'text', native: 'character varying(5)', length: 9 } })?.field).toBe(
+      'of.length',
+    );
   });
 
   it('are refused when files are read as hand-edited, and kept as they are from history', () => {
-    const files = schemaToFiles(normalizeSchema({ ...base, tables: [{ name: 'b', columns: [col('id', int, false), col('name', { kind: 'text', native: 'VARCHAR(30)', length: 28 })] }] }));
+    const files = schemaToFiles(
+      normalizeSchema({ ...base, tables: [{ name: 'b', columns: [col('id', int, false), col('name', { kind: 'text', native: 'VARCHAR(30)', length: 28 })] }] }),
+    );
     expect(schemaFromFiles(files).tables[0]?.columns[1]?.type).toMatchObject({ native: 'VARCHAR(30)', length: 28 });
-    expect(() => schemaFromFiles(files, 'schema/', { edited: true, facts: factsOf })).toThrow(/schema\/tables\/b\.yaml: columns\.1\.type\.length: native VARCHAR\(30\) says 30, but length says 28/);
+    expect(() => schemaFromFiles(files, 'schema/', { edited: true, facts: factsOf })).toThrow(
+      /schema\/tables\/b\.yaml: columns\.1\.type\.length: native VARCHAR\(30\) says 30, but length says 28/,
+    );
   });
 });

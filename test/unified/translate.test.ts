@@ -121,7 +121,8 @@ describe('expressions in a translated schema', () => {
       { schema: 'public', name: 'ordered', definition: 'SELECT i.id FROM public.items i ORDER BY i.id' },
     ],
   });
-  const to = async (engine: 'mysql' | 'sqlite' | 'duckdb') => translateSchema(source, factsOf(engine), { expressions: await loadExpressionTranslator('postgres', engine) });
+  const to = async (engine: 'mysql' | 'sqlite' | 'duckdb') =>
+    translateSchema(source, factsOf(engine), { expressions: await loadExpressionTranslator('postgres', engine) });
 
   it('writes checks, defaults, generated columns, predicates and views in the target SQL, and lists what it cannot', async () => {
     const { schema, losses } = await to('mysql');
@@ -132,7 +133,9 @@ describe('expressions in a translated schema', () => {
     // Not translatable: a plain column, its values copied.
     expect(items?.columns.find((c) => c.name === 'share')?.generated).toBeUndefined();
     expect(items?.indexes.map((i) => [i.name, i.keys])).toEqual([['items_lower', [{ column: undefined, expression: 'LOWER(`name`)', desc: undefined }]]]);
-    expect(schema.views.map((v) => [v.name, v.definition])).toEqual([['named', "SELECT `i`.`id` AS `id`, CONCAT(`i`.`name`, '!') AS `shout` FROM `items` AS `i` WHERE `i`.`qty` > 1"]]);
+    expect(schema.views.map((v) => [v.name, v.definition])).toEqual([
+      ['named', "SELECT `i`.`id` AS `id`, CONCAT(`i`.`name`, '!') AS `shout` FROM `items` AS `i` WHERE `i`.`qty` > 1"],
+    ]);
     expect(losses.map((l) => [l.object, l.to, l.reason])).toEqual(
       expect.arrayContaining([
         ['check public.items.cheap', '(not created)', 'division of decimals rounds differently on each engine'],

@@ -14,19 +14,100 @@ describe('the kind a native spelling carries agrees with what each adapter reads
   };
 
   it('SQLite', () => {
-    for (const n of ['INTEGER', 'INT', 'BIGINT', 'TINYINT', 'UNSIGNED BIG INT', 'NVARCHAR(120)', 'VARCHAR(10)', 'CHAR(3)', 'TEXT', 'CLOB', 'BLOB', 'REAL', 'DOUBLE', 'FLOAT', 'NUMERIC(10,2)', 'DECIMAL', 'BOOLEAN', 'DATE', 'DATETIME', 'TIME', 'TIMESTAMPTZ', 'JSON', 'JSONB', 'UUID', 'MONEY', 'POINT', '']) {
+    for (const n of [
+      'INTEGER',
+      'INT',
+      'BIGINT',
+      'TINYINT',
+      'UNSIGNED BIG INT',
+      'NVARCHAR(120)',
+      'VARCHAR(10)',
+      'CHAR(3)',
+      'TEXT',
+      'CLOB',
+      'BLOB',
+      'REAL',
+      'DOUBLE',
+      'FLOAT',
+      'NUMERIC(10,2)',
+      'DECIMAL',
+      'BOOLEAN',
+      'DATE',
+      'DATETIME',
+      'TIME',
+      'TIMESTAMPTZ',
+      'JSON',
+      'JSONB',
+      'UUID',
+      'MONEY',
+      'POINT',
+      '',
+    ]) {
       accepted('sqlite', sqliteColumnType(n));
     }
   });
 
   it('MariaDB/MySQL', () => {
-    for (const [n, d] of [['int(11)', 'int'], ['int(10) unsigned zerofill', 'int'], ['tinyint(1)', 'tinyint'], ['bigint(20) unsigned', 'bigint'], ['year(4)', 'year'], ['decimal(10,2)', 'decimal'], ['float', 'float'], ['double', 'double'], ['varchar(255)', 'varchar'], ['char(36)', 'char'], ['longtext', 'longtext'], ['mediumblob', 'mediumblob'], ['varbinary(16)', 'varbinary'], ['datetime(6)', 'datetime'], ['timestamp', 'timestamp'], ['time(3)', 'time'], ["enum('a)','b')", 'enum'], ["set('x','y')", 'set'], ['bit(3)', 'bit'], ['json', 'json'], ['uuid', 'uuid'], ['inet6', 'inet6'], ['point', 'point'], ['geometry', 'geometry']] as const) {
+    for (const [n, d] of [
+      ['int(11)', 'int'],
+      ['int(10) unsigned zerofill', 'int'],
+      ['tinyint(1)', 'tinyint'],
+      ['bigint(20) unsigned', 'bigint'],
+      ['year(4)', 'year'],
+      ['decimal(10,2)', 'decimal'],
+      ['float', 'float'],
+      ['double', 'double'],
+      ['varchar(255)', 'varchar'],
+      ['char(36)', 'char'],
+      ['longtext', 'longtext'],
+      ['mediumblob', 'mediumblob'],
+      ['varbinary(16)', 'varbinary'],
+      ['datetime(6)', 'datetime'],
+      ['timestamp', 'timestamp'],
+      ['time(3)', 'time'],
+      ["enum('a)','b')", 'enum'],
+      ["set('x','y')", 'set'],
+      ['bit(3)', 'bit'],
+      ['json', 'json'],
+      ['uuid', 'uuid'],
+      ['inet6', 'inet6'],
+      ['point', 'point'],
+      ['geometry', 'geometry'],
+    ] as const) {
       accepted('mysql', mysqlColumnType(n, d));
     }
   });
 
   it('DuckDB', () => {
-    for (const n of ['BOOLEAN', 'TINYINT', 'UBIGINT', 'INTEGER', 'HUGEINT', 'FLOAT', 'DOUBLE', 'DECIMAL(18,3)', 'VARCHAR', 'BLOB', 'DATE', 'TIME', 'TIME WITH TIME ZONE', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMP_NS', 'INTERVAL', 'UUID', 'JSON', 'BIT', "ENUM('a', 'b')", 'INTEGER[]', 'VARCHAR[][]', 'FLOAT[3]', 'INTEGER[4]', 'STRUCT(a INTEGER)', 'MAP(VARCHAR, INTEGER)', 'GEOMETRY']) {
+    for (const n of [
+      'BOOLEAN',
+      'TINYINT',
+      'UBIGINT',
+      'INTEGER',
+      'HUGEINT',
+      'FLOAT',
+      'DOUBLE',
+      'DECIMAL(18,3)',
+      'VARCHAR',
+      'BLOB',
+      'DATE',
+      'TIME',
+      'TIME WITH TIME ZONE',
+      'TIMESTAMP WITH TIME ZONE',
+      'TIMESTAMP_NS',
+      'INTERVAL',
+      'UUID',
+      'JSON',
+      'BIT',
+      "ENUM('a', 'b')",
+      'INTEGER[]',
+      'VARCHAR[][]',
+      'FLOAT[3]',
+      'INTEGER[4]',
+      'STRUCT(a INTEGER)',
+      'MAP(VARCHAR, INTEGER)',
+      'GEOMETRY',
+    ]) {
       accepted('duckdb', duckdbColumnType(n));
     }
   });
@@ -34,11 +115,37 @@ describe('the kind a native spelling carries agrees with what each adapter reads
   it('PostgreSQL', () => {
     const types = new Map<string, PgTypeInfo>();
     const builtin: [string, string][] = [
-      ['int2', 'smallint'], ['int4', 'integer'], ['int8', 'bigint'], ['numeric', 'numeric(10,2)'], ['float4', 'real'], ['float8', 'double precision'],
-      ['varchar', 'character varying(20)'], ['bpchar', 'character(5)'], ['text', 'text'], ['bytea', 'bytea'], ['bool', 'boolean'], ['date', 'date'],
-      ['time', 'time(3) without time zone'], ['timetz', 'time with time zone'], ['timestamp', 'timestamp without time zone'], ['timestamptz', 'timestamp(6) with time zone'],
-      ['interval', 'interval'], ['uuid', 'uuid'], ['json', 'json'], ['jsonb', 'jsonb'], ['bit', 'bit(3)'], ['varbit', 'bit varying(5)'], ['inet', 'inet'], ['cidr', 'cidr'],
-      ['money', 'money'], ['xml', 'xml'], ['char', '"char"'], ['name', 'name'], ['point', 'point'], ['tsvector', 'tsvector'], ['int4range', 'int4range'],
+      ['int2', 'smallint'],
+      ['int4', 'integer'],
+      ['int8', 'bigint'],
+      ['numeric', 'numeric(10,2)'],
+      ['float4', 'real'],
+      ['float8', 'double precision'],
+      ['varchar', 'character varying(20)'],
+      ['bpchar', 'character(5)'],
+      ['text', 'text'],
+      ['bytea', 'bytea'],
+      ['bool', 'boolean'],
+      ['date', 'date'],
+      ['time', 'time(3) without time zone'],
+      ['timetz', 'time with time zone'],
+      ['timestamp', 'timestamp without time zone'],
+      ['timestamptz', 'timestamp(6) with time zone'],
+      ['interval', 'interval'],
+      ['uuid', 'uuid'],
+      ['json', 'json'],
+      ['jsonb', 'jsonb'],
+      ['bit', 'bit(3)'],
+      ['varbit', 'bit varying(5)'],
+      ['inet', 'inet'],
+      ['cidr', 'cidr'],
+      ['money', 'money'],
+      ['xml', 'xml'],
+      ['char', '"char"'],
+      ['name', 'name'],
+      ['point', 'point'],
+      ['tsvector', 'tsvector'],
+      ['int4range', 'int4range'],
     ];
     builtin.forEach(([name], i) => types.set(String(i), { name, schema: 'pg_catalog', typtype: 'b', category: 'N', elem: undefined }));
     types.set('e', { name: 'mood', schema: 'public', typtype: 'e', category: 'E', elem: undefined });
@@ -52,12 +159,28 @@ describe('the kind a native spelling carries agrees with what each adapter reads
 
   it('and every spelling the translator writes for another engine', () => {
     const sample: ColumnType[] = [
-      { kind: 'integer', native: 'x', bits: 32 }, { kind: 'integer', native: 'x', bits: 64, unsigned: true }, { kind: 'decimal', native: 'x', precision: 10, scale: 2 },
-      { kind: 'float', native: 'x', bits: 32 }, { kind: 'text', native: 'x', length: 20 }, { kind: 'text', native: 'x' }, { kind: 'binary', native: 'x', length: 4, fixed: true },
-      { kind: 'boolean', native: 'x' }, { kind: 'date', native: 'x' }, { kind: 'time', native: 'x', tz: true }, { kind: 'timestamp', native: 'x', tz: true, precision: 3 },
-      { kind: 'interval', native: 'x' }, { kind: 'uuid', native: 'x' }, { kind: 'json', native: 'x', binary: true }, { kind: 'enum', native: 'x', values: ['a'] },
-      { kind: 'set', native: 'x', values: ['a'] }, { kind: 'array', native: 'x', of: { kind: 'integer', native: 'integer', bits: 32 } }, { kind: 'vector', native: 'x', dims: 3 },
-      { kind: 'network', native: 'x' }, { kind: 'bit', native: 'x', length: 3, varying: true }, { kind: 'spatial', native: 'x' }, { kind: 'other', native: 'x' },
+      { kind: 'integer', native: 'x', bits: 32 },
+      { kind: 'integer', native: 'x', bits: 64, unsigned: true },
+      { kind: 'decimal', native: 'x', precision: 10, scale: 2 },
+      { kind: 'float', native: 'x', bits: 32 },
+      { kind: 'text', native: 'x', length: 20 },
+      { kind: 'text', native: 'x' },
+      { kind: 'binary', native: 'x', length: 4, fixed: true },
+      { kind: 'boolean', native: 'x' },
+      { kind: 'date', native: 'x' },
+      { kind: 'time', native: 'x', tz: true },
+      { kind: 'timestamp', native: 'x', tz: true, precision: 3 },
+      { kind: 'interval', native: 'x' },
+      { kind: 'uuid', native: 'x' },
+      { kind: 'json', native: 'x', binary: true },
+      { kind: 'enum', native: 'x', values: ['a'] },
+      { kind: 'set', native: 'x', values: ['a'] },
+      { kind: 'array', native: 'x', of: { kind: 'integer', native: 'integer', bits: 32 } },
+      { kind: 'vector', native: 'x', dims: 3 },
+      { kind: 'network', native: 'x' },
+      { kind: 'bit', native: 'x', length: 3, varying: true },
+      { kind: 'spatial', native: 'x' },
+      { kind: 'other', native: 'x' },
     ];
     for (const to of ['postgres', 'mysql', 'sqlite', 'duckdb'] as const) {
       for (const t of sample) {
@@ -78,13 +201,17 @@ const table = (name: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 const problems = (engine: Engine, tables: unknown[], more: Partial<SchemaInput> = {}) =>
-  schemaProblems(normalizeSchema({ version: 1, engine, tables, ...more } as SchemaInput), factsOf(engine)).map((p) => `${p.level} ${(p.object as { name: string }).name} ${p.field}: ${p.detail}`);
+  schemaProblems(normalizeSchema({ version: 1, engine, tables, ...more } as SchemaInput), factsOf(engine)).map(
+    (p) => `${p.level} ${(p.object as { name: string }).name} ${p.field}: ${p.detail}`,
+  );
 
 describe('a schema that cannot exist', () => {
   it('finds a kind that contradicts its native spelling', () => {
     const t = table('a');
     t.columns[1] = { name: 'label', type: { kind: 'integer', native: 'NVARCHAR(120)', bits: 32 } as never, nullable: true };
-    expect(problems('sqlite', [t])).toEqual(['error a columns.1.type.kind: native NVARCHAR(120) is a text type on sqlite, but kind says integer: change both together']);
+    expect(problems('sqlite', [t])).toEqual([
+      'error a columns.1.type.kind: native NVARCHAR(120) is a text type on sqlite, but kind says integer: change both together',
+    ]);
     expect(problems('duckdb', [t])).toEqual([]);
   });
 

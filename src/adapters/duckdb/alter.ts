@@ -27,9 +27,13 @@ function columnUsed(t: Table, name: string): boolean {
   );
 }
 
-const onlyDefaultOrComment = (from: Column, to: Column): boolean => deepEqual({ ...from, default: undefined, comment: undefined }, { ...to, default: undefined, comment: undefined });
+const onlyDefaultOrComment = (from: Column, to: Column): boolean =>
+  deepEqual({ ...from, default: undefined, comment: undefined }, { ...to, default: undefined, comment: undefined });
 const onlyTypeNullDefaultOrComment = (from: Column, to: Column): boolean =>
-  deepEqual({ ...from, type: undefined, nullable: undefined, default: undefined, comment: undefined }, { ...to, type: undefined, nullable: undefined, default: undefined, comment: undefined });
+  deepEqual(
+    { ...from, type: undefined, nullable: undefined, default: undefined, comment: undefined },
+    { ...to, type: undefined, nullable: undefined, default: undefined, comment: undefined },
+  );
 
 /**
  * Whether ALTER can carry out this operation on `from` (the table as it is). `free` says the table
@@ -84,7 +88,16 @@ export function columnsAfter(from: Table, ops: readonly Operation[]): string[] {
  * The order ALTERs run in: the table's own name first, since the other operations use the new one;
  * columns are added before others are dropped, since DuckDB will not drop a table's last column.
  */
-const ORDER: readonly Operation['op'][] = ['rename_object', 'rename_column', 'add_column', 'drop_column', 'alter_column', 'alter_table', 'rename_index', 'add_index'];
+const ORDER: readonly Operation['op'][] = [
+  'rename_object',
+  'rename_column',
+  'add_column',
+  'drop_column',
+  'alter_column',
+  'alter_table',
+  'rename_index',
+  'add_index',
+];
 export const alterOrder = (ops: readonly Operation[]): Operation[] => ORDER.flatMap((kind) => ops.filter((op) => op.op === kind));
 
 function alterColumnSql(table: TableRef, from: Column, to: Column): string[] {

@@ -23,7 +23,8 @@ export function droppedCallees(targets: readonly SchemaObject[]): Dropped {
 }
 
 /** Whether an expression calls one of the macros (any word that names one: a false match only costs a statement). */
-const callsMacro = (expression: string, dropped: Dropped): boolean => tokenize(expression).some((t) => (t.type === 'word' || t.type === 'ident') && dropped.macros.has(t.value.toUpperCase()));
+const callsMacro = (expression: string, dropped: Dropped): boolean =>
+  tokenize(expression).some((t) => (t.type === 'word' || t.type === 'ident') && dropped.macros.has(t.value.toUpperCase()));
 
 /** Whether an expression takes a value from one of the sequences: `nextval('s')`, `currval('main.s')`. */
 function callsSequence(expression: string, dropped: Dropped): boolean {
@@ -33,11 +34,13 @@ function callsSequence(expression: string, dropped: Dropped): boolean {
   });
 }
 
-export const defaultCalls = (c: Column, dropped: Dropped): boolean => c.default !== undefined && (callsSequence(c.default, dropped) || callsMacro(c.default, dropped));
+export const defaultCalls = (c: Column, dropped: Dropped): boolean =>
+  c.default !== undefined && (callsSequence(c.default, dropped) || callsMacro(c.default, dropped));
 
 /** Keys of the tables whose checks or generated columns call a dropped macro: these are rebuilt. */
 export function tablesCalling(tables: readonly Table[], dropped: Dropped): Set<string> {
   if (dropped.macros.size === 0) return new Set();
-  const calls = (t: Table) => t.checks.some((c) => callsMacro(c.expression, dropped)) || t.columns.some((c) => c.generated !== undefined && callsMacro(c.generated.expression, dropped));
+  const calls = (t: Table) =>
+    t.checks.some((c) => callsMacro(c.expression, dropped)) || t.columns.some((c) => c.generated !== undefined && callsMacro(c.generated.expression, dropped));
   return new Set(tables.filter(calls).map(keyOf));
 }

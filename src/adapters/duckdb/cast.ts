@@ -43,9 +43,14 @@ export function castSql(value: string, table: string, from: Column, to: Column):
   if (source === target) return value;
   if (source.startsWith('UNION(') && target.startsWith('UNION(')) {
     const kept = new Set(unionMembers(target).map(memberName));
-    const lost = unionMembers(source).map(memberName).filter((m) => !kept.has(m));
+    const lost = unionMembers(source)
+      .map(memberName)
+      .filter((m) => !kept.has(m));
     if (lost.length > 0) {
-      throw errors.planUnsupported('duckdb', `removing member ${lost.join(', ')} from the UNION column ${table}.${to.name} (DuckDB cannot cast its values; move them to a kept member first)`);
+      throw errors.planUnsupported(
+        'duckdb',
+        `removing member ${lost.join(', ')} from the UNION column ${table}.${to.name} (DuckDB cannot cast its values; move them to a kept member first)`,
+      );
     }
   }
   if (FINE_TIMESTAMPS.has(source) && COARSE_TIMESTAMPS.has(target)) return plainCast(plainCast(value, 'TIMESTAMP'), target);

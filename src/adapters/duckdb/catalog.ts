@@ -107,7 +107,9 @@ export async function readCatalog(connection: DuckDBConnection): Promise<Catalog
   const schemas = await q<RawSchema>(
     `SELECT schema_name, comment FROM duckdb_schemas() WHERE database_name = current_database() AND NOT internal AND schema_name NOT IN ${HIDDEN} ORDER BY schema_name`,
   );
-  const tables = await q<RawTable>(`SELECT schema_name, table_name, comment, sql FROM duckdb_tables() WHERE ${OWN} AND NOT temporary ORDER BY schema_name, table_name`);
+  const tables = await q<RawTable>(
+    `SELECT schema_name, table_name, comment, sql FROM duckdb_tables() WHERE ${OWN} AND NOT temporary ORDER BY schema_name, table_name`,
+  );
   const columns = await q<RawColumn>(
     `SELECT c.schema_name, c.table_name, c.column_name, c.comment, c.column_default, c.is_nullable, c.data_type
        FROM duckdb_columns() c JOIN duckdb_tables() t ON t.table_oid = c.table_oid
@@ -121,12 +123,16 @@ export async function readCatalog(connection: DuckDBConnection): Promise<Catalog
   const indexes = await q<RawIndex>(
     `SELECT schema_name, table_name, index_name, is_unique, comment, sql FROM duckdb_indexes() WHERE database_name = current_database() AND schema_name <> '${HISTORY_SCHEMA}' ORDER BY schema_name, index_name`,
   );
-  const views = await q<RawView>(`SELECT schema_name, view_name, comment, sql FROM duckdb_views() WHERE ${OWN} AND NOT temporary ORDER BY schema_name, view_name`);
+  const views = await q<RawView>(
+    `SELECT schema_name, view_name, comment, sql FROM duckdb_views() WHERE ${OWN} AND NOT temporary ORDER BY schema_name, view_name`,
+  );
   const sequences = await q<RawSequence>(
     `SELECT schema_name, sequence_name, comment, start_value, min_value, max_value, increment_by, cycle FROM duckdb_sequences()
       WHERE database_name = current_database() AND NOT temporary AND schema_name <> '${HISTORY_SCHEMA}' ORDER BY schema_name, sequence_name`,
   );
-  const types = await q<RawType>(`SELECT schema_name, type_name, logical_type, comment, labels FROM duckdb_types() WHERE ${OWN} ORDER BY schema_name, type_name`);
+  const types = await q<RawType>(
+    `SELECT schema_name, type_name, logical_type, comment, labels FROM duckdb_types() WHERE ${OWN} ORDER BY schema_name, type_name`,
+  );
   const macros = await q<RawMacro>(
     `SELECT schema_name, function_name, function_type, comment, parameters, macro_definition FROM duckdb_functions()
       WHERE ${OWN} AND function_type IN ('macro', 'table_macro') ORDER BY schema_name, function_name, function_oid`,
@@ -138,7 +144,10 @@ export async function readCatalog(connection: DuckDBConnection): Promise<Catalog
       ? []
       : await q<RawTypeSpelling>(
           others
-            .map((t) => `SELECT ${quoteLiteral(t.schema_name)} AS schema_name, ${quoteLiteral(t.type_name)} AS type_name, typeof(NULL::${quoteIdent(t.schema_name)}.${quoteIdent(t.type_name)}) AS spelled`)
+            .map(
+              (t) =>
+                `SELECT ${quoteLiteral(t.schema_name)} AS schema_name, ${quoteLiteral(t.type_name)} AS type_name, typeof(NULL::${quoteIdent(t.schema_name)}.${quoteIdent(t.type_name)}) AS spelled`,
+            )
             .join(' UNION ALL '),
         );
   return { schemas, tables, columns, constraints, indexes, views, sequences, types, macros, typeSpellings };

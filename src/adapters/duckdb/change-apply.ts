@@ -19,7 +19,8 @@ const ROWS = 500;
 
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'bigint' || typeof value === 'number') return Number.isFinite(value as number) || typeof value === 'bigint' ? String(value) : quoteLiteral(String(value));
+  if (typeof value === 'bigint' || typeof value === 'number')
+    return Number.isFinite(value as number) || typeof value === 'bigint' ? String(value) : quoteLiteral(String(value));
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (Buffer.isBuffer(value)) return `from_hex(${quoteLiteral(value.toString('hex'))})`;
   return quoteLiteral(String(value));
@@ -32,7 +33,11 @@ export async function openDuckdbChangeTarget(target: DbTarget): Promise<ChangeTa
   const c = handle.connection;
   await c.run("SET memory_limit = '64MB'; SET wal_autocheckpoint = '4MB'");
   const exists = async () =>
-    (await c.runAndReadAll(`SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = '${HISTORY_SCHEMA}' AND table_name = 'replication'`)).currentRowCount > 0;
+    (
+      await c.runAndReadAll(
+        `SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = '${HISTORY_SCHEMA}' AND table_name = 'replication'`,
+      )
+    ).currentRowCount > 0;
   const rowsOf = async (where: string): Promise<StoredPosition[]> => {
     if (!(await exists())) return [];
     const rows = (await c.runAndReadAll(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE}${where} ORDER BY job`)).getRows();
@@ -45,7 +50,9 @@ export async function openDuckdbChangeTarget(target: DbTarget): Promise<ChangeTa
       const tail = rest.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${rest.map((x) => `${quoteIdent(x)} = excluded.${quoteIdent(x)}`).join(', ')}`;
       for (let i = 0; i < rows.length; i += ROWS) {
         const tuples = rows.slice(i, i + ROWS).map((row) => `(${row.map(literal).join(', ')})`);
-        await c.run(`INSERT INTO ${qname(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${tail}`);
+        await c.run(
+          `INSERT INTO ${qname(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${tail}`,
+        );
       }
     },
     async update(table, columns, values, key, keyValues) {

@@ -1,5 +1,16 @@
 import { errors } from '../../errors.js';
-import { deepEqual, refText, tableRef, type Hazard, type Operation, type Plan, type PlanInput, type PlanStep, type SchemaObject, type Table } from '../../unified/index.js';
+import {
+  deepEqual,
+  refText,
+  tableRef,
+  type Hazard,
+  type Operation,
+  type Plan,
+  type PlanInput,
+  type PlanStep,
+  type SchemaObject,
+  type Table,
+} from '../../unified/index.js';
 import { alterable, alterOrder, alterSql, columnsAfter } from './alter.js';
 import { defaultCalls, droppedCallees, tablesCalling } from './callers.js';
 import { commentSql, createObjectSql, dropObjectSql } from './ddl.js';
@@ -68,7 +79,8 @@ export function compileDuckdb(input: PlanInput): Plan {
 
   const fromOf = (key: string): Table => {
     const from = fromTables.get(key);
-    if (from === undefined || !toTables.has(key)) throw errors.planUnsupported('duckdb', `changes to table ${key.replace('\u0000', '.')}, which is missing on one side`);
+    if (from === undefined || !toTables.has(key))
+      throw errors.planUnsupported('duckdb', `changes to table ${key.replace('\u0000', '.')}, which is missing on one side`);
     return from;
   };
   /** The table as the database holds it before the plan. */
@@ -91,7 +103,8 @@ export function compileDuckdb(input: PlanInput): Plan {
     grew = false;
     for (const t of input.from.tables) {
       const key = keyOf(t);
-      if (rebuilt.has(key) || !toTables.has(key) || !t.foreignKeys.some((f) => rebuilt.has(keyOf({ schema: f.references.schema, name: f.references.table })))) continue;
+      if (rebuilt.has(key) || !toTables.has(key) || !t.foreignKeys.some((f) => rebuilt.has(keyOf({ schema: f.references.schema, name: f.references.table }))))
+        continue;
       rebuilt.add(key);
       grew = true;
     }
@@ -117,7 +130,9 @@ export function compileDuckdb(input: PlanInput): Plan {
   }
   for (const r of rebuilds) {
     const why: Hazard = { name: 'rewrites-table', reason: `DuckDB cannot ALTER this in place: table ${refText(r.to)} is rebuilt and its rows copied` };
-    steps.push(step(r.operations, r.sql.copyOut, [why], r.operations.length === 0 ? `~ table ${refText(r.to)} (rebuilt with a table it references)` : undefined));
+    steps.push(
+      step(r.operations, r.sql.copyOut, [why], r.operations.length === 0 ? `~ table ${refText(r.to)} (rebuilt with a table it references)` : undefined),
+    );
   }
 
   const drops: TableStep[] = [
@@ -128,7 +143,15 @@ export function compileDuckdb(input: PlanInput): Plan {
   // Tables renamed in place after the drops, so that a rebuilt or dropped table has given up its name.
   for (const [, ops] of inPlace) for (const op of alterOrder(ops).filter(isRename)) steps.push(step([op], alterSql(op)));
 
-  for (const { table, column } of callers) steps.push(step([], [`ALTER TABLE ${qname(table)} ALTER COLUMN ${quoteIdent(column)} DROP DEFAULT`], [], `~ column ${refText(table)}.${column} (default off while what it calls is made again)`));
+  for (const { table, column } of callers)
+    steps.push(
+      step(
+        [],
+        [`ALTER TABLE ${qname(table)} ALTER COLUMN ${quoteIdent(column)} DROP DEFAULT`],
+        [],
+        `~ column ${refText(table)}.${column} (default off while what it calls is made again)`,
+      ),
+    );
   const rankedDrops = objectDrops.filter((d) => !late(d.target)).sort((a, b) => (DROP_RANK[a.target.kind] ?? 0) - (DROP_RANK[b.target.kind] ?? 0));
   for (const { op, target } of rankedDrops) steps.push(step([op], [dropObjectSql(target)]));
   const rankedCreates = objectCreates.filter((c) => !late(c.target)).sort((a, b) => (CREATE_RANK[a.target.kind] ?? 0) - (CREATE_RANK[b.target.kind] ?? 0));
@@ -136,7 +159,15 @@ export function compileDuckdb(input: PlanInput): Plan {
   for (const { table, column } of callers) {
     const value = table.columns.find((c) => c.name === column)?.default;
     const altered = (tableOps.get(keyOf(table)) ?? []).some((op) => op.op === 'alter_column' && op.to.name === column);
-    if (value !== undefined && !altered) steps.push(step([], [`ALTER TABLE ${qname(table)} ALTER COLUMN ${quoteIdent(column)} SET DEFAULT (${value})`], [], `~ column ${refText(table)}.${column} (default back)`));
+    if (value !== undefined && !altered)
+      steps.push(
+        step(
+          [],
+          [`ALTER TABLE ${qname(table)} ALTER COLUMN ${quoteIdent(column)} SET DEFAULT (${value})`],
+          [],
+          `~ column ${refText(table)}.${column} (default back)`,
+        ),
+      );
   }
 
   const creates: TableStep[] = [
@@ -160,6 +191,8 @@ export function compileDuckdb(input: PlanInput): Plan {
 
 /** A sequence made again starts over. */
 const sequenceHazard = (op: Operation): Hazard[] =>
-  op.op === 'alter_object' && op.to.kind === 'sequence' ? [{ name: 'drops-data', reason: `sequence ${refText(op.to.object)} is made again and restarts from its start value` }] : [];
+  op.op === 'alter_object' && op.to.kind === 'sequence'
+    ? [{ name: 'drops-data', reason: `sequence ${refText(op.to.object)} is made again and restarts from its start value` }]
+    : [];
 
 export const duckdbDialect = { engine: 'duckdb' as const, compile: compileDuckdb };

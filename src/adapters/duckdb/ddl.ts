@@ -1,5 +1,17 @@
 import { errors } from '../../errors.js';
-import { objectId, type Column, type Constraint, type Enum, type Index, type NativeObject, type SchemaObject, type Sequence, type Table, type TableRef, type View } from '../../unified/index.js';
+import {
+  objectId,
+  type Column,
+  type Constraint,
+  type Enum,
+  type Index,
+  type NativeObject,
+  type SchemaObject,
+  type Sequence,
+  type Table,
+  type TableRef,
+  type View,
+} from '../../unified/index.js';
 import { identList, qname, quoteIdent, quoteLiteral } from './sql-text.js';
 import { unhandled } from '../../unified/unhandled.js';
 
@@ -13,7 +25,12 @@ export const identitySequence = (table: TableRef, column: string): Sequence => (
 const numbered = (c: Column) => c.identity !== undefined || c.autoIncrement === true;
 
 export function columnSql(table: TableRef, c: Column): string {
-  for (const [field, set] of [['ON UPDATE', c.onUpdate], ['CHARACTER SET', c.charset], ['INVISIBLE', c.invisible], ['ZEROFILL', c.zerofill]] as const) {
+  for (const [field, set] of [
+    ['ON UPDATE', c.onUpdate],
+    ['CHARACTER SET', c.charset],
+    ['INVISIBLE', c.invisible],
+    ['ZEROFILL', c.zerofill],
+  ] as const) {
     if (set !== undefined && set !== false) throw unsupported(`${field} on column ${table.name}.${c.name}`);
   }
   if (c.generated?.stored === true) throw unsupported(`stored generated column ${table.name}.${c.name} (DuckDB generates columns virtually)`);
@@ -22,7 +39,8 @@ export function columnSql(table: TableRef, c: Column): string {
   if (c.collation !== undefined) parts.push(`COLLATE ${c.collation}`);
   if (c.generated !== undefined) parts.push(`GENERATED ALWAYS AS (${c.generated.expression}) VIRTUAL`);
   const sequence = numbered(c) ? identitySequence(table, c.name) : undefined;
-  if (sequence !== undefined) parts.push(`DEFAULT nextval(${quoteLiteral(sequence.schema === undefined ? sequence.name : `${sequence.schema}.${sequence.name}`)})`);
+  if (sequence !== undefined)
+    parts.push(`DEFAULT nextval(${quoteLiteral(sequence.schema === undefined ? sequence.name : `${sequence.schema}.${sequence.name}`)})`);
   else if (c.default !== undefined) parts.push(`DEFAULT (${c.default})`);
   if (!c.nullable) parts.push('NOT NULL');
   return parts.join(' ');
@@ -42,7 +60,8 @@ export function constraintSql(table: TableRef, c: Constraint): string {
       const f = c.def;
       const what = `foreign key ${table.name} (${f.columns.join(', ')})`;
       // DuckDB enforces foreign keys immediately and only as NO ACTION.
-      for (const a of [f.onDelete, f.onUpdate]) if (a !== undefined && a !== 'no action' && a !== 'restrict') throw unsupported(`${what} ON ${a.toUpperCase()}`);
+      for (const a of [f.onDelete, f.onUpdate])
+        if (a !== undefined && a !== 'no action' && a !== 'restrict') throw unsupported(`${what} ON ${a.toUpperCase()}`);
       if (f.deferrable || f.notValid || (f.match !== undefined && f.match !== 'simple')) throw unsupported(`${what}: DEFERRABLE, NOT VALID and MATCH`);
       if (f.references.schema !== table.schema) throw unsupported(`${what}: DuckDB foreign keys cannot cross schemas`);
       return `${named(f.name)}FOREIGN KEY (${identList(f.columns)}) REFERENCES ${qname({ schema: f.references.schema, name: f.references.table })} (${identList(f.references.columns)})`;

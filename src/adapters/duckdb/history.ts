@@ -18,7 +18,10 @@ export async function ensureHistory(connection: DuckDBConnection): Promise<void>
 
 /** Insert a row; inside the migration's transaction it commits or rolls back with the changes. */
 export async function insertHistory(connection: DuckDBConnection, r: MigrationRecord): Promise<void> {
-  await connection.run(`INSERT INTO ${HISTORY_SCHEMA}.migrations (${HISTORY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, historyValues(r) as (string | number | null)[]);
+  await connection.run(
+    `INSERT INTO ${HISTORY_SCHEMA}.migrations (${HISTORY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    historyValues(r) as (string | number | null)[],
+  );
 }
 
 export async function recordMigration(connection: DuckDBConnection, r: MigrationRecord): Promise<void> {

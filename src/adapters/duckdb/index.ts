@@ -15,7 +15,6 @@ import { introspectDuckdb } from './introspect.js';
 import { REPEAT_MARK } from './rebuild.js';
 import { duckdbManifest } from './manifest.js';
 
-
 /**
  * Run a plan in one transaction: DuckDB's DDL is transactional, so a failure leaves nothing behind,
  * and the history row written in the same transaction lands exactly when the changes do.
@@ -33,7 +32,14 @@ async function applyPlan(connection: DuckDBConnection, plan: Plan, name: string,
   }
   const keep = entry !== undefined && historyProblem === undefined;
   const record = async (outcome: MigrationOutcome, error?: string) => {
-    if (keep) await insertHistory(connection, { ...entry, finishedAt: new Date().toISOString(), outcome, executed: outcome === 'applied' ? statements.length : 0, error });
+    if (keep)
+      await insertHistory(connection, {
+        ...entry,
+        finishedAt: new Date().toISOString(),
+        outcome,
+        executed: outcome === 'applied' ? statements.length : 0,
+        error,
+      });
   };
   const executed: string[] = [];
   let current = 'BEGIN TRANSACTION';
@@ -65,11 +71,15 @@ async function applyPlan(connection: DuckDBConnection, plan: Plan, name: string,
 
 /** Views that no longer compile (what they read changed under them). */
 async function brokenViews(connection: DuckDBConnection): Promise<{ view: string; error: string }[]> {
-  const rows = await connection.runAndReadAll("SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal ORDER BY 1, 2");
+  const rows = await connection.runAndReadAll(
+    'SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() AND NOT internal ORDER BY 1, 2',
+  );
   const broken: { view: string; error: string }[] = [];
   for (const [schema, view] of rows.getRows() as [string, string][]) {
     const quoted = (s: string) => `"${s.replace(/"/g, '""')}"`;
-    await connection.run(`SELECT * FROM ${quoted(schema)}.${quoted(view)} LIMIT 0`).catch((e: unknown) => broken.push({ view: `${schema}.${view}`, error: firstLineOf(e) }));
+    await connection
+      .run(`SELECT * FROM ${quoted(schema)}.${quoted(view)} LIMIT 0`)
+      .catch((e: unknown) => broken.push({ view: `${schema}.${view}`, error: firstLineOf(e) }));
   }
   return broken;
 }

@@ -57,13 +57,22 @@ function mapConstraints(schema: string, constraints: readonly RawConstraint[]): 
 
 function mapIndex(raw: RawIndex & { sql: string }): Index {
   const parsed = parseCreateIndex(raw.sql);
-  return { name: raw.index_name, unique: raw.is_unique, method: parsed.method, keys: parsed.keys.map((k) => ({ ...k })), with: parsed.with, comment: comment(raw.comment) };
+  return {
+    name: raw.index_name,
+    unique: raw.is_unique,
+    method: parsed.method,
+    keys: parsed.keys.map((k) => ({ ...k })),
+    with: parsed.with,
+    comment: comment(raw.comment),
+  };
 }
 
 /** Macros have no place in the model: kept as the DDL that makes them, overloads together. */
 function macroNative(overloads: readonly RawMacro[]): NativeObject {
   const first = overloads[0] as RawMacro;
-  const bodies = overloads.map((m) => `(${m.parameters.map(quoteIdent).join(', ')}) AS ${m.function_type === 'table_macro' ? 'TABLE ' : ''}${m.macro_definition}`);
+  const bodies = overloads.map(
+    (m) => `(${m.parameters.map(quoteIdent).join(', ')}) AS ${m.function_type === 'table_macro' ? 'TABLE ' : ''}${m.macro_definition}`,
+  );
   const name = qname({ schema: schemaOf(first.schema_name), name: first.function_name });
   const note = first.comment === null ? '' : `;\nCOMMENT ON MACRO ${name} IS ${quoteLiteral(first.comment)}`;
   return {
@@ -99,7 +108,14 @@ export async function introspectDuckdb(connection: DuckDBConnection): Promise<Sc
 
   const views: View[] = catalog.views.map((v) => {
     const parsed = parseCreateView(v.sql);
-    return { schema: schemaOf(v.schema_name), name: v.view_name, definition: parsed.definition, columns: parsed.columns, indexes: [], comment: comment(v.comment) };
+    return {
+      schema: schemaOf(v.schema_name),
+      name: v.view_name,
+      definition: parsed.definition,
+      columns: parsed.columns,
+      indexes: [],
+      comment: comment(v.comment),
+    };
   });
 
   const sequences: Sequence[] = catalog.sequences.map((s) => ({

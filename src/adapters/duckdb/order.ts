@@ -1,4 +1,14 @@
-import { describeOperation, hazardsOf, type Hazard, type Operation, type PlanStep, type Schema, type SchemaObject, type Table, type TableRef } from '../../unified/index.js';
+import {
+  describeOperation,
+  hazardsOf,
+  type Hazard,
+  type Operation,
+  type PlanStep,
+  type Schema,
+  type SchemaObject,
+  type Table,
+  type TableRef,
+} from '../../unified/index.js';
 import { scanReferences } from '../sql-references.js';
 import { tokenize, type Token } from '../sql-tokens.js';
 import { topologicalOrder } from '../topological-order.js';
@@ -63,7 +73,8 @@ export interface TableStep {
 /** Table steps ordered by their foreign keys: drops go children first, creations parents first. */
 export function byReferences(items: readonly TableStep[], order: 'children first' | 'parents first'): PlanStep[] {
   const byKey = new Map(items.map((i) => [keyOf(i.table), i]));
-  const parents = (i: TableStep) => i.table.foreignKeys.flatMap((f) => byKey.get(keyOf({ schema: f.references.schema, name: f.references.table })) ?? []).filter((p) => p !== i);
+  const parents = (i: TableStep) =>
+    i.table.foreignKeys.flatMap((f) => byKey.get(keyOf({ schema: f.references.schema, name: f.references.table })) ?? []).filter((p) => p !== i);
   const dependsOn = order === 'parents first' ? parents : (i: TableStep) => items.filter((c) => parents(c).includes(i));
   return topologicalOrder(items, dependsOn).map((i) => (i.op === undefined ? step([], i.statements, [], i.summary) : step([i.op], i.statements)));
 }

@@ -14,17 +14,73 @@ import type { DuckdbHandle } from './connect.js';
 
 /** Relational operators: they only move rows that scans produced. */
 const OPERATORS = new Set([
-  'PROJECTION', 'FILTER', 'SEQ_SCAN', 'TABLE_SCAN', 'HASH_JOIN', 'NESTED_LOOP_JOIN', 'PIECEWISE_MERGE_JOIN', 'BLOCKWISE_NL_JOIN',
-  'CROSS_PRODUCT', 'POSITIONAL_JOIN', 'POSITIONAL_SCAN', 'ASOF_JOIN', 'IE_JOIN', 'LEFT_DELIM_JOIN', 'RIGHT_DELIM_JOIN', 'DELIM_JOIN', 'DELIM_SCAN',
-  'HASH_GROUP_BY', 'PERFECT_HASH_GROUP_BY', 'PARTITIONED_AGGREGATE', 'UNGROUPED_AGGREGATE', 'SIMPLE_AGGREGATE', 'STREAMING_WINDOW', 'WINDOW',
-  'ORDER_BY', 'TOP_N', 'LIMIT', 'STREAMING_LIMIT', 'LIMIT_PERCENT', 'UNION', 'CTE', 'CTE_SCAN', 'RECURSIVE_CTE', 'RECURSIVE_CTE_SCAN',
-  'RECURSIVE_RECURRING_CTE', 'RECURSIVE_KEY_CTE', 'COLUMN_DATA_SCAN', 'CHUNK_SCAN', 'DUMMY_SCAN', 'EMPTY_RESULT', 'EXPRESSION_SCAN', 'UNNEST',
-  'STREAMING_SAMPLE', 'RESERVOIR_SAMPLE', 'RESULT_COLLECTOR', 'INOUT_FUNCTION', 'PIVOT',
+  'PROJECTION',
+  'FILTER',
+  'SEQ_SCAN',
+  'TABLE_SCAN',
+  'HASH_JOIN',
+  'NESTED_LOOP_JOIN',
+  'PIECEWISE_MERGE_JOIN',
+  'BLOCKWISE_NL_JOIN',
+  'CROSS_PRODUCT',
+  'POSITIONAL_JOIN',
+  'POSITIONAL_SCAN',
+  'ASOF_JOIN',
+  'IE_JOIN',
+  'LEFT_DELIM_JOIN',
+  'RIGHT_DELIM_JOIN',
+  'DELIM_JOIN',
+  'DELIM_SCAN',
+  'HASH_GROUP_BY',
+  'PERFECT_HASH_GROUP_BY',
+  'PARTITIONED_AGGREGATE',
+  'UNGROUPED_AGGREGATE',
+  'SIMPLE_AGGREGATE',
+  'STREAMING_WINDOW',
+  'WINDOW',
+  'ORDER_BY',
+  'TOP_N',
+  'LIMIT',
+  'STREAMING_LIMIT',
+  'LIMIT_PERCENT',
+  'UNION',
+  'CTE',
+  'CTE_SCAN',
+  'RECURSIVE_CTE',
+  'RECURSIVE_CTE_SCAN',
+  'RECURSIVE_RECURRING_CTE',
+  'RECURSIVE_KEY_CTE',
+  'COLUMN_DATA_SCAN',
+  'CHUNK_SCAN',
+  'DUMMY_SCAN',
+  'EMPTY_RESULT',
+  'EXPRESSION_SCAN',
+  'UNNEST',
+  'STREAMING_SAMPLE',
+  'RESERVOIR_SAMPLE',
+  'RESULT_COLLECTOR',
+  'INOUT_FUNCTION',
+  'PIVOT',
 ]);
 /** Table functions that read no table data: generators and the catalog. */
 const FUNCTIONS = new Set([
-  'RANGE', 'GENERATE_SERIES', 'UNNEST', 'REPEAT', 'REPEAT_ROW', 'DUCKDB_TABLES', 'DUCKDB_COLUMNS', 'DUCKDB_VIEWS', 'DUCKDB_SCHEMAS', 'DUCKDB_INDEXES',
-  'DUCKDB_CONSTRAINTS', 'DUCKDB_TYPES', 'DUCKDB_DATABASES', 'DUCKDB_KEYWORDS', 'DUCKDB_FUNCTIONS', 'PRAGMA_TABLE_INFO', 'PRAGMA_SHOW',
+  'RANGE',
+  'GENERATE_SERIES',
+  'UNNEST',
+  'REPEAT',
+  'REPEAT_ROW',
+  'DUCKDB_TABLES',
+  'DUCKDB_COLUMNS',
+  'DUCKDB_VIEWS',
+  'DUCKDB_SCHEMAS',
+  'DUCKDB_INDEXES',
+  'DUCKDB_CONSTRAINTS',
+  'DUCKDB_TYPES',
+  'DUCKDB_DATABASES',
+  'DUCKDB_KEYWORDS',
+  'DUCKDB_FUNCTIONS',
+  'PRAGMA_TABLE_INFO',
+  'PRAGMA_SHOW',
 ]);
 
 interface PlanNode {
@@ -56,13 +112,20 @@ async function rows(handle: DuckdbHandle, sql: string): Promise<Record<string, u
 export async function duckdbGuard(handle: DuckdbHandle, policy: ReadPolicy): Promise<DuckdbGuard | undefined> {
   if (policy.empty) return undefined;
   {
-    const columns = await rows(handle, 'SELECT database_name AS d, schema_name AS s, table_name AS t, column_name AS c FROM duckdb_columns() WHERE NOT internal');
+    const columns = await rows(
+      handle,
+      'SELECT database_name AS d, schema_name AS s, table_name AS t, column_name AS c FROM duckdb_columns() WHERE NOT internal',
+    );
     const tables = new Map<string, TableInfo>();
     for (const r of columns) {
       const key = `${String(r.d)}.${String(r.s)}.${String(r.t)}`;
       // `main` is DuckDB's default schema: the model (and so the policy) names its tables without one.
       const relation = { schema: r.s === 'main' ? undefined : String(r.s), name: String(r.t) };
-      const info = tables.get(key) ?? { label: relation.schema === undefined ? relation.name : `${relation.schema}.${relation.name}`, denied: policy.tableDenied(relation), hidden: new Map() };
+      const info = tables.get(key) ?? {
+        label: relation.schema === undefined ? relation.name : `${relation.schema}.${relation.name}`,
+        denied: policy.tableDenied(relation),
+        hidden: new Map(),
+      };
       const verdict = policy.column(relation, String(r.c));
       if (verdict !== undefined) (info.hidden as Map<string, 'denied' | 'masked'>).set(String(r.c), verdict);
       tables.set(key, info);

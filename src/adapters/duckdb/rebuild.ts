@@ -40,7 +40,8 @@ export function rebuildSql(r: Rebuild): { copyOut: string[]; drop: string[]; cre
   );
   const insert = `INSERT INTO ${target} (${identList([...values.keys()])}) SELECT ${[...values.values()].join(', ')} FROM ${copy} c`;
   const self = r.to.foreignKeys.filter((f) => f.references.table === r.to.name && f.references.schema === r.to.schema);
-  const matches = (columns: readonly string[], refs: readonly string[]) => refs.map((ref, i) => `n.${quoteIdent(ref)} = ${values.get(columns[i] as string) ?? 'NULL'}`).join(' AND ');
+  const matches = (columns: readonly string[], refs: readonly string[]) =>
+    refs.map((ref, i) => `n.${quoteIdent(ref)} = ${values.get(columns[i] as string) ?? 'NULL'}`).join(' AND ');
   const firstSelf = self[0];
   const copyBack =
     values.size === 0
@@ -49,7 +50,12 @@ export function rebuildSql(r: Rebuild): { copyOut: string[]; drop: string[]; cre
         ? [insert]
         : [
             `${REPEAT_MARK}${insert} WHERE NOT EXISTS (SELECT 1 FROM ${target} n WHERE ${matches(firstSelf.references.columns, firstSelf.references.columns)})` +
-              self.map((f) => ` AND (${f.columns.map((c) => `${values.get(c) ?? 'NULL'} IS NULL`).join(' OR ')} OR EXISTS (SELECT 1 FROM ${target} n WHERE ${matches(f.columns, f.references.columns)}))`).join(''),
+              self
+                .map(
+                  (f) =>
+                    ` AND (${f.columns.map((c) => `${values.get(c) ?? 'NULL'} IS NULL`).join(' OR ')} OR EXISTS (SELECT 1 FROM ${target} n WHERE ${matches(f.columns, f.references.columns)}))`,
+                )
+                .join(''),
             `SELECT CASE WHEN (SELECT count(*) FROM ${target}) = (SELECT count(*) FROM ${copy}) THEN NULL ELSE error(${quoteLiteral(`rows of ${r.to.name} reference each other in a cycle and cannot be copied back`)}) END`,
           ];
   return {

@@ -3,7 +3,21 @@ import { errors, firstLineOf } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, trimFraction, type CanonicalSql } from '../canonical-sql.js';
-import { BATCH_BYTES, batched, fileIdentity, rowBytes, selectSql, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName, type ReadOptions } from '../rows.js';
+import {
+  BATCH_BYTES,
+  batched,
+  fileIdentity,
+  rowBytes,
+  selectSql,
+  type Row,
+  type RowReader,
+  type RowsAdapter,
+  type RowSource,
+  type RowTarget,
+  type RowWriter,
+  type TableName,
+  type ReadOptions,
+} from '../rows.js';
 import { duckdbFile, MEMORY, openDuckdb, type DuckdbHandle } from './connect.js';
 import { BASE_MEMORY_MB, isOutOfMemory, MemoryLimit, reading, renew } from './memory.js';
 import { parseCreateTable } from './parse-ddl.js';
@@ -78,7 +92,8 @@ const count = async (connection: DuckDBConnection, table: TableName, where?: str
  */
 const CANONICAL: CanonicalSql = {
   text: (x) => `CAST(${x} AS VARCHAR)`,
-  decimal: (x, type) => trimFraction(`CAST(${x} AS VARCHAR)`, fractionDigits(type), { hasPoint: (t) => `contains(${t}, '.')`, rtrim: (t, c) => `rtrim(${t}, '${c}')` }),
+  decimal: (x, type) =>
+    trimFraction(`CAST(${x} AS VARCHAR)`, fractionDigits(type), { hasPoint: (t) => `contains(${t}, '.')`, rtrim: (t, c) => `rtrim(${t}, '${c}')` }),
   boolean: (x, yes, no) => `CASE WHEN ${x} THEN '${yes}' WHEN NOT ${x} THEN '${no}' END`,
   hex: (x) => `lower(hex(${x}))`,
   digest: (x) => `md5(${x})`,
@@ -175,7 +190,11 @@ interface TargetState {
   fatal?: string | undefined;
 }
 
-function writer(connection: DuckDBConnection, columnsOf: (t: TableName, via: DuckDBConnection) => Promise<readonly TargetColumn[]>, state: TargetState): RowWriter {
+function writer(
+  connection: DuckDBConnection,
+  columnsOf: (t: TableName, via: DuckDBConnection) => Promise<readonly TargetColumn[]>,
+  state: TargetState,
+): RowWriter {
   return {
     async write(table, columns, rows) {
       // The appender fills every column in table order; the ones not copied take their default.
@@ -261,7 +280,10 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
       // The appender takes stored columns only: generated ones are left out of its rows.
       const ddl = (await via.runAndReadAll(`SELECT sql FROM duckdb_tables() WHERE ${where}`)).getRows()[0]?.[0];
       const parsed = typeof ddl === 'string' ? parseCreateTable(ddl) : new Map<string, { generated?: string | undefined }>();
-      known.set(id, rows.filter((r) => parsed.get(String(r[0]))?.generated === undefined).map((r) => ({ name: String(r[0]), shape: shapeFor(String(r[1])) })));
+      known.set(
+        id,
+        rows.filter((r) => parsed.get(String(r[0]))?.generated === undefined).map((r) => ({ name: String(r[0]), shape: shapeFor(String(r[1])) })),
+      );
     }
     return known.get(id) as readonly TargetColumn[];
   };
@@ -279,7 +301,9 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
       for (const c of table.columns) {
         const sequence = /^nextval\('([^']+)'\)/i.exec(c.default ?? '')?.[1];
         if (sequence === undefined) continue;
-        await main.run(`SELECT count(nextval(${quoteLiteral(sequence)})) FROM range((SELECT coalesce(max(${quoteIdent(c.name)}), 0) FROM ${qname(table)})::BIGINT)`);
+        await main.run(
+          `SELECT count(nextval(${quoteLiteral(sequence)})) FROM range((SELECT coalesce(max(${quoteIdent(c.name)}), 0) FROM ${qname(table)})::BIGINT)`,
+        );
       }
     },
     close: async () => {

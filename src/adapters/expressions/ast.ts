@@ -49,7 +49,12 @@ export type Expr =
   | { readonly k: 'regex'; readonly arg: Expr; readonly pattern: string; readonly not: boolean; readonly ci: boolean }
   | { readonly k: 'in'; readonly arg: Expr; readonly list: readonly Expr[]; readonly not: boolean }
   | { readonly k: 'between'; readonly arg: Expr; readonly lo: Expr; readonly hi: Expr; readonly not: boolean }
-  | { readonly k: 'case'; readonly operand?: Expr | undefined; readonly whens: readonly { readonly when: Expr; readonly then: Expr }[]; readonly else?: Expr | undefined }
+  | {
+      readonly k: 'case';
+      readonly operand?: Expr | undefined;
+      readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
+      readonly else?: Expr | undefined;
+    }
   | { readonly k: 'call'; readonly fn: PortableFunction; readonly args: readonly Expr[] }
   | { readonly k: 'aggregate'; readonly fn: 'count' | 'sum' | 'min' | 'max'; readonly arg?: Expr | undefined; readonly distinct: boolean }
   /** The current date or time of the transaction. */

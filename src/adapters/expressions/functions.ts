@@ -30,7 +30,8 @@ export function readCall(name: string, args: readonly Expr[], distinct: boolean,
     case 'date':
     case 'datetime':
       // SQLite's date('now') and datetime('now').
-      if (source === 'sqlite' && args.length === 1 && args[0]?.k === 'string' && args[0].value === 'now') return { k: 'now', type: name === 'date' ? 'date' : 'timestamp' };
+      if (source === 'sqlite' && args.length === 1 && args[0]?.k === 'string' && args[0].value === 'now')
+        return { k: 'now', type: name === 'date' ? 'date' : 'timestamp' };
       break;
     case 'lower':
     case 'lcase':

@@ -166,7 +166,8 @@ export function regex(arg: Expr, pattern: Expr, not: boolean, ci: boolean, r: Re
  */
 export function condition(e: Expr, r: Reading): Expr {
   if (e.k === 'number' && (e.text === '0' || e.text === '1')) return { k: 'boolean', value: e.text === '1' };
-  if (e.k === 'case') return { ...e, whens: e.whens.map((w) => ({ when: w.when, then: condition(w.then, r) })), else: e.else === undefined ? undefined : condition(e.else, r) };
+  if (e.k === 'case')
+    return { ...e, whens: e.whens.map((w) => ({ when: w.when, then: condition(w.then, r) })), else: e.else === undefined ? undefined : condition(e.else, r) };
   const cls = classOf(e, r.scope);
   if (cls !== 'boolean' && cls !== 'null') lossy(`a ${cls} value used as a condition`);
   return e;

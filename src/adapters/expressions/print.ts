@@ -47,7 +47,10 @@ export class Printer {
   /** A part inside an operator, parenthesised unless it is atomic. */
   private sub(e: Expr): string {
     const text = this.expr(e);
-    return ['column', 'string', 'number', 'boolean', 'null', 'temporal', 'call', 'aggregate', 'now', 'cast'].includes(e.k) && !(e.k === 'number' && e.text.startsWith('-')) ? text : `(${text})`;
+    return ['column', 'string', 'number', 'boolean', 'null', 'temporal', 'call', 'aggregate', 'now', 'cast'].includes(e.k) &&
+      !(e.k === 'number' && e.text.startsWith('-'))
+      ? text
+      : `(${text})`;
   }
 
   /** On MySQL a text operand is compared byte-wise, as the other engines compare it. */
@@ -142,7 +145,8 @@ export class Printer {
 
   private arith(e: Extract<Expr, { k: 'arith' }>): string {
     const to = this.to;
-    if (to === 'sqlite' && (e.op === '+' || e.op === '-' || e.op === '*') && [e.l, e.r].some((x) => classOf(x, this.p.scope) === 'decimal')) lossy('SQLite computes decimals in binary floating point');
+    if (to === 'sqlite' && (e.op === '+' || e.op === '-' || e.op === '*') && [e.l, e.r].some((x) => classOf(x, this.p.scope) === 'decimal'))
+      lossy('SQLite computes decimals in binary floating point');
     const op = e.op === 'div' ? (to === 'mysql' ? 'DIV' : to === 'duckdb' ? '//' : '/') : e.op === 'mod' ? '%' : e.op;
     return `${this.sub(e.l)} ${op} ${this.sub(e.r)}`;
   }

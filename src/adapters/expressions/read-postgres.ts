@@ -39,7 +39,8 @@ function castType(t: Node): CastType | { other: string } {
   const name = nameOf(t.names);
   const mods = (t.typmods ?? []).map((m: Node) => m?.A_Const?.ival?.ival ?? 0) as number[];
   if (['int2', 'int4', 'int8', 'integer', 'smallint', 'bigint', 'int'].includes(name)) return { to: 'integer' };
-  if (name === 'numeric' || name === 'decimal') return mods.length === 0 ? { other: 'numeric without precision' } : { to: 'decimal', precision: mods[0] ?? 0, scale: mods[1] ?? 0 };
+  if (name === 'numeric' || name === 'decimal')
+    return mods.length === 0 ? { other: 'numeric without precision' } : { to: 'decimal', precision: mods[0] ?? 0, scale: mods[1] ?? 0 };
   if (['text', 'varchar', 'string'].includes(name) && mods.length === 0) return { to: 'text' };
   if (name === 'date') return { to: 'date' };
   if (name === 'timestamp' && mods.length === 0) return { to: 'timestamp' };
@@ -77,7 +78,13 @@ export class PgReader {
       return { ...left, union: [...left.union, { all: s.all === true, select: { ...right, union: [] } }] };
     }
     for (const key of ['withClause', 'limitCount', 'limitOffset', 'windowClause', 'lockingClause', 'intoClause', 'valuesLists']) {
-      if (s[key] !== undefined) lossy(`${key.replace('Clause', '').replace(/([A-Z])/g, ' $1').toUpperCase()} in a view`);
+      if (s[key] !== undefined)
+        lossy(
+          `${key
+            .replace('Clause', '')
+            .replace(/([A-Z])/g, ' $1')
+            .toUpperCase()} in a view`,
+        );
     }
     if (s.distinctClause?.some((d: Node) => Object.keys(d ?? {}).length > 0)) lossy('DISTINCT ON');
     const bound: { alias: string; table: Table }[] = [];
@@ -115,7 +122,14 @@ export class PgReader {
     if (f.JoinExpr !== undefined) {
       const j = f.JoinExpr;
       if (j.usingClause !== undefined || j.isNatural === true) lossy('JOIN USING or NATURAL JOIN');
-      const type = j.jointype === 'JOIN_INNER' ? (j.quals === undefined ? 'cross' : 'inner') : j.jointype === 'JOIN_LEFT' ? 'left' : lossy(`${String(j.jointype).slice(5)} JOIN`);
+      const type =
+        j.jointype === 'JOIN_INNER'
+          ? j.quals === undefined
+            ? 'cross'
+            : 'inner'
+          : j.jointype === 'JOIN_LEFT'
+            ? 'left'
+            : lossy(`${String(j.jointype).slice(5)} JOIN`);
       const left = this.fromItem(j.larg, tables, bound);
       const right = this.fromItem(j.rarg, tables, bound);
       const on = j.quals === undefined ? undefined : new Walk({ source: this.source, scope: fromScope(bound) }).condition(j.quals);
@@ -191,9 +205,15 @@ class Walk {
         const b = /^(t|true|y|yes|on|1)$/i.test(arg.value) ? true : /^(f|false|n|no|off|0)$/i.test(arg.value) ? false : lossy(`'${arg.value}' as a boolean`);
         return { k: 'boolean', value: b };
       }
-      if ('to' in target && (target.to === 'integer' || target.to === 'decimal') && /^[+-]?\d+(\.\d+)?$/.test(arg.value)) return { k: 'number', text: arg.value, integer: !arg.value.includes('.') };
+      if ('to' in target && (target.to === 'integer' || target.to === 'decimal') && /^[+-]?\d+(\.\d+)?$/.test(arg.value))
+        return { k: 'number', text: arg.value, integer: !arg.value.includes('.') };
       // A constant for a column of its own type (json, uuid, an enum): the target column reads it the same way.
-      if (this.r.inDefault === true && 'other' in target && !['bool', 'boolean', 'float4', 'float8', 'interval', 'timestamptz', 'timetz', 'bytea'].includes(target.other)) return arg;
+      if (
+        this.r.inDefault === true &&
+        'other' in target &&
+        !['bool', 'boolean', 'float4', 'float8', 'interval', 'timestamptz', 'timetz', 'bytea'].includes(target.other)
+      )
+        return arg;
     }
     if (arg.k === 'number' && 'to' in target && (target.to === 'integer' || target.to === 'decimal')) {
       if (target.to === 'integer' && !arg.integer) lossy('a fraction cast to an integer');
@@ -201,7 +221,8 @@ class Walk {
     }
     const cls = classOf(arg, this.r.scope);
     // numeric without precision keeps a decimal as it is; an integer would change how it divides.
-    if ('other' in target && target.other === 'numeric without precision' && (cls === 'decimal' || (arg.k === 'number' && arg.integer))) return arg.k === 'number' ? { ...arg, integer: false } : arg;
+    if ('other' in target && target.other === 'numeric without precision' && (cls === 'decimal' || (arg.k === 'number' && arg.integer)))
+      return arg.k === 'number' ? { ...arg, integer: false } : arg;
     if ('other' in target) return lossy(`a cast to ${target.other} has no portable equivalent`);
     if (target.to === cls && target.to !== 'decimal') return arg;
     if (target.to === 'text' && (cls === 'integer' || cls === 'text')) return cls === 'text' ? arg : { k: 'cast', arg, type: target };
@@ -220,7 +241,12 @@ class Walk {
       case 'AEXPR_OP_ANY': {
         const list = v.rexpr?.TypeCast?.arg?.A_ArrayExpr?.elements ?? v.rexpr?.A_ArrayExpr?.elements;
         if (op !== '=' || list === undefined) return lossy('ANY over something other than a list of values');
-        return inList(l(), list.map((e: Node) => this.expr(e)), false, this.r);
+        return inList(
+          l(),
+          list.map((e: Node) => this.expr(e)),
+          false,
+          this.r,
+        );
       }
       case 'AEXPR_DISTINCT':
       case 'AEXPR_NOT_DISTINCT':
@@ -228,7 +254,12 @@ class Walk {
       case 'AEXPR_NULLIF':
         return nullIf(l(), rr(), this.r);
       case 'AEXPR_IN':
-        return inList(l(), v.rexpr.List.items.map((e: Node) => this.expr(e)), op === '<>', this.r);
+        return inList(
+          l(),
+          v.rexpr.List.items.map((e: Node) => this.expr(e)),
+          op === '<>',
+          this.r,
+        );
       case 'AEXPR_LIKE':
       case 'AEXPR_ILIKE':
         return this.likeOp(v.kind === 'AEXPR_ILIKE', op.startsWith('!'), l(), rr());

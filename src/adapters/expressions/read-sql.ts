@@ -43,9 +43,13 @@ class SelectParser extends ExpressionParser {
     this.i = listStart;
     const columns: { expr: Expr; name: string }[] = [];
     do {
-      if (this.key() === '*' || (this.peek(1).t === 'op' && this.key(1) === '.' && this.key(2) === '*')) lossy('SELECT * (the columns are fixed when the view is made)');
+      if (this.key() === '*' || (this.peek(1).t === 'op' && this.key(1) === '.' && this.key(2) === '*'))
+        lossy('SELECT * (the columns are fixed when the view is made)');
       const expr = this.expr(0);
-      const alias = this.accept('AS') || (this.peek().t === 'word' && !['FROM', 'WHERE', 'GROUP', 'HAVING', 'UNION', 'ORDER', 'LIMIT'].includes(this.key() ?? '')) ? this.name() : undefined;
+      const alias =
+        this.accept('AS') || (this.peek().t === 'word' && !['FROM', 'WHERE', 'GROUP', 'HAVING', 'UNION', 'ORDER', 'LIMIT'].includes(this.key() ?? ''))
+          ? this.name()
+          : undefined;
       columns.push({ expr, name: alias ?? (expr.k === 'column' ? expr.name : lossy('a view column without a name')) });
     } while (this.accept(','));
     this.i = afterFrom;
@@ -125,4 +129,22 @@ class SelectParser extends ExpressionParser {
   }
 }
 
-const JOIN_WORDS = ['JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'ON', 'USING', 'WHERE', 'GROUP', 'HAVING', 'UNION', 'ORDER', 'LIMIT', 'STRAIGHT_JOIN', 'OUTER'];
+const JOIN_WORDS = [
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'NATURAL',
+  'ON',
+  'USING',
+  'WHERE',
+  'GROUP',
+  'HAVING',
+  'UNION',
+  'ORDER',
+  'LIMIT',
+  'STRAIGHT_JOIN',
+  'OUTER',
+];

@@ -22,7 +22,8 @@ export function checkRegex(pattern: string): void {
       if (pattern[j] === '^') j++;
       if (pattern[j] === ']') lossy('a bracket list starting with ]');
       while (j < pattern.length && pattern[j] !== ']') {
-        if (pattern[j] === '\\' || (pattern[j] === '[' && /[:=.]/.test(pattern[j + 1] ?? ''))) lossy('escapes and classes inside a bracket list differ between engines');
+        if (pattern[j] === '\\' || (pattern[j] === '[' && /[:=.]/.test(pattern[j + 1] ?? '')))
+          lossy('escapes and classes inside a bracket list differ between engines');
         j++;
       }
       if (j >= pattern.length) lossy('an unclosed bracket list');

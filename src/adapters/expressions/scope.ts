@@ -57,7 +57,9 @@ const factsOf = (c: Column): ColumnFacts => ({ name: c.name, cls: classOfType(c.
 /** The columns of one table, named bare or by the table's name. */
 export function tableScope(table: Table): Scope {
   const byName = new Map(table.columns.map((c) => [c.name.toLowerCase(), factsOf(c)]));
-  return { column: (qualifier, name) => (qualifier === undefined || qualifier.toLowerCase() === table.name.toLowerCase() ? byName.get(name.toLowerCase()) : undefined) };
+  return {
+    column: (qualifier, name) => (qualifier === undefined || qualifier.toLowerCase() === table.name.toLowerCase() ? byName.get(name.toLowerCase()) : undefined),
+  };
 }
 
 /** The columns of several tables, each under its alias (or name); a bare name must be unambiguous. */

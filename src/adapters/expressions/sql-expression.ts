@@ -18,7 +18,37 @@ export const RULES: Readonly<Record<SqlDialect, LexRules>> = {
     stringQuotes: `'"`,
     backslashEscapes: true,
     introducers: true,
-    operators: ['<=>', '<>', '!=', '<=', '>=', '||', '&&', '<<', '>>', '->>', '->', ':=', '=', '<', '>', '+', '-', '*', '/', '%', '!', '~', '^', '&', '|', '(', ')', ',', '.'],
+    operators: [
+      '<=>',
+      '<>',
+      '!=',
+      '<=',
+      '>=',
+      '||',
+      '&&',
+      '<<',
+      '>>',
+      '->>',
+      '->',
+      ':=',
+      '=',
+      '<',
+      '>',
+      '+',
+      '-',
+      '*',
+      '/',
+      '%',
+      '!',
+      '~',
+      '^',
+      '&',
+      '|',
+      '(',
+      ')',
+      ',',
+      '.',
+    ],
   },
   sqlite: {
     identifierQuotes: { '"': '"', '`': '`', '[': ']' },
@@ -31,8 +61,76 @@ export const RULES: Readonly<Record<SqlDialect, LexRules>> = {
 
 /** Binding power of each infix operator (higher binds tighter); words are upper-cased. */
 const POWER: Readonly<Record<SqlDialect, Readonly<Record<string, number>>>> = {
-  mysql: { OR: 1, '||': 1, XOR: 2, AND: 3, '&&': 3, '=': 5, '<=>': 5, '<>': 5, '!=': 5, '<': 5, '<=': 5, '>': 5, '>=': 5, IS: 5, LIKE: 5, REGEXP: 5, RLIKE: 5, IN: 5, BETWEEN: 5, NOT: 5, '|': 6, '&': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, DIV: 10, '%': 10, MOD: 10, '^': 11, COLLATE: 13 },
-  sqlite: { OR: 1, AND: 2, '=': 4, '==': 4, '!=': 4, '<>': 4, IS: 4, IN: 4, LIKE: 4, GLOB: 4, MATCH: 4, REGEXP: 4, BETWEEN: 4, NOT: 4, ISNULL: 4, NOTNULL: 4, '<': 5, '<=': 5, '>': 5, '>=': 5, '&': 6, '|': 6, '<<': 6, '>>': 6, '+': 7, '-': 7, '*': 8, '/': 8, '%': 8, '||': 9, '->': 9, '->>': 9, COLLATE: 11 },
+  mysql: {
+    OR: 1,
+    '||': 1,
+    XOR: 2,
+    AND: 3,
+    '&&': 3,
+    '=': 5,
+    '<=>': 5,
+    '<>': 5,
+    '!=': 5,
+    '<': 5,
+    '<=': 5,
+    '>': 5,
+    '>=': 5,
+    IS: 5,
+    LIKE: 5,
+    REGEXP: 5,
+    RLIKE: 5,
+    IN: 5,
+    BETWEEN: 5,
+    NOT: 5,
+    '|': 6,
+    '&': 7,
+    '<<': 8,
+    '>>': 8,
+    '+': 9,
+    '-': 9,
+    '*': 10,
+    '/': 10,
+    DIV: 10,
+    '%': 10,
+    MOD: 10,
+    '^': 11,
+    COLLATE: 13,
+  },
+  sqlite: {
+    OR: 1,
+    AND: 2,
+    '=': 4,
+    '==': 4,
+    '!=': 4,
+    '<>': 4,
+    IS: 4,
+    IN: 4,
+    LIKE: 4,
+    GLOB: 4,
+    MATCH: 4,
+    REGEXP: 4,
+    BETWEEN: 4,
+    NOT: 4,
+    ISNULL: 4,
+    NOTNULL: 4,
+    '<': 5,
+    '<=': 5,
+    '>': 5,
+    '>=': 5,
+    '&': 6,
+    '|': 6,
+    '<<': 6,
+    '>>': 6,
+    '+': 7,
+    '-': 7,
+    '*': 8,
+    '/': 8,
+    '%': 8,
+    '||': 9,
+    '->': 9,
+    '->>': 9,
+    COLLATE: 11,
+  },
 };
 /** Where NOT binds as a prefix: above OR/AND, below comparisons. */
 const NOT_POWER: Readonly<Record<SqlDialect, number>> = { mysql: 4, sqlite: 3 };
@@ -149,7 +247,11 @@ export class ExpressionParser extends Cursor {
         const pattern = this.expr(power);
         if (this.key() === 'ESCAPE') lossy('LIKE … ESCAPE');
         void pattern;
-        return lossy(this.dialect === 'mysql' ? "MySQL's LIKE compares by the column's collation (case-insensitive by default)" : "SQLite's LIKE ignores the case of ASCII letters only");
+        return lossy(
+          this.dialect === 'mysql'
+            ? "MySQL's LIKE compares by the column's collation (case-insensitive by default)"
+            : "SQLite's LIKE ignores the case of ASCII letters only",
+        );
       }
       case 'GLOB':
         return glob(left, this.expr(power), not, r);
@@ -269,7 +371,8 @@ export class ExpressionParser extends Cursor {
     const temporalType = type === 'date' ? 'date' : type === 'datetime' || type === 'timestamp' ? 'timestamp' : undefined;
     if (temporalType !== undefined) {
       if (arg.k === 'string' && this.dialect === 'mysql') return temporal(temporalType, arg.value);
-      if ((temporalType === 'date' && cls === 'timestamp') || (temporalType === 'timestamp' && cls === 'date')) return { k: 'cast', arg, type: { to: temporalType } };
+      if ((temporalType === 'date' && cls === 'timestamp') || (temporalType === 'timestamp' && cls === 'date'))
+        return { k: 'cast', arg, type: { to: temporalType } };
       if (cls === temporalType) return arg;
     }
     if (['signed', 'integer', 'int', 'bigint'].includes(type) && (cls === 'integer' || cls === 'decimal')) {
@@ -277,8 +380,10 @@ export class ExpressionParser extends Cursor {
       if (cls === 'decimal' && this.dialect === 'sqlite') lossy("SQLite's CAST to INTEGER truncates where other engines round");
       return cls === 'integer' ? arg : { k: 'cast', arg, type: { to: 'integer' } };
     }
-    if ((type === 'char' || type === 'text' || type === 'varchar') && mods.length === 0 && (cls === 'integer' || cls === 'text')) return cls === 'text' ? arg : { k: 'cast', arg, type: { to: 'text' } };
-    if ((type === 'decimal' || type === 'numeric') && mods.length > 0 && this.dialect === 'mysql' && (cls === 'integer' || cls === 'decimal')) return { k: 'cast', arg, type: { to: 'decimal', precision: mods[0] ?? 10, scale: mods[1] ?? 0 } };
+    if ((type === 'char' || type === 'text' || type === 'varchar') && mods.length === 0 && (cls === 'integer' || cls === 'text'))
+      return cls === 'text' ? arg : { k: 'cast', arg, type: { to: 'text' } };
+    if ((type === 'decimal' || type === 'numeric') && mods.length > 0 && this.dialect === 'mysql' && (cls === 'integer' || cls === 'decimal'))
+      return { k: 'cast', arg, type: { to: 'decimal', precision: mods[0] ?? 10, scale: mods[1] ?? 0 } };
     return lossy(`a cast of ${cls} to ${type} differs between engines`);
   }
 

@@ -26,7 +26,8 @@ export function parseBinlogPosition(text: string): BinlogPosition {
   }
 }
 
-export const binlogPosition = (p: BinlogPosition): Position => JSON.stringify(p.gtid === undefined ? { file: p.file, pos: p.pos } : { file: p.file, pos: p.pos, gtid: p.gtid }) as Position;
+export const binlogPosition = (p: BinlogPosition): Position =>
+  JSON.stringify(p.gtid === undefined ? { file: p.file, pos: p.pos } : { file: p.file, pos: p.pos, gtid: p.gtid }) as Position;
 
 /** `mysql-bin.000012` → its base name and sequence number (the server numbers its files in order). */
 function fileOrder(file: string): [string, number] {

@@ -188,7 +188,8 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
           const table = e.tableMap?.[e.tableId ?? -1];
           if (table === undefined || table.parentSchema !== database) break;
           const count = e.numberOfColumns ?? 0;
-          if (!allSet(e.columns_present_bitmap, count) || !allSet(e.columns_present_bitmap2, count)) throw errors.changesRowImage(target.name, 'partial (MINIMAL or NOBLOB)', `a session writing to ${table.tableName}`);
+          if (!allSet(e.columns_present_bitmap, count) || !allSet(e.columns_present_bitmap2, count))
+            throw errors.changesRowImage(target.name, 'partial (MINIMAL or NOBLOB)', `a session writing to ${table.tableName}`);
           if (table.columnSchemas.length !== count || table.columns === undefined) {
             throw errors.changesSchemaUnknown(target.name, table.tableName, `the log has ${count} columns, the catalog ${table.columnSchemas.length}`);
           }
@@ -289,4 +290,5 @@ function truncated(statement: string, schema: string | undefined, database: stri
   return db === database ? (m[3]?.replace(/``/g, '`') ?? m[4]) : undefined;
 }
 
-const mentions = (statement: string, database: string): boolean => statement.includes(`\`${database}\``) || new RegExp(`\\b${database.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\.`).test(statement);
+const mentions = (statement: string, database: string): boolean =>
+  statement.includes(`\`${database}\``) || new RegExp(`\\b${database.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\.`).test(statement);

@@ -29,7 +29,13 @@ interface PositionRow {
   committed_at: string | null;
   applied_at: string;
 }
-const fromRow = (r: PositionRow): StoredPosition => ({ job: r.job, source: r.source, position: r.position, committedAt: r.committed_at ?? undefined, appliedAt: r.applied_at });
+const fromRow = (r: PositionRow): StoredPosition => ({
+  job: r.job,
+  source: r.source,
+  position: r.position,
+  committedAt: r.committed_at ?? undefined,
+  appliedAt: r.applied_at,
+});
 const name = (t: TableName): string => quoteIdent(t.name);
 
 export async function openMysqlChangeTarget(target: DbTarget): Promise<ChangeTarget> {
@@ -52,7 +58,10 @@ export async function openMysqlChangeTarget(target: DbTarget): Promise<ChangeTar
     async upsert(table, columns, key, rows) {
       const rest = columns.filter((c) => !key.includes(c));
       // With nothing but the key, a row already there stays as it is.
-      const tail = rest.length === 0 ? ` ON DUPLICATE KEY UPDATE ${quoteIdent(key[0] as string)} = ${quoteIdent(key[0] as string)}` : ` ON DUPLICATE KEY UPDATE ${rest.map((c) => `${quoteIdent(c)} = VALUES(${quoteIdent(c)})`).join(', ')}`;
+      const tail =
+        rest.length === 0
+          ? ` ON DUPLICATE KEY UPDATE ${quoteIdent(key[0] as string)} = ${quoteIdent(key[0] as string)}`
+          : ` ON DUPLICATE KEY UPDATE ${rest.map((c) => `${quoteIdent(c)} = VALUES(${quoteIdent(c)})`).join(', ')}`;
       const head = `INSERT INTO ${name(table)} (${columns.map(quoteIdent).join(', ')}) VALUES `;
       let tuples: string[] = [];
       let bytes = 0;
@@ -76,7 +85,12 @@ export async function openMysqlChangeTarget(target: DbTarget): Promise<ChangeTar
     },
     async delete(table, key, keys) {
       for (let i = 0; i < keys.length; i += 1000) {
-        await driver.query(`DELETE FROM ${name(table)} WHERE ${keyTuple(key)} IN (${keys.slice(i, i + 1000).map(valueTuple).join(', ')})`);
+        await driver.query(
+          `DELETE FROM ${name(table)} WHERE ${keyTuple(key)} IN (${keys
+            .slice(i, i + 1000)
+            .map(valueTuple)
+            .join(', ')})`,
+        );
       }
     },
     async truncate(tables) {
@@ -108,12 +122,17 @@ export async function openMysqlChangeTarget(target: DbTarget): Promise<ChangeTar
   return {
     async readPosition(job) {
       if (!(await exists())) return undefined;
-      const [row] = await query<PositionRow>(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE} WHERE database_name = ? AND job = ?`, [database, job]);
+      const [row] = await query<PositionRow>(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE} WHERE database_name = ? AND job = ?`, [
+        database,
+        job,
+      ]);
       return row === undefined ? undefined : fromRow(row);
     },
     async listPositions() {
       if (!(await exists())) return [];
-      return (await query<PositionRow>(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE} WHERE database_name = ? ORDER BY job`, [database])).map(fromRow);
+      return (
+        await query<PositionRow>(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE} WHERE database_name = ? ORDER BY job`, [database])
+      ).map(fromRow);
     },
     async begin() {
       await ensure();

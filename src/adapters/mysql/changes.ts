@@ -1,6 +1,17 @@
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
-import { tableLabel, validateJobName, type CaptureStatus, type ChangeCapture, type ChangeEvent, type ChangePlane, type CheckReport, type Handoff, type Position, type StreamOptions } from '../changes.js';
+import {
+  tableLabel,
+  validateJobName,
+  type CaptureStatus,
+  type ChangeCapture,
+  type ChangeEvent,
+  type ChangePlane,
+  type CheckReport,
+  type Handoff,
+  type Position,
+  type StreamOptions,
+} from '../changes.js';
 import type { TableName } from '../rows.js';
 import { binlogPosition, compareBinlog, parseBinlogPosition, type BinlogPosition } from './binlog-position.js';
 import { binlogChanges } from './binlog-stream.js';
@@ -34,7 +45,9 @@ export async function checkSession(driver: Driver, dbName: string): Promise<Chec
   if (s.image.toUpperCase() !== 'FULL') throw errors.changesRowImage(dbName, s.image.toUpperCase(), where(s.image, s.global_image));
   const at = s.login.lastIndexOf('@');
   const grantee = `'${s.login.slice(0, at)}'@'${s.login.slice(at + 1)}'`;
-  const granted = new Set((await query<{ p: string }>(driver, 'SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?', [grantee])).map((r) => r.p));
+  const granted = new Set(
+    (await query<{ p: string }>(driver, 'SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?', [grantee])).map((r) => r.p),
+  );
   const missing = [
     ...(granted.has('REPLICATION SLAVE') ? [] : ['REPLICATION SLAVE']),
     ...(['REPLICATION CLIENT', 'BINLOG MONITOR', 'SUPER'].some((p) => granted.has(p)) ? [] : ['REPLICATION CLIENT']),
@@ -43,7 +56,9 @@ export async function checkSession(driver: Driver, dbName: string): Promise<Chec
   const notes: string[] = [];
   const metadata = await query<{ m: string }>(driver, 'SELECT @@GLOBAL.binlog_row_metadata AS m').catch(() => []);
   if (metadata[0] !== undefined && metadata[0].m.toUpperCase() !== 'FULL') {
-    notes.push("binlog_row_metadata is not FULL: a stream names a table's columns from the catalog when it reaches the table's rows, so a stream far behind several ALTERs of one table may stop and ask for a copy (SET GLOBAL binlog_row_metadata = 'FULL' avoids it)");
+    notes.push(
+      "binlog_row_metadata is not FULL: a stream names a table's columns from the catalog when it reaches the table's rows, so a stream far behind several ALTERs of one table may stop and ask for a copy (SET GLOBAL binlog_row_metadata = 'FULL' avoids it)",
+    );
   }
   return { notes };
 }
@@ -89,7 +104,14 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
   let acknowledged: BinlogPosition | undefined;
 
   async function prepare(tables: readonly TableName[]): Promise<Handoff> {
-    const present = new Set((await query<{ name: string }>(await sql(), "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'")).map((r) => r.name));
+    const present = new Set(
+      (
+        await query<{ name: string }>(
+          await sql(),
+          "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
+        )
+      ).map((r) => r.name),
+    );
     const missing = tables.find((t) => !present.has(t.name));
     if (missing !== undefined) throw errors.changesTableMissing(target.name, tableLabel(missing));
     const { connectMysql, reader } = await import('./rows.js');
@@ -117,7 +139,15 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
   async function* stream(from: Position, options: StreamOptions = {}): AsyncGenerator<ChangeEvent> {
     const start = parseBinlogPosition(from);
     const keyOf = async (table: string) =>
-      new Set((await query<{ c: string }>(await sql(), "SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_KEY = 'PRI'", [table])).map((r) => r.c));
+      new Set(
+        (
+          await query<{ c: string }>(
+            await sql(),
+            "SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_KEY = 'PRI'",
+            [table],
+          )
+        ).map((r) => r.c),
+      );
     yield* binlogChanges({ target, database, from: start, signal: options.signal, heartbeatMs: options.heartbeatMs ?? 10_000, keyOf });
   }
 
@@ -126,7 +156,8 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     const [head] = await query<{ File: string; Position: number | string }>(d, 'SHOW MASTER STATUS');
     const logs = await query<{ Log_name: string; File_size: number | string }>(d, 'SHOW BINARY LOGS').catch(() => []);
     const [g] = await query<{ gtid: string | null }>(d, 'SELECT @@GLOBAL.gtid_binlog_pos AS gtid').catch(() => []);
-    const headPosition = head === undefined ? undefined : { file: head.File, pos: Number(head.Position), ...(g?.gtid == null || g.gtid === '' ? {} : { gtid: g.gtid }) };
+    const headPosition =
+      head === undefined ? undefined : { file: head.File, pos: Number(head.Position), ...(g?.gtid == null || g.gtid === '' ? {} : { gtid: g.gtid }) };
     const size = (name: string) => Number(logs.find((l) => l.Log_name === name)?.File_size ?? 0);
     let lagBytes: number | undefined;
     let lost: string | undefined;

@@ -106,7 +106,8 @@ export function alterColumnSql(ref: TableRef, from: Column, to: Column, toTable:
   const [was, becomes] = [generation(from), generation(to)];
   if (was === becomes || (was === 'stored' && becomes === 'plain')) return { statements: [`ALTER TABLE ${name} MODIFY COLUMN ${definition}`], hazards };
   // Between VIRTUAL and STORED nothing is lost; a plain column's values are replaced, a virtual one's become NULL.
-  if (from.generated === undefined || to.generated === undefined) hazards.push({ name: 'drops-data', reason: `${ref.name}.${to.name} is dropped and added again: its values are not kept` });
+  if (from.generated === undefined || to.generated === undefined)
+    hazards.push({ name: 'drops-data', reason: `${ref.name}.${to.name} is dropped and added again: its values are not kept` });
   return { statements: [`ALTER TABLE ${name} DROP COLUMN ${quoteIdent(to.name)}, ADD COLUMN ${definition}${position(toTable, to.name)}`], hazards };
 }
 
@@ -121,7 +122,12 @@ const resetOption = (key: string): string => `${key}=${NUMERIC_OPTIONS.has(key) 
  * A new default charset converts the table (CONVERT TO), as the model says columns without their
  * own charset follow the table's; columns that keep their own are then declared again.
  */
-export function alterTableSql(ref: TableRef, from: TableAttributes, to: TableAttributes, toTable: Table | undefined): { statements: string[]; hazards: Hazard[] } {
+export function alterTableSql(
+  ref: TableRef,
+  from: TableAttributes,
+  to: TableAttributes,
+  toTable: Table | undefined,
+): { statements: string[]; hazards: Hazard[] } {
   if (JSON.stringify(from.partitionBy) !== JSON.stringify(to.partitionBy) || JSON.stringify(from.partitionOf) !== JSON.stringify(to.partitionOf)) {
     throw unsupported(`declarative partitioning of ${ref.name}`);
   }
@@ -142,19 +148,24 @@ export function alterTableSql(ref: TableRef, from: TableAttributes, to: TableAtt
   if (a.with !== b.with) {
     const next = splitOptions(b.with ?? '');
     const kept = new Set(next.map(optionKey));
-    const reset = splitOptions(a.with ?? '').filter((i) => !kept.has(optionKey(i))).map((i) => resetOption(optionKey(i)));
+    const reset = splitOptions(a.with ?? '')
+      .filter((i) => !kept.has(optionKey(i)))
+      .map((i) => resetOption(optionKey(i)));
     clauses.push(...next, ...reset);
     hazards.push({ name: 'rewrites-table', reason: `changing table options of ${ref.name} may rebuild the table` });
   }
   if (from.comment !== to.comment) clauses.push(`COMMENT=${quoteString(to.comment ?? '')}`);
   if (clauses.length > 0) statements.push(`ALTER TABLE ${name} ${clauses.join(' ')}`);
   if ((a.charset !== b.charset || a.collation !== b.collation) && (b.charset !== undefined || b.collation !== undefined)) {
-    const target = [b.charset === undefined ? '' : `CHARACTER SET ${b.charset}`, b.collation === undefined ? '' : `COLLATE ${b.collation}`].filter(Boolean).join(' ');
+    const target = [b.charset === undefined ? '' : `CHARACTER SET ${b.charset}`, b.collation === undefined ? '' : `COLLATE ${b.collation}`]
+      .filter(Boolean)
+      .join(' ');
     statements.push(`ALTER TABLE ${name} CONVERT TO ${target}`);
     hazards.push({ name: 'rewrites-table', reason: `converting ${ref.name} to ${target} rewrites every text column` });
-    const own = (toTable?.columns ?? []).filter((c) => c.charset !== undefined || c.collation !== undefined || (c.type.kind === 'json' && c.type.native === 'json'));
+    const own = (toTable?.columns ?? []).filter(
+      (c) => c.charset !== undefined || c.collation !== undefined || (c.type.kind === 'json' && c.type.native === 'json'),
+    );
     for (const c of own) statements.push(`ALTER TABLE ${name} MODIFY COLUMN ${columnSql(c, columnCheck(toTable, c.name))}`);
   }
   return { statements, hazards };
 }
-

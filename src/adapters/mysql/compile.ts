@@ -58,7 +58,12 @@ interface Placed {
   readonly after?: ReadonlySet<string>;
 }
 
-function step(operations: readonly Operation[], statements: readonly string[], hazards: readonly Hazard[] = operations.flatMap(hazardsOf), label?: string): PlanStep {
+function step(
+  operations: readonly Operation[],
+  statements: readonly string[],
+  hazards: readonly Hazard[] = operations.flatMap(hazardsOf),
+  label?: string,
+): PlanStep {
   const first = operations[0];
   const line = first === undefined ? undefined : describeOperation(first);
   const summary = label ?? (line === undefined ? '' : `${line.sign} ${line.kind} ${line.id}`);
@@ -101,7 +106,14 @@ function addConstraintSql(ref: TableRef, c: Constraint, to: Table | undefined): 
  * becoming nullable comes after the primary key changes: while it is in the key the server silently
  * keeps it NOT NULL.
  */
-const ALTER_ORDER: Partial<Record<Operation['op'], number>> = { alter_table: 0, add_column: 1, alter_column: 2, set_primary_key: 3, add_constraint: 4, add_index: 5 };
+const ALTER_ORDER: Partial<Record<Operation['op'], number>> = {
+  alter_table: 0,
+  add_column: 1,
+  alter_column: 2,
+  set_primary_key: 3,
+  add_constraint: 4,
+  add_index: 5,
+};
 function alterOrder(op: Operation): number {
   if (op.op === 'alter_column' && op.to.autoIncrement && !op.from.autoIncrement) return 6;
   if (op.op === 'alter_column' && op.to.nullable && !op.from.nullable) return 3.5;
@@ -138,9 +150,19 @@ function placeTableOp(op: TableOperation, from: Table | undefined, to: Table | u
     case 'set_primary_key':
       return [{ phase: 'alter tables', step: step([op], [`ALTER TABLE ${table(op.table)} ${primaryKeyClauses(op, keys).join(', ')}`], primaryKeyHazards(op)) }];
     case 'add_constraint':
-      return [{ phase: op.constraint.type === 'foreign_key' ? 'add foreign keys' : 'alter tables', step: step([op], [addConstraintSql(op.table, op.constraint, to)]) }];
+      return [
+        {
+          phase: op.constraint.type === 'foreign_key' ? 'add foreign keys' : 'alter tables',
+          step: step([op], [addConstraintSql(op.table, op.constraint, to)]),
+        },
+      ];
     case 'drop_constraint':
-      return [{ phase: op.constraint.type === 'foreign_key' ? 'drop foreign keys' : 'drop table parts', step: step([op], [dropConstraintSql(op.table, op.constraint, from)]) }];
+      return [
+        {
+          phase: op.constraint.type === 'foreign_key' ? 'drop foreign keys' : 'drop table parts',
+          step: step([op], [dropConstraintSql(op.table, op.constraint, from)]),
+        },
+      ];
     case 'add_index':
       return [{ phase: 'alter tables', step: step([op], [createIndexSql(op.table.name, op.index, to?.options?.engine)]) }];
     case 'drop_index':
@@ -189,7 +211,9 @@ const CREATE_PHASE: Partial<Record<SchemaObject['kind'], Phase>> = {
 function placeCreate(op: Operation, target: SchemaObject, replacing: SchemaObject | undefined, existing: ReadonlySet<string>): Placed[] {
   const phase = target.kind === 'native' && target.object.type === 'system versioned table' ? 'create tables' : CREATE_PHASE[target.kind];
   if (phase === undefined) throw unsupported(`${target.kind} ${objectId(target.kind, target.object)}`);
-  const placed: Placed[] = [{ phase, step: step([op], createObjectSql(target, replacing), [...hazardsOf(op), ...partitioning(target, existing)]), ...dependencyOf(target) }];
+  const placed: Placed[] = [
+    { phase, step: step([op], createObjectSql(target, replacing), [...hazardsOf(op), ...partitioning(target, existing)]), ...dependencyOf(target) },
+  ];
   if (target.kind === 'table' && target.object.foreignKeys.length > 0) {
     const t = target.object;
     const sql = `ALTER TABLE ${quoteIdent(t.name)} ${t.foreignKeys.map((f) => `ADD ${foreignKeySql(f)}`).join(', ')}`;
@@ -215,7 +239,8 @@ function placeDrop(op: Operation, target: SchemaObject, droppedTables: ReadonlyS
   }
   // Dropping a table takes its partitioning along.
   if (target.kind === 'native' && target.object.type === 'partitioning' && droppedTables.has(target.object.name)) return [];
-  const phase: Phase = target.kind === 'sequence' ? 'drop sequences' : target.kind === 'native' && target.object.type === 'system versioned table' ? 'drop tables' : 'drop code';
+  const phase: Phase =
+    target.kind === 'sequence' ? 'drop sequences' : target.kind === 'native' && target.object.type === 'system versioned table' ? 'drop tables' : 'drop code';
   return [{ phase, step: step([op], dropObjectSql(target), [...hazardsOf(op), ...partitioning(target, existing)]) }];
 }
 
@@ -245,15 +270,17 @@ export function compileMysql(input: PlanInput): Plan {
       // RENAME TABLE renames views too; dependants (foreign keys, triggers, partitioning) follow the table.
       const sql = `RENAME TABLE ${table(op.from)} TO ${quoteIdent(op.target.object.name)}`;
       placed.push({ phase: 'renames', step: step([op, ...(renamed.carried.get(op) ?? [])], [sql], hazardsOf(op)) });
-    }
-    else placed.push(...placeTableOp(op, fromTables.get(op.table.name), toTables.get(op.table.name), keys));
+    } else placed.push(...placeTableOp(op, fromTables.get(op.table.name), toTables.get(op.table.name), keys));
   }
   // Kept foreign keys on columns whose type changes: out of the way and back, carrying no hazards of their own.
   for (const { table: ref, key } of foreignKeyRebuilds(input)) {
     const constraint = { type: 'foreign_key', def: key } as const;
     const label = `~ foreign key ${ref.name}.${key.name ?? key.columns.join(',')} (around a column type change)`;
     placed.push(
-      { phase: 'drop foreign keys', step: step([{ op: 'drop_constraint', table: ref, constraint }], [dropConstraintSql(ref, constraint, undefined)], [], label) },
+      {
+        phase: 'drop foreign keys',
+        step: step([{ op: 'drop_constraint', table: ref, constraint }], [dropConstraintSql(ref, constraint, undefined)], [], label),
+      },
       { phase: 'add foreign keys', step: step([{ op: 'add_constraint', table: ref, constraint }], [addConstraintSql(ref, constraint, undefined)], [], label) },
     );
   }
@@ -264,11 +291,13 @@ export function compileMysql(input: PlanInput): Plan {
   };
   const steps = PHASES.flatMap((phase) => {
     const mine = placed.filter((p) => p.phase === phase);
-    const sorted = mine.map((p, i) => ({ p, i })).sort((a, b) => subOrder(a.p) - subOrder(b.p) || a.i - b.i).map(({ p }) => p);
+    const sorted = mine
+      .map((p, i) => ({ p, i }))
+      .sort((a, b) => subOrder(a.p) - subOrder(b.p) || a.i - b.i)
+      .map(({ p }) => p);
     return ordered(sorted).map((p) => p.step);
   });
   return { engine: 'mysql', steps, transactional: false };
 }
 
 export const mysqlDialect = { engine: 'mysql' as const, compile: compileMysql };
-

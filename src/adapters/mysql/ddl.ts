@@ -1,5 +1,18 @@
 import { errors } from '../../errors.js';
-import type { Check, Column, FkAction, ForeignKey, Index, IndexKey, PrimaryKey, Sequence, Table, TableOptions, UniqueConstraint, View } from '../../unified/index.js';
+import type {
+  Check,
+  Column,
+  FkAction,
+  ForeignKey,
+  Index,
+  IndexKey,
+  PrimaryKey,
+  Sequence,
+  Table,
+  TableOptions,
+  UniqueConstraint,
+  View,
+} from '../../unified/index.js';
 import { quoteIdent, quoteList, quoteString } from './sql-text.js';
 
 /** SQL fragments of MariaDB/MySQL DDL; compile.ts decides what runs when. */
@@ -7,7 +20,8 @@ import { quoteIdent, quoteList, quoteString } from './sql-text.js';
 const unsupported = (what: string) => errors.planUnsupported('mysql', what);
 
 /** A default the server takes as written: a literal or a bare function call like `current_timestamp(3)`. */
-const BARE_DEFAULT = /^(?:[+-]?\d+(?:\.\d*)?(?:e[+-]?\d+)?|'(?:[^'\\]|\\.|'')*'|[xb]'[0-9a-f]*'|0x[0-9a-f]+|NULL|TRUE|FALSE|[a-z_][a-z0-9_]*\([^()]*\)|\(.*\))$/is;
+const BARE_DEFAULT =
+  /^(?:[+-]?\d+(?:\.\d*)?(?:e[+-]?\d+)?|'(?:[^'\\]|\\.|'')*'|[xb]'[0-9a-f]*'|0x[0-9a-f]+|NULL|TRUE|FALSE|[a-z_][a-z0-9_]*\([^()]*\)|\(.*\))$/is;
 const defaultSql = (d: string): string => (BARE_DEFAULT.test(d.trim()) ? d : `(${d})`);
 
 /** The column's type as written in DDL: the native spelling, with ZEROFILL added if only the flag says so. */
@@ -58,7 +72,8 @@ function indexParts(i: Index, engine: string | undefined): { kind: string; keys:
   if (i.nullsNotDistinct) throw unsupported(`NULLS NOT DISTINCT index ${i.name}`);
   const method = i.method?.toLowerCase();
   // The one index option MySQL has beyond the model's fields: a FULLTEXT parser.
-  if (i.with !== undefined && !(method === 'fulltext' && /^PARSER\s+(?:`(?:[^`]|``)+`|\w+)$/i.test(i.with))) throw unsupported(`index options ${i.with} of index ${i.name}`);
+  if (i.with !== undefined && !(method === 'fulltext' && /^PARSER\s+(?:`(?:[^`]|``)+`|\w+)$/i.test(i.with)))
+    throw unsupported(`index options ${i.with} of index ${i.name}`);
   let kind = i.unique ? 'UNIQUE ' : '';
   let using = '';
   if (method === 'fulltext' || method === 'spatial') kind = `${method.toUpperCase()} `;

@@ -16,7 +16,9 @@ function convertedColumns(input: PlanInput): string[] {
     const [a, b] = [op.from.options ?? {}, op.to.options ?? {}];
     if (a.charset === b.charset && a.collation === b.collation) return [];
     const columns = toTables.get(op.table.name)?.columns ?? [];
-    return columns.filter((c) => CHARACTER_KINDS.has(c.type.kind) && c.charset === undefined && c.collation === undefined).map((c) => at(op.table.name, c.name));
+    return columns
+      .filter((c) => CHARACTER_KINDS.has(c.type.kind) && c.charset === undefined && c.collation === undefined)
+      .map((c) => at(op.table.name, c.name));
   });
 }
 
@@ -25,7 +27,11 @@ function droppedIndexes(input: PlanInput): Map<string, (readonly (string | undef
   const out = new Map<string, (readonly (string | undefined)[])[]>();
   const add = (table: string, columns: readonly (string | undefined)[]) => out.set(table, [...(out.get(table) ?? []), columns]);
   for (const op of input.operations) {
-    if (op.op === 'drop_index') add(op.table.name, op.index.keys.map((k) => k.column));
+    if (op.op === 'drop_index')
+      add(
+        op.table.name,
+        op.index.keys.map((k) => k.column),
+      );
     if (op.op === 'set_primary_key' && op.from !== undefined) add(op.table.name, op.from.columns);
   }
   return out;

@@ -30,13 +30,22 @@ export async function ensureHistory(query: Query): Promise<void> {
 /** Each write commits on its own: DDL cannot share a transaction with it here. */
 export const historyLog = (query: Query, database: string): HistoryLog => ({
   insert: async (r) => {
-    const result = (await query(`INSERT INTO \`redb\`.\`migrations\` (database_name, ${HISTORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [database, ...historyValues(r)])) as unknown as {
+    const result = (await query(`INSERT INTO \`redb\`.\`migrations\` (database_name, ${HISTORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      database,
+      ...historyValues(r),
+    ])) as unknown as {
       insertId: number;
     };
     return Number(result.insertId);
   },
   update: async (id, p) => {
-    await query('UPDATE `redb`.`migrations` SET outcome = ?, executed = ?, error = ?, finished_at = ? WHERE id = ?', [p.outcome, p.executed, p.error ?? null, new Date().toISOString(), id]);
+    await query('UPDATE `redb`.`migrations` SET outcome = ?, executed = ?, error = ?, finished_at = ? WHERE id = ?', [
+      p.outcome,
+      p.executed,
+      p.error ?? null,
+      new Date().toISOString(),
+      id,
+    ]);
   },
 });
 
@@ -45,12 +54,16 @@ export async function recordMigration(query: Query, database: string, r: Migrati
   await historyLog(query, database).insert(r);
 }
 
-const exists = async (query: Query): Promise<boolean> => (await query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'redb' AND TABLE_NAME = 'migrations'")).length > 0;
+const exists = async (query: Query): Promise<boolean> =>
+  (await query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'redb' AND TABLE_NAME = 'migrations'")).length > 0;
 
 /** Rows left `running` by a process that ended; called while holding the migrate lock, so none is live. */
 export async function settleHistory(query: Query, database: string): Promise<void> {
   if (!(await exists(query)) || !(await hasExecuted(query))) return;
-  const rows = await query<{ id: number; statements: string; executed: number | null }>("SELECT id, statements, executed FROM `redb`.`migrations` WHERE database_name = ? AND outcome = 'running'", [database]);
+  const rows = await query<{ id: number; statements: string; executed: number | null }>(
+    "SELECT id, statements, executed FROM `redb`.`migrations` WHERE database_name = ? AND outcome = 'running'",
+    [database],
+  );
   for (const row of rows) {
     const note = interruptedNote(JSON.parse(row.statements) as string[], Number(row.executed ?? 0));
     await query("UPDATE `redb`.`migrations` SET outcome = 'interrupted', error = ? WHERE id = ?", [note, row.id]);

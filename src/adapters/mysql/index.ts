@@ -10,7 +10,6 @@ export { parseMysqlUrl, type MysqlTarget } from './connect.js';
 import { brokenViews, dropStaleShadows, openMysqlShadow } from './shadow.js';
 import { mysqlManifest } from './manifest.js';
 
-
 async function connect(target: DbTarget): Promise<Connection> {
   const t = parseMysqlUrl(target.url);
   // mysql2 adds IGNORE_SPACE to the session's sql_mode; stored code is created under the server's own.

@@ -67,7 +67,9 @@ function mapRoutine(r: RawRoutine, params: readonly RawParameter[], catalog: Cat
   });
   // information_schema does not say AGGREGATE, but only an aggregate function may FETCH GROUP NEXT ROW.
   const aggregate = kind === 'function' && /\bFETCH\s+GROUP\s+NEXT\s+ROW\b/i.test(r.body) ? 'AGGREGATE ' : '';
-  const lines = [`CREATE ${aggregate}${r.type} ${quoteIdent(r.name)}(${args.join(', ')})${kind === 'function' ? ` RETURNS ${typeText(r.returns ?? '', r.returnsCharset, r.returnsCollation, r.databaseCollation)}` : ''}`];
+  const lines = [
+    `CREATE ${aggregate}${r.type} ${quoteIdent(r.name)}(${args.join(', ')})${kind === 'function' ? ` RETURNS ${typeText(r.returns ?? '', r.returnsCharset, r.returnsCollation, r.databaseCollation)}` : ''}`,
+  ];
   if (r.isDeterministic === 'YES') lines.push('DETERMINISTIC');
   if (r.dataAccess !== 'CONTAINS SQL') lines.push(r.dataAccess);
   if (r.security === 'INVOKER') lines.push('SQL SECURITY INVOKER');

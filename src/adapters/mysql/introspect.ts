@@ -46,7 +46,6 @@ import { groupBy } from '../group-by.js';
  * Left out on purpose: DEFINER clauses (the applying user becomes the definer).
  */
 
-
 const nonEmpty = (s: string | null | undefined): string | undefined => (s === null || s === undefined || s === '' ? undefined : s);
 
 const FK_ACTIONS: Readonly<Record<string, FkAction | undefined>> = {

@@ -34,11 +34,15 @@ export function keyMerges(operations: readonly Operation[]): KeyMerges {
     const [table, column] = [op.table.name, op.column.name];
     const pk = keys.get(table);
     if (op.op === 'add_column' && op.column.autoIncrement) {
-      const key = pk?.to?.columns.includes(column) ? pk : operations.find((o): o is AddIndex => o.op === 'add_index' && o.table.name === table && ledBy(o.index, column));
+      const key = pk?.to?.columns.includes(column)
+        ? pk
+        : operations.find((o): o is AddIndex => o.op === 'add_index' && o.table.name === table && ledBy(o.index, column));
       if (key !== undefined) withAdd.set(op, key);
     }
     if (op.op === 'drop_column') {
-      const indexes = op.column.autoIncrement ? operations.filter((o): o is DropIndex => o.op === 'drop_index' && o.table.name === table && ledBy(o.index, column)) : [];
+      const indexes = op.column.autoIncrement
+        ? operations.filter((o): o is DropIndex => o.op === 'drop_index' && o.table.name === table && ledBy(o.index, column))
+        : [];
       const merged = [...(pk?.from?.columns.includes(column) && !taken.has(pk) ? [pk] : []), ...indexes];
       for (const key of merged) taken.add(key);
       if (merged.length > 0) withDrop.set(op, merged);
@@ -49,7 +53,8 @@ export function keyMerges(operations: readonly Operation[]): KeyMerges {
 }
 
 /** What a merged key change adds to the column's DROP statement. */
-export const droppedKeyClause = (key: SetPrimaryKey | DropIndex): string => (key.op === 'set_primary_key' ? 'DROP PRIMARY KEY' : `DROP INDEX ${quoteIdent(key.index.name)}`);
+export const droppedKeyClause = (key: SetPrimaryKey | DropIndex): string =>
+  key.op === 'set_primary_key' ? 'DROP PRIMARY KEY' : `DROP INDEX ${quoteIdent(key.index.name)}`;
 
 /** The key's clauses of an ALTER TABLE, leaving out the DROP when the old key already went with a column. */
 export const primaryKeyClauses = (op: SetPrimaryKey, merges: KeyMerges): string[] => {

@@ -45,9 +45,18 @@ export const mysqlManifest: EngineManifest = {
   locks: {
     rules: [
       [/^SET\b/i, ''],
-      [/^ALTER TABLE .*\b(MODIFY|CHANGE)\b|^ALTER TABLE .*\b(ADD|DROP) PRIMARY KEY|^ALTER TABLE .*\b(ENGINE|CONVERT TO)\b/i, 'table copy: blocks writes until done'],
-      [/^ALTER TABLE .*\bADD (UNIQUE |FULLTEXT |SPATIAL )?(INDEX|KEY)\b|^CREATE (UNIQUE |FULLTEXT |SPATIAL )?INDEX/i, 'in place: reads and writes continue (brief metadata lock)'],
-      [/^ALTER TABLE|^RENAME TABLE|^DROP (TABLE|INDEX|VIEW)|^TRUNCATE|^CREATE (OR REPLACE )?(TRIGGER|VIEW)/i, 'exclusive metadata lock (brief; waits for running transactions)'],
+      [
+        /^ALTER TABLE .*\b(MODIFY|CHANGE)\b|^ALTER TABLE .*\b(ADD|DROP) PRIMARY KEY|^ALTER TABLE .*\b(ENGINE|CONVERT TO)\b/i,
+        'table copy: blocks writes until done',
+      ],
+      [
+        /^ALTER TABLE .*\bADD (UNIQUE |FULLTEXT |SPATIAL )?(INDEX|KEY)\b|^CREATE (UNIQUE |FULLTEXT |SPATIAL )?INDEX/i,
+        'in place: reads and writes continue (brief metadata lock)',
+      ],
+      [
+        /^ALTER TABLE|^RENAME TABLE|^DROP (TABLE|INDEX|VIEW)|^TRUNCATE|^CREATE (OR REPLACE )?(TRIGGER|VIEW)/i,
+        'exclusive metadata lock (brief; waits for running transactions)',
+      ],
     ],
     // By ALTER TABLE's algorithms.
     strength: ['table copy', 'exclusive metadata lock', 'in place'],

@@ -30,7 +30,9 @@ async function open(target: DbTarget, options: ReadOptions): Promise<ReadOnlySes
     const [version] = await driver.query('SELECT VERSION() AS v');
     const mariadb = /mariadb/i.test((version as { v: string }[])[0]?.v ?? '');
     // MariaDB counts seconds, MySQL milliseconds (and only for SELECT).
-    await driver.query(mariadb ? `SET SESSION max_statement_time = ${options.timeoutMs / 1000}` : `SET SESSION max_execution_time = ${Math.floor(options.timeoutMs)}`);
+    await driver.query(
+      mariadb ? `SET SESSION max_statement_time = ${options.timeoutMs / 1000}` : `SET SESSION max_execution_time = ${Math.floor(options.timeoutMs)}`,
+    );
   } catch (e) {
     await driver.end().catch(() => undefined);
     if (e instanceof RedbError) throw e;
@@ -49,7 +51,12 @@ async function open(target: DbTarget, options: ReadOptions): Promise<ReadOnlySes
           source: f.orgTable === '' || f.orgName === '' ? undefined : { table: f.orgTable, column: f.orgName },
         }));
         const list = Array.isArray(rows) ? (rows as unknown[][]) : [];
-        return { columns, rows: (async function* () { yield* list; })() };
+        return {
+          columns,
+          rows: (async function* () {
+            yield* list;
+          })(),
+        };
       } catch (e) {
         const errno = (e as { errno?: unknown }).errno;
         if (options.trusted !== true && typeof errno === 'number' && NOT_GRANTED.has(errno)) throw errors.mcpNotGranted(target.name, message(e)).because(e);

@@ -17,9 +17,10 @@ const identifiers = (definition: string): string[] => [...definition.matchAll(/`
  * the definer's rights too.
  */
 function definerReads(definition: string, database: string, databases: readonly string[], policy: ReadPolicy): Pick<CatalogRelation, 'reads' | 'unknownReads'> {
-  if (!policy.empty) return { unknownReads: 'runs with its definer\'s rights (SQL SECURITY DEFINER); under a masking policy only SQL SECURITY INVOKER views are granted' };
-  if (definition === '') return { unknownReads: 'runs with its definer\'s rights, and its definition is hidden from this login' };
-  if (/`(?:[^`]|``)*`\s*\(/.test(definition)) return { unknownReads: 'calls a stored function, which runs with its definer\'s rights' };
+  if (!policy.empty)
+    return { unknownReads: "runs with its definer's rights (SQL SECURITY DEFINER); under a masking policy only SQL SECURITY INVOKER views are granted" };
+  if (definition === '') return { unknownReads: "runs with its definer's rights, and its definition is hidden from this login" };
+  if (/`(?:[^`]|``)*`\s*\(/.test(definition)) return { unknownReads: "calls a stored function, which runs with its definer's rights" };
   const others = new Set([...SYSTEM, ...databases].map((d) => d.toLowerCase()).filter((d) => d !== database.toLowerCase()));
   const reads: ViewRead[] = identifiers(definition)
     .filter((name) => others.has(name.toLowerCase()))
@@ -54,11 +55,13 @@ export async function readCatalog(driver: Driver, database: string, policy: Read
     if (g !== null && g !== '') generated.set(t, { ...generated.get(t), [c]: identifiers(g) });
   }
   const databases = (schemata as { s: string }[]).map((r) => r.s);
-  const relations = (tables as { name: string; type: string; checksum: number; security: string | null; definition: string | null }[]).map((t): CatalogRelation => {
-    const base = { name: t.name, columns: byTable.get(t.name) ?? [], generated: generated.get(t.name), wholeRowDigest: Number(t.checksum) === 1 };
-    if (t.type !== 'VIEW') return { ...base, kind: 'table' };
-    if (t.security === 'INVOKER') return { ...base, kind: 'view', ownerRights: false };
-    return { ...base, kind: 'view', ownerRights: true, ...definerReads(t.definition ?? '', database, databases, policy) };
-  });
+  const relations = (tables as { name: string; type: string; checksum: number; security: string | null; definition: string | null }[]).map(
+    (t): CatalogRelation => {
+      const base = { name: t.name, columns: byTable.get(t.name) ?? [], generated: generated.get(t.name), wholeRowDigest: Number(t.checksum) === 1 };
+      if (t.type !== 'VIEW') return { ...base, kind: 'table' };
+      if (t.security === 'INVOKER') return { ...base, kind: 'view', ownerRights: false };
+      return { ...base, kind: 'view', ownerRights: true, ...definerReads(t.definition ?? '', database, databases, policy) };
+    },
+  );
   return { relations, readable: relations.map((r) => ({ name: r.name, columns: r.columns })) };
 }

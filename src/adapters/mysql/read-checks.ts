@@ -15,7 +15,10 @@ const unquote = (text: string): string => text.replace(/^`|`$/g, '').replace(/``
 export function grantBeyondReading(line: string, database: string): string | undefined {
   const m = /^GRANT (.+?) ON (.+?) TO /.exec(line);
   if (m === null) return /^GRANT /.test(line) ? `a role (${line.replace(/ TO .*$/, '').slice(6)})` : undefined;
-  const privileges = (m[1] ?? '').replace(/\((?:[^)`]|`(?:[^`]|``)*`)*\)/g, '').split(',').map((p) => p.trim());
+  const privileges = (m[1] ?? '')
+    .replace(/\((?:[^)`]|`(?:[^`]|``)*`)*\)/g, '')
+    .split(',')
+    .map((p) => p.trim());
   const on = m[2] ?? '';
   if (on === '*.*') return privileges.every((p) => p === 'USAGE') ? undefined : `${privileges.join(', ')} on every database`;
   const db = /^(`(?:[^`]|``)*`)\./.exec(on);
@@ -44,5 +47,6 @@ export async function checkReadLogin(driver: Driver, name: string, database: str
   if (extra.length > 0) throw errors.mcpReadRoleUnsafe(name, `the login also holds ${extra.slice(0, 3).join('; ')}`);
   const catalog = await readCatalog(driver, database, policy);
   const beyond = beyondPlan(catalog.readable, readPlan(catalog.relations, policy));
-  if (beyond.length > 0) throw errors.mcpReadRoleStale(name, `it may read ${beyond.slice(0, 3).join('; ')}${beyond.length > 3 ? `; and ${beyond.length - 3} more` : ''}`);
+  if (beyond.length > 0)
+    throw errors.mcpReadRoleStale(name, `it may read ${beyond.slice(0, 3).join('; ')}${beyond.length > 3 ? `; and ${beyond.length - 3} more` : ''}`);
 }

@@ -24,7 +24,11 @@ export async function createReadRole(target: DbTarget, role: string, password: s
     await driver.query(`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${account}`);
     const { relations } = await readCatalog(driver, database, policy);
     const plans = readPlan(relations, policy);
-    const grant: { whole: string[]; partial: { relation: string; withheld: readonly string[] }[]; none: { relation: string; reason: string }[] } = { whole: [], partial: [], none: [] };
+    const grant: { whole: string[]; partial: { relation: string; withheld: readonly string[] }[]; none: { relation: string; reason: string }[] } = {
+      whole: [],
+      partial: [],
+      none: [],
+    };
     for (const rel of relations) {
       const plan = plans.get(relationKey(rel));
       const on = `${quoteIdent(database)}.${quoteIdent(rel.name)}`;

@@ -34,7 +34,10 @@ function regroupTriggers(input: PlanInput): Operation[] {
 function rebuildPackageBodies(input: PlanInput): Operation[] {
   const named = (ops: readonly Operation[], type: string) =>
     new Set(ops.flatMap(targetsOf).flatMap((t) => (t.kind === 'native' && t.object.type === type ? [t.object.name] : [])));
-  const specs = named(input.operations.filter((op) => op.op !== 'create_object'), 'package');
+  const specs = named(
+    input.operations.filter((op) => op.op !== 'create_object'),
+    'package',
+  );
   const bodies = named(input.operations, 'package body');
   const before = new Map(input.from.natives.filter((n) => n.type === 'package body').map((n) => [n.name, n]));
   return input.to.natives.flatMap((body): Operation[] => {

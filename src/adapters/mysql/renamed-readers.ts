@@ -8,7 +8,9 @@ import { quoteIdent } from './sql-text.js';
  * it. Views the plan replaces or drops anyway are left to the plan.
  */
 export function viewsReadingRenamed(input: PlanInput): Operation[] {
-  const tables = input.operations.flatMap((op) => (op.op === 'rename_object' && op.target.kind === 'table' ? [{ from: op.from.name, to: op.target.object.name }] : []));
+  const tables = input.operations.flatMap((op) =>
+    op.op === 'rename_object' && op.target.kind === 'table' ? [{ from: op.from.name, to: op.target.object.name }] : [],
+  );
   const renames = input.operations.flatMap((op) => (op.op === 'rename_column' ? [{ table: op.table.name, from: op.from, to: op.column.name }] : []));
   if (renames.length === 0 && tables.length === 0) return [];
   const handled = new Set(

@@ -56,7 +56,10 @@ function storage(type: ColumnType, cb: number): Storage {
   if (/^(int|integer)\b/.test(native)) return { fixed: 4 };
   if (/^bigint\b/.test(native)) return { fixed: 8 };
   if (/^(decimal|numeric|dec|fixed)\b/.test(native)) {
-    const [p = 10, s = 0] = (/\((\d+)(?:\s*,\s*(\d+))?\)/.exec(native) ?? []).slice(1).map((x) => (x === undefined ? undefined : Number(x))) as [number?, number?];
+    const [p = 10, s = 0] = (/\((\d+)(?:\s*,\s*(\d+))?\)/.exec(native) ?? []).slice(1).map((x) => (x === undefined ? undefined : Number(x))) as [
+      number?,
+      number?,
+    ];
     return { fixed: packedDigits(p - s) + packedDigits(s) };
   }
   if (/^float\b/.test(native)) return { fixed: !Number.isNaN(n) && n > 24 ? 8 : 4 };
@@ -136,15 +139,41 @@ const isInnodb = (t: Table): boolean => t.options?.engine === undefined || t.opt
 export function mysqlStorage(t: Table, id: string): Omit<LimitProblem, 'file'>[] {
   const out: Omit<LimitProblem, 'file'>[] = [];
   const innodb = isInnodb(t);
-  if (innodb && t.columns.length > INNODB_MAX_COLUMNS) out.push({ kind: 'columns', object: `table ${id}`, detail: `has ${t.columns.length} columns`, limit: `an InnoDB table has at most ${INNODB_MAX_COLUMNS} (errno 185)` });
+  if (innodb && t.columns.length > INNODB_MAX_COLUMNS)
+    out.push({
+      kind: 'columns',
+      object: `table ${id}`,
+      detail: `has ${t.columns.length} columns`,
+      limit: `an InnoDB table has at most ${INNODB_MAX_COLUMNS} (errno 185)`,
+    });
   const size = mysqlRowSize(t);
-  if (size.server > SERVER_ROW_BYTES) out.push({ kind: 'row-size', object: `table ${id}`, detail: `needs rows of up to ${size.server} bytes`, limit: `a MariaDB/MySQL row holds at most ${SERVER_ROW_BYTES} bytes, BLOB and TEXT columns counting only their pointers (error 1118); make some columns TEXT or BLOB` });
-  else if (innodb && size.innodb > INNODB_RECORD_BYTES) out.push({ kind: 'row-size', object: `table ${id}`, detail: `needs an InnoDB record of up to ${size.innodb} bytes`, limit: `an InnoDB record holds at most ${INNODB_RECORD_BYTES} bytes in the page (error 1118); make some short VARCHAR columns TEXT, or use fewer of them` });
+  if (size.server > SERVER_ROW_BYTES)
+    out.push({
+      kind: 'row-size',
+      object: `table ${id}`,
+      detail: `needs rows of up to ${size.server} bytes`,
+      limit: `a MariaDB/MySQL row holds at most ${SERVER_ROW_BYTES} bytes, BLOB and TEXT columns counting only their pointers (error 1118); make some columns TEXT or BLOB`,
+    });
+  else if (innodb && size.innodb > INNODB_RECORD_BYTES)
+    out.push({
+      kind: 'row-size',
+      object: `table ${id}`,
+      detail: `needs an InnoDB record of up to ${size.innodb} bytes`,
+      limit: `an InnoDB record holds at most ${INNODB_RECORD_BYTES} bytes in the page (error 1118); make some short VARCHAR columns TEXT, or use fewer of them`,
+    });
   const keys: { name: string; parts: { column: string; length?: number | undefined }[]; pads: boolean }[] = [
-    ...(t.primaryKey === undefined ? [] : [{ name: 'primary key', parts: t.primaryKey.columns.map((c, i) => ({ column: c, length: t.primaryKey?.keys?.[i]?.length })), pads: false }]),
+    ...(t.primaryKey === undefined
+      ? []
+      : [{ name: 'primary key', parts: t.primaryKey.columns.map((c, i) => ({ column: c, length: t.primaryKey?.keys?.[i]?.length })), pads: false }]),
     ...t.uniques.map((u) => ({ name: `unique ${u.name ?? `(${u.columns.join(', ')})`}`, parts: u.columns.map((c) => ({ column: c })), pads: false })),
     // MariaDB cuts a plain index on a long VARCHAR to a prefix of its own accord, which then reads back as another index.
-    ...t.indexes.filter((i) => i.method === undefined || i.method === 'btree').map((i) => ({ name: `index ${i.name}`, parts: i.keys.flatMap((k) => (k.column === undefined ? [] : [{ column: k.column, length: k.length }])), pads: !i.unique })),
+    ...t.indexes
+      .filter((i) => i.method === undefined || i.method === 'btree')
+      .map((i) => ({
+        name: `index ${i.name}`,
+        parts: i.keys.flatMap((k) => (k.column === undefined ? [] : [{ column: k.column, length: k.length }])),
+        pads: !i.unique,
+      })),
   ];
   for (const key of keys) {
     let bytes = 0;
@@ -153,13 +182,24 @@ export function mysqlStorage(t: Table, id: string): Omit<LimitProblem, 'file'>[]
       if (column === undefined) continue;
       const b = keyPartBytes(column, t, part.length);
       if (b === undefined) {
-        out.push({ kind: 'key-size', object: `${key.name} of ${id}`, detail: `is on ${column.name}, a ${column.type.native} column, without a prefix length`, limit: 'a BLOB or TEXT column needs a key length to be part of a key (error 1170)' });
+        out.push({
+          kind: 'key-size',
+          object: `${key.name} of ${id}`,
+          detail: `is on ${column.name}, a ${column.type.native} column, without a prefix length`,
+          limit: 'a BLOB or TEXT column needs a key length to be part of a key (error 1170)',
+        });
         bytes = Number.NaN;
         break;
       }
       bytes += b;
     }
-    if (innodb && bytes > INNODB_KEY_BYTES) out.push({ kind: 'key-size', object: `${key.name} of ${id}`, detail: `needs ${bytes} bytes`, limit: `an InnoDB key holds at most ${INNODB_KEY_BYTES} bytes (${key.pads ? 'MariaDB would index a prefix instead, which reads back as another index' : 'error 1071'})` });
+    if (innodb && bytes > INNODB_KEY_BYTES)
+      out.push({
+        kind: 'key-size',
+        object: `${key.name} of ${id}`,
+        detail: `needs ${bytes} bytes`,
+        limit: `an InnoDB key holds at most ${INNODB_KEY_BYTES} bytes (${key.pads ? 'MariaDB would index a prefix instead, which reads back as another index' : 'error 1071'})`,
+      });
   }
   return out;
 }

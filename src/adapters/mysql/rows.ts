@@ -31,7 +31,8 @@ async function connectMysql(target: DbTarget): Promise<Driver> {
 function reader(driver: Driver): RowReader {
   const escape = (value: unknown): string => (typeof value === 'bigint' ? value.toString() : driver.escape(value));
   return {
-    readBatches: (table, options) => executeBatches(driver, selectSql(name(table), options, quoteIdent, escape), options.batchRows, options.batchBytes ?? BATCH_BYTES),
+    readBatches: (table, options) =>
+      executeBatches(driver, selectSql(name(table), options, quoteIdent, escape), options.batchRows, options.batchBytes ?? BATCH_BYTES),
     async count(table, where) {
       const [rows] = await driver.query(`SELECT COUNT(*) AS n FROM ${name(table)}${whereSql(where)}`);
       return Number((rows as { n: number | string }[])[0]?.n ?? 0);
@@ -44,7 +45,9 @@ function reader(driver: Driver): RowReader {
     async portableChecksum(table, columns, where) {
       const text = canonicalRow(CANONICAL, columns, quoteIdent);
       if (text === undefined) return undefined;
-      const [rows] = await driver.query(`SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CAST(CONV(LEFT(MD5(${text}), 15), 16, 10) AS UNSIGNED)), 0) AS CHAR) AS s FROM ${name(table)}${whereSql(where)}`);
+      const [rows] = await driver.query(
+        `SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CAST(CONV(LEFT(MD5(${text}), 15), 16, 10) AS UNSIGNED)), 0) AS CHAR) AS s FROM ${name(table)}${whereSql(where)}`,
+      );
       const row = (rows as { n: number | string; s: string }[])[0];
       return { rows: Number(row?.n ?? 0), checksum: row?.s ?? '0' };
     },
@@ -58,7 +61,8 @@ const whereSql = (where: string | undefined): string => (where === undefined ? '
  * (an explicit CAST costs a copy of every value; the text is the same, but for FLOAT); decimals, times and
  * datetimes have every fractional digit of their type.
  */
-const trimmed = (x: string, type: ColumnType): string => trimFraction(x, fractionDigits(type), { hasPoint: (t) => `LOCATE('.', ${t}) > 0`, rtrim: (t, c) => `TRIM(TRAILING '${c}' FROM ${t})` });
+const trimmed = (x: string, type: ColumnType): string =>
+  trimFraction(x, fractionDigits(type), { hasPoint: (t) => `LOCATE('.', ${t}) > 0`, rtrim: (t, c) => `TRIM(TRAILING '${c}' FROM ${t})` });
 const CANONICAL: CanonicalSql = {
   // A FLOAT's own text has 6 digits; as a double, every digit of its value.
   text: (x, type) => (type.kind === 'float' && type.bits === 32 ? `CAST(${x} AS DOUBLE)` : x),
@@ -112,7 +116,11 @@ async function openSource(target: DbTarget, { jobs }: { jobs: number }): Promise
 
 /** Why MariaDB/MySQL cannot store a double as it is (it refuses NaN and infinities, and stores -0 as 0); undefined when it can. */
 const unfit = (value: number): string | undefined =>
-  Number.isNaN(value) || !Number.isFinite(value) ? 'MariaDB and MySQL have no NaN or infinity' : Object.is(value, -0) ? 'MariaDB and MySQL store -0 as 0' : undefined;
+  Number.isNaN(value) || !Number.isFinite(value)
+    ? 'MariaDB and MySQL have no NaN or infinity'
+    : Object.is(value, -0)
+      ? 'MariaDB and MySQL store -0 as 0'
+      : undefined;
 
 /** The bytes a value takes in a statement: as a literal (bytes as hex, text escaped) it is about twice this. */
 const valueBytes = (v: unknown): number => (Buffer.isBuffer(v) ? v.length : typeof v === 'string' ? Buffer.byteLength(v) : 8);
@@ -133,7 +141,14 @@ function writer(driver: Driver, targetName: string, packetLimit: number): RowWri
         const total = sizes.reduce((a, b) => a + b, 0) + head.length + 16 * row.length + 1024;
         if (total > packetLimit) {
           const widest = sizes.indexOf(Math.max(...sizes));
-          const problem = { table: table.name, column: columns[widest] as string, rows: 1, limit: packetLimit, setting: 'max_allowed_packet', bytes: sizes[widest] as number };
+          const problem = {
+            table: table.name,
+            column: columns[widest] as string,
+            rows: 1,
+            limit: packetLimit,
+            setting: 'max_allowed_packet',
+            bytes: sizes[widest] as number,
+          };
           throw errors.cloneValueTooLarge(targetName, [problem], true);
         }
         const sql = `${head}(${row.map(() => '?').join(', ')})`;

@@ -23,7 +23,12 @@ const VALUE = /^[\w,+:/-]*$/;
  * IGNORE_SPACE only changes how a name followed by a space parses, and client libraries turn it on for
  * their sessions by themselves (mysql2 does): it is not a difference worth recording.
  */
-const modes = (mode: string): string => mode.split(',').filter((m) => m !== '' && m !== 'IGNORE_SPACE').sort().join(',');
+const modes = (mode: string): string =>
+  mode
+    .split(',')
+    .filter((m) => m !== '' && m !== 'IGNORE_SPACE')
+    .sort()
+    .join(',');
 const same = (s: Setting, a: string, b: string | undefined): boolean => (s === 'sql_mode' ? modes(a) === modes(b ?? '') : a === b);
 
 /** The definition with the settings that differ from the server's defaults in front. */
@@ -42,7 +47,8 @@ export function settingsOf(definition: string): { settings: [Setting, string][];
   for (let m = LINE.exec(rest); m !== null; m = LINE.exec(rest)) {
     const [line, name = '', value = ''] = m;
     const setting = SETTINGS.find((s) => s === name);
-    if (setting === undefined || !VALUE.test(value)) throw errors.planUnsupported('mysql', `session setting ${name}: '${value}' of stored code (only sql_mode and time_zone)`);
+    if (setting === undefined || !VALUE.test(value))
+      throw errors.planUnsupported('mysql', `session setting ${name}: '${value}' of stored code (only sql_mode and time_zone)`);
     settings.push([setting, value]);
     rest = rest.slice(line.length);
   }

@@ -27,7 +27,10 @@ export async function openMysqlShadow(target: DbTarget, connect: (target: DbTarg
   admin.on('error', () => {});
   await dropStaleShadows(admin);
   try {
-    const [rows] = await admin.query('SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [t.database]);
+    const [rows] = await admin.query(
+      'SELECT DEFAULT_CHARACTER_SET_NAME AS cs, DEFAULT_COLLATION_NAME AS co FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [t.database],
+    );
     const defaults = (rows as { cs: string; co: string }[])[0];
     await admin.query(`CREATE DATABASE ${quoteIdent(name)}${defaults === undefined ? '' : ` CHARACTER SET ${defaults.cs} COLLATE ${defaults.co}`}`);
   } catch (e) {

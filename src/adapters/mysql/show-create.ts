@@ -45,7 +45,9 @@ export async function readShowCreate(
   const [plugins] = await query<{ n: number | string }>(
     `SELECT COUNT(*) AS n FROM information_schema.PLUGINS WHERE PLUGIN_TYPE = 'FTPARSER' AND PLUGIN_STATUS = 'ACTIVE'`,
   );
-  const fulltext = new Set(Number(plugins?.n ?? 0) === 0 ? [] : catalog.indexColumns.filter((i) => i.type.toUpperCase() === 'FULLTEXT').map((i) => i.tableName));
+  const fulltext = new Set(
+    Number(plugins?.n ?? 0) === 0 ? [] : catalog.indexColumns.filter((i) => i.type.toUpperCase() === 'FULLTEXT').map((i) => i.tableName),
+  );
   const tableDdl = new Map<string, string>();
   for (const t of catalog.tables) {
     if (t.type === 'SYSTEM VERSIONED' || /\bpartitioned\b/.test(t.createOptions ?? '') || fulltext.has(t.name)) {

@@ -12,17 +12,22 @@ export const mysqlSpeller: Speller = (t, enums) => {
       return { type: { kind: 'integer', native: t.unsigned ? `${name}(${unsigned}) unsigned` : `${name}(${signed})`, bits: t.bits, unsigned: t.unsigned } };
     }
     case 'decimal':
-      if ((t.precision ?? 0) > 65) return { type: { kind: 'decimal', native: 'decimal(65,30)', precision: 65, scale: 30 }, loss: `precision ${t.precision} exceeds MySQL's 65` };
-      if (t.precision === undefined) return { type: { kind: 'decimal', native: 'decimal(65,30)', precision: 65, scale: 30 }, loss: 'unbounded numeric becomes decimal(65,30)' };
+      if ((t.precision ?? 0) > 65)
+        return { type: { kind: 'decimal', native: 'decimal(65,30)', precision: 65, scale: 30 }, loss: `precision ${t.precision} exceeds MySQL's 65` };
+      if (t.precision === undefined)
+        return { type: { kind: 'decimal', native: 'decimal(65,30)', precision: 65, scale: 30 }, loss: 'unbounded numeric becomes decimal(65,30)' };
       return { type: { ...t, native: `decimal(${t.precision},${t.scale ?? 0})${t.unsigned ? ' unsigned' : ''}` } };
     case 'float':
       return { type: { kind: 'float', native: t.bits === 32 ? 'float' : 'double', bits: t.bits } };
     case 'text':
       if (t.length === undefined) return { type: { kind: 'text', native: 'longtext' } };
-      if (t.length > 16383 && !t.fixed) return { type: { kind: 'text', native: 'longtext' }, loss: `length ${t.length} is too long for varchar in utf8mb4; becomes longtext (not enforced)` };
+      if (t.length > 16383 && !t.fixed)
+        return { type: { kind: 'text', native: 'longtext' }, loss: `length ${t.length} is too long for varchar in utf8mb4; becomes longtext (not enforced)` };
       return { type: { ...t, native: t.fixed ? `char(${t.length})` : `varchar(${t.length})` } };
     case 'binary':
-      return t.length === undefined ? { type: { kind: 'binary', native: 'longblob' } } : { type: { ...t, native: t.fixed ? `binary(${t.length})` : `varbinary(${t.length})` } };
+      return t.length === undefined
+        ? { type: { kind: 'binary', native: 'longblob' } }
+        : { type: { ...t, native: t.fixed ? `binary(${t.length})` : `varbinary(${t.length})` } };
     case 'boolean':
       return { type: { kind: 'integer', native: 'tinyint(1)', bits: 8 }, loss: 'boolean becomes tinyint(1): any small integer is accepted' };
     case 'date':
@@ -30,7 +35,10 @@ export const mysqlSpeller: Speller = (t, enums) => {
     case 'time':
       return { type: { kind: 'time', native: sized('time', t.precision), tz: false, precision: t.precision }, loss: t.tz ? 'time zone dropped' : undefined };
     case 'timestamp':
-      return { type: { kind: 'timestamp', native: sized('datetime', t.precision ?? 6), tz: false, precision: t.precision ?? 6 }, loss: t.tz ? 'time zone dropped: values are stored as UTC wall time' : undefined };
+      return {
+        type: { kind: 'timestamp', native: sized('datetime', t.precision ?? 6), tz: false, precision: t.precision ?? 6 },
+        loss: t.tz ? 'time zone dropped: values are stored as UTC wall time' : undefined,
+      };
     case 'interval':
       return text('varchar(64)', 'interval has no MySQL type; kept as text');
     case 'uuid':
@@ -51,7 +59,10 @@ export const mysqlSpeller: Speller = (t, enums) => {
     case 'network':
       return text('varchar(45)', 'network address kept as text');
     case 'bit':
-      return { type: { kind: 'bit', native: sized('bit', t.length ?? 1), length: t.length ?? 1 }, loss: t.varying ? 'bit varying becomes fixed bit' : undefined };
+      return {
+        type: { kind: 'bit', native: sized('bit', t.length ?? 1), length: t.length ?? 1 },
+        loss: t.varying ? 'bit varying becomes fixed bit' : undefined,
+      };
     case 'spatial':
     case 'user':
     case 'other':

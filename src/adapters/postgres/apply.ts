@@ -123,9 +123,10 @@ export async function applyPlan(client: Client, plan: Plan, name: string, option
     }
   };
 
-  if (before.length > 0) await write('running', 0).catch(async (e: unknown) => {
-    throw await fail(e);
-  });
+  if (before.length > 0)
+    await write('running', 0).catch(async (e: unknown) => {
+      throw await fail(e);
+    });
   await outside(before);
   if (inside.length > 0) {
     try {

@@ -65,8 +65,15 @@ export async function check(target: DbTarget): Promise<CheckReport> {
     );
     const s = rows[0] as Settings;
     if (s.wal_level !== 'logical') throw errors.changesWalLevel(target.name, s.wal_level);
-    if (!s.replication) throw errors.changesPrivilege(target.name, s.login, ['the REPLICATION attribute'], `as a superuser: ALTER ROLE ${quoteIdent(s.login)} WITH REPLICATION`);
-    if (!s.can_publish) throw errors.changesPrivilege(target.name, s.login, ['CREATE on the database (to create a publication)'], `GRANT CREATE ON DATABASE ${quoteIdent(s.db)} TO ${quoteIdent(s.login)}`);
+    if (!s.replication)
+      throw errors.changesPrivilege(target.name, s.login, ['the REPLICATION attribute'], `as a superuser: ALTER ROLE ${quoteIdent(s.login)} WITH REPLICATION`);
+    if (!s.can_publish)
+      throw errors.changesPrivilege(
+        target.name,
+        s.login,
+        ['CREATE on the database (to create a publication)'],
+        `GRANT CREATE ON DATABASE ${quoteIdent(s.db)} TO ${quoteIdent(s.login)}`,
+      );
     if (s.used_slots >= s.max_slots) throw errors.changesNoSlots(target.name, 'max_replication_slots', s.max_slots, s.used_slots);
     if (s.used_senders >= s.max_senders) throw errors.changesNoSlots(target.name, 'max_wal_senders', s.max_senders, s.used_senders);
     const notes = s.version < 140000 ? ['PostgreSQL before 14 decodes a large transaction whole on the server (spilling to its disk) before sending it'] : [];
@@ -130,7 +137,10 @@ export async function resolveTables(client: Client, target: DbTarget, tables: re
 export async function waitInactive(client: Client, target: DbTarget, slot: string): Promise<boolean> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const { rows } = await client.query<{ active: boolean; pid: number | null }>('SELECT active, active_pid AS pid FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+    const { rows } = await client.query<{ active: boolean; pid: number | null }>(
+      'SELECT active, active_pid AS pid FROM pg_replication_slots WHERE slot_name = $1',
+      [slot],
+    );
     const row = rows[0];
     if (row === undefined) return false;
     if (!row.active) return true;
@@ -148,4 +158,3 @@ export async function dropSlot(client: Client, target: DbTarget, slot: string): 
     if (codeOf(e) !== '42704') throw errors.changesSourceFailed(target.name, `dropping replication slot ${slot}`, message(e)).because(e);
   }
 }
-

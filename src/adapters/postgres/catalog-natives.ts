@@ -7,9 +7,28 @@ import { aclStatements, description, notExtension, qualified, userNs } from './c
 
 export interface RawNative {
   type:
-    | 'rule' | 'statistics' | 'event trigger' | 'collation' | 'foreign server' | 'foreign table' | 'cast' | 'operator' | 'comment' | 'replica identity'
-    | 'publication' | 'text search configuration' | 'text search dictionary' | 'text search parser' | 'text search template'
-    | 'shell type' | 'base type' | 'grant' | 'default privileges' | 'access method' | 'conversion' | 'foreign data wrapper';
+    | 'rule'
+    | 'statistics'
+    | 'event trigger'
+    | 'collation'
+    | 'foreign server'
+    | 'foreign table'
+    | 'cast'
+    | 'operator'
+    | 'comment'
+    | 'replica identity'
+    | 'publication'
+    | 'text search configuration'
+    | 'text search dictionary'
+    | 'text search parser'
+    | 'text search template'
+    | 'shell type'
+    | 'base type'
+    | 'grant'
+    | 'default privileges'
+    | 'access method'
+    | 'conversion'
+    | 'foreign data wrapper';
   schema: string | null;
   rel: string | null;
   name: string;

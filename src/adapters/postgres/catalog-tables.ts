@@ -224,4 +224,3 @@ SELECT p.polrelid::text AS rel, p.polname AS name, p.polpermissive AS permissive
        array(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_get_userbyid(r)::text END FROM unnest(p.polroles) r) AS roles,
        pg_get_expr(p.polqual, p.polrelid, true) AS using, pg_get_expr(p.polwithcheck, p.polrelid, true) AS with_check
   FROM pg_policy p`;
-

@@ -28,7 +28,13 @@ interface PositionRow {
   committed_at: string | null;
   applied_at: string;
 }
-const fromRow = (r: PositionRow): StoredPosition => ({ job: r.job, source: r.source, position: r.position, committedAt: r.committed_at ?? undefined, appliedAt: r.applied_at });
+const fromRow = (r: PositionRow): StoredPosition => ({
+  job: r.job,
+  source: r.source,
+  position: r.position,
+  committedAt: r.committed_at ?? undefined,
+  appliedAt: r.applied_at,
+});
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -56,11 +62,15 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
     async upsert(table, columns, key, rows) {
       if (rows.length === 0) return;
       const conflict = columns.filter((c) => !key.includes(c));
-      const onConflict = conflict.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${conflict.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}`;
+      const onConflict =
+        conflict.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${conflict.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}`;
       for (const part of chunksOf(rows, Math.max(1, Math.floor(PARAMETERS / Math.max(1, columns.length))))) {
         const values: unknown[] = [];
         const tuples = part.map((row: Row) => `(${row.map((v) => `$${values.push(v ?? null)}`).join(', ')})`);
-        await client.query(`INSERT INTO ${qname(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${onConflict}`, values);
+        await client.query(
+          `INSERT INTO ${qname(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${onConflict}`,
+          values,
+        );
       }
     },
     async update(table, columns, values, key, keyValues) {

@@ -122,4 +122,8 @@ function before(r: Relation, old: OldTuple): Before {
   return { image: 'key', key: r.keyIndexes.map((i) => row[i]) };
 }
 
-export const commitEvent = (endLsn: bigint, commitTime: bigint): ChangeEvent => ({ kind: 'commit', position: formatLsn(endLsn) as Position, committedAt: pgTimestamp(commitTime) });
+export const commitEvent = (endLsn: bigint, commitTime: bigint): ChangeEvent => ({
+  kind: 'commit',
+  position: formatLsn(endLsn) as Position,
+  committedAt: pgTimestamp(commitTime),
+});

@@ -1,7 +1,16 @@
 import type { Client } from 'pg';
 import { errors, isRedbError } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
-import { ownedName, validateJobName, type ChangeCapture, type ChangeEvent, type ChangePlane, type Handoff, type Position, type StreamOptions } from '../changes.js';
+import {
+  ownedName,
+  validateJobName,
+  type ChangeCapture,
+  type ChangeEvent,
+  type ChangePlane,
+  type Handoff,
+  type Position,
+  type StreamOptions,
+} from '../changes.js';
 import type { TableName } from '../rows.js';
 import { check, codeOf, dropSlot, listOwned, message, openPg, resolveTables, waitInactive } from './capture-setup.js';
 import { PgChangeDecoder } from './change-events.js';
@@ -36,7 +45,8 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
   let client: Client | undefined;
   let session: ReplicationSession | undefined;
   const sql = async (): Promise<Client> => (client ??= await openPg(target));
-  const version = async (): Promise<number> => Number((await (await sql()).query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]?.v ?? 0);
+  const version = async (): Promise<number> =>
+    Number((await (await sql()).query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]?.v ?? 0);
 
   const typeNames = new Map<string, string>();
   const typeName = async (oid: number, typmod: number, fallback: string | undefined): Promise<string> => {
@@ -67,7 +77,9 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
         if (partitionRoot) await c.query(`ALTER PUBLICATION ${quoteIdent(name)} SET (publish_via_partition_root = true)`);
       } else {
         // Changes of a partition travel as changes of the table the job names.
-        await c.query(`CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${qualified.join(', ')}${partitionRoot ? ' WITH (publish_via_partition_root = true)' : ''}`);
+        await c.query(
+          `CREATE PUBLICATION ${quoteIdent(name)} FOR TABLE ${qualified.join(', ')}${partitionRoot ? ' WITH (publish_via_partition_root = true)' : ''}`,
+        );
       }
     } catch (e) {
       throw errors.changesSourceFailed(target.name, `${publicationExists ? 'changing' : 'creating'} publication ${name}`, message(e)).because(e);
@@ -82,7 +94,9 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
       options.signal?.addEventListener('abort', cancel);
       try {
         options.signal?.throwIfAborted();
-        const { rows } = await replication.query<{ consistent_point: string; snapshot_name: string }>(`CREATE_REPLICATION_SLOT ${quoteIdent(name)} LOGICAL pgoutput EXPORT_SNAPSHOT`);
+        const { rows } = await replication.query<{ consistent_point: string; snapshot_name: string }>(
+          `CREATE_REPLICATION_SLOT ${quoteIdent(name)} LOGICAL pgoutput EXPORT_SNAPSHOT`,
+        );
         const { consistent_point: start, snapshot_name: snapshot } = rows[0] as { consistent_point: string; snapshot_name: string };
         return {
           start: position(start),
@@ -99,7 +113,9 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
       if (!publicationExists) await c.query(`DROP PUBLICATION IF EXISTS ${quoteIdent(name)}`).catch(() => undefined);
       if (isRedbError(e)) throw e;
       if (codeOf(e) === '53400') {
-        const { rows } = await c.query<{ n: number; max: number }>(`SELECT count(*)::int AS n, current_setting('max_replication_slots')::int AS max FROM pg_replication_slots`);
+        const { rows } = await c.query<{ n: number; max: number }>(
+          `SELECT count(*)::int AS n, current_setting('max_replication_slots')::int AS max FROM pg_replication_slots`,
+        );
         throw errors.changesNoSlots(target.name, 'max_replication_slots', rows[0]?.max ?? 0, rows[0]?.n ?? 0).because(e);
       }
       if (codeOf(e) === '55000' && /wal_level/.test(message(e))) throw errors.changesWalLevel(target.name, 'replica').because(e);
@@ -143,7 +159,10 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     // No stream open here: move the slot itself (once a reader that just left has let go of it).
     const c = await sql();
     if (!(await waitInactive(c, target, name))) throw errors.changesJobMissing(target.name, job, `replication slot ${name}`);
-    const { rows } = await c.query<{ confirmed: string | null }>('SELECT confirmed_flush_lsn::text AS confirmed FROM pg_replication_slots WHERE slot_name = $1', [name]);
+    const { rows } = await c.query<{ confirmed: string | null }>(
+      'SELECT confirmed_flush_lsn::text AS confirmed FROM pg_replication_slots WHERE slot_name = $1',
+      [name],
+    );
     if (compareLsn(parseLsn(rows[0]?.confirmed ?? '0/0') ?? 0n, lsn) >= 0) return;
     try {
       await c.query('SELECT pg_replication_slot_advance($1, $2::pg_lsn)', [name, formatLsn(lsn)]);
@@ -155,7 +174,14 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
 
   async function status() {
     const c = await sql();
-    const { rows } = await c.query<{ active: boolean; confirmed: string | null; head: string; retained: number | null; lag: number | null; wal_status: string | null }>(
+    const { rows } = await c.query<{
+      active: boolean;
+      confirmed: string | null;
+      head: string;
+      retained: number | null;
+      lag: number | null;
+      wal_status: string | null;
+    }>(
       `SELECT s.active, s.confirmed_flush_lsn::text AS confirmed, pg_current_wal_lsn()::text AS head, to_jsonb(s)->>'wal_status' AS wal_status,
               pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn)::float8 AS retained, pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn)::float8 AS lag
          FROM pg_replication_slots s WHERE s.slot_name = $1`,

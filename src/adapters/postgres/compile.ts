@@ -1,4 +1,3 @@
-
 import {
   describeOperation,
   hazardsOf,
@@ -19,7 +18,17 @@ import { alterObjectSql, sequenceRestarts } from './ddl-alter-objects.js';
 import { EARLY_EXTRA_NATIVES } from './ddl-natives.js';
 import { enumAltersInPlace, enumRebuild } from './enum-rebuild.js';
 import { createObjectSql, dropObjectSql, ownedBySql, sequenceSql } from './ddl-objects.js';
-import { addConstraintSql, commentOn, createTableSql, dropConstraintSql, dropIndexSql, dropPolicySql, indexSql, policySql, primaryKeySql } from './ddl-tables.js';
+import {
+  addConstraintSql,
+  commentOn,
+  createTableSql,
+  dropConstraintSql,
+  dropIndexSql,
+  dropPolicySql,
+  indexSql,
+  policySql,
+  primaryKeySql,
+} from './ddl-tables.js';
 import { identitySequenceRename, readersOfRetypedColumns, referencingKeys } from './dependants.js';
 import { dependencyOrder, refersToNamed } from './order.js';
 import { inheritedColumnSql, restoredPartitionSql } from './partitions.js';
@@ -36,24 +45,86 @@ import { unhandled } from '../../unified/unhandled.js';
  * kinds serve objects that are dropped and created again.
  */
 const PHASE = {
-  lockTimeout: -2, dropConcurrently: -1,
-  rename: 0, dropTrigger: 1, dropLateNative: 2, dropReadingRoutine: 3, dropView: 4, dropPolicy: 5, dropForeignKey: 6, dropTablePart: 7, dropTable: 8, dropColumn: 9,
-  dropEarlyNative: 10, dropRoutine: 11, dropSequence: 12, dropType: 13, dropExtension: 14, dropNamespace: 15,
-  namespace: 20, extension: 21, objects: 22, alterTable: 23, keys: 24, foreignKey: 25, index: 26, ownedBy: 27, view: 28, policy: 29, trigger: 30, lateNative: 31,
-  finalEarlyNative: 32, finalRoutine: 33, finalSequence: 34, finalType: 35, finalExtension: 36, finalNamespace: 37,
-  buildConcurrently: 40, validate: 41,
+  lockTimeout: -2,
+  dropConcurrently: -1,
+  rename: 0,
+  dropTrigger: 1,
+  dropLateNative: 2,
+  dropReadingRoutine: 3,
+  dropView: 4,
+  dropPolicy: 5,
+  dropForeignKey: 6,
+  dropTablePart: 7,
+  dropTable: 8,
+  dropColumn: 9,
+  dropEarlyNative: 10,
+  dropRoutine: 11,
+  dropSequence: 12,
+  dropType: 13,
+  dropExtension: 14,
+  dropNamespace: 15,
+  namespace: 20,
+  extension: 21,
+  objects: 22,
+  alterTable: 23,
+  keys: 24,
+  foreignKey: 25,
+  index: 26,
+  ownedBy: 27,
+  view: 28,
+  policy: 29,
+  trigger: 30,
+  lateNative: 31,
+  finalEarlyNative: 32,
+  finalRoutine: 33,
+  finalSequence: 34,
+  finalType: 35,
+  finalExtension: 36,
+  finalNamespace: 37,
+  buildConcurrently: 40,
+  validate: 41,
 } as const;
 
 /** Natives other objects may need (collations, types, operators, foreign tables...) are made with the types. */
 const EARLY_NATIVES = new Set(['collation', 'range type', 'aggregate', 'cast', 'operator', 'foreign server', 'foreign table', ...EARLY_EXTRA_NATIVES]);
 
-const DROP_PHASE = { namespace: PHASE.dropNamespace, extension: PHASE.dropExtension, enum: PHASE.dropType, domain: PHASE.dropType, composite: PHASE.dropType,
-  sequence: PHASE.dropSequence, routine: PHASE.dropRoutine, table: PHASE.dropTable, view: PHASE.dropView, trigger: PHASE.dropTrigger, native: PHASE.dropLateNative } as const;
-const CREATE_PHASE = { namespace: PHASE.namespace, extension: PHASE.extension, enum: PHASE.objects, domain: PHASE.objects, composite: PHASE.objects,
-  sequence: PHASE.objects, routine: PHASE.objects, table: PHASE.objects, view: PHASE.view, trigger: PHASE.trigger, native: PHASE.lateNative } as const;
+const DROP_PHASE = {
+  namespace: PHASE.dropNamespace,
+  extension: PHASE.dropExtension,
+  enum: PHASE.dropType,
+  domain: PHASE.dropType,
+  composite: PHASE.dropType,
+  sequence: PHASE.dropSequence,
+  routine: PHASE.dropRoutine,
+  table: PHASE.dropTable,
+  view: PHASE.dropView,
+  trigger: PHASE.dropTrigger,
+  native: PHASE.dropLateNative,
+} as const;
+const CREATE_PHASE = {
+  namespace: PHASE.namespace,
+  extension: PHASE.extension,
+  enum: PHASE.objects,
+  domain: PHASE.objects,
+  composite: PHASE.objects,
+  sequence: PHASE.objects,
+  routine: PHASE.objects,
+  table: PHASE.objects,
+  view: PHASE.view,
+  trigger: PHASE.trigger,
+  native: PHASE.lateNative,
+} as const;
 
-const FINAL_DROP_PHASE = { ...DROP_PHASE, namespace: PHASE.finalNamespace, extension: PHASE.finalExtension, enum: PHASE.finalType, domain: PHASE.finalType,
-  composite: PHASE.finalType, sequence: PHASE.finalSequence, routine: PHASE.finalRoutine } as const;
+const FINAL_DROP_PHASE = {
+  ...DROP_PHASE,
+  namespace: PHASE.finalNamespace,
+  extension: PHASE.finalExtension,
+  enum: PHASE.finalType,
+  domain: PHASE.finalType,
+  composite: PHASE.finalType,
+  sequence: PHASE.finalSequence,
+  routine: PHASE.finalRoutine,
+} as const;
 /** Natives that belong to a table although they are made with the types: taken back once its foreign keys are gone. */
 const TABLE_NATIVES = new Set(['constraint include']);
 
@@ -76,20 +147,36 @@ function summaryOf(operations: readonly Operation[], suffix = ''): string {
 
 /** Extra, PostgreSQL-specific hazards of one table operation. */
 function pgHazards(op: Operation): Hazard[] {
-  if (op.op === 'alter_column' && (rewritesTable(op.from, op.to) || (op.to.generated !== undefined && JSON.stringify(op.from.generated) !== JSON.stringify(op.to.generated)))) {
+  if (
+    op.op === 'alter_column' &&
+    (rewritesTable(op.from, op.to) || (op.to.generated !== undefined && JSON.stringify(op.from.generated) !== JSON.stringify(op.to.generated)))
+  ) {
     return [{ name: 'rewrites-table', reason: `${refText(op.table)}.${op.to.name}: the change rewrites the table under an exclusive lock` }];
   }
   if (op.op === 'alter_object' && op.from.kind === 'sequence' && op.to.kind === 'sequence' && sequenceRestarts(op.from.object, op.to.object)) {
     return [{ name: 'drops-data', reason: `sequence ${refText(op.to.object)} restarts: its new bounds may exclude its current value` }];
   }
-  if (op.op === 'add_index') return [{ name: 'blocking-lock', reason: `CREATE INDEX ${op.index.name} blocks writes to ${refText(op.table)} while it builds (no CONCURRENTLY in a transaction)` }];
+  if (op.op === 'add_index')
+    return [
+      {
+        name: 'blocking-lock',
+        reason: `CREATE INDEX ${op.index.name} blocks writes to ${refText(op.table)} while it builds (no CONCURRENTLY in a transaction)`,
+      },
+    ];
   return [];
 }
 
 export function compilePostgres(input: PlanInput): Plan {
   const entries: { phase: number; step: PlanStep }[] = [];
   type Outside = Pick<PlanStep, 'outsideTransaction' | 'onFailure'>;
-  const add = (phase: number, operations: readonly Operation[], statements: readonly string[], hazards?: readonly Hazard[], suffix?: string, outside?: Outside) => {
+  const add = (
+    phase: number,
+    operations: readonly Operation[],
+    statements: readonly string[],
+    hazards?: readonly Hazard[],
+    suffix?: string,
+    outside?: Outside,
+  ) => {
     if (statements.length === 0) return;
     const own = hazards ?? [...operations.flatMap(hazardsOf), ...operations.flatMap(pgHazards)];
     entries.push({ phase, step: { summary: summaryOf(operations, suffix), operations, statements, hazards: own, ...outside } });
@@ -105,12 +192,14 @@ export function compilePostgres(input: PlanInput): Plan {
   // With --online, tables that exist already are changed without long locks (see online.ts).
   const online = (t: TableRef) => input.online === true && onlineTable(fromTables.get(tableKey(t)));
   const toTables = new Map(input.to.tables.map((t) => [tableKey(t), t]));
-  const parentOf = (t: Table) => (t.partitionOf === undefined ? undefined : toTables.get(tableKey({ schema: t.partitionOf.schema, name: t.partitionOf.table })));
+  const parentOf = (t: Table) =>
+    t.partitionOf === undefined ? undefined : toTables.get(tableKey({ schema: t.partitionOf.schema, name: t.partitionOf.table }));
 
   const createSql = (target: SchemaObject): readonly string[] => {
     if (target.kind === 'table') return createTableSql(target.object, parentOf(target.object));
     const owner = target.kind === 'sequence' ? target.object.ownedBy : undefined;
-    if (target.kind === 'sequence' && owner !== undefined) return sequenceSql(target.object, toTables.get(tableKey({ schema: owner.schema, name: owner.table }))?.options?.unlogged === true);
+    if (target.kind === 'sequence' && owner !== undefined)
+      return sequenceSql(target.object, toTables.get(tableKey({ schema: owner.schema, name: owner.table }))?.options?.unlogged === true);
     return createObjectSql(target);
   };
 
@@ -129,7 +218,13 @@ export function compilePostgres(input: PlanInput): Plan {
     add(PHASE.keys, [], addColumnSql(table, column), [], `~ column ${refText(table)}.${column.name} (generated again)`);
   }
   for (const { from, to } of readers.triggers) {
-    add(PHASE.dropTrigger, [], [dropObjectSql({ kind: 'trigger', object: from })], [], `~ trigger ${from.table}.${from.name} (its condition reads a column that changes type)`);
+    add(
+      PHASE.dropTrigger,
+      [],
+      [dropObjectSql({ kind: 'trigger', object: from })],
+      [],
+      `~ trigger ${from.table}.${from.name} (its condition reads a column that changes type)`,
+    );
     add(PHASE.trigger, [], createObjectSql({ kind: 'trigger', object: to }), [], `~ trigger ${to.table}.${to.name} (created again)`);
   }
 
@@ -151,8 +246,20 @@ export function compilePostgres(input: PlanInput): Plan {
         creates.push({ op, target, statements: () => createSql(target) });
         if (target.kind === 'table') {
           const t = target.object;
-          add(PHASE.foreignKey, [op], t.foreignKeys.flatMap((def) => addConstraintSql(t, { type: 'foreign_key', def })), [], ' (foreign keys)');
-          add(PHASE.policy, [op], t.policies.map((p) => policySql(t, p)), [], ' (policies)');
+          add(
+            PHASE.foreignKey,
+            [op],
+            t.foreignKeys.flatMap((def) => addConstraintSql(t, { type: 'foreign_key', def })),
+            [],
+            ' (foreign keys)',
+          );
+          add(
+            PHASE.policy,
+            [op],
+            t.policies.map((p) => policySql(t, p)),
+            [],
+            ' (policies)',
+          );
         }
         if (target.kind === 'sequence' && target.object.ownedBy !== undefined) add(PHASE.ownedBy, [op], [ownedBySql(target.object)], [], ' (owned by)');
         break;
@@ -187,7 +294,8 @@ export function compilePostgres(input: PlanInput): Plan {
         add(op.constraint.type === 'foreign_key' ? PHASE.dropForeignKey : PHASE.dropTablePart, [op], [dropConstraintSql(op.table, op.constraint)]);
         break;
       case 'drop_index':
-        if (online(op.table)) add(PHASE.dropConcurrently, [op], [dropIndexSql(op.table, op.index, true)], undefined, ' (concurrently)', { outsideTransaction: 'before' });
+        if (online(op.table))
+          add(PHASE.dropConcurrently, [op], [dropIndexSql(op.table, op.index, true)], undefined, ' (concurrently)', { outsideTransaction: 'before' });
         else add(PHASE.dropTablePart, [op], [dropIndexSql(op.table, op.index)]);
         break;
       case 'drop_column':
@@ -196,16 +304,27 @@ export function compilePostgres(input: PlanInput): Plan {
       case 'set_primary_key': {
         const { from, to } = op;
         // Only the name or comment changed (a renamed table): the key, its index and what references it stay.
-        if (from?.name !== undefined && to?.name !== undefined && JSON.stringify({ ...from, name: 0, comment: 0 }) === JSON.stringify({ ...to, name: 0, comment: 0 })) {
+        if (
+          from?.name !== undefined &&
+          to?.name !== undefined &&
+          JSON.stringify({ ...from, name: 0, comment: 0 }) === JSON.stringify({ ...to, name: 0, comment: 0 })
+        ) {
           const renamed = from.name === to.name ? [] : [`ALTER TABLE ${qname(op.table)} RENAME CONSTRAINT ${quoteIdent(from.name)} TO ${quoteIdent(to.name)}`];
           const comment = from.comment === to.comment ? [] : [commentOn(`CONSTRAINT ${quoteIdent(to.name)} ON ${qname(op.table)}`, to.comment)];
           add(PHASE.keys, [op], [...renamed, ...comment], []);
           break;
         }
         if (from !== undefined) setAsideReferencingKeys(op, from.columns);
-        if (from !== undefined) add(PHASE.dropTablePart, [op], [`ALTER TABLE ${qname(op.table)} DROP CONSTRAINT ${quoteIdent(from.name ?? `${op.table.name}_pkey`)}`], to === undefined ? undefined : []);
+        if (from !== undefined)
+          add(
+            PHASE.dropTablePart,
+            [op],
+            [`ALTER TABLE ${qname(op.table)} DROP CONSTRAINT ${quoteIdent(from.name ?? `${op.table.name}_pkey`)}`],
+            to === undefined ? undefined : [],
+          );
         if (to !== undefined) {
-          const comment = to.comment === undefined || to.name === undefined ? [] : [commentOn(`CONSTRAINT ${quoteIdent(to.name)} ON ${qname(op.table)}`, to.comment)];
+          const comment =
+            to.comment === undefined || to.name === undefined ? [] : [commentOn(`CONSTRAINT ${quoteIdent(to.name)} ON ${qname(op.table)}`, to.comment)];
           add(PHASE.keys, [op], [`ALTER TABLE ${qname(op.table)} ADD ${primaryKeySql(to)}`, ...comment]);
         }
         break;
@@ -252,10 +371,14 @@ export function compilePostgres(input: PlanInput): Plan {
         break;
       }
       case 'rename_column':
-        add(PHASE.rename, [op], [
-          `ALTER TABLE ${qname(op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.column.name)}`,
-          ...identitySequenceRename(input, op.table, op.from, op.table.name, op.column),
-        ]);
+        add(
+          PHASE.rename,
+          [op],
+          [
+            `ALTER TABLE ${qname(op.table)} RENAME COLUMN ${quoteIdent(op.from)} TO ${quoteIdent(op.column.name)}`,
+            ...identitySequenceRename(input, op.table, op.from, op.table.name, op.column),
+          ],
+        );
         break;
       case 'rename_index':
         add(PHASE.rename, [op], [`ALTER INDEX ${qname({ schema: op.table.schema, name: op.from })} RENAME TO ${quoteIdent(op.index.name)}`]);
@@ -272,7 +395,8 @@ export function compilePostgres(input: PlanInput): Plan {
     rebuilt.push({ kind: 'view', object: to });
   }
   const recreated = new Set([...droppedViews.map((v) => viewKey(v.target.object as View))].filter((k) => input.to.views.some((v) => viewKey(v) === k)));
-  for (const t of triggersToRestore(input, recreated)) add(PHASE.trigger, [], createObjectSql({ kind: 'trigger', object: t }), [], `~ trigger ${t.table}.${t.name} (view re-created)`);
+  for (const t of triggersToRestore(input, recreated))
+    add(PHASE.trigger, [], createObjectSql({ kind: 'trigger', object: t }), [], `~ trigger ${t.table}.${t.name} (view re-created)`);
   const recreatedViews = input.to.views.filter((v) => recreated.has(viewKey(v)));
   for (const n of nativesToRestore(input, recreatedViews)) add(PHASE.lateNative, [], [n.definition], [], `~ ${n.type} ${n.name} (view re-created)`);
 
@@ -285,19 +409,28 @@ export function compilePostgres(input: PlanInput): Plan {
   };
   const finalPhase = (t: SchemaObject): number => {
     if (t.kind === 'routine') return goneRelations.some((r) => refersToNamed(t, r)) ? PHASE.dropReadingRoutine : PHASE.finalRoutine;
-    if (t.kind === 'native') return TABLE_NATIVES.has(t.object.type) ? PHASE.dropTablePart : EARLY_NATIVES.has(t.object.type) ? PHASE.finalEarlyNative : PHASE.dropLateNative;
+    if (t.kind === 'native')
+      return TABLE_NATIVES.has(t.object.type) ? PHASE.dropTablePart : EARLY_NATIVES.has(t.object.type) ? PHASE.finalEarlyNative : PHASE.dropLateNative;
     return FINAL_DROP_PHASE[t.kind];
   };
   const dropOrder = dependencyOrder(droppedObjects, (d) => d.target);
   for (const { op, target } of dropOrder.reverse()) {
     const owner = target.kind === 'sequence' ? keptOwner(target.object.ownedBy) : undefined;
     // A serial's sequence goes with the column's default, before the column takes a new one (an identity's sequence of the same name).
-    if (owner !== undefined) add(PHASE.dropColumn, [op], [`ALTER TABLE ${qname(owner.table)} ALTER COLUMN ${quoteIdent(owner.column)} DROP DEFAULT`, dropObjectSql(target)]);
+    if (owner !== undefined)
+      add(PHASE.dropColumn, [op], [`ALTER TABLE ${qname(owner.table)} ALTER COLUMN ${quoteIdent(owner.column)} DROP DEFAULT`, dropObjectSql(target)]);
     else add(finalPhase(target), [op], [dropObjectSql(target)]);
   }
 
   // A dropped table's foreign keys go first, so tables that reference each other can all be dropped.
-  for (const { op, table } of droppedTables) add(PHASE.dropForeignKey, [op], table.foreignKeys.map((def) => dropConstraintSql(table, { type: 'foreign_key', def })), [], ' (foreign keys)');
+  for (const { op, table } of droppedTables)
+    add(
+      PHASE.dropForeignKey,
+      [op],
+      table.foreignKeys.map((def) => dropConstraintSql(table, { type: 'foreign_key', def })),
+      [],
+      ' (foreign keys)',
+    );
   const byDepth = [...droppedTables].sort((a, b) => partitionDepth(b.table, fromTables) - partitionDepth(a.table, fromTables));
   for (const { op, table } of byDepth) add(PHASE.dropTable, [op], [dropObjectSql({ kind: 'table', object: table })]);
   const viewOrder = dependencyOrder(droppedViews, (v) => v.target);
@@ -309,15 +442,23 @@ export function compilePostgres(input: PlanInput): Plan {
   // Creations within a phase follow the objects their text names. Natives other objects need start
   // with the types; what they need themselves (functions) is found from their text.
   const early = (c: (typeof creates)[number]) => c.target.kind === 'native' && EARLY_NATIVES.has(c.target.object.type);
-  const all = [...creates.filter(early), ...creates.filter((c) => !early(c)), ...rebuilt.map((target) => ({ op: undefined, target, statements: () => createObjectSql(target) }))];
+  const all = [
+    ...creates.filter(early),
+    ...creates.filter((c) => !early(c)),
+    ...rebuilt.map((target) => ({ op: undefined, target, statements: () => createObjectSql(target) })),
+  ];
   const ordered = dependencyOrder(all, (c) => c.target);
   for (const c of ordered) {
     if (c.op === undefined) add(createPhase(c.target), [], c.statements(), [], `~ view ${refText(c.target.object as View)} (re-created with what it reads)`);
     else add(createPhase(c.target), [c.op], c.statements());
   }
 
-  if (input.online === true && entries.length > 0) add(PHASE.lockTimeout, [], [lockTimeoutSql], [], `set lock_timeout to ${LOCK_TIMEOUT}`, { outsideTransaction: 'before' });
-  const steps = entries.map((e, i) => ({ ...e, i })).sort((a, b) => a.phase - b.phase || a.i - b.i).map((e) => e.step);
+  if (input.online === true && entries.length > 0)
+    add(PHASE.lockTimeout, [], [lockTimeoutSql], [], `set lock_timeout to ${LOCK_TIMEOUT}`, { outsideTransaction: 'before' });
+  const steps = entries
+    .map((e, i) => ({ ...e, i }))
+    .sort((a, b) => a.phase - b.phase || a.i - b.i)
+    .map((e) => e.step);
   // A session setting changes nothing in the database; a step that does, outside the transaction, makes the plan not all-or-nothing.
   return { engine: 'postgres', steps, transactional: !steps.some((s) => s.outsideTransaction !== undefined && s.operations.length > 0) };
 }

@@ -17,7 +17,8 @@ export interface ObjectChange {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 /** Whether two objects differ in nothing but their comment. */
-const onlyComment = (a: { comment?: string | undefined }, b: { comment?: string | undefined }) => same({ ...a, comment: undefined }, { ...b, comment: undefined });
+const onlyComment = (a: { comment?: string | undefined }, b: { comment?: string | undefined }) =>
+  same({ ...a, comment: undefined }, { ...b, comment: undefined });
 const recreate = (from: SchemaObject, to: SchemaObject): ObjectChange => ({ before: [dropObjectSql(from)], after: createObjectSql(to) });
 const commentChange = (what: string, from: string | undefined, to: string | undefined) => (from === to ? [] : [commentOn(what, to)]);
 
@@ -36,7 +37,8 @@ function alterEnum(from: Enum, to: Enum): string[] {
 
 function alterDomain(from: Domain, to: Domain): string[] {
   const name = qname(to);
-  if (!same(from.type, to.type) || from.collation !== to.collation) throw errors.planUnsupported('postgres', `changing the type of domain ${objectId('domain', to)}`);
+  if (!same(from.type, to.type) || from.collation !== to.collation)
+    throw errors.planUnsupported('postgres', `changing the type of domain ${objectId('domain', to)}`);
   const out: string[] = [];
   if (from.default !== to.default) out.push(`ALTER DOMAIN ${name} ${to.default === undefined ? 'DROP DEFAULT' : `SET DEFAULT ${to.default}`}`);
   if (from.nullable !== to.nullable) out.push(`ALTER DOMAIN ${name} ${to.nullable ? 'DROP' : 'SET'} NOT NULL`);
@@ -130,7 +132,8 @@ export function alterObjectSql(from: SchemaObject, to: SchemaObject): ObjectChan
       if (onlyComment(f, r)) return { before: [], after: commentChange(routineId(r), f.comment, r.comment) };
       // CREATE OR REPLACE keeps dependent triggers and defaults, but cannot change what a caller sees
       // (result type, parameter defaults): then the routine is dropped and created again.
-      if (/^\s*CREATE\s+OR\s+REPLACE\s/i.test(r.definition) && f.kind === r.kind && routineHeader(f.definition) === routineHeader(r.definition)) return { before: [], after: [r.definition, ...commentChange(routineId(r), f.comment, r.comment)] };
+      if (/^\s*CREATE\s+OR\s+REPLACE\s/i.test(r.definition) && f.kind === r.kind && routineHeader(f.definition) === routineHeader(r.definition))
+        return { before: [], after: [r.definition, ...commentChange(routineId(r), f.comment, r.comment)] };
       return recreate(from, to);
     }
     case 'view': {

@@ -25,7 +25,8 @@ function identitySql(col: string, from: Column['identity'], to: Column['identity
   if (same(from, to)) return [];
   if (to === undefined) return [`${col} DROP IDENTITY`];
   const options = sequenceOptionsSql(to);
-  if (from === undefined) return [`${col} ADD GENERATED ${to.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options.length > 0 ? ` (${options.join(' ')})` : ''}`];
+  if (from === undefined)
+    return [`${col} ADD GENERATED ${to.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options.length > 0 ? ` (${options.join(' ')})` : ''}`];
   // Options left out return to their defaults, so every one is stated.
   const all = sequenceOptionsSql({ increment: to.increment ?? '1', cache: to.cache ?? '1' });
   const bounds = [to.min === undefined ? 'NO MINVALUE' : `MINVALUE ${to.min}`, to.max === undefined ? 'NO MAXVALUE' : `MAXVALUE ${to.max}`];
@@ -79,10 +80,13 @@ export function alterTableSql(t: TableRef, from: TableAttributes, to: TableAttri
   for (const key of ['withoutRowid', 'strict', 'engine', 'charset', 'collation', 'rowFormat'] as const) {
     if (!same(f[key], o[key])) throw errors.planUnsupported('postgres', `changing table option ${key} of ${t.name}`);
   }
-  if (!same(from.partitionBy, to.partitionBy)) throw errors.planUnsupported('postgres', `changing the partitioning of ${t.name} (the table has to be re-created)`);
+  if (!same(from.partitionBy, to.partitionBy))
+    throw errors.planUnsupported('postgres', `changing the partitioning of ${t.name} (the table has to be re-created)`);
   if (!same(from.partitionOf, to.partitionOf)) {
-    if (from.partitionOf !== undefined) out.push(`ALTER TABLE ${qname({ schema: from.partitionOf.schema, name: from.partitionOf.table })} DETACH PARTITION ${name}`);
-    if (to.partitionOf !== undefined) out.push(`ALTER TABLE ${qname({ schema: to.partitionOf.schema, name: to.partitionOf.table })} ATTACH PARTITION ${name} ${to.partitionOf.bound}`);
+    if (from.partitionOf !== undefined)
+      out.push(`ALTER TABLE ${qname({ schema: from.partitionOf.schema, name: from.partitionOf.table })} DETACH PARTITION ${name}`);
+    if (to.partitionOf !== undefined)
+      out.push(`ALTER TABLE ${qname({ schema: to.partitionOf.schema, name: to.partitionOf.table })} ATTACH PARTITION ${name} ${to.partitionOf.bound}`);
   }
   if (!!f.unlogged !== !!o.unlogged) out.push(`ALTER TABLE ${name} SET ${o.unlogged ? 'UNLOGGED' : 'LOGGED'}`);
   if (f.with !== o.with) {

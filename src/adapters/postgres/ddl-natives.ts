@@ -38,7 +38,12 @@ const plainConstraint = (definition: string): string =>
   definition
     .split(';\n')
     .filter((s) => !s.startsWith('COMMENT ON '))
-    .map((s) => s.replace(/ INCLUDE \((?:[^()"]|"(?:[^"]|"")*")*\)/, '').replace(/ WITH \((?:[^()']|'(?:[^']|'')*')*\)/, '').replace(/ USING INDEX TABLESPACE \S+/, ''))
+    .map((s) =>
+      s
+        .replace(/ INCLUDE \((?:[^()"]|"(?:[^"]|"")*")*\)/, '')
+        .replace(/ WITH \((?:[^()']|'(?:[^']|'')*')*\)/, '')
+        .replace(/ USING INDEX TABLESPACE \S+/, ''),
+    )
     .join(';\n');
 
 const TEXT_SEARCH: Readonly<Record<string, string>> = {
@@ -98,4 +103,14 @@ export function dropExtraNativeSql(n: NativeObject): string | undefined {
 }
 
 /** Natives that other objects may need while they are made (columns, defaults, keys): made with the types. */
-export const EARLY_EXTRA_NATIVES = ['access method', 'foreign data wrapper', 'text search configuration', 'text search dictionary', 'text search parser', 'text search template', 'shell type', 'base type', 'constraint include'];
+export const EARLY_EXTRA_NATIVES = [
+  'access method',
+  'foreign data wrapper',
+  'text search configuration',
+  'text search dictionary',
+  'text search parser',
+  'text search template',
+  'shell type',
+  'base type',
+  'constraint include',
+];

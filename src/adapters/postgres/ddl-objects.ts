@@ -63,7 +63,10 @@ export function createObjectSql(target: SchemaObject): string[] {
       const e = target.object;
       // CASCADE installs what it requires; IF NOT EXISTS then skips those listed in the model too.
       const where = `${e.schema === undefined ? '' : ` SCHEMA ${quoteIdent(e.schema)}`}${e.version === undefined ? '' : ` VERSION ${quoteLiteral(e.version)}`}`;
-      return [`CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)}${where === '' ? '' : ` WITH${where}`} CASCADE`, ...comment(`EXTENSION ${quoteIdent(e.name)}`, e.comment)];
+      return [
+        `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)}${where === '' ? '' : ` WITH${where}`} CASCADE`,
+        ...comment(`EXTENSION ${quoteIdent(e.name)}`, e.comment),
+      ];
     }
     case 'enum': {
       const e = target.object;

@@ -5,7 +5,8 @@ import type { SequenceOptions } from './types.js';
 
 /** SQL for the parts of a table: columns, constraints, indexes, policies, comments. */
 
-export const commentOn = (what: string, comment: string | undefined): string => `COMMENT ON ${what} IS ${comment === undefined ? 'NULL' : quoteLiteral(comment)}`;
+export const commentOn = (what: string, comment: string | undefined): string =>
+  `COMMENT ON ${what} IS ${comment === undefined ? 'NULL' : quoteLiteral(comment)}`;
 const named = (name: string | undefined) => (name === undefined ? '' : `CONSTRAINT ${quoteIdent(name)} `);
 const deferral = (d: { deferrable?: boolean | undefined; initiallyDeferred?: boolean | undefined }) =>
   `${d.deferrable ? ' DEFERRABLE' : ''}${d.initiallyDeferred ? ' INITIALLY DEFERRED' : ''}`;
@@ -22,7 +23,8 @@ export function sequenceOptionsSql(o: SequenceOptions): string[] {
   ].filter(Boolean);
 }
 
-export const typeSql = (native: string, collation: string | undefined): string => (collation === undefined ? native : `${native} COLLATE ${collationSql(collation)}`);
+export const typeSql = (native: string, collation: string | undefined): string =>
+  collation === undefined ? native : `${native} COLLATE ${collationSql(collation)}`;
 
 export function columnSql(c: Column): string {
   for (const key of ['autoIncrement', 'charset', 'onUpdate', 'invisible', 'zerofill'] as const) {
@@ -171,7 +173,9 @@ export function createTableSql(t: Table, parent: Table | undefined): string[] {
     ...(t.partitionOf === undefined ? [] : partitionColumnSql(t, parent)),
     ...t.checks.filter((c) => c.notValid).flatMap((def) => addConstraintSql(t, { type: 'check', def })),
     ...(t.comment === undefined ? [] : [commentOn(`TABLE ${name}`, t.comment)]),
-    ...(t.partitionOf === undefined ? t.columns.flatMap((c) => (c.comment === undefined ? [] : [commentOn(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment)])) : []),
+    ...(t.partitionOf === undefined
+      ? t.columns.flatMap((c) => (c.comment === undefined ? [] : [commentOn(`COLUMN ${name}.${quoteIdent(c.name)}`, c.comment)]))
+      : []),
     ...constraintComments,
     ...(o.rowLevelSecurity ? [`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY`] : []),
     ...(o.forceRowLevelSecurity ? [`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY`] : []),

@@ -24,14 +24,23 @@ export function identitySequenceRename(input: PlanInput, from: TableRef, fromCol
 export function referencingKeys(input: PlanInput, table: TableRef, columns: readonly string[]): { table: Table; def: Table['foreignKeys'][number] }[] {
   const dropped = new Set(
     input.operations.flatMap((op) =>
-      op.op === 'drop_constraint' && op.constraint.type === 'foreign_key' ? [`${tableKey(op.table)}\u0000${op.constraint.def.name ?? ''}`] : op.op === 'drop_object' && op.target.kind === 'table' ? [tableKey(op.target.object)] : [],
+      op.op === 'drop_constraint' && op.constraint.type === 'foreign_key'
+        ? [`${tableKey(op.table)}\u0000${op.constraint.def.name ?? ''}`]
+        : op.op === 'drop_object' && op.target.kind === 'table'
+          ? [tableKey(op.target.object)]
+          : [],
     ),
   );
   return input.from.tables.flatMap((t) =>
     dropped.has(tableKey(t))
       ? []
       : t.foreignKeys
-          .filter((fk) => fk.references.table === table.name && (fk.references.schema ?? t.schema) === table.schema && JSON.stringify(fk.references.columns) === JSON.stringify(columns))
+          .filter(
+            (fk) =>
+              fk.references.table === table.name &&
+              (fk.references.schema ?? t.schema) === table.schema &&
+              JSON.stringify(fk.references.columns) === JSON.stringify(columns),
+          )
           .filter((fk) => !dropped.has(`${tableKey(t)}\u0000${fk.name ?? ''}`))
           .map((def) => ({ table: t, def })),
   );
@@ -42,7 +51,11 @@ export function referencingKeys(input: PlanInput, table: TableRef, columns: read
  * are in `to`) and triggers whose WHEN condition names the column, unless the plan changes them anyway.
  */
 export function readersOfRetypedColumns(input: PlanInput): { generated: { table: Table; column: Column }[]; triggers: { from: Trigger; to: Trigger }[] } {
-  const retyped = input.operations.flatMap((op) => (op.op === 'alter_column' && (op.from.type.native !== op.to.type.native || op.from.collation !== op.to.collation) ? [{ table: op.table, column: op.to.name }] : []));
+  const retyped = input.operations.flatMap((op) =>
+    op.op === 'alter_column' && (op.from.type.native !== op.to.type.native || op.from.collation !== op.to.collation)
+      ? [{ table: op.table, column: op.to.name }]
+      : [],
+  );
   if (retyped.length === 0) return { generated: [], triggers: [] };
   // A trigger condition names columns as NEW.x and OLD.x.
   const reads = (t: TableRef, text: string) =>
@@ -54,7 +67,13 @@ export function readersOfRetypedColumns(input: PlanInput): { generated: { table:
       .filter((c) => fromTables.get(tableKey(table))?.columns.find((f) => f.name === c.name)?.generated !== undefined)
       .map((column) => ({ table, column })),
   );
-  const touched = new Set(input.operations.flatMap((op) => (op.op === 'alter_object' || op.op === 'drop_object' ? (op.op === 'alter_object' ? [op.from] : [op.target]) : []).filter((o) => o.kind === 'trigger').map((o) => `${tableKey({ schema: o.object.schema, name: (o.object as Trigger).table })}\u0000${o.object.name}`)));
+  const touched = new Set(
+    input.operations.flatMap((op) =>
+      (op.op === 'alter_object' || op.op === 'drop_object' ? (op.op === 'alter_object' ? [op.from] : [op.target]) : [])
+        .filter((o) => o.kind === 'trigger')
+        .map((o) => `${tableKey({ schema: o.object.schema, name: (o.object as Trigger).table })}\u0000${o.object.name}`),
+    ),
+  );
   const triggers = input.from.triggers.flatMap((from) => {
     const table = { schema: from.schema, name: from.table };
     const when = /\bWHEN\s*\(([\s\S]*)\)\s*EXECUTE\b/i.exec(from.definition)?.[1];

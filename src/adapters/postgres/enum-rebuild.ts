@@ -3,7 +3,8 @@ import { createObjectSql } from './ddl-objects.js';
 import { qname, quoteIdent } from './sql-text.js';
 
 /** Whether an enum can be altered in place: values can be added anywhere, never removed or reordered. */
-export const enumAltersInPlace = (from: Enum, to: Enum): boolean => JSON.stringify(to.values.filter((v) => from.values.includes(v))) === JSON.stringify(from.values);
+export const enumAltersInPlace = (from: Enum, to: Enum): boolean =>
+  JSON.stringify(to.values.filter((v) => from.values.includes(v))) === JSON.stringify(from.values);
 
 const enumRef = (t: ColumnType): string | undefined => (t.kind === 'enum' ? t.ref : t.kind === 'array' && t.of.kind === 'enum' ? t.of.ref : undefined);
 

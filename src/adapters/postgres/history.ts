@@ -25,7 +25,12 @@ export const historyLog = (client: ClientBase): HistoryLog => ({
     return Number(rows[0]?.id);
   },
   update: async (id, p) => {
-    await client.query(`UPDATE ${HISTORY_SCHEMA}.migrations SET outcome = $2, executed = $3, error = $4, finished_at = now() WHERE id = $1`, [id, p.outcome, p.executed, p.error ?? null]);
+    await client.query(`UPDATE ${HISTORY_SCHEMA}.migrations SET outcome = $2, executed = $3, error = $4, finished_at = now() WHERE id = $1`, [
+      id,
+      p.outcome,
+      p.executed,
+      p.error ?? null,
+    ]);
   },
 });
 
@@ -42,7 +47,10 @@ export async function settleHistory(client: ClientBase): Promise<void> {
     `SELECT id, statements, executed FROM ${HISTORY_SCHEMA}.migrations WHERE outcome = 'running'`,
   );
   for (const row of rows) {
-    await client.query(`UPDATE ${HISTORY_SCHEMA}.migrations SET outcome = 'interrupted', error = $2 WHERE id = $1`, [row.id, interruptedNote(row.statements, row.executed ?? 0)]);
+    await client.query(`UPDATE ${HISTORY_SCHEMA}.migrations SET outcome = 'interrupted', error = $2 WHERE id = $1`, [
+      row.id,
+      interruptedNote(row.statements, row.executed ?? 0),
+    ]);
   }
 }
 
@@ -51,7 +59,8 @@ const hasTable = async (client: ClientBase): Promise<boolean> =>
 
 const hasExecuted = async (client: ClientBase): Promise<boolean> =>
   (await hasTable(client)) &&
-  ((await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = '${HISTORY_SCHEMA}.migrations'::regclass AND attname = 'executed' AND NOT attisdropped`)).rowCount ?? 0) > 0;
+  ((await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = '${HISTORY_SCHEMA}.migrations'::regclass AND attname = 'executed' AND NOT attisdropped`))
+    .rowCount ?? 0) > 0;
 
 export async function readHistory(client: ClientBase): Promise<MigrationRecord[]> {
   if (!(await hasTable(client))) return [];

@@ -78,25 +78,46 @@ export function mapNative(raw: RawNative): NativeObject | undefined {
     case 'text search template':
     case 'shell type':
     case 'base type':
-      return { type: raw.type, schema: raw.schema ?? undefined, name: raw.name, definition: statements(raw.def ?? '', commentSql(text(d.on) ?? '', raw.comment)) };
+      return {
+        type: raw.type,
+        schema: raw.schema ?? undefined,
+        name: raw.name,
+        definition: statements(raw.def ?? '', commentSql(text(d.on) ?? '', raw.comment)),
+      };
     case 'grant':
       // Privileges set back to exactly the default ones leave nothing to keep.
       return raw.def === null ? undefined : { type: raw.type, schema: raw.schema ?? undefined, name: raw.name, definition: raw.def };
     case 'default privileges': {
       if (raw.def === null) return undefined;
       const prefix = `ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(text(d.role) ?? '')}${raw.schema === null ? '' : ` IN SCHEMA ${quoteIdent(raw.schema)}`} `;
-      return { type: raw.type, schema: raw.schema ?? undefined, name: raw.name, definition: raw.def.split(';\n').map((s) => prefix + s).join(';\n') };
+      return {
+        type: raw.type,
+        schema: raw.schema ?? undefined,
+        name: raw.name,
+        definition: raw.def
+          .split(';\n')
+          .map((s) => prefix + s)
+          .join(';\n'),
+      };
     }
     case 'rule':
       return {
         type: 'rule',
         schema: raw.schema ?? undefined,
         name: raw.name,
-        definition: statements((raw.def ?? '').replace(/;\s*$/, ''), commentSql(`RULE ${quoteIdent(text(d.rule) ?? '')} ON ${text(d.table) ?? ''}`, raw.comment)),
+        definition: statements(
+          (raw.def ?? '').replace(/;\s*$/, ''),
+          commentSql(`RULE ${quoteIdent(text(d.rule) ?? '')} ON ${text(d.table) ?? ''}`, raw.comment),
+        ),
       };
     case 'statistics': {
       const name = qname({ schema: raw.schema ?? undefined, name: raw.name });
-      return { type: 'statistics', schema: raw.schema ?? undefined, name: raw.name, definition: statements(raw.def ?? '', commentSql(`STATISTICS ${name}`, raw.comment)) };
+      return {
+        type: 'statistics',
+        schema: raw.schema ?? undefined,
+        name: raw.name,
+        definition: statements(raw.def ?? '', commentSql(`STATISTICS ${name}`, raw.comment)),
+      };
     }
     case 'event trigger': {
       const tags = Array.isArray(d.tags) ? ` WHEN TAG IN (${d.tags.map(quoteLiteral).join(', ')})` : '';
@@ -116,10 +137,17 @@ export function mapNative(raw: RawNative): NativeObject | undefined {
       const icu = d.provider === 'i';
       const options = [
         `PROVIDER = ${icu ? 'icu' : 'libc'}`,
-        icu ? `LOCALE = ${quoteLiteral(text(d.icu_locale) ?? '')}` : `LC_COLLATE = ${quoteLiteral(text(d.collate) ?? '')}, LC_CTYPE = ${quoteLiteral(text(d.ctype) ?? '')}`,
+        icu
+          ? `LOCALE = ${quoteLiteral(text(d.icu_locale) ?? '')}`
+          : `LC_COLLATE = ${quoteLiteral(text(d.collate) ?? '')}, LC_CTYPE = ${quoteLiteral(text(d.ctype) ?? '')}`,
         d.deterministic === false ? 'DETERMINISTIC = false' : undefined,
       ].filter((o) => o !== undefined);
-      return { type: 'collation', schema: raw.schema ?? undefined, name: raw.name, definition: statements(`CREATE COLLATION ${name} (${options.join(', ')})`, commentSql(`COLLATION ${name}`, raw.comment)) };
+      return {
+        type: 'collation',
+        schema: raw.schema ?? undefined,
+        name: raw.name,
+        definition: statements(`CREATE COLLATION ${name} (${options.join(', ')})`, commentSql(`COLLATION ${name}`, raw.comment)),
+      };
     }
     case 'foreign server': {
       const name = quoteIdent(raw.name);
@@ -128,7 +156,10 @@ export function mapNative(raw: RawNative): NativeObject | undefined {
       return {
         type: 'foreign server',
         name: raw.name,
-        definition: statements(`CREATE SERVER ${name}${type}${version} FOREIGN DATA WRAPPER ${quoteIdent(text(d.wrapper) ?? '')}${optionsSql(d.options)}`, commentSql(`SERVER ${name}`, raw.comment)),
+        definition: statements(
+          `CREATE SERVER ${name}${type}${version} FOREIGN DATA WRAPPER ${quoteIdent(text(d.wrapper) ?? '')}${optionsSql(d.options)}`,
+          commentSql(`SERVER ${name}`, raw.comment),
+        ),
       };
     }
     case 'foreign table':

@@ -7,7 +7,8 @@ import { pgColumnType, withoutDefaults, type PgTypeInfo } from './types.js';
 
 /** Statements of a native object, one per line; the definition runs them in order. */
 export const statements = (...parts: (string | undefined)[]): string => parts.filter((p): p is string => p !== undefined).join(';\n');
-export const commentSql = (on: string, comment: string | null): string | undefined => (comment === null ? undefined : `COMMENT ON ${on} IS ${quoteLiteral(comment)}`);
+export const commentSql = (on: string, comment: string | null): string | undefined =>
+  comment === null ? undefined : `COMMENT ON ${on} IS ${quoteLiteral(comment)}`;
 
 export function mapSequence(rel: RawRelation): Sequence {
   const type = rel.seq_type ?? 'bigint';

@@ -42,7 +42,9 @@ function identitySequence(rel: RawRelation, raw: RawColumn): NativeObject | unde
   const definition = statements(
     `ALTER SEQUENCE ${qname({ schema: rel.schema, name: fallback })} RENAME TO ${quoteIdent(raw.id_seq_name)}`,
     // PostgreSQL 15 cannot make one elsewhere (nor move it): this fails loudly rather than lose the schema.
-    raw.id_seq_schema === rel.schema ? undefined : `ALTER SEQUENCE ${qname({ schema: rel.schema, name: raw.id_seq_name })} SET SCHEMA ${quoteIdent(raw.id_seq_schema ?? '')}`,
+    raw.id_seq_schema === rel.schema
+      ? undefined
+      : `ALTER SEQUENCE ${qname({ schema: rel.schema, name: raw.id_seq_name })} SET SCHEMA ${quoteIdent(raw.id_seq_schema ?? '')}`,
   );
   return { type: 'identity sequence', schema: rel.schema, name: `${rel.name}.${raw.name}`, definition };
 }
@@ -50,16 +52,27 @@ function identitySequence(rel: RawRelation, raw: RawColumn): NativeObject | unde
 function constraintNatives(rel: RawRelation, k: RawConstraint): NativeObject[] {
   const out: NativeObject[] = [];
   const table = qname(rel);
-  const readd = (def: string) => statements(`ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(k.name)}`, `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(k.name)} ${def}`);
+  const readd = (def: string) =>
+    statements(`ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(k.name)}`, `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(k.name)} ${def}`);
   const name = `${rel.name}.${k.name}`;
   if (k.type === 'f' && k.delete_set && k.def !== null) out.push({ type: 'foreign key on delete', schema: rel.schema, name, definition: readd(k.def) });
   if ((k.type === 'p' || k.type === 'u') && k.index_include === true && k.def !== null) {
     // Made again before foreign keys exist, with the comment it loses.
-    out.push({ type: 'constraint include', schema: rel.schema, name, definition: statements(readd(k.def), commentSql(`CONSTRAINT ${quoteIdent(k.name)} ON ${table}`, k.comment)) });
+    out.push({
+      type: 'constraint include',
+      schema: rel.schema,
+      name,
+      definition: statements(readd(k.def), commentSql(`CONSTRAINT ${quoteIdent(k.name)} ON ${table}`, k.comment)),
+    });
   }
   // pg_get_constraintdef() leaves the index's storage parameters out.
   if ((k.type === 'p' || k.type === 'u') && k.index_options !== null && k.index_name !== null) {
-    out.push({ type: 'constraint storage', schema: rel.schema, name, definition: `ALTER INDEX ${qname({ schema: rel.schema, name: k.index_name })} SET (${k.index_options.join(', ')})` });
+    out.push({
+      type: 'constraint storage',
+      schema: rel.schema,
+      name,
+      definition: `ALTER INDEX ${qname({ schema: rel.schema, name: k.index_name })} SET (${k.index_options.join(', ')})`,
+    });
   }
   if (k.index_tablespace !== null && k.index_name !== null) out.push(tablespace(rel.schema, k.index_name, 'INDEX', k.index_tablespace));
   return out;
@@ -79,7 +92,12 @@ export function relationNatives(rel: RawRelation, rows: RelationRows): NativeObj
   if (grants.length > 0) out.push({ type: 'grant', schema: rel.schema, name: rel.name, definition: statements(...grants) });
   if (rel.tablespace !== null) out.push(tablespace(rel.schema, rel.name, relationKeyword(rel), rel.tablespace));
   if (rel.access_method !== null) {
-    out.push({ type: 'table access method', schema: rel.schema, name: rel.name, definition: `ALTER ${relationKeyword(rel)} ${qname({ schema: rel.schema, name: rel.name })} SET ACCESS METHOD ${quoteIdent(rel.access_method)}` });
+    out.push({
+      type: 'table access method',
+      schema: rel.schema,
+      name: rel.name,
+      definition: `ALTER ${relationKeyword(rel)} ${qname({ schema: rel.schema, name: rel.name })} SET ACCESS METHOD ${quoteIdent(rel.access_method)}`,
+    });
   }
   for (const raw of raws) {
     if (raw.options !== null) out.push({ type: 'column options', schema: rel.schema, name: `${rel.name}.${raw.name}`, definition: raw.options });

@@ -1,4 +1,18 @@
-import type { Check, Column, Exclusion, FkAction, ForeignKey, Index, IndexKey, Policy, PrimaryKey, Table, TableOptions, UniqueConstraint, View } from '../../unified/index.js';
+import type {
+  Check,
+  Column,
+  Exclusion,
+  FkAction,
+  ForeignKey,
+  Index,
+  IndexKey,
+  Policy,
+  PrimaryKey,
+  Table,
+  TableOptions,
+  UniqueConstraint,
+  View,
+} from '../../unified/index.js';
 import type { KeySignature, RawIndex, RawKeyDecoration } from './catalog-indexes.js';
 import type { RawColumn, RawConstraint, RawPolicy, RawRelation } from './catalog-tables.js';
 import { catalogIndexKey, parseIndexKeys, signatureKey } from './index-def.js';
@@ -80,7 +94,13 @@ const ACTIONS: Readonly<Record<string, FkAction | undefined>> = { r: 'restrict',
 const deferral = (k: RawConstraint) => ({ deferrable: k.deferrable || undefined, initiallyDeferred: k.deferred || undefined });
 
 export function mapCheck(k: RawConstraint): Check {
-  return { name: k.name, expression: checkExpression(k.def ?? ''), noInherit: k.no_inherit || undefined, notValid: !k.validated || undefined, comment: orUndefined(k.comment) };
+  return {
+    name: k.name,
+    expression: checkExpression(k.def ?? ''),
+    noInherit: k.no_inherit || undefined,
+    notValid: !k.validated || undefined,
+    comment: orUndefined(k.comment),
+  };
 }
 
 function mapConstraints(rel: RawRelation, rows: RelationRows, isPartition: boolean) {
@@ -126,7 +146,12 @@ function mapConstraints(rel: RawRelation, rows: RelationRows, isPartition: boole
 
 function indexKeys(raw: RawIndex, rows: RelationRows): IndexKey[] {
   const nums = raw.attnums.slice(0, raw.key_count);
-  if (raw.def !== null) return parseIndexKeys(raw.def, raw.key_texts ?? [], nums.map((n) => (n === 0 ? '' : attribute(rows, raw.rel, n).name)));
+  if (raw.def !== null)
+    return parseIndexKeys(
+      raw.def,
+      raw.key_texts ?? [],
+      nums.map((n) => (n === 0 ? '' : attribute(rows, raw.rel, n).name)),
+    );
   return keySignatures(raw, rows).map((signature, k) => {
     const decoration = rows.decorations.get(signatureKey(signature));
     if (decoration === undefined) throw new Error(`catalog: no decoration for a key of index ${raw.name}`);

@@ -13,7 +13,6 @@ import { qname } from './sql-text.js';
 import type { PgTypeInfo } from './types.js';
 import { groupBy } from '../group-by.js';
 
-
 /** PostgreSQL's own comment on `public`: a schema that says only this is the default one. */
 const DEFAULT_PUBLIC_COMMENT = 'standard public schema';
 
@@ -87,7 +86,8 @@ async function readCatalog(client: ClientBase) {
 
 /** The schema of the connected database, with a fixed number of catalog queries. */
 export async function introspectPostgres(client: ClientBase): Promise<Schema> {
-  const { namespaces, extensions, typeInfo, userTypes, relations, columns, constraints, indexes, triggers, policies, routines, natives, decorations } = await readCatalog(client);
+  const { namespaces, extensions, typeInfo, userTypes, relations, columns, constraints, indexes, triggers, policies, routines, natives, decorations } =
+    await readCatalog(client);
   const types = new Map<string, PgTypeInfo>(
     typeInfo.map((t) => [t.oid, { name: t.name, schema: t.schema, typtype: t.typtype, category: t.category, elem: orUndefined(t.elem) }]),
   );
@@ -112,7 +112,12 @@ export async function introspectPostgres(client: ClientBase): Promise<Schema> {
   const views: View[] = relations.filter((r) => r.kind === 'v' || r.kind === 'm').map((r) => mapView(r, byRel));
   // Identity columns own their sequence: it comes back with the column.
   const sequences = relations.filter((r) => r.kind === 'S' && r.owner_deptype !== 'i').map(mapSequence);
-  const typed = mapUserTypes(userTypes, types, byRel.columns, groupBy(constraints, (k) => k.domain));
+  const typed = mapUserTypes(
+    userTypes,
+    types,
+    byRel.columns,
+    groupBy(constraints, (k) => k.domain),
+  );
   const { routines: functions, natives: aggregates } = mapRoutines(routines);
   const modelTriggers: Trigger[] = triggers.flatMap((t) => {
     const rel = relById.get(t.rel);
@@ -125,7 +130,12 @@ export async function introspectPostgres(client: ClientBase): Promise<Schema> {
   // Legacy inheritance (INHERITS) has no place in the model: the link is kept as native DDL.
   const inheritance = relations
     .flatMap((r) => (r.inherits === null ? [] : [{ ...r, inherits: r.inherits }]))
-    .map((r) => ({ type: 'inheritance', schema: r.schema, name: r.name, definition: r.inherits.map((p) => `ALTER TABLE ${qname(r)} INHERIT ${p}`).join(';\n') }));
+    .map((r) => ({
+      type: 'inheritance',
+      schema: r.schema,
+      name: r.name,
+      definition: r.inherits.map((p) => `ALTER TABLE ${qname(r)} INHERIT ${p}`).join(';\n'),
+    }));
 
   return normalizeSchema({
     version: MODEL_VERSION,

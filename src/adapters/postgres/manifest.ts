@@ -45,7 +45,10 @@ export const postgresManifest: EngineManifest = {
       [/^ALTER TABLE .* ADD (CONSTRAINT \S+ )?FOREIGN KEY/i, 'SHARE ROW EXCLUSIVE on both tables (blocks writes)'],
       [/^CREATE (CONSTRAINT )?TRIGGER/i, 'SHARE ROW EXCLUSIVE (blocks writes)'],
       [/^ALTER INDEX .* RENAME|^COMMENT ON|^ALTER TABLE .* SET STATISTICS|^ALTER TABLE \S+ SET \(/i, 'SHARE UPDATE EXCLUSIVE (reads and writes continue)'],
-      [/^(ALTER|DROP) (TABLE|INDEX|VIEW|MATERIALIZED VIEW|SEQUENCE)|^TRUNCATE|^CREATE OR REPLACE (VIEW|RULE)|^(CREATE|DROP) (POLICY|RULE)/i, 'ACCESS EXCLUSIVE (blocks reads and writes)'],
+      [
+        /^(ALTER|DROP) (TABLE|INDEX|VIEW|MATERIALIZED VIEW|SEQUENCE)|^TRUNCATE|^CREATE OR REPLACE (VIEW|RULE)|^(CREATE|DROP) (POLICY|RULE)/i,
+        'ACCESS EXCLUSIVE (blocks reads and writes)',
+      ],
       [/^REFRESH MATERIALIZED VIEW CONCURRENTLY/i, 'EXCLUSIVE (reads continue)'],
       [/^REFRESH MATERIALIZED VIEW/i, 'ACCESS EXCLUSIVE (blocks reads and writes)'],
     ],

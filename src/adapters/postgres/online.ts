@@ -27,6 +27,7 @@ export const concurrentIndex = (t: TableRef, i: Index): { statements: string[]; 
 /** A foreign key or check added NOT VALID and validated later; undefined for what cannot be (or already is not validated). */
 export function validatedLater(t: TableRef, c: Constraint): { add: string[]; validate: string } | undefined {
   if ((c.type !== 'foreign_key' && c.type !== 'check') || c.def.notValid || c.def.name === undefined) return undefined;
-  const notValid: Constraint = c.type === 'check' ? { type: 'check', def: { ...c.def, notValid: true } } : { type: 'foreign_key', def: { ...c.def, notValid: true } };
+  const notValid: Constraint =
+    c.type === 'check' ? { type: 'check', def: { ...c.def, notValid: true } } : { type: 'foreign_key', def: { ...c.def, notValid: true } };
   return { add: addConstraintSql(t, notValid), validate: `ALTER TABLE ${qname(t)} VALIDATE CONSTRAINT ${quoteIdent(c.def.name)}` };
 }

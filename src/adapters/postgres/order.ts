@@ -34,7 +34,9 @@ export function namedAs(target: SchemaObject): Named {
 
 /** Whether a reference names an object: qualified, or bare for an object of the search path (`public`). */
 export const refersTo = (ref: Reference, o: Named): boolean =>
-  ref.name === o.name && (ref.kind === 'any' || o.answers.has(ref.kind)) && (ref.schema === undefined ? o.schema === undefined || o.schema === 'public' : ref.schema === o.schema);
+  ref.name === o.name &&
+  (ref.kind === 'any' || o.answers.has(ref.kind)) &&
+  (ref.schema === undefined ? o.schema === undefined || o.schema === 'public' : ref.schema === o.schema);
 
 /** What an object's definition refers to, per kind (see references.ts). */
 export function objectReferences(target: SchemaObject): Reference[] {
@@ -49,14 +51,21 @@ export function objectReferences(target: SchemaObject): Reference[] {
         ]),
         ...t.checks.flatMap((c) => sqlReferences(c.expression)),
         ...t.exclusions.flatMap((e) => sqlReferences(e.definition)),
-        ...t.indexes.flatMap((i) => [...i.keys.flatMap((k) => (k.expression === undefined ? [] : sqlReferences(k.expression))), ...(i.where === undefined ? [] : sqlReferences(i.where))]),
+        ...t.indexes.flatMap((i) => [
+          ...i.keys.flatMap((k) => (k.expression === undefined ? [] : sqlReferences(k.expression))),
+          ...(i.where === undefined ? [] : sqlReferences(i.where)),
+        ]),
         ...(t.partitionOf === undefined ? [] : [{ kind: 'relation' as const, schema: t.partitionOf.schema, name: t.partitionOf.table }]),
       ];
     }
     case 'view':
       return sqlReferences(target.object.definition);
     case 'domain':
-      return [...typeReferences(target.object.type.native), ...(target.object.default === undefined ? [] : sqlReferences(target.object.default)), ...target.object.checks.flatMap((c) => sqlReferences(c.expression))];
+      return [
+        ...typeReferences(target.object.type.native),
+        ...(target.object.default === undefined ? [] : sqlReferences(target.object.default)),
+        ...target.object.checks.flatMap((c) => sqlReferences(c.expression)),
+      ];
     case 'composite':
       return target.object.attributes.flatMap((a) => typeReferences(a.type.native));
     case 'sequence':

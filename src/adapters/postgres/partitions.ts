@@ -20,13 +20,25 @@ export function inheritedColumnSql(op: ColumnOp, input: PlanInput): string[] | u
   const parentKey = key({ schema: parent.schema, name: parent.table });
   const name = columnOf(op).name;
   const parentOp = input.operations.find(
-    (o): o is ColumnOp => (o.op === 'add_column' || o.op === 'drop_column' || o.op === 'alter_column') && o.op === op.op && key(o.table) === parentKey && columnOf(o).name === name,
+    (o): o is ColumnOp =>
+      (o.op === 'add_column' || o.op === 'drop_column' || o.op === 'alter_column') && o.op === op.op && key(o.table) === parentKey && columnOf(o).name === name,
   );
   if (parentOp === undefined) return undefined;
   if (op.op === 'drop_column') return [];
   // What the parent's change leaves on the partition; only what still differs is compiled.
   const inherited = columnOf(parentOp);
-  const from: Column = op.op === 'add_column' ? { ...inherited, comment: undefined } : { ...op.from, type: inherited.type, collation: inherited.collation, nullable: inherited.nullable, identity: inherited.identity, generated: inherited.generated, default: parentOp.op === 'alter_column' && parentOp.from.default !== parentOp.to.default ? inherited.default : op.from.default };
+  const from: Column =
+    op.op === 'add_column'
+      ? { ...inherited, comment: undefined }
+      : {
+          ...op.from,
+          type: inherited.type,
+          collation: inherited.collation,
+          nullable: inherited.nullable,
+          identity: inherited.identity,
+          generated: inherited.generated,
+          default: parentOp.op === 'alter_column' && parentOp.from.default !== parentOp.to.default ? inherited.default : op.from.default,
+        };
   const to = columnOf(op);
   return alterColumnSql(op.table, from, { ...to, nullable: to.nullable && inherited.nullable });
 }
@@ -46,7 +58,9 @@ export function restoredPartitionSql(op: ColumnOp, input: PlanInput): string[] {
   let level = [key(op.table)];
   for (let depth = 0; level.length > 0 && depth < 100; depth++) {
     const parents = new Set(level);
-    const children = input.to.tables.filter((t) => t.partitionOf !== undefined && parents.has(key({ schema: t.partitionOf.schema, name: t.partitionOf.table })));
+    const children = input.to.tables.filter(
+      (t) => t.partitionOf !== undefined && parents.has(key({ schema: t.partitionOf.schema, name: t.partitionOf.table })),
+    );
     for (const t of children) {
       const column = t.columns.find((c) => c.name === name);
       if (column === undefined || changed.has(key(t))) continue;

@@ -19,12 +19,32 @@ export type PgMessage =
   | { readonly tag: 'begin'; readonly finalLsn: bigint; readonly commitTime: bigint; readonly xid: number }
   | { readonly tag: 'commit'; readonly commitLsn: bigint; readonly endLsn: bigint; readonly commitTime: bigint }
   | { readonly tag: 'origin'; readonly name: string }
-  | { readonly tag: 'relation'; readonly xid: number | undefined; readonly oid: number; readonly namespace: string; readonly name: string; readonly identity: string; readonly columns: readonly PgColumn[] }
+  | {
+      readonly tag: 'relation';
+      readonly xid: number | undefined;
+      readonly oid: number;
+      readonly namespace: string;
+      readonly name: string;
+      readonly identity: string;
+      readonly columns: readonly PgColumn[];
+    }
   | { readonly tag: 'type'; readonly xid: number | undefined; readonly oid: number; readonly namespace: string; readonly name: string }
   | { readonly tag: 'insert'; readonly xid: number | undefined; readonly oid: number; readonly tuple: readonly TupleValue[] }
-  | { readonly tag: 'update'; readonly xid: number | undefined; readonly oid: number; readonly old: OldTuple | undefined; readonly tuple: readonly TupleValue[] }
+  | {
+      readonly tag: 'update';
+      readonly xid: number | undefined;
+      readonly oid: number;
+      readonly old: OldTuple | undefined;
+      readonly tuple: readonly TupleValue[];
+    }
   | { readonly tag: 'delete'; readonly xid: number | undefined; readonly oid: number; readonly old: OldTuple }
-  | { readonly tag: 'truncate'; readonly xid: number | undefined; readonly oids: readonly number[]; readonly cascade: boolean; readonly restartIdentity: boolean }
+  | {
+      readonly tag: 'truncate';
+      readonly xid: number | undefined;
+      readonly oids: readonly number[];
+      readonly cascade: boolean;
+      readonly restartIdentity: boolean;
+    }
   | { readonly tag: 'message'; readonly xid: number | undefined; readonly transactional: boolean; readonly prefix: string; readonly content: Buffer }
   | { readonly tag: 'streamStart'; readonly xid: number; readonly first: boolean }
   | { readonly tag: 'streamStop' }
@@ -120,97 +140,110 @@ export function decodePgoutput(payload: Buffer, streaming: boolean): PgMessage {
   const tag = r.u8();
   const xid = (): number | undefined => (streaming ? r.u32() : undefined);
   switch (tag) {
-    case 0x42 /* B */: {
-      const finalLsn = r.u64();
-      const commitTime = r.i64();
-      return { tag: 'begin', finalLsn, commitTime, xid: r.u32() };
-    }
-    case 0x43 /* C */: {
-      r.u8();
-      const commitLsn = r.u64();
-      const endLsn = r.u64();
-      return { tag: 'commit', commitLsn, endLsn, commitTime: r.i64() };
-    }
-    case 0x4f /* O */: {
-      r.u64();
-      return { tag: 'origin', name: r.cstring() };
-    }
-    case 0x52 /* R */: {
-      const x = xid();
-      const oid = r.u32();
-      const namespace = r.cstring();
-      const name = r.cstring();
-      const identity = String.fromCharCode(r.u8());
-      const n = r.i16();
-      const columns: PgColumn[] = [];
-      for (let i = 0; i < n; i++) {
-        const flags = r.u8();
-        const column = r.cstring();
-        const typeOid = r.u32();
-        columns.push({ key: (flags & 1) === 1, name: column, typeOid, typmod: r.i32() });
+    case 0x42 /* B */:
+      {
+        const finalLsn = r.u64();
+        const commitTime = r.i64();
+        return { tag: 'begin', finalLsn, commitTime, xid: r.u32() };
       }
-      return { tag: 'relation', xid: x, oid, namespace, name, identity, columns };
-    }
-    case 0x59 /* Y */: {
-      const x = xid();
-      const oid = r.u32();
-      const namespace = r.cstring();
-      return { tag: 'type', xid: x, oid, namespace, name: r.cstring() };
-    }
-    case 0x49 /* I */: {
-      const x = xid();
-      const oid = r.u32();
-      r.u8(); // N
-      return { tag: 'insert', xid: x, oid, tuple: tuple(r) };
-    }
-    case 0x55 /* U */: {
-      const x = xid();
-      const oid = r.u32();
-      let kind = r.u8();
-      let old: OldTuple | undefined;
-      if (kind === 0x4b /* K */ || kind === 0x4f /* O */) {
-        old = oldTuple(r, kind);
-        kind = r.u8();
+    case 0x43 /* C */:
+      {
+        r.u8();
+        const commitLsn = r.u64();
+        const endLsn = r.u64();
+        return { tag: 'commit', commitLsn, endLsn, commitTime: r.i64() };
       }
-      return { tag: 'update', xid: x, oid, old, tuple: tuple(r) };
-    }
-    case 0x44 /* D */: {
-      const x = xid();
-      const oid = r.u32();
-      return { tag: 'delete', xid: x, oid, old: oldTuple(r, r.u8()) };
-    }
-    case 0x54 /* T */: {
-      const x = xid();
-      const n = r.i32();
-      const options = r.u8();
-      const oids: number[] = [];
-      for (let i = 0; i < n; i++) oids.push(r.u32());
-      return { tag: 'truncate', xid: x, oids, cascade: (options & 1) !== 0, restartIdentity: (options & 2) !== 0 };
-    }
-    case 0x4d /* M */: {
-      const x = xid();
-      const transactional = (r.u8() & 1) === 1;
-      r.u64();
-      const prefix = r.cstring();
-      return { tag: 'message', xid: x, transactional, prefix, content: Buffer.from(r.bytes(r.i32())) };
-    }
-    case 0x53 /* S */: {
-      const x = r.u32();
-      return { tag: 'streamStart', xid: x, first: r.u8() === 1 };
-    }
+    case 0x4f /* O */:
+      {
+        r.u64();
+        return { tag: 'origin', name: r.cstring() };
+      }
+    case 0x52 /* R */:
+      {
+        const x = xid();
+        const oid = r.u32();
+        const namespace = r.cstring();
+        const name = r.cstring();
+        const identity = String.fromCharCode(r.u8());
+        const n = r.i16();
+        const columns: PgColumn[] = [];
+        for (let i = 0; i < n; i++) {
+          const flags = r.u8();
+          const column = r.cstring();
+          const typeOid = r.u32();
+          columns.push({ key: (flags & 1) === 1, name: column, typeOid, typmod: r.i32() });
+        }
+        return { tag: 'relation', xid: x, oid, namespace, name, identity, columns };
+      }
+    case 0x59 /* Y */:
+      {
+        const x = xid();
+        const oid = r.u32();
+        const namespace = r.cstring();
+        return { tag: 'type', xid: x, oid, namespace, name: r.cstring() };
+      }
+    case 0x49 /* I */:
+      {
+        const x = xid();
+        const oid = r.u32();
+        r.u8(); // N
+        return { tag: 'insert', xid: x, oid, tuple: tuple(r) };
+      }
+    case 0x55 /* U */:
+      {
+        const x = xid();
+        const oid = r.u32();
+        let kind = r.u8();
+        let old: OldTuple | undefined;
+        if (kind === 0x4b /* K */ || kind === 0x4f /* O */) {
+          old = oldTuple(r, kind);
+          kind = r.u8();
+        }
+        return { tag: 'update', xid: x, oid, old, tuple: tuple(r) };
+      }
+    case 0x44 /* D */:
+      {
+        const x = xid();
+        const oid = r.u32();
+        return { tag: 'delete', xid: x, oid, old: oldTuple(r, r.u8()) };
+      }
+    case 0x54 /* T */:
+      {
+        const x = xid();
+        const n = r.i32();
+        const options = r.u8();
+        const oids: number[] = [];
+        for (let i = 0; i < n; i++) oids.push(r.u32());
+        return { tag: 'truncate', xid: x, oids, cascade: (options & 1) !== 0, restartIdentity: (options & 2) !== 0 };
+      }
+    case 0x4d /* M */:
+      {
+        const x = xid();
+        const transactional = (r.u8() & 1) === 1;
+        r.u64();
+        const prefix = r.cstring();
+        return { tag: 'message', xid: x, transactional, prefix, content: Buffer.from(r.bytes(r.i32())) };
+      }
+    case 0x53 /* S */:
+      {
+        const x = r.u32();
+        return { tag: 'streamStart', xid: x, first: r.u8() === 1 };
+      }
     case 0x45 /* E */:
       return { tag: 'streamStop' };
-    case 0x63 /* c */: {
-      const x = r.u32();
-      r.u8();
-      const commitLsn = r.u64();
-      const endLsn = r.u64();
-      return { tag: 'streamCommit', xid: x, commitLsn, endLsn, commitTime: r.i64() };
-    }
-    case 0x41 /* A */: {
-      const x = r.u32();
-      return { tag: 'streamAbort', xid: x, subxid: r.u32() };
-    }
+    case 0x63 /* c */:
+      {
+        const x = r.u32();
+        r.u8();
+        const commitLsn = r.u64();
+        const endLsn = r.u64();
+        return { tag: 'streamCommit', xid: x, commitLsn, endLsn, commitTime: r.i64() };
+      }
+    case 0x41 /* A */:
+      {
+        const x = r.u32();
+        return { tag: 'streamAbort', xid: x, subxid: r.u32() };
+      }
     default:
       throw new Error(`pgoutput: unknown message '${String.fromCharCode(tag)}'`);
   }

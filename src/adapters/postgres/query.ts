@@ -24,14 +24,15 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 /** Map result fields to the table columns they come from, through the catalog. */
 async function sources(client: Client, fields: readonly FieldDef[]): Promise<ResultColumn[]> {
   const ids = [...new Set(fields.map((f) => f.tableID).filter((id) => id !== 0))];
-  const { rows } = ids.length === 0
-    ? { rows: [] }
-    : await client.query<{ oid: number; attnum: number; nspname: string; relname: string; attname: string }>(
-        `SELECT c.oid::int AS oid, a.attnum, n.nspname, c.relname, a.attname
+  const { rows } =
+    ids.length === 0
+      ? { rows: [] }
+      : await client.query<{ oid: number; attnum: number; nspname: string; relname: string; attname: string }>(
+          `SELECT c.oid::int AS oid, a.attnum, n.nspname, c.relname, a.attname
            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid
           WHERE c.oid = ANY($1::oid[]) AND a.attnum > 0`,
-        [ids],
-      );
+          [ids],
+        );
   const byKey = new Map<string, ColumnSource>(rows.map((r) => [`${r.oid}:${r.attnum}`, { schema: r.nspname, table: r.relname, column: r.attname }]));
   return fields.map((f) => ({ name: f.name, source: byKey.get(`${f.tableID}:${f.columnID}`) }));
 }

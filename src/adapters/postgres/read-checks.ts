@@ -57,7 +57,8 @@ async function checkReach(client: Client, name: string, policy: ReadPolicy): Pro
 async function checkGrants(client: Client, name: string, policy: ReadPolicy): Promise<void> {
   const catalog = await readCatalog(client);
   const beyond = beyondPlan(catalog.readable, readPlan(catalog.relations, policy));
-  if (beyond.length > 0) throw errors.mcpReadRoleStale(name, `it may read ${beyond.slice(0, 3).join('; ')}${beyond.length > 3 ? `; and ${beyond.length - 3} more` : ''}`);
+  if (beyond.length > 0)
+    throw errors.mcpReadRoleStale(name, `it may read ${beyond.slice(0, 3).join('; ')}${beyond.length > 3 ? `; and ${beyond.length - 3} more` : ''}`);
 }
 
 /** Every check a login must pass before it runs a client's SQL. */

@@ -9,9 +9,15 @@ const key = (o: { schema?: string | undefined; name: string }) => `${o.schema ??
  * routine a view calls. `going` names the views the plan drops or re-creates anyway; `also`, the
  * routines it drops and creates again and tables whose columns change type by other means.
  */
-export function viewsToRebuild(input: PlanInput, going: ReadonlySet<string>, also: readonly { schema?: string | undefined; name: string }[]): { from: View; to: View }[] {
+export function viewsToRebuild(
+  input: PlanInput,
+  going: ReadonlySet<string>,
+  also: readonly { schema?: string | undefined; name: string }[],
+): { from: View; to: View }[] {
   const changedTables = input.operations.flatMap((op) =>
-    (op.op === 'alter_column' && (op.from.type.native !== op.to.type.native || op.from.collation !== op.to.collation)) || op.op === 'drop_column' ? [op.table] : [],
+    (op.op === 'alter_column' && (op.from.type.native !== op.to.type.native || op.from.collation !== op.to.collation)) || op.op === 'drop_column'
+      ? [op.table]
+      : [],
   );
   const gone = new Set(going);
   const goneViews = input.from.views.filter((v) => gone.has(key(v)));

@@ -33,7 +33,9 @@ function literalName(literal: string): string[] | undefined {
 
 /** References in an expression, a query, or any statement; a bare built-in type after :: is pg_catalog's. */
 export function sqlReferences(sql: string): Reference[] {
-  return scanReferences(tokenize(sql), { fold, regclass: literalName }).filter((r) => !(r.kind === 'type' && r.schema === undefined && BUILTIN_TYPES.has(r.name)));
+  return scanReferences(tokenize(sql), { fold, regclass: literalName }).filter(
+    (r) => !(r.kind === 'type' && r.schema === undefined && BUILTIN_TYPES.has(r.name)),
+  );
 }
 
 /** The type a spelling names (`public.mood[]`, `character varying(20)`), unless it is a built-in one. */
@@ -87,7 +89,21 @@ const RESERVED = new Set(
 );
 
 /** Where a native's DDL names another object bare: `SERVER s`, `ON t`, `TO t`, `(integer AS mood)`, and option values (`SFUNC = f`, `SUBTYPE = t`). */
-const NATIVE_NAME_AFTER = new Set(['server', 'wrapper', 'handler', 'validator', 'on', 'to', 'table', 'as', 'type', 'collation', 'function', 'procedure', 'domain']);
+const NATIVE_NAME_AFTER = new Set([
+  'server',
+  'wrapper',
+  'handler',
+  'validator',
+  'on',
+  'to',
+  'table',
+  'as',
+  'type',
+  'collation',
+  'function',
+  'procedure',
+  'domain',
+]);
 
 /**
  * References in a native object's DDL (a foreign table, an aggregate, a cast, a rule...), whose

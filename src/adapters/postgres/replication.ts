@@ -25,7 +25,13 @@ const STARTUP = Object.entries(SESSION_SETTINGS)
 
 export async function replicationClient(target: DbTarget, purpose: string): Promise<Client> {
   const pg = await loadPg();
-  const client = new pg.Client({ connectionString: target.url, replication: 'database', application_name: purpose, options: STARTUP, connectionTimeoutMillis: 15_000 } as ConstructorParameters<typeof pg.Client>[0]);
+  const client = new pg.Client({
+    connectionString: target.url,
+    replication: 'database',
+    application_name: purpose,
+    options: STARTUP,
+    connectionTimeoutMillis: 15_000,
+  } as ConstructorParameters<typeof pg.Client>[0]);
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -33,7 +39,15 @@ export async function replicationClient(target: DbTarget, purpose: string): Prom
     await client.end().catch(() => undefined);
     const inner = e instanceof AggregateError ? (e.errors[0] as unknown) : e;
     // 42501: the login lacks the REPLICATION attribute; 28000: pg_hba has no replication entry.
-    if (codeOf(inner) === '42501' || codeOf(inner) === '28000') throw errors.changesPrivilege(target.name, '(this login)', ['the REPLICATION attribute'], `ALTER ROLE <login> WITH REPLICATION (as a superuser), and a pg_hba.conf line that allows it to connect${codeOf(inner) === '28000' ? ' for replication' : ''}`).because(e);
+    if (codeOf(inner) === '42501' || codeOf(inner) === '28000')
+      throw errors
+        .changesPrivilege(
+          target.name,
+          '(this login)',
+          ['the REPLICATION attribute'],
+          `ALTER ROLE <login> WITH REPLICATION (as a superuser), and a pg_hba.conf line that allows it to connect${codeOf(inner) === '28000' ? ' for replication' : ''}`,
+        )
+        .because(e);
     throw errors.dbUnreachable(target.name, message(inner)).because(e);
   }
   return client;
@@ -91,9 +105,18 @@ export class ReplicationSession {
     const deadline = Date.now() + ACTIVE_GRACE_MS;
     for (;;) {
       const client = await replicationClient(target, `redb replicate ${options.slot}`);
-      const pluginOptions = [`proto_version '${options.protocol}'`, `publication_names ${quoteLiteralOption(quoteIdent(options.publication))}`, `messages 'true'`];
+      const pluginOptions = [
+        `proto_version '${options.protocol}'`,
+        `publication_names ${quoteLiteralOption(quoteIdent(options.publication))}`,
+        `messages 'true'`,
+      ];
       if (options.protocol >= 2) pluginOptions.push(`streaming 'on'`);
-      const copy = client.query(both(`START_REPLICATION SLOT ${quoteIdent(options.slot)} LOGICAL ${formatLsn(options.from)} (${pluginOptions.join(', ')})`, { alignOnCopyDataFrame: true, readableObjectMode: true }));
+      const copy = client.query(
+        both(`START_REPLICATION SLOT ${quoteIdent(options.slot)} LOGICAL ${formatLsn(options.from)} (${pluginOptions.join(', ')})`, {
+          alignOnCopyDataFrame: true,
+          readableObjectMode: true,
+        }),
+      );
       const session = new ReplicationSession(client, copy, options.from, options.heartbeatMs);
       try {
         // A keepalive asked for at once: the first frame (or the refusal) arrives without waiting for data.
@@ -108,7 +131,8 @@ export class ReplicationSession {
           continue;
         }
         if (codeOf(e) === '55006') throw errors.changesSlotActive(target.name, options.slot, activePid(message(e))).because(e);
-        if (codeOf(e) === '42704') throw errors.changesJobMissing(target.name, options.slot.replace(/^redb_/, ''), `replication slot ${options.slot}`).because(e);
+        if (codeOf(e) === '42704')
+          throw errors.changesJobMissing(target.name, options.slot.replace(/^redb_/, ''), `replication slot ${options.slot}`).because(e);
         if (codeOf(e) === '55000') throw errors.changesPositionGone(target.name, formatLsn(options.from), message(e)).because(e);
         throw errors.changesSourceFailed(target.name, `reading replication slot ${options.slot}`, message(e)).because(e);
       }

@@ -5,7 +5,21 @@ import { errors } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
 import { canonicalRow, fractionDigits, nestedCall, trimFraction, type CanonicalSql, type Checksum } from '../canonical-sql.js';
-import { BATCH_BYTES, batched, floatText, keyBounds, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import {
+  BATCH_BYTES,
+  batched,
+  floatText,
+  keyBounds,
+  selectSql,
+  type ReadOptions,
+  type Row,
+  type RowReader,
+  type RowsAdapter,
+  type RowSource,
+  type RowTarget,
+  type RowWriter,
+  type TableName,
+} from '../rows.js';
 import { copyBinaryRows } from './copy-binary.js';
 import { loadPg } from './load-pg.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
@@ -17,7 +31,13 @@ import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
  */
 
 /** How values are printed; change capture (changes.ts) starts its sessions with the same, so a change and a copied row read alike. */
-export const SESSION_SETTINGS: Readonly<Record<string, string>> = { TimeZone: 'UTC', DateStyle: 'ISO, YMD', IntervalStyle: 'postgres', extra_float_digits: '3', bytea_output: 'hex' };
+export const SESSION_SETTINGS: Readonly<Record<string, string>> = {
+  TimeZone: 'UTC',
+  DateStyle: 'ISO, YMD',
+  IntervalStyle: 'postgres',
+  extra_float_digits: '3',
+  bytea_output: 'hex',
+};
 const SESSION = Object.entries(SESSION_SETTINGS)
   .map(([name, value]) => `SET ${name} TO '${value}'`)
   .join('; ');
@@ -39,7 +59,13 @@ const CANONICAL: CanonicalSql = {
   date: (x) => `left(${x}::text, 10)`,
   time: (x, type) => (type.kind === 'time' && type.tz ? `${x}::time::text` : `${x}::text`),
   timestamp: (x, type) => (type.kind === 'timestamp' && type.tz ? `(${x} AT TIME ZONE 'UTC')::text` : `${x}::text`),
-  row: (values) => (values.length === 0 ? "''" : nestedCall('concat', values.map((v) => `coalesce(E'\\x02' || ${v}, E'\\x01')`))),
+  row: (values) =>
+    values.length === 0
+      ? "''"
+      : nestedCall(
+          'concat',
+          values.map((v) => `coalesce(E'\\x02' || ${v}, E'\\x01')`),
+        ),
 };
 
 async function open(target: DbTarget): Promise<Client> {
@@ -52,7 +78,9 @@ async function open(target: DbTarget): Promise<Client> {
   } catch (e) {
     await client.end().catch(() => undefined);
     const inner = e instanceof AggregateError ? (e.errors[0] as unknown) : e;
-    throw errors.dbUnreachable(target.name, inner instanceof Error && inner.message !== '' ? inner.message : String((inner as { code?: unknown }).code ?? inner)).because(e);
+    throw errors
+      .dbUnreachable(target.name, inner instanceof Error && inner.message !== '' ? inner.message : String((inner as { code?: unknown }).code ?? inner))
+      .because(e);
   }
   return client;
 }
@@ -127,7 +155,11 @@ const literal = (value: unknown): string => quoteLiteral(text(value));
  * types mean the same bytes in every database: a user type's binary form (an array or record of it)
  * names its oid, and an enum hashes by the oids of its labels, which differ between databases.
  */
-async function typesOf(client: Client, table: TableName, columns: readonly string[]): Promise<{ builtin: boolean; encoding: string; floats: readonly string[] }> {
+async function typesOf(
+  client: Client,
+  table: TableName,
+  columns: readonly string[],
+): Promise<{ builtin: boolean; encoding: string; floats: readonly string[] }> {
   const { rows } = await client.query<{ n: number; builtin: boolean | null; encoding: string; floats: string[] | null }>(
     `SELECT count(*)::int AS n, bool_and(atttypid < 16384) AS builtin, current_setting('server_encoding') AS encoding,
             array_agg(attname::text) FILTER (WHERE atttypid IN (700, 701)) AS floats
@@ -239,7 +271,14 @@ function reader(client: Client): RowReader {
       const { to } = await import('pg-copy-streams');
       const columns = await readColumns(table, options.columns);
       const stream = client.query(to(`COPY (${readSql(table, options, columns)}) TO STDOUT (FORMAT binary)`));
-      yield* batched(copyBinaryRows(stream, columns.map((c) => c.bytea)), options.batchRows, options.batchBytes ?? BATCH_BYTES);
+      yield* batched(
+        copyBinaryRows(
+          stream,
+          columns.map((c) => c.bytea),
+        ),
+        options.batchRows,
+        options.batchBytes ?? BATCH_BYTES,
+      );
     },
     async count(table, where) {
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${qname(table)}${whereSql(where)}`);
@@ -278,7 +317,11 @@ function reader(client: Client): RowReader {
     async portableChecksum(table, columns, where) {
       const text = canonicalRow(CANONICAL, columns, quoteIdent);
       if (text === undefined) return undefined;
-      return sumOf(await client.query<{ n: string; s: string }>(`SELECT count(*) AS n, coalesce(sum(('x' || left(md5(${text}), 15))::bit(60)::bigint), 0)::text AS s FROM ${qname(table)}${whereSql(where)}`));
+      return sumOf(
+        await client.query<{ n: string; s: string }>(
+          `SELECT count(*) AS n, coalesce(sum(('x' || left(md5(${text}), 15))::bit(60)::bigint), 0)::text AS s FROM ${qname(table)}${whereSql(where)}`,
+        ),
+      );
     },
     // Key values as text, as COPY gives them to readBatches: they go back into SQL as literals.
     // A single integer key is cut into equal ranges of values, found without reading a row;
@@ -298,7 +341,10 @@ function reader(client: Client): RowReader {
       // Aliased, so that ORDER BY sorts the typed columns.
       const select = `SELECT ${quoted.map((k, i) => `${k}::text AS k${i}`).join(', ')} FROM ${qname(table)}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY `;
       const query = async (sql: string) => (await client.query<unknown[]>({ text: sql, rowMode: 'array' })).rows[0];
-      return (await query(`${select}${quoted.join(', ')} OFFSET ${options.batchRows - 1} LIMIT 1`)) ?? query(`${select}${quoted.map((k) => `${k} DESC`).join(', ')} LIMIT 1`);
+      return (
+        (await query(`${select}${quoted.join(', ')} OFFSET ${options.batchRows - 1} LIMIT 1`)) ??
+        query(`${select}${quoted.map((k) => `${k} DESC`).join(', ')} LIMIT 1`)
+      );
     },
     async estimate(table) {
       const { rows } = await client.query<{ n: number }>('SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass', [qname(table)]);
@@ -410,7 +456,9 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
 async function identity(target: DbTarget): Promise<string> {
   const client = await open(target);
   try {
-    const { rows } = await client.query<{ id: string }>("SELECT current_database() || '@' || pg_postmaster_start_time()::text || ':' || coalesce(inet_server_port(), 0) AS id");
+    const { rows } = await client.query<{ id: string }>(
+      "SELECT current_database() || '@' || pg_postmaster_start_time()::text || ':' || coalesce(inet_server_port(), 0) AS id",
+    );
     return `postgres:${rows[0]?.id ?? ''}`;
   } finally {
     await client.end().catch(() => undefined);

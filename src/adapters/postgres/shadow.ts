@@ -43,7 +43,8 @@ export async function openPostgresShadow(target: DbTarget, connector: PostgresCo
     );
   } catch (e) {
     try {
-      if ((e as { code?: unknown }).code !== INSUFFICIENT_PRIVILEGE) throw errors.shadowUnavailable(target.name, e instanceof Error ? e.message : String(e)).because(e);
+      if ((e as { code?: unknown }).code !== INSUFFICIENT_PRIVILEGE)
+        throw errors.shadowUnavailable(target.name, e instanceof Error ? e.message : String(e)).because(e);
       return await openPgliteShadow(target, admin, options?.extensions ?? [], 'CREATE DATABASE not permitted', connector.over);
     } finally {
       await admin.end().catch(() => undefined);

@@ -6,12 +6,16 @@ export const postgresElement: Speller = (t) => {
   switch (t.kind) {
     case 'integer': {
       const bits = t.unsigned ? t.bits * 2 : t.bits;
-      if (bits > 64) return { type: { kind: 'decimal', native: 'numeric(20,0)', precision: 20, scale: 0 }, loss: 'unsigned 64-bit integers become numeric(20,0)' };
+      if (bits > 64)
+        return { type: { kind: 'decimal', native: 'numeric(20,0)', precision: 20, scale: 0 }, loss: 'unsigned 64-bit integers become numeric(20,0)' };
       const native = bits <= 16 ? 'smallint' : bits <= 32 ? 'integer' : 'bigint';
       return { type: { kind: 'integer', native, bits: bits <= 16 ? 16 : bits <= 32 ? 32 : 64 } };
     }
     case 'decimal':
-      return { type: { ...t, unsigned: undefined, native: t.precision === undefined ? 'numeric' : `numeric(${t.precision},${t.scale ?? 0})` }, loss: t.unsigned ? 'unsigned dropped: negative values become allowed' : undefined };
+      return {
+        type: { ...t, unsigned: undefined, native: t.precision === undefined ? 'numeric' : `numeric(${t.precision},${t.scale ?? 0})` },
+        loss: t.unsigned ? 'unsigned dropped: negative values become allowed' : undefined,
+      };
     case 'float':
       return { type: { kind: 'float', native: t.bits === 32 ? 'real' : 'double precision', bits: t.bits } };
     case 'text':
@@ -33,11 +37,12 @@ export const postgresElement: Speller = (t) => {
     case 'json':
       return { type: { kind: 'json', native: t.binary ? 'jsonb' : 'json', binary: t.binary } };
     case 'enum':
-      return t.ref !== undefined
-        ? { type: t }
-        : text('text', `enum (${(t.values ?? []).join(', ')}) becomes text; the allowed values are not enforced`);
+      return t.ref !== undefined ? { type: t } : text('text', `enum (${(t.values ?? []).join(', ')}) becomes text; the allowed values are not enforced`);
     case 'set':
-      return { type: { kind: 'array', native: 'text[]', of: { kind: 'text', native: 'text' } }, loss: 'set becomes text[]; the allowed values are not enforced' };
+      return {
+        type: { kind: 'array', native: 'text[]', of: { kind: 'text', native: 'text' } },
+        loss: 'set becomes text[]; the allowed values are not enforced',
+      };
     case 'array':
       return { type: t };
     case 'vector':
@@ -58,5 +63,8 @@ export const postgresSpeller: Speller = (type, enums) => {
   if (type.kind !== 'array') return postgresElement(type, enums);
   const inner = postgresElement(type.of, enums);
   if (inner.type.kind === 'array') return inner;
-  return { type: { kind: 'array', native: `${inner.type.native}${'[]'.repeat(type.dims ?? 1)}`, of: inner.type as ScalarType, dims: type.dims }, loss: inner.loss };
+  return {
+    type: { kind: 'array', native: `${inner.type.native}${'[]'.repeat(type.dims ?? 1)}`, of: inner.type as ScalarType, dims: type.dims },
+    loss: inner.loss,
+  };
 };

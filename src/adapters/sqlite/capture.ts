@@ -48,4 +48,5 @@ export function createTriggersSql(job: string, table: string, key: readonly stri
 }
 
 /** The job's triggers, found by the change table they write to (a name prefix could be another job's). */
-export const jobTriggersSql = (job: string): string => `SELECT name, tbl_name AS tbl FROM sqlite_master WHERE type = 'trigger' AND instr(sql, ${literal(quoteIdent(changeTable(job)))}) > 0`;
+export const jobTriggersSql = (job: string): string =>
+  `SELECT name, tbl_name AS tbl FROM sqlite_master WHERE type = 'trigger' AND instr(sql, ${literal(quoteIdent(changeTable(job)))}) > 0`;

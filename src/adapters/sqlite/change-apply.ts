@@ -19,7 +19,13 @@ interface PositionRow {
   committed_at: string | null;
   applied_at: string;
 }
-const fromRow = (r: PositionRow): StoredPosition => ({ job: r.job, source: r.source, position: r.position, committedAt: r.committed_at ?? undefined, appliedAt: r.applied_at });
+const fromRow = (r: PositionRow): StoredPosition => ({
+  job: r.job,
+  source: r.source,
+  position: r.position,
+  committedAt: r.committed_at ?? undefined,
+  appliedAt: r.applied_at,
+});
 const name = (t: TableName): string => quoteIdent(t.name);
 const bindable = (value: unknown): unknown => (typeof value === 'boolean' ? (value ? 1 : 0) : value === undefined ? null : value);
 
@@ -43,12 +49,16 @@ export async function openSqliteChangeTarget(target: DbTarget): Promise<ChangeTa
     async upsert(table, columns, key, rows) {
       const rest = columns.filter((c) => !key.includes(c));
       const tail = rest.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${rest.map((c) => `${quoteIdent(c)} = excluded.${quoteIdent(c)}`).join(', ')}`;
-      const insert = prepared(`INSERT INTO ${name(table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${tail}`);
+      const insert = prepared(
+        `INSERT INTO ${name(table)} (${columns.map(quoteIdent).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${tail}`,
+      );
       for (const row of rows) insert.run(...row.map(bindable));
     },
     async update(table, columns, values, key, keyValues) {
       if (columns.length === 0) return;
-      prepared(`UPDATE ${name(table)} SET ${columns.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE ${key.map((k) => `${quoteIdent(k)} = ?`).join(' AND ')}`).run(...[...values, ...keyValues].map(bindable));
+      prepared(
+        `UPDATE ${name(table)} SET ${columns.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE ${key.map((k) => `${quoteIdent(k)} = ?`).join(' AND ')}`,
+      ).run(...[...values, ...keyValues].map(bindable));
     },
     async delete(table, key, keys) {
       const del = prepared(`DELETE FROM ${name(table)} WHERE ${key.map((k) => `${quoteIdent(k)} = ?`).join(' AND ')}`);
@@ -89,7 +99,9 @@ export async function openSqliteChangeTarget(target: DbTarget): Promise<ChangeTa
   return {
     async readPosition(job) {
       if (!exists()) return undefined;
-      const row = db.prepare(`SELECT job, source, position, committed_at, applied_at FROM ${REPLICATION_TABLE} WHERE job = ?`).get(job) as PositionRow | undefined;
+      const row = db.prepare(`SELECT job, source, position, committed_at, applied_at FROM ${REPLICATION_TABLE} WHERE job = ?`).get(job) as
+        | PositionRow
+        | undefined;
       return row === undefined ? undefined : fromRow(row);
     },
     async listPositions() {

@@ -55,7 +55,12 @@ export function keyColumns(db: Database, table: string): readonly string[] {
 
 /** Put back the triggers of captured tables that lost them, each with a resync marker. Returns the tables repaired. */
 export function repairTriggers(db: Database, job: string): string[] {
-  const captured = (db.prepare(`SELECT tbl FROM ${quoteIdent(captureTable(job))}`).pluck().all() as string[]).filter((t) => shapeOf(db, t) !== undefined);
+  const captured = (
+    db
+      .prepare(`SELECT tbl FROM ${quoteIdent(captureTable(job))}`)
+      .pluck()
+      .all() as string[]
+  ).filter((t) => shapeOf(db, t) !== undefined);
   const missing = (): string[] => {
     const names = new Set((db.prepare(jobTriggersSql(job)).all() as { name: string }[]).map((r) => r.name));
     return captured.filter((t) => !(['i', 'u', 'd'] as const).every((op) => names.has(triggerName(job, op, t))));
@@ -121,7 +126,11 @@ export async function* pollChanges(db: Database, options: PollOptions): AsyncGen
     const lookup = (table: string, shape: Shape, key: readonly unknown[]): Row | undefined => {
       let statement = lookups.get(table);
       if (statement === undefined) {
-        statement = db.prepare(`SELECT ${shape.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(table)} WHERE ${shape.key.map((k) => `${quoteIdent(k)} IS ?`).join(' AND ')}`).raw(true);
+        statement = db
+          .prepare(
+            `SELECT ${shape.columns.map((c) => quoteIdent(c.name)).join(', ')} FROM ${quoteIdent(table)} WHERE ${shape.key.map((k) => `${quoteIdent(k)} IS ?`).join(' AND ')}`,
+          )
+          .raw(true);
         lookups.set(table, statement);
       }
       return statement.get(...key) as Row | undefined;

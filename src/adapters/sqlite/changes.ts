@@ -1,6 +1,19 @@
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
-import { jobOfOwned, tableLabel, validateJobName, type CaptureStatus, type ChangeCapture, type ChangeEvent, type ChangePlane, type CheckReport, type Handoff, type OwnedObject, type Position, type StreamOptions } from '../changes.js';
+import {
+  jobOfOwned,
+  tableLabel,
+  validateJobName,
+  type CaptureStatus,
+  type ChangeCapture,
+  type ChangeEvent,
+  type ChangePlane,
+  type CheckReport,
+  type Handoff,
+  type OwnedObject,
+  type Position,
+  type StreamOptions,
+} from '../changes.js';
 import type { TableName } from '../rows.js';
 import { captureTable, changeTable, createCaptureTablesSql, createTriggersSql, jobTriggersSql, triggerName } from './capture.js';
 import { keyColumns, pollChanges } from './change-poll.js';
@@ -34,14 +47,23 @@ function position(text: string): Position {
 }
 const seqOf = (p: Position): bigint => BigInt(position(p));
 
-const tableExists = (db: Database, name: string): boolean => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
-const head = (db: Database, job: string): bigint => BigInt((db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').pluck().get(changeTable(job)) as bigint | number | undefined) ?? 0);
+const tableExists = (db: Database, name: string): boolean =>
+  db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
+const head = (db: Database, job: string): bigint =>
+  BigInt((db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').pluck().get(changeTable(job)) as bigint | number | undefined) ?? 0);
 
 async function check(target: DbTarget): Promise<CheckReport> {
   const db = await openDb(target);
   try {
     const mode = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
-    return { notes: mode === 'wal' ? [] : [`the file is in ${mode} journal mode: writers wait while redb reads it (the initial copy, and each poll briefly); PRAGMA journal_mode = WAL lets them go on`] };
+    return {
+      notes:
+        mode === 'wal'
+          ? []
+          : [
+              `the file is in ${mode} journal mode: writers wait while redb reads it (the initial copy, and each poll briefly); PRAGMA journal_mode = WAL lets them go on`,
+            ],
+    };
   } finally {
     db.close();
   }
@@ -50,14 +72,20 @@ async function check(target: DbTarget): Promise<CheckReport> {
 async function listOwned(target: DbTarget): Promise<OwnedObject[]> {
   const db = await openDb(target);
   try {
-    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'redb\\_changes\\_%' ESCAPE '\\' OR name LIKE 'redb\\_capture\\_%' ESCAPE '\\') ORDER BY name`).pluck().all() as string[];
+    const tables = db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'redb\\_changes\\_%' ESCAPE '\\' OR name LIKE 'redb\\_capture\\_%' ESCAPE '\\') ORDER BY name`,
+      )
+      .pluck()
+      .all() as string[];
     const owned: OwnedObject[] = [];
     for (const name of tables) {
       const job = jobOfOwned(name.replace(/^redb_(changes|capture)_/, 'redb_'));
       if (job === undefined) continue;
       owned.push({ job, kind: 'change-table', name });
       if (name !== changeTable(job)) continue;
-      for (const t of db.prepare(jobTriggersSql(job)).all() as { name: string; tbl: string }[]) owned.push({ job, kind: 'trigger', name: t.name, table: { name: t.tbl } });
+      for (const t of db.prepare(jobTriggersSql(job)).all() as { name: string; tbl: string }[])
+        owned.push({ job, kind: 'trigger', name: t.name, table: { name: t.tbl } });
     }
     return owned;
   } finally {
@@ -83,7 +111,12 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     const missing = tables.find((t) => !tableExists(d, t.name));
     if (missing !== undefined) throw errors.changesTableMissing(target.name, tableLabel(missing));
     const keyless = tables.filter((t) => keyColumns(d, t.name).length === 0).map((t) => t.name);
-    if (keyless.length > 0) throw errors.changesNoKey(target.name, keyless, `add a primary key (SQLite rebuilds the table for it: redb migrate does that), or leave ${keyless.length === 1 ? 'it' : 'them'} out with --tables`);
+    if (keyless.length > 0)
+      throw errors.changesNoKey(
+        target.name,
+        keyless,
+        `add a primary key (SQLite rebuilds the table for it: redb migrate does that), or leave ${keyless.length === 1 ? 'it' : 'them'} out with --tables`,
+      );
     try {
       // One transaction: the triggers, the list of captured tables, and an empty change table, all at once.
       d.transaction(() => {
@@ -129,9 +162,16 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     try {
       if (!tableExists(reading, changeTable(job))) throw errors.changesJobMissing(target.name, job, `change table ${changeTable(job)}`);
       // Rows after `from` acknowledged (deleted) already cannot be read again.
-      const first = reading.prepare(`SELECT min(seq) FROM ${quoteIdent(changeTable(job))}`).pluck().get() as bigint | null;
+      const first = reading
+        .prepare(`SELECT min(seq) FROM ${quoteIdent(changeTable(job))}`)
+        .pluck()
+        .get() as bigint | null;
       if (head(reading, job) > since && (first === null || BigInt(first) > since + 1n)) {
-        throw errors.changesPositionGone(target.name, from, `its changes up to ${first === null ? head(reading, job) : BigInt(first) - 1n} were acknowledged and removed`);
+        throw errors.changesPositionGone(
+          target.name,
+          from,
+          `its changes up to ${first === null ? head(reading, job) : BigInt(first) - 1n} were acknowledged and removed`,
+        );
       }
       yield* pollChanges(reading, { job, from: since, signal: options.signal, pollMs: options.pollMs ?? 200 });
     } finally {
@@ -143,8 +183,20 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     const d = await sql();
     const exists = tableExists(d, changeTable(job));
     const last = exists ? head(d, job) : undefined;
-    const pending = exists ? Number(d.prepare(`SELECT count(*) FROM ${quoteIdent(changeTable(job))}`).pluck().get()) : undefined;
-    const first = exists ? (d.prepare(`SELECT min(seq) FROM ${quoteIdent(changeTable(job))}`).pluck().get() as bigint | null) : null;
+    const pending = exists
+      ? Number(
+          d
+            .prepare(`SELECT count(*) FROM ${quoteIdent(changeTable(job))}`)
+            .pluck()
+            .get(),
+        )
+      : undefined;
+    const first = exists
+      ? (d
+          .prepare(`SELECT min(seq) FROM ${quoteIdent(changeTable(job))}`)
+          .pluck()
+          .get() as bigint | null)
+      : null;
     return {
       job,
       exists,

@@ -31,7 +31,8 @@ const list = (names: readonly string[]) => names.map(quoteIdent).join(', ');
 const action = (a: FkAction | undefined) => (a === undefined ? 'NO ACTION' : a.toUpperCase());
 
 /** Defaults SQLite accepts without parentheses; anything else is an expression and gets them. */
-const LITERAL_DEFAULT = /^(?:[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|'(?:[^']|'')*'|[xX]'[0-9a-fA-F]*'|NULL|TRUE|FALSE|CURRENT_TIME|CURRENT_DATE|CURRENT_TIMESTAMP|\(.*\))$/is;
+const LITERAL_DEFAULT =
+  /^(?:[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|'(?:[^']|'')*'|[xX]'[0-9a-fA-F]*'|NULL|TRUE|FALSE|CURRENT_TIME|CURRENT_DATE|CURRENT_TIMESTAMP|\(.*\))$/is;
 const defaultSql = (d: string) => (LITERAL_DEFAULT.test(d.trim()) ? d : `(${d})`);
 const onConflict = (resolution: OnConflict | undefined) => (resolution === undefined ? '' : ` ON CONFLICT ${resolution.toUpperCase()}`);
 
@@ -75,7 +76,8 @@ function keyParts(c: PrimaryKey | UniqueConstraint): string {
   if (c.keys === undefined) return list(c.columns);
   return c.keys
     .map((k) => {
-      if (k.length !== undefined || k.column === undefined) throw errors.planUnsupported('sqlite', `key part ${k.column ?? k.expression ?? ''}(${k.length ?? ''})`);
+      if (k.length !== undefined || k.column === undefined)
+        throw errors.planUnsupported('sqlite', `key part ${k.column ?? k.expression ?? ''}(${k.length ?? ''})`);
       return `${quoteIdent(k.column)}${k.collation === undefined ? '' : ` COLLATE ${quoteIdent(k.collation)}`}${k.desc ? ' DESC' : ''}`;
     })
     .join(', ');
@@ -86,9 +88,11 @@ export function createTableSql(t: Table, as: string = t.name): string {
   if (t.partitionBy !== undefined || t.partitionOf !== undefined) throw errors.planUnsupported('sqlite', `partitioning of ${t.name}`);
   if (t.policies.length > 0) throw errors.planUnsupported('sqlite', `row-level security policies on ${t.name}`);
   // AUTOINCREMENT only exists as a column-level primary key.
-  const autoPk = t.primaryKey !== undefined && t.primaryKey.columns.length === 1 && t.columns.some((c) => c.autoIncrement && c.name === t.primaryKey?.columns[0]);
+  const autoPk =
+    t.primaryKey !== undefined && t.primaryKey.columns.length === 1 && t.columns.some((c) => c.autoIncrement && c.name === t.primaryKey?.columns[0]);
   const lines = t.columns.map((c) => columnSql(c, autoPk && c.name === t.primaryKey?.columns[0] ? t.primaryKey : undefined));
-  if (t.primaryKey !== undefined && !autoPk) lines.push(`${named(t.primaryKey.name)}PRIMARY KEY (${keyParts(t.primaryKey)})${onConflict(t.primaryKey.onConflict)}`);
+  if (t.primaryKey !== undefined && !autoPk)
+    lines.push(`${named(t.primaryKey.name)}PRIMARY KEY (${keyParts(t.primaryKey)})${onConflict(t.primaryKey.onConflict)}`);
   for (const def of t.uniques) lines.push(constraintSql({ type: 'unique', def }));
   for (const def of t.checks) lines.push(constraintSql({ type: 'check', def }));
   for (const def of t.foreignKeys) lines.push(constraintSql({ type: 'foreign_key', def }));
@@ -109,8 +113,7 @@ export function createIndexSql(table: string, i: Index): string {
   return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${quoteIdent(table)} (${keys.join(', ')})${i.where === undefined ? '' : ` WHERE ${i.where}`}`;
 }
 
-const createViewSql = (v: View) =>
-  `CREATE VIEW ${quoteIdent(v.name)}${v.columns === undefined ? '' : ` (${list(v.columns)})`} AS ${v.definition}`;
+const createViewSql = (v: View) => `CREATE VIEW ${quoteIdent(v.name)}${v.columns === undefined ? '' : ` (${list(v.columns)})`} AS ${v.definition}`;
 
 function createObjectSql(target: SchemaObject): string[] {
   switch (target.kind) {
@@ -184,7 +187,11 @@ function alterable(op: Operation, from: Table | undefined, to: Table | undefined
         from.primaryKey?.columns.includes(name) ||
         from.uniques.some((u) => u.columns.includes(name)) ||
         from.foreignKeys.some((f) => f.columns.includes(name)) ||
-        from.indexes.some((i) => i.keys.some((k) => k.column === name || (k.expression !== undefined && mentions(k.expression, name))) || (i.where !== undefined && mentions(i.where, name))) ||
+        from.indexes.some(
+          (i) =>
+            i.keys.some((k) => k.column === name || (k.expression !== undefined && mentions(k.expression, name))) ||
+            (i.where !== undefined && mentions(i.where, name)),
+        ) ||
         from.checks.some((c) => mentions(c.expression, name)) ||
         from.columns.some((c) => c.generated !== undefined && mentions(c.generated.expression, name));
       return !used;
@@ -244,7 +251,10 @@ function rebuildSql(from: Table, to: Table): string[] {
     ...(copied.length === 0 ? [] : [`INSERT OR ABORT INTO ${quoteIdent(temp)} (${list(copied)}) SELECT ${list(copied)} FROM ${quoteIdent(from.name)}`]),
     // The AUTOINCREMENT counter moves with the rows, so ids of deleted rows are never handed out again.
     ...(counted(from) && counted(to)
-      ? [`DELETE FROM sqlite_sequence WHERE name = ${quoteString(temp)}`, `UPDATE sqlite_sequence SET name = ${quoteString(temp)} WHERE name = ${quoteString(from.name)}`]
+      ? [
+          `DELETE FROM sqlite_sequence WHERE name = ${quoteString(temp)}`,
+          `UPDATE sqlite_sequence SET name = ${quoteString(temp)} WHERE name = ${quoteString(from.name)}`,
+        ]
       : []),
     `DROP TABLE ${quoteIdent(from.name)}`,
     `ALTER TABLE ${quoteIdent(temp)} RENAME TO ${quoteIdent(to.name)}`,
@@ -300,7 +310,9 @@ function relationsRead(sql: string): string[] {
   } catch {
     return [];
   }
-  return scanReferences(tokens, { fold: (w) => w }).flatMap((r) => (r.kind === 'relation' && (r.schema === undefined || r.schema.toUpperCase() === 'MAIN') ? [r.name] : []));
+  return scanReferences(tokens, { fold: (w) => w }).flatMap((r) =>
+    r.kind === 'relation' && (r.schema === undefined || r.schema.toUpperCase() === 'MAIN') ? [r.name] : [],
+  );
 }
 
 export function compileSqlite(input: PlanInput): Plan {
@@ -327,7 +339,9 @@ export function compileSqlite(input: PlanInput): Plan {
     }
   }
 
-  const rebuilt = new Set([...tableOps].filter(([name, ops]) => !ops.every((op) => alterable(op, fromTables.get(name), toTables.get(name)))).map(([name]) => name));
+  const rebuilt = new Set(
+    [...tableOps].filter(([name, ops]) => !ops.every((op) => alterable(op, fromTables.get(name), toTables.get(name)))).map(([name]) => name),
+  );
 
   const dropped = (op: Operation) => (op.op === 'alter_object' ? op.from : op.op === 'drop_object' ? op.target : undefined);
   const dropSteps = (ops: readonly Operation[]) =>
@@ -335,7 +349,10 @@ export function compileSqlite(input: PlanInput): Plan {
       const target = dropped(op);
       if (target === undefined) return [];
       // A virtual table (FTS, R*Tree) holds rows: dropping it, even to re-create it changed, loses them.
-      const rows: Hazard[] = target.kind === 'native' && target.object.type === 'virtual table' ? [{ name: 'drops-data', reason: `drops virtual table ${target.object.name} and all its rows` }] : [];
+      const rows: Hazard[] =
+        target.kind === 'native' && target.object.type === 'virtual table'
+          ? [{ name: 'drops-data', reason: `drops virtual table ${target.object.name} and all its rows` }]
+          : [];
       return [step([op], [dropObjectSql(target)], rows)];
     });
   // Triggers are dropped first: renaming a view drops the triggers on it, and a trigger's name never
@@ -364,9 +381,11 @@ export function compileSqlite(input: PlanInput): Plan {
       const to = toTables.get(name);
       if (from === undefined || to === undefined) throw errors.planUnsupported('sqlite', `changes to table ${name}, which is missing on one side`);
       steps.push(
-        step(ops, [...rebuildSql(from, to), ...keptTriggers(name)], [
-          { name: 'rewrites-table', reason: `SQLite cannot ALTER this in place: table ${name} is rebuilt and its rows copied` },
-        ]),
+        step(
+          ops,
+          [...rebuildSql(from, to), ...keptTriggers(name)],
+          [{ name: 'rewrites-table', reason: `SQLite cannot ALTER this in place: table ${name} is rebuilt and its rows copied` }],
+        ),
       );
     } else {
       // Adds before drops: SQLite will not drop a table's last column.

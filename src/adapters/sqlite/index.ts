@@ -85,7 +85,8 @@ async function connect(target: DbTarget): Promise<Connection> {
       const os = fileAccessError(file, false);
       if (os !== undefined) throw os.because(e);
     }
-    const detail = e instanceof Error && /unable to open|does not exist/i.test(e.message) ? `no SQLite database at ${file}` : String(e instanceof Error ? e.message : e);
+    const detail =
+      e instanceof Error && /unable to open|does not exist/i.test(e.message) ? `no SQLite database at ${file}` : String(e instanceof Error ? e.message : e);
     throw errors.dbUnreachable(target.name, detail, 'file').because(e);
   }
   return connection(db, target.name, file);

@@ -85,7 +85,6 @@ function readCatalog(db: Database) {
   return { objects, tableInfo, columns, indexes };
 }
 
-
 function mapColumn(raw: RawColumn, parsed: ParsedTable | undefined): Column {
   const p = parsed?.columns.find((c) => c.name === raw.name);
   const generated = raw.hidden === 2 || raw.hidden === 3;
@@ -199,9 +198,7 @@ export function introspectSqlite(db: Database): Schema {
       return { name: o.name, definition: parsed.definition, columns: parsed.columns === undefined ? undefined : [...parsed.columns], indexes: [] };
     });
 
-  const triggers: Trigger[] = objects
-    .filter((o) => o.type === 'trigger')
-    .map((o) => ({ table: o.tbl_name, name: o.name, definition: o.sql ?? '' }));
+  const triggers: Trigger[] = objects.filter((o) => o.type === 'trigger').map((o) => ({ table: o.tbl_name, name: o.name, definition: o.sql ?? '' }));
 
   return normalizeSchema({ version: MODEL_VERSION, engine: 'sqlite', tables, views, triggers, natives });
 }

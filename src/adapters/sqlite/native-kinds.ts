@@ -17,4 +17,3 @@ export function sqliteNativeKinds(native: string): Kinds | undefined {
   if (/^(NUMERIC|DECIMAL)$/.test(base)) return ['decimal'];
   return undefined;
 }
-

@@ -41,7 +41,10 @@ async function open(target: DbTarget, options: ReadOptions): Promise<ReadOnlySes
         guard?.check(sql);
         const columns = statement.columns().map((c) => ({
           name: c.name,
-          source: c.table === null || c.column === null ? undefined : { schema: c.database === 'main' ? undefined : (c.database ?? undefined), table: c.table, column: c.column },
+          source:
+            c.table === null || c.column === null
+              ? undefined
+              : { schema: c.database === 'main' ? undefined : (c.database ?? undefined), table: c.table, column: c.column },
         }));
         const iterator = statement.raw(true).iterate() as IterableIterator<unknown[]>;
         reading = iterator;

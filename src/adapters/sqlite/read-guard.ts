@@ -35,7 +35,15 @@ interface TableInfo {
 type Root = { readonly table: TableInfo } | { readonly index: string; readonly refused?: string | undefined };
 
 /** Eponymous virtual tables that read nothing of the data: JSON walkers and schema pragmas. */
-const HARMLESS_VTABS = ['json_each', 'json_tree', 'pragma_table_info', 'pragma_table_xinfo', 'pragma_index_list', 'pragma_index_xinfo', 'pragma_foreign_key_list'];
+const HARMLESS_VTABS = [
+  'json_each',
+  'json_tree',
+  'pragma_table_info',
+  'pragma_table_xinfo',
+  'pragma_index_list',
+  'pragma_index_xinfo',
+  'pragma_foreign_key_list',
+];
 /** OpenRead's p5 flag: the root page is in a register, not known until it runs. */
 const P2_IS_REGISTER = 0x10;
 
@@ -69,8 +77,10 @@ export function sqliteGuard(db: Database, policy: ReadPolicy): SqliteGuard | und
     let opaque: string | undefined;
     if (policy.tableDenied({ name: t.name })) opaque = `table ${t.name} is denied`;
     else if (sensitive.length > 0 && t.type !== 'table') opaque = `${t.type} table ${t.name} holds masked or denied columns`;
-    else if (sensitive.length > 0 && t.wr === 1 && keys.some((k) => sensitive.includes(k))) opaque = `the rows of ${t.name} are ordered by ${keys.join(', ')}, which the policy hides`;
-    else if (t.wr !== 1 && keys.length === 1 && sensitive.includes(keys[0] as string)) opaque = `${t.name}.${keys[0]} is its rowid, which orders every read of the table`;
+    else if (sensitive.length > 0 && t.wr === 1 && keys.some((k) => sensitive.includes(k)))
+      opaque = `the rows of ${t.name} are ordered by ${keys.join(', ')}, which the policy hides`;
+    else if (t.wr !== 1 && keys.length === 1 && sensitive.includes(keys[0] as string))
+      opaque = `${t.name}.${keys[0]} is its rowid, which orders every read of the table`;
     if (sensitive.length > 0 || opaque !== undefined) anything = true;
     if (/^sqlite_stat[34]$/.test(t.name)) opaque = `${t.name} holds samples of indexed values`;
     tables.set(t.name, { name: t.name, byStorage, hidden, opaque });
@@ -79,13 +89,20 @@ export function sqliteGuard(db: Database, policy: ReadPolicy): SqliteGuard | und
   for (const t of list.filter((x) => x.type === 'shadow')) {
     const owner = list.find((v) => v.type === 'virtual' && t.name.startsWith(`${v.name}_`));
     const ownerInfo = owner === undefined ? undefined : tables.get(owner.name);
-    if (owner === undefined || ownerInfo?.opaque !== undefined) tables.set(t.name, { ...(tables.get(t.name) as TableInfo), opaque: `${t.name} holds the data of a virtual table redb cannot check` });
+    if (owner === undefined || ownerInfo?.opaque !== undefined)
+      tables.set(t.name, { ...(tables.get(t.name) as TableInfo), opaque: `${t.name} holds the data of a virtual table redb cannot check` });
   }
   if (!anything) return undefined;
   const master = tables.get('sqlite_schema');
   if (master !== undefined) roots.set(1, { table: master });
 
-  const schema = db.prepare("SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema WHERE rootpage > 0").all() as { type: string; name: string; tbl_name: string; rootpage: number; sql: string | null }[];
+  const schema = db.prepare('SELECT type, name, tbl_name, rootpage, sql FROM sqlite_schema WHERE rootpage > 0').all() as {
+    type: string;
+    name: string;
+    tbl_name: string;
+    rootpage: number;
+    sql: string | null;
+  }[];
   for (const o of schema) {
     const table = tables.get(o.tbl_name);
     if (o.type === 'table' && table !== undefined) roots.set(o.rootpage, { table });
@@ -99,7 +116,11 @@ export function sqliteGuard(db: Database, policy: ReadPolicy): SqliteGuard | und
     const tableHides = (table?.hidden.size ?? 0) > 0;
     const shaped = keys.some((k) => k.cid === -2) || (o.sql !== null && /\bwhere\b/i.test(o.sql));
     const refused =
-      held?.name != null ? `index ${o.name} holds ${o.tbl_name}.${held.name}` : shaped && tableHides ? `index ${o.name} is built from an expression or a condition on ${o.tbl_name}` : undefined;
+      held?.name != null
+        ? `index ${o.name} holds ${o.tbl_name}.${held.name}`
+        : shaped && tableHides
+          ? `index ${o.name} is built from an expression or a condition on ${o.tbl_name}`
+          : undefined;
     roots.set(o.rootpage, { index: o.name, refused });
   }
   const vtab = (name: string): unknown => (db.prepare(`EXPLAIN SELECT * FROM ${name}('[]')`).all() as Op[]).find((op) => op.opcode === 'VOpen')?.p4;

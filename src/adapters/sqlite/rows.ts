@@ -3,7 +3,20 @@ import { isAbsolute, resolve } from 'node:path';
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
 import { balancedConcat, canonicalRow, md5Sum, trimFraction, type CanonicalSql } from '../canonical-sql.js';
-import { BATCH_BYTES, fileIdentity, rowBytes, selectSql, type ReadOptions, type Row, type RowReader, type RowsAdapter, type RowSource, type RowTarget, type RowWriter, type TableName } from '../rows.js';
+import {
+  BATCH_BYTES,
+  fileIdentity,
+  rowBytes,
+  selectSql,
+  type ReadOptions,
+  type Row,
+  type RowReader,
+  type RowsAdapter,
+  type RowSource,
+  type RowTarget,
+  type RowWriter,
+  type TableName,
+} from '../rows.js';
 import { fileAccessError } from '../file-access.js';
 import { parseDbUrl } from '../url.js';
 import { quoteIdent } from './compile.js';
@@ -32,7 +45,13 @@ async function open(target: DbTarget, create: boolean): Promise<Database> {
   } catch (e) {
     const os = fileAccessError(file, create);
     if (os !== undefined) throw os.because(e);
-    throw errors.dbUnreachable(target.name, e instanceof Error && /unable to open|does not exist/i.test(e.message) && !create ? `no SQLite database at ${file}` : String(e), 'file').because(e);
+    throw errors
+      .dbUnreachable(
+        target.name,
+        e instanceof Error && /unable to open|does not exist/i.test(e.message) && !create ? `no SQLite database at ${file}` : String(e),
+        'file',
+      )
+      .because(e);
   }
 }
 
@@ -48,11 +67,20 @@ function reader(db: Database): RowReader {
       let after = options.after;
       for (;;) {
         const params: unknown[] = [];
-        const sql = selectSql(name(table), { ...paged, after }, (n) => (n === 'rowid' ? n : quoteIdent(n)), (v) => (params.push(v), '?'), ` LIMIT ${options.batchRows}`);
+        const sql = selectSql(
+          name(table),
+          { ...paged, after },
+          (n) => (n === 'rowid' ? n : quoteIdent(n)),
+          (v) => (params.push(v), '?'),
+          ` LIMIT ${options.batchRows}`,
+        );
         // Row by row, so that a batch of wide rows stops at the byte budget (the next page starts after its last key).
         const rows: Row[] = [];
         let bytes = 0;
-        for (const row of db.prepare(sql).raw(true).iterate(...params) as IterableIterator<Row>) {
+        for (const row of db
+          .prepare(sql)
+          .raw(true)
+          .iterate(...params) as IterableIterator<Row>) {
           rows.push(row);
           bytes += rowBytes(row);
           if (bytes >= budget) break;
@@ -65,7 +93,12 @@ function reader(db: Database): RowReader {
       }
     },
     async count(table, where) {
-      return Number(db.prepare(`SELECT count(*) FROM ${name(table)}${whereSql(where)}`).pluck().get());
+      return Number(
+        db
+          .prepare(`SELECT count(*) FROM ${name(table)}${whereSql(where)}`)
+          .pluck()
+          .get(),
+      );
     },
     quote: quoteIdent,
     valueBytes: (column) => `octet_length(${column})`,
@@ -75,7 +108,10 @@ function reader(db: Database): RowReader {
     async portableChecksum(table, columns, where) {
       const text = canonicalRow(CANONICAL, columns, quoteIdent);
       if (text === undefined) return undefined;
-      const [rows, sum] = db.prepare(`SELECT count(*), redb_md5_sum(${text}) FROM ${name(table)}${whereSql(where)}`).raw(true).get() as [bigint, string];
+      const [rows, sum] = db
+        .prepare(`SELECT count(*), redb_md5_sum(${text}) FROM ${name(table)}${whereSql(where)}`)
+        .raw(true)
+        .get() as [bigint, string];
       return { rows: Number(rows), checksum: sum };
     },
   };
@@ -88,7 +124,8 @@ const whereSql = (where: string | undefined): string => (where === undefined ? '
  * canonical form (a timestamp with an offset, say) simply fails to match, and the JavaScript
  * comparison decides.
  */
-const trimmed = (t: string): string => trimFraction(t, undefined, { hasPoint: (t) => `instr(${t}, '.') > 0 AND instr(${t}, 'e') = 0`, rtrim: (t, c) => `rtrim(${t}, '${c}')` });
+const trimmed = (t: string): string =>
+  trimFraction(t, undefined, { hasPoint: (t) => `instr(${t}, '.') > 0 AND instr(${t}, 'e') = 0`, rtrim: (t, c) => `rtrim(${t}, '${c}')` });
 const CANONICAL: CanonicalSql = {
   text: (x, type) => (type.kind === 'text' ? x : `CAST(${x} AS TEXT)`),
   decimal: (x) => trimmed(`CAST(${x} AS TEXT)`),
@@ -174,7 +211,12 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
     checksForeignKeys: false,
     writers: Array.from({ length: jobs }, () => one),
     async count(table) {
-      return Number(db.prepare(`SELECT count(*) FROM ${name(table)}`).pluck().get());
+      return Number(
+        db
+          .prepare(`SELECT count(*) FROM ${name(table)}`)
+          .pluck()
+          .get(),
+      );
     },
     async truncate(tables) {
       db.transaction(() => {

@@ -5,9 +5,15 @@ import { text } from '../spelling.js';
 export const sqliteSpeller: Speller = (t, enums) => {
   switch (t.kind) {
     case 'integer':
-      return { type: { kind: 'integer', native: 'INTEGER', bits: 64 }, loss: t.unsigned && t.bits === 64 ? 'unsigned 64-bit values above 2^63 do not fit' : undefined };
+      return {
+        type: { kind: 'integer', native: 'INTEGER', bits: 64 },
+        loss: t.unsigned && t.bits === 64 ? 'unsigned 64-bit values above 2^63 do not fit' : undefined,
+      };
     case 'decimal':
-      return { type: { ...t, unsigned: undefined, native: t.precision === undefined ? 'NUMERIC' : `NUMERIC(${t.precision},${t.scale ?? 0})` }, loss: 'SQLite stores decimals as floating point where they do not fit an integer' };
+      return {
+        type: { ...t, unsigned: undefined, native: t.precision === undefined ? 'NUMERIC' : `NUMERIC(${t.precision},${t.scale ?? 0})` },
+        loss: 'SQLite stores decimals as floating point where they do not fit an integer',
+      };
     case 'float':
       return { type: { kind: 'float', native: 'REAL', bits: 64 } };
     case 'text':

@@ -32,7 +32,9 @@ const retype = (name: string, from: string, to: string, seed?: string): Pair => 
 
 const schemas: Pair[] = [
   { name: 'schema: create an empty one', from: 'CREATE TABLE t (a INTEGER)', to: 'CREATE TABLE t (a INTEGER); CREATE SCHEMA app' },
-  around('schema: create one with a table in it', 'CREATE TABLE t (a INTEGER)', '', 'CREATE SCHEMA app; CREATE TABLE app.t (a INTEGER, b VARCHAR)', { seed: 'INSERT INTO t VALUES (1)' }),
+  around('schema: create one with a table in it', 'CREATE TABLE t (a INTEGER)', '', 'CREATE SCHEMA app; CREATE TABLE app.t (a INTEGER, b VARCHAR)', {
+    seed: 'INSERT INTO t VALUES (1)',
+  }),
   {
     name: 'schema: create one holding every kind of object',
     from: '',
@@ -40,8 +42,14 @@ const schemas: Pair[] = [
       CREATE TABLE app.t (id BIGINT DEFAULT nextval('app.ids') PRIMARY KEY, s app.state); CREATE INDEX t_s ON app.t (s);
       CREATE VIEW app.v AS SELECT id FROM app.t; CREATE MACRO app.double(x) AS x * 2`,
   },
-  { name: 'schema: move a table to another schema', from: 'CREATE SCHEMA s; CREATE TABLE t (id INTEGER)', to: 'CREATE SCHEMA s; CREATE TABLE s.t (id INTEGER)' },
-  around('schema: a table of the same name in a second schema', 'CREATE TABLE t (a INTEGER)', '', 'CREATE SCHEMA s; CREATE TABLE s.t (b VARCHAR)', { seed: 'INSERT INTO t VALUES (1)' }),
+  {
+    name: 'schema: move a table to another schema',
+    from: 'CREATE SCHEMA s; CREATE TABLE t (id INTEGER)',
+    to: 'CREATE SCHEMA s; CREATE TABLE s.t (id INTEGER)',
+  },
+  around('schema: a table of the same name in a second schema', 'CREATE TABLE t (a INTEGER)', '', 'CREATE SCHEMA s; CREATE TABLE s.t (b VARCHAR)', {
+    seed: 'INSERT INTO t VALUES (1)',
+  }),
   { name: 'schema: a schema whose name needs quoting', from: '', to: 'CREATE SCHEMA "My Schema"; CREATE TABLE "My Schema"."a b" ("c d" INTEGER)' },
   {
     name: 'schema: swap one schema for another',
@@ -55,8 +63,17 @@ const tables: Pair[] = [
   around('table: add one beside a table with rows', 'CREATE TABLE a (id INTEGER PRIMARY KEY)', '', 'CREATE TABLE b (id INTEGER PRIMARY KEY, note VARCHAR)', {
     seed: 'INSERT INTO a VALUES (1), (2)',
   }),
-  { name: 'table: replace one by a differently shaped one', from: 'CREATE TABLE old_t (id INTEGER PRIMARY KEY, a VARCHAR)', to: 'CREATE TABLE new_t (k VARCHAR PRIMARY KEY, n DOUBLE NOT NULL)' },
-  around('table: names that are keywords or need quoting', 'CREATE TABLE t (id INTEGER)', '', 'CREATE TABLE "order items" ("from" INTEGER, "to" VARCHAR, "x.y" DOUBLE, "naïve" VARCHAR)'),
+  {
+    name: 'table: replace one by a differently shaped one',
+    from: 'CREATE TABLE old_t (id INTEGER PRIMARY KEY, a VARCHAR)',
+    to: 'CREATE TABLE new_t (k VARCHAR PRIMARY KEY, n DOUBLE NOT NULL)',
+  },
+  around(
+    'table: names that are keywords or need quoting',
+    'CREATE TABLE t (id INTEGER)',
+    '',
+    'CREATE TABLE "order items" ("from" INTEGER, "to" VARCHAR, "x.y" DOUBLE, "naïve" VARCHAR)',
+  ),
   around('table: create one from a SELECT', 'CREATE TABLE src (a INTEGER, b VARCHAR)', '', 'CREATE TABLE copy AS SELECT a, b FROM src'),
   {
     name: 'table: drop one of two tables with rows',
@@ -67,15 +84,29 @@ const tables: Pair[] = [
 ];
 
 const columns: Pair[] = [
-  { name: 'column: add a nullable one to a table with rows', from: 'CREATE TABLE t (id INTEGER PRIMARY KEY)', to: 'CREATE TABLE t (id INTEGER PRIMARY KEY, note VARCHAR)', seed: 'INSERT INTO t VALUES (1), (2)' },
+  {
+    name: 'column: add a nullable one to a table with rows',
+    from: 'CREATE TABLE t (id INTEGER PRIMARY KEY)',
+    to: 'CREATE TABLE t (id INTEGER PRIMARY KEY, note VARCHAR)',
+    seed: 'INSERT INTO t VALUES (1), (2)',
+  },
   {
     name: 'column: add a NOT NULL one with a default to a table with rows',
     from: 'CREATE TABLE t (id INTEGER PRIMARY KEY)',
     to: "CREATE TABLE t (id INTEGER PRIMARY KEY, status VARCHAR NOT NULL DEFAULT 'new')",
     seed: 'INSERT INTO t VALUES (1), (2)',
   },
-  { name: 'column: add a NOT NULL one without a default to an empty table', from: 'CREATE TABLE t (id INTEGER)', to: 'CREATE TABLE t (id INTEGER, code VARCHAR NOT NULL)' },
-  { name: 'column: add one in the middle', from: 'CREATE TABLE t (a INTEGER, c INTEGER)', to: 'CREATE TABLE t (a INTEGER, b VARCHAR, c INTEGER)', seed: 'INSERT INTO t VALUES (1, 3)' },
+  {
+    name: 'column: add a NOT NULL one without a default to an empty table',
+    from: 'CREATE TABLE t (id INTEGER)',
+    to: 'CREATE TABLE t (id INTEGER, code VARCHAR NOT NULL)',
+  },
+  {
+    name: 'column: add one in the middle',
+    from: 'CREATE TABLE t (a INTEGER, c INTEGER)',
+    to: 'CREATE TABLE t (a INTEGER, b VARCHAR, c INTEGER)',
+    seed: 'INSERT INTO t VALUES (1, 3)',
+  },
   { name: 'column: replace the only column of a table', from: 'CREATE TABLE t (a INTEGER)', to: 'CREATE TABLE t (b VARCHAR)' },
   {
     name: 'column: add several at once',
@@ -83,7 +114,12 @@ const columns: Pair[] = [
     to: "CREATE TABLE t (id INTEGER, a INTEGER, b VARCHAR DEFAULT 'x', c BLOB, d DATE)",
     seed: 'INSERT INTO t VALUES (1)',
   },
-  { name: 'column: drop one from a table with rows', from: 'CREATE TABLE t (id INTEGER, a VARCHAR, b VARCHAR)', to: 'CREATE TABLE t (id INTEGER, b VARCHAR)', seed: "INSERT INTO t VALUES (1, 'a', 'b')" },
+  {
+    name: 'column: drop one from a table with rows',
+    from: 'CREATE TABLE t (id INTEGER, a VARCHAR, b VARCHAR)',
+    to: 'CREATE TABLE t (id INTEGER, b VARCHAR)',
+    seed: "INSERT INTO t VALUES (1, 'a', 'b')",
+  },
   {
     name: 'column: add one to a table with an index',
     from: 'CREATE TABLE t (a INTEGER); CREATE INDEX t_a ON t (a)',
@@ -175,14 +211,23 @@ const types: Pair[] = [
 
 const defaults: Pair[] = [
   { name: 'default: add a literal one', from: 'CREATE TABLE t (a INTEGER)', to: 'CREATE TABLE t (a INTEGER DEFAULT 7)', seed: 'INSERT INTO t VALUES (1)' },
-  { name: 'default: change one', from: "CREATE TABLE t (s VARCHAR DEFAULT 'a')", to: "CREATE TABLE t (s VARCHAR DEFAULT 'b')", seed: 'INSERT INTO t VALUES (DEFAULT)' },
+  {
+    name: 'default: change one',
+    from: "CREATE TABLE t (s VARCHAR DEFAULT 'a')",
+    to: "CREATE TABLE t (s VARCHAR DEFAULT 'b')",
+    seed: 'INSERT INTO t VALUES (DEFAULT)',
+  },
   { name: 'default: a quote inside a text default', from: 'CREATE TABLE t (s VARCHAR)', to: "CREATE TABLE t (s VARCHAR DEFAULT 'it''s')" },
   { name: 'default: a negative number', from: 'CREATE TABLE t (n INTEGER DEFAULT 0)', to: 'CREATE TABLE t (n INTEGER DEFAULT -1)' },
   { name: 'default: the current timestamp', from: 'CREATE TABLE t (created TIMESTAMP)', to: 'CREATE TABLE t (created TIMESTAMP DEFAULT CURRENT_TIMESTAMP)' },
   { name: 'default: a function call', from: 'CREATE TABLE t (id UUID)', to: 'CREATE TABLE t (id UUID DEFAULT gen_random_uuid())' },
   { name: 'default: an expression', from: 'CREATE TABLE t (s VARCHAR)', to: "CREATE TABLE t (s VARCHAR DEFAULT (upper('x') || 'y'))" },
   { name: 'default: a list literal', from: 'CREATE TABLE t (tags VARCHAR[])', to: "CREATE TABLE t (tags VARCHAR[] DEFAULT ['a', 'b'])" },
-  { name: 'default: a struct literal', from: 'CREATE TABLE t (p STRUCT(x INTEGER, y INTEGER))', to: "CREATE TABLE t (p STRUCT(x INTEGER, y INTEGER) DEFAULT {'x': 0, 'y': 0})" },
+  {
+    name: 'default: a struct literal',
+    from: 'CREATE TABLE t (p STRUCT(x INTEGER, y INTEGER))',
+    to: "CREATE TABLE t (p STRUCT(x INTEGER, y INTEGER) DEFAULT {'x': 0, 'y': 0})",
+  },
   { name: 'default: an enum value', from: "CREATE TABLE t (e ENUM('on', 'off'))", to: "CREATE TABLE t (e ENUM('on', 'off') DEFAULT 'off')" },
   {
     name: 'default: change one on a table with an index',
@@ -199,8 +244,18 @@ const defaults: Pair[] = [
 ];
 
 const nullability: Pair[] = [
-  { name: 'not null: make a column NOT NULL with rows', from: 'CREATE TABLE t (a INTEGER, b VARCHAR)', to: 'CREATE TABLE t (a INTEGER, b VARCHAR NOT NULL)', seed: "INSERT INTO t VALUES (1, 'x')" },
-  { name: 'not null: make a column NOT NULL and give it a default', from: 'CREATE TABLE t (a INTEGER)', to: 'CREATE TABLE t (a INTEGER NOT NULL DEFAULT 0)', seed: 'INSERT INTO t VALUES (5)' },
+  {
+    name: 'not null: make a column NOT NULL with rows',
+    from: 'CREATE TABLE t (a INTEGER, b VARCHAR)',
+    to: 'CREATE TABLE t (a INTEGER, b VARCHAR NOT NULL)',
+    seed: "INSERT INTO t VALUES (1, 'x')",
+  },
+  {
+    name: 'not null: make a column NOT NULL and give it a default',
+    from: 'CREATE TABLE t (a INTEGER)',
+    to: 'CREATE TABLE t (a INTEGER NOT NULL DEFAULT 0)',
+    seed: 'INSERT INTO t VALUES (5)',
+  },
   {
     name: 'not null: on a table with an index',
     from: 'CREATE TABLE t (a INTEGER, b VARCHAR); CREATE INDEX t_b ON t (b)',
@@ -222,10 +277,30 @@ const nullability: Pair[] = [
 ];
 
 const primaryKeys: Pair[] = [
-  { name: 'primary key: add one to a table with rows', from: 'CREATE TABLE t (id INTEGER, v VARCHAR)', to: 'CREATE TABLE t (id INTEGER PRIMARY KEY, v VARCHAR)', seed: "INSERT INTO t VALUES (1, 'a'), (2, 'b')" },
-  { name: 'primary key: move it to another column', from: 'CREATE TABLE t (a INTEGER PRIMARY KEY, b VARCHAR NOT NULL)', to: 'CREATE TABLE t (a INTEGER NOT NULL, b VARCHAR PRIMARY KEY)', seed: "INSERT INTO t VALUES (1, 'x')" },
-  { name: 'primary key: widen to two columns', from: 'CREATE TABLE t (a INTEGER PRIMARY KEY, b VARCHAR NOT NULL)', to: 'CREATE TABLE t (a INTEGER, b VARCHAR, PRIMARY KEY (a, b))', seed: "INSERT INTO t VALUES (1, 'x')" },
-  { name: 'primary key: reorder a composite one', from: 'CREATE TABLE t (a INTEGER, b INTEGER, PRIMARY KEY (a, b))', to: 'CREATE TABLE t (a INTEGER, b INTEGER, PRIMARY KEY (b, a))', seed: 'INSERT INTO t VALUES (1, 2)' },
+  {
+    name: 'primary key: add one to a table with rows',
+    from: 'CREATE TABLE t (id INTEGER, v VARCHAR)',
+    to: 'CREATE TABLE t (id INTEGER PRIMARY KEY, v VARCHAR)',
+    seed: "INSERT INTO t VALUES (1, 'a'), (2, 'b')",
+  },
+  {
+    name: 'primary key: move it to another column',
+    from: 'CREATE TABLE t (a INTEGER PRIMARY KEY, b VARCHAR NOT NULL)',
+    to: 'CREATE TABLE t (a INTEGER NOT NULL, b VARCHAR PRIMARY KEY)',
+    seed: "INSERT INTO t VALUES (1, 'x')",
+  },
+  {
+    name: 'primary key: widen to two columns',
+    from: 'CREATE TABLE t (a INTEGER PRIMARY KEY, b VARCHAR NOT NULL)',
+    to: 'CREATE TABLE t (a INTEGER, b VARCHAR, PRIMARY KEY (a, b))',
+    seed: "INSERT INTO t VALUES (1, 'x')",
+  },
+  {
+    name: 'primary key: reorder a composite one',
+    from: 'CREATE TABLE t (a INTEGER, b INTEGER, PRIMARY KEY (a, b))',
+    to: 'CREATE TABLE t (a INTEGER, b INTEGER, PRIMARY KEY (b, a))',
+    seed: 'INSERT INTO t VALUES (1, 2)',
+  },
   { name: 'primary key: on a text column', from: 'CREATE TABLE t (k VARCHAR, v INTEGER)', to: 'CREATE TABLE t (k VARCHAR PRIMARY KEY, v INTEGER)' },
   {
     name: 'primary key: type of a key column changes',
@@ -242,32 +317,99 @@ const primaryKeys: Pair[] = [
 ];
 
 const uniques: Pair[] = [
-  { name: 'unique: add one to a table with rows', from: 'CREATE TABLE t (a INTEGER, b VARCHAR)', to: 'CREATE TABLE t (a INTEGER UNIQUE, b VARCHAR)', seed: "INSERT INTO t VALUES (1, 'x'), (2, 'x')" },
+  {
+    name: 'unique: add one to a table with rows',
+    from: 'CREATE TABLE t (a INTEGER, b VARCHAR)',
+    to: 'CREATE TABLE t (a INTEGER UNIQUE, b VARCHAR)',
+    seed: "INSERT INTO t VALUES (1, 'x'), (2, 'x')",
+  },
   { name: 'unique: one column to two', from: 'CREATE TABLE t (a INTEGER, b VARCHAR, UNIQUE (a))', to: 'CREATE TABLE t (a INTEGER, b VARCHAR, UNIQUE (a, b))' },
-  { name: 'unique: a second one beside the first', from: 'CREATE TABLE t (a INTEGER UNIQUE, b VARCHAR)', to: 'CREATE TABLE t (a INTEGER UNIQUE, b VARCHAR UNIQUE)', seed: "INSERT INTO t VALUES (1, 'x')" },
-  { name: 'unique: beside a primary key', from: 'CREATE TABLE t (id INTEGER PRIMARY KEY, email VARCHAR)', to: 'CREATE TABLE t (id INTEGER PRIMARY KEY, email VARCHAR UNIQUE)', seed: "INSERT INTO t VALUES (1, 'a@x')" },
-  { name: 'unique: keep it and add a column', from: 'CREATE TABLE t (a INTEGER UNIQUE)', to: 'CREATE TABLE t (a INTEGER UNIQUE, b VARCHAR)', seed: 'INSERT INTO t VALUES (1), (2)' },
+  {
+    name: 'unique: a second one beside the first',
+    from: 'CREATE TABLE t (a INTEGER UNIQUE, b VARCHAR)',
+    to: 'CREATE TABLE t (a INTEGER UNIQUE, b VARCHAR UNIQUE)',
+    seed: "INSERT INTO t VALUES (1, 'x')",
+  },
+  {
+    name: 'unique: beside a primary key',
+    from: 'CREATE TABLE t (id INTEGER PRIMARY KEY, email VARCHAR)',
+    to: 'CREATE TABLE t (id INTEGER PRIMARY KEY, email VARCHAR UNIQUE)',
+    seed: "INSERT INTO t VALUES (1, 'a@x')",
+  },
+  {
+    name: 'unique: keep it and add a column',
+    from: 'CREATE TABLE t (a INTEGER UNIQUE)',
+    to: 'CREATE TABLE t (a INTEGER UNIQUE, b VARCHAR)',
+    seed: 'INSERT INTO t VALUES (1), (2)',
+  },
 ];
 
 const checks: Pair[] = [
-  { name: 'check: add one to a table with rows', from: 'CREATE TABLE t (a INTEGER)', to: 'CREATE TABLE t (a INTEGER CHECK (a > 0))', seed: 'INSERT INTO t VALUES (1), (5)' },
-  { name: 'check: change its expression', from: 'CREATE TABLE t (a INTEGER CHECK (a > 0))', to: 'CREATE TABLE t (a INTEGER CHECK (a >= 0 AND a < 100))', seed: 'INSERT INTO t VALUES (1)' },
-  { name: 'check: across two columns', from: 'CREATE TABLE t (lo INTEGER, hi INTEGER)', to: 'CREATE TABLE t (lo INTEGER, hi INTEGER, CHECK (lo <= hi))', seed: 'INSERT INTO t VALUES (1, 2)' },
-  { name: 'check: calling a function', from: 'CREATE TABLE t (s VARCHAR)', to: 'CREATE TABLE t (s VARCHAR CHECK (length(s) BETWEEN 1 AND 10))', seed: "INSERT INTO t VALUES ('abc')" },
+  {
+    name: 'check: add one to a table with rows',
+    from: 'CREATE TABLE t (a INTEGER)',
+    to: 'CREATE TABLE t (a INTEGER CHECK (a > 0))',
+    seed: 'INSERT INTO t VALUES (1), (5)',
+  },
+  {
+    name: 'check: change its expression',
+    from: 'CREATE TABLE t (a INTEGER CHECK (a > 0))',
+    to: 'CREATE TABLE t (a INTEGER CHECK (a >= 0 AND a < 100))',
+    seed: 'INSERT INTO t VALUES (1)',
+  },
+  {
+    name: 'check: across two columns',
+    from: 'CREATE TABLE t (lo INTEGER, hi INTEGER)',
+    to: 'CREATE TABLE t (lo INTEGER, hi INTEGER, CHECK (lo <= hi))',
+    seed: 'INSERT INTO t VALUES (1, 2)',
+  },
+  {
+    name: 'check: calling a function',
+    from: 'CREATE TABLE t (s VARCHAR)',
+    to: 'CREATE TABLE t (s VARCHAR CHECK (length(s) BETWEEN 1 AND 10))',
+    seed: "INSERT INTO t VALUES ('abc')",
+  },
   { name: 'check: a value list', from: 'CREATE TABLE t (s VARCHAR)', to: "CREATE TABLE t (s VARCHAR CHECK (s IN ('a', 'b', 'c')))" },
-  { name: 'check: a second one added to the first', from: 'CREATE TABLE t (a INTEGER CHECK (a > 0))', to: 'CREATE TABLE t (a INTEGER CHECK (a > 0) CHECK (a % 2 = 1))', seed: 'INSERT INTO t VALUES (3)' },
-  { name: 'check: a regular expression', from: 'CREATE TABLE t (code VARCHAR)', to: "CREATE TABLE t (code VARCHAR CHECK (regexp_full_match(code, '[A-Z]{3}')))", seed: "INSERT INTO t VALUES ('ABC')" },
+  {
+    name: 'check: a second one added to the first',
+    from: 'CREATE TABLE t (a INTEGER CHECK (a > 0))',
+    to: 'CREATE TABLE t (a INTEGER CHECK (a > 0) CHECK (a % 2 = 1))',
+    seed: 'INSERT INTO t VALUES (3)',
+  },
+  {
+    name: 'check: a regular expression',
+    from: 'CREATE TABLE t (code VARCHAR)',
+    to: "CREATE TABLE t (code VARCHAR CHECK (regexp_full_match(code, '[A-Z]{3}')))",
+    seed: "INSERT INTO t VALUES ('ABC')",
+  },
 ];
 
 const parentChild = 'CREATE TABLE p (id INTEGER PRIMARY KEY, code VARCHAR UNIQUE)';
 const foreignKeys: Pair[] = [
-  around('foreign key: add one to a table with rows', parentChild, 'CREATE TABLE c (id INTEGER, p_id INTEGER)', 'CREATE TABLE c (id INTEGER, p_id INTEGER REFERENCES p (id))', {
-    seed: "INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1, 1), (2, NULL)",
-  }),
-  around('foreign key: point it at a unique column instead', 'CREATE TABLE p (id INTEGER PRIMARY KEY, num INTEGER UNIQUE)', 'CREATE TABLE c (k INTEGER REFERENCES p (id))', 'CREATE TABLE c (k INTEGER REFERENCES p (num))', {
-    seed: 'INSERT INTO p VALUES (1, 1); INSERT INTO c VALUES (1)',
-  }),
-  around('foreign key: to a column of another type', parentChild, 'CREATE TABLE c (p_id INTEGER REFERENCES p (id))', 'CREATE TABLE c (p_code VARCHAR REFERENCES p (code))'),
+  around(
+    'foreign key: add one to a table with rows',
+    parentChild,
+    'CREATE TABLE c (id INTEGER, p_id INTEGER)',
+    'CREATE TABLE c (id INTEGER, p_id INTEGER REFERENCES p (id))',
+    {
+      seed: "INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1, 1), (2, NULL)",
+    },
+  ),
+  around(
+    'foreign key: point it at a unique column instead',
+    'CREATE TABLE p (id INTEGER PRIMARY KEY, num INTEGER UNIQUE)',
+    'CREATE TABLE c (k INTEGER REFERENCES p (id))',
+    'CREATE TABLE c (k INTEGER REFERENCES p (num))',
+    {
+      seed: 'INSERT INTO p VALUES (1, 1); INSERT INTO c VALUES (1)',
+    },
+  ),
+  around(
+    'foreign key: to a column of another type',
+    parentChild,
+    'CREATE TABLE c (p_id INTEGER REFERENCES p (id))',
+    'CREATE TABLE c (p_code VARCHAR REFERENCES p (code))',
+  ),
   {
     name: 'foreign key: composite',
     from: 'CREATE TABLE p (a INTEGER, b INTEGER, PRIMARY KEY (a, b)); CREATE TABLE c (a INTEGER, b INTEGER)',
@@ -280,7 +422,9 @@ const foreignKeys: Pair[] = [
     to: 'CREATE TABLE node (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES node (id))',
     seed: 'INSERT INTO node VALUES (1, NULL), (2, 1), (3, 2), (4, 2)',
   },
-  around('foreign key: create a child of an existing parent', parentChild, '', 'CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id))', { seed: "INSERT INTO p VALUES (1, 'a')" }),
+  around('foreign key: create a child of an existing parent', parentChild, '', 'CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id))', {
+    seed: "INSERT INTO p VALUES (1, 'a')",
+  }),
   {
     name: 'foreign key: parent and child created together',
     from: '',
@@ -331,17 +475,33 @@ const foreignKeys: Pair[] = [
 ];
 
 const indexes: Pair[] = [
-  around('index: add one to a table with rows', 'CREATE TABLE t (a INTEGER, b VARCHAR)', '', 'CREATE INDEX t_a ON t (a)', { seed: "INSERT INTO t VALUES (1, 'x'), (2, 'y')" }),
+  around('index: add one to a table with rows', 'CREATE TABLE t (a INTEGER, b VARCHAR)', '', 'CREATE INDEX t_a ON t (a)', {
+    seed: "INSERT INTO t VALUES (1, 'x'), (2, 'y')",
+  }),
   around('index: unique', 'CREATE TABLE t (a INTEGER, b VARCHAR)', '', 'CREATE UNIQUE INDEX t_b ON t (b)', { seed: "INSERT INTO t VALUES (1, 'x'), (2, 'y')" }),
   around('index: on an expression', 'CREATE TABLE t (a INTEGER, b VARCHAR)', '', 'CREATE INDEX t_lower ON t (lower(b))'),
   around('index: on two columns', 'CREATE TABLE t (a INTEGER, b VARCHAR)', '', 'CREATE INDEX t_ab ON t (a, b)'),
   around('index: change its columns, keeping its name', 'CREATE TABLE t (a INTEGER, b VARCHAR)', 'CREATE INDEX t_i ON t (a)', 'CREATE INDEX t_i ON t (b, a)'),
-  around('index: becomes unique', 'CREATE TABLE t (a INTEGER, b VARCHAR)', 'CREATE INDEX t_a ON t (a)', 'CREATE UNIQUE INDEX t_a ON t (a)', { seed: "INSERT INTO t VALUES (1, 'x')" }),
+  around('index: becomes unique', 'CREATE TABLE t (a INTEGER, b VARCHAR)', 'CREATE INDEX t_a ON t (a)', 'CREATE UNIQUE INDEX t_a ON t (a)', {
+    seed: "INSERT INTO t VALUES (1, 'x')",
+  }),
   around('index: drop one of two', 'CREATE TABLE t (a INTEGER, b VARCHAR); CREATE INDEX t_a ON t (a)', 'CREATE INDEX t_b ON t (b)', ''),
-  around('index: in another schema', 'CREATE SCHEMA s; CREATE TABLE s.t (a INTEGER)', '', 'CREATE INDEX t_a ON s.t (a)', { seed: 'INSERT INTO s.t VALUES (1)' }),
+  around('index: in another schema', 'CREATE SCHEMA s; CREATE TABLE s.t (a INTEGER)', '', 'CREATE INDEX t_a ON s.t (a)', {
+    seed: 'INSERT INTO s.t VALUES (1)',
+  }),
   around('index: name that needs quoting', 'CREATE TABLE t (a INTEGER)', '', 'CREATE INDEX "my index.a" ON t (a)'),
-  around('index: its name moves to another table', 'CREATE TABLE t (a INTEGER); CREATE TABLE u (a INTEGER)', 'CREATE INDEX i ON t (a)', 'CREATE INDEX i ON u (a)'),
-  around('index: on an expression of two columns', 'CREATE TABLE t (a INTEGER, b INTEGER)', 'CREATE INDEX t_x ON t ((a + b))', 'CREATE INDEX t_x ON t ((a * b))'),
+  around(
+    'index: its name moves to another table',
+    'CREATE TABLE t (a INTEGER); CREATE TABLE u (a INTEGER)',
+    'CREATE INDEX i ON t (a)',
+    'CREATE INDEX i ON u (a)',
+  ),
+  around(
+    'index: on an expression of two columns',
+    'CREATE TABLE t (a INTEGER, b INTEGER)',
+    'CREATE INDEX t_x ON t ((a + b))',
+    'CREATE INDEX t_x ON t ((a * b))',
+  ),
   {
     name: 'index: survives the rebuild of its table',
     from: 'CREATE TABLE t (a INTEGER, b VARCHAR); CREATE INDEX t_b ON t (b)',
@@ -368,12 +528,32 @@ const views: Pair[] = [
   around('view: change its query', base, 'CREATE VIEW v AS SELECT a FROM t', 'CREATE VIEW v AS SELECT a, b FROM t WHERE b IS NOT NULL'),
   around('view: with a column list', base, 'CREATE VIEW v AS SELECT a, b FROM t', 'CREATE VIEW v (x, y) AS SELECT a, b FROM t'),
   around('view: column list renamed', base, 'CREATE VIEW v (x) AS SELECT a FROM t', 'CREATE VIEW v (y) AS SELECT a FROM t'),
-  around('view: a chain of three created at once', base, '', 'CREATE VIEW v1 AS SELECT a, b FROM t; CREATE VIEW v2 AS SELECT a FROM v1; CREATE VIEW v3 AS SELECT count(*) AS n FROM v2'),
-  around('view: the base of a view chain changes', base, 'CREATE VIEW v1 AS SELECT a FROM t; CREATE VIEW v2 AS SELECT a FROM v1', 'CREATE VIEW v1 AS SELECT a FROM t WHERE a > 1; CREATE VIEW v2 AS SELECT a FROM v1'),
-  around('view: a view over a view gets a new base', `${base}; CREATE VIEW v1 AS SELECT a FROM t; CREATE VIEW v2 AS SELECT a FROM t`, 'CREATE VIEW w AS SELECT a FROM v1', 'CREATE VIEW w AS SELECT a FROM v2'),
+  around(
+    'view: a chain of three created at once',
+    base,
+    '',
+    'CREATE VIEW v1 AS SELECT a, b FROM t; CREATE VIEW v2 AS SELECT a FROM v1; CREATE VIEW v3 AS SELECT count(*) AS n FROM v2',
+  ),
+  around(
+    'view: the base of a view chain changes',
+    base,
+    'CREATE VIEW v1 AS SELECT a FROM t; CREATE VIEW v2 AS SELECT a FROM v1',
+    'CREATE VIEW v1 AS SELECT a FROM t WHERE a > 1; CREATE VIEW v2 AS SELECT a FROM v1',
+  ),
+  around(
+    'view: a view over a view gets a new base',
+    `${base}; CREATE VIEW v1 AS SELECT a FROM t; CREATE VIEW v2 AS SELECT a FROM t`,
+    'CREATE VIEW w AS SELECT a FROM v1',
+    'CREATE VIEW w AS SELECT a FROM v2',
+  ),
   around('view: joining two tables', `${base}; CREATE TABLE u (a INTEGER, c DOUBLE)`, '', 'CREATE VIEW j AS SELECT t.a, t.b, u.c FROM t JOIN u USING (a)'),
   around('view: in another schema', `CREATE SCHEMA s; ${base}`, '', 'CREATE VIEW s.v AS SELECT a FROM main.t'),
-  around('view: with a CTE and a window function', base, '', 'CREATE VIEW ranked AS WITH x AS (SELECT a, b FROM t) SELECT a, row_number() OVER (PARTITION BY b ORDER BY a) AS r FROM x'),
+  around(
+    'view: with a CTE and a window function',
+    base,
+    '',
+    'CREATE VIEW ranked AS WITH x AS (SELECT a, b FROM t) SELECT a, row_number() OVER (PARTITION BY b ORDER BY a) AS r FROM x',
+  ),
   around('view: with a quoted name', base, '', 'CREATE VIEW "my view" AS SELECT a AS "the a" FROM t'),
   {
     name: 'view: over a table whose column type changes',
@@ -496,7 +676,12 @@ const comments: Pair[] = [
   around('comment: on a sequence', 'CREATE SEQUENCE s', '', "COMMENT ON SEQUENCE s IS 'numbers'"),
   around('comment: on an enum type', "CREATE TYPE mood AS ENUM ('a')", '', "COMMENT ON TYPE mood IS 'feelings'"),
   around('comment: on a macro', 'CREATE MACRO one() AS 1', '', "COMMENT ON MACRO one IS 'the number one'"),
-  around('comment: on a table in another schema', 'CREATE SCHEMA s; CREATE TABLE s.t (a INTEGER)', '', "COMMENT ON TABLE s.t IS 'in s'; COMMENT ON COLUMN s.t.a IS 'a in s'"),
+  around(
+    'comment: on a table in another schema',
+    'CREATE SCHEMA s; CREATE TABLE s.t (a INTEGER)',
+    '',
+    "COMMENT ON TABLE s.t IS 'in s'; COMMENT ON COLUMN s.t.a IS 'a in s'",
+  ),
   around(
     'comment: on a column of an indexed, referenced table',
     'CREATE TABLE p (id INTEGER PRIMARY KEY, v VARCHAR); CREATE INDEX p_v ON p (v); CREATE TABLE c (p_id INTEGER REFERENCES p (id))',
@@ -513,10 +698,30 @@ const comments: Pair[] = [
 ];
 
 const generated: Pair[] = [
-  { name: 'generated: add one to a table with rows', from: 'CREATE TABLE t (a INTEGER)', to: 'CREATE TABLE t (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL)', seed: 'INSERT INTO t VALUES (1), (2)' },
-  { name: 'generated: change its expression', from: 'CREATE TABLE t (a INTEGER, b INTEGER AS (a * 2))', to: 'CREATE TABLE t (a INTEGER, b INTEGER AS (a * 3))', seed: 'INSERT INTO t VALUES (1)' },
-  { name: 'generated: a plain column becomes generated', from: 'CREATE TABLE t (a INTEGER, b INTEGER)', to: 'CREATE TABLE t (a INTEGER, b INTEGER AS (a + 1))', seed: 'INSERT INTO t VALUES (1, 2)' },
-  { name: 'generated: over a text column', from: 'CREATE TABLE t (s VARCHAR)', to: 'CREATE TABLE t (s VARCHAR, up VARCHAR AS (upper(s)), n BIGINT AS (length(s)))', seed: "INSERT INTO t VALUES ('abc')" },
+  {
+    name: 'generated: add one to a table with rows',
+    from: 'CREATE TABLE t (a INTEGER)',
+    to: 'CREATE TABLE t (a INTEGER, b INTEGER GENERATED ALWAYS AS (a * 2) VIRTUAL)',
+    seed: 'INSERT INTO t VALUES (1), (2)',
+  },
+  {
+    name: 'generated: change its expression',
+    from: 'CREATE TABLE t (a INTEGER, b INTEGER AS (a * 2))',
+    to: 'CREATE TABLE t (a INTEGER, b INTEGER AS (a * 3))',
+    seed: 'INSERT INTO t VALUES (1)',
+  },
+  {
+    name: 'generated: a plain column becomes generated',
+    from: 'CREATE TABLE t (a INTEGER, b INTEGER)',
+    to: 'CREATE TABLE t (a INTEGER, b INTEGER AS (a + 1))',
+    seed: 'INSERT INTO t VALUES (1, 2)',
+  },
+  {
+    name: 'generated: over a text column',
+    from: 'CREATE TABLE t (s VARCHAR)',
+    to: 'CREATE TABLE t (s VARCHAR, up VARCHAR AS (upper(s)), n BIGINT AS (length(s)))',
+    seed: "INSERT INTO t VALUES ('abc')",
+  },
   {
     name: 'generated: the column it reads changes type',
     from: 'CREATE TABLE t (a INTEGER, b BIGINT AS (a * 2))',
@@ -528,7 +733,11 @@ const generated: Pair[] = [
 const collations: Pair[] = [
   { name: 'collation: add one', from: 'CREATE TABLE t (s VARCHAR)', to: 'CREATE TABLE t (s VARCHAR COLLATE NOCASE)', seed: "INSERT INTO t VALUES ('a')" },
   { name: 'collation: change one', from: 'CREATE TABLE t (s VARCHAR COLLATE NOCASE)', to: 'CREATE TABLE t (s VARCHAR COLLATE NOACCENT)' },
-  { name: 'collation: on an indexed column', from: 'CREATE TABLE t (s VARCHAR); CREATE INDEX t_s ON t (s)', to: 'CREATE TABLE t (s VARCHAR COLLATE NOCASE); CREATE INDEX t_s ON t (s)' },
+  {
+    name: 'collation: on an indexed column',
+    from: 'CREATE TABLE t (s VARCHAR); CREATE INDEX t_s ON t (s)',
+    to: 'CREATE TABLE t (s VARCHAR COLLATE NOCASE); CREATE INDEX t_s ON t (s)',
+  },
 ];
 
 const natives: Pair[] = [
@@ -537,7 +746,12 @@ const natives: Pair[] = [
   around('macro: change its parameters', base, 'CREATE MACRO f(x) AS x', 'CREATE MACRO f(x, y) AS x + y'),
   around('macro: gains an overload', base, 'CREATE MACRO area(r) AS pi() * r * r', 'CREATE MACRO area(r) AS pi() * r * r, (w, h) AS w * h'),
   around('macro: a table macro', base, '', 'CREATE MACRO first_rows(n) AS TABLE SELECT * FROM t LIMIT n'),
-  around('macro: a table macro changes its query', base, 'CREATE MACRO rows_of(n) AS TABLE SELECT a FROM t LIMIT n', 'CREATE MACRO rows_of(n) AS TABLE SELECT a, b FROM t LIMIT n'),
+  around(
+    'macro: a table macro changes its query',
+    base,
+    'CREATE MACRO rows_of(n) AS TABLE SELECT a FROM t LIMIT n',
+    'CREATE MACRO rows_of(n) AS TABLE SELECT a, b FROM t LIMIT n',
+  ),
   around('macro: in another schema', 'CREATE SCHEMA util', '', 'CREATE MACRO util.twice(x) AS x * 2'),
   around('macro: read by a view', base, '', 'CREATE MACRO big(x) AS x > 10; CREATE VIEW v AS SELECT a FROM t WHERE big(a)'),
   around('macro: read by a check', 'CREATE MACRO positive(x) AS x > 0', 'CREATE TABLE t (a INTEGER)', 'CREATE TABLE t (a INTEGER CHECK (positive(a)))'),
@@ -815,7 +1029,7 @@ const ordering: Pair[] = [
   {
     name: 'order: a view reads a new column of a rebuilt table and a new view',
     from: 'CREATE TABLE t (a INTEGER); CREATE INDEX t_a ON t (a)',
-    to: 'CREATE TABLE t (a INTEGER, b VARCHAR NOT NULL DEFAULT \'-\'); CREATE INDEX t_a ON t (a); CREATE VIEW v1 AS SELECT a, b FROM t; CREATE VIEW v0 AS SELECT b FROM v1',
+    to: "CREATE TABLE t (a INTEGER, b VARCHAR NOT NULL DEFAULT '-'); CREATE INDEX t_a ON t (a); CREATE VIEW v1 AS SELECT a, b FROM t; CREATE VIEW v0 AS SELECT b FROM v1",
     seed: 'INSERT INTO t VALUES (1)',
   },
   {

@@ -21,14 +21,28 @@ const column = (name: string, from: string, to: string, seed?: string): Pair => 
 const fromEmpty: Pair[] = Object.entries(mysqlCases).map(([name, sql]) => ({ name: `create: ${name}`, from: '', to: sql }));
 
 const tables: Pair[] = [
-  { name: 'table: add a second table', from: 'CREATE TABLE a (id INT PRIMARY KEY)', to: 'CREATE TABLE a (id INT PRIMARY KEY); CREATE TABLE b (id INT PRIMARY KEY, v TEXT)' },
+  {
+    name: 'table: add a second table',
+    from: 'CREATE TABLE a (id INT PRIMARY KEY)',
+    to: 'CREATE TABLE a (id INT PRIMARY KEY); CREATE TABLE b (id INT PRIMARY KEY, v TEXT)',
+  },
   { name: 'table: add a column at the end', from: t('a INT'), to: t('a INT, b VARCHAR(10)'), seed: 'INSERT INTO t VALUES (1, 1)' },
   { name: 'table: add a column in the middle', from: t('a INT, c INT'), to: t('a INT, b INT, c INT'), seed: 'INSERT INTO t VALUES (1, 1, 3)' },
   { name: 'table: add a column first', from: 'CREATE TABLE t (a INT)', to: 'CREATE TABLE t (z INT, a INT)' },
-  { name: 'table: add a NOT NULL column with a default to a table with rows', from: t('a INT'), to: t(`a INT, state VARCHAR(10) NOT NULL DEFAULT 'new'`), seed: 'INSERT INTO t VALUES (1, 1), (2, 2)' },
+  {
+    name: 'table: add a NOT NULL column with a default to a table with rows',
+    from: t('a INT'),
+    to: t(`a INT, state VARCHAR(10) NOT NULL DEFAULT 'new'`),
+    seed: 'INSERT INTO t VALUES (1, 1), (2, 2)',
+  },
   { name: 'table: add two columns and drop one', from: t('a INT, b INT'), to: t('b INT, c INT, d TEXT'), seed: 'INSERT INTO t VALUES (1, 1, 2)' },
   { name: 'table: replace a table by another', from: 'CREATE TABLE old_t (id INT PRIMARY KEY)', to: 'CREATE TABLE new_t (id BIGINT PRIMARY KEY, v TEXT)' },
-  { name: 'table: a table without a primary key gains columns', from: 'CREATE TABLE heap (a INT)', to: 'CREATE TABLE heap (a INT, b INT, c INT)', seed: 'INSERT INTO heap VALUES (1), (1)' },
+  {
+    name: 'table: a table without a primary key gains columns',
+    from: 'CREATE TABLE heap (a INT)',
+    to: 'CREATE TABLE heap (a INT, b INT, c INT)',
+    seed: 'INSERT INTO heap VALUES (1), (1)',
+  },
 ];
 
 const columnTypes: Pair[] = [
@@ -84,8 +98,16 @@ const defaults: Pair[] = [
   column('default: a literal becomes an expression', 'INT DEFAULT 3', 'INT DEFAULT (1 + 2)'),
   column('default: negative decimal', 'DECIMAL(6,2) DEFAULT 1.5', 'DECIMAL(6,2) NOT NULL DEFAULT -0.5'),
   column('default: current_timestamp on a datetime', 'DATETIME', 'DATETIME DEFAULT CURRENT_TIMESTAMP'),
-  column('default: on update current_timestamp added', 'TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP', 'TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP'),
-  column('default: fractional current_timestamp precision', 'DATETIME(3) DEFAULT CURRENT_TIMESTAMP(3)', 'DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)'),
+  column(
+    'default: on update current_timestamp added',
+    'TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP',
+    'TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP',
+  ),
+  column(
+    'default: fractional current_timestamp precision',
+    'DATETIME(3) DEFAULT CURRENT_TIMESTAMP(3)',
+    'DATETIME(6) DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6)',
+  ),
   column('default: uuid() on a uuid column', 'UUID', 'UUID DEFAULT uuid()'),
   column('default: bit literal changes', `BIT(3) DEFAULT b'101'`, `BIT(3) DEFAULT b'010'`),
   column('default: json default changes', `JSON NOT NULL DEFAULT '{}'`, `JSON NOT NULL DEFAULT '[]'`),
@@ -137,10 +159,29 @@ const generated: Pair[] = [
   { name: 'generated: add a virtual column', from: t('a INT'), to: t('a INT, b INT AS (a * 2) VIRTUAL'), seed: 'INSERT INTO t VALUES (1, 1)' },
   { name: 'generated: add a stored column with rows', from: t('a INT'), to: t('a INT, b INT AS (a + 1) STORED'), seed: 'INSERT INTO t VALUES (1, 1), (2, 2)' },
   { name: 'generated: the expression changes', from: t('a INT, b INT AS (a * 2) VIRTUAL'), to: t('a INT, b INT AS (a * 3) VIRTUAL') },
-  { name: 'generated: virtual becomes stored', from: t('a INT, b INT AS (a * 2) VIRTUAL'), to: t('a INT, b INT AS (a * 2) STORED'), seed: 'INSERT INTO t (id, a) VALUES (1, 1)' },
-  { name: 'generated: a plain column becomes generated', from: t('a INT, b INT'), to: t('a INT, b INT AS (a + 10) VIRTUAL'), seed: 'INSERT INTO t VALUES (1, 1, 5)' },
-  { name: 'generated: a stored column becomes plain, keeping its values', from: t('a INT, b INT AS (a * 2) STORED'), to: t('a INT, b INT'), seed: 'INSERT INTO t (id, a) VALUES (1, 4)' },
-  { name: 'generated: an indexed virtual column', from: t('a VARCHAR(20)'), to: t('a VARCHAR(20), lower_a VARCHAR(20) AS (lower(a)) VIRTUAL, KEY by_lower (lower_a)') },
+  {
+    name: 'generated: virtual becomes stored',
+    from: t('a INT, b INT AS (a * 2) VIRTUAL'),
+    to: t('a INT, b INT AS (a * 2) STORED'),
+    seed: 'INSERT INTO t (id, a) VALUES (1, 1)',
+  },
+  {
+    name: 'generated: a plain column becomes generated',
+    from: t('a INT, b INT'),
+    to: t('a INT, b INT AS (a + 10) VIRTUAL'),
+    seed: 'INSERT INTO t VALUES (1, 1, 5)',
+  },
+  {
+    name: 'generated: a stored column becomes plain, keeping its values',
+    from: t('a INT, b INT AS (a * 2) STORED'),
+    to: t('a INT, b INT'),
+    seed: 'INSERT INTO t (id, a) VALUES (1, 4)',
+  },
+  {
+    name: 'generated: an indexed virtual column',
+    from: t('a VARCHAR(20)'),
+    to: t('a VARCHAR(20), lower_a VARCHAR(20) AS (lower(a)) VIRTUAL, KEY by_lower (lower_a)'),
+  },
   {
     name: 'generated: the column it reads widens',
     from: t(`a VARCHAR(10), b VARCHAR(20) AS (concat('x', a)) STORED`),
@@ -148,7 +189,12 @@ const generated: Pair[] = [
     seed: `INSERT INTO t (id, a) VALUES (1, 'abc')`,
   },
   { name: 'invisible: a column becomes invisible', from: t('a INT, b INT'), to: t('a INT, b INT INVISIBLE') },
-  { name: 'invisible: add an invisible column with a default', from: t('a INT'), to: t('a INT, hidden INT INVISIBLE DEFAULT 4'), seed: 'INSERT INTO t VALUES (1, 1)' },
+  {
+    name: 'invisible: add an invisible column with a default',
+    from: t('a INT'),
+    to: t('a INT, hidden INT INVISIBLE DEFAULT 4'),
+    seed: 'INSERT INTO t VALUES (1, 1)',
+  },
 ];
 
 const collations: Pair[] = [
@@ -161,7 +207,11 @@ const collations: Pair[] = [
     to: t('name VARCHAR(20)', 'DEFAULT CHARSET=utf8mb4'),
     seed: `INSERT INTO t VALUES (1, 'caf\u00e9')`,
   },
-  { name: 'collation: table collation changes', from: t('name VARCHAR(20)', 'COLLATE=utf8mb4_general_ci'), to: t('name VARCHAR(20)', 'COLLATE=utf8mb4_unicode_ci') },
+  {
+    name: 'collation: table collation changes',
+    from: t('name VARCHAR(20)', 'COLLATE=utf8mb4_general_ci'),
+    to: t('name VARCHAR(20)', 'COLLATE=utf8mb4_unicode_ci'),
+  },
   {
     name: 'charset: table converts while one column keeps its own',
     from: t('a VARCHAR(10), b VARCHAR(10) CHARACTER SET utf8mb4', 'DEFAULT CHARSET=latin1'),
@@ -170,16 +220,35 @@ const collations: Pair[] = [
 ];
 
 const primaryKeys: Pair[] = [
-  { name: 'primary key: added to a table with rows', from: 'CREATE TABLE t (id INT NOT NULL, v TEXT)', to: 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v TEXT)', seed: `INSERT INTO t VALUES (1, 'a'), (2, 'b')` },
+  {
+    name: 'primary key: added to a table with rows',
+    from: 'CREATE TABLE t (id INT NOT NULL, v TEXT)',
+    to: 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v TEXT)',
+    seed: `INSERT INTO t VALUES (1, 'a'), (2, 'b')`,
+  },
   {
     name: 'primary key: one column becomes composite',
     from: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (a))',
     to: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (a, b))',
     seed: 'INSERT INTO t VALUES (1, 1), (2, 1)',
   },
-  { name: 'primary key: column order changes', from: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (a, b))', to: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (b, a))' },
-  { name: 'primary key: moves to another column', from: 'CREATE TABLE t (a INT NOT NULL PRIMARY KEY, b INT NOT NULL)', to: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL PRIMARY KEY)', seed: 'INSERT INTO t VALUES (1, 10), (2, 20)' },
-  { name: 'primary key: dropped with its column', from: 'CREATE TABLE t (a INT PRIMARY KEY, b INT)', to: 'CREATE TABLE t (b INT)', seed: 'INSERT INTO t VALUES (1, 1)' },
+  {
+    name: 'primary key: column order changes',
+    from: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (a, b))',
+    to: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (b, a))',
+  },
+  {
+    name: 'primary key: moves to another column',
+    from: 'CREATE TABLE t (a INT NOT NULL PRIMARY KEY, b INT NOT NULL)',
+    to: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL PRIMARY KEY)',
+    seed: 'INSERT INTO t VALUES (1, 10), (2, 20)',
+  },
+  {
+    name: 'primary key: dropped with its column',
+    from: 'CREATE TABLE t (a INT PRIMARY KEY, b INT)',
+    to: 'CREATE TABLE t (b INT)',
+    seed: 'INSERT INTO t VALUES (1, 1)',
+  },
   {
     name: 'primary key: moves to a new column while the old one is dropped',
     from: 'CREATE TABLE t (old_id INT NOT NULL PRIMARY KEY, v TEXT)',
@@ -192,17 +261,44 @@ const primaryKeys: Pair[] = [
     to: 'CREATE TABLE t (id INT NOT NULL, code VARCHAR(5) NOT NULL PRIMARY KEY)',
     seed: `INSERT INTO t VALUES (1, 'a'), (2, 'b')`,
   },
-  { name: 'primary key: a part becomes descending', from: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (a, b))', to: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (a, b DESC))' },
-  { name: 'primary key: a prefix part', from: 'CREATE TABLE t (a VARCHAR(100) NOT NULL PRIMARY KEY)', to: 'CREATE TABLE t (a VARCHAR(100) NOT NULL, PRIMARY KEY (a(10)))' },
-  { name: 'primary key: gains a comment', from: 'CREATE TABLE t (a INT NOT NULL, PRIMARY KEY (a))', to: `CREATE TABLE t (a INT NOT NULL, PRIMARY KEY (a) COMMENT 'the key')` },
+  {
+    name: 'primary key: a part becomes descending',
+    from: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (a, b))',
+    to: 'CREATE TABLE t (a INT NOT NULL, b INT NOT NULL, PRIMARY KEY (a, b DESC))',
+  },
+  {
+    name: 'primary key: a prefix part',
+    from: 'CREATE TABLE t (a VARCHAR(100) NOT NULL PRIMARY KEY)',
+    to: 'CREATE TABLE t (a VARCHAR(100) NOT NULL, PRIMARY KEY (a(10)))',
+  },
+  {
+    name: 'primary key: gains a comment',
+    from: 'CREATE TABLE t (a INT NOT NULL, PRIMARY KEY (a))',
+    to: `CREATE TABLE t (a INT NOT NULL, PRIMARY KEY (a) COMMENT 'the key')`,
+  },
 ];
 
 const uniques: Pair[] = [
-  { name: 'unique: added over a column with distinct rows', from: t('email VARCHAR(50)'), to: t('email VARCHAR(50), UNIQUE KEY u_email (email)'), seed: `INSERT INTO t VALUES (1, 'a@x'), (2, 'b@x'), (3, NULL), (4, NULL)` },
+  {
+    name: 'unique: added over a column with distinct rows',
+    from: t('email VARCHAR(50)'),
+    to: t('email VARCHAR(50), UNIQUE KEY u_email (email)'),
+    seed: `INSERT INTO t VALUES (1, 'a@x'), (2, 'b@x'), (3, NULL), (4, NULL)`,
+  },
   { name: 'unique: composite gains a column', from: t('a INT, b INT, c INT, UNIQUE KEY u (a, b)'), to: t('a INT, b INT, c INT, UNIQUE KEY u (a, b, c)') },
-  { name: 'unique: becomes a plain index of the same name', from: t('a INT, UNIQUE KEY k (a)'), to: t('a INT, KEY k (a)'), seed: 'INSERT INTO t VALUES (1, 1)' },
+  {
+    name: 'unique: becomes a plain index of the same name',
+    from: t('a INT, UNIQUE KEY k (a)'),
+    to: t('a INT, KEY k (a)'),
+    seed: 'INSERT INTO t VALUES (1, 1)',
+  },
   { name: 'unique: over a prefix', from: t('d BLOB'), to: t('d BLOB, UNIQUE KEY u_d (d(8))') },
-  { name: 'unique: over a long text column (hash-backed)', from: t('long_text TEXT'), to: t('long_text TEXT, UNIQUE KEY u_long (long_text)'), seed: `INSERT INTO t VALUES (1, 'one'), (2, 'two')` },
+  {
+    name: 'unique: over a long text column (hash-backed)',
+    from: t('long_text TEXT'),
+    to: t('long_text TEXT, UNIQUE KEY u_long (long_text)'),
+    seed: `INSERT INTO t VALUES (1, 'one'), (2, 'two')`,
+  },
 ];
 
 const parent = 'CREATE TABLE parent (id INT PRIMARY KEY, code VARCHAR(10) UNIQUE)';
@@ -322,8 +418,18 @@ const checks: Pair[] = [
   { name: 'check: the expression changes', from: t('a INT, CONSTRAINT ck_a CHECK (a > 0)'), to: t('a INT, CONSTRAINT ck_a CHECK (a >= 0 AND a < 100)') },
   { name: 'check: a column check added', from: t('a INT'), to: t('a INT CHECK (a <> 13)') },
   { name: 'check: a column check changes', from: t('a INT CHECK (a > 0)'), to: t('a INT CHECK (a > 1)'), seed: 'INSERT INTO t VALUES (1, 2)' },
-  { name: 'check: over two columns, dropped with one of them', from: t('a INT, b INT, CONSTRAINT ck_ab CHECK (a < b)'), to: t('a INT'), seed: 'INSERT INTO t VALUES (1, 1, 2)' },
-  { name: 'check: a json_valid check on a longtext', from: t('doc LONGTEXT'), to: t('doc LONGTEXT CHECK (json_valid(doc))'), seed: `INSERT INTO t VALUES (1, '[1]')` },
+  {
+    name: 'check: over two columns, dropped with one of them',
+    from: t('a INT, b INT, CONSTRAINT ck_ab CHECK (a < b)'),
+    to: t('a INT'),
+    seed: 'INSERT INTO t VALUES (1, 1, 2)',
+  },
+  {
+    name: 'check: a json_valid check on a longtext',
+    from: t('doc LONGTEXT'),
+    to: t('doc LONGTEXT CHECK (json_valid(doc))'),
+    seed: `INSERT INTO t VALUES (1, '[1]')`,
+  },
   { name: 'check: an unnamed table check', from: t('a INT, b INT'), to: t('a INT, b INT, CHECK (a < 100 OR b IS NULL)') },
 ];
 
@@ -332,12 +438,26 @@ const indexes: Pair[] = [
   { name: 'index: its column order changes', from: t('a INT, b INT, KEY ab (a, b)'), to: t('a INT, b INT, KEY ab (b, a)') },
   { name: 'index: a part becomes descending', from: t('a INT, b INT, KEY ab (a, b)'), to: t('a INT, b INT, KEY ab (a, b DESC)') },
   { name: 'index: the prefix length changes', from: t('a VARCHAR(100), KEY pa (a(10))'), to: t('a VARCHAR(100), KEY pa (a(20))') },
-  { name: 'index: fulltext added', from: t('title VARCHAR(200), body TEXT'), to: t('title VARCHAR(200), body TEXT, FULLTEXT KEY ft (title, body)'), seed: `INSERT INTO t VALUES (1, 'a', 'b')` },
+  {
+    name: 'index: fulltext added',
+    from: t('title VARCHAR(200), body TEXT'),
+    to: t('title VARCHAR(200), body TEXT, FULLTEXT KEY ft (title, body)'),
+    seed: `INSERT INTO t VALUES (1, 'a', 'b')`,
+  },
   { name: 'index: spatial added', from: t('place POINT NOT NULL'), to: t('place POINT NOT NULL, SPATIAL KEY sp (place)') },
-  { name: 'index: hash becomes btree on a MEMORY table', from: 'CREATE TABLE m (id INT, KEY k (id) USING HASH) ENGINE=MEMORY', to: 'CREATE TABLE m (id INT, KEY k (id) USING BTREE) ENGINE=MEMORY' },
+  {
+    name: 'index: hash becomes btree on a MEMORY table',
+    from: 'CREATE TABLE m (id INT, KEY k (id) USING HASH) ENGINE=MEMORY',
+    to: 'CREATE TABLE m (id INT, KEY k (id) USING BTREE) ENGINE=MEMORY',
+  },
   { name: 'index: the comment changes', from: t(`a INT, KEY k (a) COMMENT 'one'`), to: t(`a INT, KEY k (a) COMMENT 'two'`) },
   { name: 'index: becomes ignored', from: t('a INT, KEY k (a)'), to: t('a INT, KEY k (a) IGNORED') },
-  { name: 'index: becomes unique with distinct rows', from: t('a INT, KEY k (a)'), to: t('a INT, UNIQUE KEY k (a)'), seed: 'INSERT INTO t VALUES (1, 1), (2, 2)' },
+  {
+    name: 'index: becomes unique with distinct rows',
+    from: t('a INT, KEY k (a)'),
+    to: t('a INT, UNIQUE KEY k (a)'),
+    seed: 'INSERT INTO t VALUES (1, 1), (2, 2)',
+  },
   { name: 'index: dropped with its column', from: t('a INT, b INT, KEY kb (b), KEY kab (a, b)'), to: t('a INT') },
   { name: 'index: its column widens', from: t('a VARCHAR(10), KEY k (a)'), to: t('a VARCHAR(50), KEY k (a)'), seed: `INSERT INTO t VALUES (1, 'x')` },
   { name: 'index: a fulltext index gains a column', from: t('a TEXT, b TEXT, FULLTEXT KEY ft (a)'), to: t('a TEXT, b TEXT, FULLTEXT KEY ft (a, b)') },
@@ -345,7 +465,11 @@ const indexes: Pair[] = [
 
 const views: Pair[] = [
   { name: 'view: added over a table', from: t('a INT'), to: `${t('a INT')}; CREATE VIEW v AS SELECT id, a FROM t` },
-  { name: 'view: the definition changes', from: `${t('a INT')}; CREATE VIEW v AS SELECT id FROM t`, to: `${t('a INT')}; CREATE VIEW v AS SELECT id, a FROM t WHERE a > 0` },
+  {
+    name: 'view: the definition changes',
+    from: `${t('a INT')}; CREATE VIEW v AS SELECT id FROM t`,
+    to: `${t('a INT')}; CREATE VIEW v AS SELECT id, a FROM t WHERE a > 0`,
+  },
   {
     name: 'view: the base of a chain changes',
     from: `${t('a INT, b INT')}; CREATE VIEW v1 AS SELECT id, a FROM t; CREATE VIEW v2 AS SELECT a FROM v1`,
@@ -356,10 +480,26 @@ const views: Pair[] = [
     from: t('a INT'),
     to: `${t('a INT')}; CREATE VIEW z_base AS SELECT id, a FROM t; CREATE VIEW m_mid AS SELECT a FROM z_base; CREATE VIEW a_top AS SELECT count(*) AS n FROM m_mid`,
   },
-  { name: 'view: algorithm changes', from: `${t('a INT')}; CREATE VIEW v AS SELECT a FROM t`, to: `${t('a INT')}; CREATE ALGORITHM=TEMPTABLE VIEW v AS SELECT a FROM t` },
-  { name: 'view: sql security becomes invoker', from: `${t('a INT')}; CREATE VIEW v AS SELECT a FROM t`, to: `${t('a INT')}; CREATE SQL SECURITY INVOKER VIEW v AS SELECT a FROM t` },
-  { name: 'view: gains a check option', from: `${t('a INT')}; CREATE VIEW v AS SELECT a FROM t WHERE a > 0`, to: `${t('a INT')}; CREATE VIEW v AS SELECT a FROM t WHERE a > 0 WITH CASCADED CHECK OPTION` },
-  { name: 'view: gains a column list', from: `${t('a INT')}; CREATE VIEW v AS SELECT id, a FROM t`, to: `${t('a INT')}; CREATE VIEW v (k, value) AS SELECT id, a FROM t` },
+  {
+    name: 'view: algorithm changes',
+    from: `${t('a INT')}; CREATE VIEW v AS SELECT a FROM t`,
+    to: `${t('a INT')}; CREATE ALGORITHM=TEMPTABLE VIEW v AS SELECT a FROM t`,
+  },
+  {
+    name: 'view: sql security becomes invoker',
+    from: `${t('a INT')}; CREATE VIEW v AS SELECT a FROM t`,
+    to: `${t('a INT')}; CREATE SQL SECURITY INVOKER VIEW v AS SELECT a FROM t`,
+  },
+  {
+    name: 'view: gains a check option',
+    from: `${t('a INT')}; CREATE VIEW v AS SELECT a FROM t WHERE a > 0`,
+    to: `${t('a INT')}; CREATE VIEW v AS SELECT a FROM t WHERE a > 0 WITH CASCADED CHECK OPTION`,
+  },
+  {
+    name: 'view: gains a column list',
+    from: `${t('a INT')}; CREATE VIEW v AS SELECT id, a FROM t`,
+    to: `${t('a INT')}; CREATE VIEW v (k, value) AS SELECT id, a FROM t`,
+  },
   { name: 'view: becomes a table of the same name', from: `${t('a INT')}; CREATE VIEW v AS SELECT a FROM t`, to: `${t('a INT')}; CREATE TABLE v (a INT)` },
   {
     name: 'view: a view joining two tables, one of them new',
@@ -376,7 +516,11 @@ const views: Pair[] = [
 const logTable = 'CREATE TABLE log (msg TEXT)';
 
 const triggers: Pair[] = [
-  { name: 'trigger: added', from: `${t('a INT')}; ${logTable}`, to: `${t('a INT')}; ${logTable}; CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW INSERT INTO log VALUES (concat('insert ', NEW.a))` },
+  {
+    name: 'trigger: added',
+    from: `${t('a INT')}; ${logTable}`,
+    to: `${t('a INT')}; ${logTable}; CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW INSERT INTO log VALUES (concat('insert ', NEW.a))`,
+  },
   {
     name: 'trigger: the body changes',
     from: `${t('a INT')}; ${logTable}; CREATE TRIGGER t_ai AFTER INSERT ON t FOR EACH ROW INSERT INTO log VALUES ('one')`,
@@ -455,13 +599,13 @@ const routines: Pair[] = [
   },
   {
     name: 'routine: created under ANSI_QUOTES',
-    from: 'CREATE FUNCTION q(x TEXT) RETURNS TEXT DETERMINISTIC RETURN concat(\'a\', x)',
+    from: "CREATE FUNCTION q(x TEXT) RETURNS TEXT DETERMINISTIC RETURN concat('a', x)",
     to: `SET SESSION sql_mode = 'ANSI_QUOTES,PIPES_AS_CONCAT'; CREATE FUNCTION q(x TEXT) RETURNS TEXT DETERMINISTIC RETURN 'a' || x; SET SESSION sql_mode = DEFAULT`,
   },
   {
     name: 'routine: a function with charset and collation on its parameters',
-    from: 'CREATE FUNCTION greet(who VARCHAR(20)) RETURNS VARCHAR(60) DETERMINISTIC RETURN concat(\'hi \', who)',
-    to: 'CREATE FUNCTION greet(who VARCHAR(20) CHARSET latin1) RETURNS VARCHAR(60) CHARSET utf8mb4 COLLATE utf8mb4_bin DETERMINISTIC RETURN concat(\'hi \', who)',
+    from: "CREATE FUNCTION greet(who VARCHAR(20)) RETURNS VARCHAR(60) DETERMINISTIC RETURN concat('hi ', who)",
+    to: "CREATE FUNCTION greet(who VARCHAR(20) CHARSET latin1) RETURNS VARCHAR(60) CHARSET utf8mb4 COLLATE utf8mb4_bin DETERMINISTIC RETURN concat('hi ', who)",
   },
   {
     name: 'routine: a procedure and a function of the same name',
@@ -474,7 +618,11 @@ const sequences: Pair[] = [
   { name: 'sequence: added', from: t('a INT'), to: `${t('a INT')}; CREATE SEQUENCE s START WITH 10 INCREMENT BY 5` },
   { name: 'sequence: increment changes', from: 'CREATE SEQUENCE s INCREMENT BY 1', to: 'CREATE SEQUENCE s INCREMENT BY 10' },
   { name: 'sequence: cycle and cache change', from: 'CREATE SEQUENCE s MAXVALUE 100 CACHE 20 NOCYCLE', to: 'CREATE SEQUENCE s MAXVALUE 100 NOCACHE CYCLE' },
-  { name: 'sequence: start and upper bound change', from: 'CREATE SEQUENCE s START WITH 1 MINVALUE 1 MAXVALUE 1000', to: 'CREATE SEQUENCE s START WITH 100 MINVALUE 1 MAXVALUE 100000' },
+  {
+    name: 'sequence: start and upper bound change',
+    from: 'CREATE SEQUENCE s START WITH 1 MINVALUE 1 MAXVALUE 1000',
+    to: 'CREATE SEQUENCE s START WITH 100 MINVALUE 1 MAXVALUE 100000',
+  },
   { name: 'sequence: gains a comment', from: 'CREATE SEQUENCE s', to: `CREATE SEQUENCE s COMMENT='ticket numbers'` },
   {
     name: 'sequence: a column default starts using one',
@@ -499,12 +647,21 @@ const comments: Pair[] = [
     from: `CREATE FUNCTION f() RETURNS INT DETERMINISTIC COMMENT 'one' RETURN 1`,
     to: `CREATE FUNCTION f() RETURNS INT DETERMINISTIC COMMENT 'two' RETURN 1`,
   },
-  { name: 'comment: on update dropped while the default stays', from: t('u DATETIME DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP'), to: t(`u DATETIME DEFAULT CURRENT_TIMESTAMP COMMENT 'set once'`) },
+  {
+    name: 'comment: on update dropped while the default stays',
+    from: t('u DATETIME DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP'),
+    to: t(`u DATETIME DEFAULT CURRENT_TIMESTAMP COMMENT 'set once'`),
+  },
   column('enum: a value no row uses is removed', `ENUM('a', 'b', 'unused')`, `ENUM('a', 'b')`, `INSERT INTO t VALUES (1, 'b')`),
   column('invisible: becomes visible and wider', 'INT INVISIBLE', 'BIGINT'),
   column('default: an expression over another column', 'INT', 'INT DEFAULT (id * 10)'),
   column('type: decimal becomes unsigned', 'DECIMAL(8,3)', 'DECIMAL(8,3) UNSIGNED', 'INSERT INTO t VALUES (1, 2.5)'),
-  column('charset: a column under a fulltext index', 'TEXT, FULLTEXT KEY ft (c)', 'TEXT CHARACTER SET latin1, FULLTEXT KEY ft (c)', `INSERT INTO t VALUES (1, 'some words')`),
+  column(
+    'charset: a column under a fulltext index',
+    'TEXT, FULLTEXT KEY ft (c)',
+    'TEXT CHARACTER SET latin1, FULLTEXT KEY ft (c)',
+    `INSERT INTO t VALUES (1, 'some words')`,
+  ),
   {
     name: 'view: a local check option becomes cascaded over a merge view',
     from: `${t('a INT')}; CREATE ALGORITHM=MERGE VIEW v1 AS SELECT a FROM t WHERE a > 0; CREATE VIEW v2 AS SELECT a FROM v1 WHERE a < 10 WITH LOCAL CHECK OPTION`,
@@ -552,7 +709,11 @@ const engineSpecific: Pair[] = [
   { name: 'engine: row format changes', from: t('a INT', 'ROW_FORMAT=DYNAMIC'), to: t('a INT', 'ROW_FORMAT=COMPRESSED') },
   { name: 'engine: row format set back to default', from: t('a INT', 'ROW_FORMAT=REDUNDANT'), to: t('a INT') },
   { name: 'engine: MyISAM options change', from: t('a INT', 'ENGINE=MyISAM CHECKSUM=1'), to: t('a INT', 'ENGINE=MyISAM MAX_ROWS=1000') },
-  { name: 'engine: a MEMORY table gains an index', from: 'CREATE TABLE m (id INT, name VARCHAR(10)) ENGINE=MEMORY', to: 'CREATE TABLE m (id INT, name VARCHAR(10), KEY by_id (id), KEY by_name (name) USING BTREE) ENGINE=MEMORY' },
+  {
+    name: 'engine: a MEMORY table gains an index',
+    from: 'CREATE TABLE m (id INT, name VARCHAR(10)) ENGINE=MEMORY',
+    to: 'CREATE TABLE m (id INT, name VARCHAR(10), KEY by_id (id), KEY by_name (name) USING BTREE) ENGINE=MEMORY',
+  },
   {
     name: 'partitioning: a table with rows becomes range-partitioned',
     from: 'CREATE TABLE sales (id INT NOT NULL, sold DATE NOT NULL, PRIMARY KEY (id, sold))',
@@ -568,14 +729,23 @@ const engineSpecific: Pair[] = [
       PARTITION BY RANGE (YEAR(sold)) (PARTITION p2020 VALUES LESS THAN (2021), PARTITION p2022 VALUES LESS THAN (2023), PARTITION pmax VALUES LESS THAN MAXVALUE)`,
     seed: `INSERT INTO sales VALUES (1, '2022-05-01')`,
   },
-  { name: 'partitioning: hash partition count changes', from: 'CREATE TABLE h (id INT PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 2', to: 'CREATE TABLE h (id INT PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 4', seed: 'INSERT INTO h VALUES (1), (2), (3)' },
+  {
+    name: 'partitioning: hash partition count changes',
+    from: 'CREATE TABLE h (id INT PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 2',
+    to: 'CREATE TABLE h (id INT PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 4',
+    seed: 'INSERT INTO h VALUES (1), (2), (3)',
+  },
   {
     name: 'partitioning: a column added to a partitioned table',
     from: 'CREATE TABLE h (id INT PRIMARY KEY) PARTITION BY KEY (id) PARTITIONS 3',
     to: 'CREATE TABLE h (id INT PRIMARY KEY, v TEXT) PARTITION BY KEY (id) PARTITIONS 3',
     seed: 'INSERT INTO h VALUES (1)',
   },
-  { name: 'event: added', from: t('a INT'), to: `${t('a INT')}; CREATE EVENT purge_t ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 00:00:00' ON COMPLETION PRESERVE DISABLE DO DELETE FROM t WHERE a < 0` },
+  {
+    name: 'event: added',
+    from: t('a INT'),
+    to: `${t('a INT')}; CREATE EVENT purge_t ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 00:00:00' ON COMPLETION PRESERVE DISABLE DO DELETE FROM t WHERE a < 0`,
+  },
   {
     name: 'event: the schedule changes',
     from: `${t('a INT')}; CREATE EVENT purge_t ON SCHEDULE EVERY 1 DAY STARTS '2030-01-01 00:00:00' ON COMPLETION PRESERVE DISABLE DO DELETE FROM t`,

@@ -349,7 +349,11 @@ const collations: Pair[] = [
   { name: 'add a column collation', from: 'CREATE TABLE t (s TEXT)', to: 'CREATE TABLE t (s TEXT COLLATE NOCASE)', seed: "INSERT INTO t VALUES ('A'), ('a')" },
   { name: 'change a column collation', from: 'CREATE TABLE t (s TEXT COLLATE NOCASE)', to: 'CREATE TABLE t (s TEXT COLLATE RTRIM)' },
   { name: 'explicit BINARY collation', from: 'CREATE TABLE t (s TEXT)', to: 'CREATE TABLE t (s TEXT COLLATE BINARY)' },
-  { name: 'collation on an index key', from: 'CREATE TABLE t (s TEXT); CREATE INDEX t_s ON t (s)', to: 'CREATE TABLE t (s TEXT); CREATE INDEX t_s ON t (s COLLATE NOCASE)' },
+  {
+    name: 'collation on an index key',
+    from: 'CREATE TABLE t (s TEXT); CREATE INDEX t_s ON t (s)',
+    to: 'CREATE TABLE t (s TEXT); CREATE INDEX t_s ON t (s COLLATE NOCASE)',
+  },
   {
     name: 'collation on a primary key column',
     from: 'CREATE TABLE t (k TEXT PRIMARY KEY)',
@@ -577,8 +581,7 @@ const foreignKeys: Pair[] = [
   },
   {
     name: 'three-table foreign key cycle, one link changed',
-    from:
-      'CREATE TABLE a (id INTEGER PRIMARY KEY, c_id INTEGER REFERENCES c (id)); CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id)); CREATE TABLE c (id INTEGER PRIMARY KEY, b_id INTEGER REFERENCES b (id))',
+    from: 'CREATE TABLE a (id INTEGER PRIMARY KEY, c_id INTEGER REFERENCES c (id)); CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id)); CREATE TABLE c (id INTEGER PRIMARY KEY, b_id INTEGER REFERENCES b (id))',
     to: 'CREATE TABLE a (id INTEGER PRIMARY KEY, c_id INTEGER REFERENCES c (id) ON DELETE SET NULL); CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a (id)); CREATE TABLE c (id INTEGER PRIMARY KEY, b_id INTEGER REFERENCES b (id))',
     seed: 'INSERT INTO a VALUES (1, NULL); INSERT INTO b VALUES (1, 1); INSERT INTO c VALUES (1, 1); UPDATE a SET c_id = 1',
   },
@@ -620,7 +623,7 @@ const foreignKeys: Pair[] = [
   {
     name: 'rebuild a parent table that children reference, with rows',
     from: `${parentChild}; CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id) ON DELETE CASCADE)`,
-    to: 'CREATE TABLE p (id INTEGER PRIMARY KEY, code TEXT UNIQUE, name TEXT NOT NULL DEFAULT \'\'); CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id) ON DELETE CASCADE)',
+    to: "CREATE TABLE p (id INTEGER PRIMARY KEY, code TEXT UNIQUE, name TEXT NOT NULL DEFAULT ''); CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id) ON DELETE CASCADE)",
     seed: "INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1, 1), (2, 1)",
   },
   {
@@ -692,7 +695,12 @@ const checks: Pair[] = [
 ];
 
 const indexes: Pair[] = [
-  { name: 'add an index to a table with rows', from: 'CREATE TABLE t (a INTEGER)', to: 'CREATE TABLE t (a INTEGER); CREATE INDEX t_a ON t (a)', seed: 'INSERT INTO t VALUES (1), (1)' },
+  {
+    name: 'add an index to a table with rows',
+    from: 'CREATE TABLE t (a INTEGER)',
+    to: 'CREATE TABLE t (a INTEGER); CREATE INDEX t_a ON t (a)',
+    seed: 'INSERT INTO t VALUES (1), (1)',
+  },
   {
     name: 'add a unique index to a table with rows',
     from: 'CREATE TABLE t (a INTEGER)',
@@ -700,7 +708,11 @@ const indexes: Pair[] = [
     seed: 'INSERT INTO t VALUES (1), (2)',
   },
   { name: 'add a composite index', from: 'CREATE TABLE t (a INTEGER, b TEXT)', to: 'CREATE TABLE t (a INTEGER, b TEXT); CREATE INDEX t_ab ON t (a, b)' },
-  { name: 'descending index key', from: 'CREATE TABLE t (a INTEGER); CREATE INDEX t_a ON t (a)', to: 'CREATE TABLE t (a INTEGER); CREATE INDEX t_a ON t (a DESC)' },
+  {
+    name: 'descending index key',
+    from: 'CREATE TABLE t (a INTEGER); CREATE INDEX t_a ON t (a)',
+    to: 'CREATE TABLE t (a INTEGER); CREATE INDEX t_a ON t (a DESC)',
+  },
   {
     name: 'add a partial index',
     from: 'CREATE TABLE t (a INTEGER, deleted INTEGER)',
@@ -971,7 +983,7 @@ const renames: Pair[] = [
     seed: 'INSERT INTO a VALUES (1)',
   },
   {
-    name: 'rename a table that another table\'s trigger writes to',
+    name: "rename a table that another table's trigger writes to",
     from: `CREATE TABLE t (v TEXT); CREATE TABLE audit (m TEXT); ${trig('t_ins', 'AFTER INSERT ON t BEGIN INSERT INTO audit VALUES (NEW.v); END')}`,
     to: `CREATE TABLE t (v TEXT); CREATE TABLE audit_log (m TEXT); ${trig('t_ins', 'AFTER INSERT ON t BEGIN INSERT INTO audit_log VALUES (NEW.v); END')}`,
     renames: [{ kind: 'table', from: 'audit', to: 'audit_log' }],
@@ -1070,8 +1082,8 @@ const renames: Pair[] = [
   },
   {
     name: 'rename a column a trigger names',
-    from: `CREATE TABLE t (a INTEGER); CREATE TABLE log (m TEXT); ${trig('t_upd', "AFTER UPDATE OF a ON t BEGIN INSERT INTO log VALUES (NEW.a); END")}`,
-    to: `CREATE TABLE t (b INTEGER); CREATE TABLE log (m TEXT); ${trig('t_upd', "AFTER UPDATE OF b ON t BEGIN INSERT INTO log VALUES (NEW.b); END")}`,
+    from: `CREATE TABLE t (a INTEGER); CREATE TABLE log (m TEXT); ${trig('t_upd', 'AFTER UPDATE OF a ON t BEGIN INSERT INTO log VALUES (NEW.a); END')}`,
+    to: `CREATE TABLE t (b INTEGER); CREATE TABLE log (m TEXT); ${trig('t_upd', 'AFTER UPDATE OF b ON t BEGIN INSERT INTO log VALUES (NEW.b); END')}`,
     renames: [{ kind: 'column', table: 't', from: 'a', to: 'b' }],
     seed: 'INSERT INTO t VALUES (1)',
   },
@@ -1200,7 +1212,7 @@ const ordering: Pair[] = [
   {
     name: 'a view over a view over a rebuilt table',
     from: 'CREATE TABLE t (a INTEGER, b TEXT); CREATE VIEW v1 AS SELECT a FROM t; CREATE VIEW v2 AS SELECT a FROM v1',
-    to: 'CREATE TABLE t (a INTEGER, b TEXT NOT NULL DEFAULT \'\'); CREATE VIEW v1 AS SELECT a FROM t; CREATE VIEW v2 AS SELECT a FROM v1',
+    to: "CREATE TABLE t (a INTEGER, b TEXT NOT NULL DEFAULT ''); CREATE VIEW v1 AS SELECT a FROM t; CREATE VIEW v2 AS SELECT a FROM v1",
     seed: "INSERT INTO t VALUES (1, 'x')",
   },
   {
