@@ -8,7 +8,7 @@ import { jobRecords, listJobs, readJob, removeJob } from './replicate-jobs.js';
 import { renamesBetween } from '../repo/renames.js';
 import { runJob, type JobEvent, type JobResult } from '../replicate/job.js';
 import { isNatsUrl } from '../replicate/nats-url.js';
-import { loadMasker } from './clone.js';
+import { sourceMasking } from './clone.js';
 import { findStore, openEndpoint, type OpContext } from './context.js';
 
 export type { JobEvent, JobResult } from '../replicate/job.js';
@@ -41,22 +41,29 @@ export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobR
   const target = await openEndpoint(store, ctx.target, ctx);
   const job =
     ctx.name === undefined ? defaultJobName({ name: source.name, url: source.db.url }, { name: target.name, url: target.db.url }) : validateJobName(ctx.name);
-  return runJob({
-    records: jobRecords(store),
-    renamesTo: (commit) => renamesBetween(store, undefined, commit),
-    job,
-    source,
-    target,
-    sourceUrl: source.db.url,
-    targetUrl: target.db.url,
-    tables: ctx.tables,
-    masker: await loadMasker(ctx.mask, ctx),
-    allowLossy: ctx.allowLossy,
-    allowDrops: ctx.allowDrops,
-    heartbeatMs: ctx.heartbeatMs,
-    onEvent: ctx.onEvent,
-    signal: ctx.signal,
-  });
+  // The project's access policy decides whether the local user may replicate the source, and which
+  // tables and columns go clear, masked or not at all (as for clone); refusals are logged.
+  const { masker, log } = await sourceMasking(store, source.name, ctx, 'replicate');
+  try {
+    return await runJob({
+      records: jobRecords(store),
+      renamesTo: (commit) => renamesBetween(store, undefined, commit),
+      job,
+      source,
+      target,
+      sourceUrl: source.db.url,
+      targetUrl: target.db.url,
+      tables: ctx.tables,
+      masker,
+      allowLossy: ctx.allowLossy,
+      allowDrops: ctx.allowDrops,
+      heartbeatMs: ctx.heartbeatMs,
+      onEvent: ctx.onEvent,
+      signal: ctx.signal,
+    });
+  } finally {
+    await log();
+  }
 }
 
 export interface JobStatus {

@@ -76,6 +76,22 @@ describe('the access policy on clone, verify and migrate (the local user)', () =
     expect(log.some((e) => e.command === 'verify')).toBe(true);
   });
 
+  it('refuses replication of a database the policy does not let the local user replicate: no capture is set up on the source, and it is logged', () => {
+    usePolicy(READ);
+    const r = redb(root, ['replicate', 'app', 'sqlite:replica.db', '--name', 'denied', '--yes'], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[REDB_ACCESS_DENIED\]: the local user may not replicate database app/m);
+    expect(existsSync(join(root, 'replica.db'))).toBe(false);
+    // Nothing made on the source: no capture triggers, no change table.
+    const db = new Sqlite(join(root, 'app.db'), { readonly: true });
+    try {
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'redb_%'").all()).toEqual([]);
+    } finally {
+      db.close();
+    }
+    expect(accessLog().some((e) => e.command === 'replicate' && /^replicate database app/.test(e.refused ?? ''))).toBe(true);
+  });
+
   it('refuses a column the policy wants masked when no masking rule says how, naming the rule to add', () => {
     usePolicy(REPLICATE);
     const r = redb(root, ['clone', 'app', 'sqlite:copy.db', '--yes'], env);
