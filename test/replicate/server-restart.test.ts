@@ -194,16 +194,24 @@ describe('redb replicate through server restarts (private servers)', () => {
       );
       expect(alive(), `redb replicate exited after the ${what}: ${replicator.stderr}`).toBe(true);
       expect(retries().length, `no retry reported after the ${what}`).toBeGreaterThan(before);
+      // The job made progress since the last round: its count of attempts started over.
+      expect(retries()[before]?.attempt).toBe(1);
+      return retries().slice(before);
     };
 
     await round('source restart (fast)', sourceServer, (s) => s.restart('fast'));
     await round('source restart (immediate)', sourceServer, (s) => s.restart('immediate'));
     await round('target restart (fast)', targetServer, (s) => s.restart('fast'));
-    await round('target down for a while', targetServer, async (s) => {
+    const outage = await round('target down for a while', targetServer, async (s) => {
       await s.halt('immediate');
       await sleep(OUTAGE_MS);
       await s.start();
     });
+
+    // Through a long outage the waits double up to their cap, and the job does not give up.
+    const waits = outage.map((r) => r.inMs as number);
+    expect(waits).toEqual([...waits].sort((a, b) => a - b));
+    if (OUTAGE_MS >= 25_000) expect(Math.max(...waits)).toBe(10_000);
 
     await writer.stop();
     const expected = writer.expected();
