@@ -807,6 +807,11 @@ export const errors = {
     data: { job, signal },
     exitCode: signal === 'SIGINT' ? 130 : 143,
   })),
+  replicateGaveUp: define('REDB_REPLICATE_GAVE_UP', (job: string, attempts: number, seconds: number, code: string, detail: string) => ({
+    message: `replication job ${job} stopped after ${attempts} attempts in ${seconds} s without progress: ${detail}`,
+    hint: "everything before it is applied; once the server is back (or the cause is fixed), run the same redb replicate again: it goes on from the target's position",
+    data: { job, attempts, seconds, code, detail },
+  })),
   replicateSchemaChanged: define('REDB_REPLICATE_SCHEMA_CHANGED', (job: string, table: string, detail: string) => ({
     message: `replication job ${job} stopped at a schema change of ${table} on the source (${detail}); everything before it is applied`,
     hint: `bring the target's ${table} to the same shape (redb migrate), then run the same redb replicate again: it goes on from the change`,

@@ -87,7 +87,13 @@ const FINAL = new Set([
   'REDB_CHANGES_PRIVILEGE',
   'REDB_CHANGES_WAL_LEVEL',
 ]);
-const MAX_ATTEMPTS = 5;
+/** Waits between attempts: 1 s, doubling, at most 10 s. */
+const retryDelay = (attempt: number): number => Math.min(10_000, 1000 * 2 ** (attempt - 1));
+/**
+ * A failure that keeps coming back with no commit in between is given up on after this long: a
+ * server restart (or a slow one) is waited out, a cause that needs someone is reported.
+ */
+const RETRY_FOR_MS = 120_000;
 
 export async function runJob(req: JobRequest): Promise<JobResult> {
   const { source, target, job, records, signal } = req;
@@ -244,6 +250,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       return { follower, routes: fresh, again: resync ? again : [] };
     };
     let attempt = 0;
+    let failingSince: number | undefined;
     let first = true;
     let position = from;
     const ticker = setInterval(() => void report().catch(() => undefined), 1000);
@@ -254,6 +261,9 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
           routes = prepared.routes;
           baseline = current.tablesState;
           position = await withTarget(target, async (t) => {
+            // The target's position is the truth: a commit whose answer a target restart cut off may have happened.
+            const at = await t.readPosition(job);
+            if (at !== undefined) position = plane.position(at.position);
             if (prepared.again.length > 0) await resyncTables(t, prepared.follower, prepared.again, routes, { job, source: req.sourceUrl, position }, onEvent);
             first = false;
             return applyStream({
@@ -273,6 +283,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
               scanMs: Math.min(10_000, Math.max(2_000, 4 * (req.heartbeatMs ?? 10_000))),
               onCommit: (p) => {
                 attempt = 0;
+                failingSince = undefined;
                 position = p.position;
                 stats.add(p);
               },
@@ -282,9 +293,14 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         } catch (e) {
           if (stopped()) break;
           // A server that went away (a restart, a network cut) is waited for; what needs a person is not.
-          if ((isRedbError(e) && FINAL.has(e.code)) || ++attempt > MAX_ATTEMPTS) throw e;
-          const inMs = Math.min(10_000, 500 * 2 ** attempt);
+          if (isRedbError(e) && FINAL.has(e.code)) throw e;
           const text = e instanceof Error ? e.message : String(e);
+          const inMs = retryDelay(++attempt);
+          failingSince ??= Date.now();
+          if (Date.now() + inMs - failingSince > RETRY_FOR_MS)
+            throw errors
+              .replicateGaveUp(job, attempt, Math.round((Date.now() - failingSince) / 1000), isRedbError(e) ? e.code : 'REDB_REPLICATE_RETRY', text)
+              .because(e);
           onEvent({ type: 'retry', attempt, inMs, error: text });
           await save({ lastError: { at: new Date().toISOString(), code: isRedbError(e) ? e.code : 'REDB_REPLICATE_RETRY', message: text } });
           await sleep(inMs, signal);

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,12 @@ async function freePort(): Promise<number> {
 
 export interface PrivatePostgres {
   readonly url: string;
+  /** Stop the server (`pg_ctl stop -m <mode>`), keeping its data, and start it again on the same port. */
+  halt(mode: 'fast' | 'immediate'): Promise<void>;
+  start(): Promise<void>;
+  /** `pg_ctl restart -m <mode>`. */
+  restart(mode: 'fast' | 'immediate'): Promise<void>;
+  /** Stop it for good and remove its directory. */
   stop(): void;
 }
 
@@ -44,6 +50,12 @@ export async function startPrivatePostgres(settings: Readonly<Record<string, str
     const full = asRoot ? (['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] as const) : ([join(bin, command), args] as const);
     execFileSync(full[0], [...full[1]], { stdio: ['ignore', 'ignore', 'pipe'], cwd: '/' });
   };
+  // Without blocking the test's own event loop (a writer may be running beside it).
+  const runAsync = (command: string, args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const full = asRoot ? (['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] as const) : ([join(bin, command), args] as const);
+      execFile(full[0], [...full[1]], { cwd: '/' }, (e) => (e === null ? resolve() : reject(e)));
+    });
   if (asRoot)
     chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
   run('initdb', ['-D', data, '-U', 'redb', '--auth=trust', '-E', 'UTF8']);
@@ -59,9 +71,13 @@ export async function startPrivatePostgres(settings: Readonly<Record<string, str
     'fsync=off',
     ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
   ];
-  run('pg_ctl', ['-D', data, '-o', options.join(' '), '-l', join(dir, 'log'), '-w', 'start']);
+  const startArgs = ['-D', data, '-o', options.join(' '), '-l', join(dir, 'log'), '-w', '-t', '60'];
+  run('pg_ctl', [...startArgs, 'start']);
   return {
     url: `postgres://redb@127.0.0.1:${port}/postgres`,
+    halt: (mode) => runAsync('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']),
+    start: () => runAsync('pg_ctl', [...startArgs, 'start']),
+    restart: (mode) => runAsync('pg_ctl', [...startArgs, '-m', mode, 'restart']),
     stop() {
       const args = ['-D', data, '-m', 'immediate', 'stop'];
       if (asRoot) spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], { stdio: 'ignore', cwd: '/' });

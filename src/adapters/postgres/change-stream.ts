@@ -93,6 +93,8 @@ export async function* pgChangeStream(session: ReplicationSession, decoder: PgCh
           yield* decoder.events(m);
       }
     }
+    // The server ended the session (a shutdown or a restart, a connection cut): the job must connect again, not end.
+    if (!options.signal?.aborted) throw new Error('the server closed the replication connection');
   } catch (e) {
     if (!options.signal?.aborted) throw e;
   } finally {

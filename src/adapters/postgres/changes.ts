@@ -44,7 +44,17 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
   const name = ownedName(validateJobName(job));
   let client: Client | undefined;
   let session: ReplicationSession | undefined;
-  const sql = async (): Promise<Client> => (client ??= await openPg(target));
+  const sql = async (): Promise<Client> => {
+    if (client === undefined) {
+      const c = await openPg(target);
+      // A server restart ends the connection: the next call (a retry of the job) connects again.
+      c.on('end', () => {
+        if (client === c) client = undefined;
+      });
+      client = c;
+    }
+    return client;
+  };
   const version = async (): Promise<number> =>
     Number((await (await sql()).query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]?.v ?? 0);
 

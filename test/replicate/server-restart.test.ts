@@ -1,0 +1,254 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { redb } from '../support/cli.js';
+import { tempDir } from '../support/scratch.js';
+import { pgExec, pgQuery } from '../support/postgres.js';
+import { startPrivatePostgres, type PrivatePostgres } from '../changes/private-postgres.js';
+import { killReplicators, Replicator, sleep, until } from './helpers.js';
+
+/**
+ * `redb replicate` PostgreSQL → PostgreSQL while the servers themselves go away: the source
+ * restarted mid-stream (`pg_ctl restart -m fast`, then `-m immediate`), then the target (`-m fast`,
+ * then stopped for a while, as long as a slow restart takes), each while a writer keeps committing
+ * on the source and reconnects by itself. The replicator must not exit: it reports each retry on
+ * its JSON lines, waits with a capped backoff and goes on. Once the writer stops it catches up, and
+ * the figures the writer knows (rows, sums, per-account moves) are equal on both sides; a trigger on
+ * the target counts every ledger row written into it, so a transaction applied twice would show.
+ * The servers are this test's own (never the shared ones): initdb'd into temp dirs on free ports.
+ */
+
+/** How long the target stays down in the last round (a restart that takes its time). */
+const OUTAGE_MS = Number(process.env.REDB_TEST_OUTAGE_MS ?? 30_000);
+const ACCOUNTS = 100;
+const SETTINGS = { wal_level: 'logical', max_replication_slots: '8', max_wal_senders: '8', shared_buffers: '32MB', max_connections: '40' };
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  killReplicators();
+  for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+});
+
+/**
+ * One transaction at a time on the source: a transfer between two accounts (balances sum to a
+ * constant, each account counts its moves), a ledger row numbered by the transaction, and every
+ * tenth one deletes the ledger row of five transactions before. A transaction whose COMMIT was cut
+ * off by a restart is `unsure` until its ledger row says whether it committed.
+ */
+class Writer {
+  private stopped = false;
+  private n = 0;
+  readonly sure = new Set<number>();
+  readonly unsure = new Set<number>();
+  readonly amounts = new Map<number, number>();
+  /** Rows each tenth transaction's DELETE removed, by the id it deleted. */
+  private readonly deleted = new Map<number, number>();
+  reconnects = 0;
+  readonly done: Promise<void>;
+
+  constructor(private readonly url: string) {
+    this.done = this.run();
+  }
+
+  get committed(): number {
+    return this.sure.size;
+  }
+
+  private async connect(): Promise<pg.Client> {
+    for (;;) {
+      const c = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
+      c.on('error', () => undefined);
+      try {
+        await c.connect();
+        return c;
+      } catch {
+        await c.end().catch(() => undefined);
+        if (this.stopped) throw new Error('stopped');
+        await sleep(200);
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    let c = await this.connect();
+    try {
+      while (!this.stopped) {
+        const id = ++this.n;
+        const a = 1 + (id % ACCOUNTS);
+        const b = 1 + ((id * 7 + 3) % ACCOUNTS);
+        const amount = 1 + (id % 37);
+        this.amounts.set(id, amount);
+        let committing = false;
+        try {
+          await c.query('BEGIN');
+          await c.query('UPDATE accounts SET balance = balance - $1, moves = moves + 1 WHERE id = $2', [amount, a]);
+          await c.query('UPDATE accounts SET balance = balance + $1, moves = moves + 1 WHERE id = $2', [amount, b]);
+          await c.query(`INSERT INTO ledger (id, amount, note) VALUES ($1, $2, CASE WHEN $2 % 5 = 0 THEN NULL ELSE 'transfer' END)`, [id, amount]);
+          const removed = id % 10 === 0 ? (await c.query('DELETE FROM ledger WHERE id = $1', [id - 5])).rowCount : undefined;
+          committing = true;
+          await c.query('COMMIT');
+          this.sure.add(id);
+          if (removed !== undefined) this.deleted.set(id - 5, removed ?? 0);
+        } catch {
+          if (committing) this.unsure.add(id);
+          await c.end().catch(() => undefined);
+          this.reconnects++;
+          if (this.stopped) return;
+          c = await this.connect();
+        }
+        if (id % 4 === 0) await sleep(5);
+      }
+    } catch (e) {
+      if (!this.stopped) throw e;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.done;
+    // A COMMIT the restart cut off either happened or not: its ledger row (or its delete) says which.
+    for (const id of this.unsure) {
+      const rows = await pgQuery<{ n: number }>(this.url, `SELECT count(*)::int AS n FROM ledger WHERE id = ${id}`);
+      if (rows[0]?.n === 1 || this.deleted.get(id) === 1) this.sure.add(id);
+    }
+  }
+
+  /** What the source must hold, from the transactions known to have committed. */
+  expected(): { rows: number; amount: number; moves: number; inserts: number } {
+    const live = new Set(this.sure);
+    for (const id of this.sure) if (id % 10 === 0) live.delete(id - 5);
+    let amount = 0;
+    for (const id of live) amount += this.amounts.get(id) ?? 0;
+    return { rows: live.size, amount, moves: 2 * this.sure.size, inserts: this.sure.size };
+  }
+}
+
+const figures = async (url: string): Promise<string> => {
+  const [l] = await pgQuery<Record<string, string>>(
+    url,
+    'SELECT count(*) AS n, coalesce(sum(id), 0) AS ids, coalesce(sum(amount), 0) AS amount, count(note) AS notes FROM ledger',
+  );
+  const [a] = await pgQuery<Record<string, string>>(
+    url,
+    'SELECT count(*) AS n, sum(balance) AS balance, sum(moves) AS moves, sum(balance * id) AS weighted FROM accounts',
+  );
+  return `ledger n=${l?.n} ids=${l?.ids} amount=${l?.amount} notes=${l?.notes}; accounts n=${a?.n} balance=${a?.balance} moves=${a?.moves} weighted=${a?.weighted}`;
+};
+
+const ledgerMax = async (url: string): Promise<number> => Number((await pgQuery<{ m: string | null }>(url, 'SELECT max(id) AS m FROM ledger'))[0]?.m ?? 0);
+
+describe('redb replicate through server restarts (private servers)', () => {
+  it('PostgreSQL → PostgreSQL: source and target restarted mid-stream, the job reconnects and ends equal', async () => {
+    const [sourceServer, targetServer] = await Promise.all([startPrivatePostgres(SETTINGS), startPrivatePostgres(SETTINGS)]);
+    cleanups.push(
+      () => sourceServer.stop(),
+      () => targetServer.stop(),
+    );
+    const withDb = (server: PrivatePostgres, db: string) => server.url.replace(/\/postgres$/, `/${db}`);
+    await pgExec(sourceServer.url, 'CREATE DATABASE src');
+    await pgExec(targetServer.url, 'CREATE DATABASE dst');
+    const source = withDb(sourceServer, 'src');
+    const target = withDb(targetServer, 'dst');
+    await pgExec(
+      source,
+      `CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance BIGINT NOT NULL, moves INTEGER NOT NULL);
+       INSERT INTO accounts SELECT g, 1000, 0 FROM generate_series(1, ${ACCOUNTS}) g;
+       CREATE TABLE ledger (id BIGINT PRIMARY KEY, amount INTEGER NOT NULL, note TEXT);`,
+    );
+    const project = tempDir('redb-replicate-restart-');
+    cleanups.push(() => project.cleanup());
+    expect(redb(project.path, ['init']).code).toBe(0);
+
+    const job = `r_${randomBytes(4).toString('hex')}`;
+    const replicator = new Replicator(project.path, [source, target, '--name', job, '--heartbeat-ms', '500']);
+    await replicator.until('streaming', 120_000);
+    // Every ledger row written into the target, by any path and even if overwritten by a replay, counts once here.
+    await pgExec(
+      target,
+      `CREATE TABLE ledger_writes (n BIGINT NOT NULL); INSERT INTO ledger_writes VALUES (0);
+       CREATE FUNCTION count_ledger_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE ledger_writes SET n = n + 1; RETURN NEW; END $$;
+       CREATE TRIGGER ledger_writes BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION count_ledger_write();
+       ALTER TABLE ledger ENABLE ALWAYS TRIGGER ledger_writes;`,
+    );
+
+    const writer = new Writer(source);
+    cleanups.push(() => writer.stop());
+    await until(async () => (await ledgerMax(target)) > 50, 'the first streamed rows', 60_000);
+
+    const alive = () => replicator.child.exitCode === null && replicator.child.signalCode === null;
+    const retries = () => replicator.events.filter((e) => e.type === 'retry');
+    /** Take a server away, bring it back, and see the job retry, stay up and move on past what was written meanwhile. */
+    const round = async (what: string, server: PrivatePostgres, go: (s: PrivatePostgres) => Promise<void>) => {
+      const before = retries().length;
+      await go(server);
+      const written = writer.committed;
+      // The writer commits again, and the target passes what the source had before the server came back.
+      await until(async () => writer.committed > written + 20, `the writer to go on after the ${what}`, 60_000);
+      const mark = Math.max(...writer.sure);
+      await until(async () => !alive() || (await ledgerMax(target).catch(() => 0)) >= mark, `the job to go on after the ${what}`, 120_000).catch(
+        (e: unknown) => {
+          throw new Error(`${String(e)}; last events ${JSON.stringify(replicator.events.slice(-4))}; ${replicator.stderr}`);
+        },
+      );
+      expect(alive(), `redb replicate exited after the ${what}: ${replicator.stderr}`).toBe(true);
+      expect(retries().length, `no retry reported after the ${what}`).toBeGreaterThan(before);
+      // The job made progress since the last round: its count of attempts started over.
+      expect(retries()[before]?.attempt).toBe(1);
+      return retries().slice(before);
+    };
+
+    await round('source restart (fast)', sourceServer, (s) => s.restart('fast'));
+    await round('source restart (immediate)', sourceServer, (s) => s.restart('immediate'));
+    await round('target restart (fast)', targetServer, (s) => s.restart('fast'));
+    const outage = await round('target down for a while', targetServer, async (s) => {
+      await s.halt('immediate');
+      await sleep(OUTAGE_MS);
+      await s.start();
+    });
+
+    // Through a long outage the waits double up to their cap, and the job does not give up.
+    const waits = outage.map((r) => r.inMs as number);
+    expect(waits).toEqual([...waits].sort((a, b) => a - b));
+    if (OUTAGE_MS >= 25_000) expect(Math.max(...waits)).toBe(10_000);
+
+    await writer.stop();
+    const expected = writer.expected();
+    expect(writer.reconnects).toBeGreaterThan(0);
+    const [counted] = await pgQuery<{ n: string; amount: string; moves: string; balance: string }>(
+      source,
+      'SELECT (SELECT count(*) FROM ledger) AS n, (SELECT coalesce(sum(amount), 0) FROM ledger) AS amount, (SELECT sum(moves) FROM accounts) AS moves, (SELECT sum(balance) FROM accounts) AS balance',
+    );
+    // The source holds exactly what the writer knows it committed (nothing of the test's own making is off).
+    expect({ rows: Number(counted?.n), amount: Number(counted?.amount), moves: Number(counted?.moves), balance: Number(counted?.balance) }).toEqual({
+      rows: expected.rows,
+      amount: expected.amount,
+      moves: expected.moves,
+      balance: ACCOUNTS * 1000,
+    });
+
+    await until(async () => (await figures(target)) === (await figures(source)), 'the job to catch up', 120_000).catch(async (e: unknown) => {
+      throw new Error(
+        `${String(e)}: source ${await figures(source)}, target ${await figures(target)}; last events ${JSON.stringify(replicator.events.slice(-4))}`,
+      );
+    });
+    expect(alive()).toBe(true);
+    expect(await replicator.stop('SIGTERM')).toBe(143);
+    // Each transaction's ledger row was written into the target once: none applied twice after a reconnect.
+    const [writes] = await pgQuery<{ n: string }>(target, 'SELECT n FROM ledger_writes');
+    expect(Number(writes?.n)).toBe(expected.inserts);
+
+    // The JSON lines show each retry, its attempt and its wait, capped at 10 s.
+    const seen = retries();
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    for (const r of seen) {
+      expect(r).toMatchObject({ attempt: expect.any(Number), inMs: expect.any(Number), error: expect.any(String) });
+      expect(r.inMs as number).toBeLessThanOrEqual(10_000);
+    }
+
+    await pgExec(target, 'DROP TRIGGER ledger_writes ON ledger; DROP FUNCTION count_ledger_write(); DROP TABLE ledger_writes');
+    const verify = redb(project.path, ['verify', source, target]);
+    expect(verify.code, verify.stderr).toBe(0);
+  }, 420_000);
+});
