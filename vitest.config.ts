@@ -4,9 +4,12 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/build.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    // Server-backed suites share one PostgreSQL and one MariaDB; files run in parallel on their own databases.
+    testTimeout: 90_000,
+    hookTimeout: 180_000,
+    // Server-backed suites share one PostgreSQL, one MariaDB and one NATS; files run side by side on
+    // their own databases. Most of a file's time is spent waiting on a server or a child process, so
+    // two files at once keep two cores busy (the default on two cores is one).
     pool: 'forks',
+    maxWorkers: 2,
   },
 });
