@@ -3,9 +3,9 @@ import { backoffDelay, failuresAfter } from '../../src/daemon/backoff.js';
 import { exitReason, failureLine, readJobLine } from '../../src/daemon/job-report.js';
 import { renderMetrics } from '../../src/daemon/metrics.js';
 import { parseMetricsAddress } from '../../src/ops/daemon.js';
-import { decodeRequest, decodeResponse, lineSplitter } from '../../src/ops/daemon-protocol.js';
+import { decodeRequest, decodeResponse, encode, errorJsonOf, errorOf, lineSplitter } from '../../src/ops/daemon-protocol.js';
 import { jobArgv } from '../../src/repo/daemon-jobs.js';
-import { RedbError } from '../../src/errors.js';
+import { errors, RedbError } from '../../src/errors.js';
 
 /** The daemon's decisions as plain functions: backoff, reading job lines, metrics text, the protocol. */
 
@@ -130,9 +130,20 @@ describe('control protocol', () => {
   it('carries coded errors back as they were', () => {
     const r = decodeResponse('{"v":1,"id":1,"ok":false,"error":{"code":"REDB_DAEMON_RUNNING","message":"m","hint":"h","data":{"pid":3}}}');
     expect(r).toMatchObject({ ok: false, error: { code: 'REDB_DAEMON_RUNNING', hint: 'h', data: { pid: 3 } } });
-    const e = RedbError.fromJSON({ code: 'REDB_DAEMON_RUNNING', message: 'm', hint: 'h', data: { pid: 3 } });
-    expect(e.toJSON()).toEqual({ code: 'REDB_DAEMON_RUNNING', message: 'm', hint: 'h', data: { pid: 3 } });
+    const e = RedbError.fromJSON({ code: 'REDB_DAEMON_RUNNING', message: 'm', hint: 'h', data: { pid: 3 }, exitCode: 1 });
+    expect(e.toJSON()).toEqual({ code: 'REDB_DAEMON_RUNNING', message: 'm', hint: 'h', data: { pid: 3 }, exitCode: 1 });
     expect(code(() => decodeResponse('{"v":1,"id":1,"ok":false,"error":{"code":"oops","message":"m"}}'))).toBe('REDB_DAEMON_PROTOCOL');
+  });
+  it('an error the daemon sends is the one the client throws, exit code included', () => {
+    const sent = errors.replicateJobNotFound('nosuch', ['a', 'b']);
+    const line = encode({ v: 1, id: 7, ok: false, error: errorJsonOf(sent) });
+    const r = decodeResponse(line.trimEnd());
+    if (r.ok) throw new Error('an error was sent');
+    const thrown = errorOf(r.error);
+    expect(thrown).toBeInstanceOf(RedbError);
+    expect(thrown.toJSON()).toEqual(sent.toJSON());
+    // A daemon of an older build sent no exit code: 1, not an unreadable error.
+    expect(errorOf({ code: 'REDB_DAEMON_RUNNING', message: 'm' }).toJSON()).toMatchObject({ code: 'REDB_DAEMON_RUNNING', exitCode: 1 });
   });
   it('splits lines across chunks and stops at an overlong one', () => {
     const lines: string[] = [];
