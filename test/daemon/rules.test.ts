@@ -5,6 +5,8 @@ import { renderMetrics } from '../../src/daemon/metrics.js';
 import { parseMetricsAddress } from '../../src/ops/daemon.js';
 import { decodeRequest, decodeResponse, encode, errorJsonOf, errorOf, lineSplitter } from '../../src/ops/daemon-protocol.js';
 import { jobArgv } from '../../src/repo/daemon-jobs.js';
+import { parseAllow } from '../../src/commands/replicate.js';
+import { VERBS } from '../../src/commands/verbs.js';
 import { errors, RedbError } from '../../src/errors.js';
 
 /** The daemon's decisions as plain functions: backoff, reading job lines, metrics text, the protocol. */
@@ -176,5 +178,24 @@ describe('job records', () => {
         created: 'x',
       }),
     ).toEqual(['replicate', 'prod', 'sqlite:copy.db', '--name', 'nightly', '--tables', 'a,b', '--mask', 'policy.yaml', '--allow', 'lossy', '--json', '--yes']);
+  });
+
+  it('take only flags the replicate command has, --allow with both of its values', () => {
+    const args = jobArgv('full', {
+      kind: 'replicate',
+      source: 'prod',
+      target: 'sqlite:copy.db',
+      tables: ['a'],
+      mask: 'policy.yaml',
+      allowLossy: true,
+      allowDrops: true,
+      paused: false,
+      created: 'x',
+    });
+    const known = new Set(VERBS.replicate.options.flatMap((o) => o.flags.split(/[\s,]+/).filter((f) => f.startsWith('-'))));
+    for (const flag of args.filter((a) => a.startsWith('-'))) expect(known).toContain(flag);
+    expect(args.slice(args.indexOf('--allow'), args.indexOf('--allow') + 2)).toEqual(['--allow', 'lossy,drops-data']);
+    expect(parseAllow(args[args.indexOf('--allow') + 1])).toEqual({ allowLossy: true, allowDrops: true });
+    expect(jobArgv('drops', { kind: 'replicate', source: 'a', target: 'b', allowDrops: true, paused: false, created: 'x' })).toContain('drops-data');
   });
 });
