@@ -36,6 +36,8 @@ export type JobEvent =
       readonly rate: number;
       readonly lagMs: { readonly p50: number; readonly p99: number; readonly last: number } | null;
       readonly tables: Readonly<Record<string, number>>;
+      /** Log the source keeps for the job (PostgreSQL's WAL behind its slot), where the source can say; looked up every ten seconds. */
+      readonly retainedWalBytes?: number;
     }
   | { readonly type: 'retry'; readonly attempt: number; readonly inMs: number; readonly error: string }
   /** A source schema change followed on the target (or a new table created and copied). */
@@ -171,9 +173,11 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       if (r.paused === undefined) return { changes, state: 'streaming' as const };
       return { changes, state: 'paused' as const, reason: r.paused, ...(paused?.command === undefined ? {} : { command: paused.command }) };
     };
+    const retained = retainedLog(capture);
     const report = async () => {
       const lag = stats.lag();
       const tables = Object.fromEntries(routes.all.map((r) => [r.id, r.changes]));
+      const wal = retained();
       onEvent({
         type: 'progress',
         position: stats.position ?? from,
@@ -182,6 +186,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         rate: stats.rate(),
         lagMs: lag,
         tables,
+        ...(wal === undefined ? {} : { retainedWalBytes: wal }),
       });
       await save({
         position: stats.position ?? from,
@@ -315,6 +320,22 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
   } finally {
     await capture.close();
   }
+}
+
+/** Retained log of the job on its source, as last looked up: a lookup every ten seconds at most, never waited for. */
+function retainedLog(capture: ChangeCapture, everyMs = 10_000): () => number | undefined {
+  let bytes: number | undefined;
+  let at = 0;
+  return () => {
+    if (Date.now() - at >= everyMs) {
+      at = Date.now();
+      void capture.status().then(
+        (s) => (bytes = s.retainedBytes),
+        () => undefined,
+      );
+    }
+    return bytes;
+  };
 }
 
 const sleep = (ms: number, signal: AbortSignal | undefined) =>
