@@ -64,6 +64,8 @@ export interface JobRequest {
   /** Columns dropped on the source are dropped on the target (else the table pauses). */
   readonly allowDrops?: boolean | undefined;
   readonly heartbeatMs?: number | undefined;
+  /** Run by the daemon: the command that goes on after a pause hands the job back to it (`--daemon`), not a second process beside it. */
+  readonly daemon?: boolean | undefined;
   readonly onEvent?: ((e: JobEvent) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
@@ -208,6 +210,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         ...(req.tables === undefined || req.tables.length === 0 ? [] : [`--tables ${req.tables.join(',')}`]),
         ...(req.masker === undefined ? [] : [`--mask ${req.masker.file}`]),
         ...(allowed.length === 0 ? [] : [`--allow ${[...new Set(allowed)].join(',')}`]),
+        ...(req.daemon === true ? ['--daemon'] : []),
       ].join(' ');
     };
     const followOptions: SchemaFollowOptions = {

@@ -308,6 +308,62 @@ describe('the daemon with real replication jobs', () => {
     expect(await rows(liteSource, "SELECT name FROM sqlite_master WHERE name LIKE '%redb%'")).toEqual([]);
     expect(daemonStatus().jobs).toEqual([]);
   }, 420_000);
+
+  it('a table paused in a daemon job goes on with the command status gives, handed back to the daemon', async () => {
+    const [source, target] = [side('postgres', await postgresEngine.create()), side('postgres', await postgresEngine.create())];
+    const dir = tempDir('redb-daemon-pause-');
+    const root = dir.path;
+    const gitdir = join(root, '.redb');
+    const run = (args: readonly string[]): CliResult => redb(root, args, PASSWORD_ENV);
+    const ok = (args: readonly string[]): CliResult => redbOk(root, args, PASSWORD_ENV);
+    cleanups.push(async () => {
+      run(['daemon', 'stop']);
+      for (const pid of markedPids(gitdir)) kill(pid, 'SIGKILL');
+      await dropPgCapture(source.db);
+      await source.db.drop();
+      await target.db.drop();
+      dir.cleanup();
+    });
+    ok(['init']);
+    await seed(source);
+    const job = `pause_${randomBytes(3).toString('hex')}`;
+    ok(['replicate', source.url, target.url, '--name', job, '--daemon']);
+    const tableOf = () => {
+      const s = JSON.parse(ok(['replicate', 'status', job, '--json']).stdout) as {
+        jobs: { state: string; tables: Record<string, { state: string; reason?: string; command?: string }> }[];
+      };
+      return s.jobs[0]?.state === 'running' ? s.jobs[0].tables['public.items'] : undefined;
+    };
+    await waitFor('the job to stream items', () => tableOf()?.state === 'streaming', 120_000);
+
+    // A column dropped on the source, without --allow drops-data: the table pauses, and the way on is handed to the daemon.
+    await exec(source, `ALTER TABLE items DROP COLUMN price;\nINSERT INTO items (id, name, qty) VALUES (500, 'after the drop', 5);`);
+    const paused = await waitFor('items to pause', () => (tableOf()?.state === 'paused' ? tableOf() : undefined), 120_000);
+    expect(paused?.reason).toContain('price');
+    expect(paused?.command).toContain(`--name ${job} --allow drops-data --daemon`);
+    expect(await rows(target, 'SELECT id FROM items WHERE id = 500')).toEqual([]);
+
+    // That command: the daemon's job takes the new option, restarts, copies the table afresh and streams it again.
+    const handed = JSON.parse(ok(['replicate', source.url, target.url, '--name', job, '--allow', 'drops-data', '--daemon', '--json']).stdout) as {
+      created: boolean;
+    };
+    expect(handed.created).toBe(false);
+    expect((JSON.parse(readFileSync(join(gitdir, 'jobs.json'), 'utf8')) as { jobs: Record<string, { allowDrops?: boolean }> }).jobs[job]?.allowDrops).toBe(
+      true,
+    );
+    await exec(source, `INSERT INTO items (id, name, qty) VALUES (600, 'resumed', 6);\nUPDATE items SET qty = 7 WHERE id = 1;`);
+    await waitFor('items to stream again', () => tableOf()?.state === 'streaming', 120_000);
+    // Counts and sums of what is left of the table (its price column is gone on both sides).
+    const itemsOf = async (x: Side) => JSON.stringify(await rows(x, 'SELECT count(*)::int AS n, sum(id)::int AS ids, sum(qty)::int AS qty FROM items'));
+    await waitFor2('items to catch up', async () => (await itemsOf(target)) === (await itemsOf(source)), 120_000);
+    const verify = run(['verify', source.url, target.url]);
+    expect(verify.code, verify.stderr).toBe(0);
+    expect(markedPids(gitdir)).toHaveLength(1);
+
+    ok(['replicate', 'drop', job]);
+    const database = new URL(source.db.url).pathname.slice(1);
+    expect(await pgQuery(serverUrl('REDB_TEST_PG_URL'), `SELECT slot_name FROM pg_replication_slots WHERE database = '${database}'`)).toEqual([]);
+  }, 300_000);
 });
 
 /** waitFor for checks that need to await (an HTTP scrape). */
