@@ -9,7 +9,9 @@ import { json, paint, table, type Io } from './output.js';
 export async function run(io: Io, source: string, target: string, opts: Opts<'replicate'>): Promise<number> {
   // Without --daemon the job runs here, in the foreground, until Ctrl-C.
   if (opts.daemon !== true) return (await import('./replicate.js')).default(io, source, target, opts);
-  if (opts.allow !== undefined && opts.allow !== 'lossy') throw errors.usage(`--allow takes 'lossy', not '${opts.allow}'`);
+  // The same --allow as in the foreground: the daemon runs the job as that command.
+  const { parseAllow } = await import('./replicate.js');
+  const allow = parseAllow(opts.allow);
   const tables = opts.tables
     ?.split(',')
     .map((t) => t.trim())
@@ -22,7 +24,8 @@ export async function run(io: Io, source: string, target: string, opts: Opts<'re
     name: opts.name,
     tables,
     mask: opts.mask,
-    allowLossy: opts.allow === 'lossy',
+    allowLossy: allow.allowLossy,
+    allowDrops: allow.allowDrops,
     metrics: opts.metrics,
   });
   if (opts.json) json(io, r);

@@ -4,7 +4,7 @@ import { json, paint, table, type Io } from './output.js';
 import type { Opts } from './verbs.js';
 
 /** `--allow lossy,drops-data`: what the job may do besides copying exactly. */
-function parseAllow(value: string | undefined): { allowLossy: boolean; allowDrops: boolean } {
+export function parseAllow(value: string | undefined): { allowLossy: boolean; allowDrops: boolean } {
   const names = (value ?? '')
     .split(',')
     .map((s) => s.trim())

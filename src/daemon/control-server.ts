@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { errors, RedbError } from '../errors.js';
-import { decodeRequest, encode, lineSplitter, PROTOCOL_VERSION, requestIdOf, type Request } from '../ops/daemon-protocol.js';
+import { decodeRequest, encode, errorJsonOf, lineSplitter, PROTOCOL_VERSION, requestIdOf, type Request } from '../ops/daemon-protocol.js';
 import type { DaemonLog } from './log.js';
 
 /**
@@ -24,7 +24,7 @@ export function controlServer(token: string, handle: Handler, log: DaemonLog): S
       if (socket.destroyed) return;
       socket.write(
         'error' in outcome
-          ? encode({ v: PROTOCOL_VERSION, id, ok: false, error: errorJson(outcome.error) })
+          ? encode({ v: PROTOCOL_VERSION, id, ok: false, error: errorJsonOf(outcome.error) })
           : encode({ v: PROTOCOL_VERSION, id: id ?? 0, ok: true, result: outcome.result }),
       );
     };
@@ -64,15 +64,4 @@ export function controlServer(token: string, handle: Handler, log: DaemonLog): S
       ),
     );
   });
-}
-
-/** A coded error as it crosses the socket (undefined hint left out; data made plain JSON). */
-function errorJson(e: RedbError): { code: string; message: string; hint?: string; data: Record<string, unknown> } {
-  const json = e.toJSON() as { code: string; message: string; hint?: string; data: Record<string, unknown> };
-  return {
-    code: json.code,
-    message: json.message,
-    ...(json.hint === undefined ? {} : { hint: json.hint }),
-    data: JSON.parse(JSON.stringify(json.data ?? {})) as Record<string, unknown>,
-  };
 }

@@ -87,6 +87,7 @@ export async function replicateToDaemon(
     tables?: readonly string[] | undefined;
     mask?: string | undefined;
     allowLossy?: boolean | undefined;
+    allowDrops?: boolean | undefined;
     metrics?: string | undefined;
   },
 ): Promise<HandOff> {
@@ -111,6 +112,7 @@ export async function replicateToDaemon(
       // Jobs run from the project root: a policy file is kept relative to it.
       ...(ctx.mask === undefined ? {} : { mask: projectPath(store, ctx.cwd, ctx.mask) }),
       ...(ctx.allowLossy === true ? { allowLossy: true } : {}),
+      ...(ctx.allowDrops === true ? { allowDrops: true } : {}),
       paused: false,
       created: new Date().toISOString(),
     };

@@ -23,7 +23,13 @@ export type Request = z.infer<typeof Request>;
 export type RequestOp = Request['op'];
 
 export const ErrorJson = z
-  .object({ code: z.string().regex(/^REDB_[A-Z0-9_]+$/), message: z.string(), hint: z.string().optional(), data: z.record(z.string(), z.unknown()).optional() })
+  .object({
+    code: z.string().regex(/^REDB_[A-Z0-9_]+$/),
+    message: z.string(),
+    hint: z.string().optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    exitCode: z.number().int().min(1).max(255).optional(),
+  })
   .strict();
 
 export const Response = z.union([
@@ -92,8 +98,20 @@ export const RESULTS = { status: DaemonStatus, reload: DaemonStatus, stop: StopR
 
 export const encode = (message: Request | Response): string => `${JSON.stringify(message)}\n`;
 
-/** The coded error a response carries, as thrown by the client. */
-export const errorOf = (json: z.infer<typeof ErrorJson>): RedbError => RedbError.fromJSON(json);
+/** The coded error a response carries, as thrown by the client (a daemon of an older build sent no exit code: 1). */
+export const errorOf = (json: z.infer<typeof ErrorJson>): RedbError => RedbError.fromJSON({ exitCode: 1, data: {}, ...json });
+
+/** A coded error as it crosses the socket: undefined hint left out, data made plain JSON, its exit code kept. */
+export function errorJsonOf(e: RedbError): z.infer<typeof ErrorJson> {
+  const json = e.toJSON();
+  return {
+    code: json.code,
+    message: json.message,
+    ...(json.hint === undefined ? {} : { hint: json.hint }),
+    data: JSON.parse(JSON.stringify(json.data ?? {})) as Record<string, unknown>,
+    exitCode: json.exitCode,
+  };
+}
 
 /** A request line, validated; a coded error says what is wrong with it. */
 export function decodeRequest(line: string): Request {

@@ -58,6 +58,7 @@ export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobR
       allowLossy: ctx.allowLossy,
       allowDrops: ctx.allowDrops,
       heartbeatMs: ctx.heartbeatMs,
+      daemon: (ctx.env ?? process.env).REDB_DAEMON_JOB !== undefined,
       onEvent: ctx.onEvent,
       signal: ctx.signal,
     });

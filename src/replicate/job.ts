@@ -36,6 +36,8 @@ export type JobEvent =
       readonly rate: number;
       readonly lagMs: { readonly p50: number; readonly p99: number; readonly last: number } | null;
       readonly tables: Readonly<Record<string, number>>;
+      /** Log the source keeps for the job (PostgreSQL's WAL behind its slot), where the source can say; looked up every ten seconds. */
+      readonly retainedWalBytes?: number;
     }
   | { readonly type: 'retry'; readonly attempt: number; readonly inMs: number; readonly error: string }
   /** A source schema change followed on the target (or a new table created and copied). */
@@ -62,6 +64,8 @@ export interface JobRequest {
   /** Columns dropped on the source are dropped on the target (else the table pauses). */
   readonly allowDrops?: boolean | undefined;
   readonly heartbeatMs?: number | undefined;
+  /** Run by the daemon: the command that goes on after a pause hands the job back to it (`--daemon`), not a second process beside it. */
+  readonly daemon?: boolean | undefined;
   readonly onEvent?: ((e: JobEvent) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
@@ -177,9 +181,11 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       if (r.paused === undefined) return { changes, state: 'streaming' as const };
       return { changes, state: 'paused' as const, reason: r.paused, ...(paused?.command === undefined ? {} : { command: paused.command }) };
     };
+    const retained = retainedLog(capture);
     const report = async () => {
       const lag = stats.lag();
       const tables = Object.fromEntries(routes.all.map((r) => [r.id, r.changes]));
+      const wal = retained();
       onEvent({
         type: 'progress',
         position: stats.position ?? from,
@@ -188,6 +194,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         rate: stats.rate(),
         lagMs: lag,
         tables,
+        ...(wal === undefined ? {} : { retainedWalBytes: wal }),
       });
       await save({
         position: stats.position ?? from,
@@ -209,6 +216,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         ...(req.tables === undefined || req.tables.length === 0 ? [] : [`--tables ${req.tables.join(',')}`]),
         ...(req.masker === undefined ? [] : [`--mask ${req.masker.file}`]),
         ...(allowed.length === 0 ? [] : [`--allow ${[...new Set(allowed)].join(',')}`]),
+        ...(req.daemon === true ? ['--daemon'] : []),
       ].join(' ');
     };
     const followOptions: SchemaFollowOptions = {
@@ -331,6 +339,22 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
   } finally {
     await capture.close();
   }
+}
+
+/** Retained log of the job on its source, as last looked up: a lookup every ten seconds at most, never waited for. */
+function retainedLog(capture: ChangeCapture, everyMs = 10_000): () => number | undefined {
+  let bytes: number | undefined;
+  let at = 0;
+  return () => {
+    if (Date.now() - at >= everyMs) {
+      at = Date.now();
+      void capture.status().then(
+        (s) => (bytes = s.retainedBytes),
+        () => undefined,
+      );
+    }
+    return bytes;
+  };
 }
 
 const sleep = (ms: number, signal: AbortSignal | undefined) =>

@@ -23,6 +23,8 @@ export const DaemonJob = z
     mask: z.string().min(1).optional(),
     /** `--allow lossy`. */
     allowLossy: z.boolean().optional(),
+    /** `--allow drops-data`: columns dropped on the source are dropped on the target. */
+    allowDrops: z.boolean().optional(),
     paused: z.boolean(),
     created: z.string(),
   })
@@ -53,8 +55,14 @@ export function jobArgv(name: string, job: DaemonJob): string[] {
     name,
     ...(job.tables === undefined ? [] : ['--tables', job.tables.join(',')]),
     ...(job.mask === undefined ? [] : ['--mask', job.mask]),
-    ...(job.allowLossy === true ? ['--allow', 'lossy'] : []),
+    ...allowArgs(job),
     '--json',
     '--yes',
   ];
+}
+
+/** `--allow` as the replicate command takes it: one comma-separated list. */
+function allowArgs(job: DaemonJob): string[] {
+  const allowed = [...(job.allowLossy === true ? ['lossy'] : []), ...(job.allowDrops === true ? ['drops-data'] : [])];
+  return allowed.length === 0 ? [] : ['--allow', allowed.join(',')];
 }

@@ -3,9 +3,11 @@ import { backoffDelay, failuresAfter } from '../../src/daemon/backoff.js';
 import { exitReason, failureLine, readJobLine } from '../../src/daemon/job-report.js';
 import { renderMetrics } from '../../src/daemon/metrics.js';
 import { parseMetricsAddress } from '../../src/ops/daemon.js';
-import { decodeRequest, decodeResponse, lineSplitter } from '../../src/ops/daemon-protocol.js';
+import { decodeRequest, decodeResponse, encode, errorJsonOf, errorOf, lineSplitter } from '../../src/ops/daemon-protocol.js';
 import { jobArgv } from '../../src/repo/daemon-jobs.js';
-import { RedbError } from '../../src/errors.js';
+import { parseAllow } from '../../src/commands/replicate.js';
+import { VERBS } from '../../src/commands/verbs.js';
+import { errors, RedbError } from '../../src/errors.js';
 
 /** The daemon's decisions as plain functions: backoff, reading job lines, metrics text, the protocol. */
 
@@ -130,9 +132,20 @@ describe('control protocol', () => {
   it('carries coded errors back as they were', () => {
     const r = decodeResponse('{"v":1,"id":1,"ok":false,"error":{"code":"REDB_DAEMON_RUNNING","message":"m","hint":"h","data":{"pid":3}}}');
     expect(r).toMatchObject({ ok: false, error: { code: 'REDB_DAEMON_RUNNING', hint: 'h', data: { pid: 3 } } });
-    const e = RedbError.fromJSON({ code: 'REDB_DAEMON_RUNNING', message: 'm', hint: 'h', data: { pid: 3 } });
-    expect(e.toJSON()).toEqual({ code: 'REDB_DAEMON_RUNNING', message: 'm', hint: 'h', data: { pid: 3 } });
+    const e = RedbError.fromJSON({ code: 'REDB_DAEMON_RUNNING', message: 'm', hint: 'h', data: { pid: 3 }, exitCode: 1 });
+    expect(e.toJSON()).toEqual({ code: 'REDB_DAEMON_RUNNING', message: 'm', hint: 'h', data: { pid: 3 }, exitCode: 1 });
     expect(code(() => decodeResponse('{"v":1,"id":1,"ok":false,"error":{"code":"oops","message":"m"}}'))).toBe('REDB_DAEMON_PROTOCOL');
+  });
+  it('an error the daemon sends is the one the client throws, exit code included', () => {
+    const sent = errors.replicateJobNotFound('nosuch', ['a', 'b']);
+    const line = encode({ v: 1, id: 7, ok: false, error: errorJsonOf(sent) });
+    const r = decodeResponse(line.trimEnd());
+    if (r.ok) throw new Error('an error was sent');
+    const thrown = errorOf(r.error);
+    expect(thrown).toBeInstanceOf(RedbError);
+    expect(thrown.toJSON()).toEqual(sent.toJSON());
+    // A daemon of an older build sent no exit code: 1, not an unreadable error.
+    expect(errorOf({ code: 'REDB_DAEMON_RUNNING', message: 'm' }).toJSON()).toMatchObject({ code: 'REDB_DAEMON_RUNNING', exitCode: 1 });
   });
   it('splits lines across chunks and stops at an overlong one', () => {
     const lines: string[] = [];
@@ -165,5 +178,24 @@ describe('job records', () => {
         created: 'x',
       }),
     ).toEqual(['replicate', 'prod', 'sqlite:copy.db', '--name', 'nightly', '--tables', 'a,b', '--mask', 'policy.yaml', '--allow', 'lossy', '--json', '--yes']);
+  });
+
+  it('take only flags the replicate command has, --allow with both of its values', () => {
+    const args = jobArgv('full', {
+      kind: 'replicate',
+      source: 'prod',
+      target: 'sqlite:copy.db',
+      tables: ['a'],
+      mask: 'policy.yaml',
+      allowLossy: true,
+      allowDrops: true,
+      paused: false,
+      created: 'x',
+    });
+    const known = new Set(VERBS.replicate.options.flatMap((o) => o.flags.split(/[\s,]+/).filter((f) => f.startsWith('-'))));
+    for (const flag of args.filter((a) => a.startsWith('-'))) expect(known).toContain(flag);
+    expect(args.slice(args.indexOf('--allow'), args.indexOf('--allow') + 2)).toEqual(['--allow', 'lossy,drops-data']);
+    expect(parseAllow(args[args.indexOf('--allow') + 1])).toEqual({ allowLossy: true, allowDrops: true });
+    expect(jobArgv('drops', { kind: 'replicate', source: 'a', target: 'b', allowDrops: true, paused: false, created: 'x' })).toContain('drops-data');
   });
 });
