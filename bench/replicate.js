@@ -216,7 +216,7 @@ async function lag(ctx) {
   const s = await pacedLag(ctx, ctx.subDst);
   await subscription(ctx, false);
   console.log(
-    `\n(b) end-to-end lag at ${LAG_RATE} changes/s (${LAG_RATE / 50} transactions/s) for ${LAG_SECONDS} s, PostgreSQL → PostgreSQL (seen on the target every 25 ms)`,
+    `\n(b) end-to-end lag at ${LAG_RATE} changes/s (a transaction every 20 ms of ~${LAG_RATE / 50} rows) for ${LAG_SECONDS} s, PostgreSQL → PostgreSQL (seen on the target every 25 ms)`,
   );
   const ms = (v) => `${Math.round(v)}`.padStart(5);
   const line = (name, x) =>
