@@ -7,6 +7,7 @@ const available = {
   'large-values': () => import('./large-values.js'),
   changes: () => import('./changes.js'),
   trust: () => import('./trust.js'),
+  replicate: () => import('./replicate.js'),
 };
 const wanted = process.argv.slice(2);
 for (const name of wanted.length === 0 ? Object.keys(available) : wanted) {
