@@ -34,7 +34,10 @@ export const mysqlSpeller: Speller = (t, enums) => {
       return { type: { kind: 'date', native: 'date' } };
     case 'time':
       // Without a precision a time keeps microseconds elsewhere; MySQL's TIME would keep none.
-      return { type: { kind: 'time', native: sized('time', t.precision ?? 6), tz: false, precision: t.precision ?? 6 }, loss: t.tz ? 'time zone dropped' : undefined };
+      return {
+        type: { kind: 'time', native: sized('time', t.precision ?? 6), tz: false, precision: t.precision ?? 6 },
+        loss: t.tz ? 'time zone dropped' : undefined,
+      };
     case 'timestamp':
       return {
         type: { kind: 'timestamp', native: sized('datetime', t.precision ?? 6), tz: false, precision: t.precision ?? 6 },
