@@ -74,13 +74,6 @@ function parseProm(text: string): Sample[] {
 const sample = (samples: readonly Sample[], name: string, labels: Record<string, string>): number | undefined =>
   samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
 
-/** An LSN as a number, to compare positions. */
-const lsn = (text: string): bigint => {
-  const m = /([0-9A-F]+)\/([0-9A-F]+)$/i.exec(text);
-  if (m === null) throw new Error(`not an LSN: ${text}`);
-  return (BigInt(`0x${m[1]}`) << 32n) + BigInt(`0x${m[2]}`);
-};
-
 interface RecordedJob {
   job: string;
   state: string;
@@ -215,23 +208,26 @@ describe('the daemon with real replication jobs', () => {
     const counts = JSON.parse(written) as { postgres: number; sqlite: number };
     expect(counts.postgres).toBeGreaterThan(50);
     expect(counts.sqlite).toBeGreaterThan(50);
-    const [stopped] = await pgQuery<{ lsn: string }>(pgSource.db.url, 'SELECT pg_current_wal_lsn()::text AS lsn');
-    const sourceAt = lsn(stopped?.lsn ?? '');
-
-    // Caught up, as `redb replicate status` tells: the PostgreSQL job's position at or past the
-    // source's when the writer stopped, the SQLite job at the head of its change table with nothing pending.
-    const caughtUp = await waitFor(
+    // Caught up: a sentinel row written on the PostgreSQL source after the writer stopped has reached
+    // the target (the server's WAL position moves with every other test on a shared server, so it is
+    // no measure), and the SQLite job stands at the head of its change table with nothing pending.
+    await pgQuery(pgSource.db.url, "INSERT INTO ledger (id, amount, note) VALUES (999999999, 0, 'sentinel')");
+    let lastSeen = '';
+    const caughtUp = await waitFor2(
       'both jobs to catch up',
-      () => {
+      async () => {
         const s = JSON.parse(ok(['replicate', 'status', '--json']).stdout) as ReplicateStatusJson;
-        const pg = s.jobs.find((j) => j.job === pgJob);
         const lite = s.jobs.find((j) => j.job === liteJob);
-        if (pg?.position == null || lite?.position == null || lite.capture === null) return undefined;
-        const done = lsn(pg.position) >= sourceAt && lite.capture.pendingChanges === 0 && lite.position === lite.capture.head;
+        const [seen] = await pgQuery<{ n: string }>(pgTarget.db.url, 'SELECT count(*)::text AS n FROM ledger WHERE id = 999999999');
+        lastSeen = `sentinel on the PostgreSQL target: ${seen?.n}; SQLite job: ${JSON.stringify({ position: lite?.position, capture: lite?.capture })}`;
+        if (lite?.position == null || lite.capture === null) return undefined;
+        const done = seen?.n === '1' && lite.capture.pendingChanges === 0 && lite.position === lite.capture.head;
         return done ? s : undefined;
       },
-      180_000,
-    );
+      240_000,
+    ).catch((e: unknown) => {
+      throw new Error(`${e instanceof Error ? e.message : String(e)} (${lastSeen})`);
+    });
     expect(caughtUp.daemon.running).toBe(true);
 
     // Nothing lost, nothing doubled.
