@@ -19,7 +19,7 @@ describe('the PostgreSQL adapter against a real PostgreSQL server', () => {
   it('is registered for postgres URLs and says what it can do', async () => {
     const adapter = await loadAdapter('postgres');
     expect(adapter).toBe(postgresAdapter);
-    expect(adapter.capabilities).toEqual({ transactionalDdl: true, namespaces: true });
+    expect(adapter.capabilities).toEqual({ transactionalDdl: true, namespaces: true, changeCapture: 'log', replicationOrigins: true, twoPhaseApply: true });
   });
 
   it.each([
