@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { Handler } from '../../src/commands/command-spec.js';
+import type { Handler, OptionSpec } from '../../src/commands/command-spec.js';
 import type { Io } from '../../src/commands/output.js';
 import { VERBS, type Opts } from '../../src/commands/verbs.js';
 import { redb } from '../support/cli.js';
@@ -34,11 +34,14 @@ describe('options typed from the command specs', () => {
     expect(short).toBeTypeOf('function');
   });
 
-  it('every flag of every spec reaches commander: each shows in its help', () => {
+  it('every flag of every spec reaches commander: each shows in its help, but for those the spec hides', () => {
     for (const [path, spec] of Object.entries(VERBS)) {
       const help = redb(process.cwd(), [...path.split(' '), '--help']);
       expect(help.code, path).toBe(0);
-      for (const o of 'options' in spec ? spec.options : []) expect(help.stdout, `${path} ${o.flags}`).toContain(o.flags);
+      for (const o of 'options' in spec ? (spec.options as readonly OptionSpec[]) : []) {
+        if (o.hidden === true) expect(help.stdout, `${path} ${o.flags}`).not.toContain(o.flags);
+        else expect(help.stdout, `${path} ${o.flags}`).toContain(o.flags);
+      }
     }
   });
 });

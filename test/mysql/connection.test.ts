@@ -86,7 +86,13 @@ describe('connecting to a real MariaDB server', () => {
 
 describe('the MySQL dialect', () => {
   it('declares non-transactional DDL and no namespaces', () => {
-    expect(mysqlAdapter.capabilities).toEqual({ transactionalDdl: false, namespaces: false, changeCapture: 'log', replicationOrigins: true, twoPhaseApply: true });
+    expect(mysqlAdapter.capabilities).toEqual({
+      transactionalDdl: false,
+      namespaces: false,
+      changeCapture: 'log',
+      replicationOrigins: true,
+      twoPhaseApply: true,
+    });
   });
 
   it('refuses object kinds MySQL does not have, loudly', () => {
