@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { validateJobName } from '../adapters/changes.js';
+import { defaultJobName } from '../replicate/job-record.js';
 import { plainSecrets, redactUrl } from '../adapters/url.js';
 import { errors } from '../errors.js';
 import { readDaemonJobs, writeDaemonJobs, type DaemonJob, type Store } from '../repo/index.js';
@@ -31,20 +31,6 @@ export interface HandOff {
   readonly created: boolean;
   /** The daemon that runs it, and whether this call started it. */
   readonly daemon: { readonly pid: number; readonly started: boolean };
-}
-
-/** A job name from the two databases: their bound names where short and plain, else a digest of the URLs. */
-export function defaultJobName(source: { name: string; url: string }, target: { name: string; url: string }): string {
-  const plain = (s: string) =>
-    s
-      .toLowerCase()
-      .replace(/[^a-z0-9_]+/g, '_')
-      .replace(/^_+|_+$/g, '');
-  const a = plain(source.name);
-  const b = plain(target.name);
-  const joined = `${a}_to_${b}`;
-  if (/^[a-z]/.test(a) && a !== '' && b !== '' && joined.length <= 40 && !/[:/]/.test(source.name + target.name)) return joined;
-  return `job_${createHash('sha1').update(`${source.url}\u0000${target.url}`).digest('hex').slice(0, 12)}`;
 }
 
 /** A database as a job keeps it: a bound name, or a URL whose password is only ever a `${VAR}` or `${secret:name}`. */
