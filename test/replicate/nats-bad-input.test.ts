@@ -15,6 +15,10 @@ import { tempDir } from '../support/scratch.js';
 let nats: NatsServer;
 let plain: NatsServer;
 const project = tempDir('redb-nats-bad-');
+// Stream names of this run only: the shared server keeps its streams from run to run.
+const tag = `${process.pid}_${Date.now().toString(36)}`;
+const orders = `orders_${tag}`;
+const other = `other_${tag}`;
 beforeAll(async () => {
   [nats, plain] = await Promise.all([natsServer(), startNatsServer({ jetstream: false })]);
   expect(redb(project.path, ['init']).code).toBe(0);
@@ -65,29 +69,29 @@ describe('redb replicate refuses bad NATS input (real nats-server)', () => {
   });
 
   it('a stream that does not exist', () => {
-    refused([`${nats.url}/nothing_here`, 'sqlite:dst3.db', '--name', 'missing'], 'REDB_NATS_STREAM_MISSING');
+    refused([`${nats.url}/nothing_here_${tag}`, 'sqlite:dst3.db', '--name', 'missing'], 'REDB_NATS_STREAM_MISSING');
     expect(userTables(join(project.path, 'dst3.db'))).toEqual([]);
   });
 
   it("a stream of someone else's messages", async () => {
     const { nc, jsm, js } = await plainClient(nats.url);
     try {
-      await jsm.streams.add({ name: 'orders', subjects: ['orders.>'] });
-      await js.publish('orders.created', JSON.stringify({ id: 1, total: 9.5 }));
-      await js.publish('orders.raw', 'not json at all');
-      await jsm.streams.add({ name: 'other', subjects: ['other.>'] });
-      await js.publish('other.public.items', JSON.stringify({ before: null, after: { id: 1 }, op: 'c', source: { connector: 'postgresql' } }));
+      await jsm.streams.add({ name: orders, subjects: [`${orders}.>`] });
+      await js.publish(`${orders}.created`, JSON.stringify({ id: 1, total: 9.5 }));
+      await js.publish(`${orders}.raw`, 'not json at all');
+      await jsm.streams.add({ name: other, subjects: [`${other}.>`] });
+      await js.publish(`${other}.public.items`, JSON.stringify({ before: null, after: { id: 1 }, op: 'c', source: { connector: 'postgresql' } }));
     } finally {
       await nc.close();
     }
-    expect(refused([`${nats.url}/orders`, 'sqlite:dst4.db', '--name', 'foreign_con'], 'REDB_NATS_FOREIGN_STREAM')).toMatch(/orders/);
-    refused([`${nats.url}/other`, 'sqlite:dst4.db', '--name', 'foreign_con2'], 'REDB_NATS_FOREIGN_STREAM');
-    refused(['sqlite:src.db', `${nats.url}/orders`, '--name', 'foreign_pub'], 'REDB_NATS_FOREIGN_STREAM');
+    expect(refused([`${nats.url}/${orders}`, 'sqlite:dst4.db', '--name', 'foreign_con'], 'REDB_NATS_FOREIGN_STREAM')).toContain(orders);
+    refused([`${nats.url}/${other}`, 'sqlite:dst4.db', '--name', 'foreign_con2'], 'REDB_NATS_FOREIGN_STREAM');
+    refused(['sqlite:src.db', `${nats.url}/${orders}`, '--name', 'foreign_pub'], 'REDB_NATS_FOREIGN_STREAM');
     expect(userTables(join(project.path, 'dst4.db'))).toEqual([]);
     // Nothing was added to the foreign stream.
     const again = await plainClient(nats.url);
     try {
-      expect((await again.jsm.streams.info('orders')).state.messages).toBe(2);
+      expect((await again.jsm.streams.info(orders)).state.messages).toBe(2);
     } finally {
       await again.nc.close();
     }
