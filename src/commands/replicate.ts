@@ -129,7 +129,7 @@ function renderJob(io: Io, j: JobStatus): void {
     ]);
     if (t.command !== undefined) rows.push(['', `to go on: ${t.command}`]);
   }
-  if (j.lastError !== null) rows.push(['last error', `${j.lastError.at} ${j.lastError.code}: ${j.lastError.message}`]);
+  if (j.lastError !== null) rows.push([j.recovered ? 'recovered from' : 'last error', `${j.lastError.at} ${j.lastError.code}: ${j.lastError.message}`]);
   for (const p of j.problems) rows.push(['unreadable', p]);
   io.out(table(rows, '  '));
 }

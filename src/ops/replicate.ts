@@ -83,6 +83,8 @@ export interface JobStatus {
   readonly lagMs: JobRecord['lagMs'];
   readonly tables: JobRecord['tablesState'];
   readonly lastError: JobRecord['lastError'];
+  /** Whether the job ran on after its last error (so it is history, not its state). */
+  readonly recovered: boolean;
   /** The source's side: its log's head, what it was told is done, the log it keeps for the job. */
   readonly capture: CaptureStatus | null;
   /** What could not be read (a server down, a file another process holds). */
@@ -113,7 +115,9 @@ async function statusOf(ctx: OpContext, store: ReturnType<typeof findStore>, rec
         await t.close();
       }
     } catch (e) {
-      problems.push(`target: ${firstLine(e)}`);
+      // A single-writer file (DuckDB) is held by the job that writes it: that is no problem to report.
+      const heldByJob = running && record.pid !== null && firstLine(e).includes(`PID ${record.pid})`);
+      if (!heldByJob) problems.push(`target: ${firstLine(e)}`);
     }
   }
   if (!isNatsUrl(record.source)) {
@@ -131,6 +135,8 @@ async function statusOf(ctx: OpContext, store: ReturnType<typeof findStore>, rec
   }
   // An error recorded when the job stopped (not one a retry got past earlier) is what stopped it.
   const failed = record.lastError !== null && record.stoppedAt !== null && record.lastError.at >= record.stoppedAt;
+  // One a run reported past since is history: shown as such, not as what is wrong now.
+  const recovered = record.lastError !== null && !failed && record.seenAt !== null && record.seenAt > record.lastError.at;
   const state = running ? 'running' : stored === undefined && record.phase === 'copying' ? 'copying' : failed ? 'failed' : 'stopped';
   return {
     job: record.job,
@@ -146,6 +152,7 @@ async function statusOf(ctx: OpContext, store: ReturnType<typeof findStore>, rec
     lagMs: record.lagMs,
     tables: record.tablesState,
     lastError: record.lastError,
+    recovered,
     capture,
     problems,
   };
