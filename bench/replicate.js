@@ -9,8 +9,10 @@
 // (c) changes/s of a fixed backlog (REDB_BENCH_PAIR_CHANGES, default 100,000) PostgreSQL → MariaDB,
 //     MariaDB → PostgreSQL, SQLite → DuckDB;
 // (d) the replicator's peak resident memory (VmHWM) catching up small transactions and one transaction
-//     of REDB_BENCH_BIG_TX changes (default REDB_BENCH_CHANGES). Parts: REDB_BENCH_REPLICATE_CASES
-//     (catchup,lag,pairs,memory). Every database, slot and subscription made here is removed.
+//     of REDB_BENCH_BIG_TX changes (default REDB_BENCH_CHANGES);
+// (e) `redb daemon` with four jobs under write load: peak resident memory of the daemon and of each
+//     job process, and their total (bench/replicate-daemon.js). Parts: REDB_BENCH_REPLICATE_CASES
+//     (catchup,lag,pairs,memory,daemon). Every database, slot and subscription made here is removed.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +34,7 @@ import {
   waitFor,
   withDb,
 } from './replicate-lib.js';
+import { daemonMemory } from './replicate-daemon.js';
 import { pairs } from './replicate-pairs.js';
 
 const CHANGES = Math.ceil(Number(process.env.REDB_BENCH_CHANGES ?? 1_000_000) / 100) * 100;
@@ -39,7 +42,7 @@ const RUNS = Number(process.env.REDB_BENCH_RUNS ?? 3);
 const LAG_RATE = Number(process.env.REDB_BENCH_LAG_RATE ?? 2_000);
 const LAG_SECONDS = Number(process.env.REDB_BENCH_LAG_SECONDS ?? 30);
 const BIG_TX = Number(process.env.REDB_BENCH_BIG_TX ?? CHANGES);
-const PARTS = new Set((process.env.REDB_BENCH_REPLICATE_CASES ?? 'catchup,lag,pairs,memory').split(','));
+const PARTS = new Set((process.env.REDB_BENCH_REPLICATE_CASES ?? 'catchup,lag,pairs,memory,daemon').split(','));
 const SRC = 'redb_bench_rep_src';
 const DST_REDB = 'redb_bench_rep_redb';
 const DST_PG = 'redb_bench_rep_sub';
@@ -288,21 +291,24 @@ export async function run() {
   const ctx = { admin, project, nextHistory: 0, nextSentinel: 0 };
   try {
     execFileSync(process.execPath, [cli, 'init'], { cwd: project, stdio: 'ignore' });
-    const a = await pgClient(admin);
-    for (const db of [SRC, DST_REDB, DST_PG]) await a.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
-    await a.end();
-    try {
-      await setUp(ctx);
-      console.log(`  source: accounts of ${ACCOUNTS} rows; both targets copied`);
-      let peak = 0;
-      if (PARTS.has('catchup')) peak = await catchUp(ctx);
-      if (PARTS.has('lag')) await lag(ctx);
-      if (PARTS.has('memory')) await memory(ctx, peak);
-      await same(ctx);
-    } finally {
-      await tearDown(ctx, admin, project);
+    if (['catchup', 'lag', 'memory'].some((p) => PARTS.has(p))) {
+      const a = await pgClient(admin);
+      for (const db of [SRC, DST_REDB, DST_PG]) await a.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
+      await a.end();
+      try {
+        await setUp(ctx);
+        console.log(`  source: accounts of ${ACCOUNTS} rows; both targets copied`);
+        let peak = 0;
+        if (PARTS.has('catchup')) peak = await catchUp(ctx);
+        if (PARTS.has('lag')) await lag(ctx);
+        if (PARTS.has('memory')) await memory(ctx, peak);
+        await same(ctx);
+      } finally {
+        await tearDown(ctx, admin, project);
+      }
     }
     if (PARTS.has('pairs')) await pairs(admin, project, Number(process.env.REDB_BENCH_PAIR_RUNS ?? RUNS));
+    if (PARTS.has('daemon')) await daemonMemory(admin, project);
   } finally {
     rmSync(project, { recursive: true, force: true });
   }

@@ -98,6 +98,11 @@ const retryDelay = (attempt: number): number => Math.min(10_000, 1000 * 2 ** (at
  * server restart (or a slow one) is waited out, a cause that needs someone is reported.
  */
 const RETRY_FOR_MS = 120_000;
+/**
+ * Under the daemon a failure that lasts is handed to it sooner: its restarts, with their growing
+ * waits and the reason, are what `daemon status`, `replicate status` and the metrics show.
+ */
+const DAEMON_RETRY_FOR_MS = 15_000;
 
 export async function runJob(req: JobRequest): Promise<JobResult> {
   const { source, target, job, records, signal } = req;
@@ -305,7 +310,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
           const text = e instanceof Error ? e.message : String(e);
           const inMs = retryDelay(++attempt);
           failingSince ??= Date.now();
-          if (Date.now() + inMs - failingSince > RETRY_FOR_MS)
+          if (Date.now() + inMs - failingSince > (req.daemon === true ? DAEMON_RETRY_FOR_MS : RETRY_FOR_MS))
             throw errors
               .replicateGaveUp(job, attempt, Math.round((Date.now() - failingSince) / 1000), isRedbError(e) ? e.code : 'REDB_REPLICATE_RETRY', text)
               .because(e);

@@ -198,6 +198,42 @@ describe('SQLite change capture', { timeout: 180_000 }, () => {
     expect((await plane.check(target())).notes[0]).toMatch(/journal_mode = WAL/);
   });
 
+  it('a backlog sends each row once, where it was first touched, with what it holds now: parents before children, children deleted first', async () => {
+    writer.exec(`CREATE TABLE parent (id INTEGER PRIMARY KEY, v INTEGER NOT NULL);
+      CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER NOT NULL REFERENCES parent (id), v INTEGER NOT NULL);
+      CREATE TABLE done (id INTEGER PRIMARY KEY);
+      INSERT INTO parent VALUES (3, 0); INSERT INTO child VALUES (12, 3, 0);`);
+    writer.pragma('foreign_keys = ON');
+    const c = await plane.open(target(), 'backlog');
+    const handoff = await c.prepare([{ name: 'parent' }, { name: 'child' }, { name: 'done' }]);
+    await handoff.close();
+    // A backlog written while nobody reads: rows changed many times, one made and gone, a key moved.
+    writer.exec('INSERT INTO parent VALUES (1, 0); INSERT INTO child VALUES (10, 1, 0)');
+    for (let i = 0; i < 50; i++) writer.exec('UPDATE parent SET v = v + 1 WHERE id = 1; UPDATE child SET v = v + 2 WHERE id = 10');
+    writer.exec(`INSERT INTO parent VALUES (2, 0); DELETE FROM parent WHERE id = 2;
+      UPDATE child SET id = 11 WHERE id = 10;
+      DELETE FROM child WHERE id = 12; DELETE FROM parent WHERE id = 3;
+      INSERT INTO done VALUES (1);`);
+
+    const mirror = new Mirror(false);
+    mirror.load('parent', ['id', 'v'], ['id'], [[3n, 0n]]);
+    mirror.load('child', ['id', 'parent', 'v'], ['id'], [[12n, 3n, 0n]]);
+    await follow(c, handoff.start, mirror, (m) => m.rows('done').length === 1, { pollMs: 20 });
+    await c.close();
+    const rowEvents = mirror.events.flatMap((e) =>
+      e.kind === 'insert' || e.kind === 'update'
+        ? [`${e.kind} ${e.table.name} ${e.row.join(',')}`]
+        : e.kind === 'delete'
+          ? [`delete ${e.table.name} ${(e.before.image === 'key' ? e.before.key : e.before.row).join(',')}`]
+          : [],
+    );
+    expect(rowEvents).toEqual(['insert parent 1,50', 'delete parent 2', 'update child 11,1,100', 'delete child 12', 'delete parent 3', 'insert done 1']);
+    // The key moved: one update from the old key to the new.
+    expect(mirror.events.find((e) => e.kind === 'update' && e.table.name === 'child')).toMatchObject({ before: { image: 'key', key: [10n] } });
+    expect(byKey(mirror.rows('parent'), [0])).toEqual(byKey(await currentRows('parent', ['id', 'v'], ['id']), [0]));
+    expect(byKey(mirror.rows('child'), [0])).toEqual(byKey(await currentRows('child', ['id', 'parent', 'v'], ['id']), [0]));
+  });
+
   it('acknowledging removes change rows; a position before them is gone; drop removes triggers and tables', async () => {
     writer.exec('CREATE TABLE a (id INTEGER PRIMARY KEY); CREATE TABLE other (id INTEGER PRIMARY KEY)');
     const c = await plane.open(target(), 'ack');

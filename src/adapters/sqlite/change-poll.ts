@@ -13,9 +13,10 @@ type Database = import('better-sqlite3').Database;
  *
  *   begin, (relation), insert | update | delete ..., commit(position = the group's last sequence)
  *
- * The triggers record keys; the values are the row's as the group reads it. So a row changed twice
- * arrives twice with its newest values, and one deleted since arrives only as its delete: applying
- * groups in order, inserts and updates as upserts by key, ends exactly at the source's state. A
+ * The triggers record keys; the values are the row's as the group reads it. So a row arrives once
+ * per group: with its newest values where the group first touched it, or, gone, as its delete where
+ * it was first deleted. Applying groups in order, inserts and updates as upserts by key, ends
+ * exactly at the source's state. A
  * group's end is a state the source was in when the whole group was read within one poll (not
  * when a backlog is cut into groups). SQLite has no transaction ids, and a per-transaction counter
  * cannot be shared between connections, so source transactions are not told apart.
@@ -135,6 +136,28 @@ export async function* pollChanges(db: Database, options: PollOptions): AsyncGen
       }
       return statement.get(...key) as Row | undefined;
     };
+    // One event per row a group touches, with what the row holds now: its newest values where it
+    // was first touched, or, gone, its delete where it was first deleted (or moved away from). A row
+    // changed a hundred times in a backlog is written once (a target pays per statement, DuckDB
+    // dearly: a backlog after a restart was applied slower than it grew), and the source's order
+    // is kept where it matters (a parent before its child, a child's delete before its parent's).
+    const done = new Set<string>();
+    const idOf = (table: string, keyText: string) => `${table}\u0000${keyText}`;
+    const touch = (table: string, shape: Shape, keyText: string, key: readonly unknown[], op: string, deleting: boolean) => {
+      const id = idOf(table, keyText);
+      if (done.has(id)) return;
+      const row = lookup(table, shape, key);
+      if (row === undefined && !deleting) return;
+      done.add(id);
+      if (row === undefined) {
+        events.push({ kind: 'delete', table: { name: table }, before: { image: 'key', key } });
+        return;
+      }
+      events.push(
+        op === OPS.update ? { kind: 'update', table: { name: table }, before: undefined, row, unchanged: [] } : { kind: 'insert', table: { name: table }, row },
+      );
+      bytes += approximateBytes(row);
+    };
     db.exec('BEGIN');
     try {
       for (;;) {
@@ -149,20 +172,25 @@ export async function* pollChanges(db: Database, options: PollOptions): AsyncGen
           const oldKey = c.old_key === null ? undefined : parseQuotedList(c.old_key);
           const newKey = c.new_key === null ? undefined : parseQuotedList(c.new_key);
           if (shape === undefined || [oldKey, newKey].some((k) => k !== undefined && k.length !== shape.key.length)) continue;
-          const table = { name: c.tbl };
           if (c.op === OPS.delete) {
-            events.push({ kind: 'delete', table, before: { image: 'key', key: oldKey ?? [] } });
+            if (c.old_key !== null && oldKey !== undefined) touch(c.tbl, shape, c.old_key, oldKey, c.op, true);
             continue;
           }
-          const row = lookup(c.tbl, shape, newKey ?? []);
-          if (c.op === OPS.insert) {
-            if (row !== undefined) events.push({ kind: 'insert', table, row });
-          } else {
-            const moved = oldKey !== undefined && newKey !== undefined && !sameKey(oldKey, newKey);
-            if (row !== undefined) events.push({ kind: 'update', table, before: moved ? { image: 'key', key: oldKey } : undefined, row, unchanged: [] });
-            else if (moved) events.push({ kind: 'delete', table, before: { image: 'key', key: oldKey } });
+          if (c.new_key === null || newKey === undefined) continue;
+          const moved = c.old_key !== null && oldKey !== undefined && !sameKey(oldKey, newKey);
+          if (moved) {
+            // Both keys new to the group, the old one gone and the new one there: one update from one key to the other.
+            const [from, to] = [idOf(c.tbl, c.old_key), idOf(c.tbl, c.new_key)];
+            const row = done.has(from) || done.has(to) || lookup(c.tbl, shape, oldKey) !== undefined ? undefined : lookup(c.tbl, shape, newKey);
+            if (row !== undefined) {
+              done.add(from).add(to);
+              events.push({ kind: 'update', table: { name: c.tbl }, before: { image: 'key', key: oldKey }, row, unchanged: [] });
+              bytes += approximateBytes(row);
+              continue;
+            }
+            touch(c.tbl, shape, c.old_key, oldKey, c.op, true);
           }
-          if (row !== undefined) bytes += approximateBytes(row);
+          touch(c.tbl, shape, c.new_key, newKey, c.op, false);
         }
         if (changes.length < 500 || count >= GROUP_CHANGES || bytes >= GROUP_BYTES) return { events, end, resync: undefined };
       }
