@@ -54,8 +54,21 @@ function plainView(io: Io): (e: JobEvent) => void {
       case 'resumed':
         io.err(`${e.table} copied afresh: streaming again`);
         return;
+      case 'plan':
+        io.err(renderShapePlan(io, e));
+        return;
     }
   };
+}
+
+/** The plan that brings the target's existing tables to the source's shape, as migrate shows a plan. */
+export function renderShapePlan(io: Io, p: Extract<JobEvent, { type: 'plan' }>): string {
+  const lines = [paint.bold(io, `the target's tables differ from the source's:`)];
+  for (const t of p.tables) lines.push(`  ${t.table}: ${t.change}`);
+  for (const h of p.hazards) lines.push(`${paint.yellow(io, `-- hazard ${h.name}`)}: ${h.reason}`);
+  for (const sql of p.statements) lines.push(`${sql};`);
+  if (p.blocked.length > 0) lines.push(paint.red(io, `blocked by hazards: ${p.blocked.join(', ')} (allow with --allow ${p.blocked.join(',')})`));
+  return lines.join('\n');
 }
 
 export default async function run(io: Io, source: string, target: string, opts: Opts<'replicate'>): Promise<number> {
@@ -84,6 +97,11 @@ export default async function run(io: Io, source: string, target: string, opts: 
     ...(opts.name === undefined ? {} : { name: opts.name }),
     ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
     ...parseAllow(opts.allow),
+    yes: opts.yes === true,
+    // A person at a terminal is asked (the plan is on screen above); CI and scripts pass --yes.
+    ...(io.interactive && !asJson && io.env.CI === undefined
+      ? { confirm: async () => (await import('./ui/confirm.js')).confirmPlan(paint.bold(io, "the plan above brings the target to the source's shape.")) }
+      : {}),
     onEvent: asJson ? (e) => io.out(JSON.stringify(e)) : plainView(io),
     signal: io.signal,
   });
