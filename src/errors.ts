@@ -820,6 +820,11 @@ export const errors = {
     hint: "everything before it is applied; once the server is back (or the cause is fixed), run the same redb replicate again: it goes on from the target's position",
     data: { job, attempts, seconds, code, detail },
   })),
+  replicateResyncNeeded: define('REDB_REPLICATE_RESYNC_NEEDED', (job: string, dbName: string, detail: string) => ({
+    message: `replication job ${job} cannot go on: ${dbName} no longer has the changes after the job's position (${detail}); everything before it is applied`,
+    hint: `redb replicate resync ${job} compares each table with the source and copies again only those that differ, then streams on`,
+    data: { job, db: dbName, detail, command: `redb replicate resync ${job}` },
+  })),
   replicateSchemaChanged: define('REDB_REPLICATE_SCHEMA_CHANGED', (job: string, table: string, detail: string) => ({
     message: `replication job ${job} stopped at a schema change of ${table} on the source (${detail}); everything before it is applied`,
     hint: `bring the target's ${table} to the same shape (redb migrate), then run the same redb replicate again: it goes on from the change`,

@@ -138,7 +138,6 @@ function renderJob(io: Io, j: JobStatus): void {
     if (j.capture.lagBytes !== undefined) rows.push(['behind by', bytes(j.capture.lagBytes)]);
     if (j.capture.pendingChanges !== undefined) rows.push(['pending changes', String(j.capture.pendingChanges)]);
     if (!j.capture.exists) rows.push(['capture', paint.red(io, 'missing on the source')]);
-    if (j.capture.lost !== undefined) rows.push(['lost', paint.red(io, j.capture.lost)]);
   }
   for (const [name, t] of Object.entries(j.tables)) {
     rows.push([
@@ -147,6 +146,7 @@ function renderJob(io: Io, j: JobStatus): void {
     ]);
     if (t.command !== undefined) rows.push(['', `to go on: ${t.command}`]);
   }
+  if (j.resync !== null) rows.push(['lost', `${paint.red(io, `error[${j.resync.code}]`)}: ${j.resync.message}`], ['', `to go on: ${j.resync.command}`]);
   if (j.lastError !== null) rows.push(['last error', `${j.lastError.at} ${j.lastError.code}: ${j.lastError.message}`]);
   for (const p of j.problems) rows.push(['unreadable', p]);
   io.out(table(rows, '  '));

@@ -95,6 +95,8 @@ export interface JobStatus {
   readonly capture: CaptureStatus | null;
   /** What could not be read (a server down, a file another process holds). */
   readonly problems: readonly string[];
+  /** The source lost the changes after the job's position: the error the job stops with, and the command that goes on. */
+  readonly resync: { readonly code: 'REDB_REPLICATE_RESYNC_NEEDED'; readonly message: string; readonly command: string } | null;
 }
 
 export interface ReplicateStatus {
@@ -156,7 +158,15 @@ async function statusOf(ctx: OpContext, store: ReturnType<typeof findStore>, rec
     lastError: record.lastError,
     capture,
     problems,
+    resync: resyncNeeded(record, capture),
   };
+}
+
+function resyncNeeded(record: JobRecord, capture: CaptureStatus | null): JobStatus['resync'] {
+  const stoppedBy = record.lastError?.code === 'REDB_REPLICATE_RESYNC_NEEDED' ? record.lastError.message : undefined;
+  if (capture?.lost === undefined && stoppedBy === undefined) return null;
+  const e = errors.replicateResyncNeeded(record.job, redactUrl(record.source), capture?.lost ?? stoppedBy ?? '');
+  return { code: e.code, message: capture?.lost === undefined ? (stoppedBy as string) : e.message, command: e.data.command };
 }
 
 /** The project's jobs (or one), each with what its target and source say now. */

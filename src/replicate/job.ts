@@ -196,6 +196,9 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     await records.write(current);
   };
   try {
+    // A source that lost what the job needs (a slot invalidated, a binary log purged) is said so at once, with the way on.
+    const lost = stored === undefined ? undefined : (await capture.status()).lost;
+    if (lost !== undefined) throw errors.replicateResyncNeeded(job, source.name, lost);
     let copied: CloneResult | undefined;
     let from: Position;
     const names: TableName[] = selected.map((t) => ({ schema: t.schema, name: t.name }));
@@ -329,6 +332,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         } catch (e) {
           if (stopped()) break;
           // A server that went away (a restart, a network cut) is waited for; what needs a person is not.
+          if (isRedbError(e, 'REDB_CHANGES_POSITION_GONE')) throw errors.replicateResyncNeeded(job, source.name, e.data.detail).because(e);
           if (isRedbError(e) && FINAL.has(e.code)) throw e;
           const text = e instanceof Error ? e.message : String(e);
           const inMs = retryDelay(++attempt);
