@@ -80,6 +80,17 @@ export default async function run(io: Io, source: string, target: string, opts: 
   // the signal's name); a second one ends the process at once, which loses nothing either: the
   // target holds the position of what it committed.
   const { replicate } = await import('../ops/replicate.js');
+  // A terminal gets the live view (ink, loaded only here); a log or a pipe gets lines; --json, JSON lines.
+  const liveView = !asJson && io.interactive ? await import('./ui/replicate-view.js') : undefined;
+  let live: ReturnType<NonNullable<typeof liveView>['startLiveView']> | undefined;
+  const plain = plainView(io);
+  const onEvent = (e: JobEvent) => {
+    if (asJson) return io.out(JSON.stringify(e));
+    // The plan is asked about before anything moves: it is printed, and the view starts after it.
+    if (liveView === undefined || e.type === 'plan') return plain(e);
+    live ??= liveView.startLiveView();
+    live.onEvent(e);
+  };
   const result = await replicate({
     cwd: io.cwd,
     env: io.env,
@@ -102,9 +113,9 @@ export default async function run(io: Io, source: string, target: string, opts: 
     ...(io.interactive && !asJson && io.env.CI === undefined
       ? { confirm: async () => (await import('./ui/confirm.js')).confirmPlan(paint.bold(io, "the plan above brings the target to the source's shape.")) }
       : {}),
-    onEvent: asJson ? (e) => io.out(JSON.stringify(e)) : plainView(io),
+    onEvent,
     signal: io.signal,
-  });
+  }).finally(() => live?.stop());
   if (asJson)
     io.out(
       JSON.stringify({
