@@ -119,6 +119,7 @@ const HANDLERS: { readonly [P in Runnable]: () => Promise<Handler<(typeof VERBS)
   'replicate pause': async () => (await import('./commands/replicate-jobs.js')).pause,
   'replicate resume': async () => (await import('./commands/replicate-jobs.js')).resume,
   'replicate drop': async () => (await import('./commands/replicate-jobs.js')).drop,
+  'replicate resync': async () => (await import('./commands/replicate-resync.js')).resync,
   'daemon start': async () => (await import('./commands/daemon.js')).start,
   'daemon stop': async () => (await import('./commands/daemon.js')).stop,
   'daemon status': async () => (await import('./commands/daemon.js')).status,

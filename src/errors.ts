@@ -791,6 +791,14 @@ export const errors = {
     hint: `give this one another name with --name, or remove the other first: redb replicate drop ${job}`,
     data: { job, source, target },
   })),
+  replicateTargetDiffers: define(
+    'REDB_REPLICATE_TARGET_DIFFERS',
+    (job: string, target: string, tables: readonly { table: string; change: string }[], statements: number, blocked: readonly string[], command: string) => ({
+      message: `the target ${target} has ${tables.map((t) => `${t.table} (${t.change})`).join(', ')} shaped otherwise than the source: ${statements} statement${statements === 1 ? '' : 's'} would bring ${tables.length === 1 ? 'it' : 'them'} to the source's shape${blocked.length > 0 ? `, with hazards not allowed (${blocked.join(', ')})` : ''}; nothing was changed`,
+      hint: `review the plan above, then apply it and start the job: ${command}`,
+      data: { job, target, tables, statements, blocked },
+    }),
+  ),
   replicateJobNotFound: define('REDB_REPLICATE_JOB_NOT_FOUND', (job: string, known: readonly string[]) => ({
     message: `there is no replication job ${job} in this project`,
     hint: known.length > 0 ? `the jobs are: ${known.join(', ')} (redb replicate status)` : 'redb replicate <src> <dst> starts one',
@@ -811,6 +819,11 @@ export const errors = {
     message: `replication job ${job} stopped after ${attempts} attempts in ${seconds} s without progress: ${detail}`,
     hint: "everything before it is applied; once the server is back (or the cause is fixed), run the same redb replicate again: it goes on from the target's position",
     data: { job, attempts, seconds, code, detail },
+  })),
+  replicateResyncNeeded: define('REDB_REPLICATE_RESYNC_NEEDED', (job: string, dbName: string, detail: string) => ({
+    message: `replication job ${job} cannot go on: ${dbName} no longer has the changes after the job's position (${detail}); everything before it is applied`,
+    hint: `redb replicate resync ${job} compares each table with the source and copies again only those that differ, then streams on`,
+    data: { job, db: dbName, detail, command: `redb replicate resync ${job}` },
   })),
   replicateSchemaChanged: define('REDB_REPLICATE_SCHEMA_CHANGED', (job: string, table: string, detail: string) => ({
     message: `replication job ${job} stopped at a schema change of ${table} on the source (${detail}); everything before it is applied`,

@@ -54,8 +54,21 @@ function plainView(io: Io): (e: JobEvent) => void {
       case 'resumed':
         io.err(`${e.table} copied afresh: streaming again`);
         return;
+      case 'plan':
+        io.err(renderShapePlan(io, e));
+        return;
     }
   };
+}
+
+/** The plan that brings the target's existing tables to the source's shape, as migrate shows a plan. */
+export function renderShapePlan(io: Io, p: Extract<JobEvent, { type: 'plan' }>): string {
+  const lines = [paint.bold(io, `the target's tables differ from the source's:`)];
+  for (const t of p.tables) lines.push(`  ${t.table}: ${t.change}`);
+  for (const h of p.hazards) lines.push(`${paint.yellow(io, `-- hazard ${h.name}`)}: ${h.reason}`);
+  for (const sql of p.statements) lines.push(`${sql};`);
+  if (p.blocked.length > 0) lines.push(paint.red(io, `blocked by hazards: ${p.blocked.join(', ')} (allow with --allow ${p.blocked.join(',')})`));
+  return lines.join('\n');
 }
 
 export default async function run(io: Io, source: string, target: string, opts: Opts<'replicate'>): Promise<number> {
@@ -67,6 +80,17 @@ export default async function run(io: Io, source: string, target: string, opts: 
   // the signal's name); a second one ends the process at once, which loses nothing either: the
   // target holds the position of what it committed.
   const { replicate } = await import('../ops/replicate.js');
+  // A terminal gets the live view (ink, loaded only here); a log or a pipe gets lines; --json, JSON lines.
+  const liveView = !asJson && io.interactive ? await import('./ui/replicate-view.js') : undefined;
+  let live: ReturnType<NonNullable<typeof liveView>['startLiveView']> | undefined;
+  const plain = plainView(io);
+  const onEvent = (e: JobEvent) => {
+    if (asJson) return io.out(JSON.stringify(e));
+    // The plan is asked about before anything moves: it is printed, and the view starts after it.
+    if (liveView === undefined || e.type === 'plan') return plain(e);
+    live ??= liveView.startLiveView();
+    live.onEvent(e);
+  };
   const result = await replicate({
     cwd: io.cwd,
     env: io.env,
@@ -84,9 +108,14 @@ export default async function run(io: Io, source: string, target: string, opts: 
     ...(opts.name === undefined ? {} : { name: opts.name }),
     ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
     ...parseAllow(opts.allow),
-    onEvent: asJson ? (e) => io.out(JSON.stringify(e)) : plainView(io),
+    yes: opts.yes === true,
+    // A person at a terminal is asked (the plan is on screen above); CI and scripts pass --yes.
+    ...(io.interactive && !asJson && io.env.CI === undefined
+      ? { confirm: async () => (await import('./ui/confirm.js')).confirmPlan(paint.bold(io, "the plan above brings the target to the source's shape.")) }
+      : {}),
+    onEvent,
     signal: io.signal,
-  });
+  }).finally(() => live?.stop());
   if (asJson)
     io.out(
       JSON.stringify({
@@ -120,7 +149,6 @@ function renderJob(io: Io, j: JobStatus): void {
     if (j.capture.lagBytes !== undefined) rows.push(['behind by', bytes(j.capture.lagBytes)]);
     if (j.capture.pendingChanges !== undefined) rows.push(['pending changes', String(j.capture.pendingChanges)]);
     if (!j.capture.exists) rows.push(['capture', paint.red(io, 'missing on the source')]);
-    if (j.capture.lost !== undefined) rows.push(['lost', paint.red(io, j.capture.lost)]);
   }
   for (const [name, t] of Object.entries(j.tables)) {
     rows.push([
@@ -129,6 +157,7 @@ function renderJob(io: Io, j: JobStatus): void {
     ]);
     if (t.command !== undefined) rows.push(['', `to go on: ${t.command}`]);
   }
+  if (j.resync !== null) rows.push(['lost', `${paint.red(io, `error[${j.resync.code}]`)}: ${j.resync.message}`], ['', `to go on: ${j.resync.command}`]);
   if (j.lastError !== null) rows.push([j.recovered ? 'recovered from' : 'last error', `${j.lastError.at} ${j.lastError.code}: ${j.lastError.message}`]);
   for (const p of j.problems) rows.push(['unreadable', p]);
   io.out(table(rows, '  '));

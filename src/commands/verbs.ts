@@ -273,6 +273,19 @@ export const VERBS = {
     options: [json],
     inherit: true,
   },
+  'replicate resync': {
+    description:
+      'after the source lost the changes a stopped job needs (a slot invalidated, a binary log purged): compare each table, copy again only those that differ, then stream on',
+    arguments: [{ name: '<job>' }],
+    options: [
+      { flags: '--tables <names>', description: 'copy these tables again whatever the comparison says (comma-separated)' },
+      { flags: '--no-stream', description: 'stop once the tables are copied (the same redb replicate goes on later)' },
+      { flags: '--json', description: 'progress as JSON lines' },
+    ],
+    inherit: true,
+    stopping: '',
+    afterStop: 'run the same command again: nothing is recorded in the target until the copied tables and the position commit together',
+  },
   daemon: { description: "the project's background process: runs replication jobs, restarts what fails, serves metrics", group: true },
   'daemon start': {
     description: 'start the daemon in the background (it resumes every job of .redb/jobs.json)',

@@ -8,10 +8,12 @@ import { jobRecords, listJobs, readJob, removeJob } from './replicate-jobs.js';
 import { renamesBetween } from '../repo/renames.js';
 import { runJob, type JobEvent, type JobResult } from '../replicate/job.js';
 import { isNatsUrl } from '../replicate/nats-url.js';
+import type { TargetShapePlan } from '../replicate/target-shape.js';
 import { sourceMasking } from './clone.js';
 import { findStore, openEndpoint, type OpContext } from './context.js';
 
 export type { JobEvent, JobResult } from '../replicate/job.js';
+export type { TargetShapePlan } from '../replicate/target-shape.js';
 
 export interface ReplicateOptions {
   /** Bound names or database URLs. */
@@ -26,6 +28,10 @@ export interface ReplicateOptions {
   readonly name?: string;
   /** An idle source reports its position this often (ms). */
   readonly heartbeatMs?: number;
+  /** Apply a plan that brings the target's existing tables to the source's shape without asking. */
+  readonly yes?: boolean;
+  /** Asks a person to confirm that plan; absent where nobody can be asked (the core never prompts). */
+  readonly confirm?: (plan: TargetShapePlan) => Promise<boolean>;
   readonly onEvent?: (e: JobEvent) => void;
 }
 
@@ -58,6 +64,8 @@ export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobR
       allowLossy: ctx.allowLossy,
       allowDrops: ctx.allowDrops,
       heartbeatMs: ctx.heartbeatMs,
+      yes: ctx.yes,
+      confirm: ctx.confirm,
       daemon: (ctx.env ?? process.env).REDB_DAEMON_JOB !== undefined,
       onEvent: ctx.onEvent,
       signal: ctx.signal,
@@ -89,6 +97,8 @@ export interface JobStatus {
   readonly capture: CaptureStatus | null;
   /** What could not be read (a server down, a file another process holds). */
   readonly problems: readonly string[];
+  /** The source lost the changes after the job's position: the error the job stops with, and the command that goes on. */
+  readonly resync: { readonly code: 'REDB_REPLICATE_RESYNC_NEEDED'; readonly message: string; readonly command: string } | null;
 }
 
 export interface ReplicateStatus {
@@ -155,7 +165,15 @@ async function statusOf(ctx: OpContext, store: ReturnType<typeof findStore>, rec
     recovered,
     capture,
     problems,
+    resync: resyncNeeded(record, capture),
   };
+}
+
+function resyncNeeded(record: JobRecord, capture: CaptureStatus | null): JobStatus['resync'] {
+  const stoppedBy = record.lastError?.code === 'REDB_REPLICATE_RESYNC_NEEDED' ? record.lastError.message : undefined;
+  if (capture?.lost === undefined && stoppedBy === undefined) return null;
+  const e = errors.replicateResyncNeeded(record.job, redactUrl(record.source), capture?.lost ?? stoppedBy ?? '');
+  return { code: e.code, message: capture?.lost === undefined ? (stoppedBy as string) : e.message, command: e.data.command };
 }
 
 /** The project's jobs (or one), each with what its target and source say now. */

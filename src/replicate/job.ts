@@ -15,6 +15,7 @@ import { applyStream } from './job-stream.js';
 import { SchemaFollower, type SchemaFollowOptions } from './job-schema.js';
 import { Routes, type TableRoute } from './job-tables.js';
 import { selectTables, tableId } from './schema-phases.js';
+import { settleTargetShape, type TargetShapePlan } from './target-shape.js';
 
 /**
  * A replication job, run in the foreground: the initial copy (clone's machinery, reading inside
@@ -45,7 +46,15 @@ export type JobEvent =
   /** A table whose changes are no longer applied, why, and the command that goes on. */
   | { readonly type: 'paused'; readonly table: string; readonly reason: string; readonly command: string }
   /** A paused table copied afresh, streaming again. */
-  | { readonly type: 'resumed'; readonly table: string };
+  | { readonly type: 'resumed'; readonly table: string }
+  /** The target's existing tables differ from the source's: the plan that brings them to its shape (applied only when confirmed). */
+  | {
+      readonly type: 'plan';
+      readonly tables: TargetShapePlan['tables'];
+      readonly statements: readonly string[];
+      readonly hazards: TargetShapePlan['hazards'];
+      readonly blocked: readonly string[];
+    };
 
 export interface JobRequest {
   /** Where the job's record is kept (the project's `.redb/state/replicate/`). */
@@ -64,6 +73,10 @@ export interface JobRequest {
   /** Columns dropped on the source are dropped on the target (else the table pauses). */
   readonly allowDrops?: boolean | undefined;
   readonly heartbeatMs?: number | undefined;
+  /** Apply a plan that brings the target's existing tables to the source's shape without asking. */
+  readonly yes?: boolean | undefined;
+  /** Asks a person to confirm that plan; absent where nobody can be asked. */
+  readonly confirm?: ((plan: TargetShapePlan) => Promise<boolean>) | undefined;
   /** Run by the daemon: the command that goes on after a pause hands the job back to it (`--daemon`), not a second process beside it. */
   readonly daemon?: boolean | undefined;
   readonly onEvent?: ((e: JobEvent) => void) | undefined;
@@ -125,6 +138,34 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
   const sourceSchema = await introspect(source, signal);
   const masker = req.masker?.compile(sourceSchema.tables.map(maskTableOf));
   const selected = selectTables(sourceSchema.tables, req.tables, source.name).filter((t) => masker?.deniesTable(maskTableOf(t)) !== true);
+  const command = (allow: readonly string[] = []) => {
+    const allowed = [...(req.allowLossy === true ? ['lossy'] : []), ...(req.allowDrops === true ? ['drops-data'] : []), ...allow];
+    return [
+      'redb replicate',
+      source.name,
+      target.name,
+      `--name ${job}`,
+      ...(req.tables === undefined || req.tables.length === 0 ? [] : [`--tables ${req.tables.join(',')}`]),
+      ...(req.masker === undefined ? [] : [`--mask ${req.masker.file}`]),
+      ...(allowed.length === 0 ? [] : [`--allow ${[...new Set(allowed)].join(',')}`]),
+      ...(req.daemon === true ? ['--daemon'] : []),
+    ].join(' ');
+  };
+  if (stored === undefined)
+    await settleTargetShape({
+      job,
+      source,
+      target,
+      sourceSchema,
+      tables: selected,
+      allowLossy: req.allowLossy === true,
+      allowDrops: req.allowDrops === true,
+      yes: req.yes === true,
+      confirm: req.confirm,
+      command,
+      onPlan: (p) => onEvent({ type: 'plan', tables: p.tables, statements: p.statements, hazards: p.hazards, blocked: p.blocked }),
+      signal,
+    });
   const now = new Date().toISOString();
   record = {
     version: 1,
@@ -160,6 +201,9 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     await records.write(current);
   };
   try {
+    // A source that lost what the job needs (a slot invalidated, a binary log purged) is said so at once, with the way on.
+    const lost = stored === undefined ? undefined : (await capture.status()).lost;
+    if (lost !== undefined) throw errors.replicateResyncNeeded(job, source.name, lost);
     let copied: CloneResult | undefined;
     let from: Position;
     const names: TableName[] = selected.map((t) => ({ schema: t.schema, name: t.name }));
@@ -211,19 +255,6 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       });
     };
     const inScope = (t: Table) => req.tables === undefined || req.tables.length === 0 || req.tables.some((n) => n === tableId(t) || n === t.name);
-    const command = (allow: readonly string[] = []) => {
-      const allowed = [...(req.allowLossy === true ? ['lossy'] : []), ...(req.allowDrops === true ? ['drops-data'] : []), ...allow];
-      return [
-        'redb replicate',
-        source.name,
-        target.name,
-        `--name ${job}`,
-        ...(req.tables === undefined || req.tables.length === 0 ? [] : [`--tables ${req.tables.join(',')}`]),
-        ...(req.masker === undefined ? [] : [`--mask ${req.masker.file}`]),
-        ...(allowed.length === 0 ? [] : [`--allow ${[...new Set(allowed)].join(',')}`]),
-        ...(req.daemon === true ? ['--daemon'] : []),
-      ].join(' ');
-    };
     const followOptions: SchemaFollowOptions = {
       source,
       target,
@@ -306,6 +337,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         } catch (e) {
           if (stopped()) break;
           // A server that went away (a restart, a network cut) is waited for; what needs a person is not.
+          if (isRedbError(e, 'REDB_CHANGES_POSITION_GONE')) throw errors.replicateResyncNeeded(job, source.name, e.data.detail).because(e);
           if (isRedbError(e) && FINAL.has(e.code)) throw e;
           const text = e instanceof Error ? e.message : String(e);
           const inMs = retryDelay(++attempt);

@@ -77,6 +77,8 @@ export function translateTables(
           );
         return outside.length === 0 ? t : { ...t, foreignKeys: t.foreignKeys.filter((f) => !outside.includes(f)) };
       }),
+    // A sequence owned by a table left out goes with it (it cannot be owned by a table the target lacks).
+    sequences: source.sequences.filter((q) => q.ownedBy === undefined || copied.has(tableId({ schema: q.ownedBy.schema ?? q.schema, name: q.ownedBy.table }))),
     // Views and routines may read any table: they come along only with the whole database.
     views: whole ? source.views : [],
     routines: whole ? source.routines : [],

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { errorCode, redb } from '../support/cli.js';
+import { tempDir } from '../support/scratch.js';
+import { pgExec, pgQuery } from '../support/postgres.js';
+import { PASSWORD_ENV } from '../clone/helpers.js';
+import { startPrivatePostgres } from '../changes/private-postgres.js';
+import { killReplicators, Replicator, until } from './helpers.js';
+
+/**
+ * A job whose slot PostgreSQL invalidated while the job was stopped (max_slot_wal_keep_size passed):
+ * the job and `replicate status` say so with a coded error and the command that goes on, and that
+ * command (`redb replicate resync <job>`) copies again only the table that changed meanwhile, then
+ * streams on; the databases end equal. The source is a server of this test's own, with a small
+ * max_slot_wal_keep_size, so that writing a little WAL and a CHECKPOINT lose the slot.
+ */
+
+const SETTINGS = { wal_level: 'logical', max_replication_slots: '8', max_wal_senders: '8', max_slot_wal_keep_size: '1MB', wal_keep_size: '0' };
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  killReplicators();
+  for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+});
+
+const count = async (url: string, table: string): Promise<number> =>
+  Number((await pgQuery<{ n: number }>(url, `SELECT count(*)::int AS n FROM ${table}`))[0]?.n);
+
+describe('redb replicate: an invalidated slot (a private PostgreSQL server)', () => {
+  it('says so, names `replicate resync`, which copies only the changed table again and streams on', async () => {
+    const server = await startPrivatePostgres(SETTINGS);
+    cleanups.push(() => server.stop());
+    await pgExec(server.url, 'CREATE DATABASE src');
+    await pgExec(server.url, 'CREATE DATABASE dst');
+    const sourceUrl = server.url.replace(/\/postgres$/, '/src');
+    const targetUrl = server.url.replace(/\/postgres$/, '/dst');
+    const project = tempDir('redb-replicate-resync-');
+    cleanups.push(() => project.cleanup());
+    expect(redb(project.path, ['init']).code).toBe(0);
+    await pgExec(
+      sourceUrl,
+      `CREATE TABLE calm (id integer PRIMARY KEY, v text);
+       CREATE TABLE busy (id integer PRIMARY KEY, v text, n integer);
+       CREATE TABLE filler (id serial PRIMARY KEY, pad text);
+       INSERT INTO calm SELECT g, 'c' || g FROM generate_series(1, 200) g;
+       INSERT INTO busy SELECT g, 'b' || g, g FROM generate_series(1, 200) g;`,
+    );
+    const job = `r_${randomBytes(4).toString('hex')}`;
+    const args = [sourceUrl, targetUrl, '--name', job, '--tables', 'calm,busy', '--heartbeat-ms', '500'];
+
+    const first = new Replicator(project.path, args);
+    await first.until('streaming');
+    await pgExec(sourceUrl, `INSERT INTO busy VALUES (201, 'b201', 201);`);
+    await until(async () => (await count(targetUrl, 'busy')) === 201, 'the first change to arrive');
+    expect(await first.stop('SIGTERM')).toBe(143);
+
+    // While the job is stopped: busy changes, calm does not, and enough WAL passes to lose the slot.
+    await pgExec(sourceUrl, `UPDATE busy SET n = n * 2 WHERE id % 3 = 0; DELETE FROM busy WHERE id % 10 = 0; INSERT INTO busy VALUES (500, 'b500', 500);`);
+    const slot = `redb_${job}`;
+    for (let i = 0; i < 40; i++) {
+      const [s] = await pgQuery<{ wal_status: string }>(server.url, `SELECT wal_status FROM pg_replication_slots WHERE slot_name = '${slot}'`);
+      if (s?.wal_status === 'lost') break;
+      await pgExec(sourceUrl, `INSERT INTO filler (pad) SELECT repeat('x', 1000) FROM generate_series(1, 3000); SELECT pg_switch_wal();`);
+      await pgExec(sourceUrl, 'CHECKPOINT');
+    }
+    const [lost] = await pgQuery<{ wal_status: string }>(server.url, `SELECT wal_status FROM pg_replication_slots WHERE slot_name = '${slot}'`);
+    expect(lost?.wal_status).toBe('lost');
+
+    // The job says what happened and which command goes on; so does status.
+    const again = redb(project.path, ['replicate', ...args], PASSWORD_ENV);
+    expect(again.code, again.stderr).toBe(1);
+    expect(errorCode(again)).toBe('REDB_REPLICATE_RESYNC_NEEDED');
+    expect(again.stderr).toContain(`redb replicate resync ${job}`);
+    expect(again.stderr).not.toMatch(/\n\s+at /);
+    const status = redb(project.path, ['replicate', 'status', job, '--json'], PASSWORD_ENV);
+    expect(status.code, status.stderr).toBe(0);
+    const [j] = (JSON.parse(status.stdout) as { jobs: { resync: { code: string; command: string } | null }[] }).jobs;
+    expect(j?.resync).toMatchObject({ code: 'REDB_REPLICATE_RESYNC_NEEDED', command: `redb replicate resync ${job}` });
+    const text = redb(project.path, ['replicate', 'status', job], PASSWORD_ENV);
+    expect(text.stdout).toContain('REDB_REPLICATE_RESYNC_NEEDED');
+    expect(text.stdout).toContain(`redb replicate resync ${job}`);
+
+    const resync = new Replicator(project.path, ['resync', job]);
+    await resync.until('streaming');
+    const compared = resync.events.filter((e) => e.type === 'resync-compared');
+    expect(compared.map((e) => [e.table, e.match]).sort()).toEqual([
+      ['public.busy', false],
+      ['public.calm', true],
+    ]);
+    expect(resync.events.filter((e) => e.type === 'resync-recopied').map((e) => e.table)).toEqual(['public.busy']);
+    expect(await count(targetUrl, 'busy')).toBe(await count(sourceUrl, 'busy'));
+
+    // Only the table that changed was copied again; it streams on from the new slot.
+    await pgExec(sourceUrl, `INSERT INTO calm VALUES (201, 'c201'); UPDATE busy SET v = 'again' WHERE id = 1;`);
+    await until(async () => (await count(targetUrl, 'calm')) === 201, 'calm to follow');
+    await until(async () => (await pgQuery<{ v: string }>(targetUrl, 'SELECT v FROM busy WHERE id = 1'))[0]?.v === 'again', 'busy to follow');
+    expect(await resync.stop('SIGTERM')).toBe(143);
+    const verify = redb(project.path, ['verify', sourceUrl, targetUrl, '--tables', 'calm,busy'], PASSWORD_ENV);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    const after = redb(project.path, ['replicate', 'status', job, '--json'], PASSWORD_ENV);
+    expect((JSON.parse(after.stdout) as { jobs: { resync: unknown }[] }).jobs[0]?.resync).toBeNull();
+    expect(redb(project.path, ['replicate', 'drop', job], PASSWORD_ENV).code).toBe(0);
+  }, 240_000);
+});
