@@ -13,7 +13,7 @@ import { NatsCapture } from './nats-capture.js';
 import { parseJson, SchemaMessage, subjects } from './nats-envelope.js';
 import type { JobRecords } from './job-record.js';
 import { NatsJobRecord } from './nats-job.js';
-import { checkRedbStream, lastOn, openNats, streamInfo, type NatsLink } from './nats-link.js';
+import { checkRedbStream, lastOn, nextOn, openNats, streamInfo, type NatsLink } from './nats-link.js';
 import type { NatsAddress } from './nats-url.js';
 import { schemaPhases, selectTables, tableId, translateTables } from './schema-phases.js';
 
@@ -73,19 +73,21 @@ async function schemaAt(link: NatsLink, from: number, signal: AbortSignal | unde
   for (;;) {
     const last: StoredMsg | undefined = await lastOn(link, subject);
     if (last !== undefined) {
-      let found: { schema: Schema; seq: number } | undefined;
-      const consumer = await link.js.consumers.get(stream, { filter_subjects: subject });
-      for (;;) {
-        const m = await consumer.next({ expires: 5000 });
-        if (m === null) break;
-        if (found !== undefined && m.seq > from) break;
-        const parsed = SchemaMessage.safeParse(parseJson(m.data));
-        if (!parsed.success) throw errors.natsForeignStream(stream, `message ${m.seq} on ${m.subject} is not a redb schema`);
-        found = { schema: parsed.data.schema, seq: m.seq };
-        if (m.seq >= last.seq) break;
+      // Message by message on the schema subject (few, and read once at start), each one request: no consumer to make.
+      let at: StoredMsg = last;
+      if (last.seq > from) {
+        let next = await nextOn(link, subject, 1);
+        if (next === undefined) throw errors.natsForeignStream(stream, `its schema message ${last.seq} cannot be read`);
+        at = next;
+        while (at.seq < last.seq) {
+          next = await nextOn(link, subject, at.seq + 1);
+          if (next === undefined || next.seq > from) break;
+          at = next;
+        }
       }
-      if (found !== undefined) return found;
-      throw errors.natsForeignStream(stream, `its schema message ${last.seq} cannot be read`);
+      const parsed = SchemaMessage.safeParse(parseJson(at.data));
+      if (!parsed.success) throw errors.natsForeignStream(stream, `message ${at.seq} on ${at.subject} is not a redb schema`);
+      return { schema: parsed.data.schema, seq: at.seq };
     }
     const info = await streamInfo(link);
     if (info !== undefined && info.state.messages > 0) throw errors.natsForeignStream(stream, `none of its ${info.state.messages} messages is a redb schema`);
