@@ -20,6 +20,9 @@ import { dropPgCapture, exec, killReplicators, Replicator, rows, side, until, ty
  * with no rule. `replicate drop` of a consumer job removes its durable consumer.
  */
 
+/** A publisher's slot waits for every transaction open on the server: on a busy shared server, a while. */
+const START_MS = 180_000;
+
 let nats: NatsServer;
 const cleanups: (() => Promise<void>)[] = [];
 beforeAll(async () => {
@@ -81,11 +84,11 @@ describe.concurrent('redb replicate through NATS JetStream: schema changes, mask
     });
     await exec(source, `CREATE TABLE items (id integer PRIMARY KEY, name varchar(100) NOT NULL, qty integer NOT NULL, gone text);\n${inserts(1, 30)}`);
     const publisher = new Replicator(project, [source.url, bus, '--name', `p_${tag}`, '--heartbeat-ms', '500']);
-    await publisher.until('streaming');
+    await publisher.until('streaming', START_MS);
     const pg = new Replicator(project, [bus, toPg.url, '--name', `pg_${tag}`, '--allow', 'drops-data']);
     const duck = new Replicator(project, [bus, toDuck.url, '--name', `duck_${tag}`, '--allow', 'drops-data']);
-    await pg.until('streaming');
-    await duck.until('streaming');
+    await pg.until('streaming', START_MS);
+    await duck.until('streaming', START_MS);
     const items = (cols: string) => `SELECT ${cols} FROM items ORDER BY id`;
     const caughtUp = async (what: string, sql: string) =>
       until(async () => (await text(toPg, sql)) === (await text(source, sql)), `the PostgreSQL consumer: ${what}`, 120_000);
@@ -136,7 +139,7 @@ describe.concurrent('redb replicate through NATS JetStream: schema changes, mask
       expect(verify.code, verify.stderr + verify.stdout).toBe(0);
       expect(verify.stderr + verify.stdout).toMatch(/matches/);
     }
-  }, 400_000);
+  }, 600_000);
 
   it('a masking policy on the publisher: no clear value of a masked column in the stream; a strict one pauses a table on a new column', async () => {
     const { source, project, tag, bus, stream } = await setup('redb-nats-mask-');
@@ -149,9 +152,9 @@ describe.concurrent('redb replicate through NATS JetStream: schema changes, mask
       `CREATE TABLE people (id integer PRIMARY KEY, email text);\nCREATE TABLE other (id integer PRIMARY KEY, v text);\nINSERT INTO people VALUES (1, 'alice@secret.example'), (2, 'bob@secret.example');\nINSERT INTO other VALUES (1, 'one');`,
     );
     const publisher = new Replicator(project, [source.url, bus, '--name', `p_${tag}`, '--mask', file, '--heartbeat-ms', '500']);
-    await publisher.until('streaming');
+    await publisher.until('streaming', START_MS);
     const consumer = new Replicator(project, [bus, toPg.url, '--name', `c_${tag}`]);
-    await consumer.until('streaming');
+    await consumer.until('streaming', START_MS);
     await exec(source, `INSERT INTO people VALUES (3, 'carol@secret.example');\nUPDATE people SET email = 'dave@secret.example' WHERE id = 1;`);
     await until(async () => (await rows(toPg, 'SELECT count(*)::int AS n FROM people'))[0]?.n === 3, 'the masked rows', 120_000);
 
@@ -175,7 +178,7 @@ describe.concurrent('redb replicate through NATS JetStream: schema changes, mask
     }
     expect((await rows(toPg, 'SELECT email FROM people ORDER BY id')).map((r) => r.email)).not.toContain('carol@secret.example');
     expect((await rows(toPg, 'SELECT count(*)::int AS n FROM people'))[0]?.n).toBe(3);
-  }, 300_000);
+  }, 500_000);
 
   it('replicate drop of a consumer job removes its durable consumer and its position; of the publisher, its slot, keeping the stream', async () => {
     const { source, project, tag, bus, stream } = await setup('redb-nats-drop-');
@@ -183,9 +186,9 @@ describe.concurrent('redb replicate through NATS JetStream: schema changes, mask
     cleanups.push(() => toPg.db.drop());
     await exec(source, `CREATE TABLE items (id integer PRIMARY KEY, name varchar(100) NOT NULL, qty integer NOT NULL);\n${inserts(1, 10)}`);
     const publisher = new Replicator(project, [source.url, bus, '--name', `p_${tag}`, '--heartbeat-ms', '500']);
-    await publisher.until('streaming');
+    await publisher.until('streaming', START_MS);
     const consumer = new Replicator(project, [bus, toPg.url, '--name', `c_${tag}`]);
-    await consumer.until('streaming');
+    await consumer.until('streaming', START_MS);
     await until(async () => (await rows(toPg, 'SELECT count(*)::int AS n FROM items'))[0]?.n === 10, 'the copy', 120_000);
     expect(await consumer.stop('SIGTERM')).toBe(143);
     expect(await publisher.stop('SIGTERM')).toBe(143);
@@ -206,5 +209,5 @@ describe.concurrent('redb replicate through NATS JetStream: schema changes, mask
     } finally {
       await nc.close();
     }
-  }, 200_000);
+  }, 400_000);
 });
