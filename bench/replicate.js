@@ -10,9 +10,11 @@
 //     MariaDB → PostgreSQL, SQLite → DuckDB;
 // (d) the replicator's peak resident memory (VmHWM) catching up small transactions and one transaction
 //     of REDB_BENCH_BIG_TX changes (default REDB_BENCH_CHANGES);
-// (e) `redb daemon` with four jobs under write load: peak resident memory of the daemon and of each
+// (e) the same through NATS JetStream (publisher → stream → consumer) next to the direct path, same run:
+//     catch-up changes/s and paced lag p50/p99 (replicate-nats.js);
+// (f) `redb daemon` with four jobs under write load: peak resident memory of the daemon and of each
 //     job process, and their total (bench/replicate-daemon.js). Parts: REDB_BENCH_REPLICATE_CASES
-//     (catchup,lag,pairs,memory,daemon). Every database, slot and subscription made here is removed.
+//     (catchup,lag,pairs,memory,nats,daemon). Every database, slot and subscription made here is removed.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +37,7 @@ import {
   withDb,
 } from './replicate-lib.js';
 import { daemonMemory } from './replicate-daemon.js';
+import { natsPart } from './replicate-nats.js';
 import { pairs } from './replicate-pairs.js';
 
 const CHANGES = Math.ceil(Number(process.env.REDB_BENCH_CHANGES ?? 1_000_000) / 100) * 100;
@@ -42,7 +45,7 @@ const RUNS = Number(process.env.REDB_BENCH_RUNS ?? 3);
 const LAG_RATE = Number(process.env.REDB_BENCH_LAG_RATE ?? 2_000);
 const LAG_SECONDS = Number(process.env.REDB_BENCH_LAG_SECONDS ?? 30);
 const BIG_TX = Number(process.env.REDB_BENCH_BIG_TX ?? CHANGES);
-const PARTS = new Set((process.env.REDB_BENCH_REPLICATE_CASES ?? 'catchup,lag,pairs,memory,daemon').split(','));
+const PARTS = new Set((process.env.REDB_BENCH_REPLICATE_CASES ?? 'catchup,lag,pairs,memory,nats,daemon').split(','));
 const SRC = 'redb_bench_rep_src';
 const DST_REDB = 'redb_bench_rep_redb';
 const DST_PG = 'redb_bench_rep_sub';
@@ -229,6 +232,18 @@ async function lag(ctx) {
   if (own) console.log(`  redb's own figures (progress line): p50 ${own.p50} ms, p99 ${own.p99} ms`);
 }
 
+/** The direct job alone at the paced rate (part (e) measures the JetStream path beside it). */
+async function directLag(ctx) {
+  const job = new Job(ctx.project, ctx.args);
+  try {
+    await job.until('streaming');
+    await waitFor(has(ctx.redbDst, await sentinel(ctx)), 'redb to catch up', undefined, job);
+    return await pacedLag(ctx, ctx.redbDst);
+  } finally {
+    await job.stop();
+  }
+}
+
 async function memory(ctx, smallPeak) {
   const b = await backlog(ctx, pgBigTransaction(BIG_TX, ctx.nextHistory), BIG_TX);
   console.log(`\n  one transaction of ${BIG_TX} inserts written in ${secs(b.ms)} (${b.walMiB.toFixed(0)} MiB of WAL)`);
@@ -291,7 +306,7 @@ export async function run() {
   const ctx = { admin, project, nextHistory: 0, nextSentinel: 0 };
   try {
     execFileSync(process.execPath, [cli, 'init'], { cwd: project, stdio: 'ignore' });
-    if (['catchup', 'lag', 'memory'].some((p) => PARTS.has(p))) {
+    if (['catchup', 'lag', 'memory', 'nats'].some((p) => PARTS.has(p))) {
       const a = await pgClient(admin);
       for (const db of [SRC, DST_REDB, DST_PG]) await a.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
       await a.end();
@@ -302,6 +317,7 @@ export async function run() {
         if (PARTS.has('catchup')) peak = await catchUp(ctx);
         if (PARTS.has('lag')) await lag(ctx);
         if (PARTS.has('memory')) await memory(ctx, peak);
+        if (PARTS.has('nats')) await natsPart(ctx, { backlog, sentinel, redbCatchUp, pacedLag, lag: directLag });
         await same(ctx);
       } finally {
         await tearDown(ctx, admin, project);

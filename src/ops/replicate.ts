@@ -205,7 +205,7 @@ export async function replicateStatus(ctx: OpContext & { readonly job?: string }
 /** Remove a stopped job: what it made on its source (slot, publication, triggers), its position in the target, and its record. */
 export async function replicateDrop(
   ctx: OpContext & { readonly job: string; readonly waitMs?: number },
-): Promise<{ readonly job: string; readonly removed: readonly string[] }> {
+): Promise<{ readonly job: string; readonly removed: readonly string[]; readonly kept: readonly string[] }> {
   const store = findStore(ctx);
   let record = await readJob(store, ctx.job);
   if (record === undefined)
@@ -221,10 +221,14 @@ export async function replicateDrop(
   }
   if (jobRunning(record, hostname()) && record.pid !== null) throw errors.replicateJobRunning(ctx.job, record.pid);
   const removed: string[] = [];
-  if (!isNatsUrl(record.source)) await dropCapture(ctx, store, record, removed);
+  const kept: string[] = [];
+  if (isNatsUrl(record.source)) await (await import('./replicate-nats.js')).dropNatsConsumer(ctx, record, removed);
+  else await dropCapture(ctx, store, record, removed);
   if (!isNatsUrl(record.target)) await dropPosition(ctx, store, record, removed);
+  // A stream may feed consumers of other projects and machines: the publisher's drop leaves it, and says so.
+  else kept.push((await import('../replicate/nats-url.js')).parseNatsUrl(record.target, ctx.env ?? process.env).name);
   await removeJob(store, record.job);
-  return { job: record.job, removed };
+  return { job: record.job, removed, kept };
 }
 
 async function dropCapture(ctx: OpContext, store: ReturnType<typeof findStore>, record: JobRecord, removed: string[]): Promise<void> {

@@ -4,7 +4,7 @@ import { historyCommit } from '../adapters/history-rows.js';
 import { loadRows } from '../adapters/registry.js';
 import { isRedbError } from '../errors.js';
 import { maskTableOf, type Masker } from '../policy/index.js';
-import { applyRenames, diffSchemas, emptySchema, planHazards, planStatements, type Rename, type Schema, type Table } from '../unified/index.js';
+import { applyRenames, diffSchemas, emptySchema, planHazards, planStatements, type Engine, type Rename, type Schema, type Table } from '../unified/index.js';
 import { rowMask } from './clone.js';
 import { introspect, type Endpoint } from './endpoint.js';
 import { TableRoute } from './job-tables.js';
@@ -27,8 +27,19 @@ import { describeShapeChange, followTarget, isNoChange, shapeChange } from './sh
  * stream replays over it: every change carries whole rows by key, so the rows end as the source's.
  */
 
+/**
+ * A source known only through a stream (a JetStream consumer's): its engine, and its schema as the
+ * stream last carried it, in order with the rows. No catalog to read, no rows to copy from.
+ */
+export interface StreamSource {
+  readonly engine: Engine;
+  readonly schema: () => Schema;
+}
+
+const isStream = (s: Endpoint | StreamSource): s is StreamSource => !('adapter' in s);
+
 export interface SchemaFollowOptions {
-  readonly source: Endpoint;
+  readonly source: Endpoint | StreamSource;
   readonly target: Endpoint;
   /** The renames the project's history records up to a commit (ops reads them from the repository). */
   readonly renamesTo: (commit: string) => Promise<Rename[]>;
@@ -56,6 +67,12 @@ export class SchemaFollower {
     private target: Schema,
   ) {}
 
+  /** The source's schema now: its catalog, or what its stream last said. */
+  private live(): Promise<Schema> {
+    const source = this.o.source;
+    return isStream(source) ? Promise.resolve(source.schema()) : introspect(source, this.o.signal);
+  }
+
   /** A route for a pair, masked as the policy says. */
   route(pair: TablePair): TableRoute {
     return new TableRoute(pair, this.o.source.engine, this.o.target.engine, rowMask(this.o.masker, pair));
@@ -77,8 +94,11 @@ export class SchemaFollower {
   /** Renames `redb migrate` recorded on the way to the commit the source is at (its own history says which). */
   private recordedRenames(): Promise<Rename[]> {
     // Read at each change: a migrate since the last one may have recorded the rename this one is.
+    const source = this.o.source;
+    // A stream carries no history: a column gone and another come are a drop and an add.
+    if (isStream(source)) return Promise.resolve([]);
     return (async () => {
-      const connection = await this.o.source.adapter.connect(this.o.source.target, { signal: this.o.signal });
+      const connection = await source.adapter.connect(source.target, { signal: this.o.signal });
       try {
         const commit = historyCommit((await connection.readHistory?.()) ?? []);
         return commit === undefined ? [] : await this.o.renamesTo(commit);
@@ -121,7 +141,7 @@ export class SchemaFollower {
    * route from here on: a new one, or `route` paused.
    */
   async follow(route: TableRoute, columns: readonly ChangeColumn[], tx: ApplyTransaction): Promise<TableRoute> {
-    const live = await introspect(this.o.source, this.o.signal);
+    const live = await this.live();
     const table = live.tables.find((t) => t.name === route.pair.source.name && t.schema === route.pair.source.schema);
     if (table === undefined) return this.pause(route, `${route.id} is gone from the source`);
     const renames = table.columns.length === 0 ? [] : await this.recordedRenames();
@@ -245,7 +265,7 @@ export class SchemaFollower {
    */
   async resync(route: TableRoute, tx: ApplyTransaction): Promise<TableRoute> {
     route.paused = undefined;
-    const live = await introspect(this.o.source, this.o.signal);
+    const live = await this.live();
     const table = live.tables.find((t) => t.name === route.pair.source.name && t.schema === route.pair.source.schema);
     if (table === undefined) return this.pause(route, `${route.id} is gone from the source`);
     const columns = table.columns
@@ -265,7 +285,7 @@ export class SchemaFollower {
     tx: ApplyTransaction,
     include: (tables: readonly Table[]) => Promise<void>,
   ): Promise<TableRoute[]> {
-    const live = await introspect(this.o.source, this.o.signal);
+    const live = await this.live();
     const fresh = live.tables.filter(
       (t) =>
         !known.has(tableId(t)) &&
@@ -279,40 +299,48 @@ export class SchemaFollower {
     await include(fresh);
     const routes: TableRoute[] = [];
     for (const table of fresh) {
-      const placeholder = this.routeForNew(table);
-      const unruled = this.unruled(
-        table,
-        table.columns.map((c) => c.name),
-      );
-      if (unruled.length > 0) {
-        routes.push(await this.strictPause(placeholder, table, unruled));
+      const made = await this.create(table, live, tx);
+      if (made.route.paused !== undefined) {
+        routes.push(made.route);
         continue;
       }
-      let translated: Table;
-      try {
-        translated = await this.translate(table, live);
-      } catch (e) {
-        if (!isRedbError(e)) throw e;
-        routes.push(await this.pause(placeholder, `new table ${tableId(table)} cannot be created on the target: ${e.message}`));
-        continue;
-      }
-      const to: Schema = { ...this.target, tables: [...this.target.tables.filter((t) => t !== this.targetTable(table)), translated] };
-      const created = diffSchemas(this.target, to);
-      const plan = this.o.target.adapter.dialect.compile({ operations: created, from: this.target, to });
-      try {
-        await tx.schema(planStatements(plan));
-      } catch (e) {
-        if (this.o.signal?.aborted === true) throw e;
-        routes.push(await this.pause(placeholder, `new table ${tableId(table)}: the target refused ${firstLine(e)}`));
-        continue;
-      }
-      this.target = to;
-      const route = this.route(pairTable(table, to, this.o.target.name, false));
-      const rows = await this.copy(route, tx);
-      this.o.onSchema({ table: route.id, change: `new table, ${rows} rows copied`, statements: planStatements(plan) });
-      routes.push(route);
+      const rows = await this.copy(made.route, tx);
+      this.o.onSchema({ table: made.route.id, change: `new table, ${rows} rows copied`, statements: made.statements });
+      routes.push(made.route);
     }
     return routes;
+  }
+
+  /**
+   * A source table the target does not have, created on the target in `tx` (empty); its route, or
+   * a route paused when the policy or the target will not have it.
+   */
+  async create(table: Table, live: Schema, tx: ApplyTransaction): Promise<{ route: TableRoute; statements: readonly string[] }> {
+    const placeholder = this.routeForNew(table);
+    const unruled = this.unruled(
+      table,
+      table.columns.map((c) => c.name),
+    );
+    if (unruled.length > 0) return { route: await this.strictPause(placeholder, table, unruled), statements: [] };
+    let translated: Table;
+    try {
+      translated = await this.translate(table, live);
+    } catch (e) {
+      if (!isRedbError(e)) throw e;
+      return { route: await this.pause(placeholder, `new table ${tableId(table)} cannot be created on the target: ${e.message}`), statements: [] };
+    }
+    const to: Schema = { ...this.target, tables: [...this.target.tables.filter((t) => t !== this.targetTable(table)), translated] };
+    const created = diffSchemas(this.target, to);
+    const plan = this.o.target.adapter.dialect.compile({ operations: created, from: this.target, to });
+    const statements = planStatements(plan);
+    try {
+      await tx.schema(statements);
+    } catch (e) {
+      if (this.o.signal?.aborted === true) throw e;
+      return { route: await this.pause(placeholder, `new table ${tableId(table)}: the target refused ${firstLine(e)}`), statements: [] };
+    }
+    this.target = to;
+    return { route: this.route(pairTable(table, to, this.o.target.name, false)), statements };
   }
 
   /** A route for a table the target does not have yet (to carry its pause). */
@@ -322,7 +350,9 @@ export class SchemaFollower {
 
   /** Every row of the route's source table into `tx`, by key. Returns how many. */
   private async copy(route: TableRoute, tx: ApplyTransaction): Promise<number> {
-    const source = await (await loadRows(this.o.source.engine)).openSource(this.o.source.target, { jobs: 1 });
+    const from = this.o.source;
+    if (isStream(from)) throw new Error('a table of a stream is not copied: its rows come in the stream');
+    const source = await (await loadRows(from.engine)).openSource(from.target, { jobs: 1 });
     let n = 0;
     try {
       const reader = source.readers[0];

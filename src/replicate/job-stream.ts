@@ -1,6 +1,7 @@
 import type { ChangeCapture, ChangeColumn, ChangeEvent, Position } from '../adapters/changes.js';
 import { unhandledChange } from '../adapters/changes.js';
 import type { ApplyTransaction, ChangeTarget } from '../adapters/change-apply.js';
+import type { TableName } from '../adapters/rows.js';
 import { errors } from '../errors.js';
 import { Applier } from './job-apply.js';
 import type { Routes, TableRoute } from './job-tables.js';
@@ -51,6 +52,12 @@ export interface StreamJob {
    * copied in `tx`. They join the routes once that transaction commits.
    */
   readonly scan?: ((tx: ApplyTransaction) => Promise<readonly TableRoute[]>) | undefined;
+  /**
+   * A relation of a table the job has no route for (a stream that carries a new table's shape
+   * before its rows): create it on the target in `tx` and return its route, or undefined to leave
+   * the table out.
+   */
+  readonly create?: ((table: TableName, columns: readonly ChangeColumn[], tx: ApplyTransaction) => Promise<TableRoute | undefined>) | undefined;
   /** How often `scan` runs, in milliseconds. */
   readonly scanMs?: number | undefined;
 }
@@ -132,6 +139,14 @@ export async function applyStream(job: StreamJob): Promise<Position> {
           break;
         case 'relation': {
           const route = job.routes.find(e.table);
+          if (route === undefined && job.create !== undefined) {
+            const made = await job.create(e.table, e.columns, await applier.current());
+            if (made !== undefined) {
+              if (made.paused === undefined) made.adopt(e.columns);
+              job.routes.set(made);
+            }
+            break;
+          }
           if (!live(route)) break;
           if (!route.differs(e.columns)) {
             route.adopt(e.columns);

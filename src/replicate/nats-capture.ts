@@ -3,7 +3,7 @@ import type { Before, CaptureStatus, ChangeCapture, ChangeEvent, Handoff, Positi
 import type { Row, TableName } from '../adapters/rows.js';
 import { errors } from '../errors.js';
 import type { ColumnType, Schema } from '../unified/index.js';
-import { columnTypes, fromJson, parseJson, RelationMessage, RowEnvelope, SchemaMessage, subjects, TxMessage } from './nats-envelope.js';
+import { columnTypes, COPY_TX, fromJson, parseJson, RelationMessage, RowEnvelope, SchemaMessage, subjects, TxMessage } from './nats-envelope.js';
 import type { NatsLink } from './nats-link.js';
 import { tableId } from './schema-phases.js';
 
@@ -26,23 +26,21 @@ interface TableShape {
 }
 
 export class NatsCapture implements ChangeCapture {
-  /** A newer schema came: the stream ended there so the target can take it first. */
-  schemaChanged = false;
   private readonly acks = new Map<string, JsMsg>();
   private readonly shapes = new Map<string, TableShape>();
 
   constructor(
     private readonly link: NatsLink,
     readonly job: string,
-    schema: Schema,
-    /** The schema in effect (its tables as JSON) and its message's sequence: a later, different one ends the stream. */
-    private readonly schemaText: string,
-    private readonly schemaSeq: number,
+    /** The source's schema as the stream last carried it: the one in effect at `floor`, then each newer one read. */
+    public latest: Schema,
+    /** The sequence of that schema's message: older ones are not taken again. */
+    private schemaSeq: number,
     /** Everything up to this sequence is in the target. */
     private readonly floor: number,
     private readonly tables: readonly TableName[],
   ) {
-    for (const t of schema.tables) {
+    for (const t of latest.tables) {
       const order = t.columns.filter((c) => c.generated === undefined).map((c) => c.name);
       const pk = new Set(t.primaryKey?.columns ?? []);
       this.shapes.set(tableId(t), { order, key: order.filter((c) => pk.has(c)), types: columnTypes(t) });
@@ -99,7 +97,12 @@ export class NatsCapture implements ChangeCapture {
           switch (t.kind) {
             case 'begin':
               // The same transaction again (its publisher was cut off inside it): go on after what was taken.
-              if (open !== undefined && open.position === t.position) continue;
+              if (open !== undefined && open.position === t.position && t.txId?.startsWith(COPY_TX) !== true) continue;
+              // A new table's copy read again from the start (its publisher was cut off inside it): it empties the table first.
+              if (open !== undefined && t.txId?.startsWith(COPY_TX) === true) {
+                open = { position: t.position, seen: -1 };
+                continue;
+              }
               if (open !== undefined) throw this.foreign(m, `begins a transaction inside another (${open.position})`);
               open = { position: t.position, seen: -1 };
               yield { kind: 'begin', transaction: t.txId ?? undefined };
@@ -135,9 +138,10 @@ export class NatsCapture implements ChangeCapture {
         if (m.subject === s.schema) {
           const parsed = SchemaMessage.safeParse(json);
           if (!parsed.success) throw this.foreign(m, 'is not a redb schema');
-          if (m.seq > this.schemaSeq && JSON.stringify(parsed.data.schema.tables) !== this.schemaText && open === undefined) {
-            this.schemaChanged = true;
-            return;
+          // Sent before the transaction whose relations it explains: the tables' shapes follow from their relations.
+          if (m.seq > this.schemaSeq) {
+            this.latest = parsed.data.schema;
+            this.schemaSeq = m.seq;
           }
           continue;
         }
@@ -147,11 +151,15 @@ export class NatsCapture implements ChangeCapture {
           const r = parsed.data;
           if (!take(m, r.index)) continue;
           const table = { schema: r.table.schema, name: r.table.name };
-          const shape = this.shapeOf(table);
-          if (shape !== undefined) {
-            shape.order = r.columns.map((c) => c.name);
-            shape.key = r.columns.filter((c) => c.key).map((c) => c.name);
-          }
+          // Values from here on are in this order, of the types the latest schema gives.
+          const now = this.latest.tables.find((t) => t.name === table.name && (table.schema === undefined || t.schema === table.schema));
+          const old = this.shapeOf(table);
+          const types = now === undefined ? (old?.types ?? new Map<string, ColumnType>()) : columnTypes(now);
+          this.shapes.set(now === undefined ? tableId(table) : tableId(now), {
+            order: r.columns.map((c) => c.name),
+            key: r.columns.filter((c) => c.key).map((c) => c.name),
+            types,
+          });
           yield { kind: 'relation', table, columns: r.columns, identity: r.identity };
           continue;
         }

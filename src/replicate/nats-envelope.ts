@@ -36,17 +36,40 @@ export const tableSubject = (stream: string, t: TableName): string => `${stream}
 /** JetStream's id for a message: the same event published again after a restart gets the same id, and is dropped. */
 export const messageId = (position: string, index: number): string => `${position}:${index}`;
 
+/** A begin whose `txId` starts so is a new table's copy (the publisher found the table while streaming), not a source transaction. */
+export const COPY_TX = 'copy ';
+
 // ---- values ----
 
-/** Values of one table's columns, made portable and JSON-safe, by column name. */
-export function encodeRow(engine: Engine, types: ReadonlyMap<string, ColumnType>, columns: readonly string[], row: Row): Record<string, unknown> {
+/**
+ * Values of one table's columns, made portable and JSON-safe, by column name; `mask` (the policy's,
+ * columns in the same order) runs on the portable values, before anything is encoded.
+ */
+export function encodeRow(
+  engine: Engine,
+  types: ReadonlyMap<string, ColumnType>,
+  columns: readonly string[],
+  row: Row,
+  mask?: ((row: unknown[]) => void) | undefined,
+): Record<string, unknown> {
+  const values = columns.map((name, i) => {
+    const raw = row[i];
+    if (raw === undefined || raw === null) return raw;
+    const type = types.get(name);
+    return type === undefined ? raw : decoder(engine, type)(raw);
+  });
+  if (mask !== undefined) {
+    // Not sent by the source (an unchanged TOAST value): stays unsent, masked or not.
+    const unsent = values.map((v) => v === undefined);
+    for (let i = 0; i < values.length; i++) if (unsent[i]) values[i] = null;
+    mask(values);
+    for (let i = 0; i < values.length; i++) if (unsent[i]) values[i] = undefined;
+  }
   const out: Record<string, unknown> = {};
   columns.forEach((name, i) => {
-    const raw = row[i];
     // Not sent by the source (an unchanged TOAST value): left out, and named in `redb.unchanged`.
-    if (raw === undefined) return;
-    const type = types.get(name);
-    out[name] = jsonValue(type === undefined ? raw : decoder(engine, type)(raw));
+    if (values[i] === undefined) return;
+    out[name] = jsonValue(values[i]);
   });
   return out;
 }

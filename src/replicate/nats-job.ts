@@ -32,6 +32,7 @@ export class NatsJobRecord {
     target: string,
     tables: readonly string[] | undefined,
     onEvent: (e: JobEvent) => void,
+    options: { readonly mask?: JobRecord['mask']; readonly allowLossy?: boolean | undefined } = {},
   ): Promise<NatsJobRecord> {
     const previous = await records.read(job);
     if (previous !== undefined && (previous.source !== source || previous.target !== target))
@@ -43,8 +44,8 @@ export class NatsJobRecord {
       source,
       target,
       tables: [...(tables ?? [])],
-      mask: null,
-      allowLossy: previous?.allowLossy ?? false,
+      mask: options.mask ?? null,
+      allowLossy: options.allowLossy ?? previous?.allowLossy ?? false,
       createdAt: previous?.createdAt ?? now,
       phase: previous?.phase ?? 'copying',
       pid: process.pid,
@@ -66,6 +67,18 @@ export class NatsJobRecord {
   async save(patch: Partial<JobRecord>): Promise<void> {
     this.current = { ...this.current, ...patch, seenAt: new Date().toISOString() };
     await this.records.write(this.current);
+  }
+
+  /** Per table, as last saved: a paused table stays paused when the job runs again. */
+  get tablesState(): JobRecord['tablesState'] {
+    return this.current.tablesState;
+  }
+
+  /** A table whose changes are no longer applied: said, and recorded before any later position is. */
+  async pause(table: string, reason: string, command: string): Promise<void> {
+    this.onEvent({ type: 'paused', table, reason, command });
+    const changes = this.current.tablesState[table]?.changes ?? 0;
+    await this.save({ tablesState: { ...this.current.tablesState, [table]: { changes, state: 'paused', reason, command } } });
   }
 
   /** A progress event and a saved record, now and every second until `stop`. */

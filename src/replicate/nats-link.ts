@@ -68,6 +68,18 @@ export async function lastOn(link: NatsLink, subject: string): Promise<StoredMsg
   }
 }
 
+/** The first message on a subject at or after sequence `seq`, or undefined. */
+export async function nextOn(link: NatsLink, subject: string, seq: number): Promise<StoredMsg | undefined> {
+  // The server takes `next_by_subj` (2.9 and later); the client's type names only the other two requests.
+  const query = { seq, next_by_subj: subject } as unknown as { seq: number };
+  try {
+    return (await link.jsm.streams.getMessage(link.address.stream, query)) ?? undefined;
+  } catch (e) {
+    if (/no message found/i.test(detailOf(e))) return undefined;
+    throw e;
+  }
+}
+
 /**
  * A stream redb may use: its own (marked by its description), or one that holds nothing yet.
  * Anything else holds someone else's messages and is refused, whatever its subjects.

@@ -1,15 +1,20 @@
 import type { PubAck } from '@nats-io/jetstream';
+import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { loadChanges, tableLabel, type Before, type ChangeCapture, type ChangeEvent, type Position } from '../adapters/changes.js';
+import { loadChanges, type Before, type ChangeCapture, type ChangeEvent, type Position } from '../adapters/changes.js';
 import type { TableName } from '../adapters/rows.js';
 import type { Row } from '../adapters/rows.js';
+import { loadRows } from '../adapters/registry.js';
+import { maskTableOf } from '../policy/index.js';
+import type { CloneRequest } from './clone.js';
+import { PublishedTables, type Shape } from './nats-tables.js';
 import { redactUrl } from '../adapters/url.js';
 import { errors } from '../errors.js';
-import type { ColumnType, Schema, Table } from '../unified/index.js';
+import type { Schema } from '../unified/index.js';
 import { introspect, type Endpoint } from './endpoint.js';
 import type { JobEvent, JobResult } from './job.js';
 import {
-  columnTypes,
+  COPY_TX,
   encodeRow,
   ENVELOPE_VERSION,
   messageId,
@@ -25,7 +30,7 @@ import type { JobRecords } from './job-record.js';
 import { NatsJobRecord } from './nats-job.js';
 import { ensureStream, lastOn, openNats, type NatsLink } from './nats-link.js';
 import type { NatsAddress } from './nats-url.js';
-import { selectTables, tableId } from './schema-phases.js';
+import { tableId } from './schema-phases.js';
 
 /**
  * A source's change stream published to a JetStream stream: the source's schema, a snapshot of
@@ -45,6 +50,8 @@ export interface PublishRequest {
   readonly sourceUrl: string;
   readonly nats: NatsAddress;
   readonly tables?: readonly string[] | undefined;
+  /** The policy masks every value before it is published (denied tables are not published at all). */
+  readonly masker?: CloneRequest['masker'];
   readonly heartbeatMs?: number | undefined;
   readonly onEvent?: ((e: JobEvent) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -82,17 +89,8 @@ function dbNameOf(url: string): string {
   }
 }
 
-/** A table's shape as the publisher encodes its values: column order of the change events, types by name. */
-interface Shape {
-  columns: string[];
-  key: string[];
-  readonly types: ReadonlyMap<string, ColumnType>;
-}
-
-const plainColumns = (t: Table) => t.columns.filter((c) => c.generated === undefined).map((c) => c.name);
-
 /** What the stream says about where the publisher stopped. */
-type Resume = { readonly snapshot: true } | { readonly snapshot: false; readonly from: string };
+type Resume = { readonly snapshot: true } | { readonly snapshot: false; readonly from: string; readonly recopy?: string | undefined };
 
 function resumeFrom(last: TxMessage | undefined): Resume {
   if (last === undefined) return { snapshot: true };
@@ -100,8 +98,11 @@ function resumeFrom(last: TxMessage | undefined): Resume {
     case 'snapshot':
       return { snapshot: true };
     case 'begin':
-      // Cut off inside a transaction: it comes again, with the same ids.
-      return last.snapshot ? { snapshot: true } : { snapshot: false, from: last.after };
+      // Cut off inside a transaction: it comes again, with the same ids; a new table's copy is read again.
+      if (last.snapshot) return { snapshot: true };
+      return last.txId?.startsWith(COPY_TX) === true
+        ? { snapshot: false, from: last.after, recopy: last.txId.slice(COPY_TX.length) }
+        : { snapshot: false, from: last.after };
     case 'commit':
       return last.snapshot ? { snapshot: true } : { snapshot: false, from: last.position };
     case 'heartbeat':
@@ -132,14 +133,31 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
     const resume = resumeFrom(lastTx?.data);
 
     const live = await introspect(source, signal);
-    const selected = selectTables(live.tables, req.tables, source.name);
-    const schema: Schema = { ...live, tables: selected, views: [], routines: [], natives: [], triggers: [] };
-    const shapes = new Map<string, Shape>(
-      selected.map((t) => [tableId(t), { columns: plainColumns(t), key: t.primaryKey?.columns.slice() ?? [], types: columnTypes(t) }]),
-    );
-    const shapeOf = (t: TableName): Shape | undefined => shapes.get(tableLabel(t)) ?? [...shapes.entries()].find(([id]) => id.split('.').pop() === t.name)?.[1];
+    const masker = req.masker?.compile(live.tables.map(maskTableOf));
+    record = await NatsJobRecord.open(req.records, job, req.sourceUrl, req.nats.url, req.tables, onEvent, {
+      mask: masker === undefined || req.masker === undefined ? null : { file: req.masker.file, ...masker.fingerprint },
+    });
+    const command = [
+      'redb replicate',
+      source.name,
+      req.nats.name,
+      `--name ${job}`,
+      ...(req.tables === undefined || req.tables.length === 0 ? [] : [`--tables ${req.tables.join(',')}`]),
+      ...(req.masker === undefined ? [] : [`--mask ${req.masker.file}`]),
+    ].join(' ');
+    const options = { source, tables: req.tables, masker, policyFile: req.masker?.file, record, command, signal };
+    let selected = new PublishedTables(options, live, [], []).inJob(live.tables);
+    // Resumed: tables the stream has not described yet are new ones, published with their rows by the first look for them.
+    if (!resume.snapshot && knownSchema?.success === true) {
+      const had = new Set(knownSchema.data.schema.tables.map(tableId));
+      selected = selected.filter((t) => had.has(tableId(t)));
+    }
+    const known = !resume.snapshot && knownSchema?.success === true ? knownSchema.data.schema.tables : selected;
+    const tables = new PublishedTables(options, live, selected, known);
+    await tables.recordPauses(known);
+    const schema = tables.schema;
+    const shapeOf = (t: TableName): Shape | undefined => tables.shapeOf(t);
 
-    record = await NatsJobRecord.open(req.records, job, req.sourceUrl, req.nats.url, req.tables, onEvent);
     capture = await plane.open(source.target, job, { signal });
     const outbox = new Outbox(link);
     // A new or changed schema goes first: a consumer makes its tables from it.
@@ -199,6 +217,8 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
           let batch = 0;
           for (const t of selected) {
             const shape = shapeOf(t) as Shape;
+            if (shape.paused !== undefined) continue;
+            const mask = tables.mask(shape, shape.columns);
             const name = { schema: t.schema, name: t.name };
             let n = 0;
             for await (const chunk of reader.readBatches(name, { columns: shape.columns, key: t.primaryKey?.columns, batchRows: SNAPSHOT_BATCH })) {
@@ -212,7 +232,7 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
               for (const row of chunk) {
                 await outbox.send(
                   tableSubject(stream, name),
-                  envelope('r', name, null, encodeRow(source.engine, shape.types, shape.columns, row), at, n, undefined),
+                  envelope('r', name, null, encodeRow(source.engine, shape.types, shape.columns, row, mask), at, n, undefined),
                   messageId(at, n),
                 );
                 n++;
@@ -249,19 +269,29 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
     position = from;
     onEvent({ type: 'streaming', from, resumed: !resume.snapshot });
     record.start(from);
-    position = await publishChanges({
+    const changes: ChangesJob = {
       capture,
       link,
       outbox,
       stream,
       from,
-      shapeOf,
+      tables,
+      source,
+      sourceUrl: req.sourceUrl,
       envelope,
       engine: source.engine,
       heartbeatMs: req.heartbeatMs,
       signal,
       record,
-    });
+      onEvent,
+    };
+    if (!resume.snapshot) {
+      // A new table's copy cut off: read again whole. Tables made while the publisher was away: published now.
+      const again = resume.recopy === undefined ? undefined : tables.all.find((x) => tableId(x.table) === resume.recopy);
+      if (again !== undefined && again.paused === undefined) await copyTable(changes, again, from);
+      await scanTables(changes, from);
+    }
+    position = await publishChanges(changes);
     await record.stop(position);
     return {
       job,
@@ -297,12 +327,84 @@ interface ChangesJob {
   readonly outbox: Outbox;
   readonly stream: string;
   readonly from: Position;
-  readonly shapeOf: (t: TableName) => Shape | undefined;
+  readonly tables: PublishedTables;
+  readonly source: Endpoint;
+  readonly sourceUrl: string;
   readonly envelope: Envelope;
   readonly engine: Endpoint['engine'];
   readonly heartbeatMs: number | undefined;
   readonly signal: AbortSignal | undefined;
   readonly record: NatsJobRecord;
+  readonly onEvent: (e: JobEvent) => void;
+}
+
+const schemaMessage = (job: ChangesJob, schema: Schema): SchemaMessage => ({
+  redb: ENVELOPE_VERSION,
+  kind: 'schema',
+  source: job.sourceUrl,
+  schema,
+});
+
+/**
+ * A table new in the stream, published whole as one transaction at the position already published
+ * (`after`): its shape, an emptying, then its rows. Changes captured since it joined replay over
+ * them by key. Cut off, it is read again whole (its begin says which table), under new ids.
+ */
+async function copyTable(job: ChangesJob, shape: Shape, after: Position): Promise<void> {
+  const { outbox, stream } = job;
+  const s = subjects(stream);
+  const nonce = randomBytes(6).toString('hex');
+  const id = (x: string | number) => `copy-${nonce}:${x}`;
+  const name = { schema: shape.table.schema, name: shape.table.name };
+  const at = after as string;
+  const begin: TxMessage = {
+    redb: ENVELOPE_VERSION,
+    kind: 'begin',
+    position: at,
+    after: at,
+    txId: `${COPY_TX}${tableId(shape.table)}`,
+    snapshot: false,
+    events: 0,
+  };
+  await outbox.send(s.tx, begin, id('b'));
+  const columns = shape.columns.map((c) => ({ name: c, type: shape.table.columns.find((x) => x.name === c)?.type.native ?? '', key: shape.key.includes(c) }));
+  await outbox.send(s.relation, relationMessage(at, 0, name, columns, 'key'), id(0));
+  await outbox.send(tableSubject(stream, name), job.envelope('t', name, null, null, at, 1, undefined, { cascade: false }), id(1));
+  const mask = job.tables.mask(shape, shape.columns);
+  const rows = await (await loadRows(job.engine)).openSource(job.source.target, { jobs: 1 });
+  let i = 2;
+  try {
+    const reader = rows.readers[0];
+    if (reader !== undefined)
+      for await (const batch of reader.readBatches(name, { columns: shape.columns, key: shape.key, batchRows: SNAPSHOT_BATCH })) {
+        job.signal?.throwIfAborted();
+        for (const row of batch) {
+          await outbox.send(
+            tableSubject(stream, name),
+            job.envelope('r', name, null, encodeRow(job.engine, shape.types, shape.columns, row, mask), at, i, undefined),
+            id(i),
+          );
+          i++;
+        }
+      }
+  } finally {
+    await rows.close();
+  }
+  await outbox.send(s.tx, { redb: ENVELOPE_VERSION, kind: 'commit', position: at, committedAt: null, snapshot: false, events: i } satisfies TxMessage, id('c'));
+  await outbox.flush();
+  job.onEvent({ type: 'schema', table: tableId(shape.table), change: `new table, ${i - 2} rows published`, statements: 0 });
+}
+
+/** Tables new on the source: captured from now on, described in the stream, and published whole. */
+async function scanTables(job: ChangesJob, after: Position): Promise<void> {
+  const fresh = await job.tables.fresh();
+  if (fresh.length === 0) return;
+  await job.capture.include?.(fresh.map((t) => ({ schema: t.schema, name: t.name })));
+  await job.outbox.send(subjects(job.stream).schema, schemaMessage(job, job.tables.schema));
+  for (const t of fresh) {
+    const shape = job.tables.shapeOf(t);
+    if (shape !== undefined && shape.paused === undefined) await copyTable(job, shape, after);
+  }
 }
 
 /** An event of a transaction, made into a message once the commit's position (its id) is known. */
@@ -314,12 +416,20 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
   const s = subjects(stream);
   let after: Position = job.from;
   let tx: { id: string | undefined; events: Pending[]; changes: number } | undefined;
-  const encode = (shape: Shape | undefined, row: Row) =>
-    shape === undefined ? Object.fromEntries(row.map((v, i) => [String(i), v])) : encodeRow(engine, shape.types, shape.columns, row);
-  const beforeOf = (shape: Shape | undefined, b: Before): { image: 'key' | 'full'; values: Record<string, unknown> } => {
+  const shapeOf = (t: TableName) => job.tables.shapeOf(t);
+  /** Not published: a table outside the job, or one paused. */
+  const skip = (shape: Shape | undefined): shape is undefined => shape === undefined || shape.paused !== undefined;
+  const encode = (shape: Shape, row: Row) => encodeRow(engine, shape.types, shape.columns, row, job.tables.mask(shape, shape.columns));
+  const beforeOf = (shape: Shape, b: Before): { image: 'key' | 'full'; values: Record<string, unknown> } => {
     if (b.image === 'full') return { image: 'full', values: encode(shape, b.row) };
-    const keyNames = shape?.key ?? [];
-    return { image: 'key', values: shape === undefined ? {} : encodeRow(engine, shape.types, keyNames, b.key as Row) };
+    return { image: 'key', values: encodeRow(engine, shape.types, shape.key, b.key as Row, job.tables.mask(shape, shape.key)) };
+  };
+  let scanned = Date.now();
+  const scanMs = Math.min(10_000, Math.max(2_000, 4 * (job.heartbeatMs ?? 10_000)));
+  const scan = async () => {
+    if (Date.now() - scanned < scanMs) return;
+    scanned = Date.now();
+    await scanTables(job, after);
   };
   for await (const e of capture.stream(job.from, { signal: job.signal, heartbeatMs: job.heartbeatMs }) as AsyncIterable<ChangeEvent>) {
     switch (e.kind) {
@@ -327,23 +437,25 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
         tx = { id: e.transaction, events: [], changes: 0 };
         break;
       case 'relation': {
-        const shape = job.shapeOf(e.table);
-        if (shape !== undefined) {
-          shape.columns = e.columns.map((c) => c.name);
-          shape.key = e.columns.filter((c) => c.key).map((c) => c.name);
-        }
+        const shape = shapeOf(e.table);
+        if (shape === undefined) break;
+        // Values from here on are in this shape; the stream's schema follows it, published before this transaction.
+        await job.tables.follow(shape, e.columns);
+        if (shape.paused !== undefined) break;
         tx?.events.push((at, i) => ({ subject: s.relation, body: relationMessage(at, i, e.table, e.columns, e.identity) }));
         break;
       }
       case 'insert': {
-        const shape = job.shapeOf(e.table);
+        const shape = shapeOf(e.table);
+        if (skip(shape)) break;
         const after_ = encode(shape, e.row);
         tx?.events.push((at, i, t) => ({ subject: tableSubject(stream, e.table), body: envelope('c', e.table, null, after_, at, i, t) }));
         if (tx !== undefined) tx.changes++;
         break;
       }
       case 'update': {
-        const shape = job.shapeOf(e.table);
+        const shape = shapeOf(e.table);
+        if (skip(shape)) break;
         const after_ = encode(shape, e.row);
         const before = e.before === undefined ? undefined : beforeOf(shape, e.before);
         const unchanged = e.unchanged.length > 0 ? { unchanged: [...e.unchanged] } : {};
@@ -355,7 +467,9 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
         break;
       }
       case 'delete': {
-        const before = beforeOf(job.shapeOf(e.table), e.before);
+        const shape = shapeOf(e.table);
+        if (skip(shape)) break;
+        const before = beforeOf(shape, e.before);
         tx?.events.push((at, i, t) => ({
           subject: tableSubject(stream, e.table),
           body: envelope('d', e.table, before.values, null, at, i, t, { image: before.image }),
@@ -364,7 +478,7 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
         break;
       }
       case 'truncate':
-        for (const table of e.tables)
+        for (const table of e.tables.filter((x) => !skip(shapeOf(x))))
           tx?.events.push((at, i, t) => ({ subject: tableSubject(stream, table), body: envelope('t', table, null, null, at, i, t, { cascade: e.cascade }) }));
         if (tx !== undefined) tx.changes++;
         break;
@@ -372,6 +486,8 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
         const at = e.position as string;
         const t = { id: tx?.id, committedAt: e.committedAt };
         const events = tx?.events ?? [];
+        const changed = job.tables.takeSchema();
+        if (changed !== undefined) await outbox.send(s.schema, schemaMessage(job, changed), `${at}:s`);
         await outbox.send(
           s.tx,
           { redb: ENVELOPE_VERSION, kind: 'begin', position: at, after, txId: t.id ?? null, snapshot: false, events: events.length } satisfies TxMessage,
@@ -400,6 +516,7 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
         const lag = e.committedAt === undefined ? [] : [Math.max(0, Date.now() - Date.parse(e.committedAt))];
         job.record.stats.add({ position: e.position, transactions: 1, changes: tx?.changes ?? 0, lags: lag });
         tx = undefined;
+        await scan();
         break;
       }
       case 'heartbeat':
@@ -413,6 +530,7 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
         await capture.acknowledge(e.position);
         after = e.position;
         job.record.stats.position = e.position;
+        await scan();
         break;
       case 'schema':
       case 'message':
