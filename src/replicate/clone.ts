@@ -221,34 +221,38 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
         req.dataOnly || checksForeignKeys
           ? (p: TablePair) => p.source.foreignKeys.flatMap((f) => [...byTable.values()].filter((q) => q.source.name === f.references.table))
           : undefined;
-      await withTarget(
-        (rows) =>
-          runLanes(
-            pairs,
-            Math.min(reading.readers.length, rows.writers.length),
-            async (pair, lane) => {
-              try {
-                const n = await copyTable(pair, reading.readers[lane] as RowReader, rows.writers[lane] as RowWriter, rows, {
-                  sourceEngine: source.engine,
-                  targetEngine: target.engine,
-                  batchRows: req.batchRows,
-                  where: where.get(pair.id),
-                  mask: rowMask(masker, pair),
-                  checkpoints,
-                  onEvent,
-                  signal,
-                });
-                copied.set(pair.id, n);
-              } catch (e) {
-                // A server's refusal (a constraint, a lost connection, a full disk) is not a bug: say which table, and how to go on.
-                if (isRedbError(e) || signal?.aborted === true) throw e;
-                throw errors.cloneCopyFailed(source.name, target.name, pair.id, firstLineOf(e), req.checkpointFile !== undefined).because(e);
-              }
-            },
-            dependsOn,
-          ),
-        jobs,
-      );
+      const job = checkpoints.id;
+      await withTarget(async (rows) => {
+        // Chunks a fresh clone finds recorded under its id are an abandoned run's, of tables emptied since.
+        if (job !== undefined && !checkpoints.resumed) await rows.forgetChunks?.(job);
+        await runLanes(
+          pairs,
+          Math.min(reading.readers.length, rows.writers.length),
+          async (pair, lane) => {
+            try {
+              const n = await copyTable(pair, reading.readers[lane] as RowReader, rows.writers[lane] as RowWriter, rows, {
+                sourceEngine: source.engine,
+                targetEngine: target.engine,
+                batchRows: req.batchRows,
+                where: where.get(pair.id),
+                mask: rowMask(masker, pair),
+                checkpoints,
+                job,
+                onEvent,
+                signal,
+              });
+              copied.set(pair.id, n);
+            } catch (e) {
+              // A server's refusal (a constraint, a lost connection, a full disk) is not a bug: say which table, and how to go on.
+              if (isRedbError(e) || signal?.aborted === true) throw e;
+              throw errors.cloneCopyFailed(source.name, target.name, pair.id, firstLineOf(e), req.checkpointFile !== undefined).because(e);
+            }
+          },
+          dependsOn,
+        );
+        // Every table is done in the checkpoint: the target's records of chunks are no longer needed.
+        if (job !== undefined) await rows.forgetChunks?.(job);
+      }, jobs);
     }
     signal?.throwIfAborted();
     const masked = new Set(pairs.filter((p) => rowMask(masker, p) !== undefined).map((p) => p.id));
