@@ -69,7 +69,8 @@ export function oldestMark(records: readonly ChunkRecord[]): string | undefined 
   });
   const first = parsed[0];
   if (first === undefined || parsed.some((p) => p.node !== first.node)) return undefined;
-  const min = parsed.reduce((a, b) => (b.xmin < a ? b.xmin : a), first.xmin);
+  // Bigints: Math.min does not take them.
+  const min = parsed.map((p) => p.xmin).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[0] as bigint;
   return `${first.node}:${min}`;
 }
 
