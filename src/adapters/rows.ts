@@ -162,8 +162,11 @@ export interface RowTarget {
   truncate(tables: readonly TableName[]): Promise<void>;
   /** After a table's rows are in: move identity and serial counters past the copied values. */
   finishTable(table: Table): Promise<void>;
-  /** The chunks of `table` recorded by writeRaw for `job`; the place to record them is made first. Absent where chunks cannot be recorded. */
-  chunksDone?(job: string, table: string): Promise<ChunkRecord[]>;
+  /**
+   * The chunks of `table` recorded by writeRaw for `job`; the place to record them is made first.
+   * Absent, or resolving to undefined (a login without the right to make it), where chunks cannot be recorded.
+   */
+  chunksDone?(job: string, table: string): Promise<ChunkRecord[] | undefined>;
   /** Forget the job's recorded chunks, of one table or all (the copy restarts it, or finished). */
   forgetChunks?(job: string, table?: string): Promise<void>;
   close(): Promise<void>;

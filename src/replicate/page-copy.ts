@@ -80,9 +80,11 @@ export async function copyPages(pair: TablePair, reader: RowReader, target: RowT
   const from = nameOf(pair.source);
   const to = nameOf(pair.target);
   const state = checkpoints.table(pair.id);
-  const record = job !== undefined && target.chunksDone !== undefined;
   // Asked even when nothing can be recorded yet: the place for the records is made here.
-  let done: ChunkRecord[] = record ? await (target.chunksDone as NonNullable<RowTarget['chunksDone']>)(job as string, pair.id) : [];
+  const recorded = job !== undefined ? await target.chunksDone?.(job, pair.id) : undefined;
+  // Without records a resume starts the table over: its pages cannot be told apart.
+  const record = recorded !== undefined;
+  let done: ChunkRecord[] = recorded ?? [];
   if (state === undefined && done.length > 0) {
     // Left by an abandoned run under the same id, of a table emptied since.
     await target.forgetChunks?.(job as string, pair.id);

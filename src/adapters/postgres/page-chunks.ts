@@ -66,8 +66,15 @@ CREATE TABLE IF NOT EXISTS ${CHUNKS} (
   job text NOT NULL, source_table text NOT NULL, first_page bigint NOT NULL, end_page bigint, rows bigint NOT NULL, mark text NOT NULL,
   PRIMARY KEY (job, source_table, first_page))`;
 
-export async function chunksDone(client: Client, job: string, table: string): Promise<ChunkRecord[]> {
-  await client.query(CREATE);
+/** The job's recorded chunks of `table`; undefined when the login may not make the place for them (then nothing is recorded). */
+export async function chunksDone(client: Client, job: string, table: string): Promise<ChunkRecord[] | undefined> {
+  try {
+    await client.query(CREATE);
+  } catch (e) {
+    // insufficient_privilege: a login that may write the tables but not create a schema.
+    if ((e as { code?: unknown }).code === '42501') return undefined;
+    throw e;
+  }
   const { rows } = await client.query<{ first: string; end: string | null; rows: string; mark: string }>(
     `SELECT first_page::text AS first, end_page::text AS end, rows::text AS rows, mark FROM ${CHUNKS} WHERE job = $1 AND source_table = $2 ORDER BY first_page`,
     [job, table],
@@ -82,6 +89,15 @@ export async function chunksDone(client: Client, job: string, table: string): Pr
 }
 
 export async function forgetChunks(client: Client, job: string, table: string | undefined): Promise<void> {
+  try {
+    await forget(client, job, table);
+  } catch (e) {
+    // A table of records made by another login, which this one may not clean up: left as it is.
+    if ((e as { code?: unknown }).code !== '42501') throw e;
+  }
+}
+
+async function forget(client: Client, job: string, table: string | undefined): Promise<void> {
   const { rows } = await client.query<{ there: boolean }>('SELECT to_regclass($1) IS NOT NULL AS there', [CHUNKS]);
   if (rows[0]?.there !== true) return;
   if (table === undefined) await client.query(`DELETE FROM ${CHUNKS} WHERE job = $1`, [job]);
