@@ -35,6 +35,36 @@ export interface ReadOptions {
   readonly batchBytes?: number | undefined;
   /** The rows within the bounds may come in any order (they are written and committed as one). */
   readonly anyOrder?: boolean | undefined;
+  /** Only rows stored in these pages (a physical-order chunk, see RowReader.pageChunks); key bounds are not used with it. */
+  readonly pages?: PageRange | undefined;
+}
+
+/** Pages `from` up to, not including, `to` of a table's storage; without `to`, to the end of the table. */
+export interface PageRange {
+  readonly from: number;
+  readonly to?: number | undefined;
+}
+
+/** How a table's storage is cut into chunks read in physical order, within one snapshot. */
+export interface PageChunking {
+  /** The table's pages now (those past it, when the snapshot was taken, are in the last chunk, which has no end). */
+  readonly pages: number;
+  /** Pages per chunk, for about the rows asked for. */
+  readonly pagesPerChunk: number;
+  /** The snapshot's mark: what changed in the table after it can be told (changedSince). */
+  readonly mark: string;
+}
+
+/** A chunk of pages whose rows the target committed, recorded in the same transaction as the rows. */
+export interface ChunkRecord {
+  /** The clone these rows belong to (its checkpoint's id). */
+  readonly job: string;
+  /** The source table, as the clone names it. */
+  readonly table: string;
+  readonly pages: PageRange;
+  readonly rows: number;
+  /** The mark of the snapshot the chunk was read in (PageChunking.mark). */
+  readonly mark: string;
 }
 
 export interface RowReader {
@@ -76,6 +106,17 @@ export interface RowReader {
   rawFormats?(table: TableName, columns: readonly string[]): Promise<readonly string[]>;
   /** The rows within the bounds in one of rawFormats, unparsed: for writeRaw of the same engine. */
   readRaw?(table: TableName, options: ReadOptions, format: string): Promise<Readable>;
+  /**
+   * How to read the table in physical order, in page ranges (no index walked, as a plain scan);
+   * undefined where the engine or the table cannot (then key ranges serve).
+   */
+  pageChunks?(table: TableName, rows: number): Promise<PageChunking | undefined>;
+  /**
+   * Whether rows may have been written or moved in the table since the snapshot of `mark`: then
+   * pages read in that snapshot and pages read now may hold one row twice, or miss it. Deletions are
+   * not counted: a deleted row is either copied already, as a key-range resume keeps it, or gone.
+   */
+  changedSince?(table: TableName, mark: string): Promise<boolean>;
 }
 
 /** Readers that all see one snapshot of the database, for as many parallel table copies. */
@@ -92,8 +133,12 @@ export interface RowWriter {
   deleteKeys(table: TableName, key: readonly string[], keys: readonly (readonly unknown[])[]): Promise<void>;
   /** The bulk formats writeRaw takes for this table's columns, preferred first (see RowReader.rawFormats). */
   rawFormats?(table: TableName, columns: readonly string[]): Promise<readonly string[]>;
-  /** Load readRaw's stream of the same engine (columns of the same types) in `format` and commit it; resolves to the rows written. */
-  writeRaw?(table: TableName, columns: readonly string[], rows: Readable, format: string): Promise<number>;
+  /**
+   * Load readRaw's stream of the same engine (columns of the same types) in `format` and commit it;
+   * resolves to the rows written. With `record` (where chunksDone exists), the chunk is recorded in
+   * the same transaction as its rows: a crash leaves both or neither.
+   */
+  writeRaw?(table: TableName, columns: readonly string[], rows: Readable, format: string, record?: Omit<ChunkRecord, 'rows'>): Promise<number>;
 }
 
 export interface RowTarget {
@@ -117,6 +162,13 @@ export interface RowTarget {
   truncate(tables: readonly TableName[]): Promise<void>;
   /** After a table's rows are in: move identity and serial counters past the copied values. */
   finishTable(table: Table): Promise<void>;
+  /**
+   * The chunks of `table` recorded by writeRaw for `job`; the place to record them is made first.
+   * Absent, or resolving to undefined (a login without the right to make it), where chunks cannot be recorded.
+   */
+  chunksDone?(job: string, table: string): Promise<ChunkRecord[] | undefined>;
+  /** Forget the job's recorded chunks, of one table or all (the copy restarts it, or finished). */
+  forgetChunks?(job: string, table?: string): Promise<void>;
   close(): Promise<void>;
 }
 

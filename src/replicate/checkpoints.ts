@@ -30,6 +30,8 @@ const TableState = z
     rows: z.number().int(),
     after: Key.optional(),
     pending: Key.optional(),
+    /** Copied in chunks of pages, which the target records with their rows (page-copy.ts); no key bounds. */
+    pages: z.literal(true).optional(),
   })
   .strict();
 export type TableState = z.infer<typeof TableState>;
@@ -80,6 +82,8 @@ export const decodeKey = (key: z.infer<typeof Key>): unknown[] =>
 export interface Checkpoints {
   /** Whether this run continues an earlier one. */
   readonly resumed: boolean;
+  /** The clone's id (its file's name), under which a target records what it committed; undefined outside a repository. */
+  readonly id: string | undefined;
   table(id: string): TableState | undefined;
   /** Record the job, before the target is first changed (a kill before it left nothing to resume). */
   start(): Promise<void>;
@@ -203,6 +207,7 @@ export async function openCheckpoints(file: string | undefined, job: CloneJob, r
   };
   return {
     resumed,
+    id: file === undefined ? undefined : idOf(file),
     table: (id) => state.tables[id],
     start: save,
     update: (id, table) => {

@@ -221,56 +221,67 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
         req.dataOnly || checksForeignKeys
           ? (p: TablePair) => p.source.foreignKeys.flatMap((f) => [...byTable.values()].filter((q) => q.source.name === f.references.table))
           : undefined;
-      await withTarget(
-        (rows) =>
-          runLanes(
-            pairs,
-            Math.min(reading.readers.length, rows.writers.length),
-            async (pair, lane) => {
-              try {
-                const n = await copyTable(pair, reading.readers[lane] as RowReader, rows.writers[lane] as RowWriter, rows, {
-                  sourceEngine: source.engine,
-                  targetEngine: target.engine,
-                  batchRows: req.batchRows,
-                  where: where.get(pair.id),
-                  mask: rowMask(masker, pair),
-                  checkpoints,
-                  onEvent,
-                  signal,
-                });
-                copied.set(pair.id, n);
-              } catch (e) {
-                // A server's refusal (a constraint, a lost connection, a full disk) is not a bug: say which table, and how to go on.
-                if (isRedbError(e) || signal?.aborted === true) throw e;
-                throw errors.cloneCopyFailed(source.name, target.name, pair.id, firstLineOf(e), req.checkpointFile !== undefined).because(e);
-              }
-            },
-            dependsOn,
-          ),
-        jobs,
-      );
+      const job = checkpoints.id;
+      await withTarget(async (rows) => {
+        // Chunks a fresh clone finds recorded under its id are an abandoned run's, of tables emptied since.
+        if (job !== undefined && !checkpoints.resumed) await rows.forgetChunks?.(job);
+        await runLanes(
+          pairs,
+          Math.min(reading.readers.length, rows.writers.length),
+          async (pair, lane) => {
+            try {
+              const n = await copyTable(pair, reading.readers[lane] as RowReader, rows.writers[lane] as RowWriter, rows, {
+                sourceEngine: source.engine,
+                targetEngine: target.engine,
+                batchRows: req.batchRows,
+                where: where.get(pair.id),
+                mask: rowMask(masker, pair),
+                checkpoints,
+                job,
+                onEvent,
+                signal,
+              });
+              copied.set(pair.id, n);
+            } catch (e) {
+              // A server's refusal (a constraint, a lost connection, a full disk) is not a bug: say which table, and how to go on.
+              if (isRedbError(e) || signal?.aborted === true) throw e;
+              throw errors.cloneCopyFailed(source.name, target.name, pair.id, firstLineOf(e), req.checkpointFile !== undefined).because(e);
+            }
+          },
+          dependsOn,
+        );
+        // Every table is done in the checkpoint: the target's records of chunks are no longer needed.
+        if (job !== undefined) await rows.forgetChunks?.(job);
+      }, jobs);
     }
     signal?.throwIfAborted();
     const masked = new Set(pairs.filter((p) => rowMask(masker, p) !== undefined).map((p) => p.id));
-    // The source's side of the comparison runs on its (now idle) readers while the target is finished;
-    // masked tables compare the source's values masked the same way.
-    const verifying =
-      req.verify && rowsSource !== undefined
-        ? verifySource(pairs, { engine: source.engine, readers: rowsSource.readers }, target.engine, {
-            where,
-            mask: (p) => rowMask(masker, p),
-            batchRows: req.batchRows,
-            onEvent,
-          })
-        : undefined;
+    // Both sides are hashed at once, before the keys and indexes are added: each server reads the
+    // rows while they are fresh in its cache, the two scans fill two cores, and the index builds that
+    // follow run alone instead of slowed by a scan beside them. Masked tables compare the source's
+    // values masked the same way.
+    let verify: TableCheck[] | undefined;
+    if (req.verify && rowsSource !== undefined) {
+      const verifying = verifySource(pairs, { engine: source.engine, readers: rowsSource.readers }, target.engine, {
+        where,
+        mask: (p) => rowMask(masker, p),
+        batchRows: req.batchRows,
+        onEvent,
+      });
+      // Its transaction is over before the keys are added: a read lock it held would stall them.
+      targetReaders = await (await loadRows(target.engine)).openSource(target.target, { jobs });
+      try {
+        verify = await verifying.against({ engine: target.engine, readers: targetReaders.readers });
+      } finally {
+        const closing = targetReaders;
+        targetReaders = undefined;
+        await closing.close();
+      }
+    }
+    signal?.throwIfAborted();
     const finished = finish === undefined ? 0 : await finishTarget(target, finish, req.checkpointFile !== undefined, signal);
     if (finish !== undefined) onEvent({ type: 'schema', phase: 'finish', statements: finished });
 
-    let verify: TableCheck[] | undefined;
-    if (verifying !== undefined) {
-      targetReaders = await (await loadRows(target.engine)).openSource(target.target, { jobs });
-      verify = await verifying.against({ engine: target.engine, readers: targetReaders.readers });
-    }
     signal?.throwIfAborted();
     await checkpoints.finish();
     const result: CloneResult = {

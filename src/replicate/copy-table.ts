@@ -1,8 +1,19 @@
 import type { Readable } from 'node:stream';
-import { BATCH_BYTES, rowBytes, type ReadOptions, type Row, type RowReader, type RowTarget, type RowWriter, type TableName } from '../adapters/rows.js';
+import {
+  BATCH_BYTES,
+  rowBytes,
+  type ChunkRecord,
+  type ReadOptions,
+  type Row,
+  type RowReader,
+  type RowTarget,
+  type RowWriter,
+  type TableName,
+} from '../adapters/rows.js';
 import type { Engine } from '../unified/index.js';
 import { decodeKey, encodeKey, type Checkpoints } from './checkpoints.js';
 import type { OnEvent } from './events.js';
+import { copyPages } from './page-copy.js';
 import { nameOf, type TablePair } from './pairing.js';
 import { coercer, decoder } from './values.js';
 
@@ -14,6 +25,8 @@ export interface CopyOptions {
   /** Masks a row of portable values in place (src/policy). */
   readonly mask?: ((row: unknown[]) => void) | undefined;
   readonly checkpoints: Checkpoints;
+  /** The clone's id, under which a target records the page chunks it committed (absent: not resumable, nothing recorded). */
+  readonly job?: string | undefined;
   readonly onEvent: OnEvent;
   readonly signal?: AbortSignal | undefined;
 }
@@ -53,7 +66,7 @@ interface Chunk {
 interface RawIo {
   readonly chunkEnd: NonNullable<RowReader['chunkEnd']>;
   readRaw(table: TableName, options: ReadOptions): Promise<Readable>;
-  writeRaw(table: TableName, columns: readonly string[], rows: Readable): Promise<number>;
+  writeRaw(table: TableName, columns: readonly string[], rows: Readable, record?: Omit<ChunkRecord, 'rows'>): Promise<number>;
 }
 
 /**
@@ -83,7 +96,7 @@ async function rawIo(pair: TablePair, reader: RowReader, writer: RowWriter, opti
   return {
     chunkEnd: chunkEnd.bind(reader),
     readRaw: (table, read) => readRaw.call(reader, table, read, format),
-    writeRaw: (table, columns, rows) => writeRaw.call(writer, table, columns, rows, format),
+    writeRaw: (table, columns, rows, record) => writeRaw.call(writer, table, columns, rows, format, record),
   };
 }
 
@@ -171,9 +184,27 @@ export async function copyTable(pair: TablePair, reader: RowReader, writer: RowW
   const convert = converter(pair, options);
   const keyOf = (row: Row): unknown[] => (pair.key ?? []).map((i) => row[i]);
 
+  const io = await rawIo(pair, reader, writer, options);
+  // Raw bytes in physical order where the engine can, begun so or not begun yet (a copy begun by key ranges goes on by them).
+  if (io !== undefined && (state === undefined || state.pages === true)) {
+    const chunking = await reader.pageChunks?.(from, options.batchRows * RAW_CHUNK_BATCHES);
+    if (chunking !== undefined)
+      return copyPages(
+        pair,
+        reader,
+        target,
+        { readRaw: io.readRaw, writeRaw: io.writeRaw },
+        { chunking, job: options.job, where: options.where, batchRows: options.batchRows, checkpoints, onEvent: options.onEvent, signal: options.signal },
+      );
+  }
+
   let rows = 0;
   let after: unknown[] | undefined;
-  if (state !== undefined && key !== undefined && targetKey !== undefined) {
+  if (state?.pages === true) {
+    // Begun by pages, which key bounds cannot tell apart: this table starts over.
+    await target.truncate([to]);
+    if (options.job !== undefined) await target.forgetChunks?.(options.job, pair.id);
+  } else if (state !== undefined && key !== undefined && targetKey !== undefined) {
     rows = state.rows;
     after = state.after === undefined ? undefined : decodeKey(state.after);
     if (state.pending !== undefined) {
@@ -197,7 +228,6 @@ export async function copyTable(pair: TablePair, reader: RowReader, writer: RowW
   const startRows = rows;
   options.onEvent({ type: 'table', table: pair.id, state: 'start', rows, total, rowsPerSecond: 0 });
   const read: ReadOptions = { columns, key, after, where: options.where, batchRows: options.batchRows };
-  const io = await rawIo(pair, reader, writer, options);
   const chunks = io !== undefined ? rawChunks(io, from, to, targetColumns, read) : rowChunks(reader, writer, from, to, targetColumns, read, convert, keyOf);
   for await (const chunk of chunks) {
     if (options.signal?.aborted) throw new Error('cancelled');

@@ -116,6 +116,24 @@ const pairs: Pair[] = [
       norm(sqliteQuery<Record<string, unknown>>(db.url.slice('sqlite:'.length), figuresSql(table, (n) => `"${n}"`).replace('CHAR(40)', 'TEXT'))[0]),
   },
   {
+    // Raw COPY chunks of pages, each recorded in the target with its rows.
+    name: 'PostgreSQL → PostgreSQL',
+    async source() {
+      const db = await postgresEngine.create();
+      await db.exec(`
+        CREATE TABLE big (id bigint PRIMARY KEY, label text NOT NULL, amount numeric(12,2), at timestamptz);
+        INSERT INTO big SELECT i, 'row ' || i || repeat('é', i % 30), (i * 7 % 100000) / 100.0, timestamptz '2024-01-01 00:00:00+00' + i * interval '1 second' FROM generate_series(1, ${BIG}) i;
+        CREATE TABLE small (id int PRIMARY KEY, big_id bigint NOT NULL REFERENCES big (id));
+        INSERT INTO small SELECT i, i * 3 FROM generate_series(1, ${SMALL}) i;
+        CREATE TABLE loose (id int, note text);
+        INSERT INTO loose SELECT i, 'n' || i FROM generate_series(1, ${LOOSE}) i;
+        ANALYZE;`);
+      return db;
+    },
+    target: () => postgresEngine.create(),
+    figures: async (db, table) => norm((await pgQuery<Record<string, unknown>>(db.url, figuresSql(table, (n) => `"${n}"`).replace('CHAR(40)', 'text')))[0]),
+  },
+  {
     name: 'MariaDB → PostgreSQL',
     async source() {
       const db = await mysqlEngine.create();

@@ -131,7 +131,7 @@ describe('a clone killed with SIGKILL resumes exactly (real PostgreSQL and Maria
 
   it('continues where it stopped when rows move as raw COPY chunks of 50 batches (PostgreSQL → PostgreSQL)', async () => {
     const progress = await killAndResume(pgTarget, async (sql) => (await pgQuery<Record<string, unknown>>(pgTarget.url, sql))[0], 100_000);
-    // Progress comes per committed chunk of about 50 × 2000 rows (key ranges cut by the table's
+    // Progress comes per committed chunk of about 50 × 2000 rows (page ranges cut by the table's
     // statistics), not per batch of 2000: no row was parsed on the way.
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((rows, i) => rows - (progress[i - 1] ?? 0) > 50_000)).toBe(true);

@@ -21,6 +21,7 @@ import {
   type TableName,
 } from '../rows.js';
 import { copyBinaryRows } from './copy-binary.js';
+import { changedSince, chunksDone, copyInRecorded, forgetChunks, pageBounds, pageChunks, quotedColumns } from './page-chunks.js';
 import { loadPg } from './load-pg.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -355,8 +356,14 @@ function reader(client: Client): RowReader {
     rawFormats: (table, columns) => rawFormats(client, table, columns),
     async readRaw(table, options, format) {
       const { to } = await import('pg-copy-streams');
-      return client.query(to(`COPY (${selectSql(qname(table), options, quoteIdent, literal)}) TO STDOUT${copyFormat(format)}`));
+      const select =
+        options.pages === undefined
+          ? selectSql(qname(table), options, quoteIdent, literal)
+          : `SELECT ${quotedColumns(options.columns)} FROM ${qname(table)} WHERE ${[...pageBounds(options.pages), ...(options.where === undefined ? [] : [`(${options.where})`])].join(' AND ')}`;
+      return client.query(to(`COPY (${select}) TO STDOUT${copyFormat(format)}`));
     },
+    pageChunks: (table, rows) => pageChunks(client, table, rows),
+    changedSince: (table, mark) => changedSince(client, table, mark),
   };
 }
 
@@ -400,9 +407,11 @@ function writer(client: Client, targetName: string): RowWriter {
       await pipeline(Readable.from(copyText(rows, unfit)), client.query(from(`COPY ${qname(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`)));
     },
     rawFormats: (table, columns) => rawFormats(client, table, columns),
-    async writeRaw(table, columns, rows, format) {
+    async writeRaw(table, columns, rows, format, record) {
+      const copy = `COPY ${qname(table)} (${quotedColumns(columns)}) FROM STDIN${copyFormat(format)}`;
+      if (record !== undefined) return copyInRecorded(client, copy, rows, record);
       const { from } = await import('pg-copy-streams');
-      const sink = client.query(from(`COPY ${qname(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN${copyFormat(format)}`));
+      const sink = client.query(from(copy));
       await pipeline(rows, sink);
       return sink.rowCount;
     },
@@ -448,6 +457,8 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
         );
       }
     },
+    chunksDone: (job, table) => chunksDone(main, job, table),
+    forgetChunks: (job, table) => forgetChunks(main, job, table),
     close,
   };
 }
