@@ -123,18 +123,32 @@ function textOf(value: Value, c: TypeCase, engine: Engine): string {
   return String(value);
 }
 
-/** Create the case's table in the scratch database and insert the values (ids from 1). */
-export async function insertCase(engine: Engine, db: ScratchDb, c: TypeCase, values: readonly Value[]): Promise<void> {
+/** How `insertCase` writes: into a new table (the default), or more rows, or new values of rows already there. */
+export interface WriteOptions {
+  /** Make the table first (default true). */
+  readonly create?: boolean;
+  /** The first row's id (default 1). */
+  readonly firstId?: number;
+  /** Set the values of the rows with these ids instead of inserting (PostgreSQL, MariaDB and SQLite). */
+  readonly update?: boolean;
+}
+
+/** Create the case's table in the scratch database and insert the values (ids from 1), or as `options` say. */
+export async function insertCase(engine: Engine, db: ScratchDb, c: TypeCase, values: readonly Value[], options: WriteOptions = {}): Promise<void> {
   const type = c.native[engine] as string;
+  const create = options.create ?? true;
+  const first = options.firstId ?? 1;
+  const update = options.update === true;
   if (engine === 'postgres') {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
       await client.query("SET TimeZone TO 'UTC'");
-      await client.query(`CREATE TABLE ${c.table} (id integer PRIMARY KEY, v ${type})`);
+      if (create) await client.query(`CREATE TABLE ${c.table} (id integer PRIMARY KEY, v ${type})`);
       for (const [i, value] of values.entries()) {
         const param = Buffer.isBuffer(value) ? value : typeof value === 'boolean' ? value : textOf(value, c, engine);
-        await client.query(`INSERT INTO ${c.table} VALUES ($1, $2::${type})`, [i + 1, param]);
+        const sql = update ? `UPDATE ${c.table} SET v = $2::${type} WHERE id = $1` : `INSERT INTO ${c.table} VALUES ($1, $2::${type})`;
+        await client.query(sql, [first + i, param]);
       }
     } finally {
       await client.end();
@@ -151,11 +165,12 @@ export async function insertCase(engine: Engine, db: ScratchDb, c: TypeCase, val
     });
     try {
       await connection.query("SET time_zone = '+00:00'");
-      await connection.query(`CREATE TABLE ${c.table} (id int PRIMARY KEY, v ${type})`);
+      if (create) await connection.query(`CREATE TABLE ${c.table} (id int PRIMARY KEY, v ${type})`);
       for (const [i, value] of values.entries()) {
         // The binary protocol: doubles travel as their 8 bytes, bytes as bytes.
         const param = typeof value === 'number' || Buffer.isBuffer(value) ? value : typeof value === 'boolean' ? (value ? 1 : 0) : String(value);
-        await connection.execute(`INSERT INTO ${c.table} VALUES (?, ?)`, [i + 1, param]);
+        if (update) await connection.execute(`UPDATE ${c.table} SET v = ? WHERE id = ?`, [param, first + i]);
+        else await connection.execute(`INSERT INTO ${c.table} VALUES (?, ?)`, [first + i, param]);
       }
     } finally {
       await connection.end();
@@ -163,19 +178,20 @@ export async function insertCase(engine: Engine, db: ScratchDb, c: TypeCase, val
   } else if (engine === 'sqlite') {
     const sqlite = new Sqlite(fileOf(db));
     try {
-      sqlite.exec(`CREATE TABLE ${c.table} (id INTEGER PRIMARY KEY, v ${type})`);
-      const insert = sqlite.prepare(`INSERT INTO ${c.table} VALUES (?, ?)`);
+      if (create) sqlite.exec(`CREATE TABLE ${c.table} (id INTEGER PRIMARY KEY, v ${type})`);
+      const write = sqlite.prepare(update ? `UPDATE ${c.table} SET v = @v WHERE id = @id` : `INSERT INTO ${c.table} VALUES (@id, @v)`);
       for (const [i, value] of values.entries())
-        insert.run(
-          i + 1,
-          typeof value === 'boolean'
-            ? value
-              ? 1
-              : 0
-            : typeof value === 'string' && c.compare !== 'text' && c.compare !== 'json'
-              ? textOf(value, c, engine)
-              : value,
-        );
+        write.run({
+          id: first + i,
+          v:
+            typeof value === 'boolean'
+              ? value
+                ? 1
+                : 0
+              : typeof value === 'string' && c.compare !== 'text' && c.compare !== 'json'
+                ? textOf(value, c, engine)
+                : value,
+        });
     } finally {
       sqlite.close();
     }
@@ -183,11 +199,12 @@ export async function insertCase(engine: Engine, db: ScratchDb, c: TypeCase, val
     const instance = await DuckDBInstance.create(fileOf(db));
     const connection = await instance.connect();
     try {
-      await connection.run(`CREATE TABLE ${c.table} (id INTEGER PRIMARY KEY, v ${type})`);
+      if (create) await connection.run(`CREATE TABLE ${c.table} (id INTEGER PRIMARY KEY, v ${type})`);
+      if (update) throw new Error('no updates written to DuckDB here: it is no replication source');
       for (const [i, value] of values.entries()) {
         const binary = Buffer.isBuffer(value);
         const statement = await connection.prepare(`INSERT INTO ${c.table} VALUES ($1, ${binary ? '$2' : `CAST($2 AS ${type})`})`);
-        statement.bindInteger(1, i + 1);
+        statement.bindInteger(1, first + i);
         if (binary) statement.bindBlob(2, value);
         else if (typeof value === 'number') statement.bindDouble(2, value);
         else statement.bindVarchar(2, typeof value === 'boolean' ? String(value) : textOf(value, c, engine));

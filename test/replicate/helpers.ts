@@ -58,10 +58,10 @@ export async function exec(s: Side, sql: string): Promise<void> {
   await s.db.exec(sql);
 }
 
-/** Count, sums and NULLs of a test table (`items`, or `ledger`: id, amount, note): what proves nothing lost or doubled. */
-export async function figures(s: Side, table: 'items' | 'ledger' = 'items'): Promise<string> {
+/** Count, sums and NULLs of a test table (`items`, or `ledger`: id, amount, note), read `from` where it is qualified: what proves nothing lost or doubled. */
+export async function figures(s: Side, table: 'items' | 'ledger' = 'items', from: string = table): Promise<string> {
   const sums = table === 'items' ? 'sum(qty) AS qty, sum(price) AS price' : 'sum(amount) AS qty, 0 AS price';
-  const [r] = await rows(s, `SELECT count(*) AS n, sum(id) AS ids, ${sums}, count(note) AS notes FROM ${table}`);
+  const [r] = await rows(s, `SELECT count(*) AS n, sum(id) AS ids, ${sums}, count(note) AS notes FROM ${from}`);
   const v = (x: unknown) => (x === null || x === undefined ? '0' : Number(x).toFixed(2));
   return `n=${v(r?.n)} ids=${v(r?.ids)} qty=${v(r?.qty)} notes=${v(r?.notes)} price=${v(r?.price)}`;
 }
@@ -145,11 +145,11 @@ export class Replicator {
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Poll until `ready` resolves true. */
-export async function until(ready: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+export async function until(ready: () => Promise<boolean>, what: string | (() => string), timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await ready().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await sleep(200);
   }
 }

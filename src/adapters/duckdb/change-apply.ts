@@ -1,5 +1,7 @@
 import type { DbTarget } from '../adapter.js';
 import type { ApplyTransaction, ChangeTarget, StoredPosition } from '../change-apply.js';
+import type { TableName } from '../rows.js';
+import { shapeFor, type Shape } from './bc-dates.js';
 import { HISTORY_SCHEMA } from './catalog.js';
 import { openDuckdb } from './connect.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
@@ -44,12 +46,33 @@ export async function openDuckdbChangeTarget(target: DbTarget): Promise<ChangeTa
     return rows.map((r) => ({ job: String(r[0]), source: String(r[1]), position: String(r[2]), committedAt: text(r[3]), appliedAt: String(r[4]) }));
   };
 
+  // Column types by table, to reshape values DuckDB would misread as literals (dates before year 1); cleared by schema changes.
+  const types = new Map<string, Map<string, string>>();
+  const shapesOf = async (table: TableName, columns: readonly string[]): Promise<readonly (Shape | undefined)[]> => {
+    let byColumn = types.get(qname(table));
+    if (byColumn === undefined) {
+      const rows = await c.runAndReadAll(
+        `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ${quoteLiteral(table.schema ?? 'main')} AND table_name = ${quoteLiteral(table.name)}`,
+      );
+      byColumn = new Map(rows.getRows().map((r) => [String(r[0]), String(r[1])]));
+      types.set(qname(table), byColumn);
+    }
+    const known = byColumn;
+    return columns.map((x) => shapeFor(known.get(x) ?? ''));
+  };
+  const literals = (values: readonly unknown[], shapes: readonly (Shape | undefined)[]): string[] =>
+    values.map((v, i) => {
+      const shape = shapes[i];
+      return literal(shape !== undefined && typeof v === 'string' ? shape(v) : v);
+    });
+
   const tx: ApplyTransaction = {
     async upsert(table, columns, key, rows) {
       const rest = columns.filter((x) => !key.includes(x));
       const tail = rest.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${rest.map((x) => `${quoteIdent(x)} = excluded.${quoteIdent(x)}`).join(', ')}`;
+      const shapes = await shapesOf(table, columns);
       for (let i = 0; i < rows.length; i += ROWS) {
-        const tuples = rows.slice(i, i + ROWS).map((row) => `(${row.map(literal).join(', ')})`);
+        const tuples = rows.slice(i, i + ROWS).map((row) => `(${literals(row, shapes).join(', ')})`);
         await c.run(
           `INSERT INTO ${qname(table)} (${columns.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${tail}`,
         );
@@ -57,12 +80,14 @@ export async function openDuckdbChangeTarget(target: DbTarget): Promise<ChangeTa
     },
     async update(table, columns, values, key, keyValues) {
       if (columns.length === 0) return;
-      const set = columns.map((x, i) => `${quoteIdent(x)} = ${literal(values[i])}`).join(', ');
-      await c.run(`UPDATE ${qname(table)} SET ${set} WHERE ${key.map((k, i) => `${quoteIdent(k)} = ${literal(keyValues[i])}`).join(' AND ')}`);
+      const set = literals(values, await shapesOf(table, columns)).map((v, i) => `${quoteIdent(columns[i] as string)} = ${v}`);
+      const where = literals(keyValues, await shapesOf(table, key)).map((v, i) => `${quoteIdent(key[i] as string)} = ${v}`);
+      await c.run(`UPDATE ${qname(table)} SET ${set.join(', ')} WHERE ${where.join(' AND ')}`);
     },
     async delete(table, key, keys) {
+      const shapes = await shapesOf(table, key);
       for (let i = 0; i < keys.length; i += ROWS) {
-        const tuples = keys.slice(i, i + ROWS).map((k) => `(${k.map(literal).join(', ')})`);
+        const tuples = keys.slice(i, i + ROWS).map((k) => `(${literals(k, shapes).join(', ')})`);
         await c.run(`DELETE FROM ${qname(table)} WHERE (${key.map(quoteIdent).join(', ')}) IN (${tuples.join(', ')})`);
       }
     },
@@ -72,6 +97,7 @@ export async function openDuckdbChangeTarget(target: DbTarget): Promise<ChangeTa
     async schema(statements) {
       // ALTER on a table this transaction wrote to is refused: the rows before it are committed now, without a position.
       await c.run('COMMIT');
+      types.clear();
       try {
         for (const sql of statements) await c.run(sql);
       } finally {

@@ -1,3 +1,4 @@
+import { shapeFor } from './bc-dates.js';
 import { DuckDBTimestampTZValue, DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { errors, firstLineOf } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
@@ -176,12 +177,6 @@ interface TargetColumn {
   /** Reshapes a portable text for the column: DuckDB writes a date before year 1 as `0044-03-15 (BC)` and would read `0044-03-15 BC` as a date after Christ. */
   readonly shape?: ((text: string) => string) | undefined;
 }
-
-const bcDate = (text: string): string => (text.endsWith(' BC') ? `${text.slice(0, -3)} (BC)` : text);
-/** `0044-03-15 12:00:00 BC` → `0044-03-15 (BC) 12:00:00`. */
-const bcTimestamp = (text: string): string => (text.endsWith(' BC') ? text.slice(0, -3).replace(/^(\d{4,}-\d\d-\d\d)/, '$1 (BC)') : text);
-
-const shapeFor = (dataType: string): TargetColumn['shape'] => (dataType === 'DATE' ? bcDate : dataType.startsWith('TIMESTAMP') ? bcTimestamp : undefined);
 
 /** What the writers of one target share: the memory limit they raise, and the first fatal failure (later ones only say the database was invalidated). */
 interface TargetState {
