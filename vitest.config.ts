@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Soak runs (a 1M-row transaction through every pair) take many minutes each: `npm run test:soak`.
+    exclude: ['**/node_modules/**', ...(process.env.REDB_TEST_SOAK === '1' ? [] : ['test/**/*.soak.test.ts'])],
     globalSetup: ['test/support/build.ts'],
     testTimeout: 90_000,
     hookTimeout: 180_000,
