@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redb } from '../support/cli.js';
 import { mysqlEngine } from '../support/mysql.js';
