@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redb } from '../support/cli.js';
 import { startPrivateMariadb, type PrivateMariadb } from '../support/private-mariadb.js';
-import { postgresEngine } from '../support/postgres.js';
+import { pgExec, postgresEngine } from '../support/postgres.js';
+import { startPrivatePostgres } from '../changes/private-postgres.js';
 import { PASSWORD_ENV, envUrl } from '../clone/helpers.js';
-import { dropPgCapture, killReplicators, Replicator, sleep, until } from './helpers.js';
+import { killReplicators, Replicator, sleep, until } from './helpers.js';
 import { ACCOUNTS, execUrl, ledgerMax, queryUrl, RestartWriter, restartFigures } from './restart-writer.js';
 import { tempDir } from '../support/scratch.js';
 
@@ -19,6 +20,7 @@ import { tempDir } from '../support/scratch.js';
  * test's own (a temp datadir on a free port), never the shared one.
  */
 
+const PG_SETTINGS = { wal_level: 'logical', max_replication_slots: '8', max_wal_senders: '8', shared_buffers: '32MB', max_connections: '40' };
 const OUTAGE_MS = Number(process.env.REDB_TEST_OUTAGE_MS ?? 15_000);
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -57,12 +59,21 @@ async function throughRestarts(mariadbIs: 'source' | 'target', rounds: readonly 
   const database = `r_${randomBytes(4).toString('hex')}`;
   await server.exec(`CREATE DATABASE ${database}`);
   const mariadb = server.url.replace(/\/mysql$/, `/${database}`);
-  const pgDb = await postgresEngine.create();
-  cleanups.push(async () => {
-    await dropPgCapture(pgDb);
-    await pgDb.drop();
-  });
-  const [source, target] = mariadbIs === 'source' ? [mariadb, pgDb.url] : [pgDb.url, mariadb];
+  // A PostgreSQL source is a private server too: on the shared one, decoding would wade through every other test's WAL.
+  let pgUrl: string;
+  if (mariadbIs === 'source') {
+    const pgDb = await postgresEngine.create();
+    cleanups.push(() => pgDb.drop());
+    pgUrl = pgDb.url;
+  } else {
+    const pgServer = await startPrivatePostgres(PG_SETTINGS);
+    cleanups.push(() => pgServer.stop());
+    await pgExec(pgServer.url, 'CREATE DATABASE src');
+    pgUrl = pgServer.url.replace(/\/postgres$/, '/src');
+  }
+  const [source, target] = mariadbIs === 'source' ? [mariadb, pgUrl] : [pgUrl, mariadb];
+  // redb takes the shared servers' password from the environment; the private PostgreSQL trusts its login.
+  const forRedb = (url: string) => (new URL(url).password === '' ? url : envUrl(url));
   const targetEngine = mariadbIs === 'source' ? 'postgres' : 'mysql';
   await execUrl(source, schema(mariadbIs === 'source' ? 'mysql' : 'postgres'));
   const project = tempDir('redb-replicate-mariadb-restart-');
@@ -70,7 +81,7 @@ async function throughRestarts(mariadbIs: 'source' | 'target', rounds: readonly 
   expect(redb(project.path, ['init']).code).toBe(0);
 
   const job = `m_${randomBytes(4).toString('hex')}`;
-  const replicator = new Replicator(project.path, [envUrl(source), envUrl(target), '--name', job, '--heartbeat-ms', '500']);
+  const replicator = new Replicator(project.path, [forRedb(source), forRedb(target), '--name', job, '--heartbeat-ms', '500']);
   await replicator.until('streaming', 120_000);
   await execUrl(target, countWrites(targetEngine));
 
@@ -129,7 +140,7 @@ async function throughRestarts(mariadbIs: 'source' | 'target', rounds: readonly 
   }
 
   await execUrl(target, uncountWrites(targetEngine));
-  const verify = redb(project.path, ['verify', envUrl(source), envUrl(target)], PASSWORD_ENV);
+  const verify = redb(project.path, ['verify', forRedb(source), forRedb(target)], PASSWORD_ENV);
   expect(verify.code, verify.stdout + verify.stderr).toBe(0);
 }
 
