@@ -394,13 +394,16 @@ function retainedLog(capture: ChangeCapture, everyMs = 10_000): () => number | u
   };
 }
 
+// The listener goes with the wait: a job retrying through a long outage would pile them up (and Node warns of a leak).
 const sleep = (ms: number, signal: AbortSignal | undefined) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 /** Open the target's apply plane for `use`, always closing it (an embedded file is held by one handle at a time). */

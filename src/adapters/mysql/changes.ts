@@ -96,11 +96,34 @@ async function beginSnapshot(driver: Driver): Promise<BinlogPosition> {
   }
 }
 
+/** Whether a connection can still take a query (mysql2 marks one the server closed, but keeps it). */
+const usable = (d: Driver): boolean => {
+  const state = (d as unknown as { connection?: { state?: string } }).connection?.state;
+  return state !== 'error' && state !== 'disconnected';
+};
+
 async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
   validateJobName(job);
   const database = parseMysqlUrl(target.url).database;
   let driver: Driver | undefined;
-  const sql = async (): Promise<Driver> => (driver ??= await openMysql(target));
+  // One connection for catalog look-ups and status, opened again once the server ended it (a
+  // restart): kept, it would fail every retry of the job with "connection is in closed state".
+  const sql = async (): Promise<Driver> => {
+    if (driver !== undefined && !usable(driver)) {
+      void driver.end().catch(() => undefined);
+      driver = undefined;
+    }
+    if (driver === undefined) {
+      const opened = await openMysql(target);
+      const forget = () => {
+        if (driver === opened) driver = undefined;
+      };
+      opened.on('error', forget);
+      opened.on('end', forget);
+      driver = opened;
+    }
+    return driver;
+  };
   let acknowledged: BinlogPosition | undefined;
 
   async function prepare(tables: readonly TableName[]): Promise<Handoff> {
