@@ -47,10 +47,32 @@ export const blobOid = (content: Uint8Array): string => createHash('sha1').updat
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * The index as last read, and the stat it was read at: a command reads it several times over, and
+ * it is only ever replaced whole (by a rename, so a new inode), by this module or another process.
+ */
+let lastRead: { readonly path: string; readonly stat: string; readonly index: IndexFile | undefined } | undefined;
+
 /** Read the index; a missing or malformed one is simply absent (it is a cache, rebuilt on demand). */
 async function readIndex(store: Store): Promise<IndexFile | undefined> {
+  const path = join(store.gitdir, INDEX_FILE);
+  let st: import('node:fs').BigIntStats | undefined;
   try {
-    const raw: unknown = JSON.parse(await store.fs.promises.readFile(join(store.gitdir, INDEX_FILE), 'utf8'));
+    st = store.fs.statSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+  if (st === undefined) return undefined;
+  const stat = `${st.dev} ${st.ino} ${st.size} ${st.mtimeNs} ${st.ctimeNs}`;
+  if (lastRead?.path === path && lastRead.stat === stat) return lastRead.index;
+  const index = await parseIndex(store, path);
+  lastRead = { path, stat, index };
+  return index;
+}
+
+async function parseIndex(store: Store, path: string): Promise<IndexFile | undefined> {
+  try {
+    const raw: unknown = JSON.parse(await store.fs.promises.readFile(path, 'utf8'));
     if (!isRecord(raw) || raw.version !== 1 || !isRecord(raw.head) || !isRecord(raw.stat)) return undefined;
     if (raw.commit !== null && typeof raw.commit !== 'string') return undefined;
     if (!Object.values(raw.head).every((v) => typeof v === 'string')) return undefined;
@@ -204,6 +226,7 @@ export async function recordStats(
     stat,
     ...(nextCatalog === undefined ? {} : { catalog: nextCatalog }),
   };
+  lastRead = undefined;
   await safeFsOf(store).writeFile(join(store.gitdir, INDEX_FILE), JSON.stringify(next), { tmpDir: join(store.gitdir, 'tmp') });
 }
 
@@ -269,5 +292,6 @@ export async function writeIndex(store: Store, commit: string | undefined, headE
   const head: Record<string, string> = Object.fromEntries(headEntries);
   const catalog = old?.catalog;
   const index: IndexFile = { version: 1, commit: commit ?? null, head, stat, ...(catalog === undefined ? {} : { catalog }) };
+  lastRead = undefined;
   await safeFsOf(store).writeFile(join(store.gitdir, INDEX_FILE), JSON.stringify(index), { tmpDir: join(store.gitdir, 'tmp') });
 }

@@ -119,7 +119,8 @@ function normalizeKnown(input: SchemaInput | Schema, known: KnownObjects): Schem
       for (const object of list ?? []) {
         const key = ALWAYS_READ.has(kind) ? undefined : objectKeyHash(kind, object);
         const file = key === undefined ? undefined : known.lookup(key);
-        if (key !== undefined && file !== undefined) {
+        // An entry that names another object's file is not believed (an edited index could).
+        if (key !== undefined && file !== undefined && objectPath(kind, object) === file.path) {
           known.reused.push({ key, file });
           continue;
         }
