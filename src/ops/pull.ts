@@ -91,7 +91,8 @@ interface Read {
 export async function pull(ctx: OpContext & { db: string; discardChanges?: boolean }): Promise<PullResult> {
   const found = findStore(ctx);
   // Before connecting, to fail fast; under the lock it counts, and is checked again if the files changed meanwhile.
-  const checked = await workingEntries(found);
+  // Discarding changes, links in schema/ are replaced, not refused: they are listed, not followed.
+  const checked = ctx.discardChanges ? (await scanForReplace(found)).files : await workingEntries(found);
   if (!ctx.discardChanges) await refuseDirty(found, checked);
   // Known files are left out of the schema; before the first commit, the changes against the empty
   // tree are every object, so the whole schema is read.
