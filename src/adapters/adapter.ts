@@ -1,4 +1,4 @@
-import type { Engine, Plan, PlanInput, Schema } from '../unified/index.js';
+import type { Engine, KnownObjects, Plan, PlanInput, Schema } from '../unified/index.js';
 
 import type { Capabilities } from './manifest.js';
 
@@ -70,7 +70,8 @@ export interface SampleTable {
 }
 
 export interface Connection {
-  introspect(options?: { signal?: AbortSignal }): Promise<Schema>;
+  /** `known`: objects whose files the caller has (see unified/known-objects.ts), left out of the schema and listed there. */
+  introspect(options?: { signal?: AbortSignal; known?: KnownObjects }): Promise<Schema>;
   /** Append to the database's own history, kept outside the modelled schema. */
   recordMigration?(record: MigrationRecord): Promise<void>;
   /** The history, newest first. */

@@ -1,12 +1,15 @@
 import { join } from 'node:path';
 import {
   blobOid,
+  catalogLookup,
   changedSchemas,
   CONFLICT_SUFFIX,
   headCommit,
+  indexedHead,
   PENDING_RENAMES,
   quickClean,
   readDbState,
+  readHeadFast,
   readWorkingTree,
   recordStats,
   runJournaled,
@@ -15,11 +18,23 @@ import {
   WORKING_DIR,
   workingEntries,
   workingSteps,
+  type CatalogEntry,
   type Change,
+  type FileSource,
   type Store,
 } from '../repo/index.js';
 import { errors } from '../errors.js';
-import { allObjects, emptySchema, entriesDigest, schemaToFiles, type ChangeLine } from '../unified/index.js';
+import {
+  allObjects,
+  emptySchema,
+  entriesDigest,
+  knownObjects,
+  objectPath,
+  schemaToFiles,
+  type ChangeLine,
+  type KnownObjects,
+  type Schema,
+} from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
 import { findStore, schemaHash, withDb, type OpContext } from './context.js';
 import { writing } from './find-store.js';
@@ -57,44 +72,94 @@ async function refuseDirty(store: Store, scanned?: ReadonlyMap<string, string>):
 const sameEntries = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean =>
   a.size === b.size && [...a].every(([path, oid]) => b.get(path) === oid);
 
+/** What a pull read: the schema of the objects it canonicalised, and the files it knew already (see unified/known-objects.ts). */
+interface Read {
+  readonly schema: Schema;
+  readonly known?: KnownObjects | undefined;
+  readonly name: string;
+  readonly engine: string;
+}
+
 /**
  * Bring a database's live schema into the working tree. The database is read first, without the
  * lock; the files are then written under it, in one journal (see repo/journal.ts), so a kill leaves
  * the old tree or the new one, never a mix of both or half a file. Like git's index, the working
  * tree is compared by blob ids and file stats: only files that changed are read or written, and a
- * pull that changes nothing writes nothing.
+ * pull that changes nothing writes nothing. An object the catalog gives back as last time, whose file
+ * is still as that pull left it, is not canonicalised again: its file is already right.
  */
 export async function pull(ctx: OpContext & { db: string; discardChanges?: boolean }): Promise<PullResult> {
   const found = findStore(ctx);
   // Before connecting, to fail fast; under the lock it counts, and is checked again if the files changed meanwhile.
-  const checked = ctx.discardChanges ? undefined : await workingEntries(found);
-  if (checked !== undefined) await refuseDirty(found, checked);
-  const { schema, name, engine } = await withDb(found, ctx.db, ctx, async ({ connection, db }) => ({
-    schema: await connection.introspect({ signal: ctx.signal }),
-    name: db.name,
-    engine: db.engine,
-  }));
+  // Discarding changes, links in schema/ are replaced, not refused: they are listed, not followed.
+  const checked = ctx.discardChanges ? (await scanForReplace(found)).files : await workingEntries(found);
+  if (!ctx.discardChanges) await refuseDirty(found, checked);
+  // Known files are left out of the schema; before the first commit, the changes against the empty
+  // tree are every object, so the whole schema is read.
+  const known = (await readHeadFast(found))?.commit === undefined ? undefined : knownObjects(await catalogLookup(found, checked));
+  const read = (known?: KnownObjects): Promise<Read> =>
+    withDb(found, ctx.db, ctx, async ({ connection, db }) => ({
+      schema: await connection.introspect({ signal: ctx.signal, ...(known === undefined ? {} : { known }) }),
+      known,
+      name: db.name,
+      engine: db.engine,
+    }));
+  const first = await read(known);
   return writing(ctx, `pull ${ctx.db}`, async (store) => {
     const scanned = await scanForReplace(store);
-    if (checked !== undefined && (scanned.links.length > 0 || !sameEntries(checked, scanned.files)))
+    if (!ctx.discardChanges && (scanned.links.length > 0 || !sameEntries(checked, scanned.files)))
       await refuseDirty(store, scanned.links.length > 0 ? undefined : scanned.files);
+    const fastHead = await readHeadFast(store);
+    const headId = fastHead === undefined ? await headCommit(store) : fastHead.commit;
+    // A known file that changed meanwhile, or HEAD gone: read again, in full.
+    const stale = (r: Read) =>
+      r.known !== undefined &&
+      r.known.reused.length > 0 &&
+      (headId === undefined || r.known.reused.some(({ file }) => scanned.files.get(file.path) !== file.oid || scanned.links.includes(file.path)));
+    const { schema, known: used, name, engine } = stale(first) ? await read() : first;
+    const reused = used?.reused ?? [];
     const files = schemaToFiles(schema);
     const oids = new Map([...files].map(([path, text]) => [path, blobOid(Buffer.from(text, 'utf8'))]));
-    const steps: Change[] = await workingSteps(store, new Map([...files].map(([path, text]) => [path, { text, oid: oids.get(path) as string }])), { scanned });
+    for (const { file } of reused) oids.set(file.path, file.oid);
+    const next = new Map<string, FileSource>([...files].map(([path, text]) => [path, { text, oid: oids.get(path) as string }]));
+    for (const { file } of reused) next.set(file.path, { blob: file.oid });
+    const steps: Change[] = await workingSteps(store, next, { scanned });
     // Renames recorded by hand describe edits that are being discarded.
     if (ctx.discardChanges && store.fs.lstatSync(join(store.root, WORKING_DIR, PENDING_RENAMES), { throwIfNoEntry: false }) !== undefined)
       steps.push({ remove: PENDING_RENAMES });
     const pulled = entriesDigest(oids);
     if (steps.length > 0 || (await readDbState(store))[name]?.pulled !== pulled) steps.push({ database: name, pulled });
     await runJournaled(store, 'pull', steps);
-    // The next pull stats the files this one left alone instead of reading them; a cache, so never a failure.
+    // The next pull stats the files this one left alone instead of reading them, and knows which
+    // objects gave which files; a cache, so never a failure.
     const touched = new Set(steps.flatMap((s) => ('write' in s ? [s.write] : 'remove' in s ? [s.remove] : [])));
-    await recordStats(store, scanned, touched).catch(() => undefined);
-    // Compare with HEAD through blob ids: only what the pull changed is parsed, from the texts just written.
-    const headId = await headCommit(store);
-    const pair =
-      headId === undefined ? { from: emptySchema(schema.engine), to: schema } : await changedSchemas(store, { commit: headId }, { written: files, oids });
-    const objects = [...allObjects(schema)].length;
-    return { db: name, engine, objects, changes: changesBetween(pair.from, pair.to).lines, head: headId, warnings: nativeWarnings(schema) };
+    await recordStats(store, scanned, touched, used === undefined ? undefined : catalogOf(schema, used, oids)).catch(() => undefined);
+    // Compare with HEAD through blob ids: only what the pull changed is parsed, from the texts just
+    // written (or, for files it left as they were, read back); when the index shows HEAD's tree to be
+    // these very files, nothing is.
+    const indexed = await indexedHead(store);
+    const changes =
+      indexed !== undefined && indexed.commit === headId && sameEntries(indexed.entries, oids)
+        ? []
+        : changesOf(
+            headId === undefined ? { from: emptySchema(schema.engine), to: schema } : await changedSchemas(store, { commit: headId }, { written: files, oids }),
+          );
+    const objects = [...allObjects(schema)].length + reused.length;
+    return { db: name, engine, objects, changes, head: headId, warnings: nativeWarnings(schema) };
   });
+}
+
+const changesOf = (pair: { from: Schema; to: Schema }): readonly ChangeLine[] => changesBetween(pair.from, pair.to).lines;
+
+/** The index's record of which object gave which file: the files it knew, and those it canonicalised. */
+function catalogOf(schema: Schema, known: KnownObjects, oids: ReadonlyMap<string, string>): Record<string, CatalogEntry> {
+  const catalog: Record<string, CatalogEntry> = {};
+  for (const { key, file } of known.reused) catalog[key] = [file.path, file.oid];
+  for (const { kind, object } of allObjects(schema)) {
+    const key = known.keys.get(object);
+    const path = objectPath(kind, object);
+    const oid = oids.get(path);
+    if (key !== undefined && oid !== undefined) catalog[key] = [path, oid];
+  }
+  return catalog;
 }

@@ -7,7 +7,11 @@ import { readWorkingFiles } from './working-tree.js';
 /** One side of a comparison: a commit, or the working tree. */
 export type Side = { readonly commit: string } | 'working';
 
-/** The working tree's files as a command has just written them (path → text, and their blob ids if known): not read back. */
+/**
+ * The working tree's files as a command has just written them (path → text, and their blob ids if
+ * known): not read back. A path in `oids` without a text is a file the command left as it was, read
+ * from the working tree if needed.
+ */
 export type Written = { readonly written: ReadonlyMap<string, string>; readonly oids?: ReadonlyMap<string, string> };
 
 async function entries(store: Store, side: Side | Written): Promise<ReadonlyMap<string, string>> {
@@ -18,7 +22,10 @@ async function entries(store: Store, side: Side | Written): Promise<ReadonlyMap<
 
 async function load(store: Store, side: Side | Written, only: ReadonlySet<string>): Promise<Schema> {
   if (typeof side === 'object' && 'written' in side) {
-    return schemaFromFiles(new Map([...side.written].filter(([path]) => only.has(path))), `${WORKING_DIR}/`, { edited: true, facts: await store.loadFacts() });
+    const files = new Map([...side.written].filter(([path]) => only.has(path)));
+    const unread = new Set([...only].filter((path) => !side.written.has(path) && side.oids?.has(path) === true));
+    if (unread.size > 0) for (const [path, text] of await readWorkingFiles(store, unread)) files.set(path, text);
+    return schemaFromFiles(files, `${WORKING_DIR}/`, { edited: true, facts: await store.loadFacts() });
   }
   if (side !== 'working') return readSchemaAt(store, side.commit, only);
   const [files, facts] = await Promise.all([readWorkingFiles(store, only), store.loadFacts()]);

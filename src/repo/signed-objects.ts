@@ -1,4 +1,4 @@
-import git from 'isomorphic-git';
+import { gitLib } from './git-lib.js';
 import { errors } from '../errors.js';
 import type { ObjectSigner } from '../crypto/object-signer.js';
 import type { Store } from './paths.js';
@@ -76,6 +76,7 @@ export async function renderCommit(fields: CommitFields, signer?: ObjectSigner):
 
 /** Write a commit object (signed when a signer is given); moves `ref` when one is named. */
 export async function writeCommitObject(store: Store, fields: CommitFields & { ref?: string }, signer?: ObjectSigner): Promise<string> {
+  const git = await gitLib();
   const text = await renderCommit(fields, signer);
   const oid = await git.writeObject({ fs: gitFs(store), gitdir: store.gitdir, type: 'commit', object: Buffer.from(text, 'utf8'), format: 'content' });
   if (fields.ref !== undefined) await git.writeRef({ fs: store.fs, gitdir: store.gitdir, ref: fields.ref, value: oid, force: true });
@@ -90,6 +91,7 @@ export interface TagFields {
 }
 
 export async function writeTagObject(store: Store, fields: TagFields, signer?: ObjectSigner): Promise<string> {
+  const git = await gitLib();
   const headers = `object ${fields.object}\ntype commit\ntag ${fields.name}\ntagger ${ident({ timestamp: Math.floor(Date.now() / 1000), ...fields.tagger })}\n`;
   const body = normalize(fields.message);
   const text = signer === undefined ? `${headers}\n${body}` : await hybrid(headers, body, signer, 'tag');
@@ -175,6 +177,7 @@ export function splitSigned(type: 'commit' | 'tag', raw: string): SignedParts {
 
 /** A commit's or tag's raw text. */
 export async function readRawObject(store: Store, oid: string): Promise<{ type: string; text: string }> {
+  const git = await gitLib();
   const { type, object } = await git.readObject({ fs: store.fs, gitdir: store.gitdir, oid, format: 'content' });
   return { type, text: Buffer.from(object as Uint8Array).toString('utf8') };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import git from 'isomorphic-git';
+import { gitLib } from './git-lib.js';
 import { errors, isRedbError } from '../errors.js';
 import { DEFAULT_ENGINE, schemaFromFiles, schemaToFiles, emptySchema, type Schema } from '../unified/index.js';
 
@@ -19,11 +19,13 @@ export interface CommitInfo {
 const isGitError = (e: unknown, code: string): boolean => typeof e === 'object' && e !== null && (e as { code?: string }).code === code;
 
 export async function initStore(store: Store): Promise<void> {
+  const git = await gitLib();
   await git.init({ fs: gitFs(store), gitdir: store.gitdir, bare: true, defaultBranch: DEFAULT_BRANCH });
 }
 
 /** Write a tree from blob ids (path → oid), nesting folders; returns the root tree id. */
 export async function writeEntriesTree(store: Store, entries: ReadonlyMap<string, string>): Promise<string> {
+  const git = await gitLib();
   const fs = gitFs(store);
   const { gitdir } = store;
   const dirs = new Map<string, { mode: string; path: string; oid: string; type: 'blob' }[]>();
@@ -44,6 +46,7 @@ export async function writeEntriesTree(store: Store, entries: ReadonlyMap<string
 
 /** Store files (path → text) as blobs; returns path → blob id. Several at a time: each one is fsynced. */
 export async function writeBlobs(store: Store, files: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const git = await gitLib();
   const out = new Map<string, string>();
   const list = [...files];
   let next = 0;
@@ -67,6 +70,7 @@ export const writeSchemaTree = (store: Store, schema: Schema): Promise<string> =
 
 /** Read a blob and check it hashes to its id: a hand-edited object is caught here. */
 async function readVerifiedBlob(store: Store, oid: string, path: string): Promise<string> {
+  const git = await gitLib();
   let blob: Uint8Array;
   try {
     ({ blob } = await git.readBlob({ fs: gitFs(store), gitdir: store.gitdir, oid }));
@@ -80,6 +84,7 @@ async function readVerifiedBlob(store: Store, oid: string, path: string): Promis
 
 /** Every blob of a tree, path → blob id, reading tree objects only. */
 export async function readTreeEntries(store: Store, treeOid: string): Promise<Map<string, string>> {
+  const git = await gitLib();
   const entries = new Map<string, string>();
   const walk = async (oid: string, prefix: string): Promise<void> => {
     let tree;
@@ -108,6 +113,7 @@ export async function readTreeFiles(store: Store, treeOid: string, only?: Readon
 }
 
 export async function readCommitInfo(store: Store, oid: string): Promise<CommitInfo> {
+  const git = await gitLib();
   try {
     const { commit } = await git.readCommit({ fs: gitFs(store), gitdir: store.gitdir, oid });
     return { id: oid, parents: commit.parent, tree: commit.tree, message: commit.message.trimEnd(), author: commit.author };
@@ -140,6 +146,7 @@ export async function writeCommit(
 ): Promise<string> {
   // A signed commit has two signature headers, which isomorphic-git cannot write: see signed-objects.ts.
   if (options.signer !== undefined) return writeCommitObject(store, options, options.signer);
+  const git = await gitLib();
   return git.commit({
     fs: gitFs(store),
     gitdir: store.gitdir,
@@ -153,12 +160,14 @@ export async function writeCommit(
 
 /** The full ref HEAD points at (`refs/heads/main`), even when the branch has no commits yet. */
 export async function headRef(store: Store): Promise<string> {
+  const git = await gitLib();
   const branch = await git.currentBranch({ fs: gitFs(store), gitdir: store.gitdir, fullname: true });
   return branch ?? 'HEAD';
 }
 
 /** The commit HEAD is at, or undefined on an unborn branch. */
 export async function headCommit(store: Store): Promise<string | undefined> {
+  const git = await gitLib();
   try {
     return await git.resolveRef({ fs: gitFs(store), gitdir: store.gitdir, ref: 'HEAD' });
   } catch (e) {
@@ -173,6 +182,7 @@ export async function schemaAtHead(store: Store): Promise<Schema> {
 }
 
 async function tryResolve(store: Store, ref: string): Promise<string | undefined> {
+  const git = await gitLib();
   try {
     return await git.resolveRef({ fs: gitFs(store), gitdir: store.gitdir, ref });
   } catch (e) {
@@ -186,6 +196,7 @@ async function tryResolve(store: Store, ref: string): Promise<string | undefined
  * `~n` or `^` (first parent).
  */
 export async function resolveCommit(store: Store, spec: string): Promise<string> {
+  const git = await gitLib();
   const m = /^(.*?)((?:~\d*|\^)*)$/.exec(spec);
   const base = m?.[1] ?? spec;
   const suffix = m?.[2] ?? '';
@@ -210,6 +221,7 @@ export async function resolveCommit(store: Store, spec: string): Promise<string>
 }
 
 async function peel(store: Store, oid: string): Promise<string> {
+  const git = await gitLib();
   // Annotated tags point at a tag object; peel to the commit.
   const { type } = await git.readObject({ fs: gitFs(store), gitdir: store.gitdir, oid, format: 'parsed' }).catch(() => ({ type: 'commit' }));
   return type === 'tag' ? (await git.readTag({ fs: gitFs(store), gitdir: store.gitdir, oid })).tag.object : oid;
@@ -256,6 +268,7 @@ export function checkRefName(what: 'branch' | 'tag', name: string): void {
 }
 
 export async function listRefs(store: Store, kind: 'heads' | 'tags'): Promise<{ name: string; id: string }[]> {
+  const git = await gitLib();
   const names =
     kind === 'heads' ? await git.listBranches({ fs: gitFs(store), gitdir: store.gitdir }) : await git.listTags({ fs: gitFs(store), gitdir: store.gitdir });
   const out: { name: string; id: string }[] = [];
@@ -271,20 +284,24 @@ export async function refExists(store: Store, fullRef: string): Promise<boolean>
 }
 
 export async function writeRef(store: Store, fullRef: string, oid: string): Promise<void> {
+  const git = await gitLib();
   await git.writeRef({ fs: gitFs(store), gitdir: store.gitdir, ref: fullRef, value: oid, force: true });
 }
 
 export async function deleteRef(store: Store, fullRef: string): Promise<void> {
+  const git = await gitLib();
   await git.deleteRef({ fs: gitFs(store), gitdir: store.gitdir, ref: fullRef });
 }
 
 /** Point HEAD at a branch (which may not have commits yet). */
 export async function setHead(store: Store, branch: string): Promise<void> {
+  const git = await gitLib();
   await git.writeRef({ fs: gitFs(store), gitdir: store.gitdir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });
 }
 
 /** The nearest common ancestor of two commits, if any. */
 export async function mergeBase(store: Store, a: string, b: string): Promise<string | undefined> {
+  const git = await gitLib();
   const [base] = (await git.findMergeBase({ fs: gitFs(store), gitdir: store.gitdir, oids: [a, b] })) as string[];
   return base;
 }

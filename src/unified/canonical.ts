@@ -8,6 +8,7 @@ import { schemaProblems } from './validate.js';
 import type { FactsOf } from './engine-facts.js';
 import { DEFAULT_ENGINE } from './engines.js';
 import { emitYaml } from './yaml-emit.js';
+import { ALWAYS_READ, objectKeyHash, type KnownObjects } from './known-objects.js';
 
 /**
  * Canonical form: the same database always yields byte-identical files. Lists whose order carries no
@@ -71,8 +72,12 @@ const sortView = (v: View): View => ({ ...v, indexes: sortBy(v.indexes, (i) => i
 /** Schemas this module produced: already canonical, so serialising them skips a second pass. */
 const canonical = new WeakSet<object>();
 
-/** Validate and bring a schema into canonical form (sorted, flags normalised). */
-export function normalizeSchema(input: SchemaInput | Schema): Schema {
+/**
+ * Validate and bring a schema into canonical form (sorted, flags normalised). With `known` (see
+ * known-objects.ts), objects whose files are known are left out of the schema and listed there.
+ */
+export function normalizeSchema(input: SchemaInput | Schema, known?: KnownObjects): Schema {
+  if (known !== undefined) return normalizeKnown(input, known);
   if (canonical.has(input)) return input as Schema;
   const parsed = Schema.parse(prune(input));
   const sorted: Record<string, unknown> = { ...parsed };
@@ -84,6 +89,52 @@ export function normalizeSchema(input: SchemaInput | Schema): Schema {
   }
   canonical.add(sorted);
   return sorted as Schema;
+}
+
+const COLLECTIONS = new Map<string, ObjectKind>(OBJECT_KINDS.map((kind) => [KINDS[kind].collection, kind]));
+
+/** One object as `normalizeSchema` leaves it: the schema's lists validate each item with its kind's own schema. */
+function normalizeObject(kind: ObjectKind, object: unknown): object {
+  const parsed = (KINDS[kind].schema as z.ZodType).parse(prune(object)) as object;
+  return kind === 'table' ? sortTable(parsed as Table) : kind === 'view' ? sortView(parsed as View) : parsed;
+}
+
+/**
+ * Each object's canonical form depends on that object alone: known ones are left out, the others
+ * canonicalised one by one and the lists sorted as `normalizeSchema` sorts them. Anything unexpected
+ * (an invalid object above all, to report it exactly as without `known`) takes the plain path.
+ */
+function normalizeKnown(input: SchemaInput | Schema, known: KnownObjects): Schema {
+  const { version, engine, ...lists } = input as Record<string, unknown>;
+  const plain = () => {
+    known.reused.length = 0;
+    return normalizeSchema(input);
+  };
+  if (!Object.entries(lists).every(([name, list]) => COLLECTIONS.has(name) && (list === undefined || Array.isArray(list)))) return plain();
+  try {
+    const sorted: Record<string, unknown> = { ...Schema.parse({ version, engine }) };
+    for (const [name, list] of Object.entries(lists) as [string, readonly unknown[] | undefined][]) {
+      const kind = COLLECTIONS.get(name) as ObjectKind;
+      const items: object[] = [];
+      for (const object of list ?? []) {
+        const key = ALWAYS_READ.has(kind) ? undefined : objectKeyHash(kind, object);
+        const file = key === undefined ? undefined : known.lookup(key);
+        // An entry that names another object's file is not believed (an edited index could).
+        if (key !== undefined && file !== undefined && objectPath(kind, object) === file.path) {
+          known.reused.push({ key, file });
+          continue;
+        }
+        const normal = normalizeObject(kind, object);
+        if (key !== undefined) known.keys.set(normal, key);
+        items.push(normal);
+      }
+      sorted[name] = sortBy(items, (o) => objectKey(kind, o).join('\u0000'));
+    }
+    canonical.add(sorted);
+    return sorted as Schema;
+  } catch {
+    return plain();
+  }
 }
 
 const SAFE = /^[A-Za-z0-9_$(),-]$/;

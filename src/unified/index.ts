@@ -3,6 +3,7 @@ export * from './model.js';
 export * from './objects.js';
 export * from './operations.js';
 export * from './canonical.js';
+export * from './known-objects.js';
 export * from './diff.js';
 export * from './describe.js';
 export * from './hazards.js';

@@ -86,7 +86,7 @@ async function brokenViews(connection: DuckDBConnection): Promise<{ view: string
 
 function connection(handle: DuckdbHandle, name: string): Connection {
   return {
-    introspect: async () => introspectDuckdb(handle.connection),
+    introspect: async (options) => introspectDuckdb(handle.connection, options?.known),
     apply: async (plan, options) => applyPlan(handle.connection, plan, name, options),
     recordMigration: async (record) => recordMigration(handle.connection, record),
     readHistory: async () => readHistory(handle.connection),

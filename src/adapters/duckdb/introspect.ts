@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   MODEL_VERSION,
   normalizeSchema,
+  type KnownObjects,
   type Column,
   type Enum,
   type Index,
@@ -84,7 +85,7 @@ function macroNative(overloads: readonly RawMacro[]): NativeObject {
   };
 }
 
-export async function introspectDuckdb(connection: DuckDBConnection): Promise<Schema> {
+export async function introspectDuckdb(connection: DuckDBConnection, known?: KnownObjects): Promise<Schema> {
   const catalog = await readCatalog(connection);
   const byTable = <T extends { schema_name: string; table_name: string }>(items: readonly T[]) => groupBy(items, (i) => keyOf(i.schema_name, i.table_name));
   const columns = byTable(catalog.columns);
@@ -147,14 +148,17 @@ export async function introspectDuckdb(connection: DuckDBConnection): Promise<Sc
   });
   const macroNatives = [...groupBy(catalog.macros, (m) => keyOf(m.schema_name, m.function_name)).values()].map(macroNative);
 
-  return normalizeSchema({
-    version: MODEL_VERSION,
-    engine: 'duckdb',
-    namespaces: catalog.schemas.map((s) => ({ name: s.schema_name, comment: comment(s.comment) })),
-    enums,
-    sequences,
-    tables: catalog.tables.map(table),
-    views,
-    natives: [...typeNatives, ...macroNatives],
-  });
+  return normalizeSchema(
+    {
+      version: MODEL_VERSION,
+      engine: 'duckdb',
+      namespaces: catalog.schemas.map((s) => ({ name: s.schema_name, comment: comment(s.comment) })),
+      enums,
+      sequences,
+      tables: catalog.tables.map(table),
+      views,
+      natives: [...typeNatives, ...macroNatives],
+    },
+    known,
+  );
 }

@@ -20,9 +20,9 @@ async function connect(target: DbTarget): Promise<Connection> {
   };
   let flavor: Flavor | undefined;
   return {
-    introspect: async () => {
+    introspect: async (options) => {
       flavor ??= /mariadb/i.test((await query<{ v: string }>('SELECT VERSION() AS v'))[0]?.v ?? '') ? 'mariadb' : 'mysql';
-      return introspectMysql(query, t.database, flavor);
+      return introspectMysql(query, t.database, flavor, options?.known);
     },
     apply: async (plan, options) => applyPlan(driver, query, t.database, plan, target.name, options),
     lockMigrations: async (options) => lockMigrations(query, t.database, target.name, options),

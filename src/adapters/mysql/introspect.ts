@@ -1,6 +1,7 @@
 import {
   MODEL_VERSION,
   normalizeSchema,
+  type KnownObjects,
   type Check,
   type Column,
   type FkAction,
@@ -205,7 +206,7 @@ interface TableCatalog {
   readonly tableDdl: Catalog['tableDdl'];
 }
 
-export function mapCatalog(catalog: Catalog, db: string, flavor: Flavor): Schema {
+export function mapCatalog(catalog: Catalog, db: string, flavor: Flavor, known?: KnownObjects): Schema {
   const byTable: TableCatalog = {
     db,
     flavor,
@@ -217,9 +218,9 @@ export function mapCatalog(catalog: Catalog, db: string, flavor: Flavor): Schema
     tableDdl: catalog.tableDdl,
   };
   const tables = catalog.tables.filter((t) => t.type === 'BASE TABLE').map((t) => mapTable(t, byTable));
-  return normalizeSchema({ version: MODEL_VERSION, engine: 'mysql', tables, ...mapCode(catalog, db) });
+  return normalizeSchema({ version: MODEL_VERSION, engine: 'mysql', tables, ...mapCode(catalog, db) }, known);
 }
 
-export async function introspectMysql(query: Query, db: string, flavor: Flavor): Promise<Schema> {
-  return mapCatalog(await readCatalog(query, db, flavor), db, flavor);
+export async function introspectMysql(query: Query, db: string, flavor: Flavor, known?: KnownObjects): Promise<Schema> {
+  return mapCatalog(await readCatalog(query, db, flavor), db, flavor, known);
 }

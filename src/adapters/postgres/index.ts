@@ -43,7 +43,7 @@ async function connect(target: DbTarget): Promise<Connection> {
 /** A Connection over a connected client: a server's, or an embedded PostgreSQL's (pglite-shadow.ts). */
 export function clientConnection(client: Client, name: string): Connection {
   return {
-    introspect: async () => introspectPostgres(client),
+    introspect: async (options) => introspectPostgres(client, options?.known),
     apply: async (plan, options) => applyPlan(client, plan, name, options),
     lockMigrations: async (options) => lockMigrations(client, name, options),
     dropStaleShadows: async () => dropStaleShadows(client),

@@ -1,5 +1,15 @@
 import type { ClientBase } from 'pg';
-import { MODEL_VERSION, normalizeSchema, type NativeObject, type Namespace, type Schema, type Table, type Trigger, type View } from '../../unified/index.js';
+import {
+  MODEL_VERSION,
+  normalizeSchema,
+  type NativeObject,
+  type KnownObjects,
+  type Namespace,
+  type Schema,
+  type Table,
+  type Trigger,
+  type View,
+} from '../../unified/index.js';
 import * as ix from './catalog-indexes.js';
 import * as nq from './catalog-natives.js';
 import * as q from './catalog-objects.js';
@@ -85,7 +95,7 @@ async function readCatalog(client: ClientBase) {
 }
 
 /** The schema of the connected database, with a fixed number of catalog queries. */
-export async function introspectPostgres(client: ClientBase): Promise<Schema> {
+export async function introspectPostgres(client: ClientBase, known?: KnownObjects): Promise<Schema> {
   const { namespaces, extensions, typeInfo, userTypes, relations, columns, constraints, indexes, triggers, policies, routines, natives, decorations } =
     await readCatalog(client);
   const types = new Map<string, PgTypeInfo>(
@@ -137,19 +147,22 @@ export async function introspectPostgres(client: ClientBase): Promise<Schema> {
       definition: r.inherits.map((p) => `ALTER TABLE ${qname(r)} INHERIT ${p}`).join(';\n'),
     }));
 
-  return normalizeSchema({
-    version: MODEL_VERSION,
-    engine: 'postgres',
-    namespaces: namespaces.map(mapNamespace).filter((n): n is Namespace => n !== undefined),
-    extensions: extensions.map((e) => ({ name: e.name, schema: e.schema })),
-    enums: typed.enums,
-    domains: typed.domains,
-    composites: typed.composites,
-    sequences,
-    tables,
-    views,
-    routines: functions,
-    triggers: modelTriggers,
-    natives: [...typed.natives, ...aggregates, ...otherNatives, ...inheritance, ...relationExtras],
-  });
+  return normalizeSchema(
+    {
+      version: MODEL_VERSION,
+      engine: 'postgres',
+      namespaces: namespaces.map(mapNamespace).filter((n): n is Namespace => n !== undefined),
+      extensions: extensions.map((e) => ({ name: e.name, schema: e.schema })),
+      enums: typed.enums,
+      domains: typed.domains,
+      composites: typed.composites,
+      sequences,
+      tables,
+      views,
+      routines: functions,
+      triggers: modelTriggers,
+      natives: [...typed.natives, ...aggregates, ...otherNatives, ...inheritance, ...relationExtras],
+    },
+    known,
+  );
 }

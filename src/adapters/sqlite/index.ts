@@ -94,9 +94,9 @@ async function connect(target: DbTarget): Promise<Connection> {
 
 function connection(db: Database, name: string, file: string): Connection {
   return {
-    introspect: async () => {
+    introspect: async (options) => {
       try {
-        return introspectSqlite(db);
+        return introspectSqlite(db, options?.known);
       } catch (e) {
         if (e instanceof Error && /file is not a database/i.test(e.message)) {
           throw errors.dbUnreachable(name, `${file} is not a SQLite database`, 'file').because(e);

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import {
   MODEL_VERSION,
   normalizeSchema,
+  type KnownObjects,
   type Check,
   type Column,
   type ForeignKey,
@@ -149,7 +150,7 @@ function mapIndex(name: string, sql: string): Index {
   };
 }
 
-export function introspectSqlite(db: Database): Schema {
+export function introspectSqlite(db: Database, known?: KnownObjects): Schema {
   const { objects, tableInfo, columns, indexes } = readCatalog(db);
   const info = new Map(tableInfo.map((t) => [t.name, t]));
   const columnsByTable = groupBy(columns, (c) => c.tbl);
@@ -200,5 +201,5 @@ export function introspectSqlite(db: Database): Schema {
 
   const triggers: Trigger[] = objects.filter((o) => o.type === 'trigger').map((o) => ({ table: o.tbl_name, name: o.name, definition: o.sql ?? '' }));
 
-  return normalizeSchema({ version: MODEL_VERSION, engine: 'sqlite', tables, views, triggers, natives });
+  return normalizeSchema({ version: MODEL_VERSION, engine: 'sqlite', tables, views, triggers, natives }, known);
 }
