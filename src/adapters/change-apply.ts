@@ -51,6 +51,12 @@ export interface ApplyTransaction {
 }
 
 export interface ChangeTarget {
+  /**
+   * Whether the target checks foreign keys as each row is written. When it does not (PostgreSQL as
+   * replica, MariaDB/MySQL and SQLite with the checks off), changes to different tables may be
+   * written in any order within a transaction, which lets each table's changes go in few statements.
+   */
+  readonly checksForeignKeys: boolean;
   /** The job's position, or undefined when the target has none (never copied, or dropped). */
   readPosition(job: string): Promise<StoredPosition | undefined>;
   /** Every job's position on this target. */

@@ -1,28 +1,52 @@
 import type { ApplyTransaction, ChangeTarget, StoredPosition } from '../adapters/change-apply.js';
 import type { DeleteEvent, InsertEvent, Position, UpdateEvent } from '../adapters/changes.js';
 import type { Row } from '../adapters/rows.js';
+import { ApplyPipeline } from './apply-pipeline.js';
 import { keyText, type TableRoute } from './job-tables.js';
 
 /**
- * Changes into the target, in the source's order, inside one open target transaction that spans
- * one or more whole source transactions and ends with the job's position (ChangeTarget.commit).
- * Consecutive changes of one kind to one table are written together (a multi-row upsert, one
- * DELETE ... IN), which is where the speed comes from; a change of another kind or table writes
- * them first, so the order the source committed in is kept. A large source transaction is written
- * run by run into the open transaction: nothing but one run is held in memory.
+ * Changes into the target, inside target transactions that each span one or more whole source
+ * transactions and end with the job's position (ChangeTarget.commit).
+ *
+ * Where the order of writes cannot matter, changes are held per table and written together: the
+ * last change of each key counts (an upsert of its whole row, or its delete), so a table's changes
+ * of a whole target transaction go in a few multi-row statements. That holds for a table whose
+ * key is its only constraint, on a target that does not check foreign keys as rows arrive; the
+ * transaction commits them all at once, so readers never see the order they were written in.
+ * Elsewhere the source's order is kept: consecutive changes of one kind to one table are written
+ * together, and a change of another kind (or, where foreign keys are checked, another table)
+ * writes them first.
+ *
+ * Writes, commits and acknowledgements run in a pipeline (apply-pipeline.ts): the target executes
+ * one batch while the stream's next is decoded. Memory stays bounded by the rows held
+ * (PENDING_ROWS) and the batches queued (QUEUED), whatever the size of a source transaction.
  */
 
-/** Rows held in a run before it is written. */
-const RUN_ROWS = 1_000;
+/** Rows of one table held before they are written. */
+const BATCH_ROWS = 5_000;
+/** Changes held across tables before all are written. */
+const PENDING_ROWS = 20_000;
+/** Writes held in the pipeline, the one the target runs included. */
+const QUEUED = 4;
 
-type Run =
-  | { readonly kind: 'upsert'; readonly route: TableRoute; readonly rows: Map<string, Row> }
-  | { readonly kind: 'delete'; readonly route: TableRoute; readonly keys: Map<string, unknown[]> };
+/** A table's changes not yet written: the last image of each key to upsert, or its key to delete (never both). */
+interface Held {
+  readonly route: TableRoute;
+  upserts: Map<string, Row>;
+  deletes: Map<string, unknown[]>;
+}
 
 export class Applier {
+  private readonly pipe = new ApplyPipeline(QUEUED);
+  /** The target transaction, as the pipeline opened it. */
   private tx: ApplyTransaction | undefined;
-  private run: Run | undefined;
-  /** Changes written in the open transaction. */
+  /** Whether a target transaction is begun (in the pipeline) and not yet committed. */
+  private opened = false;
+  private readonly held = new Map<TableRoute, Held>();
+  private heldRows = 0;
+  /** Where changes keep the source's order across tables: the one table held. */
+  private readonly ordered: boolean;
+  /** Changes in the open transaction. */
   changes = 0;
   /** Source transactions whose commit is in the open transaction. */
   transactions = 0;
@@ -36,10 +60,12 @@ export class Applier {
     private readonly target: ChangeTarget,
     private readonly job: string,
     private readonly source: string,
-  ) {}
+  ) {
+    this.ordered = target.checksForeignKeys;
+  }
 
   get open(): boolean {
-    return this.tx !== undefined;
+    return this.opened;
   }
 
   /** Whether the open transaction holds a source commit to record. */
@@ -47,53 +73,96 @@ export class Applier {
     return this.last !== undefined;
   }
 
-  private async transaction(): Promise<ApplyTransaction> {
-    if (this.tx === undefined) {
+  private ensureOpen(): void {
+    if (this.opened) return;
+    this.opened = true;
+    this.openedAt = Date.now();
+    this.pipe.push(async () => {
       this.tx = await this.target.begin();
-      this.openedAt = Date.now();
-    }
+    });
+  }
+
+  private transaction(): ApplyTransaction {
+    if (this.tx === undefined) throw new Error('no open target transaction');
     return this.tx;
   }
 
-  private async flush(): Promise<void> {
-    const run = this.run;
-    if (run === undefined) return;
-    this.run = undefined;
-    const tx = await this.transaction();
-    if (run.kind === 'upsert') await tx.upsert(run.route.target, run.route.columns, run.route.keyColumns, [...run.rows.values()]);
-    else await tx.delete(run.route.target, run.route.keyColumns, [...run.keys.values()]);
+  /** Queue the writes of one table's held changes. */
+  private write(h: Held): void {
+    if (h.deletes.size > 0) {
+      const keys = [...h.deletes.values()];
+      h.deletes = new Map();
+      this.pipe.push(() => this.transaction().delete(h.route.target, h.route.keyColumns, keys));
+    }
+    if (h.upserts.size > 0) {
+      const rows = [...h.upserts.values()];
+      h.upserts = new Map();
+      const { target, columns, keyColumns } = h.route;
+      this.pipe.push(() => this.transaction().upsert(target, columns, keyColumns, rows));
+    }
   }
 
-  private async toRun(kind: Run['kind'], route: TableRoute): Promise<Run> {
-    if (this.run !== undefined && (this.run.kind !== kind || this.run.route !== route)) await this.flush();
-    this.run ??= kind === 'upsert' ? { kind, route, rows: new Map() } : { kind, route, keys: new Map() };
-    return this.run;
+  private writeAll(): void {
+    for (const h of this.held.values()) this.write(h);
+    this.held.clear();
+    this.heldRows = 0;
+  }
+
+  /** The held changes of `route`, after writing what must go before a change of `kind` to it. */
+  private async holder(route: TableRoute, kind: 'upsert' | 'delete'): Promise<Held> {
+    this.ensureOpen();
+    if (this.ordered && (this.held.size > 1 || (this.held.size === 1 && !this.held.has(route)))) this.writeAll();
+    let h = this.held.get(route);
+    if (h === undefined) {
+      h = { route, upserts: new Map(), deletes: new Map() };
+      this.held.set(route, h);
+    }
+    // In the source's order, an upsert after deletes (or the reverse) writes those first.
+    if ((this.ordered || !route.keyIsOnlyConstraint) && (kind === 'upsert' ? h.deletes.size : h.upserts.size) > 0) this.write(h);
+    await this.pipe.room();
+    return h;
+  }
+
+  private async counted(h: Held): Promise<void> {
+    this.heldRows++;
+    if (h.upserts.size + h.deletes.size >= BATCH_ROWS) this.write(h);
+    if (this.heldRows >= PENDING_ROWS) this.writeAll();
+    await this.pipe.room();
   }
 
   private async upsert(route: TableRoute, values: Row, key: unknown[]): Promise<void> {
-    const run = await this.toRun('upsert', route);
-    if (run.kind !== 'upsert') return;
-    // A later image of the same row replaces the earlier one: one statement may not touch a row twice.
+    let h = await this.holder(route, 'upsert');
     const k = keyText(key);
-    run.rows.delete(k);
-    run.rows.set(k, values);
-    if (run.rows.size >= RUN_ROWS) await this.flush();
+    // One statement may not touch a row twice. Where order matters (another unique constraint could
+    // see a row's old value), what is held is written first; elsewhere the later image replaces the earlier.
+    if (h.upserts.has(k) && (this.ordered || !route.keyIsOnlyConstraint)) {
+      this.write(h);
+      h = await this.holder(route, 'upsert');
+    }
+    h.deletes.delete(k);
+    h.upserts.delete(k);
+    h.upserts.set(k, values);
+    await this.counted(h);
   }
 
   private async remove(route: TableRoute, key: unknown[]): Promise<void> {
-    const run = await this.toRun('delete', route);
-    if (run.kind !== 'delete') return;
-    run.keys.set(keyText(key), key);
-    if (run.keys.size >= RUN_ROWS) await this.flush();
+    const h = await this.holder(route, 'delete');
+    const k = keyText(key);
+    h.upserts.delete(k);
+    h.deletes.set(k, key);
+    await this.counted(h);
   }
 
   async begin(): Promise<void> {
-    await this.transaction();
+    this.ensureOpen();
+    await this.pipe.room();
   }
 
   /** The open transaction, with every change before this point written: for DDL and copies that must follow them. */
   async current(): Promise<ApplyTransaction> {
-    await this.flush();
+    this.ensureOpen();
+    this.writeAll();
+    await this.pipe.drain();
     return this.transaction();
   }
 
@@ -119,17 +188,17 @@ export class Applier {
       if (moved) await this.remove(route, oldKey);
       return this.upsert(route, values, key);
     }
-    // Values the source did not send (unchanged TOAST) are left as the target has them.
-    await this.flush();
-    const tx = await this.transaction();
+    // Values the source did not send (unchanged TOAST) are left as the target has them: what the table holds goes first.
+    this.ensureOpen();
+    if (this.ordered) this.writeAll();
+    else {
+      const h = this.held.get(route);
+      if (h !== undefined) this.write(h);
+    }
     const columns = route.columns.filter((_c, i) => values[i] !== undefined);
-    await tx.update(
-      route.target,
-      columns,
-      values.filter((v) => v !== undefined),
-      route.keyColumns,
-      oldKey,
-    );
+    const set = values.filter((v) => v !== undefined);
+    this.pipe.push(() => this.transaction().update(route.target, columns, set, route.keyColumns, oldKey));
+    await this.pipe.room();
   }
 
   async delete(route: TableRoute, e: DeleteEvent): Promise<void> {
@@ -139,41 +208,62 @@ export class Applier {
   }
 
   async truncate(routes: readonly TableRoute[]): Promise<void> {
-    await this.flush();
-    const tx = await this.transaction();
+    this.ensureOpen();
+    this.writeAll();
     for (const r of routes) r.changes++;
     this.changes++;
-    await tx.truncate(routes.map((r) => r.target));
+    const tables = routes.map((r) => r.target);
+    this.pipe.push(() => this.transaction().truncate(tables));
+    await this.pipe.room();
   }
 
   /** A source transaction ended: its changes are in the open transaction, which may now commit at `position`. */
   async sourceCommit(position: Position, committedAt: string | undefined): Promise<void> {
-    await this.flush();
-    await this.transaction();
+    this.ensureOpen();
     this.last = { position, committedAt };
     this.transactions++;
     this.commitTimes.push(committedAt);
+    await this.pipe.room();
   }
 
-  /** Commit the open transaction with the last source commit's position (or `at`, a heartbeat's); the position recorded. */
-  async commit(at?: Position): Promise<StoredPosition | undefined> {
+  /**
+   * Commit the open transaction with the last source commit's position (or `at`, a heartbeat's).
+   * The commit is queued behind the writes; `after` runs once the target committed (to acknowledge
+   * the source), with what was committed. False when there was nothing to commit.
+   */
+  async commit(at: Position | undefined, after: (committed: Committed) => Promise<void>): Promise<boolean> {
     const position = at ?? this.last?.position;
-    if (position === undefined) return undefined;
-    await this.flush();
-    const tx = await this.transaction();
-    const stored: StoredPosition = { job: this.job, source: this.source, position, committedAt: this.last?.committedAt, appliedAt: new Date().toISOString() };
-    this.tx = undefined;
-    await tx.commit(stored);
+    if (position === undefined) return false;
+    this.ensureOpen();
+    this.writeAll();
+    const done = { transactions: this.transactions, changes: this.changes, commitTimes: this.commitTimes };
+    const committedAt = this.last?.committedAt;
+    this.opened = false;
     this.reset();
-    return stored;
+    this.pipe.push(async () => {
+      const stored: StoredPosition = { job: this.job, source: this.source, position, committedAt, appliedAt: new Date().toISOString() };
+      await this.transaction().commit(stored);
+      this.tx = undefined;
+      await after({ ...done, stored });
+    });
+    await this.pipe.room();
+    return true;
   }
 
-  /** Give up the open transaction (a source transaction cut off by a failure). */
+  /** Wait for every queued write and commit, throwing the first failure. */
+  async drain(): Promise<void> {
+    await this.pipe.drain();
+  }
+
+  /** Give up the open transaction (a source transaction cut off by a failure); what was queued before it ends first. */
   async rollback(): Promise<void> {
+    this.held.clear();
+    this.heldRows = 0;
+    this.opened = false;
+    this.reset();
+    await this.pipe.settle();
     const tx = this.tx;
     this.tx = undefined;
-    this.run = undefined;
-    this.reset();
     await tx?.rollback();
   }
 
@@ -183,4 +273,12 @@ export class Applier {
     this.last = undefined;
     this.commitTimes = [];
   }
+}
+
+/** What one target commit held. */
+export interface Committed {
+  readonly stored: StoredPosition;
+  readonly transactions: number;
+  readonly changes: number;
+  readonly commitTimes: readonly (string | undefined)[];
 }

@@ -100,17 +100,15 @@ export async function applyStream(job: StreamJob): Promise<Position> {
   let inTransaction = false;
   let scanned = Date.now();
   const live = (route: TableRoute | undefined): route is TableRoute => route !== undefined && route.paused === undefined;
+  /** Queue a commit of the open transaction; the source is acknowledged once the target committed it. */
   const commit = async (at?: Position) => {
-    const transactions = applier.transactions;
-    const changes = applier.changes;
-    const times = applier.commitTimes;
-    const stored = await applier.commit(at);
-    if (stored === undefined) return;
-    const now = Date.parse(stored.appliedAt);
-    const lags = times.flatMap((t) => (t === undefined ? [] : [Math.max(0, now - Date.parse(t))]));
-    committed = stored.position as Position;
-    await job.capture.acknowledge(committed);
-    job.onCommit({ position: committed, transactions, changes, lags });
+    await applier.commit(at, async (done) => {
+      const now = Date.parse(done.stored.appliedAt);
+      const lags = done.commitTimes.flatMap((t) => (t === undefined ? [] : [Math.max(0, now - Date.parse(t))]));
+      committed = done.stored.position as Position;
+      await job.capture.acknowledge(committed);
+      job.onCommit({ position: committed, transactions: done.transactions, changes: done.changes, lags });
+    });
   };
   /** Between source transactions: new tables, created and copied, and committed at once at the position already committed. */
   const scan = async () => {
@@ -118,8 +116,10 @@ export async function applyStream(job: StreamJob): Promise<Position> {
     scanned = Date.now();
     const added = await job.scan(await applier.current());
     if (added.length === 0) return;
+    // current() waited for every commit queued before: `committed` is the target's position.
     if (applier.committable) await commit();
     else await commit(committed);
+    await applier.drain();
     for (const r of added) job.routes.set(r);
   };
   try {
@@ -195,7 +195,8 @@ export async function applyStream(job: StreamJob): Promise<Position> {
       }
     }
     if (!inTransaction && applier.committable) await commit();
-    else await applier.rollback();
+    await applier.drain();
+    await applier.rollback();
     return committed;
   } catch (e) {
     await applier.rollback();

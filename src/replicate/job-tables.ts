@@ -24,6 +24,11 @@ export class TableRoute {
   readonly target: TableName;
   readonly columns: readonly string[];
   readonly keyColumns: readonly string[];
+  /**
+   * Whether the target table has no unique constraint, unique index or exclusion besides its key:
+   * then changes to different keys may be written in any order (only the last change of a key counts).
+   */
+  readonly keyIsOnlyConstraint: boolean;
   private readonly keyIndexes: readonly number[];
   private readonly convert: ((v: unknown) => unknown)[];
   /** Position in the current relation of each pair column (-1: not in it). */
@@ -48,6 +53,8 @@ export class TableRoute {
     if (pair.key === undefined) throw errors.changesNoKey(pair.id, [pair.id], 'add a primary key (redb migrate), or leave the table out with --tables');
     this.keyIndexes = pair.key;
     this.keyColumns = pair.key.map((i) => this.columns[i] as string);
+    const t = pair.target;
+    this.keyIsOnlyConstraint = t.uniques.length === 0 && t.exclusions.length === 0 && !t.indexes.some((i) => i.unique);
     const pass = sourceEngine === targetEngine && mask === undefined;
     this.convert = pair.columns.map((c) => {
       if (pass) return (v: unknown) => v;

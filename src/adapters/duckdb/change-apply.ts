@@ -117,6 +117,8 @@ export async function openDuckdbChangeTarget(target: DbTarget): Promise<ChangeTa
   };
 
   return {
+    // DuckDB checks foreign keys at once and cannot turn them off.
+    checksForeignKeys: true,
     readPosition: async (job) => (await rowsOf(` WHERE job = ${quoteLiteral(job)}`))[0],
     listPositions: () => rowsOf(''),
     async begin() {

@@ -120,6 +120,7 @@ export async function openMysqlChangeTarget(target: DbTarget): Promise<ChangeTar
   };
 
   return {
+    checksForeignKeys: false,
     async readPosition(job) {
       if (!(await exists())) return undefined;
       const [row] = await query<PositionRow>(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE} WHERE database_name = ? AND job = ?`, [

@@ -1,16 +1,20 @@
+import { createHash } from 'node:crypto';
 import type { Client } from 'pg';
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
 import { chunksOf, type ApplyTransaction, type ChangeTarget, type StoredPosition } from '../change-apply.js';
-import type { Row } from '../rows.js';
+import type { Row, TableName } from '../rows.js';
 import { HISTORY_SCHEMA } from './catalog-sql.js';
 import { loadPg } from './load-pg.js';
-import { SESSION_SETTINGS } from './rows.js';
+import { copyWriter, SESSION_SETTINGS } from './rows.js';
 import { qname, quoteIdent } from './sql-text.js';
 
 /**
- * PostgreSQL as a replication target: multi-row INSERT ... ON CONFLICT by key, in one transaction
- * with the job's row in `redb.replication`. The session runs with session_replication_role =
+ * PostgreSQL as a replication target: rows upserted by key (INSERT ... ON CONFLICT), in one
+ * transaction with the job's row in `redb.replication`. A large batch is copied (COPY, clone's
+ * bulk path) into a temporary staging table of the batch's columns and applied from there in one
+ * statement, which the server does about four times faster than the same rows as bound parameters;
+ * a small one goes as one multi-row statement. The session runs with session_replication_role =
  * replica where the login may (as PostgreSQL's own subscriber does): the target's triggers and
  * foreign-key checks do not fire on replicated rows, which arrive in the source's commit order.
  */
@@ -20,6 +24,8 @@ const CREATE = `CREATE SCHEMA IF NOT EXISTS ${HISTORY_SCHEMA};
 CREATE TABLE IF NOT EXISTS ${TABLE} (job text PRIMARY KEY, source text NOT NULL, position text NOT NULL, committed_at text, applied_at text NOT NULL)`;
 /** Bind parameters per statement stay well under the protocol's 65535. */
 const PARAMETERS = 30_000;
+/** Batches of at least this many rows are applied through a staging table. */
+const STAGED_ROWS = 100;
 
 interface PositionRow {
   job: string;
@@ -50,13 +56,38 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
     throw errors.dbUnreachable(target.name, message(inner)).because(e);
   }
   for (const [name, value] of Object.entries(SESSION_SETTINGS)) await client.query(`SET ${name} TO '${value}'`);
-  await client.query('SET session_replication_role = replica').catch(() => undefined);
+  const replica = await client.query('SET session_replication_role = replica').then(
+    () => true,
+    () => false,
+  );
   let ensured = false;
   const ensure = async () => {
     if (!ensured) await client.query(CREATE);
     ensured = true;
   };
   const exists = async () => (await client.query<{ t: string | null }>(`SELECT to_regclass('${TABLE}')::text AS t`)).rows[0]?.t != null;
+  const copy = copyWriter(client, target.name);
+  /** Staging tables made in this session (a rolled-back transaction takes its own with it: they are made again, IF NOT EXISTS). */
+  const stages = new Map<string, string>();
+  /** An empty temporary table with the types of `columns` of `table`, named for them (so a later one of other columns is another). */
+  const stage = async (table: TableName, columns: readonly string[]): Promise<string> => {
+    const id = JSON.stringify([table.schema ?? null, table.name, columns]);
+    let name = stages.get(id);
+    if (name === undefined) {
+      name = `redb_stage_${createHash('sha256').update(id).digest('hex').slice(0, 16)}`;
+      await client.query(`CREATE TEMP TABLE IF NOT EXISTS ${name} AS SELECT ${columns.map(quoteIdent).join(', ')} FROM ${qname(table)} WITH NO DATA`);
+      stages.set(id, name);
+    }
+    return name;
+  };
+  /** Rows copied into a staging table for `apply`, which is emptied after (TRUNCATE: a temporary table's is cheap and leaves no dead rows). */
+  const staged = async (table: TableName, columns: readonly string[], rows: readonly (readonly unknown[])[], apply: (stage: string) => string) => {
+    const name = await stage(table, columns);
+    // COPY only reads the rows.
+    await copy.write({ name }, columns, rows as readonly Row[]);
+    await client.query(apply(name));
+    await client.query(`TRUNCATE ${name}`);
+  };
 
   const tx: ApplyTransaction = {
     async upsert(table, columns, key, rows) {
@@ -64,6 +95,14 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
       const conflict = columns.filter((c) => !key.includes(c));
       const onConflict =
         conflict.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${conflict.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}`;
+      const list = columns.map(quoteIdent).join(', ');
+      if (rows.length >= STAGED_ROWS)
+        return staged(
+          table,
+          columns,
+          rows,
+          (s) => `INSERT INTO ${qname(table)} (${list}) SELECT ${list} FROM ${s} ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${onConflict}`,
+        );
       for (const part of chunksOf(rows, Math.max(1, Math.floor(PARAMETERS / Math.max(1, columns.length))))) {
         const values: unknown[] = [];
         const tuples = part.map((row: Row) => `(${row.map((v) => `$${values.push(v ?? null)}`).join(', ')})`);
@@ -81,6 +120,10 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
       await client.query(`UPDATE ${qname(table)} SET ${set} WHERE ${where}`, params);
     },
     async delete(table, key, keys) {
+      if (keys.length >= STAGED_ROWS) {
+        const on = key.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
+        return staged(table, key, keys, (s) => `DELETE FROM ${qname(table)} AS t USING ${s} AS s WHERE ${on}`);
+      }
       for (const part of chunksOf(keys, Math.max(1, Math.floor(PARAMETERS / Math.max(1, key.length))))) {
         const values: unknown[] = [];
         const tuples = part.map((k) => `(${k.map((v) => `$${values.push(v)}`).join(', ')})`);
@@ -95,6 +138,9 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
       await client.query('SAVEPOINT redb_schema');
       try {
         for (const sql of statements) await client.query(sql);
+        // A staging table keeps the types its table had: made again after a change.
+        for (const name of stages.values()) await client.query(`DROP TABLE IF EXISTS pg_temp.${name}`);
+        stages.clear();
       } catch (e) {
         await client.query('ROLLBACK TO SAVEPOINT redb_schema');
         throw e;
@@ -111,11 +157,13 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
       await client.query('COMMIT');
     },
     async rollback() {
+      stages.clear();
       await client.query('ROLLBACK').catch(() => undefined);
     },
   };
 
   return {
+    checksForeignKeys: !replica,
     async readPosition(job) {
       if (!(await exists())) return undefined;
       const { rows } = await client.query<PositionRow>(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE} WHERE job = $1`, [job]);

@@ -399,7 +399,8 @@ export async function openSnapshotSource(target: DbTarget, jobs: number, exporte
   return { readers: clients.map(reader), close };
 }
 
-function writer(client: Client, targetName: string): RowWriter {
+/** Rows into a table of the client's database by COPY (the bulk path clone and replication share). */
+export function copyWriter(client: Client, targetName: string): RowWriter {
   return {
     async write(table, columns, rows) {
       const { from } = await import('pg-copy-streams');
@@ -441,7 +442,7 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
     foreignKeysAtCreate: false,
     keysAfterLoad: true,
     checksForeignKeys: false,
-    writers: clients.map((c) => writer(c, target.name)),
+    writers: clients.map((c) => copyWriter(c, target.name)),
     async count(table) {
       const { rows } = await main.query<{ n: string }>(`SELECT count(*) AS n FROM ${qname(table)}`);
       return Number(rows[0]?.n ?? 0);

@@ -97,6 +97,7 @@ export async function openSqliteChangeTarget(target: DbTarget): Promise<ChangeTa
   };
 
   return {
+    checksForeignKeys: false,
     async readPosition(job) {
       if (!exists()) return undefined;
       const row = db.prepare(`SELECT job, source, position, committed_at, applied_at FROM ${REPLICATION_TABLE} WHERE job = ?`).get(job) as
