@@ -100,12 +100,12 @@ async function fanOut(from: TestEngine): Promise<void> {
   const bus = `${nats.url}/${stream}`;
 
   const publisher = new Replicator(project.path, [source.url, bus, '--name', `p_${tag}`, '--heartbeat-ms', '500']);
-  expect((await publisher.until('copied')).rows).toBe(200);
-  await publisher.until('streaming');
+  expect((await publisher.until('copied', 180_000)).rows).toBe(200);
+  await publisher.until('streaming', 180_000);
   const pg = new Replicator(project.path, [bus, toPg.url, '--name', `pg_${tag}`]);
   const duck = new Replicator(project.path, [bus, toDuck.url, '--name', `duck_${tag}`]);
-  await pg.until('streaming');
-  await duck.until('streaming');
+  await pg.until('streaming', 180_000);
+  await duck.until('streaming', 180_000);
 
   await exec(source, changes(source, 1));
   await exec(source, changes(source, 2));
@@ -179,6 +179,6 @@ async function fanOut(from: TestEngine): Promise<void> {
 }
 
 describe.concurrent('redb replicate through NATS JetStream (real nats-server, real databases)', () => {
-  it('PostgreSQL → JetStream → PostgreSQL and DuckDB', () => fanOut(postgresEngine), 300_000);
-  it('SQLite → JetStream → PostgreSQL and DuckDB', () => fanOut(sqliteEngine), 300_000);
+  it('PostgreSQL → JetStream → PostgreSQL and DuckDB', () => fanOut(postgresEngine), 480_000);
+  it('SQLite → JetStream → PostgreSQL and DuckDB', () => fanOut(sqliteEngine), 480_000);
 });
