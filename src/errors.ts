@@ -820,6 +820,11 @@ export const errors = {
     hint: "everything before it is applied; once the server is back (or the cause is fixed), run the same redb replicate again: it goes on from the target's position",
     data: { job, attempts, seconds, code, detail },
   })),
+  replicateTargetTablesGone: define('REDB_REPLICATE_TARGET_TABLES_GONE', (job: string, target: string, tables: readonly string[]) => ({
+    message: `replication job ${job} holds a position in ${target}, but its table${tables.length === 1 ? '' : 's'} ${tables.join(', ')} ${tables.length === 1 ? 'is' : 'are'} gone from there (dropped, or the database made again); streaming on would lose every row copied before`,
+    hint: `copy anew: redb replicate drop ${job}, then run the same redb replicate again`,
+    data: { job, target, tables: [...tables], command: `redb replicate drop ${job}` },
+  })),
   replicateResyncNeeded: define('REDB_REPLICATE_RESYNC_NEEDED', (job: string, dbName: string, detail: string) => ({
     message: `replication job ${job} cannot go on: ${dbName} no longer has the changes after the job's position (${detail}); everything before it is applied`,
     hint: `redb replicate resync ${job} compares each table with the source and copies again only those that differ, then streams on`,

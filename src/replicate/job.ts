@@ -101,6 +101,7 @@ const FINAL = new Set([
   'REDB_REPLICATE_SCHEMA_CHANGED',
   'REDB_CHANGES_NO_KEY',
   'REDB_CHANGES_TABLE_MISSING',
+  'REDB_REPLICATE_TARGET_TABLES_GONE',
   'REDB_CHANGES_PRIVILEGE',
   'REDB_CHANGES_WAL_LEVEL',
 ]);
@@ -289,6 +290,12 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
           }),
       );
       const known = current.tablesState;
+      // A table the job copied before and the target no longer has: resuming would stream onto nothing.
+      const gone = sourceNow.tables
+        .filter((t) => inScope(t) && masker?.deniesTable(maskTableOf(t)) !== true)
+        .filter((t) => known[tableId(t)]?.state === 'streaming' && fresh.all.every((r) => r.id !== tableId(t)))
+        .map((t) => tableId(t));
+      if (gone.length > 0) throw errors.replicateTargetTablesGone(job, target.name, gone);
       const again = Object.keys(known).length === 0 ? [] : fresh.all.filter((r) => known[r.id] === undefined || known[r.id]?.state === 'paused');
       for (const r of again) r.paused = known[r.id]?.reason ?? 'not copied yet';
       return { follower, routes: fresh, again: resync ? again : [] };

@@ -3,7 +3,7 @@ import { errorCode, redb } from '../support/cli.js';
 import { duckdbEngine } from '../support/duckdb.js';
 import { pgExec, pgQuery, postgresEngine } from '../support/postgres.js';
 import { serverUrl, sqliteEngine, tempDir } from '../support/scratch.js';
-import { PASSWORD_ENV } from '../clone/helpers.js';
+import { envUrl, PASSWORD_ENV } from '../clone/helpers.js';
 import { startPrivatePostgres } from '../changes/private-postgres.js';
 import { exec, itemsDdl, killReplicators, side } from './helpers.js';
 
@@ -77,6 +77,34 @@ describe.concurrent('redb replicate: bad input', () => {
     expect(r.stderr).toMatch(/--name|drop/);
     refused(cwd, [a.url, c.url, '--name', 'Bad-Name'], 'REDB_INVALID_NAME');
   });
+
+  it('refuses to stream on into a target whose copied table is gone, and copies anew after drop', async () => {
+    const a = await sqliteEngine.create();
+    const b = await postgresEngine.create();
+    cleanups.push(
+      () => a.drop(),
+      () => b.drop(),
+    );
+    const src = side('sqlite', a);
+    await exec(src, itemsDdl());
+    await exec(src, "INSERT INTO items (id, name, qty, price, note) VALUES (1, 'one', 1, 1.5, NULL), (2, 'two', 2, 2.5, 'n');");
+    const cwd = project();
+    const to = envUrl(b.url);
+    const { Replicator } = await import('./helpers.js');
+    const first = new Replicator(cwd, [a.url, to, '--name', 'gone']);
+    await first.until('streaming', 180_000);
+    expect(await first.stop('SIGINT')).toBe(130);
+    // The table is dropped on the target; the job's position (in the target's redb schema) stays.
+    await pgExec(b.url, 'DROP TABLE items');
+    const r = refused(cwd, [a.url, to, '--name', 'gone'], 'REDB_REPLICATE_TARGET_TABLES_GONE');
+    expect(r.stderr).toContain('items');
+    expect(r.stderr).toContain('redb replicate drop gone');
+    expect(redb(cwd, ['replicate', 'drop', 'gone'], PASSWORD_ENV).code).toBe(0);
+    const again = new Replicator(cwd, [a.url, to, '--name', 'gone']);
+    expect((await again.until('copied', 180_000)).rows).toBe(2);
+    expect(await again.stop('SIGINT')).toBe(130);
+    expect(await pgQuery(b.url, 'SELECT count(*)::int AS n FROM items')).toEqual([{ n: 2 }]);
+  }, 300_000);
 
   it('refuses a login without the REPLICATION attribute (PostgreSQL)', async () => {
     const db = await postgresEngine.create();
