@@ -37,13 +37,17 @@ const schema = (engine: 'mysql' | 'postgres') => {
     CREATE TABLE ledger (id BIGINT PRIMARY KEY, amount INTEGER NOT NULL, note ${text});`;
 };
 
-/** Every ledger row written into the target, by any path and even if overwritten by a replay, counts once here. */
+/**
+ * Every ledger row written into the target, by any path and even if overwritten by a replay, counts
+ * here by its id. A row inserted and deleted within one applied batch is never written (the apply
+ * keeps each key's last change), so the proof of "not twice" is that no id was written more than once.
+ */
 const countWrites = (engine: 'mysql' | 'postgres') =>
   engine === 'mysql'
-    ? `CREATE TABLE ledger_writes (n BIGINT NOT NULL); INSERT INTO ledger_writes VALUES (0);
-       CREATE TRIGGER count_ledger_write BEFORE INSERT ON ledger FOR EACH ROW UPDATE ledger_writes SET n = n + 1;`
-    : `CREATE TABLE ledger_writes (n BIGINT NOT NULL); INSERT INTO ledger_writes VALUES (0);
-       CREATE FUNCTION count_ledger_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE ledger_writes SET n = n + 1; RETURN NEW; END $$;
+    ? `CREATE TABLE ledger_writes (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
+       CREATE TRIGGER count_ledger_write BEFORE INSERT ON ledger FOR EACH ROW INSERT INTO ledger_writes VALUES (NEW.id, 1) ON DUPLICATE KEY UPDATE n = n + 1;`
+    : `CREATE TABLE ledger_writes (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
+       CREATE FUNCTION count_ledger_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ledger_writes VALUES (NEW.id, 1) ON CONFLICT (id) DO UPDATE SET n = ledger_writes.n + 1; RETURN NEW; END $$;
        CREATE TRIGGER count_ledger_write BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION count_ledger_write();
        ALTER TABLE ledger ENABLE ALWAYS TRIGGER count_ledger_write;`;
 const uncountWrites = (engine: 'mysql' | 'postgres') =>
@@ -129,8 +133,9 @@ async function throughRestarts(mariadbIs: 'source' | 'target', rounds: readonly 
   expect(alive()).toBe(true);
   expect(await replicator.stop('SIGTERM')).toBe(143);
   // Each transaction's ledger row was written into the target once: none applied twice after a reconnect.
-  const [writes] = await queryUrl(target, 'SELECT n FROM ledger_writes');
-  expect(Number(writes?.n)).toBe(expected.inserts);
+  const [writes] = await queryUrl(target, 'SELECT coalesce(max(n), 0) AS most, count(*) AS ids FROM ledger_writes');
+  expect(Number(writes?.most)).toBe(1);
+  expect(Number(writes?.ids)).toBeLessThanOrEqual(expected.inserts);
   // Retrying leaves nothing behind (a listener per wait would have Node warn of a leak).
   expect(replicator.stderr).not.toMatch(/MaxListenersExceeded/);
   // Every retry says its attempt, its wait (capped at 10 s) and why.

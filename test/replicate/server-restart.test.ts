@@ -164,11 +164,12 @@ describe('redb replicate through server restarts (private servers)', () => {
     const job = `r_${randomBytes(4).toString('hex')}`;
     const replicator = new Replicator(project.path, [source, target, '--name', job, '--heartbeat-ms', '500']);
     await replicator.until('streaming', 120_000);
-    // Every ledger row written into the target, by any path and even if overwritten by a replay, counts once here.
+    // Every ledger row written into the target, by any path and even if overwritten by a replay, counts here by its id
+    // (a row inserted and deleted within one applied batch is never written: the apply keeps each key's last change).
     await pgExec(
       target,
-      `CREATE TABLE ledger_writes (n BIGINT NOT NULL); INSERT INTO ledger_writes VALUES (0);
-       CREATE FUNCTION count_ledger_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE ledger_writes SET n = n + 1; RETURN NEW; END $$;
+      `CREATE TABLE ledger_writes (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
+       CREATE FUNCTION count_ledger_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ledger_writes VALUES (NEW.id, 1) ON CONFLICT (id) DO UPDATE SET n = ledger_writes.n + 1; RETURN NEW; END $$;
        CREATE TRIGGER ledger_writes BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION count_ledger_write();
        ALTER TABLE ledger ENABLE ALWAYS TRIGGER ledger_writes;`,
     );
@@ -236,8 +237,9 @@ describe('redb replicate through server restarts (private servers)', () => {
     expect(alive()).toBe(true);
     expect(await replicator.stop('SIGTERM')).toBe(143);
     // Each transaction's ledger row was written into the target once: none applied twice after a reconnect.
-    const [writes] = await pgQuery<{ n: string }>(target, 'SELECT n FROM ledger_writes');
-    expect(Number(writes?.n)).toBe(expected.inserts);
+    const [writes] = await pgQuery<{ most: string; ids: string }>(target, 'SELECT coalesce(max(n), 0) AS most, count(*) AS ids FROM ledger_writes');
+    expect(Number(writes?.most)).toBe(1);
+    expect(Number(writes?.ids)).toBeLessThanOrEqual(expected.inserts);
 
     // The JSON lines show each retry, its attempt and its wait, capped at 10 s.
     const seen = retries();
