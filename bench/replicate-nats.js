@@ -44,6 +44,11 @@ export async function natsPart(ctx, parts) {
   const through = async (id, measure) => {
     const t = Date.now();
     const pub = new Job(ctx.project, pubArgs);
+    // A consumer needs the stream: the first publisher run makes it.
+    await waitFor(() => streamExists(bus, stream), 'the publisher to make its stream', undefined, pub).catch(async (e) => {
+      await pub.stop();
+      throw e;
+    });
     const sub = new Job(ctx.project, subArgs);
     try {
       await waitFor(
@@ -95,6 +100,20 @@ export async function natsPart(ctx, parts) {
     const c = await pgClient(ctx.admin);
     await c.query(`DROP DATABASE IF EXISTS ${DST} WITH (FORCE)`).catch(() => undefined);
     await c.end();
+  }
+}
+
+/** Whether the stream is there yet. */
+async function streamExists(bus, stream) {
+  const [{ connect }, { jetstreamManager }] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]);
+  const nc = await connect({ servers: new URL(bus.replace(/^nats:/, 'http:')).host });
+  try {
+    return await (await jetstreamManager(nc)).streams.info(stream).then(
+      () => true,
+      () => false,
+    );
+  } finally {
+    await nc.close();
   }
 }
 
