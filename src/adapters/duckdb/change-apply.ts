@@ -21,12 +21,18 @@ const ROWS = 500;
 
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
+  // -0 keeps its sign only as a typed value (String(-0) is "0").
+  if (Object.is(value, -0)) return "CAST('-0.0' AS DOUBLE)";
   if (typeof value === 'bigint' || typeof value === 'number')
     return Number.isFinite(value as number) || typeof value === 'bigint' ? String(value) : quoteLiteral(String(value));
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (Buffer.isBuffer(value)) return `from_hex(${quoteLiteral(value.toString('hex'))})`;
-  return quoteLiteral(String(value));
+  return textLiteral(String(value));
 }
+
+/** DuckDB's parser ends a quoted string at a NUL character: one is spelled chr(0) between the parts. */
+const textLiteral = (text: string): string =>
+  text.includes('\u0000') ? `(${text.split('\u0000').map(quoteLiteral).join(' || chr(0) || ')})` : quoteLiteral(text);
 
 const text = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
 
