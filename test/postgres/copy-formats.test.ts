@@ -54,7 +54,7 @@ describe('raw COPY between PostgreSQL databases picks binary only where it is sa
     }
   });
 
-  it('copies both kinds of table exactly, in chunks of integer key ranges, and verifies them', async () => {
+  it('copies both kinds of table exactly, in chunks of pages, and verifies them', async () => {
     // Raw chunks of 50 batches of 10 rows: 500 rows' worth of key values each.
     const r = redbPw(dir.path, ['clone', envUrl(source.url), envUrl(target.url), '--batch-rows', '10', '--json']);
     expect(r.code, r.stderr).toBe(0);
@@ -68,10 +68,12 @@ describe('raw COPY between PostgreSQL databases picks binary only where it is sa
       const all = `SELECT * FROM ${table} ORDER BY id`;
       expect(await pgQuery(target.url, all)).toEqual(await pgQuery(source.url, all));
     }
-    // Progress comes per committed chunk. The statistics say 3,001 rows over keys 1 to 100,000, so a
-    // chunk spans ceil(100000 / 3001 × 500) = 16,662 key values: 7 ranges, the first holding ids 1–3000,
-    // the last the one row at 100,000, the others none.
+    // Progress comes per committed chunk. Between PostgreSQL databases the chunks are ranges of pages
+    // sized from the statistics to about 500 rows (50 batches of 10): several chunks, each adding rows, ending at 3,001.
     const progress = r.stdout.split('\n').filter((l) => l.includes('"table":"public.builtin"') && l.includes('"state":"rows"'));
-    expect(progress.map((l) => (JSON.parse(l) as { rows: number }).rows)).toEqual([3000, 3000, 3000, 3000, 3000, 3000, 3001]);
+    const counts = progress.map((l) => (JSON.parse(l) as { rows: number }).rows);
+    expect(counts.length).toBeGreaterThanOrEqual(4);
+    expect(counts.at(-1)).toBe(3001);
+    for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThan(counts[i - 1] as number);
   });
 });
