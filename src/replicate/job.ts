@@ -152,7 +152,8 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       ...(req.daemon === true ? ['--daemon'] : []),
     ].join(' ');
   };
-  if (stored === undefined)
+  // A job that ran before made the target's tables itself (a copy it did not finish is done again): only a new job's target is compared.
+  if (stored === undefined && previous === undefined)
     await settleTargetShape({
       job,
       source,

@@ -43,7 +43,10 @@ function desiredTable(live: Table, wanted: Table, sameEngine: boolean): { table:
   const retyped = live.columns.flatMap((c) => {
     const w = findColumn(wanted.columns, c.name);
     if (w === undefined || !plain(c) || !plain(w)) return [];
-    return sameType(sameEngine, c.type, w.type) && c.nullable === w.nullable ? [] : [{ live: c, wanted: w }];
+    // A key column holds no NULL whatever its declaration says (SQLite lets a key column be declared nullable).
+    const keyed = (t: Table, col: Column) => t.primaryKey?.columns.some((k) => lower(k) === lower(col.name)) === true;
+    const nullable = (t: Table, col: Column) => col.nullable && !keyed(t, col);
+    return sameType(sameEngine, c.type, w.type) && nullable(live, c) === nullable(wanted, w) ? [] : [{ live: c, wanted: w }];
   });
   if (added.length + extra.length + retyped.length === 0) return undefined;
   const gone = new Set(extra.map((c) => c.name));

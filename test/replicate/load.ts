@@ -230,7 +230,7 @@ export async function killLoop(
   await last.until('streaming', 120_000);
   await until(async () => (await figuresOf(target)) === (await figuresOf(source)), 'the last run to catch up', 120_000).catch(async (e: unknown) => {
     throw new Error(
-      `${String(e)}: source ${await figuresOf(source)}, target ${await figuresOf(target)}; last events ${JSON.stringify(last.events.slice(-3))}; ${last.stderr}`,
+      `${String(e)}: source ${await figuresOf(source).catch(String)}, target ${await figuresOf(target).catch(String)}; last events ${JSON.stringify(last.events.slice(-3))}; ${last.stderr}`,
     );
   });
   expect(await last.stop('SIGTERM')).toBe(143);
