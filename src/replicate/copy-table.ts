@@ -12,7 +12,7 @@ import {
 } from '../adapters/rows.js';
 import type { Engine } from '../unified/index.js';
 import { decodeKey, encodeKey, type Checkpoints } from './checkpoints.js';
-import type { OnEvent } from './events.js';
+import { type OnEvent, rowsProgress } from './events.js';
 import { copyPages } from './page-copy.js';
 import { nameOf, type TablePair } from './pairing.js';
 import { coercer, decoder } from './values.js';
@@ -237,17 +237,7 @@ export async function copyTable(pair: TablePair, reader: RowReader, writer: RowW
     after = chunk.last;
     rows += await chunk.write();
     await checkpoints.update(pair.id, { done: false, rows, after: last });
-    const seconds = (Date.now() - started) / 1000;
-    const rate = seconds > 0 ? (rows - startRows) / seconds : 0;
-    options.onEvent({
-      type: 'table',
-      table: pair.id,
-      state: 'rows',
-      rows,
-      total,
-      rowsPerSecond: Math.round(rate),
-      etaSeconds: rate > 0 ? Math.max(0, (total - rows) / rate) : undefined,
-    });
+    options.onEvent(rowsProgress(pair.id, rows, startRows, total, started));
     // Embedded engines read and write synchronously: a turn of the event loop lets the progress display draw.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -1,6 +1,6 @@
 import type { ChunkRecord, PageChunking, PageRange, ReadOptions, RowReader, RowTarget, TableName } from '../adapters/rows.js';
 import type { Checkpoints } from './checkpoints.js';
-import type { OnEvent } from './events.js';
+import { type OnEvent, rowsProgress } from './events.js';
 import { nameOf, type TablePair } from './pairing.js';
 
 /**
@@ -116,17 +116,7 @@ export async function copyPages(pair: TablePair, reader: RowReader, target: RowT
     if (options.signal?.aborted) throw new Error('cancelled');
     const stream = await io.readRaw(from, { columns, where: options.where, batchRows: options.batchRows, pages });
     rows += await io.writeRaw(to, targetColumns, stream, record ? { job: job as string, table: pair.id, pages, mark: chunking.mark } : undefined);
-    const seconds = (Date.now() - started) / 1000;
-    const rate = seconds > 0 ? (rows - startRows) / seconds : 0;
-    options.onEvent({
-      type: 'table',
-      table: pair.id,
-      state: 'rows',
-      rows,
-      total,
-      rowsPerSecond: Math.round(rate),
-      etaSeconds: rate > 0 ? Math.max(0, (total - rows) / rate) : undefined,
-    });
+    options.onEvent(rowsProgress(pair.id, rows, startRows, total, started));
   }
   await target.finishTable(pair.target);
   await checkpoints.update(pair.id, { done: true, rows });
