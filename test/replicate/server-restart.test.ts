@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redb } from '../support/cli.js';
 import { tempDir } from '../support/scratch.js';
 import { pgExec, pgQuery } from '../support/postgres.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../changes/private-postgres.js';
 import { killReplicators, Replicator, sleep, until } from './helpers.js';
+import { RestartWriter, restartFigures as figures } from './restart-writer.js';
 
 /**
  * `redb replicate` PostgreSQL → PostgreSQL while the servers themselves go away: the source
@@ -28,114 +28,6 @@ afterAll(async () => {
   killReplicators();
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
 });
-
-/**
- * One transaction at a time on the source: a transfer between two accounts (balances sum to a
- * constant, each account counts its moves), a ledger row numbered by the transaction, and every
- * tenth one deletes the ledger row of five transactions before. A transaction whose COMMIT was cut
- * off by a restart is `unsure` until its ledger row says whether it committed.
- */
-class Writer {
-  private stopped = false;
-  private n = 0;
-  readonly sure = new Set<number>();
-  readonly unsure = new Set<number>();
-  readonly amounts = new Map<number, number>();
-  /** Rows each tenth transaction's DELETE removed, by the id it deleted. */
-  private readonly deleted = new Map<number, number>();
-  reconnects = 0;
-  readonly done: Promise<void>;
-
-  constructor(private readonly url: string) {
-    this.done = this.run();
-  }
-
-  get committed(): number {
-    return this.sure.size;
-  }
-
-  private async connect(): Promise<pg.Client> {
-    for (;;) {
-      const c = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
-      c.on('error', () => undefined);
-      try {
-        await c.connect();
-        return c;
-      } catch {
-        await c.end().catch(() => undefined);
-        if (this.stopped) throw new Error('stopped');
-        await sleep(200);
-      }
-    }
-  }
-
-  private async run(): Promise<void> {
-    let c = await this.connect();
-    try {
-      while (!this.stopped) {
-        const id = ++this.n;
-        const a = 1 + (id % ACCOUNTS);
-        const b = 1 + ((id * 7 + 3) % ACCOUNTS);
-        const amount = 1 + (id % 37);
-        this.amounts.set(id, amount);
-        let committing = false;
-        try {
-          await c.query('BEGIN');
-          await c.query('UPDATE accounts SET balance = balance - $1, moves = moves + 1 WHERE id = $2', [amount, a]);
-          await c.query('UPDATE accounts SET balance = balance + $1, moves = moves + 1 WHERE id = $2', [amount, b]);
-          await c.query(`INSERT INTO ledger (id, amount, note) VALUES ($1, $2, CASE WHEN $2 % 5 = 0 THEN NULL ELSE 'transfer' END)`, [id, amount]);
-          const removed = id % 10 === 0 ? (await c.query('DELETE FROM ledger WHERE id = $1', [id - 5])).rowCount : undefined;
-          committing = true;
-          await c.query('COMMIT');
-          this.sure.add(id);
-          if (removed !== undefined) this.deleted.set(id - 5, removed ?? 0);
-        } catch {
-          if (committing) this.unsure.add(id);
-          await c.end().catch(() => undefined);
-          this.reconnects++;
-          if (this.stopped) return;
-          c = await this.connect();
-        }
-        if (id % 4 === 0) await sleep(5);
-      }
-    } catch (e) {
-      if (!this.stopped) throw e;
-    } finally {
-      await c.end().catch(() => undefined);
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.done;
-    // A COMMIT the restart cut off either happened or not: its ledger row (or its delete) says which.
-    for (const id of this.unsure) {
-      const rows = await pgQuery<{ n: number }>(this.url, `SELECT count(*)::int AS n FROM ledger WHERE id = ${id}`);
-      if (rows[0]?.n === 1 || this.deleted.get(id) === 1) this.sure.add(id);
-    }
-  }
-
-  /** What the source must hold, from the transactions known to have committed. */
-  expected(): { rows: number; amount: number; moves: number; inserts: number } {
-    const live = new Set(this.sure);
-    for (const id of this.sure) if (id % 10 === 0) live.delete(id - 5);
-    let amount = 0;
-    for (const id of live) amount += this.amounts.get(id) ?? 0;
-    return { rows: live.size, amount, moves: 2 * this.sure.size, inserts: this.sure.size };
-  }
-}
-
-const figures = async (url: string): Promise<string> => {
-  const [l] = await pgQuery<Record<string, string>>(
-    url,
-    'SELECT count(*) AS n, coalesce(sum(id), 0) AS ids, coalesce(sum(amount), 0) AS amount, count(note) AS notes FROM ledger',
-  );
-  const [a] = await pgQuery<Record<string, string>>(
-    url,
-    'SELECT count(*) AS n, sum(balance) AS balance, sum(moves) AS moves, sum(balance * id) AS weighted FROM accounts',
-  );
-  return `ledger n=${l?.n} ids=${l?.ids} amount=${l?.amount} notes=${l?.notes}; accounts n=${a?.n} balance=${a?.balance} moves=${a?.moves} weighted=${a?.weighted}`;
-};
 
 const ledgerMax = async (url: string): Promise<number> => Number((await pgQuery<{ m: string | null }>(url, 'SELECT max(id) AS m FROM ledger'))[0]?.m ?? 0);
 
@@ -174,7 +66,7 @@ describe('redb replicate through server restarts (private servers)', () => {
        ALTER TABLE ledger ENABLE ALWAYS TRIGGER ledger_writes;`,
     );
 
-    const writer = new Writer(source);
+    const writer = new RestartWriter(source);
     cleanups.push(() => writer.stop());
     await until(async () => (await ledgerMax(target)) > 50, 'the first streamed rows', 60_000);
 
