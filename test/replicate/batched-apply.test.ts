@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redb } from '../support/cli.js';
 import { postgresEngine } from '../support/postgres.js';
-import { tempDir } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { dropPgCapture, exec, killReplicators, Replicator, rows, side, until } from './helpers.js';
+import { exec, killReplicators, Replicator, rows, until, replicationSetup } from './helpers.js';
 
 /**
  * How changes are batched on the target: a table whose key is its only constraint takes a
@@ -24,16 +23,7 @@ const fingerprint = "SELECT md5(string_agg(t::text, '|' ORDER BY id)) AS f, coun
 
 describe('redb replicate batching on the target (real servers)', () => {
   it('PostgreSQL → PostgreSQL: large batches arrive intact, a unique value moved between rows keeps its order', async () => {
-    const source = side('postgres', await postgresEngine.create());
-    const target = side('postgres', await postgresEngine.create());
-    const project = tempDir('redb-replicate-batch-');
-    cleanups.push(async () => {
-      await dropPgCapture(source.db);
-      await source.db.drop();
-      await target.db.drop();
-      project.cleanup();
-    });
-    expect(redb(project.path, ['init']).code).toBe(0);
+    const { source, target, project } = await replicationSetup(postgresEngine, postgresEngine, 'redb-replicate-batch-', cleanups);
     await exec(
       source,
       `CREATE TABLE people (id integer PRIMARY KEY, email text NOT NULL UNIQUE, qty integer NOT NULL);

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import Sqlite from 'better-sqlite3';
-import { CLI } from '../support/cli.js';
+import { CLI, redb } from '../support/cli.js';
 import { duckdbRows } from '../support/duckdb.js';
 import { mysqlRows } from '../support/mysql.js';
 import { pgExec, pgQuery } from '../support/postgres.js';
-import { serverUrl, type ScratchDb } from '../support/scratch.js';
+import { serverUrl, tempDir, type ScratchDb, type TestEngine } from '../support/scratch.js';
 import { envUrl, PASSWORD_ENV } from '../clone/helpers.js';
 import type { Engine } from '../../src/unified/index.js';
 
@@ -164,4 +164,28 @@ export async function dropPgCapture(db: ScratchDb): Promise<void> {
     for (const s of slots.filter((x) => !x.active)) await pgExec(admin, `SELECT pg_drop_replication_slot('${s.slot_name}')`).catch(() => undefined);
     await sleep(250);
   }
+}
+
+/**
+ * A source and a target database of the given engines and a redb project beside them, all removed by
+ * the cleanup it registers (a PostgreSQL source's slot and publication first).
+ */
+export async function replicationSetup(
+  from: TestEngine,
+  to: TestEngine,
+  prefix: string,
+  cleanups: (() => Promise<void> | void)[],
+): Promise<{ source: Side; target: Side; project: { path: string; cleanup: () => void } }> {
+  const source = side(from.engine, await from.create());
+  const target = side(to.engine, await to.create());
+  const project = tempDir(prefix);
+  cleanups.push(async () => {
+    if (source.engine === 'postgres') await dropPgCapture(source.db);
+    await source.db.drop();
+    await target.db.drop();
+    project.cleanup();
+  });
+  const init = redb(project.path, ['init']);
+  if (init.code !== 0) throw new Error(`redb init failed: ${init.stderr}`);
+  return { source, target, project };
 }

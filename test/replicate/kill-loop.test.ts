@@ -3,9 +3,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redb } from '../support/cli.js';
 import { postgresEngine } from '../support/postgres.js';
-import { tempDir } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { dropPgCapture, killReplicators, exec, figures, Replicator, rows, side, sleep, until } from './helpers.js';
+import { killReplicators, exec, figures, Replicator, rows, sleep, until, replicationSetup } from './helpers.js';
 
 /**
  * `redb replicate` PostgreSQL → PostgreSQL killed with SIGKILL at random moments (during the copy
@@ -51,16 +50,7 @@ async function writer(url: string, stop: { now: boolean }): Promise<number> {
 
 describe('redb replicate under kill -9 (real server)', () => {
   it('PostgreSQL → PostgreSQL: nothing lost, nothing doubled', async () => {
-    const source = side('postgres', await postgresEngine.create());
-    const target = side('postgres', await postgresEngine.create());
-    const project = tempDir('redb-replicate-kill-');
-    cleanups.push(async () => {
-      await dropPgCapture(source.db);
-      await source.db.drop();
-      await target.db.drop();
-      project.cleanup();
-    });
-    expect(redb(project.path, ['init']).code).toBe(0);
+    const { source, target, project } = await replicationSetup(postgresEngine, postgresEngine, 'redb-replicate-kill-', cleanups);
     const values = Array.from({ length: 200 }, (_x, i) => `(${i + 1}, 'a${i + 1}', 1000, 0, NULL)`).join(', ');
     await exec(
       source,

@@ -4,9 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redb } from '../support/cli.js';
 import { postgresEngine } from '../support/postgres.js';
-import { tempDir } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { dropPgCapture, exec, killReplicators, Replicator, rows, side, until } from './helpers.js';
+import { exec, killReplicators, Replicator, rows, until, replicationSetup } from './helpers.js';
 
 /**
  * A strict masking policy in flight: a column added on the source that no rule names pauses its
@@ -24,16 +23,7 @@ const policy = (rules: string) => `strict: true\nrules:\n  - match: items.name\n
 
 describe('redb replicate with a strict policy (real servers)', () => {
   it('PostgreSQL → PostgreSQL: a new column with no rule pauses its table, never copied in the clear', async () => {
-    const source = side('postgres', await postgresEngine.create());
-    const target = side('postgres', await postgresEngine.create());
-    const project = tempDir('redb-replicate-strict-');
-    cleanups.push(async () => {
-      await dropPgCapture(source.db);
-      await source.db.drop();
-      await target.db.drop();
-      project.cleanup();
-    });
-    expect(redb(project.path, ['init']).code).toBe(0);
+    const { source, target, project } = await replicationSetup(postgresEngine, postgresEngine, 'redb-replicate-strict-', cleanups);
     const file = join(project.path, 'mask.yaml');
     writeFileSync(file, policy(''));
     await exec(

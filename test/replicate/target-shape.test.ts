@@ -6,7 +6,7 @@ import { postgresEngine } from '../support/postgres.js';
 import { tempDir } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
 import type { Engine } from '../../src/unified/index.js';
-import { dropPgCapture, exec, killReplicators, Replicator, rows, side, until, type Side } from './helpers.js';
+import { dropPgCapture, exec, killReplicators, Replicator, rows, side, until, type Side, replicationSetup } from './helpers.js';
 
 /**
  * A target that has the job's tables already, shaped otherwise than the source's (a column the
@@ -109,16 +109,7 @@ describe.concurrent('redb replicate into a target shaped otherwise (real servers
   }
 
   it('PostgreSQL → MariaDB: a target already in the source shape (made by clone --schema-only) shows no plan', async () => {
-    const source = side('postgres', await postgresEngine.create());
-    const target = side('mysql', await mysqlEngine.create());
-    const project = tempDir('redb-replicate-shape-');
-    cleanups.push(async () => {
-      await dropPgCapture(source.db);
-      await source.db.drop();
-      await target.db.drop();
-      project.cleanup();
-    });
-    expect(redb(project.path, ['init']).code).toBe(0);
+    const { source, target, project } = await replicationSetup(postgresEngine, mysqlEngine, 'redb-replicate-shape-', cleanups);
     await exec(source, SOURCE);
     const cloned = redb(project.path, ['clone', source.url, target.url, '--schema-only', '--yes'], PASSWORD_ENV);
     expect(cloned.code, cloned.stderr).toBe(0);
