@@ -26,6 +26,7 @@ export async function run(io: Io, source: string, target: string, opts: Opts<'re
     mask: opts.mask,
     allowLossy: allow.allowLossy,
     allowDrops: allow.allowDrops,
+    yes: opts.yes === true,
     metrics: opts.metrics,
   });
   if (opts.json) json(io, r);

@@ -74,6 +74,7 @@ export async function replicateToDaemon(
     mask?: string | undefined;
     allowLossy?: boolean | undefined;
     allowDrops?: boolean | undefined;
+    yes?: boolean | undefined;
     metrics?: string | undefined;
   },
 ): Promise<HandOff> {
@@ -99,6 +100,7 @@ export async function replicateToDaemon(
       ...(ctx.mask === undefined ? {} : { mask: projectPath(store, ctx.cwd, ctx.mask) }),
       ...(ctx.allowLossy === true ? { allowLossy: true } : {}),
       ...(ctx.allowDrops === true ? { allowDrops: true } : {}),
+      ...(ctx.yes === true ? { yes: true } : {}),
       paused: false,
       created: new Date().toISOString(),
     };

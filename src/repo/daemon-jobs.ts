@@ -25,6 +25,8 @@ export const DaemonJob = z
     allowLossy: z.boolean().optional(),
     /** `--allow drops-data`: columns dropped on the source are dropped on the target. */
     allowDrops: z.boolean().optional(),
+    /** `--yes`: a new job's target that differs from the source is brought to its shape without asking. */
+    yes: z.boolean().optional(),
     paused: z.boolean(),
     created: z.string(),
   })
@@ -57,7 +59,8 @@ export function jobArgv(name: string, job: DaemonJob): string[] {
     ...(job.mask === undefined ? [] : ['--mask', job.mask]),
     ...allowArgs(job),
     '--json',
-    '--yes',
+    // Nobody can be asked in the daemon: without the user's --yes, a target plan stops the job and status says so.
+    ...(job.yes === true ? ['--yes'] : []),
   ];
 }
 

@@ -4,7 +4,7 @@ import { exitReason, failureLine, readJobLine } from '../../src/daemon/job-repor
 import { renderMetrics } from '../../src/daemon/metrics.js';
 import { parseMetricsAddress } from '../../src/ops/daemon.js';
 import { decodeRequest, decodeResponse, encode, errorJsonOf, errorOf, lineSplitter } from '../../src/ops/daemon-protocol.js';
-import { jobArgv } from '../../src/repo/daemon-jobs.js';
+import { jobArgv, type DaemonJob } from '../../src/repo/daemon-jobs.js';
 import { parseAllow } from '../../src/commands/replicate.js';
 import { VERBS } from '../../src/commands/verbs.js';
 import { errors, RedbError } from '../../src/errors.js';
@@ -165,19 +165,20 @@ describe('control protocol', () => {
 });
 
 describe('job records', () => {
-  it('run as the foreground replicate command, as JSON lines, without prompts', () => {
-    expect(
-      jobArgv('nightly', {
-        kind: 'replicate',
-        source: 'prod',
-        target: 'sqlite:copy.db',
-        tables: ['a', 'b'],
-        mask: 'policy.yaml',
-        allowLossy: true,
-        paused: false,
-        created: 'x',
-      }),
-    ).toEqual(['replicate', 'prod', 'sqlite:copy.db', '--name', 'nightly', '--tables', 'a,b', '--mask', 'policy.yaml', '--allow', 'lossy', '--json', '--yes']);
+  it('run as the foreground replicate command, as JSON lines, --yes only where the user gave it', () => {
+    const nightly: DaemonJob = {
+      kind: 'replicate',
+      source: 'prod',
+      target: 'sqlite:copy.db',
+      tables: ['a', 'b'],
+      mask: 'policy.yaml',
+      allowLossy: true,
+      paused: false,
+      created: 'x',
+    };
+    const args = ['replicate', 'prod', 'sqlite:copy.db', '--name', 'nightly', '--tables', 'a,b', '--mask', 'policy.yaml', '--allow', 'lossy', '--json'];
+    expect(jobArgv('nightly', nightly)).toEqual(args);
+    expect(jobArgv('nightly', { ...nightly, yes: true })).toEqual([...args, '--yes']);
   });
 
   it('take only flags the replicate command has, --allow with both of its values', () => {
