@@ -132,9 +132,10 @@ start_pg() {
     log "starting postgres on 127.0.0.1:$PG_PORT"
     # Logical WAL + slots/senders: redb may test replication-based features.
     # fsync/full_page_writes/synchronous_commit off: durability is pointless for throwaway data.
+    # max_slot_wal_keep_size: a slot left by a killed or timed-out test is invalidated, not kept until the disk fills.
     as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$TIMEOUT" -o "-p $PG_PORT -k $PG_SOCK \
 -c listen_addresses=127.0.0.1 -c wal_level=logical -c max_replication_slots=40 -c max_wal_senders=40 \
--c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200 -c max_locks_per_transaction=256" start >&2 \
+-c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=200 -c max_locks_per_transaction=256 -c max_slot_wal_keep_size=8GB" start >&2 \
       || { log "pg_ctl start failed; last lines of $PG_LOG:"; tail -n 40 "$PG_LOG" >&2 || true; exit 1; }
   fi
   wait_for postgres "$PG_LOG" pg_running pg_ready
