@@ -459,12 +459,15 @@ async function withTarget<T>(target: Endpoint, use: (t: ChangeTarget) => Promise
 
 /**
  * Whether a copy a crash cut short can go on from its hand-off: the job recorded one, nothing of
- * it reached the target's position table, the tables asked for are the same, and the source still
- * keeps the changes after it (the slot is there and whole) and can take a later snapshot.
+ * it reached the target's position table, the tables asked for are the same, source and target are
+ * of one engine, and the source still keeps the changes after it (the slot is there and whole) and
+ * can take a later snapshot.
  */
 async function resumable(plane: ChangePlane, capture: ChangeCapture, previous: JobRecord | undefined, req: JobRequest): Promise<Position | undefined> {
   if (previous?.phase !== 'copying' || previous.copyFrom == null || capture.later === undefined || plane.seenBy === undefined) return undefined;
   if (previous.tables.join('\u0000') !== (req.tables ?? []).join('\u0000')) return undefined;
+  // Only a copy of the same engine reads by pages and records its chunks; across engines every table would start over anyway.
+  if (req.source.engine !== req.target.engine) return undefined;
   const status = await capture.status();
   return status.exists && status.lost === undefined ? plane.position(previous.copyFrom) : undefined;
 }

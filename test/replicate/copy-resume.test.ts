@@ -90,6 +90,11 @@ describe('redb replicate: a copy killed part way goes on from its chunks (real s
 
     const stop = { now: false };
     const writing = writer(source.db.url, stop);
+    // A failed case stops the writer before its database goes.
+    writing.catch(() => undefined);
+    cleanups.push(async () => {
+      stop.now = true;
+    });
     await sleep(300);
     let before = 0;
     for (let kill = 0; kill < 3; kill++) {

@@ -5,7 +5,7 @@ import { openPg } from './capture-setup.js';
 /**
  * A snapshot taken after a job's hand-off, without a new slot: a copy resumed after a crash reads
  * its remaining pages in it while the job's slot still streams from the hand-off. The snapshot's
- * own text (`xmin:xmax:xip,...`, pg_current_snapshot) tells which transactions of the stream it
+ * own text (`xmin:xmax:xip,...`, txid_current_snapshot: before PostgreSQL 13 too) tells which transactions of the stream it
  * already saw; `until`, the WAL insert position read after it was taken, is past all of their commits.
  */
 export async function laterSnapshot(target: DbTarget, position: (text: string) => Position): Promise<LaterSnapshot> {
@@ -14,7 +14,7 @@ export async function laterSnapshot(target: DbTarget, position: (text: string) =
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // One statement: the snapshot is taken as it starts, the WAL position read after.
     const { rows } = await client.query<{ id: string; snapshot: string; until: string }>(
-      'SELECT pg_export_snapshot() AS id, pg_current_snapshot()::text AS snapshot, pg_current_wal_insert_lsn()::text AS until',
+      'SELECT pg_export_snapshot() AS id, txid_current_snapshot()::text AS snapshot, pg_current_wal_insert_lsn()::text AS until',
     );
     const row = rows[0] as { id: string; snapshot: string; until: string };
     return {
