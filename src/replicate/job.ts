@@ -216,9 +216,13 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
 
   const capture = await plane.open(source.target, job, { signal });
   let current: JobRecord = record;
+  // Writes go one after another, in the order asked: parallel copies record their tables at once, and the last record written must hold them all.
+  let saving: Promise<void> = Promise.resolve();
   const save = async (patch: Partial<JobRecord>) => {
     current = { ...current, ...patch, seenAt: new Date().toISOString() };
-    await records.write(current);
+    const record = current;
+    saving = saving.catch(() => undefined).then(() => records.write(record));
+    await saving;
   };
   try {
     // A source that lost what the job needs (a slot invalidated, a binary log purged) is said so at once, with the way on.

@@ -41,7 +41,7 @@ async function writer(url: string, stop: { now: boolean }): Promise<number> {
       if (n % 7 === 0) await c.query('DELETE FROM ledger WHERE id = (SELECT min(id) FROM ledger)');
       // A key moved, its large note unchanged; then its old key taken by a new row.
       if (n % 5 === 0) {
-        const k = 1 + Math.floor(Math.random() * 200_000);
+        const k = 1 + Math.floor(Math.random() * 100_000);
         const moved = await c.query('UPDATE ledger SET id = $2, amount = amount + 1 WHERE id = $1', [k, 50_000_000 + n]);
         if (moved.rowCount === 1 && n % 2 === 0) await c.query(`INSERT INTO ledger (id, amount, note) VALUES ($1, 7, ${BIG})`, [k]);
       }
@@ -80,7 +80,7 @@ describe('redb replicate: a copy killed part way goes on from its chunks (real s
       `CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, qty INTEGER NOT NULL, price DECIMAL(10,2), note TEXT);
       INSERT INTO items VALUES ${values};
       CREATE TABLE ledger (id BIGINT PRIMARY KEY, amount INTEGER NOT NULL, note TEXT);
-      INSERT INTO ledger SELECT g, 1, CASE WHEN g % 50 = 0 THEN ${BIG} ELSE 'seed' END FROM generate_series(1, 200000) g;
+      INSERT INTO ledger SELECT g, 1, CASE WHEN g % 50 = 0 THEN ${BIG} ELSE 'seed' END FROM generate_series(1, 100000) g;
       ANALYZE ledger;`,
     );
     const job = `r_${randomBytes(4).toString('hex')}`;
