@@ -163,6 +163,18 @@ export interface Handoff {
   close(): Promise<void>;
 }
 
+/**
+ * A snapshot of the source taken later than a hand-off, read beside a stream that still starts at
+ * the hand-off's position (a copy resumed after a crash). `snapshot` says which transactions it
+ * sees (ChangePlane.seenBy); every transaction it sees committed before `until` in the log.
+ */
+export interface LaterSnapshot {
+  readonly snapshot: string;
+  readonly until: Position;
+  openSnapshot(options: { readonly jobs: number }): Promise<RowSource>;
+  close(): Promise<void>;
+}
+
 export interface StreamOptions {
   readonly signal?: AbortSignal | undefined;
   /** How often an idle stream reports the source's position (a heartbeat); 10 s by default. */
@@ -210,6 +222,11 @@ export interface ChangeCapture {
    * Absent where the log carries every table already (the binary log).
    */
   include?(tables: readonly TableName[]): Promise<void>;
+  /**
+   * A snapshot of the source as it is now, leaving the job's position where it is (the slot keeps
+   * its place): absent where the source cannot tell which transactions a snapshot saw.
+   */
+  later?(): Promise<LaterSnapshot>;
   /** The target committed everything up to `position`: the source may free its log before it. */
   acknowledge(position: Position): Promise<void>;
   status(): Promise<CaptureStatus>;
@@ -221,6 +238,8 @@ export interface ChangeCapture {
 export interface ChangePlane {
   /** Negative, zero or positive as `a` is before, at or after `b` in the source's log. */
   compare(a: Position, b: Position): number;
+  /** Whether the transaction `transaction` (a BeginEvent's) is one that LaterSnapshot `snapshot` saw committed. */
+  seenBy?(snapshot: string, transaction: string): boolean;
   /** A position read back from storage; refuses text that is not one of this engine's. */
   position(text: string): Position;
   /** Are the source's settings and the login's privileges enough to capture changes? Throws the first that is not. */

@@ -117,6 +117,11 @@ export interface RowReader {
    * not counted: a deleted row is either copied already, as a key-range resume keeps it, or gone.
    */
   changedSince?(table: TableName, mark: string): Promise<boolean>;
+  /**
+   * A condition (for ReadOptions.where) on the row versions written since the snapshot of `mark`
+   * (conservatively: a few it saw may count), or, with `changed` false, on those written before it.
+   */
+  markCondition?(mark: string, changed: boolean): string;
 }
 
 /** Readers that all see one snapshot of the database, for as many parallel table copies. */
@@ -169,6 +174,12 @@ export interface RowTarget {
   chunksDone?(job: string, table: string): Promise<ChunkRecord[] | undefined>;
   /** Forget the job's recorded chunks, of one table or all (the copy restarts it, or finished). */
   forgetChunks?(job: string, table?: string): Promise<void>;
+  /**
+   * Delete the rows of `table` whose key is not among the keys `fill` writes into the (empty)
+   * table of `key`'s columns it is given; resolves to the rows deleted. A copy resumed in a later
+   * snapshot drops the rows an earlier one copied that have changed or gone since.
+   */
+  keepOnly?(table: TableName, key: readonly string[], fill: (keys: TableName) => Promise<number>): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -28,6 +28,15 @@ function plainView(io: Io): (e: JobEvent) => void {
         }
         return;
       }
+      case 'copy-resumed':
+        io.err(
+          e.how === 'kept'
+            ? `${e.table}: copied before the stop, kept`
+            : e.how === 'continued'
+              ? `${e.table}: copy goes on, keeping ${e.chunks} chunk${e.chunks === 1 ? '' : 's'} (${e.rows} rows) copied before the stop`
+              : `${e.table}: copy starts over`,
+        );
+        return;
       case 'copied':
         io.err(`copied ${e.tables} table${e.tables === 1 ? '' : 's'}, ${e.rows} rows; streaming from ${e.position}`);
         return;

@@ -64,6 +64,7 @@ export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobR
       allowLossy: ctx.allowLossy,
       allowDrops: ctx.allowDrops,
       heartbeatMs: ctx.heartbeatMs,
+      copyBatchRows: copyBatchRows((ctx.env ?? process.env).REDB_REPLICATE_COPY_ROWS),
       yes: ctx.yes,
       confirm: ctx.confirm,
       daemon: (ctx.env ?? process.env).REDB_DAEMON_JOB !== undefined,
@@ -73,6 +74,12 @@ export async function replicate(ctx: OpContext & ReplicateOptions): Promise<JobR
   } finally {
     await log();
   }
+}
+
+/** REDB_REPLICATE_COPY_ROWS: rows per batch of the initial copy (its page chunks hold about 50 batches); a tuning knob, ignored unless a positive whole number. */
+function copyBatchRows(value: string | undefined): number | undefined {
+  const n = Number(value);
+  return value !== undefined && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 export interface JobStatus {

@@ -7,6 +7,7 @@ import { maskTableOf, type Masker, type MaskTable } from '../policy/index.js';
 import type { Loss, Plan, Table } from '../unified/index.js';
 import { openCheckpoints, type CheckpointWriter, type CloneJob } from './checkpoints.js';
 import { copyTable } from './copy-table.js';
+import type { CatchUp } from './page-copy.js';
 import { apply, introspect, type Endpoint } from './endpoint.js';
 import type { OnEvent } from './events.js';
 import { nameOf, pairTable, type TablePair } from './pairing.js';
@@ -51,6 +52,12 @@ export interface CloneRequest {
    * exactly where it ends); the clone takes its own otherwise.
    */
   readonly snapshot?: ((jobs: number) => Promise<RowSource>) | undefined;
+  /**
+   * A replication job's copy (page-copy.ts): chunks recorded under its id, and, resumed, tables
+   * neither refused for their rows nor emptied up front (each is settled as it is copied), the
+   * records left for the job to forget once its position is in the target.
+   */
+  readonly catchUp?: CatchUp | undefined;
 }
 
 export interface CloneResult {
@@ -170,6 +177,7 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
       // Whether the copy can succeed is settled before a table is emptied or a row written.
       refuseIncompatible(there, target.name);
       const emptying = await withTarget(async (rows) => {
+        if (req.catchUp?.resumed === true) return [];
         if (!req.truncate) {
           await refuseRows(rows, existing, target.name);
           return [];
@@ -212,6 +220,18 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
     }
 
     const copied = new Map<string, number>();
+    // Tables a resumed replication copy kept as an earlier snapshot left them: not this snapshot's, so not compared with it.
+    const kept = new Set<string>();
+    const catchUp: CatchUp | undefined =
+      req.catchUp === undefined
+        ? undefined
+        : {
+            ...req.catchUp,
+            settled: (table, how, chunks, rows) => {
+              if (how === 'kept') kept.add(table);
+              req.catchUp?.settled(table, how, chunks, rows);
+            },
+          };
     if (!req.schemaOnly) {
       const reading = req.snapshot !== undefined ? await req.snapshot(jobs) : await sourceRows.openSource(source.target, { jobs });
       rowsSource = reading;
@@ -221,10 +241,10 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
         req.dataOnly || checksForeignKeys
           ? (p: TablePair) => p.source.foreignKeys.flatMap((f) => [...byTable.values()].filter((q) => q.source.name === f.references.table))
           : undefined;
-      const job = checkpoints.id;
+      const job = req.catchUp?.id ?? checkpoints.id;
       await withTarget(async (rows) => {
         // Chunks a fresh clone finds recorded under its id are an abandoned run's, of tables emptied since.
-        if (job !== undefined && !checkpoints.resumed) await rows.forgetChunks?.(job);
+        if (job !== undefined && !checkpoints.resumed && req.catchUp?.resumed !== true) await rows.forgetChunks?.(job);
         await runLanes(
           pairs,
           Math.min(reading.readers.length, rows.writers.length),
@@ -238,6 +258,7 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
                 mask: rowMask(masker, pair),
                 checkpoints,
                 job,
+                catchUp,
                 onEvent,
                 signal,
               });
@@ -251,7 +272,7 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
           dependsOn,
         );
         // Every table is done in the checkpoint: the target's records of chunks are no longer needed.
-        if (job !== undefined) await rows.forgetChunks?.(job);
+        if (job !== undefined && catchUp === undefined) await rows.forgetChunks?.(job);
       }, jobs);
     }
     signal?.throwIfAborted();
@@ -262,12 +283,17 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
     // values masked the same way.
     let verify: TableCheck[] | undefined;
     if (req.verify && rowsSource !== undefined) {
-      const verifying = verifySource(pairs, { engine: source.engine, readers: rowsSource.readers }, target.engine, {
-        where,
-        mask: (p) => rowMask(masker, p),
-        batchRows: req.batchRows,
-        onEvent,
-      });
+      const verifying = verifySource(
+        pairs.filter((p) => !kept.has(p.id)),
+        { engine: source.engine, readers: rowsSource.readers },
+        target.engine,
+        {
+          where,
+          mask: (p) => rowMask(masker, p),
+          batchRows: req.batchRows,
+          onEvent,
+        },
+      );
       // Its transaction is over before the keys are added: a read lock it held would stall them.
       targetReaders = await (await loadRows(target.engine)).openSource(target.target, { jobs });
       try {

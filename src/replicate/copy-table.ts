@@ -13,7 +13,7 @@ import {
 import type { Engine } from '../unified/index.js';
 import { decodeKey, encodeKey, type Checkpoints } from './checkpoints.js';
 import { type OnEvent, rowsProgress } from './events.js';
-import { copyPages } from './page-copy.js';
+import { copyPages, type CatchUp } from './page-copy.js';
 import { nameOf, type TablePair } from './pairing.js';
 import { coercer, decoder } from './values.js';
 
@@ -27,6 +27,8 @@ export interface CopyOptions {
   readonly checkpoints: Checkpoints;
   /** The clone's id, under which a target records the page chunks it committed (absent: not resumable, nothing recorded). */
   readonly job?: string | undefined;
+  /** A replication job's copy (page-copy.ts): what a resumed run keeps of earlier ones. */
+  readonly catchUp?: CatchUp | undefined;
   readonly onEvent: OnEvent;
   readonly signal?: AbortSignal | undefined;
 }
@@ -194,8 +196,24 @@ export async function copyTable(pair: TablePair, reader: RowReader, writer: RowW
         reader,
         target,
         { readRaw: io.readRaw, writeRaw: io.writeRaw },
-        { chunking, job: options.job, where: options.where, batchRows: options.batchRows, checkpoints, onEvent: options.onEvent, signal: options.signal },
+        {
+          chunking,
+          job: options.catchUp?.id ?? options.job,
+          where: options.where,
+          batchRows: options.batchRows,
+          checkpoints,
+          catchUp: options.catchUp,
+          onEvent: options.onEvent,
+          signal: options.signal,
+        },
       );
+  }
+  if (options.catchUp?.resumed === true) {
+    // Copied by keys, of which no record is kept in the target: a resumed replication copy starts the table over, in its later snapshot.
+    await options.catchUp.later(pair.id);
+    await target.truncate([to]);
+    await target.forgetChunks?.(options.catchUp.id, pair.id);
+    options.catchUp.settled(pair.id, 'restarted', 0, 0);
   }
 
   let rows = 0;

@@ -41,6 +41,16 @@ export const JobRecord = z
         .strict(),
     ),
     lastError: z.object({ at: z.string(), code: z.string(), message: z.string() }).strict().nullable(),
+    /**
+     * Where the stream after the initial copy starts (the hand-off), recorded before the copy's
+     * first row: a copy a crash cut short goes on in a later snapshot while the source keeps it.
+     */
+    copyFrom: z.string().nullable().optional(),
+    /**
+     * Tables copied (wholly or in part) in a snapshot later than the hand-off: the stream does not
+     * apply to them the transactions that snapshot saw, until it is past `until`.
+     */
+    replay: z.record(z.string(), z.object({ snapshot: z.string(), until: z.string() }).strict()).optional(),
     stoppedAt: z.string().nullable(),
   })
   .strict();

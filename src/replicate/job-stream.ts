@@ -60,6 +60,11 @@ export interface StreamJob {
   readonly create?: ((table: TableName, columns: readonly ChangeColumn[], tx: ApplyTransaction) => Promise<TableRoute | undefined>) | undefined;
   /** How often `scan` runs, in milliseconds. */
   readonly scanMs?: number | undefined;
+  /**
+   * Whether a table (by route id) holds a source transaction's changes already: copied in a
+   * snapshot that saw it (a resumed copy's). Those changes are not applied to it again.
+   */
+  readonly replayed?: ((table: string, transaction: string | undefined) => boolean) | undefined;
 }
 
 type Pulled = { readonly event: ChangeEvent } | { readonly idle: true } | { readonly done: true };
@@ -99,7 +104,18 @@ export async function applyStream(job: StreamJob): Promise<Position> {
   let committed = job.from;
   let inTransaction = false;
   let scanned = Date.now();
+  /** The open source transaction's id, and the tables that hold its changes already (asked once per table). */
+  let transaction: string | undefined;
+  let held = new Map<string, boolean>();
+  const holds = (route: TableRoute): boolean => {
+    if (job.replayed === undefined) return false;
+    let known = held.get(route.id);
+    if (known === undefined) held.set(route.id, (known = job.replayed(route.id, transaction)));
+    return known;
+  };
   const live = (route: TableRoute | undefined): route is TableRoute => route !== undefined && route.paused === undefined;
+  /** A route whose rows take this transaction's changes (a relation is followed all the same). */
+  const takes = (route: TableRoute | undefined): route is TableRoute => live(route) && !holds(route);
   /** Queue a commit of the open transaction; the source is acknowledged once the target committed it. */
   const commit = async (at?: Position) => {
     await applier.commit(at, async (done) => {
@@ -135,6 +151,8 @@ export async function applyStream(job: StreamJob): Promise<Position> {
       switch (e.kind) {
         case 'begin':
           inTransaction = true;
+          transaction = e.transaction;
+          held = new Map();
           await applier.begin();
           break;
         case 'relation': {
@@ -158,21 +176,21 @@ export async function applyStream(job: StreamJob): Promise<Position> {
         }
         case 'insert': {
           const route = job.routes.find(e.table);
-          if (live(route)) await applier.insert(route, e);
+          if (takes(route)) await applier.insert(route, e);
           break;
         }
         case 'update': {
           const route = job.routes.find(e.table);
-          if (live(route)) await applier.update(route, e);
+          if (takes(route)) await applier.update(route, e);
           break;
         }
         case 'delete': {
           const route = job.routes.find(e.table);
-          if (live(route)) await applier.delete(route, e);
+          if (takes(route)) await applier.delete(route, e);
           break;
         }
         case 'truncate': {
-          const routes = e.tables.flatMap((t) => job.routes.find(t) ?? []).filter(live);
+          const routes = e.tables.flatMap((t) => job.routes.find(t) ?? []).filter(takes);
           if (routes.length > 0) await applier.truncate(routes);
           break;
         }

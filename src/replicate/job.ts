@@ -2,13 +2,15 @@ import { hostname } from 'node:os';
 import { loadChanges, type ChangeCapture, type Position } from '../adapters/changes.js';
 import { openChangeTarget, type ChangeTarget } from '../adapters/change-apply.js';
 import { loadRows } from '../adapters/registry.js';
-import type { TableName } from '../adapters/rows.js';
+import type { ChangePlane } from '../adapters/changes.js';
+import type { RowSource, TableName } from '../adapters/rows.js';
 import { errors, isRedbError } from '../errors.js';
 import { maskTableOf } from '../policy/index.js';
 import type { Rename, Table } from '../unified/index.js';
 import { cloneDatabase, type CloneRequest, type CloneResult } from './clone.js';
 import { introspect, type Endpoint } from './endpoint.js';
 import type { CloneEvent } from './events.js';
+import type { CatchUp } from './page-copy.js';
 import type { JobRecord, JobRecords } from './job-record.js';
 import { Stats } from './job-stats.js';
 import { applyStream } from './job-stream.js';
@@ -28,6 +30,18 @@ import { settleTargetShape, type TargetShapePlan } from './target-shape.js';
 export type JobEvent =
   | { readonly type: 'copy'; readonly event: CloneEvent }
   | { readonly type: 'copied'; readonly tables: number; readonly rows: number; readonly position: string }
+  /**
+   * A copy a crash cut short goes on: how a table was settled (kept as the earlier run left it,
+   * continued keeping `chunks` chunks of `rows` rows, or restarted), in a snapshot later than the
+   * hand-off, whose transactions the stream does not apply to it again.
+   */
+  | {
+      readonly type: 'copy-resumed';
+      readonly table: string;
+      readonly how: 'kept' | 'continued' | 'restarted';
+      readonly chunks: number;
+      readonly rows: number;
+    }
   | { readonly type: 'streaming'; readonly from: string; readonly resumed: boolean }
   | {
       readonly type: 'progress';
@@ -73,6 +87,8 @@ export interface JobRequest {
   /** Columns dropped on the source are dropped on the target (else the table pauses). */
   readonly allowDrops?: boolean | undefined;
   readonly heartbeatMs?: number | undefined;
+  /** Rows per batch of the initial copy (a page chunk holds about 50 batches); 10,000 when absent. */
+  readonly copyBatchRows?: number | undefined;
   /** Apply a plan that brings the target's existing tables to the source's shape without asking. */
   readonly yes?: boolean | undefined;
   /** Asks a person to confirm that plan; absent where nobody can be asked. */
@@ -191,6 +207,8 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     lastError: null,
     stoppedAt: null,
     ...(record === undefined ? {} : { lastError: record.lastError }),
+    ...(record?.copyFrom == null ? {} : { copyFrom: record.copyFrom }),
+    ...(record?.replay === undefined ? {} : { replay: record.replay }),
   };
   // A job that ran before but left no position in the target made its tables: a new copy empties them first.
   const restart = previous !== undefined;
@@ -198,9 +216,13 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
 
   const capture = await plane.open(source.target, job, { signal });
   let current: JobRecord = record;
+  // Writes go one after another, in the order asked: parallel copies record their tables at once, and the last record written must hold them all.
+  let saving: Promise<void> = Promise.resolve();
   const save = async (patch: Partial<JobRecord>) => {
     current = { ...current, ...patch, seenAt: new Date().toISOString() };
-    await records.write(current);
+    const record = current;
+    saving = saving.catch(() => undefined).then(() => records.write(record));
+    await saving;
   };
   try {
     // A source that lost what the job needs (a slot invalidated, a binary log purged) is said so at once, with the way on.
@@ -210,7 +232,12 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     let from: Position;
     const names: TableName[] = selected.map((t) => ({ schema: t.schema, name: t.name }));
     if (stored === undefined) {
-      const result = await initialCopy(req, capture, names, restart, masker === undefined ? undefined : req.masker, onEvent);
+      const resumeFrom = await resumable(plane, capture, previous, req);
+      const result = await initialCopy(req, capture, names, restart, masker === undefined ? undefined : req.masker, onEvent, {
+        resumeFrom,
+        replay: current.replay ?? {},
+        save,
+      });
       copied = result.copied;
       from = result.start;
       onEvent({ type: 'copied', tables: copied.tables.length, rows: copied.tables.reduce((n, t) => n + t.rows, 0), position: from });
@@ -233,8 +260,16 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       return { changes, state: 'paused' as const, reason: r.paused, ...(paused?.command === undefined ? {} : { command: paused.command }) };
     };
     const retained = retainedLog(capture);
+    const replayed = (id: string, transaction: string | undefined): boolean => {
+      const r = current.replay?.[id];
+      if (r === undefined || transaction === undefined || plane.seenBy === undefined) return false;
+      // Past `until`, every transaction the later snapshot saw is behind the target's position.
+      return plane.compare(position, plane.position(r.until)) < 0 && plane.seenBy(r.snapshot, transaction);
+    };
     const report = async () => {
       const lag = stats.lag();
+      const replay = current.replay ?? {};
+      const behind = Object.values(replay).some((r) => plane.compare(stats.position ?? from, plane.position(r.until)) < 0);
       const tables = Object.fromEntries(routes.all.map((r) => [r.id, r.changes]));
       const wal = retained();
       onEvent({
@@ -254,6 +289,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         rate: stats.rate(),
         lagMs: lag,
         tablesState: { ...current.tablesState, ...Object.fromEntries(routes.all.map((r) => [r.id, tableState(r)])) },
+        ...(Object.keys(replay).length > 0 && !behind ? { replay: {}, copyFrom: null } : {}),
       });
     };
     const inScope = (t: Table) => req.tables === undefined || req.tables.length === 0 || req.tables.some((n) => n === tableId(t) || n === t.name);
@@ -327,6 +363,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
               from: position,
               heartbeatMs: req.heartbeatMs,
               signal,
+              replayed,
               follow: (route, columns, tx) => prepared.follower.follow(route, columns, tx),
               scan: (tx) =>
                 prepared.follower.scan(new Set(routes.all.map((r) => r.id)), inScope, tx, async (tables) =>
@@ -425,8 +462,33 @@ async function withTarget<T>(target: Endpoint, use: (t: ChangeTarget) => Promise
 }
 
 /**
- * The copy: a hand-off at a new start position, clone reading inside its snapshot, then the start
- * position recorded in the target. A copy a crash cut short (`restart`) empties the tables first.
+ * Whether a copy a crash cut short can go on from its hand-off: the job recorded one, nothing of
+ * it reached the target's position table, the tables asked for are the same, source and target are
+ * of one engine, and the source still keeps the changes after it (the slot is there and whole) and
+ * can take a later snapshot.
+ */
+async function resumable(plane: ChangePlane, capture: ChangeCapture, previous: JobRecord | undefined, req: JobRequest): Promise<Position | undefined> {
+  if (previous?.phase !== 'copying' || previous.copyFrom == null || capture.later === undefined || plane.seenBy === undefined) return undefined;
+  if (previous.tables.join('\u0000') !== (req.tables ?? []).join('\u0000')) return undefined;
+  // Only a copy of the same engine reads by pages and records its chunks; across engines every table would start over anyway.
+  if (req.source.engine !== req.target.engine) return undefined;
+  const status = await capture.status();
+  return status.exists && status.lost === undefined ? plane.position(previous.copyFrom) : undefined;
+}
+
+/** The record's part in a copy: where a resumed one goes on from, what it copied later, and how to save that. */
+interface CopyState {
+  readonly resumeFrom: Position | undefined;
+  readonly replay: NonNullable<JobRecord['replay']>;
+  readonly save: (patch: Partial<JobRecord>) => Promise<void>;
+}
+
+/**
+ * The copy: a hand-off at a new start position (recorded before the first row), clone reading
+ * inside its snapshot, then the start position recorded in the target. A copy a crash cut short
+ * goes on from its hand-off where it can (`resumeFrom`): clone reads in a later snapshot and keeps
+ * what it can of the earlier runs (page-copy.ts, CatchUp); the stream still starts at the hand-off.
+ * Otherwise (`restart`) the tables are emptied first.
  */
 async function initialCopy(
   req: JobRequest,
@@ -435,8 +497,39 @@ async function initialCopy(
   restart: boolean,
   masker: CloneRequest['masker'],
   onEvent: (e: JobEvent) => void,
+  state: CopyState,
 ): Promise<{ copied: CloneResult; start: Position }> {
-  const handoff = await capture.prepare(tables, { signal: req.signal });
+  const id = `replicate_${req.job}`;
+  let replay = state.replay;
+  let start: Position;
+  let reading: { openSnapshot(options: { jobs: number }): Promise<RowSource>; close(): Promise<void> };
+  let catchUp: CatchUp;
+  const settled: CatchUp['settled'] = (table, how, chunks, rows) => onEvent({ type: 'copy-resumed', table, how, chunks, rows });
+  if (state.resumeFrom !== undefined && capture.later !== undefined) {
+    const later = await capture.later();
+    start = state.resumeFrom;
+    reading = later;
+    catchUp = {
+      id,
+      resumed: true,
+      later: async (table) => {
+        replay = { ...replay, [table]: { snapshot: later.snapshot, until: later.until } };
+        await state.save({ replay });
+      },
+      settled,
+    };
+  } else {
+    // Forgotten before a new hand-off: a crash before it is recorded leaves nothing to go on from.
+    await state.save({ copyFrom: null, replay: {} });
+    const handoff = await capture.prepare(tables, { signal: req.signal });
+    start = handoff.start;
+    reading = handoff;
+    await state.save({ copyFrom: handoff.start }).catch(async (e: unknown) => {
+      await handoff.close();
+      throw e;
+    });
+    catchUp = { id, resumed: false, later: async () => undefined, settled };
+  }
   let copied: CloneResult;
   try {
     copied = await cloneDatabase({
@@ -447,11 +540,12 @@ async function initialCopy(
       tables: tables.map(tableId),
       masker,
       allowLossy: req.allowLossy,
-      truncate: restart,
+      truncate: restart && !catchUp.resumed,
       jobs: 4,
-      batchRows: 10_000,
+      batchRows: req.copyBatchRows ?? 10_000,
       verify: true,
-      snapshot: (jobs) => handoff.openSnapshot({ jobs }),
+      snapshot: (jobs) => reading.openSnapshot({ jobs }),
+      catchUp,
       onEvent: (event) => onEvent({ type: 'copy', event }),
       signal: req.signal,
     });
@@ -459,13 +553,20 @@ async function initialCopy(
     if (req.signal?.aborted === true) throw errors.replicateCopyInterrupted(req.job, req.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT').because(e);
     throw e;
   } finally {
-    await handoff.close();
+    await reading.close();
   }
   await withTarget(req.target, async (t) => {
     const tx = await t.begin();
-    await tx.commit({ job: req.job, source: req.sourceUrl, position: handoff.start, appliedAt: new Date().toISOString() });
+    await tx.commit({ job: req.job, source: req.sourceUrl, position: start, appliedAt: new Date().toISOString() });
   });
-  return { copied, start: handoff.start };
+  // The position is in the target: the copy's records of chunks are no longer needed.
+  const rows = await (await loadRows(req.target.engine)).openTarget(req.target.target, { jobs: 1 });
+  try {
+    await rows.forgetChunks?.(id);
+  } finally {
+    await rows.close();
+  }
+  return { copied, start };
 }
 
 /**

@@ -86,10 +86,10 @@ export class Replicator {
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(cwd: string, args: readonly string[]) {
+  constructor(cwd: string, args: readonly string[], env: Readonly<Record<string, string>> = {}) {
     this.child = spawn(process.execPath, [CLI, 'replicate', ...args, '--json'], {
       cwd,
-      env: { ...process.env, ...PASSWORD_ENV, NO_COLOR: '1', REDB_DEBUG: '' },
+      env: { ...process.env, ...PASSWORD_ENV, NO_COLOR: '1', REDB_DEBUG: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffer = '';

@@ -16,6 +16,7 @@ import { check, codeOf, dropSlot, listOwned, message, openPg, resolveTables, wai
 import { PgChangeDecoder } from './change-events.js';
 import { pgChangeStream } from './change-stream.js';
 import { compareLsn, formatLsn, parseLsn } from './lsn.js';
+import { laterSnapshot, seenBy } from './later-snapshot.js';
 import { endClient, ReplicationSession, replicationClient } from './replication.js';
 import { quoteIdent } from './sql-text.js';
 
@@ -224,6 +225,7 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     prepare,
     stream,
     include,
+    later: () => laterSnapshot(target, position),
     acknowledge,
     status,
     drop,
@@ -237,6 +239,7 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
 
 export const postgresChanges: ChangePlane = {
   compare: (a, b) => compareLsn(lsnOf(a), lsnOf(b)),
+  seenBy,
   position,
   check,
   listOwned,

@@ -58,6 +58,29 @@ export async function changedSince(client: Client, table: TableName, mark: strin
   return rows[0]?.changed !== false;
 }
 
+/** Row versions written since the snapshot of `mark` (by its xmin, as changedSince counts them), or before it. */
+export function markCondition(mark: string, changed: boolean): string {
+  const xid = BigInt(mark.split(':')[1] ?? '0') % 4294967296n;
+  return `age(xmin) ${changed ? '<=' : '>'} age('${xid}'::xid)`;
+}
+
+/** The rows of `table` whose key `fill` does not write into a scratch table beside the chunk records are deleted. */
+export async function keepOnly(client: Client, table: TableName, key: readonly string[], fill: (keys: TableName) => Promise<number>): Promise<number> {
+  const scratch = { schema: HISTORY_SCHEMA, name: `resume_keys_${process.pid}_${Math.random().toString(36).slice(2, 10)}` };
+  const cols = quotedColumns(key);
+  await client.query(`CREATE SCHEMA IF NOT EXISTS ${HISTORY_SCHEMA}`);
+  await client.query(`CREATE UNLOGGED TABLE ${qname(scratch)} AS SELECT ${cols} FROM ${qname(table)} WITH NO DATA`);
+  try {
+    await fill(scratch);
+    await client.query(`ANALYZE ${qname(scratch)}`);
+    const match = key.map((k) => `s.${quoteIdent(k)} = t.${quoteIdent(k)}`).join(' AND ');
+    const r = await client.query(`DELETE FROM ${qname(table)} AS t WHERE NOT EXISTS (SELECT 1 FROM ${qname(scratch)} AS s WHERE ${match})`);
+    return r.rowCount ?? 0;
+  } finally {
+    await client.query(`DROP TABLE IF EXISTS ${qname(scratch)}`);
+  }
+}
+
 const CHUNKS = `${HISTORY_SCHEMA}.clone_chunks`;
 
 /** Where the target records its committed chunks: beside the migration history, in a schema the introspector skips. */

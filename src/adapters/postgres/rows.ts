@@ -21,7 +21,7 @@ import {
   type TableName,
 } from '../rows.js';
 import { copyBinaryRows } from './copy-binary.js';
-import { changedSince, chunksDone, copyInRecorded, forgetChunks, pageBounds, pageChunks, quotedColumns } from './page-chunks.js';
+import { changedSince, chunksDone, copyInRecorded, forgetChunks, keepOnly, markCondition, pageBounds, pageChunks, quotedColumns } from './page-chunks.js';
 import { loadPg } from './load-pg.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
@@ -364,6 +364,7 @@ function reader(client: Client): RowReader {
     },
     pageChunks: (table, rows) => pageChunks(client, table, rows),
     changedSince: (table, mark) => changedSince(client, table, mark),
+    markCondition,
   };
 }
 
@@ -460,6 +461,7 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
     },
     chunksDone: (job, table) => chunksDone(main, job, table),
     forgetChunks: (job, table) => forgetChunks(main, job, table),
+    keepOnly: (table, key, fill) => keepOnly(main, table, key, fill),
     close,
   };
 }
