@@ -7,7 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const cli = join(root, 'dist', 'cli.js');
+/** REDB_BENCH_CLI: another build's cli.js, to time it against this one in turn. */
+export const cli = process.env.REDB_BENCH_CLI ?? join(root, 'dist', 'cli.js');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -26,10 +26,18 @@ export interface StoredPosition {
   readonly appliedAt: string;
 }
 
+/** What the source's log says of an upsert's keys before it: none had a row, or each had one. */
+export type RowsExpected = 'new' | 'existing';
+
 /** Writes inside one open target transaction. */
 export interface ApplyTransaction {
-  /** Insert the rows, or overwrite the rows already there with the same key. Keys within one call are distinct. */
-  upsert(table: TableName, columns: readonly string[], key: readonly string[], rows: readonly Row[]): Promise<void>;
+  /**
+   * Insert the rows, or overwrite the rows already there with the same key. Keys within one call are
+   * distinct. `expect` is what the source's log says of the keys before this call: `new` none had a
+   * row, `existing` each had one; a target may take a faster path on it, with the same result when
+   * it is wrong (a replay after a crash, rows copied after the stream's position).
+   */
+  upsert(table: TableName, columns: readonly string[], key: readonly string[], rows: readonly Row[], expect?: RowsExpected): Promise<void>;
   /** Set these columns (which may include the key's) of the one row whose key is `keyValues`; nothing when there is none. */
   update(table: TableName, columns: readonly string[], values: readonly unknown[], key: readonly string[], keyValues: readonly unknown[]): Promise<void>;
   /** Delete the rows with these keys (those missing are no error). */

@@ -29,11 +29,15 @@ const PENDING_ROWS = 20_000;
 /** Writes held in the pipeline, the one the target runs included. */
 const QUEUED = 4;
 
-/** A table's changes not yet written: the last image of each key to upsert, or its key to delete (never both). */
+/**
+ * A table's changes not yet written: the last image of each key to upsert, or its key to delete
+ * (never both); `fresh`, the keys whose first change here was an insert (no row before it).
+ */
 interface Held {
   readonly route: TableRoute;
   upserts: Map<string, Row>;
   deletes: Map<string, unknown[]>;
+  fresh: Set<string>;
 }
 
 export class Applier {
@@ -95,11 +99,22 @@ export class Applier {
       this.pipe.push(() => this.transaction().delete(h.route.target, h.route.keyColumns, keys));
     }
     if (h.upserts.size > 0) {
-      const rows = [...h.upserts.values()];
-      h.upserts = new Map();
       const { target, columns, keyColumns } = h.route;
-      this.pipe.push(() => this.transaction().upsert(target, columns, keyColumns, rows));
+      if (this.ordered || !h.route.keyIsOnlyConstraint) {
+        // Another constraint (or a foreign key checked as rows arrive) may see the order of rows: one statement, in order.
+        const rows = [...h.upserts.values()];
+        this.pipe.push(() => this.transaction().upsert(target, columns, keyColumns, rows));
+      } else {
+        // Rows the source's log inserted and rows it changed go apart: the target may insert the one and update the other.
+        const fresh: Row[] = [];
+        const existing: Row[] = [];
+        for (const [k, row] of h.upserts) (h.fresh.has(k) ? fresh : existing).push(row);
+        if (existing.length > 0) this.pipe.push(() => this.transaction().upsert(target, columns, keyColumns, existing, 'existing'));
+        if (fresh.length > 0) this.pipe.push(() => this.transaction().upsert(target, columns, keyColumns, fresh, 'new'));
+      }
+      h.upserts = new Map();
     }
+    if (h.upserts.size === 0 && h.deletes.size === 0) h.fresh = new Set();
   }
 
   private writeAll(): void {
@@ -114,7 +129,7 @@ export class Applier {
     if (this.ordered && (this.held.size > 1 || (this.held.size === 1 && !this.held.has(route)))) this.writeAll();
     let h = this.held.get(route);
     if (h === undefined) {
-      h = { route, upserts: new Map(), deletes: new Map() };
+      h = { route, upserts: new Map(), deletes: new Map(), fresh: new Set() };
       this.held.set(route, h);
     }
     // In the source's order, an upsert after deletes (or the reverse) writes those first.
@@ -130,7 +145,8 @@ export class Applier {
     await this.pipe.room();
   }
 
-  private async upsert(route: TableRoute, values: Row, key: unknown[]): Promise<void> {
+  /** `inserted`: the source's log inserted the row (it had none before this change). */
+  private async upsert(route: TableRoute, values: Row, key: unknown[], inserted: boolean): Promise<void> {
     let h = await this.holder(route, 'upsert');
     const k = keyText(key);
     // One statement may not touch a row twice. Where order matters (another unique constraint could
@@ -139,6 +155,8 @@ export class Applier {
       this.write(h);
       h = await this.holder(route, 'upsert');
     }
+    // The first change of a key held tells whether the target has its row: what came after does not.
+    if (inserted && !h.upserts.has(k) && !h.deletes.has(k)) h.fresh.add(k);
     h.deletes.delete(k);
     h.upserts.delete(k);
     h.upserts.set(k, values);
@@ -175,6 +193,7 @@ export class Applier {
       route,
       values.map((v) => v ?? null),
       key,
+      true,
     );
   }
 
@@ -186,7 +205,8 @@ export class Applier {
     this.changes++;
     if (e.unchanged.length === 0 && !values.includes(undefined)) {
       if (moved) await this.remove(route, oldKey);
-      return this.upsert(route, values, key);
+      // A key moved to had no row before (the source's key is unique): as an insert.
+      return this.upsert(route, values, key, moved);
     }
     // Values the source did not send (unchanged TOAST) are left as the target has them: what the table holds goes first.
     this.ensureOpen();

@@ -14,7 +14,9 @@ import { qname, quoteIdent } from './sql-text.js';
  * transaction with the job's row in `redb.replication`. A large batch is copied (COPY, clone's
  * bulk path) into a temporary staging table of the batch's columns and applied from there in one
  * statement, which the server does about four times faster than the same rows as bound parameters;
- * a small one goes as one multi-row statement. The session runs with session_replication_role =
+ * a small one goes as one multi-row statement. Where the applier says what the source's log did,
+ * rows it inserted are copied straight into their table and rows it updated are updated by key,
+ * each falling back to the upsert when the target disagrees (a replay). The session runs with session_replication_role =
  * replica where the login may (as PostgreSQL's own subscriber does): the target's triggers and
  * foreign-key checks do not fire on replicated rows, which arrive in the source's commit order.
  */
@@ -26,6 +28,13 @@ CREATE TABLE IF NOT EXISTS ${TABLE} (job text PRIMARY KEY, source text NOT NULL,
 const PARAMETERS = 30_000;
 /** Batches of at least this many rows are applied through a staging table. */
 const STAGED_ROWS = 100;
+/**
+ * Savepoints (each a subtransaction once it writes) per target transaction for rows copied
+ * straight into their table. Past PostgreSQL's 64 cached per backend, every snapshot taken on the
+ * target while the transaction is open has to look subtransactions up: the rest go through the staging table.
+ */
+const DIRECT_COPIES = 32;
+const UNIQUE_VIOLATION = '23505';
 
 interface PositionRow {
   job: string;
@@ -89,20 +98,54 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
     await client.query(`TRUNCATE ${name}`);
   };
 
+  /** Direct copies in the open transaction. */
+  let direct = 0;
+  /**
+   * Rows the source inserted, copied straight into their table (the bulk path clone takes) under a
+   * savepoint: a key already there (a replay) rolls it back, and the caller upserts them instead.
+   */
+  const copyNew = async (table: TableName, columns: readonly string[], rows: readonly Row[]): Promise<boolean> => {
+    direct++;
+    await client.query('SAVEPOINT redb_rows');
+    try {
+      await copy.write(table, columns, rows);
+    } catch (e) {
+      await client.query('ROLLBACK TO SAVEPOINT redb_rows');
+      await client.query('RELEASE SAVEPOINT redb_rows');
+      if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return false;
+      throw e;
+    }
+    await client.query('RELEASE SAVEPOINT redb_rows');
+    return true;
+  };
+
   const tx: ApplyTransaction = {
-    async upsert(table, columns, key, rows) {
+    async upsert(table, columns, key, rows, expect) {
       if (rows.length === 0) return;
       const conflict = columns.filter((c) => !key.includes(c));
       const onConflict =
         conflict.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${conflict.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ')}`;
       const list = columns.map(quoteIdent).join(', ');
-      if (rows.length >= STAGED_ROWS)
-        return staged(
-          table,
-          columns,
-          rows,
-          (s) => `INSERT INTO ${qname(table)} (${list}) SELECT ${list} FROM ${s} ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${onConflict}`,
-        );
+      const upsertFrom = (s: string) =>
+        `INSERT INTO ${qname(table)} (${list}) SELECT ${list} FROM ${s} ON CONFLICT (${key.map(quoteIdent).join(', ')}) ${onConflict}`;
+      if (rows.length >= STAGED_ROWS && expect === 'new' && direct < DIRECT_COPIES && (await copyNew(table, columns, rows))) return;
+      // Rows the source updated: UPDATE ... FROM the staging table by key (an index probe a row, which the
+      // planner would trade for a scan of the whole table), less work on the server than an upsert. A row
+      // not there (a replay, or one copied after the stream's position) makes it the upsert of the batch.
+      if (rows.length >= STAGED_ROWS && expect === 'existing' && conflict.length > 0) {
+        const name = await stage(table, columns);
+        await copy.write({ name }, columns, rows);
+        const on = key.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
+        const set = conflict.map((c) => `${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ');
+        // The planner's join settings last for this statement alone (SET LOCAL ... TO DEFAULT after).
+        const results = (await client.query(
+          `SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; UPDATE ${qname(table)} AS t SET ${set} FROM ${name} AS s WHERE ${on}; SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_mergejoin TO DEFAULT`,
+        )) as unknown as { rowCount: number | null }[];
+        if ((results[2]?.rowCount ?? 0) < rows.length) await client.query(upsertFrom(name));
+        await client.query(`TRUNCATE ${name}`);
+        return;
+      }
+      if (rows.length >= STAGED_ROWS) return staged(table, columns, rows, upsertFrom);
       for (const part of chunksOf(rows, Math.max(1, Math.floor(PARAMETERS / Math.max(1, columns.length))))) {
         const values: unknown[] = [];
         const tuples = part.map((row: Row) => `(${row.map((v) => `$${values.push(v ?? null)}`).join(', ')})`);
@@ -176,6 +219,7 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
     async begin() {
       await ensure();
       await client.query('BEGIN');
+      direct = 0;
       return tx;
     },
     async dropPosition(job) {
