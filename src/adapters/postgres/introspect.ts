@@ -2,6 +2,7 @@ import type { ClientBase } from 'pg';
 import {
   MODEL_VERSION,
   normalizeSchema,
+  objectPath,
   type NativeObject,
   type KnownObjects,
   type Namespace,
@@ -19,6 +20,7 @@ import { mapRoutines, mapSequence, mapTrigger, mapUserTypes } from './introspect
 import { mapNative } from './introspect-natives.js';
 import { relationNatives } from './introspect-table-natives.js';
 import { keySignatures, mapTable, mapView, orUndefined, type RelationRows } from './introspect-tables.js';
+import { tableRowKey } from './row-keys.js';
 import { qname } from './sql-text.js';
 import type { PgTypeInfo } from './types.js';
 import { groupBy } from '../group-by.js';
@@ -115,8 +117,18 @@ export async function introspectPostgres(client: ClientBase, known?: KnownObject
   const tables: Table[] = [];
   const relationExtras: NativeObject[] = [];
   for (const r of relations) {
-    const table = r.kind === 'r' || r.kind === 'p' ? mapTable(r, byRel) : undefined;
-    if (table !== undefined) tables.push(table);
+    if (r.kind === 'r' || r.kind === 'p') {
+      // A table whose rows gave a file the working tree still has is that file: not built again.
+      const key = known === undefined ? undefined : tableRowKey(r, byRel);
+      const file = key === undefined ? undefined : known?.lookup(key);
+      if (key !== undefined && file !== undefined && file.path === objectPath('table', { schema: r.schema, name: r.name })) {
+        known?.reused.push({ key, file });
+      } else {
+        const table = mapTable(r, byRel);
+        if (key !== undefined) known?.built.set(table, key);
+        tables.push(table);
+      }
+    }
     relationExtras.push(...relationNatives(r, byRel));
   }
   const views: View[] = relations.filter((r) => r.kind === 'v' || r.kind === 'm').map((r) => mapView(r, byRel));
