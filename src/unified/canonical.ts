@@ -119,7 +119,9 @@ function normalizeKnown(input: SchemaInput | Schema, known: KnownObjects): Schem
       const kind = COLLECTIONS.get(name) as ObjectKind;
       const items: object[] = [];
       for (const object of list ?? []) {
-        const key = ALWAYS_READ.has(kind) ? undefined : ((typeof object === 'object' && object !== null ? known.built.get(object) : undefined) ?? objectKeyHash(kind, object));
+        const key = ALWAYS_READ.has(kind)
+          ? undefined
+          : ((typeof object === 'object' && object !== null ? known.built.get(object) : undefined) ?? objectKeyHash(kind, object));
         const file = key === undefined ? undefined : known.lookup(key);
         // An entry that names another object's file is not believed (an edited index could).
         if (key !== undefined && file !== undefined && objectPath(kind, object) === file.path) {
