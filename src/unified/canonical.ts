@@ -106,8 +106,10 @@ function normalizeObject(kind: ObjectKind, object: unknown): object {
  */
 function normalizeKnown(input: SchemaInput | Schema, known: KnownObjects): Schema {
   const { version, engine, ...lists } = input as Record<string, unknown>;
+  // Objects the adapter left out before building them stay reused whichever path is taken.
+  const before = known.reused.length;
   const plain = () => {
-    known.reused.length = 0;
+    known.reused.length = before;
     return normalizeSchema(input);
   };
   if (!Object.entries(lists).every(([name, list]) => COLLECTIONS.has(name) && (list === undefined || Array.isArray(list)))) return plain();
@@ -117,7 +119,9 @@ function normalizeKnown(input: SchemaInput | Schema, known: KnownObjects): Schem
       const kind = COLLECTIONS.get(name) as ObjectKind;
       const items: object[] = [];
       for (const object of list ?? []) {
-        const key = ALWAYS_READ.has(kind) ? undefined : objectKeyHash(kind, object);
+        const key = ALWAYS_READ.has(kind)
+          ? undefined
+          : ((typeof object === 'object' && object !== null ? known.built.get(object) : undefined) ?? objectKeyHash(kind, object));
         const file = key === undefined ? undefined : known.lookup(key);
         // An entry that names another object's file is not believed (an edited index could).
         if (key !== undefined && file !== undefined && objectPath(kind, object) === file.path) {

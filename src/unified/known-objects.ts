@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,12 @@ export interface KnownObjects {
   readonly reused: { readonly key: string; readonly file: KnownFile }[];
   /** Filled by `normalizeSchema`: the key of each object it canonicalised (canonical object → key). */
   readonly keys: WeakMap<object, string>;
+  /**
+   * Filled by an adapter: the key of an object as built (object → key) when the adapter keys it by
+   * the catalog rows it built it from and its own code, before building it (see `codeForm`). An
+   * object whose rows are known is then never built at all; `normalizeSchema` keys the others by it.
+   */
+  readonly built: WeakMap<object, string>;
 }
 
 export interface KnownFile {
@@ -29,10 +35,42 @@ export interface KnownFile {
   readonly oid: string;
 }
 
-export const knownObjects = (lookup: (key: string) => KnownFile | undefined): KnownObjects => ({ lookup, reused: [], keys: new WeakMap() });
+export const knownObjects = (lookup: (key: string) => KnownFile | undefined): KnownObjects => ({
+  lookup,
+  reused: [],
+  keys: new WeakMap(),
+  built: new WeakMap(),
+});
 
 /** Kinds never left out: the read reports what the model keeps only as native text from the objects themselves. */
 export const ALWAYS_READ: ReadonlySet<ObjectKind> = new Set(['native']);
+
+/** Feed a folder's modules (name and bytes, in name order) to a hash. */
+function hashModules(hash: Hash, dir: string, only?: (name: string) => boolean): void {
+  const modules = readdirSync(dir)
+    .filter((name) => /\.[cm]?[jt]s$/.test(name) && !name.endsWith('.d.ts') && (only === undefined || only(name)))
+    .sort();
+  for (const name of modules)
+    hash
+      .update(name)
+      .update('\0')
+      .update(readFileSync(join(dir, name)));
+}
+
+/**
+ * An id of code, from the modules of the folders given (module URLs; a folder's `only` picks some of
+ * its modules), and of this folder's code (`canonicalForm`). Code that cannot be read back (an
+ * unusual packaging) gives an id nothing else has: every read then takes the full path.
+ */
+export function codeForm(folders: readonly { readonly url: string; readonly only?: (name: string) => boolean }[]): string {
+  try {
+    const hash = createHash('sha1').update(canonicalForm());
+    for (const { url, only } of folders) hashModules(hash.update('\0'), dirname(fileURLToPath(url)), only);
+    return hash.digest('hex');
+  } catch {
+    return `unread ${randomUUID()}`;
+  }
+}
 
 let form: string | undefined;
 
@@ -43,16 +81,8 @@ let form: string | undefined;
 export function canonicalForm(): string {
   if (form !== undefined) return form;
   try {
-    const dir = dirname(fileURLToPath(import.meta.url));
     const hash = createHash('sha1').update(JSON.stringify(z.core.version));
-    const modules = readdirSync(dir)
-      .filter((name) => /\.[cm]?[jt]s$/.test(name) && !name.endsWith('.d.ts'))
-      .sort();
-    for (const name of modules)
-      hash
-        .update(name)
-        .update('\0')
-        .update(readFileSync(join(dir, name)));
+    hashModules(hash, dirname(fileURLToPath(import.meta.url)));
     form = hash.digest('hex');
   } catch {
     // Code that cannot be read back (an unusual packaging) matches nothing: every read takes the full path.

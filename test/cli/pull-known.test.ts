@@ -104,6 +104,34 @@ describe(`a repeated pull among ${TABLES} PostgreSQL tables`, () => {
     ok(['pull', 'app']);
   }, 600_000);
 
+  it('sees what another table or a type changed in a table whose own catalog rows did not change', async () => {
+    // A foreign key names the columns it references, which are the other table's rows; a column of
+    // an enum type depends on the type's row.
+    await db.exec(`CREATE TYPE mood AS ENUM ('ok', 'sad');
+      CREATE TABLE parent (id integer PRIMARY KEY, code integer NOT NULL UNIQUE);
+      CREATE TABLE child (id integer PRIMARY KEY, parent_code integer REFERENCES parent (code), feeling mood)`);
+    ok(['pull', 'app']);
+    ok(['commit', '-m', 'parent and child']);
+    age(project);
+    ok(['pull', 'app']);
+    const before = tree(project);
+    await db.exec('ALTER TABLE parent RENAME COLUMN code TO parent_key');
+    const pulled = pullJson();
+    expect(changeIds(pulled).join(' ')).toMatch(/child/);
+    expect(readFileSync(join(project, 'schema', 'tables', 'public.child.yaml'), 'utf8')).toContain('parent_key');
+    expect(differing(before, tree(project))).toEqual(['tables/public.child.yaml', 'tables/public.parent.yaml']);
+    expect(differing(tree(project), fresh())).toEqual([]);
+    ok(['commit', '-m', 'renamed']);
+    age(project);
+    ok(['pull', 'app']);
+    // The type renamed: the column's own row spells the new name.
+    await db.exec('ALTER TYPE mood RENAME TO feeling');
+    ok(['pull', 'app']);
+    expect(readFileSync(join(project, 'schema', 'tables', 'public.child.yaml'), 'utf8')).toContain('feeling');
+    expect(differing(tree(project), fresh())).toEqual([]);
+    ok(['commit', '-m', 'type renamed']);
+  }, 600_000);
+
   it('refuses to overwrite a hand edit, and --discard-changes writes the database over it', () => {
     const path = tableFile(project, 42);
     const text = readFileSync(path, 'utf8');

@@ -1,7 +1,8 @@
-import type { ClientBase } from 'pg';
+import type { ClientBase, QueryResult } from 'pg';
 import {
   MODEL_VERSION,
   normalizeSchema,
+  objectPath,
   type NativeObject,
   type KnownObjects,
   type Namespace,
@@ -19,6 +20,7 @@ import { mapRoutines, mapSequence, mapTrigger, mapUserTypes } from './introspect
 import { mapNative } from './introspect-natives.js';
 import { relationNatives } from './introspect-table-natives.js';
 import { keySignatures, mapTable, mapView, orUndefined, type RelationRows } from './introspect-tables.js';
+import { tableRowKey } from './row-keys.js';
 import { qname } from './sql-text.js';
 import type { PgTypeInfo } from './types.js';
 import { groupBy } from '../group-by.js';
@@ -70,20 +72,39 @@ async function readCatalog(client: ClientBase) {
     // With no search path everything the server prints is schema-qualified (see catalog-sql.ts);
     // catalog queries are estimated costly enough to be JIT-compiled, which takes longer than running them.
     await client.query("SET LOCAL search_path = ''; SET LOCAL jit = off");
-    const rows = async <T>(sql: string): Promise<T[]> => (await client.query(sql)).rows as T[];
+    // Sent as one string: the server runs each query while the rows of the one before are still
+    // being parsed here, instead of waiting a round trip for each.
+    const sql = [
+      q.NAMESPACES,
+      q.EXTENSIONS,
+      q.TYPE_INFO,
+      q.USER_TYPES,
+      t.RELATIONS,
+      t.COLUMNS,
+      t.CONSTRAINTS,
+      ix.INDEXES,
+      t.TRIGGERS,
+      t.POLICIES,
+      q.ROUTINES,
+      nq.NATIVES,
+    ];
+    const results = (await client.query(sql.join(';\n'))) as unknown as readonly QueryResult[];
+    if (!Array.isArray(results) || results.length !== sql.length)
+      throw new Error(`catalog: ${sql.length} queries gave ${Array.isArray(results) ? results.length : 1} results`);
+    const rows = <T>(i: number): T[] => (results[i] as QueryResult).rows as T[];
     const catalog = {
-      namespaces: await rows<q.RawNamespace>(q.NAMESPACES),
-      extensions: await rows<q.RawExtension>(q.EXTENSIONS),
-      typeInfo: await rows<q.RawTypeInfo>(q.TYPE_INFO),
-      userTypes: await rows<q.RawUserType>(q.USER_TYPES),
-      relations: await rows<t.RawRelation>(t.RELATIONS),
-      columns: columnMaps(await rows<t.RawColumn>(t.COLUMNS)),
-      constraints: await rows<t.RawConstraint>(t.CONSTRAINTS),
-      indexes: await rows<ix.RawIndex>(ix.INDEXES),
-      triggers: await rows<t.RawTrigger>(t.TRIGGERS),
-      policies: await rows<t.RawPolicy>(t.POLICIES),
-      routines: await rows<q.RawRoutine>(q.ROUTINES),
-      natives: await rows<nq.RawNative>(nq.NATIVES),
+      namespaces: rows<q.RawNamespace>(0),
+      extensions: rows<q.RawExtension>(1),
+      typeInfo: rows<q.RawTypeInfo>(2),
+      userTypes: rows<q.RawUserType>(3),
+      relations: rows<t.RawRelation>(4),
+      columns: columnMaps(rows<t.RawColumn>(5)),
+      constraints: rows<t.RawConstraint>(6),
+      indexes: rows<ix.RawIndex>(7),
+      triggers: rows<t.RawTrigger>(8),
+      policies: rows<t.RawPolicy>(9),
+      routines: rows<q.RawRoutine>(10),
+      natives: rows<nq.RawNative>(11),
     };
     const decorations = await keyDecorations(client, catalog.indexes, catalog.columns);
     await client.query('COMMIT');
@@ -115,8 +136,18 @@ export async function introspectPostgres(client: ClientBase, known?: KnownObject
   const tables: Table[] = [];
   const relationExtras: NativeObject[] = [];
   for (const r of relations) {
-    const table = r.kind === 'r' || r.kind === 'p' ? mapTable(r, byRel) : undefined;
-    if (table !== undefined) tables.push(table);
+    if (r.kind === 'r' || r.kind === 'p') {
+      // A table whose rows gave a file the working tree still has is that file: not built again.
+      const key = known === undefined ? undefined : tableRowKey(r, byRel);
+      const file = key === undefined ? undefined : known?.lookup(key);
+      if (key !== undefined && file !== undefined && file.path === objectPath('table', { schema: r.schema, name: r.name })) {
+        known?.reused.push({ key, file });
+      } else {
+        const table = mapTable(r, byRel);
+        if (key !== undefined) known?.built.set(table, key);
+        tables.push(table);
+      }
+    }
     relationExtras.push(...relationNatives(r, byRel));
   }
   const views: View[] = relations.filter((r) => r.kind === 'v' || r.kind === 'm').map((r) => mapView(r, byRel));
