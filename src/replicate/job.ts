@@ -325,6 +325,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
               job,
               source: req.sourceUrl,
               from: position,
+              state: at?.state,
               heartbeatMs: req.heartbeatMs,
               signal,
               follow: (route, columns, tx) => prepared.follower.follow(route, columns, tx),
@@ -463,7 +464,13 @@ async function initialCopy(
   }
   await withTarget(req.target, async (t) => {
     const tx = await t.begin();
-    await tx.commit({ job: req.job, source: req.sourceUrl, position: handoff.start, appliedAt: new Date().toISOString() });
+    await tx.commit({
+      job: req.job,
+      source: req.sourceUrl,
+      position: handoff.start,
+      appliedAt: new Date().toISOString(),
+      ...(handoff.state === undefined ? {} : { state: handoff.state }),
+    });
   });
   return { copied, start: handoff.start };
 }

@@ -16,6 +16,7 @@ import type { TableName } from '../rows.js';
 import { binlogPosition, compareBinlog, parseBinlogPosition, type BinlogPosition } from './binlog-position.js';
 import { binlogChanges } from './binlog-stream.js';
 import { openMysql, parseMysqlUrl } from './connect.js';
+import { SchemaHistory } from './schema-history.js';
 
 type Driver = import('mysql2/promise').Connection;
 
@@ -125,6 +126,8 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     return driver;
   };
   let acknowledged: BinlogPosition | undefined;
+  /** Why the last stream could not follow schema changes on a scratch copy, if it could not. */
+  let unavailable: string | undefined;
 
   async function prepare(tables: readonly TableName[]): Promise<Handoff> {
     const present = new Set(
@@ -147,8 +150,17 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
       throw errors.changesSourceFailed(target.name, 'opening a snapshot at a binary log position', e instanceof Error ? e.message : String(e)).because(e);
     }
     let handedOver = false;
+    // The tables' shapes at the snapshot, stored with its position: a stream resumed there names rows by them.
+    let state: string;
+    try {
+      state = (await SchemaHistory.open(target, database, undefined, await sql())).state();
+    } catch (e) {
+      await snapshot.end().catch(() => undefined);
+      throw errors.changesSourceFailed(target.name, "reading the tables' shapes", e instanceof Error ? e.message : String(e)).because(e);
+    }
     return {
       start: binlogPosition(start),
+      state,
       async openSnapshot() {
         handedOver = true;
         return { readers: [reader(snapshot)], close: () => snapshot.end().catch(() => undefined) };
@@ -171,7 +183,13 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
           )
         ).map((r) => r.c),
       );
-    yield* binlogChanges({ target, database, from: start, signal: options.signal, heartbeatMs: options.heartbeatMs ?? 10_000, keyOf });
+    const history = await SchemaHistory.open(target, database, options.state, await sql());
+    try {
+      yield* binlogChanges({ target, database, from: start, signal: options.signal, heartbeatMs: options.heartbeatMs ?? 10_000, keyOf, history });
+    } finally {
+      unavailable = history.unavailable;
+      await history.close();
+    }
   }
 
   async function status(): Promise<CaptureStatus> {
