@@ -161,7 +161,9 @@ export class SchemaFollower {
         return was !== undefined && was.type.toLowerCase() !== c.type.toLowerCase() && route.pair.columns.some((p) => p.source.name === c.name);
       })
       .map((c) => c.name);
-    const change = { ...found, retyped: [...new Set([...found.retyped, ...respelt])] };
+    // A stream that defines its columns says itself what was retyped; the catalog may be ahead of it.
+    const defined = columns.length > 0 && columns.every((c) => c.column !== undefined);
+    const change = { ...found, retyped: defined ? respelt : [...new Set([...found.retyped, ...respelt])] };
     if (isNoChange(change)) {
       route.adopt(columns);
       return route;

@@ -266,11 +266,10 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** A column the history knows, in the model's terms (what a follower needs of a column the catalog no longer has). */
+/** A column the history knows, in the model's terms: what a follower needs of a column the catalog no longer has, or has retyped. */
 export const modelColumn = (c: ColumnSchema): ModelColumn => ({
   name: c.COLUMN_NAME,
   type: mysqlColumnType(c.COLUMN_TYPE, c.DATA_TYPE),
   nullable: c.IS_NULLABLE === 'YES',
-  ...(c.CHARACTER_SET_NAME === null ? {} : { charset: c.CHARACTER_SET_NAME }),
-  ...(c.COLLATION_NAME === null ? {} : { collation: c.COLLATION_NAME }),
+  // The table's character set and collation: the catalog's own reading leaves them out where they are the defaults.
 });
