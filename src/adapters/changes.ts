@@ -203,6 +203,8 @@ export interface CaptureStatus {
   readonly pendingChanges: number | undefined;
   /** Why the source can no longer deliver the job's changes (a slot invalidated), if it cannot. */
   readonly lost: string | undefined;
+  /** What the job does less well than it could on this source, and how to mend it (advice, not failures). */
+  readonly notes?: readonly string[] | undefined;
 }
 
 /** One job's capture on one source. Close it when done; it holds connections. */

@@ -41,6 +41,8 @@ export type JobEvent =
       readonly retainedWalBytes?: number;
     }
   | { readonly type: 'retry'; readonly attempt: number; readonly inMs: number; readonly error: string }
+  /** Advice about the source's settings (CheckReport notes): the job runs, less well than it could. */
+  | { readonly type: 'warning'; readonly message: string }
   /** A source schema change followed on the target (or a new table created and copied). */
   | { readonly type: 'schema'; readonly table: string; readonly change: string; readonly statements: number }
   /** A table whose changes are no longer applied, why, and the command that goes on. */
@@ -132,7 +134,8 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
   let record = previous;
   if (record !== undefined && (record.source !== req.sourceUrl || record.target !== req.targetUrl))
     throw errors.replicateJobExists(job, record.source, record.target);
-  await plane.check(source.target, { signal });
+  const checked = await plane.check(source.target, { signal });
+  for (const message of checked.notes) onEvent({ type: 'warning', message });
   const stored = await withTarget(target, (t) => t.readPosition(job));
   if (stored !== undefined && stored.source !== req.sourceUrl) throw errors.replicateJobExists(job, stored.source, target.name);
 

@@ -4,6 +4,7 @@ import type { DbTarget } from '../adapter.js';
 import type { ChangeColumn, ChangeEvent, Position } from '../changes.js';
 import type { Row } from '../rows.js';
 import { binlogPosition, GtidState, type BinlogPosition } from './binlog-position.js';
+import { SHADOW_PREFIX } from '../shadow-name.js';
 import { parseMysqlUrl } from './connect.js';
 import { modelColumn, type ColumnSchema, type SchemaHistory } from './schema-history.js';
 
@@ -107,12 +108,15 @@ const COMMIT = /^\s*(COMMIT|ROLLBACK|XA\s+COMMIT|XA\s+ROLLBACK)\b/i;
 const IGNORED = /^\s*(BEGIN|SAVEPOINT|RELEASE|XA\s+(START|END|PREPARE)|FLUSH|ANALYZE|OPTIMIZE)\b/i;
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const SCRATCH = new RegExp(`^\\s*(CREATE|DROP)\\s+(DATABASE|SCHEMA)\\s+(IF\\s+(NOT\\s+)?EXISTS\\s+)?\`?${SHADOW_PREFIX}`, 'i');
 
 /** A statement of the log that changes this database's schema (not data, not a transaction's bounds). */
 function schemaStatement(e: BinlogEvent, database: string): boolean {
   const statement = e.query ?? '';
   if (COMMIT.test(statement) || DML.test(statement) || IGNORED.test(statement)) return false;
   if (truncated(statement, e.schema, database) !== undefined) return false;
+  // redb's own scratch databases (a schema history's, a rehearsal's), made from a session in this database.
+  if (SCRATCH.test(statement)) return false;
   return e.schema === database || mentions(statement, database);
 }
 

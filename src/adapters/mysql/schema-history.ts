@@ -258,6 +258,25 @@ export class SchemaHistory {
   }
 }
 
+/**
+ * Why the login cannot keep a schema history on this server (it may not create a scratch database),
+ * or undefined when it can: a database made and dropped at once.
+ */
+export async function scratchUnavailable(driver: Driver, database: string): Promise<string | undefined> {
+  const name = shadowName(database);
+  try {
+    await driver.query(`CREATE DATABASE ${quoteIdent(name)}`);
+  } catch (e) {
+    return `the login cannot create a scratch database on the source (${message(e)})`;
+  }
+  await driver.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined);
+  return undefined;
+}
+
+/** What a source whose log does not name its columns, and whose login cannot keep a schema history, is warned of. */
+export const noHistoryNote = (why: string): string =>
+  `binlog_row_metadata is not FULL and ${why}: a job behind a schema change names the rows before it from the catalog as it is now, and may stop and ask for a copy; SET GLOBAL binlog_row_metadata = 'FULL', or GRANT CREATE, DROP ON *.* so that redb can replay schema changes on a scratch copy`;
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
