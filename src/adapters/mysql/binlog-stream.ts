@@ -73,11 +73,11 @@ interface TableMapEvent {
 }
 interface ZongJi {
   on(event: 'binlog', listener: (event: BinlogEvent) => void): void;
+  on(event: 'error', listener: (error: unknown) => void): void;
   emit(event: 'error', error: unknown): void;
   tableMap: Record<number, ZongJiTable>;
   /** Where zongji names a table's columns (the catalog, by default): the history answers instead. */
   _fetchTableInfo(event: TableMapEvent, next: () => void): void;
-  on(event: 'error', listener: (error: unknown) => void): void;
   start(options: Record<string, unknown>): void;
   stop(): void;
   readonly gtidSet: string | undefined;
