@@ -250,6 +250,41 @@ describe('MariaDB change capture (needs the test server)', { timeout: 180_000 },
     await c.close();
   });
 
+  it('a stream resumed with the state stored at its position names rows by the shapes of that point of the log, whatever the catalog says now', async () => {
+    await db.exec('CREATE TABLE hist (id int PRIMARY KEY, a int, b varchar(10))');
+    const { capture: c, handoff } = await capture(['hist']);
+    await handoff.close();
+    expect(handoff.state).toBeDefined();
+    // The same count of columns before and after, other names in other places: by position, a would be c and b would be a.
+    for (const sql of [
+      "INSERT INTO hist VALUES (1, 1, 'one')",
+      'ALTER TABLE hist RENAME COLUMN a TO c',
+      "INSERT INTO hist VALUES (2, 2, 'two')",
+      'ALTER TABLE hist DROP COLUMN b',
+      'ALTER TABLE hist ADD COLUMN a varchar(10) FIRST',
+      "INSERT INTO hist VALUES ('x', 3, 3)",
+    ])
+      await db.exec(sql);
+    const shapes: string[][] = [];
+    const mirror = new Mirror(true);
+    let states = 0;
+    await follow(c, handoff.start, mirror, (m) => m.rows('hist').length === 3, {
+      state: handoff.state,
+      onEvent: (e) => {
+        if (e.kind === 'relation' && e.table.name === 'hist') shapes.push(e.columns.map((x) => x.name));
+        if (e.kind === 'commit' && e.state !== undefined) states++;
+      },
+    });
+    expect(shapes).toEqual([
+      ['id', 'a', 'b'],
+      ['id', 'c', 'b'],
+      ['a', 'id', 'c'],
+    ]);
+    // A schema change's commit carries the shapes after it, to be stored with its position.
+    expect(states).toBeGreaterThanOrEqual(3);
+    await c.close();
+  });
+
   it('stops with the setting to fix when a session logs statements or partial row images', async () => {
     await db.exec('CREATE TABLE fmt (id int PRIMARY KEY, a int, b int)');
     for (const [setting, code] of [
