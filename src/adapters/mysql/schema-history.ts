@@ -162,7 +162,7 @@ export class SchemaHistory {
     if (!SHAPING.test(statement)) return this.state();
     const scratch = await this.open();
     if (scratch === undefined) {
-      this.forget(statement);
+      await this.forget(statement);
       return this.state();
     }
     try {
@@ -178,7 +178,7 @@ export class SchemaHistory {
       }
     } catch {
       // The server refused it here (it refers to something the copy lacks): those tables are named from the catalog.
-      this.forget(statement);
+      await this.forget(statement);
     }
     return this.state();
   }
@@ -205,10 +205,26 @@ export class SchemaHistory {
     return out;
   }
 
-  private forget(statement: string): void {
+  /** The tables a statement names, unknown from here on; gone from the copy too, so that no later replay reads their old shape back. */
+  private async forget(statement: string): Promise<void> {
     const named = this.named(statement);
-    if (named.length === 0) this.tables.clear();
-    for (const t of named) this.tables.delete(t);
+    const scratch = this.scratch;
+    if (named.length === 0) {
+      this.tables.clear();
+      // Nothing left to copy: the scratch database is made again, empty, at the next statement.
+      this.scratch = undefined;
+      if (scratch !== undefined) await this.discard(scratch);
+      return;
+    }
+    for (const t of named) {
+      this.tables.delete(t);
+      await scratch?.driver.query(`DROP TABLE IF EXISTS ${quoteIdent(t)}`).catch(() => undefined);
+    }
+  }
+
+  private async discard(s: { driver: Driver; name: string }): Promise<void> {
+    await s.driver.query(`DROP DATABASE IF EXISTS ${quoteIdent(s.name)}`).catch(() => undefined);
+    await s.driver.end().catch(() => undefined);
   }
 
   /** The scratch database with a copy of every known table, made on first need; undefined where the login may not. */
@@ -252,9 +268,7 @@ export class SchemaHistory {
     await this.chain.catch(() => undefined);
     const s = this.scratch;
     this.scratch = undefined;
-    if (s === undefined) return;
-    await s.driver.query(`DROP DATABASE IF EXISTS ${quoteIdent(s.name)}`).catch(() => undefined);
-    await s.driver.end().catch(() => undefined);
+    if (s !== undefined) await this.discard(s);
   }
 }
 
