@@ -330,6 +330,40 @@ describe('MariaDB change capture (needs the test server)', { timeout: 180_000 },
     }
   });
 
+  it('warns, at check and in status, where the login cannot keep a schema history (no scratch database) and the log names no columns', async () => {
+    const server = await connect();
+    const [[setting]] = (await server.query('SELECT @@GLOBAL.binlog_row_metadata AS m')) as unknown as [{ m: string }[]];
+    await server.end();
+    const user = `redb_nohist_${randomBytes(4).toString('hex')}`;
+    const admin = await mysqlScriptConnection();
+    try {
+      for (const host of ['%', '127.0.0.1']) {
+        await admin.query(`CREATE USER '${user}'@'${host}' IDENTIFIED BY 'pw'`);
+        await admin.query(`GRANT SELECT ON \`${database}\`.* TO '${user}'@'${host}'`);
+        await admin.query(`GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'${host}'`);
+      }
+      const url = new URL(db.url);
+      url.username = user;
+      url.password = 'pw';
+      const notes = (await plane.check(target(url.toString()))).notes;
+      const c = await plane.open(target(url.toString()), `t_${randomBytes(4).toString('hex')}`);
+      const status = await c.status();
+      await c.close();
+      if (setting?.m === 'FULL') {
+        expect(notes.filter((n) => n.includes('scratch'))).toEqual([]);
+        expect(status.notes).toBeUndefined();
+      } else {
+        expect(notes).toEqual([expect.stringMatching(/binlog_row_metadata is not FULL and the login cannot create a scratch database/)]);
+        expect(status.notes).toEqual([expect.stringContaining('GRANT CREATE, DROP')]);
+      }
+      // The test's own login may: nothing to warn of.
+      expect((await plane.check(target(db.url))).notes).toEqual([]);
+    } finally {
+      for (const host of ['%', '127.0.0.1']) await admin.query(`DROP USER IF EXISTS '${user}'@'${host}'`);
+      await admin.end();
+    }
+  });
+
   it('streams a large transaction in flat memory; reports positions, and a purged one as gone', async () => {
     await db.exec('CREATE TABLE big (id int PRIMARY KEY, v varchar(40))');
     const { capture: c, handoff } = await capture(['big']);
