@@ -24,6 +24,11 @@ export interface StoredPosition {
   readonly committedAt?: string | undefined;
   /** When the target committed it (ISO 8601). */
   readonly appliedAt: string;
+  /**
+   * What the source's stream needs besides the position to read on from there (MariaDB/MySQL: each
+   * table's shape at that position), opaque here. Absent on a commit: the one stored stays.
+   */
+  readonly state?: string | undefined;
 }
 
 /** What the source's log says of an upsert's keys before it: none had a row, or each had one. */

@@ -1,5 +1,5 @@
 import { errors } from '../errors.js';
-import type { Engine } from '../unified/index.js';
+import type { Column, Engine } from '../unified/index.js';
 import type { DbTarget } from './adapter.js';
 import type { Capabilities } from './manifest.js';
 import { manifestOf } from './registry.js';
@@ -28,6 +28,11 @@ export interface ChangeColumn {
   readonly type: string;
   /** Part of what identifies a row in before-images (the primary key, or the replica identity). */
   readonly key: boolean;
+  /**
+   * The column's definition at this point of the stream, where the stream knows it (a MariaDB/MySQL
+   * stream's schema history): the catalog may no longer have the column, or have it retyped.
+   */
+  readonly column?: Column | undefined;
 }
 
 /**
@@ -58,6 +63,11 @@ export interface CommitEvent {
   readonly position: Position;
   /** When the source committed it (ISO 8601, UTC), where the log says. */
   readonly committedAt: string | undefined;
+  /**
+   * What the stream needs besides `position` to read on from there (MariaDB/MySQL: each table's
+   * shape), when it changed: stored with the position, handed back as `StreamOptions.state`.
+   */
+  readonly state?: string | undefined;
 }
 
 export interface InsertEvent {
@@ -157,6 +167,8 @@ export interface OwnedObject {
  */
 export interface Handoff {
   readonly start: Position;
+  /** The stream's state at `start` (see CommitEvent.state), to store with it. */
+  readonly state?: string | undefined;
   /** Readers over the snapshot (rows.ts), for the initial copy. Call before `close`. */
   openSnapshot(options: { readonly jobs: number }): Promise<RowSource>;
   /** Let go of the snapshot; readers already opened keep it. */
@@ -181,6 +193,8 @@ export interface StreamOptions {
   readonly heartbeatMs?: number | undefined;
   /** How often a source that cannot push (SQLite) is looked at for changes; 200 ms by default. */
   readonly pollMs?: number | undefined;
+  /** The state stored with `from` (CommitEvent.state), where there is one. */
+  readonly state?: string | undefined;
 }
 
 export interface CaptureStatus {
@@ -201,6 +215,8 @@ export interface CaptureStatus {
   readonly pendingChanges: number | undefined;
   /** Why the source can no longer deliver the job's changes (a slot invalidated), if it cannot. */
   readonly lost: string | undefined;
+  /** What the job does less well than it could on this source, and how to mend it (advice, not failures). */
+  readonly notes?: readonly string[] | undefined;
 }
 
 /** One job's capture on one source. Close it when done; it holds connections. */

@@ -51,6 +51,9 @@ function plainView(io: Io): (e: JobEvent) => void {
         io.err(`${e.position}: ${e.transactions} transactions, ${e.changes} changes, ${e.rate}/s${lag}`);
         return;
       }
+      case 'warning':
+        io.err(paint.yellow(io, `warning: ${e.message}`));
+        return;
       case 'retry':
         io.err(paint.yellow(io, `retrying in ${Math.round(e.inMs / 1000)} s (attempt ${e.attempt}): ${e.error}`));
         return;
@@ -158,6 +161,7 @@ function renderJob(io: Io, j: JobStatus): void {
     if (j.capture.lagBytes !== undefined) rows.push(['behind by', bytes(j.capture.lagBytes)]);
     if (j.capture.pendingChanges !== undefined) rows.push(['pending changes', String(j.capture.pendingChanges)]);
     if (!j.capture.exists) rows.push(['capture', paint.red(io, 'missing on the source')]);
+    for (const n of j.capture.notes ?? []) rows.push(['note', paint.yellow(io, n)]);
   }
   for (const [name, t] of Object.entries(j.tables)) {
     rows.push([

@@ -57,6 +57,8 @@ export class Applier {
   openedAt = 0;
   /** The last source commit in the open transaction. */
   private last: { position: Position; committedAt: string | undefined } | undefined;
+  /** The stream's state as of the last source commit that changed it in the open transaction. */
+  private state: string | undefined;
   /** Source commit times of the transactions in the open transaction (for lag). */
   commitTimes: (string | undefined)[] = [];
 
@@ -238,9 +240,10 @@ export class Applier {
   }
 
   /** A source transaction ended: its changes are in the open transaction, which may now commit at `position`. */
-  async sourceCommit(position: Position, committedAt: string | undefined): Promise<void> {
+  async sourceCommit(position: Position, committedAt: string | undefined, state?: string): Promise<void> {
     this.ensureOpen();
     this.last = { position, committedAt };
+    if (state !== undefined) this.state = state;
     this.transactions++;
     this.commitTimes.push(committedAt);
     await this.pipe.room();
@@ -258,10 +261,18 @@ export class Applier {
     this.writeAll();
     const done = { transactions: this.transactions, changes: this.changes, commitTimes: this.commitTimes };
     const committedAt = this.last?.committedAt;
+    const state = this.state;
     this.opened = false;
     this.reset();
     this.pipe.push(async () => {
-      const stored: StoredPosition = { job: this.job, source: this.source, position, committedAt, appliedAt: new Date().toISOString() };
+      const stored: StoredPosition = {
+        job: this.job,
+        source: this.source,
+        position,
+        committedAt,
+        appliedAt: new Date().toISOString(),
+        ...(state === undefined ? {} : { state }),
+      };
       await this.transaction().commit(stored);
       this.tx = undefined;
       await after({ ...done, stored });
@@ -291,6 +302,7 @@ export class Applier {
     this.changes = 0;
     this.transactions = 0;
     this.last = undefined;
+    this.state = undefined;
     this.commitTimes = [];
   }
 }

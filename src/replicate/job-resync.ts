@@ -76,7 +76,7 @@ export async function resyncJob(req: ResyncRequest): Promise<ResyncResult> {
       const compared = await compare(pairs, snapshot, req, masker === undefined ? undefined : (p) => rowMask(masker, p));
       for (const c of compared) onEvent({ type: 'compared', table: c.table, match: c.match, sourceRows: c.sourceRows, targetRows: c.targetRows });
       const again = pairs.filter((p) => compared.some((c) => c.table === p.id && !c.match) || forced.some((f) => tableId(f) === p.id));
-      const recopied = await recopy(req, again, routes, snapshot, handoff.start, onEvent);
+      const recopied = await recopy(req, again, routes, snapshot, handoff.start, handoff.state, onEvent);
       return { job: req.job, position: handoff.start, compared, recopied };
     } finally {
       await snapshot?.close();
@@ -114,6 +114,8 @@ async function recopy(
   routes: ReadonlyMap<string, TableRoute>,
   snapshot: RowSource,
   position: Position,
+  /** The stream's state at the hand-off (the tables' shapes there), stored with its position. */
+  state: string | undefined,
   onEvent: (e: ResyncEvent) => void,
 ): Promise<{ table: string; rows: number }[]> {
   const reader = snapshot.readers[0];
@@ -141,7 +143,7 @@ async function recopy(
           }
         done.push({ table: pair.id, rows });
       }
-      await tx.commit({ job: req.job, source: req.sourceUrl, position, appliedAt: new Date().toISOString() });
+      await tx.commit({ job: req.job, source: req.sourceUrl, position, appliedAt: new Date().toISOString(), ...(state === undefined ? {} : { state }) });
     } catch (e) {
       await tx.rollback();
       throw e;

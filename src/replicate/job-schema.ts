@@ -145,12 +145,25 @@ export class SchemaFollower {
     const table = live.tables.find((t) => t.name === route.pair.source.name && t.schema === route.pair.source.schema);
     if (table === undefined) return this.pause(route, `${route.id} is gone from the source`);
     const renames = table.columns.length === 0 ? [] : await this.recordedRenames();
-    const change = shapeChange(
+    const found = shapeChange(
       route.pair.columns.map((c) => c.source),
       columns,
       table,
       renames,
     );
+    // A column the stream now spells with another type than it did: retyped, whatever the catalog says now (it may be ahead).
+    // Only where the stream defines its columns itself: elsewhere its spelling and the catalog's may differ for one type.
+    const before = route.relationColumns;
+    const respelt = columns
+      .filter((c) => {
+        if (c.column === undefined) return false;
+        const was = before.find((b) => b.name === c.name);
+        return was !== undefined && was.type.toLowerCase() !== c.type.toLowerCase() && route.pair.columns.some((p) => p.source.name === c.name);
+      })
+      .map((c) => c.name);
+    // A stream that defines its columns says itself what was retyped; the catalog may be ahead of it.
+    const defined = columns.length > 0 && columns.every((c) => c.column !== undefined);
+    const change = { ...found, retyped: defined ? respelt : [...new Set([...found.retyped, ...respelt])] };
     if (isNoChange(change)) {
       route.adopt(columns);
       return route;
@@ -164,8 +177,14 @@ export class SchemaFollower {
     }
     const unruled = this.unruled(table, [...change.added, ...change.renamed.map((r) => r.to)]);
     if (unruled.length > 0) return this.strictPause(route, table, unruled);
-    // The catalog may be ahead of the stream (changed again since): a column the job knows keeps its known definition.
-    const known = (name: string) => table.columns.find((c) => c.name === name) ?? route.pair.columns.find((c) => c.source.name === name)?.source;
+    // The catalog may be ahead of the stream (changed again since): the stream's own definition of a column wins where it has
+    // one and the catalog spells the column otherwise; else a column the job knows keeps its known definition.
+    const known = (name: string) => {
+      const live = table.columns.find((c) => c.name === name);
+      const streamed = columns.find((c) => c.name === name);
+      if (streamed?.column !== undefined && (live === undefined || live.type.native.toLowerCase() !== streamed.type.toLowerCase())) return streamed.column;
+      return live ?? route.pair.columns.find((c) => c.source.name === name)?.source;
+    };
     const stale = columns.filter((c) => known(c.name) === undefined).map((c) => c.name);
     if (stale.length > 0)
       return this.pause(

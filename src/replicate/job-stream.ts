@@ -37,6 +37,8 @@ export interface StreamJob {
   /** The source's URL as given, recorded with the position. */
   readonly source: string;
   readonly from: Position;
+  /** The source stream's state stored with `from`. */
+  readonly state?: string | undefined;
   readonly heartbeatMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
   /** After each target commit (and its acknowledgement). */
@@ -100,7 +102,7 @@ export async function applyStream(job: StreamJob): Promise<Position> {
   const forward = () => stop.abort(job.signal?.reason);
   job.signal?.addEventListener('abort', forward);
   if (job.signal?.aborted === true) stop.abort(job.signal.reason);
-  const pull = puller(job.capture.stream(job.from, { signal: stop.signal, heartbeatMs: job.heartbeatMs }));
+  const pull = puller(job.capture.stream(job.from, { signal: stop.signal, heartbeatMs: job.heartbeatMs, state: job.state }));
   let committed = job.from;
   let inTransaction = false;
   let scanned = Date.now();
@@ -196,7 +198,7 @@ export async function applyStream(job: StreamJob): Promise<Position> {
         }
         case 'commit':
           inTransaction = false;
-          await applier.sourceCommit(e.position, e.committedAt);
+          await applier.sourceCommit(e.position, e.committedAt, e.state);
           if (applier.changes >= COMMIT_CHANGES || Date.now() - applier.openedAt >= COMMIT_MS || job.signal?.aborted === true) await commit();
           if (job.signal?.aborted !== true) await scan();
           break;

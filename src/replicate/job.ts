@@ -55,6 +55,8 @@ export type JobEvent =
       readonly retainedWalBytes?: number;
     }
   | { readonly type: 'retry'; readonly attempt: number; readonly inMs: number; readonly error: string }
+  /** Advice about the source's settings (CheckReport notes): the job runs, less well than it could. */
+  | { readonly type: 'warning'; readonly message: string }
   /** A source schema change followed on the target (or a new table created and copied). */
   | { readonly type: 'schema'; readonly table: string; readonly change: string; readonly statements: number }
   /** A table whose changes are no longer applied, why, and the command that goes on. */
@@ -148,7 +150,8 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
   let record = previous;
   if (record !== undefined && (record.source !== req.sourceUrl || record.target !== req.targetUrl))
     throw errors.replicateJobExists(job, record.source, record.target);
-  await plane.check(source.target, { signal });
+  const checked = await plane.check(source.target, { signal });
+  for (const message of checked.notes) onEvent({ type: 'warning', message });
   const stored = await withTarget(target, (t) => t.readPosition(job));
   if (stored !== undefined && stored.source !== req.sourceUrl) throw errors.replicateJobExists(job, stored.source, target.name);
 
@@ -361,6 +364,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
               job,
               source: req.sourceUrl,
               from: position,
+              state: at?.state,
               heartbeatMs: req.heartbeatMs,
               signal,
               replayed,
@@ -502,6 +506,8 @@ async function initialCopy(
   const id = `replicate_${req.job}`;
   let replay = state.replay;
   let start: Position;
+  /** The source's table shapes at the hand-off, where its stream names rows by them (MariaDB/MySQL). */
+  let sourceState: string | undefined;
   let reading: { openSnapshot(options: { jobs: number }): Promise<RowSource>; close(): Promise<void> };
   let catchUp: CatchUp;
   const settled: CatchUp['settled'] = (table, how, chunks, rows) => onEvent({ type: 'copy-resumed', table, how, chunks, rows });
@@ -523,6 +529,7 @@ async function initialCopy(
     await state.save({ copyFrom: null, replay: {} });
     const handoff = await capture.prepare(tables, { signal: req.signal });
     start = handoff.start;
+    sourceState = handoff.state;
     reading = handoff;
     await state.save({ copyFrom: handoff.start }).catch(async (e: unknown) => {
       await handoff.close();
@@ -557,7 +564,13 @@ async function initialCopy(
   }
   await withTarget(req.target, async (t) => {
     const tx = await t.begin();
-    await tx.commit({ job: req.job, source: req.sourceUrl, position: start, appliedAt: new Date().toISOString() });
+    await tx.commit({
+      job: req.job,
+      source: req.sourceUrl,
+      position: start,
+      appliedAt: new Date().toISOString(),
+      ...(sourceState === undefined ? {} : { state: sourceState }),
+    });
   });
   // The position is in the target: the copy's records of chunks are no longer needed.
   const rows = await (await loadRows(req.target.engine)).openTarget(req.target.target, { jobs: 1 });

@@ -250,6 +250,41 @@ describe('MariaDB change capture (needs the test server)', { timeout: 180_000 },
     await c.close();
   });
 
+  it('a stream resumed with the state stored at its position names rows by the shapes of that point of the log, whatever the catalog says now', async () => {
+    await db.exec('CREATE TABLE hist (id int PRIMARY KEY, a int, b varchar(10))');
+    const { capture: c, handoff } = await capture(['hist']);
+    await handoff.close();
+    expect(handoff.state).toBeDefined();
+    // The same count of columns before and after, other names in other places: by position, a would be c and b would be a.
+    for (const sql of [
+      "INSERT INTO hist VALUES (1, 1, 'one')",
+      'ALTER TABLE hist RENAME COLUMN a TO c',
+      "INSERT INTO hist VALUES (2, 2, 'two')",
+      'ALTER TABLE hist DROP COLUMN b',
+      'ALTER TABLE hist ADD COLUMN a varchar(10) FIRST',
+      "INSERT INTO hist VALUES ('x', 3, 3)",
+    ])
+      await db.exec(sql);
+    const shapes: string[][] = [];
+    const mirror = new Mirror(true);
+    let states = 0;
+    await follow(c, handoff.start, mirror, (m) => m.rows('hist').length === 3, {
+      state: handoff.state,
+      onEvent: (e) => {
+        if (e.kind === 'relation' && e.table.name === 'hist') shapes.push(e.columns.map((x) => x.name));
+        if (e.kind === 'commit' && e.state !== undefined) states++;
+      },
+    });
+    expect(shapes).toEqual([
+      ['id', 'a', 'b'],
+      ['id', 'c', 'b'],
+      ['a', 'id', 'c'],
+    ]);
+    // A schema change's commit carries the shapes after it, to be stored with its position.
+    expect(states).toBeGreaterThanOrEqual(3);
+    await c.close();
+  });
+
   it('stops with the setting to fix when a session logs statements or partial row images', async () => {
     await db.exec('CREATE TABLE fmt (id int PRIMARY KEY, a int, b int)');
     for (const [setting, code] of [
@@ -291,6 +326,40 @@ describe('MariaDB change capture (needs the test server)', { timeout: 180_000 },
     } finally {
       await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
       await admin.query(`DROP USER IF EXISTS '${user}'@'127.0.0.1'`);
+      await admin.end();
+    }
+  });
+
+  it('warns, at check and in status, where the login cannot keep a schema history (no scratch database) and the log names no columns', async () => {
+    const server = await connect();
+    const [[setting]] = (await server.query('SELECT @@GLOBAL.binlog_row_metadata AS m')) as unknown as [{ m: string }[]];
+    await server.end();
+    const user = `redb_nohist_${randomBytes(4).toString('hex')}`;
+    const admin = await mysqlScriptConnection();
+    try {
+      for (const host of ['%', '127.0.0.1']) {
+        await admin.query(`CREATE USER '${user}'@'${host}' IDENTIFIED BY 'pw'`);
+        await admin.query(`GRANT SELECT ON \`${database}\`.* TO '${user}'@'${host}'`);
+        await admin.query(`GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${user}'@'${host}'`);
+      }
+      const url = new URL(db.url);
+      url.username = user;
+      url.password = 'pw';
+      const notes = (await plane.check(target(url.toString()))).notes;
+      const c = await plane.open(target(url.toString()), `t_${randomBytes(4).toString('hex')}`);
+      const status = await c.status();
+      await c.close();
+      if (setting?.m === 'FULL') {
+        expect(notes.filter((n) => n.includes('scratch'))).toEqual([]);
+        expect(status.notes).toBeUndefined();
+      } else {
+        expect(notes).toEqual([expect.stringMatching(/binlog_row_metadata is not FULL and the login cannot create a scratch database/)]);
+        expect(status.notes).toEqual([expect.stringContaining('GRANT CREATE, DROP')]);
+      }
+      // The test's own login may: nothing to warn of.
+      expect((await plane.check(target(db.url))).notes).toEqual([]);
+    } finally {
+      for (const host of ['%', '127.0.0.1']) await admin.query(`DROP USER IF EXISTS '${user}'@'${host}'`);
       await admin.end();
     }
   });

@@ -15,7 +15,8 @@ import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
 const TABLE = `${HISTORY_SCHEMA}.replication`;
 const CREATE = `CREATE SCHEMA IF NOT EXISTS ${HISTORY_SCHEMA};
-CREATE TABLE IF NOT EXISTS ${TABLE} (job VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, position VARCHAR NOT NULL, committed_at VARCHAR, applied_at VARCHAR NOT NULL)`;
+CREATE TABLE IF NOT EXISTS ${TABLE} (job VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, position VARCHAR NOT NULL, committed_at VARCHAR, applied_at VARCHAR NOT NULL, source_state VARCHAR);
+ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS source_state VARCHAR`;
 /** Rows per statement: DuckDB parses every literal, so statements are kept moderate. */
 const ROWS = 500;
 
@@ -48,8 +49,20 @@ export async function openDuckdbChangeTarget(target: DbTarget): Promise<ChangeTa
     ).currentRowCount > 0;
   const rowsOf = async (where: string): Promise<StoredPosition[]> => {
     if (!(await exists())) return [];
-    const rows = (await c.runAndReadAll(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE}${where} ORDER BY job`)).getRows();
-    return rows.map((r) => ({ job: String(r[0]), source: String(r[1]), position: String(r[2]), committedAt: text(r[3]), appliedAt: String(r[4]) }));
+    // A table made by an earlier redb has no column for the source's state.
+    await c.run(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS source_state VARCHAR`);
+    const rows = (await c.runAndReadAll(`SELECT job, source, position, committed_at, applied_at, source_state FROM ${TABLE}${where} ORDER BY job`)).getRows();
+    return rows.map((r) => {
+      const state = text(r[5]);
+      return {
+        job: String(r[0]),
+        source: String(r[1]),
+        position: String(r[2]),
+        committedAt: text(r[3]),
+        appliedAt: String(r[4]),
+        ...(state === undefined ? {} : { state }),
+      };
+    });
   };
 
   // Column types by table, to reshape values DuckDB would misread as literals (dates before year 1); cleared by schema changes.
@@ -112,8 +125,9 @@ export async function openDuckdbChangeTarget(target: DbTarget): Promise<ChangeTa
     },
     async commit(p) {
       await c.run(
-        `INSERT INTO ${TABLE} (job, source, position, committed_at, applied_at) VALUES (${[p.job, p.source, p.position, p.committedAt ?? null, p.appliedAt].map(literal).join(', ')})
-         ON CONFLICT (job) DO UPDATE SET source = excluded.source, position = excluded.position, committed_at = excluded.committed_at, applied_at = excluded.applied_at`,
+        `INSERT INTO ${TABLE} (job, source, position, committed_at, applied_at, source_state) VALUES (${[p.job, p.source, p.position, p.committedAt ?? null, p.appliedAt, p.state ?? null].map(literal).join(', ')})
+         ON CONFLICT (job) DO UPDATE SET source = excluded.source, position = excluded.position, committed_at = excluded.committed_at, applied_at = excluded.applied_at,
+           source_state = COALESCE(excluded.source_state, ${TABLE}.source_state)`,
       );
       await c.run('COMMIT');
     },

@@ -4,7 +4,9 @@ import type { DbTarget } from '../adapter.js';
 import type { ChangeColumn, ChangeEvent, Position } from '../changes.js';
 import type { Row } from '../rows.js';
 import { binlogPosition, GtidState, type BinlogPosition } from './binlog-position.js';
+import { SHADOW_PREFIX } from '../shadow-name.js';
 import { parseMysqlUrl } from './connect.js';
+import { modelColumn, type ColumnSchema, type SchemaHistory } from './schema-history.js';
 
 /**
  * The row-based binary log of a MariaDB/MySQL server as change events, read with @vlasky/zongji
@@ -17,9 +19,11 @@ import { parseMysqlUrl } from './connect.js';
  *   moves the position on and may surface as a heartbeat.
  * - A statement that changes the schema is logged as one, and surfaces as a schema event in order;
  *   the table's new shape follows as a relation event before its next row. Column names come from
- *   the log itself when the server writes them (binlog_row_metadata=FULL), else from the catalog
- *   when the table is next mapped; a table whose catalog no longer matches its logged rows stops
- *   the stream with a coded error rather than guess.
+ *   the log itself when the server writes them (binlog_row_metadata=FULL), else from the job's
+ *   schema history (schema-history.ts): the shapes stored with its position, each schema change
+ *   replayed on a scratch copy as the log passes it. A table the history does not know is named
+ *   from the catalog; one whose catalog no longer matches its logged rows stops the stream with a
+ *   coded error rather than guess. A schema change's commit carries the history's state after it.
  * - A change logged as a statement, or a row image without all columns, cannot be applied as
  *   rows: the stream stops with the error that says which setting to fix.
  * - Values come as the rows plane reads them (mysql2 with dateStrings, bigNumberStrings,
@@ -62,9 +66,18 @@ interface BinlogEvent {
   readonly columns_present_bitmap2?: Buffer;
   readonly rows?: readonly Record<string, unknown>[] | readonly { before: Record<string, unknown>; after: Record<string, unknown> }[];
 }
+interface TableMapEvent {
+  readonly tableId: number;
+  readonly schemaName: string;
+  readonly tableName: string;
+}
 interface ZongJi {
   on(event: 'binlog', listener: (event: BinlogEvent) => void): void;
   on(event: 'error', listener: (error: unknown) => void): void;
+  emit(event: 'error', error: unknown): void;
+  tableMap: Record<number, ZongJiTable>;
+  /** Where zongji names a table's columns (the catalog, by default): the history answers instead. */
+  _fetchTableInfo(event: TableMapEvent, next: () => void): void;
   start(options: Record<string, unknown>): void;
   stop(): void;
   readonly gtidSet: string | undefined;
@@ -80,6 +93,8 @@ export interface BinlogStreamOptions {
   readonly heartbeatMs: number;
   /** The table's primary key columns, as the catalog has them now. */
   readonly keyOf: (table: string) => Promise<ReadonlySet<string>>;
+  /** Each table's shape at `from`, kept up to date as schema changes pass. */
+  readonly history: SchemaHistory;
 }
 
 const allSet = (bitmap: Buffer | undefined, columns: number): boolean => {
@@ -93,6 +108,17 @@ const COMMIT = /^\s*(COMMIT|ROLLBACK|XA\s+COMMIT|XA\s+ROLLBACK)\b/i;
 const IGNORED = /^\s*(BEGIN|SAVEPOINT|RELEASE|XA\s+(START|END|PREPARE)|FLUSH|ANALYZE|OPTIMIZE)\b/i;
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const SCRATCH = new RegExp(`^\\s*(CREATE|DROP)\\s+(DATABASE|SCHEMA)\\s+(IF\\s+(NOT\\s+)?EXISTS\\s+)?\`?${SHADOW_PREFIX}`, 'i');
+
+/** A statement of the log that changes this database's schema (not data, not a transaction's bounds). */
+function schemaStatement(e: BinlogEvent, database: string): boolean {
+  const statement = e.query ?? '';
+  if (COMMIT.test(statement) || DML.test(statement) || IGNORED.test(statement)) return false;
+  if (truncated(statement, e.schema, database) !== undefined) return false;
+  // redb's own scratch databases (a schema history's, a rehearsal's), made from a session in this database.
+  if (SCRATCH.test(statement)) return false;
+  return e.schema === database || mentions(statement, database);
+}
 
 export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerator<ChangeEvent> {
   const { target, database } = options;
@@ -110,6 +136,26 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
     jsonStrings: true,
     timezone: 'Z',
   });
+  const { history } = options;
+  // The history as of `from`, stored with the first commit (it may have been read from the catalog just now).
+  let startState: string | undefined = history.state();
+  /** Each row event's table, as mapped when it was read (a schema change read later remaps the table). */
+  const tableOf = new WeakMap<BinlogEvent, ZongJiTable | undefined>();
+  /** Each schema change's replay on the history: the state after it. */
+  const replays = new WeakMap<BinlogEvent, Promise<string>>();
+  const fetchFromCatalog = zongji._fetchTableInfo.bind(zongji);
+  zongji._fetchTableInfo = (event, next) => {
+    // Asked as the log is read: after every schema change read before this table's rows.
+    history.settled().then(
+      () => {
+        const columnSchemas = history.columnSchemas(event.tableName);
+        if (columnSchemas === undefined) return fetchFromCatalog(event, next);
+        zongji.tableMap[event.tableId] = { columnSchemas, parentSchema: event.schemaName, tableName: event.tableName };
+        next();
+      },
+      (e: unknown) => zongji.emit('error', e),
+    );
+  };
   const queue: BinlogEvent[] = [];
   let failure: unknown;
   let paused = false;
@@ -119,6 +165,13 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
     wake = undefined;
   };
   zongji.on('binlog', (event) => {
+    const kind = event.getEventName();
+    if (kind === 'writerows' || kind === 'updaterows' || kind === 'deleterows') tableOf.set(event, event.tableMap?.[event.tableId ?? -1]);
+    else if (kind === 'query' && schemaStatement(event, database)) {
+      replays.set(event, history.replay(event.query ?? ''));
+      // Mapped again at their next rows, from the history as it is after this change.
+      for (const [id, t] of Object.entries(zongji.tableMap)) if (t.parentSchema === database) delete zongji.tableMap[Number(id)];
+    }
     queue.push(event);
     if (queue.length >= HIGH_WATER && !paused) {
       paused = true;
@@ -185,7 +238,7 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
         case 'writerows':
         case 'updaterows':
         case 'deleterows': {
-          const table = e.tableMap?.[e.tableId ?? -1];
+          const table = tableOf.get(e);
           if (table === undefined || table.parentSchema !== database) break;
           const count = e.numberOfColumns ?? 0;
           if (!allSet(e.columns_present_bitmap, count) || !allSet(e.columns_present_bitmap2, count))
@@ -201,8 +254,16 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
           const shape = JSON.stringify(table.columnSchemas.map((c) => [c.COLUMN_NAME, c.COLUMN_TYPE]));
           if (shapes.get(table.tableName) !== shape) {
             shapes.set(table.tableName, shape);
-            const keys = await options.keyOf(table.tableName);
-            const described: ChangeColumn[] = table.columnSchemas.map((c) => ({ name: c.COLUMN_NAME, type: c.COLUMN_TYPE, key: keys.has(c.COLUMN_NAME) }));
+            const fromHistory = table.columnSchemas.every((c) => 'COLUMN_KEY' in c);
+            const keys = fromHistory
+              ? new Set((table.columnSchemas as readonly ColumnSchema[]).filter((c) => c.COLUMN_KEY === 'PRI').map((c) => c.COLUMN_NAME))
+              : await options.keyOf(table.tableName);
+            const described: ChangeColumn[] = table.columnSchemas.map((c) => ({
+              name: c.COLUMN_NAME,
+              type: c.COLUMN_TYPE,
+              key: keys.has(c.COLUMN_NAME),
+              ...(fromHistory ? { column: modelColumn(c as ColumnSchema) } : {}),
+            }));
             yield { kind: 'relation', table: { name: table.tableName }, columns: described, identity: 'full' };
           }
           const row = (values: Record<string, unknown>): Row =>
@@ -234,12 +295,13 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
             yield { kind: 'truncate', tables: [{ name: truncated(statement, e.schema, database) as string }], cascade: false, restartIdentity: true };
             inTransaction = true;
             yield* commitPoint(e);
-          } else if (!IGNORED.test(statement) && (e.schema === database || mentions(statement, database))) {
-            // A statement of its own (DDL): its own group, committed where it ends.
+          } else if (schemaStatement(e, database)) {
+            // A statement of its own (DDL): its own group, committed where it ends, with the shapes after it.
+            const state = await replays.get(e);
             yield { kind: 'begin', transaction: transactionId };
             yield { kind: 'schema', statement, database: e.schema === '' ? undefined : e.schema };
             inTransaction = true;
-            yield* commitPoint(e);
+            yield* commitPoint(e, state);
           } else if (!inTransaction) yield* commitPoint(e);
           break;
         }
@@ -262,13 +324,15 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
   }
 
   /** A transaction ends here: its commit if it had rows of this database, else maybe a heartbeat. */
-  function* commitPoint(e: BinlogEvent): Generator<ChangeEvent> {
+  function* commitPoint(e: BinlogEvent, after?: string): Generator<ChangeEvent> {
     if (e.nextPosition <= 0) return;
     const position = here(e.nextPosition);
     surfaced = position;
     if (inTransaction) {
       inTransaction = false;
-      yield { kind: 'commit', position, committedAt: new Date(e.timestamp).toISOString() };
+      const state = after ?? startState;
+      startState = undefined;
+      yield { kind: 'commit', position, committedAt: new Date(e.timestamp).toISOString(), ...(state === undefined ? {} : { state }) };
       return;
     }
     const now = Date.now();

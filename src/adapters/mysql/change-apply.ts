@@ -17,8 +17,10 @@ const TABLE = '`redb`.`replication`';
 const CREATE = [
   'CREATE DATABASE IF NOT EXISTS `redb`',
   `CREATE TABLE IF NOT EXISTS ${TABLE} (database_name varchar(64) NOT NULL, job varchar(64) NOT NULL, source text NOT NULL, position text NOT NULL,
-    committed_at varchar(40), applied_at varchar(40) NOT NULL, PRIMARY KEY (database_name, job)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    committed_at varchar(40), applied_at varchar(40) NOT NULL, source_state mediumtext, PRIMARY KEY (database_name, job)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
 ];
+/** A table made by an earlier redb has no column for the source's state (MySQL has no ADD COLUMN IF NOT EXISTS). */
+const STATE_COLUMN = "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'redb' AND TABLE_NAME = 'replication' AND COLUMN_NAME = 'source_state'";
 /** Statements stay well under max_allowed_packet. */
 const STATEMENT_BYTES = 1 << 20;
 
@@ -28,6 +30,7 @@ interface PositionRow {
   position: string;
   committed_at: string | null;
   applied_at: string;
+  source_state?: string | null;
 }
 const fromRow = (r: PositionRow): StoredPosition => ({
   job: r.job,
@@ -35,6 +38,7 @@ const fromRow = (r: PositionRow): StoredPosition => ({
   position: r.position,
   committedAt: r.committed_at ?? undefined,
   appliedAt: r.applied_at,
+  ...(r.source_state == null ? {} : { state: r.source_state }),
 });
 const name = (t: TableName): string => quoteIdent(t.name);
 
@@ -47,7 +51,10 @@ export async function openMysqlChangeTarget(target: DbTarget): Promise<ChangeTar
   const query = async <T>(sql: string, values?: unknown[]): Promise<T[]> => (await driver.query(sql, values))[0] as T[];
   let ensured = false;
   const ensure = async () => {
-    if (!ensured) for (const sql of CREATE) await driver.query(sql);
+    if (!ensured) {
+      for (const sql of CREATE) await driver.query(sql);
+      if ((await query(STATE_COLUMN)).length === 0) await driver.query(`ALTER TABLE ${TABLE} ADD COLUMN source_state mediumtext`);
+    }
     ensured = true;
   };
   const exists = async () => (await query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'redb' AND TABLE_NAME = 'replication'")).length > 0;
@@ -108,9 +115,10 @@ export async function openMysqlChangeTarget(target: DbTarget): Promise<ChangeTar
     },
     async commit(p) {
       await driver.query(
-        `INSERT INTO ${TABLE} (database_name, job, source, position, committed_at, applied_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON DUPLICATE KEY UPDATE source = VALUES(source), position = VALUES(position), committed_at = VALUES(committed_at), applied_at = VALUES(applied_at)`,
-        [database, p.job, p.source, p.position, p.committedAt ?? null, p.appliedAt],
+        `INSERT INTO ${TABLE} (database_name, job, source, position, committed_at, applied_at, source_state) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON DUPLICATE KEY UPDATE source = VALUES(source), position = VALUES(position), committed_at = VALUES(committed_at), applied_at = VALUES(applied_at),
+           source_state = COALESCE(VALUES(source_state), source_state)`,
+        [database, p.job, p.source, p.position, p.committedAt ?? null, p.appliedAt, p.state ?? null],
       );
       await driver.query('COMMIT');
     },
@@ -123,17 +131,12 @@ export async function openMysqlChangeTarget(target: DbTarget): Promise<ChangeTar
     checksForeignKeys: false,
     async readPosition(job) {
       if (!(await exists())) return undefined;
-      const [row] = await query<PositionRow>(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE} WHERE database_name = ? AND job = ?`, [
-        database,
-        job,
-      ]);
+      const [row] = await query<PositionRow>(`SELECT * FROM ${TABLE} WHERE database_name = ? AND job = ?`, [database, job]);
       return row === undefined ? undefined : fromRow(row);
     },
     async listPositions() {
       if (!(await exists())) return [];
-      return (
-        await query<PositionRow>(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE} WHERE database_name = ? ORDER BY job`, [database])
-      ).map(fromRow);
+      return (await query<PositionRow>(`SELECT * FROM ${TABLE} WHERE database_name = ? ORDER BY job`, [database])).map(fromRow);
     },
     async begin() {
       await ensure();

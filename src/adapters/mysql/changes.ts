@@ -16,6 +16,7 @@ import type { TableName } from '../rows.js';
 import { binlogPosition, compareBinlog, parseBinlogPosition, type BinlogPosition } from './binlog-position.js';
 import { binlogChanges } from './binlog-stream.js';
 import { openMysql, parseMysqlUrl } from './connect.js';
+import { noHistoryNote, SchemaHistory, scratchUnavailable } from './schema-history.js';
 
 type Driver = import('mysql2/promise').Connection;
 
@@ -54,13 +55,21 @@ export async function checkSession(driver: Driver, dbName: string): Promise<Chec
   ];
   if (missing.length > 0) throw errors.changesPrivilege(dbName, s.login, missing, `as an administrator: GRANT ${missing.join(', ')} ON *.* TO ${grantee}`);
   const notes: string[] = [];
-  const metadata = await query<{ m: string }>(driver, 'SELECT @@GLOBAL.binlog_row_metadata AS m').catch(() => []);
-  if (metadata[0] !== undefined && metadata[0].m.toUpperCase() !== 'FULL') {
-    notes.push(
-      "binlog_row_metadata is not FULL: a stream names a table's columns from the catalog when it reaches the table's rows, so a stream far behind several ALTERs of one table may stop and ask for a copy (SET GLOBAL binlog_row_metadata = 'FULL' avoids it)",
-    );
-  }
+  const why = await historyUnavailable(driver);
+  if (why !== undefined) notes.push(noHistoryNote(why));
   return { notes };
+}
+
+/**
+ * Why a stream cannot keep the tables' shapes by itself, where the log does not name its columns
+ * (binlog_row_metadata not FULL) and the login may not create a scratch database to replay schema
+ * changes on; undefined when it can.
+ */
+async function historyUnavailable(driver: Driver): Promise<string | undefined> {
+  const metadata = await query<{ m: string }>(driver, 'SELECT @@GLOBAL.binlog_row_metadata AS m').catch(() => []);
+  if (metadata[0] === undefined || metadata[0].m.toUpperCase() === 'FULL') return undefined;
+  const [db] = await query<{ d: string }>(driver, 'SELECT DATABASE() AS d');
+  return scratchUnavailable(driver, db?.d ?? 'redb');
 }
 
 async function check(target: DbTarget): Promise<CheckReport> {
@@ -125,6 +134,9 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     return driver;
   };
   let acknowledged: BinlogPosition | undefined;
+  /** Why the last stream could not follow schema changes on a scratch copy, if it could not. */
+  let unavailable: string | undefined;
+  let probed: Promise<string | undefined> | undefined;
 
   async function prepare(tables: readonly TableName[]): Promise<Handoff> {
     const present = new Set(
@@ -147,8 +159,17 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
       throw errors.changesSourceFailed(target.name, 'opening a snapshot at a binary log position', e instanceof Error ? e.message : String(e)).because(e);
     }
     let handedOver = false;
+    // The tables' shapes at the snapshot, stored with its position: a stream resumed there names rows by them.
+    let state: string;
+    try {
+      state = (await SchemaHistory.open(target, database, undefined, await sql())).state();
+    } catch (e) {
+      await snapshot.end().catch(() => undefined);
+      throw errors.changesSourceFailed(target.name, "reading the tables' shapes", e instanceof Error ? e.message : String(e)).because(e);
+    }
     return {
       start: binlogPosition(start),
+      state,
       async openSnapshot() {
         handedOver = true;
         return { readers: [reader(snapshot)], close: () => snapshot.end().catch(() => undefined) };
@@ -171,7 +192,13 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
           )
         ).map((r) => r.c),
       );
-    yield* binlogChanges({ target, database, from: start, signal: options.signal, heartbeatMs: options.heartbeatMs ?? 10_000, keyOf });
+    const history = await SchemaHistory.open(target, database, options.state, await sql());
+    try {
+      yield* binlogChanges({ target, database, from: start, signal: options.signal, heartbeatMs: options.heartbeatMs ?? 10_000, keyOf, history });
+    } finally {
+      unavailable = history.unavailable;
+      await history.close();
+    }
   }
 
   async function status(): Promise<CaptureStatus> {
@@ -192,7 +219,11 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
         lagBytes = logs.slice(from).reduce((sum, l) => sum + Number(l.File_size), 0) - ack.pos - (size(headPosition.file) - headPosition.pos);
       }
     }
+    // Looked at once per capture: the look makes and drops a database.
+    probed ??= historyUnavailable(d).catch(() => undefined);
+    const why = await probed;
     return {
+      ...(why === undefined && unavailable === undefined ? {} : { notes: [noHistoryNote(unavailable ?? why ?? '')] }),
       job,
       exists: true,
       active: undefined,

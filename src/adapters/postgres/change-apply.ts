@@ -23,7 +23,8 @@ import { qname, quoteIdent } from './sql-text.js';
 
 const TABLE = `${HISTORY_SCHEMA}.replication`;
 const CREATE = `CREATE SCHEMA IF NOT EXISTS ${HISTORY_SCHEMA};
-CREATE TABLE IF NOT EXISTS ${TABLE} (job text PRIMARY KEY, source text NOT NULL, position text NOT NULL, committed_at text, applied_at text NOT NULL)`;
+CREATE TABLE IF NOT EXISTS ${TABLE} (job text PRIMARY KEY, source text NOT NULL, position text NOT NULL, committed_at text, applied_at text NOT NULL, source_state text);
+ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS source_state text`;
 /** Bind parameters per statement stay well under the protocol's 65535. */
 const PARAMETERS = 30_000;
 /** Batches of at least this many rows are applied through a staging table. */
@@ -42,6 +43,7 @@ interface PositionRow {
   position: string;
   committed_at: string | null;
   applied_at: string;
+  source_state?: string | null;
 }
 const fromRow = (r: PositionRow): StoredPosition => ({
   job: r.job,
@@ -49,6 +51,7 @@ const fromRow = (r: PositionRow): StoredPosition => ({
   position: r.position,
   committedAt: r.committed_at ?? undefined,
   appliedAt: r.applied_at,
+  ...(r.source_state == null ? {} : { state: r.source_state }),
 });
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -193,9 +196,10 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
     },
     async commit(p: StoredPosition) {
       await client.query(
-        `INSERT INTO ${TABLE} (job, source, position, committed_at, applied_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (job) DO UPDATE SET source = EXCLUDED.source, position = EXCLUDED.position, committed_at = EXCLUDED.committed_at, applied_at = EXCLUDED.applied_at`,
-        [p.job, p.source, p.position, p.committedAt ?? null, p.appliedAt],
+        `INSERT INTO ${TABLE} (job, source, position, committed_at, applied_at, source_state) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (job) DO UPDATE SET source = EXCLUDED.source, position = EXCLUDED.position, committed_at = EXCLUDED.committed_at, applied_at = EXCLUDED.applied_at,
+           source_state = COALESCE(EXCLUDED.source_state, ${TABLE}.source_state)`,
+        [p.job, p.source, p.position, p.committedAt ?? null, p.appliedAt, p.state ?? null],
       );
       await client.query('COMMIT');
     },
@@ -209,12 +213,12 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
     checksForeignKeys: !replica,
     async readPosition(job) {
       if (!(await exists())) return undefined;
-      const { rows } = await client.query<PositionRow>(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE} WHERE job = $1`, [job]);
+      const { rows } = await client.query<PositionRow>(`SELECT * FROM ${TABLE} WHERE job = $1`, [job]);
       return rows[0] === undefined ? undefined : fromRow(rows[0]);
     },
     async listPositions() {
       if (!(await exists())) return [];
-      return (await client.query<PositionRow>(`SELECT job, source, position, committed_at, applied_at FROM ${TABLE} ORDER BY job`)).rows.map(fromRow);
+      return (await client.query<PositionRow>(`SELECT * FROM ${TABLE} ORDER BY job`)).rows.map(fromRow);
     },
     async begin() {
       await ensure();

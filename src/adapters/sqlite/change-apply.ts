@@ -10,7 +10,7 @@ import { REPLICATION_TABLE } from './introspect.js';
  * `redb_migrations`; the introspector leaves both out of the schema).
  */
 
-const CREATE = `CREATE TABLE IF NOT EXISTS ${REPLICATION_TABLE} (job TEXT PRIMARY KEY, source TEXT NOT NULL, position TEXT NOT NULL, committed_at TEXT, applied_at TEXT NOT NULL)`;
+const CREATE = `CREATE TABLE IF NOT EXISTS ${REPLICATION_TABLE} (job TEXT PRIMARY KEY, source TEXT NOT NULL, position TEXT NOT NULL, committed_at TEXT, applied_at TEXT NOT NULL, source_state TEXT)`;
 
 interface PositionRow {
   job: string;
@@ -18,6 +18,7 @@ interface PositionRow {
   position: string;
   committed_at: string | null;
   applied_at: string;
+  source_state?: string | null;
 }
 const fromRow = (r: PositionRow): StoredPosition => ({
   job: r.job,
@@ -25,6 +26,7 @@ const fromRow = (r: PositionRow): StoredPosition => ({
   position: r.position,
   committedAt: r.committed_at ?? undefined,
   appliedAt: r.applied_at,
+  ...(r.source_state == null ? {} : { state: r.source_state }),
 });
 const name = (t: TableName): string => quoteIdent(t.name);
 const bindable = (value: unknown): unknown => (typeof value === 'boolean' ? (value ? 1 : 0) : value === undefined ? null : value);
@@ -86,9 +88,10 @@ export async function openSqliteChangeTarget(target: DbTarget): Promise<ChangeTa
     },
     async commit(p) {
       prepared(
-        `INSERT INTO ${REPLICATION_TABLE} (job, source, position, committed_at, applied_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (job) DO UPDATE SET source = excluded.source, position = excluded.position, committed_at = excluded.committed_at, applied_at = excluded.applied_at`,
-      ).run(p.job, p.source, p.position, p.committedAt ?? null, p.appliedAt);
+        `INSERT INTO ${REPLICATION_TABLE} (job, source, position, committed_at, applied_at, source_state) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (job) DO UPDATE SET source = excluded.source, position = excluded.position, committed_at = excluded.committed_at, applied_at = excluded.applied_at,
+           source_state = COALESCE(excluded.source_state, source_state)`,
+      ).run(p.job, p.source, p.position, p.committedAt ?? null, p.appliedAt, p.state ?? null);
       db.exec('COMMIT');
     },
     async rollback() {
@@ -100,17 +103,18 @@ export async function openSqliteChangeTarget(target: DbTarget): Promise<ChangeTa
     checksForeignKeys: false,
     async readPosition(job) {
       if (!exists()) return undefined;
-      const row = db.prepare(`SELECT job, source, position, committed_at, applied_at FROM ${REPLICATION_TABLE} WHERE job = ?`).get(job) as
-        | PositionRow
-        | undefined;
+      const row = db.prepare(`SELECT * FROM ${REPLICATION_TABLE} WHERE job = ?`).get(job) as PositionRow | undefined;
       return row === undefined ? undefined : fromRow(row);
     },
     async listPositions() {
       if (!exists()) return [];
-      return (db.prepare(`SELECT job, source, position, committed_at, applied_at FROM ${REPLICATION_TABLE} ORDER BY job`).all() as PositionRow[]).map(fromRow);
+      return (db.prepare(`SELECT * FROM ${REPLICATION_TABLE} ORDER BY job`).all() as PositionRow[]).map(fromRow);
     },
     async begin() {
       db.exec(CREATE);
+      // A table made by an earlier redb has no column for the source's state.
+      const columns = db.prepare(`SELECT name FROM pragma_table_info('${REPLICATION_TABLE}')`).all() as { name: string }[];
+      if (!columns.some((c) => c.name === 'source_state')) db.exec(`ALTER TABLE ${REPLICATION_TABLE} ADD COLUMN source_state TEXT`);
       db.exec('BEGIN IMMEDIATE');
       return tx;
     },

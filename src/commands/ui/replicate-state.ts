@@ -92,6 +92,8 @@ export function reduceLive(s: LiveState, e: JobEvent, nowMs: number): LiveState 
       return { ...s, tables, notes: note(`${e.table} copied afresh: streaming again`) };
     case 'schema':
       return { ...s, notes: note(`${e.table}: ${e.change}`) };
+    case 'warning':
+      return { ...s, notes: note(`warning: ${e.message}`) };
     case 'retry':
       return { ...s, notes: note(`retrying in ${Math.round(e.inMs / 1000)} s (attempt ${e.attempt}): ${e.error}`) };
     case 'plan':
