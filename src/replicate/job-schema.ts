@@ -1,7 +1,8 @@
 import type { ApplyTransaction } from '../adapters/change-apply.js';
-import type { ChangeColumn } from '../adapters/changes.js';
+import type { ChangeColumn, LaterSnapshot } from '../adapters/changes.js';
 import { historyCommit } from '../adapters/history-rows.js';
 import { loadRows } from '../adapters/registry.js';
+import type { RowSource } from '../adapters/rows.js';
 import { isRedbError } from '../errors.js';
 import { maskTableOf, type Masker } from '../policy/index.js';
 import { applyRenames, diffSchemas, emptySchema, planHazards, planStatements, type Engine, type Rename, type Schema, type Table } from '../unified/index.js';
@@ -23,8 +24,10 @@ import { describeShapeChange, followTarget, isNoChange, shapeChange } from './sh
  *
  * What cannot be followed pauses that table alone: its changes are no longer applied, the job's
  * record says why and what command goes on, and that command (the job run again, with what was
- * missing) copies the table afresh. A copy taken after the stream's position converges as the
- * stream replays over it: every change carries whole rows by key, so the rows end as the source's.
+ * missing) copies the table afresh. A copy taken after the stream's position: from PostgreSQL it
+ * records its snapshot and the stream leaves out, for that table, the transactions the copy holds
+ * (`later`, `copiedIn`); elsewhere every change is a whole row by key and replaying over the copy
+ * ends at the source's rows.
  */
 
 /**
@@ -55,6 +58,14 @@ export interface SchemaFollowOptions {
   readonly onSchema: (e: { readonly table: string; readonly change: string; readonly statements: readonly string[] }) => void;
   /** A table paused: recorded before any later position commits, so a restart knows to copy it again. */
   readonly onPause: (route: TableRoute, reason: string, command: string) => Promise<void>;
+  /**
+   * A snapshot of the source newer than the stream's position, whose transactions it can tell
+   * (PostgreSQL): a table copied mid-stream is read in one, and `copiedIn` says which, so the stream
+   * does not apply to that table again what the copy already holds. Without it the stream replays
+   * over the copy by key, which an update moving a key with an unchanged TOAST value can defeat.
+   */
+  readonly later?: (() => Promise<LaterSnapshot>) | undefined;
+  readonly copiedIn?: ((table: string, seen: { readonly snapshot: string; readonly until: string }) => Promise<void>) | undefined;
 }
 
 /** Rows per batch when a table is copied into the open target transaction. */
@@ -371,7 +382,20 @@ export class SchemaFollower {
   private async copy(route: TableRoute, tx: ApplyTransaction): Promise<number> {
     const from = this.o.source;
     if (isStream(from)) throw new Error('a table of a stream is not copied: its rows come in the stream');
-    const source = await (await loadRows(from.engine)).openSource(from.target, { jobs: 1 });
+    const later = this.o.later === undefined ? undefined : await this.o.later();
+    let n = 0;
+    try {
+      // Recorded before the rows: a record of a copy that did not commit is replaced by the next copy's.
+      if (later !== undefined) await this.o.copiedIn?.(route.id, { snapshot: later.snapshot, until: later.until });
+      const source = later !== undefined ? await later.openSnapshot({ jobs: 1 }) : await (await loadRows(from.engine)).openSource(from.target, { jobs: 1 });
+      n = await this.copyFrom(route, tx, source);
+    } finally {
+      await later?.close();
+    }
+    return n;
+  }
+
+  private async copyFrom(route: TableRoute, tx: ApplyTransaction, source: RowSource): Promise<number> {
     let n = 0;
     try {
       const reader = source.readers[0];

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { loadChanges, type ChangeCapture, type Position } from '../adapters/changes.js';
+import { loadChanges, type ChangeCapture, type LaterSnapshot, type Position } from '../adapters/changes.js';
 import { openChangeTarget, type ChangeTarget } from '../adapters/change-apply.js';
 import { loadRows } from '../adapters/registry.js';
 import type { ChangePlane } from '../adapters/changes.js';
@@ -307,6 +307,13 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       command,
       signal,
       onSchema: (e) => onEvent({ type: 'schema', table: e.table, change: e.change, statements: e.statements.length }),
+      // A table copied mid-stream (paused before, or new) reads a later snapshot whose transactions the stream then skips for it.
+      ...(capture.later === undefined || plane.seenBy === undefined
+        ? {}
+        : {
+            later: () => (capture.later as () => Promise<LaterSnapshot>)(),
+            copiedIn: (table: string, seen: { snapshot: string; until: string }) => save({ replay: { ...(current.replay ?? {}), [table]: seen } }),
+          }),
       onPause: async (route, reason, next) => {
         onEvent({ type: 'paused', table: route.id, reason, command: next });
         await save({
