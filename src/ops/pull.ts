@@ -36,7 +36,9 @@ import {
   type Schema,
 } from '../unified/index.js';
 import { changesBetween, nativeWarnings } from './changes.js';
-import { findStore, schemaHash, withDb, type OpContext } from './context.js';
+import type { Connection } from '../adapters/adapter.js';
+import { findStore, resolveDb, schemaHash, withDb, type OpContext, type ResolvedDb } from './context.js';
+import type { EarlyRead } from './pull-early.js';
 import { writing } from './find-store.js';
 
 export interface PullResult {
@@ -88,7 +90,21 @@ interface Read {
  * pull that changes nothing writes nothing. An object the catalog gives back as last time, whose file
  * is still as that pull left it, is not canonicalised again: its file is already right.
  */
-export async function pull(ctx: OpContext & { db: string; discardChanges?: boolean }): Promise<PullResult> {
+export async function pull(ctx: OpContext & { db: string; discardChanges?: boolean; early?: EarlyRead | undefined }): Promise<PullResult> {
+  let early = ctx.early;
+  try {
+    return await pullWith(ctx, () => {
+      const taken = early;
+      early = undefined;
+      return taken;
+    });
+  } finally {
+    // Not taken: the pull stopped before reading, or read another way.
+    await early?.close();
+  }
+}
+
+async function pullWith(ctx: OpContext & { db: string; discardChanges?: boolean }, takeEarly: () => EarlyRead | undefined): Promise<PullResult> {
   const found = findStore(ctx);
   // Before connecting, to fail fast; under the lock it counts, and is checked again if the files changed meanwhile.
   // Discarding changes, links in schema/ are replaced, not refused: they are listed, not followed.
@@ -97,13 +113,27 @@ export async function pull(ctx: OpContext & { db: string; discardChanges?: boole
   // Known files are left out of the schema; before the first commit, the changes against the empty
   // tree are every object, so the whole schema is read.
   const known = (await readHeadFast(found))?.commit === undefined ? undefined : knownObjects(await catalogLookup(found, checked));
-  const read = (known?: KnownObjects): Promise<Read> =>
-    withDb(found, ctx.db, ctx, async ({ connection, db }) => ({
+  const read = async (known?: KnownObjects): Promise<Read> => {
+    const use = async ({ connection, db }: { connection: Connection; db: ResolvedDb }) => ({
       schema: await connection.introspect({ signal: ctx.signal, ...(known === undefined ? {} : { known }) }),
       known,
       name: db.name,
       engine: db.engine,
-    }));
+    });
+    // The read sent at start-up (pull-early.ts) serves, if it went to the database resolved now.
+    const early = takeEarly();
+    const db = early === undefined ? undefined : await resolveDb(found, ctx.db, ctx.cwd);
+    if (early === undefined || db === undefined || db.engine !== 'postgres' || db.name !== early.name || db.url !== early.url) {
+      await early?.close();
+      return withDb(found, ctx.db, ctx, use);
+    }
+    const connection = await early.open();
+    try {
+      return await use({ connection, db });
+    } finally {
+      await connection.close();
+    }
+  };
   const first = await read(known);
   return writing(ctx, `pull ${ctx.db}`, async (store) => {
     const scanned = await scanForReplace(store);

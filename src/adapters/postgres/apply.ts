@@ -1,19 +1,11 @@
 import type { Client } from 'pg';
 import { errors } from '../../errors.js';
+import { message } from './connect.js';
 import type { Plan } from '../../unified/index.js';
 import type { ApplyOptions, ApplyResult, LockOptions, MigrationOutcome } from '../adapter.js';
 import type { HistoryLog } from '../history-rows.js';
 import { statementLine, waitForLock } from '../migrate-lock.js';
 import { ensureHistory, historyLog, settleHistory } from './history.js';
-
-/** A driver error as text; a refused connection is an AggregateError with an empty message. */
-export function message(e: unknown): string {
-  if (!(e instanceof Error)) return String(e);
-  if (e.message !== '') return e.message;
-  const code = (e as { code?: unknown }).code;
-  const inner = e instanceof AggregateError ? (e.errors[0] as unknown) : undefined;
-  return inner !== undefined ? message(inner) : typeof code === 'string' ? code : e.name;
-}
 
 /**
  * Whether a failure at COMMIT leaves its outcome unknown: the connection went away (no SQLSTATE, or

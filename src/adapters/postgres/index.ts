@@ -13,37 +13,34 @@
  * granted by it. Default privileges (ALTER DEFAULT PRIVILEGES) are not read either.
  */
 import type { Client } from 'pg';
-import { errors } from '../../errors.js';
 import type { Adapter, Connection, DbTarget } from '../adapter.js';
-import { applyPlan, lockMigrations, message } from './apply.js';
+import { applyPlan, lockMigrations } from './apply.js';
+import { connectClient, type EarlyCatalog } from './connect.js';
 import { postgresDialect } from './compile.js';
 import { readHistory, recordMigration } from './history.js';
 import { introspectPostgres } from './introspect.js';
-import { loadPg } from './load-pg.js';
 import { sampleRows } from './sample.js';
 import { dropStaleShadows, openPostgresShadow } from './shadow.js';
 import { postgresManifest } from './manifest.js';
 
 async function connect(target: DbTarget): Promise<Connection> {
-  // Loaded here so that commands which never touch PostgreSQL do not pay for the driver.
-  const pg = await loadPg();
-  let client: Client | undefined;
-  try {
-    client = new pg.Client({ connectionString: target.url, application_name: 'redb', connectionTimeoutMillis: 15_000 });
-    // A dropped connection emits 'error' on the client; without a listener it would crash the process.
-    client.on('error', () => undefined);
-    await client.connect();
-  } catch (e) {
-    await client?.end().catch(() => undefined);
-    throw errors.dbUnreachable(target.name, message(e)).because(e);
-  }
-  return clientConnection(client, target.name);
+  return clientConnection(await connectClient(target), target.name);
+}
+
+/** A connection opened by `connectReading` (connect.ts), whose first introspection takes the rows already asked for. */
+export function earlyConnection(early: EarlyCatalog, name: string): Connection {
+  return clientConnection(early.client, name, early.rows);
 }
 
 /** A Connection over a connected client: a server's, or an embedded PostgreSQL's (pglite-shadow.ts). */
-export function clientConnection(client: Client, name: string): Connection {
+export function clientConnection(client: Client, name: string, sent?: EarlyCatalog['rows']): Connection {
+  let pending = sent;
   return {
-    introspect: async (options) => introspectPostgres(client, options?.known),
+    introspect: async (options) => {
+      const rows = pending;
+      pending = undefined;
+      return introspectPostgres(client, options?.known, rows);
+    },
     apply: async (plan, options) => applyPlan(client, plan, name, options),
     lockMigrations: async (options) => lockMigrations(client, name, options),
     dropStaleShadows: async () => dropStaleShadows(client),

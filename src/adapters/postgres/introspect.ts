@@ -1,4 +1,4 @@
-import type { ClientBase, QueryResult } from 'pg';
+import type { ClientBase } from 'pg';
 import {
   MODEL_VERSION,
   normalizeSchema,
@@ -12,9 +12,8 @@ import {
   type View,
 } from '../../unified/index.js';
 import * as ix from './catalog-indexes.js';
-import * as nq from './catalog-natives.js';
-import * as q from './catalog-objects.js';
-import * as t from './catalog-tables.js';
+import type * as q from './catalog-objects.js';
+import { sendCatalog, type CatalogRows } from './catalog-read.js';
 import { signatureKey } from './index-def.js';
 import { mapRoutines, mapSequence, mapTrigger, mapUserTypes } from './introspect-objects.js';
 import { mapNative } from './introspect-natives.js';
@@ -37,17 +36,6 @@ function mapNamespace(raw: q.RawNamespace): Namespace | undefined {
   return { name: raw.name, comment: orUndefined(raw.comment) };
 }
 
-/** Columns by relation in attribute order, and by relation and attribute number. */
-function columnMaps(columns: readonly t.RawColumn[]) {
-  const byRel = groupBy(columns, (c) => c.rel);
-  const attributes = new Map<string, Map<number, t.RawColumn>>();
-  for (const [rel, list] of byRel) {
-    list.sort((a, b) => a.num - b.num);
-    attributes.set(rel, new Map(list.map((c) => [c.num, c])));
-  }
-  return { byRel, attributes };
-}
-
 /**
  * What the server prints after each distinct kind of plain column key (KEY_DECORATIONS), in one
  * query that runs even when there is none, so that the number of queries never varies.
@@ -65,47 +53,13 @@ async function keyDecorations(client: ClientBase, indexes: readonly ix.RawIndex[
   return decorations;
 }
 
-/** Every catalog row the model is made from, read in one read-only snapshot. */
-async function readCatalog(client: ClientBase) {
-  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+/**
+ * Every catalog row the model is made from, read in one read-only snapshot (catalog-read.ts); the
+ * rows may have been asked for already, before the model was loaded (`sent`).
+ */
+async function readCatalog(client: ClientBase, sent?: Promise<CatalogRows>) {
+  const catalog = await (sent ?? sendCatalog(client));
   try {
-    // With no search path everything the server prints is schema-qualified (see catalog-sql.ts);
-    // catalog queries are estimated costly enough to be JIT-compiled, which takes longer than running them.
-    await client.query("SET LOCAL search_path = ''; SET LOCAL jit = off");
-    // Sent as one string: the server runs each query while the rows of the one before are still
-    // being parsed here, instead of waiting a round trip for each.
-    const sql = [
-      q.NAMESPACES,
-      q.EXTENSIONS,
-      q.TYPE_INFO,
-      q.USER_TYPES,
-      t.RELATIONS,
-      t.COLUMNS,
-      t.CONSTRAINTS,
-      ix.INDEXES,
-      t.TRIGGERS,
-      t.POLICIES,
-      q.ROUTINES,
-      nq.NATIVES,
-    ];
-    const results = (await client.query(sql.join(';\n'))) as unknown as readonly QueryResult[];
-    if (!Array.isArray(results) || results.length !== sql.length)
-      throw new Error(`catalog: ${sql.length} queries gave ${Array.isArray(results) ? results.length : 1} results`);
-    const rows = <T>(i: number): T[] => (results[i] as QueryResult).rows as T[];
-    const catalog = {
-      namespaces: rows<q.RawNamespace>(0),
-      extensions: rows<q.RawExtension>(1),
-      typeInfo: rows<q.RawTypeInfo>(2),
-      userTypes: rows<q.RawUserType>(3),
-      relations: rows<t.RawRelation>(4),
-      columns: columnMaps(rows<t.RawColumn>(5)),
-      constraints: rows<t.RawConstraint>(6),
-      indexes: rows<ix.RawIndex>(7),
-      triggers: rows<t.RawTrigger>(8),
-      policies: rows<t.RawPolicy>(9),
-      routines: rows<q.RawRoutine>(10),
-      natives: rows<nq.RawNative>(11),
-    };
     const decorations = await keyDecorations(client, catalog.indexes, catalog.columns);
     await client.query('COMMIT');
     return { ...catalog, decorations };
@@ -116,9 +70,9 @@ async function readCatalog(client: ClientBase) {
 }
 
 /** The schema of the connected database, with a fixed number of catalog queries. */
-export async function introspectPostgres(client: ClientBase, known?: KnownObjects): Promise<Schema> {
+export async function introspectPostgres(client: ClientBase, known?: KnownObjects, sent?: Promise<CatalogRows>): Promise<Schema> {
   const { namespaces, extensions, typeInfo, userTypes, relations, columns, constraints, indexes, triggers, policies, routines, natives, decorations } =
-    await readCatalog(client);
+    await readCatalog(client, sent);
   const types = new Map<string, PgTypeInfo>(
     typeInfo.map((t) => [t.oid, { name: t.name, schema: t.schema, typtype: t.typtype, category: t.category, elem: orUndefined(t.elem) }]),
   );
