@@ -126,7 +126,35 @@ async function changedWhileStopped(stop: 'SIGTERM' | 'SIGKILL'): Promise<void> {
   expect(verify.code).toBe(0);
 }
 
+/**
+ * An ALTER the stream passed with no rows after it, then the job stopped: the position the job
+ * stored is past the ALTER, so the target must have followed it in that same commit. (It used to
+ * follow a change only at the table's next rows; restarted past the ALTER, the job took the table's
+ * shape from the catalog, saw nothing new, and the next row met the old column type for good.)
+ */
+async function alteredThenStopped(): Promise<void> {
+  const { source, target, project } = await replicationSetup(mysqlEngine, postgresEngine, 'redb-replicate-ddl-', cleanups);
+  const job = `d_${randomBytes(4).toString('hex')}`;
+  await exec(source, 'CREATE TABLE items (id INTEGER PRIMARY KEY, qty INTEGER NOT NULL); INSERT INTO items VALUES (1, 1);');
+  const args = [source.url, target.url, '--name', job, '--heartbeat-ms', '500'];
+  const first = new Replicator(project.path, args);
+  await first.until('streaming');
+  await exec(source, 'ALTER TABLE items MODIFY qty BIGINT NOT NULL');
+  // Followed at the ALTER itself, no row of the table after it.
+  expect((await first.until('schema')).change).toContain('retyped qty');
+  expect(await first.stop('SIGTERM')).toBe(143);
+  expect(await rows(target, "SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'qty'")).toEqual([
+    { t: 'bigint' },
+  ]);
+  await exec(source, 'INSERT INTO items VALUES (2, 5000000000)');
+  const second = new Replicator(project.path, args);
+  await second.until('streaming');
+  await until(same(source, target, 'SELECT id, qty FROM items ORDER BY id'), () => `the row after the ALTER:\n${second.stderr}`);
+  expect(await second.stop('SIGTERM')).toBe(143);
+}
+
 describe.concurrent('redb replicate from MariaDB restarted behind schema changes (real servers)', () => {
+  it('stopped right after an ALTER with no rows: the target followed it before the position moved past', () => alteredThenStopped(), 120_000);
   it('stopped by SIGTERM: added, renamed, dropped, retyped, added again', () => changedWhileStopped('SIGTERM'), 240_000);
   it('stopped by kill -9: added, renamed, dropped, retyped, added again', () => changedWhileStopped('SIGKILL'), 240_000);
 });

@@ -207,7 +207,38 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
   let transactionId: string | undefined;
   let lastBeat = 0;
   let surfaced = binlogPosition(options.from);
+  /** The shape of each table this stream last described (a relation event), as `shapeOf` spells it. */
   const shapes = new Map<string, string>();
+  const shapeOf = (columnSchemas: readonly { COLUMN_NAME: string; COLUMN_TYPE: string }[]) =>
+    JSON.stringify(columnSchemas.map((c) => [c.COLUMN_NAME, c.COLUMN_TYPE]));
+  /** Each table's columns at `from`, as the history had them before any replay of this stream. */
+  const atStart = new Map(
+    history.tableNames().flatMap((t) => (history.columnSchemas(t) === undefined ? [] : [[t, history.columnSchemas(t) as ColumnSchema[]]])),
+  );
+  const describe = (table: string, columnSchemas: readonly ColumnSchema[]): ChangeEvent => ({
+    kind: 'relation',
+    table: { name: table },
+    columns: columnSchemas.map((c) => ({ name: c.COLUMN_NAME, type: c.COLUMN_TYPE, key: c.COLUMN_KEY === 'PRI', column: modelColumn(c) })),
+    identity: 'full',
+  });
+  /**
+   * Every table a schema change reshaped, described at once (before the change's own commit, which
+   * stores the history after it), so that the target follows the change in that commit and not at
+   * the table's next rows: a position stored past the change with the target not yet following it
+   * would leave the target's table behind for good once the job restarted there. A table this stream
+   * has not described yet is first described as it was at `from`.
+   */
+  function* reshaped(): Generator<ChangeEvent> {
+    for (const table of history.tableNames()) {
+      const now = history.columnSchemas(table);
+      if (now === undefined) continue;
+      const before = shapes.get(table) ?? (atStart.has(table) ? shapeOf(atStart.get(table) as ColumnSchema[]) : undefined);
+      if (before === undefined || before === shapeOf(now)) continue;
+      if (!shapes.has(table)) yield describe(table, atStart.get(table) as ColumnSchema[]);
+      shapes.set(table, shapeOf(now));
+      yield describe(table, now);
+    }
+  }
   const here = (pos: number): Position => {
     const gtid = zongji.isMariaDb ? gtids.toString() : zongji.gtidSet;
     return binlogPosition({ file, pos, ...(gtid === undefined || gtid === '' ? {} : { gtid }) });
@@ -251,7 +282,7 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
             yield { kind: 'begin', transaction: transactionId };
           }
           const columns = table.columns;
-          const shape = JSON.stringify(table.columnSchemas.map((c) => [c.COLUMN_NAME, c.COLUMN_TYPE]));
+          const shape = shapeOf(table.columnSchemas);
           if (shapes.get(table.tableName) !== shape) {
             shapes.set(table.tableName, shape);
             const fromHistory = table.columnSchemas.every((c) => 'COLUMN_KEY' in c);
@@ -300,6 +331,7 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
             const state = await replays.get(e);
             yield { kind: 'begin', transaction: transactionId };
             yield { kind: 'schema', statement, database: e.schema === '' ? undefined : e.schema };
+            yield* reshaped();
             inTransaction = true;
             yield* commitPoint(e, state);
           } else if (!inTransaction) yield* commitPoint(e);

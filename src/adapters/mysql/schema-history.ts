@@ -129,6 +129,11 @@ export class SchemaHistory {
     return JSON.stringify({ version: 1, tables: Object.fromEntries([...this.tables].sort(([a], [b]) => (a < b ? -1 : 1))) });
   }
 
+  /** The tables whose shapes are known here. */
+  tableNames(): string[] {
+    return [...this.tables.keys()];
+  }
+
   /** A table's columns as zongji reads them from the catalog, fresh objects (it writes into them); undefined: not known here. */
   columnSchemas(table: string): ColumnSchema[] | undefined {
     return this.tables.get(table)?.columns.map((c) => ({
