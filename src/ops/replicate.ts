@@ -167,7 +167,8 @@ async function statusOf(ctx: OpContext, store: ReturnType<typeof findStore>, rec
     changes: record.changes,
     rate: running ? record.rate : 0,
     lagMs: record.lagMs,
-    tables: record.tablesState,
+    // The columns a run starts from are the job's own bookkeeping, not part of its status.
+    tables: Object.fromEntries(Object.entries(record.tablesState).map(([id, { columns: _columns, ...table }]) => [id, table])),
     lastError: record.lastError,
     recovered,
     capture,

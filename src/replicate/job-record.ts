@@ -37,7 +37,18 @@ export const JobRecord = z
     tablesState: z.record(
       z.string(),
       z
-        .object({ changes: z.number().int(), state: z.enum(['copying', 'streaming', 'paused']), reason: z.string().optional(), command: z.string().optional() })
+        .object({
+          changes: z.number().int(),
+          state: z.enum(['copying', 'streaming', 'paused']),
+          reason: z.string().optional(),
+          command: z.string().optional(),
+          /**
+           * The table's columns as the stream last described them and the target follows: a run
+           * starts from them, not from the source's catalog, so that a change made while the job
+           * was stopped is seen as one when the stream describes the table again.
+           */
+          columns: z.array(z.object({ name: z.string(), type: z.string(), key: z.boolean() }).strict()).optional(),
+        })
         .strict(),
     ),
     lastError: z.object({ at: z.string(), code: z.string(), message: z.string() }).strict().nullable(),

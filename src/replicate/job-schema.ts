@@ -163,11 +163,12 @@ export class SchemaFollower {
       renames,
     );
     // A column the stream now spells with another type than it did: retyped, whatever the catalog says now (it may be ahead).
-    // Only where the stream defines its columns itself: elsewhere its spelling and the catalog's may differ for one type.
+    // Only where the stream defines its columns itself, or the route's shape is the stream's own (a relation it sent, or
+    // one a run stored): the catalog's spelling of a type may differ from the stream's.
     const before = route.relationColumns;
     const respelt = columns
       .filter((c) => {
-        if (c.column === undefined) return false;
+        if (c.column === undefined && !route.described) return false;
         const was = before.find((b) => b.name === c.name);
         return was !== undefined && was.type.toLowerCase() !== c.type.toLowerCase() && route.pair.columns.some((p) => p.source.name === c.name);
       })

@@ -37,6 +37,8 @@ export class TableRoute {
   private relationKey: string[] = [];
   /** The shape the stream last described, as the source spells it. */
   private shape: readonly ChangeColumn[] = [];
+  /** Whether the shape is the stream's (a relation it sent, or one a run stored), not the catalog's spelling of it. */
+  described = false;
   /** Why the table's changes are not applied (a schema change the job may not follow by itself), while they are not. */
   paused: string | undefined;
   changes = 0;
@@ -64,6 +66,7 @@ export class TableRoute {
     });
     // Until the stream describes the table, it is taken to have the pair's columns in order.
     this.adopt(pair.columns.map((c) => ({ name: c.source.name, type: c.source.type.native, key: (pair.key ?? []).includes(pair.columns.indexOf(c)) })));
+    this.described = false;
   }
 
   /**
@@ -87,6 +90,7 @@ export class TableRoute {
     this.from = this.pair.columns.map((c) => names.indexOf(c.source.name));
     this.relationKey = columns.filter((c) => c.key).map((c) => c.name);
     this.shape = columns;
+    this.described = true;
   }
 
   /** The shape the stream last described. */

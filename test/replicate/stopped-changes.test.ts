@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { redb } from '../support/cli.js';
+import { postgresEngine } from '../support/postgres.js';
+import { PASSWORD_ENV } from '../clone/helpers.js';
+import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side } from './helpers.js';
+
+/**
+ * Columns changed on a PostgreSQL source while its job is stopped (one retyped to take larger
+ * values, one added), with rows after: the job started again follows both on the target. (A run
+ * took each table's shape from the catalog, which already had the new type, so the stream's
+ * description of the table looked unchanged and the first larger value stopped the job for good.)
+ */
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  killReplicators();
+  for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+});
+
+const text = async (s: Side, sql: string) => JSON.stringify((await rows(s, sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v)))));
+
+describe('redb replicate: columns changed while the job is stopped (real servers)', () => {
+  it('PostgreSQL → PostgreSQL: a column retyped and one added are followed when the job starts again', async () => {
+    const { source, target, project } = await replicationSetup(postgresEngine, postgresEngine, 'redb-replicate-stopped-', cleanups);
+    const job = `c_${randomBytes(4).toString('hex')}`;
+    await exec(source, 'CREATE TABLE items (id integer PRIMARY KEY, qty integer NOT NULL); INSERT INTO items VALUES (1, 1);');
+    const args = [source.url, target.url, '--name', job, '--heartbeat-ms', '500'];
+    const first = new Replicator(project.path, args);
+    await first.until('streaming');
+    await exec(source, 'INSERT INTO items VALUES (2, 2)');
+    await until(async () => (await rows(target, 'SELECT id FROM items')).length === 2, 'the first change');
+    expect(await first.stop('SIGTERM')).toBe(143);
+
+    await exec(
+      source,
+      "ALTER TABLE items ALTER COLUMN qty TYPE bigint; ALTER TABLE items ADD COLUMN note text; INSERT INTO items VALUES (3, 5000000000, 'big');",
+    );
+    const second = new Replicator(project.path, args);
+    await second.until('streaming');
+    const query = 'SELECT id, qty, note FROM items ORDER BY id';
+    await until(
+      async () => (await text(target, query)) === (await text(source, query)),
+      () => `the rows after the changes:\n${second.stderr}`,
+    );
+    expect(await second.stop('SIGTERM')).toBe(143);
+    expect(await rows(target, "SELECT data_type AS t FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'qty'")).toEqual([
+      { t: 'bigint' },
+    ]);
+    const verify = redb(project.path, ['verify', source.url, target.url], PASSWORD_ENV);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  }, 180_000);
+});
