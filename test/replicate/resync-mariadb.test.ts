@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { errorCode, redb } from '../support/cli.js';
+import { redb } from '../support/cli.js';
 import { tempDir } from '../support/scratch.js';
 import { startPrivateMariadb } from '../support/private-mariadb.js';
-import { envUrl, PASSWORD_ENV } from '../clone/helpers.js';
+import { envUrl, } from '../clone/helpers.js';
 import { killReplicators, Replicator, until } from './helpers.js';
 import { execUrl, queryUrl } from './restart-writer.js';
+import { resyncsTheChangedTable } from './resync-check.js';
 
 /**
  * A MariaDB source whose binary logs were purged past a stopped job's position: the job and
@@ -61,36 +62,14 @@ describe('redb replicate: a purged binary log (a private MariaDB server)', () =>
       return (await queryUrl(server.url, 'SHOW BINARY LOGS')).length === 1;
     }, 'the binary logs before the current one to be purged');
 
-    // The job says what happened and which command goes on; so does status.
-    const again = redb(project.path, ['replicate', ...args], PASSWORD_ENV);
-    expect(again.code, again.stderr).toBe(1);
-    expect(errorCode(again)).toBe('REDB_REPLICATE_RESYNC_NEEDED');
-    expect(again.stderr).toContain(`redb replicate resync ${job}`);
-    expect(again.stderr).not.toMatch(/\n\s+at /);
-    const status = redb(project.path, ['replicate', 'status', job, '--json'], PASSWORD_ENV);
-    expect(status.code, status.stderr).toBe(0);
-    const [j] = (JSON.parse(status.stdout) as { jobs: { resync: { code: string; command: string } | null }[] }).jobs;
-    expect(j?.resync).toMatchObject({ code: 'REDB_REPLICATE_RESYNC_NEEDED', command: `redb replicate resync ${job}` });
-
-    const resync = new Replicator(project.path, ['resync', job]);
-    await resync.until('streaming');
-    const compared = resync.events.filter((e) => e.type === 'resync-compared');
-    expect(compared.map((e) => [e.table, e.match]).sort()).toEqual([
-      ['busy', false],
-      ['calm', true],
-    ]);
-    expect(resync.events.filter((e) => e.type === 'resync-recopied').map((e) => e.table)).toEqual(['busy']);
-    expect(await count(targetUrl, 'busy')).toBe(await count(sourceUrl, 'busy'));
-
-    // Only the table that changed was copied again; it streams on from the new position.
-    await execUrl(sourceUrl, `INSERT INTO calm VALUES (201, 'c201'); UPDATE busy SET v = 'again' WHERE id = 1;`);
-    await until(async () => (await count(targetUrl, 'calm')) === 201, 'calm to follow');
-    await until(async () => (await queryUrl(targetUrl, 'SELECT v FROM busy WHERE id = 1'))[0]?.v === 'again', 'busy to follow');
-    expect(await resync.stop('SIGTERM')).toBe(143);
-    const verify = redb(project.path, ['verify', envUrl(sourceUrl), envUrl(targetUrl)], PASSWORD_ENV);
-    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-    const after = redb(project.path, ['replicate', 'status', job, '--json'], PASSWORD_ENV);
-    expect((JSON.parse(after.stdout) as { jobs: { resync: unknown }[] }).jobs[0]?.resync).toBeNull();
-    expect(redb(project.path, ['replicate', 'drop', job], PASSWORD_ENV).code).toBe(0);
+    await resyncsTheChangedTable({
+      project: project.path,
+      args,
+      job,
+      source: sourceUrl,
+      target: targetUrl,
+      table: (name) => name,
+      verify: [envUrl(sourceUrl), envUrl(targetUrl)],
+    });
   }, 240_000);
 });

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { errorCode, redb } from '../support/cli.js';
+import { redb } from '../support/cli.js';
 import { tempDir } from '../support/scratch.js';
 import { pgExec, pgQuery } from '../support/postgres.js';
-import { PASSWORD_ENV } from '../clone/helpers.js';
 import { startPrivatePostgres } from '../changes/private-postgres.js';
 import { killReplicators, Replicator, until } from './helpers.js';
+import { resyncsTheChangedTable } from './resync-check.js';
 
 /**
  * A job whose slot PostgreSQL invalidated while the job was stopped (max_slot_wal_keep_size passed):
@@ -67,38 +67,14 @@ describe('redb replicate: an invalidated slot (a private PostgreSQL server)', ()
     expect(lost?.wal_status).toBe('lost');
 
     // The job says what happened and which command goes on; so does status.
-    const again = redb(project.path, ['replicate', ...args], PASSWORD_ENV);
-    expect(again.code, again.stderr).toBe(1);
-    expect(errorCode(again)).toBe('REDB_REPLICATE_RESYNC_NEEDED');
-    expect(again.stderr).toContain(`redb replicate resync ${job}`);
-    expect(again.stderr).not.toMatch(/\n\s+at /);
-    const status = redb(project.path, ['replicate', 'status', job, '--json'], PASSWORD_ENV);
-    expect(status.code, status.stderr).toBe(0);
-    const [j] = (JSON.parse(status.stdout) as { jobs: { resync: { code: string; command: string } | null }[] }).jobs;
-    expect(j?.resync).toMatchObject({ code: 'REDB_REPLICATE_RESYNC_NEEDED', command: `redb replicate resync ${job}` });
-    const text = redb(project.path, ['replicate', 'status', job], PASSWORD_ENV);
-    expect(text.stdout).toContain('REDB_REPLICATE_RESYNC_NEEDED');
-    expect(text.stdout).toContain(`redb replicate resync ${job}`);
-
-    const resync = new Replicator(project.path, ['resync', job]);
-    await resync.until('streaming');
-    const compared = resync.events.filter((e) => e.type === 'resync-compared');
-    expect(compared.map((e) => [e.table, e.match]).sort()).toEqual([
-      ['public.busy', false],
-      ['public.calm', true],
-    ]);
-    expect(resync.events.filter((e) => e.type === 'resync-recopied').map((e) => e.table)).toEqual(['public.busy']);
-    expect(await count(targetUrl, 'busy')).toBe(await count(sourceUrl, 'busy'));
-
-    // Only the table that changed was copied again; it streams on from the new slot.
-    await pgExec(sourceUrl, `INSERT INTO calm VALUES (201, 'c201'); UPDATE busy SET v = 'again' WHERE id = 1;`);
-    await until(async () => (await count(targetUrl, 'calm')) === 201, 'calm to follow');
-    await until(async () => (await pgQuery<{ v: string }>(targetUrl, 'SELECT v FROM busy WHERE id = 1'))[0]?.v === 'again', 'busy to follow');
-    expect(await resync.stop('SIGTERM')).toBe(143);
-    const verify = redb(project.path, ['verify', sourceUrl, targetUrl, '--tables', 'calm,busy'], PASSWORD_ENV);
-    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
-    const after = redb(project.path, ['replicate', 'status', job, '--json'], PASSWORD_ENV);
-    expect((JSON.parse(after.stdout) as { jobs: { resync: unknown }[] }).jobs[0]?.resync).toBeNull();
-    expect(redb(project.path, ['replicate', 'drop', job], PASSWORD_ENV).code).toBe(0);
+    await resyncsTheChangedTable({
+      project: project.path,
+      args,
+      job,
+      source: sourceUrl,
+      target: targetUrl,
+      table: (name) => `public.${name}`,
+      verify: [sourceUrl, targetUrl, '--tables', 'calm,busy'],
+    });
   }, 240_000);
 });
