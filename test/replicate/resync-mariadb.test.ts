@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { redb } from '../support/cli.js';
 import { tempDir } from '../support/scratch.js';
 import { startPrivateMariadb } from '../support/private-mariadb.js';
-import { envUrl, } from '../clone/helpers.js';
+import { envUrl } from '../clone/helpers.js';
 import { killReplicators, Replicator, until } from './helpers.js';
 import { execUrl, queryUrl } from './restart-writer.js';
 import { resyncsTheChangedTable } from './resync-check.js';
