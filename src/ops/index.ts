@@ -2,6 +2,7 @@ export * from './context.js';
 export * from './init.js';
 export * from './db.js';
 export * from './pull.js';
+export * from './pull-early.js';
 export * from './status.js';
 export * from './diff.js';
 export * from './commit.js';
