@@ -168,7 +168,7 @@ async function statusOf(ctx: OpContext, store: ReturnType<typeof findStore>, rec
     rate: running ? record.rate : 0,
     lagMs: record.lagMs,
     // The columns a run starts from are the job's own bookkeeping, not part of its status.
-    tables: Object.fromEntries(Object.entries(record.tablesState).map(([id, { columns: _columns, ...table }]) => [id, table])),
+    tables: Object.fromEntries(Object.entries(record.tablesState).map(([id, { columns: _columns, catalog: _catalog, ...table }]) => [id, table])),
     lastError: record.lastError,
     recovered,
     capture,

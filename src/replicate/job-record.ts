@@ -48,6 +48,12 @@ export const JobRecord = z
            * was stopped is seen as one when the stream describes the table again.
            */
           columns: z.array(z.object({ name: z.string(), type: z.string(), key: z.boolean() }).strict()).optional(),
+          /**
+           * The stream has not described the table yet: `columns` are the ones the job maps, as the
+           * catalog had them. Their names count (a column dropped while the job was stopped is still
+           * known to the target); their types are not the stream's spelling.
+           */
+          catalog: z.literal(true).optional(),
         })
         .strict(),
     ),

@@ -89,11 +89,24 @@ export class SchemaFollower {
     return new TableRoute(pair, this.o.source.engine, this.o.target.engine, rowMask(this.o.masker, pair));
   }
 
-  /** The source table's columns the target has too (the rest arrive as schema changes), paired. */
-  pairKnown(source: Table): TableRoute | undefined {
+  /**
+   * The source table's columns the target has too (the rest arrive as schema changes), paired.
+   * `described`: the table's shape as the stream last described it, stored by an earlier run. A
+   * column it has, and the target too, that the catalog no longer has was dropped or renamed while
+   * the job was stopped: it stays paired, so rows before the change keep their values and the
+   * stream's next description of the table is seen to lose it (and the target follows). The
+   * target's definition of it stands in for the source's, which is gone: it decodes only values of
+   * rows before the change.
+   */
+  pairKnown(source: Table, described?: readonly { readonly name: string }[]): TableRoute | undefined {
     const there = this.targetTable(source);
     if (there === undefined) return undefined;
-    const known = { ...source, columns: source.columns.filter((c) => there.columns.some((t) => t.name.toLowerCase() === c.name.toLowerCase())) };
+    const onTarget = (name: string) => there.columns.find((t) => t.name.toLowerCase() === name.toLowerCase());
+    const gone = (described ?? []).flatMap((d) => {
+      const t = source.columns.some((c) => c.name === d.name) ? undefined : onTarget(d.name);
+      return t === undefined || t.generated !== undefined ? [] : [{ ...t, name: d.name, nullable: true, default: undefined }];
+    });
+    const known = { ...source, columns: [...source.columns.filter((c) => onTarget(c.name) !== undefined), ...gone] };
     return this.route(pairTable(known, this.target, this.o.target.name, false));
   }
 

@@ -259,8 +259,8 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     const tableState = (r: TableRoute) => {
       const changes = (baseline[r.id]?.changes ?? 0) + r.changes;
       const paused = current.tablesState[r.id];
-      const columns = r.described ? r.relationColumns.map((c) => ({ name: c.name, type: c.type, key: c.key })) : undefined;
-      if (r.paused === undefined) return { changes, state: 'streaming' as const, ...(columns === undefined ? {} : { columns }) };
+      const columns = r.relationColumns.map((c) => ({ name: c.name, type: c.type, key: c.key }));
+      if (r.paused === undefined) return { changes, state: 'streaming' as const, columns, ...(r.described ? {} : { catalog: true as const }) };
       return { changes, state: 'paused' as const, reason: r.paused, ...(paused?.command === undefined ? {} : { command: paused.command }) };
     };
     const retained = retainedLog(capture);
@@ -333,7 +333,8 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         sourceNow.tables
           .filter((t) => inScope(t) && masker?.deniesTable(maskTableOf(t)) !== true)
           .flatMap((t) => {
-            const r = follower.pairKnown(t);
+            const stored = current.tablesState[tableId(t)];
+            const r = follower.pairKnown(t, stored?.state === 'streaming' ? stored.columns : undefined);
             return r === undefined ? [] : [r];
           }),
       );
@@ -341,8 +342,8 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       // Each table as the stream last described it, not as the catalog has it now: a column retyped while the job was
       // stopped is then seen as a change when the stream describes the table again (the first thing it says of it).
       for (const r of fresh.all) {
-        const columns = known[r.id]?.state === 'streaming' ? known[r.id]?.columns : undefined;
-        if (columns !== undefined) r.adopt(columns);
+        const stored = known[r.id];
+        if (stored?.state === 'streaming' && stored.columns !== undefined && stored.catalog !== true) r.adopt(stored.columns);
       }
       // A table the job copied before and the target no longer has: resuming would stream onto nothing.
       const gone = sourceNow.tables
