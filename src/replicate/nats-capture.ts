@@ -135,6 +135,8 @@ export class NatsCapture implements ChangeCapture {
           }
           continue;
         }
+        // The publisher's own state (nats-state.ts): nothing to apply (the next commit's acknowledgement covers it).
+        if (m.subject === s.state) continue;
         if (m.subject === s.schema) {
           const parsed = SchemaMessage.safeParse(json);
           if (!parsed.success) throw this.foreign(m, 'is not a redb schema');
@@ -154,7 +156,10 @@ export class NatsCapture implements ChangeCapture {
           // Values from here on are in this order, of the types the latest schema gives.
           const now = this.latest.tables.find((t) => t.name === table.name && (table.schema === undefined || t.schema === table.schema));
           const old = this.shapeOf(table);
-          const types = now === undefined ? (old?.types ?? new Map<string, ColumnType>()) : columnTypes(now);
+          const known = now === undefined ? (old?.types ?? new Map<string, ColumnType>()) : columnTypes(now);
+          // A column the relation defines (the source's shape at that point of its log) is of that type, whatever the latest schema says.
+          const types = new Map(known);
+          for (const c of r.columns) if (c.column !== undefined) types.set(c.name, c.column.type);
           this.shapes.set(now === undefined ? tableId(table) : tableId(now), {
             order: r.columns.map((c) => c.name),
             key: r.columns.filter((c) => c.key).map((c) => c.name),

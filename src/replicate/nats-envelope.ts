@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChangeColumn } from '../adapters/changes.js';
 import type { Row, TableName } from '../adapters/rows.js';
-import { Schema, type ColumnType, type Engine, type Table } from '../unified/index.js';
+import { Column, Schema, type ColumnType, type Engine, type Table } from '../unified/index.js';
 import { decoder } from './values.js';
 
 /**
@@ -25,6 +25,7 @@ export const subjects = (stream: string) => ({
   tx: `${stream}._meta.tx`,
   schema: `${stream}._meta.schema`,
   relation: `${stream}._meta.relation`,
+  state: `${stream}._meta.state`,
 });
 
 /** A subject token from a name: NATS tokens may not hold dots, wildcards or spaces. */
@@ -176,12 +177,28 @@ export const RelationMessage = z.object({
   position: Position,
   index: z.number().int().nonnegative(),
   table: Table_,
-  columns: z.array(z.object({ name: z.string(), type: z.string(), key: z.boolean() })),
+  /** `column`: the column's definition at this point of the log, where the source's stream knows it (a MariaDB/MySQL schema history). */
+  columns: z.array(z.object({ name: z.string(), type: z.string(), key: z.boolean(), column: Column.optional() })),
   identity: z.enum(['key', 'full']),
 });
 export type RelationMessage = z.infer<typeof RelationMessage>;
 
-export type MetaMessage = TxMessage | SchemaMessage | RelationMessage;
+/**
+ * `_meta.state`: the source stream's own state from `position` on (a MariaDB/MySQL schema history:
+ * each table's shape at that point of the binary log), published before the transaction it comes
+ * with; `previous` is the sequence of the state before it, so a publisher resuming at an earlier
+ * position finds the state in effect there. Nothing a consumer applies.
+ */
+export const StateMessage = z.object({
+  redb: z.literal(ENVELOPE_VERSION),
+  kind: z.literal('state'),
+  position: Position,
+  previous: z.number().int().positive().nullable(),
+  state: z.string(),
+});
+export type StateMessage = z.infer<typeof StateMessage>;
+
+export type MetaMessage = TxMessage | SchemaMessage | RelationMessage | StateMessage;
 
 /** Column types of a table by name, for encoding and decoding its values. */
 export const columnTypes = (t: Table): Map<string, ColumnType> => new Map(t.columns.map((c) => [c.name, c.type]));
@@ -198,7 +215,7 @@ export const relationMessage = (
   position,
   index,
   table: table.schema === undefined ? { name: table.name } : { schema: table.schema, name: table.name },
-  columns: columns.map((c) => ({ name: c.name, type: c.type, key: c.key })),
+  columns: columns.map((c) => ({ name: c.name, type: c.type, key: c.key, ...(c.column === undefined ? {} : { column: c.column }) })),
   identity,
 });
 

@@ -29,6 +29,7 @@ import {
 import type { JobRecords } from './job-record.js';
 import { NatsJobRecord } from './nats-job.js';
 import { ensureStream, lastOn, openNats, type NatsLink } from './nats-link.js';
+import { PublishedStates } from './nats-state.js';
 import type { NatsAddress } from './nats-url.js';
 import { tableId } from './schema-phases.js';
 
@@ -265,6 +266,9 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
     } else {
       from = plane.position(resume.from);
     }
+    const states = await PublishedStates.open(link, stream);
+    // Resumed: the source stream's state where it stopped (the tables' shapes there), not the catalog's now.
+    const state = resume.snapshot ? undefined : await states.at(from, (a, b) => plane.compare(a, b));
     await outbox.flush();
     position = from;
     onEvent({ type: 'streaming', from, resumed: !resume.snapshot });
@@ -284,6 +288,8 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
       signal,
       record,
       onEvent,
+      states,
+      state,
     };
     if (!resume.snapshot) {
       // A new table's copy cut off: read again whole. Tables made while the publisher was away: published now.
@@ -336,6 +342,9 @@ interface ChangesJob {
   readonly signal: AbortSignal | undefined;
   readonly record: NatsJobRecord;
   readonly onEvent: (e: JobEvent) => void;
+  /** The source stream's states, kept in the stream; and the one in effect at `from`. */
+  readonly states: PublishedStates;
+  readonly state: string | undefined;
 }
 
 const schemaMessage = (job: ChangesJob, schema: Schema): SchemaMessage => ({
@@ -431,7 +440,7 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
     scanned = Date.now();
     await scanTables(job, after);
   };
-  for await (const e of capture.stream(job.from, { signal: job.signal, heartbeatMs: job.heartbeatMs }) as AsyncIterable<ChangeEvent>) {
+  for await (const e of capture.stream(job.from, { signal: job.signal, heartbeatMs: job.heartbeatMs, state: job.state }) as AsyncIterable<ChangeEvent>) {
     switch (e.kind) {
       case 'begin':
         tx = { id: e.transaction, events: [], changes: 0 };
@@ -488,6 +497,8 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
         const events = tx?.events ?? [];
         const changed = job.tables.takeSchema();
         if (changed !== undefined) await outbox.send(s.schema, schemaMessage(job, changed), `${at}:s`);
+        // Stored before the transaction: a publisher resuming at its position or later reads its rows by it.
+        if (e.state !== undefined) await job.states.publish(e.position, e.state);
         await outbox.send(
           s.tx,
           { redb: ENVELOPE_VERSION, kind: 'begin', position: at, after, txId: t.id ?? null, snapshot: false, events: events.length } satisfies TxMessage,
