@@ -43,9 +43,9 @@ export const JobRecord = z
           reason: z.string().optional(),
           command: z.string().optional(),
           /**
-           * The table's columns as the stream last described them and the target follows: a run
-           * starts from them, not from the source's catalog, so that a change made while the job
-           * was stopped is seen as one when the stream describes the table again.
+           * The table's columns as the job maps them (as the stream last described them, the
+           * target following): a run starts from them, not from the source's catalog, so that a
+           * change made while the job was stopped, or one a pause left unfollowed, is seen as one.
            */
           columns: z.array(z.object({ name: z.string(), type: z.string(), key: z.boolean() }).strict()).optional(),
           /**

@@ -124,6 +124,16 @@ const FINAL = new Set([
   'REDB_CHANGES_WAL_LEVEL',
 ]);
 /** Waits between attempts: 1 s, doubling, at most 10 s. */
+/**
+ * A table's columns as the job maps them, for its record: the stream's description of them, or (not
+ * described yet) the catalog's. A run starts from them, so a change made while it was stopped, or
+ * one a pause left unfollowed, is seen as one.
+ */
+const shapeOf = (r: TableRoute) => ({
+  columns: r.relationColumns.map((c) => ({ name: c.name, type: c.type, key: c.key })),
+  ...(r.described ? {} : { catalog: true as const }),
+});
+
 const retryDelay = (attempt: number): number => Math.min(10_000, 1000 * 2 ** (attempt - 1));
 /**
  * A failure that keeps coming back with no commit in between is given up on after this long: a
@@ -259,9 +269,8 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     const tableState = (r: TableRoute) => {
       const changes = (baseline[r.id]?.changes ?? 0) + r.changes;
       const paused = current.tablesState[r.id];
-      const columns = r.relationColumns.map((c) => ({ name: c.name, type: c.type, key: c.key }));
-      if (r.paused === undefined) return { changes, state: 'streaming' as const, columns, ...(r.described ? {} : { catalog: true as const }) };
-      return { changes, state: 'paused' as const, reason: r.paused, ...(paused?.command === undefined ? {} : { command: paused.command }) };
+      if (r.paused === undefined) return { changes, state: 'streaming' as const, ...shapeOf(r) };
+      return { changes, state: 'paused' as const, reason: r.paused, ...(paused?.command === undefined ? {} : { command: paused.command }), ...shapeOf(r) };
     };
     const retained = retainedLog(capture);
     const replayed = (id: string, transaction: string | undefined): boolean => {
@@ -320,7 +329,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         await save({
           tablesState: {
             ...current.tablesState,
-            [route.id]: { changes: (baseline[route.id]?.changes ?? 0) + route.changes, state: 'paused', reason, command: next },
+            [route.id]: { changes: (baseline[route.id]?.changes ?? 0) + route.changes, state: 'paused', reason, command: next, ...shapeOf(route) },
           },
         });
       },
@@ -334,7 +343,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
           .filter((t) => inScope(t) && masker?.deniesTable(maskTableOf(t)) !== true)
           .flatMap((t) => {
             const stored = current.tablesState[tableId(t)];
-            const r = follower.pairKnown(t, stored?.state === 'streaming' ? stored.columns : undefined);
+            const r = follower.pairKnown(t, stored?.columns);
             return r === undefined ? [] : [r];
           }),
       );
@@ -609,16 +618,24 @@ async function resyncTables(
   at: { job: string; source: string; position: Position },
   onEvent: (e: JobEvent) => void,
 ): Promise<void> {
+  const reasons = tables.map((r) => r.paused);
   const tx = await t.begin();
   try {
+    const resumed: string[] = [];
     for (const r of tables) {
       const next = await follower.resync(r, tx);
       routes.set(next);
-      if (next.paused === undefined) onEvent({ type: 'resumed', table: next.id });
+      if (next.paused === undefined) resumed.push(next.id);
     }
     await tx.commit({ job: at.job, source: at.source, position: at.position, appliedAt: new Date().toISOString() });
+    for (const id of resumed) onEvent({ type: 'resumed', table: id });
   } catch (e) {
     await tx.rollback();
+    // Not copied: paused as before, so the record (saved every second) never calls them streaming, and the retry copies them again.
+    tables.forEach((r, i) => {
+      r.paused = reasons[i] ?? 'not copied yet';
+      routes.set(r);
+    });
     throw e;
   }
 }

@@ -96,7 +96,7 @@ describe('redb replicate: columns changed while the job is stopped (real servers
   it('PostgreSQL → PostgreSQL: a column dropped while stopped pauses its table without --allow drops-data, and the command it names goes on', async () => {
     const { source, target, project } = await replicationSetup(postgresEngine, postgresEngine, 'redb-replicate-stopped-', cleanups);
     const job = `p_${randomBytes(4).toString('hex')}`;
-    await exec(source, "CREATE TABLE items (id integer PRIMARY KEY, note text); INSERT INTO items VALUES (1, 'a');");
+    await exec(source, "CREATE TABLE items (id integer PRIMARY KEY, note text NOT NULL); INSERT INTO items VALUES (1, 'a');");
     const args = [source.url, target.url, '--name', job, '--heartbeat-ms', '500'];
     const first = new Replicator(project.path, args);
     await first.until('streaming');
@@ -126,4 +126,35 @@ describe('redb replicate: columns changed while the job is stopped (real servers
     const verify = redb(project.path, ['verify', source.url, target.url], PASSWORD_ENV);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   }, 180_000);
+  it('PostgreSQL → PostgreSQL: a paused table whose copy afresh fails stays paused, and is copied when the retry can', async () => {
+    const { source, target, project } = await replicationSetup(postgresEngine, postgresEngine, 'redb-replicate-stopped-', cleanups);
+    const job = `r_${randomBytes(4).toString('hex')}`;
+    await exec(source, "CREATE TABLE items (id integer PRIMARY KEY, note text); INSERT INTO items VALUES (1, 'a');");
+    const args = [source.url, target.url, '--name', job, '--heartbeat-ms', '500'];
+    const first = new Replicator(project.path, args);
+    await first.until('streaming');
+    await exec(source, 'ALTER TABLE items DROP COLUMN note; INSERT INTO items VALUES (2);');
+    await first.until('paused');
+    expect(await first.stop('SIGTERM')).toBe(143);
+
+    // The target refuses the copy afresh (a check its rows break) until it is removed.
+    await exec(source, 'INSERT INTO items VALUES (3);');
+    await exec(target, 'ALTER TABLE items ADD CONSTRAINT few CHECK (id < 3) NOT VALID;');
+    const second = new Replicator(project.path, [...args, '--allow', 'drops-data']);
+    await second.until('retry');
+    const status = redb(project.path, ['replicate', 'status', job, '--json'], PASSWORD_ENV);
+    expect(status.code, status.stderr).toBe(0);
+    const tables = (JSON.parse(status.stdout) as { jobs: { tables: Record<string, { state: string }> }[] }).jobs[0]?.tables;
+    expect(tables?.['public.items']?.state ?? tables?.items?.state).toBe('paused');
+    await exec(target, 'ALTER TABLE items DROP CONSTRAINT few;');
+    const query = 'SELECT id FROM items ORDER BY id';
+    await until(
+      async () => (await text(target, query)) === (await text(source, query)),
+      () => `the copy after the retry:\n${second.stderr}`,
+      90_000,
+    );
+    expect(await second.stop('SIGTERM')).toBe(143);
+    const verify = redb(project.path, ['verify', source.url, target.url], PASSWORD_ENV);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  }, 240_000);
 });
