@@ -72,6 +72,8 @@ export interface SchemaFollowOptions {
 const COPY_ROWS = 5_000;
 
 export class SchemaFollower {
+  /** New tables without a primary key, already said. */
+  private readonly keyless = new Set<string>();
   /** `target`: the target's schema as the job found it, kept up to date by what it changes. */
   constructor(
     private readonly o: SchemaFollowOptions,
@@ -330,14 +332,16 @@ export class SchemaFollower {
     include: (tables: readonly Table[]) => Promise<void>,
   ): Promise<TableRoute[]> {
     const live = await this.live();
-    const fresh = live.tables.filter(
-      (t) =>
-        !known.has(tableId(t)) &&
-        inScope(t) &&
-        this.o.masker?.deniesTable(maskTableOf(t)) !== true &&
-        t.primaryKey !== undefined &&
-        t.partitionOf === undefined,
+    const candidates = live.tables.filter(
+      (t) => !known.has(tableId(t)) && inScope(t) && this.o.masker?.deniesTable(maskTableOf(t)) !== true && t.partitionOf === undefined,
     );
+    // Changes are applied by key: a new table without one is not replicated, and said so once (it is taken once it has one).
+    for (const t of candidates) {
+      if (t.primaryKey !== undefined || this.keyless.has(tableId(t))) continue;
+      this.keyless.add(tableId(t));
+      this.o.onSchema({ table: tableId(t), change: 'new table without a primary key: not replicated until it has one (redb migrate)', statements: [] });
+    }
+    const fresh = candidates.filter((t) => t.primaryKey !== undefined);
     if (fresh.length === 0) return [];
     // Captured from here on first: the copy that follows is newer than any change the stream skipped.
     await include(fresh);

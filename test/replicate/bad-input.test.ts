@@ -5,7 +5,7 @@ import { pgExec, pgQuery, postgresEngine } from '../support/postgres.js';
 import { serverUrl, sqliteEngine, tempDir } from '../support/scratch.js';
 import { envUrl, PASSWORD_ENV } from '../clone/helpers.js';
 import { startPrivatePostgres } from '../changes/private-postgres.js';
-import { exec, itemsDdl, killReplicators, side } from './helpers.js';
+import { dropPgCapture, exec, itemsDdl, killReplicators, Replicator, side } from './helpers.js';
 
 /**
  * `redb replicate` refuses what cannot work with a coded, one-line error and sets nothing up:
@@ -55,6 +55,29 @@ describe.concurrent('redb replicate: bad input', () => {
     const file = new Sqlite(db.url.slice('sqlite:'.length));
     expect(file.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'redb%'").all()).toEqual([]);
     file.close();
+  });
+
+  it('refuses a table without a primary key before anything is made, a whole-row replica identity included', async () => {
+    const from = await postgresEngine.create();
+    const to = await postgresEngine.create();
+    cleanups.push(
+      () => from.drop(),
+      () => to.drop(),
+    );
+    await pgExec(from.url, 'CREATE TABLE keyed (id int PRIMARY KEY); CREATE TABLE loose (a int, b text); ALTER TABLE loose REPLICA IDENTITY FULL;');
+    const cwd = project();
+    const r = refused(cwd, [envUrl(from.url), envUrl(to.url), '--name', 'keyless'], 'REDB_CHANGES_NO_KEY');
+    expect(r.stderr).toMatch(/public\.loose/);
+    expect(r.stderr).toMatch(/--tables/);
+    const name = new URL(from.url).pathname.slice(1);
+    expect(await pgQuery(from.url, `SELECT slot_name FROM pg_replication_slots WHERE database = '${name}'`)).toEqual([]);
+    expect(await pgQuery(to.url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")).toEqual([]);
+    expect(redb(cwd, ['replicate', 'status', '--json'], PASSWORD_ENV).stdout).not.toMatch(/keyless/);
+    // Left out, the rest replicates.
+    const job = new Replicator(cwd, [envUrl(from.url), envUrl(to.url), '--name', 'keyed', '--tables', 'keyed']);
+    await job.until('streaming');
+    expect(await job.stop('SIGINT')).toBe(130);
+    await dropPgCapture(from);
   });
 
   it('refuses a job name that another job of the project uses', async () => {
