@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { errors } from '../errors.js';
 import type { JobEvent, JobStatus, ReplicateStatus } from '../ops/replicate.js';
 import { json, paint, table, type Io } from './output.js';
@@ -83,11 +84,23 @@ export function renderShapePlan(io: Io, p: Extract<JobEvent, { type: 'plan' }>):
   return lines.join('\n');
 }
 
+/**
+ * A job decodes, holds and drops rows for as long as it runs: nearly all it allocates is garbage
+ * soon, and little stays live (tens of MB). V8 lets the old generation grow up to four times what
+ * survived its last full collection before the next, which put this process's peak near 200 MB on
+ * a long catch-up; growing it by a fifth at most keeps the peak flat at a small cost in collections.
+ * The factor is read at every collection, so setting it now, in this process alone, is enough.
+ */
+function keepHeapSmall(): void {
+  setFlagsFromString('--heap-growing-percent=20');
+}
+
 export default async function run(io: Io, source: string, target: string, opts: Opts<'replicate'>): Promise<number> {
   const asJson = opts.json === true;
   const heartbeatMs = opts.heartbeatMs === undefined ? undefined : Number(opts.heartbeatMs);
   if (heartbeatMs !== undefined && (!Number.isInteger(heartbeatMs) || heartbeatMs < 100))
     throw errors.usage(`--heartbeat-ms takes a whole number of at least 100, not '${opts.heartbeatMs}'`);
+  keepHeapSmall();
   // Ctrl-C or SIGTERM stops the job at the next transaction boundary (cli.ts aborts io.signal with
   // the signal's name); a second one ends the process at once, which loses nothing either: the
   // target holds the position of what it committed.

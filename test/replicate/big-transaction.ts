@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { Engine } from '../../src/unified/index.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
@@ -32,9 +33,10 @@ function bigInsert(engine: Named): string {
  * A job streams; the source commits one transaction of a million inserted rows; the target must
  * end with the source's count, sums and NULLs, and `redb verify` must find them equal. Returns
  * how long the transaction took to commit on the source and to reach the target, in seconds,
- * for the report (never asserted: speed targets live in bench/).
+ * for the report (never asserted: speed targets live in bench/), and the replicator's peak
+ * resident memory in MiB (VmHWM, read from /proc; undefined elsewhere).
  */
-export async function bigTransaction(s: Named, t: Named): Promise<{ commitS: number; applyS: number }> {
+export async function bigTransaction(s: Named, t: Named): Promise<{ commitS: number; applyS: number; peakMiB: number | undefined }> {
   const [sourceDb, targetDb] = await Promise.all([ENGINES[s].create(), ENGINES[t].create()]);
   const source = side(s, sourceDb);
   const target = side(t, targetDb);
@@ -60,6 +62,7 @@ export async function bigTransaction(s: Named, t: Named): Promise<{ commitS: num
       await until(async () => (await figures(target, 'ledger', from)) === want, `${job} to apply the transaction`, 1_200_000);
     }
     const applied = Date.now();
+    const peakMiB = peakOf(r.child.pid);
     expect(await r.stop('SIGTERM')).toBe(143);
 
     const want = await figures(source, 'ledger');
@@ -69,11 +72,21 @@ export async function bigTransaction(s: Named, t: Named): Promise<{ commitS: num
     const verify = redb(project.path, ['verify', source.url, target.url], PASSWORD_ENV);
     expect(verify.code, verify.stderr + verify.stdout).toBe(0);
     expect(redb(project.path, ['replicate', 'drop', job], PASSWORD_ENV).code).toBe(0);
-    return { commitS: (committed - started) / 1000, applyS: (applied - committed) / 1000 };
+    return { commitS: (committed - started) / 1000, applyS: (applied - committed) / 1000, peakMiB };
   } finally {
     if (r !== undefined && r.child.exitCode === null) await r.stop('SIGKILL');
     if (s === 'postgres') await dropPgCapture(sourceDb).catch(() => undefined);
     await Promise.all([sourceDb.drop(), targetDb.drop()]);
     project.cleanup();
+  }
+}
+
+/** A running process's peak resident memory in MiB, where /proc tells it. */
+function peakOf(pid: number | undefined): number | undefined {
+  try {
+    const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
   }
 }

@@ -77,6 +77,8 @@ export interface SessionOptions {
 
 /** How often the server hears from us even when nothing is acknowledged (its wal_sender_timeout is 60 s by default). */
 const STATUS_MS = 10_000;
+/** Longest run of buffered frames decoded without giving the event loop a turn. */
+const YIELD_MS = 2;
 /** A slot stays active for a moment after its last reader disconnected. */
 const ACTIVE_GRACE_MS = 10_000;
 
@@ -143,6 +145,9 @@ export class ReplicationSession {
    * CopyData payloads, one per frame (object mode: a byte stream would run frames together), as
    * the consumer pulls them. Read with read() while frames are buffered, waiting only when none is:
    * the stream's own async iterator costs a promise and listeners per frame.
+   * Buffered frames go out on promises alone, which the event loop never interrupts: every few
+   * milliseconds the loop gets a turn, so the target's replies are read (and the next batch sent)
+   * while the source's backlog is decoded, instead of only when the decoder waits for room.
    */
   async *frames(): AsyncGenerator<Buffer> {
     const copy = this.copy;
@@ -165,14 +170,20 @@ export class ReplicationSession {
     copy.on('end', onEnd);
     copy.on('close', onEnd);
     copy.on('error', onError);
+    let turn = performance.now();
     try {
       for (;;) {
         const frame = copy.read() as Buffer | null;
         if (frame !== null) {
           this.lastFrame = Date.now();
           yield frame;
+          if (performance.now() - turn >= YIELD_MS) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            turn = performance.now();
+          }
           continue;
         }
+        turn = performance.now();
         if (failure !== undefined) throw failure;
         if (ended) return;
         await new Promise<void>((resolve) => (wake = resolve));
