@@ -205,7 +205,7 @@ export function verifySource(
     figure.catch(() => undefined);
     early.set(p.pair.id, figure);
   }
-  void runLanes(plans, source.readers.length, async (p, lane) => {
+  const started = runLanes(plans, source.readers.length, async (p, lane) => {
     const result = serverSide(p, source.readers[lane] as RowReader, 'source');
     settle.get(p.pair.id)?.(result);
     await result.catch(() => undefined);
@@ -213,7 +213,18 @@ export function verifySource(
   return {
     async against(targetSide) {
       const results = new Map<string, TableCheck>();
-      // As many lanes as the target has readers; a pair the servers' figures do not settle reads the source again on a reader lanes may share (its queries queue).
+      // A source reader serves one query at a time: the rows of a pair the servers' figures do not
+      // settle are read from it once every source figure is in, by one target lane at a time.
+      const turns = source.readers.map(() => Promise.resolve());
+      const onSource = <T>(lane: number, work: () => Promise<T>): Promise<T> => {
+        const i = lane % source.readers.length;
+        const run = Promise.all([started, turns[i]]).then(work);
+        turns[i] = run.then(
+          () => undefined,
+          () => undefined,
+        );
+        return run;
+      };
       await runLanes(plans, targetSide.readers.length, async (p, lane) => {
         const src = source.readers[lane % source.readers.length] as RowReader;
         const dst = targetSide.readers[lane] as RowReader;
@@ -227,7 +238,7 @@ export function verifySource(
           const settled = a !== undefined && b !== undefined && (p.byHash || same(a, b));
           const [x, y, method] = settled
             ? [a, b, p.byHash ? ('server-hash' as const) : ('server-canonical' as const)]
-            : await decide(p, src, dst, source, targetSide, options.batchRows);
+            : await onSource(lane, () => decide(p, src, dst, source, targetSide, options.batchRows));
           check = { ...base, sourceRows: x.rows, targetRows: y.rows, sourceChecksum: x.checksum, targetChecksum: y.checksum, method, match: same(x, y) };
         }
         results.set(p.pair.id, check);
