@@ -81,6 +81,9 @@ export const rowMask = (masker: Masker | undefined, pair: TablePair): ((row: unk
     pair.columns.map((c) => c.source.name),
   );
 
+/** Engines reached over the network: reading their catalog opens nothing on disk. */
+const SERVERS: ReadonlySet<string> = new Set(['postgres', 'mysql']);
+
 /** The shape of the copied tables on the source: what their rows are made of. */
 function shapeHash(tables: readonly Table[]): string {
   const shape = tables.map((t) => [
@@ -126,6 +129,10 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
       await rows.close();
     }
   };
+  // A server target's catalog is read beside the source's: reading it changes nothing, where an
+  // embedded target is opened (and its file created) only once the checks below have passed.
+  const earlyTarget = SERVERS.has(target.engine) ? introspect(target, signal) : undefined;
+  earlyTarget?.catch(() => undefined);
   const sourceSchema = await introspect(source, signal);
   const selected = selectTables(sourceSchema.tables, req.tables, source.name);
   const masker = req.masker?.compile(sourceSchema.tables.map(maskTableOf));
@@ -170,7 +177,7 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
   let rowsSource: RowSource | undefined;
   let targetReaders: RowSource | undefined;
   try {
-    const liveBefore = await introspect(target, signal);
+    const liveBefore = await (earlyTarget ?? introspect(target, signal));
     const there = tables.flatMap((t) => pairTable(t, liveBefore, target.name, true) ?? []);
     const existing = there.filter((p) => checkpoints.table(p.id) === undefined);
     if (!req.schemaOnly) {
@@ -215,8 +222,16 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
       finish = phases.finish;
       created = await apply(target, phases.create, signal);
       onEvent({ type: 'schema', phase: 'create', statements: created });
-      const liveAfter = created > 0 ? await introspect(target, signal) : liveBefore;
-      pairs = tables.map((t) => pairTable(t, liveAfter, target.name, false));
+      // Within one engine the tables just created are the source's own, as planned: they are paired
+      // with the plan, not read back (the verify still reads every row the target holds). Across
+      // engines the target's spelling of a type or a name may differ from the plan's: it is read.
+      const liveAfter = created > 0 && source.engine !== target.engine ? await introspect(target, signal) : liveBefore;
+      pairs = tables.map(
+        (t) =>
+          pairTable(t, liveAfter, target.name, true) ??
+          (source.engine === target.engine ? pairTable(t, translated.schema, target.name, true) : undefined) ??
+          pairTable(t, liveAfter, target.name, false),
+      );
     }
 
     const copied = new Map<string, number>();
@@ -232,9 +247,20 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
               req.catchUp?.settled(table, how, chunks, rows);
             },
           };
+    const masked = new Set(pairs.filter((p) => rowMask(masker, p) !== undefined).map((p) => p.id));
+    const verifyOptions = { where, mask: (p: TablePair) => rowMask(masker, p), batchRows: req.batchRows, onEvent };
+    // The source's figures are computed beside the copy, on a connection of their own in the same
+    // snapshot (the rows cannot differ), so that after the copy only the target is read again.
+    // PostgreSQL only: its readers share an exported snapshot at no cost, where MariaDB's need a
+    // global read lock to agree; a replication copy's kept tables are known only once copied.
+    const besideCopy = req.verify && !req.schemaOnly && req.catchUp === undefined && source.engine === 'postgres';
+    let verifying: ReturnType<typeof verifySource> | undefined;
     if (!req.schemaOnly) {
-      const reading = req.snapshot !== undefined ? await req.snapshot(jobs) : await sourceRows.openSource(source.target, { jobs });
+      const opened = besideCopy ? jobs + 1 : jobs;
+      const reading = req.snapshot !== undefined ? await req.snapshot(opened) : await sourceRows.openSource(source.target, { jobs: opened });
       rowsSource = reading;
+      const copyReaders = reading.readers.slice(0, jobs);
+      if (besideCopy) verifying = verifySource(pairs, { engine: source.engine, readers: reading.readers.slice(jobs) }, target.engine, verifyOptions);
       const byTable = new Map(pairs.map((p) => [p.source, p]));
       // Where foreign keys exist during the load and are checked, referenced tables go first.
       const dependsOn =
@@ -247,10 +273,10 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
         if (job !== undefined && !checkpoints.resumed && req.catchUp?.resumed !== true) await rows.forgetChunks?.(job);
         await runLanes(
           pairs,
-          Math.min(reading.readers.length, rows.writers.length),
+          Math.min(copyReaders.length, rows.writers.length),
           async (pair, lane) => {
             try {
-              const n = await copyTable(pair, reading.readers[lane] as RowReader, rows.writers[lane] as RowWriter, rows, {
+              const n = await copyTable(pair, copyReaders[lane] as RowReader, rows.writers[lane] as RowWriter, rows, {
                 sourceEngine: source.engine,
                 targetEngine: target.engine,
                 batchRows: req.batchRows,
@@ -276,28 +302,24 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
       }, jobs);
     }
     signal?.throwIfAborted();
-    const masked = new Set(pairs.filter((p) => rowMask(masker, p) !== undefined).map((p) => p.id));
-    // Both sides are hashed at once, before the keys and indexes are added: each server reads the
-    // rows while they are fresh in its cache, the two scans fill two cores, and the index builds that
-    // follow run alone instead of slowed by a scan beside them. Masked tables compare the source's
-    // values masked the same way.
+    // The target is hashed before the keys and indexes are added: it reads the rows while they are
+    // fresh in the server's cache, and the index builds that follow run alone instead of slowed by a
+    // scan beside them (where the source is hashed only now, both sides are hashed at once). Masked
+    // tables compare the source's values masked the same way.
     let verify: TableCheck[] | undefined;
     if (req.verify && rowsSource !== undefined) {
-      const verifying = verifySource(
-        pairs.filter((p) => !kept.has(p.id)),
-        { engine: source.engine, readers: rowsSource.readers },
-        target.engine,
-        {
-          where,
-          mask: (p) => rowMask(masker, p),
-          batchRows: req.batchRows,
-          onEvent,
-        },
-      );
+      const checking =
+        verifying ??
+        verifySource(
+          pairs.filter((p) => !kept.has(p.id)),
+          { engine: source.engine, readers: rowsSource.readers },
+          target.engine,
+          verifyOptions,
+        );
       // Its transaction is over before the keys are added: a read lock it held would stall them.
       targetReaders = await (await loadRows(target.engine)).openSource(target.target, { jobs });
       try {
-        verify = await verifying.against({ engine: target.engine, readers: targetReaders.readers });
+        verify = await checking.against({ engine: target.engine, readers: targetReaders.readers });
       } finally {
         const closing = targetReaders;
         targetReaders = undefined;

@@ -195,20 +195,38 @@ export function verifySource(
   options: VerifyOptions,
 ): { against(target: Side): Promise<TableCheck[]> } {
   const plans = pairs.map((pair) => plan(pair, source, targetEngine, options));
+  // Each pair's source figure, settled when its lane gets to it: the target's figure for a pair
+  // waits for that pair's alone, so the two sides are hashed at once, table by table.
   const early = new Map<string, Promise<Checksum | undefined>>();
+  const settle = new Map<string, (figure: Promise<Checksum | undefined>) => void>();
+  for (const p of plans) {
+    const figure = new Promise<Checksum | undefined>((resolve) => settle.set(p.pair.id, resolve));
+    // A failure surfaces when the results are asked for; meanwhile it must not go unhandled.
+    figure.catch(() => undefined);
+    early.set(p.pair.id, figure);
+  }
   const started = runLanes(plans, source.readers.length, async (p, lane) => {
     const result = serverSide(p, source.readers[lane] as RowReader, 'source');
-    early.set(p.pair.id, result);
+    settle.get(p.pair.id)?.(result);
     await result.catch(() => undefined);
   });
-  // A failure surfaces when the results are asked for; meanwhile it must not go unhandled.
-  started.catch(() => undefined);
   return {
     async against(targetSide) {
-      await started;
       const results = new Map<string, TableCheck>();
-      await runLanes(plans, Math.min(source.readers.length, targetSide.readers.length), async (p, lane) => {
-        const src = source.readers[lane] as RowReader;
+      // A source reader serves one query at a time: the rows of a pair the servers' figures do not
+      // settle are read from it once every source figure is in, by one target lane at a time.
+      const turns = source.readers.map(() => Promise.resolve());
+      const onSource = <T>(lane: number, work: () => Promise<T>): Promise<T> => {
+        const i = lane % source.readers.length;
+        const run = Promise.all([started, turns[i]]).then(work);
+        turns[i] = run.then(
+          () => undefined,
+          () => undefined,
+        );
+        return run;
+      };
+      await runLanes(plans, targetSide.readers.length, async (p, lane) => {
+        const src = source.readers[lane % source.readers.length] as RowReader;
         const dst = targetSide.readers[lane] as RowReader;
         const [a, b] = await Promise.all([early.get(p.pair.id), serverSide(p, dst, 'target')]);
         const base = { table: p.pair.id, target: tableId(p.pair.target), countsOnly: p.countsOnly, ...(p.mask === undefined ? {} : { masked: true }) };
@@ -220,7 +238,7 @@ export function verifySource(
           const settled = a !== undefined && b !== undefined && (p.byHash || same(a, b));
           const [x, y, method] = settled
             ? [a, b, p.byHash ? ('server-hash' as const) : ('server-canonical' as const)]
-            : await decide(p, src, dst, source, targetSide, options.batchRows);
+            : await onSource(lane, () => decide(p, src, dst, source, targetSide, options.batchRows));
           check = { ...base, sourceRows: x.rows, targetRows: y.rows, sourceChecksum: x.checksum, targetChecksum: y.checksum, method, match: same(x, y) };
         }
         results.set(p.pair.id, check);
