@@ -106,8 +106,9 @@ export async function pull(ctx: OpContext & { db: string; discardChanges?: boole
 
 async function pullWith(ctx: OpContext & { db: string; discardChanges?: boolean }, takeEarly: () => EarlyRead | undefined): Promise<PullResult> {
   const found = findStore(ctx);
-  // Before connecting, to fail fast; under the lock it counts, and is checked again if the files changed meanwhile.
-  // Discarding changes, links in schema/ are replaced, not refused: they are listed, not followed.
+  // Before connecting, to fail fast; a pull that writes checks again under the lock if the files
+  // changed meanwhile. Discarding changes, links in schema/ are replaced, not refused: they are
+  // listed, not followed.
   const checked = await scanForReplace(found);
   const link = checked.links[0];
   if (!ctx.discardChanges && link !== undefined) throw errors.symlink(`${WORKING_DIR}/${link}`);
