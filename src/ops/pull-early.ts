@@ -49,7 +49,7 @@ export function startPullRead(ctx: OpContext & { db: string }): EarlyRead | unde
       url,
       sent,
       open: async () => {
-        const [early, adapter] = await Promise.all([started, import('../adapters/postgres/index.js')]);
+        const [early, adapter] = await Promise.all([started, import('../adapters/postgres/connection.js')]);
         return adapter.earlyConnection(early, name);
       },
       close: () => started.then((early) => early.client.end()).catch(() => undefined),

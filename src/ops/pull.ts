@@ -16,12 +16,12 @@ import {
   scanForReplace,
   schemaAtHead,
   WORKING_DIR,
-  workingEntries,
   workingSteps,
   type CatalogEntry,
   type Change,
   type FileSource,
   type Store,
+  type WorkingScan,
 } from '../repo/index.js';
 import { errors } from '../errors.js';
 import {
@@ -106,13 +106,16 @@ export async function pull(ctx: OpContext & { db: string; discardChanges?: boole
 
 async function pullWith(ctx: OpContext & { db: string; discardChanges?: boolean }, takeEarly: () => EarlyRead | undefined): Promise<PullResult> {
   const found = findStore(ctx);
-  // Before connecting, to fail fast; under the lock it counts, and is checked again if the files changed meanwhile.
-  // Discarding changes, links in schema/ are replaced, not refused: they are listed, not followed.
-  const checked = ctx.discardChanges ? (await scanForReplace(found)).files : await workingEntries(found);
-  if (!ctx.discardChanges) await refuseDirty(found, checked);
+  // Before connecting, to fail fast; a pull that writes checks again under the lock if the files
+  // changed meanwhile. Discarding changes, links in schema/ are replaced, not refused: they are
+  // listed, not followed.
+  const checked = await scanForReplace(found);
+  const link = checked.links[0];
+  if (!ctx.discardChanges && link !== undefined) throw errors.symlink(`${WORKING_DIR}/${link}`);
+  if (!ctx.discardChanges) await refuseDirty(found, checked.files);
   // Known files are left out of the schema; before the first commit, the changes against the empty
   // tree are every object, so the whole schema is read.
-  const known = (await readHeadFast(found))?.commit === undefined ? undefined : knownObjects(await catalogLookup(found, checked));
+  const known = (await readHeadFast(found))?.commit === undefined ? undefined : knownObjects(await catalogLookup(found, checked.files));
   const read = async (known?: KnownObjects): Promise<Read> => {
     const use = async ({ connection, db }: { connection: Connection; db: ResolvedDb }) => ({
       schema: await connection.introspect({ signal: ctx.signal, ...(known === undefined ? {} : { known }) }),
@@ -136,29 +139,44 @@ async function pullWith(ctx: OpContext & { db: string; discardChanges?: boolean 
   };
   const first = await read(known);
   return writing(ctx, `pull ${ctx.db}`, async (store) => {
-    const scanned = await scanForReplace(store);
-    if (!ctx.discardChanges && (scanned.links.length > 0 || !sameEntries(checked, scanned.files)))
-      await refuseDirty(store, scanned.links.length > 0 ? undefined : scanned.files);
     const fastHead = await readHeadFast(store);
     const headId = fastHead === undefined ? await headCommit(store) : fastHead.commit;
     // A known file that changed meanwhile, or HEAD gone: read again, in full.
-    const stale = (r: Read) =>
+    const stale = (r: Read, scanned: WorkingScan) =>
       r.known !== undefined &&
       r.known.reused.length > 0 &&
       (headId === undefined || r.known.reused.some(({ file }) => scanned.files.get(file.path) !== file.oid || scanned.links.includes(file.path)));
-    const { schema, known: used, name, engine } = stale(first) ? await read() : first;
+    const state = await readDbState(store);
+    // What the pull would write over the tree as `scanned` saw it.
+    const plan = async (r: Read, scanned: WorkingScan) => {
+      const files = schemaToFiles(r.schema);
+      const oids = new Map([...files].map(([path, text]) => [path, blobOid(Buffer.from(text, 'utf8'))]));
+      for (const { file } of r.known?.reused ?? []) oids.set(file.path, file.oid);
+      const next = new Map<string, FileSource>([...files].map(([path, text]) => [path, { text, oid: oids.get(path) as string }]));
+      for (const { file } of r.known?.reused ?? []) next.set(file.path, { blob: file.oid });
+      const steps: Change[] = await workingSteps(store, next, { scanned });
+      // Renames recorded by hand describe edits that are being discarded.
+      if (ctx.discardChanges && store.fs.lstatSync(join(store.root, WORKING_DIR, PENDING_RENAMES), { throwIfNoEntry: false }) !== undefined)
+        steps.push({ remove: PENDING_RENAMES });
+      const pulled = entriesDigest(oids);
+      if (steps.length > 0 || state[r.name]?.pulled !== pulled) steps.push({ database: r.name, pulled });
+      return { read: r, files, oids, steps };
+    };
+    // A pull that writes nothing over the tree it scanned before the lock is done with that scan: it
+    // reads and reports, as if it had run whole before any change made since. One that writes
+    // replaces what the tree holds now, scanned again under the lock.
+    let scanned = checked;
+    let planned = await plan(stale(first, scanned) ? await read() : first, scanned);
+    if (planned.steps.length > 0) {
+      scanned = await scanForReplace(store);
+      if (!ctx.discardChanges && (scanned.links.length > 0 || !sameEntries(checked.files, scanned.files)))
+        await refuseDirty(store, scanned.links.length > 0 ? undefined : scanned.files);
+      const moved = !sameEntries(checked.files, scanned.files) || scanned.links.join('\0') !== checked.links.join('\0');
+      if (moved) planned = await plan(stale(planned.read, scanned) ? await read() : planned.read, scanned);
+    }
+    const { read: done, files, oids, steps } = planned;
+    const { schema, known: used, name, engine } = done;
     const reused = used?.reused ?? [];
-    const files = schemaToFiles(schema);
-    const oids = new Map([...files].map(([path, text]) => [path, blobOid(Buffer.from(text, 'utf8'))]));
-    for (const { file } of reused) oids.set(file.path, file.oid);
-    const next = new Map<string, FileSource>([...files].map(([path, text]) => [path, { text, oid: oids.get(path) as string }]));
-    for (const { file } of reused) next.set(file.path, { blob: file.oid });
-    const steps: Change[] = await workingSteps(store, next, { scanned });
-    // Renames recorded by hand describe edits that are being discarded.
-    if (ctx.discardChanges && store.fs.lstatSync(join(store.root, WORKING_DIR, PENDING_RENAMES), { throwIfNoEntry: false }) !== undefined)
-      steps.push({ remove: PENDING_RENAMES });
-    const pulled = entriesDigest(oids);
-    if (steps.length > 0 || (await readDbState(store))[name]?.pulled !== pulled) steps.push({ database: name, pulled });
     await runJournaled(store, 'pull', steps);
     // The next pull stats the files this one left alone instead of reading them, and knows which
     // objects gave which files; a cache, so never a failure.

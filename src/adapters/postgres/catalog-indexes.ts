@@ -62,24 +62,31 @@ export interface KeySignature {
 }
 
 export interface RawKeyDecoration {
-  i: number;
+  /** The signature as signatureKey() spells it (index-def.ts). */
+  signature: string;
   opclass: string | null;
   collation: string | null;
 }
 /**
- * What pg_get_indexdef() prints after a plain column key, for each signature ($1..$5, one element
- * each): the collation unless it is the column's, and the operator class unless it is the default
- * for the column's type, found as GetDefaultOpClass() finds it (domains by their base type; an
- * exact input type first, else a single binary-coercible one, preferring the category's preferred
- * type). Names are printed as with search_path = '': bare in pg_catalog, qualified elsewhere.
+ * What pg_get_indexdef() prints after a plain column key, for each signature of the plain column
+ * keys of the indexes in user schemas (of every index: a few more than INDEXES needs, and no
+ * parameter, so that it goes to the server with the other catalog queries, in one string): the
+ * collation unless it is the column's, and the operator class unless it is the default for the
+ * column's type, found as GetDefaultOpClass() finds it (domains by their base type; an exact input
+ * type first, else a single binary-coercible one, preferring the category's preferred type). Names
+ * are printed as with search_path = '': bare in pg_catalog, qualified elsewhere.
  */
 export const KEY_DECORATIONS = `
-SELECT p.i::int AS i,
+SELECT p.typ::text || ':' || p.am::text || ':' || p.cls::text || ':' || p.coll::text || ':' || p.attcoll::text AS signature,
        CASE WHEN p.cls = d.opc THEN NULL WHEN opn.nspname = 'pg_catalog' THEN quote_ident(opc.opcname)
             ELSE quote_ident(opn.nspname) || '.' || quote_ident(opc.opcname) END AS opclass,
        CASE WHEN p.coll = 0 OR p.coll = p.attcoll THEN NULL WHEN cn.nspname = 'pg_catalog' THEN co.collname::text
             ELSE '"' || replace(cn.nspname, '"', '""') || '"."' || replace(co.collname, '"', '""') || '"' END AS collation
-  FROM unnest($1::oid[], $2::oid[], $3::oid[], $4::oid[], $5::oid[]) WITH ORDINALITY p(typ, am, cls, coll, attcoll, i)
+  FROM (SELECT DISTINCT a.atttypid AS typ, ic.relam AS am, k.cls, k.coll, a.attcollation AS attcoll
+          FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
+         CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indclass::oid[], i.indcollation::oid[]) WITH ORDINALITY k(num, cls, coll, o)
+          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num
+         WHERE k.num <> 0 AND k.o <= i.indnkeyatts AND ${userNs('n')}) p
   JOIN pg_opclass opc ON opc.oid = p.cls JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
   LEFT JOIN pg_collation co ON co.oid = p.coll LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace
   CROSS JOIN LATERAL (

@@ -28,11 +28,14 @@ const QUERIES = [
   t.COLUMNS,
   t.CONSTRAINTS,
   ix.INDEXES,
+  ix.KEY_DECORATIONS,
   t.TRIGGERS,
   t.POLICIES,
   q.ROUTINES,
   nq.NATIVES,
 ];
+// Nothing is read after the catalog: the snapshot ends in the same string, not a round trip later.
+const CLOSE = ['COMMIT'];
 
 /** Columns by relation in attribute order, and by relation and attribute number. */
 function columnMaps(columns: readonly t.RawColumn[]) {
@@ -47,14 +50,11 @@ function columnMaps(columns: readonly t.RawColumn[]) {
 
 export type CatalogRows = Awaited<ReturnType<typeof sendCatalog>>;
 
-/**
- * Open the snapshot and read the catalog in it; the transaction is left open for what depends on
- * these rows (introspect.ts), which ends it. On failure it is rolled back here.
- */
+/** Open the snapshot, read the catalog in it and end it, in one string. On failure it is rolled back here. */
 export async function sendCatalog(client: ClientBase) {
   try {
-    const results = (await client.query([...OPEN, ...QUERIES].join(';\n'))) as unknown as readonly QueryResult[];
-    const expected = OPEN.length + QUERIES.length;
+    const results = (await client.query([...OPEN, ...QUERIES, ...CLOSE].join(';\n'))) as unknown as readonly QueryResult[];
+    const expected = OPEN.length + QUERIES.length + CLOSE.length;
     if (!Array.isArray(results) || results.length !== expected)
       throw new Error(`catalog: ${expected} statements gave ${Array.isArray(results) ? results.length : 1} results`);
     const rows = <T>(i: number): T[] => (results[OPEN.length + i] as QueryResult).rows as T[];
@@ -67,10 +67,11 @@ export async function sendCatalog(client: ClientBase) {
       columns: columnMaps(rows<t.RawColumn>(5)),
       constraints: rows<t.RawConstraint>(6),
       indexes: rows<ix.RawIndex>(7),
-      triggers: rows<t.RawTrigger>(8),
-      policies: rows<t.RawPolicy>(9),
-      routines: rows<q.RawRoutine>(10),
-      natives: rows<nq.RawNative>(11),
+      decorations: new Map(rows<ix.RawKeyDecoration>(8).map((d) => [d.signature, d])),
+      triggers: rows<t.RawTrigger>(9),
+      policies: rows<t.RawPolicy>(10),
+      routines: rows<q.RawRoutine>(11),
+      natives: rows<nq.RawNative>(12),
     };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);

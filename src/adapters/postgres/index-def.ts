@@ -6,7 +6,10 @@ import { identValue, quoteIdent, tokenize, unwrapParens, type PgToken } from './
 const INDOPTION_DESC = 1;
 const INDOPTION_NULLS_FIRST = 2;
 
-export const signatureKey = (s: KeySignature): string => `${s.type}:${s.am}:${s.opclass}:${s.collation}:${s.columnCollation}`;
+/** A key signature as one string, as KEY_DECORATIONS spells it. */
+export const signatureText = (type: string, am: string, opclass: string, collation: string, columnCollation: string): string =>
+  `${type}:${am}:${opclass}:${collation}:${columnCollation}`;
+export const signatureKey = (s: KeySignature): string => signatureText(s.type, s.am, s.opclass, s.collation, s.columnCollation);
 
 /**
  * A plain column key as pg_get_indexdef() would print it: COLLATE and operator class as the server

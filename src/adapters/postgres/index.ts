@@ -12,45 +12,17 @@
  * and the grantor of a privilege. Objects belong to the role that applies a plan, and privileges are
  * granted by it. Default privileges (ALTER DEFAULT PRIVILEGES) are not read either.
  */
-import type { Client } from 'pg';
 import type { Adapter, Connection, DbTarget } from '../adapter.js';
-import { applyPlan, lockMigrations } from './apply.js';
-import { connectClient, type EarlyCatalog } from './connect.js';
+import { connectClient } from './connect.js';
+import { clientConnection } from './connection.js';
 import { postgresDialect } from './compile.js';
-import { readHistory, recordMigration } from './history.js';
-import { introspectPostgres } from './introspect.js';
-import { sampleRows } from './sample.js';
-import { dropStaleShadows, openPostgresShadow } from './shadow.js';
+import { openPostgresShadow } from './shadow.js';
 import { postgresManifest } from './manifest.js';
+
+export { clientConnection, earlyConnection } from './connection.js';
 
 async function connect(target: DbTarget): Promise<Connection> {
   return clientConnection(await connectClient(target), target.name);
-}
-
-/** A connection opened by `connectReading` (connect.ts), whose first introspection takes the rows already asked for. */
-export function earlyConnection(early: EarlyCatalog, name: string): Connection {
-  return clientConnection(early.client, name, early.rows);
-}
-
-/** A Connection over a connected client: a server's, or an embedded PostgreSQL's (pglite-shadow.ts). */
-export function clientConnection(client: Client, name: string, sent?: EarlyCatalog['rows']): Connection {
-  let pending = sent;
-  return {
-    introspect: async (options) => {
-      const rows = pending;
-      pending = undefined;
-      return introspectPostgres(client, options?.known, rows);
-    },
-    apply: async (plan, options) => applyPlan(client, plan, name, options),
-    lockMigrations: async (options) => lockMigrations(client, name, options),
-    dropStaleShadows: async () => dropStaleShadows(client),
-    recordMigration: async (record) => recordMigration(client, record),
-    readHistory: async () => readHistory(client),
-    sampleRows: (table, limit) => sampleRows(client, table, limit),
-    close: async () => {
-      await client.end();
-    },
-  };
 }
 
 export const postgresAdapter: Adapter = {

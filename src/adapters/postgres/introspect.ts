@@ -11,14 +11,12 @@ import {
   type Trigger,
   type View,
 } from '../../unified/index.js';
-import * as ix from './catalog-indexes.js';
 import type * as q from './catalog-objects.js';
 import { sendCatalog, type CatalogRows } from './catalog-read.js';
-import { signatureKey } from './index-def.js';
 import { mapRoutines, mapSequence, mapTrigger, mapUserTypes } from './introspect-objects.js';
 import { mapNative } from './introspect-natives.js';
 import { relationNatives } from './introspect-table-natives.js';
-import { keySignatures, mapTable, mapView, orUndefined, type RelationRows } from './introspect-tables.js';
+import { mapTable, mapView, orUndefined, type RelationRows } from './introspect-tables.js';
 import { tableRowKey } from './row-keys.js';
 import { qname } from './sql-text.js';
 import type { PgTypeInfo } from './types.js';
@@ -36,43 +34,11 @@ function mapNamespace(raw: q.RawNamespace): Namespace | undefined {
   return { name: raw.name, comment: orUndefined(raw.comment) };
 }
 
-/**
- * What the server prints after each distinct kind of plain column key (KEY_DECORATIONS), in one
- * query that runs even when there is none, so that the number of queries never varies.
- */
-async function keyDecorations(client: ClientBase, indexes: readonly ix.RawIndex[], rows: Pick<RelationRows, 'attributes'>) {
-  const signatures = new Map<string, ix.KeySignature>();
-  for (const index of indexes) for (const s of keySignatures(index, rows)) signatures.set(signatureKey(s), s);
-  const list = [...signatures.values()];
-  const decorations = new Map<string, ix.RawKeyDecoration>();
-  const params = (['type', 'am', 'opclass', 'collation', 'columnCollation'] as const).map((k) => list.map((s) => s[k]));
-  for (const row of (await client.query(ix.KEY_DECORATIONS, params)).rows as ix.RawKeyDecoration[]) {
-    const signature = list[row.i - 1];
-    if (signature !== undefined) decorations.set(signatureKey(signature), row);
-  }
-  return decorations;
-}
-
-/**
- * Every catalog row the model is made from, read in one read-only snapshot (catalog-read.ts); the
- * rows may have been asked for already, before the model was loaded (`sent`).
- */
-async function readCatalog(client: ClientBase, sent?: Promise<CatalogRows>) {
-  const catalog = await (sent ?? sendCatalog(client));
-  try {
-    const decorations = await keyDecorations(client, catalog.indexes, catalog.columns);
-    await client.query('COMMIT');
-    return { ...catalog, decorations };
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
-}
-
 /** The schema of the connected database, with a fixed number of catalog queries. */
 export async function introspectPostgres(client: ClientBase, known?: KnownObjects, sent?: Promise<CatalogRows>): Promise<Schema> {
+  // The rows may have been asked for already, before the model was loaded (`sent`).
   const { namespaces, extensions, typeInfo, userTypes, relations, columns, constraints, indexes, triggers, policies, routines, natives, decorations } =
-    await readCatalog(client, sent);
+    await (sent ?? sendCatalog(client));
   const types = new Map<string, PgTypeInfo>(
     typeInfo.map((t) => [t.oid, { name: t.name, schema: t.schema, typtype: t.typtype, category: t.category, elem: orUndefined(t.elem) }]),
   );

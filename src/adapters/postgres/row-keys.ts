@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { codeForm } from '../../unified/index.js';
-import { signatureKey } from './index-def.js';
 import type { RawRelation } from './catalog-tables.js';
-import { keySignatures, type RelationRows } from './introspect-tables.js';
+import { signatureText } from './index-def.js';
+import type { RelationRows } from './introspect-tables.js';
 
 let form: string | undefined;
 
@@ -28,41 +28,38 @@ export function tableRowKey(rel: RawRelation, rows: RelationRows): string | unde
     const columns = rows.columns.get(rel.oid) ?? [];
     const constraints = rows.constraints.get(rel.oid) ?? [];
     const indexes = rows.indexes.get(rel.oid) ?? [];
-    const types = columns.map((c) => {
+    // The rows as the driver gave them, in one JSON text (their keys are the queries' own, part of the
+    // code's id): no copy of any row is made to hash it. What else building reads is appended as
+    // plain strings.
+    let extra = '';
+    for (const c of columns) {
       const info = rows.types.get(c.type_oid);
-      return [info ?? null, info?.elem === undefined ? null : (rows.types.get(info.elem) ?? null)];
-    });
-    const references = constraints.map((k) =>
-      k.ref_rel === null || k.ref_keys === null
-        ? null
-        : k.ref_keys.map((n) => {
-            const name = rows.attributes.get(k.ref_rel as string)?.get(n)?.name;
-            if (name === undefined) throw new Error('missing column');
-            return name;
-          }),
-    );
-    const decorations = indexes.map((i) =>
-      keySignatures(i, rows).map((s) => {
-        const decoration = rows.decorations.get(signatureKey(s));
-        if (decoration === undefined) throw new Error('missing decoration');
-        // Not its position in the query, which other tables' indexes move.
-        return [decoration.opclass, decoration.collation];
-      }),
-    );
-    // Values alone, in the queries' column order (their text is part of the code's id): JSON of
-    // arrays is cheaper than of objects of some twenty keys each.
-    const values = (list: readonly object[]) => list.map((row) => Object.values(row));
-    const text = JSON.stringify([
-      Object.values(rel),
-      values(columns),
-      values(constraints),
-      values(indexes),
-      values(rows.policies.get(rel.oid) ?? []),
-      types,
-      references,
-      decorations,
-    ]);
-    return `rows ${createHash('sha1').update(mappingForm()).update('\0').update(text).digest('base64')}`;
+      const elem = info?.elem === undefined ? undefined : rows.types.get(info.elem);
+      extra += `${JSON.stringify(info ?? null)}${JSON.stringify(elem ?? null)}`;
+    }
+    for (const k of constraints) {
+      if (k.ref_rel === null || k.ref_keys === null) continue;
+      const referenced = rows.attributes.get(k.ref_rel);
+      for (const n of k.ref_keys) {
+        const name = referenced?.get(n)?.name;
+        if (name === undefined) return undefined;
+        extra += `\0${k.oid}\0${name}`;
+      }
+    }
+    for (const i of indexes) {
+      if (i.def !== null) continue;
+      const attributes = rows.attributes.get(i.rel);
+      for (let k = 0; k < i.key_count; k++) {
+        const column = attributes?.get(i.attnums[k] as number);
+        if (column === undefined) return undefined;
+        const decoration = rows.decorations.get(signatureText(column.type_oid, i.am, i.classes[k] ?? '0', i.collations[k] ?? '0', column.collation_oid));
+        if (decoration === undefined) return undefined;
+        // Not the signature, which another table's index can share: what it prints.
+        extra += `\0${i.name}\0${JSON.stringify(decoration.opclass)}${JSON.stringify(decoration.collation)}`;
+      }
+    }
+    const text = JSON.stringify([rel, columns, constraints, indexes, rows.policies.get(rel.oid) ?? []]);
+    return `rows ${createHash('sha1').update(mappingForm()).update('\0').update(text).update('\0').update(extra).digest('base64')}`;
   } catch {
     return undefined;
   }
