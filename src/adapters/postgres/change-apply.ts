@@ -168,7 +168,14 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
     async delete(table, key, keys) {
       if (keys.length >= STAGED_ROWS) {
         const on = key.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
-        return staged(table, key, keys, (s) => `DELETE FROM ${qname(table)} AS t USING ${s} AS s WHERE ${on}`);
+        // By key, an index probe a row, as the updates above: the planner would scan the whole table for a hash join.
+        return staged(
+          table,
+          key,
+          keys,
+          (s) =>
+            `SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; DELETE FROM ${qname(table)} AS t USING ${s} AS s WHERE ${on}; SET LOCAL enable_hashjoin TO DEFAULT; SET LOCAL enable_mergejoin TO DEFAULT`,
+        );
       }
       for (const part of chunksOf(keys, Math.max(1, Math.floor(PARAMETERS / Math.max(1, key.length))))) {
         const values: unknown[] = [];
