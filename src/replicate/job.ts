@@ -123,7 +123,6 @@ const FINAL = new Set([
   'REDB_CHANGES_PRIVILEGE',
   'REDB_CHANGES_WAL_LEVEL',
 ]);
-/** Waits between attempts: 1 s, doubling, at most 10 s. */
 /**
  * A table's columns as the job maps them, for its record: the stream's description of them, or (not
  * described yet) the catalog's. A run starts from them, so a change made while it was stopped, or
@@ -134,6 +133,7 @@ const shapeOf = (r: TableRoute) => ({
   ...(r.described ? {} : { catalog: true as const }),
 });
 
+/** Waits between attempts: 1 s, doubling, at most 10 s. */
 const retryDelay = (attempt: number): number => Math.min(10_000, 1000 * 2 ** (attempt - 1));
 /**
  * A failure that keeps coming back with no commit in between is given up on after this long: a

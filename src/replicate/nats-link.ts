@@ -68,6 +68,16 @@ export async function lastOn(link: NatsLink, subject: string): Promise<StoredMsg
   }
 }
 
+/** The message at sequence `seq`, or undefined when the stream no longer holds it. */
+export async function messageAt(link: NatsLink, seq: number): Promise<StoredMsg | undefined> {
+  try {
+    return (await link.jsm.streams.getMessage(link.address.stream, { seq })) ?? undefined;
+  } catch (e) {
+    if (/no message found/i.test(detailOf(e))) return undefined;
+    throw e;
+  }
+}
+
 /** The first message on a subject at or after sequence `seq`, or undefined. */
 export async function nextOn(link: NatsLink, subject: string, seq: number): Promise<StoredMsg | undefined> {
   // The server takes `next_by_subj` (2.9 and later); the client's type names only the other two requests.

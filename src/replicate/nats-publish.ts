@@ -268,7 +268,13 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
     }
     const states = await PublishedStates.open(link, stream);
     // Resumed: the source stream's state where it stopped (the tables' shapes there), not the catalog's now.
-    const state = resume.snapshot ? undefined : await states.at(from, (a, b) => plane.compare(a, b));
+    const found = resume.snapshot ? {} : await states.at(from, (a, b) => plane.compare(a, b));
+    if (found.lost === true)
+      onEvent({
+        type: 'warning',
+        message: `the source's schema history at ${from} is no longer in ${stream} (removed by its limits): rows logged before a later schema change are named by the source's catalog as it is now`,
+      });
+    const state = found.state;
     await outbox.flush();
     position = from;
     onEvent({ type: 'streaming', from, resumed: !resume.snapshot });

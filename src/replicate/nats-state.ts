@@ -1,7 +1,7 @@
 import type { Position } from '../adapters/changes.js';
 import { errors } from '../errors.js';
 import { ENVELOPE_VERSION, parseJson, StateMessage, subjects } from './nats-envelope.js';
-import { lastOn, type NatsLink } from './nats-link.js';
+import { lastOn, messageAt, type NatsLink } from './nats-link.js';
 
 /**
  * The source stream's state (a MariaDB/MySQL schema history) kept in the JetStream stream beside
@@ -29,19 +29,22 @@ export class PublishedStates {
     return new PublishedStates(link, subject, last?.seq ?? null);
   }
 
-  /** The state in effect at `position`: the newest published at or before it; undefined when there is none. */
-  async at(position: Position, compare: (a: Position, b: Position) => number): Promise<string | undefined> {
+  /**
+   * The state in effect at `position`: the newest published at or before it; none when there is
+   * none (`lost` when the stream's limits removed the one that was: the source's catalog then names
+   * the rows, as before any state, and the caller says so).
+   */
+  async at(position: Position, compare: (a: Position, b: Position) => number): Promise<{ state?: string; lost?: true }> {
     let seq = this.last;
     while (seq !== null) {
-      const m = await this.link.jsm.streams.getMessage(this.link.address.stream, { seq }).catch(() => null);
-      // Removed by the stream's limits: no older state can be told, so the source's catalog names the rows (as before any).
-      if (m === null) return undefined;
+      const m = await messageAt(this.link, seq);
+      if (m === undefined) return { lost: true };
       const parsed = StateMessage.safeParse(parseJson(m.data));
       if (!parsed.success) throw errors.natsForeignStream(this.link.address.stream, `message ${seq} on ${this.subject} is not a redb state`);
-      if (compare(parsed.data.position as Position, position) <= 0) return parsed.data.state;
+      if (compare(parsed.data.position as Position, position) <= 0) return { state: parsed.data.state };
       seq = parsed.data.previous;
     }
-    return undefined;
+    return {};
   }
 
   /** Store `state` as in effect from `position` on; returns once the stream has it. */
