@@ -41,6 +41,8 @@ export class TableRoute {
   described = false;
   /** Why the table's changes are not applied (a schema change the job may not follow by itself), while they are not. */
   paused: string | undefined;
+  /** Being copied afresh in a target transaction not committed yet: the job's record keeps what it said of the table until it is. */
+  copying = false;
   changes = 0;
 
   constructor(

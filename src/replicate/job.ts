@@ -277,6 +277,8 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     const tableState = (r: TableRoute) => {
       const changes = (baseline[r.id]?.changes ?? 0) + r.changes;
       const paused = current.tablesState[r.id];
+      // A kill before the copy commits must find the table as it was (paused), so the next run copies it again.
+      if (r.copying) return paused ?? { changes, state: 'paused' as const, reason: 'not copied yet' };
       if (r.paused === undefined) return { changes, state: 'streaming' as const, ...shapeOf(r) };
       return { changes, state: 'paused' as const, reason: r.paused, ...(paused?.command === undefined ? {} : { command: paused.command }), ...shapeOf(r) };
     };
@@ -627,16 +629,18 @@ async function resyncTables(
   onEvent: (e: JobEvent) => void,
 ): Promise<void> {
   const reasons = tables.map((r) => r.paused);
+  for (const r of tables) r.copying = true;
+  const made: TableRoute[] = [];
   const tx = await t.begin();
   try {
-    const resumed: string[] = [];
     for (const r of tables) {
       const next = await follower.resync(r, tx);
+      next.copying = true;
+      made.push(next);
       routes.set(next);
-      if (next.paused === undefined) resumed.push(next.id);
     }
     await tx.commit({ job: at.job, source: at.source, position: at.position, appliedAt: new Date().toISOString() });
-    for (const id of resumed) onEvent({ type: 'resumed', table: id });
+    for (const r of made) if (r.paused === undefined) onEvent({ type: 'resumed', table: r.id });
   } catch (e) {
     await tx.rollback();
     // Not copied: paused as before, so the record (saved every second) never calls them streaming, and the retry copies them again.
@@ -645,5 +649,7 @@ async function resyncTables(
       routes.set(r);
     });
     throw e;
+  } finally {
+    for (const r of [...tables, ...made]) r.copying = false;
   }
 }
