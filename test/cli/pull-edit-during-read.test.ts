@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../support/cli.js';
+import { pgProxy } from '../support/pg-proxy.js';
 import { postgresEngine } from '../support/postgres.js';
 import { tempDir, type ScratchDb } from '../support/scratch.js';
 
@@ -24,31 +24,23 @@ interface Exit {
 
 /** A TCP proxy in front of the server that holds back the server's answers to a client's first query until `release`. */
 async function answerHolder(url: string): Promise<{ url: string; arm: () => void; asked: () => boolean; release: () => void; close: () => Promise<void> }> {
-  const upstream = new URL(url);
   let asked = false;
   let held: (() => void)[] | undefined;
-  const server: Server = createServer((client) => {
-    const backend = connect(Number(upstream.port || 5432), upstream.hostname);
+  const proxy = await pgProxy(url, () => {
     let queried = false;
-    client.on('data', (chunk: Buffer) => {
-      // Simple-protocol queries start with 'Q'; the start-up and password messages come before.
-      if (chunk[0] === 0x51 && held !== undefined) queried = asked = true;
-      backend.write(chunk);
-    });
-    backend.on('data', (chunk: Buffer) => {
-      if (queried && held !== undefined) held.push(() => client.write(chunk));
-      else client.write(chunk);
-    });
-    client.on('close', () => backend.destroy());
-    backend.on('close', () => client.destroy());
-    client.on('error', () => backend.destroy());
-    backend.on('error', () => client.destroy());
+    return {
+      fromClient(chunk) {
+        // Simple-protocol queries start with 'Q'; the start-up and password messages come before.
+        if (chunk[0] === 0x51 && held !== undefined) queried = asked = true;
+      },
+      fromServer(_chunk, deliver) {
+        if (queried && held !== undefined) held.push(deliver);
+        else deliver();
+      },
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxied = new URL(url);
-  proxied.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: proxied.href,
+    url: proxy.url,
     arm: () => {
       asked = false;
       held = [];
@@ -59,7 +51,7 @@ async function answerHolder(url: string): Promise<{ url: string; arm: () => void
       held = undefined;
       for (const write of pending) write();
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => proxy.close(),
   };
 }
 

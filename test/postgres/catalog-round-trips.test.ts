@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, redbOk } from '../support/cli.js';
+import { pgProxy } from '../support/pg-proxy.js';
 import { postgresEngine } from '../support/postgres.js';
 import { tempDir, type ScratchDb } from '../support/scratch.js';
 
@@ -14,36 +14,27 @@ import { tempDir, type ScratchDb } from '../support/scratch.js';
 
 /** A TCP proxy in front of the server that records the type of each message a client sends after start-up. */
 async function messageRecorder(url: string): Promise<{ url: string; sent: () => string[]; close: () => Promise<void> }> {
-  const upstream = new URL(url);
   const sent: string[] = [];
-  const server: Server = createServer((client) => {
-    const backend = connect(Number(upstream.port || 5432), upstream.hostname);
+  const proxy = await pgProxy(url, () => {
     let pending = Buffer.alloc(0);
     let started = false;
-    client.on('data', (chunk: Buffer) => {
-      pending = Buffer.concat([pending, chunk]);
-      // The start-up message has no type byte; every later one is a type, a length, then its body.
-      for (;;) {
-        const at = started ? 1 : 0;
-        if (pending.length < at + 4) break;
-        const end = at + pending.readUInt32BE(at);
-        if (pending.length < end) break;
-        if (started) sent.push(String.fromCharCode(pending[0] as number));
-        started = true;
-        pending = pending.subarray(end);
-      }
-      backend.write(chunk);
-    });
-    backend.on('data', (chunk: Buffer) => client.write(chunk));
-    client.on('close', () => backend.destroy());
-    backend.on('close', () => client.destroy());
-    client.on('error', () => backend.destroy());
-    backend.on('error', () => client.destroy());
+    return {
+      fromClient(chunk) {
+        pending = Buffer.concat([pending, chunk]);
+        // The start-up message has no type byte; every later one is a type, a length, then its body.
+        for (;;) {
+          const at = started ? 1 : 0;
+          if (pending.length < at + 4) break;
+          const end = at + pending.readUInt32BE(at);
+          if (pending.length < end) break;
+          if (started) sent.push(String.fromCharCode(pending[0] as number));
+          started = true;
+          pending = pending.subarray(end);
+        }
+      },
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxied = new URL(url);
-  proxied.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url: proxied.href, sent: () => [...sent], close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: proxy.url, sent: () => [...sent], close: () => proxy.close() };
 }
 
 describe('a PostgreSQL pull (real server)', () => {

@@ -29,44 +29,33 @@ function* queries(buffer: Buffer): Generator<string> {
   }
 }
 
-export async function commitCutter(url: string, database: string): Promise<CommitCutter> {
+/** What a proxy does with one connection's bytes; each connection gets its own (its own state). */
+export interface ProxyConnection {
+  /** Sees each chunk the client sends, before it is passed on to the server. */
+  fromClient?(chunk: Buffer): void;
+  /** Each chunk the server sends: `deliver` it to the client (the default), hold it for later, or `cut` both sides. */
+  fromServer?(chunk: Buffer, deliver: () => void, cut: () => void): void;
+}
+
+/** A TCP proxy on 127.0.0.1 in front of the server of `url`; its `url` is `url` pointing at the proxy. */
+export async function pgProxy(url: string, connection: () => ProxyConnection): Promise<{ readonly url: string; close(): Promise<void> }> {
   const upstream = new URL(url);
-  let cut = 0;
   const server: Server = createServer((client: Socket) => {
     const backend = connect(Number(upstream.port || 5432), upstream.hostname);
-    let started = false;
-    let target = false;
-    let ddl = false;
-    let cutting = false;
-    client.on('data', (chunk: Buffer) => {
-      if (!started) {
-        // The startup message: length, protocol, then key/value pairs, one of them the database.
-        const fields = chunk.subarray(8).toString('utf8').split('\0');
-        const at = fields.indexOf('database');
-        target = at >= 0 && fields[at + 1] === database;
-        started = true;
-      } else if (target && !cutting) {
-        for (const sql of queries(chunk)) {
-          // Changes to the schema, not a sweep of databases (DROP DATABASE) on the way.
-          if (/^\s*(CREATE|ALTER|DROP)\s+(TABLE|INDEX|VIEW|SEQUENCE|TYPE|FUNCTION|SCHEMA)\b/i.test(sql)) ddl = true;
-          if (ddl && /^\s*COMMIT\s*$/i.test(sql)) cutting = true;
-        }
-      }
-      backend.write(chunk);
-    });
-    backend.on('data', (chunk: Buffer) => {
-      if (cutting) {
-        cut++;
-        client.destroy();
-        backend.destroy();
-        return;
-      }
-      client.write(chunk);
-    });
+    const hooks = connection();
     const end = () => {
       client.destroy();
       backend.destroy();
     };
+    client.on('data', (chunk: Buffer) => {
+      hooks.fromClient?.(chunk);
+      backend.write(chunk);
+    });
+    backend.on('data', (chunk: Buffer) => {
+      const deliver = () => client.write(chunk);
+      if (hooks.fromServer === undefined) deliver();
+      else hooks.fromServer(chunk, deliver, end);
+    });
     client.on('error', end);
     backend.on('error', end);
     client.on('close', end);
@@ -77,9 +66,38 @@ export async function commitCutter(url: string, database: string): Promise<Commi
   const proxied = new URL(url);
   proxied.hostname = '127.0.0.1';
   proxied.port = String(typeof address === 'object' && address !== null ? address.port : 0);
-  return {
-    url: proxied.toString(),
-    cuts: () => cut,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { url: proxied.toString(), close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+export async function commitCutter(url: string, database: string): Promise<CommitCutter> {
+  let cut = 0;
+  const proxy = await pgProxy(url, () => {
+    let started = false;
+    let target = false;
+    let ddl = false;
+    let cutting = false;
+    return {
+      fromClient(chunk) {
+        if (!started) {
+          // The startup message: length, protocol, then key/value pairs, one of them the database.
+          const fields = chunk.subarray(8).toString('utf8').split('\0');
+          const at = fields.indexOf('database');
+          target = at >= 0 && fields[at + 1] === database;
+          started = true;
+        } else if (target && !cutting) {
+          for (const sql of queries(chunk)) {
+            // Changes to the schema, not a sweep of databases (DROP DATABASE) on the way.
+            if (/^\s*(CREATE|ALTER|DROP)\s+(TABLE|INDEX|VIEW|SEQUENCE|TYPE|FUNCTION|SCHEMA)\b/i.test(sql)) ddl = true;
+            if (ddl && /^\s*COMMIT\s*$/i.test(sql)) cutting = true;
+          }
+        }
+      },
+      fromServer(_chunk, deliver, end) {
+        if (!cutting) return deliver();
+        cut++;
+        end();
+      },
+    };
+  });
+  return { url: proxy.url, cuts: () => cut, close: () => proxy.close() };
 }
