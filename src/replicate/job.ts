@@ -162,20 +162,21 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     throw errors.replicateJobExists(job, record.source, record.target);
   const checked = await plane.check(source.target, { signal });
   for (const message of checked.notes) onEvent({ type: 'warning', message });
-  const stored = await withTarget(target, (t) => t.readPosition(job));
-  if (stored !== undefined && stored.source !== req.sourceUrl) throw errors.replicateJobExists(job, stored.source, target.name);
 
   const sourceSchema = await introspect(source, signal);
   const masker = req.masker?.compile(sourceSchema.tables.map(maskTableOf));
   const selected = selectTables(sourceSchema.tables, req.tables, source.name).filter((t) => masker?.deniesTable(maskTableOf(t)) !== true);
   // Every change is applied by key (that makes a replayed one harmless): a table without one is refused before anything is made.
+  // Checked before the target is opened: an embedded one would be created by it.
   const keyless = selected.filter((t) => t.primaryKey === undefined).map(tableId);
   if (keyless.length > 0)
     throw errors.changesNoKey(
       source.name,
       keyless,
-      `a replication job applies every change by its row's primary key (a table's whole-row replica identity is not one): add a primary key (redb migrate), or leave ${keyless.length === 1 ? 'it' : 'them'} out with --tables`,
+      `a replication job applies every change by its row's primary key: add a primary key (redb migrate), or leave ${keyless.length === 1 ? 'it' : 'them'} out with --tables`,
     );
+  const stored = await withTarget(target, (t) => t.readPosition(job));
+  if (stored !== undefined && stored.source !== req.sourceUrl) throw errors.replicateJobExists(job, stored.source, target.name);
   const command = (allow: readonly string[] = []) => {
     const allowed = [...(req.allowLossy === true ? ['lossy'] : []), ...(req.allowDrops === true ? ['drops-data'] : []), ...allow];
     return [

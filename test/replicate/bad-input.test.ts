@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { errorCode, redb } from '../support/cli.js';
 import { duckdbEngine } from '../support/duckdb.js';
@@ -78,6 +80,20 @@ describe.concurrent('redb replicate: bad input', () => {
     await job.until('streaming');
     expect(await job.stop('SIGINT')).toBe(130);
     await dropPgCapture(from);
+  });
+
+  it('refuses a keyless SQLite table without creating the DuckDB target file', async () => {
+    const from = await sqliteEngine.create();
+    const dir = tempDir('redb-replicate-keyless-');
+    cleanups.push(
+      () => from.drop(),
+      () => dir.cleanup(),
+    );
+    await exec(side('sqlite', from), 'CREATE TABLE keyed (id integer PRIMARY KEY); CREATE TABLE loose (x integer);');
+    const file = join(dir.path, 'target.duckdb');
+    const r = refused(project(), [from.url, `duckdb:${file}`], 'REDB_CHANGES_NO_KEY');
+    expect(r.stderr).toMatch(/loose/);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('refuses a job name that another job of the project uses', async () => {
