@@ -7,6 +7,7 @@ import { defaultJobName, jobRunning, type JobRecord } from '../replicate/job-rec
 import { jobRecords, listJobs, readJob, removeJob } from './replicate-jobs.js';
 import { renamesBetween } from '../repo/renames.js';
 import { runJob, type JobEvent, type JobResult } from '../replicate/job.js';
+import type { Endpoint } from '../replicate/endpoint.js';
 import { isNatsUrl } from '../replicate/nats-url.js';
 import type { TargetShapePlan } from '../replicate/target-shape.js';
 import { sourceMasking } from './clone.js';
@@ -228,19 +229,22 @@ export async function replicateDrop(
     record = (await readJob(store, ctx.job)) ?? record;
   }
   if (jobRunning(record, hostname()) && record.pid !== null) throw errors.replicateJobRunning(ctx.job, record.pid);
-  const removed: string[] = [];
-  const kept: string[] = [];
-  if (isNatsUrl(record.source)) await (await import('./replicate-nats.js')).dropNatsConsumer(ctx, record, removed);
-  else await dropCapture(ctx, store, record, removed);
-  if (!isNatsUrl(record.target)) await dropPosition(ctx, store, record, removed);
+  // Both ends are resolved (names, variables, sealed secrets) before anything is removed: a URL that cannot be
+  // filled in stops the drop with nothing changed, not after the source's slot or triggers are gone.
+  const source = isNatsUrl(record.source) ? undefined : await openEndpoint(store, record.source, ctx);
+  const target = isNatsUrl(record.target) ? undefined : await openEndpoint(store, record.target, ctx);
   // A stream may feed consumers of other projects and machines: the publisher's drop leaves it, and says so.
-  else kept.push((await import('../replicate/nats-url.js')).parseNatsUrl(record.target, ctx.env ?? process.env).name);
+  const stream = target === undefined ? (await import('../replicate/nats-url.js')).parseNatsUrl(record.target, ctx.env ?? process.env).name : undefined;
+  const removed: string[] = [];
+  if (source === undefined) await (await import('./replicate-nats.js')).dropNatsConsumer(ctx, record, removed);
+  else await dropCapture(source, record, removed);
+  if (target !== undefined) await dropPosition(target, record, removed);
   await removeJob(store, record.job);
+  const kept = stream === undefined ? [] : [stream];
   return { job: record.job, removed, kept };
 }
 
-async function dropCapture(ctx: OpContext, store: ReturnType<typeof findStore>, record: JobRecord, removed: string[]): Promise<void> {
-  const source = await openEndpoint(store, record.source, ctx);
+async function dropCapture(source: Endpoint, record: JobRecord, removed: string[]): Promise<void> {
   const capture = await (await loadChanges(source.engine)).open(source.target, record.job);
   try {
     const owned = (await (await loadChanges(source.engine)).listOwned(source.target)).filter((o) => o.job === record.job);
@@ -251,8 +255,7 @@ async function dropCapture(ctx: OpContext, store: ReturnType<typeof findStore>, 
   }
 }
 
-async function dropPosition(ctx: OpContext, store: ReturnType<typeof findStore>, record: JobRecord, removed: string[]): Promise<void> {
-  const target = await openEndpoint(store, record.target, ctx);
+async function dropPosition(target: Endpoint, record: JobRecord, removed: string[]): Promise<void> {
   const t = await openChangeTarget(target.engine, target.target);
   try {
     if ((await t.readPosition(record.job)) !== undefined) removed.push(`position of ${record.job} in ${target.name}`);

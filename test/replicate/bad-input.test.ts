@@ -36,6 +36,17 @@ const refused = (cwd: string, args: readonly string[], code: string) => {
   return r;
 };
 
+/** What a replication job made in a SQLite file (its change table and triggers). */
+async function captureObjects(url: string): Promise<unknown[]> {
+  const Sqlite = (await import('better-sqlite3')).default;
+  const file = new Sqlite(url.slice('sqlite:'.length), { readonly: true });
+  try {
+    return file.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'redb%'").all();
+  } finally {
+    file.close();
+  }
+}
+
 describe.concurrent('redb replicate: bad input', () => {
   it('refuses DuckDB as a source', async () => {
     const db = await duckdbEngine.create();
@@ -53,10 +64,7 @@ describe.concurrent('redb replicate: bad input', () => {
     const s = side('sqlite', db);
     await exec(s, itemsDdl());
     refused(project(), [db.url, db.url], 'REDB_REPLICATE_SAME_DATABASE');
-    const Sqlite = (await import('better-sqlite3')).default;
-    const file = new Sqlite(db.url.slice('sqlite:'.length));
-    expect(file.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'redb%'").all()).toEqual([]);
-    file.close();
+    expect(await captureObjects(db.url)).toEqual([]);
   });
 
   it('refuses a table without a primary key before anything is made, a whole-row replica identity included', async () => {
@@ -138,7 +146,13 @@ describe.concurrent('redb replicate: bad input', () => {
     const r = refused(cwd, [a.url, to, '--name', 'gone'], 'REDB_REPLICATE_TARGET_TABLES_GONE');
     expect(r.stderr).toContain('items');
     expect(r.stderr).toContain('redb replicate drop gone');
+    // A drop whose target URL cannot be filled in (its variable unset) removes nothing, the source's triggers included.
+    const unresolved = redb(cwd, ['replicate', 'drop', 'gone']);
+    expect(unresolved.code, unresolved.stderr).toBe(1);
+    expect(errorCode(unresolved)).toBe('REDB_ENV_MISSING');
+    expect((await captureObjects(a.url)).length).toBeGreaterThan(0);
     expect(redb(cwd, ['replicate', 'drop', 'gone'], PASSWORD_ENV).code).toBe(0);
+    expect(await captureObjects(a.url)).toEqual([]);
     const again = new Replicator(cwd, [a.url, to, '--name', 'gone']);
     expect((await again.until('copied', 180_000)).rows).toBe(2);
     expect(await again.stop('SIGINT')).toBe(130);
