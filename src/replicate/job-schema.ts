@@ -164,9 +164,11 @@ export class SchemaFollower {
 
   /**
    * Follow a table's new shape (`columns`, from the stream) on the target, in `tx`. Returns the
-   * route from here on: a new one, or `route` paused.
+   * route from here on: a new one, or `route` paused. `emptying`: the table is about to be emptied
+   * and copied afresh, so a change the target refuses for the rows it holds (a NOT NULL column
+   * added) is made on the emptied table.
    */
-  async follow(route: TableRoute, columns: readonly ChangeColumn[], tx: ApplyTransaction): Promise<TableRoute> {
+  async follow(route: TableRoute, columns: readonly ChangeColumn[], tx: ApplyTransaction, emptying = false): Promise<TableRoute> {
     const live = await this.live();
     const table = live.tables.find((t) => t.name === route.pair.source.name && t.schema === route.pair.source.schema);
     if (table === undefined) return this.pause(route, `${route.id} is gone from the source`);
@@ -235,6 +237,7 @@ export class SchemaFollower {
         return followTarget(route.pair.target, translated, change, targetOf);
       },
       describeShapeChange(change),
+      emptying,
     );
     if (next.paused === undefined) next.adopt(columns);
     return next;
@@ -251,6 +254,7 @@ export class SchemaFollower {
     tx: ApplyTransaction,
     desired: (translated: Table) => { readonly table: Table; readonly renames: readonly { from: string; to: string }[] } | undefined,
     what: string,
+    emptying = false,
   ): Promise<TableRoute> {
     let translated: Table;
     try {
@@ -280,7 +284,12 @@ export class SchemaFollower {
     }
     const statements = planStatements(plan);
     try {
-      if (statements.length > 0) await tx.schema(statements);
+      if (statements.length > 0)
+        await tx.schema(statements).catch(async (e: unknown) => {
+          if (!emptying || this.o.signal?.aborted === true) throw e;
+          await tx.truncate([route.target]);
+          await tx.schema(statements);
+        });
     } catch (e) {
       if (this.o.signal?.aborted === true) throw e;
       return this.pause(route, `${what} on ${route.id}: the target refused ${firstLine(e)}`);
@@ -317,7 +326,7 @@ export class SchemaFollower {
     const columns = table.columns
       .filter((c) => c.generated === undefined)
       .map((c) => ({ name: c.name, type: c.type.native, key: table.primaryKey?.columns.includes(c.name) === true }));
-    const next = await this.follow(route, columns, tx);
+    const next = await this.follow(route, columns, tx, true);
     if (next.paused !== undefined) return next;
     await tx.truncate([next.target]);
     await this.copy(next, tx);

@@ -126,6 +126,41 @@ describe('redb replicate: columns changed while the job is stopped (real servers
     const verify = redb(project.path, ['verify', source.url, target.url], PASSWORD_ENV);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   }, 180_000);
+  it('SQLite → PostgreSQL: a NOT NULL column renamed with no recorded rename (a drop and an add) pauses its table, and the command it names copies it afresh', async () => {
+    const { source, target, project } = await replicationSetup(sqliteEngine, postgresEngine, 'redb-replicate-stopped-', cleanups);
+    const job = `r_${randomBytes(4).toString('hex')}`;
+    await exec(source, "CREATE TABLE items (id integer PRIMARY KEY, note text NOT NULL); INSERT INTO items VALUES (1, 'a'), (2, 'b');");
+    const args = [source.url, target.url, '--name', job, '--heartbeat-ms', '500'];
+    const first = new Replicator(project.path, args);
+    await first.until('streaming');
+    expect(await first.stop('SIGTERM')).toBe(143);
+
+    await exec(source, "ALTER TABLE items RENAME COLUMN note TO label; INSERT INTO items VALUES (3, 'c');");
+    const second = new Replicator(project.path, args);
+    await second.until('streaming');
+    await until(
+      async () => {
+        const s = redb(project.path, ['replicate', 'status', job, '--json'], PASSWORD_ENV);
+        return s.code === 0 && /dropped on the source/.test(s.stdout);
+      },
+      () => `the pause:\n${second.stderr}`,
+    );
+    expect(await second.stop('SIGTERM')).toBe(143);
+
+    // The added column is NOT NULL with no default: the target cannot add it to the rows it holds, and need not, as the table
+    // is emptied and copied afresh. (The target refused it, and the table paused again with the same command, for ever.)
+    const third = new Replicator(project.path, [...args, '--allow', 'drops-data']);
+    await third.until('streaming');
+    const query = 'SELECT id, label FROM items ORDER BY id';
+    await until(
+      async () => (await text(target, query).catch(() => '')) === (await text(source, query)),
+      () => `the rows after going on:\n${third.stderr}`,
+    );
+    expect(await third.stop('SIGTERM')).toBe(143);
+    const verify = redb(project.path, ['verify', source.url, target.url], PASSWORD_ENV);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  }, 180_000);
+
   it('PostgreSQL → PostgreSQL: a paused table whose copy afresh fails stays paused through retries and a kill, and is copied when a run can', async () => {
     const { source, target, project } = await replicationSetup(postgresEngine, postgresEngine, 'redb-replicate-stopped-', cleanups);
     const job = `r_${randomBytes(4).toString('hex')}`;
