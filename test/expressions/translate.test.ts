@@ -175,6 +175,16 @@ const CASES: readonly Case[] = [
   { from: 'mysql', text: "'it''s\\nok'", use: 'default', to: { postgres: "'it''s\nok'" } },
   { from: 'mysql', text: "_utf8mb4'abc'", use: 'default', to: { postgres: "'abc'" } },
   { from: 'mysql', text: 'current_timestamp()', use: 'default', to: { postgres: 'CURRENT_TIMESTAMP', sqlite: 'CURRENT_TIMESTAMP' } },
+  // The current time kept to some fractional digits: each engine's own spelling, or said where it cannot keep them.
+  {
+    from: 'mysql',
+    text: 'current_timestamp(3)',
+    use: 'default',
+    to: { postgres: 'CURRENT_TIMESTAMP(3)', sqlite: "strftime('%Y-%m-%d %H:%M:%f', 'now')", duckdb: /microseconds, not 3 digits/ },
+  },
+  { from: 'mysql', text: 'current_timestamp(6)', use: 'default', to: { postgres: 'CURRENT_TIMESTAMP(6)', duckdb: 'CURRENT_TIMESTAMP', sqlite: /not 6 digits/ } },
+  { from: 'postgres', text: 'CURRENT_TIMESTAMP(3)', use: 'default', to: { mysql: 'current_timestamp(3)', sqlite: "strftime('%Y-%m-%d %H:%M:%f', 'now')" } },
+  { from: 'postgres', text: 'LOCALTIMESTAMP(0)', use: 'default', to: { mysql: 'current_timestamp(0)', sqlite: 'CURRENT_TIMESTAMP' } },
   { from: 'mysql', text: 'case when `score` > 1 then 1 else 0 end', to: { postgres: 'CASE WHEN "score" > 1 THEN TRUE ELSE FALSE END' } },
   { from: 'mysql', text: '`qty` > 1 or `price` > 1 and `score` > 1', to: { postgres: '("qty" > 1) OR (("price" > 1) AND ("score" > 1))' } },
   { from: 'mysql', text: 'length(`name`) > 2', to: lost(/counts bytes/) },

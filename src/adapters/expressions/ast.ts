@@ -57,8 +57,8 @@ export type Expr =
     }
   | { readonly k: 'call'; readonly fn: PortableFunction; readonly args: readonly Expr[] }
   | { readonly k: 'aggregate'; readonly fn: 'count' | 'sum' | 'min' | 'max'; readonly arg?: Expr | undefined; readonly distinct: boolean }
-  /** The current date or time of the transaction. */
-  | { readonly k: 'now'; readonly type: 'timestamp' | 'date' };
+  /** The current date or time of the transaction; `digits`, where given, the fractional seconds it keeps. */
+  | { readonly k: 'now'; readonly type: 'timestamp' | 'date'; readonly digits?: number | undefined };
 
 export interface TableRef {
   readonly schema?: string | undefined;

@@ -20,8 +20,7 @@ export function readCall(name: string, args: readonly Expr[], distinct: boolean,
     case 'current_timestamp':
     case 'localtimestamp':
     case 'transaction_timestamp':
-      if (args.length > 0) lossy('a current time with fractional seconds');
-      return { k: 'now', type: 'timestamp' };
+      return { k: 'now', type: 'timestamp', digits: nowDigits(args) };
     case 'curdate':
     case 'current_date':
     case 'today':
@@ -107,4 +106,12 @@ export function readCall(name: string, args: readonly Expr[], distinct: boolean,
       return { k: 'aggregate', fn: name, arg: args[0], distinct };
   }
   return lossy(`${engineName(source)}'s ${name}() has no equivalent redb knows`);
+}
+
+/** The fractional digits of `current_timestamp(3)`: a whole number from 0 to 6, as every engine that takes one allows. */
+export function nowDigits(args: readonly Expr[]): number | undefined {
+  if (args.length === 0) return undefined;
+  const [a] = args;
+  if (args.length > 1 || a?.k !== 'number' || !/^[0-6]$/.test(a.text)) return lossy('a current time with fractional digits not from 0 to 6');
+  return Number(a.text);
 }

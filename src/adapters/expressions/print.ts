@@ -117,7 +117,30 @@ export class Printer {
         if (e.fn === 'sum' && to === 'sqlite' && classOf(e.arg, this.p.scope) !== 'integer') lossy('SQLite sums decimals in floating point');
         return `${e.fn}(${e.distinct ? 'DISTINCT ' : ''}${this.expr(e.arg)})`;
       case 'now':
-        return manifestOf(to).now[e.type];
+        return e.digits === undefined ? manifestOf(to).now[e.type] : this.nowDigits(e.digits);
+    }
+  }
+
+  /**
+   * The current time kept to some fractional digits. PostgreSQL and MariaDB/MySQL take the digits as
+   * written; SQLite's CURRENT_TIMESTAMP keeps whole seconds and its strftime('%f') milliseconds;
+   * DuckDB's current time keeps microseconds.
+   */
+  private nowDigits(digits: number): string {
+    switch (this.to) {
+      case 'postgres':
+        return `CURRENT_TIMESTAMP(${digits})`;
+      case 'mysql':
+        return `current_timestamp(${digits})`;
+      case 'sqlite':
+        if (digits === 0) return 'CURRENT_TIMESTAMP';
+        if (digits === 3) return "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+        return lossy(`SQLite keeps the current time to whole seconds or milliseconds, not ${digits} digits`);
+      case 'duckdb':
+        if (digits === 6) return 'CURRENT_TIMESTAMP';
+        return lossy(`DuckDB keeps the current time to microseconds, not ${digits} digits`);
+      default:
+        return lossy(`the current time to ${digits} digits on ${engineName(this.to)}`);
     }
   }
 

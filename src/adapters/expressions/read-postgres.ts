@@ -182,6 +182,11 @@ class Walk {
       case 'SQLValueFunction':
         if (v.op === 'SVFOP_CURRENT_DATE') return { k: 'now', type: 'date' };
         if (v.op === 'SVFOP_CURRENT_TIMESTAMP' || v.op === 'SVFOP_LOCALTIMESTAMP') return { k: 'now', type: 'timestamp' };
+        // CURRENT_TIMESTAMP(3): the parser keeps the digits as the value's type modifier (left out when 0).
+        if (v.op === 'SVFOP_CURRENT_TIMESTAMP_N' || v.op === 'SVFOP_LOCALTIMESTAMP_N') {
+          const digits = v.typmod ?? 0;
+          if (Number.isInteger(digits) && digits >= 0 && digits <= 6) return { k: 'now', type: 'timestamp', digits };
+        }
         return lossy(`${String(v.op).slice(6)} has no portable equivalent`);
       case 'FuncCall':
         return this.call(v);

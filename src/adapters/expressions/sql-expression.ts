@@ -1,5 +1,5 @@
 import { lossy, type Expr } from './ast.js';
-import { readCall } from './functions.js';
+import { nowDigits, readCall } from './functions.js';
 import type { LexRules, Token } from './lex.js';
 import { arith, between, compare, concat, condition, distinct, engineName, glob, inList, regex, temporal, type Reading } from './meaning.js';
 import { classOf } from './scope.js';
@@ -317,8 +317,10 @@ export class ExpressionParser extends Cursor {
       case 'CURRENT_DATE':
       case 'LOCALTIMESTAMP':
         if (this.accept('(')) {
-          if (this.peek().t === 'number') lossy('a current time with fractional seconds');
+          const digits = this.peek().t === 'number' ? nowDigits([this.prefix()]) : undefined;
           this.expect(')');
+          if (digits !== undefined && word === 'CURRENT_DATE') lossy('CURRENT_DATE with fractional digits');
+          return { k: 'now', type: word === 'CURRENT_DATE' ? 'date' : 'timestamp', digits };
         }
         return { k: 'now', type: word === 'CURRENT_DATE' ? 'date' : 'timestamp' };
     }
