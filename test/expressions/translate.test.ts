@@ -182,7 +182,12 @@ const CASES: readonly Case[] = [
     use: 'default',
     to: { postgres: 'CURRENT_TIMESTAMP(3)', sqlite: "strftime('%Y-%m-%d %H:%M:%f', 'now')", duckdb: /microseconds, not 3 digits/ },
   },
-  { from: 'mysql', text: 'current_timestamp(6)', use: 'default', to: { postgres: 'CURRENT_TIMESTAMP(6)', duckdb: 'CURRENT_TIMESTAMP', sqlite: /not 6 digits/ } },
+  {
+    from: 'mysql',
+    text: 'current_timestamp(6)',
+    use: 'default',
+    to: { postgres: 'CURRENT_TIMESTAMP(6)', duckdb: 'CURRENT_TIMESTAMP', sqlite: /not 6 digits/ },
+  },
   { from: 'postgres', text: 'CURRENT_TIMESTAMP(3)', use: 'default', to: { mysql: 'current_timestamp(3)', sqlite: "strftime('%Y-%m-%d %H:%M:%f', 'now')" } },
   { from: 'postgres', text: 'LOCALTIMESTAMP(0)', use: 'default', to: { mysql: 'current_timestamp(0)', sqlite: 'CURRENT_TIMESTAMP' } },
   { from: 'mysql', text: 'case when `score` > 1 then 1 else 0 end', to: { postgres: 'CASE WHEN "score" > 1 THEN TRUE ELSE FALSE END' } },
