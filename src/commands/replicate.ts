@@ -49,7 +49,9 @@ function plainView(io: Io): (e: JobEvent) => void {
         if (e.transactions === shown.transactions && Date.now() - shown.at < 10_000) return;
         shown = { transactions: e.transactions, at: Date.now() };
         const lag = e.lagMs === null ? '' : `, lag p50 ${e.lagMs.p50} ms p99 ${e.lagMs.p99} ms`;
-        io.err(`at ${e.position}: ${e.transactions} transaction${e.transactions === 1 ? '' : 's'}, ${e.changes} change${e.changes === 1 ? '' : 's'}, ${e.rate}/s${lag}`);
+        io.err(
+          `at ${e.position}: ${e.transactions} transaction${e.transactions === 1 ? '' : 's'}, ${e.changes} change${e.changes === 1 ? '' : 's'}, ${e.rate}/s${lag}`,
+        );
         return;
       }
       case 'warning':
