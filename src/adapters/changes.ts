@@ -108,6 +108,15 @@ export interface SchemaEvent {
   readonly statement: string;
   /** The database the statement ran in. */
   readonly database: string | undefined;
+  /** The column renames the statement states, for the relation events that follow it before its commit. */
+  readonly renames?: readonly ColumnRename[] | undefined;
+}
+
+/** A column renamed, as a source's log states it. */
+export interface ColumnRename {
+  readonly table: string;
+  readonly from: string;
+  readonly to: string;
 }
 
 /** The source's log moved on with nothing for this job: acknowledging `position` lets it free the log. */

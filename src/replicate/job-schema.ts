@@ -1,5 +1,5 @@
 import type { ApplyTransaction } from '../adapters/change-apply.js';
-import type { ChangeColumn, LaterSnapshot } from '../adapters/changes.js';
+import type { ChangeColumn, ColumnRename, LaterSnapshot } from '../adapters/changes.js';
 import { historyCommit } from '../adapters/history-rows.js';
 import { loadRows } from '../adapters/registry.js';
 import type { RowSource } from '../adapters/rows.js';
@@ -166,13 +166,21 @@ export class SchemaFollower {
    * Follow a table's new shape (`columns`, from the stream) on the target, in `tx`. Returns the
    * route from here on: a new one, or `route` paused. `emptying`: the table is about to be emptied
    * and copied afresh, so a change the target refuses for the rows it holds (a NOT NULL column
-   * added) is made on the emptied table.
+   * added) is made on the emptied table. `stated`: renames the source's log states for this change.
    */
-  async follow(route: TableRoute, columns: readonly ChangeColumn[], tx: ApplyTransaction, emptying = false): Promise<TableRoute> {
+  async follow(
+    route: TableRoute,
+    columns: readonly ChangeColumn[],
+    tx: ApplyTransaction,
+    how: { readonly emptying?: boolean; readonly stated?: readonly ColumnRename[] } = {},
+  ): Promise<TableRoute> {
+    const emptying = how.emptying === true;
     const live = await this.live();
     const table = live.tables.find((t) => t.name === route.pair.source.name && t.schema === route.pair.source.schema);
     if (table === undefined) return this.pause(route, `${route.id} is gone from the source`);
-    const renames = table.columns.length === 0 ? [] : await this.recordedRenames();
+    // Recorded renames (oldest first), then those the source's log states for this very change.
+    const stated: Rename[] = (how.stated ?? []).map((r) => ({ kind: 'column', table: r.table, from: r.from, to: r.to }));
+    const renames = table.columns.length === 0 ? [] : [...(await this.recordedRenames()), ...stated];
     const found = shapeChange(
       route.pair.columns.map((c) => c.source),
       columns,
@@ -186,8 +194,10 @@ export class SchemaFollower {
     const respelt = columns
       .filter((c) => {
         if (c.column === undefined && !route.described) return false;
-        const was = before.find((b) => b.name === c.name);
-        return was !== undefined && was.type.toLowerCase() !== c.type.toLowerCase() && route.pair.columns.some((p) => p.source.name === c.name);
+        // A column renamed and retyped at once (MariaDB's CHANGE) is compared with what it was called before.
+        const name = found.renamed.find((r) => r.to === c.name)?.from ?? c.name;
+        const was = before.find((b) => b.name === name);
+        return was !== undefined && was.type.toLowerCase() !== c.type.toLowerCase() && route.pair.columns.some((p) => p.source.name === name);
       })
       .map((c) => c.name);
     // A stream that defines its columns says itself what was retyped; the catalog may be ahead of it.
@@ -326,7 +336,7 @@ export class SchemaFollower {
     const columns = table.columns
       .filter((c) => c.generated === undefined)
       .map((c) => ({ name: c.name, type: c.type.native, key: table.primaryKey?.columns.includes(c.name) === true }));
-    const next = await this.follow(route, columns, tx, true);
+    const next = await this.follow(route, columns, tx, { emptying: true });
     if (next.paused !== undefined) return next;
     await tx.truncate([next.target]);
     await this.copy(next, tx);

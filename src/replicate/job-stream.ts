@@ -1,4 +1,4 @@
-import type { ChangeCapture, ChangeColumn, ChangeEvent, Position } from '../adapters/changes.js';
+import type { ChangeCapture, ChangeColumn, ChangeEvent, ColumnRename, Position } from '../adapters/changes.js';
 import { unhandledChange } from '../adapters/changes.js';
 import type { ApplyTransaction, ChangeTarget } from '../adapters/change-apply.js';
 import type { TableName } from '../adapters/rows.js';
@@ -48,7 +48,9 @@ export interface StreamJob {
    * the first row of the new shape) and return the route from here on, which may be paused.
    * Without it, a schema change stops the job.
    */
-  readonly follow?: ((route: TableRoute, columns: readonly ChangeColumn[], tx: ApplyTransaction) => Promise<TableRoute>) | undefined;
+  readonly follow?:
+    | ((route: TableRoute, columns: readonly ChangeColumn[], tx: ApplyTransaction, stated: readonly ColumnRename[]) => Promise<TableRoute>)
+    | undefined;
   /**
    * Between source transactions, now and then: tables to add (new on the source), created and
    * copied in `tx`. They join the routes once that transaction commits.
@@ -105,6 +107,8 @@ export async function applyStream(job: StreamJob): Promise<Position> {
   const pull = puller(job.capture.stream(job.from, { signal: stop.signal, heartbeatMs: job.heartbeatMs, state: job.state }));
   let committed = job.from;
   let inTransaction = false;
+  // Renames the source's log states (a MariaDB ALTER), for the relation events before the statement's commit.
+  let stated: ColumnRename[] = [];
   let scanned = Date.now();
   /** The open source transaction's id, and the tables that hold its changes already (asked once per table). */
   let transaction: string | undefined;
@@ -173,7 +177,7 @@ export async function applyStream(job: StreamJob): Promise<Position> {
             break;
           }
           if (job.follow === undefined) throw errors.replicateSchemaChanged(job.job, route.id, 'its columns changed');
-          job.routes.set(await job.follow(route, e.columns, await applier.current()));
+          job.routes.set(await job.follow(route, e.columns, await applier.current(), stated));
           break;
         }
         case 'insert': {
@@ -198,6 +202,7 @@ export async function applyStream(job: StreamJob): Promise<Position> {
         }
         case 'commit':
           inTransaction = false;
+          stated = [];
           await applier.sourceCommit(e.position, e.committedAt, e.state);
           if (applier.changes >= COMMIT_CHANGES || Date.now() - applier.openedAt >= COMMIT_MS || job.signal?.aborted === true) await commit();
           if (job.signal?.aborted !== true) await scan();
@@ -208,6 +213,8 @@ export async function applyStream(job: StreamJob): Promise<Position> {
           await scan();
           break;
         case 'schema':
+          stated.push(...(e.renames ?? []));
+          break;
         case 'message':
           break;
         default:

@@ -403,7 +403,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
               heartbeatMs: req.heartbeatMs,
               signal,
               replayed,
-              follow: (route, columns, tx) => prepared.follower.follow(route, columns, tx),
+              follow: (route, columns, tx, stated) => prepared.follower.follow(route, columns, tx, { stated }),
               scan: (tx) =>
                 prepared.follower.scan(new Set(routes.all.map((r) => r.id)), inScope, tx, async (tables) =>
                   capture.include?.(tables.map((x) => ({ schema: x.schema, name: x.name }))),

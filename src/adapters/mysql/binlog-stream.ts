@@ -7,6 +7,7 @@ import { binlogPosition, GtidState, type BinlogPosition } from './binlog-positio
 import { SHADOW_PREFIX } from '../shadow-name.js';
 import { parseMysqlUrl } from './connect.js';
 import { modelColumn, type ColumnSchema, type SchemaHistory } from './schema-history.js';
+import { statedColumnRenames } from './stated-renames.js';
 
 /**
  * The row-based binary log of a MariaDB/MySQL server as change events, read with @vlasky/zongji
@@ -330,7 +331,8 @@ export async function* binlogChanges(options: BinlogStreamOptions): AsyncGenerat
             // A statement of its own (DDL): its own group, committed where it ends, with the shapes after it.
             const state = await replays.get(e);
             yield { kind: 'begin', transaction: transactionId };
-            yield { kind: 'schema', statement, database: e.schema === '' ? undefined : e.schema };
+            const renames = statedColumnRenames(statement);
+            yield { kind: 'schema', statement, database: e.schema === '' ? undefined : e.schema, ...(renames.length === 0 ? {} : { renames }) };
             yield* reshaped();
             inTransaction = true;
             yield* commitPoint(e, state);
