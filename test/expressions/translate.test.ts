@@ -150,6 +150,12 @@ const CASES: readonly Case[] = [
   { from: 'postgres', text: 'score BETWEEN 0 AND 100', to: { mysql: '`score` BETWEEN 0 AND 100' } },
   { from: 'postgres', text: "payment_date + '1 day'::interval", use: 'generated', to: lost(/interval/) },
   { from: 'postgres', text: 'GREATEST(qty, price)', use: 'generated', to: lost(/MinMaxExpr/) },
+  {
+    from: 'postgres',
+    text: '((qty)::numeric * price)',
+    use: 'generated',
+    to: { mysql: 'CAST(`qty` AS DECIMAL(20,0)) * `price`', duckdb: 'CAST("qty" AS DECIMAL(20,0)) * "price"', sqlite: /floating point/ },
+  },
   { from: 'postgres', text: 'now()', use: 'default', to: { mysql: 'current_timestamp()', sqlite: 'CURRENT_TIMESTAMP', duckdb: 'CURRENT_TIMESTAMP' } },
   { from: 'postgres', text: "('now'::text)::date", use: 'default', to: { mysql: 'curdate()', sqlite: 'CURRENT_DATE', duckdb: 'CURRENT_DATE' } },
   { from: 'postgres', text: "'{}'::jsonb", use: 'default', to: { mysql: "'{}'", sqlite: "'{}'" } },

@@ -228,6 +228,10 @@ class Walk {
     // numeric without precision keeps a decimal as it is; an integer would change how it divides.
     if ('other' in target && target.other === 'numeric without precision' && (cls === 'decimal' || (arg.k === 'number' && arg.integer)))
       return arg.k === 'number' ? { ...arg, integer: false } : arg;
+    // An integer made numeric (PostgreSQL adds the cast itself in `qty * price`): a decimal of 20 digits holds any integer
+    // exactly, and is a decimal where it divides.
+    if ('other' in target && target.other === 'numeric without precision' && cls === 'integer')
+      return { k: 'cast', arg, type: { to: 'decimal', precision: 20, scale: 0 } };
     if ('other' in target) return lossy(`a cast to ${target.other} has no portable equivalent`);
     if (target.to === cls && target.to !== 'decimal') return arg;
     if (target.to === 'text' && (cls === 'integer' || cls === 'text')) return cls === 'text' ? arg : { k: 'cast', arg, type: target };
