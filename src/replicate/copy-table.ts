@@ -15,7 +15,7 @@ import { decodeKey, encodeKey, type Checkpoints } from './checkpoints.js';
 import { type OnEvent, rowsProgress } from './events.js';
 import { copyPages, type CatchUp } from './page-copy.js';
 import { nameOf, type TablePair } from './pairing.js';
-import { coercer, decoder } from './values.js';
+import { coercer, crossing, decoder } from './values.js';
 
 export interface CopyOptions {
   readonly sourceEngine: Engine;
@@ -46,7 +46,9 @@ function converter(pair: TablePair, options: CopyOptions): (row: Row) => Row {
   // for a double going into a 32-bit float: rounded here once, never twice (through its digits).
   const narrows = (c: TablePair['columns'][number]) =>
     c.target.type.kind === 'float' && c.target.type.bits === 32 && c.source.type.kind === 'float' && c.source.type.bits === 64;
-  const coerce = pair.columns.map((c) => (c.source.type.kind === c.target.type.kind && !narrows(c) ? undefined : coercer(c.target.type)));
+  const coerce = pair.columns.map(
+    (c) => crossing(c.source.type, c.target.type) ?? (c.source.type.kind === c.target.type.kind && !narrows(c) ? undefined : coercer(c.target.type)),
+  );
   return (row) => {
     for (let i = 0; i < row.length; i++) row[i] = (decode[i] as (v: unknown) => unknown)(row[i]);
     mask?.(row);

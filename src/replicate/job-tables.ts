@@ -3,7 +3,7 @@ import type { Row, TableName } from '../adapters/rows.js';
 import { errors } from '../errors.js';
 import type { Engine } from '../unified/index.js';
 import { nameOf, type TablePair } from './pairing.js';
-import { coercer, decoder } from './values.js';
+import { coercer, crossing, decoder } from './values.js';
 
 /**
  * Where each source table's changes go: the target table and columns (clone's pairing), and how
@@ -63,7 +63,7 @@ export class TableRoute {
     this.convert = pair.columns.map((c) => {
       if (pass) return (v: unknown) => v;
       const decode = decoder(sourceEngine, c.source.type);
-      const coerce = c.source.type.kind === c.target.type.kind ? undefined : coercer(c.target.type);
+      const coerce = crossing(c.source.type, c.target.type) ?? (c.source.type.kind === c.target.type.kind ? undefined : coercer(c.target.type));
       return coerce === undefined ? decode : (v: unknown) => coerce(decode(v));
     });
     // Until the stream describes the table, it is taken to have the pair's columns in order.

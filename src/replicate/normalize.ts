@@ -47,6 +47,8 @@ export function comparisonType(a: ColumnType, b: ColumnType): ColumnType {
   if (has('boolean', 'integer')) return either('integer');
   if (has('integer', 'decimal')) return either('decimal');
   if (has('decimal', 'float') || has('integer', 'float')) return either('float');
+  // A PostgreSQL array kept as a JSON array (values.ts crossing): compared as the JSON it became.
+  if (has('array', 'json')) return either('json');
   for (const k of ['timestamp', 'date', 'time', 'json', 'uuid'] as const) {
     if (pair.has(k) && (pair.has('text') || pair.has('other') || pair.has('enum'))) return either(k);
   }

@@ -195,3 +195,62 @@ export function coercer(type: ColumnType): Decode {
   }
   return nullable(decodeFor(type));
 }
+
+/**
+ * What a value needs, beyond the portable form, to mean the same in a column of another kind: a
+ * PostgreSQL array (its text form, `{a,"b c",NULL}`) becomes the JSON array a MariaDB/MySQL or SQLite
+ * json column holds for it. Undefined where the portable form is enough.
+ */
+export function crossing(source: ColumnType, target: ColumnType): Decode | undefined {
+  if (source.kind !== 'array' || target.kind !== 'json') return undefined;
+  const of = source.of;
+  return nullable((v) => (typeof v === 'string' && /^(\[[^\]]*\]=)*\{/.test(v) ? arrayJson(v, of) : v));
+}
+
+/** JSON text of a PostgreSQL array's text form; numbers stay as written, so none is rounded. */
+export function arrayJson(text: string, of: ColumnType): string {
+  let i = text.indexOf('{');
+  const element = (raw: string, quoted: boolean): string => {
+    if (!quoted && raw.toUpperCase() === 'NULL') return 'null';
+    if (!quoted && (of.kind === 'integer' || of.kind === 'decimal' || of.kind === 'float') && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw))
+      return plainDecimal(raw);
+    if (of.kind === 'boolean' && (raw === 't' || raw === 'f')) return raw === 't' ? 'true' : 'false';
+    if (of.kind === 'json') {
+      try {
+        JSON.parse(raw);
+        return raw;
+      } catch {
+        // Not JSON after all: kept as a string.
+      }
+    }
+    return JSON.stringify(raw);
+  };
+  const list = (): string => {
+    i++; // {
+    const items: string[] = [];
+    while (i < text.length && text[i] !== '}') {
+      while (text[i] === ' ') i++;
+      if (text[i] === '{') items.push(list());
+      else if (text[i] === '"') {
+        let raw = '';
+        i++;
+        while (i < text.length && text[i] !== '"') {
+          if (text[i] === '\\') i++;
+          raw += text[i] ?? '';
+          i++;
+        }
+        i++;
+        items.push(element(raw, true));
+      } else {
+        const start = i;
+        while (i < text.length && text[i] !== ',' && text[i] !== '}') i++;
+        items.push(element(text.slice(start, i).trim(), false));
+      }
+      while (text[i] === ' ') i++;
+      if (text[i] === ',') i++;
+    }
+    i++; // }
+    return `[${items.join(',')}]`;
+  };
+  return list();
+}

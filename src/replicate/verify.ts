@@ -8,7 +8,7 @@ import { canonicalForm, comparisonType, normalizer } from './normalize.js';
 import { nameOf, type TablePair } from './pairing.js';
 import { tableId } from './schema-phases.js';
 import { runLanes } from './parallel.js';
-import { decoder, floatText } from './values.js';
+import { crossing, decoder, floatText } from './values.js';
 
 export type { TableCheck } from '../errors.js';
 
@@ -54,7 +54,12 @@ async function checksum(
 ) {
   const table = nameOf(pair[side]);
   const columns = pair.columns.map((c) => c[side].name);
-  const decode = pair.columns.map((c) => decoder(engine, c[side].type));
+  const decode = pair.columns.map((c) => {
+    const read = decoder(engine, c[side].type);
+    // The source's values as the target's columns hold them where their kinds differ (a PostgreSQL array as JSON).
+    const cross = side === 'source' ? crossing(c.source.type, c.target.type) : undefined;
+    return cross === undefined ? read : (v: unknown) => cross(read(v));
+  });
   const normalize = types.map((t, i) => (exact[i] ? rawText : normalizer(t)));
   let hi = 0;
   let lo = 0;
