@@ -27,6 +27,11 @@ export class ApplyPipeline {
     void settled.then(() => this.queued.splice(this.queued.indexOf(settled), 1));
   }
 
+  /** Whether the caller must wait in room(): too many writes queued, or one failed. Checked first, it spares a wait per change. */
+  get full(): boolean {
+    return this.queued.length > this.depth || this.failure !== undefined;
+  }
+
   /** Wait until at most `depth` writes are queued (room for the next), throwing a failure. */
   async room(): Promise<void> {
     while (this.queued.length > this.depth) await this.queued[0];

@@ -126,7 +126,7 @@ export class Applier {
   }
 
   /** The held changes of `route`, after writing what must go before a change of `kind` to it. */
-  private async holder(route: TableRoute, kind: 'upsert' | 'delete'): Promise<Held> {
+  private holder(route: TableRoute, kind: 'upsert' | 'delete'): Held {
     this.ensureOpen();
     if (this.ordered && (this.held.size > 1 || (this.held.size === 1 && !this.held.has(route)))) this.writeAll();
     let h = this.held.get(route);
@@ -136,41 +136,41 @@ export class Applier {
     }
     // In the source's order, an upsert after deletes (or the reverse) writes those first.
     if ((this.ordered || !route.keyIsOnlyConstraint) && (kind === 'upsert' ? h.deletes.size : h.upserts.size) > 0) this.write(h);
-    await this.pipe.room();
     return h;
   }
 
-  private async counted(h: Held): Promise<void> {
+  /** Count a held change, writing what is due; a promise only when the pipeline has no room (most changes need no wait). */
+  private counted(h: Held): Promise<void> | undefined {
     this.heldRows++;
     if (h.upserts.size + h.deletes.size >= BATCH_ROWS) this.write(h);
     if (this.heldRows >= PENDING_ROWS) this.writeAll();
-    await this.pipe.room();
+    return this.pipe.full ? this.pipe.room() : undefined;
   }
 
   /** `inserted`: the source's log inserted the row (it had none before this change). */
-  private async upsert(route: TableRoute, values: Row, key: unknown[], inserted: boolean): Promise<void> {
-    let h = await this.holder(route, 'upsert');
+  private upsert(route: TableRoute, values: Row, key: unknown[], inserted: boolean): Promise<void> | undefined {
+    let h = this.holder(route, 'upsert');
     const k = keyText(key);
     // One statement may not touch a row twice. Where order matters (another unique constraint could
     // see a row's old value), what is held is written first; elsewhere the later image replaces the earlier.
     if (h.upserts.has(k) && (this.ordered || !route.keyIsOnlyConstraint)) {
       this.write(h);
-      h = await this.holder(route, 'upsert');
+      h = this.holder(route, 'upsert');
     }
     // The first change of a key held tells whether the target has its row: what came after does not.
     if (inserted && !h.upserts.has(k) && !h.deletes.has(k)) h.fresh.add(k);
     h.deletes.delete(k);
     h.upserts.delete(k);
     h.upserts.set(k, values);
-    await this.counted(h);
+    return this.counted(h);
   }
 
-  private async remove(route: TableRoute, key: unknown[]): Promise<void> {
-    const h = await this.holder(route, 'delete');
+  private remove(route: TableRoute, key: unknown[]): Promise<void> | undefined {
+    const h = this.holder(route, 'delete');
     const k = keyText(key);
     h.upserts.delete(k);
     h.deletes.set(k, key);
-    await this.counted(h);
+    return this.counted(h);
   }
 
   async begin(): Promise<void> {
@@ -186,30 +186,32 @@ export class Applier {
     return this.transaction();
   }
 
-  async insert(route: TableRoute, e: InsertEvent): Promise<void> {
+  /** A promise only when the caller must wait (for room in the pipeline), as update() and delete(). */
+  insert(route: TableRoute, e: InsertEvent): Promise<void> | undefined {
     const { values, key } = route.row(e.row);
     route.changes++;
     this.changes++;
     // Every column of an insert is sent; an undefined one would be a driver's oddity: write NULL.
-    await this.upsert(
-      route,
-      values.map((v) => v ?? null),
-      key,
-      true,
-    );
+    return this.upsert(route, values.includes(undefined) ? values.map((v) => v ?? null) : values, key, true);
   }
 
-  async update(route: TableRoute, e: UpdateEvent): Promise<void> {
+  update(route: TableRoute, e: UpdateEvent): Promise<void> | undefined {
     const { values, key } = route.row(e.row);
     const oldKey = e.before === undefined ? key : route.before(e.before);
     const moved = keyText(oldKey) !== keyText(key);
     route.changes++;
     this.changes++;
     if (e.unchanged.length === 0 && !values.includes(undefined)) {
-      if (moved) await this.remove(route, oldKey);
+      if (!moved) return this.upsert(route, values, key, false);
       // A key moved to had no row before (the source's key is unique): as an insert.
-      return this.upsert(route, values, key, moved);
+      const wait = this.remove(route, oldKey);
+      return wait === undefined ? this.upsert(route, values, key, true) : wait.then(() => this.upsert(route, values, key, true));
     }
+    return this.updateSent(route, values, oldKey);
+  }
+
+  /** An update that left values out (unchanged TOAST): those the source sent, by key. */
+  private async updateSent(route: TableRoute, values: Row, oldKey: unknown[]): Promise<void> {
     // Values the source did not send (unchanged TOAST) are left as the target has them: what the table holds goes first.
     this.ensureOpen();
     if (this.ordered) this.writeAll();
@@ -223,10 +225,10 @@ export class Applier {
     await this.pipe.room();
   }
 
-  async delete(route: TableRoute, e: DeleteEvent): Promise<void> {
+  delete(route: TableRoute, e: DeleteEvent): Promise<void> | undefined {
     route.changes++;
     this.changes++;
-    await this.remove(route, route.before(e.before));
+    return this.remove(route, route.before(e.before));
   }
 
   async truncate(routes: readonly TableRoute[]): Promise<void> {

@@ -73,22 +73,52 @@ export interface StreamJob {
 
 type Pulled = { readonly event: ChangeEvent } | { readonly idle: true } | { readonly done: true };
 
-/** The next event, or `idle` when none came within `ms` (the pending pull is kept for the next call). */
+/**
+ * The next event, or `idle` when none came within `ms` (the pending pull is kept for the next call).
+ * One timer serves many pulls: a catch-up pulls tens of thousands of events a second, nearly all
+ * ready at once, and a timer set and cleared for each was a measurable part of the work. The timer
+ * fires at the deadline it was set for and, when events came since, is set again for what is left.
+ */
 function puller(events: AsyncIterable<ChangeEvent>): { next(ms: number): Promise<Pulled>; close(): Promise<void> } {
   const it = events[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<ChangeEvent>> | undefined;
+  let wake: ((idle: 'idle') => void) | undefined;
+  /** When the waiting pull goes idle, and when the timer fires (performance.now()). */
+  let idleAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let timerAt = 0;
+  const arm = (at: number) => {
+    timerAt = at;
+    timer = setTimeout(fire, Math.max(0, at - performance.now()));
+  };
+  const fire = () => {
+    timer = undefined;
+    if (wake === undefined) return;
+    if (performance.now() < idleAt) return arm(idleAt);
+    const w = wake;
+    wake = undefined;
+    w('idle');
+  };
   return {
     async next(ms) {
       pending ??= it.next();
-      let timer: NodeJS.Timeout | undefined;
-      const idle = new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), ms)));
+      idleAt = performance.now() + ms;
+      // A timer set for later than this pull's deadline (a longer wait asked before) is set again.
+      if (timer !== undefined && timerAt > idleAt) {
+        clearTimeout(timer);
+        timer = undefined;
+      }
+      if (timer === undefined) arm(idleAt);
+      const idle = new Promise<'idle'>((resolve) => (wake = resolve));
       const r = await Promise.race([pending, idle]);
-      clearTimeout(timer);
+      wake = undefined;
       if (r === 'idle') return { idle: true };
       pending = undefined;
       return r.done === true ? { done: true } : { event: r.value };
     },
     async close() {
+      clearTimeout(timer);
+      timer = undefined;
       // A pull still waiting (an idle source) ends when the stream's signal aborts: not waited for here.
       if (pending === undefined) await it.return?.();
       else void it.return?.()?.catch(() => undefined);

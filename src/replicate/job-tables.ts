@@ -102,11 +102,19 @@ export class TableRoute {
 
   /** A row of the stream (relation order) in the target's form; unchanged values stay undefined. */
   row(source: Row): Converted {
-    const values: Row = this.from.map((at) => (at < 0 ? null : source[at]));
-    const unchanged = values.map((v) => v === undefined);
-    for (let i = 0; i < values.length; i++) values[i] = unchanged[i] ? null : (this.convert[i] as (v: unknown) => unknown)(values[i]);
+    // One pass and one array a row (this runs for every change): the unchanged are listed only when there are some.
+    const values: unknown[] = [];
+    let unchanged: number[] | undefined;
+    for (let i = 0; i < this.from.length; i++) {
+      const at = this.from[i] as number;
+      const v = at < 0 ? null : source[at];
+      if (v === undefined) {
+        (unchanged ??= []).push(i);
+        values.push(null);
+      } else values.push((this.convert[i] as (v: unknown) => unknown)(v));
+    }
     this.mask?.(values);
-    for (let i = 0; i < values.length; i++) if (unchanged[i]) values[i] = undefined;
+    if (unchanged !== undefined) for (const i of unchanged) values[i] = undefined;
     return { values, key: this.keyIndexes.map((i) => values[i]) };
   }
 
@@ -166,5 +174,5 @@ export class Routes {
 }
 
 /** JSON-ish text of a key, to tell keys apart (bigints and bytes included). */
-export const keyText = (values: readonly unknown[]): string =>
-  values.map((v) => (v === null || v === undefined ? '\u0000' : Buffer.isBuffer(v) ? `x${v.toString('hex')}` : `${typeof v}:${String(v)}`)).join('\u0001');
+const keyPart = (v: unknown): string => (v === null || v === undefined ? '\u0000' : Buffer.isBuffer(v) ? `x${v.toString('hex')}` : `${typeof v}:${String(v)}`);
+export const keyText = (values: readonly unknown[]): string => (values.length === 1 ? keyPart(values[0]) : values.map(keyPart).join('\u0001'));

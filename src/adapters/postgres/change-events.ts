@@ -1,7 +1,7 @@
 import type { Before, ChangeColumn, ChangeEvent, Position, RelationEvent } from '../changes.js';
 import type { TableName } from '../rows.js';
 import { formatLsn, pgTimestamp } from './lsn.js';
-import type { OldTuple, PgMessage, TupleValue } from './pgoutput.js';
+import type { OldTuple, PgMessage, PgRowChange, TupleValue } from './pgoutput.js';
 
 /**
  * pgoutput messages into change events. Keeps what the stream has told so far: each relation's
@@ -37,6 +37,29 @@ export class PgChangeDecoder {
     return relation;
   }
 
+  /**
+   * A row change's event, made without a generator: these are nearly every message of a
+   * catch-up, and an async generator a message (its promises, its iterator results) was a
+   * good part of the replicator's work per change.
+   */
+  change(m: PgRowChange): ChangeEvent {
+    switch (m.tag) {
+      case 'insert': {
+        const r = this.relation(m.oid);
+        return { kind: 'insert', table: r.table, row: values(r, m.tuple) };
+      }
+      case 'update': {
+        const r = this.relation(m.oid);
+        const unchanged = m.tuple.flatMap((v, i) => (v === undefined ? [(r.columns[i] as ChangeColumn).name] : []));
+        return { kind: 'update', table: r.table, before: m.old === undefined ? undefined : before(r, m.old), row: values(r, m.tuple), unchanged };
+      }
+      case 'delete': {
+        const r = this.relation(m.oid);
+        return { kind: 'delete', table: r.table, before: before(r, m.old) };
+      }
+    }
+  }
+
   /** The events of one message; `begin` and `commit` come from the caller, which knows the transaction. */
   async *events(m: PgMessage): AsyncGenerator<ChangeEvent> {
     switch (m.tag) {
@@ -64,22 +87,11 @@ export class PgChangeDecoder {
       case 'type':
         this.types.set(m.oid, `${m.namespace}.${m.name}`);
         return;
-      case 'insert': {
-        const r = this.relation(m.oid);
-        yield { kind: 'insert', table: r.table, row: values(r, m.tuple) };
+      case 'insert':
+      case 'update':
+      case 'delete':
+        yield this.change(m);
         return;
-      }
-      case 'update': {
-        const r = this.relation(m.oid);
-        const unchanged = m.tuple.flatMap((v, i) => (v === undefined ? [(r.columns[i] as ChangeColumn).name] : []));
-        yield { kind: 'update', table: r.table, before: m.old === undefined ? undefined : before(r, m.old), row: values(r, m.tuple), unchanged };
-        return;
-      }
-      case 'delete': {
-        const r = this.relation(m.oid);
-        yield { kind: 'delete', table: r.table, before: before(r, m.old) };
-        return;
-      }
       case 'truncate':
         yield { kind: 'truncate', tables: m.oids.map((oid) => this.relation(oid).table), cascade: m.cascade, restartIdentity: m.restartIdentity };
         return;

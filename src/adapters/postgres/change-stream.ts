@@ -1,7 +1,7 @@
 import type { ChangeEvent, Position } from '../changes.js';
 import { commitEvent, type PgChangeDecoder } from './change-events.js';
 import { formatLsn } from './lsn.js';
-import { decodePgoutput, isMetadata, STREAM_CONTROL, streamedXid, tagOf } from './pgoutput.js';
+import { decodePgoutput, isMetadata, isRowChange, STREAM_CONTROL, streamedXid, tagOf } from './pgoutput.js';
 import type { ReplicationSession } from './replication.js';
 import { Spill } from './spill.js';
 
@@ -82,13 +82,22 @@ export async function* pgChangeStream(session: ReplicationSession, decoder: PgCh
         case 'streamCommit': {
           inTransaction = true;
           yield { kind: 'begin', transaction: String(m.xid) };
-          for await (const record of spill.replay(m.xid)) yield* decoder.events(decodePgoutput(record, true));
+          for await (const record of spill.replay(m.xid)) {
+            const r = decodePgoutput(record, true);
+            if (isRowChange(r)) yield decoder.change(r);
+            else yield* decoder.events(r);
+          }
           inTransaction = false;
           if (m.endLsn > surfaced) surfaced = m.endLsn;
           yield commitEvent(m.endLsn, m.commitTime);
           if (options.signal?.aborted) return;
           break;
         }
+        case 'insert':
+        case 'update':
+        case 'delete':
+          yield decoder.change(m);
+          break;
         default:
           yield* decoder.events(m);
       }

@@ -129,6 +129,10 @@ export const tagOf = (payload: Buffer): number => payload[0] ?? 0;
 /** Tags that open, close or end a streamed block rather than belong to one. */
 export const STREAM_CONTROL = new Set([0x53 /* S */, 0x45 /* E */, 0x63 /* c */, 0x41 /* A */]);
 
+/** A row's insert, update or delete (nearly every message of a stream). */
+export type PgRowChange = Extract<PgMessage, { tag: 'insert' | 'update' | 'delete' }>;
+export const isRowChange = (m: PgMessage): m is PgRowChange => m.tag === 'insert' || m.tag === 'update' || m.tag === 'delete';
+
 /** Whether a message inside a streamed block is schema metadata (kept whatever subtransaction aborts). */
 export const isMetadata = (payload: Buffer): boolean => payload[0] === 0x52 /* R */ || payload[0] === 0x59 /* Y */;
 
