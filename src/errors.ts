@@ -746,6 +746,11 @@ export const errors = {
     hint: fix,
     data: { db: dbName, tables },
   })),
+  replicateGeneratedPlain: define('REDB_REPLICATE_GENERATED_PLAIN', (targetName: string, columns: readonly string[]) => ({
+    message: `${columns.length === 1 ? 'column' : 'columns'} ${columns.join(', ')} ${columns.length === 1 ? 'is' : 'are'} generated on the source and would be plain on ${targetName} (the expression does not translate to it): a change stream carries no generated values, so the target's ${columns.length === 1 ? 'column' : 'columns'} could not be kept current; nothing was set up`,
+    hint: 'leave the table out with --tables (redb clone copies its values once), or replicate into an engine that can compute the expression',
+    data: { target: targetName, columns },
+  })),
   changesTableMissing: define('REDB_CHANGES_TABLE_MISSING', (dbName: string, table: string) => ({
     message: `${dbName} has no table ${table} to capture changes of`,
     hint: 'check the names with `redb show db:<name>`; tables are named table or schema.table',

@@ -6,7 +6,7 @@ import type { ChangePlane } from '../adapters/changes.js';
 import type { RowSource, TableName } from '../adapters/rows.js';
 import { errors, isRedbError } from '../errors.js';
 import { maskTableOf } from '../policy/index.js';
-import type { Rename, Table } from '../unified/index.js';
+import type { Rename, Schema, Table } from '../unified/index.js';
 import { cloneDatabase, type CloneRequest, type CloneResult } from './clone.js';
 import { introspect, type Endpoint } from './endpoint.js';
 import type { CloneEvent } from './events.js';
@@ -16,7 +16,7 @@ import { Stats } from './job-stats.js';
 import { applyStream } from './job-stream.js';
 import { SchemaFollower, type SchemaFollowOptions } from './job-schema.js';
 import { Routes, type TableRoute } from './job-tables.js';
-import { selectTables, tableId } from './schema-phases.js';
+import { plainGenerated, selectTables, tableId, translateTables } from './schema-phases.js';
 import { settleTargetShape, type TargetShapePlan } from './target-shape.js';
 
 /**
@@ -175,6 +175,9 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       keyless,
       `a replication job applies every change by its row's primary key: add a primary key (redb migrate), or leave ${keyless.length === 1 ? 'it' : 'them'} out with --tables`,
     );
+  // A generated column the target would hold as a plain one cannot be kept current (the stream carries no generated values).
+  const madePlain = await generatedMadePlain(sourceSchema, selected, source, target);
+  if (madePlain.length > 0) throw errors.replicateGeneratedPlain(target.name, madePlain);
   const stored = await withTarget(target, (t) => t.readPosition(job));
   if (stored !== undefined && stored.source !== req.sourceUrl) throw errors.replicateJobExists(job, stored.source, target.name);
   const command = (allow: readonly string[] = []) => {
@@ -653,4 +656,12 @@ async function resyncTables(
   } finally {
     for (const r of [...tables, ...made]) r.copying = false;
   }
+}
+
+/** Source columns generated there that the target would hold as plain columns (their expression does not translate). */
+async function generatedMadePlain(sourceSchema: Schema, tables: readonly Table[], source: Endpoint, target: Endpoint): Promise<string[]> {
+  const generated = tables.filter((t) => t.columns.some((c) => c.generated !== undefined));
+  if (generated.length === 0 || source.engine === target.engine) return [];
+  const expressions = await (await import('../adapters/expressions/index.js')).loadExpressionTranslator(source.engine, target.engine);
+  return plainGenerated(generated, translateTables(sourceSchema, generated, target.engine, true, target.name, expressions).schema);
 }

@@ -15,7 +15,7 @@ import type { JobRecords } from './job-record.js';
 import { NatsJobRecord } from './nats-job.js';
 import { checkRedbStream, lastOn, nextOn, openNats, streamInfo, type NatsLink } from './nats-link.js';
 import type { NatsAddress } from './nats-url.js';
-import { schemaPhases, selectTables, tableId, translateTables } from './schema-phases.js';
+import { plainGenerated, schemaPhases, selectTables, tableId, translateTables } from './schema-phases.js';
 
 /**
  * A JetStream stream applied to a database of any engine, through a durable consumer named after
@@ -103,6 +103,8 @@ async function prepareTables(req: ConsumeRequest, schema: Schema): Promise<{ tab
   const tables = selectTables(bare.tables, req.tables, req.nats.name);
   const expressions = schema.engine === target.engine ? undefined : await loadExpressionTranslator(schema.engine, target.engine);
   const translated = translateTables(bare, tables, target.engine, req.allowLossy === true, target.name, expressions);
+  const madePlain = plainGenerated(tables, translated.schema);
+  if (madePlain.length > 0) throw errors.replicateGeneratedPlain(target.name, madePlain);
   const live = await introspect(target, signal);
   const phases = schemaPhases(translated.schema, live, target.adapter.dialect, { foreignKeysAtCreate: true, keysAfterLoad: false });
   const made = (await apply(target, phases.create, signal)) + (await apply(target, phases.finish, signal));

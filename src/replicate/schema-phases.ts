@@ -178,3 +178,16 @@ export function schemaPhases(schema: Schema, live: Schema, dialect: Dialect, sha
     finish: dialect.compile({ operations: finish, from: bare, to: schema }),
   };
 }
+
+/**
+ * Columns generated on the source that `translated` (the target's form of `tables`) holds as plain
+ * columns: a change stream carries no generated values, so a replica could not keep them current.
+ */
+export function plainGenerated(tables: readonly Table[], translated: Schema): string[] {
+  return tables.flatMap((t) => {
+    const made = translated.tables.find((x) => x.name === t.name && x.schema === t.schema);
+    return t.columns
+      .filter((c) => c.generated !== undefined && made !== undefined && made.columns.find((m) => m.name === c.name)?.generated === undefined)
+      .map((c) => `${tableId(t)}.${c.name}`);
+  });
+}

@@ -90,6 +90,33 @@ describe.concurrent('redb replicate: bad input', () => {
     await dropPgCapture(from);
   });
 
+  it('refuses a generated column the target would hold as a plain one, before anything is made', async () => {
+    const from = await postgresEngine.create();
+    const dir = tempDir('redb-replicate-generated-');
+    cleanups.push(
+      () => from.drop(),
+      () => dir.cleanup(),
+    );
+    // SQLite keeps decimals in floating point: the expression does not translate, and a stream carries no generated values.
+    await pgExec(
+      from.url,
+      'CREATE TABLE orders (id int PRIMARY KEY, qty int NOT NULL, price numeric(10,2) NOT NULL, total numeric(12,2) GENERATED ALWAYS AS (qty * price) STORED); CREATE TABLE plain (id int PRIMARY KEY);',
+    );
+    const cwd = project();
+    const file = join(dir.path, 'target.sqlite');
+    const r = refused(cwd, [envUrl(from.url), `sqlite:${file}`, '--name', 'generated', '--allow', 'lossy'], 'REDB_REPLICATE_GENERATED_PLAIN');
+    expect(r.stderr).toMatch(/public\.orders\.total/);
+    expect(r.stderr).toMatch(/--tables/);
+    const name = new URL(from.url).pathname.slice(1);
+    expect(await pgQuery(from.url, `SELECT slot_name FROM pg_replication_slots WHERE database = '${name}'`)).toEqual([]);
+    expect(existsSync(file)).toBe(false);
+    // Left out, the rest replicates.
+    const job = new Replicator(cwd, [envUrl(from.url), `sqlite:${file}`, '--name', 'plain', '--tables', 'plain']);
+    await job.until('streaming');
+    expect(await job.stop('SIGINT')).toBe(130);
+    await dropPgCapture(from);
+  });
+
   it('refuses a keyless SQLite table without creating the DuckDB target file', async () => {
     const from = await sqliteEngine.create();
     const dir = tempDir('redb-replicate-keyless-');

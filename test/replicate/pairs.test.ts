@@ -86,7 +86,7 @@ async function pair(from: TestEngine, to: TestEngine): Promise<void> {
   await exec(source, `INSERT INTO items (id, name, qty, price, note) VALUES (900001, 'sentinel', 0, 0, NULL)`);
   await wait(first, 900001);
   expect(await first.stop('SIGTERM')).toBe(143);
-  expect(first.events.at(-1)).toMatchObject({ type: 'stopped', job, signal: 'SIGTERM' });
+  expect(first.events.at(-1), first.stderr).toMatchObject({ type: 'stopped', job, signal: 'SIGTERM' });
 
   // Changes while the job is stopped are applied when it runs again, from the target's position.
   await exec(source, changes(source, 2));
