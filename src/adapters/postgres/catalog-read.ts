@@ -18,6 +18,9 @@ const OPEN = [
   // catalog queries are estimated costly enough to be JIT-compiled, which takes longer than running them.
   "SET LOCAL search_path = ''",
   'SET LOCAL jit = off',
+  // Nor are they big enough to gain from parallel workers: starting them costs more than it saves,
+  // and takes CPU from this process, which is parsing the rows of the query before.
+  'SET LOCAL max_parallel_workers_per_gather = 0',
 ];
 const QUERIES = [
   q.NAMESPACES,
