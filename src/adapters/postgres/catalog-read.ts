@@ -1,9 +1,11 @@
 import type { ClientBase, QueryResult } from 'pg';
 import { groupBy } from '../group-by.js';
+import { catalogTypes } from './catalog-arrays.js';
 import * as ix from './catalog-indexes.js';
 import * as nq from './catalog-natives.js';
 import * as q from './catalog-objects.js';
 import * as t from './catalog-tables.js';
+import { loadPg } from './load-pg.js';
 
 /**
  * The catalog rows the model is made from, sent as one string that also opens the read-only
@@ -56,7 +58,9 @@ export type CatalogRows = Awaited<ReturnType<typeof sendCatalog>>;
 /** Open the snapshot, read the catalog in it and end it, in one string. On failure it is rolled back here. */
 export async function sendCatalog(client: ClientBase) {
   try {
-    const results = (await client.query([...OPEN, ...QUERIES, ...CLOSE].join(';\n'))) as unknown as readonly QueryResult[];
+    const text = [...OPEN, ...QUERIES, ...CLOSE].join(';\n');
+    const types = catalogTypes((await loadPg()).types);
+    const results = (await client.query({ text, types })) as unknown as readonly QueryResult[];
     const expected = OPEN.length + QUERIES.length + CLOSE.length;
     if (!Array.isArray(results) || results.length !== expected)
       throw new Error(`catalog: ${expected} statements gave ${Array.isArray(results) ? results.length : 1} results`);
