@@ -105,6 +105,21 @@ export async function pull(ctx: OpContext & { db: string; discardChanges?: boole
 }
 
 async function pullWith(ctx: OpContext & { db: string; discardChanges?: boolean }, takeEarly: () => EarlyRead | undefined): Promise<PullResult> {
+  // The catalog read ends its snapshot in the string it sends, so closing is only the server's
+  // goodbye (a round trip): awaited once the pull is done, not before it compares and writes.
+  const closing: Promise<unknown>[] = [];
+  try {
+    return await pullRead(ctx, takeEarly, closing);
+  } finally {
+    await Promise.all(closing);
+  }
+}
+
+async function pullRead(
+  ctx: OpContext & { db: string; discardChanges?: boolean },
+  takeEarly: () => EarlyRead | undefined,
+  closing: Promise<unknown>[],
+): Promise<PullResult> {
   const found = findStore(ctx);
   // Before connecting, to fail fast; a pull that writes checks again under the lock if the files
   // changed meanwhile. Discarding changes, links in schema/ are replaced, not refused: they are
@@ -134,7 +149,8 @@ async function pullWith(ctx: OpContext & { db: string; discardChanges?: boolean 
     try {
       return await use({ connection, db });
     } finally {
-      await connection.close();
+      // What was read is read: a failure to say goodbye does not undo it.
+      closing.push(connection.close().catch(() => undefined));
     }
   };
   const first = await read(known);

@@ -74,7 +74,9 @@ export interface RawKeyDecoration {
  * collation unless it is the column's, and the operator class unless it is the default for the
  * column's type, found as GetDefaultOpClass() finds it (domains by their base type; an exact input
  * type first, else a single binary-coercible one, preferring the category's preferred type). Names
- * are printed as with search_path = '': bare in pg_catalog, qualified elsewhere.
+ * are printed as with search_path = '': bare in pg_catalog, qualified elsewhere. Each key's column
+ * is looked up by (relation, number) on pg_attribute's index: as a join, the planner hashes every
+ * column of the database against the keys, several times slower at thousands of tables.
  */
 export const KEY_DECORATIONS = `
 SELECT p.typ::text || ':' || p.am::text || ':' || p.cls::text || ':' || p.coll::text || ':' || p.attcoll::text AS signature,
@@ -85,7 +87,7 @@ SELECT p.typ::text || ':' || p.am::text || ':' || p.cls::text || ':' || p.coll::
   FROM (SELECT DISTINCT a.atttypid AS typ, ic.relam AS am, k.cls, k.coll, a.attcollation AS attcoll
           FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
          CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indclass::oid[], i.indcollation::oid[]) WITH ORDINALITY k(num, cls, coll, o)
-          JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num
+         CROSS JOIN LATERAL (SELECT a.atttypid, a.attcollation FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = k.num OFFSET 0) a
          WHERE k.num <> 0 AND k.o <= i.indnkeyatts AND ${userNs('n')}) p
   JOIN pg_opclass opc ON opc.oid = p.cls JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
   LEFT JOIN pg_collation co ON co.oid = p.coll LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace

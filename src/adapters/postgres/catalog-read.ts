@@ -1,9 +1,11 @@
 import type { ClientBase, QueryResult } from 'pg';
 import { groupBy } from '../group-by.js';
+import { catalogTypes } from './catalog-arrays.js';
 import * as ix from './catalog-indexes.js';
 import * as nq from './catalog-natives.js';
 import * as q from './catalog-objects.js';
 import * as t from './catalog-tables.js';
+import { loadPg } from './load-pg.js';
 
 /**
  * The catalog rows the model is made from, sent as one string that also opens the read-only
@@ -18,6 +20,9 @@ const OPEN = [
   // catalog queries are estimated costly enough to be JIT-compiled, which takes longer than running them.
   "SET LOCAL search_path = ''",
   'SET LOCAL jit = off',
+  // Nor are they big enough to gain from parallel workers: starting them costs more than it saves,
+  // and takes CPU from this process, which is parsing the rows of the query before.
+  'SET LOCAL max_parallel_workers_per_gather = 0',
 ];
 const QUERIES = [
   q.NAMESPACES,
@@ -53,7 +58,9 @@ export type CatalogRows = Awaited<ReturnType<typeof sendCatalog>>;
 /** Open the snapshot, read the catalog in it and end it, in one string. On failure it is rolled back here. */
 export async function sendCatalog(client: ClientBase) {
   try {
-    const results = (await client.query([...OPEN, ...QUERIES, ...CLOSE].join(';\n'))) as unknown as readonly QueryResult[];
+    const text = [...OPEN, ...QUERIES, ...CLOSE].join(';\n');
+    const types = catalogTypes((await loadPg()).types);
+    const results = (await client.query({ text, types })) as unknown as readonly QueryResult[];
     const expected = OPEN.length + QUERIES.length + CLOSE.length;
     if (!Array.isArray(results) || results.length !== expected)
       throw new Error(`catalog: ${expected} statements gave ${Array.isArray(results) ? results.length : 1} results`);
