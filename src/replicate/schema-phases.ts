@@ -185,7 +185,8 @@ export function schemaPhases(schema: Schema, live: Schema, dialect: Dialect, sha
  */
 export function plainGenerated(tables: readonly Table[], translated: Schema): string[] {
   return tables.flatMap((t) => {
-    const made = translated.tables.find((x) => x.name === t.name && x.schema === t.schema);
+    // The target's table: of the same schema, or of none where the target has no schemas (SQLite).
+    const made = translated.tables.find((x) => x.name === t.name && (x.schema === t.schema || x.schema === undefined));
     return t.columns
       .filter((c) => c.generated !== undefined && made !== undefined && made.columns.find((m) => m.name === c.name)?.generated === undefined)
       .map((c) => `${tableId(t)}.${c.name}`);
