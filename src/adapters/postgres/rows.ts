@@ -21,6 +21,7 @@ import {
   type TableName,
 } from '../rows.js';
 import { copyBinaryRows } from './copy-binary.js';
+import { copyOut } from './copy-out.js';
 import { changedSince, chunksDone, copyInRecorded, forgetChunks, keepOnly, markCondition, pageBounds, pageChunks, quotedColumns } from './page-chunks.js';
 import { loadPg } from './load-pg.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
@@ -269,9 +270,8 @@ function reader(client: Client): RowReader {
   };
   return {
     async *readBatches(table: TableName, options: ReadOptions) {
-      const { to } = await import('pg-copy-streams');
       const columns = await readColumns(table, options.columns);
-      const stream = client.query(to(`COPY (${readSql(table, options, columns)}) TO STDOUT (FORMAT binary)`));
+      const stream = client.query(await copyOut(`COPY (${readSql(table, options, columns)}) TO STDOUT (FORMAT binary)`));
       yield* batched(
         copyBinaryRows(
           stream,
@@ -355,12 +355,11 @@ function reader(client: Client): RowReader {
     },
     rawFormats: (table, columns) => rawFormats(client, table, columns),
     async readRaw(table, options, format) {
-      const { to } = await import('pg-copy-streams');
       const select =
         options.pages === undefined
           ? selectSql(qname(table), options, quoteIdent, literal)
           : `SELECT ${quotedColumns(options.columns)} FROM ${qname(table)} WHERE ${[...pageBounds(options.pages), ...(options.where === undefined ? [] : [`(${options.where})`])].join(' AND ')}`;
-      return client.query(to(`COPY (${select}) TO STDOUT${copyFormat(format)}`));
+      return client.query(await copyOut(`COPY (${select}) TO STDOUT${copyFormat(format)}`));
     },
     pageChunks: (table, rows) => pageChunks(client, table, rows),
     changedSince: (table, mark) => changedSince(client, table, mark),
