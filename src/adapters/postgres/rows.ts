@@ -386,17 +386,30 @@ export async function openSnapshotSource(target: DbTarget, jobs: number, exporte
     if (exported !== undefined) await first.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(exported)}`);
     const { rows } = exported === undefined ? await first.query<{ id: string }>('SELECT pg_export_snapshot() AS id') : { rows: [{ id: exported }] };
     const snapshot = rows[0]?.id as string;
-    for (let i = 1; i < jobs; i++) {
-      const client = await open(target);
-      clients.push(client);
+    // The others at once: each connection's start-up is a round trip or several.
+    await openAll(clients, jobs - 1, target, async (client) => {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)}`);
-    }
+    });
   } catch (e) {
     await close();
     throw e;
   }
   return { readers: clients.map(reader), close };
+}
+
+/** `count` more connections opened and prepared at once, added to `clients` as they open (those opened too when another fails, for the caller to close). */
+async function openAll(clients: Client[], count: number, target: DbTarget, prepare: (client: Client) => Promise<void>): Promise<void> {
+  const settled = await Promise.allSettled(
+    Array.from({ length: count }, async () => {
+      const client = await open(target);
+      clients.push(client);
+      await prepare(client);
+      return client;
+    }),
+  );
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }
 
 /** Rows into a table of the client's database by COPY (the bulk path clone and replication share). */
@@ -430,9 +443,10 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
   };
   try {
-    for (let i = 0; i < jobs; i++) clients.push(await open(target));
     // Foreign keys are checked by triggers; a superuser can switch them off for the load.
-    for (const client of clients) await client.query('SET session_replication_role = replica').catch(() => undefined);
+    await openAll(clients, jobs, target, async (client) => {
+      await client.query('SET session_replication_role = replica').catch(() => undefined);
+    });
   } catch (e) {
     await close();
     throw e;
