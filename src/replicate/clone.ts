@@ -116,10 +116,13 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
   const { source, target, signal } = req;
   const onEvent: OnEvent = req.onEvent ?? (() => undefined);
   const targetRows = await loadRows(target.engine);
-  if (source.engine === target.engine) {
-    const [a, b] = await Promise.all([targetRows.identity(source.target), targetRows.identity(target.target)]);
-    if (a !== undefined && a === b) throw errors.cloneSameDatabase(source.name, target.name);
-  }
+  // Whether both name one database is asked beside the catalog reads (which change nothing), and
+  // settled before anything else is opened or written.
+  const sameDatabase =
+    source.engine === target.engine
+      ? Promise.all([targetRows.identity(source.target), targetRows.identity(target.target)]).then(([a, b]) => a !== undefined && a === b)
+      : Promise.resolve(false);
+  sameDatabase.catch(() => undefined);
   // One handle on the target at a time: an embedded engine must not have its file open twice.
   const withTarget = async <T>(use: (rows: RowTarget) => Promise<T>, jobs: number): Promise<T> => {
     const rows = await targetRows.openTarget(target.target, { jobs });
@@ -134,6 +137,7 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
   const earlyTarget = SERVERS.has(target.engine) ? introspect(target, signal) : undefined;
   earlyTarget?.catch(() => undefined);
   const sourceSchema = await introspect(source, signal);
+  if (await sameDatabase) throw errors.cloneSameDatabase(source.name, target.name);
   const selected = selectTables(sourceSchema.tables, req.tables, source.name);
   const masker = req.masker?.compile(sourceSchema.tables.map(maskTableOf));
   const denied = selected.filter((t) => masker?.deniesTable(maskTableOf(t)) === true);

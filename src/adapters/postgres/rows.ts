@@ -21,6 +21,7 @@ import {
   type TableName,
 } from '../rows.js';
 import { copyBinaryRows } from './copy-binary.js';
+import { copyOut } from './copy-out.js';
 import { changedSince, chunksDone, copyInRecorded, forgetChunks, keepOnly, markCondition, pageBounds, pageChunks, quotedColumns } from './page-chunks.js';
 import { loadPg } from './load-pg.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
@@ -269,9 +270,8 @@ function reader(client: Client): RowReader {
   };
   return {
     async *readBatches(table: TableName, options: ReadOptions) {
-      const { to } = await import('pg-copy-streams');
       const columns = await readColumns(table, options.columns);
-      const stream = client.query(to(`COPY (${readSql(table, options, columns)}) TO STDOUT (FORMAT binary)`));
+      const stream = client.query(await copyOut(`COPY (${readSql(table, options, columns)}) TO STDOUT (FORMAT binary)`));
       yield* batched(
         copyBinaryRows(
           stream,
@@ -355,12 +355,11 @@ function reader(client: Client): RowReader {
     },
     rawFormats: (table, columns) => rawFormats(client, table, columns),
     async readRaw(table, options, format) {
-      const { to } = await import('pg-copy-streams');
       const select =
         options.pages === undefined
           ? selectSql(qname(table), options, quoteIdent, literal)
           : `SELECT ${quotedColumns(options.columns)} FROM ${qname(table)} WHERE ${[...pageBounds(options.pages), ...(options.where === undefined ? [] : [`(${options.where})`])].join(' AND ')}`;
-      return client.query(to(`COPY (${select}) TO STDOUT${copyFormat(format)}`));
+      return client.query(await copyOut(`COPY (${select}) TO STDOUT${copyFormat(format)}`));
     },
     pageChunks: (table, rows) => pageChunks(client, table, rows),
     changedSince: (table, mark) => changedSince(client, table, mark),
@@ -387,17 +386,30 @@ export async function openSnapshotSource(target: DbTarget, jobs: number, exporte
     if (exported !== undefined) await first.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(exported)}`);
     const { rows } = exported === undefined ? await first.query<{ id: string }>('SELECT pg_export_snapshot() AS id') : { rows: [{ id: exported }] };
     const snapshot = rows[0]?.id as string;
-    for (let i = 1; i < jobs; i++) {
-      const client = await open(target);
-      clients.push(client);
+    // The others at once: each connection's start-up is a round trip or several.
+    await openAll(clients, jobs - 1, target, async (client) => {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)}`);
-    }
+    });
   } catch (e) {
     await close();
     throw e;
   }
   return { readers: clients.map(reader), close };
+}
+
+/** `count` more connections opened and prepared at once, added to `clients` as they open (those opened too when another fails, for the caller to close). */
+async function openAll(clients: Client[], count: number, target: DbTarget, prepare: (client: Client) => Promise<void>): Promise<void> {
+  const settled = await Promise.allSettled(
+    Array.from({ length: count }, async () => {
+      const client = await open(target);
+      clients.push(client);
+      await prepare(client);
+      return client;
+    }),
+  );
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }
 
 /** Rows into a table of the client's database by COPY (the bulk path clone and replication share). */
@@ -431,9 +443,10 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
   };
   try {
-    for (let i = 0; i < jobs; i++) clients.push(await open(target));
     // Foreign keys are checked by triggers; a superuser can switch them off for the load.
-    for (const client of clients) await client.query('SET session_replication_role = replica').catch(() => undefined);
+    await openAll(clients, jobs, target, async (client) => {
+      await client.query('SET session_replication_role = replica').catch(() => undefined);
+    });
   } catch (e) {
     await close();
     throw e;
