@@ -809,6 +809,11 @@ export const errors = {
     hint: known.length > 0 ? `the jobs are: ${known.join(', ')} (redb replicate status)` : 'redb replicate <src> <dst> starts one',
     data: { job, known },
   })),
+  replicateDropUnreachable: define('REDB_REPLICATE_DROP_UNREACHABLE', (job: string, side: 'source' | 'target', detail: string, removed: readonly string[]) => ({
+    message: `replication job ${job} was not dropped: its ${side} cannot be reached (${detail})${removed.length > 0 ? `; removed so far: ${removed.join(', ')}` : ''}`,
+    hint: `run it again once the ${side} can be reached; if it is gone for good, \`redb replicate drop ${job} --force\` removes what can be reached and forgets the rest, listing what it leaves (a slot left on a PostgreSQL server that comes back keeps its WAL until it is dropped there)`,
+    data: { job, side, removed },
+  })),
   replicateJobRunning: define('REDB_REPLICATE_JOB_RUNNING', (job: string, pid: number) => ({
     message: `replication job ${job} is running (process ${pid}); nothing was changed`,
     hint: `stop it first (Ctrl-C in its terminal, or kill -TERM ${pid}), then run the command again`,

@@ -93,15 +93,19 @@ export async function drop(io: Io, name: string, opts: Opts<'replicate drop'>): 
   const daemon = await daemonJobs({ cwd: io.cwd, env: io.env });
   const inDaemon = daemon.jobs.some((j) => j.name === name);
   const stopped = inDaemon ? (await daemonJobDrop({ cwd: io.cwd, env: io.env, name })).stopped : false;
-  const recorded = await dropRecorded({ cwd: io.cwd, env: io.env, job: name, waitMs: inDaemon ? 15_000 : 0 }).catch((e: unknown) => {
-    if (inDaemon && isRedbError(e, 'REDB_REPLICATE_JOB_NOT_FOUND')) return { job: name, removed: [] as string[], kept: [] as string[] };
-    throw e;
-  });
+  const recorded = await dropRecorded({ cwd: io.cwd, env: io.env, job: name, waitMs: inDaemon ? 15_000 : 0, force: opts.force === true }).catch(
+    (e: unknown) => {
+      if (inDaemon && isRedbError(e, 'REDB_REPLICATE_JOB_NOT_FOUND')) return { job: name, removed: [] as string[], kept: [] as string[], left: [] as string[] };
+      throw e;
+    },
+  );
   if (opts.json) json(io, { ...recorded, daemon: inDaemon, stopped });
   else
     io.out(
       `dropped ${paint.bold(io, name)}${recorded.removed.length > 0 ? `: removed ${summary(recorded.removed)}` : ''}${stopped ? ' (its process in the daemon was stopped)' : ''}${recorded.kept.length > 0 ? `; kept the stream ${recorded.kept.join(', ')} (other consumers may read it; delete it with the nats tool when none does)` : ''}`,
     );
+  // Forgotten with --force: what is still out there, for a person to remove if it comes back.
+  if (!opts.json && recorded.left.length > 0) io.err(paint.yellow(io, `warning: left behind (could not be reached): ${recorded.left.join('; ')}`));
   return 0;
 }
 

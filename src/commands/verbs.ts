@@ -270,7 +270,10 @@ export const VERBS = {
   'replicate drop': {
     description: 'remove a job: stop it in the daemon, remove its slot, publication or capture triggers on the source, and its position in the target',
     arguments: [{ name: '<job>' }],
-    options: [json],
+    options: [
+      { flags: '--force', description: 'when the source or target cannot be reached (gone for good): remove what can be reached, forget the rest and list it' },
+      json,
+    ],
     inherit: true,
   },
   'replicate resync': {

@@ -213,8 +213,8 @@ export async function replicateStatus(ctx: OpContext & { readonly job?: string }
 
 /** Remove a stopped job: what it made on its source (slot, publication, triggers), its position in the target, and its record. */
 export async function replicateDrop(
-  ctx: OpContext & { readonly job: string; readonly waitMs?: number },
-): Promise<{ readonly job: string; readonly removed: readonly string[]; readonly kept: readonly string[] }> {
+  ctx: OpContext & { readonly job: string; readonly waitMs?: number; readonly force?: boolean },
+): Promise<{ readonly job: string; readonly removed: readonly string[]; readonly kept: readonly string[]; readonly left: readonly string[] }> {
   const store = findStore(ctx);
   let record = await readJob(store, ctx.job);
   if (record === undefined)
@@ -236,12 +236,26 @@ export async function replicateDrop(
   // A stream may feed consumers of other projects and machines: the publisher's drop leaves it, and says so.
   const stream = target === undefined ? (await import('../replicate/nats-url.js')).parseNatsUrl(record.target, ctx.env ?? process.env).name : undefined;
   const removed: string[] = [];
-  if (source === undefined) await (await import('./replicate-nats.js')).dropNatsConsumer(ctx, record, removed);
-  else await dropCapture(source, record, removed);
-  if (target !== undefined) await dropPosition(target, record, removed);
+  // What an unreachable side holds: refused (nothing more removed), or with --force forgotten and listed.
+  const left: string[] = [];
+  const reach = async (side: 'source' | 'target', what: string, drop: () => Promise<void>) => {
+    try {
+      await drop();
+    } catch (e) {
+      if (!isRedbError(e, 'REDB_DB_UNREACHABLE') && !isRedbError(e, 'REDB_NATS_UNREACHABLE')) throw e;
+      if (ctx.force !== true) throw errors.replicateDropUnreachable(record.job, side, e.message, removed).because(e);
+      left.push(what);
+    }
+  };
+  const recordedRecord = record;
+  await reach('source', `what ${record.job} made on ${redactUrl(record.source)}`, async () => {
+    if (source === undefined) await (await import('./replicate-nats.js')).dropNatsConsumer(ctx, recordedRecord, removed);
+    else await dropCapture(source, recordedRecord, removed);
+  });
+  if (target !== undefined) await reach('target', `the position of ${record.job} in ${target.name}`, () => dropPosition(target, recordedRecord, removed));
   await removeJob(store, record.job);
   const kept = stream === undefined ? [] : [stream];
-  return { job: record.job, removed, kept };
+  return { job: record.job, removed, kept, left };
 }
 
 async function dropCapture(source: Endpoint, record: JobRecord, removed: string[]): Promise<void> {

@@ -117,6 +117,44 @@ describe.concurrent('redb replicate: bad input', () => {
     await dropPgCapture(from);
   });
 
+  it('drop refuses while the source cannot be reached, and --force forgets the job, listing what it left', async () => {
+    const from = await postgresEngine.create();
+    const to = await sqliteEngine.create();
+    cleanups.push(
+      () => from.drop(),
+      () => to.drop(),
+    );
+    await pgExec(from.url, 'CREATE TABLE items (id int PRIMARY KEY, name text)');
+    const cwd = project();
+    const job = new Replicator(cwd, [envUrl(from.url), to.url, '--name', 'orphan']);
+    await job.until('streaming');
+    expect(await job.stop('SIGINT')).toBe(130);
+    // The source database is gone for good (its slot with it).
+    await from.drop();
+    const r = redb(cwd, ['replicate', 'drop', 'orphan'], PASSWORD_ENV);
+    expect(r.code, r.stderr).toBe(1);
+    expect(errorCode(r)).toBe('REDB_REPLICATE_DROP_UNREACHABLE');
+    expect(r.stderr).toContain('--force');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const positions = async () => {
+      const Sqlite = (await import('better-sqlite3')).default;
+      const file = new Sqlite(to.url.slice('sqlite:'.length), { readonly: true });
+      try {
+        return file.prepare('SELECT job FROM redb_replication').all();
+      } finally {
+        file.close();
+      }
+    };
+    // Refused: the job and its position in the target are kept.
+    expect(await positions()).toEqual([{ job: 'orphan' }]);
+    expect(redb(cwd, ['replicate', 'status', '--json'], PASSWORD_ENV).stdout).toMatch(/orphan/);
+    const forced = redb(cwd, ['replicate', 'drop', 'orphan', '--force'], PASSWORD_ENV);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toMatch(/left behind .*what orphan made on/);
+    expect(await positions()).toEqual([]);
+    expect(redb(cwd, ['replicate', 'status', '--json'], PASSWORD_ENV).stdout).not.toMatch(/orphan/);
+  });
+
   it('refuses a keyless SQLite table without creating the DuckDB target file', async () => {
     const from = await sqliteEngine.create();
     const dir = tempDir('redb-replicate-keyless-');
