@@ -4,12 +4,12 @@ import { scanReferences, type SqlToken } from '../sql-references.js';
  * Tokens of MariaDB/MySQL SQL as the server prints it (a view's definition): `backquoted` names,
  * strings with backslash escapes, words, punctuation. Enough for sql-references.ts, nothing more.
  */
-interface Token extends SqlToken {
+export interface Token extends SqlToken {
   readonly start: number;
   readonly end: number;
 }
 
-function tokenize(sql: string): Token[] {
+export function tokenize(sql: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < sql.length) {

@@ -1,4 +1,5 @@
 import type { ColumnRename } from '../changes.js';
+import { tokenize as tokens, type Token } from './references.js';
 
 /**
  * The column renames a MariaDB/MySQL `ALTER TABLE` states: `RENAME COLUMN a TO b` and
@@ -10,7 +11,7 @@ import type { ColumnRename } from '../changes.js';
 export function statedColumnRenames(statement: string): ColumnRename[] {
   const words = tokens(statement);
   let i = 0;
-  const word = (w: string) => words[i]?.kind === 'word' && words[i]?.text.toUpperCase() === w;
+  const word = (w: string) => words[i]?.type === 'word' && words[i]?.value.toUpperCase() === w;
   const skip = (...ws: string[]) => {
     while (ws.some((w) => word(w))) i++;
   };
@@ -19,9 +20,9 @@ export function statedColumnRenames(statement: string): ColumnRename[] {
   skip('ONLINE', 'IGNORE');
   if (!word('TABLE')) return [];
   i++;
-  if (word('IF') && words[i + 1]?.text.toUpperCase() === 'EXISTS') i += 2;
+  if (word('IF') && words[i + 1]?.value.toUpperCase() === 'EXISTS') i += 2;
   let table = name(words[i++]);
-  if (words[i]?.text === '.') {
+  if (words[i]?.value === '.') {
     i++;
     table = name(words[i++]);
   }
@@ -31,9 +32,9 @@ export function statedColumnRenames(statement: string): ColumnRename[] {
   while (i < words.length) {
     const start = i;
     let depth = 0;
-    while (i < words.length && !(depth === 0 && words[i]?.text === ',')) {
-      if (words[i]?.text === '(') depth++;
-      else if (words[i]?.text === ')') depth--;
+    while (i < words.length && !(depth === 0 && words[i]?.value === ',')) {
+      if (words[i]?.value === '(') depth++;
+      else if (words[i]?.value === ')') depth--;
       i++;
     }
     const spec = words.slice(start, i);
@@ -46,9 +47,9 @@ export function statedColumnRenames(statement: string): ColumnRename[] {
 
 function specRename(spec: readonly Token[]): { from: string; to: string } | undefined {
   let j = 0;
-  const is = (w: string) => spec[j]?.kind === 'word' && spec[j]?.text.toUpperCase() === w;
+  const is = (w: string) => spec[j]?.type === 'word' && spec[j]?.value.toUpperCase() === w;
   const ifExists = () => {
-    if (is('IF') && spec[j + 1]?.text.toUpperCase() === 'EXISTS') j += 2;
+    if (is('IF') && spec[j + 1]?.value.toUpperCase() === 'EXISTS') j += 2;
   };
   if (is('RENAME')) {
     j++;
@@ -72,60 +73,7 @@ function specRename(spec: readonly Token[]): { from: string; to: string } | unde
   return undefined;
 }
 
-interface Token {
-  readonly kind: 'word' | 'quoted' | 'string' | 'punct';
-  readonly text: string;
-}
-
 /** An identifier: a bare word or a backquoted name (MariaDB's names compare without case). */
 function name(t: Token | undefined): string | undefined {
-  if (t === undefined) return undefined;
-  return t.kind === 'word' || t.kind === 'quoted' ? t.text : undefined;
-}
-
-function tokens(text: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i] as string;
-    if (/\s/.test(ch)) {
-      i++;
-    } else if (ch === '-' && text[i + 1] === '-') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (ch === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (ch === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-    } else if (ch === '`' || ch === "'" || ch === '"') {
-      let j = i + 1;
-      let value = '';
-      while (j < text.length) {
-        const c = text[j] as string;
-        if (c === '\\' && ch !== '`') {
-          value += text[j + 1] ?? '';
-          j += 2;
-        } else if (c === ch) {
-          if (text[j + 1] === ch) {
-            value += ch;
-            j += 2;
-          } else break;
-        } else {
-          value += c;
-          j++;
-        }
-      }
-      out.push({ kind: ch === '`' ? 'quoted' : 'string', text: value });
-      i = j + 1;
-    } else if (/[\p{L}\p{N}_$]/u.test(ch)) {
-      let j = i;
-      while (j < text.length && /[\p{L}\p{N}_$]/u.test(text[j] as string)) j++;
-      out.push({ kind: 'word', text: text.slice(i, j) });
-      i = j;
-    } else {
-      out.push({ kind: 'punct', text: ch });
-      i++;
-    }
-  }
-  return out;
+  return t !== undefined && (t.type === 'word' || t.type === 'ident') ? t.value : undefined;
 }
