@@ -53,6 +53,8 @@ const samples: { readonly [K in Name]?: Parameters<(typeof errors)[K]> } = {
   changesPrivilege: ['app', 'reader', ['REPLICATION'], 'ALTER ROLE reader REPLICATION'],
   changesNoSlots: ['app', 'max_replication_slots', 10, 10],
   changesNoKey: ['app', ['t'], 'add a primary key'],
+  replicateGeneratedPlain: ['sqlite:copy.db', ['public.orders.total']],
+  replicateDropUnreachable: ['nightly', 'source', 'database "app" does not exist', ['position of nightly in copy']],
   changesSlotActive: ['app', 'redb_job', 4242],
   usage: ['clone takes two databases', 'redb clone <from> <to>'],
 };
