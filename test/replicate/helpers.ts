@@ -44,6 +44,10 @@ export async function rows(s: Side, sql: string): Promise<Record<string, unknown
 }
 
 /** Run statements on a side, as one transaction where the engine allows it. */
+/** Rows as JSON text, every value as a string (drivers return a bigint as a string or a number): compared across engines. */
+export const rowsText = async (s: Side, sql: string): Promise<string> =>
+  JSON.stringify((await rows(s, sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v)))));
+
 export async function exec(s: Side, sql: string): Promise<void> {
   if (s.engine === 'sqlite') {
     const db = new Sqlite(file(s));

@@ -4,7 +4,7 @@ import { redb } from '../support/cli.js';
 import { mysqlEngine } from '../support/mysql.js';
 import { postgresEngine } from '../support/postgres.js';
 import { PASSWORD_ENV, redbAsync } from '../clone/helpers.js';
-import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side } from './helpers.js';
+import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side, rowsText as text } from './helpers.js';
 
 /**
  * A MariaDB source changed while its job is stopped: a column added, a column renamed by `redb
@@ -23,8 +23,6 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
 });
 
-/** Rows as text (drivers return a bigint as a string or a number). */
-const text = async (s: Side, sql: string) => JSON.stringify((await rows(s, sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v)))));
 const same = (source: Side, target: Side, sql: string) => async () => (await text(target, sql)) === (await text(source, sql));
 const insert = (ids: readonly number[], columns: string, values: (id: number) => string) =>
   ids.map((id) => `INSERT INTO items (${columns}) VALUES (${values(id)});`).join('\n');

@@ -6,7 +6,7 @@ import { postgresEngine } from '../support/postgres.js';
 import { sqliteEngine } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
 import { statedColumnRenames } from '../../src/adapters/mysql/stated-renames.js';
-import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side } from './helpers.js';
+import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side, rowsText as text } from './helpers.js';
 
 /**
  * A column renamed by hand on a MariaDB source (`ALTER TABLE … RENAME COLUMN`, `CHANGE`) while its
@@ -21,8 +21,6 @@ afterAll(async () => {
   killReplicators();
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
 });
-
-const text = async (s: Side, sql: string) => JSON.stringify((await rows(s, sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v)))));
 
 describe('the column renames a MariaDB ALTER TABLE states', () => {
   it.each([

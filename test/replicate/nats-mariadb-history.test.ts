@@ -5,7 +5,7 @@ import { mysqlEngine } from '../support/mysql.js';
 import { natsServer, type NatsServer } from '../support/nats.js';
 import { postgresEngine } from '../support/postgres.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side } from './helpers.js';
+import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side, rowsText as text } from './helpers.js';
 
 /**
  * A MariaDB source published to JetStream, its publisher stopped while the source changes: a
@@ -28,7 +28,6 @@ afterAll(async () => {
   await nats?.stop();
 });
 
-const text = async (s: Side, sql: string) => JSON.stringify((await rows(s, sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v)))));
 const same = (source: Side, target: Side, sql: string) => async () => (await text(target, sql)) === (await text(source, sql));
 const insert = (ids: readonly number[], columns: string, values: (id: number) => string) =>
   ids.map((id) => `INSERT INTO items (${columns}) VALUES (${values(id)});`).join('\n');

@@ -8,7 +8,7 @@ import { natsServer, plainClient, type NatsServer } from '../support/nats.js';
 import { postgresEngine } from '../support/postgres.js';
 import { tempDir } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { dropPgCapture, exec, killReplicators, Replicator, rows, side, until, type Side } from './helpers.js';
+import { dropPgCapture, exec, killReplicators, Replicator, rows, side, until, type Side, rowsText as text } from './helpers.js';
 
 /**
  * The JetStream path through schema changes, masking and drop, on a real nats-server and real
@@ -36,9 +36,6 @@ afterAll(async () => {
 
 const inserts = (from: number, n: number) =>
   Array.from({ length: n }, (_x, i) => `INSERT INTO items (id, name, qty) VALUES (${from + i}, 'item ${from + i}', ${i});`).join('\n');
-
-/** Rows as text (drivers return numbers as strings or numbers). */
-const text = async (s: Side, sql: string) => JSON.stringify((await rows(s, sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v)))));
 
 /** Every message of a stream, as a plain client reads it. */
 async function readAll(url: string, stream: string): Promise<{ subject: string; data: string }[]> {

@@ -5,7 +5,7 @@ import { mysqlEngine } from '../support/mysql.js';
 import { pgQuery, postgresEngine } from '../support/postgres.js';
 import { tempDir, type TestEngine } from '../support/scratch.js';
 import { PASSWORD_ENV, redbAsync } from '../clone/helpers.js';
-import { dropPgCapture, exec, killReplicators, Replicator, rows, side, until, type Side } from './helpers.js';
+import { dropPgCapture, exec, killReplicators, Replicator, rows, side, until, type Side, rowsText as text } from './helpers.js';
 
 /**
  * Schema changes on a PostgreSQL source while `redb replicate` streams, with writes before and
@@ -39,8 +39,6 @@ const tablesOf = (project: string, job: string): Record<string, StatusTable> => 
   return (JSON.parse(r.stdout) as { jobs: { tables: Record<string, StatusTable> }[] }).jobs[0]?.tables ?? {};
 };
 
-/** Rows as text (drivers return a bigint as a string or a number). */
-const text = async (s: Side, sql: string) => JSON.stringify((await rows(s, sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v)))));
 /** The target's rows of a query equal the source's. */
 const same = (source: Side, target: Side, sql: string) => async () => (await text(target, sql)) === (await text(source, sql));
 

@@ -4,7 +4,7 @@ import { redb } from '../support/cli.js';
 import { postgresEngine } from '../support/postgres.js';
 import { sqliteEngine } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side } from './helpers.js';
+import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side, rowsText as text } from './helpers.js';
 
 /**
  * Columns changed on a source while its job is stopped (one retyped to take larger values, one
@@ -20,8 +20,6 @@ afterAll(async () => {
   killReplicators();
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
 });
-
-const text = async (s: Side, sql: string) => JSON.stringify((await rows(s, sql)).map((r) => Object.values(r).map((v) => (v === null ? null : String(v)))));
 
 describe('redb replicate: columns changed while the job is stopped (real servers)', () => {
   it('PostgreSQL → PostgreSQL: a column retyped and one added are followed when the job starts again', async () => {
