@@ -47,5 +47,7 @@ export interface EngineManifest {
   readonly values: {
     /** BIT columns arrive as bytes (to be shown as a string of bits). */
     readonly bitsAsBytes: boolean;
+    /** How an array's value is written as text (replicate/array-text.ts); engines without arrays keep them as JSON. */
+    readonly arrays?: 'braces' | 'brackets';
   };
 }

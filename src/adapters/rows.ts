@@ -237,6 +237,23 @@ export async function* batched(items: AsyncIterable<Row>, size: number, bytes = 
 /** A double as text that reads back as the same double: the shortest round-trip digits, and `-0` for negative zero. */
 export const floatText = (n: number): string => (Object.is(n, -0) ? '-0' : String(n));
 
+/**
+ * A number written as plain digits, exactly: `1e-7` → `0.0000001`, `-1.5E+3` → `-1500`. Text that
+ * is no number in exponent form is returned as it is.
+ */
+export function plainDecimal(text: string): string {
+  if (!text.includes('e') && !text.includes('E')) return text;
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?[eE]([+-]?\d+)$/.exec(text);
+  if (m === null) return text;
+  const int = m[2] ?? '';
+  const digits = `${int}${m[3] ?? ''}`;
+  const point = int.length + Number(m[4]);
+  const whole = point <= 0 ? '0' : digits.slice(0, point).padEnd(point, '0');
+  const fraction = point < 0 ? `${'0'.repeat(-point)}${digits}` : digits.slice(point);
+  const body = `${whole.replace(/^0+(?=\d)/, '')}${fraction === '' ? '' : `.${fraction}`}`;
+  return `${m[1] === '-' ? '-' : ''}${body}`;
+}
+
 /** `WHERE` clauses bounding a keyset read; `param` renders the i-th bound value. */
 export function keyBounds(options: ReadOptions, quote: (name: string) => string, param: (value: unknown) => string): string[] {
   const key = options.key ?? [];

@@ -47,7 +47,9 @@ function converter(pair: TablePair, options: CopyOptions): (row: Row) => Row {
   const narrows = (c: TablePair['columns'][number]) =>
     c.target.type.kind === 'float' && c.target.type.bits === 32 && c.source.type.kind === 'float' && c.source.type.bits === 64;
   const coerce = pair.columns.map(
-    (c) => crossing(c.source.type, c.target.type) ?? (c.source.type.kind === c.target.type.kind && !narrows(c) ? undefined : coercer(c.target.type)),
+    (c) =>
+      crossing({ engine: options.sourceEngine, type: c.source.type }, { engine: options.targetEngine, type: c.target.type }) ??
+      (c.source.type.kind === c.target.type.kind && !narrows(c) ? undefined : coercer(c.target.type)),
   );
   return (row) => {
     for (let i = 0; i < row.length; i++) row[i] = (decode[i] as (v: unknown) => unknown)(row[i]);

@@ -63,7 +63,9 @@ export class TableRoute {
     this.convert = pair.columns.map((c) => {
       if (pass) return (v: unknown) => v;
       const decode = decoder(sourceEngine, c.source.type);
-      const coerce = crossing(c.source.type, c.target.type) ?? (c.source.type.kind === c.target.type.kind ? undefined : coercer(c.target.type));
+      const coerce =
+        crossing({ engine: sourceEngine, type: c.source.type }, { engine: targetEngine, type: c.target.type }) ??
+        (c.source.type.kind === c.target.type.kind ? undefined : coercer(c.target.type));
       return coerce === undefined ? decode : (v: unknown) => coerce(decode(v));
     });
     // Until the stream describes the table, it is taken to have the pair's columns in order.

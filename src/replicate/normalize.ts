@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CanonicalForm } from '../adapters/canonical-sql.js';
 import type { ColumnType } from '../unified/index.js';
 import { canonicalJson } from './json-text.js';
+import { canonicalArray } from './array-text.js';
 import { coercer, floatText, plainDecimal, timestampText } from './values.js';
 
 /**
@@ -23,7 +24,9 @@ import { coercer, floatText, plainDecimal, timestampText } from './values.js';
  *              (jsonb and MySQL reorder keys and respell numbers; no digit is lost: json-text.ts)
  *   binary     the md5 of the bytes, in lowercase hex (as the servers write it: canonical-sql.ts)
  *   uuid       lowercase
- *   others     the text as read (interval, network, bit, arrays, user types: exact within an engine)
+ *   array      the elements as a JSON array of their text (PostgreSQL quotes an element only where it
+ *              must, DuckDB always: array-text.ts)
+ *   others     the text as read (interval, network, bit, user types: exact within an engine)
  * NULL is a marker no text can equal. Two columns of different kinds compare as the wider one
  * (boolean/integer → integer, integer/decimal → decimal, decimal/float → float), else as text.
  */
@@ -111,6 +114,7 @@ const canonical: Readonly<Partial<Record<Kind, (v: unknown, type: ColumnType) =>
   json: (v) => canonicalJson(String(v)),
   binary: (v) => (Buffer.isBuffer(v) ? createHash('md5').update(v).digest('hex') : String(v)),
   uuid: (v) => String(v).toLowerCase(),
+  array: (v, type) => (type.kind === 'array' ? canonicalArray(String(v), type.of, decimalText) : String(v)),
 };
 
 /** Canonical text of a portable value compared as `type`. */

@@ -1,8 +1,9 @@
 import { manifestOf } from '../adapters/registry.js';
-import { floatText } from '../adapters/rows.js';
+import { floatText, plainDecimal } from '../adapters/rows.js';
 import type { ColumnType, Engine } from '../unified/index.js';
+import { readArray, writeArray } from './array-text.js';
 
-export { floatText };
+export { floatText, plainDecimal };
 
 /**
  * The one place where values change representation between engines. A reader hands over what its
@@ -49,23 +50,6 @@ function toBoolean(raw: unknown): unknown {
   if (['t', 'true', '1', 'y', 'yes', 'on'].includes(text)) return true;
   if (['f', 'false', '0', 'n', 'no', 'off'].includes(text)) return false;
   return text;
-}
-
-/**
- * A number written as plain digits, exactly: `1e-7` → `0.0000001`, `-1.5E+3` → `-1500`. Text that
- * is no number in exponent form is returned as it is.
- */
-export function plainDecimal(text: string): string {
-  if (!text.includes('e') && !text.includes('E')) return text;
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?[eE]([+-]?\d+)$/.exec(text);
-  if (m === null) return text;
-  const int = m[2] ?? '';
-  const digits = `${int}${m[3] ?? ''}`;
-  const point = int.length + Number(m[4]);
-  const whole = point <= 0 ? '0' : digits.slice(0, point).padEnd(point, '0');
-  const fraction = point < 0 ? `${'0'.repeat(-point)}${digits}` : digits.slice(point);
-  const body = `${whole.replace(/^0+(?=\d)/, '')}${fraction === '' ? '' : `.${fraction}`}`;
-  return `${m[1] === '-' ? '-' : ''}${body}`;
 }
 
 function toDecimal(raw: unknown): unknown {
@@ -197,60 +181,24 @@ export function coercer(type: ColumnType): Decode {
 }
 
 /**
- * What a value needs, beyond the portable form, to mean the same in a column of another kind: a
- * PostgreSQL array (its text form, `{a,"b c",NULL}`) becomes the JSON array a MariaDB/MySQL or SQLite
- * json column holds for it. Undefined where the portable form is enough.
+ * What a value needs, beyond the portable form, to mean the same in a column of another engine: an
+ * array in the text its source engine writes (PostgreSQL's `{a,"b c",NULL}`, a DuckDB list) becomes
+ * the text the target's arrays take, or the JSON array a MariaDB/MySQL or SQLite json column holds
+ * for it. Undefined where the portable form is enough.
  */
-export function crossing(source: ColumnType, target: ColumnType): Decode | undefined {
-  if (source.kind !== 'array' || target.kind !== 'json') return undefined;
-  const of = source.of;
-  return nullable((v) => (typeof v === 'string' && /^(\[[^\]]*\]=)*\{/.test(v) ? arrayJson(v, of) : v));
+export function crossing(source: { engine: Engine; type: ColumnType }, target: { engine: Engine; type: ColumnType }): Decode | undefined {
+  if (source.type.kind !== 'array') return undefined;
+  const to = target.type.kind === 'json' ? 'json' : target.type.kind === 'array' ? manifestOf(target.engine).values.arrays : undefined;
+  if (to === undefined || to === manifestOf(source.engine).values.arrays) return undefined;
+  const of = source.type.of;
+  return nullable((v) => {
+    const nodes = typeof v === 'string' ? readArray(v) : undefined;
+    return nodes === undefined ? v : writeArray(nodes, of, to);
+  });
 }
 
-/** JSON text of a PostgreSQL array's text form; numbers stay as written, so none is rounded. */
+/** JSON text of an array's text (PostgreSQL's or a DuckDB list's); numbers stay as written, so none is rounded. */
 export function arrayJson(text: string, of: ColumnType): string {
-  let i = text.indexOf('{');
-  const element = (raw: string, quoted: boolean): string => {
-    if (!quoted && raw.toUpperCase() === 'NULL') return 'null';
-    if (!quoted && (of.kind === 'integer' || of.kind === 'decimal' || of.kind === 'float') && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(raw))
-      return plainDecimal(raw);
-    if (of.kind === 'boolean' && (raw === 't' || raw === 'f')) return raw === 't' ? 'true' : 'false';
-    if (of.kind === 'json') {
-      try {
-        JSON.parse(raw);
-        return raw;
-      } catch {
-        // Not JSON after all: kept as a string.
-      }
-    }
-    return JSON.stringify(raw);
-  };
-  const list = (): string => {
-    i++; // {
-    const items: string[] = [];
-    while (i < text.length && text[i] !== '}') {
-      while (text[i] === ' ') i++;
-      if (text[i] === '{') items.push(list());
-      else if (text[i] === '"') {
-        let raw = '';
-        i++;
-        while (i < text.length && text[i] !== '"') {
-          if (text[i] === '\\') i++;
-          raw += text[i] ?? '';
-          i++;
-        }
-        i++;
-        items.push(element(raw, true));
-      } else {
-        const start = i;
-        while (i < text.length && text[i] !== ',' && text[i] !== '}') i++;
-        items.push(element(text.slice(start, i).trim(), false));
-      }
-      while (text[i] === ' ') i++;
-      if (text[i] === ',') i++;
-    }
-    i++; // }
-    return `[${items.join(',')}]`;
-  };
-  return list();
+  const nodes = readArray(text);
+  return nodes === undefined ? text : writeArray(nodes, of, 'json');
 }

@@ -43,7 +43,7 @@ const rawText = (v: unknown): string =>
 /** `exact[i]`: both sides are the same engine and the same native type, so values compare as read. `mask` masks the portable values of a row in place. */
 async function checksum(
   reader: RowReader,
-  engine: Engine,
+  engines: { readonly source: Engine; readonly target: Engine },
   pair: TablePair,
   side: 'source' | 'target',
   types: readonly ColumnType[],
@@ -55,9 +55,9 @@ async function checksum(
   const table = nameOf(pair[side]);
   const columns = pair.columns.map((c) => c[side].name);
   const decode = pair.columns.map((c) => {
-    const read = decoder(engine, c[side].type);
-    // The source's values as the target's columns hold them where their kinds differ (a PostgreSQL array as JSON).
-    const cross = side === 'source' ? crossing(c.source.type, c.target.type) : undefined;
+    const read = decoder(engines[side], c[side].type);
+    // The source's values as the target's columns hold them where engines write them differently (a PostgreSQL array as JSON).
+    const cross = side === 'source' ? crossing({ engine: engines.source, type: c.source.type }, { engine: engines.target, type: c.target.type }) : undefined;
     return cross === undefined ? read : (v: unknown) => cross(read(v));
   });
   const normalize = types.map((t, i) => (exact[i] ? rawText : normalizer(t)));
@@ -181,9 +181,10 @@ async function decide(
     if (a !== undefined && b !== undefined) return [a, b, 'server-hash'];
   }
   const types = pair.columns.map((c) => comparisonType(c.source.type, c.target.type));
+  const engines = { source: source.engine, target: target.engine };
   const [a, b] = await Promise.all([
-    checksum(src, source.engine, pair, 'source', types, p.exact, p.where, batchRows, p.mask),
-    checksum(dst, target.engine, pair, 'target', types, p.exact, undefined, batchRows),
+    checksum(src, engines, pair, 'source', types, p.exact, p.where, batchRows, p.mask),
+    checksum(dst, engines, pair, 'target', types, p.exact, undefined, batchRows),
   ]);
   return [a, b, 'rows'];
 }

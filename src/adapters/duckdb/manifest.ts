@@ -35,5 +35,5 @@ export const duckdbManifest: EngineManifest = {
   },
   now: { timestamp: 'CURRENT_TIMESTAMP', date: 'CURRENT_DATE' },
   locks: { rules: [[/^(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE)\b/i, 'database write lock (other writers wait)']], strength: [] },
-  values: { bitsAsBytes: false },
+  values: { bitsAsBytes: false, arrays: 'brackets' },
 };

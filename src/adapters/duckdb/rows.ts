@@ -1,5 +1,13 @@
 import { shapeFor } from './bc-dates.js';
-import { DuckDBTimestampTZValue, DuckDBTimestampValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import {
+  DuckDBArrayValue,
+  DuckDBDecimalValue,
+  DuckDBListValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  type DuckDBAppender,
+  type DuckDBConnection,
+} from '@duckdb/node-api';
 import { errors, firstLineOf } from '../../errors.js';
 import type { Table } from '../../unified/index.js';
 import type { DbTarget } from '../adapter.js';
@@ -39,9 +47,26 @@ import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
  */
 function plain(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return listText(value.items);
   if ('bytes' in value && value.bytes instanceof Uint8Array) return Buffer.from(value.bytes.buffer, value.bytes.byteOffset, value.bytes.byteLength);
   if (value instanceof DuckDBTimestampTZValue) return String(new DuckDBTimestampValue(value.micros));
   return String(value);
+}
+
+/**
+ * A list as text DuckDB's own cast reads back exactly (`["it's", NULL, [1, 2]]`, backslash escapes):
+ * its printed form (`['it''s']`) loses the quote when cast back. replicate/array-text.ts reads it.
+ */
+function listText(items: readonly unknown[]): string {
+  const element = (v: unknown): string => {
+    if (v === null || v === undefined) return 'NULL';
+    if (v instanceof DuckDBListValue || v instanceof DuckDBArrayValue) return listText(v.items);
+    if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || v instanceof DuckDBDecimalValue) return String(v);
+    // Bytes keep DuckDB's own text (`\xAB`), which the cast reads back; an instant is written in UTC, as plain() does.
+    const text = v instanceof DuckDBTimestampTZValue ? String(plain(v)) : String(v);
+    return `"${text.replace(/[\\"]/g, '\\$&')}"`;
+  };
+  return `[${items.map(element).join(', ')}]`;
 }
 
 function literal(value: unknown): string {

@@ -1,4 +1,4 @@
-import type { ColumnType, Speller, Spelled } from '../../unified/index.js';
+import type { ColumnType, ScalarType, Speller, Spelled } from '../../unified/index.js';
 import { postgresElement } from '../postgres/spell-type.js';
 
 /**
@@ -24,8 +24,7 @@ function duckdbDecimal(t: Extract<ColumnType, { kind: 'decimal' }>): Spelled {
   return { type: { kind: 'decimal', native: `DECIMAL(${t.precision},${scale})`, precision: t.precision, scale }, loss: unsigned };
 }
 
-/** How DuckDB spells a portable type. */
-export const duckdbSpeller: Speller = (t, enums) => {
+const duckdbElement: Speller = (t, enums) => {
   // DuckDB's spelling is PostgreSQL's for everything redb models, with its own names for a few.
   const pg = postgresElement(t, enums);
   if (t.kind === 'integer' && t.unsigned) {
@@ -39,4 +38,14 @@ export const duckdbSpeller: Speller = (t, enums) => {
   if (t.kind === 'binary') return { type: { kind: 'binary', native: 'BLOB' } };
   if (t.kind === 'decimal') return duckdbDecimal(t);
   return pg;
+};
+
+/** How DuckDB spells a portable type: a list spells its element as DuckDB would (a bare `numeric[]` is DECIMAL(18,3)[], rounding to three places). */
+export const duckdbSpeller: Speller = (t, enums) => {
+  if (t.kind === 'array') {
+    const inner = duckdbElement(t.of, enums);
+    if (inner.type.kind === 'array') return inner;
+    return { type: { kind: 'array', native: `${inner.type.native}${'[]'.repeat(t.dims ?? 1)}`, of: inner.type as ScalarType, dims: t.dims }, loss: inner.loss };
+  }
+  return duckdbElement(t, enums);
 };

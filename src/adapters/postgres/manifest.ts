@@ -55,5 +55,5 @@ export const postgresManifest: EngineManifest = {
     // The conflict table's order.
     strength: ['ACCESS EXCLUSIVE', 'EXCLUSIVE', 'SHARE ROW EXCLUSIVE', 'SHARE (', 'SHARE UPDATE EXCLUSIVE'],
   },
-  values: { bitsAsBytes: false },
+  values: { bitsAsBytes: false, arrays: 'braces' },
 };
