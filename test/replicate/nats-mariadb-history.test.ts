@@ -5,7 +5,7 @@ import { mysqlEngine } from '../support/mysql.js';
 import { natsServer, type NatsServer } from '../support/nats.js';
 import { postgresEngine } from '../support/postgres.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side, rowsText as text } from './helpers.js';
+import { exec, killReplicators, Replicator, replicationSetup, until, type Side, rowsText as text } from './helpers.js';
 
 /**
  * A MariaDB source published to JetStream, its publisher stopped while the source changes: a

@@ -8,7 +8,7 @@ import { natsServer, plainClient, type NatsServer } from '../support/nats.js';
 import { postgresEngine } from '../support/postgres.js';
 import { tempDir } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { dropPgCapture, exec, killReplicators, Replicator, rows, side, until, type Side, rowsText as text } from './helpers.js';
+import { dropPgCapture, exec, killReplicators, Replicator, rows, side, until, rowsText as text } from './helpers.js';
 
 /**
  * The JetStream path through schema changes, masking and drop, on a real nats-server and real

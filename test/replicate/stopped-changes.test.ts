@@ -4,7 +4,7 @@ import { redb } from '../support/cli.js';
 import { postgresEngine } from '../support/postgres.js';
 import { sqliteEngine } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side, rowsText as text } from './helpers.js';
+import { exec, killReplicators, Replicator, replicationSetup, rows, until, rowsText as text } from './helpers.js';
 
 /**
  * Columns changed on a source while its job is stopped (one retyped to take larger values, one
