@@ -243,7 +243,8 @@ export async function applyStream(job: StreamJob): Promise<Position> {
           await scan();
           break;
         case 'schema':
-          stated.push(...(e.renames ?? []));
+          // Once each: a consumer hears a statement's renames again with each relation that follows it.
+          for (const r of e.renames ?? []) if (!stated.some((s) => s.table === r.table && s.from === r.from && s.to === r.to)) stated.push(r);
           break;
         case 'message':
           break;

@@ -165,6 +165,8 @@ export class NatsCapture implements ChangeCapture {
             key: r.columns.filter((c) => c.key).map((c) => c.name),
             types,
           });
+          // The renames the source's statement stated, as a direct job reads them from the statement itself.
+          if (r.renames !== undefined) yield { kind: 'schema', statement: '', database: table.schema, renames: r.renames };
           yield { kind: 'relation', table, columns: r.columns, identity: r.identity };
           continue;
         }

@@ -214,7 +214,7 @@ export async function consumeFromNats(req: ConsumeRequest): Promise<JobResult> {
           from: String(from) as Position,
           signal,
           onCommit: (p) => jobRecord.stats.add(p),
-          follow: (route, columns, tx) => follower.follow(route, columns, tx),
+          follow: (route, columns, tx, stated) => follower.follow(route, columns, tx, { stated }),
           // A table new on the source: the publisher sent its shape, then its rows in the same transaction.
           create: async (name, _columns, tx) => {
             const latest = withoutForeignKeys(capture.latest);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChangeColumn } from '../adapters/changes.js';
+import type { ChangeColumn, ColumnRename } from '../adapters/changes.js';
 import type { Row, TableName } from '../adapters/rows.js';
 import { Column, Schema, type ColumnType, type Engine, type Table } from '../unified/index.js';
 import { decoder } from './values.js';
@@ -180,6 +180,8 @@ export const RelationMessage = z.object({
   /** `column`: the column's definition at this point of the log, where the source's stream knows it (a MariaDB/MySQL schema history). */
   columns: z.array(z.object({ name: z.string(), type: z.string(), key: z.boolean(), column: Column.optional() })),
   identity: z.enum(['key', 'full']),
+  /** Columns renamed by the statement this shape follows, as the source's log states it (a MariaDB/MySQL `ALTER`): a consumer then follows a rename, not a drop and an add. */
+  renames: z.array(z.object({ table: z.string(), from: z.string(), to: z.string() })).optional(),
 });
 export type RelationMessage = z.infer<typeof RelationMessage>;
 
@@ -209,6 +211,7 @@ export const relationMessage = (
   table: TableName,
   columns: readonly ChangeColumn[],
   identity: 'key' | 'full',
+  renames: readonly ColumnRename[] = [],
 ): RelationMessage => ({
   redb: ENVELOPE_VERSION,
   kind: 'relation',
@@ -217,6 +220,7 @@ export const relationMessage = (
   table: table.schema === undefined ? { name: table.name } : { schema: table.schema, name: table.name },
   columns: columns.map((c) => ({ name: c.name, type: c.type, key: c.key, ...(c.column === undefined ? {} : { column: c.column }) })),
   identity,
+  ...(renames.length === 0 ? {} : { renames: renames.map((r) => ({ table: r.table, from: r.from, to: r.to })) }),
 });
 
 /** Parse a message's JSON, or undefined when it is none (a foreign message). */

@@ -1,7 +1,7 @@
 import type { PubAck } from '@nats-io/jetstream';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { loadChanges, type Before, type ChangeCapture, type ChangeEvent, type Position } from '../adapters/changes.js';
+import { loadChanges, type Before, type ChangeCapture, type ChangeEvent, type ColumnRename, type Position } from '../adapters/changes.js';
 import type { TableName } from '../adapters/rows.js';
 import type { Row } from '../adapters/rows.js';
 import { loadRows } from '../adapters/registry.js';
@@ -446,6 +446,8 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
     scanned = Date.now();
     await scanTables(job, after);
   };
+  // Renames the source's log stated in the transaction being read, for its relations (a consumer cannot see the statement).
+  let stated: readonly ColumnRename[] = [];
   for await (const e of capture.stream(job.from, { signal: job.signal, heartbeatMs: job.heartbeatMs, state: job.state }) as AsyncIterable<ChangeEvent>) {
     switch (e.kind) {
       case 'begin':
@@ -457,7 +459,8 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
         // Values from here on are in this shape; the stream's schema follows it, published before this transaction.
         await job.tables.follow(shape, e.columns);
         if (shape.paused !== undefined) break;
-        tx?.events.push((at, i) => ({ subject: s.relation, body: relationMessage(at, i, e.table, e.columns, e.identity) }));
+        const renames = stated;
+        tx?.events.push((at, i) => ({ subject: s.relation, body: relationMessage(at, i, e.table, e.columns, e.identity, renames) }));
         break;
       }
       case 'insert': {
@@ -498,6 +501,7 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
         if (tx !== undefined) tx.changes++;
         break;
       case 'commit': {
+        stated = [];
         const at = e.position as string;
         const t = { id: tx?.id, committedAt: e.committedAt };
         const events = tx?.events ?? [];
@@ -550,6 +554,8 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
         await scan();
         break;
       case 'schema':
+        stated = [...stated, ...(e.renames ?? [])];
+        break;
       case 'message':
         break;
     }
