@@ -178,6 +178,12 @@ export interface Handoff {
   readonly start: Position;
   /** The stream's state at `start` (see CommitEvent.state), to store with it. */
   readonly state?: string | undefined;
+  /**
+   * A table's columns at `start`, as the stream describes them there (the snapshot's, not the
+   * catalog's now), where the source can say: a job maps its tables by them, so a change made
+   * just after the hand-off is seen as one when the stream reaches it. Undefined: not known here.
+   */
+  columnsAt?(table: TableName): readonly ChangeColumn[] | undefined;
   /** Readers over the snapshot (rows.ts), for the initial copy. Call before `close`. */
   openSnapshot(options: { readonly jobs: number }): Promise<RowSource>;
   /** Let go of the snapshot; readers already opened keep it. */

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { loadChanges, type ChangeCapture, type LaterSnapshot, type Position } from '../adapters/changes.js';
+import { loadChanges, type ChangeCapture, type ChangeColumn, type LaterSnapshot, type Position } from '../adapters/changes.js';
 import { openChangeTarget, type ChangeTarget } from '../adapters/change-apply.js';
 import { loadRows } from '../adapters/registry.js';
 import type { ChangePlane } from '../adapters/changes.js';
@@ -131,6 +131,13 @@ const FINAL = new Set([
 const shapeOf = (r: TableRoute) => ({
   columns: r.relationColumns.map((c) => ({ name: c.name, type: c.type, key: c.key })),
   ...(r.described ? {} : { catalog: true as const }),
+});
+
+/** A table being copied, with its columns as the stream describes them at the hand-off. */
+const handoffState = (columns: readonly ChangeColumn[]) => ({
+  changes: 0,
+  state: 'copying' as const,
+  columns: columns.map((c) => ({ name: c.name, type: c.type, key: c.key })),
 });
 
 /** Waits between attempts: 1 s, doubling, at most 10 s. */
@@ -269,7 +276,12 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       await save({
         phase: 'streaming',
         position: from,
-        tablesState: Object.fromEntries(copied.tables.map((t) => [t.table, { changes: 0, state: 'streaming' as const }])),
+        tablesState: Object.fromEntries(
+          copied.tables.map((t) => {
+            const columns = current.tablesState[t.table]?.columns;
+            return [t.table, { changes: 0, state: 'streaming' as const, ...(columns === undefined ? {} : { columns }) }];
+          }),
+        ),
       });
     } else {
       from = plane.position(stored.position);
@@ -569,7 +581,15 @@ async function initialCopy(
     start = handoff.start;
     sourceState = handoff.state;
     reading = handoff;
-    await state.save({ copyFrom: handoff.start }).catch(async (e: unknown) => {
+    // The tables' columns at the hand-off, where the source can say: the stream maps the tables by them once the copy is in
+    // (job.ts, prepare), not by the catalog then, which a change made since has moved past the stream.
+    const described = Object.fromEntries(
+      tables.flatMap((t) => {
+        const columns = handoff.columnsAt?.(t);
+        return columns === undefined ? [] : [[tableId(t), handoffState(columns)] as const];
+      }),
+    );
+    await state.save({ copyFrom: handoff.start, tablesState: described }).catch(async (e: unknown) => {
       await handoff.close();
       throw e;
     });
