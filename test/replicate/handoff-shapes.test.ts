@@ -4,8 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { redb } from '../support/cli.js';
 import { mysqlEngine, mysqlScriptConnection } from '../support/mysql.js';
 import { postgresEngine } from '../support/postgres.js';
-import { sqliteEngine } from '../support/scratch.js';
-import { PASSWORD_ENV } from '../clone/helpers.js';
+import { startPrivateMariadb } from '../support/private-mariadb.js';
+import { sqliteEngine, tempDir } from '../support/scratch.js';
+import { envUrl, PASSWORD_ENV } from '../clone/helpers.js';
+import { client, execUrl, queryUrl } from './restart-writer.js';
 import { exec, killReplicators, Replicator, replicationSetup, rows, rowsText as text, until, type Side } from './helpers.js';
 
 /**
@@ -33,18 +35,18 @@ async function connect(source: Side): Promise<{ run: (sql: string) => Promise<vo
   return { run: async (sql) => void (await connection.query(sql)), close: () => connection.end() };
 }
 
-/** Runs `act` as soon as the job prints its 'streaming' line, sooner than polling its events would. */
-function whenStreaming(r: Replicator, act: () => Promise<void>): Promise<void> {
+/** Runs `act` as soon as the job prints an event of this type, sooner than polling its events would. */
+function whenPrinted(r: Replicator, type: string, act: () => Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const on = (chunk: Buffer) => {
       seen += chunk.toString();
-      if (!seen.includes('"type":"streaming"')) return;
+      if (!seen.includes(`"type":"${type}"`)) return;
       r.child.stdout?.off('data', on);
       act().then(resolve, reject);
     };
     r.child.stdout?.on('data', on);
-    void r.exited.then(() => reject(new Error(`redb replicate ended before it streamed: ${r.stderr}`)));
+    void r.exited.then(() => reject(new Error(`redb replicate ended before '${type}': ${r.stderr}`)));
   });
 }
 
@@ -57,7 +59,7 @@ describe.concurrent('redb replicate: a schema change right after the copy (real 
     const sql = await connect(source);
     cleanups.push(() => sql.close());
     const r = new Replicator(project.path, [source.url, target.url, '--name', job, '--heartbeat-ms', '500']);
-    await whenStreaming(r, async () => {
+    await whenPrinted(r, 'streaming', async () => {
       await sql.run('ALTER TABLE items RENAME COLUMN note TO memo');
       await sql.run("INSERT INTO items VALUES (3, 'three', 3)");
       await sql.run("UPDATE items SET memo = 'uno' WHERE id = 1");
@@ -83,7 +85,7 @@ describe.concurrent('redb replicate: a schema change right after the copy (real 
     const sql = await connect(source);
     cleanups.push(() => sql.close());
     const r = new Replicator(project.path, [source.url, target.url, '--name', job, '--heartbeat-ms', '500', '--allow', 'drops-data']);
-    await whenStreaming(r, async () => {
+    await whenPrinted(r, 'streaming', async () => {
       await sql.run("INSERT INTO items VALUES (3, 'three', 'n3')");
       await sql.run('ALTER TABLE items DROP COLUMN note, ADD COLUMN extra integer');
       await sql.run("INSERT INTO items VALUES (4, 'four', 40); UPDATE items SET extra = 10 WHERE id = 1");
@@ -110,4 +112,54 @@ describe.concurrent('redb replicate: a schema change right after the copy (real 
     const verify = redb(project.path, ['verify', source.url, target.url], PASSWORD_ENV);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   }, 120_000);
+
+  it('MariaDB → MariaDB, `replicate resync` after a purged binary log: a column of a table copied again, renamed the moment it is copied, keeps its values', async () => {
+    // A server of this test's own: purging binary logs on the shared one would strand every other test's job.
+    const server = await startPrivateMariadb();
+    cleanups.push(() => server.stop());
+    await server.exec('CREATE DATABASE src; CREATE DATABASE dst;');
+    const sourceUrl = server.url.replace(/\/mysql$/, '/src');
+    const targetUrl = server.url.replace(/\/mysql$/, '/dst');
+    const project = tempDir('redb-replicate-handoff-resync-');
+    cleanups.push(() => project.cleanup());
+    expect(redb(project.path, ['init']).code).toBe(0);
+    await execUrl(
+      sourceUrl,
+      `CREATE TABLE busy (id INTEGER PRIMARY KEY, v VARCHAR(20) NOT NULL, n INTEGER);
+       INSERT INTO busy VALUES (1, 'b1', 1), (2, 'b2', 2), (3, 'b3', 3);`,
+    );
+    const job = `h_${randomBytes(4).toString('hex')}`;
+    const first = new Replicator(project.path, [envUrl(sourceUrl), envUrl(targetUrl), '--name', job, '--heartbeat-ms', '500']);
+    await first.until('streaming');
+    expect(await first.stop('SIGTERM')).toBe(143);
+    // While the job is stopped: busy changes, and the server purges every log the job would read.
+    await execUrl(sourceUrl, "UPDATE busy SET n = n * 2 WHERE id = 2; INSERT INTO busy VALUES (4, 'b4', 4);");
+    await server.exec('FLUSH BINARY LOGS; FLUSH BINARY LOGS;');
+    const [current] = await queryUrl(server.url, 'SHOW MASTER STATUS');
+    await until(async () => {
+      await server.exec(`PURGE BINARY LOGS TO '${String(current?.File)}'`);
+      return (await queryUrl(server.url, 'SHOW BINARY LOGS')).length === 1;
+    }, 'the binary logs before the current one to be purged');
+
+    const sql = await client(sourceUrl);
+    cleanups.push(() => sql.end());
+    const r = new Replicator(project.path, ['resync', job]);
+    await whenPrinted(r, 'resync-recopied', async () => {
+      await sql.query('ALTER TABLE busy RENAME COLUMN v TO w');
+      await sql.query("INSERT INTO busy VALUES (5, 'b5', 5)");
+      await sql.query("UPDATE busy SET w = 'uno' WHERE id = 1");
+    });
+    const query = 'SELECT id, w, n FROM busy ORDER BY id';
+    await until(
+      async () => JSON.stringify(await queryUrl(targetUrl, query).catch(() => [])) === JSON.stringify(await queryUrl(sourceUrl, query)),
+      () => `the renamed column on the target: ${JSON.stringify(r.events.filter((e) => e.type !== 'progress'))}\n${r.stderr}`,
+      60_000,
+    );
+    expect(r.events.filter((e) => e.type === 'resync-recopied').map((e) => e.table)).toEqual(['busy']);
+    expect(r.events.filter((e) => e.type === 'paused')).toEqual([]);
+    expect(r.events.filter((e) => e.type === 'schema').map((e) => e.change)).toEqual([expect.stringContaining('renamed v → w')]);
+    expect(await r.stop('SIGTERM')).toBe(143);
+    const verify = redb(project.path, ['verify', envUrl(sourceUrl), envUrl(targetUrl)], PASSWORD_ENV);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  }, 240_000);
 });
