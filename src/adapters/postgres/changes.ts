@@ -116,7 +116,9 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
         });
         return {
           start: position(start),
-          columnsAt: (table) => columns[tables.findIndex((t) => t.name === table.name && t.schema === table.schema)],
+          // A table named without its schema is the one the search path found.
+          columnsAt: (table) =>
+            columns[tables.findIndex((t) => t.name === table.name && (t.schema === table.schema || t.schema === undefined || table.schema === undefined))],
           openSnapshot: async ({ jobs }) => (await import('./rows.js')).openSnapshotSource(target, jobs, snapshot),
           close: () => endClient(replication),
         };
