@@ -278,7 +278,9 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
         position: from,
         tablesState: Object.fromEntries(
           copied.tables.map((t) => {
-            const columns = current.tablesState[t.table]?.columns;
+            // Recorded at the hand-off (a copy resumed keeps its first hand-off, where the stream starts).
+            const at = current.tablesState[t.table];
+            const columns = at?.state === 'copying' && at.catalog !== true ? at.columns : undefined;
             return [t.table, { changes: 0, state: 'streaming' as const, ...(columns === undefined ? {} : { columns }) }];
           }),
         ),
