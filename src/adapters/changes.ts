@@ -184,6 +184,13 @@ export interface Handoff {
    * just after the hand-off is seen as one when the stream reaches it. Undefined: not known here.
    */
   columnsAt?(table: TableName): readonly ChangeColumn[] | undefined;
+  /**
+   * The tables (`schema.name`) whose storage the source rewrote since the snapshot (PostgreSQL's
+   * ALTER ... TYPE, VACUUM FULL, CLUSTER, TRUNCATE): the snapshot sees none of their rows. Asked
+   * while the copy's readers are still open, whose locks hold off a rewrite of what they read, a
+   * table named here was rewritten before the copy read it. Absent where no rewrite hides rows.
+   */
+  rewritten?(): Promise<string[]>;
   /** Readers over the snapshot (rows.ts), for the initial copy. Call before `close`. */
   openSnapshot(options: { readonly jobs: number }): Promise<RowSource>;
   /** Let go of the snapshot; readers already opened keep it. */

@@ -562,6 +562,8 @@ async function initialCopy(
   let sourceState: string | undefined;
   let reading: { openSnapshot(options: { jobs: number }): Promise<RowSource>; close(): Promise<void> };
   let catchUp: CatchUp;
+  /** Tables the source rewrote after the hand-off's snapshot (a fresh hand-off's; a later snapshot's copy checks its own). */
+  let rewritten: (() => Promise<string[]>) | undefined;
   const settled: CatchUp['settled'] = (table, how, chunks, rows) => onEvent({ type: 'copy-resumed', table, how, chunks, rows });
   if (state.resumeFrom !== undefined && capture.later !== undefined) {
     const later = await capture.later();
@@ -583,6 +585,7 @@ async function initialCopy(
     start = handoff.start;
     sourceState = handoff.state;
     reading = handoff;
+    rewritten = handoff.rewritten === undefined ? undefined : () => (handoff.rewritten as () => Promise<string[]>)();
     // The tables' columns at the hand-off, where the source can say: the stream maps the tables by them once the copy is in
     // (job.ts, prepare), not by the catalog then, which a change made since has moved past the stream.
     const described = Object.fromEntries(
@@ -616,6 +619,19 @@ async function initialCopy(
       onEvent: (event) => onEvent({ type: 'copy', event }),
       signal: req.signal,
     });
+    // Asked before the readers let go: their locks hold off a rewrite of a table they read, so a table named was rewritten
+    // before it was read, and copied without the rows the snapshot no longer sees. Its chunks are forgotten: the next run,
+    // going on from the copy, copies it again.
+    const lost = (await rewritten?.()) ?? [];
+    if (lost.length > 0) {
+      const rows = await (await loadRows(req.target.engine)).openTarget(req.target.target, { jobs: 1 });
+      try {
+        for (const table of lost) await rows.forgetChunks?.(id, table);
+      } finally {
+        await rows.close();
+      }
+      throw errors.replicateCopyRewritten(req.job, req.source.name, lost);
+    }
   } catch (e) {
     if (req.signal?.aborted === true) throw errors.replicateCopyInterrupted(req.job, req.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT').because(e);
     throw e;

@@ -1,3 +1,4 @@
+import type { Client } from 'pg';
 import type { DbTarget } from '../adapter.js';
 import type { ChangeColumn } from '../changes.js';
 import type { TableName } from '../rows.js';
@@ -17,7 +18,7 @@ export async function snapshotColumns(
   snapshot: string,
   tables: readonly TableName[],
   serverVersion: number,
-): Promise<(readonly ChangeColumn[] | undefined)[]> {
+): Promise<{ columns: (readonly ChangeColumn[] | undefined)[]; storage: readonly SnapshotStorage[] }> {
   const client = await openPg(target);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -35,11 +36,40 @@ export async function snapshotColumns(
         ORDER BY t.i, a.attnum`,
       [tables.map(qname)],
     );
+    // Each table's storage (its partitions' for a partitioned one) as the snapshot sees it: a rewrite since gives it another file.
+    const storage = await client.query<SnapshotStorage>(
+      `WITH RECURSIVE rel(oid) AS (
+         SELECT to_regclass(t.name)::oid FROM unnest($1::text[]) AS t(name)
+         UNION SELECT i.inhrelid FROM pg_inherits i JOIN rel ON i.inhparent = rel.oid)
+       SELECT c.oid::text AS oid, n.nspname || '.' || c.relname AS name, c.relfilenode::text AS node
+         FROM rel JOIN pg_class c ON c.oid = rel.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r'`,
+      [tables.map(qname)],
+    );
     await client.query('COMMIT');
     const columns: ChangeColumn[][] = tables.map(() => []);
     for (const r of rows) columns[Number(r.i) - 1]?.push({ name: r.name, type: r.type, key: r.key });
-    return columns.map((c) => (c.length === 0 ? undefined : c));
+    return { columns: columns.map((c) => (c.length === 0 ? undefined : c)), storage: storage.rows };
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** A table's file as a snapshot sees it. */
+export interface SnapshotStorage {
+  readonly oid: string;
+  /** `schema.name`. */
+  readonly name: string;
+  readonly node: string;
+}
+
+/** The tables whose file is another now than the snapshot saw (rewritten since), or that are gone. */
+export async function rewrittenSince(client: Client, storage: readonly SnapshotStorage[]): Promise<string[]> {
+  if (storage.length === 0) return [];
+  const { rows } = await client.query<{ oid: string; node: string }>(
+    'SELECT oid::text AS oid, relfilenode::text AS node FROM pg_class WHERE oid = ANY ($1::oid[])',
+    [storage.map((s) => s.oid)],
+  );
+  const now = new Map(rows.map((r) => [r.oid, r.node]));
+  return storage.filter((s) => now.get(s.oid) !== s.node).map((s) => s.name);
 }
