@@ -825,6 +825,11 @@ export const errors = {
     data: { job, signal },
     exitCode: signal === 'SIGINT' ? 130 : 143,
   })),
+  replicateCopyRewritten: define('REDB_REPLICATE_COPY_REWRITTEN', (job: string, dbName: string, tables: readonly string[]) => ({
+    message: `the initial copy of replication job ${job} cannot see the rows of ${tables.join(', ')}: ${dbName} rewrote ${tables.length === 1 ? 'it' : 'them'} (ALTER ... TYPE, VACUUM FULL, CLUSTER, TRUNCATE) after the copy's snapshot and before the copy read ${tables.length === 1 ? 'it' : 'them'}`,
+    hint: 'run the same redb replicate again: it goes on from the copy, and copies those tables again',
+    data: { job, db: dbName, tables: [...tables] },
+  })),
   replicateGaveUp: define('REDB_REPLICATE_GAVE_UP', (job: string, attempts: number, seconds: number, code: string, detail: string) => ({
     message: `replication job ${job} stopped after ${attempts} attempts in ${seconds} s without progress: ${detail}`,
     hint: "everything before it is applied; once the server is back (or the cause is fixed), run the same redb replicate again: it goes on from the target's position",

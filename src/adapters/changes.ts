@@ -178,6 +178,19 @@ export interface Handoff {
   readonly start: Position;
   /** The stream's state at `start` (see CommitEvent.state), to store with it. */
   readonly state?: string | undefined;
+  /**
+   * A table's columns at `start`, as the stream describes them there (the snapshot's, not the
+   * catalog's now), where the source can say: a job maps its tables by them, so a change made
+   * just after the hand-off is seen as one when the stream reaches it. Undefined: not known here.
+   */
+  columnsAt?(table: TableName): readonly ChangeColumn[] | undefined;
+  /**
+   * The tables (`schema.name`) whose storage the source rewrote since the snapshot (PostgreSQL's
+   * ALTER ... TYPE, VACUUM FULL, CLUSTER, TRUNCATE): the snapshot sees none of their rows. Asked
+   * while the copy's readers are still open, whose locks hold off a rewrite of what they read, a
+   * table named here was rewritten before the copy read it. Absent where no rewrite hides rows.
+   */
+  rewritten?(): Promise<string[]>;
   /** Readers over the snapshot (rows.ts), for the initial copy. Call before `close`. */
   openSnapshot(options: { readonly jobs: number }): Promise<RowSource>;
   /** Let go of the snapshot; readers already opened keep it. */

@@ -55,7 +55,11 @@ export async function replicateResync(ctx: OpContext & ResyncOptions): Promise<R
     });
     const now = new Date().toISOString();
     const tablesState = { ...record.tablesState };
-    for (const t of result.recopied) tablesState[t.table] = { changes: tablesState[t.table]?.changes ?? 0, state: 'streaming' };
+    // A table copied again is the snapshot's: the stream maps it by the columns there (a table compared equal keeps what the stream said of it).
+    for (const t of result.recopied) {
+      const columns = result.columns[t.table];
+      tablesState[t.table] = { changes: tablesState[t.table]?.changes ?? 0, state: 'streaming', ...(columns === undefined ? {} : { columns: [...columns] }) };
+    }
     const next: JobRecord = { ...record, phase: 'streaming', position: result.position, tablesState, lastError: null, stoppedAt: now, seenAt: now, pid: null };
     await writeJob(store, next);
     return { ...result, record: next };

@@ -48,6 +48,11 @@ export interface ResyncResult {
   readonly compared: readonly TableCheck[];
   /** The tables emptied and copied again, with their rows. */
   readonly recopied: readonly { readonly table: string; readonly rows: number }[];
+  /**
+   * Tables' columns at the hand-off as the stream describes them there, where the source can say:
+   * a table copied again is mapped by them when the stream starts, not by the catalog then.
+   */
+  readonly columns: Readonly<Record<string, readonly { readonly name: string; readonly type: string; readonly key: boolean }[]>>;
 }
 
 const BATCH_ROWS = 5_000;
@@ -77,7 +82,13 @@ export async function resyncJob(req: ResyncRequest): Promise<ResyncResult> {
       for (const c of compared) onEvent({ type: 'compared', table: c.table, match: c.match, sourceRows: c.sourceRows, targetRows: c.targetRows });
       const again = pairs.filter((p) => compared.some((c) => c.table === p.id && !c.match) || forced.some((f) => tableId(f) === p.id));
       const recopied = await recopy(req, again, routes, snapshot, handoff.start, handoff.state, onEvent);
-      return { job: req.job, position: handoff.start, compared, recopied };
+      const columns = Object.fromEntries(
+        pairs.flatMap((p) => {
+          const at = handoff.columnsAt?.(nameOf(p.source));
+          return at === undefined ? [] : [[p.id, at.map((c) => ({ name: c.name, type: c.type, key: c.key }))] as const];
+        }),
+      );
+      return { job: req.job, position: handoff.start, compared, recopied, columns };
     } finally {
       await snapshot?.close();
       await handoff.close();

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { loadChanges, type ChangeCapture, type LaterSnapshot, type Position } from '../adapters/changes.js';
+import { loadChanges, type ChangeCapture, type ChangeColumn, type LaterSnapshot, type Position } from '../adapters/changes.js';
 import { openChangeTarget, type ChangeTarget } from '../adapters/change-apply.js';
 import { loadRows } from '../adapters/registry.js';
 import type { ChangePlane } from '../adapters/changes.js';
@@ -131,6 +131,13 @@ const FINAL = new Set([
 const shapeOf = (r: TableRoute) => ({
   columns: r.relationColumns.map((c) => ({ name: c.name, type: c.type, key: c.key })),
   ...(r.described ? {} : { catalog: true as const }),
+});
+
+/** A table being copied, with its columns as the stream describes them at the hand-off. */
+const handoffState = (columns: readonly ChangeColumn[]) => ({
+  changes: 0,
+  state: 'copying' as const,
+  columns: columns.map((c) => ({ name: c.name, type: c.type, key: c.key })),
 });
 
 /** Waits between attempts: 1 s, doubling, at most 10 s. */
@@ -269,7 +276,14 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
       await save({
         phase: 'streaming',
         position: from,
-        tablesState: Object.fromEntries(copied.tables.map((t) => [t.table, { changes: 0, state: 'streaming' as const }])),
+        tablesState: Object.fromEntries(
+          copied.tables.map((t) => {
+            // Recorded at the hand-off (a copy resumed keeps its first hand-off, where the stream starts).
+            const at = current.tablesState[t.table];
+            const columns = at?.state === 'copying' && at.catalog !== true ? at.columns : undefined;
+            return [t.table, { changes: 0, state: 'streaming' as const, ...(columns === undefined ? {} : { columns }) }];
+          }),
+        ),
       });
     } else {
       from = plane.position(stored.position);
@@ -548,6 +562,8 @@ async function initialCopy(
   let sourceState: string | undefined;
   let reading: { openSnapshot(options: { jobs: number }): Promise<RowSource>; close(): Promise<void> };
   let catchUp: CatchUp;
+  /** Tables the source rewrote after the hand-off's snapshot (a fresh hand-off's; a later snapshot's copy checks its own). */
+  let rewritten: (() => Promise<string[]>) | undefined;
   const settled: CatchUp['settled'] = (table, how, chunks, rows) => onEvent({ type: 'copy-resumed', table, how, chunks, rows });
   if (state.resumeFrom !== undefined && capture.later !== undefined) {
     const later = await capture.later();
@@ -569,7 +585,16 @@ async function initialCopy(
     start = handoff.start;
     sourceState = handoff.state;
     reading = handoff;
-    await state.save({ copyFrom: handoff.start }).catch(async (e: unknown) => {
+    rewritten = handoff.rewritten === undefined ? undefined : () => (handoff.rewritten as () => Promise<string[]>)();
+    // The tables' columns at the hand-off, where the source can say: the stream maps the tables by them once the copy is in
+    // (job.ts, prepare), not by the catalog then, which a change made since has moved past the stream.
+    const described = Object.fromEntries(
+      tables.flatMap((t) => {
+        const columns = handoff.columnsAt?.(t);
+        return columns === undefined ? [] : [[tableId(t), handoffState(columns)] as const];
+      }),
+    );
+    await state.save({ copyFrom: handoff.start, tablesState: described }).catch(async (e: unknown) => {
       await handoff.close();
       throw e;
     });
@@ -594,6 +619,19 @@ async function initialCopy(
       onEvent: (event) => onEvent({ type: 'copy', event }),
       signal: req.signal,
     });
+    // Asked before the readers let go: their locks hold off a rewrite of a table they read, so a table named was rewritten
+    // before it was read, and copied without the rows the snapshot no longer sees. Its chunks are forgotten: the next run,
+    // going on from the copy, copies it again.
+    const lost = (await rewritten?.()) ?? [];
+    if (lost.length > 0) {
+      const rows = await (await loadRows(req.target.engine)).openTarget(req.target.target, { jobs: 1 });
+      try {
+        for (const table of lost) await rows.forgetChunks?.(id, table);
+      } finally {
+        await rows.close();
+      }
+      throw errors.replicateCopyRewritten(req.job, req.source.name, lost);
+    }
   } catch (e) {
     if (req.signal?.aborted === true) throw errors.replicateCopyInterrupted(req.job, req.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT').because(e);
     throw e;

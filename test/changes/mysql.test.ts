@@ -229,6 +229,29 @@ describe('MariaDB change capture (needs the test server)', { timeout: 180_000 },
     ]);
   });
 
+  it("says each table's columns at the hand-off as the stream first describes them, an ALTER made since left out", async () => {
+    await db.exec('CREATE TABLE handed (id int PRIMARY KEY, a varchar(5), q int)');
+    const { capture: c, handoff } = await capture(['handed']);
+    await db.exec('ALTER TABLE handed RENAME COLUMN a TO b, MODIFY q bigint');
+    const at = handoff.columnsAt?.({ name: 'handed' });
+    await handoff.close();
+    await db.exec("INSERT INTO handed VALUES (1, 'one', 1)");
+    const mirror = new Mirror(true);
+    await follow(c, handoff.start, mirror, (m) => m.rows('handed').length === 1, { state: handoff.state });
+    await c.close();
+    const plain = (columns: readonly { name: string; type: string; key: boolean }[] | undefined) =>
+      columns?.map((x) => ({ name: x.name, type: x.type, key: x.key }));
+    expect(plain(at)).toEqual([
+      { name: 'id', type: 'int(11)', key: true },
+      { name: 'a', type: 'varchar(5)', key: false },
+      { name: 'q', type: 'int(11)', key: false },
+    ]);
+    // The stream describes the table as it was at the hand-off, then as the ALTER left it.
+    const relations = mirror.events.flatMap((e) => (e.kind === 'relation' ? [plain(e.columns)] : []));
+    expect(relations[0]).toEqual(plain(at));
+    expect(relations[1]?.map((x) => `${x.name} ${x.type}`)).toEqual(['id int(11)', 'b varchar(5)', 'q bigint(20)']);
+  });
+
   it('a stream far behind an ALTER names columns from the log when the server writes them, and otherwise stops with a coded error', async () => {
     await db.exec('CREATE TABLE behind (id int PRIMARY KEY, a int)');
     const { capture: c, handoff } = await capture(['behind']);

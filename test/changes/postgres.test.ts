@@ -206,6 +206,31 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
     ]);
   });
 
+  it("says each table's columns at the hand-off as the stream first describes them, an ALTER made since left out", async () => {
+    await db.exec(`CREATE TABLE handed (id int PRIMARY KEY, a varchar(20), p numeric(10,2), g int GENERATED ALWAYS AS (id * 2) STORED)`);
+    const { capture: c, handoff } = await capture(['handed']);
+    await db.exec(`ALTER TABLE handed RENAME COLUMN a TO b; ALTER TABLE handed ALTER COLUMN p TYPE numeric(12,3); ALTER TABLE handed ADD COLUMN x int`);
+    const at = handoff.columnsAt?.({ schema: 'public', name: 'handed' });
+    await handoff.close();
+    await db.exec(`INSERT INTO handed (id, b, p) VALUES (1, 'one', 1)`);
+    const mirror = new Mirror(true);
+    await follow(c, handoff.start, mirror, (m) => m.rows('handed').length === 1);
+    await c.close();
+    expect(at).toEqual([
+      { name: 'id', type: 'integer', key: true },
+      { name: 'a', type: 'character varying(20)', key: false },
+      { name: 'p', type: 'numeric(10,2)', key: false },
+    ]);
+    // Spelt as the stream spells its relations: the stream's own (after the ALTERs) differs only by what the ALTERs changed.
+    const relation = mirror.events.find((e): e is RelationEvent => e.kind === 'relation');
+    expect(relation?.columns.map((x) => ({ name: x.name, type: x.type, key: x.key }))).toEqual([
+      { name: 'id', type: 'integer', key: true },
+      { name: 'b', type: 'character varying(20)', key: false },
+      { name: 'p', type: 'numeric(12,3)', key: false },
+      { name: 'x', type: 'integer', key: false },
+    ]);
+  });
+
   it('never surfaces a streamed transaction that aborted, nor the part of one a savepoint rolled back', async () => {
     await db.exec(`CREATE TABLE ab (id int PRIMARY KEY, what text)`);
     const { capture: c, handoff, name } = await capture(['ab']);

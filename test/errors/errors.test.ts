@@ -12,6 +12,7 @@ const samples: { readonly [K in Name]?: Parameters<(typeof errors)[K]> } = {
   replicateJobNotFound: ['nightly', ['app_to_copy']],
   replicateJobRunning: ['nightly', 4242],
   replicateCopyInterrupted: ['nightly', 'SIGINT'],
+  replicateCopyRewritten: ['nightly', 'src', ['public.t']],
   replicateTargetDiffers: ['nightly', 'dst', [{ table: 'public.t', change: 'column c missing' }], 2, ['drops-data'], 'redb replicate src dst --yes'],
   replicateTargetTablesGone: ['nightly', 'dst', ['public.t', 'public.u']],
   diskFull: ['/tmp/x', 'write', true],

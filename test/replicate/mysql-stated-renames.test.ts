@@ -6,7 +6,7 @@ import { postgresEngine } from '../support/postgres.js';
 import { sqliteEngine } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
 import { statedColumnRenames } from '../../src/adapters/mysql/stated-renames.js';
-import { exec, killReplicators, Replicator, replicationSetup, rows, until, type Side, rowsText as text } from './helpers.js';
+import { exec, killReplicators, Replicator, replicationSetup, until, rowsText as text } from './helpers.js';
 
 /**
  * A column renamed by hand on a MariaDB source (`ALTER TABLE … RENAME COLUMN`, `CHANGE`) while its
@@ -59,11 +59,6 @@ describe.concurrent('redb replicate from MariaDB: a column renamed by hand keeps
       const r = new Replicator(project.path, [source.url, target.url, '--name', job, '--heartbeat-ms', '500']);
       await r.until('streaming');
       await exec(source, "INSERT INTO items VALUES (3, 'three', 3)");
-      // The job reads the source's catalog for its tables after it says it streams: the renames come once it applies changes.
-      await until(
-        async () => (await rows(target, 'SELECT id FROM items')).length === 3,
-        () => `the first change: ${r.stderr}`,
-      );
       await exec(source, 'ALTER TABLE items RENAME COLUMN note TO memo');
       await exec(source, "INSERT INTO items VALUES (4, 'four', 4); UPDATE items SET memo = 'uno' WHERE id = 1;");
       await exec(source, 'ALTER TABLE items CHANGE COLUMN qty amount BIGINT NOT NULL');

@@ -16,7 +16,7 @@ import type { TableName } from '../rows.js';
 import { binlogPosition, compareBinlog, parseBinlogPosition, type BinlogPosition } from './binlog-position.js';
 import { binlogChanges } from './binlog-stream.js';
 import { openMysql, parseMysqlUrl } from './connect.js';
-import { noHistoryNote, SchemaHistory, scratchUnavailable } from './schema-history.js';
+import { catalogColumnsText, modelColumn, noHistoryNote, SchemaHistory, scratchUnavailable } from './schema-history.js';
 
 type Driver = import('mysql2/promise').Connection;
 
@@ -80,6 +80,9 @@ async function check(target: DbTarget): Promise<CheckReport> {
     await driver.end().catch(() => undefined);
   }
 }
+
+/** Snapshots taken at most while ALTERs keep coming between it and the read of the tables' shapes; the last one is kept. */
+const SNAPSHOT_ATTEMPTS = 5;
 
 /** Coordinates of the snapshot `driver` is about to read in; the transaction is open on return. */
 async function beginSnapshot(driver: Driver): Promise<BinlogPosition> {
@@ -152,24 +155,36 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     const { connectMysql, reader } = await import('./rows.js');
     const snapshot = await connectMysql(target);
     let start: BinlogPosition;
+    let history: SchemaHistory;
+    // MariaDB's catalog has no snapshot: the shapes are read beside it, once it is open, and kept only when a read of the
+    // catalog just before it opened says the same; else an ALTER came between them and the snapshot is taken again. So the
+    // shapes stored with its position, and the columns a job maps its tables by, are the ones at that position.
+    let doing = 'opening a snapshot at a binary log position';
     try {
-      start = await beginSnapshot(snapshot);
+      for (let attempt = 1; ; attempt++) {
+        doing = "reading the tables' shapes";
+        const before = await catalogColumnsText(await sql(), database);
+        doing = 'opening a snapshot at a binary log position';
+        start = await beginSnapshot(snapshot);
+        doing = "reading the tables' shapes";
+        history = await SchemaHistory.open(target, database, undefined, await sql());
+        if (history.columnsText() === before || attempt === SNAPSHOT_ATTEMPTS) break;
+        await snapshot.query('ROLLBACK');
+      }
     } catch (e) {
       await snapshot.end().catch(() => undefined);
-      throw errors.changesSourceFailed(target.name, 'opening a snapshot at a binary log position', e instanceof Error ? e.message : String(e)).because(e);
+      throw errors.changesSourceFailed(target.name, doing, e instanceof Error ? e.message : String(e)).because(e);
     }
     let handedOver = false;
     // The tables' shapes at the snapshot, stored with its position: a stream resumed there names rows by them.
-    let state: string;
-    try {
-      state = (await SchemaHistory.open(target, database, undefined, await sql())).state();
-    } catch (e) {
-      await snapshot.end().catch(() => undefined);
-      throw errors.changesSourceFailed(target.name, "reading the tables' shapes", e instanceof Error ? e.message : String(e)).because(e);
-    }
+    const state = history.state();
+    const atStart = history;
     return {
       start: binlogPosition(start),
       state,
+      // As the stream describes a table it has not described yet (binlog-stream.ts).
+      columnsAt: (table) =>
+        atStart.columnSchemas(table.name)?.map((c) => ({ name: c.COLUMN_NAME, type: c.COLUMN_TYPE, key: c.COLUMN_KEY === 'PRI', column: modelColumn(c) })),
       async openSnapshot() {
         handedOver = true;
         return { readers: [reader(snapshot)], close: () => snapshot.end().catch(() => undefined) };

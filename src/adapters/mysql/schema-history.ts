@@ -102,6 +102,13 @@ export async function readShapes(driver: Driver, database: string): Promise<Map<
   return shapes;
 }
 
+/** Tables' columns as text, in name order: two reads compare equal when no ALTER came between them. */
+const columnsText = (tables: Iterable<readonly [string, readonly z.infer<typeof Column>[]]>): string =>
+  JSON.stringify([...tables].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** Every base table's columns as the catalog has them now, as text (`SchemaHistory.columnsText` compares with it). */
+export const catalogColumnsText = async (driver: Driver, database: string): Promise<string> => columnsText(await readColumns(driver, database));
+
 const same = (a: Shape | undefined, b: Shape | undefined): boolean => JSON.stringify(a?.columns) === JSON.stringify(b?.columns);
 
 export class SchemaHistory {
@@ -127,6 +134,11 @@ export class SchemaHistory {
   /** The state to store with a position this history is at. */
   state(): string {
     return JSON.stringify({ version: 1, tables: Object.fromEntries([...this.tables].sort(([a], [b]) => (a < b ? -1 : 1))) });
+  }
+
+  /** Every known table's columns, as text (see `catalogColumnsText`). */
+  columnsText(): string {
+    return columnsText([...this.tables].map(([name, shape]) => [name, shape.columns] as const));
   }
 
   /** The tables whose shapes are known here. */

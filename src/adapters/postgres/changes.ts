@@ -17,6 +17,7 @@ import { PgChangeDecoder } from './change-events.js';
 import { pgChangeStream } from './change-stream.js';
 import { compareLsn, formatLsn, parseLsn } from './lsn.js';
 import { laterSnapshot, seenBy } from './later-snapshot.js';
+import { rewrittenSince, snapshotColumns } from './snapshot-columns.js';
 import { endClient, ReplicationSession, replicationClient } from './replication.js';
 import { quoteIdent } from './sql-text.js';
 
@@ -81,7 +82,8 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     const c = await sql();
     const qualified = await resolveTables(c, target, tables);
     const publicationExists = (await c.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [name])).rowCount === 1;
-    const partitionRoot = (await version()) >= 130000;
+    const serverVersion = await version();
+    const partitionRoot = serverVersion >= 130000;
     try {
       if (publicationExists) {
         await c.query(`ALTER PUBLICATION ${quoteIdent(name)} SET TABLE ${qualified.join(', ')}`);
@@ -109,8 +111,15 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
           `CREATE_REPLICATION_SLOT ${quoteIdent(name)} LOGICAL pgoutput EXPORT_SNAPSHOT`,
         );
         const { consistent_point: start, snapshot_name: snapshot } = rows[0] as { consistent_point: string; snapshot_name: string };
+        const { columns, storage } = await snapshotColumns(target, snapshot, tables, serverVersion).catch((e: unknown) => {
+          throw errors.changesSourceFailed(target.name, "reading the tables' columns in the slot's snapshot", message(e)).because(e);
+        });
         return {
           start: position(start),
+          // A table named without its schema is the one the search path found.
+          columnsAt: (table) =>
+            columns[tables.findIndex((t) => t.name === table.name && (t.schema === table.schema || t.schema === undefined || table.schema === undefined))],
+          rewritten: async () => rewrittenSince(await sql(), storage),
           openSnapshot: async ({ jobs }) => (await import('./rows.js')).openSnapshotSource(target, jobs, snapshot),
           close: () => endClient(replication),
         };
