@@ -1,7 +1,7 @@
 import { loadExpressionTranslator } from '../adapters/expressions/index.js';
 import { createHash } from 'node:crypto';
 import { loadRows } from '../adapters/registry.js';
-import type { RowReader, RowSource, RowTarget, RowWriter } from '../adapters/rows.js';
+import type { RowReader, RowSource, RowTarget, RowWriter, TableName } from '../adapters/rows.js';
 import { errors, firstLineOf, isRedbError } from '../errors.js';
 import { maskTableOf, type Masker, type MaskTable } from '../policy/index.js';
 import type { Loss, Plan, Table } from '../unified/index.js';
@@ -180,6 +180,14 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
 
   let rowsSource: RowSource | undefined;
   let targetReaders: RowSource | undefined;
+  // The source's figures are computed beside the copy, on a connection of their own in the same
+  // snapshot (the rows cannot differ), so that after the copy only the target is read again.
+  // PostgreSQL only: its readers share an exported snapshot at no cost, where MariaDB's need a
+  // global read lock to agree; a replication copy's kept tables are known only once copied.
+  const besideCopy = req.verify && !req.schemaOnly && req.catchUp === undefined && source.engine === 'postgres';
+  const readers = besideCopy ? jobs + 1 : jobs;
+  /** A server source's snapshot, opened while the target's tables are created (neither waits on the other). */
+  let early: Promise<RowSource> | undefined;
   try {
     const liveBefore = await (earlyTarget ?? introspect(target, signal));
     const there = tables.flatMap((t) => pairTable(t, liveBefore, target.name, true) ?? []);
@@ -187,34 +195,40 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
     if (!req.schemaOnly) {
       // Whether the copy can succeed is settled before a table is emptied or a row written.
       refuseIncompatible(there, target.name);
+      // Both checks on one connection: each opened before the first row is time the copy waits.
       const emptying = await withTarget(async (rows) => {
-        if (req.catchUp?.resumed === true) return [];
-        if (!req.truncate) {
-          await refuseRows(rows, existing, target.name);
-          return [];
+        let order: TableName[] = [];
+        if (req.catchUp?.resumed !== true) {
+          if (!req.truncate) await refuseRows(rows, existing, target.name);
+          else
+            order = await truncationOrder(
+              liveBefore,
+              existing.map((p) => p.target),
+              rows,
+              target.name,
+            );
         }
-        return truncationOrder(
-          liveBefore,
-          existing.map((p) => p.target),
-          rows,
-          target.name,
-        );
-      }, 1);
-      await withTarget(async (rows) => {
-        if (rows.largestValue === undefined) return;
-        const planned = translated === undefined ? there : tables.map((t) => pairTable(t, translated.schema, target.name, false));
-        const probing = await sourceRows.openSource(source.target, { jobs: 1 });
-        try {
-          await refuseOversized(planned, probing.readers[0] as RowReader, rows, where, target.name);
-        } finally {
-          await probing.close();
+        if (rows.largestValue !== undefined) {
+          const planned = translated === undefined ? there : tables.map((t) => pairTable(t, translated.schema, target.name, false));
+          const probing = await sourceRows.openSource(source.target, { jobs: 1 });
+          try {
+            await refuseOversized(planned, probing.readers[0] as RowReader, rows, where, target.name);
+          } finally {
+            await probing.close();
+          }
         }
+        return order;
       }, 1);
       signal?.throwIfAborted();
       await checkpoints.start();
       if (emptying.length > 0) await withTarget((rows) => rows.truncate(emptying), 1);
     } else {
       await checkpoints.start();
+    }
+    if (!req.schemaOnly && req.snapshot === undefined && SERVERS.has(source.engine)) {
+      early = sourceRows.openSource(source.target, { jobs: readers });
+      // A failure surfaces where it is awaited; meanwhile it must not go unhandled.
+      early.catch(() => undefined);
     }
     let finish: Plan | undefined;
     let created = 0;
@@ -253,15 +267,9 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
           };
     const masked = new Set(pairs.filter((p) => rowMask(masker, p) !== undefined).map((p) => p.id));
     const verifyOptions = { where, mask: (p: TablePair) => rowMask(masker, p), batchRows: req.batchRows, onEvent };
-    // The source's figures are computed beside the copy, on a connection of their own in the same
-    // snapshot (the rows cannot differ), so that after the copy only the target is read again.
-    // PostgreSQL only: its readers share an exported snapshot at no cost, where MariaDB's need a
-    // global read lock to agree; a replication copy's kept tables are known only once copied.
-    const besideCopy = req.verify && !req.schemaOnly && req.catchUp === undefined && source.engine === 'postgres';
     let verifying: ReturnType<typeof verifySource> | undefined;
     if (!req.schemaOnly) {
-      const opened = besideCopy ? jobs + 1 : jobs;
-      const reading = req.snapshot !== undefined ? await req.snapshot(opened) : await sourceRows.openSource(source.target, { jobs: opened });
+      const reading = await (early ?? (req.snapshot !== undefined ? req.snapshot(readers) : sourceRows.openSource(source.target, { jobs: readers })));
       rowsSource = reading;
       const copyReaders = reading.readers.slice(0, jobs);
       if (besideCopy) verifying = verifySource(pairs, { engine: source.engine, readers: reading.readers.slice(jobs) }, target.engine, verifyOptions);
@@ -353,6 +361,8 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
   } finally {
     await targetReaders?.close();
     await rowsSource?.close();
+    // Opened early, for a copy that never began.
+    if (rowsSource === undefined) await early?.then((s) => s.close()).catch(() => undefined);
   }
 }
 

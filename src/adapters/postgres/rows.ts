@@ -24,6 +24,7 @@ import { copyBinaryRows } from './copy-binary.js';
 import { copyOut } from './copy-out.js';
 import { changedSince, chunksDone, copyInRecorded, forgetChunks, keepOnly, markCondition, pageBounds, pageChunks, quotedColumns } from './page-chunks.js';
 import { loadPg } from './load-pg.js';
+import { rowHashSql } from './row-hash.js';
 import { qname, quoteIdent, quoteLiteral } from './sql-text.js';
 
 /**
@@ -157,19 +158,14 @@ const literal = (value: unknown): string => quoteLiteral(text(value));
  * types mean the same bytes in every database: a user type's binary form (an array or record of it)
  * names its oid, and an enum hashes by the oids of its labels, which differ between databases.
  */
-async function typesOf(
-  client: Client,
-  table: TableName,
-  columns: readonly string[],
-): Promise<{ builtin: boolean; encoding: string; floats: readonly string[] }> {
-  const { rows } = await client.query<{ n: number; builtin: boolean | null; encoding: string; floats: string[] | null }>(
-    `SELECT count(*)::int AS n, bool_and(atttypid < 16384) AS builtin, current_setting('server_encoding') AS encoding,
-            array_agg(attname::text) FILTER (WHERE atttypid IN (700, 701)) AS floats
+async function typesOf(client: Client, table: TableName, columns: readonly string[]): Promise<{ builtin: boolean; encoding: string }> {
+  const { rows } = await client.query<{ n: number; builtin: boolean | null; encoding: string }>(
+    `SELECT count(*)::int AS n, bool_and(atttypid < 16384) AS builtin, current_setting('server_encoding') AS encoding
        FROM pg_attribute WHERE attrelid = $1::regclass AND attname = ANY($2) AND NOT attisdropped`,
     [qname(table), columns],
   );
   const row = rows[0];
-  return { builtin: row !== undefined && row.n === columns.length && row.builtin === true, encoding: row?.encoding ?? '', floats: row?.floats ?? [] };
+  return { builtin: row !== undefined && row.n === columns.length && row.builtin === true, encoding: row?.encoding ?? '' };
 }
 
 /**
@@ -291,17 +287,13 @@ function reader(client: Client): RowReader {
       await client.query(`SELECT 1 FROM ${qname(table)}${whereSql(where)} LIMIT 0`);
     },
     // Each row hashed by the server, summed in numeric so that it never overflows. By value: each
-    // column with its type's own hash function (hash_record_extended, PostgreSQL 14 and later),
-    // several times cheaper than text, for built-in types (typesOf); by text: the row's text with
-    // the one text hash partitioning keeps stable across versions, for the rest and for types
-    // without a hash function (json, point, ...).
+    // column with its type's own hash function (row-hash.ts), several times cheaper than text, for
+    // built-in types (typesOf); by text: the row's text with the one text hash partitioning keeps
+    // stable across versions, for the rest and for types without a hash function (json, point, ...).
     async checksum(table, columns, where, by) {
       const types = by === 'value' ? await typesOf(client, table, columns) : undefined;
       if (types !== undefined && !types.builtin) return undefined;
-      // A float's hash takes -0 for 0 and every NaN for one: its eight bytes are hashed instead.
-      const value = (c: string) => (types?.floats.includes(c) ? `float8send(${quoteIdent(c)}::float8)` : quoteIdent(c));
-      const row = `ROW(${columns.map(value).join(', ')})`;
-      const hash = by === 'value' ? `hash_record_extended(${row}, 0)` : `hashtextextended(${row}::text, 0)`;
+      const hash = by === 'value' ? await rowHashSql(client, table, columns) : `hashtextextended(ROW(${columns.map(quoteIdent).join(', ')})::text, 0)`;
       const sql = `SELECT count(*) AS n, coalesce(sum(${hash}), 0)::text AS s FROM ${qname(table)}${whereSql(where)}`;
       if (by === 'text') return sumOf(await client.query<{ n: string; s: string }>(sql));
       // A failed statement would end the snapshot's transaction; a savepoint keeps it.
