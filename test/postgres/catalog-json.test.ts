@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonRows, toRows } from '../../src/adapters/postgres/catalog-json.js';
+import { type CatalogQuery, jsonRows, toRows } from '../../src/adapters/postgres/catalog-json.js';
 import { QUERIES } from '../../src/adapters/postgres/catalog-read.js';
 import { postgresEngine, TEST_TABLESPACE } from '../support/postgres.js';
 import type { ScratchDb } from '../support/scratch.js';
@@ -150,7 +150,7 @@ describe('the catalog rows read as JSON are the rows the driver gives (real serv
     await db?.drop();
   });
 
-  for (const [name, query] of Object.entries(QUERIES)) {
+  for (const [name, query] of Object.entries(QUERIES) as [string, CatalogQuery<unknown>][]) {
     it(`${name}: same keys, values and types`, async () => {
       const driver = await client.query(query.sql);
       expect(driver.fields.map((f) => f.name)).toEqual(query.keys);
@@ -163,17 +163,16 @@ describe('the catalog rows read as JSON are the rows the driver gives (real serv
 
   it('the values that JSON could spoil are the exact ones', async () => {
     const { relations, userTypes, columns, constraints, policies } = QUERIES;
-    const read = async <T>(q: typeof relations | typeof userTypes | typeof columns | typeof constraints | typeof policies) =>
-      toRows(q, (await client.query(jsonRows(q))).rows[0]?.rows) as T[];
-    const seq = (await read<{ name: string; seq_min: string; seq_max: string; seq_start: string }>(relations)).find((r) => r.name === 's_max');
+    const read = async <T>(q: CatalogQuery<T>) => toRows(q, (await client.query(jsonRows(q))).rows[0]?.rows);
+    const seq = (await read(relations)).find((r) => r.name === 's_max');
     expect(seq).toMatchObject({ seq_min: '-9223372036854775808', seq_max: '9223372036854775807', seq_start: '9223372036854775806' });
-    const mood = (await read<{ name: string; labels: string[]; comment: string }>(userTypes)).find((t) => t.name === 'mood');
+    const mood = (await read(userTypes)).find((t) => t.name === 'mood');
     expect(mood).toMatchObject({ labels: LABELS, comment: ODD });
-    const id = (await read<{ name: string; id_min: string; id_start: string; default_expr: string | null }>(columns)).find((c) => c.name === 'id');
+    const id = (await read(columns)).find((c) => c.name === 'id');
     expect(id).toMatchObject({ id_min: '-9223372036854775808', id_start: '-9223372036854775807' });
-    const fk = (await read<{ type: string; ref_columns: string[] | null }>(constraints)).find((k) => k.type === 'f');
+    const fk = (await read(constraints)).find((k) => k.type === 'f');
     expect(fk?.ref_columns).toEqual(['odd, col']);
-    const policy = (await read<{ roles: string[] }>(policies))[0];
+    const policy = (await read(policies))[0];
     expect(policy?.roles.sort()).toEqual([ROLE, (await client.query('SELECT current_user AS u')).rows[0].u].sort());
   });
 });
