@@ -31,16 +31,6 @@ export interface StoredPosition {
   readonly state?: string | undefined;
 }
 
-/**
- * A commit the target makes durable a moment later (PostgreSQL with synchronous_commit off, as its
- * own subscriber commits): where it ends in the target's log, and how far that log was durable as
- * the commit returned. The source may be told of it only once the log is durable past `at`.
- */
-export interface LaterDurable {
-  readonly at: bigint;
-  readonly flushed: bigint;
-}
-
 /** What the source's log says of an upsert's keys before it: none had a row, or each had one. */
 export type RowsExpected = 'new' | 'existing';
 
@@ -68,12 +58,8 @@ export interface ApplyTransaction {
    * again by key, which changes nothing. Throws the target's refusal.
    */
   schema(statements: readonly string[]): Promise<void>;
-  /**
-   * Record the position and commit everything since `begin`. `lazy`: the target may make the commit
-   * durable later (where it can, it says so by returning where the commit ends in its log); without
-   * it, or where the target cannot, the commit is durable when this returns (undefined).
-   */
-  commit(position: StoredPosition, options?: { readonly lazy?: boolean }): Promise<LaterDurable | undefined>;
+  /** Record the position and commit everything since `begin`. */
+  commit(position: StoredPosition): Promise<void>;
   rollback(): Promise<void>;
 }
 
@@ -89,8 +75,6 @@ export interface ChangeTarget {
   /** Every job's position on this target. */
   listPositions(): Promise<readonly StoredPosition[]>;
   begin(): Promise<ApplyTransaction>;
-  /** Where commits can be lazy (LaterDurable): how far the target's log is durable now. Outside a transaction, or inside one. */
-  flushed?(): Promise<bigint>;
   /** Forget the job (its rows stay). */
   dropPosition(job: string): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,4 @@
-import type { ApplyTransaction, ChangeTarget, LaterDurable, StoredPosition } from '../adapters/change-apply.js';
+import type { ApplyTransaction, ChangeTarget, StoredPosition } from '../adapters/change-apply.js';
 import type { DeleteEvent, InsertEvent, Position, UpdateEvent } from '../adapters/changes.js';
 import type { Row } from '../adapters/rows.js';
 import { ApplyPipeline } from './apply-pipeline.js';
@@ -46,11 +46,6 @@ export class Applier {
   private tx: ApplyTransaction | undefined;
   /** Whether a target transaction is begun (in the pipeline) and not yet committed. */
   private opened = false;
-  /**
-   * Whether the open transaction was handed out whole (current(): DDL, a new table's copy): its
-   * commit is durable before the source hears of it, as the job's record of tables follows it at once.
-   */
-  private handedOut = false;
   private readonly held = new Map<TableRoute, Held>();
   private heldRows = 0;
   /** Where changes keep the source's order across tables: the one table held. */
@@ -186,7 +181,6 @@ export class Applier {
   /** The open transaction, with every change before this point written: for DDL and copies that must follow them. */
   async current(): Promise<ApplyTransaction> {
     this.ensureOpen();
-    this.handedOut = true;
     this.writeAll();
     await this.pipe.drain();
     return this.transaction();
@@ -260,15 +254,13 @@ export class Applier {
   /**
    * Commit the open transaction with the last source commit's position (or `at`, a heartbeat's).
    * The commit is queued behind the writes; `after` runs once the target committed (to acknowledge
-   * the source), with what was committed. False when there was nothing to commit. The commit is
-   * lazy (durable a moment later, where the target can) unless `durable` or the transaction was handed out.
+   * the source), with what was committed. False when there was nothing to commit.
    */
-  async commit(at: Position | undefined, after: (committed: Committed) => Promise<void>, durable = false): Promise<boolean> {
+  async commit(at: Position | undefined, after: (committed: Committed) => Promise<void>): Promise<boolean> {
     const position = at ?? this.last?.position;
     if (position === undefined) return false;
     this.ensureOpen();
     this.writeAll();
-    const lazy = !durable && !this.handedOut;
     const done = { transactions: this.transactions, changes: this.changes, commitTimes: this.commitTimes };
     const committedAt = this.last?.committedAt;
     const state = this.state;
@@ -283,20 +275,12 @@ export class Applier {
         appliedAt: new Date().toISOString(),
         ...(state === undefined ? {} : { state }),
       };
-      const later = await this.transaction().commit(stored, { lazy });
+      await this.transaction().commit(stored);
       this.tx = undefined;
-      await after({ ...done, stored, later });
+      await after({ ...done, stored });
     });
     await this.pipe.room();
     return true;
-  }
-
-  /** Queue a look at how far the target's log is durable (where commits are lazy), behind what was queued before. */
-  async flushed(after: (through: bigint) => Promise<void>): Promise<void> {
-    const flushed = this.target.flushed?.bind(this.target);
-    if (flushed === undefined) return;
-    this.pipe.push(async () => after(await flushed()));
-    await this.pipe.room();
   }
 
   /** Wait for every queued write and commit, throwing the first failure. */
@@ -317,7 +301,6 @@ export class Applier {
   }
 
   private reset(): void {
-    this.handedOut = false;
     this.changes = 0;
     this.transactions = 0;
     this.last = undefined;
@@ -329,8 +312,6 @@ export class Applier {
 /** What one target commit held. */
 export interface Committed {
   readonly stored: StoredPosition;
-  /** Where the commit is durable only later: the source hears of it once the target's log is durable past it. */
-  readonly later: LaterDurable | undefined;
   readonly transactions: number;
   readonly changes: number;
   readonly commitTimes: readonly (string | undefined)[];

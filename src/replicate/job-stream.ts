@@ -3,7 +3,6 @@ import { unhandledChange } from '../adapters/changes.js';
 import type { ApplyTransaction, ChangeTarget } from '../adapters/change-apply.js';
 import type { TableName } from '../adapters/rows.js';
 import { errors } from '../errors.js';
-import { DurableAcks } from './durable-acks.js';
 import { Applier } from './job-apply.js';
 import type { Routes, TableRoute } from './job-tables.js';
 
@@ -20,12 +19,6 @@ const COMMIT_CHANGES = 20_000;
 const COMMIT_MS = 250;
 /** With no event for this long, what is applied commits. */
 const IDLE_MS = 50;
-/**
- * How often, with commits waiting for the target's log to be flushed and no commit telling, the
- * flush position is looked at (the target's WAL writer flushes within three times its
- * wal_writer_delay, 200 ms by default).
- */
-const FLUSH_POLL_MS = 100;
 
 export interface StreamProgress {
   readonly position: Position;
@@ -143,8 +136,6 @@ export async function applyStream(job: StreamJob): Promise<Position> {
   if (job.signal?.aborted === true) stop.abort(job.signal.reason);
   const pull = puller(job.capture.stream(job.from, { signal: stop.signal, heartbeatMs: job.heartbeatMs, state: job.state }));
   let committed = job.from;
-  const acks = new DurableAcks((p) => job.capture.acknowledge(p));
-  let polledAt = 0;
   let inTransaction = false;
   // Renames the source's log states (a MariaDB ALTER), for the relation events before the statement's commit.
   let stated: ColumnRename[] = [];
@@ -167,7 +158,7 @@ export async function applyStream(job: StreamJob): Promise<Position> {
       const now = Date.parse(done.stored.appliedAt);
       const lags = done.commitTimes.flatMap((t) => (t === undefined ? [] : [Math.max(0, now - Date.parse(t))]));
       committed = done.stored.position as Position;
-      await acks.committed(committed, done.later);
+      await job.capture.acknowledge(committed);
       job.onCommit({ position: committed, transactions: done.transactions, changes: done.changes, lags });
     });
   };
@@ -185,14 +176,10 @@ export async function applyStream(job: StreamJob): Promise<Position> {
   };
   try {
     for (;;) {
-      const next = await pull.next(applier.committable && !inTransaction ? IDLE_MS : acks.pending ? FLUSH_POLL_MS : 60_000);
+      const next = await pull.next(applier.committable && !inTransaction ? IDLE_MS : 60_000);
       if ('done' in next) break;
       if ('idle' in next) {
         if (!inTransaction && applier.committable) await commit();
-        else if (acks.pending && performance.now() - polledAt >= FLUSH_POLL_MS) {
-          polledAt = performance.now();
-          await applier.flushed((through) => acks.flushed(through));
-        }
         await scan();
         continue;
       }
@@ -267,12 +254,6 @@ export async function applyStream(job: StreamJob): Promise<Position> {
     if (!inTransaction && applier.committable) await commit();
     await applier.drain();
     await applier.rollback();
-    // Stopping: the last lazy commits made durable (the position recorded again, durably) and acknowledged.
-    if (acks.pending) {
-      await applier.commit(committed, async (done) => acks.committed(done.stored.position as Position, done.later), true);
-      await applier.drain();
-      await applier.rollback();
-    }
     return committed;
   } catch (e) {
     await applier.rollback();

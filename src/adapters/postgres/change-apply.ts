@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Client } from 'pg';
 import { errors } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
-import { chunksOf, type ApplyTransaction, type ChangeTarget, type LaterDurable, type StoredPosition } from '../change-apply.js';
+import { chunksOf, type ApplyTransaction, type ChangeTarget, type StoredPosition } from '../change-apply.js';
 import type { Row, TableName } from '../rows.js';
 import { HISTORY_SCHEMA } from './catalog-sql.js';
 import { loadPg } from './load-pg.js';
-import { parseLsn } from './lsn.js';
 import { copyWriter, SESSION_SETTINGS } from './rows.js';
 import { qname, quoteIdent } from './sql-text.js';
 
@@ -20,9 +19,6 @@ import { qname, quoteIdent } from './sql-text.js';
  * each falling back to the upsert when the target disagrees (a replay). The session runs with session_replication_role =
  * replica where the login may (as PostgreSQL's own subscriber does): the target's triggers and
  * foreign-key checks do not fire on replicated rows, which arrive in the source's commit order.
- * A lazy commit (the stream's) runs with synchronous_commit off, as that subscriber's does by
- * default: it returns before its WAL is flushed, and says where it ends in the WAL so that the
- * source is told of it only once the server's flush position passed it.
  */
 
 const TABLE = `${HISTORY_SCHEMA}.replication`;
@@ -59,9 +55,6 @@ const fromRow = (r: PositionRow): StoredPosition => ({
 });
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-const lsn = (text: string | null | undefined): bigint => (text == null ? 0n : (parseLsn(text) ?? 0n));
-/** After a lazy commit, in the same round trip: the WAL's end (past the commit's record) and how far it is flushed. */
-const LAZY_COMMIT = `SET LOCAL synchronous_commit = off; COMMIT; SELECT pg_current_wal_insert_lsn()::text AS at, pg_current_wal_flush_lsn()::text AS flushed`;
 
 export async function openPostgresChangeTarget(target: DbTarget): Promise<ChangeTarget> {
   const pg = await loadPg();
@@ -208,20 +201,14 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
         await client.query('RELEASE SAVEPOINT redb_schema');
       }
     },
-    async commit(p: StoredPosition, options): Promise<LaterDurable | undefined> {
+    async commit(p: StoredPosition) {
       await client.query(
         `INSERT INTO ${TABLE} (job, source, position, committed_at, applied_at, source_state) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (job) DO UPDATE SET source = EXCLUDED.source, position = EXCLUDED.position, committed_at = EXCLUDED.committed_at, applied_at = EXCLUDED.applied_at,
            source_state = COALESCE(EXCLUDED.source_state, ${TABLE}.source_state)`,
         [p.job, p.source, p.position, p.committedAt ?? null, p.appliedAt, p.state ?? null],
       );
-      if (options?.lazy !== true) {
-        await client.query('COMMIT');
-        return undefined;
-      }
-      const results = (await client.query(LAZY_COMMIT)) as unknown as { rows: { at: string; flushed: string }[] }[];
-      const row = results[2]?.rows[0];
-      return { at: lsn(row?.at), flushed: lsn(row?.flushed) };
+      await client.query('COMMIT');
     },
     async rollback() {
       stages.clear();
@@ -245,9 +232,6 @@ export async function openPostgresChangeTarget(target: DbTarget): Promise<Change
       await client.query('BEGIN');
       direct = 0;
       return tx;
-    },
-    async flushed() {
-      return lsn((await client.query<{ f: string }>('SELECT pg_current_wal_flush_lsn()::text AS f')).rows[0]?.f);
     },
     async dropPosition(job) {
       if (await exists()) await client.query(`DELETE FROM ${TABLE} WHERE job = $1`, [job]);
