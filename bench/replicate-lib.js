@@ -22,16 +22,16 @@ export function envUrl(url, variable) {
 
 export const withDb = (url, db) => url.replace(/\/[^/?]*(\?|$)/, `/${db}$1`);
 
-/** A running `redb replicate --json`: its events, its peak resident memory, how it ended. */
+/** A running `redb replicate --json`: its events, its peak resident memory, how it ended. `build`: another build's cli.js. */
 export class Job {
-  constructor(cwd, args) {
+  constructor(cwd, args, build = cli) {
     this.events = [];
     this.stderr = '';
     this.ended = false;
     this.started = Date.now();
     // REDB_BENCH_PROFILE=<dir>: each replicator writes a CPU profile there (open it in Chrome's DevTools).
     const profile = process.env.REDB_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.REDB_BENCH_PROFILE] : [];
-    this.child = spawn(process.execPath, [...profile, cli, 'replicate', ...args, '--yes', '--json'], {
+    this.child = spawn(process.execPath, [...profile, build, 'replicate', ...args, '--yes', '--json'], {
       cwd,
       env: process.env,
       stdio: ['ignore', 'pipe', 'pipe'],

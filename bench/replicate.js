@@ -2,7 +2,11 @@
 // a subscription on a target database of the same server), side by side, medians of REDB_BENCH_RUNS:
 // (a) catch-up of a backlog of REDB_BENCH_CHANGES row changes (default 1M; pgbench-like: transactions of
 //     50 updates and 50 inserts) made while the replicator was stopped / the subscription disabled,
-//     timed from start / ENABLE until the backlog's last transaction (a sentinel row) is on the target;
+//     timed from start / ENABLE until the backlog's last transaction (a sentinel row) is on the target.
+//     Every run does the same work: before it, the source's tables are emptied and seeded again (both
+//     sides apply that, untimed) and every target's tables rewritten compact (VACUUM FULL), so a run is
+//     not slower for the rows and dead tuples the runs before it left. REDB_BENCH_CLI_B=<another
+//     build's dist/cli.js>: that build is timed too, in the same runs, interleaved, into a target of its own;
 // (b) end-to-end lag at a steady REDB_BENCH_LAG_RATE changes/s (default 2,000) for REDB_BENCH_LAG_SECONDS:
 //     a paced writer stamps rows with clock_timestamp(), a poller on the target (every 25 ms) takes the
 //     lag as the time it sees a row minus its stamp; redb's own figures (progress lines) beside;
@@ -49,6 +53,10 @@ const PARTS = new Set((process.env.REDB_BENCH_REPLICATE_CASES ?? 'catchup,lag,pa
 const SRC = 'redb_bench_rep_src';
 const DST_REDB = 'redb_bench_rep_redb';
 const DST_PG = 'redb_bench_rep_sub';
+const DST_B = 'redb_bench_rep_redb_b';
+const JOB_B = 'bench_pg_pg_b';
+const CLI_B = process.env.REDB_BENCH_CLI_B;
+const DBS = [SRC, DST_REDB, DST_PG, DST_B];
 const SUB = 'redb_bench_rep_sub';
 const JOB = 'bench_pg_pg';
 
@@ -59,7 +67,7 @@ const rate = (n, ms) => `${Math.round(n / (ms / 1000)).toLocaleString('en')} cha
 async function setUp(ctx) {
   const { admin, project } = ctx;
   const a = await pgClient(admin);
-  for (const db of [SRC, DST_REDB, DST_PG]) await a.query(`CREATE DATABASE ${db}`);
+  for (const db of CLI_B === undefined ? [SRC, DST_REDB, DST_PG] : DBS) await a.query(`CREATE DATABASE ${db}`);
   await a.end();
   ctx.srcUrl = withDb(admin, SRC);
   ctx.src = await pgClient(ctx.srcUrl);
@@ -78,6 +86,13 @@ async function setUp(ctx) {
   const first = new Job(project, ctx.args);
   await first.until('streaming');
   await first.stop();
+  if (CLI_B !== undefined) {
+    ctx.bDst = await pgClient(withDb(admin, DST_B));
+    ctx.argsB = [envUrl(ctx.srcUrl, 'REDB_BENCH_PG_PW'), envUrl(withDb(admin, DST_B), 'REDB_BENCH_PG_PW'), '--name', JOB_B];
+    const b = new Job(project, ctx.argsB, CLI_B);
+    await b.until('streaming');
+    await b.stop();
+  }
   await waitFor(
     async () => (await ctx.subDst.query(`SELECT count(*)::int AS n FROM pg_subscription_rel WHERE srsubstate <> 'r'`)).rows[0].n === 0,
     'the subscription to copy the tables',
@@ -113,12 +128,12 @@ async function backlog(ctx, sql, changes) {
   return { id, ms: Date.now() - t, walMiB: Number(wal) / 2 ** 20 };
 }
 
-/** redb: start the stopped job, time it to the sentinel, read its peak memory, stop it. */
-async function redbCatchUp(ctx, id) {
+/** redb: start the stopped job, time it to the sentinel, read its peak memory, stop it. `b`: the other build's job. */
+async function redbCatchUp(ctx, id, b = false) {
   const t = Date.now();
-  const job = new Job(ctx.project, ctx.args);
+  const job = b ? new Job(ctx.project, ctx.argsB, CLI_B) : new Job(ctx.project, ctx.args);
   try {
-    await waitFor(has(ctx.redbDst, id), 'redb to catch up', undefined, job);
+    await waitFor(has(b ? ctx.bDst : ctx.redbDst, id), 'redb to catch up', undefined, job);
     return { ms: Date.now() - t, peakMiB: job.peakMiB(), startupMs: job.startupMs(), cpuS: job.cpuSeconds() };
   } finally {
     await job.stop();
@@ -134,17 +149,37 @@ async function subCatchUp(ctx, id) {
   return { ms };
 }
 
+/**
+ * The same starting point for every run: the source's tables emptied and seeded afresh (each side
+ * applies that, untimed), then every table rewritten compact, so no run pays for the ones before.
+ */
+async function freshTables(ctx) {
+  await ctx.src.query(`BEGIN; TRUNCATE accounts, history, ticks; ${PG_SEED} COMMIT`);
+  await ctx.src.query('VACUUM ANALYZE accounts, history, ticks');
+  ctx.nextHistory = 0;
+  const id = await sentinel(ctx);
+  await redbCatchUp(ctx, id);
+  if (CLI_B !== undefined) await redbCatchUp(ctx, id, true);
+  await subCatchUp(ctx, id);
+  for (const c of [ctx.src, ctx.redbDst, ctx.subDst, ...(ctx.bDst === undefined ? [] : [ctx.bDst])])
+    await c.query('VACUUM FULL ANALYZE accounts, history, ticks');
+  await ctx.src.query('CHECKPOINT').catch(() => undefined);
+}
+
 async function catchUp(ctx) {
   const redb = [];
   const sub = [];
   const startup = [];
   const cpu = [];
+  const other = { ms: [], cpu: [] };
   let peak = 0;
   for (let r = 0; r < RUNS; r++) {
+    await freshTables(ctx);
     const b = await backlog(ctx, pgBacklog(CHANGES, ctx.nextHistory), CHANGES / 2);
-    console.log(`  run ${r + 1}: backlog of ${CHANGES} changes written in ${secs(b.ms)} (${b.walMiB.toFixed(0)} MiB of WAL)`);
+    console.log(`  run ${r + 1}: fresh tables, then a backlog of ${CHANGES} changes written in ${secs(b.ms)} (${b.walMiB.toFixed(0)} MiB of WAL)`);
     // Alternate who goes first: the second reads WAL the first brought into the page cache.
-    for (const who of r % 2 === 0 ? ['redb', 'sub'] : ['sub', 'redb']) {
+    const order = CLI_B === undefined ? ['redb', 'sub'] : ['redb', 'b', 'sub'];
+    for (const who of order.map((_w, i) => order[(i + r) % order.length])) {
       if (who === 'redb') {
         const x = await redbCatchUp(ctx, b.id);
         redb.push(x.ms);
@@ -154,6 +189,11 @@ async function catchUp(ctx) {
         console.log(
           `    redb replicate        ${secs(x.ms)} (start-up to streaming ${secs(x.startupMs)})  peak RSS ${x.peakMiB.toFixed(0)} MiB  CPU ${x.cpuS.toFixed(1)} s`,
         );
+      } else if (who === 'b') {
+        const x = await redbCatchUp(ctx, b.id, true);
+        other.ms.push(x.ms);
+        other.cpu.push(x.cpuS);
+        console.log(`    redb (REDB_BENCH_CLI_B) ${secs(x.ms)} (start-up to streaming ${secs(x.startupMs)})  CPU ${x.cpuS.toFixed(1)} s`);
       } else {
         const x = await subCatchUp(ctx, b.id);
         sub.push(x.ms);
@@ -164,6 +204,12 @@ async function catchUp(ctx) {
   const m = { redb: median(redb), sub: median(sub), startup: median(startup), cpu: median(cpu) };
   console.log(`\n(a) catch-up of ${CHANGES} row changes (transactions of 100), PostgreSQL → PostgreSQL, median of ${RUNS}`);
   console.log(`  redb replicate                    ${secs(m.redb).padStart(9)}  ${rate(CHANGES, m.redb)}  ${(m.redb / m.sub).toFixed(2)}×`);
+  if (CLI_B !== undefined) {
+    const mb = median(other.ms);
+    console.log(
+      `  redb, REDB_BENCH_CLI_B            ${secs(mb).padStart(9)}  ${rate(CHANGES, mb)}  ${(mb / m.sub).toFixed(2)}×  (CPU median ${median(other.cpu).toFixed(1)} s)`,
+    );
+  }
   console.log(`  PostgreSQL logical replication    ${secs(m.sub).padStart(9)}  ${rate(CHANGES, m.sub)}`);
   console.log(`  (redb's time includes its start-up to the first change read, median ${secs(m.startup)}; streamed: ${rate(CHANGES, m.redb - m.startup)})`);
   console.log(`  (the replicator's own CPU time, start-up included, median ${m.cpu.toFixed(1)} s: on 2 cores it is taken from the servers)`);
@@ -271,11 +317,14 @@ async function same(ctx) {
   } finally {
     await job.stop();
   }
+  if (CLI_B !== undefined) await redbCatchUp(ctx, id, true);
   await subCatchUp(ctx, id);
   const sql =
     "SELECT (SELECT count(*) || ' ' || sum(abalance) FROM accounts) || ' ' || (SELECT count(*) || ' ' || sum(id) FROM history) || ' ' || (SELECT count(*) FROM ticks) AS f";
-  const [a, b, c] = await Promise.all([ctx.src, ctx.redbDst, ctx.subDst].map(async (x) => (await x.query(sql)).rows[0].f));
-  if (a !== b || a !== c) throw new Error(`the targets differ from the source: source ${a}, redb ${b}, subscription ${c}`);
+  const [a, b, c, d = a] = await Promise.all(
+    [ctx.src, ctx.redbDst, ctx.subDst, ...(ctx.bDst ? [ctx.bDst] : [])].map(async (x) => (await x.query(sql)).rows[0].f),
+  );
+  if (a !== b || a !== c || a !== d) throw new Error(`the targets differ from the source: source ${a}, redb ${b}, subscription ${c}, REDB_BENCH_CLI_B ${d}`);
   console.log(`\n  both targets equal the source (accounts count and balance sum, history count and id sum, ticks count: ${a})`);
 }
 
@@ -291,7 +340,9 @@ async function tearDown(ctx, admin, project) {
   }
   // What the job made on the source (slot, publication) and its position on the target.
   if (ctx?.args) await quiet(Promise.resolve().then(() => execFileSync(process.execPath, [cli, 'replicate', 'drop', JOB], { cwd: project, stdio: 'ignore' })));
-  for (const c of [ctx?.src, ctx?.redbDst, ctx?.subDst]) await quiet(c?.end() ?? Promise.resolve());
+  if (ctx?.argsB)
+    await quiet(Promise.resolve().then(() => execFileSync(process.execPath, [cli, 'replicate', 'drop', JOB_B], { cwd: project, stdio: 'ignore' })));
+  for (const c of [ctx?.src, ctx?.redbDst, ctx?.subDst, ctx?.bDst]) await quiet(c?.end() ?? Promise.resolve());
   const a = await pgClient(admin);
   for (let i = 0; i < 40; i++) {
     const slots = (await a.query(`SELECT slot_name, active FROM pg_replication_slots WHERE database = '${SRC}'`)).rows;
@@ -299,7 +350,7 @@ async function tearDown(ctx, admin, project) {
     for (const s of slots.filter((x) => !x.active)) await quiet(a.query(`SELECT pg_drop_replication_slot('${s.slot_name}')`));
     await new Promise((r) => setTimeout(r, 250));
   }
-  for (const db of [SRC, DST_REDB, DST_PG]) await quiet(a.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
+  for (const db of DBS) await quiet(a.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
   await a.end();
 }
 
@@ -313,7 +364,7 @@ export async function run() {
     execFileSync(process.execPath, [cli, 'init'], { cwd: project, stdio: 'ignore' });
     if (['catchup', 'lag', 'memory', 'nats'].some((p) => PARTS.has(p))) {
       const a = await pgClient(admin);
-      for (const db of [SRC, DST_REDB, DST_PG]) await a.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
+      for (const db of DBS) await a.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
       await a.end();
       try {
         await setUp(ctx);

@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,11 @@ export interface PrivatePostgres {
   start(): Promise<void>;
   /** `pg_ctl restart -m <mode>`. */
   restart(mode: 'fast' | 'immediate'): Promise<void>;
+  /**
+   * A crash: SIGKILL to the postmaster and every process it started, at once (WAL not yet written
+   * out is lost, as when the machine fails), returning once all are gone; start() recovers it.
+   */
+  crash(): Promise<void>;
   /** Stop it for good and remove its directory. */
   stop(): void;
 }
@@ -78,6 +83,48 @@ export async function startPrivatePostgres(settings: Readonly<Record<string, str
     halt: (mode) => runAsync('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']),
     start: () => runAsync('pg_ctl', [...startArgs, 'start']),
     restart: (mode) => runAsync('pg_ctl', [...startArgs, '-m', mode, 'restart']),
+    async crash() {
+      const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((d) => {
+          try {
+            // The parent's pid is the second field after the command name in /proc/<pid>/stat.
+            return (
+              Number(
+                readFileSync(`/proc/${d}/stat`, 'utf8')
+                  .replace(/^.*\) /, '')
+                  .split(' ')[1],
+              ) === postmaster
+            );
+          } catch {
+            return false;
+          }
+        })
+        .map(Number);
+      for (const pid of [postmaster, ...children]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone already.
+        }
+      }
+      const alive = (pid: number) => {
+        try {
+          process.kill(pid, 0);
+          return !readFileSync(`/proc/${pid}/stat`, 'utf8')
+            .replace(/^.*\) /, '')
+            .startsWith('Z');
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 200 && [postmaster, ...children].some(alive); i++) await new Promise((r) => setTimeout(r, 25));
+      // A killed postmaster may stay a zombie a while (its parent reaps it late), and PostgreSQL takes a lock file
+      // naming a live pid as another server running: the locks (the data directory's, the socket's) go, as after a machine's crash.
+      rmSync(join(data, 'postmaster.pid'), { force: true });
+      for (const f of readdirSync(dir).filter((x) => x.startsWith('.s.PGSQL.'))) rmSync(join(dir, f), { force: true });
+    },
     stop() {
       const args = ['-D', data, '-m', 'immediate', 'stop'];
       if (asRoot) spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), ...args], { stdio: 'ignore', cwd: '/' });
