@@ -104,7 +104,10 @@ describe.concurrent('PostgreSQL arrays into MariaDB and SQLite json columns and 
           () => r.stderr,
         );
       expect(await r.stop('SIGTERM')).toBe(143);
-      expect(parsed(await rows(target, `${select(target.engine)} WHERE id = 2`))[0]?.counts).toEqual([7]);
+      expect(
+        parsed(await rows(target, `${select(target.engine)} WHERE id = 2`))[0]?.counts,
+        `${JSON.stringify(r.events.filter((e) => e.type !== 'progress'))}\n${r.stderr}`,
+      ).toEqual([7]);
       expect(parsed(await rows(target, `${select(target.engine)} WHERE id = 3`))[0]?.words).toEqual(['new, row']);
       const verify = redb(project.path, ['verify', source.url, target.url], PASSWORD_ENV);
       expect(verify.code, verify.stdout + verify.stderr).toBe(0);
