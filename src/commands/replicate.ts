@@ -167,7 +167,7 @@ function renderJob(io: Io, j: JobStatus): void {
   const rows = [
     ['position', j.position ?? '-'],
     ['applied at', j.appliedAt ?? '-'],
-    ['changes', `${j.changes} in ${j.transactions} transactions${j.state === 'running' ? `, ${j.rate}/s` : ''}`],
+    ['changes', `${j.changes} in ${j.transactions} transaction${j.transactions === 1 ? '' : 's'}${j.state === 'running' ? `, ${j.rate}/s` : ''}`],
     ['lag', j.lagMs === null ? '-' : `p50 ${j.lagMs.p50} ms, p99 ${j.lagMs.p99} ms, last ${j.lagMs.last} ms`],
   ];
   if (j.capture !== null) {

@@ -14,7 +14,7 @@ export function ReplicateView({ state }: { state: LiveState }) {
       <Text>
         <Text bold>{state.phase}</Text>
         {state.position === undefined ? '' : `  at ${state.position}`}
-        {`  ${state.transactions} transactions, ${state.changes} changes, ${state.rate}/s  ${lag}`}
+        {`  ${state.transactions} transaction${state.transactions === 1 ? '' : 's'}, ${state.changes} change${state.changes === 1 ? '' : 's'}, ${state.rate}/s  ${lag}`}
         {state.retainedWalBytes === undefined ? '' : `  retained ${bytes(state.retainedWalBytes)}`}
       </Text>
       <Text dimColor>
