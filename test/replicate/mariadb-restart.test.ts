@@ -6,7 +6,18 @@ import { pgExec, postgresEngine } from '../support/postgres.js';
 import { startPrivatePostgres } from '../changes/private-postgres.js';
 import { PASSWORD_ENV, envUrl } from '../clone/helpers.js';
 import { killReplicators, Replicator, sleep, until } from './helpers.js';
-import { ACCOUNTS, execUrl, ledgerMax, queryUrl, RestartWriter, restartFigures } from './restart-writer.js';
+import {
+  ACCOUNTS,
+  countLedgerWrites,
+  execUrl,
+  ledgerMax,
+  ledgerSchema,
+  ledgerWrites,
+  RestartWriter,
+  restartFigures,
+  uncountLedgerWrites,
+  writerFigures,
+} from './restart-writer.js';
 import { tempDir } from '../support/scratch.js';
 
 /**
@@ -28,32 +39,6 @@ afterAll(async () => {
   killReplicators();
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
 });
-
-const schema = (engine: 'mysql' | 'postgres') => {
-  const accounts = Array.from({ length: ACCOUNTS }, (_x, i) => `(${i + 1}, 1000, 0)`).join(', ');
-  const text = engine === 'mysql' ? 'VARCHAR(100)' : 'TEXT';
-  return `CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance BIGINT NOT NULL, moves INTEGER NOT NULL);
-    INSERT INTO accounts VALUES ${accounts};
-    CREATE TABLE ledger (id BIGINT PRIMARY KEY, amount INTEGER NOT NULL, note ${text});`;
-};
-
-/**
- * Every ledger row written into the target, by any path and even if overwritten by a replay, counts
- * here by its id. A row inserted and deleted within one applied batch is never written (the apply
- * keeps each key's last change), so the proof of "not twice" is that no id was written more than once.
- */
-const countWrites = (engine: 'mysql' | 'postgres') =>
-  engine === 'mysql'
-    ? `CREATE TABLE ledger_writes (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
-       CREATE TRIGGER count_ledger_write BEFORE INSERT ON ledger FOR EACH ROW INSERT INTO ledger_writes VALUES (NEW.id, 1) ON DUPLICATE KEY UPDATE n = n + 1;`
-    : `CREATE TABLE ledger_writes (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
-       CREATE FUNCTION count_ledger_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ledger_writes VALUES (NEW.id, 1) ON CONFLICT (id) DO UPDATE SET n = ledger_writes.n + 1; RETURN NEW; END $$;
-       CREATE TRIGGER count_ledger_write BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION count_ledger_write();
-       ALTER TABLE ledger ENABLE ALWAYS TRIGGER count_ledger_write;`;
-const uncountWrites = (engine: 'mysql' | 'postgres') =>
-  engine === 'mysql'
-    ? 'DROP TRIGGER count_ledger_write; DROP TABLE ledger_writes'
-    : 'DROP TRIGGER count_ledger_write ON ledger; DROP FUNCTION count_ledger_write(); DROP TABLE ledger_writes';
 
 type Round = { what: string; go: (s: PrivateMariadb) => Promise<void> };
 
@@ -79,7 +64,7 @@ async function throughRestarts(mariadbIs: 'source' | 'target', rounds: readonly 
   // redb takes the shared servers' password from the environment; the private PostgreSQL trusts its login.
   const forRedb = (url: string) => (new URL(url).password === '' ? url : envUrl(url));
   const targetEngine = mariadbIs === 'source' ? 'postgres' : 'mysql';
-  await execUrl(source, schema(mariadbIs === 'source' ? 'mysql' : 'postgres'));
+  await execUrl(source, ledgerSchema(mariadbIs === 'source' ? 'mysql' : 'postgres'));
   const project = tempDir('redb-replicate-mariadb-restart-');
   cleanups.push(() => project.cleanup());
   expect(redb(project.path, ['init']).code).toBe(0);
@@ -87,7 +72,7 @@ async function throughRestarts(mariadbIs: 'source' | 'target', rounds: readonly 
   const job = `m_${randomBytes(4).toString('hex')}`;
   const replicator = new Replicator(project.path, [forRedb(source), forRedb(target), '--name', job, '--heartbeat-ms', '500']);
   await replicator.until('streaming', 120_000);
-  await execUrl(target, countWrites(targetEngine));
+  await execUrl(target, countLedgerWrites(targetEngine));
 
   const writer = new RestartWriter(source);
   cleanups.push(() => writer.stop());
@@ -114,11 +99,7 @@ async function throughRestarts(mariadbIs: 'source' | 'target', rounds: readonly 
   await writer.stop();
   const expected = writer.expected();
   // The source holds exactly what the writer knows it committed.
-  const [counted] = await queryUrl(
-    source,
-    'SELECT (SELECT count(*) FROM ledger) AS n, (SELECT coalesce(sum(amount), 0) FROM ledger) AS amount, (SELECT sum(moves) FROM accounts) AS moves, (SELECT sum(balance) FROM accounts) AS balance',
-  );
-  expect({ rows: Number(counted?.n), amount: Number(counted?.amount), moves: Number(counted?.moves), balance: Number(counted?.balance) }).toEqual({
+  expect(await writerFigures(source)).toEqual({
     rows: expected.rows,
     amount: expected.amount,
     moves: expected.moves,
@@ -133,9 +114,9 @@ async function throughRestarts(mariadbIs: 'source' | 'target', rounds: readonly 
   expect(alive()).toBe(true);
   expect(await replicator.stop('SIGTERM')).toBe(143);
   // Each transaction's ledger row was written into the target once: none applied twice after a reconnect.
-  const [writes] = await queryUrl(target, 'SELECT coalesce(max(n), 0) AS most, count(*) AS ids FROM ledger_writes');
-  expect(Number(writes?.most)).toBe(1);
-  expect(Number(writes?.ids)).toBeLessThanOrEqual(expected.inserts);
+  const writes = await ledgerWrites(target);
+  expect(writes.most).toBe(1);
+  expect(writes.ids).toBeLessThanOrEqual(expected.inserts);
   // Retrying leaves nothing behind (a listener per wait would have Node warn of a leak).
   expect(replicator.stderr).not.toMatch(/MaxListenersExceeded/);
   // Every retry says its attempt, its wait (capped at 10 s) and why.
@@ -144,7 +125,7 @@ async function throughRestarts(mariadbIs: 'source' | 'target', rounds: readonly 
     expect(r.inMs as number).toBeLessThanOrEqual(10_000);
   }
 
-  await execUrl(target, uncountWrites(targetEngine));
+  await execUrl(target, uncountLedgerWrites(targetEngine));
   const verify = redb(project.path, ['verify', forRedb(source), forRedb(target)], PASSWORD_ENV);
   expect(verify.code, verify.stdout + verify.stderr).toBe(0);
 }

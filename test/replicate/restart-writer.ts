@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { type PrivatePostgres, startPrivatePostgres } from '../changes/private-postgres.js';
 import { sleep } from './helpers.js';
 
 /**
@@ -176,3 +177,71 @@ export async function restartFigures(url: string): Promise<string> {
 }
 
 export const ledgerMax = async (url: string): Promise<number> => Number((await queryUrl(url, 'SELECT max(id) AS m FROM ledger'))[0]?.m ?? 0);
+
+/** The writer's two tables, the accounts seeded. */
+export function ledgerSchema(engine: 'mysql' | 'postgres'): string {
+  const accounts = Array.from({ length: ACCOUNTS }, (_x, i) => `(${i + 1}, 1000, 0)`).join(', ');
+  const text = engine === 'mysql' ? 'VARCHAR(100)' : 'TEXT';
+  return `CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance BIGINT NOT NULL, moves INTEGER NOT NULL);
+    INSERT INTO accounts VALUES ${accounts};
+    CREATE TABLE ledger (id BIGINT PRIMARY KEY, amount INTEGER NOT NULL, note ${text});`;
+}
+
+/**
+ * Every ledger row written into the target, by any path and even if overwritten by a replay, counts
+ * here by its id, in the same transaction as the row: a commit a crash lost takes its count with it.
+ * A row inserted and deleted within one applied batch is never written (the apply keeps each key's
+ * last change), so the proof of "not twice" is that no id was written more than once (`writtenOnce`).
+ */
+export function countLedgerWrites(engine: 'mysql' | 'postgres'): string {
+  return engine === 'mysql'
+    ? `CREATE TABLE ledger_writes (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
+       CREATE TRIGGER count_ledger_write BEFORE INSERT ON ledger FOR EACH ROW INSERT INTO ledger_writes VALUES (NEW.id, 1) ON DUPLICATE KEY UPDATE n = n + 1;`
+    : `CREATE TABLE ledger_writes (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
+       CREATE FUNCTION count_ledger_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ledger_writes VALUES (NEW.id, 1) ON CONFLICT (id) DO UPDATE SET n = ledger_writes.n + 1; RETURN NEW; END $$;
+       CREATE TRIGGER count_ledger_write BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION count_ledger_write();
+       ALTER TABLE ledger ENABLE ALWAYS TRIGGER count_ledger_write;`;
+}
+
+/** Removes what countLedgerWrites made, so that `verify` compares the writer's tables alone. */
+export function uncountLedgerWrites(engine: 'mysql' | 'postgres'): string {
+  return engine === 'mysql'
+    ? 'DROP TRIGGER count_ledger_write; DROP TABLE ledger_writes'
+    : 'DROP TRIGGER count_ledger_write ON ledger; DROP FUNCTION count_ledger_write(); DROP TABLE ledger_writes';
+}
+
+/** The figures the writer can know of the source (its rows, their amounts, the moves, the constant balance). */
+export async function writerFigures(url: string): Promise<{ rows: number; amount: number; moves: number; balance: number }> {
+  const [c] = await queryUrl(
+    url,
+    'SELECT (SELECT count(*) FROM ledger) AS n, (SELECT coalesce(sum(amount), 0) FROM ledger) AS amount, (SELECT sum(moves) FROM accounts) AS moves, (SELECT sum(balance) FROM accounts) AS balance',
+  );
+  return { rows: Number(c?.n), amount: Number(c?.amount), moves: Number(c?.moves), balance: Number(c?.balance) };
+}
+
+/** What countLedgerWrites counted: the most writes of one id, and how many ids were written. */
+export async function ledgerWrites(url: string): Promise<{ most: number; ids: number }> {
+  const [w] = await queryUrl(url, 'SELECT coalesce(max(n), 0) AS most, count(*) AS ids FROM ledger_writes');
+  return { most: Number(w?.most), ids: Number(w?.ids) };
+}
+
+/**
+ * Two PostgreSQL servers of the test's own (initdb'd into temp dirs on free ports), a database `src`
+ * on the one with the writer's tables and an empty `dst` on the other; `stop` goes with the cleanups.
+ */
+export async function privateLedgerPair(
+  settings: Readonly<Record<string, string>>,
+  targetSettings: Readonly<Record<string, string>> = {},
+): Promise<{ sourceServer: PrivatePostgres; targetServer: PrivatePostgres; source: string; target: string; stop: () => void }> {
+  const [sourceServer, targetServer] = await Promise.all([startPrivatePostgres(settings), startPrivatePostgres({ ...settings, ...targetSettings })]);
+  const stop = () => {
+    sourceServer.stop();
+    targetServer.stop();
+  };
+  const withDb = (server: PrivatePostgres, db: string) => server.url.replace(/\/postgres$/, `/${db}`);
+  await execUrl(sourceServer.url, 'CREATE DATABASE src');
+  await execUrl(targetServer.url, 'CREATE DATABASE dst');
+  const source = withDb(sourceServer, 'src');
+  await execUrl(source, ledgerSchema('postgres'));
+  return { sourceServer, targetServer, source, target: withDb(targetServer, 'dst'), stop };
+}

@@ -2,10 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redb } from '../support/cli.js';
 import { tempDir } from '../support/scratch.js';
-import { pgExec, pgQuery } from '../support/postgres.js';
-import { startPrivatePostgres, type PrivatePostgres } from '../changes/private-postgres.js';
+import type { PrivatePostgres } from '../changes/private-postgres.js';
 import { killReplicators, Replicator, sleep, until } from './helpers.js';
-import { RestartWriter, restartFigures as figures } from './restart-writer.js';
+import {
+  ACCOUNTS,
+  countLedgerWrites,
+  execUrl,
+  ledgerMax,
+  ledgerWrites,
+  privateLedgerPair,
+  RestartWriter,
+  restartFigures as figures,
+  uncountLedgerWrites,
+  writerFigures,
+} from './restart-writer.js';
 
 /**
  * `redb replicate` PostgreSQL → PostgreSQL while the servers themselves go away: the source
@@ -20,7 +30,6 @@ import { RestartWriter, restartFigures as figures } from './restart-writer.js';
 
 /** How long the target stays down in the last round (a restart that takes its time). */
 const OUTAGE_MS = Number(process.env.REDB_TEST_OUTAGE_MS ?? 30_000);
-const ACCOUNTS = 100;
 const SETTINGS = { wal_level: 'logical', max_replication_slots: '8', max_wal_senders: '8', shared_buffers: '32MB', max_connections: '40' };
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -29,26 +38,10 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
 });
 
-const ledgerMax = async (url: string): Promise<number> => Number((await pgQuery<{ m: string | null }>(url, 'SELECT max(id) AS m FROM ledger'))[0]?.m ?? 0);
-
 describe('redb replicate through server restarts (private servers)', () => {
   it('PostgreSQL → PostgreSQL: source and target restarted mid-stream, the job reconnects and ends equal', async () => {
-    const [sourceServer, targetServer] = await Promise.all([startPrivatePostgres(SETTINGS), startPrivatePostgres(SETTINGS)]);
-    cleanups.push(
-      () => sourceServer.stop(),
-      () => targetServer.stop(),
-    );
-    const withDb = (server: PrivatePostgres, db: string) => server.url.replace(/\/postgres$/, `/${db}`);
-    await pgExec(sourceServer.url, 'CREATE DATABASE src');
-    await pgExec(targetServer.url, 'CREATE DATABASE dst');
-    const source = withDb(sourceServer, 'src');
-    const target = withDb(targetServer, 'dst');
-    await pgExec(
-      source,
-      `CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance BIGINT NOT NULL, moves INTEGER NOT NULL);
-       INSERT INTO accounts SELECT g, 1000, 0 FROM generate_series(1, ${ACCOUNTS}) g;
-       CREATE TABLE ledger (id BIGINT PRIMARY KEY, amount INTEGER NOT NULL, note TEXT);`,
-    );
+    const { sourceServer, targetServer, source, target, stop } = await privateLedgerPair(SETTINGS);
+    cleanups.push(stop);
     const project = tempDir('redb-replicate-restart-');
     cleanups.push(() => project.cleanup());
     expect(redb(project.path, ['init']).code).toBe(0);
@@ -58,13 +51,7 @@ describe('redb replicate through server restarts (private servers)', () => {
     await replicator.until('streaming', 120_000);
     // Every ledger row written into the target, by any path and even if overwritten by a replay, counts here by its id
     // (a row inserted and deleted within one applied batch is never written: the apply keeps each key's last change).
-    await pgExec(
-      target,
-      `CREATE TABLE ledger_writes (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);
-       CREATE FUNCTION count_ledger_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO ledger_writes VALUES (NEW.id, 1) ON CONFLICT (id) DO UPDATE SET n = ledger_writes.n + 1; RETURN NEW; END $$;
-       CREATE TRIGGER ledger_writes BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION count_ledger_write();
-       ALTER TABLE ledger ENABLE ALWAYS TRIGGER ledger_writes;`,
-    );
+    await execUrl(target, countLedgerWrites('postgres'));
 
     const writer = new RestartWriter(source);
     cleanups.push(() => writer.stop());
@@ -109,12 +96,7 @@ describe('redb replicate through server restarts (private servers)', () => {
     await writer.stop();
     const expected = writer.expected();
     expect(writer.reconnects).toBeGreaterThan(0);
-    const [counted] = await pgQuery<{ n: string; amount: string; moves: string; balance: string }>(
-      source,
-      'SELECT (SELECT count(*) FROM ledger) AS n, (SELECT coalesce(sum(amount), 0) FROM ledger) AS amount, (SELECT sum(moves) FROM accounts) AS moves, (SELECT sum(balance) FROM accounts) AS balance',
-    );
-    // The source holds exactly what the writer knows it committed (nothing of the test's own making is off).
-    expect({ rows: Number(counted?.n), amount: Number(counted?.amount), moves: Number(counted?.moves), balance: Number(counted?.balance) }).toEqual({
+    expect(await writerFigures(source)).toEqual({
       rows: expected.rows,
       amount: expected.amount,
       moves: expected.moves,
@@ -129,9 +111,9 @@ describe('redb replicate through server restarts (private servers)', () => {
     expect(alive()).toBe(true);
     expect(await replicator.stop('SIGTERM')).toBe(143);
     // Each transaction's ledger row was written into the target once: none applied twice after a reconnect.
-    const [writes] = await pgQuery<{ most: string; ids: string }>(target, 'SELECT coalesce(max(n), 0) AS most, count(*) AS ids FROM ledger_writes');
-    expect(Number(writes?.most)).toBe(1);
-    expect(Number(writes?.ids)).toBeLessThanOrEqual(expected.inserts);
+    const writes = await ledgerWrites(target);
+    expect(writes.most).toBe(1);
+    expect(writes.ids).toBeLessThanOrEqual(expected.inserts);
 
     // The JSON lines show each retry, its attempt and its wait, capped at 10 s.
     const seen = retries();
@@ -141,7 +123,7 @@ describe('redb replicate through server restarts (private servers)', () => {
       expect(r.inMs as number).toBeLessThanOrEqual(10_000);
     }
 
-    await pgExec(target, 'DROP TRIGGER ledger_writes ON ledger; DROP FUNCTION count_ledger_write(); DROP TABLE ledger_writes');
+    await execUrl(target, uncountLedgerWrites('postgres'));
     const verify = redb(project.path, ['verify', source, target]);
     expect(verify.code, verify.stderr).toBe(0);
   }, 420_000);

@@ -15,6 +15,21 @@ function mappingForm(): string {
   return form;
 }
 
+/** What a column's type adds to its table's key: the type's catalog row and its element's, spelled once per read for each type. */
+const typeTexts = new WeakMap<RelationRows['types'], Map<string, string>>();
+function typeText(rows: RelationRows, oid: string): string {
+  let texts = typeTexts.get(rows.types);
+  if (texts === undefined) typeTexts.set(rows.types, (texts = new Map()));
+  let text = texts.get(oid);
+  if (text === undefined) {
+    const info = rows.types.get(oid);
+    const elem = info?.elem === undefined ? undefined : rows.types.get(info.elem);
+    text = `${JSON.stringify(info ?? null)}${JSON.stringify(elem ?? null)}`;
+    texts.set(oid, text);
+  }
+  return text;
+}
+
 /**
  * The key of a table as `mapTable` would build it, from every catalog row that building reads: the
  * relation, its columns, constraints, indexes and policies, the types of its columns, the column
@@ -32,11 +47,7 @@ export function tableRowKey(rel: RawRelation, rows: RelationRows): string | unde
     // code's id): no copy of any row is made to hash it. What else building reads is appended as
     // plain strings.
     let extra = '';
-    for (const c of columns) {
-      const info = rows.types.get(c.type_oid);
-      const elem = info?.elem === undefined ? undefined : rows.types.get(info.elem);
-      extra += `${JSON.stringify(info ?? null)}${JSON.stringify(elem ?? null)}`;
-    }
+    for (const c of columns) extra += typeText(rows, c.type_oid);
     for (const k of constraints) {
       if (k.ref_rel === null || k.ref_keys === null) continue;
       const referenced = rows.attributes.get(k.ref_rel);

@@ -1,0 +1,12 @@
+import pg from 'pg';
+import { QUERIES } from '/work/main/dist/adapters/postgres/catalog-read.js';
+import { jsonRows } from '/work/main/dist/adapters/postgres/catalog-json.js';
+const c = new pg.Client('postgres://redb:redb@127.0.0.1:54329/prof2000');
+await c.connect();
+await c.query("SET search_path = ''; SET jit = off; SET max_parallel_workers_per_gather = 0");
+const name = process.argv[2];
+const r = await c.query('EXPLAIN (ANALYZE, BUFFERS off) ' + jsonRows(QUERIES[name]));
+console.log(r.rows.map((x) => x['QUERY PLAN']).join('\n'));
+const r2 = await c.query(`SELECT row_to_json(q) j FROM (${QUERIES[name].sql}) q LIMIT 2`);
+console.log(JSON.stringify(r2.rows));
+await c.end();
