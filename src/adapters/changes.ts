@@ -115,6 +115,8 @@ export interface SchemaEvent {
 /** A column renamed, as a source's log states it. */
 export interface ColumnRename {
   readonly table: string;
+  /** The table's schema, where the source has schemas and says it. */
+  readonly schema?: string | undefined;
   readonly from: string;
   readonly to: string;
 }

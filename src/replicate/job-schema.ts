@@ -179,7 +179,7 @@ export class SchemaFollower {
     const table = live.tables.find((t) => t.name === route.pair.source.name && t.schema === route.pair.source.schema);
     if (table === undefined) return this.pause(route, `${route.id} is gone from the source`);
     // Recorded renames (oldest first), then those the source's log states for this very change.
-    const stated: Rename[] = (how.stated ?? []).map((r) => ({ kind: 'column', table: r.table, from: r.from, to: r.to }));
+    const stated: Rename[] = (how.stated ?? []).map((r) => ({ kind: 'column', table: r.table, schema: r.schema, from: r.from, to: r.to }));
     const renames = table.columns.length === 0 ? [] : [...(await this.recordedRenames()), ...stated];
     const found = shapeChange(
       route.pair.columns.map((c) => c.source),

@@ -197,12 +197,80 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
       e.kind === 'relation' ? [e.columns.map((x) => x.name).join(',')] : e.kind === 'insert' ? [`+${String(e.row[0])}`] : [],
     );
     expect(story).toEqual(['id,a', '+1', 'id,a,b', '+2', 'id,b', '+3', 'id,c', '+4']);
+    // Read after all four changes, the catalog is ahead of each description but the last: no rename is said from it.
+    expect(mirror.events.filter((e) => e.kind === 'schema')).toEqual([]);
     // Each row in the shape of the relation before it.
     expect(mirror.events.flatMap((e) => (e.kind === 'insert' ? [e.row] : []))).toEqual([
       ['1', 'a'],
       ['2', 'b', '5'],
       ['3', '6'],
       ['4', '7'],
+    ]);
+  });
+
+  it('says a column renamed by hand, by its number; a drop and an add, or swapped names, it does not', async () => {
+    await db.exec(`CREATE TABLE renamed (id int PRIMARY KEY, a text, b int); CREATE TABLE hushed (id int PRIMARY KEY, v int)`);
+    const { capture: c, handoff } = await capture(['renamed', 'hushed']);
+    await handoff.close();
+    await db.exec(`INSERT INTO renamed VALUES (1, 'a', 1)`);
+    // Each step is taken once the stream has passed the row before it: the catalog and the stream then agree.
+    const steps = new Map<string, string>([
+      [
+        '1',
+        `ALTER TABLE renamed RENAME COLUMN b TO c; INSERT INTO renamed VALUES (2, 'b', 2); ALTER TABLE hushed RENAME COLUMN v TO w; INSERT INTO hushed VALUES (1, 1)`,
+      ],
+      ['2', `ALTER TABLE renamed DROP COLUMN a, ADD COLUMN d text; INSERT INTO renamed (id, c, d) VALUES (3, 3, 'd')`],
+      ['3', `BEGIN; ALTER TABLE renamed RENAME COLUMN c TO e; ALTER TABLE renamed RENAME COLUMN d TO c; INSERT INTO renamed VALUES (4, 4, 'x'); COMMIT`],
+      // Two renames before the stream reads either: the catalog is ahead of the first description, yet still tells it.
+      [
+        '4',
+        `ALTER TABLE renamed RENAME COLUMN e TO f; INSERT INTO renamed VALUES (5, 5, 'y'); ALTER TABLE renamed RENAME COLUMN c TO g; INSERT INTO renamed VALUES (6, 6, 'z')`,
+      ],
+    ]);
+    let last = '';
+    const mirror = new Mirror(true);
+    await follow(c, handoff.start, mirror, (m) => m.rows('renamed').length === 6, {
+      onEvent: async (e) => {
+        if (e.kind === 'insert' && e.table.name === 'renamed') last = String(e.row[0]);
+        if (e.kind !== 'commit') return;
+        const step = steps.get(last);
+        steps.delete(last);
+        if (step !== undefined) await db.exec(step);
+      },
+    });
+    await c.close();
+    const story = mirror.events.flatMap((e) =>
+      e.kind === 'relation'
+        ? [`${e.table.name}(${e.columns.map((x) => x.name).join(',')})`]
+        : e.kind === 'schema'
+          ? [`renames ${JSON.stringify(e.renames)}`]
+          : e.kind === 'insert'
+            ? [`+${e.table.name} ${String(e.row[0])}`]
+            : [],
+    );
+    expect(story).toEqual([
+      'renamed(id,a,b)',
+      '+renamed 1',
+      // In the session: the description before it had the old name under the same number.
+      `renames ${JSON.stringify([{ table: 'renamed', schema: 'public', from: 'b', to: 'c' }])}`,
+      'renamed(id,a,c)',
+      '+renamed 2',
+      // First described after its rename: the columns the catalog had when the stream opened tell it.
+      `renames ${JSON.stringify([{ table: 'hushed', schema: 'public', from: 'v', to: 'w' }])}`,
+      'hushed(id,w)',
+      '+hushed 1',
+      // A new column of the same place in the table is a new number: no rename.
+      'renamed(id,c,d)',
+      '+renamed 3',
+      // c → e and d → c at once: names alone cannot follow it, so nothing is said.
+      'renamed(id,e,c)',
+      '+renamed 4',
+      `renames ${JSON.stringify([{ table: 'renamed', schema: 'public', from: 'e', to: 'f' }])}`,
+      'renamed(id,f,c)',
+      '+renamed 5',
+      `renames ${JSON.stringify([{ table: 'renamed', schema: 'public', from: 'c', to: 'g' }])}`,
+      'renamed(id,f,g)',
+      '+renamed 6',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import type { Before, ChangeColumn, ChangeEvent, Position, RelationEvent } from '../changes.js';
+import type { Before, ChangeColumn, ChangeEvent, ColumnRename, Position, RelationEvent } from '../changes.js';
 import type { TableName } from '../rows.js';
 import { formatLsn, pgTimestamp } from './lsn.js';
 import type { OldTuple, PgMessage, PgRowChange, TupleValue } from './pgoutput.js';
@@ -24,12 +24,80 @@ interface Relation {
 /** The type's name in the server's spelling (format_type), given its oid and modifier. */
 export type TypeNamer = (oid: number, typmod: number, fallback: string | undefined) => Promise<string>;
 
+/** A column as the catalog numbers it: PostgreSQL keeps a column's number (`attnum`) through a rename, and never gives it to another column of the table. */
+export interface Attribute {
+  readonly name: string;
+  readonly num: number;
+}
+
+/** The columns a relation's changes carry, as the catalog says them now (not dropped, not generated), in number order. */
+export type AttributeReader = (oid: number) => Promise<readonly Attribute[]>;
+
+/** What the decoder knows of a relation's columns: the names it last described, and the numbers of those it can be sure of. */
+interface Numbered {
+  readonly names: readonly string[];
+  readonly nums: ReadonlyMap<string, number>;
+}
+
 export class PgChangeDecoder {
   private readonly relations = new Map<number, Relation>();
   private readonly sent = new Map<number, string>();
   private readonly types = new Map<number, string>();
+  private readonly numbered = new Map<number, Numbered>();
 
-  constructor(private readonly typeName: TypeNamer) {}
+  /**
+   * `attributes` (optional) tells a column renamed by hand from a drop and an add: see `renamed`.
+   * `seed`: the relations' columns as the catalog had them when the stream was opened, for a table
+   * whose first description in this stream already follows a rename.
+   */
+  constructor(
+    private readonly typeName: TypeNamer,
+    private readonly attributes?: AttributeReader,
+    seed: ReadonlyMap<number, readonly Attribute[]> = new Map(),
+  ) {
+    for (const [oid, attributes] of seed) this.numbered.set(oid, { names: attributes.map((a) => a.name), nums: new Map(attributes.map((a) => [a.name, a.num])) });
+  }
+
+  /**
+   * The columns a relation's new description renames, by their numbers. pgoutput describes a
+   * relation by column names only, so a rename looks like a drop and an add; the catalog numbers
+   * its columns, and a column keeps its number through a rename and never passes it on. But the
+   * catalog is read now, and the stream may be behind it, so a rename is said only where the
+   * catalog cannot have moved on in a way that misleads: a name the last description had (its
+   * number known) is gone, the catalog now gives that number a name the new description brings,
+   * and every name it brings is still in the catalog. Anything else says nothing, and the job
+   * decides as before (a drop and an add pause the table).
+   */
+  private async renamed(oid: number, names: readonly string[]): Promise<{ from: string; to: string }[]> {
+    if (this.attributes === undefined) return [];
+    const was = this.numbered.get(oid);
+    if (was !== undefined && sameNames(was.names, names)) return [];
+    const now = await this.attributes(oid);
+    const nameOf = new Map(now.map((a) => [a.num, a.name]));
+    const numOf = new Map(now.map((a) => [a.name, a.num]));
+    const out: { from: string; to: string }[] = [];
+    const fresh = names.filter((n) => !was?.names.includes(n));
+    if (was !== undefined && fresh.every((n) => numOf.has(n)))
+      for (const [from, num] of was.nums) {
+        const to = nameOf.get(num);
+        if (!names.includes(from) && to !== undefined && fresh.includes(to)) out.push({ from, to });
+      }
+    // The numbers known from here on: all of them where the catalog has exactly these columns; else those of names
+    // kept or renamed, unless the catalog now gives the name another number (names swapped: unknown).
+    const exact = sameNames(
+      now.map((a) => a.name),
+      names,
+    );
+    const nums = new Map<string, number>();
+    for (const n of names) {
+      const from = out.find((r) => r.to === n)?.from ?? (was?.names.includes(n) ? n : undefined);
+      const kept = from === undefined ? undefined : was?.nums.get(from);
+      const num = exact ? numOf.get(n) : kept !== undefined && (numOf.get(n) ?? kept) === kept ? kept : undefined;
+      if (num !== undefined) nums.set(n, num);
+    }
+    this.numbered.set(oid, { names, nums });
+    return out;
+  }
 
   private relation(oid: number): Relation {
     const relation = this.relations.get(oid);
@@ -77,6 +145,15 @@ export class PgChangeDecoder {
           signature,
         };
         this.relations.set(m.oid, relation);
+        const renames = await this.renamed(
+          m.oid,
+          columns.map((c) => c.name),
+        );
+        if (renames.length > 0) {
+          // As MariaDB's statement states its renames: the job takes them for the relation event that follows.
+          const stated: ColumnRename[] = renames.map((r) => ({ table: m.name, schema: m.namespace, ...r }));
+          yield { kind: 'schema', statement: '', database: m.namespace, renames: stated };
+        }
         if (this.sent.get(m.oid) !== signature) {
           this.sent.set(m.oid, signature);
           const event: RelationEvent = { kind: 'relation', table: relation.table, columns, identity };
@@ -113,6 +190,8 @@ export class PgChangeDecoder {
 }
 
 const BYTEA = 17;
+
+const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((n, i) => n === b[i]);
 
 /**
  * Values as the rows plane reads them: the text of each type's output function (the sessions print

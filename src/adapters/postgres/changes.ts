@@ -13,7 +13,7 @@ import {
 } from '../changes.js';
 import type { TableName } from '../rows.js';
 import { check, codeOf, dropSlot, listOwned, message, openPg, resolveTables, waitInactive } from './capture-setup.js';
-import { PgChangeDecoder } from './change-events.js';
+import { type Attribute, PgChangeDecoder } from './change-events.js';
 import { pgChangeStream } from './change-stream.js';
 import { compareLsn, formatLsn, parseLsn } from './lsn.js';
 import { laterSnapshot, seenBy } from './later-snapshot.js';
@@ -71,6 +71,26 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
       typeNames.set(id, known);
     }
     return known;
+  };
+
+  /** The columns pgoutput sends of a relation (generated ones it leaves out), as the catalog numbers them: the relation's, or those of every table of the job's publication. */
+  const attributes = async (oid: number | undefined): Promise<Map<number, Attribute[]>> => {
+    const c = await sql();
+    const generated = (await version()) >= 120000 ? " AND a.attgenerated = ''" : '';
+    const of = oid === undefined ? 'IN (SELECT prrelid FROM pg_publication_rel r JOIN pg_publication p ON p.oid = r.prpubid WHERE p.pubname = $1)' : '= $1';
+    const { rows } = await c.query<{ rel: number; name: string; num: number }>(
+      `SELECT a.attrelid::int8 AS rel, a.attname AS name, a.attnum AS num FROM pg_attribute a
+        WHERE a.attrelid ${of} AND a.attnum > 0 AND NOT a.attisdropped${generated} ORDER BY a.attrelid, a.attnum`,
+      [oid ?? name],
+    );
+    const out = new Map<number, Attribute[]>();
+    for (const r of rows) {
+      const rel = Number(r.rel);
+      const list = out.get(rel) ?? [];
+      list.push({ name: r.name, num: r.num });
+      out.set(rel, list);
+    }
+    return out;
   };
 
   const stopSession = async () => {
@@ -150,7 +170,8 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     const protocol = (await version()) >= 140000 ? 2 : 1;
     session = await ReplicationSession.start(target, { slot: name, publication: name, from: lsn, protocol, heartbeatMs });
     try {
-      yield* pgChangeStream(session, new PgChangeDecoder(typeName), { from: lsn, signal: options.signal, heartbeatMs });
+      const decoder = new PgChangeDecoder(typeName, async (oid) => (await attributes(oid)).get(oid) ?? [], await attributes(undefined));
+      yield* pgChangeStream(session, decoder, { from: lsn, signal: options.signal, heartbeatMs });
     } catch (e) {
       if (isRedbError(e)) throw e;
       // 55000: the slot was invalidated (its WAL removed); 42704: the publication is gone.
