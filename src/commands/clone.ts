@@ -1,5 +1,6 @@
 import { errors, isRedbError } from '../errors.js';
-import { clone, type CloneEvent, type CloneResult } from '../ops/clone.js';
+import type { CloneEvent, CloneOptions, CloneResult } from '../ops/clone.js';
+import { startEarlyRead } from '../ops/pull-early.js';
 import type { TableCheck } from '../ops/verify.js';
 import { paint, table, warnings, type Io } from './output.js';
 import type { Opts } from './verbs.js';
@@ -72,6 +73,19 @@ const plainProgress =
   };
 
 export default async function run(io: Io, source: string, target: string, opts: Opts<'clone'>): Promise<number> {
+  // The catalog reads go to the servers first; the clone's modules load while they answer (as a pull's do).
+  const early = { source: startEarlyRead({ cwd: io.cwd, env: io.env, db: source }), target: startEarlyRead({ cwd: io.cwd, env: io.env, db: target }) };
+  try {
+    await Promise.race([Promise.all([early.source?.sent, early.target?.sent]), new Promise((r) => setTimeout(r, 1000).unref())]);
+    return await cloneWith(io, source, target, opts, early);
+  } finally {
+    // The clone ends what it took; what it did not (a refusal before it began), ends here.
+    await Promise.all([early.source?.close(), early.target?.close()]);
+  }
+}
+
+async function cloneWith(io: Io, source: string, target: string, opts: Opts<'clone'>, early: CloneOptions['early']): Promise<number> {
+  const { clone } = await import('../ops/clone.js');
   const asJson = opts.json === true;
   const progress = asJson ? undefined : io.interactive ? await (await import('./ui/clone-progress.js')).startProgress() : undefined;
   const onEvent = asJson ? (e: CloneEvent) => io.out(JSON.stringify(e)) : (progress?.onEvent ?? plainProgress(io));
@@ -104,6 +118,7 @@ export default async function run(io: Io, source: string, target: string, opts: 
         noVerify: opts.verify === false,
         ...(confirm === undefined ? {} : { confirm }),
         onEvent,
+        early,
         // Ctrl-C or SIGTERM stops the clone at the next batch: REDB_CLONE_INTERRUPTED says how to resume.
         signal: io.signal,
       }),

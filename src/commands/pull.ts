@@ -1,10 +1,10 @@
-import { startPullRead } from '../ops/pull-early.js';
+import { startEarlyRead } from '../ops/pull-early.js';
 import { changeTable, json, paint, warnings, type Io } from './output.js';
 import type { Opts } from './verbs.js';
 
 export default async function run(io: Io, db: string, opts: Opts<'pull'>): Promise<number> {
   // The catalog read goes to the server first; the pull's modules load while it answers.
-  const early = startPullRead({ cwd: io.cwd, db });
+  const early = startEarlyRead({ cwd: io.cwd, db });
   if (early !== undefined) await Promise.race([early.sent, new Promise((r) => setTimeout(r, 1000).unref())]);
   const { pull } = await import('../ops/pull.js');
   const result = await pull({ cwd: io.cwd, db, discardChanges: opts.discardChanges === true, early });

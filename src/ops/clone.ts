@@ -9,6 +9,7 @@ import { logRefusals } from './access.js';
 import { accessMasker, sourceAccess, type MaskLoad } from './clone-access.js';
 import type { Store } from '../repo/index.js';
 import { openEndpoint, optionalStore, type OpContext } from './context.js';
+import { type EarlyRead, firstConnection, takeIfFor } from './pull-early.js';
 
 export type { CloneResult } from '../replicate/clone.js';
 export type { CloneEvent } from '../replicate/events.js';
@@ -36,6 +37,8 @@ export interface CloneOptions {
   /** Asks a person before `--truncate` empties target tables; absent where nobody can be asked. */
   readonly confirm?: (question: string) => Promise<boolean>;
   readonly onEvent?: OnEvent;
+  /** Catalog reads sent before this module loaded (pull-early.ts): used where they went to the databases resolved here. */
+  readonly early?: { readonly source?: EarlyRead | undefined; readonly target?: EarlyRead | undefined } | undefined;
 }
 
 export const DEFAULT_JOBS = 4;
@@ -84,10 +87,26 @@ export async function clone(ctx: OpContext & CloneOptions): Promise<CloneResult>
   if (!Number.isInteger(jobs) || jobs < 1) throw errors.usage(`--jobs must be a whole number of at least 1, not ${ctx.jobs}`);
   const batchRows = ctx.batchRows ?? DEFAULT_BATCH_ROWS;
   if (!Number.isInteger(batchRows) || batchRows < 1) throw errors.usage(`--batch-rows must be a whole number of at least 1, not ${ctx.batchRows}`);
+  // Ended if not taken, whatever happens before the catalogs are read.
+  const early = { source: firstConnection(ctx.early?.source), target: firstConnection(ctx.early?.target) };
+  try {
+    return await cloneWith(ctx, jobs, batchRows, early);
+  } finally {
+    await Promise.all([early.source.close(), early.target.close()]);
+  }
+}
+
+type Early = ReturnType<typeof firstConnection>;
+
+async function cloneWith(ctx: OpContext & CloneOptions, jobs: number, batchRows: number, early: { source: Early; target: Early }): Promise<CloneResult> {
   const where = parseWhere(ctx.where);
   const store = optionalStore(ctx);
-  const source = await openEndpoint(store, ctx.source, ctx);
-  const target = await openEndpoint(store, ctx.target, ctx);
+  const opened = async (nameOrUrl: string, read: EarlyRead | undefined, connection: Early) => {
+    const endpoint = await openEndpoint(store, nameOrUrl, ctx);
+    return (await takeIfFor(read, endpoint.db)) === undefined ? endpoint : { ...endpoint, early: connection.take };
+  };
+  const source = await opened(ctx.source, ctx.early?.source, early.source);
+  const target = await opened(ctx.target, ctx.early?.target, early.target);
   const { masker, log } = await sourceMasking(store, source.name, ctx, 'clone');
   if (ctx.truncate && !ctx.yes) {
     if (ctx.confirm === undefined) throw errors.confirmationRequired(`emptying tables of '${target.name}' (--truncate)`);

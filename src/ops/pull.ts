@@ -38,7 +38,7 @@ import {
 import { changesBetween, nativeWarnings } from './changes.js';
 import type { Connection } from '../adapters/adapter.js';
 import { findStore, resolveDb, schemaHash, withDb, type OpContext, type ResolvedDb } from './context.js';
-import type { EarlyRead } from './pull-early.js';
+import { type EarlyRead, takeIfFor } from './pull-early.js';
 import { writing } from './find-store.js';
 
 export interface PullResult {
@@ -139,12 +139,10 @@ async function pullRead(
       engine: db.engine,
     });
     // The read sent at start-up (pull-early.ts) serves, if it went to the database resolved now.
-    const early = takeEarly();
-    const db = early === undefined ? undefined : await resolveDb(found, ctx.db, ctx.cwd);
-    if (early === undefined || db === undefined || db.engine !== 'postgres' || db.name !== early.name || db.url !== early.url) {
-      await early?.close();
-      return withDb(found, ctx.db, ctx, use);
-    }
+    const taken = takeEarly();
+    const db = taken === undefined ? undefined : await resolveDb(found, ctx.db, ctx.cwd);
+    const early = db === undefined ? undefined : await takeIfFor(taken, db);
+    if (early === undefined || db === undefined) return withDb(found, ctx.db, ctx, use);
     const connection = await early.open();
     try {
       return await use({ connection, db });

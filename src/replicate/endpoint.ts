@@ -1,4 +1,4 @@
-import type { Adapter, DbTarget } from '../adapters/adapter.js';
+import type { Adapter, Connection, DbTarget } from '../adapters/adapter.js';
 import type { Engine, Plan, Schema } from '../unified/index.js';
 
 /** A database that rows move from or to: its name for messages, and how to reach its schema. */
@@ -7,10 +7,12 @@ export interface Endpoint {
   readonly engine: Engine;
   readonly target: DbTarget;
   readonly adapter: Adapter;
+  /** A connection opened (its catalog read sent) before the command loaded its modules: the first introspection takes it, once. */
+  readonly early?: (() => Promise<Connection> | undefined) | undefined;
 }
 
 export async function introspect(endpoint: Endpoint, signal?: AbortSignal): Promise<Schema> {
-  const connection = await endpoint.adapter.connect(endpoint.target, { signal });
+  const connection = await (endpoint.early?.() ?? endpoint.adapter.connect(endpoint.target, { signal }));
   try {
     return await connection.introspect({ signal });
   } finally {

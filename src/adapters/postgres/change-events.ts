@@ -55,7 +55,8 @@ export class PgChangeDecoder {
     private readonly attributes?: AttributeReader,
     seed: ReadonlyMap<number, readonly Attribute[]> = new Map(),
   ) {
-    for (const [oid, attributes] of seed) this.numbered.set(oid, { names: attributes.map((a) => a.name), nums: new Map(attributes.map((a) => [a.name, a.num])) });
+    for (const [oid, attributes] of seed)
+      this.numbered.set(oid, { names: attributes.map((a) => a.name), nums: new Map(attributes.map((a) => [a.name, a.num])) });
   }
 
   /**
