@@ -158,6 +158,12 @@ export class RestartWriter {
     }
   }
 
+  /** The figures `writerFigures` must read from the source: those of `expected`, and the balance no transfer changes. */
+  sourceFigures(): { rows: number; amount: number; moves: number; balance: number } {
+    const { rows, amount, moves } = this.expected();
+    return { rows, amount, moves, balance: ACCOUNTS * 1000 };
+  }
+
   /** What the source must hold, from the transactions known to have committed. */
   expected(): { rows: number; amount: number; moves: number; inserts: number } {
     const live = new Set(this.sure);
