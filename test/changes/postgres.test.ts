@@ -248,15 +248,17 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
             ? [`+${e.table.name} ${String(e.row[0])}`]
             : [],
     );
+    /** The story's line for a schema event stating one rename in `public`. */
+    const said = (table: string, from: string, to: string) => `renames ${JSON.stringify([{ table, schema: 'public', from, to }])}`;
     expect(story).toEqual([
       'renamed(id,a,b)',
       '+renamed 1',
       // In the session: the description before it had the old name under the same number.
-      `renames ${JSON.stringify([{ table: 'renamed', schema: 'public', from: 'b', to: 'c' }])}`,
+      said('renamed', 'b', 'c'),
       'renamed(id,a,c)',
       '+renamed 2',
       // First described after its rename: the columns the catalog had when the stream opened tell it.
-      `renames ${JSON.stringify([{ table: 'hushed', schema: 'public', from: 'v', to: 'w' }])}`,
+      said('hushed', 'v', 'w'),
       'hushed(id,w)',
       '+hushed 1',
       // A new column of the same place in the table is a new number: no rename.
@@ -265,10 +267,10 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
       // c → e and d → c at once: names alone cannot follow it, so nothing is said.
       'renamed(id,e,c)',
       '+renamed 4',
-      `renames ${JSON.stringify([{ table: 'renamed', schema: 'public', from: 'e', to: 'f' }])}`,
+      said('renamed', 'e', 'f'),
       'renamed(id,f,c)',
       '+renamed 5',
-      `renames ${JSON.stringify([{ table: 'renamed', schema: 'public', from: 'c', to: 'g' }])}`,
+      said('renamed', 'c', 'g'),
       'renamed(id,f,g)',
       '+renamed 6',
     ]);
