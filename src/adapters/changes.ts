@@ -127,6 +127,8 @@ export interface HeartbeatEvent {
   readonly position: Position;
   /** When it was observed (ISO 8601, UTC). */
   readonly at: string;
+  /** The stream's state at this point, when it changed since the last commit's (as CommitEvent.state). */
+  readonly state?: string | undefined;
 }
 
 /** Anything else the log carries (PostgreSQL logical messages, for one). */

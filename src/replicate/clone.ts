@@ -8,7 +8,7 @@ import type { Loss, Plan, Table } from '../unified/index.js';
 import { openCheckpoints, type CheckpointWriter, type CloneJob } from './checkpoints.js';
 import { copyTable } from './copy-table.js';
 import type { CatchUp } from './page-copy.js';
-import { apply, introspect, type Endpoint } from './endpoint.js';
+import { apply, introspect, SERVERS, type Endpoint } from './endpoint.js';
 import type { OnEvent } from './events.js';
 import { nameOf, pairTable, type TablePair } from './pairing.js';
 import { runLanes } from './parallel.js';
@@ -80,9 +80,6 @@ export const rowMask = (masker: Masker | undefined, pair: TablePair): ((row: unk
     maskTableOf(pair.source),
     pair.columns.map((c) => c.source.name),
   );
-
-/** Engines reached over the network: reading their catalog opens nothing on disk. */
-const SERVERS: ReadonlySet<string> = new Set(['postgres', 'mysql']);
 
 /** The shape of the copied tables on the source: what their rows are made of. */
 function shapeHash(tables: readonly Table[]): string {

@@ -1,6 +1,9 @@
 import type { Adapter, Connection, DbTarget } from '../adapters/adapter.js';
 import type { Engine, Plan, Schema } from '../unified/index.js';
 
+/** Engines reached over the network: reading their catalog opens nothing on disk (and may start before checks end). */
+export const SERVERS: ReadonlySet<Engine> = new Set<Engine>(['postgres', 'mysql']);
+
 /** A database that rows move from or to: its name for messages, and how to reach its schema. */
 export interface Endpoint {
   readonly name: string;

@@ -252,18 +252,19 @@ export class Applier {
   }
 
   /**
-   * Commit the open transaction with the last source commit's position (or `at`, a heartbeat's).
+   * Commit the open transaction with the last source commit's position (or `at`, a heartbeat's, and
+   * the stream's `state` there where it changed).
    * The commit is queued behind the writes; `after` runs once the target committed (to acknowledge
    * the source), with what was committed. False when there was nothing to commit.
    */
-  async commit(at: Position | undefined, after: (committed: Committed) => Promise<void>): Promise<boolean> {
+  async commit(at: Position | undefined, atState: string | undefined, after: (committed: Committed) => Promise<void>): Promise<boolean> {
     const position = at ?? this.last?.position;
     if (position === undefined) return false;
     this.ensureOpen();
     this.writeAll();
     const done = { transactions: this.transactions, changes: this.changes, commitTimes: this.commitTimes };
     const committedAt = this.last?.committedAt;
-    const state = this.state;
+    const state = atState ?? this.state;
     this.opened = false;
     this.reset();
     this.pipe.push(async () => {

@@ -153,8 +153,8 @@ export async function applyStream(job: StreamJob): Promise<Position> {
   /** A route whose rows take this transaction's changes (a relation is followed all the same). */
   const takes = (route: TableRoute | undefined): route is TableRoute => live(route) && !holds(route);
   /** Queue a commit of the open transaction; the source is acknowledged once the target committed it. */
-  const commit = async (at?: Position) => {
-    await applier.commit(at, async (done) => {
+  const commit = async (at?: Position, state?: string) => {
+    await applier.commit(at, state, async (done) => {
       const now = Date.parse(done.stored.appliedAt);
       const lags = done.commitTimes.flatMap((t) => (t === undefined ? [] : [Math.max(0, now - Date.parse(t))]));
       committed = done.stored.position as Position;
@@ -239,7 +239,7 @@ export async function applyStream(job: StreamJob): Promise<Position> {
           break;
         case 'heartbeat':
           // Everything before it was sent and is applied once the open transaction commits: the heartbeat's position is safe to record.
-          if (!inTransaction) await commit(e.position);
+          if (!inTransaction) await commit(e.position, e.state);
           await scan();
           break;
         case 'schema':

@@ -8,7 +8,7 @@ import { errors, isRedbError } from '../errors.js';
 import { maskTableOf } from '../policy/index.js';
 import type { Rename, Schema, Table } from '../unified/index.js';
 import { cloneDatabase, type CloneRequest, type CloneResult } from './clone.js';
-import { introspect, type Endpoint } from './endpoint.js';
+import { introspect, SERVERS, type Endpoint } from './endpoint.js';
 import type { CloneEvent } from './events.js';
 import type { CatchUp } from './page-copy.js';
 import type { JobRecord, JobRecords } from './job-record.js';
@@ -157,6 +157,9 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
   const { source, target, job, records, signal } = req;
   const onEvent = req.onEvent ?? (() => undefined);
   const stopped = () => signal?.aborted === true;
+  // A server's catalog is read while the job is checked: a cold read of it is most of a start's waiting.
+  const reading = SERVERS.has(source.engine) ? introspect(source, signal) : undefined;
+  reading?.catch(() => undefined);
   const plane = await loadChanges(source.engine);
   if (source.engine === target.engine) {
     const rows = await loadRows(target.engine);
@@ -170,7 +173,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
   const checked = await plane.check(source.target, { signal });
   for (const message of checked.notes) onEvent({ type: 'warning', message });
 
-  const sourceSchema = await introspect(source, signal);
+  const sourceSchema = await (reading ?? introspect(source, signal));
   const masker = req.masker?.compile(sourceSchema.tables.map(maskTableOf));
   const selected = selectTables(sourceSchema.tables, req.tables, source.name).filter((t) => masker?.deniesTable(maskTableOf(t)) !== true);
   // Every change is applied by key (that makes a replayed one harmless): a table without one is refused before anything is made.
@@ -364,7 +367,7 @@ export async function runJob(req: JobRequest): Promise<JobResult> {
     };
     /** The routes as source and target are now; tables paused before stay paused (`resync`: or are copied afresh where they now can be). */
     const prepare = async (resync: boolean) => {
-      const [sourceNow, targetNow] = [await introspect(source, signal), await introspect(target, signal)];
+      const [sourceNow, targetNow] = await Promise.all([introspect(source, signal), introspect(target, signal)]);
       const follower = new SchemaFollower(followOptions, targetNow);
       const fresh = new Routes(
         sourceNow.tables

@@ -199,6 +199,8 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
     });
 
     let from: Position;
+    /** The source stream's state at the hand-off (the tables' shapes there), where the source has one. */
+    let handoffState: string | undefined;
     if (resume.snapshot) {
       const names = selected.map((t) => ({ schema: t.schema, name: t.name }));
       const handoff = await capture.prepare(names, { signal });
@@ -261,14 +263,17 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
         await handoff.close();
       }
       from = handoff.start;
+      handoffState = handoff.state;
       await capture.acknowledge(from);
       onEvent({ type: 'copied', tables: selected.length, rows, position: from });
     } else {
       from = plane.position(resume.from);
     }
     const states = await PublishedStates.open(link, stream);
-    // Resumed: the source stream's state where it stopped (the tables' shapes there), not the catalog's now.
-    const found = resume.snapshot ? {} : await states.at(from, (a, b) => plane.compare(a, b));
+    // Resumed: the source stream's state where it stopped (the tables' shapes there), not the catalog's now; after a
+    // snapshot, the state at its hand-off, kept for a publisher that resumes before the stream changed it.
+    if (handoffState !== undefined) await states.publish(from, handoffState);
+    const found = resume.snapshot ? { state: handoffState } : await states.at(from, (a, b) => plane.compare(a, b));
     if (found.lost === true)
       onEvent({
         type: 'warning',
@@ -542,6 +547,7 @@ async function publishChanges(job: ChangesJob): Promise<Position> {
       }
       case 'heartbeat':
         if (tx !== undefined) break;
+        if (e.state !== undefined) await job.states.publish(e.position, e.state);
         await outbox.send(
           s.tx,
           { redb: ENVELOPE_VERSION, kind: 'heartbeat', position: e.position, at: e.at } satisfies TxMessage,

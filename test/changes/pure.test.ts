@@ -2,6 +2,7 @@ import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { captureKind, jobOfOwned, loadChanges, ownedName, validateJobName, type Position } from '../../src/adapters/changes.js';
 import { compareBinlog, GtidState, parseBinlogPosition } from '../../src/adapters/mysql/binlog-position.js';
+import { type Attribute, PgChangeDecoder } from '../../src/adapters/postgres/change-events.js';
 import { compareLsn, formatLsn, parseLsn, pgTimestamp } from '../../src/adapters/postgres/lsn.js';
 import { decodePgoutput, isMetadata, streamedXid } from '../../src/adapters/postgres/pgoutput.js';
 import { Spill } from '../../src/adapters/postgres/spill.js';
@@ -150,6 +151,70 @@ describe('pgoutput', () => {
     });
     const del = new Message().tag('D').u32(16384).tag('O').i16(2).text('ü').tag('n').buffer;
     expect(decodePgoutput(del, false)).toMatchObject({ tag: 'delete', old: { image: 'full', tuple: ['ü', null] } });
+  });
+
+  it("tells a column renamed while the job was stopped by the columns' numbers stored with its position", async () => {
+    const TAGS = 16384;
+    // The catalog as the job finds it when it runs again: label (number 2) renamed to name.
+    const catalog = new Map<number, Attribute[]>([
+      [
+        TAGS,
+        [
+          { name: 'id', num: 1 },
+          { name: 'name', num: 2 },
+        ],
+      ],
+    ]);
+    const reader = async (oid: number) => catalog.get(oid) ?? [];
+    const typeName = async () => 'integer';
+    const relation = {
+      tag: 'relation' as const,
+      xid: undefined,
+      oid: TAGS,
+      namespace: 'public',
+      name: 'tags',
+      identity: 'd' as const,
+      columns: ['id', 'name'].map((name, i) => ({ key: i === 0, name, typeOid: 23, typmod: -1 })),
+    };
+    const renames = async (d: PgChangeDecoder) => {
+      const out = [];
+      for await (const e of d.events(relation)) if (e.kind === 'schema') out.push(...(e.renames ?? []));
+      return out;
+    };
+    // The first run's stream, started before the rename: its state, taken once, and not again while it does not change.
+    const before = new Map([
+      [
+        TAGS,
+        [
+          { name: 'id', num: 1 },
+          { name: 'label', num: 2 },
+        ],
+      ],
+    ]);
+    const first = new PgChangeDecoder(typeName, reader, before);
+    const stored = first.takeState();
+    expect(stored).toBeDefined();
+    expect(first.takeState()).toBeUndefined();
+    // Resumed with it, the rename is told; with the catalog alone, it cannot be (label's number now carries name).
+    expect(await renames(new PgChangeDecoder(typeName, reader, catalog, stored))).toEqual([{ table: 'tags', schema: 'public', from: 'label', to: 'name' }]);
+    expect(await renames(new PgChangeDecoder(typeName, reader, catalog))).toEqual([]);
+    // A state that is not one (or none at all) goes by the catalog.
+    expect(await renames(new PgChangeDecoder(typeName, reader, catalog, 'not a state'))).toEqual([]);
+
+    // Thousands of tables: stored deflated, read back the same (nothing to store again), and the rename still told.
+    const many = new Map(before);
+    for (let oid = 20_000; oid < 28_000; oid++)
+      many.set(
+        oid,
+        Array.from({ length: 10 }, (_, i) => ({ name: `column_${i}`, num: i + 1 })),
+      );
+    const big = new PgChangeDecoder(typeName, reader, many).takeState() as string;
+    expect(big.startsWith('z:')).toBe(true);
+    expect(big.length).toBeLessThan(512 * 1024);
+    const now = new Map([...many, ...catalog]);
+    const resumed = new PgChangeDecoder(typeName, reader, now, big);
+    expect(resumed.takeState()).toBeUndefined();
+    expect(await renames(resumed)).toEqual([{ table: 'tags', schema: 'public', from: 'label', to: 'name' }]);
   });
 
   it('reads the transaction id that messages carry inside a streamed block, and the stream messages', () => {

@@ -75,4 +75,38 @@ describe.concurrent('redb replicate through JetStream: a column renamed by hand 
     },
     240_000,
   );
+
+  it('PostgreSQL → JetStream → SQLite: a column renamed while the publisher was stopped', async () => {
+    const { source, target, project } = await replicationSetup(postgresEngine, sqliteEngine, 'redb-nats-stated-', cleanups);
+    const tag = randomBytes(4).toString('hex');
+    const bus = `${nats.url}/s_${tag}`;
+    await exec(source, "CREATE TABLE items (id INTEGER PRIMARY KEY, note VARCHAR(50) NOT NULL); INSERT INTO items VALUES (1, 'one'), (2, 'two');");
+    const publish = [source.url, bus, '--name', `p_${tag}`, '--heartbeat-ms', '500'];
+    const first = new Replicator(project.path, publish);
+    await first.until('streaming', 180_000);
+    const consumer = new Replicator(project.path, [bus, target.url, '--name', `c_${tag}`, '--heartbeat-ms', '500']);
+    await consumer.until('streaming', 180_000);
+    await exec(source, "INSERT INTO items VALUES (3, 'three')");
+    await until(
+      async () => (await rows(target, 'SELECT id FROM items').catch(() => [])).length === 3,
+      () => `the first change: ${consumer.stderr}`,
+    );
+    expect(await first.stop('SIGTERM')).toBe(143);
+    // The publisher resumes from the state it stored in the stream: the catalog it finds already names number 2 memo.
+    await exec(source, "INSERT INTO items VALUES (4, 'four'); ALTER TABLE items RENAME COLUMN note TO memo;");
+    await exec(source, "INSERT INTO items VALUES (5, 'five'); UPDATE items SET memo = 'uno' WHERE id = 1;");
+    const second = new Replicator(project.path, publish);
+    const query = 'SELECT id, memo FROM items ORDER BY id';
+    await until(
+      async () => (await text(target, query).catch(() => '')) === (await text(source, query)),
+      () => `the renamed column: ${JSON.stringify(consumer.events.filter((e) => e.type !== 'progress'))}\n${second.stderr}`,
+      90_000,
+    );
+    expect(consumer.events.filter((e) => e.type === 'paused')).toEqual([]);
+    expect(consumer.events.filter((e) => e.type === 'schema').map((e) => e.change)).toEqual([expect.stringContaining('renamed note → memo')]);
+    expect(await consumer.stop('SIGTERM')).toBe(143);
+    expect(await second.stop('SIGTERM')).toBe(143);
+    const verify = redb(project.path, ['verify', source.url, target.url], PASSWORD_ENV);
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  }, 240_000);
 });

@@ -14,6 +14,9 @@ import { exec, killReplicators, Replicator, replicationSetup, until, rowsText as
  * stream before, once for one whose first change comes after its rename, and once with a retype
  * in the same transaction. (It was followed as a drop and an add: the table paused without
  * --allow drops-data, and with it the old values were gone from the target until a copy afresh.)
+ * The same for renames made while the job was stopped: the job stores the columns' numbers as the
+ * stream last described them with its position, since the catalog it finds when it runs again
+ * already gives the old number the new name.
  */
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -67,6 +70,56 @@ describe.concurrent('redb replicate from PostgreSQL: a column renamed by hand ke
         expect.stringMatching(/renamed qty → amount.*retyped amount|retyped amount.*renamed qty → amount/),
       ]);
       expect(await r.stop('SIGTERM')).toBe(143);
+      const verify = redb(project.path, ['verify', source.url, target.url], PASSWORD_ENV);
+      expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    },
+    180_000,
+  );
+
+  it.each([
+    ['PostgreSQL', postgresEngine],
+    ['SQLite', sqliteEngine],
+  ])(
+    'PostgreSQL → %s: columns renamed while the job was stopped, with rows before and after',
+    async (_name, engine) => {
+      const { source, target, project } = await replicationSetup(postgresEngine, engine, 'redb-replicate-pg-renames-', cleanups);
+      const job = `s_${randomBytes(4).toString('hex')}`;
+      await exec(
+        source,
+        `CREATE TABLE items (id integer PRIMARY KEY, note varchar(50) NOT NULL, qty integer NOT NULL);
+         CREATE TABLE tags (id integer PRIMARY KEY, label text);
+         INSERT INTO items VALUES (1, 'one', 1), (2, 'two', 2);
+         INSERT INTO tags VALUES (1, 'red'), (2, 'blue');`,
+      );
+      const args = [source.url, target.url, '--name', job, '--heartbeat-ms', '500'];
+      // The first run copies and streams nothing: what it stores comes with its heartbeats.
+      const first = new Replicator(project.path, args);
+      await first.until('streaming');
+      await until(async () => (first.events.filter((e) => e.type === 'progress').length ?? 0) >= 3, 'a few heartbeats', 30_000);
+      expect(await first.stop('SIGTERM')).toBe(143);
+
+      // items: rows before the rename are in the backlog too; tags: its first change comes after its rename.
+      await exec(source, "INSERT INTO items VALUES (3, 'three', 3); ALTER TABLE items RENAME COLUMN note TO memo;");
+      await exec(source, "INSERT INTO items VALUES (4, 'four', 4); UPDATE items SET memo = 'uno' WHERE id = 1;");
+      await exec(source, "ALTER TABLE tags RENAME COLUMN label TO name; INSERT INTO tags VALUES (3, 'green');");
+      const second = new Replicator(project.path, args);
+      const query = 'SELECT id, memo, qty FROM items ORDER BY id';
+      const tags = 'SELECT id, name FROM tags ORDER BY id';
+      await until(
+        async () =>
+          (await text(target, query).catch(() => '')) === (await text(source, query)) &&
+          (await text(target, tags).catch(() => '')) === (await text(source, tags)),
+        () => `the columns renamed while stopped: ${JSON.stringify(second.events.filter((e) => e.type !== 'progress'))}\n${second.stderr}`,
+        90_000,
+      );
+      expect(second.events.filter((e) => e.type === 'paused')).toEqual([]);
+      expect(
+        second.events
+          .filter((e) => e.type === 'schema')
+          .map((e) => e.change)
+          .sort(),
+      ).toEqual([expect.stringContaining('renamed label → name'), expect.stringContaining('renamed note → memo')]);
+      expect(await second.stop('SIGTERM')).toBe(143);
       const verify = redb(project.path, ['verify', source.url, target.url], PASSWORD_ENV);
       expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     },

@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Before, ChangeColumn, ChangeEvent, ColumnRename, Position, RelationEvent } from '../changes.js';
 import type { TableName } from '../rows.js';
 import { formatLsn, pgTimestamp } from './lsn.js';
@@ -44,19 +45,44 @@ export class PgChangeDecoder {
   private readonly sent = new Map<number, string>();
   private readonly types = new Map<number, string>();
   private readonly numbered = new Map<number, Numbered>();
+  /** What `numbered` was when last handed out as the stream's state (`takeState`), and whether it may have changed since. */
+  private stated: string | undefined;
+  private dirty = true;
 
   /**
    * `attributes` (optional) tells a column renamed by hand from a drop and an add: see `renamed`.
    * `seed`: the relations' columns as the catalog had them when the stream was opened, for a table
    * whose first description in this stream already follows a rename.
+   * `stored`: the state stored with the position the stream resumes from (`takeState`): the
+   * relations' columns as the stream last described them, which the catalog may have moved on from
+   * while the job was stopped. It wins over `seed` for a relation both know; a relation no longer
+   * published is forgotten.
    */
   constructor(
     private readonly typeName: TypeNamer,
     private readonly attributes?: AttributeReader,
     seed: ReadonlyMap<number, readonly Attribute[]> = new Map(),
+    stored?: string,
   ) {
+    const kept = parseState(stored);
     for (const [oid, attributes] of seed)
-      this.numbered.set(oid, { names: attributes.map((a) => a.name), nums: new Map(attributes.map((a) => [a.name, a.num])) });
+      this.numbered.set(oid, kept.get(oid) ?? { names: attributes.map((a) => a.name), nums: new Map(attributes.map((a) => [a.name, a.num])) });
+    if (stored !== undefined && kept.size > 0) this.stated = stored;
+  }
+
+  /**
+   * The relations' columns as this stream has described them, where that changed since it was last
+   * taken: stored with the position of the commit that follows, it is `stored` when the stream
+   * resumes there. Without it a job started after a rename would know only the catalog's numbers,
+   * which already carry the new name, and could not tell the rename.
+   */
+  takeState(): string | undefined {
+    if (!this.dirty) return undefined;
+    this.dirty = false;
+    const now = stateText(this.numbered);
+    if (now === this.stated) return undefined;
+    this.stated = now;
+    return now;
   }
 
   /**
@@ -97,6 +123,7 @@ export class PgChangeDecoder {
       if (num !== undefined) nums.set(n, num);
     }
     this.numbered.set(oid, { names, nums });
+    this.dirty = true;
     return out;
   }
 
@@ -192,6 +219,49 @@ export class PgChangeDecoder {
 
 const BYTEA = 17;
 
+/**
+ * A state this long or longer is stored deflated (`z:` and base64): a publication of thousands of
+ * tables would otherwise make megabytes, more than a JetStream message may carry.
+ */
+const DEFLATE_FROM = 64 * 1024;
+
+/** The decoder's state as text: each relation's oid, and its columns' names with their numbers where known (null where not). */
+function stateText(numbered: ReadonlyMap<number, Numbered>): string {
+  const relations: Record<string, [string, number | null][]> = {};
+  for (const [oid, n] of numbered) relations[oid] = n.names.map((name) => [name, n.nums.get(name) ?? null]);
+  const text = JSON.stringify({ v: 1, relations });
+  return text.length < DEFLATE_FROM ? text : `z:${deflateRawSync(text).toString('base64')}`;
+}
+
+/** The state of a stream that has described these relations' columns as the catalog numbers them (at a slot's consistent point). */
+export function attributesState(relations: ReadonlyMap<number, readonly Attribute[]>): string {
+  return stateText(new Map([...relations].map(([oid, list]) => [oid, { names: list.map((a) => a.name), nums: new Map(list.map((a) => [a.name, a.num])) }])));
+}
+
+/** A stored state read back; nothing where there is none, or it is not one this decoder wrote (it then goes by the catalog). */
+function parseState(text: string | undefined): Map<number, Numbered> {
+  const out = new Map<number, Numbered>();
+  if (text === undefined) return out;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.startsWith('z:') ? inflateRawSync(Buffer.from(text.slice(2), 'base64')).toString() : text);
+  } catch {
+    return out;
+  }
+  const relations = (parsed as { v?: unknown; relations?: unknown } | null)?.relations;
+  if ((parsed as { v?: unknown }).v !== 1 || typeof relations !== 'object' || relations === null) return out;
+  for (const [oid, columns] of Object.entries(relations)) {
+    if (!Array.isArray(columns) || !columns.every((c) => Array.isArray(c) && typeof c[0] === 'string' && (typeof c[1] === 'number' || c[1] === null)))
+      return new Map();
+    const list = columns as [string, number | null][];
+    out.set(Number(oid), {
+      names: list.map(([name]) => name),
+      nums: new Map(list.flatMap(([name, num]) => (num === null ? [] : [[name, num] as const]))),
+    });
+  }
+  return out;
+}
+
 const sameNames = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((n, i) => n === b[i]);
 
 /**
@@ -214,8 +284,10 @@ function before(r: Relation, old: OldTuple): Before {
   return { image: 'key', key: r.keyIndexes.map((i) => row[i]) };
 }
 
-export const commitEvent = (endLsn: bigint, commitTime: bigint): ChangeEvent => ({
+/** A commit's event; `state`, the decoder's where it changed (stored with the position). */
+export const commitEvent = (endLsn: bigint, commitTime: bigint, state?: string): ChangeEvent => ({
   kind: 'commit',
   position: formatLsn(endLsn) as Position,
   committedAt: pgTimestamp(commitTime),
+  ...(state === undefined ? {} : { state }),
 });

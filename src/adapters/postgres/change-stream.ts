@@ -47,7 +47,8 @@ export async function* pgChangeStream(session: ReplicationSession, decoder: PgCh
         if (!inTransaction && streaming === undefined && walEnd > surfaced && now - lastBeat >= options.heartbeatMs) {
           lastBeat = now;
           surfaced = walEnd;
-          yield { kind: 'heartbeat', position: formatLsn(walEnd) as Position, at: new Date(now).toISOString() };
+          const state = decoder.takeState();
+          yield { kind: 'heartbeat', position: formatLsn(walEnd) as Position, at: new Date(now).toISOString(), ...(state === undefined ? {} : { state }) };
         }
         continue;
       }
@@ -67,7 +68,7 @@ export async function* pgChangeStream(session: ReplicationSession, decoder: PgCh
         case 'commit':
           inTransaction = false;
           if (m.endLsn > surfaced) surfaced = m.endLsn;
-          yield commitEvent(m.endLsn, m.commitTime);
+          yield commitEvent(m.endLsn, m.commitTime, decoder.takeState());
           if (options.signal?.aborted) return;
           break;
         case 'streamStart':
@@ -89,7 +90,7 @@ export async function* pgChangeStream(session: ReplicationSession, decoder: PgCh
           }
           inTransaction = false;
           if (m.endLsn > surfaced) surfaced = m.endLsn;
-          yield commitEvent(m.endLsn, m.commitTime);
+          yield commitEvent(m.endLsn, m.commitTime, decoder.takeState());
           if (options.signal?.aborted) return;
           break;
         }

@@ -131,11 +131,12 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
           `CREATE_REPLICATION_SLOT ${quoteIdent(name)} LOGICAL pgoutput EXPORT_SNAPSHOT`,
         );
         const { consistent_point: start, snapshot_name: snapshot } = rows[0] as { consistent_point: string; snapshot_name: string };
-        const { columns, storage } = await snapshotColumns(target, snapshot, tables, serverVersion).catch((e: unknown) => {
+        const { columns, storage, state } = await snapshotColumns(target, snapshot, tables, serverVersion).catch((e: unknown) => {
           throw errors.changesSourceFailed(target.name, "reading the tables' columns in the slot's snapshot", message(e)).because(e);
         });
         return {
           start: position(start),
+          state,
           // A table named without its schema is the one the search path found.
           columnsAt: (table) =>
             columns[tables.findIndex((t) => t.name === table.name && (t.schema === table.schema || t.schema === undefined || table.schema === undefined))],
@@ -170,7 +171,7 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     const protocol = (await version()) >= 140000 ? 2 : 1;
     session = await ReplicationSession.start(target, { slot: name, publication: name, from: lsn, protocol, heartbeatMs });
     try {
-      const decoder = new PgChangeDecoder(typeName, async (oid) => (await attributes(oid)).get(oid) ?? [], await attributes(undefined));
+      const decoder = new PgChangeDecoder(typeName, async (oid) => (await attributes(oid)).get(oid) ?? [], await attributes(undefined), options.state);
       yield* pgChangeStream(session, decoder, { from: lsn, signal: options.signal, heartbeatMs });
     } catch (e) {
       if (isRedbError(e)) throw e;

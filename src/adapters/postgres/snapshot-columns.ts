@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import type { DbTarget } from '../adapter.js';
 import type { ChangeColumn } from '../changes.js';
+import { type Attribute, attributesState } from './change-events.js';
 import type { TableName } from '../rows.js';
 import { openPg } from './capture-setup.js';
 import { qname, quoteLiteral } from './sql-text.js';
@@ -11,22 +12,24 @@ import { qname, quoteLiteral } from './sql-text.js';
  * spelt as pgoutput's relation messages are (change-events.ts): `format_type` of the type and
  * modifier, generated columns left out, `key` for the replica identity's columns (every column
  * under REPLICA IDENTITY FULL). One list per table, in the order given; undefined for a table the
- * snapshot does not have.
+ * snapshot does not have. And the stream's state there (their columns' numbers: change-events.ts),
+ * stored with the hand-off's position, so that a column renamed before the job's stream first
+ * describes its table is told as a rename even if the job was stopped in between.
  */
 export async function snapshotColumns(
   target: DbTarget,
   snapshot: string,
   tables: readonly TableName[],
   serverVersion: number,
-): Promise<{ columns: (readonly ChangeColumn[] | undefined)[]; storage: readonly SnapshotStorage[] }> {
+): Promise<{ columns: (readonly ChangeColumn[] | undefined)[]; storage: readonly SnapshotStorage[]; state: string }> {
   const client = await openPg(target);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(`SET TRANSACTION SNAPSHOT ${quoteLiteral(snapshot)}`);
     // attgenerated came with PostgreSQL 12.
     const generated = serverVersion >= 120000 ? "AND a.attgenerated = ''" : '';
-    const { rows } = await client.query<{ i: string; name: string; type: string; key: boolean }>(
-      `SELECT t.i::text AS i, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
+    const { rows } = await client.query<{ i: string; rel: string; num: number; name: string; type: string; key: boolean }>(
+      `SELECT t.i::text AS i, c.oid::int8 AS rel, a.attnum AS num, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
               CASE c.relreplident WHEN 'f' THEN true WHEN 'n' THEN false
                 ELSE EXISTS (SELECT 1 FROM pg_index x WHERE x.indrelid = c.oid AND a.attnum = ANY (x.indkey)
                                 AND CASE WHEN c.relreplident = 'i' THEN x.indisreplident ELSE x.indisprimary END) END AS key
@@ -48,8 +51,15 @@ export async function snapshotColumns(
     );
     await client.query('COMMIT');
     const columns: ChangeColumn[][] = tables.map(() => []);
-    for (const r of rows) columns[Number(r.i) - 1]?.push({ name: r.name, type: r.type, key: r.key });
-    return { columns: columns.map((c) => (c.length === 0 ? undefined : c)), storage: storage.rows };
+    const numbered = new Map<number, Attribute[]>();
+    for (const r of rows) {
+      columns[Number(r.i) - 1]?.push({ name: r.name, type: r.type, key: r.key });
+      const rel = Number(r.rel);
+      const list = numbered.get(rel) ?? [];
+      list.push({ name: r.name, num: r.num });
+      numbered.set(rel, list);
+    }
+    return { columns: columns.map((c) => (c.length === 0 ? undefined : c)), storage: storage.rows, state: attributesState(numbered) };
   } finally {
     await client.end().catch(() => undefined);
   }
