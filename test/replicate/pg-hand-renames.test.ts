@@ -25,22 +25,22 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
 });
 
+const TARGETS = [
+  ['PostgreSQL', postgresEngine],
+  ['SQLite', sqliteEngine],
+] as const;
+const TABLES = `CREATE TABLE items (id integer PRIMARY KEY, note varchar(50) NOT NULL, qty integer NOT NULL);
+  CREATE TABLE tags (id integer PRIMARY KEY, label text);
+  INSERT INTO items VALUES (1, 'one', 1), (2, 'two', 2);
+  INSERT INTO tags VALUES (1, 'red'), (2, 'blue');`;
+
 describe.concurrent('redb replicate from PostgreSQL: a column renamed by hand keeps its values (real servers)', () => {
-  it.each([
-    ['PostgreSQL', postgresEngine],
-    ['SQLite', sqliteEngine],
-  ])(
+  it.each(TARGETS)(
     'PostgreSQL → %s',
     async (_name, engine) => {
       const { source, target, project } = await replicationSetup(postgresEngine, engine, 'redb-replicate-pg-renames-', cleanups);
       const job = `h_${randomBytes(4).toString('hex')}`;
-      await exec(
-        source,
-        `CREATE TABLE items (id integer PRIMARY KEY, note varchar(50) NOT NULL, qty integer NOT NULL);
-         CREATE TABLE tags (id integer PRIMARY KEY, label text);
-         INSERT INTO items VALUES (1, 'one', 1), (2, 'two', 2);
-         INSERT INTO tags VALUES (1, 'red'), (2, 'blue');`,
-      );
+      await exec(source, TABLES);
       const r = new Replicator(project.path, [source.url, target.url, '--name', job, '--heartbeat-ms', '500']);
       await r.until('streaming');
       // The stream is under way (a row through it), and tags has had no change in it before its rename.
@@ -76,26 +76,17 @@ describe.concurrent('redb replicate from PostgreSQL: a column renamed by hand ke
     180_000,
   );
 
-  it.each([
-    ['PostgreSQL', postgresEngine],
-    ['SQLite', sqliteEngine],
-  ])(
+  it.each(TARGETS)(
     'PostgreSQL → %s: columns renamed while the job was stopped, with rows before and after',
     async (_name, engine) => {
       const { source, target, project } = await replicationSetup(postgresEngine, engine, 'redb-replicate-pg-renames-', cleanups);
       const job = `s_${randomBytes(4).toString('hex')}`;
-      await exec(
-        source,
-        `CREATE TABLE items (id integer PRIMARY KEY, note varchar(50) NOT NULL, qty integer NOT NULL);
-         CREATE TABLE tags (id integer PRIMARY KEY, label text);
-         INSERT INTO items VALUES (1, 'one', 1), (2, 'two', 2);
-         INSERT INTO tags VALUES (1, 'red'), (2, 'blue');`,
-      );
+      await exec(source, TABLES);
       const args = [source.url, target.url, '--name', job, '--heartbeat-ms', '500'];
-      // The first run copies and streams nothing: what it stores comes with its heartbeats.
+      // The first run copies and streams nothing: the columns' numbers it stores are those at the hand-off (and its heartbeats').
       const first = new Replicator(project.path, args);
       await first.until('streaming');
-      await until(async () => (first.events.filter((e) => e.type === 'progress').length ?? 0) >= 3, 'a few heartbeats', 30_000);
+      await until(async () => first.events.filter((e) => e.type === 'progress').length >= 3, 'a few heartbeats', 30_000);
       expect(await first.stop('SIGTERM')).toBe(143);
 
       // items: rows before the rename are in the backlog too; tags: its first change comes after its rename.

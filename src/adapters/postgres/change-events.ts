@@ -65,8 +65,7 @@ export class PgChangeDecoder {
     stored?: string,
   ) {
     const kept = parseState(stored);
-    for (const [oid, attributes] of seed)
-      this.numbered.set(oid, kept.get(oid) ?? { names: attributes.map((a) => a.name), nums: new Map(attributes.map((a) => [a.name, a.num])) });
+    for (const [oid, attributes] of seed) this.numbered.set(oid, kept.get(oid) ?? numberedOf(attributes));
     if (stored !== undefined && kept.size > 0) this.stated = stored;
   }
 
@@ -235,8 +234,14 @@ function stateText(numbered: ReadonlyMap<number, Numbered>): string {
 
 /** The state of a stream that has described these relations' columns as the catalog numbers them (at a slot's consistent point). */
 export function attributesState(relations: ReadonlyMap<number, readonly Attribute[]>): string {
-  return stateText(new Map([...relations].map(([oid, list]) => [oid, { names: list.map((a) => a.name), nums: new Map(list.map((a) => [a.name, a.num])) }])));
+  return stateText(new Map([...relations].map(([oid, list]) => [oid, numberedOf(list)])));
 }
+
+/** Columns as the catalog numbers them: every number known. */
+const numberedOf = (attributes: readonly Attribute[]): Numbered => ({
+  names: attributes.map((a) => a.name),
+  nums: new Map(attributes.map((a) => [a.name, a.num])),
+});
 
 /** A stored state read back; nothing where there is none, or it is not one this decoder wrote (it then goes by the catalog). */
 function parseState(text: string | undefined): Map<number, Numbered> {
