@@ -691,6 +691,19 @@ export const errors = {
       data: { db: dbName, problems: problems.map((p) => ({ ...p })) },
     }),
   ),
+  cloneUnevenArrays: define(
+    'REDB_CLONE_UNEVEN_ARRAY',
+    (dbName: string, problems: readonly { table: string; column: string; rows: number; condition: string }[]) => {
+      // The rows that fit, of the first table named: a --where to copy as it is.
+      const table = problems[0]?.table;
+      const uneven = problems.filter((p) => p.table === table).map((p) => p.condition);
+      return {
+        message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's' : ''} a ${p.column} list whose sub-lists differ in length or are NULL or empty`).join('; ')}, which ${dbName} cannot hold as an array (the sub-arrays of one must all match); nothing was written`,
+        hint: `leave those rows out with --where${table === undefined ? '' : ` (--where '${table}:NOT (${uneven.join(' OR ')})')`}, leave the table out with --tables, or make the lists even at the source`,
+        data: { db: dbName, problems: problems.map((p) => ({ ...p })) },
+      };
+    },
+  ),
   cloneTargetOutOfMemory: define('REDB_CLONE_TARGET_OUT_OF_MEMORY', (target: string, table: string, detail: string, limit: string) => ({
     message: `${target} ran out of memory writing ${table} (memory_limit ${limit}): ${detail}; the batch was not written`,
     hint: 'DuckDB holds a batch in memory two or three times over: free memory on this machine or lower --batch-rows, then run the same clone with --resume (or with --truncate --yes outside a project)',

@@ -80,6 +80,12 @@ export interface RowReader {
   quote(name: string): string;
   /** SQL giving the size in bytes of a column's value (`column` quoted), for a count of the rows too large for a target. */
   valueBytes?(column: string, type: ColumnType): string;
+  /**
+   * SQL true for a value of an array column of `dims` dimensions (`column` quoted) whose sub-arrays
+   * are not all of one length, or are NULL or empty: a value that a target whose arrays are
+   * rectangular cannot hold. Absent where the engine's arrays are rectangular themselves.
+   */
+  unevenArray?(column: string, dims: number): string;
   /** About how many rows the table has, from the engine's statistics (for progress); absent where it keeps none. */
   estimate?(table: TableName): Promise<number | undefined>;
   /**
@@ -163,6 +169,8 @@ export interface RowTarget {
    * the server setting that bounds it; absent where nothing bounds it below the type's own size.
    */
   largestValue?(type: ColumnType): { readonly bytes: number; readonly setting: string; readonly limit: number } | undefined;
+  /** Its arrays of two or more dimensions must be rectangular: sub-arrays of one length, none NULL or empty (PostgreSQL's). */
+  readonly rectangularArrays?: boolean;
   count(table: TableName): Promise<number>;
   truncate(tables: readonly TableName[]): Promise<void>;
   /** After a table's rows are in: move identity and serial counters past the copied values. */

@@ -14,7 +14,7 @@ import { nameOf, pairTable, type TablePair } from './pairing.js';
 import { runLanes } from './parallel.js';
 import { rehearseClone } from './rehearse-clone.js';
 import { schemaPhases, selectTables, tableId, translateTables } from './schema-phases.js';
-import { refuseIncompatible, refuseOversized, truncationOrder } from './target-checks.js';
+import { nestedArrays, refuseIncompatible, refuseOversized, refuseUnevenArrays, truncationOrder } from './target-checks.js';
 import { verifySource, type TableCheck } from './verify.js';
 import { probeWhere, refuseOrphans, resolveWhere } from './where.js';
 
@@ -205,11 +205,12 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
               target.name,
             );
         }
-        if (rows.largestValue !== undefined) {
-          const planned = translated === undefined ? there : tables.map((t) => pairTable(t, translated.schema, target.name, false));
+        const planned = translated === undefined ? there : tables.map((t) => pairTable(t, translated.schema, target.name, false));
+        if (rows.largestValue !== undefined || (rows.rectangularArrays === true && planned.some((p) => nestedArrays(p).length > 0))) {
           const probing = await sourceRows.openSource(source.target, { jobs: 1 });
           try {
             await refuseOversized(planned, probing.readers[0] as RowReader, rows, where, target.name);
+            await refuseUnevenArrays(planned, probing.readers[0] as RowReader, rows, where, target.name);
           } finally {
             await probing.close();
           }

@@ -7,7 +7,8 @@ import { tableId } from './schema-phases.js';
 /**
  * What is checked on the target before a clone writes anything, so that a copy that cannot
  * succeed never empties a table or stops half-way: the columns of tables that exist already, the
- * tables that --truncate would strand, and values too large for the target's server to take.
+ * tables that --truncate would strand, values too large for the target's server to take, and
+ * lists of lists that its arrays cannot hold.
  */
 
 /** A column of an existing target table that the copy leaves empty, though the table demands a value. */
@@ -98,4 +99,33 @@ export async function refuseOversized(
     }
   }
   if (problems.length > 0) throw errors.cloneValueTooLarge(targetName, problems);
+}
+
+/** The columns of a pair that are arrays of arrays on both sides. */
+export const nestedArrays = (pair: TablePair): TablePair['columns'] =>
+  pair.columns.filter(({ source, target }) => source.type.kind === 'array' && (source.type.dims ?? 1) >= 2 && target.type.kind === 'array');
+
+/**
+ * Rows of the source holding a list of lists that the target's arrays cannot hold (sub-lists of
+ * different lengths, NULL or empty: DuckDB's lists into PostgreSQL's arrays, which are
+ * rectangular), counted on the source before anything is written.
+ */
+export async function refuseUnevenArrays(
+  pairs: readonly TablePair[],
+  reader: RowReader,
+  target: RowTarget,
+  where: ReadonlyMap<string, string>,
+  targetName: string,
+): Promise<void> {
+  if (target.rectangularArrays !== true || reader.unevenArray === undefined) return;
+  const uneven = reader.unevenArray.bind(reader);
+  const problems: Parameters<typeof errors.cloneUnevenArrays>[1][number][] = [];
+  for (const pair of pairs) {
+    for (const { source } of nestedArrays(pair)) {
+      const condition = uneven(reader.quote(source.name), source.type.kind === 'array' ? (source.type.dims ?? 1) : 1);
+      const rows = await reader.count(nameOf(pair.source), where.has(pair.id) ? `(${condition}) AND (${where.get(pair.id)})` : condition);
+      if (rows > 0) problems.push({ table: pair.id, column: source.name, rows, condition });
+    }
+  }
+  if (problems.length > 0) throw errors.cloneUnevenArrays(targetName, problems);
 }

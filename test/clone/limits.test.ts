@@ -156,6 +156,44 @@ describe('columns, rows, keys and packets (real MariaDB)', () => {
     expect(rest.code, rest.stderr).toBe(0);
   });
 
+  it('DuckDB lists of lists that PostgreSQL arrays cannot hold are refused before anything is written; the rows that fit go with the --where it gives', {
+    timeout: 120_000,
+  }, async () => {
+    const cwd = project();
+    const source = await scratch(() => duckdbEngine.create());
+    await source.exec(`CREATE TABLE grids (id INTEGER PRIMARY KEY, g INTEGER[][], h VARCHAR[][][]);
+      INSERT INTO grids VALUES (1, [[1, 2], [3, 4]], [[['a']], [['b']]]), (2, [[1, 2], [3]], NULL), (3, [[1], NULL], [[['a']], [['b', 'c']]]),
+        (4, [[], []], NULL), (5, [], [[[NULL]]]), (6, NULL, NULL), (7, [[NULL, 5], [6, NULL]], [[['x', 'y']]]);
+      CREATE TABLE even (id INTEGER PRIMARY KEY, g INTEGER[][]);
+      INSERT INTO even VALUES (1, [[1, 2], [3, 4]]), (2, [[7], [8]]);`);
+    const target = await scratch(() => postgresEngine.create());
+    const tables = `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`;
+    const r = redbPw(cwd, ['clone', url(source), url(target), '--json']);
+    expect(r.code).toBe(1);
+    expect(errorCode(r)).toBe('REDB_CLONE_UNEVEN_ARRAY');
+    expect(r.stderr).toContain('3 rows of grids hold a g list whose sub-lists differ in length or are NULL or empty; 1 row of grids holds a h list');
+    expect(await pgQuery<{ n: number }>(target.url, tables)).toEqual([{ n: 0 }]);
+    // The hint's --where, as printed, copies the rest.
+    const where = /--where '([^']+)'/.exec(r.stderr)?.[1] as string;
+    expect(where).toMatch(/^grids:NOT /);
+    const rest = redbPw(cwd, ['clone', url(source), url(target), '--where', where]);
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(await pgQuery(target.url, 'SELECT id, g::text, h::text FROM grids ORDER BY id')).toEqual([
+      { id: 1, g: '{{1,2},{3,4}}', h: '{{{a}},{{b}}}' },
+      { id: 5, g: '{}', h: '{{{NULL}}}' },
+      { id: 6, g: null, h: null },
+      { id: 7, g: '{{NULL,5},{6,NULL}}', h: '{{{x,y}}}' },
+    ]);
+    expect(await pgQuery(target.url, 'SELECT id, g::text FROM even ORDER BY id')).toEqual([
+      { id: 1, g: '{{1,2},{3,4}}' },
+      { id: 2, g: '{{7},{8}}' },
+    ]);
+    // Into an engine that holds them as JSON, every list goes as it is.
+    const sqlite = join(cwd, 'lists.db');
+    const asJson = redbPw(cwd, ['clone', url(source), `sqlite:${sqlite}`, '--allow', 'lossy']);
+    expect(asJson.code, asJson.stderr).toBe(0);
+  });
+
   it('commit of a MariaDB schema with more columns than InnoDB takes is refused', { timeout: 120_000 }, async () => {
     const cwd = project();
     const db = await scratch(() => mysqlEngine.create());

@@ -130,12 +130,29 @@ const CANONICAL: CanonicalSql = {
   row: (values) => (values.length === 0 ? "''" : `concat(${values.map((v) => `coalesce(chr(2) || ${v}, chr(1))`).join(', ')})`),
 };
 
+/**
+ * A list of lists whose sub-lists, at some depth, are not all of the first one's length, or are
+ * NULL or empty (a list may hold lists of any lengths; a PostgreSQL array's sub-arrays must match).
+ * The sub-lists `depth` levels down are those of the list flattened `depth - 1` times.
+ */
+function unevenList(column: string, dims: number): string {
+  const levels: string[] = [];
+  let lists = column;
+  for (let depth = 1; depth < dims; depth++) {
+    // coalesce: a NULL list is even, and the condition's NOT (a --where that keeps the rest) keeps it.
+    levels.push(`coalesce(len(list_filter(${lists}, lambda x: x IS NULL OR len(x) = 0 OR len(x) <> len(${lists}[1]))) > 0, false)`);
+    lists = `flatten(${lists})`;
+  }
+  return levels.length === 0 ? 'false' : `(${levels.join(' OR ')})`;
+}
+
 function reader(connection: DuckDBConnection, memory: MemoryLimit): RowReader {
   return {
     readBatches: (table, options) => batched(rowsOf(connection, memory, table, options), options.batchRows, options.batchBytes ?? BATCH_BYTES),
     count: (table, where) => reading(connection, memory, () => count(connection, table, where)),
     quote: quoteIdent,
     valueBytes: (column, type) => (type.kind === 'binary' ? `octet_length(${column})` : `strlen(CAST(${column} AS VARCHAR))`),
+    unevenArray: unevenList,
     async probe(table, where) {
       await connection.run(`SELECT 1 FROM ${qname(table)} WHERE (${where}) LIMIT 0`);
     },

@@ -448,6 +448,7 @@ async function openTarget(target: DbTarget, { jobs }: { jobs: number }): Promise
     foreignKeysAtCreate: false,
     keysAfterLoad: true,
     checksForeignKeys: false,
+    rectangularArrays: true,
     writers: clients.map((c) => copyWriter(c, target.name)),
     async count(table) {
       const { rows } = await main.query<{ n: string }>(`SELECT count(*) AS n FROM ${qname(table)}`);
