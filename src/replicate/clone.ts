@@ -14,7 +14,7 @@ import { nameOf, pairTable, type TablePair } from './pairing.js';
 import { runLanes } from './parallel.js';
 import { rehearseClone } from './rehearse-clone.js';
 import { schemaPhases, selectTables, tableId, translateTables } from './schema-phases.js';
-import { nestedArrays, refuseIncompatible, refuseOversized, refuseUnevenArrays, truncationOrder } from './target-checks.js';
+import { refuseIncompatible, refuseOversized, refuseUnevenArrays, truncationOrder } from './target-checks.js';
 import { verifySource, type TableCheck } from './verify.js';
 import { probeWhere, refuseOrphans, resolveWhere } from './where.js';
 
@@ -205,8 +205,10 @@ async function clone(req: CloneRequest): Promise<CloneResult> {
               target.name,
             );
         }
-        const planned = translated === undefined ? there : tables.map((t) => pairTable(t, translated.schema, target.name, false));
-        if (rows.largestValue !== undefined || (rows.rectangularArrays === true && planned.some((p) => nestedArrays(p).length > 0))) {
+        // Only where a check applies: a source with arrays of arrays, into rectangular arrays; a server that bounds a row.
+        const nested = rows.rectangularArrays === true && tables.some((t) => t.columns.some((c) => c.type.kind === 'array' && (c.type.dims ?? 1) >= 2));
+        if (rows.largestValue !== undefined || nested) {
+          const planned = translated === undefined ? there : tables.map((t) => pairTable(t, translated.schema, target.name, false));
           const probing = await sourceRows.openSource(source.target, { jobs: 1 });
           try {
             await refuseOversized(planned, probing.readers[0] as RowReader, rows, where, target.name);

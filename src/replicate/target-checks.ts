@@ -102,7 +102,7 @@ export async function refuseOversized(
 }
 
 /** The columns of a pair that are arrays of arrays on both sides. */
-export const nestedArrays = (pair: TablePair): TablePair['columns'] =>
+const nestedArrays = (pair: TablePair): TablePair['columns'] =>
   pair.columns.filter(({ source, target }) => source.type.kind === 'array' && (source.type.dims ?? 1) >= 2 && target.type.kind === 'array');
 
 /**
