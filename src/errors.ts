@@ -698,7 +698,7 @@ export const errors = {
       const table = problems[0]?.table;
       const uneven = problems.filter((p) => p.table === table).map((p) => p.condition);
       return {
-        message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's' : ''} a ${p.column} list whose sub-lists differ in length or are NULL or empty`).join('; ')}, which ${dbName} cannot hold as an array (the sub-arrays of one must all match); nothing was written`,
+        message: `${problems.map((p) => `${p.rows} row${p.rows === 1 ? '' : 's'} of ${p.table} hold${p.rows === 1 ? 's a list' : ' lists'} in ${p.column} whose sub-lists differ in length or are NULL or empty`).join('; ')}, which ${dbName} cannot hold as an array (the sub-arrays of one must all match); nothing was written`,
         hint: `leave those rows out with --where${table === undefined ? '' : ` (--where '${table}:NOT (${uneven.join(' OR ')})')`}, leave the table out with --tables, or make the lists even at the source`,
         data: { db: dbName, problems: problems.map((p) => ({ ...p })) },
       };

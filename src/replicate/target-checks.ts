@@ -123,7 +123,8 @@ export async function refuseUnevenArrays(
   for (const pair of pairs) {
     for (const { source } of nestedArrays(pair)) {
       const condition = uneven(reader.quote(source.name), source.type.kind === 'array' ? (source.type.dims ?? 1) : 1);
-      const rows = await reader.count(nameOf(pair.source), where.has(pair.id) ? `(${condition}) AND (${where.get(pair.id)})` : condition);
+      // A column the engine cannot test this way leaves the question to the copy, which names the row it fails on.
+      const rows = await reader.count(nameOf(pair.source), where.has(pair.id) ? `(${condition}) AND (${where.get(pair.id)})` : condition).catch(() => 0);
       if (rows > 0) problems.push({ table: pair.id, column: source.name, rows, condition });
     }
   }

@@ -171,7 +171,7 @@ describe('columns, rows, keys and packets (real MariaDB)', () => {
     const r = redbPw(cwd, ['clone', url(source), url(target), '--json']);
     expect(r.code).toBe(1);
     expect(errorCode(r)).toBe('REDB_CLONE_UNEVEN_ARRAY');
-    expect(r.stderr).toContain('3 rows of grids hold a g list whose sub-lists differ in length or are NULL or empty; 1 row of grids holds a h list');
+    expect(r.stderr).toContain('3 rows of grids hold lists in g whose sub-lists differ in length or are NULL or empty; 1 row of grids holds a list in h whose');
     expect(await pgQuery<{ n: number }>(target.url, tables)).toEqual([{ n: 0 }]);
     // The hint's --where, as printed, copies the rest.
     const where = /--where '([^']+)'/.exec(r.stderr)?.[1] as string;
