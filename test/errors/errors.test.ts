@@ -44,6 +44,7 @@ const samples: { readonly [K in Name]?: Parameters<(typeof errors)[K]> } = {
   cloneTargetIncompatible: ['dst', ['t.c is text, not integer']],
   cloneTruncateReferenced: ['dst', [{ table: 'a', referencedBy: 'b', rows: 3 }]],
   cloneValueTooLarge: ['dst', [{ table: 't', column: 'c', rows: 1, limit: 1024, setting: 'max_allowed_packet' }]],
+  cloneUnevenArrays: ['dst', [{ table: 't', column: 'c', rows: 2, condition: 'uneven(c)' }]],
   cloneTargetNotEmpty: ['dst', ['t']],
   verifyMismatch: [
     'src',
