@@ -113,8 +113,9 @@ export class Replicator {
     });
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     running.add(this.child);
+    // On 'close', not 'exit': 'exit' may come before the last lines of stdout are read (its 'stopped' event, say).
     this.exited = new Promise((resolve) =>
-      this.child.on('exit', (code) => {
+      this.child.on('close', (code) => {
         running.delete(this.child);
         resolve(code);
       }),
