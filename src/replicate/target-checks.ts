@@ -66,6 +66,14 @@ export async function truncationOrder(live: Schema, emptied: readonly Table[], r
 const LARGE = new Set(['text', 'binary', 'json', 'other', 'user', 'array', 'spatial']);
 
 /**
+ * Rows of a pair's source table that the clone copies (its --where) and `condition` selects. A
+ * condition the engine cannot evaluate for a column's type counts none: the question is left to the
+ * copy, which names the row it fails on.
+ */
+const countCopied = (reader: RowReader, pair: TablePair, where: ReadonlyMap<string, string>, condition: string): Promise<number> =>
+  reader.count(nameOf(pair.source), where.has(pair.id) ? `(${condition}) AND (${where.get(pair.id)})` : condition).catch(() => 0);
+
+/**
  * Rows of the source holding a value larger than the target's server takes in one row
  * (MariaDB's max_allowed_packet), counted on the source before anything is written.
  */
@@ -88,9 +96,7 @@ export async function refuseOversized(
       return [{ source, bound, condition: `${valueBytes(reader.quote(source.name), source.type)} > ${bound.bytes}` }];
     });
     if (checked.length === 0) continue;
-    const within = (condition: string) => (where.has(pair.id) ? `(${condition}) AND (${where.get(pair.id)})` : condition);
-    // A type the engine cannot measure leaves the question to the copy, which names the row it fails on.
-    const count = (condition: string) => reader.count(nameOf(pair.source), within(condition)).catch(() => 0);
+    const count = (condition: string) => countCopied(reader, pair, where, condition);
     // One pass over the table; the columns are told apart only when some value is too large.
     if ((await count(checked.map((c) => c.condition).join(' OR '))) === 0) continue;
     for (const c of checked) {
@@ -123,8 +129,7 @@ export async function refuseUnevenArrays(
   for (const pair of pairs) {
     for (const { source } of nestedArrays(pair)) {
       const condition = uneven(reader.quote(source.name), source.type.kind === 'array' ? (source.type.dims ?? 1) : 1);
-      // A column the engine cannot test this way leaves the question to the copy, which names the row it fails on.
-      const rows = await reader.count(nameOf(pair.source), where.has(pair.id) ? `(${condition}) AND (${where.get(pair.id)})` : condition).catch(() => 0);
+      const rows = await countCopied(reader, pair, where, condition);
       if (rows > 0) problems.push({ table: pair.id, column: source.name, rows, condition });
     }
   }
