@@ -396,7 +396,7 @@ describe('PostgreSQL change capture (needs the test server)', { timeout: 180_000
         await db.exec(`INSERT INTO busy VALUES (${i})`);
         await sleep(100);
       }
-      written = parseLsn((await pgQuery<{ l: string }>(db.url, 'SELECT pg_current_wal_lsn()::text AS l'))[0]?.l ?? '0/0');
+      written = parseLsn((await pgQuery<{ l: string }>(db.url, 'SELECT pg_current_wal_insert_lsn()::text AS l'))[0]?.l ?? '0/0');
     })();
     const timeout = setTimeout(() => stop.abort(), 30_000);
     for await (const e of c.stream(handoff.start, { signal: stop.signal, heartbeatMs: 200 })) {

@@ -29,7 +29,9 @@ async function head(s: Side, job: string): Promise<{ at: bigint; of: (position: 
       return { at: BigInt(String(r?.seq ?? 0)), of: (p) => BigInt(p) };
     }
     case 'postgres': {
-      const [r] = await rows(s, 'SELECT pg_current_wal_lsn()::text AS lsn');
+      // The insert position, not pg_current_wal_lsn() (the write position): with synchronous_commit off a
+      // commit returns before its record is written, and the write position can still be short of it.
+      const [r] = await rows(s, 'SELECT pg_current_wal_insert_lsn()::text AS lsn');
       return { at: lsn(String(r?.lsn)), of: lsn };
     }
     case 'mysql': {
