@@ -159,6 +159,18 @@ export function unhandledChange(event: never): never {
   throw new Error(`unhandled change event ${JSON.stringify((event as { kind?: unknown }).kind)}`);
 }
 
+/**
+ * A capture's runs as single events, for consumers that take them so. A stop asked for while a run
+ * is handed out ends it at the next commit, as the runs themselves end.
+ */
+export async function* oneByOne(runs: AsyncIterable<readonly ChangeEvent[]>, signal: AbortSignal | undefined): AsyncGenerator<ChangeEvent> {
+  for await (const run of runs)
+    for (const e of run) {
+      yield e;
+      if (e.kind === 'commit' && signal?.aborted === true) return;
+    }
+}
+
 /** What a source needs before changes can be captured is in place; `notes` are advice, not failures. */
 export interface CheckReport {
   readonly notes: readonly string[];
@@ -258,6 +270,12 @@ export interface ChangeCapture {
    * once committed. Ends when the signal aborts (at an event boundary) or the consumer stops.
    */
   stream(from: Position, options?: StreamOptions): AsyncIterable<ChangeEvent>;
+  /**
+   * The same events in runs (those the source had ready together), where the source reads its log
+   * so: a consumer that takes a run at a time saves a promise an event. A run may end inside a
+   * transaction; a stop asked for while a run is handled ends it at the run's next commit.
+   */
+  runs?(from: Position, options?: StreamOptions): AsyncIterable<readonly ChangeEvent[]>;
   /**
    * Capture these tables too from now on (created on the source after the job began): their
    * changes flow from here, and the caller copies what they already hold after this returns.

@@ -2,7 +2,7 @@ import type { ApplyTransaction, ChangeTarget, StoredPosition } from '../adapters
 import type { DeleteEvent, InsertEvent, Position, UpdateEvent } from '../adapters/changes.js';
 import type { Row } from '../adapters/rows.js';
 import { ApplyPipeline } from './apply-pipeline.js';
-import { keyText, type TableRoute } from './job-tables.js';
+import { type KeyId, keyText, sameKey, type TableRoute } from './job-tables.js';
 
 /**
  * Changes into the target, inside target transactions that each span one or more whole source
@@ -35,9 +35,9 @@ const QUEUED = 4;
  */
 interface Held {
   readonly route: TableRoute;
-  upserts: Map<string, Row>;
-  deletes: Map<string, unknown[]>;
-  fresh: Set<string>;
+  upserts: Map<KeyId, Row>;
+  deletes: Map<KeyId, unknown[]>;
+  fresh: Set<KeyId>;
 }
 
 export class Applier {
@@ -153,14 +153,18 @@ export class Applier {
     const k = keyText(key);
     // One statement may not touch a row twice. Where order matters (another unique constraint could
     // see a row's old value), what is held is written first; elsewhere the later image replaces the earlier.
-    if (h.upserts.has(k) && (this.ordered || !route.keyIsOnlyConstraint)) {
+    let held = h.upserts.has(k);
+    if (held && (this.ordered || !route.keyIsOnlyConstraint)) {
       this.write(h);
       h = this.holder(route, 'upsert');
+      held = false;
     }
     // The first change of a key held tells whether the target has its row: what came after does not.
-    if (inserted && !h.upserts.has(k) && !h.deletes.has(k)) h.fresh.add(k);
-    h.deletes.delete(k);
-    h.upserts.delete(k);
+    // A key is held as an upsert or as a delete, never both; a replaced upsert keeps its place (order cannot matter there).
+    if (!held) {
+      const deleted = h.deletes.size > 0 && h.deletes.delete(k);
+      if (inserted && !deleted) h.fresh.add(k);
+    }
     h.upserts.set(k, values);
     return this.counted(h);
   }
@@ -198,7 +202,7 @@ export class Applier {
   update(route: TableRoute, e: UpdateEvent): Promise<void> | undefined {
     const { values, key } = route.row(e.row);
     const oldKey = e.before === undefined ? key : route.before(e.before);
-    const moved = keyText(oldKey) !== keyText(key);
+    const moved = !sameKey(keyText(oldKey), keyText(key));
     route.changes++;
     this.changes++;
     if (e.unchanged.length === 0 && !values.includes(undefined)) {

@@ -74,14 +74,22 @@ export interface StreamJob {
 type Pulled = { readonly event: ChangeEvent } | { readonly idle: true } | { readonly done: true };
 
 /**
- * The next event, or `idle` when none came within `ms` (the pending pull is kept for the next call).
+ * The events of a stream that hands them out one at a time or in runs: `take` gives the rest of
+ * the last run without a promise; `next` waits for more, or says `idle` when none came within `ms`
+ * (the pending pull is kept for the next call).
  * One timer serves many pulls: a catch-up pulls tens of thousands of events a second, nearly all
  * ready at once, and a timer set and cleared for each was a measurable part of the work. The timer
  * fires at the deadline it was set for and, when events came since, is set again for what is left.
  */
-function puller(events: AsyncIterable<ChangeEvent>): { next(ms: number): Promise<Pulled>; close(): Promise<void> } {
+function puller(events: AsyncIterable<ChangeEvent | readonly ChangeEvent[]>): {
+  take(): ChangeEvent | undefined;
+  next(ms: number): Promise<Pulled>;
+  close(): Promise<void>;
+} {
   const it = events[Symbol.asyncIterator]();
-  let pending: Promise<IteratorResult<ChangeEvent>> | undefined;
+  let pending: Promise<IteratorResult<ChangeEvent | readonly ChangeEvent[]>> | undefined;
+  let run: readonly ChangeEvent[] = [];
+  let taken = 0;
   let wake: ((idle: 'idle') => void) | undefined;
   /** When the waiting pull goes idle, and when the timer fires (performance.now()). */
   let idleAt = 0;
@@ -99,22 +107,34 @@ function puller(events: AsyncIterable<ChangeEvent>): { next(ms: number): Promise
     wake = undefined;
     w('idle');
   };
+  const take = (): ChangeEvent | undefined => (taken < run.length ? run[taken++] : undefined);
   return {
+    take,
     async next(ms) {
-      pending ??= it.next();
-      idleAt = performance.now() + ms;
-      // A timer set for later than this pull's deadline (a longer wait asked before) is set again.
-      if (timer !== undefined && timerAt > idleAt) {
-        clearTimeout(timer);
-        timer = undefined;
+      const ready = take();
+      if (ready !== undefined) return { event: ready };
+      for (;;) {
+        pending ??= it.next();
+        idleAt = performance.now() + ms;
+        // A timer set for later than this pull's deadline (a longer wait asked before) is set again.
+        if (timer !== undefined && timerAt > idleAt) {
+          clearTimeout(timer);
+          timer = undefined;
+        }
+        if (timer === undefined) arm(idleAt);
+        const idle = new Promise<'idle'>((resolve) => (wake = resolve));
+        const r = await Promise.race([pending, idle]);
+        wake = undefined;
+        if (r === 'idle') return { idle: true };
+        pending = undefined;
+        if (r.done === true) return { done: true };
+        if (!Array.isArray(r.value)) return { event: r.value as ChangeEvent };
+        run = r.value as readonly ChangeEvent[];
+        taken = 0;
+        const first = take();
+        // An empty run is no event: wait on.
+        if (first !== undefined) return { event: first };
       }
-      if (timer === undefined) arm(idleAt);
-      const idle = new Promise<'idle'>((resolve) => (wake = resolve));
-      const r = await Promise.race([pending, idle]);
-      wake = undefined;
-      if (r === 'idle') return { idle: true };
-      pending = undefined;
-      return r.done === true ? { done: true } : { event: r.value };
     },
     async close() {
       clearTimeout(timer);
@@ -134,7 +154,8 @@ export async function applyStream(job: StreamJob): Promise<Position> {
   const forward = () => stop.abort(job.signal?.reason);
   job.signal?.addEventListener('abort', forward);
   if (job.signal?.aborted === true) stop.abort(job.signal.reason);
-  const pull = puller(job.capture.stream(job.from, { signal: stop.signal, heartbeatMs: job.heartbeatMs, state: job.state }));
+  const streamOptions = { signal: stop.signal, heartbeatMs: job.heartbeatMs, state: job.state };
+  const pull = puller(job.capture.runs?.(job.from, streamOptions) ?? job.capture.stream(job.from, streamOptions));
   let committed = job.from;
   let inTransaction = false;
   // Renames the source's log states (a MariaDB ALTER), for the relation events before the statement's commit.
@@ -175,15 +196,19 @@ export async function applyStream(job: StreamJob): Promise<Position> {
     for (const r of added) job.routes.set(r);
   };
   try {
-    for (;;) {
-      const next = await pull.next(applier.committable && !inTransaction ? IDLE_MS : 60_000);
-      if ('done' in next) break;
-      if ('idle' in next) {
-        if (!inTransaction && applier.committable) await commit();
-        await scan();
-        continue;
+    events: for (;;) {
+      // The rest of a run needs no promise; past it, wait for the next (or go idle).
+      let e = pull.take();
+      if (e === undefined) {
+        const next = await pull.next(applier.committable && !inTransaction ? IDLE_MS : 60_000);
+        if ('done' in next) break;
+        if ('idle' in next) {
+          if (!inTransaction && applier.committable) await commit();
+          await scan();
+          continue;
+        }
+        e = next.event;
       }
-      const e = next.event;
       switch (e.kind) {
         case 'begin':
           inTransaction = true;
@@ -235,7 +260,9 @@ export async function applyStream(job: StreamJob): Promise<Position> {
           stated = [];
           await applier.sourceCommit(e.position, e.committedAt, e.state);
           if (applier.changes >= COMMIT_CHANGES || Date.now() - applier.openedAt >= COMMIT_MS || job.signal?.aborted === true) await commit();
-          if (job.signal?.aborted !== true) await scan();
+          // Stopped: at this commit, whatever else the run holds.
+          if (job.signal?.aborted === true) break events;
+          await scan();
           break;
         case 'heartbeat':
           // Everything before it was sent and is applied once the open transaction commits: the heartbeat's position is safe to record.

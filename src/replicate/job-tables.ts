@@ -177,4 +177,22 @@ export class Routes {
 
 /** JSON-ish text of a key, to tell keys apart (bigints and bytes included). */
 const keyPart = (v: unknown): string => (v === null || v === undefined ? '\u0000' : Buffer.isBuffer(v) ? `x${v.toString('hex')}` : `${typeof v}:${String(v)}`);
-export const keyText = (values: readonly unknown[]): string => (values.length === 1 ? keyPart(values[0]) : values.map(keyPart).join('\u0001'));
+
+/** What tells one row's key from another's, as a Map key: see keyText. */
+export type KeyId = string | number | bigint | null;
+
+/**
+ * A key as a Map key. A one-column key is its value itself where that is a string, a number, a
+ * bigint or NULL (no text is made a change: that was a good part of the work a change); its bytes
+ * as text. One column's values are of one type, so a value's own form cannot meet another's.
+ * A key of more columns is the text of its parts.
+ */
+export const keyText = (values: readonly unknown[]): KeyId => {
+  if (values.length !== 1) return values.map(keyPart).join('\u0001');
+  const v = values[0];
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') return v;
+  return v === null || v === undefined ? null : keyPart(v);
+};
+
+/** Whether two keys are one (NaN is one key, as a Map has it). */
+export const sameKey = (a: KeyId, b: KeyId): boolean => a === b || (Number.isNaN(a) && Number.isNaN(b));

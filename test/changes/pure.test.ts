@@ -1,12 +1,13 @@
 import Sqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { captureKind, jobOfOwned, loadChanges, ownedName, validateJobName, type Position } from '../../src/adapters/changes.js';
+import { captureKind, type ChangeEvent, jobOfOwned, loadChanges, oneByOne, ownedName, validateJobName, type Position } from '../../src/adapters/changes.js';
 import { compareBinlog, GtidState, parseBinlogPosition } from '../../src/adapters/mysql/binlog-position.js';
 import { type Attribute, PgChangeDecoder } from '../../src/adapters/postgres/change-events.js';
 import { compareLsn, formatLsn, parseLsn, pgTimestamp } from '../../src/adapters/postgres/lsn.js';
 import { decodePgoutput, isMetadata, streamedXid } from '../../src/adapters/postgres/pgoutput.js';
 import { Spill } from '../../src/adapters/postgres/spill.js';
 import { parseQuotedList } from '../../src/adapters/sqlite/sql-literal.js';
+import { keyText, sameKey } from '../../src/replicate/job-tables.js';
 
 /** The parts of change capture that are plain functions over data, without a server. */
 
@@ -151,6 +152,37 @@ describe('pgoutput', () => {
     });
     const del = new Message().tag('D').u32(16384).tag('O').i16(2).text('ü').tag('n').buffer;
     expect(decodePgoutput(del, false)).toMatchObject({ tag: 'delete', old: { image: 'full', tuple: ['ü', null] } });
+    // Read in place after a replication frame's 25-byte header, as the stream does.
+    const frame = Buffer.concat([Buffer.alloc(25, 0x77), update]);
+    expect(decodePgoutput(frame, false, 25)).toEqual(decodePgoutput(update, false));
+  });
+
+  it('hands runs out one event at a time, ending at the first commit after a stop', async () => {
+    const commit = (n: number) => ({ kind: 'commit', position: `0/${n}` }) as ChangeEvent;
+    const insert = { kind: 'insert', table: { name: 't' }, row: ['1'] } as ChangeEvent;
+    const stop = new AbortController();
+    async function* runs() {
+      yield [{ kind: 'begin', transaction: '1' }, insert, commit(1), { kind: 'begin', transaction: '2' }, insert] as ChangeEvent[];
+      yield [insert, commit(2), { kind: 'begin', transaction: '3' }, insert, commit(3)] as ChangeEvent[];
+    }
+    const seen: string[] = [];
+    for await (const e of oneByOne(runs(), stop.signal)) {
+      seen.push(e.kind);
+      // Asked in the middle of transaction 2: it ends whole, and nothing of transaction 3 follows.
+      if (seen.length === 5) stop.abort();
+    }
+    expect(seen).toEqual(['begin', 'insert', 'commit', 'begin', 'insert', 'insert', 'commit']);
+  });
+
+  it('tells keys apart as their text did: by value and type, NULL one key, NaN one key, 0 and -0 one key', () => {
+    const ids = (keys: unknown[][]) => new Set(keys.map(keyText)).size;
+    expect(ids([['1'], [1], [1n], [null], [undefined], [Buffer.from('1')], [true]])).toBe(6);
+    expect(ids([[Number.NaN], [Number.NaN]])).toBe(1);
+    expect(ids([[0], [-0]])).toBe(1);
+    expect(ids([['a', 1], ['a', '1'], ['a', 1]])).toBe(2);
+    expect(sameKey(keyText([Number.NaN]), keyText([Number.NaN]))).toBe(true);
+    expect(sameKey(keyText(['1']), keyText([1]))).toBe(false);
+    expect(sameKey(keyText([null]), keyText([undefined]))).toBe(true);
   });
 
   it("tells a column renamed while the job was stopped by the columns' numbers stored with its position", async () => {

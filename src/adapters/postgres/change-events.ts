@@ -145,7 +145,8 @@ export class PgChangeDecoder {
       }
       case 'update': {
         const r = this.relation(m.oid);
-        const unchanged = m.tuple.flatMap((v, i) => (v === undefined ? [(r.columns[i] as ChangeColumn).name] : []));
+        // Columns the source left out (unchanged TOAST): nearly always none, and then no array is made a column.
+        const unchanged = m.tuple.includes(undefined) ? m.tuple.flatMap((v, i) => (v === undefined ? [(r.columns[i] as ChangeColumn).name] : [])) : NONE;
         return { kind: 'update', table: r.table, before: m.old === undefined ? undefined : before(r, m.old), row: values(r, m.tuple), unchanged };
       }
       case 'delete': {
@@ -216,6 +217,8 @@ export class PgChangeDecoder {
   }
 }
 
+/** An update's unchanged columns when there are none (nearly always): one array for all. */
+const NONE: readonly string[] = Object.freeze([]);
 const BYTEA = 17;
 
 /**

@@ -1,7 +1,7 @@
 import type { ChangeEvent, Position } from '../changes.js';
 import { commitEvent, type PgChangeDecoder } from './change-events.js';
 import { formatLsn } from './lsn.js';
-import { decodePgoutput, isMetadata, isRowChange, STREAM_CONTROL, streamedXid, tagOf } from './pgoutput.js';
+import { decodePgoutput, isMetadata, isRowChange, STREAM_CONTROL, streamedXid } from './pgoutput.js';
 import type { ReplicationSession } from './replication.js';
 import { Spill } from './spill.js';
 
@@ -9,7 +9,7 @@ import { Spill } from './spill.js';
  * The frames of a replication session as change events.
  *
  * - XLogData frames carry pgoutput messages. A transaction decoded whole (Begin ... Commit) goes
- *   out as it arrives, message by message: nothing is held however large it is.
+ *   out as it arrives, in the runs its frames came in: nothing is held however large it is.
  * - A streamed transaction (protocol 2: Stream Start ... Stream Stop blocks, as the server's
  *   logical_decoding_work_mem fills, then Stream Commit or Stream Abort) is written to a spill
  *   file and read back only at Stream Commit, in its commit order. One that aborts, or a
@@ -25,7 +25,14 @@ export interface ChangeStreamOptions {
   readonly heartbeatMs: number;
 }
 
-export async function* pgChangeStream(session: ReplicationSession, decoder: PgChangeDecoder, options: ChangeStreamOptions): AsyncGenerator<ChangeEvent> {
+/** Events of a streamed transaction replayed from its spill file go out in runs of this many. */
+const REPLAY_RUN = 1_024;
+
+/**
+ * The events in runs: those of the frames that were ready together (ReplicationSession.runs), so
+ * that a consumer pays a promise a run instead of one an event. A run may end inside a transaction.
+ */
+export async function* pgChangeRuns(session: ReplicationSession, decoder: PgChangeDecoder, options: ChangeStreamOptions): AsyncGenerator<ChangeEvent[]> {
   const spill = await Spill.create({ xidOf: streamedXid, keep: isMetadata });
   let inTransaction = false;
   let streaming: number | undefined;
@@ -37,71 +44,88 @@ export async function* pgChangeStream(session: ReplicationSession, decoder: PgCh
   };
   options.signal?.addEventListener('abort', stop);
   try {
-    for await (const frame of session.frames()) {
+    for await (const frames of session.runs()) {
       if (options.signal?.aborted && !inTransaction) return;
-      const kind = frame[0];
-      if (kind === 0x6b /* k: keepalive */) {
-        const walEnd = frame.readBigUInt64BE(1);
-        if (frame[17] === 1) session.status(false);
-        const now = Date.now();
-        if (!inTransaction && streaming === undefined && walEnd > surfaced && now - lastBeat >= options.heartbeatMs) {
-          lastBeat = now;
-          surfaced = walEnd;
-          const state = decoder.takeState();
-          yield { kind: 'heartbeat', position: formatLsn(walEnd) as Position, at: new Date(now).toISOString(), ...(state === undefined ? {} : { state }) };
-        }
-        continue;
-      }
-      if (kind !== 0x77 /* w: XLogData */) continue;
-      const payload = frame.subarray(25);
-      const tag = tagOf(payload);
-      if (streaming !== undefined && !STREAM_CONTROL.has(tag)) {
-        await spill.append(streaming, payload);
-        continue;
-      }
-      const m = decodePgoutput(payload, false);
-      switch (m.tag) {
-        case 'begin':
-          inTransaction = true;
-          yield { kind: 'begin', transaction: String(m.xid) };
-          break;
-        case 'commit':
-          inTransaction = false;
-          if (m.endLsn > surfaced) surfaced = m.endLsn;
-          yield commitEvent(m.endLsn, m.commitTime, decoder.takeState());
-          if (options.signal?.aborted) return;
-          break;
-        case 'streamStart':
-          streaming = m.xid;
-          break;
-        case 'streamStop':
-          streaming = undefined;
-          break;
-        case 'streamAbort':
-          await spill.abort(m.xid, m.subxid);
-          break;
-        case 'streamCommit': {
-          inTransaction = true;
-          yield { kind: 'begin', transaction: String(m.xid) };
-          for await (const record of spill.replay(m.xid)) {
-            const r = decodePgoutput(record, true);
-            if (isRowChange(r)) yield decoder.change(r);
-            else yield* decoder.events(r);
+      let run: ChangeEvent[] = [];
+      for (const frame of frames) {
+        const kind = frame[0];
+        if (kind === 0x6b /* k: keepalive */) {
+          const walEnd = frame.readBigUInt64BE(1);
+          if (frame[17] === 1) session.status(false);
+          const now = Date.now();
+          if (!inTransaction && streaming === undefined && walEnd > surfaced && now - lastBeat >= options.heartbeatMs) {
+            lastBeat = now;
+            surfaced = walEnd;
+            const state = decoder.takeState();
+            run.push({
+              kind: 'heartbeat',
+              position: formatLsn(walEnd) as Position,
+              at: new Date(now).toISOString(),
+              ...(state === undefined ? {} : { state }),
+            });
           }
-          inTransaction = false;
-          if (m.endLsn > surfaced) surfaced = m.endLsn;
-          yield commitEvent(m.endLsn, m.commitTime, decoder.takeState());
-          if (options.signal?.aborted) return;
-          break;
+          continue;
         }
-        case 'insert':
-        case 'update':
-        case 'delete':
-          yield decoder.change(m);
-          break;
-        default:
-          yield* decoder.events(m);
+        if (kind !== 0x77 /* w: XLogData */) continue;
+        // The pgoutput message follows the frame's 25-byte header (read in place: a slice a frame was garbage to collect).
+        if (streaming !== undefined && !STREAM_CONTROL.has(frame[25] ?? 0)) {
+          await spill.append(streaming, frame.subarray(25));
+          continue;
+        }
+        const m = decodePgoutput(frame, false, 25);
+        switch (m.tag) {
+          case 'begin':
+            inTransaction = true;
+            run.push({ kind: 'begin', transaction: String(m.xid) });
+            break;
+          case 'commit':
+            inTransaction = false;
+            if (m.endLsn > surfaced) surfaced = m.endLsn;
+            run.push(commitEvent(m.endLsn, m.commitTime, decoder.takeState()));
+            break;
+          case 'streamStart':
+            streaming = m.xid;
+            break;
+          case 'streamStop':
+            streaming = undefined;
+            break;
+          case 'streamAbort':
+            await spill.abort(m.xid, m.subxid);
+            break;
+          case 'streamCommit': {
+            // What came before goes first; the transaction is read back from its spill file a run at a time.
+            if (run.length > 0) yield run;
+            run = [{ kind: 'begin', transaction: String(m.xid) }];
+            inTransaction = true;
+            for await (const record of spill.replay(m.xid)) {
+              const r = decodePgoutput(record, true);
+              if (isRowChange(r)) run.push(decoder.change(r));
+              else for await (const e of decoder.events(r)) run.push(e);
+              if (run.length >= REPLAY_RUN) {
+                yield run;
+                run = [];
+              }
+            }
+            inTransaction = false;
+            if (m.endLsn > surfaced) surfaced = m.endLsn;
+            run.push(commitEvent(m.endLsn, m.commitTime, decoder.takeState()));
+            break;
+          }
+          case 'insert':
+          case 'update':
+          case 'delete':
+            run.push(decoder.change(m));
+            break;
+          default:
+            for await (const e of decoder.events(m)) run.push(e);
+        }
+        // A stop asked for while the run was decoded: it ends at this commit.
+        if ((m.tag === 'commit' || m.tag === 'streamCommit') && options.signal?.aborted) {
+          yield run;
+          return;
+        }
       }
+      if (run.length > 0) yield run;
     }
     // The server ended the session (a shutdown or a restart, a connection cut): the job must connect again, not end.
     if (!options.signal?.aborted) throw new Error('the server closed the replication connection');

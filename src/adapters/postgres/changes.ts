@@ -2,6 +2,7 @@ import type { Client } from 'pg';
 import { errors, isRedbError } from '../../errors.js';
 import type { DbTarget } from '../adapter.js';
 import {
+  oneByOne,
   ownedName,
   validateJobName,
   type ChangeCapture,
@@ -14,7 +15,7 @@ import {
 import type { TableName } from '../rows.js';
 import { check, codeOf, dropSlot, listOwned, message, openPg, resolveTables, waitInactive } from './capture-setup.js';
 import { type Attribute, PgChangeDecoder } from './change-events.js';
-import { pgChangeStream } from './change-stream.js';
+import { pgChangeRuns } from './change-stream.js';
 import { compareLsn, formatLsn, parseLsn } from './lsn.js';
 import { laterSnapshot, seenBy } from './later-snapshot.js';
 import { rewrittenSince, snapshotColumns } from './snapshot-columns.js';
@@ -164,7 +165,7 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     }
   }
 
-  async function* stream(from: Position, options: StreamOptions = {}): AsyncGenerator<ChangeEvent> {
+  async function* runs(from: Position, options: StreamOptions = {}): AsyncGenerator<ChangeEvent[]> {
     const lsn = lsnOf(from);
     const heartbeatMs = options.heartbeatMs ?? 10_000;
     await stopSession();
@@ -172,7 +173,7 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     session = await ReplicationSession.start(target, { slot: name, publication: name, from: lsn, protocol, heartbeatMs });
     try {
       const decoder = new PgChangeDecoder(typeName, async (oid) => (await attributes(oid)).get(oid) ?? [], await attributes(undefined), options.state);
-      yield* pgChangeStream(session, decoder, { from: lsn, signal: options.signal, heartbeatMs });
+      yield* pgChangeRuns(session, decoder, { from: lsn, signal: options.signal, heartbeatMs });
     } catch (e) {
       if (isRedbError(e)) throw e;
       // 55000: the slot was invalidated (its WAL removed); 42704: the publication is gone.
@@ -182,6 +183,10 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     } finally {
       await stopSession();
     }
+  }
+
+  async function* stream(from: Position, options: StreamOptions = {}): AsyncGenerator<ChangeEvent> {
+    yield* oneByOne(runs(from, options), options.signal);
   }
 
   async function include(tables: readonly TableName[]): Promise<void> {
@@ -255,6 +260,7 @@ async function open(target: DbTarget, job: string): Promise<ChangeCapture> {
     job,
     prepare,
     stream,
+    runs,
     include,
     later: () => laterSnapshot(target, position),
     acknowledge,

@@ -123,9 +123,6 @@ function oldTuple(r: Reader, kind: number): OldTuple {
   return { image: kind === 0x4b /* K */ ? 'key' : 'full', tuple: tuple(r) };
 }
 
-/** The message's tag byte. */
-export const tagOf = (payload: Buffer): number => payload[0] ?? 0;
-
 /** Tags that open, close or end a streamed block rather than belong to one. */
 export const STREAM_CONTROL = new Set([0x53 /* S */, 0x45 /* E */, 0x63 /* c */, 0x41 /* A */]);
 
@@ -139,8 +136,10 @@ export const isMetadata = (payload: Buffer): boolean => payload[0] === 0x52 /* R
 /** The (sub)transaction id a data message inside a streamed block carries, right after its tag. */
 export const streamedXid = (payload: Buffer): number => payload.readUInt32BE(1);
 
-export function decodePgoutput(payload: Buffer, streaming: boolean): PgMessage {
+/** The message in `payload` from `at` on. */
+export function decodePgoutput(payload: Buffer, streaming: boolean, at = 0): PgMessage {
   const r = new Reader(payload);
+  r.offset = at;
   const tag = r.u8();
   const xid = (): number | undefined => (streaming ? r.u32() : undefined);
   switch (tag) {

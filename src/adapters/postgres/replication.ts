@@ -79,6 +79,9 @@ export interface SessionOptions {
 const STATUS_MS = 10_000;
 /** Longest run of buffered frames decoded without giving the event loop a turn. */
 const YIELD_MS = 2;
+/** Frames handed to the consumer at once, at most (and bytes: one frame may be large). */
+const RUN_FRAMES = 512;
+const RUN_BYTES = 1 << 20;
 /** A slot stays active for a moment after its last reader disconnected. */
 const ACTIVE_GRACE_MS = 10_000;
 
@@ -142,14 +145,13 @@ export class ReplicationSession {
   }
 
   /**
-   * CopyData payloads, one per frame (object mode: a byte stream would run frames together), as
-   * the consumer pulls them. Read with read() while frames are buffered, waiting only when none is:
-   * the stream's own async iterator costs a promise and listeners per frame.
-   * Buffered frames go out on promises alone, which the event loop never interrupts: every few
-   * milliseconds the loop gets a turn, so the target's replies are read (and the next batch sent)
-   * while the source's backlog is decoded, instead of only when the decoder waits for room.
+   * CopyData payloads (object mode: a byte stream would run frames together), in runs: every frame
+   * buffered when the consumer asks, up to RUN_FRAMES or RUN_BYTES, read with read() and waiting
+   * only when none is. A run costs the consumer one promise, where a frame each was a measurable
+   * part of a catch-up. Between runs the event loop gets a turn every few milliseconds, so the
+   * target's replies are read (and the next batch sent) while the source's backlog is decoded.
    */
-  async *frames(): AsyncGenerator<Buffer> {
+  async *runs(): AsyncGenerator<Buffer[]> {
     const copy = this.copy;
     let ended = false;
     let failure: unknown;
@@ -173,10 +175,17 @@ export class ReplicationSession {
     let turn = performance.now();
     try {
       for (;;) {
-        const frame = copy.read() as Buffer | null;
-        if (frame !== null) {
+        const run: Buffer[] = [];
+        let bytes = 0;
+        while (run.length < RUN_FRAMES && bytes < RUN_BYTES) {
+          const frame = copy.read() as Buffer | null;
+          if (frame === null) break;
+          run.push(frame);
+          bytes += frame.length;
+        }
+        if (run.length > 0) {
           this.lastFrame = Date.now();
-          yield frame;
+          yield run;
           if (performance.now() - turn >= YIELD_MS) {
             await new Promise<void>((resolve) => setImmediate(resolve));
             turn = performance.now();
