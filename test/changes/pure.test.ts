@@ -179,7 +179,13 @@ describe('pgoutput', () => {
     expect(ids([['1'], [1], [1n], [null], [undefined], [Buffer.from('1')], [true]])).toBe(6);
     expect(ids([[Number.NaN], [Number.NaN]])).toBe(1);
     expect(ids([[0], [-0]])).toBe(1);
-    expect(ids([['a', 1], ['a', '1'], ['a', 1]])).toBe(2);
+    expect(
+      ids([
+        ['a', 1],
+        ['a', '1'],
+        ['a', 1],
+      ]),
+    ).toBe(2);
     expect(sameKey(keyText([Number.NaN]), keyText([Number.NaN]))).toBe(true);
     expect(sameKey(keyText(['1']), keyText([1]))).toBe(false);
     expect(sameKey(keyText([null]), keyText([undefined]))).toBe(true);
