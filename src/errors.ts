@@ -843,6 +843,11 @@ export const errors = {
     hint: 'run the same redb replicate again: it goes on from the copy, and copies those tables again',
     data: { job, db: dbName, tables: [...tables] },
   })),
+  replicateHandoffMoved: define('REDB_REPLICATE_HANDOFF_MOVED', (job: string, dbName: string, tables: readonly string[]) => ({
+    message: `the columns of ${tables.join(', ')} in ${dbName} changed while replication job ${job} set up its snapshot (after it read the catalog, before the snapshot was taken); nothing was published from that snapshot`,
+    hint: 'run the same redb replicate again: it reads the catalog again and takes a new snapshot',
+    data: { job, db: dbName, tables: [...tables] },
+  })),
   replicateGaveUp: define('REDB_REPLICATE_GAVE_UP', (job: string, attempts: number, seconds: number, code: string, detail: string) => ({
     message: `replication job ${job} stopped after ${attempts} attempts in ${seconds} s without progress: ${detail}`,
     hint: "everything before it is applied; once the server is back (or the cause is fixed), run the same redb replicate again: it goes on from the target's position",

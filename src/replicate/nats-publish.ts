@@ -1,7 +1,7 @@
 import type { PubAck } from '@nats-io/jetstream';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { loadChanges, type Before, type ChangeCapture, type ChangeEvent, type ColumnRename, type Position } from '../adapters/changes.js';
+import { loadChanges, type Before, type ChangeCapture, type ChangeEvent, type ColumnRename, type Handoff, type Position } from '../adapters/changes.js';
 import type { TableName } from '../adapters/rows.js';
 import type { Row } from '../adapters/rows.js';
 import { loadRows } from '../adapters/registry.js';
@@ -9,8 +9,8 @@ import { maskTableOf } from '../policy/index.js';
 import type { CloneRequest } from './clone.js';
 import { PublishedTables, type Shape } from './nats-tables.js';
 import { redactUrl } from '../adapters/url.js';
-import { errors } from '../errors.js';
-import type { Schema } from '../unified/index.js';
+import { errors, isRedbError } from '../errors.js';
+import type { Schema, Table } from '../unified/index.js';
 import { introspect, type Endpoint } from './endpoint.js';
 import type { JobEvent, JobResult } from './job.js';
 import {
@@ -112,7 +112,39 @@ function resumeFrom(last: TxMessage | undefined): Resume {
   }
 }
 
+/** Set-ups a publisher tries before it gives up on a source whose tables keep changing under its snapshot. */
+const SETUP_ATTEMPTS = 3;
+
 export async function publishToNats(req: PublishRequest): Promise<JobResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await publishOnce(req);
+    } catch (e) {
+      if (!isRedbError(e, 'REDB_REPLICATE_HANDOFF_MOVED') || attempt >= SETUP_ATTEMPTS || req.signal?.aborted === true) throw e;
+      req.onEvent?.({ type: 'retry', attempt, inMs: 0, error: e.message });
+    }
+  }
+}
+
+/**
+ * Tables whose columns at the hand-off (the snapshot's, where the source can say) are not those
+ * the catalog gave before it: a column added, dropped or renamed while the slot was being made.
+ * Their rows would go out in the catalog's shape, without what the snapshot holds of the change.
+ * A generated column the stream leaves out (PostgreSQL's) is not a difference.
+ */
+function movedSince(handoff: Handoff, tables: readonly Table[]): string[] {
+  return tables
+    .filter((t) => {
+      const at = handoff.columnsAt?.({ schema: t.schema, name: t.name });
+      if (at === undefined) return false;
+      const catalog = new Set(t.columns.map((c) => c.name));
+      const snapshot = new Set(at.map((c) => c.name));
+      return at.some((c) => !catalog.has(c.name)) || t.columns.some((c) => c.generated === undefined && !snapshot.has(c.name));
+    })
+    .map(tableId);
+}
+
+async function publishOnce(req: PublishRequest): Promise<JobResult> {
   const { source, signal, job } = req;
   const onEvent = req.onEvent ?? (() => undefined);
   const stream = req.nats.stream;
@@ -161,11 +193,15 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
 
     capture = await plane.open(source.target, job, { signal });
     const outbox = new Outbox(link);
-    // A new or changed schema goes first: a consumer makes its tables from it.
-    if (resume.snapshot || knownSchema?.success !== true || JSON.stringify(knownSchema.data.schema.tables) !== JSON.stringify(schema.tables)) {
-      const message: SchemaMessage = { redb: ENVELOPE_VERSION, kind: 'schema', source: req.sourceUrl, schema };
-      await outbox.send(s.schema, message);
-    }
+    // A new or changed schema goes first: a consumer makes its tables from it. Before a snapshot, once its hand-off is known
+    // to have the catalog's columns: a schema sent and then found stale would be the one a new consumer makes its tables from.
+    const sendSchema = async () => {
+      if (resume.snapshot || knownSchema?.success !== true || JSON.stringify(knownSchema.data.schema.tables) !== JSON.stringify(schema.tables)) {
+        const message: SchemaMessage = { redb: ENVELOPE_VERSION, kind: 'schema', source: req.sourceUrl, schema };
+        await outbox.send(s.schema, message);
+      }
+    };
+    if (!resume.snapshot) await sendSchema();
     const db = dbNameOf(source.target.url);
     const envelope = (
       op: RowEnvelope['op'],
@@ -206,6 +242,12 @@ export async function publishToNats(req: PublishRequest): Promise<JobResult> {
       const handoff = await capture.prepare(names, { signal });
       let rows = 0;
       try {
+        const moved = movedSince(
+          handoff,
+          selected.filter((t) => shapeOf(t)?.paused === undefined),
+        );
+        if (moved.length > 0) throw errors.replicateHandoffMoved(job, source.name, moved);
+        await sendSchema();
         const start = handoff.start as string;
         await outbox.send(s.tx, {
           redb: ENVELOPE_VERSION,

@@ -13,6 +13,7 @@ const samples: { readonly [K in Name]?: Parameters<(typeof errors)[K]> } = {
   replicateJobRunning: ['nightly', 4242],
   replicateCopyInterrupted: ['nightly', 'SIGINT'],
   replicateCopyRewritten: ['nightly', 'src', ['public.t']],
+  replicateHandoffMoved: ['nightly', 'src', ['public.t']],
   replicateTargetDiffers: ['nightly', 'dst', [{ table: 'public.t', change: 'column c missing' }], 2, ['drops-data'], 'redb replicate src dst --yes'],
   replicateTargetTablesGone: ['nightly', 'dst', ['public.t', 'public.u']],
   diskFull: ['/tmp/x', 'write', true],
