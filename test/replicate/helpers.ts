@@ -149,6 +149,15 @@ export class Replicator {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The position a job committed in a PostgreSQL target with its rows (redb.replication): exact where
+ * the job's progress lines, a second apart, may be behind what the target holds.
+ */
+export async function committedPosition(target: Side, job: string): Promise<string | undefined> {
+  const [r] = await rows(target, `SELECT position FROM redb.replication WHERE job = '${job}'`);
+  return r?.position === undefined ? undefined : String(r.position);
+}
+
 /** Poll until `ready` resolves true. */
 export async function until(ready: () => Promise<boolean>, what: string | (() => string), timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -6,7 +6,7 @@ import { natsServer, plainClient, type NatsServer } from '../support/nats.js';
 import { pgQuery, postgresEngine } from '../support/postgres.js';
 import { sqliteEngine, tempDir, type TestEngine } from '../support/scratch.js';
 import { PASSWORD_ENV } from '../clone/helpers.js';
-import { dropPgCapture, exec, figures, itemsDdl, killReplicators, Replicator, rows, side, until, type Side } from './helpers.js';
+import { committedPosition, dropPgCapture, exec, figures, itemsDdl, killReplicators, Replicator, rows, side, until, type Side } from './helpers.js';
 
 /**
  * One source published once to a JetStream stream on a real nats-server, applied from it into a
@@ -115,8 +115,10 @@ async function fanOut(from: TestEngine): Promise<void> {
     'the PostgreSQL consumer to catch up',
     120_000,
   );
-  // The DuckDB file is held by its consumer: it has caught up once it stands where the other one does.
-  const reached = Number(pg.position);
+  // The DuckDB file is held by its consumer: it has caught up once it stands where the other one does. That one's
+  // position is read where it committed it with the rows (its progress lines come a second apart, and may be behind them).
+  const reached = Number(await committedPosition(toPg, `pg_${tag}`));
+  expect(reached).toBeGreaterThan(0);
   await until(async () => Number(duck.position ?? '0') >= reached, 'the DuckDB consumer to catch up', 120_000);
   expect(await publisher.stop('SIGTERM')).toBe(143);
   expect(await pg.stop('SIGTERM')).toBe(143);
